@@ -1,0 +1,121 @@
+// Builds the three bundles: the extension host (CJS, node, `vscode` external), the `ato` CLI and the
+// control-panel webview (browser IIFE + CSS + codicons). Flags: --production (minified, no source maps),
+// --watch (rebuild on change), --tests (also bundle the extension-host test suite into out/exthost).
+import * as esbuild from 'esbuild';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const tests = process.argv.includes('--tests');
+const require = createRequire(import.meta.url);
+const pkg = JSON.parse(await readFile('package.json', 'utf8'));
+
+/** Heavy SDKs that must never be in the activation bundle: they load on first use (a test checks). */
+export const lazyOnlyModules = ['@octokit', '@gitbeaker', '@anthropic-ai', 'chokidar'];
+
+/** Prints errors in the `$esbuild-watch` problem-matcher format and fails the build on warnings. */
+const reporter = name => ({
+  name: 'reporter',
+  setup(build) {
+    build.onEnd(result => {
+      for (const { text, location } of [...result.errors, ...result.warnings]) {
+        console.error(`✘ [${name}] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      if (watch) console.log(`[watch] ${name} built (${result.errors.length} errors)`);
+    });
+  },
+});
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'silent',
+  metafile: true,
+  legalComments: production ? 'none' : 'inline',
+  define: { ATO_VERSION: JSON.stringify(pkg.version) },
+};
+
+const contexts = {
+  extension: {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  cli: {
+    ...common,
+    entryPoints: ['src/cli/ato.ts'],
+    outfile: 'dist/cli.js',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+  },
+  webview: {
+    ...common,
+    entryPoints: { panel: 'webview-ui/src/main.ts' },
+    outdir: 'dist/webview',
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+  },
+};
+if (tests) {
+  contexts.exthostTests = {
+    ...common,
+    minify: false,
+    sourcemap: true,
+    entryPoints: ['test/exthost/index.ts', 'test/exthost/*.test.ts'],
+    outdir: 'out/exthost',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    external: ['vscode', 'mocha'],
+  };
+}
+
+async function copyWebviewAssets() {
+  await mkdir('dist/webview', { recursive: true });
+  const codicons = path.dirname(require.resolve('@vscode/codicons/dist/codicon.css'));
+  await copyFile(path.join(codicons, 'codicon.css'), 'dist/webview/codicon.css');
+  await copyFile(path.join(codicons, 'codicon.ttf'), 'dist/webview/codicon.ttf');
+  await copyFile('webview-ui/src/panel.css', 'dist/webview/panel.css');
+}
+
+await rm('dist', { recursive: true, force: true });
+if (tests) await rm('out/exthost', { recursive: true, force: true });
+await copyWebviewAssets();
+
+const built = await Promise.all(Object.entries(contexts).map(async ([name, options]) => {
+  const context = await esbuild.context({ ...options, plugins: [reporter(name)] });
+  return { name, context };
+}));
+
+if (watch) {
+  await Promise.all(built.map(({ context }) => context.watch()));
+  console.log('[watch] watching src/, webview-ui/ and test/ …');
+} else {
+  let failed = false;
+  await mkdir('dist/meta', { recursive: true });
+  for (const { name, context } of built) {
+    try {
+      const result = await context.rebuild();
+      if (result.warnings.length > 0) failed = true;
+      // The metafile lets tests check what each bundle contains (e.g. no SDK in the activation bundle).
+      await writeFile(`dist/meta/${name}.json`, JSON.stringify(result.metafile));
+    } catch {
+      failed = true;
+    } finally {
+      await context.dispose();
+    }
+  }
+  if (failed) process.exit(1);
+  console.log(`built ${built.map(b => b.name).join(', ')}${production ? ' (production)' : ''}`);
+}

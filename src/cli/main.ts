@@ -1,0 +1,126 @@
+import { resolve, join, basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { checkConnections } from '../core/doctor/connectionCheck';
+import { renderDoctorReport } from '../core/doctor/doctorReport';
+import { createLogger, streamLogSink, type Logger } from '../core/logging/logger';
+import { describeError, Redactor } from '../core/logging/redactor';
+import { initializePlanningFolder, inspectPlanningFolder } from '../core/planning/planningFolder';
+import { environmentSecretSource, redactingSecretSource, secretIds, type SecretId } from '../core/secrets/secrets';
+import { readEnvironmentSettings } from '../core/settings/environmentSettings';
+import { initialAtoState, type AtoState } from '../core/state/atoState';
+
+declare const ATO_VERSION: string;
+
+const usage = `ato — AI Task Orchestrator (headless)
+
+Usage: ato <command> [options]
+
+Commands:
+  status [--json]     the workspace's planning folder, keys and settings
+  doctor [--json]     check the set-up and each configured service's connection
+  init                create the planning folder (keeps existing files)
+  help                this text
+
+Options:
+  --workspace <dir>   the workspace folder (default: the current directory)
+  --version           print the version
+
+Settings come from ATO_* environment variables (e.g. ATO_GITHUB_API_URL), keys from
+ATO_GITHUB_TOKEN / GITHUB_TOKEN, ATO_GITLAB_TOKEN, ATO_JULES_API_KEY, ATO_ANTHROPIC_API_KEY.
+`;
+
+interface CliContext {
+  readonly workspaceRoot: string;
+  readonly json: boolean;
+  readonly log: Logger;
+  readonly redactor: Redactor;
+  readonly out: (text: string) => void;
+}
+
+/** Runs one CLI command and returns the process exit code. Never throws. */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const redactor = new Redactor();
+  const log = createLogger(streamLogSink(process.stderr, env['ATO_LOG_LEVEL'] === 'debug' ? 'debug' : 'warn'), redactor);
+  const out = (text: string): void => { process.stdout.write(redactor.redact(text)); };
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean' }, workspace: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    process.stderr.write(`ato: ${describeError(error)}\n\n${usage}`);
+    return 2;
+  }
+  if (parsed.values.version === true) {
+    out(`${ATO_VERSION}\n`);
+    return 0;
+  }
+  const command = parsed.values.help === true ? 'help' : parsed.positionals[0] ?? 'help';
+  const context: CliContext = { workspaceRoot: resolve(parsed.values.workspace ?? process.cwd()), json: parsed.values.json === true, log, redactor, out };
+  try {
+    switch (command) {
+      case 'status':
+        return await status(context, env);
+      case 'doctor':
+        return await doctor(context, env);
+      case 'init':
+        return await init(context, env);
+      case 'help':
+        out(usage);
+        return 0;
+      default:
+        process.stderr.write(`ato: unknown command "${command}"\n\n${usage}`);
+        return 2;
+    }
+  } catch (error) {
+    log.error('%s failed: %s', command, error);
+    return 1;
+  }
+}
+
+async function gatherState(context: CliContext, env: NodeJS.ProcessEnv): Promise<{ state: AtoState; keys: Record<SecretId, boolean>; settings: ReturnType<typeof readEnvironmentSettings> }> {
+  const settings = readEnvironmentSettings(env);
+  const secrets = redactingSecretSource(environmentSecretSource(env), context.redactor);
+  const keys = Object.fromEntries(await Promise.all(secretIds.map(async id => [id, (await secrets.get(id)) !== undefined] as const))) as Record<SecretId, boolean>;
+  const planning = await inspectPlanningFolder(join(context.workspaceRoot, settings.settings.planningPath));
+  const base = initialAtoState(basename(context.workspaceRoot), true);
+  const state: AtoState = {
+    ...base,
+    planning,
+    auth: { github: keys['github.token'] ? { kind: 'token' } : { kind: 'none' }, gitlab: keys['gitlab.token'], jules: keys['jules.apiKey'], anthropic: keys['anthropic.apiKey'] },
+    settingsProblems: settings.problems,
+  };
+  return { state, keys, settings };
+}
+
+async function status(context: CliContext, env: NodeJS.ProcessEnv): Promise<number> {
+  const { state } = await gatherState(context, env);
+  if (context.json) {
+    context.out(`${JSON.stringify(context.redactor.redactValue({ workspace: context.workspaceRoot, planning: state.planning, auth: state.auth, settingsProblems: state.settingsProblems }), null, 2)}\n`);
+  } else {
+    const planning = state.planning;
+    context.out(`workspace: ${context.workspaceRoot}\nplanning: ${planning.kind}${planning.kind === 'ready' ? ` (${planning.queue.pending} pending, ${planning.queue.processed} dispatched, ${planning.queue.complete} complete)` : ''}\n`);
+    for (const problem of state.settingsProblems) context.out(`setting: ${problem.message}\n`);
+  }
+  return state.settingsProblems.length > 0 ? 1 : 0;
+}
+
+async function doctor(context: CliContext, env: NodeJS.ProcessEnv): Promise<number> {
+  const { state, keys, settings } = await gatherState(context, env);
+  const secrets = redactingSecretSource(environmentSecretSource(env), context.redactor);
+  const connections = await checkConnections({ settings: settings.settings, secrets, fetch: globalThis.fetch });
+  const failed = connections.some(c => c.outcome === 'failed') || state.settingsProblems.length > 0 || state.planning.kind === 'error';
+  if (context.json) {
+    context.out(`${JSON.stringify(context.redactor.redactValue({ planning: state.planning, keys, settingsProblems: state.settingsProblems, connections }), null, 2)}\n`);
+  } else {
+    context.out(renderDoctorReport({ atoVersion: ATO_VERSION, host: 'ato CLI', nodeVersion: process.version, platform: `${process.platform}-${process.arch}`, state, keys, connections }));
+  }
+  return failed ? 1 : 0;
+}
+
+async function init(context: CliContext, env: NodeJS.ProcessEnv): Promise<number> {
+  const settings = readEnvironmentSettings(env);
+  const root = join(context.workspaceRoot, settings.settings.planningPath);
+  const { created } = await initializePlanningFolder(root);
+  context.out(created.length === 0 ? `planning folder already complete: ${root}\n` : `created in ${root}:\n${created.map(c => `  ${c}\n`).join('')}`);
+  return 0;
+}
+

@@ -1,0 +1,62 @@
+import type { AtoState } from '../state/atoState';
+import { secretDescriptions, secretIds, type SecretId } from '../secrets/secrets';
+import type { ConnectionResult } from './connectionCheck';
+
+export interface DoctorFacts {
+  readonly atoVersion: string;
+  /** e.g. `VS Code 1.139.1` or `ato CLI`. */
+  readonly host: string;
+  readonly nodeVersion: string;
+  readonly platform: string;
+  readonly state: AtoState;
+  readonly keys: Readonly<Record<SecretId, boolean>>;
+  readonly connections: readonly ConnectionResult[];
+}
+
+const mark = { ok: '✓', warn: '!', fail: '✗', none: '–' } as const;
+
+/** A readable Markdown report. Contains no secret; still passed through the redactor by the caller. */
+export function renderDoctorReport(facts: DoctorFacts): string {
+  const { state } = facts;
+  const lines: string[] = ['# ATO Doctor', ''];
+  lines.push('## Environment', '', `- ATO ${facts.atoVersion} on ${facts.host}`, `- Node ${facts.nodeVersion}, ${facts.platform}`, '');
+  lines.push('## Workspace', '');
+  lines.push(`- ${state.workspaceName === undefined ? `${mark.fail} No folder is open` : `${mark.ok} Folder: ${state.workspaceName}`}`);
+  lines.push(`- ${state.trusted ? `${mark.ok} Trusted` : `${mark.warn} Restricted Mode: ATO shows state but takes no action`}`);
+  lines.push(`- ${describePlanning(state)}`, '');
+  lines.push('## Settings', '');
+  if (state.settingsProblems.length === 0) lines.push(`- ${mark.ok} All settings valid`);
+  for (const problem of state.settingsProblems) lines.push(`- ${mark.fail} ${problem.message}`);
+  lines.push('', '## Keys', '');
+  const github = state.auth.github;
+  lines.push(`- ${github.kind === 'session' ? `${mark.ok} GitHub: signed in as ${github.account}` : github.kind === 'token' ? `${mark.ok} GitHub: token set` : `${mark.none} GitHub: not signed in (local mode)`}`);
+  for (const id of secretIds.filter(id => id !== 'github.token')) {
+    lines.push(`- ${facts.keys[id] ? `${mark.ok} ${secretDescriptions[id].label}: set` : `${mark.none} ${secretDescriptions[id].label}: not set`}`);
+  }
+  lines.push('', '## Connections', '');
+  if (facts.connections.length === 0) lines.push(`- ${mark.none} Not checked: ATO makes no request in Restricted Mode`);
+  for (const result of facts.connections) {
+    const symbol = result.outcome === 'ok' ? mark.ok : result.outcome === 'failed' ? mark.fail : mark.none;
+    lines.push(`- ${symbol} ${result.service} (${result.url}): ${result.detail}`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+function describePlanning(state: AtoState): string {
+  const planning = state.planning;
+  switch (planning.kind) {
+    case 'noWorkspace':
+      return `${mark.none} Planning folder: no workspace`;
+    case 'unknown':
+      return `${mark.none} Planning folder: not inspected yet`;
+    case 'missing':
+      return `${mark.warn} Planning folder missing at ${planning.path} — run "ATO: Initialize Planning Folder"`;
+    case 'partial':
+      return `${mark.warn} Planning folder at ${planning.path} lacks ${planning.missing.join(', ')} — "ATO: Initialize Planning Folder" fills the gaps`;
+    case 'ready':
+      return `${mark.ok} Planning folder at ${planning.path}: ${planning.queue.pending} pending, ${planning.queue.processed} processed, ${planning.queue.complete} complete`;
+    case 'error':
+      return `${mark.fail} Planning folder at ${planning.path} could not be read: ${planning.message}`;
+  }
+}

@@ -1,0 +1,87 @@
+import * as z from 'zod/mini';
+import '../../shared/zod';
+
+/** A setting whose value was rejected; the default was used instead. */
+export interface SettingProblem {
+  /** Full setting id, e.g. `ato.eventLog.maxFiles`. */
+  readonly setting: string;
+  readonly message: string;
+}
+
+const httpUrl = z.pipe(
+  z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  z.transform(url => url.replace(/\/+$/, '')),
+);
+
+const relativeInsideWorkspace = z.string().check(
+  z.minLength(1, 'must not be empty'),
+  z.refine(p => !p.startsWith('/') && !/^[A-Za-z]:/.test(p) && !p.startsWith('\\'), 'must be relative to the workspace folder'),
+  z.refine(p => !p.split(/[\\/]/).includes('..'), 'must stay inside the workspace folder (no `..`)'),
+);
+
+/**
+ * Every setting ATO reads, with its schema and default. package.json's `contributes.configuration` must
+ * declare exactly these keys with the same defaults (a unit test checks).
+ */
+export const settingDefinitions = {
+  planningPath: { schema: relativeInsideWorkspace, default: 'planning' },
+  'github.apiUrl': { schema: httpUrl, default: 'https://api.github.com' },
+  'gitlab.apiUrl': { schema: httpUrl, default: 'https://gitlab.com/api/v4' },
+  'anthropic.apiUrl': { schema: httpUrl, default: 'https://api.anthropic.com' },
+  'jules.apiUrl': { schema: httpUrl, default: 'https://jules.googleapis.com/v1alpha' },
+  'network.timeoutSeconds': { schema: z.int().check(z.minimum(1), z.maximum(300)), default: 30 },
+  'eventLog.maxFileSizeMB': { schema: z.number().check(z.minimum(0.01), z.maximum(1024)), default: 10 },
+  'eventLog.maxFiles': { schema: z.int().check(z.minimum(1), z.maximum(100)), default: 5 },
+} as const;
+
+export type SettingKey = keyof typeof settingDefinitions;
+export type AtoSettings = { readonly [K in SettingKey]: z.output<(typeof settingDefinitions)[K]['schema']> };
+
+export const settingsSection = 'ato';
+
+export interface SettingsReadResult {
+  readonly settings: AtoSettings;
+  readonly problems: readonly SettingProblem[];
+}
+
+/**
+ * Reads every setting through `getRaw` (VS Code's configuration, or the CLI's environment/file), validates
+ * each one on its own, and falls back to the default for any invalid value with a message that names the
+ * setting. Never throws: a bad setting must not take the extension down.
+ */
+export function readSettings(getRaw: (key: SettingKey) => unknown): SettingsReadResult {
+  const problems: SettingProblem[] = [];
+  const settings: Record<string, unknown> = {};
+  for (const key of Object.keys(settingDefinitions) as SettingKey[]) {
+    const definition = settingDefinitions[key];
+    let raw: unknown;
+    try {
+      raw = getRaw(key);
+    } catch (error) {
+      raw = undefined;
+      problems.push({ setting: `${settingsSection}.${key}`, message: `could not be read (${String(error)}); using the default` });
+    }
+    if (raw === undefined || raw === null) {
+      settings[key] = definition.schema.parse(definition.default);
+      continue;
+    }
+    const parsed = definition.schema.safeParse(raw);
+    if (parsed.success) {
+      settings[key] = parsed.data;
+    } else {
+      settings[key] = definition.schema.parse(definition.default);
+      const reason = parsed.error.issues.map(issue => issue.message).join('; ');
+      problems.push({
+        setting: `${settingsSection}.${key}`,
+        message: `Setting \`${settingsSection}.${key}\` has an invalid value (${describeValue(raw)}): ${reason}. Using the default, ${JSON.stringify(definition.default)}.`,
+      });
+    }
+  }
+  return { settings: settings as AtoSettings, problems };
+}
+
+function describeValue(value: unknown): string {
+  const text = JSON.stringify(value) as string | undefined;
+  if (text === undefined) return typeof value;
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

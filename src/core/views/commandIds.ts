@@ -1,0 +1,33 @@
+/**
+ * Every command ATO contributes. package.json's `contributes.commands` must list exactly these (a unit
+ * test checks the manifest, an extension-host test checks the registrations).
+ */
+export const commandIds = {
+  openControlPanel: 'ato.openControlPanel',
+  refresh: 'ato.refresh',
+  initPlanningFolder: 'ato.initPlanningFolder',
+  signInToGitHub: 'ato.signInToGitHub',
+  setGitHubToken: 'ato.setGitHubToken',
+  setGitLabToken: 'ato.setGitLabToken',
+  setJulesKey: 'ato.setJulesKey',
+  setAnthropicKey: 'ato.setAnthropicKey',
+  clearKey: 'ato.clearKey',
+  doctor: 'ato.doctor',
+  showLog: 'ato.showLog',
+  openEventLog: 'ato.openEventLog',
+} as const;
+
+export type CommandId = (typeof commandIds)[keyof typeof commandIds];
+
+/** View and container ids, shared by the manifest and the code. */
+export const viewIds = {
+  container: 'ato',
+  controlPanel: 'ato.controlPanel',
+  tree: 'ato.tree',
+} as const;
+
+/** Context keys ATO sets for `when` clauses in package.json. */
+export const contextKeys = {
+  planningFolder: 'ato.planningFolder',
+  githubSignedIn: 'ato.githubSignedIn',
+} as const;

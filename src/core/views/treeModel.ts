@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import { planningLayout } from '../planning/planningLayout';
+import { secretDescriptions } from '../secrets/secrets';
+import type { AtoState } from '../state/atoState';
+import { commandIds, type CommandId } from './commandIds';
+
+/** One row of ATO's native tree, independent of VS Code's TreeItem. */
+export interface TreeNodeModel {
+  /** Stable across renders, so VS Code keeps expansion and selection. */
+  readonly id: string;
+  readonly label: string;
+  readonly description?: string;
+  readonly tooltip?: string;
+  /** A codicon id. */
+  readonly icon: string;
+  /** Opens this file when the row is clicked. */
+  readonly openFile?: string;
+  /** Runs this command when the row is clicked. */
+  readonly command?: CommandId;
+  readonly contextValue?: string;
+  readonly children?: readonly TreeNodeModel[];
+}
+
+/**
+ * The rows of the tree for a state. Pure: the tree provider only maps these to TreeItems. An empty
+ * result lets VS Code show the `viewsWelcome` content for that state (no folder, no planning folder).
+ */
+export function buildTreeModel(state: AtoState): readonly TreeNodeModel[] {
+  const planning = state.planning;
+  switch (planning.kind) {
+    case 'noWorkspace':
+    case 'unknown':
+    case 'missing':
+      return [];
+    case 'error':
+      return [{ id: 'planning', label: 'Planning folder unreadable', description: planning.path, tooltip: planning.message, icon: 'error', command: commandIds.refresh }];
+    case 'partial':
+      return [
+        {
+          id: 'planning',
+          label: 'Planning folder incomplete',
+          description: `${planning.missing.length} missing`,
+          tooltip: 'Click to create what is missing (existing files are kept).',
+          icon: 'warning',
+          command: commandIds.initPlanningFolder,
+          children: planning.missing.map(part => ({ id: `planning/missing/${part}`, label: part, description: 'missing', icon: 'circle-slash' })),
+        },
+        ...accountRows(state),
+      ];
+    case 'ready':
+      return [
+        {
+          id: 'planning',
+          label: 'Planning folder',
+          description: planning.path,
+          icon: 'folder-library',
+          children: [
+            { id: 'planning/goal', label: 'Goal', description: planningLayout.goal, icon: 'target', openFile: join(planning.path, planningLayout.goal) },
+            { id: 'planning/capabilities', label: 'Capabilities', description: planningLayout.capabilities, icon: 'checklist', openFile: join(planning.path, planningLayout.capabilities) },
+          ],
+        },
+        {
+          id: 'queue',
+          label: 'Queue',
+          description: `${planning.queue.pending} pending`,
+          icon: 'list-ordered',
+          children: [
+            { id: 'queue/pending', label: 'Pending', description: String(planning.queue.pending), icon: 'inbox' },
+            { id: 'queue/processed', label: 'Dispatched', description: String(planning.queue.processed), icon: 'sync' },
+            { id: 'queue/complete', label: 'Complete', description: String(planning.queue.complete), icon: 'pass' },
+          ],
+        },
+        ...accountRows(state),
+        ...settingsRows(state),
+      ];
+  }
+}
+
+function accountRows(state: AtoState): TreeNodeModel[] {
+  const github = state.auth.github;
+  const githubRow: TreeNodeModel =
+    github.kind === 'session'
+      ? { id: 'account/github', label: 'GitHub', description: `signed in as ${github.account}`, icon: 'github' }
+      : github.kind === 'token'
+        ? { id: 'account/github', label: 'GitHub', description: 'token set', icon: 'github' }
+        : { id: 'account/github', label: 'GitHub', description: 'local mode — click to sign in', icon: 'github', command: commandIds.signInToGitHub };
+  const keyRow = (id: 'gitlab.token' | 'jules.apiKey' | 'anthropic.apiKey', icon: string, command: CommandId, present: boolean): TreeNodeModel => ({
+    id: `account/${id}`,
+    label: secretDescriptions[id].label,
+    description: present ? 'set' : 'not set',
+    icon,
+    ...(present ? {} : { command }),
+  });
+  return [
+    {
+      id: 'account',
+      label: 'Accounts',
+      description: github.kind === 'session' || github.kind === 'token' ? 'GitHub' : 'local mode',
+      icon: 'account',
+      children: [
+        githubRow,
+        keyRow('gitlab.token', 'git-merge', commandIds.setGitLabToken, state.auth.gitlab),
+        keyRow('jules.apiKey', 'key', commandIds.setJulesKey, state.auth.jules),
+        keyRow('anthropic.apiKey', 'key', commandIds.setAnthropicKey, state.auth.anthropic),
+      ],
+    },
+  ];
+}
+
+function settingsRows(state: AtoState): TreeNodeModel[] {
+  if (state.settingsProblems.length === 0) return [];
+  return [
+    {
+      id: 'settings',
+      label: 'Settings problems',
+      description: String(state.settingsProblems.length),
+      icon: 'warning',
+      children: state.settingsProblems.map(problem => ({ id: `settings/${problem.setting}`, label: problem.setting, tooltip: problem.message, description: 'invalid — default used', icon: 'warning' })),
+    },
+  ];
+}

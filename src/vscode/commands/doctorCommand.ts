@@ -1,0 +1,42 @@
+import * as vscode from 'vscode';
+import { checkConnections } from '../../core/doctor/connectionCheck';
+import { renderDoctorReport } from '../../core/doctor/doctorReport';
+import { secretIds, type SecretId } from '../../core/secrets/secrets';
+import type { AtoServices } from '../atoServices';
+import { commandIds } from '../../core/views/commandIds';
+import { registerCommand } from './registerCommand';
+
+/** `ATO: Doctor` — a readable report of the environment, the workspace, settings, keys and connections. */
+export function registerDoctorCommand(services: AtoServices): vscode.Disposable[] {
+  return [
+    registerCommand(services, commandIds.doctor, { mutates: false }, async () => {
+      const report = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'ATO: checking the set-up…' },
+        async () => {
+          await services.workspace.refresh();
+          const settings = services.workspace.settings;
+          const keys = Object.fromEntries(await Promise.all(secretIds.map(async id => [id, await services.secrets.has(id)] as const))) as Record<SecretId, boolean>;
+          // In Restricted Mode ATO sends no request, so the report stops short of the connections.
+          const connections = vscode.workspace.isTrusted
+            ? await checkConnections({ settings, secrets: services.secrets, fetch: globalThis.fetch })
+            : [];
+          for (const result of connections) {
+            if (result.outcome === 'failed') services.log.warn('doctor: %s at %s failed: %s', result.service, result.url, result.detail);
+          }
+          await services.workspace.record({ kind: 'doctor.ran', connections: connections.map(({ service, outcome, detail }) => ({ service, outcome, detail })) });
+          return renderDoctorReport({
+            atoVersion: services.extensionVersion,
+            host: `${vscode.env.appName} ${vscode.version}`,
+            nodeVersion: process.version,
+            platform: `${process.platform}-${process.arch}`,
+            state: services.store.state,
+            keys,
+            connections,
+          });
+        },
+      );
+      const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: services.redactor.redact(report) });
+      await vscode.window.showTextDocument(document, { preview: true });
+    }),
+  ];
+}

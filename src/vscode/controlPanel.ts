@@ -1,0 +1,114 @@
+import * as vscode from 'vscode';
+import type { Logger } from '../core/logging/logger';
+import type { Redactor } from '../core/logging/redactor';
+import type { AtoState } from '../core/state/atoState';
+import { buildPanelSnapshot } from '../core/state/panelSnapshot';
+import type { Store } from '../core/state/store';
+import { commandIds, viewIds, type CommandId } from '../core/views/commandIds';
+import { mutatingPanelActions, parseToHostMessage, type PanelAction, type ToWebviewMessage } from '../shared/protocol';
+import { controlPanelHtml, createNonce } from './webviewHtml';
+
+const actionCommands: Readonly<Record<PanelAction, CommandId>> = {
+  initPlanningFolder: commandIds.initPlanningFolder,
+  signInToGitHub: commandIds.signInToGitHub,
+  setGitHubToken: commandIds.setGitHubToken,
+  doctor: commandIds.doctor,
+  refresh: commandIds.refresh,
+  showLog: commandIds.showLog,
+};
+
+/** Snapshots are coalesced: at most one post per this many ms while the state churns. */
+const snapshotThrottleMs = 50;
+
+/**
+ * Hosts the control-panel webview view. It posts nothing until the webview says `ready`, then a full
+ * snapshot on every store change (throttled). Messages from the webview are validated; anything
+ * malformed or not allowed is logged and dropped.
+ */
+class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private ready = false;
+  private pending: ReturnType<typeof setTimeout> | undefined;
+  private readonly viewDisposables: vscode.Disposable[] = [];
+  private readonly storeSubscription;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: Store<AtoState>,
+    private readonly redactor: Redactor,
+    private readonly log: Logger,
+  ) {
+    this.storeSubscription = store.onDidChange(() => { this.schedulePost(); });
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.disposeView();
+    this.view = view;
+    this.ready = false;
+    const bundleRoot = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+    view.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [bundleRoot] };
+    view.webview.html = controlPanelHtml(view.webview, bundleRoot, createNonce(), (base, ...parts) => vscode.Uri.joinPath(base, ...parts));
+    this.viewDisposables.push(
+      view.webview.onDidReceiveMessage((raw: unknown) => { this.receive(raw); }),
+      view.onDidDispose(() => {
+        this.view = undefined;
+        this.ready = false;
+      }),
+      // A hidden webview view is torn down; it says `ready` again when shown.
+      view.onDidChangeVisibility(() => {
+        if (!view.visible) this.ready = false;
+      }),
+    );
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = parseToHostMessage(raw);
+    if (!parsed.ok) {
+      this.log.warn('control panel: rejected a message from the webview (%s)', parsed.error);
+      return;
+    }
+    const message = parsed.message;
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.post();
+        return;
+      case 'action':
+        if (mutatingPanelActions.has(message.action) && !vscode.workspace.isTrusted) {
+          this.log.warn('control panel: refused "%s" in Restricted Mode', message.action);
+          return;
+        }
+        void vscode.commands.executeCommand(actionCommands[message.action]);
+        return;
+    }
+  }
+
+  private schedulePost(): void {
+    if (this.pending !== undefined) return;
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.post();
+    }, snapshotThrottleMs);
+  }
+
+  private post(): void {
+    if (this.view === undefined || !this.ready) return;
+    const message: ToWebviewMessage = { type: 'snapshot', snapshot: buildPanelSnapshot(this.store.state, this.redactor) };
+    void this.view.webview.postMessage(message);
+  }
+
+  private disposeView(): void {
+    for (const disposable of this.viewDisposables.splice(0)) disposable.dispose();
+  }
+
+  dispose(): void {
+    if (this.pending !== undefined) clearTimeout(this.pending);
+    this.storeSubscription.dispose();
+    this.disposeView();
+  }
+}
+
+export function registerControlPanel(extensionUri: vscode.Uri, store: Store<AtoState>, redactor: Redactor, log: Logger): vscode.Disposable {
+  const provider = new ControlPanelProvider(extensionUri, store, redactor, log);
+  return vscode.Disposable.from(provider, vscode.window.registerWebviewViewProvider(viewIds.controlPanel, provider));
+}

@@ -1,0 +1,53 @@
+import * as vscode from 'vscode';
+import type { AtoState } from '../core/state/atoState';
+import type { Store } from '../core/state/store';
+import { viewIds } from '../core/views/commandIds';
+import { buildTreeModel, type TreeNodeModel } from '../core/views/treeModel';
+
+/** Maps the core tree model to VS Code's tree. `getChildren` only reads the store. */
+class AtoTreeDataProvider implements vscode.TreeDataProvider<TreeNodeModel> {
+  private readonly changed = new vscode.EventEmitter<undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private roots: readonly TreeNodeModel[];
+
+  constructor(store: Store<AtoState>) {
+    this.roots = buildTreeModel(store.state);
+  }
+
+  update(state: AtoState): void {
+    this.roots = buildTreeModel(state);
+    this.changed.fire(undefined);
+  }
+
+  getChildren(element?: TreeNodeModel): TreeNodeModel[] {
+    return [...(element === undefined ? this.roots : element.children ?? [])];
+  }
+
+  getTreeItem(node: TreeNodeModel): vscode.TreeItem {
+    const hasChildren = node.children !== undefined && node.children.length > 0;
+    const item = new vscode.TreeItem(node.label, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    item.iconPath = new vscode.ThemeIcon(node.icon);
+    if (node.description !== undefined) item.description = node.description;
+    if (node.tooltip !== undefined) item.tooltip = node.tooltip;
+    if (node.contextValue !== undefined) item.contextValue = node.contextValue;
+    if (node.openFile !== undefined) {
+      item.resourceUri = vscode.Uri.file(node.openFile);
+      item.command = { command: 'vscode.open', title: 'Open', arguments: [item.resourceUri] };
+    } else if (node.command !== undefined) {
+      item.command = { command: node.command, title: node.label };
+    }
+    return item;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+export function createTreeView(store: Store<AtoState>): vscode.Disposable {
+  const provider = new AtoTreeDataProvider(store);
+  const view = vscode.window.createTreeView(viewIds.tree, { treeDataProvider: provider, showCollapseAll: true });
+  const subscription = store.onDidChange(state => { provider.update(state); });
+  return vscode.Disposable.from(view, provider, { dispose: () => { subscription.dispose(); } });
+}

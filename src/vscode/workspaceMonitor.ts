@@ -1,0 +1,185 @@
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { ensureAtoDirectory } from '../core/events/atoDirectory';
+import { EventLog, type EventInput } from '../core/events/eventLog';
+import type { Logger } from '../core/logging/logger';
+import type { Redactor } from '../core/logging/redactor';
+import { inspectPlanningFolder } from '../core/planning/planningFolder';
+import type { SettingsReadResult } from '../core/settings/settings';
+import type { AtoState } from '../core/state/atoState';
+import type { Store } from '../core/state/store';
+import { contextKeys } from '../core/views/commandIds';
+import type { VscodeSecrets } from './secretStore';
+import { readVscodeSettings } from './settingsAdapter';
+
+const refreshDebounceMs = 150;
+
+/**
+ * Keeps the store in step with the workspace: settings, trust, the planning folder and which keys are
+ * set. It is the only writer of those parts of the state; views just render the store.
+ */
+export class WorkspaceMonitor implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private planningWatcher: vscode.FileSystemWatcher | undefined;
+  private settingsResult: SettingsReadResult;
+  private eventLog: EventLog | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private reportedProblems = '';
+
+  constructor(
+    private readonly store: Store<AtoState>,
+    private readonly secrets: VscodeSecrets,
+    private readonly redactor: Redactor,
+    private readonly log: Logger,
+  ) {
+    this.settingsResult = readVscodeSettings();
+  }
+
+  /** The first folder of the workspace (multi-root support arrives with per-folder loops). */
+  get workspaceRoot(): string | undefined {
+    const folder = vscode.workspace.workspaceFolders?.find(f => f.uri.scheme === 'file');
+    return folder?.uri.fsPath;
+  }
+
+  get settings(): SettingsReadResult['settings'] {
+    return this.settingsResult.settings;
+  }
+
+  get planningRoot(): string | undefined {
+    const root = this.workspaceRoot;
+    return root === undefined ? undefined : join(root, this.settings.planningPath);
+  }
+
+  /** Starts watching. Called after activation returns, so activation stays fast. */
+  start(): void {
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration(event => {
+        if (!event.affectsConfiguration('ato')) return;
+        this.settingsResult = readVscodeSettings();
+        this.watchPlanningFolder();
+        this.scheduleRefresh();
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        this.store.update(state => ({ ...state, trusted: true }));
+        this.scheduleRefresh();
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        this.watchPlanningFolder();
+        this.scheduleRefresh();
+      }),
+      this.secrets.onDidChange(() => {
+        this.scheduleRefresh();
+      }),
+    );
+    this.watchPlanningFolder();
+    void this.refresh();
+  }
+
+  scheduleRefresh(): void {
+    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.refresh();
+    }, refreshDebounceMs);
+  }
+
+  /** Re-reads everything the store mirrors. Never throws: failures are logged and shown as state. */
+  async refresh(): Promise<void> {
+    try {
+      const root = this.workspaceRoot;
+      const planningRoot = this.planningRoot;
+      const [planning, github, gitlab, jules, anthropic] = await Promise.all([
+        planningRoot === undefined ? Promise.resolve({ kind: 'noWorkspace' } as const) : inspectPlanningFolder(planningRoot),
+        this.secrets.githubAuthState(),
+        this.secrets.has('gitlab.token'),
+        this.secrets.has('jules.apiKey'),
+        this.secrets.has('anthropic.apiKey'),
+      ]);
+      const problems = this.settingsResult.problems;
+      this.reportSettingsProblems();
+      this.store.update(state => ({
+        ...state,
+        workspaceName: root === undefined ? undefined : vscode.workspace.name ?? root,
+        trusted: vscode.workspace.isTrusted,
+        planning,
+        auth: { github, gitlab, jules, anthropic },
+        settingsProblems: problems,
+      }));
+      void vscode.commands.executeCommand('setContext', contextKeys.planningFolder, planning.kind);
+      void vscode.commands.executeCommand('setContext', contextKeys.githubSignedIn, github.kind === 'session' || github.kind === 'token');
+    } catch (error) {
+      this.log.error('refreshing the workspace state failed: %s', error);
+    }
+  }
+
+  /**
+   * Records an event in `.ato/events.ndjson`. In Restricted Mode, or without a folder, nothing is written
+   * to the workspace: the event goes to the log only.
+   */
+  async record(event: EventInput): Promise<void> {
+    const log = await this.events();
+    if (log === undefined) {
+      this.log.debug('event (not persisted): %s', JSON.stringify(this.redactor.redactValue(event)));
+      return;
+    }
+    try {
+      await log.append(event);
+    } catch (error) {
+      this.log.error('could not write the event log: %s', error);
+    }
+  }
+
+  /** The event log, created on first use; undefined when ATO may not write to the workspace. */
+  async events(): Promise<EventLog | undefined> {
+    const root = this.workspaceRoot;
+    if (root === undefined || !vscode.workspace.isTrusted) return undefined;
+    if (this.eventLog === undefined) {
+      const directory = await ensureAtoDirectory(root);
+      this.eventLog = new EventLog({
+        directory,
+        maxFileBytes: Math.round(this.settings['eventLog.maxFileSizeMB'] * 1024 * 1024),
+        maxFiles: this.settings['eventLog.maxFiles'],
+        redactor: this.redactor,
+      });
+    }
+    return this.eventLog;
+  }
+
+  /** Each distinct set of setting problems is logged and shown once, with a way to fix it. */
+  private reportSettingsProblems(): void {
+    const problems = this.settingsResult.problems;
+    const key = JSON.stringify(problems);
+    if (key === this.reportedProblems) return;
+    this.reportedProblems = key;
+    if (problems.length === 0) return;
+    for (const problem of problems) this.log.warn(problem.message);
+    void this.record({ kind: 'settings.invalid', problems: problems.map(p => ({ ...p })) });
+    const first = problems[0];
+    if (first === undefined) return;
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+    void vscode.window.showWarningMessage(this.redactor.redact(first.message + more), 'Open Settings').then(choice => {
+      if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', first.setting);
+    });
+  }
+
+  private watchPlanningFolder(): void {
+    this.planningWatcher?.dispose();
+    this.planningWatcher = undefined;
+    const root = this.workspaceRoot;
+    if (root === undefined) return;
+    // Watch the planning folder itself too, so creating or deleting it is seen.
+    const pattern = new vscode.RelativePattern(vscode.Uri.file(root), `${this.settings.planningPath}{,/**}`);
+    const watcher = vscode.workspace.createFileSystemWatcher(pattern);
+    watcher.onDidCreate(() => { this.scheduleRefresh(); });
+    watcher.onDidDelete(() => { this.scheduleRefresh(); });
+    watcher.onDidChange(() => { this.scheduleRefresh(); });
+    this.planningWatcher = watcher;
+  }
+
+  dispose(): void {
+    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
+    this.planningWatcher?.dispose();
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+}
+
