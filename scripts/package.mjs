@@ -3,6 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
+// With --build, makes the production bundles first (what `npm run package` does).
+if (process.argv.includes('--build')) execFileSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'inherit' });
 const vsce = createRequire(import.meta.url).resolve('@vscode/vsce/vsce');
 mkdirSync('dist-vsix', { recursive: true });
 execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '-o', 'dist-vsix/ato.vsix'], { stdio: ['ignore', 'ignore', 'inherit'] });

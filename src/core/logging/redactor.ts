@@ -64,12 +64,18 @@ export class Redactor {
     if (typeof value === 'string') return this.redact(value);
     if (value === null || typeof value !== 'object') return value;
     if (seen.has(value)) return '[circular]';
+    // `seen` holds only the ancestors of the current value: an object reached twice by different paths
+    // (shared, not circular) is copied both times.
     seen.add(value);
-    if (Array.isArray(value)) return value.map(item => this.redactUnknown(item, seen));
-    if (value instanceof Error) return this.redact(describeError(value));
-    const copy: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) copy[this.redact(key)] = this.redactUnknown(item, seen);
-    return copy;
+    try {
+      if (Array.isArray(value)) return value.map(item => this.redactUnknown(item, seen));
+      if (value instanceof Error) return this.redact(describeError(value));
+      const copy: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) copy[this.redact(key)] = this.redactUnknown(item, seen);
+      return copy;
+    } finally {
+      seen.delete(value);
+    }
   }
 }
 
@@ -88,7 +94,9 @@ export function describeError(error: unknown): string {
 function stringifyUnknown(value: unknown): string {
   if (typeof value === 'string') return value;
   try {
-    return (JSON.stringify(value) as string | undefined) ?? typeof value;
+    // JSON.stringify returns undefined for functions and symbols, despite its declared type.
+    const text = JSON.stringify(value) as unknown;
+    return typeof text === 'string' ? text : typeof value;
   } catch {
     return Object.prototype.toString.call(value);
   }

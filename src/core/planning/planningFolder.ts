@@ -10,7 +10,10 @@ import { capabilitiesTemplate, goalTemplate, reviewsReadme } from './planningTem
  */
 export async function inspectPlanningFolder(planningRoot: string): Promise<PlanningFolderState> {
   try {
-    if (!(await isDirectory(planningRoot))) return { kind: 'missing', path: planningRoot };
+    const root = await statOrUndefined(planningRoot);
+    if (root === undefined) return { kind: 'missing', path: planningRoot };
+    // A file in the folder's place is not "missing": initializing would fail, so say what is wrong.
+    if (!root.isDirectory()) return { kind: 'error', path: planningRoot, message: `${planningRoot} is a file, not a folder` };
     const missing: string[] = [];
     for (const part of Object.keys(planningLayout) as PlanningPart[]) {
       const path = planningPartPath(planningRoot, part);

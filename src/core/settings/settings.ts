@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import '../../shared/zod';
+import { describeError } from '../logging/redactor';
 
 /** A setting whose value was rejected; the default was used instead. */
 export interface SettingProblem {
@@ -59,7 +60,8 @@ export function readSettings(getRaw: (key: SettingKey) => unknown): SettingsRead
       raw = getRaw(key);
     } catch (error) {
       raw = undefined;
-      problems.push({ setting: `${settingsSection}.${key}`, message: `could not be read (${String(error)}); using the default` });
+      const id = `${settingsSection}.${key}`;
+      problems.push({ setting: id, message: `Setting \`${id}\` could not be read (${describeError(error)}). Using the default, ${JSON.stringify(definition.default)}.` });
     }
     if (raw === undefined || raw === null) {
       settings[key] = definition.schema.parse(definition.default);
@@ -81,7 +83,12 @@ export function readSettings(getRaw: (key: SettingKey) => unknown): SettingsRead
 }
 
 function describeValue(value: unknown): string {
-  const text = JSON.stringify(value) as string | undefined;
-  if (text === undefined) return typeof value;
+  let text: unknown;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return typeof value; // a bigint or a circular object: describe it, never throw
+  }
+  if (typeof text !== 'string') return typeof value;
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

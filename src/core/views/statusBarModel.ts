@@ -28,7 +28,7 @@ export function statusBarView(state: AtoState): StatusBarView {
       const mode = state.auth.github.kind === 'session' || state.auth.github.kind === 'token' ? 'GitHub' : 'local';
       const { pending, processed } = planning.queue;
       return {
-        text: `$(hubot) ATO: ${pending} pending · ${processed} running`,
+        text: `$(hubot) ATO: ${pending} pending · ${processed} dispatched`,
         tooltip: `ATO (${mode} mode): ${pending} pending, ${processed} dispatched, ${planning.queue.complete} complete. Click to open the control panel.`,
         tone: 'normal',
       };

@@ -1,0 +1,39 @@
+// Runs the mocha suite in out/exthost inside a real VS Code extension host (code-server), with the
+// repository loaded as the extension under development: the same extensionDevelopmentPath +
+// extensionTestsPath contract as @vscode/test-electron, passed through the web workbench's payload,
+// which it honours only with enable-smoke-test-driver. Prints "exthost: N passed, M failed".
+import fs from 'node:fs';
+import path from 'node:path';
+import util from 'node:util';
+import { launchChromium, repoRoot, startCodeServer } from './harness.mjs';
+
+const testsPath = path.join(repoRoot, 'out', 'exthost');
+if (!fs.existsSync(path.join(testsPath, 'index.js'))) {
+  console.error('out/exthost/index.js is missing: run `node esbuild.mjs --tests` first');
+  process.exit(1);
+}
+const server = await startCodeServer({ args: ['--vscode-option', 'enable-smoke-test-driver'], files: { 'README.md': '# exthost test workspace\n' } });
+const results = path.join(server.tmp, 'results.json');
+const host = new URL(server.base).host;
+const payload = [
+  ['extensionDevelopmentPath', `vscode-remote://${host}${repoRoot}`],
+  ['extensionTestsPath', `vscode-remote://${host}${testsPath}`],
+  ['extensionEnvironment', JSON.stringify({ ATO_EXTHOST_RESULTS: results })],
+  ['skipWelcome', 'true'],
+];
+const context = await launchChromium(path.join(server.tmp, 'chromium'));
+const page = context.pages()[0] ?? await context.newPage();
+let exit;
+const exited = new Promise(resolve => { exit = resolve; });
+await page.exposeFunction('codeAutomationLog', (_type, args) => console.log(util.format(...args)));
+await page.exposeFunction('codeAutomationExit', code => exit(code));
+await page.goto(server.url(`&payload=${encodeURIComponent(JSON.stringify(payload))}`));
+const timeoutMs = Number(process.env.ATO_EXTHOST_TIMEOUT_MS ?? 300_000);
+const code = await Promise.race([exited, new Promise(resolve => setTimeout(() => resolve('timeout'), timeoutMs))]);
+let passes = 0, failures = 1;
+if (fs.existsSync(results)) ({ passes, failures } = JSON.parse(fs.readFileSync(results, 'utf8')));
+console.log(`exthost: ${passes} passed, ${failures} failed`);
+console.log(`extension host finished: ${code === 'timeout' ? `timed out after ${timeoutMs} ms` : `exit code ${code}`}`);
+await context.close();
+await server.stop();
+process.exit(code === 0 && failures === 0 ? 0 : 1);

@@ -1,0 +1,139 @@
+// The extension, installed from its .vsix into a real VS Code (code-server 1.139), driven through the
+// UI by Playwright in Chromium: what a user sees and does. Run by scripts/test.mjs (node --test).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { artifactsDir, filesContaining, launchChromium, repoRoot, runCommand, startCodeServer } from './harness.mjs';
+
+const vsix = path.join(repoRoot, 'dist-vsix', 'ato.vsix');
+// One unique canary per secret; none may appear anywhere ATO writes or shows.
+const canaries = {
+  'ATO: Set GitHub Token': `ghcanary${Date.now()}GITHUBxx`,
+  'ATO: Set GitLab Token': `glcanary${Date.now()}GITLABxx`,
+  'ATO: Set Jules API Key': `jucanary${Date.now()}JULESxxx`,
+  'ATO: Set Anthropic API Key': `ancanary${Date.now()}ANTHROPIC`,
+};
+
+let echo, echoed = [], server, context, page;
+
+/** A server that fails every request with a 500 whose body echoes the request's headers back. */
+function startHeaderEcho() {
+  return new Promise(resolve => {
+    const s = http.createServer((req, res) => {
+      echoed.push(JSON.stringify(req.headers));
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'echo', path: req.url, headers: req.headers }));
+    }).listen(0, '127.0.0.1', () => resolve(s));
+  });
+}
+
+const shot = name => page.screenshot({ path: path.join(artifactsDir, `${name}.png`) });
+const panel = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+const overviewRows = () => page.locator('.sidebar .pane:has(.pane-header:has-text("Overview")) .monaco-list-row .label-name');
+const statusItem = text => page.locator('.statusbar-item', { hasText: text });
+
+describe('ATO in a real VS Code', () => {
+  before(async () => {
+    assert.ok(fs.existsSync(vsix), `build the .vsix first (npm run package): ${vsix} is missing`);
+    fs.mkdirSync(artifactsDir, { recursive: true });
+    echo = await startHeaderEcho();
+    const api = `http://127.0.0.1:${echo.address().port}`;
+    server = await startCodeServer({
+      vsix: [vsix],
+      files: { 'README.md': '# sample project\n', 'src/index.ts': 'export const answer = 42;\n' },
+      machineSettings: {
+        'ato.github.apiUrl': `${api}/github`,
+        'ato.gitlab.apiUrl': `${api}/gitlab`,
+        'ato.jules.apiUrl': `${api}/jules`,
+        'ato.anthropic.apiUrl': `${api}/anthropic`,
+        'ato.network.timeoutSeconds': 5,
+      },
+    });
+    context = await launchChromium(path.join(server.tmp, 'chromium'));
+    page = context.pages()[0] ?? await context.newPage();
+    await page.goto(server.url());
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+  });
+
+  after(async () => {
+    if (page) await shot('last').catch(() => undefined);
+    await context?.close();
+    await server?.stop();
+    echo?.close();
+  });
+
+  test('opening the ATO container activates the extension: status bar, welcome view, control panel', async () => {
+    await page.locator('.activitybar a[aria-label="ATO"]').click();
+    await statusItem('ATO: no planning folder').waitFor({ timeout: 60_000 });
+    const welcome = page.locator('.sidebar .welcome-view-content', { hasText: 'no planning folder' });
+    await welcome.waitFor({ timeout: 30_000 });
+    assert.ok(await welcome.locator('a.monaco-button', { hasText: 'Initialize Planning Folder' }).isVisible());
+    await panel().locator('[data-section="planning"]').waitFor({ timeout: 30_000 });
+    assert.match(await panel().locator('[data-section="planning"]').innerText(), /No planning folder yet/);
+    assert.ok(await panel().locator('vscode-button[data-action="initPlanningFolder"]').isVisible());
+    await shot('01-no-planning-folder');
+  });
+
+  test('"ATO: Initialize Planning Folder" from the palette creates the folder and every surface updates', async () => {
+    await runCommand(page, 'ATO: Initialize Planning Folder');
+    const goal = path.join(server.workspace, 'planning', 'vision', 'goal.md');
+    for (let i = 0; i < 100 && !fs.existsSync(goal); i++) await new Promise(r => setTimeout(r, 100));
+    assert.ok(fs.existsSync(goal), 'planning/vision/goal.md was created');
+    for (const folder of ['pending', 'processed', 'complete']) assert.ok(fs.existsSync(path.join(server.workspace, 'planning', 'issue_queue', folder)));
+    await page.locator('.tabs-container .tab', { hasText: 'goal.md' }).waitFor({ timeout: 15_000 });
+    await statusItem('ATO: 0 pending · 0 dispatched').waitFor({ timeout: 15_000 });
+    await overviewRows().filter({ hasText: 'Queue' }).waitFor({ timeout: 15_000 });
+    const rows = await overviewRows().allTextContents();
+    assert.ok(rows.includes('Planning folder') && rows.includes('Queue') && rows.includes('Accounts'), `tree rows: ${rows.join(', ')}`);
+    await panel().locator('[data-section="planning"]', { hasText: '0 pending' }).waitFor({ timeout: 15_000 });
+    await shot('02-planning-folder-ready');
+  });
+
+  test('a task file dropped into pending/ shows up in the tree, the panel and the status bar', async () => {
+    fs.writeFileSync(path.join(server.workspace, 'planning', 'issue_queue', 'pending', 'add-login.task.md'), '# Add a login form\n');
+    await statusItem('ATO: 1 pending').waitFor({ timeout: 15_000 });
+    await panel().locator('[data-section="planning"]', { hasText: '1 pending' }).waitFor({ timeout: 15_000 });
+  });
+
+  test('canary: secrets set through the UI appear in no log, event, file, webview or message', async () => {
+    for (const [title, canary] of Object.entries(canaries)) {
+      await runCommand(page, title);
+      const box = page.locator('.quick-input-widget');
+      await box.locator('.quick-input-title', { hasText: title }).waitFor({ timeout: 15_000 });
+      assert.equal(await box.locator('input').getAttribute('type'), 'password', 'keys are typed into a password box');
+      await box.locator('input').fill(canary);
+      await page.keyboard.press('Enter');
+      await box.waitFor({ state: 'hidden' });
+    }
+    await overviewRows().filter({ hasText: 'GitHub' }).waitFor();
+    await page.locator('.sidebar .monaco-list-row', { hasText: 'token set' }).first().waitFor({ timeout: 15_000 });
+
+    await runCommand(page, 'ATO: Doctor');
+    const editor = page.locator('.editor-instance .view-lines');
+    await editor.filter({ hasText: 'ATO Doctor' }).waitFor({ timeout: 30_000 });
+    await editor.filter({ hasText: 'HTTP 500' }).waitFor({ timeout: 30_000 });
+    await shot('03-doctor-report');
+
+    // The requests really carried the secrets (so the check below is meaningful)...
+    for (const canary of Object.values(canaries)) assert.ok(echoed.some(h => h.includes(canary)), 'the echo server received each key');
+    // ...and the server's echo of them went nowhere.
+    const report = await editor.innerText();
+    const pageText = await page.evaluate(() => document.body.innerText);
+    const panelText = await panel().locator('body').innerText();
+    const logs = path.join(server.userData, 'logs');
+    const atoLog = filesContaining(logs, 'ATO').length;
+    assert.ok(atoLog > 0, 'the ATO log channel was written to disk');
+    for (const canary of Object.values(canaries)) {
+      assert.ok(!report.includes(canary), 'doctor report');
+      assert.ok(!pageText.includes(canary), 'workbench text (notifications, status bar, tree)');
+      assert.ok(!panelText.includes(canary), 'control panel');
+      assert.deepEqual(filesContaining(server.workspace, canary), [], 'files in the workspace (.ato/ event log included)');
+      assert.deepEqual(filesContaining(logs, canary), [], 'VS Code logs, the ATO output channel included');
+    }
+    const events = fs.readFileSync(path.join(server.workspace, '.ato', 'events.ndjson'), 'utf8');
+    assert.match(events, /"kind":"doctor.ran"/);
+    assert.match(events, /‹redacted›/, 'the echoed keys were redacted in the event log');
+  });
+});
