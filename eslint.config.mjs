@@ -5,6 +5,8 @@ import eslint from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+const classicZodBanned = { name: 'zod', message: "Import `* as z from 'zod/mini'` (and src/shared/zod.ts for messages): the classic build defeats tree-shaking." };
+
 const vscodeBanned = {
   name: 'vscode',
   message: 'The `vscode` API belongs to src/vscode (the adapter ring). Define a port in src/core and implement it there.',
@@ -22,7 +24,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         project: ['./tsconfig.json', './tsconfig.core.json', './tsconfig.cli.json', './tsconfig.webview.json',
-          './tsconfig.test.json', './tsconfig.exthost.json'],
+          './tsconfig.test.json', './tsconfig.exthost.json', './tsconfig.bench.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -34,6 +36,8 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
       'no-console': 'error',
       'eqeqeq': 'error',
+      // zod's classic build defeats tree-shaking (400 KB); see src/shared/zod.ts.
+      'no-restricted-imports': ['error', { paths: [classicZodBanned] }],
       'curly': ['error', 'multi-line'],
     },
   },
@@ -48,7 +52,7 @@ export default tseslint.config(
     files: ['src/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: [vscodeBanned],
+        paths: [vscodeBanned, classicZodBanned],
         patterns: [{ regex: '(^|/)(vscode|cli)/', message: 'src/core must not depend on an outer ring (src/vscode, src/cli).' }],
       }],
     },
@@ -57,7 +61,7 @@ export default tseslint.config(
     files: ['src/shared/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: [vscodeBanned],
+        paths: [vscodeBanned, classicZodBanned],
         patterns: [
           { regex: '^node:', message: 'src/shared is loaded by the webview too: no node built-ins.' },
           { regex: '(^|/)(core|vscode|cli)/', message: 'src/shared depends on nothing but itself and zod.' },
@@ -70,7 +74,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': ['error', {
-        paths: [vscodeBanned],
+        paths: [vscodeBanned, classicZodBanned],
         patterns: [
           { regex: '^node:', message: 'The webview runs in a browser sandbox.' },
           { regex: '/src/(core|vscode|cli)/', message: 'webview-ui may import only src/shared.' },
@@ -80,7 +84,7 @@ export default tseslint.config(
   },
   {
     files: ['src/cli/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [vscodeBanned], patterns: [{ regex: '(^|/)vscode/', message: 'The CLI uses src/core, never the VS Code adapters.' }] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [vscodeBanned, classicZodBanned], patterns: [{ regex: '(^|/)vscode/', message: 'The CLI uses src/core, never the VS Code adapters.' }] }] },
   },
   {
     files: ['test/**/*.ts'],

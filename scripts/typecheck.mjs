@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const projects = ['tsconfig.shared.json', 'tsconfig.core.json', 'tsconfig.json', 'tsconfig.cli.json',
-  'tsconfig.webview.json', 'tsconfig.test.json', 'tsconfig.exthost.json'];
+  'tsconfig.webview.json', 'tsconfig.test.json', 'tsconfig.exthost.json', 'tsconfig.bench.json'];
 
 const results = await Promise.all(projects.map(project => new Promise(resolve => {
   const child = spawn(process.execPath, [tsc, '--noEmit', '-p', project], { stdio: ['ignore', 'pipe', 'pipe'] });

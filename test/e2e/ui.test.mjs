@@ -32,6 +32,13 @@ function startHeaderEcho() {
 const shot = name => page.screenshot({ path: path.join(artifactsDir, `${name}.png`) });
 const panel = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 const overviewRows = () => page.locator('.sidebar .pane:has(.pane-header:has-text("Overview")) .monaco-list-row .label-name');
+/** The control panel's own frame (inside VS Code's webview iframe), to run code in it. */
+async function findPanelFrame() {
+  for (const frame of page.frames()) {
+    if (await frame.locator('#app[aria-live]').count().catch(() => 0)) return frame;
+  }
+  throw new Error('control panel frame not found');
+}
 const statusItem = text => page.locator('.statusbar-item', { hasText: text });
 
 describe('ATO in a real VS Code', () => {
@@ -98,6 +105,12 @@ describe('ATO in a real VS Code', () => {
   });
 
   test('canary: secrets set through the UI appear in no log, event, file, webview or message', async () => {
+    // Record every message the control panel receives from here on.
+    const panelFrame = await findPanelFrame();
+    await panelFrame.evaluate(() => {
+      window.__atoMessages = [];
+      window.addEventListener('message', event => { window.__atoMessages.push(JSON.stringify(event.data)); });
+    });
     for (const [title, canary] of Object.entries(canaries)) {
       await runCommand(page, title);
       const box = page.locator('.quick-input-widget');
@@ -122,13 +135,19 @@ describe('ATO in a real VS Code', () => {
     const report = await editor.innerText();
     const pageText = await page.evaluate(() => document.body.innerText);
     const panelText = await panel().locator('body').innerText();
+    await panel().locator('[data-section="accounts"]', { hasText: 'Anthropic API key set' }).waitFor();
+    const panelMessages = await panelFrame.evaluate(() => window.__atoMessages);
+    assert.ok(panelMessages.some(m => m.includes('"snapshot"')), 'the panel received snapshots while the keys were set');
     const logs = path.join(server.userData, 'logs');
-    const atoLog = filesContaining(logs, 'ATO').length;
-    assert.ok(atoLog > 0, 'the ATO log channel was written to disk');
+    // The ATO output channel's file: it logged each failed connection, with the echo redacted.
+    const atoLog = filesContaining(logs, 'doctor: GitHub').find(file => file.endsWith(path.join('ato-team.ato', 'ATO.log')));
+    assert.ok(atoLog, 'the ATO log channel logged the doctor run to disk');
+    assert.match(fs.readFileSync(path.join(logs, atoLog), 'utf8'), /authorization\W+Bearer ‹redacted›/);
     for (const canary of Object.values(canaries)) {
       assert.ok(!report.includes(canary), 'doctor report');
       assert.ok(!pageText.includes(canary), 'workbench text (notifications, status bar, tree)');
       assert.ok(!panelText.includes(canary), 'control panel');
+      assert.ok(!panelMessages.some(m => m.includes(canary)), 'messages posted to the control panel');
       assert.deepEqual(filesContaining(server.workspace, canary), [], 'files in the workspace (.ato/ event log included)');
       assert.deepEqual(filesContaining(logs, canary), [], 'VS Code logs, the ATO output channel included');
     }

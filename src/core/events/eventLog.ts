@@ -2,7 +2,7 @@ import { appendFile, mkdir, readFile, rename, stat, unlink } from 'node:fs/promi
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import '../../shared/zod';
-import type { Redactor } from '../logging/redactor';
+import { describeError, type Redactor } from '../logging/redactor';
 
 /** One line of the event log. `kind` is dotted (`planning.initialized`); the rest is the event's data. */
 export const atoEventSchema = z.looseObject({
@@ -30,11 +30,14 @@ export const eventLogFileName = 'events.ndjson';
  * line (O_APPEND), so a crash leaves at worst a truncated last line, which readers skip. When the live
  * file passes `maxFileBytes` it is rotated: events.ndjson → events.1.ndjson → … and the oldest is dropped.
  * Appends are serialised so events keep their order even when callers do not await.
+ * A batch larger than `maxFileBytes` is written whole to a fresh file: lines are never split.
  */
 export class EventLog {
-  private queue: Promise<void> = Promise.resolve();
   private size: number | undefined;
   private readonly now: () => Date;
+  /** Lines waiting for the next write, with the callers to settle when it lands. */
+  private batch: { lines: string[]; settle: ((error: Error | undefined) => void)[] } = { lines: [], settle: [] };
+  private draining: Promise<void> | undefined;
 
   constructor(private readonly options: EventLogOptions) {
     this.now = options.now ?? (() => new Date());
@@ -44,22 +47,45 @@ export class EventLog {
     return join(this.options.directory, eventLogFileName);
   }
 
-  /** Resolves when the event is on disk. Rejections are the caller's to report; the queue continues. */
+  /**
+   * Resolves when the event is on disk. Events appended while a write is in flight are written together
+   * in the next single append (still whole lines, in order), so bursts cost one write, not one each.
+   */
   append(event: EventInput): Promise<void> {
     const record = this.options.redactor.redactValue({ v: 1, time: this.now().toISOString(), ...event });
     const line = `${JSON.stringify(record)}\n`;
-    const write = this.queue.then(() => this.write(line));
-    this.queue = write.catch(() => undefined);
-    return write;
+    return new Promise<void>((resolve, reject) => {
+      this.batch.lines.push(line);
+      this.batch.settle.push(error => {
+        if (error === undefined) resolve();
+        else reject(error);
+      });
+      this.draining ??= this.drain();
+    });
   }
 
   /** Waits for every append issued so far. */
-  flush(): Promise<void> {
-    return this.queue;
+  async flush(): Promise<void> {
+    while (this.draining !== undefined) await this.draining;
   }
 
-  private async write(line: string): Promise<void> {
-    const bytes = Buffer.byteLength(line);
+  private async drain(): Promise<void> {
+    while (this.batch.lines.length > 0) {
+      const { lines, settle } = this.batch;
+      this.batch = { lines: [], settle: [] };
+      let failure: Error | undefined;
+      try {
+        await this.write(lines.join(''));
+      } catch (error) {
+        failure = error instanceof Error ? error : new Error(`event log write failed: ${describeError(error)}`);
+      }
+      for (const done of settle) done(failure);
+    }
+    this.draining = undefined;
+  }
+
+  private async write(text: string): Promise<void> {
+    const bytes = Buffer.byteLength(text);
     if (this.size === undefined) {
       await mkdir(this.options.directory, { recursive: true });
       this.size = await fileSize(this.file);
@@ -68,7 +94,7 @@ export class EventLog {
       await this.rotate();
       this.size = 0;
     }
-    await appendFile(this.file, line, { encoding: 'utf8', mode: 0o600 });
+    await appendFile(this.file, text, { encoding: 'utf8', mode: 0o600 });
     this.size += bytes;
   }
 

@@ -1,0 +1,25 @@
+// `npm run bench`: every benchmark, one table, and test-results/bench.json for comparisons over time.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { foundationBench } from './foundation.bench';
+import type { Measurement } from './measure';
+
+const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench };
+
+async function main(): Promise<void> {
+  const all: Record<string, Measurement[]> = {};
+  process.stdout.write(`ATO benchmarks — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}\n`);
+  for (const [name, suite] of Object.entries(suites)) {
+    const results = await suite();
+    all[name] = results;
+    process.stdout.write(`\n${name}\n`);
+    for (const r of results) {
+      const value = r.value >= 100 ? r.value.toFixed(0) : r.value.toFixed(2);
+      process.stdout.write(`  ${r.name.padEnd(62)} ${value.padStart(12)} ${r.unit}${r.goal === undefined ? '' : `  (goal ${r.goal})`}\n`);
+    }
+  }
+  await mkdir('test-results', { recursive: true });
+  await writeFile('test-results/bench.json', JSON.stringify({ node: process.version, results: all }, null, 2));
+}
+
+void main();
