@@ -67,13 +67,15 @@ export async function startCodeServer(options = {}) {
   const port = await freePort();
   const logFile = path.join(tmp, 'code-server.log');
   const dir = name => { const p = path.join(tmp, name); fs.mkdirSync(p); return p; };
+  // The run must not see the developer's keys: it sets its own.
+  const inherited = Object.fromEntries(Object.entries(process.env)
+    .filter(([key]) => !/^(ATO_(?!E2E_HOME)|GITHUB_TOKEN|GH_TOKEN|GITLAB_TOKEN|JULES_API_KEY|ANTHROPIC_API_KEY)/.test(key)));
   const env = {
-    ...process.env,
+    ...inherited,
     // No extension gallery: nothing is looked up on the network.
     EXTENSIONS_GALLERY: '{"serviceUrl":"","itemUrl":"","resourceUrlTemplate":""}',
     TMPDIR: dir('t'), XDG_CONFIG_HOME: dir('xdg-config'), XDG_DATA_HOME: dir('xdg-data'), XDG_CACHE_HOME: dir('xdg-cache'),
   };
-  for (const key of Object.keys(env)) if (/^(ATO_|GITHUB_TOKEN|GH_TOKEN|GITLAB_TOKEN|JULES_API_KEY|ANTHROPIC_API_KEY)/.test(key) && key !== 'ATO_E2E_HOME') delete env[key];
   for (const vsix of options.vsix ?? []) execFileSync(node24, [codeServer, ...common, '--install-extension', vsix], { env, stdio: 'ignore' });
   const trustArgs = trusted ? ['--disable-workspace-trust'] : [];
   const proc = spawn(node24, [codeServer, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,

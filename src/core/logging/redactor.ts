@@ -12,7 +12,8 @@ const tokenPatterns: readonly RegExp[] = [
   /\b(sk-ant-)[A-Za-z0-9_-]{16,}\b/g, // Anthropic keys
   /\b(AIza)[A-Za-z0-9_-]{30,}\b/g, // Google API keys (Jules)
   /(\b(?:authorization|proxy-authorization)["']?\s*[:=]\s*["']?(?:bearer|token|basic)\s+)[^\s"',;}]+/gi,
-  /(\b(?:x-api-key|private-token|x-goog-api-key|api[_-]?key|access[_-]?token)["']?\s*[:=]\s*["']?)[^\s"',;}]+/gi,
+  // Key/value pairs; a JSON literal value (`"jules.apiKey": true` in `ato doctor --json`) is no secret and stays valid JSON.
+  /(\b(?:x-api-key|private-token|x-goog-api-key|api[_-]?key|access[_-]?token)["']?\s*[:=]\s*["']?)(?!(?:true|false|null)\b)[^\s"',;}]+/gi,
 ];
 
 /** Secrets shorter than this are not redacted by value: replacing "a" everywhere would destroy logs. */

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { readEnvironmentSettings, settingEnvironmentVariable } from '../../../../src/core/settings/environmentSettings';
+import { settingDefinitions, type SettingKey } from '../../../../src/core/settings/settings';
+
+describe('environment settings', () => {
+  it('derives one ATO_ variable per setting', () => {
+    const expected: Record<SettingKey, string> = {
+      planningPath: 'ATO_PLANNING_PATH',
+      'github.apiUrl': 'ATO_GITHUB_API_URL',
+      'gitlab.apiUrl': 'ATO_GITLAB_API_URL',
+      'anthropic.apiUrl': 'ATO_ANTHROPIC_API_URL',
+      'jules.apiUrl': 'ATO_JULES_API_URL',
+      'network.timeoutSeconds': 'ATO_NETWORK_TIMEOUT_SECONDS',
+      'eventLog.maxFileSizeMB': 'ATO_EVENT_LOG_MAX_FILE_SIZE_MB',
+      'eventLog.maxFiles': 'ATO_EVENT_LOG_MAX_FILES',
+    };
+    assert.deepEqual(Object.keys(expected).sort(), Object.keys(settingDefinitions).sort());
+    for (const [key, variable] of Object.entries(expected) as [SettingKey, string][]) {
+      assert.equal(settingEnvironmentVariable(key), variable);
+    }
+  });
+
+  it('uses the defaults for an empty environment, and ignores empty variables', () => {
+    for (const env of [{}, { ATO_PLANNING_PATH: '', ATO_EVENT_LOG_MAX_FILES: '' }]) {
+      const { settings, problems } = readEnvironmentSettings(env);
+      assert.deepEqual(problems, []);
+      assert.equal(settings.planningPath, 'planning');
+      assert.equal(settings['eventLog.maxFiles'], 5);
+    }
+  });
+
+  it('reads strings and parses numbers', () => {
+    const { settings, problems } = readEnvironmentSettings({
+      ATO_PLANNING_PATH: 'docs/plan',
+      ATO_GITHUB_API_URL: 'https://ghe.example/api/v3/',
+      ATO_NETWORK_TIMEOUT_SECONDS: '7',
+      ATO_EVENT_LOG_MAX_FILE_SIZE_MB: '0.5',
+      ATO_EVENT_LOG_MAX_FILES: ' 12 ',
+    });
+    assert.deepEqual(problems, []);
+    assert.equal(settings.planningPath, 'docs/plan');
+    assert.equal(settings['github.apiUrl'], 'https://ghe.example/api/v3');
+    assert.equal(settings['network.timeoutSeconds'], 7);
+    assert.equal(settings['eventLog.maxFileSizeMB'], 0.5);
+    assert.equal(settings['eventLog.maxFiles'], 12);
+  });
+
+  const badNumbers: readonly [string, string][] = [
+    ['ATO_EVENT_LOG_MAX_FILES', 'abc'],
+    ['ATO_EVENT_LOG_MAX_FILES', '0'],
+    ['ATO_EVENT_LOG_MAX_FILES', '2.5'],
+    ['ATO_EVENT_LOG_MAX_FILES', '   '],
+    ['ATO_NETWORK_TIMEOUT_SECONDS', 'Infinity'],
+    ['ATO_NETWORK_TIMEOUT_SECONDS', 'NaN'],
+    ['ATO_NETWORK_TIMEOUT_SECONDS', '10s'],
+    ['ATO_EVENT_LOG_MAX_FILE_SIZE_MB', '-1'],
+  ];
+  for (const [variable, value] of badNumbers) {
+    it(`rejects ${variable}=${JSON.stringify(value)} with a problem naming the setting`, () => {
+      const { settings, problems } = readEnvironmentSettings({ [variable]: value });
+      const key = (Object.keys(settingDefinitions) as SettingKey[]).find(k => settingEnvironmentVariable(k) === variable);
+      assert.ok(key !== undefined);
+      assert.equal(problems.length, 1);
+      assert.equal(problems[0]?.setting, `ato.${key}`);
+      assert.ok(problems[0].message.includes(`ato.${key}`));
+      assert.equal(settings[key], settingDefinitions[key].default);
+    });
+  }
+
+  it('keeps numeric-looking text a string for string settings', () => {
+    const { settings, problems } = readEnvironmentSettings({ ATO_PLANNING_PATH: '2024' });
+    assert.deepEqual(problems, []);
+    assert.equal(settings.planningPath, '2024');
+  });
+
+  it('rejects a planning path that leaves the workspace', () => {
+    const { settings, problems } = readEnvironmentSettings({ ATO_PLANNING_PATH: '../../etc' });
+    assert.equal(settings.planningPath, 'planning');
+    assert.equal(problems[0]?.setting, 'ato.planningPath');
+  });
+
+  it('ignores variables of other programs and lower-case look-alikes', () => {
+    const { settings, problems } = readEnvironmentSettings({ EVENT_LOG_MAX_FILES: '9', ato_event_log_max_files: '9', GITHUB_API_URL: 'https://x.example' });
+    assert.deepEqual(problems, []);
+    assert.equal(settings['eventLog.maxFiles'], 5);
+    assert.equal(settings['github.apiUrl'], 'https://api.github.com');
+  });
+});

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { statusBarView } from '../../../../src/core/views/statusBarModel';
+import type { AtoState } from '../../../../src/core/state/atoState';
+import { anAtoState, planningExamples, planningKinds } from '../../../support/stateBuilders';
+
+describe('statusBarView', () => {
+  const expected: Readonly<Record<AtoState['planning']['kind'], { text: RegExp; tone: 'normal' | 'warning' | 'error' }>> = {
+    noWorkspace: { text: /^\$\(hubot\) ATO$/, tone: 'normal' },
+    unknown: { text: /^\$\(loading~spin\) ATO$/, tone: 'normal' },
+    missing: { text: /no planning folder/, tone: 'normal' },
+    partial: { text: /planning incomplete/, tone: 'warning' },
+    ready: { text: /\b3 pending\b.*\b2 /, tone: 'normal' },
+    error: { text: /^\$\(error\) ATO$/, tone: 'error' },
+  };
+
+  for (const kind of planningKinds) {
+    it(`shows the planning folder: ${kind}`, () => {
+      const view = statusBarView(anAtoState({ planning: planningExamples[kind] }));
+      assert.match(view.text, expected[kind].text);
+      assert.equal(view.tone, expected[kind].tone);
+      assert.ok(view.tooltip.length > 0);
+    });
+  }
+
+  it('says what is missing and why reading failed in the tooltip', () => {
+    assert.match(statusBarView(anAtoState({ planning: planningExamples.partial })).tooltip, /vision\/goal\.md, issue_queue\/pending/);
+    assert.match(statusBarView(anAtoState({ planning: planningExamples.error })).tooltip, /EACCES/);
+  });
+
+  it('tells GitHub mode from local mode when ready', () => {
+    const mode = (github: AtoState['auth']['github']): string => statusBarView(anAtoState({ auth: { github, gitlab: false, jules: false, anthropic: false } })).tooltip;
+    assert.match(mode({ kind: 'session', account: 'octocat' }), /GitHub mode/);
+    assert.match(mode({ kind: 'token' }), /GitHub mode/);
+    assert.match(mode({ kind: 'none' }), /local mode/);
+    assert.match(mode({ kind: 'unknown' }), /local mode/);
+    assert.match(mode({ kind: 'none' }), /3 pending, 2 dispatched, 7 complete/);
+  });
+
+  it('puts Restricted Mode first, whatever the planning state', () => {
+    for (const kind of planningKinds) {
+      const view = statusBarView(anAtoState({ trusted: false, planning: planningExamples[kind], settingsProblems: [{ setting: 'ato.x', message: 'bad' }] }));
+      assert.match(view.text, /restricted/);
+      assert.equal(view.tone, 'warning');
+    }
+  });
+
+  it('puts settings problems before the planning state, listing each message', () => {
+    const view = statusBarView(anAtoState({ settingsProblems: [{ setting: 'ato.a', message: 'first' }, { setting: 'ato.b', message: 'second' }] }));
+    assert.match(view.text, /check settings/);
+    assert.equal(view.tooltip, 'first\nsecond');
+  });
+});
