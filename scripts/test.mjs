@@ -3,17 +3,14 @@
 // host). Installs the real-VS-Code prerequisites first if they are missing (scripts/setup-e2e.sh).
 // Ends with one summary line: "tests: N passed, M failed".
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
 const only = process.argv.slice(2); // e.g. `npm test -- unit` runs just the named steps
 const node = process.execPath;
 
 const steps = [
-  { name: 'lint', cmd: [node, require.resolve('eslint/bin/eslint.js'), '--max-warnings', '0', '.'] },
+  { name: 'lint', cmd: ['node_modules/.bin/eslint', '--max-warnings', '0', '.'] },
   { name: 'typecheck', cmd: [node, 'scripts/typecheck.mjs'] },
   { name: 'build', cmd: [node, 'esbuild.mjs', '--tests'], gate: true },
-  { name: 'unit', cmd: [node, require.resolve('mocha/bin/mocha.js')], count: mochaCounts },
+  { name: 'unit', cmd: ['node_modules/.bin/mocha'], count: mochaCounts },
   { name: 'package', cmd: [node, 'scripts/package.mjs', '--build'], gate: true },
   { name: 'setup-e2e', cmd: ['bash', 'scripts/setup-e2e.sh'], gate: true },
   { name: 'e2e-ui', cmd: [node, '--test', '--test-timeout=300000', '--test-reporter=spec', 'test/e2e/ui.test.mjs'], count: nodeTestCounts },
