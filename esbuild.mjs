@@ -12,8 +12,30 @@ const tests = process.argv.includes('--tests');
 const require = createRequire(import.meta.url);
 const pkg = JSON.parse(await readFile('package.json', 'utf8'));
 
-/** Heavy SDKs that must never be in the activation bundle: they load on first use (a test checks). */
-export const lazyOnlyModules = ['@octokit', '@gitbeaker', '@anthropic-ai', 'chokidar'];
+/**
+ * Heavy modules that must never be in the activation bundle. Core code loads each with
+ * `await import('<name>')`; the build turns that into `require('./vendor/<file>')` and bundles the
+ * module alone into dist/vendor/, so it is read from disk only on first use. A static import of one of
+ * these is a build error.
+ */
+const lazyModules = {
+  chokidar: 'chokidar.js',
+};
+
+const lazyVendor = {
+  name: 'lazy-vendor',
+  setup(build) {
+    const names = Object.keys(lazyModules);
+    if (names.length === 0) return;
+    const filter = new RegExp(`^(${names.map(n => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, args => {
+      if (args.kind !== 'dynamic-import') {
+        return { errors: [{ text: `"${args.path}" is heavy: load it with \`await import('${args.path}')\` so it stays out of the activation bundle` }] };
+      }
+      return { path: `./vendor/${lazyModules[args.path]}`, external: true };
+    });
+  },
+};
 
 /** Prints errors in the `$esbuild-watch` problem-matcher format and fails the build on warnings. */
 const reporter = name => ({
@@ -43,6 +65,7 @@ const common = {
 const contexts = {
   extension: {
     ...common,
+    plugins: [lazyVendor],
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
     format: 'cjs',
@@ -52,8 +75,18 @@ const contexts = {
   },
   cli: {
     ...common,
+    plugins: [lazyVendor],
     entryPoints: ['src/cli/ato.ts'],
     outfile: 'dist/cli.js',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+  },
+  vendor: {
+    ...common,
+    sourcemap: false,
+    entryPoints: Object.fromEntries(Object.entries(lazyModules).map(([name, file]) => [file.replace(/\.js$/, ''), name])),
+    outdir: 'dist/vendor',
     format: 'cjs',
     platform: 'node',
     target: 'node20',
@@ -94,7 +127,7 @@ if (tests) await rm('out/exthost', { recursive: true, force: true });
 await copyWebviewAssets();
 
 const built = await Promise.all(Object.entries(contexts).map(async ([name, options]) => {
-  const context = await esbuild.context({ ...options, plugins: [reporter(name)] });
+  const context = await esbuild.context({ ...options, plugins: [...(options.plugins ?? []), reporter(name)] });
   return { name, context };
 }));
 

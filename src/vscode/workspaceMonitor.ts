@@ -97,6 +97,9 @@ export class WorkspaceMonitor implements vscode.Disposable {
       ]);
       const problems = this.settingsResult.problems;
       this.reportSettingsProblems();
+      // Watching a folder that did not exist yet is unreliable on some file watchers: start afresh once it appears.
+      const previous = this.store.state.planning.kind;
+      if ((previous === 'missing' || previous === 'unknown') && planning.kind !== 'missing' && planning.kind !== 'noWorkspace') this.watchPlanningFolder();
       this.store.update(state => ({
         ...state,
         workspaceName: root === undefined ? undefined : vscode.workspace.name ?? root,

@@ -100,8 +100,8 @@ describe('ATO in a real VS Code', () => {
 
   test('a task file dropped into pending/ shows up in the tree, the panel and the status bar', async () => {
     fs.writeFileSync(path.join(server.workspace, 'planning', 'issue_queue', 'pending', 'add-login.task.md'), '# Add a login form\n');
-    await statusItem('ATO: 1 pending').waitFor({ timeout: 15_000 });
-    await panel().locator('[data-section="planning"]', { hasText: '1 pending' }).waitFor({ timeout: 15_000 });
+    await statusItem('ATO: 1 pending').waitFor({ timeout: 30_000 });
+    await panel().locator('[data-section="planning"]', { hasText: '1 pending' }).waitFor({ timeout: 30_000 });
   });
 
   test('canary: secrets set through the UI appear in no log, event, file, webview or message', async () => {

@@ -12,7 +12,7 @@ interface Metafile {
 const repoRoot = join(__dirname, '..', '..');
 const metaDirectory = join(repoRoot, 'dist', 'meta');
 
-/** Heavy SDKs that must load lazily, never with activation (the same list as esbuild.mjs's lazyOnlyModules). */
+/** Heavy SDKs that must load lazily, never with activation (esbuild.mjs bundles them into dist/vendor/). */
 const lazyOnlyModules = ['@octokit', '@gitbeaker', '@anthropic-ai', 'chokidar'];
 
 /** zod files a bundle may contain: the mini build, the core it sits on, and the message locales. */
@@ -50,6 +50,13 @@ describe('bundles (dist/meta, written by esbuild.mjs)', function () {
   it('keeps heavy SDKs out of the activation bundle', () => {
     const offenders = nodeModulesInputs(readMeta('extension')).filter(path => lazyOnlyModules.some(name => path.includes(`node_modules/${name}/`)));
     assert.deepEqual(offenders, []);
+  });
+
+  it('builds each lazily loaded module on its own, in dist/vendor', () => {
+    const vendor = readMeta('vendor');
+    const outputs = Object.keys(vendor.outputs).filter(path => path.endsWith('.js'));
+    assert.ok(outputs.includes('dist/vendor/chokidar.js'), outputs.join(', '));
+    assert.ok(nodeModulesInputs(vendor).some(path => path.startsWith('node_modules/chokidar/')));
   });
 
   for (const name of ['extension', 'cli', 'webview']) {

@@ -1,0 +1,83 @@
+import type { Task } from '../tasks/task';
+import type { TaskType } from '../tasks/taskTypes';
+import type { FailureClass } from './failureClass';
+
+/** A line of an agent's output, streamed to "Show Run Log" and recorded in the run's log file. */
+export interface AgentOutput {
+  readonly stream: 'stdout' | 'stderr' | 'event';
+  readonly text: string;
+}
+
+/** Everything an agent needs to start one run. */
+export interface DispatchRequest {
+  readonly runId: string;
+  readonly task: Task;
+  /** Where the agent works: a fresh git worktree for local agents. Absolute. */
+  readonly workdir: string;
+  /** The branch checked out in `workdir` (`ato/<task-id>`), when there is one. */
+  readonly branch: string | undefined;
+  /** The prompt as ATO composed it from the task (title, prompt, targets, criteria, context). */
+  readonly prompt: string;
+  readonly timeoutMs: number;
+  /** Output as it arrives; must not throw. */
+  readonly onOutput: (output: AgentOutput) => void;
+}
+
+/** Serializable reference to a started run, stored in the run record so a restart can find it again. */
+export interface AgentRunHandle {
+  readonly runId: string;
+  readonly agentId: string;
+  /** The backend's own reference: a process id, a session id, an issue number. */
+  readonly ref: string;
+}
+
+/** Usage and cost as the agent reported them. */
+export interface AgentUsage {
+  readonly costUsd?: number;
+  readonly turns?: number;
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+  readonly sessionId?: string;
+}
+
+export type AgentRunStatus =
+  | { readonly state: 'running'; readonly usage?: AgentUsage }
+  | { readonly state: 'needsYou'; readonly reason: string; readonly usage?: AgentUsage }
+  | { readonly state: 'succeeded'; readonly summary: string; readonly usage: AgentUsage; readonly exitCode?: number }
+  | { readonly state: 'failed'; readonly failure: FailureClass; readonly message: string; readonly usage: AgentUsage; readonly exitCode?: number }
+  /** The backend no longer knows the run (e.g. ATO restarted while a local process ran). */
+  | { readonly state: 'lost' };
+
+export interface AgentHealth {
+  readonly ok: boolean;
+  /** e.g. "claude 2.1.330, signed in" or "`codex` not found on PATH". */
+  readonly detail: string;
+}
+
+export interface AgentLimits {
+  /** Runs of this agent at once. */
+  readonly concurrent: number;
+}
+
+/**
+ * The agent port (PRODUCT §5). Local agents (claude-code, custom CLIs) and remote ones (copilot, jules)
+ * implement the same interface; the loop never knows which it is driving.
+ */
+export interface AgentBackend {
+  readonly id: string;
+  readonly kind: 'claude-code' | 'custom' | 'claude' | 'copilot' | 'jules';
+  /** Task types this agent takes. */
+  readonly taskTypes: ReadonlySet<TaskType>;
+  readonly limits: AgentLimits;
+  /** Local agents work in a git worktree the dispatcher prepares; remote ones on the forge. */
+  readonly needsWorktree: boolean;
+  health(): Promise<AgentHealth>;
+  /** Starts the run and returns at once; progress comes from `poll` and `onOutput`. */
+  dispatch(request: DispatchRequest): Promise<AgentRunHandle>;
+  poll(handle: AgentRunHandle): Promise<AgentRunStatus>;
+  /** Resolves when the run reaches a final state (succeeded, failed, lost). */
+  wait(handle: AgentRunHandle): Promise<AgentRunStatus>;
+  /** Stops the run; for local agents, kills the whole process group. Idempotent. */
+  cancel(handle: AgentRunHandle): Promise<void>;
+  followUp?(handle: AgentRunHandle, message: string): Promise<void>;
+}
