@@ -7,6 +7,7 @@ import type { AtoServices } from './vscode/atoServices';
 import { registerDoctorCommand } from './vscode/commands/doctorCommand';
 import { registerPlanningCommands } from './vscode/commands/planningCommands';
 import { registerSecretCommands } from './vscode/commands/secretCommands';
+import { registerTaskCommands } from './vscode/commands/taskCommands';
 import { registerViewCommands } from './vscode/commands/viewCommands';
 import { registerControlPanel } from './vscode/controlPanel';
 import { logChannelSink } from './vscode/logChannelSink';
@@ -49,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
     ...registerPlanningCommands(services),
     ...registerSecretCommands(services),
     ...registerDoctorCommand(services),
+    ...registerTaskCommands(services),
   );
   const activationMs = performance.now() - started;
   setTimeout(() => {

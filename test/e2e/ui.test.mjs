@@ -34,6 +34,7 @@ const panel = () => page.frameLocator('iframe.webview.ready').frameLocator('#act
 const overviewRows = () => page.locator('.sidebar .pane:has(.pane-header:has-text("Overview")) .monaco-list-row .label-name');
 /** The control panel's own frame (inside VS Code's webview iframe), to run code in it. */
 async function findPanelFrame() {
+  await panel().locator('[data-section="planning"]').waitFor({ timeout: 30_000 });
   for (const frame of page.frames()) {
     if (await frame.locator('#app[aria-live]').count().catch(() => 0)) return frame;
   }
@@ -49,7 +50,7 @@ describe('ATO in a real VS Code', () => {
     const api = `http://127.0.0.1:${echo.address().port}`;
     server = await startCodeServer({
       vsix: [vsix],
-      files: { 'README.md': '# sample project\n', 'src/index.ts': 'export const answer = 42;\n' },
+      files: { 'README.md': '# sample project\n', 'src/index.ts': 'export const answer = 42;\n', 'app.ts': 'export function add(a: number, b: number) { return a + b; }\n' },
       machineSettings: {
         'ato.github.apiUrl': `${api}/github`,
         'ato.gitlab.apiUrl': `${api}/gitlab`,
@@ -102,6 +103,28 @@ describe('ATO in a real VS Code', () => {
     fs.writeFileSync(path.join(server.workspace, 'planning', 'issue_queue', 'pending', 'add-login.task.md'), '# Add a login form\n');
     await statusItem('ATO: 1 pending').waitFor({ timeout: 30_000 });
     await panel().locator('[data-section="planning"]', { hasText: '1 pending' }).waitFor({ timeout: 30_000 });
+  });
+
+  test('right-click a file → "Delegate to AI…" → a task file with that target appears in pending/', async () => {
+    await page.locator('.activitybar a[aria-label^="Explorer"]').click();
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'app.ts' });
+    await row.waitFor({ timeout: 15_000 });
+    await row.click({ button: 'right' });
+    // VS Code's menus act on the focused item: hover it, then Enter (a synthetic click is not always taken).
+    await page.locator('.context-view .action-label', { hasText: 'Delegate to AI…' }).hover();
+    await page.keyboard.press('Enter');
+    const box = page.locator('.quick-input-widget');
+    await box.locator('.quick-input-title', { hasText: 'Delegate app.ts to AI' }).waitFor({ timeout: 15_000 });
+    await box.locator('input').fill('Add overflow checks to add()');
+    await page.keyboard.press('Enter');
+    const file = path.join(server.workspace, 'planning', 'issue_queue', 'pending', 'add-overflow-checks-to-add.task.md');
+    for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise(r => setTimeout(r, 100));
+    const text = fs.readFileSync(file, 'utf8');
+    assert.match(text, /^# Add overflow checks to add\(\)$/m);
+    assert.match(text, /\*\*Target Files:\*\*\n- app\.ts\n/);
+    await page.locator('.notifications-toasts', { hasText: 'queued "add-overflow-checks-to-add"' }).waitFor({ timeout: 15_000 });
+    await shot('04-delegated');
+    await page.locator('.activitybar a[aria-label="ATO"]').click();
   });
 
   test('canary: secrets set through the UI appear in no log, event, file, webview or message', async () => {

@@ -15,6 +15,8 @@ export const commandIds = {
   doctor: 'ato.doctor',
   showLog: 'ato.showLog',
   openEventLog: 'ato.openEventLog',
+  newTask: 'ato.newTask',
+  delegateToAI: 'ato.delegateToAI',
 } as const;
 
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];
