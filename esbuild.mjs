@@ -32,8 +32,16 @@ const lazyVendor = {
       if (args.kind !== 'dynamic-import') {
         return { errors: [{ text: `"${args.path}" is heavy: load it with \`await import('${args.path}')\` so it stays out of the activation bundle` }] };
       }
-      return { path: `./vendor/${lazyModules[args.path]}`, external: true };
+      return { path: args.path, namespace: 'lazy-vendor' };
     });
+    // A tiny CommonJS shim per module: esbuild evaluates it only when the dynamic import runs, and its
+    // `require` stays a plain require of the vendor file next to the bundle (the extension host's loader
+    // handles require reliably; a bare import() of a file is less certain there).
+    build.onLoad({ filter: /.*/, namespace: 'lazy-vendor' }, args => ({
+      contents: `module.exports = require(${JSON.stringify(`./vendor/${lazyModules[args.path]}`)});`,
+      loader: 'js',
+    }));
+    build.onResolve({ filter: /^\.\/vendor\//, namespace: 'lazy-vendor' }, args => ({ path: args.path, external: true }));
   },
 };
 

@@ -2,9 +2,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { foundationBench } from './foundation.bench';
+import { parserBench } from './parser.bench';
+import { queueBench } from './queue.bench';
 import type { Measurement } from './measure';
 
-const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench };
+const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench, parser: parserBench, queue: queueBench };
 
 async function main(): Promise<void> {
   const all: Record<string, Measurement[]> = {};

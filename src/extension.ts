@@ -6,13 +6,17 @@ import { Store } from './core/state/store';
 import type { AtoServices } from './vscode/atoServices';
 import { registerDoctorCommand } from './vscode/commands/doctorCommand';
 import { registerPlanningCommands } from './vscode/commands/planningCommands';
+import { registerRunCommands } from './vscode/commands/runCommands';
 import { registerSecretCommands } from './vscode/commands/secretCommands';
 import { registerTaskCommands } from './vscode/commands/taskCommands';
 import { registerViewCommands } from './vscode/commands/viewCommands';
 import { registerControlPanel } from './vscode/controlPanel';
 import { logChannelSink } from './vscode/logChannelSink';
+import { QueueService } from './vscode/queueService';
+import { RunService } from './vscode/runService';
 import { VscodeSecrets } from './vscode/secretStore';
 import { createStatusBar } from './vscode/statusBar';
+import { registerTaskFileLanguage } from './vscode/taskFileLanguage';
 import { createTreeView } from './vscode/treeView';
 import { WorkspaceMonitor } from './vscode/workspaceMonitor';
 
@@ -25,8 +29,8 @@ export interface AtoApi {
 
 /**
  * The composition root: build the services, register views and commands, return. Everything that needs
- * I/O (settings problems, the planning folder, secrets) starts after activation, so it stays fast and
- * does no network.
+ * I/O (settings problems, the planning folder, secrets, the queue index) starts after activation, so it
+ * stays fast and does no network.
  */
 export function activate(context: vscode.ExtensionContext): AtoApi {
   const started = performance.now();
@@ -38,23 +42,30 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
   const secrets = new VscodeSecrets(context.secrets, redactor);
   const workspace = new WorkspaceMonitor(store, secrets, redactor, log.scoped('workspace'));
   const services: AtoServices = { extensionVersion: String((context.extension.packageJSON as { version?: unknown }).version), channel, log, redactor, store, secrets, workspace };
+  const queue = new QueueService(store, log.scoped('queue'), () => workspace.workspaceRoot);
+  const runs = new RunService(services, queue);
 
   context.subscriptions.push(
-    channel,
-    store,
-    workspace,
+    channel, store, workspace, queue, runs,
     createStatusBar(store),
     createTreeView(store),
     registerControlPanel(context.extensionUri, store, redactor, log.scoped('panel')),
+    registerTaskFileLanguage(store, { workspaceRoot: () => workspace.workspaceRoot, agentIds: () => runs.agentIds(), knownIds: () => queue.knownIds() }),
     ...registerViewCommands(services),
     ...registerPlanningCommands(services),
     ...registerSecretCommands(services),
     ...registerDoctorCommand(services),
     ...registerTaskCommands(services),
+    ...registerRunCommands(services, runs),
   );
   const activationMs = performance.now() - started;
   setTimeout(() => {
     workspace.start();
+    // The queue index follows the planning folder: started once it exists, restarted when it moves.
+    context.subscriptions.push(store.onDidChange(state => {
+      const planning = state.planning;
+      void queue.ensure(planning.kind === 'ready' || planning.kind === 'partial' ? planning.path : undefined);
+    }));
     log.info('ATO %s activated in %s ms', services.extensionVersion, activationMs.toFixed(2));
     void workspace.record({ kind: 'extension.activated', version: services.extensionVersion, activationMs: Number(activationMs.toFixed(2)) });
   }, 0);

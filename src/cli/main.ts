@@ -2,7 +2,9 @@ import { resolve, join, basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkConnections } from '../core/doctor/connectionCheck';
 import { renderDoctorReport } from '../core/doctor/doctorReport';
-import { createLogger, streamLogSink, type Logger } from '../core/logging/logger';
+import { createLogger, streamLogSink } from '../core/logging/logger';
+import type { CliContext } from './cliContext';
+import { dispatchTask, listTasks } from './taskCommands';
 import { describeError, Redactor } from '../core/logging/redactor';
 import { initializePlanningFolder, inspectPlanningFolder } from '../core/planning/planningFolder';
 import { environmentSecretSource, redactingSecretSource, secretIds, type SecretId } from '../core/secrets/secrets';
@@ -19,6 +21,8 @@ Commands:
   status [--json]     the workspace's planning folder, keys and settings
   doctor [--json]     check the set-up and each configured service's connection
   init                create the planning folder (keeps existing files)
+  tasks [--json]      every task file, its folder and validity (exit 1 if any is invalid)
+  dispatch <id>       run one task with its agent, to the end (exit 0 on success)
   help                this text
 
 Options:
@@ -29,13 +33,6 @@ Settings come from ATO_* environment variables (e.g. ATO_GITHUB_API_URL), keys f
 ATO_GITHUB_TOKEN / GITHUB_TOKEN, ATO_GITLAB_TOKEN, ATO_JULES_API_KEY, ATO_ANTHROPIC_API_KEY.
 `;
 
-interface CliContext {
-  readonly workspaceRoot: string;
-  readonly json: boolean;
-  readonly log: Logger;
-  readonly redactor: Redactor;
-  readonly out: (text: string) => void;
-}
 
 /** Runs one CLI command and returns the process exit code. Never throws. */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -54,7 +51,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     return 0;
   }
   const command = parsed.values.help === true ? 'help' : parsed.positionals[0] ?? 'help';
-  const context: CliContext = { workspaceRoot: resolve(parsed.values.workspace ?? process.cwd()), json: parsed.values.json === true, log, redactor, out };
+  const context: CliContext = { workspaceRoot: resolve(parsed.values.workspace ?? process.cwd()), json: parsed.values.json === true, log, redactor, out, env };
   try {
     switch (command) {
       case 'status':
@@ -63,6 +60,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await doctor(context, env);
       case 'init':
         return await init(context, env);
+      case 'tasks':
+        return await listTasks(context);
+      case 'dispatch':
+        return await dispatchTask(context, parsed.positionals[1]);
       case 'help':
         out(usage);
         return 0;

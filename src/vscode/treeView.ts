@@ -35,7 +35,7 @@ class AtoTreeDataProvider implements vscode.TreeDataProvider<TreeNodeModel> {
       item.resourceUri = vscode.Uri.file(node.openFile);
       item.command = { command: 'vscode.open', title: 'Open', arguments: [item.resourceUri] };
     } else if (node.command !== undefined) {
-      item.command = { command: node.command, title: node.label };
+      item.command = { command: node.command, title: node.label, ...(node.commandArgs === undefined ? {} : { arguments: [...node.commandArgs] }) };
     }
     return item;
   }

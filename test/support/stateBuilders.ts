@@ -20,6 +20,8 @@ export function anAtoState(overrides: Partial<AtoState> = {}): AtoState {
     planning: planningExamples.ready,
     auth: { github: { kind: 'none' }, gitlab: false, jules: false, anthropic: false },
     settingsProblems: [],
+    queue: undefined,
+    runs: [],
     ...overrides,
   };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { settingDefinitions, settingsSection } from '../../src/core/settings/settings';
-import { commandIds, contextKeys, viewIds } from '../../src/core/views/commandIds';
+import { commandIds, contextKeys, treeItemContexts, viewIds } from '../../src/core/views/commandIds';
 
 interface CommandContribution {
   readonly command: string;
@@ -96,7 +96,7 @@ describe('package.json manifest', () => {
     });
 
     it('uses only known context keys and view ids in when clauses', () => {
-      const known = new Set<string>([...Object.values(contextKeys), ...Object.values(viewIds)]);
+      const known = new Set<string>([...Object.values(contextKeys), ...Object.values(viewIds), ...Object.values(treeItemContexts)]);
       const clauses = [
         ...(contributes.viewsWelcome ?? []).map(w => w.when),
         ...Object.values(contributes.menus ?? {}).flat().map(m => m.when),

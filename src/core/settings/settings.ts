@@ -33,6 +33,16 @@ export const settingDefinitions = {
   'network.timeoutSeconds': { schema: z.int().check(z.minimum(1), z.maximum(300)), default: 30 },
   'eventLog.maxFileSizeMB': { schema: z.number().check(z.minimum(0.01), z.maximum(1024)), default: 10 },
   'eventLog.maxFiles': { schema: z.int().check(z.minimum(1), z.maximum(100)), default: 5 },
+  'queue.autoDispatch': { schema: z.boolean(), default: false },
+  'agents.maxConcurrentRuns': { schema: z.int().check(z.minimum(1), z.maximum(32)), default: 4 },
+  'agents.timeoutMinutes': { schema: z.number().check(z.minimum(1), z.maximum(24 * 60)), default: 30 },
+  'agents.claudeCode.executable': { schema: z.string().check(z.minLength(1, 'must not be empty')), default: 'claude' },
+  'agents.claudeCode.maxTurns': { schema: z.int().check(z.minimum(1), z.maximum(1000)), default: 40 },
+  'agents.claudeCode.concurrent': { schema: z.int().check(z.minimum(1), z.maximum(16)), default: 2 },
+  'agents.claudeCode.model': { schema: z.string(), default: '' },
+  'agents.claudeCode.maxBudgetUsd': { schema: z.number().check(z.minimum(0), z.maximum(10_000)), default: 0 },
+  /** Entries are validated one by one by readCustomAgents (src/core/agents/customAgentSettings.ts). */
+  'agents.custom': { schema: z.array(z.unknown()), default: [] },
 } as const;
 
 export type SettingKey = keyof typeof settingDefinitions;

@@ -1,3 +1,5 @@
+import type { QueueSnapshot } from '../queue/queueEntries';
+import type { RunRecord } from '../runs/runRecord';
 import type { SettingProblem } from '../settings/settings';
 
 /** What ATO knows about the planning folder of the workspace. */
@@ -37,6 +39,10 @@ export interface AtoState {
   readonly planning: PlanningFolderState;
   readonly auth: AuthState;
   readonly settingsProblems: readonly SettingProblem[];
+  /** The queue index, once it has read the planning folder (undefined before, or without one). */
+  readonly queue: QueueSnapshot | undefined;
+  /** Runs in progress and recent ones, newest first. */
+  readonly runs: readonly RunRecord[];
 }
 
 export function initialAtoState(workspaceName: string | undefined, trusted: boolean): AtoState {
@@ -46,5 +52,7 @@ export function initialAtoState(workspaceName: string | undefined, trusted: bool
     planning: workspaceName === undefined ? { kind: 'noWorkspace' } : { kind: 'unknown' },
     auth: { github: { kind: 'unknown' }, gitlab: false, jules: false, anthropic: false },
     settingsProblems: [],
+    queue: undefined,
+    runs: [],
   };
 }

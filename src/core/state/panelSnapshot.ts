@@ -12,7 +12,9 @@ export function buildPanelSnapshot(state: AtoState, redactor: Redactor): PanelSn
     version: 1,
     workspaceName: state.workspaceName ?? null,
     trusted: state.trusted,
-    planning: state.planning.kind === 'partial' ? { ...state.planning, missing: [...state.planning.missing] } : state.planning,
+    planning: state.planning.kind === 'partial'
+      ? { ...state.planning, missing: [...state.planning.missing] }
+      : state.planning.kind === 'ready' && state.queue !== undefined ? { ...state.planning, queue: { ...state.queue.counts } } : state.planning,
     auth: {
       github: github.kind,
       githubAccount: github.kind === 'session' ? github.account : null,

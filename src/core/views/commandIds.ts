@@ -17,6 +17,9 @@ export const commandIds = {
   openEventLog: 'ato.openEventLog',
   newTask: 'ato.newTask',
   delegateToAI: 'ato.delegateToAI',
+  dispatchTask: 'ato.dispatchTask',
+  cancelRun: 'ato.cancelRun',
+  showRunLog: 'ato.showRunLog',
 } as const;
 
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];
@@ -32,4 +35,12 @@ export const viewIds = {
 export const contextKeys = {
   planningFolder: 'ato.planningFolder',
   githubSignedIn: 'ato.githubSignedIn',
+} as const;
+
+/** `contextValue`s of tree rows, matched by `viewItem` in package.json's menus. */
+export const treeItemContexts = {
+  pendingTask: 'ato.task.pending',
+  blockedTask: 'ato.task.blocked',
+  activeRun: 'ato.run.active',
+  finishedRun: 'ato.run.done',
 } as const;

@@ -26,10 +26,12 @@ export function statusBarView(state: AtoState): StatusBarView {
       return { text: '$(error) ATO', tooltip: `The planning folder could not be read: ${planning.message}`, tone: 'error' };
     case 'ready': {
       const mode = state.auth.github.kind === 'session' || state.auth.github.kind === 'token' ? 'GitHub' : 'local';
-      const { pending, processed } = planning.queue;
+      const counts = state.queue?.counts ?? planning.queue;
+      const { pending, processed } = counts;
+      const running = state.runs.filter(run => run.state === 'running' || run.state === 'preparing').length;
       return {
-        text: `$(hubot) ATO: ${pending} pending · ${processed} dispatched`,
-        tooltip: `ATO (${mode} mode): ${pending} pending, ${processed} dispatched, ${planning.queue.complete} complete. Click to open the control panel.`,
+        text: `${running > 0 ? '$(sync~spin)' : '$(hubot)'} ATO: ${pending} pending · ${processed} dispatched${running > 0 ? ` · ${running} running` : ''}`,
+        tooltip: `ATO (${mode} mode): ${pending} pending, ${processed} dispatched, ${counts.complete} complete${running > 0 ? `, ${running} agent runs in progress` : ''}. Click to open the control panel.`,
         tone: 'normal',
       };
     }

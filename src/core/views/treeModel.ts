@@ -3,6 +3,7 @@ import { planningLayout } from '../planning/planningLayout';
 import { secretDescriptions } from '../secrets/secrets';
 import type { AtoState } from '../state/atoState';
 import { commandIds, type CommandId } from './commandIds';
+import { queueRows, runRows } from './queueTreeRows';
 
 /** One row of ATO's native tree, independent of VS Code's TreeItem. */
 export interface TreeNodeModel {
@@ -17,7 +18,10 @@ export interface TreeNodeModel {
   readonly openFile?: string;
   /** Runs this command when the row is clicked. */
   readonly command?: CommandId;
+  readonly commandArgs?: readonly string[];
   readonly contextValue?: string;
+  /** What the row stands for, passed to its context-menu commands: a task id or a run id. */
+  readonly ref?: string;
   readonly children?: readonly TreeNodeModel[];
 }
 
@@ -59,17 +63,8 @@ export function buildTreeModel(state: AtoState): readonly TreeNodeModel[] {
             { id: 'planning/capabilities', label: 'Capabilities', description: planningLayout.capabilities, icon: 'checklist', openFile: join(planning.path, planningLayout.capabilities) },
           ],
         },
-        {
-          id: 'queue',
-          label: 'Queue',
-          description: `${planning.queue.pending} pending`,
-          icon: 'list-ordered',
-          children: [
-            { id: 'queue/pending', label: 'Pending', description: String(planning.queue.pending), icon: 'inbox' },
-            { id: 'queue/processed', label: 'Dispatched', description: String(planning.queue.processed), icon: 'sync' },
-            { id: 'queue/complete', label: 'Complete', description: String(planning.queue.complete), icon: 'pass' },
-          ],
-        },
+        ...queueRows(state.queue?.counts ?? planning.queue, state.queue),
+        ...runRows(state.runs),
         ...accountRows(state),
         ...settingsRows(state),
       ];

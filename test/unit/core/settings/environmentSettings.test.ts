@@ -13,6 +13,15 @@ describe('environment settings', () => {
       'network.timeoutSeconds': 'ATO_NETWORK_TIMEOUT_SECONDS',
       'eventLog.maxFileSizeMB': 'ATO_EVENT_LOG_MAX_FILE_SIZE_MB',
       'eventLog.maxFiles': 'ATO_EVENT_LOG_MAX_FILES',
+      'queue.autoDispatch': 'ATO_QUEUE_AUTO_DISPATCH',
+      'agents.maxConcurrentRuns': 'ATO_AGENTS_MAX_CONCURRENT_RUNS',
+      'agents.timeoutMinutes': 'ATO_AGENTS_TIMEOUT_MINUTES',
+      'agents.claudeCode.executable': 'ATO_AGENTS_CLAUDE_CODE_EXECUTABLE',
+      'agents.claudeCode.maxTurns': 'ATO_AGENTS_CLAUDE_CODE_MAX_TURNS',
+      'agents.claudeCode.concurrent': 'ATO_AGENTS_CLAUDE_CODE_CONCURRENT',
+      'agents.claudeCode.model': 'ATO_AGENTS_CLAUDE_CODE_MODEL',
+      'agents.claudeCode.maxBudgetUsd': 'ATO_AGENTS_CLAUDE_CODE_MAX_BUDGET_USD',
+      'agents.custom': 'ATO_AGENTS_CUSTOM',
     };
     assert.deepEqual(Object.keys(expected).sort(), Object.keys(settingDefinitions).sort());
     for (const [key, variable] of Object.entries(expected) as [SettingKey, string][]) {
@@ -27,6 +36,15 @@ describe('environment settings', () => {
       assert.equal(settings.planningPath, 'planning');
       assert.equal(settings['eventLog.maxFiles'], 5);
     }
+  });
+
+  it('parses booleans and JSON lists', () => {
+    const { settings, problems } = readEnvironmentSettings({ ATO_QUEUE_AUTO_DISPATCH: 'TRUE', ATO_AGENTS_CUSTOM: '[{"id":"x","command":"x"}]' });
+    assert.deepEqual(problems, []);
+    assert.equal(settings['queue.autoDispatch'], true);
+    assert.deepEqual(settings['agents.custom'], [{ id: 'x', command: 'x' }]);
+    const bad = readEnvironmentSettings({ ATO_QUEUE_AUTO_DISPATCH: 'yes please', ATO_AGENTS_CUSTOM: '{not json' });
+    assert.deepEqual(bad.problems.map(p => p.setting).sort(), ['ato.agents.custom', 'ato.queue.autoDispatch']);
   });
 
   it('reads strings and parses numbers', () => {

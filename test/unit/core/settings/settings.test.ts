@@ -81,7 +81,7 @@ describe('readSettings', () => {
     for (const unset of [undefined, null]) {
       const { settings, problems } = readSettings(() => unset);
       assert.deepEqual(problems, []);
-      for (const key of settingKeys) assert.equal(settings[key], settingDefinitions[key].default, key);
+      for (const key of settingKeys) assert.deepEqual(settings[key], settingDefinitions[key].default, key);
     }
   });
 
@@ -108,14 +108,14 @@ describe('readSettings', () => {
     for (const { key, value } of invalidCases) {
       it(`${key} = ${show(value)}`, () => {
         const { settings, problems } = readOne(key, value);
-        assert.equal(settings[key], settingDefinitions[key].default);
+        assert.deepEqual(settings[key], settingDefinitions[key].default);
         assert.equal(problems.length, 1);
         const [problem] = problems;
         assert.equal(problem?.setting, `ato.${key}`);
         assert.ok(problem.message.includes(`\`ato.${key}\``), problem.message);
         assert.ok(problem.message.includes(JSON.stringify(settingDefinitions[key].default)), `names the default: ${problem.message}`);
         // The other settings are untouched by one bad value.
-        for (const other of settingKeys.filter(k => k !== key)) assert.equal(settings[other], settingDefinitions[other].default);
+        for (const other of settingKeys.filter(k => k !== key)) assert.deepEqual(settings[other], settingDefinitions[other].default);
       });
     }
   });
@@ -154,7 +154,7 @@ describe('readSettings', () => {
       it(`when a value is ${label}`, () => {
         for (const key of settingKeys) {
           const { settings, problems } = readOne(key, value);
-          assert.equal(settings[key], settingDefinitions[key].default);
+          assert.deepEqual(settings[key], settingDefinitions[key].default);
           assert.equal(problems[0]?.setting, `ato.${key}`);
         }
       });
@@ -172,7 +172,7 @@ describe('readSettings', () => {
         });
         assert.equal(problems.length, settingKeys.length);
         for (const key of settingKeys) {
-          assert.equal(settings[key], settingDefinitions[key].default);
+          assert.deepEqual(settings[key], settingDefinitions[key].default);
           const problem = problems.find(p => p.setting === `ato.${key}`);
           assert.ok(problem?.message.includes(`\`ato.${key}\``), problem?.message);
         }

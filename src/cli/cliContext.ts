@@ -1,0 +1,13 @@
+import type { Logger } from '../core/logging/logger';
+import type { Redactor } from '../core/logging/redactor';
+
+/** What every CLI command gets. */
+export interface CliContext {
+  readonly workspaceRoot: string;
+  readonly json: boolean;
+  readonly log: Logger;
+  readonly redactor: Redactor;
+  /** Writes to stdout, redacted. */
+  readonly out: (text: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+}

@@ -1,0 +1,32 @@
+import type { AtoSettings } from '../settings/settings';
+import type { AgentBackend } from './agentBackend';
+import { ClaudeCodeBackend } from './claudeCodeBackend';
+import { CustomCliBackend } from './customCliBackend';
+import { readCustomAgents } from './customAgentSettings';
+
+export interface ConfiguredAgents {
+  readonly agents: readonly AgentBackend[];
+  /** Rejected `ato.agents.custom` entries, one message each. */
+  readonly problems: readonly string[];
+}
+
+/**
+ * The local agents the settings declare: Claude Code (always; its health says whether it can run) and
+ * every valid custom CLI agent. The Anthropic key, when set, is the only secret Claude Code receives; a
+ * non-default API URL (a proxy, or the test fake) is passed along with it.
+ */
+export function configuredAgents(settings: AtoSettings, anthropicKey: string | undefined): ConfiguredAgents {
+  const env: Record<string, string> = {};
+  if (anthropicKey !== undefined) env['ANTHROPIC_API_KEY'] = anthropicKey;
+  if (settings['anthropic.apiUrl'] !== 'https://api.anthropic.com') env['ANTHROPIC_BASE_URL'] = settings['anthropic.apiUrl'];
+  const claude = new ClaudeCodeBackend({
+    executable: settings['agents.claudeCode.executable'],
+    maxTurns: settings['agents.claudeCode.maxTurns'],
+    concurrent: settings['agents.claudeCode.concurrent'],
+    ...(settings['agents.claudeCode.model'] === '' ? {} : { model: settings['agents.claudeCode.model'] }),
+    ...(settings['agents.claudeCode.maxBudgetUsd'] > 0 ? { maxBudgetUsd: settings['agents.claudeCode.maxBudgetUsd'] } : {}),
+    env,
+  });
+  const custom = readCustomAgents(settings['agents.custom']);
+  return { agents: [claude, ...custom.agents.map(entry => new CustomCliBackend(entry))], problems: custom.problems };
+}

@@ -1,0 +1,59 @@
+import type { AgentBackend, AgentHealth } from '../agents/agentBackend';
+import { AgentRegistry } from '../agents/agentRegistry';
+import { ConcurrencyLimiter } from '../agents/concurrencyLimiter';
+import type { Logger } from '../logging/logger';
+import type { Redactor } from '../logging/redactor';
+import type { QueueIndex } from '../queue/queueIndex';
+import { RunStore } from '../runs/runStore';
+import type { DispatchStep } from './dispatchSteps';
+import { TaskDispatcher, type EventSink } from './taskDispatcher';
+
+export interface DispatchRuntimeOptions {
+  readonly workspaceRoot: string;
+  readonly index: QueueIndex;
+  readonly agents: readonly AgentBackend[];
+  readonly maxConcurrentRuns: number;
+  readonly defaultTimeoutMs: number;
+  readonly redactor: Redactor;
+  readonly events: EventSink;
+  readonly log: Logger;
+  readonly checkpoint?: (step: DispatchStep, runId: string) => void | Promise<void>;
+  /** How long a health result is reused. Default 60 s. */
+  readonly healthTtlMs?: number;
+}
+
+export interface DispatchRuntime {
+  readonly dispatcher: TaskDispatcher;
+  readonly registry: AgentRegistry;
+  readonly limiter: ConcurrencyLimiter;
+  readonly runs: RunStore;
+}
+
+/** Wires the dispatcher the same way for the extension host and the CLI. */
+export function createDispatchRuntime(options: DispatchRuntimeOptions): DispatchRuntime {
+  const registry = new AgentRegistry(options.agents);
+  const limiter = new ConcurrencyLimiter(options.maxConcurrentRuns, options.agents.map(agent => [agent.id, agent.limits.concurrent] as const));
+  const runs = new RunStore({ workspaceRoot: options.workspaceRoot, redactor: options.redactor });
+  const ttl = options.healthTtlMs ?? 60_000;
+  const cache = new Map<string, { at: number; health: Promise<AgentHealth> }>();
+  const health = (agent: AgentBackend): Promise<AgentHealth> => {
+    const cached = cache.get(agent.id);
+    if (cached !== undefined && Date.now() - cached.at < ttl) return cached.health;
+    const fresh = agent.health();
+    cache.set(agent.id, { at: Date.now(), health: fresh });
+    return fresh;
+  };
+  const dispatcher = new TaskDispatcher({
+    workspaceRoot: options.workspaceRoot,
+    index: options.index,
+    registry,
+    limiter,
+    runs,
+    events: options.events,
+    log: options.log,
+    defaultTimeoutMs: options.defaultTimeoutMs,
+    health,
+    ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
+  });
+  return { dispatcher, registry, limiter, runs };
+}

@@ -1,0 +1,118 @@
+import { readFile } from 'node:fs/promises';
+import { basename, relative, sep } from 'node:path';
+import type { AgentBackend } from '../agents/agentBackend';
+import { GitError } from '../git/git';
+import { removeOrphanedWorktrees } from '../git/worktrees';
+import type { Logger } from '../logging/logger';
+import { describeError } from '../logging/redactor';
+import { moveTask } from '../queue/queueMoves';
+import { isFinalRunState, type RunRecord } from '../runs/runRecord';
+import type { RunRecordProblem, RunStore } from '../runs/runStore';
+import { transition } from '../runs/runTransitions';
+import { appendResultSection, hasResultSection } from '../tasks/taskResultSection';
+import { writeFileAtomic } from '../util/atomicWrite';
+import { interruptedReason } from './dispatchSteps';
+import { entryAt, findTaskFile } from './queueLocation';
+import type { EventSink } from './taskDispatcher';
+
+export interface RecoveryOptions {
+  /** The agents, to stop a run's process that outlived the ATO that started it. */
+  readonly agent?: (agentId: string) => AgentBackend | undefined;
+  readonly workspaceRoot: string;
+  readonly planningRoot: string;
+  readonly runs: RunStore;
+  readonly events: EventSink;
+  readonly log: Logger;
+  readonly now?: () => Date;
+}
+
+export interface RecoveryReport {
+  /** Runs whose work was done: their remaining bookkeeping (result, move, record) was finished. */
+  readonly completed: readonly string[];
+  /** Runs that were cut off: recorded as failed with {@link interruptedReason}. */
+  readonly interrupted: readonly string[];
+  /** Tasks to dispatch again (from `processed/`), each at most once per crash history. */
+  readonly redispatch: readonly { readonly taskId: string; readonly attempt: number }[];
+  /** Tasks that were interrupted twice: a human decides. */
+  readonly needsYou: readonly { readonly taskId: string; readonly reason: string }[];
+  readonly removedWorktrees: readonly string[];
+  readonly problems: readonly RunRecordProblem[];
+}
+
+/**
+ * Runs at start-up, before anything is dispatched: ATO's agents do not survive ATO, so every run still
+ * marked as in progress was cut off. For each, by where its task file is now:
+ * - `complete/`, or `processed/` with the run's result already appended, or a recorded summary → the agent
+ *   had finished: finish the bookkeeping (idempotently) and mark it succeeded;
+ * - `pending/` (stopped before the move) → failed as interrupted; the task is dispatched normally later;
+ * - `processed/` → failed as interrupted and dispatched again, unless an earlier run of the task was
+ *   already interrupted: then a human decides (so a task is re-dispatched at most once);
+ * - nowhere → failed: the task file is gone.
+ * Then worktrees without a live run are removed (their branches, with any salvaged work, stay).
+ */
+export async function recoverRuns(options: RecoveryOptions): Promise<RecoveryReport> {
+  const now = options.now ?? (() => new Date());
+  const { records, problems } = await options.runs.list();
+  const completed: string[] = [];
+  const interrupted: string[] = [];
+  const redispatch: { taskId: string; attempt: number }[] = [];
+  const needsYou: { taskId: string; reason: string }[] = [];
+  const save = async (record: RunRecord): Promise<void> => {
+    await options.runs.write(record);
+    await options.events.append({ kind: 'run.recovered', runId: record.runId, taskId: record.taskId, state: record.state, reason: record.history.at(-1)?.reason ?? '' });
+  };
+
+  for (const record of records.filter(r => !isFinalRunState(r.state))) {
+    const location = await findTaskFile(options.planningRoot, basename(record.taskFile));
+    if (location === undefined) {
+      await save(failed(record, 'the task file is gone', now));
+      continue;
+    }
+    const text = location.folder === 'complete' ? '' : await readFile(location.file, 'utf8');
+    const started = record.state === 'running' || record.state === 'needsYou';
+    const finished = started && (location.folder === 'complete' || hasResultSection(text, record.runId) || record.summary !== undefined);
+    if (finished) {
+      let file = location.file;
+      if (location.folder === 'processed') {
+        const appended = appendResultSection(text, { runId: record.runId, agentId: record.agentId, finishedAt: now().toISOString(), outcome: 'succeeded', ...(record.summary === undefined ? {} : { summary: record.summary }), ...(record.branch === undefined ? {} : { branch: record.branch }), ...(record.usage.costUsd === undefined ? {} : { costUsd: record.usage.costUsd }), ...(record.usage.turns === undefined ? {} : { turns: record.usage.turns }) });
+        if (appended.changed) await writeFileAtomic(location.file, appended.text);
+        file = (await moveTask(entryAt(options.planningRoot, 'processed', location.file), 'complete')).to;
+        await options.events.append({ kind: 'queue.moved', taskId: record.taskId, from: 'processed', to: 'complete', runId: record.runId, recovered: true });
+      }
+      const taskFile = relative(options.workspaceRoot, file).split(sep).join('/');
+      await save(transition({ ...record, taskFile }, 'succeeded', 'recovered after a restart: the agent had finished', now));
+      completed.push(record.runId);
+      continue;
+    }
+    // A local agent's process survives a killed ATO: stop it before anything runs the task again.
+    if (record.handle !== undefined) {
+      try {
+        await options.agent?.(record.agentId)?.cancel(record.handle);
+      } catch (error) {
+        options.log.warn('could not stop the leftover process of run %s: %s', record.runId, describeError(error));
+      }
+    }
+    await save(failed(record, interruptedReason, now));
+    interrupted.push(record.runId);
+    if (location.folder !== 'processed') continue;
+    const earlier = records.filter(r => r.taskId === record.taskId && r.runId !== record.runId && r.failure?.message === interruptedReason);
+    if (earlier.length === 0) redispatch.push({ taskId: record.taskId, attempt: record.attempt + 1 });
+    else needsYou.push({ taskId: record.taskId, reason: `ATO was stopped during ${earlier.length + 1} runs of this task; dispatch it again by hand when it is safe.` });
+  }
+
+  const removedWorktrees: string[] = [];
+  try {
+    const result = await removeOrphanedWorktrees(options.workspaceRoot, []);
+    removedWorktrees.push(...result.removed.map(w => w.path));
+  } catch (error) {
+    if (!GitError.is(error, 'notARepository')) options.log.warn('could not clean up worktrees: %s', describeError(error));
+  }
+  if (interrupted.length + completed.length + removedWorktrees.length > 0) {
+    options.log.info('recovered after a restart: %d completed, %d interrupted, %d to dispatch again, %d worktrees removed', completed.length, interrupted.length, redispatch.length, removedWorktrees.length);
+  }
+  return { completed, interrupted, redispatch, needsYou, removedWorktrees, problems };
+}
+
+function failed(record: RunRecord, message: string, now: () => Date): RunRecord {
+  return { ...transition(record, 'failed', message, now), failure: { class: 'fatal', message } };
+}

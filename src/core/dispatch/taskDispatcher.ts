@@ -1,0 +1,354 @@
+import { readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { AgentBackend, AgentHealth, AgentRunHandle, AgentRunStatus } from '../agents/agentBackend';
+import type { AgentRegistry } from '../agents/agentRegistry';
+import type { ConcurrencyLimiter, ConcurrencySlot } from '../agents/concurrencyLimiter';
+import type { FailureClass } from '../agents/failureClass';
+import { computeSuccessRates } from '../agents/successRates';
+import type { EventInput } from '../events/eventLog';
+import { changedFiles } from '../git/changedFiles';
+import { createWorktree, removeWorktree } from '../git/worktrees';
+import type { Logger } from '../logging/logger';
+import { describeError } from '../logging/redactor';
+import { moveTask } from '../queue/queueMoves';
+import type { QueueIndex } from '../queue/queueIndex';
+import { isValidQueueEntry, queueEntryId, type ValidQueueEntry } from '../queue/queueEntry';
+import { orderPending } from '../queue/queueOrder';
+import { decideRetry, type RetryPolicyOptions } from '../runs/retryPolicy';
+import { newRunId, newRunRecord, type RunRecord } from '../runs/runRecord';
+import type { RunStore } from '../runs/runStore';
+import { transition } from '../runs/runTransitions';
+import { composePrompt } from '../tasks/composePrompt';
+import { appendResultSection } from '../tasks/taskResultSection';
+import { Emitter, type Event } from '../util/emitter';
+import { writeFileAtomic } from '../util/atomicWrite';
+import type { DispatchStep } from './dispatchSteps';
+import { entryAt } from './queueLocation';
+import { commitAgentChanges } from './worktreeCommit';
+
+export interface EventSink {
+  append(event: EventInput): Promise<void>;
+}
+
+export interface TaskDispatcherOptions {
+  readonly workspaceRoot: string;
+  readonly index: QueueIndex;
+  readonly registry: AgentRegistry;
+  readonly limiter: ConcurrencyLimiter;
+  readonly runs: RunStore;
+  readonly events: EventSink;
+  readonly log: Logger;
+  readonly defaultTimeoutMs: number;
+  readonly retry?: RetryPolicyOptions;
+  readonly now?: () => Date;
+  readonly random?: () => number;
+  /** Called after each step of a dispatch; the crash tests stop the process here. */
+  readonly checkpoint?: (step: DispatchStep, runId: string) => void | Promise<void>;
+  /** Agent health, cached by the caller (a health check can spawn a process). */
+  readonly health?: (agent: AgentBackend) => Promise<AgentHealth>;
+}
+
+export type DispatchOutcome =
+  | { readonly status: 'started'; readonly runId: string; readonly agentId: string }
+  | { readonly status: 'notFound' | 'invalid' | 'blocked' | 'notPending' | 'noAgent' | 'busy' | 'failed'; readonly reason: string };
+
+export interface DispatchOptions {
+  /** Dispatch a task already in `processed/` (a retry, or a resume after a restart). */
+  readonly resume?: boolean;
+  readonly attempt?: number;
+  /** Agents not to choose (they failed this task already). */
+  readonly exclude?: ReadonlySet<string>;
+  /** Tries of this task on the agent that ran it last (for the retry policy); 1 for a first try. */
+  readonly agentTries?: number;
+}
+
+interface ActiveRun {
+  record: RunRecord;
+  readonly agentTries: number;
+  readonly exclude: ReadonlySet<string>;
+  readonly agent: AgentBackend;
+  readonly slot: ConcurrencySlot;
+  readonly title: string;
+  handle?: AgentRunHandle;
+  worktree?: { readonly path: string; readonly baseSha: string };
+  readonly done: Promise<RunRecord>;
+}
+
+/**
+ * Takes a task from the queue to a finished run (PRODUCT §3, §5, §8): select an agent, record the run
+ * (write-ahead), move the file to `processed/`, prepare a worktree, start the agent, then on its end commit
+ * its work to `ato/<id>`, append the result to the task file, move it to `complete/` and finalize the
+ * record. Failures are classified and retried or escalated by the retry policy. Every step is recorded
+ * before the next begins, so `recoverRuns` can finish or undo it after a crash.
+ */
+export class TaskDispatcher {
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly changed = new Emitter<void>();
+  readonly onDidChangeRuns: Event<void> = this.changed.event;
+  private readonly now: () => Date;
+  private readonly random: () => number;
+  private disposed = false;
+
+  constructor(private readonly options: TaskDispatcherOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Records of the runs in progress in this process. */
+  activeRuns(): RunRecord[] {
+    return [...this.active.values()].map(run => run.record);
+  }
+
+  /** Resolves with the final record when the run ends (undefined for an unknown run). */
+  whenDone(runId: string): Promise<RunRecord> | undefined {
+    return this.active.get(runId)?.done;
+  }
+
+  async dispatch(taskId: string, options: DispatchOptions = {}): Promise<DispatchOutcome> {
+    if (this.disposed) return { status: 'failed', reason: 'the dispatcher is shut down' };
+    const { index, registry, limiter } = this.options;
+    const entries = index.byId(taskId);
+    const wanted = options.resume === true ? 'processed' : 'pending';
+    const entry = entries.find(e => e.folder === wanted);
+    if (entry === undefined) {
+      return entries.length === 0 ? { status: 'notFound', reason: `No task "${taskId}" in the queue.` } : { status: 'notPending', reason: `Task "${taskId}" is in ${entries.map(e => e.folder).join(', ')}, not ${wanted}.` };
+    }
+    if (!isValidQueueEntry(entry)) return { status: 'invalid', reason: `Task "${taskId}" has errors: ${entry.result.diagnostics.filter(d => d.severity === 'error').map(d => d.message).join('; ')}` };
+    if (entry.folder === 'pending') {
+      const completed = new Set([...index.entries('complete')].map(queueEntryId));
+      const blocked = orderPending([entry], completed).blocked[0];
+      if (blocked !== undefined) return { status: 'blocked', reason: `Task "${taskId}" waits for ${JSON.stringify(blocked.reason)}.` };
+    }
+    const task = entry.result.task;
+    const decision = registry.select(task, {
+      health: await this.healthOf(registry.all()),
+      load: agentId => limiter.load(agentId),
+      successRates: computeSuccessRates((await this.options.runs.list()).records),
+      ...(options.exclude === undefined ? {} : { exclude: options.exclude }),
+    });
+    if (decision.status === 'none') return { status: 'noAgent', reason: decision.reason };
+    if (decision.status === 'wait') return { status: 'busy', reason: decision.reason };
+    const agent = registry.get(decision.agentId);
+    const slot = limiter.tryAcquire(decision.agentId);
+    if (agent === undefined || slot === undefined) return { status: 'busy', reason: `${decision.agentId} is at its concurrency limit.` };
+    return this.start(entry, agent, slot, decision.reason, options);
+  }
+
+  private async start(entry: ValidQueueEntry, agent: AgentBackend, slot: ConcurrencySlot, why: string, options: DispatchOptions): Promise<DispatchOutcome> {
+    const task = entry.result.task;
+    const runId = newRunId(this.now, this.random);
+    let record = newRunRecord({ runId, taskId: task.id, taskFile: this.relativeToWorkspace(entry.file), taskType: task.type, agentId: agent.id, attempt: options.attempt ?? 1, reason: why }, this.now);
+    let resolveDone: (record: RunRecord) => void = () => undefined;
+    const run: ActiveRun = {
+      record,
+      agent,
+      slot,
+      title: task.title,
+      agentTries: options.agentTries ?? 1,
+      exclude: options.exclude ?? new Set(),
+      done: new Promise(resolve => { resolveDone = resolve; }),
+    };
+    this.active.set(runId, run);
+    try {
+      record = transition(record, 'preparing', `dispatching to ${agent.id}`, this.now);
+      await this.save(run, record);
+      await this.step('recordWritten', runId);
+      let taskFile = entry.file;
+      if (entry.folder === 'pending') {
+        taskFile = (await moveTask(entry, 'processed')).to;
+        // Tell the index now rather than when the watcher notices (the CLI has no watcher at all).
+        await this.options.index.applyChange({ kind: 'add', file: taskFile });
+        await this.save(run, { ...run.record, taskFile: this.relativeToWorkspace(taskFile) });
+        await this.options.events.append({ kind: 'queue.moved', taskId: task.id, from: 'pending', to: 'processed', runId });
+      }
+      await this.step('movedToProcessed', runId);
+      let workdir = this.options.workspaceRoot;
+      let branch: string | undefined;
+      if (agent.needsWorktree) {
+        const worktree = await createWorktree({ repoRoot: this.options.workspaceRoot, taskId: task.id });
+        run.worktree = { path: worktree.path, baseSha: worktree.baseSha };
+        workdir = task.cwd === undefined ? worktree.path : join(worktree.path, task.cwd);
+        branch = worktree.branch;
+        await this.save(run, { ...run.record, branch, workdir });
+        await this.step('worktreeCreated', runId);
+      }
+      const handle = await agent.dispatch({
+        runId,
+        task,
+        workdir,
+        branch,
+        prompt: composePrompt(task),
+        timeoutMs: task.timeoutMs ?? this.options.defaultTimeoutMs,
+        onOutput: output => { void this.options.runs.appendLog(runId, `[${output.stream}] ${output.text}\n`).catch(() => undefined); },
+      });
+      run.handle = handle;
+      await this.save(run, { ...transition(run.record, 'running', `${agent.id} started`, this.now), handle });
+      await this.step('agentStarted', runId);
+      void this.finish(run, taskFile).then(resolveDone);
+      return { status: 'started', runId, agentId: agent.id };
+    } catch (error) {
+      const message = describeError(error);
+      this.options.log.error('dispatching %s to %s failed: %s', task.id, agent.id, message);
+      const failed = await this.fail(run, 'fatal', `could not start: ${message}`, {});
+      this.release(run);
+      resolveDone(failed);
+      return { status: 'failed', reason: message };
+    }
+  }
+
+  private async finish(run: ActiveRun, taskFile: string): Promise<RunRecord> {
+    const runId = run.record.runId;
+    try {
+      const handle = run.handle;
+      if (handle === undefined) throw new Error('run has no handle');
+      const status = await run.agent.wait(handle);
+      await this.step('agentFinished', runId);
+      return status.state === 'succeeded' ? await this.succeed(run, status, taskFile) : await this.failFromStatus(run, status);
+    } catch (error) {
+      return await this.fail(run, 'fatal', describeError(error), {});
+    } finally {
+      this.release(run);
+      await this.dropWorktree(run);
+    }
+  }
+
+  private async succeed(run: ActiveRun, status: Extract<AgentRunStatus, { state: 'succeeded' }>, taskFile: string): Promise<RunRecord> {
+    const { runId, taskId } = run.record;
+    let filesChanged: readonly string[] = [];
+    if (run.worktree !== undefined) {
+      await commitAgentChanges(run.worktree.path, `ato(${taskId}): ${run.title}`);
+      filesChanged = (await changedFiles(run.worktree.path, run.worktree.baseSha)).all;
+    }
+    await this.save(run, { ...run.record, filesChanged: [...filesChanged], usage: { ...status.usage }, summary: status.summary, ...(status.exitCode === undefined ? {} : { exitCode: status.exitCode }) });
+    await this.step('changesCommitted', runId);
+    const text = await readFile(taskFile, 'utf8');
+    const appended = appendResultSection(text, {
+      runId,
+      agentId: run.agent.id,
+      finishedAt: this.now().toISOString(),
+      outcome: 'succeeded',
+      summary: status.summary,
+      ...(run.record.branch === undefined ? {} : { branch: run.record.branch }),
+      ...(status.usage.costUsd === undefined ? {} : { costUsd: status.usage.costUsd }),
+      ...(status.usage.turns === undefined ? {} : { turns: status.usage.turns }),
+      durationMs: this.now().getTime() - Date.parse(run.record.startedAt),
+    });
+    if (appended.changed) await writeFileAtomic(taskFile, appended.text);
+    await this.step('resultAppended', runId);
+    const moved = await moveTask(entryAt(this.planningRoot(), 'processed', taskFile), 'complete');
+    await this.options.index.applyChange({ kind: 'add', file: moved.to });
+    await this.options.events.append({ kind: 'queue.moved', taskId, from: 'processed', to: 'complete', runId });
+    await this.save(run, { ...run.record, taskFile: this.relativeToWorkspace(moved.to) });
+    await this.step('movedToComplete', runId);
+    const final = await this.save(run, { ...transition(run.record, 'succeeded', 'the agent finished', this.now), endedAt: this.now().toISOString() });
+    await this.step('recordFinalized', runId);
+    return final;
+  }
+
+  private async failFromStatus(run: ActiveRun, status: AgentRunStatus): Promise<RunRecord> {
+    if (status.state === 'failed') return this.fail(run, status.failure, status.message, status.usage, status.exitCode);
+    if (status.state === 'lost') return this.fail(run, 'fatal', 'the agent lost track of the run', {});
+    return this.fail(run, 'fatal', `the agent ended in state ${status.state}`, {});
+  }
+
+  /** Records the failure, then retries, hands over to the next agent, or asks a human. */
+  private async fail(run: ActiveRun, failure: FailureClass, message: string, usage: RunRecord['usage'], exitCode?: number): Promise<RunRecord> {
+    const state = failure === 'cancelled' ? 'cancelled' : 'failed';
+    const record = await this.save(run, {
+      ...transition(run.record, state, message, this.now),
+      endedAt: this.now().toISOString(),
+      failure: { class: failure, message },
+      usage: { ...run.record.usage, ...usage },
+      ...(exitCode === undefined ? {} : { exitCode }),
+    });
+    const tried = new Set([...run.exclude, run.agent.id]);
+    const entry = this.options.index.byId(record.taskId).find(e => e.folder === 'processed');
+    const others = entry !== undefined && isValidQueueEntry(entry)
+      ? this.options.registry.select(entry.result.task, { health: await this.healthOf(this.options.registry.all()), load: agentId => this.options.limiter.load(agentId), successRates: computeSuccessRates([]), exclude: tried }).status !== 'none'
+      : false;
+    const decision = decideRetry({ failure, attempts: run.agentTries, nextAgentAvailable: others }, this.random, this.options.retry);
+    await this.options.events.append({ kind: 'run.failed', runId: record.runId, taskId: record.taskId, failure, message, decision });
+    if (decision.retry) {
+      this.schedule(decision.delayMs, () => this.dispatch(record.taskId, { resume: true, attempt: record.attempt + 1, agentTries: run.agentTries + 1, exclude: run.exclude }));
+    } else if (decision.escalate === 'nextAgent') {
+      this.schedule(0, () => this.dispatch(record.taskId, { resume: true, attempt: record.attempt + 1, agentTries: 1, exclude: tried }));
+    } else if (decision.escalate === 'needsYou') {
+      await this.options.events.append({ kind: 'run.needsYou', runId: record.runId, taskId: record.taskId, reason: decision.reason });
+    }
+    return record;
+  }
+
+  /** Cancels a run of this process: kills the agent (its whole process group for local agents). */
+  async cancel(runId: string): Promise<boolean> {
+    const run = this.active.get(runId);
+    if (run?.handle === undefined) return false;
+    await run.agent.cancel(run.handle);
+    return true;
+  }
+
+  private schedule(delayMs: number, action: () => Promise<DispatchOutcome>): void {
+    if (this.disposed) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void action().then(outcome => {
+        if (outcome.status !== 'started') this.options.log.warn('a scheduled dispatch did not start: %s', outcome.reason);
+      });
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
+  private async save(run: ActiveRun, record: RunRecord): Promise<RunRecord> {
+    const previous = run.record;
+    run.record = record;
+    await this.options.runs.write(record);
+    if (previous.state !== record.state) {
+      const reason = record.history.at(-1)?.reason ?? '';
+      await this.options.events.append({ kind: 'run.transition', runId: record.runId, taskId: record.taskId, agentId: record.agentId, from: previous.state, to: record.state, reason });
+    }
+    this.changed.fire();
+    return record;
+  }
+
+  private release(run: ActiveRun): void {
+    run.slot.release();
+    this.active.delete(run.record.runId);
+    this.changed.fire();
+  }
+
+  /** The worktree goes; the branch, with the agent's commits, stays. */
+  private async dropWorktree(run: ActiveRun): Promise<void> {
+    if (run.worktree === undefined) return;
+    try {
+      await removeWorktree({ repoRoot: this.options.workspaceRoot, path: run.worktree.path });
+    } catch (error) {
+      this.options.log.warn('could not remove the worktree %s: %s', run.worktree.path, error);
+    }
+  }
+
+  private async step(step: DispatchStep, runId: string): Promise<void> {
+    await this.options.checkpoint?.(step, runId);
+  }
+
+  private async healthOf(agents: readonly AgentBackend[]): Promise<ReadonlyMap<string, AgentHealth>> {
+    const check = this.options.health ?? (agent => agent.health());
+    return new Map(await Promise.all(agents.map(async agent => [agent.id, await check(agent).catch((error: unknown) => ({ ok: false, detail: describeError(error) }))] as const)));
+  }
+
+  private planningRoot(): string {
+    return this.options.index.planningRoot;
+  }
+
+  private relativeToWorkspace(file: string): string {
+    return relative(this.options.workspaceRoot, file).split(sep).join('/');
+  }
+
+  /** Stops scheduling; cancels runs still going (their processes die with ATO anyway). */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await Promise.all([...this.active.keys()].map(runId => this.cancel(runId)));
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,120 @@
+import * as z from 'zod/mini';
+import '../../shared/zod';
+import { failureClasses } from '../agents/failureClass';
+import { taskTypes } from '../tasks/taskTypes';
+
+/**
+ * A run record (PRODUCT §8): one agent working on one task, stored as `.ato/runs/<runId>.json`.
+ *
+ * `attempt` numbers the task's runs (1 for its first run, 2 when it went to a second agent or was
+ * dispatched again); `attempts` counts how often this run's agent was started (each entry into
+ * `preparing`), so transient failures retried on the same agent stay in one record.
+ */
+
+/** Run states; `succeeded`, `failed` and `cancelled` are final. See runTransitions.ts for the machine. */
+export const runStates = ['queued', 'preparing', 'running', 'needsYou', 'succeeded', 'failed', 'cancelled'] as const;
+export type RunState = (typeof runStates)[number];
+
+export const finalRunStates: ReadonlySet<RunState> = new Set<RunState>(['succeeded', 'failed', 'cancelled']);
+
+export function isFinalRunState(state: RunState): boolean {
+  return finalRunStates.has(state);
+}
+
+/** Run ids name files: letters, digits, `.`, `_`, `-`, starting with a letter or digit. */
+export const runIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+const nonEmpty = () => z.string().check(z.minLength(1));
+const count = () => z.int().check(z.nonnegative());
+
+export const runHistoryEntrySchema = z.object({
+  state: z.enum(runStates),
+  at: z.iso.datetime(),
+  reason: z.string(),
+});
+
+export const runUsageSchema = z.object({
+  costUsd: z.optional(z.number().check(z.nonnegative())),
+  turns: z.optional(count()),
+  inputTokens: z.optional(count()),
+  outputTokens: z.optional(count()),
+  sessionId: z.optional(z.string()),
+});
+
+export const runRecordSchema = z.object({
+  version: z.literal(1),
+  runId: z.string().check(z.regex(runIdPattern)),
+  taskId: nonEmpty(),
+  /** The task file relative to the workspace root, `/`-separated. */
+  taskFile: nonEmpty(),
+  taskType: z.enum(taskTypes),
+  agentId: nonEmpty(),
+  attempt: z.int().check(z.positive()),
+  branch: z.optional(nonEmpty()),
+  /** Absolute path the agent works in (a worktree for local agents). */
+  workdir: z.optional(nonEmpty()),
+  /** The backend's reference to the started run (AgentRunHandle), so a restart can find it again. */
+  handle: z.optional(z.object({ runId: nonEmpty(), agentId: nonEmpty(), ref: z.string() })),
+  state: z.enum(runStates),
+  /** Every state the run entered, oldest first; the last entry is `state`. */
+  history: z.array(runHistoryEntrySchema).check(z.minLength(1)),
+  startedAt: z.iso.datetime(),
+  endedAt: z.optional(z.iso.datetime()),
+  exitCode: z.optional(z.int()),
+  usage: runUsageSchema,
+  /** Paths relative to the workdir. */
+  filesChanged: z.array(z.string()),
+  /** The last failure; also set while a transient failure waits for its retry. */
+  failure: z.optional(z.object({ class: z.enum(failureClasses), message: z.string() })),
+  attempts: count(),
+  summary: z.optional(z.string()),
+});
+
+export type RunRecord = z.infer<typeof runRecordSchema>;
+export type RunHistoryEntry = z.infer<typeof runHistoryEntrySchema>;
+export type RunUsage = z.infer<typeof runUsageSchema>;
+
+export interface NewRunRecordInput {
+  readonly runId: string;
+  readonly taskId: string;
+  readonly taskFile: string;
+  readonly taskType: RunRecord['taskType'];
+  readonly agentId: string;
+  /** Default 1. */
+  readonly attempt?: number;
+  readonly reason: string;
+}
+
+/** A record in state `queued`, its history starting there. */
+export function newRunRecord(input: NewRunRecordInput, now: () => Date): RunRecord {
+  const at = now().toISOString();
+  return {
+    version: 1,
+    runId: input.runId,
+    taskId: input.taskId,
+    taskFile: input.taskFile,
+    taskType: input.taskType,
+    agentId: input.agentId,
+    attempt: input.attempt ?? 1,
+    state: 'queued',
+    history: [{ state: 'queued', at, reason: input.reason }],
+    startedAt: at,
+    usage: {},
+    filesChanged: [],
+    attempts: 0,
+  };
+}
+
+/**
+ * A new run id: UTC time to the second (so ids sort by start) and six base-36 characters from `random`
+ * (values in [0, 1)), e.g. `20261121T100000Z-k3x9q1`.
+ */
+export function newRunId(now: () => Date, random: () => number): string {
+  const stamp = now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  let suffix = '';
+  for (let index = 0; index < 6; index++) {
+    const value = Math.min(Math.max(random(), 0), 1 - Number.EPSILON);
+    suffix += Math.floor(value * 36).toString(36);
+  }
+  return `${stamp}-${suffix}`;
+}

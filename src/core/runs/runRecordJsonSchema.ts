@@ -1,0 +1,18 @@
+import * as z from 'zod/mini';
+import '../../shared/zod';
+import { runRecordSchema } from './runRecord';
+
+/**
+ * The JSON Schema of a run record, generated from {@link runRecordSchema}. `schemas/run-record.schema.json`
+ * is this document; a unit test keeps the two equal (run it with ATO_UPDATE_SCHEMAS=1 to rewrite the file).
+ */
+export function runRecordJsonSchema(): Record<string, unknown> {
+  const generated = z.toJSONSchema(runRecordSchema) as Record<string, unknown>;
+  return {
+    $schema: generated['$schema'],
+    $id: 'urn:ato:schema:run-record:1',
+    title: 'ATO run record',
+    description: 'One agent working on one task, as ATO stores it in .ato/runs/<runId>.json (version 1).',
+    ...generated,
+  };
+}

@@ -1,0 +1,86 @@
+import type { QueueSnapshot } from '../queue/queueEntries';
+import { queueEntryId } from '../queue/queueEntry';
+import { describeBlockReason } from '../queue/queueOrder';
+import type { RunRecord } from '../runs/runRecord';
+import type { QueueCounts } from '../state/atoState';
+import { commandIds, treeItemContexts } from './commandIds';
+import type { TreeNodeModel } from './treeModel';
+
+/** The tree lists at most this many tasks per group; the panel (virtualised) shows them all. */
+export const maxTreeTasks = 200;
+
+const runIcons: Readonly<Record<RunRecord['state'], string>> = {
+  queued: 'clock', preparing: 'loading~spin', running: 'sync~spin', needsYou: 'bell-dot', succeeded: 'pass', failed: 'error', cancelled: 'circle-slash',
+};
+
+/** Queue rows: pending tasks in dispatch order (then blocked ones), invalid files, counts. */
+export function queueRows(counts: QueueCounts, queue: QueueSnapshot | undefined): TreeNodeModel[] {
+  const pendingChildren: TreeNodeModel[] = [];
+  if (queue !== undefined) {
+    for (const entry of queue.pending.ready.slice(0, maxTreeTasks)) {
+      const task = entry.result.task;
+      pendingChildren.push({ id: `task/${entry.relativePath}`, label: task.title, description: `${task.id} · ${task.priority} · ${task.agent}`, icon: 'circle-large-outline', openFile: entry.file, contextValue: treeItemContexts.pendingTask, ref: task.id });
+    }
+    for (const blocked of queue.pending.blocked.slice(0, maxTreeTasks)) {
+      pendingChildren.push({ id: `task/${blocked.entry.relativePath}`, label: blocked.entry.result.task.title, description: `blocked: ${describeBlockReason(blocked.reason)}`, icon: 'lock', openFile: blocked.entry.file, contextValue: treeItemContexts.blockedTask });
+    }
+    const shown = Math.min(queue.pending.ready.length, maxTreeTasks) + Math.min(queue.pending.blocked.length, maxTreeTasks);
+    const total = queue.pending.ready.length + queue.pending.blocked.length;
+    if (total > shown) pendingChildren.push({ id: 'queue/pending/more', label: `… and ${total - shown} more`, icon: 'ellipsis', command: commandIds.openControlPanel });
+  }
+  const rows: TreeNodeModel[] = [
+    {
+      id: 'queue',
+      label: 'Queue',
+      description: `${counts.pending} pending`,
+      icon: 'list-ordered',
+      children: [
+        { id: 'queue/pending', label: 'Pending', description: String(counts.pending), icon: 'inbox', ...(pendingChildren.length > 0 ? { children: pendingChildren } : {}) },
+        { id: 'queue/processed', label: 'Dispatched', description: String(counts.processed), icon: 'sync' },
+        { id: 'queue/complete', label: 'Complete', description: String(counts.complete), icon: 'pass' },
+      ],
+    },
+  ];
+  if (queue !== undefined && queue.invalid.length > 0) {
+    rows.push({
+      id: 'invalid',
+      label: 'Invalid task files',
+      description: String(queue.invalid.length),
+      icon: 'warning',
+      children: queue.invalid.slice(0, maxTreeTasks).map(entry => ({
+        id: `invalid/${entry.relativePath}`,
+        label: queueEntryId(entry),
+        description: entry.result.diagnostics.find(d => d.severity === 'error')?.message ?? 'invalid',
+        tooltip: entry.result.diagnostics.map(d => `${d.severity}: ${d.message}`).join('\n'),
+        icon: 'error',
+        openFile: entry.file,
+      })),
+    });
+  }
+  return rows;
+}
+
+/** Runs: in progress first, then the most recent. */
+export function runRows(runs: readonly RunRecord[]): TreeNodeModel[] {
+  if (runs.length === 0) return [];
+  const active = runs.filter(run => run.state === 'running' || run.state === 'preparing' || run.state === 'queued').length;
+  return [
+    {
+      id: 'runs',
+      label: 'Runs',
+      description: active > 0 ? `${active} active` : `${runs.length} recent`,
+      icon: 'run-all',
+      children: runs.map(run => ({
+        id: `run/${run.runId}`,
+        label: run.taskId,
+        description: `${run.agentId} · ${run.state}${run.usage.costUsd === undefined ? '' : ` · $${run.usage.costUsd.toFixed(2)}`}`,
+        tooltip: run.failure === undefined ? run.summary ?? run.history.at(-1)?.reason ?? '' : `${run.failure.class}: ${run.failure.message}`,
+        icon: runIcons[run.state],
+        command: commandIds.showRunLog,
+        commandArgs: [run.runId],
+        ref: run.runId,
+        contextValue: run.state === 'running' || run.state === 'preparing' ? treeItemContexts.activeRun : treeItemContexts.finishedRun,
+      })),
+    },
+  ];
+}

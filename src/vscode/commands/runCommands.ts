@@ -1,0 +1,20 @@
+import type * as vscode from 'vscode';
+import { commandIds } from '../../core/views/commandIds';
+import type { AtoServices } from '../atoServices';
+import type { RunService } from '../runService';
+import { registerCommand } from './registerCommand';
+
+/** Dispatch Task, Cancel Run, Show Run Log: each takes an id as argument or asks. */
+export function registerRunCommands(services: AtoServices, runs: RunService): vscode.Disposable[] {
+  // From the palette: nothing (the command asks); from a tree row: its model, which carries `ref`.
+  const id = (value: unknown): string | undefined => {
+    if (typeof value === 'string') return value;
+    if (typeof value === 'object' && value !== null && 'ref' in value && typeof value.ref === 'string') return value.ref;
+    return undefined;
+  };
+  return [
+    registerCommand(services, commandIds.dispatchTask, { mutates: true }, async (taskId?: unknown) => { await runs.dispatch(id(taskId)); }),
+    registerCommand(services, commandIds.cancelRun, { mutates: true }, async (runId?: unknown) => { await runs.cancel(id(runId)); }),
+    registerCommand(services, commandIds.showRunLog, { mutates: false }, async (runId?: unknown) => { await runs.showLog(id(runId)); }),
+  ];
+}

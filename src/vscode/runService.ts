@@ -1,0 +1,188 @@
+import * as vscode from 'vscode';
+import { configuredAgents } from '../core/agents/configuredAgents';
+import { createDispatchRuntime, type DispatchRuntime } from '../core/dispatch/dispatchRuntime';
+import { recoverRuns } from '../core/dispatch/runRecovery';
+import type { DispatchOutcome } from '../core/dispatch/taskDispatcher';
+import { isValidQueueEntry } from '../core/queue/queueEntry';
+import type { QueueIndex } from '../core/queue/queueIndex';
+import type { RunRecord } from '../core/runs/runRecord';
+import type { AtoServices } from './atoServices';
+import type { QueueService } from './queueService';
+
+const recentRuns = 50;
+
+/**
+ * Runs agents for the workspace: builds the dispatcher from the settings (the same core the CLI uses),
+ * recovers what a previous session left unfinished, mirrors runs into the store, and auto-dispatches
+ * when `ato.queue.autoDispatch` is on. Nothing here runs in Restricted Mode.
+ */
+export class RunService implements vscode.Disposable {
+  private runtime: DispatchRuntime | undefined;
+  private runtimeFor: QueueIndex | undefined;
+  private fingerprint = '';
+  private recent: RunRecord[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+  private pumping = false;
+
+  constructor(
+    private readonly services: AtoServices,
+    private readonly queue: QueueService,
+  ) {
+    this.disposables.push(
+      queue.onDidStart(index => { void this.attach(index); }),
+      vscode.workspace.onDidChangeConfiguration(event => {
+        if (event.affectsConfiguration('ato.agents') || event.affectsConfiguration('ato.anthropic')) this.fingerprint = 'stale';
+      }),
+    );
+  }
+
+  /** The agents' ids (for completion of `agent:` in task files). */
+  agentIds(): string[] {
+    return this.runtime?.registry.all().map(agent => agent.id) ?? [];
+  }
+
+  /** Every run this window knows: in progress first, then recent ones. */
+  runs(): readonly RunRecord[] {
+    return this.services.store.state.runs;
+  }
+
+  private async attach(index: QueueIndex): Promise<void> {
+    if (!vscode.workspace.isTrusted) return;
+    const runtime = await this.ensureRuntime(index);
+    if (runtime === undefined) return;
+    const workspaceRoot = this.services.workspace.workspaceRoot;
+    if (workspaceRoot === undefined) return;
+    const recovery = await recoverRuns({
+      agent: agentId => runtime.registry.get(agentId),
+      workspaceRoot,
+      planningRoot: index.planningRoot,
+      runs: runtime.runs,
+      events: { append: event => this.services.workspace.record(event) },
+      log: this.services.log.scoped('recovery'),
+    });
+    await index.coldIndex();
+    for (const { taskId, attempt } of recovery.redispatch) this.report(await runtime.dispatcher.dispatch(taskId, { resume: true, attempt }), taskId);
+    for (const { taskId, reason } of recovery.needsYou) void vscode.window.showWarningMessage(`ATO: task "${taskId}" needs you — ${reason}`);
+    this.recent = [...(await runtime.runs.list()).records].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, recentRuns);
+    this.publish();
+    index.onDidChange(() => { void this.pump(); });
+    void this.pump();
+  }
+
+  /** Builds (or rebuilds, after a settings change with nothing running) the dispatcher. */
+  private async ensureRuntime(index: QueueIndex | undefined = this.queue.current): Promise<DispatchRuntime | undefined> {
+    const root = this.services.workspace.workspaceRoot;
+    if (index === undefined || root === undefined) return undefined;
+    const settings = this.services.workspace.settings;
+    const anthropicKey = await this.services.secrets.get('anthropic.apiKey');
+    const fingerprint = JSON.stringify([settings['agents.custom'], settings['agents.claudeCode.executable'], settings['agents.claudeCode.maxTurns'], settings['agents.claudeCode.concurrent'], settings['agents.claudeCode.model'], settings['agents.claudeCode.maxBudgetUsd'], settings['anthropic.apiUrl'], settings['agents.maxConcurrentRuns'], anthropicKey !== undefined]);
+    if (this.runtime !== undefined && this.runtimeFor === index && (fingerprint === this.fingerprint || this.runtime.dispatcher.activeRuns().length > 0)) return this.runtime;
+    const { agents, problems } = configuredAgents(settings, anthropicKey);
+    for (const problem of problems) this.services.log.warn(problem);
+    if (problems.length > 0) void vscode.window.showWarningMessage(`ATO: ${problems[0] ?? ''}`);
+    const runtime = createDispatchRuntime({
+      workspaceRoot: root,
+      index,
+      agents,
+      maxConcurrentRuns: settings['agents.maxConcurrentRuns'],
+      defaultTimeoutMs: settings['agents.timeoutMinutes'] * 60_000,
+      redactor: this.services.redactor,
+      events: { append: event => this.services.workspace.record(event) },
+      log: this.services.log.scoped('dispatch'),
+    });
+    runtime.dispatcher.onDidChangeRuns(() => { this.publish(); void this.pump(); });
+    if (this.runtime !== undefined) await this.runtime.dispatcher.dispose();
+    this.runtime = runtime;
+    this.runtimeFor = index;
+    this.fingerprint = fingerprint;
+    return runtime;
+  }
+
+  /** Dispatches a task by id, or asks which one. */
+  async dispatch(taskId?: string): Promise<void> {
+    const runtime = await this.ensureRuntime();
+    const index = this.queue.current;
+    if (runtime === undefined || index === undefined) {
+      void vscode.window.showWarningMessage('ATO: the queue is not ready yet (is there a planning folder?).');
+      return;
+    }
+    let id = taskId;
+    if (id === undefined) {
+      const ready = index.snapshot().pending.ready;
+      if (ready.length === 0) {
+        void vscode.window.showInformationMessage('ATO: no task in pending/ is ready to dispatch.');
+        return;
+      }
+      const picked = await vscode.window.showQuickPick(
+        ready.slice(0, 500).map(entry => ({ label: entry.result.task.title, description: entry.result.task.id, detail: `${entry.result.task.type} · ${entry.result.task.priority} · agent: ${entry.result.task.agent}`, id: entry.result.task.id })),
+        { title: 'ATO: Dispatch Task', placeHolder: 'Which task? (in dispatch order)', matchOnDescription: true },
+      );
+      id = picked?.id;
+    }
+    if (id === undefined) return;
+    this.report(await runtime.dispatcher.dispatch(id), id);
+  }
+
+  async cancel(runId?: string): Promise<void> {
+    const runtime = this.runtime;
+    const active = runtime?.dispatcher.activeRuns() ?? [];
+    const id = runId ?? (await vscode.window.showQuickPick(active.map(run => ({ label: run.taskId, description: `${run.agentId} · ${run.state}`, id: run.runId })), { title: 'ATO: Cancel Run' }))?.id;
+    if (id === undefined || runtime === undefined) return;
+    if (!(await runtime.dispatcher.cancel(id))) void vscode.window.showInformationMessage('ATO: that run is not in progress in this window.');
+  }
+
+  /** Opens the run's log; VS Code shows what the agent appends while it runs. */
+  async showLog(runId?: string): Promise<void> {
+    const runs = this.runs();
+    const id = runId ?? (await vscode.window.showQuickPick(runs.map(run => ({ label: run.taskId, description: `${run.agentId} · ${run.state} · ${run.startedAt}`, id: run.runId })), { title: 'ATO: Show Run Log' }))?.id;
+    const runtime = this.runtime;
+    if (id === undefined || runtime === undefined) return;
+    await vscode.window.showTextDocument(vscode.Uri.file(runtime.runs.logFile(id)), { preview: true });
+  }
+
+  private async pump(): Promise<void> {
+    const runtime = this.runtime;
+    const index = this.queue.current;
+    if (this.pumping || runtime === undefined || index === undefined || !vscode.workspace.isTrusted || !this.services.workspace.settings['queue.autoDispatch']) return;
+    this.pumping = true;
+    try {
+      for (const entry of index.snapshot().pending.ready) {
+        if (!isValidQueueEntry(entry)) continue;
+        const outcome = await runtime.dispatcher.dispatch(entry.result.task.id);
+        if (outcome.status === 'busy') break;
+        if (outcome.status !== 'started') this.services.log.warn('auto-dispatch skipped %s: %s', entry.result.task.id, outcome.reason);
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private report(outcome: DispatchOutcome, taskId: string): void {
+    if (outcome.status === 'started') {
+      this.services.log.info('dispatched %s to %s (run %s)', taskId, outcome.agentId, outcome.runId);
+      const open = 'Show Log';
+      void vscode.window.showInformationMessage(`ATO: "${taskId}" dispatched to ${outcome.agentId}.`, open).then(choice => { if (choice === open) void this.showLog(outcome.runId); });
+      const done = this.runtime?.dispatcher.whenDone(outcome.runId);
+      void done?.then(record => {
+        const message = record.state === 'succeeded' ? `ATO: "${taskId}" finished${record.branch === undefined ? '' : ` on ${record.branch}`}.` : `ATO: "${taskId}" ${record.state}: ${record.failure?.message ?? ''}`;
+        void (record.state === 'succeeded' ? vscode.window.showInformationMessage(message, open) : vscode.window.showWarningMessage(this.services.redactor.redact(message), open)).then(choice => { if (choice === open) void this.showLog(record.runId); });
+      });
+      return;
+    }
+    void vscode.window.showWarningMessage(this.services.redactor.redact(`ATO: could not dispatch "${taskId}": ${outcome.reason}`));
+  }
+
+  private publish(): void {
+    const active = this.runtime?.dispatcher.activeRuns() ?? [];
+    const byId = new Map(this.recent.map(run => [run.runId, run]));
+    for (const run of active) byId.set(run.runId, run);
+    this.recent = [...byId.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, recentRuns);
+    const runs = this.recent;
+    this.services.store.update(state => ({ ...state, runs }));
+  }
+
+  dispose(): void {
+    void this.runtime?.dispatcher.dispose();
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+}
