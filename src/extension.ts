@@ -50,7 +50,6 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
     createStatusBar(store),
     createTreeView(store),
     registerControlPanel(context.extensionUri, store, redactor, log.scoped('panel')),
-    registerTaskFileLanguage(store, { workspaceRoot: () => workspace.workspaceRoot, agentIds: () => runs.agentIds(), knownIds: () => queue.knownIds() }),
     ...registerViewCommands(services),
     ...registerPlanningCommands(services),
     ...registerSecretCommands(services),
@@ -61,6 +60,8 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
   const activationMs = performance.now() - started;
   setTimeout(() => {
     workspace.start();
+    // Diagnostics, completion and hover for task files: registered just after activation, which they do not need to delay.
+    context.subscriptions.push(registerTaskFileLanguage(store, { workspaceRoot: () => workspace.workspaceRoot, agentIds: () => runs.agentIds(), knownIds: () => queue.knownIds() }));
     // The queue index follows the planning folder: started once it exists, restarted when it moves.
     context.subscriptions.push(store.onDidChange(state => {
       const planning = state.planning;

@@ -21,7 +21,7 @@ const refreshDebounceMs = 150;
 export class WorkspaceMonitor implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private planningWatcher: vscode.FileSystemWatcher | undefined;
-  private settingsResult: SettingsReadResult;
+  private settingsResult: SettingsReadResult | undefined;
   private eventLog: EventLog | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private reportedProblems = '';
@@ -31,8 +31,12 @@ export class WorkspaceMonitor implements vscode.Disposable {
     private readonly secrets: VscodeSecrets,
     private readonly redactor: Redactor,
     private readonly log: Logger,
-  ) {
-    this.settingsResult = readVscodeSettings();
+  ) {}
+
+  /** Read on first use, not in the constructor: reading the configuration costs milliseconds at activation. */
+  private get currentSettings(): SettingsReadResult {
+    this.settingsResult ??= readVscodeSettings();
+    return this.settingsResult;
   }
 
   /** The first folder of the workspace (multi-root support arrives with per-folder loops). */
@@ -42,7 +46,7 @@ export class WorkspaceMonitor implements vscode.Disposable {
   }
 
   get settings(): SettingsReadResult['settings'] {
-    return this.settingsResult.settings;
+    return this.currentSettings.settings;
   }
 
   get planningRoot(): string | undefined {
@@ -95,7 +99,7 @@ export class WorkspaceMonitor implements vscode.Disposable {
         this.secrets.has('jules.apiKey'),
         this.secrets.has('anthropic.apiKey'),
       ]);
-      const problems = this.settingsResult.problems;
+      const problems = this.currentSettings.problems;
       this.reportSettingsProblems();
       // Watching a folder that did not exist yet is unreliable on some file watchers: start afresh once it appears.
       const previous = this.store.state.planning.kind;
@@ -150,7 +154,7 @@ export class WorkspaceMonitor implements vscode.Disposable {
 
   /** Each distinct set of setting problems is logged and shown once, with a way to fix it. */
   private reportSettingsProblems(): void {
-    const problems = this.settingsResult.problems;
+    const problems = this.currentSettings.problems;
     const key = JSON.stringify(problems);
     if (key === this.reportedProblems) return;
     this.reportedProblems = key;

@@ -42,6 +42,7 @@ const freePort = () => new Promise((resolve, reject) => {
  * @param {object} [options.userSettings] merged over the defaults (User/settings.json)
  * @param {object} [options.machineSettings] Machine/settings.json: machine-scoped settings apply only here in a remote window
  * @param {boolean} [options.trusted] false opens the folder in Restricted Mode
+ * @param {boolean} [options.git] make the workspace a git repository with one commit
  * @param {string[]} [options.args] extra code-server arguments
  */
 export async function startCodeServer(options = {}) {
@@ -56,6 +57,12 @@ export async function startCodeServer(options = {}) {
   for (const [name, content] of Object.entries(options.files ?? { 'README.md': '# test workspace\n' })) {
     fs.mkdirSync(path.dirname(path.join(workspace, name)), { recursive: true });
     fs.writeFileSync(path.join(workspace, name), content);
+  }
+  if (options.git) {
+    const git = (...args) => execFileSync('git', ['-c', 'user.name=ATO Test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: workspace, stdio: 'ignore' });
+    git('init', '--quiet', '--initial-branch=main');
+    git('add', '--all');
+    git('commit', '--quiet', '-m', 'initial');
   }
   const trusted = options.trusted ?? true;
   const userSettings = { ...baseSettings, 'security.workspace.trust.enabled': !trusted, ...options.userSettings };

@@ -12,7 +12,13 @@ if (!fs.existsSync(path.join(testsPath, 'index.js'))) {
   console.error('out/exthost/index.js is missing: run `node esbuild.mjs --tests` first');
   process.exit(1);
 }
-const server = await startCodeServer({ args: ['--vscode-option', 'enable-smoke-test-driver'], files: { 'README.md': '# exthost test workspace\n' } });
+const server = await startCodeServer({
+  args: ['--vscode-option', 'enable-smoke-test-driver'],
+  files: { 'README.md': '# exthost test workspace\n' },
+  git: true,
+  // A local CLI agent for the dispatch test (a script of the repository's fixtures, run by node).
+  machineSettings: { 'ato.agents.custom': [{ id: 'counter', command: process.execPath, args: [path.join(repoRoot, 'test/fixtures/agents/countingAgent.mjs')], taskTypes: ['feature', 'fix'] }] },
+});
 const results = path.join(server.tmp, 'results.json');
 const host = new URL(server.base).host;
 const payload = [

@@ -127,6 +127,20 @@ describe('ATO in a real VS Code', () => {
     await page.locator('.activitybar a[aria-label="ATO"]').click();
   });
 
+  test('a task file with an error shows in the Problems panel; fixing it clears it', async () => {
+    const file = path.join(server.workspace, 'planning', 'issue_queue', 'pending', 'broken.task.md');
+    const text = type => `---\ntype: ${type}\npriority: high\n---\n# Fix the flaky test\n\n**Prompt:**\nMake it pass reliably.\n`;
+    fs.writeFileSync(file, text('fixx'));
+    await page.keyboard.press('Control+Shift+M');
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'Unknown type "fixx"' });
+    await problem.waitFor({ timeout: 30_000 });
+    assert.match(await problem.innerText(), /did you mean "fix"/);
+    await shot('05-problems-panel');
+    fs.writeFileSync(file, text('fix'));
+    await problem.waitFor({ state: 'detached', timeout: 30_000 });
+    await page.keyboard.press('Control+Shift+M');
+  });
+
   test('canary: secrets set through the UI appear in no log, event, file, webview or message', async () => {
     // Record every message the control panel receives from here on.
     const panelFrame = await findPanelFrame();

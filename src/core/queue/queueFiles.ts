@@ -6,10 +6,17 @@ import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative } from 'node:path';
 import { isTaskFileName } from '../planning/planningLayout';
 import type { TaskParseResult } from '../tasks/task';
+import { decodeTaskText } from '../tasks/taskText';
 import { fileProblem } from './queueEntry';
 
 /** Task files larger than this are not read (PRODUCT §3.1: a file over 1 MiB is a diagnostic). */
 export const maxTaskFileBytes = 1024 * 1024;
+
+/** The file's text, or a problem when it is binary or not UTF-8 (the same rule as loadTaskFile). */
+function decoded(stamp: FileStamp, bytes: Buffer): QueueFileRead {
+  const result = decodeTaskText(bytes);
+  return 'text' in result ? { kind: 'text', stamp, text: result.text } : { kind: 'problem', stamp, result: fileProblem(result.problem.code, result.problem.message) };
+}
 
 /** Diagnostic codes for problems with a file itself, which the index reports without calling the parser. */
 export const queueFileProblems = {
@@ -107,7 +114,7 @@ export class QueueFileReader {
       for (let bytesRead = -1; length < buffer.length && bytesRead !== 0; length += bytesRead) {
         bytesRead = readSync(fd, buffer, length, buffer.length - length, length);
       }
-      return { kind: 'text', stamp, text: buffer.toString('utf8', 0, length) };
+      return decoded(stamp, buffer.subarray(0, length));
     } catch {
       return undefined;
     } finally {
@@ -141,7 +148,7 @@ export class QueueFileReader {
         if (bytesRead === 0) break;
         length += bytesRead;
       }
-      return { kind: 'text', stamp, text: buffer.toString('utf8', 0, length) };
+      return decoded(stamp, buffer.subarray(0, length));
     } finally {
       await fsCall<undefined>(done => { closeCallback(fd, error => { done(error, undefined); }); });
     }

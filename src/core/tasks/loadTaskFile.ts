@@ -3,6 +3,8 @@ import { open } from 'node:fs/promises';
 import type { TaskDiagnostic } from './task';
 import { fileStartRange, taskDiagnostic } from './taskDiagnostics';
 
+import { decodeTaskText } from './taskText';
+
 /** Task files larger than this are refused (PRODUCT §3.1). */
 export const maxTaskFileBytes = 1024 * 1024;
 
@@ -53,12 +55,8 @@ export async function loadTaskFile(path: string, maxBytes = maxTaskFileBytes): P
     return refused('file-unreadable', `ATO cannot read this task file: ${reason}`);
   }
   if (bytes.length > maxBytes) return refused('file-too-large', `This task file is larger than ${formatBytes(maxBytes)}, the most ATO reads.`);
-  if (bytes.includes(0)) return refused('binary-file', 'This is a binary file (it contains NUL bytes), not a task file.');
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), diagnostics: [] };
-  } catch {
-    return refused('binary-file', 'This file is not valid UTF-8 text; save it as UTF-8.');
-  }
+  const decoded = decodeTaskText(bytes);
+  return 'text' in decoded ? { text: decoded.text, diagnostics: [] } : refused(decoded.problem.code, decoded.problem.message);
 }
 
 function formatBytes(bytes: number): string {

@@ -78,9 +78,11 @@ function parse(text: string, fileName: string): TaskFileParse {
   // Problems with the body go on its first non-blank line, or on the closing fence when it is blank.
   const bodyRange = lines.trimmedLineRange(firstNonBlankLine(lines, bodyLine) ?? fenceLine);
 
-  const id = values.id ?? defaultTaskId(fileName);
-  if (values.id === undefined && !isTaskId(id)) {
-    diagnostics.push(taskDiagnostic('error', 'invalid-id', `The file name gives the id ${quoted(id)}, which is not slug-like: rename the file or add "id: ${suggestTaskId(id)}" to the frontmatter.`, fileStartRange));
+  // A file dropped in as "Fix login.md" still works: its id becomes the slug, with a hint saying so.
+  const fromName = defaultTaskId(fileName);
+  const id = values.id ?? (isTaskId(fromName) ? fromName : suggestTaskId(fromName));
+  if (values.id === undefined && id !== fromName) {
+    diagnostics.push(taskDiagnostic('hint', 'id-from-file-name', `The file name ${quoted(fromName)} is not slug-like, so the task's id is ${quoted(id)}; rename the file or add "id: ${id}" to the frontmatter to choose another.`, fileStartRange));
   }
   if (sections.title === undefined) {
     diagnostics.push(taskDiagnostic('error', 'missing-title', block.kind === 'none' ? 'The task has no title: its first non-empty line is the title.' : 'The task has no title: add a "# Title" heading after the frontmatter.', bodyRange));

@@ -130,6 +130,15 @@ describe('parseTaskFile', () => {
     }
   });
 
+  it('takes the slug of a file name that is not slug-like as the id, with a hint', () => {
+    const result = parseTaskFile(plainExample, 'Fix the login!.md');
+    assert.equal(result.task?.id, 'fix-the-login');
+    const hint = result.diagnostics.find(d => d.code === 'id-from-file-name');
+    assert.equal(hint?.severity, 'hint');
+    assert.equal(hint.range.start.line, 0);
+    assert.match(hint.message, /fix-the-login/);
+  });
+
   describe('valid files', () => {
     interface ValidCase {
       readonly name: string;
@@ -251,7 +260,6 @@ describe('parseTaskFile', () => {
       { name: 'a key that is not text', text: withFrontmatter('? [a, b]\n: 1'), code: 'invalid-key', line: 1 },
       { name: 'an id that is not slug-like', text: withFrontmatter('id: add login form'), code: 'invalid-id', line: 1, characters: [4, 18], message: /add-login-form/ },
       { name: 'an id starting with a dash', text: withFrontmatter('id: "-x"'), code: 'invalid-id', line: 1 },
-      { name: 'a file name that is not a valid default id', text: plainExample, fileName: 'Fix the login!.md', code: 'invalid-id', line: 0, message: /fix-the-login/ },
       { name: 'an unknown type names the nearest', text: withFrontmatter('type: feture'), code: 'unknown-type', line: 1, characters: [6, 12], message: /did you mean "feature"/ },
       { name: 'an unknown type near an alias names its canonical value', text: withFrontmatter('priority: low\ntype: bugfx'), code: 'unknown-type', line: 2, message: /"fix"/ },
       { name: 'an unknown type far from everything still names one', text: withFrontmatter('type: zzzzzzzz'), code: 'unknown-type', line: 1, message: /did you mean "[a-z_]+"\? Valid types: feature, fix/ },
