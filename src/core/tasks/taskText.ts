@@ -1,5 +1,5 @@
 /** Task files are UTF-8 text; anything else is refused with one of these. */
-export type TaskTextProblem = { readonly code: 'binary-file'; readonly message: string };
+export interface TaskTextProblem { readonly code: 'binary-file'; readonly message: string }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
