@@ -1,12 +1,13 @@
 // `npm run bench`: every benchmark, one table, and test-results/bench.json for comparisons over time.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
+import { dispatchBench } from './dispatch.bench';
 import { foundationBench } from './foundation.bench';
 import { parserBench } from './parser.bench';
 import { queueBench } from './queue.bench';
 import type { Measurement } from './measure';
 
-const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench, parser: parserBench, queue: queueBench };
+const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench, parser: parserBench, queue: queueBench, dispatch: dispatchBench };
 
 async function main(): Promise<void> {
   const all: Record<string, Measurement[]> = {};

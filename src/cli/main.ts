@@ -1,6 +1,8 @@
 import { resolve, join, basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { configuredAgents } from '../core/agents/configuredAgents';
 import { checkConnections } from '../core/doctor/connectionCheck';
+import { checkLocalTools } from '../core/doctor/localChecks';
 import { renderDoctorReport } from '../core/doctor/doctorReport';
 import { createLogger, streamLogSink } from '../core/logging/logger';
 import type { CliContext } from './cliContext';
@@ -108,11 +110,13 @@ async function doctor(context: CliContext, env: NodeJS.ProcessEnv): Promise<numb
   const { state, keys, settings } = await gatherState(context, env);
   const secrets = redactingSecretSource(environmentSecretSource(env), context.redactor);
   const connections = await checkConnections({ settings: settings.settings, secrets, fetch: globalThis.fetch });
-  const failed = connections.some(c => c.outcome === 'failed') || state.settingsProblems.length > 0 || state.planning.kind === 'error';
+  const agents = configuredAgents(settings.settings, await secrets.get('anthropic.apiKey'));
+  const tools = await checkLocalTools(context.workspaceRoot, agents.agents);
+  const failed = connections.some(c => c.outcome === 'failed') || tools.some(t => t.blocking === true) || agents.problems.length > 0 || state.settingsProblems.length > 0 || state.planning.kind === 'error';
   if (context.json) {
-    context.out(`${JSON.stringify(context.redactor.redactValue({ planning: state.planning, keys, settingsProblems: state.settingsProblems, connections }), null, 2)}\n`);
+    context.out(`${JSON.stringify(context.redactor.redactValue({ planning: state.planning, keys, settingsProblems: state.settingsProblems, connections, tools, agentProblems: agents.problems }), null, 2)}\n`);
   } else {
-    context.out(renderDoctorReport({ atoVersion: ATO_VERSION, host: 'ato CLI', nodeVersion: process.version, platform: `${process.platform}-${process.arch}`, state, keys, connections }));
+    context.out(renderDoctorReport({ atoVersion: ATO_VERSION, host: 'ato CLI', nodeVersion: process.version, platform: `${process.platform}-${process.arch}`, state, keys, connections, tools, agentProblems: agents.problems }));
   }
   return failed ? 1 : 0;
 }

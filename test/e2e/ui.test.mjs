@@ -131,14 +131,16 @@ describe('ATO in a real VS Code', () => {
     const file = path.join(server.workspace, 'planning', 'issue_queue', 'pending', 'broken.task.md');
     const text = type => `---\ntype: ${type}\npriority: high\n---\n# Fix the flaky test\n\n**Prompt:**\nMake it pass reliably.\n`;
     fs.writeFileSync(file, text('fixx'));
-    await page.keyboard.press('Control+Shift+M');
+    // The status bar's problems item opens the panel (a shortcut could land in the focused webview instead).
+    await page.locator('[id="status.problems"]').click();
     const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'Unknown type "fixx"' });
-    await problem.waitFor({ timeout: 30_000 });
+    await problem.waitFor({ timeout: 30_000 }).catch(async error => { await shot('problems-fail'); throw error; });
     assert.match(await problem.innerText(), /did you mean "fix"/);
     await shot('05-problems-panel');
     fs.writeFileSync(file, text('fix'));
     await problem.waitFor({ state: 'detached', timeout: 30_000 });
-    await page.keyboard.press('Control+Shift+M');
+    await page.locator('[id="status.problems"]').click(); // and closes it again
+    await page.locator('.markers-panel').waitFor({ state: 'hidden' });
   });
 
   test('canary: secrets set through the UI appear in no log, event, file, webview or message', async () => {
@@ -163,13 +165,17 @@ describe('ATO in a real VS Code', () => {
     await runCommand(page, 'ATO: Doctor');
     const editor = page.locator('.editor-instance .view-lines');
     await editor.filter({ hasText: 'ATO Doctor' }).waitFor({ timeout: 30_000 });
+    // Monaco renders only the visible lines: read the report at the top, then at the end (the connections).
+    const reportTop = await editor.innerText();
+    await editor.click();
+    await page.keyboard.press('Control+End');
     await editor.filter({ hasText: 'HTTP 500' }).waitFor({ timeout: 30_000 });
     await shot('03-doctor-report');
 
     // The requests really carried the secrets (so the check below is meaningful)...
     for (const canary of Object.values(canaries)) assert.ok(echoed.some(h => h.includes(canary)), 'the echo server received each key');
     // ...and the server's echo of them went nowhere.
-    const report = await editor.innerText();
+    const report = `${reportTop}\n${await editor.innerText()}`;
     const pageText = await page.evaluate(() => document.body.innerText);
     const panelText = await panel().locator('body').innerText();
     await panel().locator('[data-section="accounts"]', { hasText: 'Anthropic API key set' }).waitFor();

@@ -1,6 +1,7 @@
 import type { AtoState } from '../state/atoState';
 import { secretDescriptions, secretIds, type SecretId } from '../secrets/secrets';
 import type { ConnectionResult } from './connectionCheck';
+import type { ToolCheck } from './localChecks';
 
 export interface DoctorFacts {
   readonly atoVersion: string;
@@ -11,6 +12,10 @@ export interface DoctorFacts {
   readonly state: AtoState;
   readonly keys: Readonly<Record<SecretId, boolean>>;
   readonly connections: readonly ConnectionResult[];
+  /** git and the agents; empty when not checked (Restricted Mode). */
+  readonly tools: readonly ToolCheck[];
+  /** Rejected `ato.agents.custom` entries. */
+  readonly agentProblems: readonly string[];
 }
 
 const mark = { ok: '✓', warn: '!', fail: '✗', none: '–' } as const;
@@ -33,6 +38,10 @@ export function renderDoctorReport(facts: DoctorFacts): string {
   for (const id of secretIds.filter(id => id !== 'github.token')) {
     lines.push(`- ${facts.keys[id] ? `${mark.ok} ${secretDescriptions[id].label}: set` : `${mark.none} ${secretDescriptions[id].label}: not set`}`);
   }
+  lines.push('', '## Tools and agents', '');
+  if (facts.tools.length === 0) lines.push(`- ${mark.none} Not checked: ATO runs no program in Restricted Mode`);
+  for (const tool of facts.tools) lines.push(`- ${tool.ok ? mark.ok : mark.fail} ${tool.name}: ${tool.detail}`);
+  for (const problem of facts.agentProblems) lines.push(`- ${mark.fail} ${problem}`);
   lines.push('', '## Connections', '');
   if (facts.connections.length === 0) lines.push(`- ${mark.none} Not checked: ATO makes no request in Restricted Mode`);
   for (const result of facts.connections) {

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { configuredAgents } from '../../core/agents/configuredAgents';
 import { checkConnections } from '../../core/doctor/connectionCheck';
+import { checkLocalTools } from '../../core/doctor/localChecks';
 import { renderDoctorReport } from '../../core/doctor/doctorReport';
 import { secretIds, type SecretId } from '../../core/secrets/secrets';
 import type { AtoServices } from '../atoServices';
@@ -17,9 +19,10 @@ export function registerDoctorCommand(services: AtoServices): vscode.Disposable[
           const settings = services.workspace.settings;
           const keys = Object.fromEntries(await Promise.all(secretIds.map(async id => [id, await services.secrets.has(id)] as const))) as Record<SecretId, boolean>;
           // In Restricted Mode ATO sends no request, so the report stops short of the connections.
-          const connections = vscode.workspace.isTrusted
-            ? await checkConnections({ settings, secrets: services.secrets, fetch: globalThis.fetch })
-            : [];
+          const trusted = vscode.workspace.isTrusted;
+          const connections = trusted ? await checkConnections({ settings, secrets: services.secrets, fetch: globalThis.fetch }) : [];
+          const agents = configuredAgents(settings, await services.secrets.get('anthropic.apiKey'));
+          const tools = trusted ? await checkLocalTools(services.workspace.workspaceRoot, agents.agents) : [];
           for (const result of connections) {
             if (result.outcome === 'failed') services.log.warn('doctor: %s at %s failed: %s', result.service, result.url, result.detail);
           }
@@ -32,6 +35,8 @@ export function registerDoctorCommand(services: AtoServices): vscode.Disposable[
             state: services.store.state,
             keys,
             connections,
+            tools,
+            agentProblems: agents.problems,
           });
         },
       );

@@ -10,7 +10,7 @@ import { anAtoState, planningExamples, planningKinds } from '../../../support/st
 const noKeys: Readonly<Record<SecretId, boolean>> = { 'github.token': false, 'gitlab.token': false, 'jules.apiKey': false, 'anthropic.apiKey': false };
 
 function facts(state: AtoState, overrides: Partial<DoctorFacts> = {}): DoctorFacts {
-  return { atoVersion: '9.8.7', host: 'ato CLI', nodeVersion: 'v20.20.2', platform: 'linux-x64', state, keys: noKeys, connections: [], ...overrides };
+  return { atoVersion: '9.8.7', host: 'ato CLI', nodeVersion: 'v20.20.2', platform: 'linux-x64', state, keys: noKeys, connections: [], tools: [], agentProblems: [], ...overrides };
 }
 
 const expectedPlanningLine: Readonly<Record<AtoState['planning']['kind'], RegExp>> = {
@@ -23,6 +23,15 @@ const expectedPlanningLine: Readonly<Record<AtoState['planning']['kind'], RegExp
 };
 
 describe('renderDoctorReport', () => {
+  it('lists git and each agent with its health, and rejected agent settings', () => {
+    const report = renderDoctorReport(facts(anAtoState(), {
+      tools: [{ name: 'git', ok: true, detail: 'git version 2.39.5' }, { name: 'agent claude-code (claude-code)', ok: false, detail: '`claude` not found' }],
+      agentProblems: ['`ato.agents.custom` entry 1: id is reserved'],
+    }));
+    assert.match(report, /## Tools and agents\n\n- ✓ git: git version 2\.39\.5\n- ✗ agent claude-code \(claude-code\): `claude` not found\n- ✗ `ato\.agents\.custom` entry 1: id is reserved/);
+    assert.match(renderDoctorReport(facts(anAtoState())), /Not checked: ATO runs no program in Restricted Mode/);
+  });
+
   for (const kind of planningKinds) {
     it(`describes the planning folder: ${kind}`, () => {
       const report = renderDoctorReport(facts(anAtoState({ planning: planningExamples[kind] })));
@@ -77,7 +86,7 @@ describe('renderDoctorReport', () => {
     assert.match(report, /✓ GitHub \(https:\/\/api\.github\.com\/user\): HTTP 200/);
     assert.match(report, /✗ GitLab \(https:\/\/gitlab\.com\/api\/v4\/user\): HTTP 401/);
     assert.match(report, /– Jules \(https:\/\/jules\.example\/sources\): no key set/);
-    assert.doesNotMatch(report, /Not checked/);
+    assert.doesNotMatch(report, /Not checked: ATO makes no request/);
   });
 
   it('prints no key value, even after real connection checks that sent the keys', async () => {

@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { CustomCliBackend } from '../src/core/agents/customCliBackend';
+import { customAgentSettingsSchema } from '../src/core/agents/customAgentSettings';
+import { createDispatchRuntime } from '../src/core/dispatch/dispatchRuntime';
+import { createLogger } from '../src/core/logging/logger';
+import { Redactor } from '../src/core/logging/redactor';
+import { QueueIndex } from '../src/core/queue/queueIndex';
+import { parseTaskFile } from '../src/core/tasks/parseTaskFile';
+import type { Measurement } from './measure';
+
+const repoFiles = 10_000;
+const dispatches = 5;
+
+/**
+ * Dispatch overhead on a repository of 10,000 files: from `dispatch()` (task picked) to the agent's process
+ * started — run record, atomic move, a fresh `git worktree` (which checks out all 10,000 files), spawn.
+ */
+export async function dispatchBench(): Promise<Measurement[]> {
+  const root = await mkdtemp(join(tmpdir(), 'ato-dispatch-bench-'));
+  const git = (...args: string[]): void => { execFileSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: root, stdio: 'ignore' }); };
+  try {
+    for (let dir = 0; dir < 100; dir++) {
+      await mkdir(join(root, 'src', `m${dir}`), { recursive: true });
+      await Promise.all(Array.from({ length: repoFiles / 100 }, (_, i) => writeFile(join(root, 'src', `m${dir}`, `f${i}.ts`), `export const v${i} = ${i};\n`)));
+    }
+    for (const folder of ['pending', 'processed', 'complete']) await mkdir(join(root, 'planning', 'issue_queue', folder), { recursive: true });
+    git('init', '--quiet', '--initial-branch=main');
+    git('add', '--all');
+    git('commit', '--quiet', '-m', 'initial');
+    for (let n = 0; n < dispatches; n++) await writeFile(join(root, 'planning', 'issue_queue', 'pending', `bench-${n}.task.md`), `---\nagent: quick\n---\n# Bench ${n}\n\nDo nothing.\n`);
+    const index = new QueueIndex({ planningRoot: join(root, 'planning'), parse: parseTaskFile, workspaceRoot: root });
+    await index.coldIndex();
+    const agent = new CustomCliBackend(customAgentSettingsSchema.parse({ id: 'quick', command: process.execPath, args: ['-e', ''] }));
+    const redactor = new Redactor();
+    const starts: number[] = [];
+    let began = 0;
+    const runtime = createDispatchRuntime({
+      workspaceRoot: root, index, agents: [agent], maxConcurrentRuns: 1, defaultTimeoutMs: 60_000, redactor,
+      events: { append: () => Promise.resolve() },
+      log: createLogger({ write: () => undefined }, redactor),
+      checkpoint: step => { if (step === 'agentStarted') starts.push(performance.now() - began); },
+    });
+    for (let n = 0; n < dispatches; n++) {
+      began = performance.now();
+      const outcome = await runtime.dispatcher.dispatch(`bench-${n}`);
+      if (outcome.status !== 'started') throw new Error(outcome.reason);
+      await runtime.dispatcher.whenDone(outcome.runId);
+    }
+    await runtime.dispatcher.dispose();
+    index.dispose();
+    starts.sort((a, b) => a - b);
+    return [{ name: `dispatch → agent started, repo of ${repoFiles} files (worktree included), median of ${dispatches}`, value: starts[Math.floor(starts.length / 2)] ?? Number.NaN, unit: 'ms' }];
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
