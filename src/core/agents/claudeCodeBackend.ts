@@ -1,8 +1,9 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AgentBackend, AgentHealth, AgentLimits, AgentRunHandle, AgentRunStatus, DispatchRequest } from './agentBackend';
+import type { AgentBackend, AgentHealth, AgentLimits, AgentRunHandle, DispatchRequest } from './agentBackend';
 import { ClaudeRunMonitor } from './claudeRunMonitor';
 import { parseClaudeStreamLine } from './claudeStreamParser';
+import { LocalProcessAgent } from './localProcessAgent';
 import { LocalRuns } from './localRuns';
 import { runIdVariable } from './processGroup';
 import { startProcess } from './processRunner';
@@ -82,15 +83,16 @@ export interface ClaudeCodeBackendOptions {
  * line, tools chosen by task type. Every stdout/stderr line goes to `onOutput`, with `event` lines for
  * tool calls, API retries and the result.
  */
-export class ClaudeCodeBackend implements AgentBackend {
+export class ClaudeCodeBackend extends LocalProcessAgent implements AgentBackend {
   readonly id: string;
   readonly kind = 'claude-code' as const;
   readonly taskTypes: ReadonlySet<TaskType>;
   readonly limits: AgentLimits;
   readonly needsWorktree = true;
-  private readonly runs: LocalRuns;
+  protected readonly runs: LocalRuns;
 
   constructor(private readonly options: ClaudeCodeBackendOptions = {}) {
+    super();
     this.id = options.id ?? 'claude-code';
     this.taskTypes = new Set(options.taskTypes ?? taskTypes);
     this.limits = { concurrent: options.concurrent ?? 2 };
@@ -160,22 +162,9 @@ export class ClaudeCodeBackend implements AgentBackend {
     return Promise.resolve(this.runs.add(request.runId, running, result => monitor.finish(result), () => monitor.usage()));
   }
 
-  poll(handle: AgentRunHandle): Promise<AgentRunStatus> {
-    return Promise.resolve(this.runs.poll(handle));
-  }
 
-  wait(handle: AgentRunHandle): Promise<AgentRunStatus> {
-    return this.runs.wait(handle);
-  }
 
-  cancel(handle: AgentRunHandle): Promise<void> {
-    return this.runs.cancel(handle);
-  }
 
-  /** Cancels every run (on deactivate). */
-  dispose(): Promise<void> {
-    return this.runs.cancelAll();
-  }
 
   /** `claude --version`, and whether the CLI has a way to authenticate. */
   async health(): Promise<AgentHealth> {

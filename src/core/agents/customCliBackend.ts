@@ -3,6 +3,7 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import type { AgentBackend, AgentHealth, AgentLimits, AgentRunHandle, AgentRunStatus, DispatchRequest } from './agentBackend';
 import { classifyFailure } from './classifyFailure';
 import type { CustomAgentSettings } from './customAgentSettings';
+import { LocalProcessAgent } from './localProcessAgent';
 import { LocalRuns } from './localRuns';
 import { runIdVariable } from './processGroup';
 import { startProcess, type ProcessResult } from './processRunner';
@@ -24,18 +25,19 @@ export interface CustomCliBackendOptions {
  * `inheritEnv`, and no terminal. Exit code 0 is success, with the last lines of stdout as the summary;
  * anything else is classified from the exit and the output.
  */
-export class CustomCliBackend implements AgentBackend {
+export class CustomCliBackend extends LocalProcessAgent implements AgentBackend {
   readonly id: string;
   readonly kind = 'custom' as const;
   readonly taskTypes: ReadonlySet<TaskType>;
   readonly limits: AgentLimits;
   readonly needsWorktree = true;
-  private readonly runs: LocalRuns;
+  protected readonly runs: LocalRuns;
 
   constructor(
     private readonly settings: CustomAgentSettings,
     private readonly options: CustomCliBackendOptions = {},
   ) {
+    super();
     this.id = settings.id;
     this.taskTypes = new Set(settings.taskTypes);
     this.limits = { concurrent: settings.concurrent };
@@ -70,21 +72,9 @@ export class CustomCliBackend implements AgentBackend {
     return Promise.resolve(this.runs.add(request.runId, running, finishCustomRun, () => undefined));
   }
 
-  poll(handle: AgentRunHandle): Promise<AgentRunStatus> {
-    return Promise.resolve(this.runs.poll(handle));
-  }
 
-  wait(handle: AgentRunHandle): Promise<AgentRunStatus> {
-    return this.runs.wait(handle);
-  }
 
-  cancel(handle: AgentRunHandle): Promise<void> {
-    return this.runs.cancel(handle);
-  }
 
-  dispose(): Promise<void> {
-    return this.runs.cancelAll();
-  }
 
   /** Whether the command can be started: it must exist and be executable (it is not run). */
   async health(): Promise<AgentHealth> {

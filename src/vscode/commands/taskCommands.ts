@@ -41,8 +41,10 @@ export function registerTaskCommands(services: AtoServices): vscode.Disposable[]
       const { id, file } = await writeNewTaskFile(pending, draftFromDelegation(targets, instruction, new Date()));
       await services.workspace.record({ kind: 'task.created', id, file: relativeToWorkspace(services, file), via: 'delegateToAI', targets: targets.map(t => t.path) });
       const open = 'Open Task';
-      void vscode.window.showInformationMessage(`ATO: queued "${id}".`, open).then(choice => {
+      const dispatchNow = 'Dispatch Now';
+      void vscode.window.showInformationMessage(`ATO: queued "${id}".`, dispatchNow, open).then(choice => {
         if (choice === open) void vscode.window.showTextDocument(vscode.Uri.file(file));
+        if (choice === dispatchNow) void vscode.commands.executeCommand(commandIds.dispatchTask, id);
       });
     }),
   ];
