@@ -7,7 +7,7 @@ import { parseClaudeStreamLine } from '../../../../src/core/agents/claudeStreamP
 import type { ProcessResult } from '../../../../src/core/agents/processRunner';
 
 const repoRoot = join(__dirname, '..', '..', '..', '..');
-const samples = join(repoRoot, '..', 'shared', 'specs', 'claude-code-samples');
+const samples = join(repoRoot, 'test', 'fixtures', 'claude-code', 'samples');
 const fixtures = join(repoRoot, 'test', 'fixtures', 'claude-code');
 
 function feed(monitor: ClaudeRunMonitor, file: string): { outputs: AgentOutput[]; aborts: AbortRequest[] } {

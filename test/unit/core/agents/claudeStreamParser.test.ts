@@ -6,7 +6,7 @@ import { parseClaudeStreamLine, type ClaudeResult, type ClaudeStreamEvent } from
 
 const repoRoot = join(__dirname, '..', '..', '..', '..');
 /** Real CLI output recorded for the project (shared/ sits beside the checkout). */
-const samplesDir = join(repoRoot, '..', 'shared', 'specs', 'claude-code-samples');
+const samplesDir = join(repoRoot, 'test', 'fixtures', 'claude-code', 'samples');
 const fixturesDir = join(repoRoot, 'test', 'fixtures', 'claude-code');
 
 function parseFile(path: string): ClaudeStreamEvent[] {
