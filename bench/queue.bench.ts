@@ -48,11 +48,17 @@ export async function queueBench(): Promise<Measurement[]> {
     }
     results.push({ name: `cold index, ${fileCount} files (real parser), median of 3`, value: median(realTimes), unit: 'ms', goal: '≤ 1500 ms' });
 
+    const realHeapBefore = heapUsed();
+    const realIndex = new QueueIndex({ planningRoot, parse: parseTaskFile });
+    await realIndex.coldIndex();
+    results.push({ name: `index retained heap, ${fileCount} entries (real parser)${global.gc === undefined ? ' — no --expose-gc' : ''}`, value: (heapUsed() - realHeapBefore) / 1024 / 1024, unit: 'MB', goal: '≤ 150 MB' });
+    realIndex.dispose();
+
     const heapBefore = heapUsed();
     const index = new QueueIndex({ planningRoot, parse: simpleTaskParser });
     await index.coldIndex();
     const heapAfter = heapUsed();
-    results.push({ name: `index retained heap, ${fileCount} entries (test parser)${global.gc === undefined ? ' — no --expose-gc' : ''}`, value: (heapAfter - heapBefore) / 1024 / 1024, unit: 'MB', goal: '≤ 150 MB' });
+    results.push({ name: `index retained heap, ${fileCount} entries (test parser)${global.gc === undefined ? ' — no --expose-gc' : ''}`, value: (heapAfter - heapBefore) / 1024 / 1024, unit: 'MB' });
 
     const rescan = performance.now();
     await index.coldIndex();
