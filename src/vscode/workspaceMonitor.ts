@@ -174,8 +174,9 @@ export class WorkspaceMonitor implements vscode.Disposable {
     this.planningWatcher = undefined;
     const root = this.workspaceRoot;
     if (root === undefined) return;
-    // Watch the planning folder itself too, so creating or deleting it is seen.
-    const pattern = new vscode.RelativePattern(vscode.Uri.file(root), `${this.settings.planningPath}{,/**}`);
+    // The folder's layout only (the folder, its parts, the queue folders): task files inside the queue
+    // folders are the queue index's to watch, so editing one costs no re-inspection here.
+    const pattern = new vscode.RelativePattern(vscode.Uri.file(root), `${this.settings.planningPath}{,/*,/*/*}`);
     const watcher = vscode.workspace.createFileSystemWatcher(pattern);
     watcher.onDidCreate(() => { this.scheduleRefresh(); });
     watcher.onDidDelete(() => { this.scheduleRefresh(); });
