@@ -146,7 +146,9 @@ export class RunService implements vscode.Disposable {
     if (this.pumping || runtime === undefined || index === undefined || !vscode.workspace.isTrusted || !this.services.workspace.settings['queue.autoDispatch']) return;
     this.pumping = true;
     try {
-      for (const entry of index.snapshot().pending.ready) {
+      // A bounded look at the head of the queue: when no agent can take these, scanning 10,000 tasks
+      // on every change would not help.
+      for (const entry of index.snapshot().pending.ready.slice(0, 20)) {
         if (!isValidQueueEntry(entry)) continue;
         const outcome = await runtime.dispatcher.dispatch(entry.result.task.id);
         if (outcome.status === 'busy') break;
