@@ -50,7 +50,7 @@ export default tseslint.config(
   },
   {
     // Playwright runs these callbacks inside the page.
-    files: ['test/e2e/**/*.mjs'],
+    files: ['test/e2e/**/*.mjs', 'test/webview/**/*.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
   {

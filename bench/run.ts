@@ -3,11 +3,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dispatchBench } from './dispatch.bench';
 import { foundationBench } from './foundation.bench';
+import { panelBench } from './panel.bench';
 import { parserBench } from './parser.bench';
 import { queueBench } from './queue.bench';
 import type { Measurement } from './measure';
 
-const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench, parser: parserBench, queue: queueBench, dispatch: dispatchBench };
+const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench, parser: parserBench, queue: queueBench, dispatch: dispatchBench, panel: panelBench };
 
 async function main(): Promise<void> {
   const all: Record<string, Measurement[]> = {};

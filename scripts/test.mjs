@@ -1,6 +1,6 @@
 // `npm test`: every check, in order — lint, typecheck, build, unit tests (mocha, outside VS Code),
 // integration tests (real git, agent processes, the real Claude Code CLI against the fake Messages API),
-// package the .vsix, then the real-VS-Code suites (UI through Playwright, mocha inside the extension
+// the control panel in headless Chromium against a fake host, package the .vsix, then the real-VS-Code suites (UI through Playwright, mocha inside the extension
 // host). Installs the real-VS-Code prerequisites first if they are missing (scripts/setup-e2e.sh).
 // Ends with one summary line: "tests: N passed, M failed".
 import { spawn } from 'node:child_process';
@@ -14,6 +14,7 @@ const steps = [
   { name: 'unit', cmd: ['node_modules/.bin/mocha'], count: mochaCounts },
   { name: 'setup-claude', cmd: ['bash', 'scripts/setup-claude.sh'], gate: true },
   { name: 'integration', cmd: ['node_modules/.bin/mocha', '--config', '.mocharc.integration.json'], count: mochaCounts },
+  { name: 'webview', cmd: [node, '--test', '--test-timeout=120000', '--test-reporter=spec', 'test/webview/panel.test.mjs'], count: nodeTestCounts },
   { name: 'package', cmd: [node, 'scripts/package.mjs', '--build'], gate: true },
   { name: 'setup-e2e', cmd: ['bash', 'scripts/setup-e2e.sh'], gate: true },
   { name: 'e2e-ui', cmd: [node, '--test', '--test-timeout=300000', '--test-reporter=spec', 'test/e2e/ui.test.mjs'], count: nodeTestCounts },

@@ -23,9 +23,127 @@ export const planningSnapshotSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('error'), path: z.string(), message: z.string() }),
 ]);
 
+const count = () => z.int().check(z.nonnegative());
+const text = () => z.string();
+
+/** Queue folders as the panel names them. */
+export const panelQueueFolders = ['pending', 'processed', 'complete'] as const;
+export type PanelQueueFolder = (typeof panelQueueFolders)[number];
+
+/**
+ * A task file's path relative to the planning folder, as the queue index names it
+ * (`issue_queue/pending/add-login.task.md`): one of the three queue folders, one plain file name, no `..`,
+ * no backslash, no drive or URL. The host still resolves it under the planning folder and checks it.
+ */
+export const queuePathPattern = /^issue_queue\/(?:pending|processed|complete)\/(?!\.\.?$)[^/\\:]{1,255}$/;
+const queuePath = () => z.string().check(z.regex(queuePathPattern));
+/** Ids as the queue and the run store allow them; the host looks them up again before acting. */
+const taskId = () => z.string().check(z.minLength(1), z.maxLength(200));
+export const panelRunIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const runId = () => z.string().check(z.regex(panelRunIdPattern));
+
+/** One task file of the queue, valid or not. */
+export const panelTaskSchema = z.object({
+  /** Frontmatter id when it parsed, else from the file name. */
+  id: text(),
+  /** The task's title, or the file name when it did not parse. */
+  title: text(),
+  folder: z.enum(panelQueueFolders),
+  valid: z.boolean(),
+  /** Diagnostics of every severity. */
+  diagnostics: count(),
+  /** The first error-severity diagnostic's message, for an invalid file. */
+  firstError: z.nullable(text()),
+  priority: z.nullable(text()),
+  type: z.nullable(text()),
+  /** `auto` or an agent id. */
+  agent: z.nullable(text()),
+  /** Why a valid pending task cannot be dispatched yet. */
+  blocked: z.nullable(text()),
+  /** Relative to the planning folder, `/`-separated. */
+  path: text(),
+  /** The file's modification time, ISO 8601. */
+  mtime: text(),
+});
+export type PanelTask = z.infer<typeof panelTaskSchema>;
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isNullableString = (value: unknown): boolean => value === null || typeof value === 'string';
+
+/**
+ * Exactly `panelTaskSchema`'s check, hand-written: a snapshot carries up to tens of thousands of tasks,
+ * and the generic parser (which cannot compile itself under the webview's CSP) is too slow for a frame.
+ * The unit tests hold the two to the same answers.
+ */
+export function isPanelTask(value: unknown): value is PanelTask {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const task = value as Record<string, unknown>;
+  const diagnostics = task['diagnostics'];
+  return isString(task['id']) && isString(task['title'])
+    && (task['folder'] === 'pending' || task['folder'] === 'processed' || task['folder'] === 'complete')
+    && typeof task['valid'] === 'boolean'
+    && typeof diagnostics === 'number' && Number.isSafeInteger(diagnostics) && diagnostics >= 0
+    && isNullableString(task['firstError']) && isNullableString(task['priority']) && isNullableString(task['type'])
+    && isNullableString(task['agent']) && isNullableString(task['blocked'])
+    && isString(task['path']) && isString(task['mtime']);
+}
+
+/** The fast check as a schema; it keeps only the task's own fields, like the object schema would. */
+const fastPanelTaskSchema = z.pipe(
+  z.custom<PanelTask>(isPanelTask, { error: 'Invalid task' }),
+  z.transform((task: PanelTask): PanelTask => ({
+    id: task.id, title: task.title, folder: task.folder, valid: task.valid, diagnostics: task.diagnostics, firstError: task.firstError,
+    priority: task.priority, type: task.type, agent: task.agent, blocked: task.blocked, path: task.path, mtime: task.mtime,
+  })),
+);
+
+/** Run states (mirrors RunRecord's; src/core/state/panelSnapshot.ts checks they agree). */
+export const panelRunStates = ['queued', 'preparing', 'running', 'needsYou', 'succeeded', 'failed', 'cancelled'] as const;
+export type PanelRunState = (typeof panelRunStates)[number];
+export const activePanelRunStates: ReadonlySet<PanelRunState> = new Set<PanelRunState>(['queued', 'preparing', 'running', 'needsYou']);
+
+export const panelRunSchema = z.object({
+  runId: text(),
+  taskId: text(),
+  agentId: text(),
+  state: z.enum(panelRunStates),
+  /** ISO 8601; the webview ticks the elapsed time from these. */
+  startedAt: text(),
+  endedAt: z.nullable(text()),
+  costUsd: z.nullable(z.number().check(z.nonnegative())),
+  turns: z.nullable(count()),
+  branch: z.nullable(text()),
+  failure: z.nullable(z.object({ class: text(), message: text() })),
+  summary: z.nullable(text()),
+});
+export type PanelRun = z.infer<typeof panelRunSchema>;
+
+const openTaskMessage = z.object({ type: z.literal('openTask'), path: queuePath() });
+const dispatchTaskMessage = z.object({ type: z.literal('dispatchTask'), taskId: taskId() });
+const cancelRunMessage = z.object({ type: z.literal('cancelRun'), runId: runId() });
+const showRunLogMessage = z.object({ type: z.literal('showRunLog'), runId: runId() });
+const newTaskMessage = z.object({ type: z.literal('newTask') });
+
+/** Kinds of "needs you" items the host derives today. */
+export const needsYouKinds = ['invalidTask', 'runFailed', 'runNeedsYou'] as const;
+export type NeedsYouKind = (typeof needsYouKinds)[number];
+
+/** Something a human must act on, with its one action (a message the webview posts as is). */
+export const needsYouItemSchema = z.object({
+  kind: z.enum(needsYouKinds),
+  /** Stable across snapshots: the task path or the run id. */
+  key: text(),
+  title: text(),
+  detail: text(),
+  label: text(),
+  /** Null only when the item's path or id cannot be named in a message (then the panel says so). */
+  action: z.nullable(z.discriminatedUnion('type', [openTaskMessage, showRunLogMessage, dispatchTaskMessage])),
+});
+export type NeedsYouItem = z.infer<typeof needsYouItemSchema>;
+
 export const panelSnapshotSchema = z.object({
   /** Bumped when the shape changes incompatibly. */
-  version: z.literal(1),
+  version: z.literal(2),
   workspaceName: z.nullable(z.string()),
   /** False in Restricted Mode: the panel shows state, every action is disabled. */
   trusted: z.boolean(),
@@ -38,6 +156,16 @@ export const panelSnapshotSchema = z.object({
     anthropic: z.boolean(),
   }),
   settingsProblems: z.array(z.object({ setting: z.string(), message: z.string() })),
+  /** The queue index, or null before it has read the planning folder (or without one). */
+  queue: z.nullable(z.object({
+    revision: count(),
+    counts: z.object({ pending: count(), processed: count(), complete: count(), invalid: count() }),
+    /** Every task file: valid pending in dispatch order, then processed, complete, then invalid ones. */
+    items: z.array(fastPanelTaskSchema),
+  })),
+  /** Runs in progress and recent ones, newest first. */
+  runs: z.array(panelRunSchema),
+  needsYou: z.array(needsYouItemSchema),
 });
 export type PanelSnapshot = z.infer<typeof panelSnapshotSchema>;
 
@@ -58,8 +186,35 @@ export const mutatingPanelActions: ReadonlySet<PanelAction> = new Set<PanelActio
 export const toHostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('action'), action: z.enum(panelActions) }),
+  /** Open a task file in an editor. */
+  openTaskMessage,
+  /** Dispatch a pending task now (`ato.dispatchTask`). */
+  dispatchTaskMessage,
+  /** Cancel a run (`ato.cancelRun`). */
+  cancelRunMessage,
+  /** Show a run's log (`ato.showRunLog`). */
+  showRunLogMessage,
+  /** Create a task file (`ato.newTask`). */
+  newTaskMessage,
 ]);
 export type ToHostMessage = z.infer<typeof toHostMessageSchema>;
+export type ToHostMessageType = ToHostMessage['type'];
+
+/** Whether a message asks the host to change something, which Restricted Mode refuses. */
+export function isMutatingMessage(message: ToHostMessage): boolean {
+  switch (message.type) {
+    case 'ready':
+    case 'openTask':
+    case 'showRunLog':
+      return false;
+    case 'action':
+      return mutatingPanelActions.has(message.action);
+    case 'dispatchTask':
+    case 'cancelRun':
+    case 'newTask':
+      return true;
+  }
+}
 
 export type ParseResult<T> = { readonly ok: true; readonly message: T } | { readonly ok: false; readonly error: string };
 

@@ -2,10 +2,11 @@ import * as vscode from 'vscode';
 import type { Logger } from '../core/logging/logger';
 import type { Redactor } from '../core/logging/redactor';
 import type { AtoState } from '../core/state/atoState';
+import { resolveTaskPath } from '../core/state/panelPaths';
 import { buildPanelSnapshot } from '../core/state/panelSnapshot';
 import type { Store } from '../core/state/store';
 import { commandIds, viewIds, type CommandId } from '../core/views/commandIds';
-import { mutatingPanelActions, parseToHostMessage, type PanelAction, type ToWebviewMessage } from '../shared/protocol';
+import { isMutatingMessage, parseToHostMessage, type PanelAction, type ToWebviewMessage } from '../shared/protocol';
 import { controlPanelHtml, createNonce } from './webviewHtml';
 
 const actionCommands: Readonly<Record<PanelAction, CommandId>> = {
@@ -68,19 +69,46 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       return;
     }
     const message = parsed.message;
+    if (isMutatingMessage(message) && !vscode.workspace.isTrusted) {
+      this.log.warn('control panel: refused "%s" in Restricted Mode', message.type === 'action' ? message.action : message.type);
+      return;
+    }
     switch (message.type) {
       case 'ready':
         this.ready = true;
         this.post();
         return;
       case 'action':
-        if (mutatingPanelActions.has(message.action) && !vscode.workspace.isTrusted) {
-          this.log.warn('control panel: refused "%s" in Restricted Mode', message.action);
+        this.run(actionCommands[message.action]);
+        return;
+      case 'dispatchTask':
+        this.run(commandIds.dispatchTask, message.taskId);
+        return;
+      case 'cancelRun':
+        this.run(commandIds.cancelRun, message.runId);
+        return;
+      case 'showRunLog':
+        this.run(commandIds.showRunLog, message.runId);
+        return;
+      case 'newTask':
+        this.run(commandIds.newTask);
+        return;
+      case 'openTask': {
+        const resolved = resolveTaskPath(this.store.state, message.path);
+        if (!resolved.ok) {
+          this.log.warn('control panel: refused to open "%s" (%s)', message.path, resolved.reason);
           return;
         }
-        void vscode.commands.executeCommand(actionCommands[message.action]);
+        this.run('vscode.open', vscode.Uri.file(resolved.file));
         return;
+      }
     }
+  }
+
+  private run(command: string, ...args: unknown[]): void {
+    vscode.commands.executeCommand(command, ...args).then(undefined, (error: unknown) => {
+      this.log.warn('control panel: %s failed: %s', command, error);
+    });
   }
 
   private schedulePost(): void {

@@ -89,7 +89,10 @@ describe('ATO in a real VS Code', () => {
     const goal = path.join(server.workspace, 'planning', 'vision', 'goal.md');
     for (let i = 0; i < 100 && !fs.existsSync(goal); i++) await new Promise(r => setTimeout(r, 100));
     assert.ok(fs.existsSync(goal), 'planning/vision/goal.md was created');
-    for (const folder of ['pending', 'processed', 'complete']) assert.ok(fs.existsSync(path.join(server.workspace, 'planning', 'issue_queue', folder)));
+    // The folder is created piece by piece: goal.md can be there a moment before the queue folders.
+    const queueFolders = ['pending', 'processed', 'complete'].map(folder => path.join(server.workspace, 'planning', 'issue_queue', folder));
+    for (let i = 0; i < 100 && !queueFolders.every(folder => fs.existsSync(folder)); i++) await new Promise(r => setTimeout(r, 100));
+    for (const folder of queueFolders) assert.ok(fs.existsSync(folder), folder);
     await page.locator('.tabs-container .tab', { hasText: 'goal.md' }).waitFor({ timeout: 15_000 });
     await statusItem('ATO: 0 pending · 0 dispatched').waitFor({ timeout: 15_000 });
     await overviewRows().filter({ hasText: 'Queue' }).waitFor({ timeout: 15_000 });

@@ -11,9 +11,16 @@ declare function acquireVsCodeApi(): VsCodeApi;
 /** The one place the webview touches `acquireVsCodeApi` (it may be called only once per page). */
 export interface HostApi {
   post(message: ToHostMessage): void;
+  /** The UI state saved with `setState` (filter, collapsed groups, scroll), or undefined. */
+  getState(): unknown;
+  setState(state: unknown): void;
 }
 
 export function connectToHost(): HostApi {
   const api = acquireVsCodeApi();
-  return { post: message => { api.postMessage(message); } };
+  return {
+    post: message => { api.postMessage(message); },
+    getState: () => api.getState(),
+    setState: state => { api.setState(state); },
+  };
 }

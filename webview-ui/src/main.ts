@@ -1,11 +1,16 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import { parseToWebviewMessage } from '../../src/shared/protocol';
 import { connectToHost } from './hostApi';
-import { buildPanelModel } from './panelModel';
-import { renderPanel } from './render';
+import { PanelView } from './render';
+import { parseUiState } from './uiState';
 
 const host = connectToHost();
 const root = document.getElementById('app');
+const view = root === null ? undefined : new PanelView(root, host, parseUiState(host.getState()), state => { host.setState(state); });
 
 window.addEventListener('message', (event: MessageEvent) => {
   const parsed = parseToWebviewMessage(event.data);
@@ -16,8 +21,11 @@ window.addEventListener('message', (event: MessageEvent) => {
     return;
   }
   // The host sends only full snapshots (see src/shared/protocol.ts).
-  if (root !== null) renderPanel(root, buildPanelModel(parsed.message.snapshot), host);
+  view?.render(parsed.message.snapshot);
   document.body.dataset['ready'] = 'true';
 });
+
+// Elapsed times of active runs tick locally between snapshots.
+setInterval(() => { view?.tick(); }, 1000);
 
 host.post({ type: 'ready' });

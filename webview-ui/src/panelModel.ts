@@ -1,8 +1,11 @@
-import type { PanelAction, PanelSnapshot } from '../../src/shared/protocol';
-import { mutatingPanelActions } from '../../src/shared/protocol';
+import type { PanelAction, PanelSnapshot, ToHostMessage } from '../../src/shared/protocol';
+import { isMutatingMessage } from '../../src/shared/protocol';
+import { restrictedReason } from './listModel';
 
 export interface PanelButton {
-  readonly action: PanelAction;
+  /** The `data-action` marker: the panel action, or the message type for the others (`newTask`). */
+  readonly action: PanelAction | 'newTask';
+  readonly message: ToHostMessage;
   readonly label: string;
   readonly icon: string;
   readonly secondary: boolean;
@@ -27,21 +30,20 @@ export interface PanelSection {
 export interface PanelModel {
   readonly title: string;
   readonly badge: { readonly text: string; readonly tone: 'normal' | 'warning' | 'error' } | undefined;
+  /** Sections above the lists (the planning folder). */
   readonly sections: readonly PanelSection[];
+  /** Sections below the lists (red PRs, loop, accounts, settings, tools). */
+  readonly footer: readonly PanelSection[];
 }
-
-const restrictedReason = 'Restricted Mode: trust this workspace to let ATO act.';
 
 /** Turns a snapshot into what the panel shows. Pure: unit-tested without a browser. */
 export function buildPanelModel(snapshot: PanelSnapshot): PanelModel {
-  const button = (action: PanelAction, label: string, icon: string, secondary = false): PanelButton => ({
-    action,
-    label,
-    icon,
-    secondary,
-    disabledReason: !snapshot.trusted && mutatingPanelActions.has(action) ? restrictedReason : undefined,
-  });
+  const button = (action: PanelAction | 'newTask', label: string, icon: string, secondary = false): PanelButton => {
+    const message: ToHostMessage = action === 'newTask' ? { type: 'newTask' } : { type: 'action', action };
+    return { action, message, label, icon, secondary, disabledReason: !snapshot.trusted && isMutatingMessage(message) ? restrictedReason : undefined };
+  };
   const sections: PanelSection[] = [];
+  const footer: PanelSection[] = [];
 
   const planning = snapshot.planning;
   switch (planning.kind) {
@@ -78,21 +80,38 @@ export function buildPanelModel(snapshot: PanelSnapshot): PanelModel {
     case 'ready':
       sections.push({
         id: 'planning',
-        title: 'Queue',
+        title: 'Planning folder',
         rows: [
           { icon: 'inbox', text: `${planning.queue.pending} pending`, tone: 'normal' },
           { icon: 'sync', text: `${planning.queue.processed} dispatched`, tone: 'normal' },
           { icon: 'pass', text: `${planning.queue.complete} complete`, tone: 'normal' },
+          ...(snapshot.queue !== null && snapshot.queue.counts.invalid > 0 ? [{ icon: 'error', text: `${snapshot.queue.counts.invalid} invalid`, tone: 'error' as const }] : []),
         ],
-        buttons: [],
+        buttons: [button('newTask', 'New Task', 'add', true)],
       });
       break;
   }
 
+  footer.push({
+    id: 'redPrs',
+    title: 'Red PRs',
+    rows: [{ icon: 'git-pull-request', text: 'No GitHub remote yet: red PRs appear here once the GitHub loop runs.', tone: 'normal' }],
+    buttons: [],
+  });
+  footer.push({
+    id: 'loop',
+    title: 'Loop',
+    rows: [
+      { icon: 'debug-step-over', text: 'The loop has not run yet: its stage (1a–3c), the reason and the next step appear here once it does.', tone: 'normal' },
+      { icon: 'dashboard', text: 'No rate-limit budget yet: it appears once ATO has talked to GitHub.', tone: 'normal' },
+    ],
+    buttons: [],
+  });
+
   const auth = snapshot.auth;
   const github = auth.github === 'session' ? `GitHub: signed in as ${auth.githubAccount ?? 'unknown'}` : auth.github === 'token' ? 'GitHub: token set' : auth.github === 'unknown' ? 'GitHub: checking…' : 'GitHub: not signed in — local mode';
   const signedIn = auth.github === 'session' || auth.github === 'token';
-  sections.push({
+  footer.push({
     id: 'accounts',
     title: 'Accounts',
     rows: [
@@ -105,7 +124,7 @@ export function buildPanelModel(snapshot: PanelSnapshot): PanelModel {
   });
 
   if (snapshot.settingsProblems.length > 0) {
-    sections.push({
+    footer.push({
       id: 'settings',
       title: 'Settings',
       rows: snapshot.settingsProblems.map(problem => ({ icon: 'warning', text: problem.message, tone: 'warning' as const })),
@@ -113,12 +132,13 @@ export function buildPanelModel(snapshot: PanelSnapshot): PanelModel {
     });
   }
 
-  sections.push({ id: 'tools', title: 'Tools', rows: [], buttons: [button('doctor', 'Run Doctor', 'pulse', true), button('showLog', 'Show Log', 'output', true), button('refresh', 'Refresh', 'refresh', true)] });
+  footer.push({ id: 'tools', title: 'Tools', rows: [], buttons: [button('doctor', 'Run Doctor', 'pulse', true), button('showLog', 'Show Log', 'output', true), button('refresh', 'Refresh', 'refresh', true)] });
 
+  const problems = snapshot.settingsProblems.length;
   const badge = !snapshot.trusted
     ? { text: 'Restricted Mode', tone: 'warning' as const }
-    : snapshot.settingsProblems.length > 0
-      ? { text: 'Check settings', tone: 'warning' as const }
-      : undefined;
-  return { title: snapshot.workspaceName ?? 'No folder open', badge, sections };
+    : problems > 0
+      ? { text: problems === 1 ? '1 settings problem' : `${problems} settings problems`, tone: 'warning' as const }
+      : { text: 'Trusted', tone: 'normal' as const };
+  return { title: snapshot.workspaceName ?? 'No folder open', badge, sections, footer };
 }

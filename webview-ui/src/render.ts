@@ -1,71 +1,290 @@
+import { parseToHostMessage, type PanelSnapshot } from '../../src/shared/protocol';
 import type { HostApi } from './hostApi';
-import type { PanelModel, PanelRow, PanelSection } from './panelModel';
+import { buildNeedsYouRows, buildQueueRows, buildRunRows, runDetail, type ListRow, type RowAction } from './listModel';
+import { buildPanelModel, type PanelButton, type PanelModel, type PanelRow, type PanelSection } from './panelModel';
+import { reduceUiState, type SortOrder, type UiEvent, type UiState } from './uiState';
+import { VirtualList } from './virtualList';
+
+const rowHeight = 22;
 
 /**
- * Renders the panel model into `root`. Every piece of text goes through `textContent`, never HTML, so a
- * task title or an issue comment can never inject markup or script.
+ * The panel's DOM. Built once; each snapshot re-renders the small static sections and hands new rows to
+ * the three virtual lists. Every piece of text goes through `textContent`, never HTML, so a task title or
+ * an issue comment can never inject markup or script.
  */
-export function renderPanel(root: HTMLElement, model: PanelModel, host: HostApi): void {
-  const fragment = document.createDocumentFragment();
-  const header = element('header', 'panel-header');
-  const title = element('h2', 'panel-title');
-  title.textContent = model.title;
-  header.append(title);
-  if (model.badge !== undefined) {
-    const badge = element('span', `badge tone-${model.badge.tone}`);
-    badge.textContent = model.badge.text;
-    header.append(badge);
-  }
-  fragment.append(header);
-  for (const section of model.sections) fragment.append(renderSection(section, host));
-  root.replaceChildren(fragment);
-}
+export class PanelView {
+  private readonly header = element('header', 'panel-header');
+  private readonly top = element('div', 'panel-top');
+  private readonly footer = element('div', 'panel-footer');
+  private readonly needsYouEmpty = element('p', 'muted empty');
+  private readonly queueEmpty = element('p', 'muted empty');
+  private readonly runsEmpty = element('p', 'muted empty');
+  private readonly needsYouCount = element('span', 'count');
+  private readonly queueCount = element('span', 'count');
+  private readonly runsCount = element('span', 'count');
+  private readonly lists: Readonly<Record<'needsYou' | 'queue' | 'runs', VirtualList<ListRow>>>;
+  private snapshot: PanelSnapshot | undefined;
+  /** Queue rows depend only on the queue revision, trust and the UI state: reused while those stay. */
+  private queueMemo: { readonly key: string; readonly rows: readonly ListRow[] } | undefined;
 
-function renderSection(section: PanelSection, host: HostApi): HTMLElement {
-  const container = element('section', 'panel-section');
-  container.dataset['section'] = section.id;
-  const heading = element('h3', 'section-title');
-  heading.textContent = section.title;
-  container.append(heading);
-  if (section.rows.length > 0) {
-    const list = element('ul', 'rows');
-    for (const row of section.rows) list.append(renderRow(row));
-    container.append(list);
+  constructor(
+    root: HTMLElement,
+    private readonly host: HostApi,
+    private ui: UiState,
+    private readonly saveUi: (state: UiState) => void,
+    private readonly now: () => number = Date.now,
+  ) {
+    const list = (id: 'needsYou' | 'queue' | 'runs', maxHeight: number): VirtualList<ListRow> => new VirtualList<ListRow>({
+      id,
+      rowHeight,
+      maxHeight,
+      overscan: 8,
+      renderRow: row => this.renderRow(row),
+      onScroll: top => { this.dispatch({ kind: 'scroll', list: id, top }); },
+    });
+    this.lists = { needsYou: list('needsYou', 176), queue: list('queue', 352), runs: list('runs', 264) };
+    for (const virtual of Object.values(this.lists)) virtual.element.addEventListener('click', event => { this.onListClick(virtual, event); });
+
+    const toolbar = element('div', 'toolbar');
+    const filter = document.createElement('vscode-textfield');
+    filter.setAttribute('placeholder', 'Filter tasks and runs');
+    filter.setAttribute('aria-label', 'Filter tasks and runs');
+    filter.dataset['control'] = 'filter';
+    filter.value = this.ui.filter;
+    filter.addEventListener('input', () => { this.dispatch({ kind: 'filter', text: filter.value }); });
+    const sort = document.createElement('vscode-single-select');
+    sort.setAttribute('aria-label', 'Sort');
+    sort.dataset['control'] = 'sort';
+    for (const [value, label] of [['activity', 'Last activity'], ['order', 'Queue order']] as const) {
+      const option = document.createElement('vscode-option');
+      option.setAttribute('value', value);
+      option.textContent = label;
+      if (value === this.ui.sort) option.setAttribute('selected', '');
+      sort.append(option);
+    }
+    sort.addEventListener('change', () => { this.dispatch({ kind: 'sort', sort: sort.value === 'order' ? 'order' : 'activity' satisfies SortOrder }); });
+    toolbar.append(filter, sort);
+
+    root.replaceChildren(
+      this.header,
+      section('needsYou', 'Needs you', this.needsYouCount, this.needsYouEmpty, this.lists.needsYou.element),
+      this.top,
+      toolbar,
+      section('queue', 'Queue', this.queueCount, this.queueEmpty, this.lists.queue.element),
+      section('runs', 'Runs', this.runsCount, this.runsEmpty, this.lists.runs.element),
+      this.footer,
+    );
   }
-  if (section.buttons.length > 0) {
-    const actions = element('div', 'actions');
-    for (const model of section.buttons) {
-      const button = document.createElement('vscode-button');
-      button.textContent = model.label;
-      button.setAttribute('icon', model.icon);
-      button.dataset['action'] = model.action;
-      if (model.secondary) button.setAttribute('secondary', '');
-      if (model.disabledReason !== undefined) {
-        button.setAttribute('disabled', '');
-        button.title = model.disabledReason;
-      } else {
-        button.addEventListener('click', () => { host.post({ type: 'action', action: model.action }); });
+
+  /** Renders a new snapshot (the host only sends full ones). */
+  render(snapshot: PanelSnapshot): void {
+    this.snapshot = snapshot;
+    const model = buildPanelModel(snapshot);
+    this.renderHeader(model);
+    this.top.replaceChildren(...model.sections.map(s => this.renderSection(s)));
+    this.footer.replaceChildren(...model.footer.map(s => this.renderSection(s)));
+    this.renderLists(true);
+  }
+
+  /** Re-renders the elapsed times of the visible active runs. */
+  tick(): void {
+    const now = this.now();
+    this.lists.runs.forEachRendered((row, node) => {
+      if (row.kind !== 'run' || row.run.endedAt !== null) return;
+      const detail = node.querySelector('.row-detail');
+      if (detail !== null) detail.textContent = runDetail(row.run, now);
+    });
+  }
+
+  private dispatch(event: UiEvent): void {
+    const next = reduceUiState(this.ui, event);
+    if (next === this.ui) return;
+    this.ui = next;
+    this.saveUi(next);
+    if (event.kind !== 'scroll') this.renderLists(false);
+  }
+
+  private renderLists(restoreScroll: boolean): void {
+    const snapshot = this.snapshot;
+    if (snapshot === undefined) return;
+    const queueKey = JSON.stringify([snapshot.queue?.revision ?? -1, snapshot.queue?.items.length ?? -1, snapshot.trusted, this.ui.filter, this.ui.sort, this.ui.collapsed]);
+    let queueRows = this.queueMemo?.key === queueKey ? this.queueMemo.rows : undefined;
+    if (queueRows === undefined) {
+      queueRows = buildQueueRows(snapshot, this.ui);
+      this.queueMemo = { key: queueKey, rows: queueRows };
+    }
+    const rows = { needsYou: buildNeedsYouRows(snapshot, this.ui), queue: queueRows, runs: buildRunRows(snapshot, this.ui) };
+    for (const id of ['needsYou', 'queue', 'runs'] as const) {
+      this.lists[id].setRows(rows[id]);
+      if (restoreScroll) this.lists[id].scrollTo(this.ui.scroll[id] ?? 0);
+    }
+    this.needsYouCount.textContent = String(snapshot.needsYou.length);
+    this.needsYouEmpty.textContent = snapshot.needsYou.length === 0 ? 'Nothing needs you.' : rows.needsYou.length === 0 ? 'Nothing matches the filter.' : '';
+    this.queueCount.textContent = snapshot.queue === null ? '' : String(snapshot.queue.items.length);
+    this.queueEmpty.textContent = snapshot.queue === null
+      ? 'The queue appears here once ATO has read the planning folder.'
+      : snapshot.queue.items.length === 0 ? 'No task files yet: add one with New Task or drop a .task.md file into issue_queue/pending.' : queueRows.length === 0 ? 'Nothing matches the filter.' : '';
+    this.runsCount.textContent = String(snapshot.runs.length);
+    this.runsEmpty.textContent = snapshot.runs.length === 0 ? 'No runs yet: dispatch a pending task to start one.' : rows.runs.length === 0 ? 'Nothing matches the filter.' : '';
+    for (const empty of [this.needsYouEmpty, this.queueEmpty, this.runsEmpty]) empty.hidden = empty.textContent === '';
+  }
+
+  private onListClick(list: VirtualList<ListRow>, event: Event): void {
+    if (!(event.target instanceof Element)) return;
+    const rowElement = event.target.closest<HTMLElement>('[data-index]');
+    const row = list.rowAt(Number(rowElement?.dataset['index'] ?? Number.NaN));
+    if (row === undefined) return;
+    if (row.kind === 'group') {
+      this.dispatch({ kind: 'toggleGroup', group: row.group });
+      return;
+    }
+    const button = event.target.closest<HTMLElement>('[data-act]');
+    const action = row.actions[Number(button?.dataset['act'] ?? Number.NaN)];
+    if (action !== undefined) this.post(action);
+  }
+
+  private post(action: RowAction | PanelButton): void {
+    if (action.message === undefined || action.disabledReason !== undefined) return;
+    // The same validation the host applies: never post what it would reject.
+    const parsed = parseToHostMessage(action.message);
+    if (parsed.ok) this.host.post(parsed.message);
+  }
+
+  private renderHeader(model: PanelModel): void {
+    const title = element('h2', 'panel-title');
+    title.textContent = model.title;
+    const children: HTMLElement[] = [title];
+    if (model.badge !== undefined) {
+      const badge = element('span', `badge tone-${model.badge.tone}`);
+      badge.dataset['badge'] = 'trust';
+      badge.textContent = model.badge.text;
+      children.push(badge);
+    }
+    this.header.replaceChildren(...children);
+  }
+
+  private renderSection(model: PanelSection): HTMLElement {
+    const container = element('section', 'panel-section');
+    container.dataset['section'] = model.id;
+    const heading = element('h3', 'section-title');
+    heading.textContent = model.title;
+    container.append(heading);
+    if (model.rows.length > 0) {
+      const list = element('ul', 'rows');
+      for (const row of model.rows) list.append(renderRow(row));
+      container.append(list);
+    }
+    if (model.buttons.length > 0) {
+      const actions = element('div', 'actions');
+      for (const button of model.buttons) {
+        const node = document.createElement('vscode-button');
+        node.textContent = button.label;
+        node.setAttribute('icon', button.icon);
+        node.dataset['action'] = button.action;
+        if (button.secondary) node.setAttribute('secondary', '');
+        if (button.disabledReason !== undefined) {
+          node.setAttribute('disabled', '');
+          node.title = button.disabledReason;
+        } else {
+          node.addEventListener('click', () => { this.post(button); });
+        }
+        actions.append(node);
       }
+      container.append(actions);
+    }
+    return container;
+  }
+
+  private renderRow(row: ListRow): HTMLElement {
+    const node = element('div', 'vrow');
+    node.setAttribute('role', 'listitem');
+    node.dataset['key'] = row.key;
+    switch (row.kind) {
+      case 'group': {
+        node.classList.add('group');
+        node.dataset['group'] = row.group;
+        node.setAttribute('aria-expanded', String(!row.collapsed));
+        node.title = row.collapsed ? 'Expand' : 'Collapse';
+        node.append(icon(row.collapsed ? 'chevron-right' : 'chevron-down'), text('row-title', row.label), text('count', String(row.count)));
+        return node;
+      }
+      case 'task':
+        node.classList.add(`tone-${row.tone}`);
+        node.append(icon(!row.task.valid ? 'error' : row.task.blocked !== null ? 'watch' : 'file'), text('row-title', row.task.title), text('row-detail', row.status));
+        node.title = row.task.path;
+        break;
+      case 'run':
+        node.classList.add(`tone-${row.tone}`);
+        node.dataset['state'] = row.run.state;
+        node.append(icon(runIcon(row.run.state)), text('row-title', `${row.run.taskId} · ${row.run.agentId}`), text('row-detail', runDetail(row.run, this.now())));
+        node.title = row.run.summary ?? row.run.runId;
+        break;
+      case 'needsYou':
+        node.classList.add('tone-warning');
+        node.append(icon(row.item.kind === 'invalidTask' ? 'error' : 'bell'), text('row-title', row.item.title), text('row-detail', row.item.detail));
+        break;
+    }
+    const actions = element('span', 'row-actions');
+    for (const [index, action] of row.actions.entries()) {
+      const button = document.createElement('vscode-toolbar-button');
+      button.setAttribute('icon', action.icon);
+      button.setAttribute('label', action.label);
+      button.dataset['act'] = String(index);
+      button.dataset['rowAction'] = action.message?.type ?? 'none';
+      button.title = action.disabledReason ?? action.label;
+      if (action.disabledReason !== undefined) button.setAttribute('disabled', '');
       actions.append(button);
     }
-    container.append(actions);
+    node.append(actions);
+    return node;
   }
+}
+
+function runIcon(state: string): string {
+  switch (state) {
+    case 'running':
+    case 'preparing':
+      return 'sync';
+    case 'queued':
+      return 'clock';
+    case 'needsYou':
+      return 'bell';
+    case 'succeeded':
+      return 'pass';
+    case 'failed':
+      return 'error';
+    default:
+      return 'circle-slash';
+  }
+}
+
+function section(id: string, title: string, count: HTMLElement, empty: HTMLElement, list: HTMLElement): HTMLElement {
+  const container = element('section', 'panel-section');
+  container.dataset['section'] = id;
+  const heading = element('h3', 'section-title');
+  heading.textContent = title;
+  heading.append(count);
+  container.append(heading, empty, list);
   return container;
 }
 
 function renderRow(row: PanelRow): HTMLElement {
   const item = element('li', `row tone-${row.tone}`);
-  const icon = element('span', `codicon codicon-${row.icon}`);
-  icon.setAttribute('aria-hidden', 'true');
-  const text = element('span', 'row-text');
-  text.textContent = row.text;
-  item.append(icon, text);
-  if (row.detail !== undefined) {
-    const detail = element('span', 'row-detail');
-    detail.textContent = row.detail;
-    item.append(detail);
-  }
+  item.append(icon(row.icon), text('row-text', row.text));
+  if (row.detail !== undefined) item.append(text('row-detail', row.detail));
   return item;
+}
+
+function icon(name: string): HTMLElement {
+  const node = element('span', `codicon codicon-${name}`);
+  node.setAttribute('aria-hidden', 'true');
+  return node;
+}
+
+function text(className: string, value: string): HTMLElement {
+  const node = element('span', className);
+  node.textContent = value;
+  return node;
 }
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {

@@ -23,6 +23,9 @@ export interface QueueSnapshot {
   readonly duplicates: readonly DuplicateId[];
   /** Valid pending tasks in dispatch order. */
   readonly pending: PendingOrder;
+  /** Valid tasks in `processed/` and in `complete/`, each in path order. */
+  readonly processed: readonly ValidQueueEntry[];
+  readonly complete: readonly ValidQueueEntry[];
 }
 
 /**
@@ -48,6 +51,8 @@ export class QueueEntries {
   private order: PendingOrder | undefined;
   private invalid: readonly QueueEntry[] | undefined;
   private duplicates: readonly DuplicateId[] | undefined;
+  /** Valid entries of `processed/` and `complete/`, rebuilt only when that folder changed. */
+  private readonly settled: { processed: readonly ValidQueueEntry[] | undefined; complete: readonly ValidQueueEntry[] | undefined } = { processed: undefined, complete: undefined };
   private cached: QueueSnapshot | undefined;
 
   get revision(): number {
@@ -106,8 +111,16 @@ export class QueueEntries {
       invalid: this.invalid,
       duplicates: this.duplicates,
       pending: this.order,
+      processed: this.settled.processed ??= this.validIn('processed'),
+      complete: this.settled.complete ??= this.validIn('complete'),
     });
     return this.cached;
+  }
+
+  private validIn(folder: 'processed' | 'complete'): readonly ValidQueueEntry[] {
+    const entries: ValidQueueEntry[] = [];
+    for (const entry of this.byFile.values()) if (entry.folder === folder && isValidQueueEntry(entry)) entries.push(entry);
+    return Object.freeze(entries.sort(byPath));
   }
 
   private computeOrder(): PendingOrder {
@@ -147,6 +160,7 @@ export class QueueEntries {
   private account(entry: QueueEntry, delta: 1 | -1): void {
     this.cached = undefined;
     this.counts[entry.folder] += delta;
+    if (entry.folder !== 'pending') this.settled[entry.folder] = undefined;
     if (entry.folder !== 'processed') this.order = undefined;
     if (entry.folder === 'pending' && isValidQueueEntry(entry)) this.trackPending(entry, delta);
     if (!isValidQueueEntry(entry)) {

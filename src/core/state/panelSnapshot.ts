@@ -1,28 +1,189 @@
-import type { PanelSnapshot } from '../../shared/protocol';
+import { panelRunIdPattern, queuePathPattern, type NeedsYouItem, type PanelRun, type PanelRunState, type PanelSnapshot, type PanelTask } from '../../shared/protocol';
 import type { Redactor } from '../logging/redactor';
+import { isValidQueueEntry, queueEntryId, type QueueEntry } from '../queue/queueEntry';
+import type { QueueSnapshot } from '../queue/queueEntries';
+import { describeBlockReason } from '../queue/queueOrder';
+import type { RunRecord, RunState } from '../runs/runRecord';
 import type { AtoState } from './atoState';
 
+/** The panel's run states must be exactly the record's (compile-time check). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const runStatesAgree: Same<RunState, PanelRunState> = true;
+
 /**
- * The full snapshot the control panel renders, built from the store. Pure; redacted as a whole, since
- * paths and messages can quote anything.
+ * What one redactor's snapshots reuse: a panel item per (immutable) queue entry and run record, so a new
+ * queue revision redacts only the entries that changed, and the whole queue part per queue snapshot. Reset
+ * when the redactor learns a secret, since every cached string may then need redacting again.
+ */
+interface SnapshotCache {
+  secretCount: number;
+  readonly tasks: WeakMap<QueueEntry, PanelTask>;
+  readonly runs: WeakMap<RunRecord, PanelRun>;
+  queueSource: QueueSnapshot | undefined;
+  queue: NonNullable<PanelSnapshot['queue']> | undefined;
+}
+
+const caches = new WeakMap<Redactor, SnapshotCache>();
+
+function cacheFor(redactor: Redactor): SnapshotCache {
+  let cache = caches.get(redactor);
+  if (cache?.secretCount !== redactor.knownSecretCount) {
+    cache = { secretCount: redactor.knownSecretCount, tasks: new WeakMap(), runs: new WeakMap(), queueSource: undefined, queue: undefined };
+    caches.set(redactor, cache);
+  }
+  return cache;
+}
+
+/**
+ * The full snapshot the control panel renders, built from the store. Pure (its cache only saves work);
+ * every string that can quote anything (titles, paths, messages, ids) is redacted.
  */
 export function buildPanelSnapshot(state: AtoState, redactor: Redactor): PanelSnapshot {
+  const cache = cacheFor(redactor);
   const github = state.auth.github;
-  const snapshot: PanelSnapshot = {
-    version: 1,
+  const head = redactor.redactValue({
     workspaceName: state.workspaceName ?? null,
-    trusted: state.trusted,
     planning: state.planning.kind === 'partial'
       ? { ...state.planning, missing: [...state.planning.missing] }
       : state.planning.kind === 'ready' && state.queue !== undefined ? { ...state.planning, queue: { ...state.queue.counts } } : state.planning,
-    auth: {
-      github: github.kind,
-      githubAccount: github.kind === 'session' ? github.account : null,
-      gitlab: state.auth.gitlab,
-      jules: state.auth.jules,
-      anthropic: state.auth.anthropic,
-    },
+    githubAccount: github.kind === 'session' ? github.account : null,
     settingsProblems: state.settingsProblems.map(problem => ({ ...problem })),
+  });
+  const queue = state.queue === undefined ? null : queueSnapshot(state.queue, redactor, cache);
+  const runs = runSnapshots(state.runs, redactor, cache);
+  return {
+    version: 2,
+    workspaceName: head.workspaceName,
+    trusted: state.trusted,
+    planning: head.planning,
+    auth: { github: github.kind, githubAccount: head.githubAccount, gitlab: state.auth.gitlab, jules: state.auth.jules, anthropic: state.auth.anthropic },
+    settingsProblems: head.settingsProblems,
+    queue,
+    runs,
+    needsYou: needsYou(queue, state.runs, runs),
   };
-  return redactor.redactValue(snapshot);
+}
+
+function queueSnapshot(source: QueueSnapshot, redactor: Redactor, cache: SnapshotCache): NonNullable<PanelSnapshot['queue']> {
+  if (cache.queueSource === source && cache.queue !== undefined) return cache.queue;
+  const blocked = new Map<QueueEntry, string>();
+  for (const { entry, reason } of source.pending.blocked) blocked.set(entry, describeBlockReason(reason));
+  const entries: QueueEntry[] = [...source.pending.ready, ...source.pending.blocked.map(task => task.entry), ...source.processed, ...source.complete, ...source.invalid];
+  const items = new Array<PanelTask>(entries.length);
+  const fresh: { readonly index: number; readonly task: PanelTask }[] = [];
+  for (const [index, entry] of entries.entries()) {
+    const known = cache.tasks.get(entry);
+    if (known !== undefined) items[index] = known;
+    else fresh.push({ index, task: panelTask(entry, blocked.get(entry) ?? null) });
+  }
+  // One redaction pass over all new strings instead of one per string.
+  const redacted = redactMany(redactor, fresh.flatMap(({ task }) => [task.id, task.title, task.path, task.firstError ?? '', task.agent ?? '', task.blocked ?? '']));
+  for (const [position, { index, task }] of fresh.entries()) {
+    const at = position * 6;
+    const text = (offset: number): string => redacted[at + offset] ?? '';
+    const done: PanelTask = {
+      ...task,
+      id: text(0),
+      title: text(1),
+      path: text(2),
+      firstError: task.firstError === null ? null : text(3),
+      agent: task.agent === null ? null : text(4),
+      blocked: task.blocked === null ? null : text(5),
+    };
+    const entry = entries[index];
+    if (entry !== undefined) cache.tasks.set(entry, done);
+    items[index] = done;
+  }
+  const result = {
+    revision: source.revision,
+    counts: { ...source.counts, invalid: source.invalid.length },
+    items,
+  };
+  cache.queueSource = source;
+  cache.queue = result;
+  return result;
+}
+
+function panelTask(entry: QueueEntry, blocked: string | null): PanelTask {
+  const task = isValidQueueEntry(entry) ? entry.result.task : undefined;
+  const diagnostics = entry.result.diagnostics;
+  return {
+    id: queueEntryId(entry),
+    title: task?.title ?? entry.fileName,
+    folder: entry.folder,
+    valid: task !== undefined,
+    diagnostics: diagnostics.length,
+    firstError: task === undefined ? diagnostics.find(d => d.severity === 'error')?.message ?? 'The file could not be read as a task.' : null,
+    priority: task?.priority ?? null,
+    type: task?.type ?? null,
+    agent: task?.agent ?? null,
+    blocked,
+    path: entry.relativePath,
+    mtime: new Date(entry.mtimeMs).toISOString(),
+  };
+}
+
+function runSnapshots(records: readonly RunRecord[], redactor: Redactor, cache: SnapshotCache): PanelRun[] {
+  return records.map(record => {
+    let run = cache.runs.get(record);
+    if (run === undefined) {
+      run = redactor.redactValue<PanelRun>({
+        runId: record.runId,
+        taskId: record.taskId,
+        agentId: record.agentId,
+        state: record.state,
+        startedAt: record.startedAt,
+        endedAt: record.endedAt ?? null,
+        costUsd: record.usage.costUsd ?? null,
+        turns: record.usage.turns ?? null,
+        branch: record.branch ?? null,
+        failure: record.failure === undefined ? null : { class: record.failure.class, message: record.failure.message },
+        summary: record.summary ?? null,
+      });
+      cache.runs.set(record, run);
+    }
+    return run;
+  });
+}
+
+/**
+ * What a human must act on: invalid task files, tasks whose latest run failed (no retry left: a retry would
+ * be a newer record), and runs waiting for an answer. Built from already-redacted items.
+ */
+function needsYou(queue: PanelSnapshot['queue'], records: readonly RunRecord[], runs: readonly PanelRun[]): NeedsYouItem[] {
+  const items: NeedsYouItem[] = [];
+  const latestByTask = new Set<string>();
+  for (const [index, record] of records.entries()) {
+    const run = runs[index];
+    if (run === undefined) continue;
+    const latest = !latestByTask.has(record.taskId);
+    latestByTask.add(record.taskId);
+    if (run.state === 'needsYou') {
+      const reason = record.history.at(-1)?.reason ?? '';
+      items.push({ kind: 'runNeedsYou', key: run.runId, title: `${run.agentId} needs you on ${run.taskId}`, detail: run.failure?.message ?? reason, label: 'Show Log', action: runLog(run.runId) });
+    } else if (run.state === 'failed' && latest) {
+      items.push({ kind: 'runFailed', key: run.runId, title: `${run.taskId} failed on ${run.agentId}`, detail: run.failure === null ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`, label: 'Show Log', action: runLog(run.runId) });
+    }
+  }
+  for (const task of queue?.items ?? []) {
+    if (!task.valid) items.push({ kind: 'invalidTask', key: task.path, title: `Invalid task file ${task.title}`, detail: task.firstError ?? '', label: 'Open', action: queuePathPattern.test(task.path) ? { type: 'openTask', path: task.path } : null });
+  }
+  return items;
+}
+
+function runLog(runId: string): NeedsYouItem['action'] {
+  return panelRunIdPattern.test(runId) ? { type: 'showRunLog', runId } : null;
+}
+
+/** Joins with NUL, which no pattern or sensible secret spans; if a match did consume one, redacts one by one. */
+const separator = '\u0000';
+
+/** `redactor.redact` over many strings in one pass per pattern, with exactly the same result. */
+export function redactMany(redactor: Redactor, texts: readonly string[]): string[] {
+  if (texts.length === 0) return [];
+  const joined = texts.join(separator);
+  const parts = redactor.redact(joined).split(separator);
+  // A separator inside a text, or a match across two texts, changes the count: fall back.
+  if (parts.length === texts.length && !texts.some(text => text.includes(separator))) return parts;
+  return texts.map(text => redactor.redact(text));
 }

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
+  isMutatingMessage,
   mutatingPanelActions,
+  panelQueueFolders,
   panelActions,
   panelSnapshotSchema,
   parseToHostMessage,
@@ -12,14 +14,34 @@ import {
 } from '../../../src/shared/protocol';
 import { planningExamples, planningKinds } from '../../support/stateBuilders';
 
+function firstTask(s: Record<string, unknown>): object {
+  return (s['queue'] as { items: object[] }).items[0] ?? {};
+}
+
 function snapshot(overrides: Partial<PanelSnapshot> = {}): PanelSnapshot {
   return {
-    version: 1,
+    version: 2,
     workspaceName: 'repo',
     trusted: true,
     planning: { kind: 'ready', path: '/repo/planning', queue: { pending: 1, processed: 0, complete: 2 } },
     auth: { github: 'session', githubAccount: 'octocat', gitlab: false, jules: true, anthropic: false },
     settingsProblems: [{ setting: 'ato.planningPath', message: 'bad' }],
+    queue: {
+      revision: 3,
+      counts: { pending: 1, processed: 0, complete: 2, invalid: 1 },
+      items: [
+        { id: 'add-login', title: 'Add a login form', folder: 'pending', valid: true, diagnostics: 0, firstError: null, priority: 'high', type: 'feature', agent: 'auto', blocked: null, path: 'issue_queue/pending/add-login.task.md', mtime: '2026-11-21T10:00:00.000Z' },
+        { id: 'broken', title: 'broken.task.md', folder: 'complete', valid: false, diagnostics: 2, firstError: 'Unknown type "fixx"', priority: null, type: null, agent: null, blocked: null, path: 'issue_queue/complete/broken.task.md', mtime: '2026-11-21T10:00:00.000Z' },
+      ],
+    },
+    runs: [
+      { runId: 'run-1', taskId: 'add-login', agentId: 'claude-code', state: 'failed', startedAt: '2026-11-21T10:00:00.000Z', endedAt: '2026-11-21T10:05:00.000Z', costUsd: 0.25, turns: 12, branch: 'ato/add-login', failure: { class: 'fatal', message: 'exit 1' }, summary: null },
+    ],
+    needsYou: [
+      { kind: 'invalidTask', key: 'issue_queue/complete/broken.task.md', title: 'Invalid task file broken.task.md', detail: 'Unknown type "fixx"', label: 'Open', action: { type: 'openTask', path: 'issue_queue/complete/broken.task.md' } },
+      { kind: 'runFailed', key: 'run-1', title: 'add-login failed on claude-code', detail: 'fatal: exit 1', label: 'Show Log', action: { type: 'showRunLog', runId: 'run-1' } },
+      { kind: 'runNeedsYou', key: 'run-2', title: 'x', detail: 'y', label: 'Show Log', action: null },
+    ],
     ...overrides,
   };
 }
@@ -29,7 +51,17 @@ function overTheWire(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value));
 }
 
-const validHostMessages: ToHostMessage[] = [{ type: 'ready' }, ...panelActions.map(action => ({ type: 'action' as const, action }))];
+const validHostMessages: ToHostMessage[] = [
+  { type: 'ready' },
+  ...panelActions.map(action => ({ type: 'action' as const, action })),
+  ...panelQueueFolders.map(folder => ({ type: 'openTask' as const, path: `issue_queue/${folder}/add-login.task.md` })),
+  { type: 'openTask', path: 'issue_queue/pending/weird name (2).md' },
+  { type: 'dispatchTask', taskId: 'add-login' },
+  { type: 'cancelRun', runId: '20261121T100000Z-k3x9q1' },
+  { type: 'showRunLog', runId: 'run-1' },
+  { type: 'newTask' },
+];
+
 
 const validWebviewMessages: ToWebviewMessage[] = [
   ...planningKinds.map(kind => ({ type: 'snapshot' as const, snapshot: snapshot({ planning: { ...planningExamples[kind], ...(kind === 'partial' ? { missing: ['reviews'] } : {}) } as PanelSnapshot['planning'] }) })),
@@ -70,6 +102,29 @@ describe('webview protocol', () => {
       ['a type of the wrong type', { type: ['ready'] }],
       ['a type hidden in __proto__', JSON.parse('{"__proto__":{"type":"ready"}}') as unknown],
       ['constructor as type', { type: 'constructor' }],
+      ['openTask without a path', { type: 'openTask' }],
+      ['openTask with an absolute path', { type: 'openTask', path: '/etc/passwd' }],
+      ['openTask climbing out', { type: 'openTask', path: 'issue_queue/pending/../../../.ssh/id_rsa' }],
+      ['openTask of the queue folder itself', { type: 'openTask', path: 'issue_queue/pending/..' }],
+      ['openTask of a dot entry', { type: 'openTask', path: 'issue_queue/pending/.' }],
+      ['openTask outside the queue folders', { type: 'openTask', path: 'vision/goal.md' }],
+      ['openTask in an unknown folder', { type: 'openTask', path: 'issue_queue/archive/a.task.md' }],
+      ['openTask in a subfolder', { type: 'openTask', path: 'issue_queue/pending/sub/a.task.md' }],
+      ['openTask with backslashes', { type: 'openTask', path: 'issue_queue\\pending\\..\\..\\x' }],
+      ['openTask with a backslash in the name', { type: 'openTask', path: 'issue_queue/pending/..\\..\\x' }],
+      ['openTask with a Windows drive', { type: 'openTask', path: 'issue_queue/pending/C:x' }],
+      ['openTask as a URL', { type: 'openTask', path: 'file:///etc/passwd' }],
+      ['openTask with an empty name', { type: 'openTask', path: 'issue_queue/pending/' }],
+      ['openTask with a path array', { type: 'openTask', path: ['issue_queue/pending/a.md'] }],
+      ['dispatchTask without an id', { type: 'dispatchTask' }],
+      ['dispatchTask with an empty id', { type: 'dispatchTask', taskId: '' }],
+      ['dispatchTask with a huge id', { type: 'dispatchTask', taskId: 'x'.repeat(201) }],
+      ['dispatchTask with a numeric id', { type: 'dispatchTask', taskId: 7 }],
+      ['cancelRun without an id', { type: 'cancelRun' }],
+      ['cancelRun with a path as id', { type: 'cancelRun', runId: '../../etc/passwd' }],
+      ['cancelRun with a leading dot', { type: 'cancelRun', runId: '.hidden' }],
+      ['showRunLog with a slash', { type: 'showRunLog', runId: 'a/b' }],
+      ['showRunLog with a too-long id', { type: 'showRunLog', runId: 'a'.repeat(129) }],
     ];
     for (const [label, raw] of forged) {
       it(label, () => {
@@ -107,7 +162,15 @@ describe('webview protocol', () => {
 
   describe('rejects malformed snapshots from the host', () => {
     const bad: readonly [string, (s: Record<string, unknown>) => unknown][] = [
-      ['a future version', s => ({ ...s, version: 2 })],
+      ['a future version', s => ({ ...s, version: 3 })],
+      ['the previous version', s => ({ ...s, version: 1 })],
+      ['a snapshot without runs', s => Object.fromEntries(Object.entries(s).filter(([key]) => key !== 'runs'))],
+      ['a task in an unknown folder', s => ({ ...s, queue: { ...(s['queue'] as object), items: [{ ...firstTask(s), folder: 'trash' }] } })],
+      ['a task with a negative diagnostics count', s => ({ ...s, queue: { ...(s['queue'] as object), items: [{ ...firstTask(s), diagnostics: -1 }] } })],
+      ['a run in an unknown state', s => ({ ...s, runs: [{ ...(s['runs'] as object[])[0], state: 'exploded' }] })],
+      ['a run with a negative cost', s => ({ ...s, runs: [{ ...(s['runs'] as object[])[0], costUsd: -1 }] })],
+      ['a needs-you item whose action opens a path outside the queue', s => ({ ...s, needsYou: [{ kind: 'invalidTask', key: 'k', title: 't', detail: 'd', label: 'Open', action: { type: 'openTask', path: '../../.ssh/id_rsa' } }] })],
+      ['a needs-you item whose action runs a command', s => ({ ...s, needsYou: [{ kind: 'runFailed', key: 'k', title: 't', detail: 'd', label: 'Go', action: { type: 'action', action: 'doctor' } }] })],
       ['a missing version', s => Object.fromEntries(Object.entries(s).filter(([key]) => key !== 'version'))],
       ['a numeric workspace name', s => ({ ...s, workspaceName: 3 })],
       ['trusted as a string', s => ({ ...s, trusted: 'true' })],
@@ -130,6 +193,11 @@ describe('webview protocol', () => {
   });
 
   describe('actions', () => {
+    it('marks every message that changes something as mutating, and only those', () => {
+      const mutating = validHostMessages.filter(isMutatingMessage).map(m => m.type === 'action' ? m.action : m.type);
+      assert.deepEqual(mutating.sort(), ['cancelRun', 'dispatchTask', 'doctor', 'initPlanningFolder', 'newTask', 'setGitHubToken', 'signInToGitHub']);
+    });
+
     it('marks exactly the state-changing actions as mutating', () => {
       for (const action of mutatingPanelActions) assert.ok(panelActions.includes(action));
       assert.deepEqual([...mutatingPanelActions].sort(), ['doctor', 'initPlanningFolder', 'setGitHubToken', 'signInToGitHub']);

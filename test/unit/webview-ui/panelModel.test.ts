@@ -1,16 +1,19 @@
 import assert from 'node:assert/strict';
 import { buildPanelModel, type PanelButton, type PanelModel } from '../../../webview-ui/src/panelModel';
-import { mutatingPanelActions, type PanelAction, type PanelSnapshot } from '../../../src/shared/protocol';
+import { isMutatingMessage, type PanelSnapshot } from '../../../src/shared/protocol';
 import { planningExamples, planningKinds } from '../../support/stateBuilders';
 
 function snapshot(overrides: Partial<PanelSnapshot> = {}): PanelSnapshot {
   return {
-    version: 1,
+    version: 2,
     workspaceName: 'repo',
     trusted: true,
     planning: { kind: 'ready', path: '/repo/planning', queue: { pending: 4, processed: 1, complete: 9 } },
     auth: { github: 'none', githubAccount: null, gitlab: false, jules: false, anthropic: false },
     settingsProblems: [],
+    queue: null,
+    runs: [],
+    needsYou: [],
     ...overrides,
   };
 }
@@ -20,17 +23,17 @@ function planningSnapshot(kind: PanelSnapshot['planning']['kind']): PanelSnapsho
   return example.kind === 'partial' ? { ...example, missing: [...example.missing] } : example;
 }
 
-const buttons = (model: PanelModel): PanelButton[] => model.sections.flatMap(section => section.buttons);
-const section = (model: PanelModel, id: string): PanelModel['sections'][number] | undefined => model.sections.find(s => s.id === id);
-const actions = (model: PanelModel, id: string): PanelAction[] => section(model, id)?.buttons.map(b => b.action) ?? [];
+const buttons = (model: PanelModel): PanelButton[] => [...model.sections, ...model.footer].flatMap(section => section.buttons);
+const section = (model: PanelModel, id: string): PanelModel['sections'][number] | undefined => [...model.sections, ...model.footer].find(s => s.id === id);
+const actions = (model: PanelModel, id: string): PanelButton['action'][] => section(model, id)?.buttons.map(b => b.action) ?? [];
 
 describe('buildPanelModel', () => {
-  const expectedPlanningActions: Readonly<Record<PanelSnapshot['planning']['kind'], PanelAction[]>> = {
+  const expectedPlanningActions: Readonly<Record<PanelSnapshot['planning']['kind'], PanelButton['action'][]>> = {
     noWorkspace: [],
     unknown: [],
     missing: ['initPlanningFolder'],
     partial: ['initPlanningFolder'],
-    ready: [],
+    ready: ['newTask'],
     error: ['refresh'],
   };
 
@@ -61,9 +64,9 @@ describe('buildPanelModel', () => {
     for (const kind of planningKinds) {
       it(`disables every mutating button, and only those (${kind})`, () => {
         const all = buttons(buildPanelModel(snapshot({ trusted: false, planning: planningSnapshot(kind) })));
-        assert.ok(all.some(b => mutatingPanelActions.has(b.action)), 'the case has mutating buttons');
+        assert.ok(all.some(b => isMutatingMessage(b.message)), 'the case has mutating buttons');
         for (const button of all) {
-          if (mutatingPanelActions.has(button.action)) assert.match(button.disabledReason ?? '', /Restricted Mode/, button.action);
+          if (isMutatingMessage(button.message)) assert.match(button.disabledReason ?? '', /Restricted Mode/, button.action);
           else assert.equal(button.disabledReason, undefined, button.action);
         }
       });
@@ -93,9 +96,9 @@ describe('buildPanelModel', () => {
   it('lists settings problems and badges them', () => {
     const model = buildPanelModel(snapshot({ settingsProblems: [{ setting: 'ato.eventLog.maxFiles', message: 'Setting `ato.eventLog.maxFiles` is bad' }] }));
     assert.deepEqual(section(model, 'settings')?.rows.map(r => r.text), ['Setting `ato.eventLog.maxFiles` is bad']);
-    assert.deepEqual(model.badge, { text: 'Check settings', tone: 'warning' });
+    assert.deepEqual(model.badge, { text: '1 settings problem', tone: 'warning' });
     assert.equal(section(buildPanelModel(snapshot()), 'settings'), undefined);
-    assert.equal(buildPanelModel(snapshot()).badge, undefined);
+    assert.deepEqual(buildPanelModel(snapshot()).badge, { text: 'Trusted', tone: 'normal' });
   });
 
   it('always offers the tools, and titles the panel after the workspace', () => {
@@ -104,10 +107,24 @@ describe('buildPanelModel', () => {
     assert.equal(buildPanelModel(snapshot({ workspaceName: null, planning: { kind: 'noWorkspace' } })).title, 'No folder open');
   });
 
+  it('shows honest empty states for what has no data yet: red PRs, the loop stage and the rate-limit budget', () => {
+    const model = buildPanelModel(snapshot());
+    assert.match(section(model, 'redPrs')?.rows[0]?.text ?? '', /^No GitHub remote yet: red PRs appear here once the GitHub loop runs/);
+    assert.deepEqual(section(model, 'redPrs')?.buttons, []);
+    const loop = section(model, 'loop')?.rows.map(r => r.text).join('\n') ?? '';
+    assert.match(loop, /has not run yet/);
+    assert.match(loop, /No rate-limit budget yet/);
+  });
+
+  it('counts invalid task files next to the folder counts', () => {
+    const withInvalid = snapshot({ queue: { revision: 1, counts: { pending: 4, processed: 1, complete: 9, invalid: 2 }, items: [] } });
+    assert.deepEqual(section(buildPanelModel(withInvalid), 'planning')?.rows.map(r => r.text), ['4 pending', '1 dispatched', '9 complete', '2 invalid']);
+  });
+
   it('gives every button a label and an icon, and section ids are unique', () => {
     const model = buildPanelModel(snapshot({ trusted: false, planning: planningSnapshot('missing'), settingsProblems: [{ setting: 'a', message: 'b' }] }));
     for (const button of buttons(model)) assert.ok(button.label.length > 0 && button.icon.length > 0);
-    const ids = model.sections.map(s => s.id);
+    const ids = [...model.sections, ...model.footer].map(s => s.id);
     assert.equal(new Set(ids).size, ids.length);
   });
 });

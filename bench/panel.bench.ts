@@ -1,0 +1,62 @@
+import { Redactor } from '../src/core/logging/redactor';
+import type { RunRecord } from '../src/core/runs/runRecord';
+import { buildPanelSnapshot } from '../src/core/state/panelSnapshot';
+import { aBusyState } from '../test/support/panelState';
+import { deliver, launchBrowser, openPanel, startFakeHost } from '../test/webview/fakeHost.mjs';
+import { medianMs, type Measurement } from './measure';
+
+const tasks = 10_000;
+const runs = 1000;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+/**
+ * The control panel with 10,000 task files and 1,000 runs: the host-side snapshot build (cold, and for a
+ * store change that touched one run), and, in headless Chromium against the fake host page, the first
+ * render and the main-thread time of a snapshot update with one changed run. Needs `node esbuild.mjs`.
+ */
+export async function panelBench(): Promise<Measurement[]> {
+  const results: Measurement[] = [];
+  const { state } = aBusyState(tasks, runs);
+  const changedRun = (index: number): RunRecord[] => state.runs.map((run, at) => at === 0 ? { ...run, usage: { ...run.usage, turns: index } } : run);
+
+  const coldMs = await medianMs(() => buildPanelSnapshot(state, new Redactor()), { warmup: 3, budgetMs: 1500, minRuns: 5 });
+  results.push({ name: `host: panel snapshot, ${tasks} tasks + ${runs} runs, cold (nothing cached)`, value: coldMs, unit: 'ms' });
+  const redactor = new Redactor();
+  buildPanelSnapshot(state, redactor);
+  let turn = 0;
+  const updateMs = await medianMs(() => buildPanelSnapshot({ ...state, runs: changedRun(++turn) }, redactor));
+  results.push({ name: `host: panel snapshot, ${tasks} tasks + ${runs} runs, one run changed`, value: updateMs, unit: 'ms', goal: '≤ 20 ms' });
+
+  const snapshot = JSON.parse(JSON.stringify(buildPanelSnapshot(state, redactor))) as unknown;
+  const host = await startFakeHost();
+  const browser = await launchBrowser();
+  try {
+    const firsts: number[] = [];
+    for (let sample = 0; sample < 5; sample++) {
+      const { tab } = await openPanel(browser, host);
+      const [, untilFrame] = await deliver(tab, snapshot);
+      firsts.push(untilFrame);
+      await tab.close();
+    }
+    results.push({ name: `webview: first render of ${tasks} tasks + ${runs} runs (message → next frame), median of 5`, value: median(firsts), unit: 'ms', goal: '≤ 200 ms' });
+
+    const { tab } = await openPanel(browser, host);
+    await deliver(tab, snapshot);
+    const updates: number[] = [];
+    for (let sample = 0; sample < 15; sample++) {
+      const next = JSON.parse(JSON.stringify(buildPanelSnapshot({ ...state, runs: changedRun(1000 + sample) }, redactor))) as unknown;
+      const [handler] = await deliver(tab, next);
+      updates.push(handler);
+    }
+    results.push({ name: 'webview: snapshot update with one changed run (message handler, main thread), median of 15', value: median(updates), unit: 'ms', goal: '≤ 16 ms' });
+    await tab.close();
+  } finally {
+    await browser.close();
+    await host.close();
+  }
+  return results;
+}

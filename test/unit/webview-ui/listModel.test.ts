@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { Redactor } from '../../../src/core/logging/redactor';
+import { buildPanelSnapshot } from '../../../src/core/state/panelSnapshot';
+import { isPanelTask, panelTaskSchema, type PanelSnapshot, type PanelTask } from '../../../src/shared/protocol';
+import { buildNeedsYouRows, buildQueueRows, buildRunRows, formatCost, formatElapsed, matchesFilter, restrictedReason, runDetail, type ListRow } from '../../../webview-ui/src/listModel';
+import { initialUiState, parseUiState, reduceUiState, type UiState } from '../../../webview-ui/src/uiState';
+import { aBusyState, aRun } from '../../support/panelState';
+import { anAtoState } from '../../support/stateBuilders';
+
+function task(overrides: Partial<PanelTask> = {}): PanelTask {
+  return { id: 'a', title: 'A task', folder: 'pending', valid: true, diagnostics: 0, firstError: null, priority: 'high', type: 'feature', agent: 'auto', blocked: null, path: 'issue_queue/pending/a.task.md', mtime: '2026-11-21T10:00:00.000Z', ...overrides };
+}
+
+function snapshot(overrides: Partial<PanelSnapshot> = {}): PanelSnapshot {
+  return { ...buildPanelSnapshot(anAtoState(), new Redactor()), ...overrides };
+}
+
+const withTasks = (tasks: PanelTask[], trusted = true): PanelSnapshot => snapshot({ trusted, queue: { revision: 1, counts: { pending: 0, processed: 0, complete: 0, invalid: 0 }, items: tasks } });
+const ui = (overrides: Partial<UiState> = {}): UiState => ({ ...initialUiState, collapsed: [], ...overrides });
+const keys = (rows: readonly ListRow[]): string[] => rows.map(row => row.key);
+
+describe('list models', () => {
+  describe('queue', () => {
+    it('is empty without a queue or without tasks', () => {
+      assert.deepEqual(buildQueueRows(snapshot(), ui()), []);
+      assert.deepEqual(buildQueueRows(withTasks([]), ui()), []);
+    });
+
+    it('groups by folder with invalid files apart, newest first by default', () => {
+      const rows = buildQueueRows(withTasks([
+        task({ id: 'old', path: 'issue_queue/pending/old.md', mtime: '2026-01-01T00:00:00.000Z' }),
+        task({ id: 'new', path: 'issue_queue/pending/new.md', mtime: '2026-02-01T00:00:00.000Z' }),
+        task({ id: 'done', folder: 'complete', path: 'issue_queue/complete/done.md' }),
+        task({ id: 'bad', valid: false, firstError: 'Unknown type', path: 'issue_queue/pending/bad.md' }),
+      ]), ui());
+      assert.deepEqual(keys(rows), ['queue:pending', 'task:issue_queue/pending/new.md', 'task:issue_queue/pending/old.md', 'queue:complete', 'task:issue_queue/complete/done.md', 'queue:invalid', 'task:issue_queue/pending/bad.md']);
+      const bad = rows.at(-1);
+      assert.ok(bad?.kind === 'task');
+      assert.deepEqual([bad.status, bad.tone], ['Unknown type', 'error']);
+      assert.deepEqual(bad.actions.map(a => a.message?.type), ['openTask']);
+    });
+
+    it('keeps queue order when asked, and collapses groups', () => {
+      const tasks = [task({ id: 'x', path: 'issue_queue/pending/x.md', mtime: '2026-01-01T00:00:00.000Z' }), task({ id: 'y', path: 'issue_queue/pending/y.md', mtime: '2026-03-01T00:00:00.000Z' })];
+      assert.deepEqual(keys(buildQueueRows(withTasks(tasks), ui({ sort: 'order' }))), ['queue:pending', 'task:issue_queue/pending/x.md', 'task:issue_queue/pending/y.md']);
+      const collapsed = buildQueueRows(withTasks(tasks), ui({ collapsed: ['queue:pending'] }));
+      assert.deepEqual(collapsed, [{ kind: 'group', key: 'queue:pending', group: 'queue:pending', label: 'Pending', count: 2, collapsed: true }]);
+    });
+
+    it('offers dispatch for valid pending tasks only; blocked ones say why; Restricted Mode disables it', () => {
+      const rows = buildQueueRows(withTasks([task(), task({ id: 'b', path: 'issue_queue/pending/b.md', blocked: 'waits for x to complete' }), task({ id: 'p', folder: 'processed', path: 'issue_queue/processed/p.md' })]), ui());
+      const byId = (id: string) => rows.find(row => row.kind === 'task' && row.task.id === id);
+      const ready = byId('a');
+      assert.ok(ready?.kind === 'task');
+      assert.deepEqual(ready.actions.map(a => [a.message, a.disabledReason]), [[{ type: 'dispatchTask', taskId: 'a' }, undefined], [{ type: 'openTask', path: 'issue_queue/pending/a.task.md' }, undefined]]);
+      const blocked = byId('b');
+      assert.ok(blocked?.kind === 'task');
+      assert.match(blocked.actions[0]?.disabledReason ?? '', /Blocked: waits for x/);
+      assert.equal(blocked.tone, 'warning');
+      const processed = byId('p');
+      assert.deepEqual(processed?.kind === 'task' && processed.actions.map(a => a.message?.type), ['openTask']);
+      const restricted = buildQueueRows(withTasks([task()], false), ui()).find(row => row.kind === 'task');
+      assert.ok(restricted?.kind === 'task');
+      assert.equal(restricted.actions[0]?.disabledReason, restrictedReason);
+      assert.equal(restricted.actions[1]?.disabledReason, undefined, 'opening a file stays possible');
+    });
+
+    it('disables open for a path the host would refuse', () => {
+      const row = buildQueueRows(withTasks([task({ path: '../../etc/passwd' })]), ui()).find(r => r.kind === 'task');
+      assert.ok(row?.kind === 'task');
+      assert.equal(row.actions.at(-1)?.message, undefined);
+      assert.match(row.actions.at(-1)?.disabledReason ?? '', /cannot be named/);
+    });
+
+    it('filters on title, id, path and agent, every word, case-insensitively', () => {
+      const tasks = [task({ id: 'login', title: 'Add a LOGIN form', path: 'issue_queue/pending/login.md' }), task({ id: 'other', title: 'Other', path: 'issue_queue/pending/other.md', agent: 'jules' })];
+      assert.deepEqual(keys(buildQueueRows(withTasks(tasks), ui({ filter: 'login FORM' }))), ['queue:pending', 'task:issue_queue/pending/login.md']);
+      assert.deepEqual(keys(buildQueueRows(withTasks(tasks), ui({ filter: 'jules' }))), ['queue:pending', 'task:issue_queue/pending/other.md']);
+      assert.deepEqual(buildQueueRows(withTasks(tasks), ui({ filter: 'nothing-like-it' })), []);
+      assert.ok(matchesFilter('   ', ['x']));
+    });
+
+    it('handles 10,000 tasks: one row per task plus group headers, built quickly', () => {
+      const big = buildPanelSnapshot(aBusyState(10_000, 0).state, new Redactor());
+      const start = performance.now();
+      const rows = buildQueueRows(big, ui());
+      const ms = performance.now() - start;
+      assert.equal(rows.filter(row => row.kind === 'task').length, 10_000);
+      assert.deepEqual(rows.filter(row => row.kind === 'group').map(row => row.key), ['queue:pending', 'queue:processed', 'queue:complete', 'queue:invalid']);
+      assert.ok(ms < 500, `${ms} ms`);
+    });
+  });
+
+  describe('runs', () => {
+    const runs = buildPanelSnapshot(anAtoState({ runs: [aRun(5, 'running'), aRun(4, 'needsYou'), aRun(3, 'failed'), aRun(2, 'succeeded')] }), new Redactor()).runs;
+
+    it('is empty without runs', () => {
+      assert.deepEqual(buildRunRows(snapshot(), ui()), []);
+    });
+
+    it('groups by state, needing you first, with log for all and cancel only while active', () => {
+      const rows = buildRunRows(snapshot({ runs }), ui());
+      assert.deepEqual(keys(rows), ['runs:needsYou', 'run:run-00004', 'runs:running', 'run:run-00005', 'runs:failed', 'run:run-00003', 'runs:succeeded', 'run:run-00002']);
+      const actions = (id: string) => rows.find(row => row.key === id)?.kind === 'run' ? (rows.find(row => row.key === id) as Extract<ListRow, { kind: 'run' }>).actions.map(a => a.message?.type) : [];
+      assert.deepEqual(actions('run:run-00005'), ['showRunLog', 'cancelRun']);
+      assert.deepEqual(actions('run:run-00003'), ['showRunLog']);
+      const restricted = buildRunRows(snapshot({ runs, trusted: false }), ui()).find(row => row.key === 'run:run-00005');
+      assert.ok(restricted?.kind === 'run');
+      assert.deepEqual(restricted.actions.map(a => a.disabledReason), [undefined, restrictedReason]);
+    });
+
+    it('filters runs too', () => {
+      assert.deepEqual(keys(buildRunRows(snapshot({ runs }), ui({ filter: 'run-00003' }))), ['runs:failed', 'run:run-00003']);
+    });
+
+    it('formats elapsed time (ticking without an end), cost and the detail line', () => {
+      assert.equal(formatElapsed('2026-11-21T10:00:00Z', null, Date.parse('2026-11-21T10:00:12Z')), '12s');
+      assert.equal(formatElapsed('2026-11-21T10:00:00Z', null, Date.parse('2026-11-21T10:03:05Z')), '3m 05s');
+      assert.equal(formatElapsed('2026-11-21T10:00:00Z', '2026-11-21T11:02:00Z', 0), '1h 02m');
+      assert.equal(formatElapsed('not a date', null, 0), '');
+      assert.equal(formatCost(null), '');
+      assert.equal(formatCost(0.125), '$0.125');
+      assert.equal(formatCost(12.5), '$12.50');
+      const failed = runs.find(run => run.state === 'failed');
+      assert.ok(failed);
+      assert.equal(runDetail(failed, 0), 'failed · 1m 30s · $0.030 · 3 turns · ato/task-3 · fatal: exit code 3');
+    });
+  });
+
+  describe('needs you', () => {
+    it('is empty when nothing needs you', () => {
+      assert.deepEqual(buildNeedsYouRows(snapshot(), ui()), []);
+    });
+
+    it('gives each item its one action, disabled when the host could not name it', () => {
+      const snap = buildPanelSnapshot(anAtoState({ runs: [aRun(3, 'failed')] }), new Redactor());
+      const rows = buildNeedsYouRows({ ...snap, needsYou: [...snap.needsYou, { kind: 'runNeedsYou', key: 'x', title: 'x', detail: 'y', label: 'Show Log', action: null }] }, ui());
+      assert.equal(rows.length, 2);
+      assert.deepEqual(rows[0]?.kind === 'needsYou' && rows[0].actions.map(a => a.message), [{ type: 'showRunLog', runId: 'run-00003' }]);
+      assert.deepEqual(rows[1]?.kind === 'needsYou' && rows[1].actions.map(a => [a.message, a.disabledReason !== undefined]), [[undefined, true]]);
+    });
+  });
+
+  describe('UI state', () => {
+    it('reduces filter, sort, group toggles and scroll, returning the same object when nothing changes', () => {
+      let state = initialUiState;
+      state = reduceUiState(state, { kind: 'filter', text: 'login' });
+      assert.equal(state.filter, 'login');
+      assert.equal(reduceUiState(state, { kind: 'filter', text: 'login' }), state);
+      state = reduceUiState(state, { kind: 'sort', sort: 'order' });
+      assert.equal(state.sort, 'order');
+      state = reduceUiState(state, { kind: 'toggleGroup', group: 'queue:pending' });
+      assert.ok(state.collapsed.includes('queue:pending'));
+      state = reduceUiState(state, { kind: 'toggleGroup', group: 'queue:pending' });
+      assert.ok(!state.collapsed.includes('queue:pending'));
+      state = reduceUiState(state, { kind: 'scroll', list: 'queue', top: 220.4 });
+      assert.equal(state.scroll['queue'], 220);
+      assert.equal(reduceUiState(state, { kind: 'scroll', list: 'queue', top: 220 }), state);
+    });
+
+    it('round-trips through getState/setState, and falls back to defaults for anything else', () => {
+      const state: UiState = { filter: 'x', sort: 'order', collapsed: ['runs:failed'], scroll: { queue: 44 } };
+      assert.deepEqual(parseUiState(JSON.parse(JSON.stringify(state))), state);
+      for (const bad of [undefined, null, 'x', 3, []]) assert.deepEqual(parseUiState(bad), initialUiState);
+      assert.deepEqual(parseUiState({ filter: 7, sort: 'evil', collapsed: 'no', scroll: { queue: -1, other: 5, runs: Number.NaN } }), { ...initialUiState, scroll: {} });
+    });
+  });
+
+  describe('the fast task check agrees with the task schema', () => {
+    it('on valid tasks, single-field corruptions and arbitrary values', () => {
+      const samples: unknown[] = [task(), task({ valid: false, firstError: 'x', priority: null, type: null, agent: null, blocked: null })];
+      for (const key of Object.keys(task())) {
+        for (const value of [undefined, null, 1, -1, 1.5, 'x', true, [], {}]) samples.push({ ...task(), [key]: value });
+      }
+      samples.push(null, [], 'task', Object.create(null));
+      for (const sample of samples) assert.equal(isPanelTask(sample), panelTaskSchema.safeParse(sample).success, JSON.stringify(sample));
+      fc.assert(fc.property(fc.anything(), value => isPanelTask(value) === panelTaskSchema.safeParse(value).success), { numRuns: 300 });
+    });
+  });
+});

@@ -1,0 +1,10 @@
+import type { Browser, Page } from 'playwright-core';
+
+export interface FakeHost {
+  pageUrl(state?: unknown): string;
+  close(): Promise<void>;
+}
+export function startFakeHost(): Promise<FakeHost>;
+export function launchBrowser(): Promise<Browser>;
+export function openPanel(browser: Browser, host: FakeHost, state?: unknown): Promise<{ tab: Page; errors: string[] }>;
+export function deliver(tab: Page, snapshot: unknown): Promise<[number, number]>;

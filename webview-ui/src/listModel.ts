@@ -1,0 +1,179 @@
+import {
+  activePanelRunStates,
+  panelRunIdPattern,
+  parseToHostMessage,
+  queuePathPattern,
+  type NeedsYouItem,
+  type PanelQueueFolder,
+  type PanelRun,
+  type PanelRunState,
+  type PanelSnapshot,
+  type PanelTask,
+  type ToHostMessage,
+} from '../../src/shared/protocol';
+import type { UiState } from './uiState';
+
+export const restrictedReason = 'Restricted Mode: trust this workspace to let ATO act.';
+
+/** A button on a row: the message it posts (validated already), or why it is disabled. */
+export interface RowAction {
+  readonly label: string;
+  readonly icon: string;
+  readonly message: ToHostMessage | undefined;
+  readonly disabledReason: string | undefined;
+}
+
+export type ListRow =
+  | { readonly kind: 'group'; readonly key: string; readonly group: string; readonly label: string; readonly count: number; readonly collapsed: boolean }
+  | { readonly kind: 'task'; readonly key: string; readonly task: PanelTask; readonly status: string; readonly tone: Tone; readonly actions: readonly RowAction[] }
+  | { readonly kind: 'run'; readonly key: string; readonly run: PanelRun; readonly tone: Tone; readonly actions: readonly RowAction[] }
+  | { readonly kind: 'needsYou'; readonly key: string; readonly item: NeedsYouItem; readonly actions: readonly RowAction[] };
+
+export type Tone = 'normal' | 'warning' | 'error';
+
+function action(label: string, icon: string, message: ToHostMessage, mutating: boolean, trusted: boolean): RowAction {
+  // Only what the host would accept is offered; a path or id it would refuse disables the button instead.
+  if (!nameable(message)) return { label, icon, message: undefined, disabledReason: 'This item cannot be named safely to ATO.' };
+  return { label, icon, message, disabledReason: mutating && !trusted ? restrictedReason : undefined };
+}
+
+/** The protocol's checks on paths and ids, without a full parse per row (the click handler parses). */
+export function nameable(message: ToHostMessage): boolean {
+  switch (message.type) {
+    case 'openTask':
+      return queuePathPattern.test(message.path);
+    case 'showRunLog':
+    case 'cancelRun':
+      return panelRunIdPattern.test(message.runId);
+    case 'dispatchTask':
+      return message.taskId.length > 0 && message.taskId.length <= 200;
+    case 'ready':
+    case 'action':
+    case 'newTask':
+      return parseToHostMessage(message).ok;
+  }
+}
+
+const queueGroups: readonly { readonly id: PanelQueueFolder | 'invalid'; readonly label: string }[] = [
+  { id: 'pending', label: 'Pending' },
+  { id: 'processed', label: 'Dispatched' },
+  { id: 'complete', label: 'Complete' },
+  { id: 'invalid', label: 'Invalid' },
+];
+
+const runGroups: readonly { readonly id: PanelRunState; readonly label: string }[] = [
+  { id: 'needsYou', label: 'Needs you' },
+  { id: 'running', label: 'Running' },
+  { id: 'preparing', label: 'Preparing' },
+  { id: 'queued', label: 'Queued' },
+  { id: 'failed', label: 'Failed' },
+  { id: 'cancelled', label: 'Cancelled' },
+  { id: 'succeeded', label: 'Succeeded' },
+];
+
+/** Case-insensitive match of every word of the filter against any of the fields. */
+export function matchesFilter(filter: string, fields: readonly (string | null)[]): boolean {
+  const words = filter.toLowerCase().split(/\s+/).filter(word => word.length > 0);
+  if (words.length === 0) return true;
+  const haystack = fields.filter(field => field !== null).join('\n').toLowerCase();
+  return words.every(word => haystack.includes(word));
+}
+
+function grouped<T, G extends string>(list: string, items: readonly T[], groups: readonly { readonly id: G; readonly label: string }[], groupOf: (item: T) => G, row: (item: T) => ListRow, ui: UiState): ListRow[] {
+  const buckets = new Map<G, T[]>(groups.map(group => [group.id, []]));
+  for (const item of items) buckets.get(groupOf(item))?.push(item);
+  const rows: ListRow[] = [];
+  for (const group of groups) {
+    const members = buckets.get(group.id) ?? [];
+    if (members.length === 0) continue;
+    const key = `${list}:${group.id}`;
+    const collapsed = ui.collapsed.includes(key);
+    rows.push({ kind: 'group', key, group: key, label: group.label, count: members.length, collapsed });
+    if (!collapsed) for (const member of members) rows.push(row(member));
+  }
+  return rows;
+}
+
+/** ISO times compare as strings; newest first. */
+function byNewest<T>(time: (item: T) => string): (a: T, b: T) => number {
+  return (a, b) => {
+    const x = time(a);
+    const y = time(b);
+    return x < y ? 1 : x > y ? -1 : 0;
+  };
+}
+
+export function taskStatus(task: PanelTask): { readonly text: string; readonly tone: Tone } {
+  if (!task.valid) return { text: task.firstError ?? 'invalid', tone: 'error' };
+  if (task.blocked !== null) return { text: task.blocked, tone: 'warning' };
+  const parts = [task.priority, task.type, task.agent === null ? null : `agent ${task.agent}`].filter(part => part !== null);
+  return { text: parts.join(' · '), tone: 'normal' };
+}
+
+/** The queue as rows: grouped by folder (invalid files apart), filtered, sorted. */
+export function buildQueueRows(snapshot: PanelSnapshot, ui: UiState): ListRow[] {
+  const queue = snapshot.queue;
+  if (queue === null) return [];
+  let tasks = queue.items.filter(task => matchesFilter(ui.filter, [task.title, task.id, task.path, task.agent, task.type, task.priority]));
+  if (ui.sort === 'activity') tasks = tasks.sort(byNewest(task => task.mtime));
+  return grouped('queue', tasks, queueGroups, task => task.valid ? task.folder : 'invalid', task => {
+    const status = taskStatus(task);
+    const actions: RowAction[] = [];
+    if (task.valid && task.folder === 'pending') {
+      const dispatch = action('Dispatch Now', 'play', { type: 'dispatchTask', taskId: task.id }, true, snapshot.trusted);
+      actions.push(task.blocked === null || dispatch.disabledReason !== undefined ? dispatch : { ...dispatch, message: undefined, disabledReason: `Blocked: ${task.blocked}` });
+    }
+    actions.push(action('Open', 'go-to-file', { type: 'openTask', path: task.path }, false, snapshot.trusted));
+    return { kind: 'task', key: `task:${task.path}`, task, status: status.text, tone: status.tone, actions };
+  }, ui);
+}
+
+/** Runs as rows: grouped by state (needing you first), filtered, sorted by last activity or newest start. */
+export function buildRunRows(snapshot: PanelSnapshot, ui: UiState): ListRow[] {
+  let runs = snapshot.runs.filter(run => matchesFilter(ui.filter, [run.runId, run.taskId, run.agentId, run.branch, run.state, run.summary, run.failure?.message ?? null]));
+  if (ui.sort === 'activity') runs = runs.sort(byNewest(run => run.endedAt ?? run.startedAt));
+  return grouped('runs', runs, runGroups, run => run.state, run => {
+    const actions = [action('Show Log', 'output', { type: 'showRunLog', runId: run.runId }, false, snapshot.trusted)];
+    if (activePanelRunStates.has(run.state)) actions.push(action('Cancel Run', 'stop-circle', { type: 'cancelRun', runId: run.runId }, true, snapshot.trusted));
+    const tone: Tone = run.state === 'failed' ? 'error' : run.state === 'needsYou' ? 'warning' : 'normal';
+    return { kind: 'run', key: `run:${run.runId}`, run, tone, actions };
+  }, ui);
+}
+
+export function buildNeedsYouRows(snapshot: PanelSnapshot, ui: UiState): ListRow[] {
+  return snapshot.needsYou
+    .filter(item => matchesFilter(ui.filter, [item.title, item.detail]))
+    .map(item => ({
+      kind: 'needsYou',
+      key: `needsYou:${item.kind}:${item.key}`,
+      item,
+      actions: [item.action === null
+        ? { label: item.label, icon: 'circle-slash', message: undefined, disabledReason: 'This item cannot be named safely to ATO.' }
+        : action(item.label, item.action.type === 'openTask' ? 'go-to-file' : item.action.type === 'showRunLog' ? 'output' : 'play', item.action, item.action.type === 'dispatchTask', snapshot.trusted)],
+    }));
+}
+
+/** Elapsed time of a run as `1h 02m`, `3m 05s` or `12s`, ticking until it ends. */
+export function formatElapsed(startedAt: string, endedAt: string | null, nowMs: number): string {
+  const start = Date.parse(startedAt);
+  const end = endedAt === null ? nowMs : Date.parse(endedAt);
+  if (!Number.isFinite(start) || !Number.isFinite(end)) return '';
+  const seconds = Math.max(0, Math.floor((end - start) / 1000));
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  const rest = seconds % 60;
+  const two = (value: number): string => String(value).padStart(2, '0');
+  if (hours > 0) return `${hours}h ${two(minutes)}m`;
+  if (minutes > 0) return `${minutes}m ${two(rest)}s`;
+  return `${rest}s`;
+}
+
+export function formatCost(costUsd: number | null): string {
+  return costUsd === null ? '' : `$${costUsd.toFixed(costUsd < 1 ? 3 : 2)}`;
+}
+
+/** The second line of a run row: state, elapsed, cost, turns, branch, failure. */
+export function runDetail(run: PanelRun, nowMs: number): string {
+  const parts = [run.state, formatElapsed(run.startedAt, run.endedAt, nowMs), formatCost(run.costUsd), run.turns === null ? '' : `${run.turns} turns`, run.branch ?? '', run.failure === null ? '' : `${run.failure.class}: ${run.failure.message}`];
+  return parts.filter(part => part !== '').join(' · ');
+}
