@@ -163,11 +163,14 @@ export class RunService implements vscode.Disposable {
     if (outcome.status === 'started') {
       this.services.log.info('dispatched %s to %s (run %s)', taskId, outcome.agentId, outcome.runId);
       const open = 'Show Log';
-      void vscode.window.showInformationMessage(`ATO: "${taskId}" dispatched to ${outcome.agentId}.`, open).then(choice => { if (choice === open) void this.showLog(outcome.runId); });
+      const notify = this.services.workspace.settings['notifications.runs'];
+      if (notify === 'all') void vscode.window.showInformationMessage(`ATO: "${taskId}" dispatched to ${outcome.agentId}.`, open).then(choice => { if (choice === open) void this.showLog(outcome.runId); });
       const done = this.runtime?.dispatcher.whenDone(outcome.runId);
       void done?.then(record => {
-        const message = record.state === 'succeeded' ? `ATO: "${taskId}" finished${record.branch === undefined ? '' : ` on ${record.branch}`}.` : `ATO: "${taskId}" ${record.state}: ${record.failure?.message ?? ''}`;
-        void (record.state === 'succeeded' ? vscode.window.showInformationMessage(message, open) : vscode.window.showWarningMessage(this.services.redactor.redact(message), open)).then(choice => { if (choice === open) void this.showLog(record.runId); });
+        const succeeded = record.state === 'succeeded';
+        if (notify === 'off' || (succeeded && notify === 'failures')) return;
+        const message = succeeded ? `ATO: "${taskId}" finished${record.branch === undefined ? '' : ` on ${record.branch}`}.` : `ATO: "${taskId}" ${record.state}: ${record.failure?.message ?? ''}`;
+        void (succeeded ? vscode.window.showInformationMessage(message, open) : vscode.window.showWarningMessage(this.services.redactor.redact(message), open)).then(choice => { if (choice === open) void this.showLog(record.runId); });
       });
       return;
     }

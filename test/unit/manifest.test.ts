@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { settingDefinitions, settingsSection } from '../../src/core/settings/settings';
 import { commandIds, contextKeys, treeItemContexts, viewIds } from '../../src/core/views/commandIds';
@@ -17,6 +17,7 @@ interface Manifest {
     readonly untrustedWorkspaces?: { readonly supported?: unknown; readonly restrictedConfigurations?: readonly string[] };
   };
   readonly contributes: {
+    readonly walkthroughs?: readonly { readonly id: string; readonly steps: readonly { readonly id: string; readonly description: string; readonly media: { readonly markdown?: string }; readonly completionEvents?: readonly string[] }[] }[];
     readonly configuration: readonly { readonly properties: Readonly<Record<string, { readonly default?: unknown }>> }[];
     readonly commands: readonly CommandContribution[];
     readonly menus?: Readonly<Record<string, readonly { readonly command?: string; readonly when?: string }[]>>;
@@ -122,6 +123,19 @@ describe('package.json manifest', () => {
       const restricted = untrusted.restrictedConfigurations ?? [];
       for (const setting of apiUrlSettings) assert.ok(restricted.includes(setting), `${setting} is not restricted`);
       for (const setting of restricted) assert.ok(Object.hasOwn(settingDefinitions, setting.replace(/^ato\./, '')), `${setting} is not a setting`);
+    });
+  });
+
+  describe('walkthrough', () => {
+    it('links only to contributed commands, completes on them, and ships its media', () => {
+      const steps = (contributes.walkthroughs ?? []).flatMap(walkthrough => walkthrough.steps);
+      assert.ok(steps.length >= 4);
+      for (const step of steps) {
+        for (const [, command] of step.description.matchAll(/\(command:([\w.]+)\)/g)) assert.ok(contributedCommands.includes(command ?? ''), `${step.id}: ${command ?? ''}`);
+        for (const event of step.completionEvents ?? []) assert.ok(contributedCommands.includes(event.replace(/^onCommand:/, '')), `${step.id}: ${event}`);
+        const media = step.media.markdown;
+        assert.ok(media !== undefined && existsSync(join(repoRoot, media)), `${step.id}: ${media ?? 'no media'}`);
+      }
     });
   });
 });

@@ -34,6 +34,7 @@ export const settingDefinitions = {
   'eventLog.maxFileSizeMB': { schema: z.number().check(z.minimum(0.01), z.maximum(1024)), default: 10 },
   'eventLog.maxFiles': { schema: z.int().check(z.minimum(1), z.maximum(100)), default: 5 },
   'queue.autoDispatch': { schema: z.boolean(), default: false },
+  'notifications.runs': { schema: z.enum(['all', 'failures', 'off']), default: 'all' },
   'agents.maxConcurrentRuns': { schema: z.int().check(z.minimum(1), z.maximum(32)), default: 4 },
   'agents.timeoutMinutes': { schema: z.number().check(z.minimum(1), z.maximum(24 * 60)), default: 30 },
   'agents.claudeCode.executable': { schema: z.string().check(z.minLength(1, 'must not be empty')), default: 'claude' },

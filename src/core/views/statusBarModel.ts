@@ -29,12 +29,29 @@ export function statusBarView(state: AtoState): StatusBarView {
       const counts = state.queue?.counts ?? planning.queue;
       const { pending, processed } = counts;
       const running = state.runs.filter(run => run.state === 'running' || run.state === 'preparing').length;
+      const waiting = needsYouCount(state);
       return {
-        text: `${running > 0 ? '$(sync~spin)' : '$(hubot)'} ATO: ${pending} pending · ${processed} dispatched${running > 0 ? ` · ${running} running` : ''}`,
-        tooltip: `ATO (${mode} mode): ${pending} pending, ${processed} dispatched, ${counts.complete} complete${running > 0 ? `, ${running} agent runs in progress` : ''}. Click to open the control panel.`,
-        tone: 'normal',
+        text: `${running > 0 ? '$(sync~spin)' : '$(hubot)'} ATO: ${pending} pending · ${processed} dispatched${running > 0 ? ` · ${running} running` : ''}${waiting > 0 ? ` · $(bell-dot) ${waiting}` : ''}`,
+        tooltip: `ATO (${mode} mode): ${pending} pending, ${processed} dispatched, ${counts.complete} complete${running > 0 ? `, ${running} agent runs in progress` : ''}${waiting > 0 ? `; ${waiting} waiting for you` : ''}. Click to open the control panel.`,
+        tone: waiting > 0 ? 'warning' : 'normal',
       };
     }
   }
 }
 
+
+/**
+ * How many things wait for a human: invalid task files, runs waiting for an answer, and tasks whose latest
+ * run failed (the same rule as the control panel's inbox).
+ */
+export function needsYouCount(state: AtoState): number {
+  let count = state.queue?.invalid.length ?? 0;
+  const seen = new Set<string>();
+  // Runs are newest first: the first record of a task is its latest.
+  for (const run of state.runs) {
+    const latest = !seen.has(run.taskId);
+    seen.add(run.taskId);
+    if (run.state === 'needsYou' || (run.state === 'failed' && latest)) count++;
+  }
+  return count;
+}

@@ -14,6 +14,7 @@ describe('environment settings', () => {
       'eventLog.maxFileSizeMB': 'ATO_EVENT_LOG_MAX_FILE_SIZE_MB',
       'eventLog.maxFiles': 'ATO_EVENT_LOG_MAX_FILES',
       'queue.autoDispatch': 'ATO_QUEUE_AUTO_DISPATCH',
+      'notifications.runs': 'ATO_NOTIFICATIONS_RUNS',
       'agents.maxConcurrentRuns': 'ATO_AGENTS_MAX_CONCURRENT_RUNS',
       'agents.timeoutMinutes': 'ATO_AGENTS_TIMEOUT_MINUTES',
       'agents.claudeCode.executable': 'ATO_AGENTS_CLAUDE_CODE_EXECUTABLE',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { statusBarView } from '../../../../src/core/views/statusBarModel';
+import { needsYouCount, statusBarView } from '../../../../src/core/views/statusBarModel';
 import type { AtoState } from '../../../../src/core/state/atoState';
+import { aRunRecord } from '../../../support/runRecords';
 import { anAtoState, planningExamples, planningKinds } from '../../../support/stateBuilders';
 
 describe('statusBarView', () => {
@@ -48,5 +49,22 @@ describe('statusBarView', () => {
     const view = statusBarView(anAtoState({ settingsProblems: [{ setting: 'ato.a', message: 'first' }, { setting: 'ato.b', message: 'second' }] }));
     assert.match(view.text, /check settings/);
     assert.equal(view.tooltip, 'first\nsecond');
+  });
+});
+
+describe('statusBarView: needs you', () => {
+  it('counts invalid files, runs waiting for an answer and tasks whose latest run failed, in warning colour', () => {
+    const runs = [
+      { ...aRunRecord({ runId: 'r3', taskId: 'a' }), state: 'failed' as const },
+      { ...aRunRecord({ runId: 'r2', taskId: 'a' }), state: 'failed' as const },
+      { ...aRunRecord({ runId: 'r1', taskId: 'b' }), state: 'needsYou' as const },
+      { ...aRunRecord({ runId: 'r0', taskId: 'c' }), state: 'succeeded' as const },
+    ];
+    const state = anAtoState({ runs });
+    assert.equal(needsYouCount(state), 2, 'a failed task counts once (its latest run), plus the run that waits');
+    const view = statusBarView(state);
+    assert.match(view.text, /\$\(bell-dot\) 2$/);
+    assert.equal(view.tone, 'warning');
+    assert.equal(statusBarView(anAtoState()).tone, 'normal');
   });
 });
