@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, one table, and test-results/bench.json for comparisons over time.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
+import { activationBench } from './activation.bench';
 import { dispatchBench } from './dispatch.bench';
 import { foundationBench } from './foundation.bench';
 import { panelBench } from './panel.bench';
@@ -8,7 +9,7 @@ import { parserBench } from './parser.bench';
 import { queueBench } from './queue.bench';
 import type { Measurement } from './measure';
 
-const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench, parser: parserBench, queue: queueBench, dispatch: dispatchBench, panel: panelBench };
+const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench, parser: parserBench, queue: queueBench, dispatch: dispatchBench, panel: panelBench, activation: activationBench };
 
 async function main(): Promise<void> {
   const all: Record<string, Measurement[]> = {};

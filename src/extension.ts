@@ -24,6 +24,8 @@ import { WorkspaceMonitor } from './vscode/workspaceMonitor';
 export interface AtoApi {
   /** How long `activate()` took, in milliseconds. */
   readonly activationMs: number;
+  /** When `activate()` started and returned, on the `performance.now()` clock of the extension host. */
+  readonly activationSpan: { readonly start: number; readonly end: number };
   readonly state: () => AtoState;
 }
 
@@ -57,7 +59,8 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
     ...registerTaskCommands(services),
     ...registerRunCommands(services, runs),
   );
-  const activationMs = performance.now() - started;
+  const ended = performance.now();
+  const activationMs = ended - started;
   setTimeout(() => {
     workspace.start();
     // Diagnostics, completion and hover for task files: registered just after activation, which they do not need to delay.
@@ -70,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
     log.info('ATO %s activated in %s ms', services.extensionVersion, activationMs.toFixed(2));
     void workspace.record({ kind: 'extension.activated', version: services.extensionVersion, activationMs: Number(activationMs.toFixed(2)) });
   }, 0);
-  return { activationMs, state: () => store.state };
+  return { activationMs, activationSpan: { start: started, end: ended }, state: () => store.state };
 }
 
 export function deactivate(): void {
