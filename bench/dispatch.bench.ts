@@ -42,7 +42,7 @@ export async function dispatchBench(): Promise<Measurement[]> {
       workspaceRoot: root, index, agents: [agent], maxConcurrentRuns: 1, defaultTimeoutMs: 60_000, redactor,
       events: { append: () => Promise.resolve() },
       log: createLogger({ write: () => undefined }, redactor),
-      checkpoint: step => { if (step === 'agentStarted') starts.push(performance.now() - began); },
+      checkpoint: step => { if (process.env['ATO_BENCH_TRACE'] !== undefined) process.stderr.write(`${step} ${(performance.now() - began).toFixed(0)}\n`); if (step === 'agentStarted') starts.push(performance.now() - began); },
     });
     for (let n = 0; n < dispatches; n++) {
       began = performance.now();
@@ -52,8 +52,15 @@ export async function dispatchBench(): Promise<Measurement[]> {
     }
     await runtime.dispatcher.dispose();
     index.dispose();
+    const first = starts[0] ?? Number.NaN;
     starts.sort((a, b) => a - b);
-    return [{ name: `dispatch → agent started, repo of ${repoFiles} files (worktree included), median of ${dispatches}`, value: starts[Math.floor(starts.length / 2)] ?? Number.NaN, unit: 'ms' }];
+    // Each run checks out 10,000 files and removes them again; on this machine's disk the later checkouts
+    // slow down (writeback), so the fastest and the median are both shown.
+    return [
+      { name: `dispatch → agent started, repo of ${repoFiles} files (worktree included), first`, value: first, unit: 'ms' },
+      { name: `dispatch → agent started, fastest of ${dispatches}`, value: starts[0] ?? Number.NaN, unit: 'ms' },
+      { name: `dispatch → agent started, median of ${dispatches}`, value: starts[Math.floor(starts.length / 2)] ?? Number.NaN, unit: 'ms' },
+    ];
   } finally {
     await rm(root, { recursive: true, force: true });
   }
