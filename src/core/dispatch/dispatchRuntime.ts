@@ -4,6 +4,7 @@ import { ConcurrencyLimiter } from '../agents/concurrencyLimiter';
 import type { Logger } from '../logging/logger';
 import type { Redactor } from '../logging/redactor';
 import type { QueueIndex } from '../queue/queueIndex';
+import type { RetryPolicyOptions } from '../runs/retryPolicy';
 import { RunStore } from '../runs/runStore';
 import type { DispatchStep } from './dispatchSteps';
 import { TaskDispatcher, type EventSink } from './taskDispatcher';
@@ -18,6 +19,7 @@ export interface DispatchRuntimeOptions {
   readonly events: EventSink;
   readonly log: Logger;
   readonly checkpoint?: (step: DispatchStep, runId: string) => void | Promise<void>;
+  readonly retry?: RetryPolicyOptions;
   /** How long a health result is reused. Default 60 s. */
   readonly healthTtlMs?: number;
 }
@@ -54,6 +56,7 @@ export function createDispatchRuntime(options: DispatchRuntimeOptions): Dispatch
     defaultTimeoutMs: options.defaultTimeoutMs,
     health,
     ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
   });
   return { dispatcher, registry, limiter, runs };
 }

@@ -255,7 +255,7 @@ export class TaskDispatcher {
   /** Records the failure, then retries, hands over to the next agent, or asks a human. */
   private async fail(run: ActiveRun, failure: FailureClass, message: string, usage: RunRecord['usage'], exitCode?: number): Promise<RunRecord> {
     const state = failure === 'cancelled' ? 'cancelled' : 'failed';
-    const record = await this.save(run, {
+    let record = await this.save(run, {
       ...transition(run.record, state, message, this.now),
       endedAt: this.now().toISOString(),
       failure: { class: failure, message },
@@ -268,6 +268,10 @@ export class TaskDispatcher {
       ? this.options.registry.select(entry.result.task, { health: await this.healthOf(this.options.registry.all()), load: agentId => this.options.limiter.load(agentId), successRates: computeSuccessRates([]), exclude: tried }).status !== 'none'
       : false;
     const decision = decideRetry({ failure, attempts: run.agentTries, nextAgentAvailable: others }, this.random, this.options.retry);
+    const followUp = decision.retry
+      ? { kind: 'retry' as const, at: new Date(this.now().getTime() + decision.delayMs).toISOString(), reason: decision.reason }
+      : { kind: decision.escalate, reason: decision.reason };
+    record = await this.save(run, { ...record, followUp });
     await this.options.events.append({ kind: 'run.failed', runId: record.runId, taskId: record.taskId, failure, message, decision });
     if (decision.retry) {
       this.schedule(decision.delayMs, () => this.dispatch(record.taskId, { resume: true, attempt: record.attempt + 1, agentTries: run.agentTries + 1, exclude: run.exclude }));

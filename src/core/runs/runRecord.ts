@@ -68,6 +68,11 @@ export const runRecordSchema = z.object({
   failure: z.optional(z.object({ class: z.enum(failureClasses), message: z.string() })),
   attempts: count(),
   summary: z.optional(z.string()),
+  /**
+   * What happens after a failure: another try (this or another agent) is scheduled, so nobody needs to
+   * act; or nothing is, and a human decides. Absent on runs that did not fail.
+   */
+  followUp: z.optional(z.object({ kind: z.enum(['retry', 'nextAgent', 'needsYou', 'none']), at: z.optional(z.iso.datetime()), reason: z.string() })),
 });
 
 export type RunRecord = z.infer<typeof runRecordSchema>;

@@ -161,7 +161,7 @@ function needsYou(queue: PanelSnapshot['queue'], records: readonly RunRecord[], 
     if (run.state === 'needsYou') {
       const reason = record.history.at(-1)?.reason ?? '';
       items.push({ kind: 'runNeedsYou', key: run.runId, title: `${run.agentId} needs you on ${run.taskId}`, detail: run.failure?.message ?? reason, label: 'Show Log', action: runLog(run.runId) });
-    } else if (run.state === 'failed' && latest) {
+    } else if (run.state === 'failed' && latest && waitsForAHuman(record)) {
       items.push({ kind: 'runFailed', key: run.runId, title: `${run.taskId} failed on ${run.agentId}`, detail: run.failure === null ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`, label: 'Show Log', action: runLog(run.runId) });
     }
   }
@@ -169,6 +169,11 @@ function needsYou(queue: PanelSnapshot['queue'], records: readonly RunRecord[], 
     if (!task.valid) items.push({ kind: 'invalidTask', key: task.path, title: `Invalid task file ${task.title}`, detail: task.firstError ?? '', label: 'Open', action: queuePathPattern.test(task.path) ? { type: 'openTask', path: task.path } : null });
   }
   return items;
+}
+
+/** A failed run needs a human unless another try is already scheduled (a retry, or the next agent). */
+export function waitsForAHuman(record: RunRecord): boolean {
+  return record.followUp?.kind !== 'retry' && record.followUp?.kind !== 'nextAgent';
 }
 
 function runLog(runId: string): NeedsYouItem['action'] {

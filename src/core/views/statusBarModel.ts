@@ -1,4 +1,5 @@
 import type { AtoState } from '../state/atoState';
+import { waitsForAHuman } from '../state/panelSnapshot';
 
 export interface StatusBarView {
   readonly text: string;
@@ -42,7 +43,7 @@ export function statusBarView(state: AtoState): StatusBarView {
 
 /**
  * How many things wait for a human: invalid task files, runs waiting for an answer, and tasks whose latest
- * run failed (the same rule as the control panel's inbox).
+ * run failed with no other try scheduled (the same rule as the control panel's inbox).
  */
 export function needsYouCount(state: AtoState): number {
   let count = state.queue?.invalid.length ?? 0;
@@ -51,7 +52,7 @@ export function needsYouCount(state: AtoState): number {
   for (const run of state.runs) {
     const latest = !seen.has(run.taskId);
     seen.add(run.taskId);
-    if (run.state === 'needsYou' || (run.state === 'failed' && latest)) count++;
+    if (run.state === 'needsYou' || (run.state === 'failed' && latest && waitsForAHuman(run))) count++;
   }
   return count;
 }

@@ -68,3 +68,12 @@ describe('statusBarView: needs you', () => {
     assert.equal(statusBarView(anAtoState()).tone, 'normal');
   });
 });
+
+describe('statusBarView: a failure with another try scheduled', () => {
+  it('does not count a failed run whose retry or hand-over is already scheduled', () => {
+    const failed = { ...aRunRecord({ runId: 'r1', taskId: 'a' }), state: 'failed' as const };
+    assert.equal(needsYouCount(anAtoState({ runs: [{ ...failed, followUp: { kind: 'retry', at: '2026-11-21T10:00:10.000Z', reason: 'rate limited' } }] })), 0);
+    assert.equal(needsYouCount(anAtoState({ runs: [{ ...failed, followUp: { kind: 'nextAgent', reason: 'fatal on claude-code' } }] })), 0);
+    assert.equal(needsYouCount(anAtoState({ runs: [{ ...failed, followUp: { kind: 'needsYou', reason: 'no agent left' } }] })), 1);
+  });
+});
