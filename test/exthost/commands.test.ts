@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AtoApi } from '../../src/extension';
+import { activateAto } from './atoUnderTest';
 import { waitFor } from './waitFor';
 
 describe('commands in a real workspace', () => {
@@ -10,12 +11,7 @@ describe('commands in a real workspace', () => {
   let root: string;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<AtoApi>('ato-team.ato');
-    assert.ok(extension);
-    api = await extension.activate();
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(folder, 'the test workspace is open');
-    root = folder.uri.fsPath;
+    ({ api, root } = await activateAto());
   });
 
   it('Initialize Planning Folder creates the layout, and never overwrites what exists', async () => {

@@ -4,6 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AtoApi } from '../../src/extension';
+import { activateAto } from './atoUnderTest';
 import { waitFor } from './waitFor';
 
 const task = `---
@@ -22,12 +23,7 @@ describe('dispatching a task file to a local agent, in the real extension host',
   let root: string;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<AtoApi>('ato-team.ato');
-    assert.ok(extension);
-    api = await extension.activate();
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(folder);
-    root = folder.uri.fsPath;
+    ({ api, root } = await activateAto());
     await vscode.commands.executeCommand('ato.initPlanningFolder');
   });
 

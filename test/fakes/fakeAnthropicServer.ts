@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { isAbsolute, join } from 'node:path';
+import { listenOnLoopback } from '../support/httpServer';
 
 /**
  * A stateful fake of the Anthropic Messages API on 127.0.0.1, for driving the real Claude Code CLI (and
@@ -182,15 +182,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions): Promise
     response.end();
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: await listenOnLoopback(server),
     requests,
     messageRequests: () => requests.filter(r => r.method === 'POST' && r.url.split('?')[0] === '/v1/messages'),
     get scenario() {

@@ -1,6 +1,19 @@
 import type { FailureClass } from './failureClass';
+import type { ProcessResult } from './processRunner';
 
 /** What is known about a local agent run that did not succeed. Every field is optional. */
+/** What the end of a process says about a failure, whatever agent ran it. */
+export function processEvidence(result: ProcessResult): FailureEvidence {
+  return {
+    exitCode: result.exitCode,
+    signal: result.signal,
+    timedOut: result.stopReason === 'timeout',
+    cancelled: result.stopReason === 'cancelled',
+    stoppedByAto: result.stopReason !== undefined,
+    spawnError: result.spawnError,
+  };
+}
+
 export interface FailureEvidence {
   readonly exitCode?: number | null | undefined;
   readonly signal?: string | null | undefined;

@@ -1,5 +1,5 @@
 import type { AgentOutput, AgentRunStatus, AgentUsage } from './agentBackend';
-import { classifyFailure } from './classifyFailure';
+import { classifyFailure, processEvidence } from './classifyFailure';
 import type { ClaudeApiError, ClaudeResult, ClaudeStreamEvent } from './claudeStreamParser';
 import type { ProcessResult } from './processRunner';
 
@@ -115,12 +115,7 @@ export class ClaudeRunMonitor {
       : this.lastApiError;
     const stderrTail = process.stderrTail.slice(-20);
     const { failure, message } = classifyFailure({
-      exitCode: process.exitCode,
-      signal: process.signal,
-      timedOut: process.stopReason === 'timeout',
-      cancelled: process.stopReason === 'cancelled',
-      stoppedByAto: process.stopReason !== undefined,
-      spawnError: process.spawnError,
+      ...processEvidence(process),
       resultSubtype: r?.subtype,
       isError: r?.isError,
       errors: [...(r?.errors ?? []), ...(process.stopReason === 'aborted' && process.stopMessage !== undefined ? [process.stopMessage] : [])],

@@ -1,7 +1,7 @@
 import { access, constants } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { AgentBackend, AgentHealth, AgentLimits, AgentRunHandle, AgentRunStatus, DispatchRequest } from './agentBackend';
-import { classifyFailure } from './classifyFailure';
+import { classifyFailure, processEvidence } from './classifyFailure';
 import type { CustomAgentSettings } from './customAgentSettings';
 import { LocalProcessAgent } from './localProcessAgent';
 import { LocalRuns } from './localRuns';
@@ -101,12 +101,7 @@ export function finishCustomRun(result: ProcessResult): AgentRunStatus {
     return { state: 'succeeded', summary: lastLines(result.stdoutTail, summaryLines), usage: {}, ...withExit };
   }
   const { failure, message } = classifyFailure({
-    exitCode: result.exitCode,
-    signal: result.signal,
-    timedOut: result.stopReason === 'timeout',
-    cancelled: result.stopReason === 'cancelled',
-    stoppedByAto: result.stopReason !== undefined,
-    spawnError: result.spawnError,
+    ...processEvidence(result),
     outputTail: [...result.stdoutTail.slice(-20), ...result.stderrTail.slice(-20)],
   });
   const extra = result.stopReason === 'timeout' && result.stopMessage !== undefined ? `: ${result.stopMessage}` : '';

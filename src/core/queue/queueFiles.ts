@@ -105,10 +105,9 @@ export class QueueFileReader {
     }
     try {
       const stats = fstatSync(fd);
-      if (!stats.isFile()) return { kind: 'missing' };
+      const early = this.beforeReading(stats, previous);
+      if (early !== undefined) return early;
       const stamp = stampOf(stats);
-      if (sameStamp(stamp, previous)) return { kind: 'unchanged' };
-      if (stats.size > this.maxBytes) return this.tooLarge(stamp);
       const buffer = Buffer.allocUnsafe(stats.size);
       let length = 0;
       for (let bytesRead = -1; length < buffer.length && bytesRead !== 0; length += bytesRead) {
@@ -137,10 +136,9 @@ export class QueueFileReader {
     }
     try {
       const stats = await fsCall<Stats>(done => { fstatCallback(fd, done); });
-      if (!stats.isFile()) return { kind: 'missing' };
+      const early = this.beforeReading(stats, previous);
+      if (early !== undefined) return early;
       const stamp = stampOf(stats);
-      if (sameStamp(stamp, previous)) return { kind: 'unchanged' };
-      if (stats.size > this.maxBytes) return this.tooLarge(stamp);
       const buffer = Buffer.allocUnsafe(stats.size);
       let length = 0;
       while (length < buffer.length) {
@@ -175,6 +173,15 @@ export class QueueFileReader {
       stamp: stampOf(link),
       result: fileProblem(queueFileProblems.symlinkOutside, `This task file is a symlink to ${target}, outside the workspace; ATO does not read it.`),
     };
+  }
+
+  /** What an open file's stats already decide (not a file, unchanged, too large), or undefined: read it. */
+  private beforeReading(stats: Stats, previous: FileStamp | undefined): QueueFileRead | undefined {
+    if (!stats.isFile()) return { kind: 'missing' };
+    const stamp = stampOf(stats);
+    if (sameStamp(stamp, previous)) return { kind: 'unchanged' };
+    if (stats.size > this.maxBytes) return this.tooLarge(stamp);
+    return undefined;
   }
 
   private tooLarge(stamp: FileStamp): QueueFileRead {
