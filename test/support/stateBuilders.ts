@@ -1,3 +1,4 @@
+import { initialLoopState } from '../../src/core/loop/loopModel';
 import type { AtoState, PlanningFolderState } from '../../src/core/state/atoState';
 
 /** One example of every planning-folder state, keyed by kind, so tests can be table-driven over all of them. */
@@ -22,6 +23,7 @@ export function anAtoState(overrides: Partial<AtoState> = {}): AtoState {
     settingsProblems: [],
     queue: undefined,
     runs: [],
+    loop: initialLoopState,
     ...overrides,
   };
 }

@@ -1,3 +1,4 @@
+import { initialLoopState, type LoopState } from '../loop/loopModel';
 import type { QueueSnapshot } from '../queue/queueEntries';
 import type { RunRecord } from '../runs/runRecord';
 import type { SettingProblem } from '../settings/settings';
@@ -43,6 +44,8 @@ export interface AtoState {
   readonly queue: QueueSnapshot | undefined;
   /** Runs in progress and recent ones, newest first. */
   readonly runs: readonly RunRecord[];
+  /** The planning loop: mode, stage, plan, red PRs, needs-you items, rate-limit budget. */
+  readonly loop: LoopState;
 }
 
 export function initialAtoState(workspaceName: string | undefined, trusted: boolean): AtoState {
@@ -54,5 +57,6 @@ export function initialAtoState(workspaceName: string | undefined, trusted: bool
     settingsProblems: [],
     queue: undefined,
     runs: [],
+    loop: initialLoopState,
   };
 }

@@ -1,0 +1,190 @@
+/**
+ * What ATO reads from GitHub, in ATO's own shape. The GitHub adapter maps REST and GraphQL payloads into
+ * these types (validating the fields it relies on); everything above the adapter (classifier, merge policy,
+ * loop, views) sees only these, so it can be tested with plain objects.
+ */
+
+/** owner/name of a repository and the API it lives behind (github.com or an Enterprise server). */
+export interface RepoCoordinates {
+  readonly owner: string;
+  readonly name: string;
+  /** REST base URL without a trailing slash, e.g. `https://api.github.com` or `https://ghe.example/api/v3`. */
+  readonly apiUrl: string;
+}
+
+export interface GitHubActor {
+  /** As GitHub spells it; bots may appear as `copilot-swe-agent`, `copilot-swe-agent[bot]` or `Copilot`. */
+  readonly login: string;
+  readonly isBot: boolean;
+}
+
+export interface IssueSummary {
+  readonly number: number;
+  /** GraphQL node id. */
+  readonly nodeId: string;
+  readonly title: string;
+  readonly body: string;
+  readonly state: 'open' | 'closed';
+  readonly stateReason: 'completed' | 'not_planned' | 'reopened' | 'duplicate' | null;
+  readonly labels: readonly string[];
+  readonly assignees: readonly string[];
+  readonly author: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly closedAt: string | null;
+  readonly url: string;
+  /** Pull requests that reference this issue (timeline cross-references, connected events), oldest first. */
+  readonly linkedPullRequests: readonly number[];
+}
+
+/**
+ * One CI signal on a commit: a check run (GitHub Actions or another app) or a commit status. Values are
+ * GitHub's GraphQL enums, upper case, as received.
+ */
+export interface CheckContext {
+  readonly kind: 'checkRun' | 'status';
+  /** Check run name or status context. */
+  readonly name: string;
+  /**
+   * Check run: QUEUED | IN_PROGRESS | COMPLETED | WAITING | PENDING | REQUESTED.
+   * Status: its state, EXPECTED | ERROR | FAILURE | PENDING | SUCCESS.
+   */
+  readonly status: string;
+  /** Check run conclusion once completed (SUCCESS, FAILURE, TIMED_OUT, STARTUP_FAILURE, CANCELLED, ...); null otherwise and for statuses. */
+  readonly conclusion: string | null;
+  /** Required by branch protection for this pull request. */
+  readonly required: boolean;
+  readonly url: string | null;
+  /** When the run started or the status was created: re-runs of one name count once, the latest wins. */
+  readonly startedAt: string | null;
+}
+
+export interface PullRequestChecks {
+  /** GraphQL `statusCheckRollup.state`; null means no check and no status at all ("no CI"). */
+  readonly rollupState: string | null;
+  readonly contexts: readonly CheckContext[];
+  /** Contexts branch protection requires on the base branch (some may not have reported yet). */
+  readonly requiredContexts: readonly string[];
+  /** Workflow runs created for the head commit that wait for a maintainer's approval (no jobs yet). */
+  readonly awaitingApproval: number;
+  /** More contexts than one page: the list is incomplete. */
+  readonly truncated: boolean;
+}
+
+export interface TimelineSignal {
+  readonly kind: 'reviewRequested' | 'readyForReview' | 'copilotWorkStarted' | 'copilotWorkFinished' | 'copilotWorkFailed';
+  readonly actor: string;
+  /** Who was asked, for review requests. */
+  readonly subject: string | null;
+  readonly at: string;
+}
+
+export interface PullRequestSummary {
+  readonly number: number;
+  readonly nodeId: string;
+  readonly title: string;
+  readonly body: string;
+  readonly url: string;
+  readonly state: 'open' | 'closed' | 'merged';
+  readonly isDraft: boolean;
+  readonly author: GitHubActor;
+  readonly headRefName: string;
+  readonly headSha: string;
+  readonly baseRefName: string;
+  readonly mergeable: 'mergeable' | 'conflicting' | 'unknown';
+  /** GraphQL `mergeStateStatus` (DIRTY, CLEAN, BLOCKED, BEHIND, UNSTABLE, HAS_HOOKS, DRAFT, UNKNOWN) when known. */
+  readonly mergeStateStatus: string | null;
+  readonly reviewDecision: 'approved' | 'changesRequested' | 'reviewRequired' | null;
+  /** Pending review requests: user logins or team slugs. */
+  readonly reviewRequests: readonly string[];
+  /** Logins whose latest review approves. */
+  readonly approvals: readonly string[];
+  /** Review requests, ready-for-review and Copilot work events from the timeline, oldest first. */
+  readonly timeline: readonly TimelineSignal[];
+  readonly labels: readonly string[];
+  readonly changedFiles: readonly string[];
+  /** More changed files than one page: protected-path checks must not pass on a partial list. */
+  readonly changedFilesTruncated: boolean;
+  /** Issues this PR closes when merged (closing keywords, linked in the sidebar). */
+  readonly closingIssues: readonly number[];
+  readonly checks: PullRequestChecks;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly mergedAt: string | null;
+}
+
+export interface RateLimitBudget {
+  readonly resource: 'core' | 'graphql';
+  readonly limit: number;
+  readonly remaining: number;
+  readonly resetAt: string;
+}
+
+/** Everything one tick needs from GitHub, read with one batched GraphQL query per 100 open PRs. */
+export interface RepoSnapshot {
+  readonly owner: string;
+  readonly name: string;
+  readonly repositoryId: string;
+  readonly defaultBranch: string;
+  /** Head of the default branch when the snapshot was read. */
+  readonly defaultBranchSha: string;
+  readonly fetchedAt: string;
+  readonly openPullRequests: readonly PullRequestSummary[];
+  /** The most recently updated closed or merged PRs (merges the loop must follow up). */
+  readonly recentlyClosedPullRequests: readonly PullRequestSummary[];
+  /** Open issues carrying an ATO label, and recently closed ones. */
+  readonly issues: readonly IssueSummary[];
+  readonly rateLimit: RateLimitBudget | undefined;
+}
+
+export interface IssueComment {
+  readonly id: number;
+  readonly body: string;
+  readonly author: string;
+  readonly createdAt: string;
+  readonly url: string;
+}
+
+/** Copilot's optional assignment settings (REST names). */
+export interface AgentAssignment {
+  readonly target_repo?: string;
+  readonly base_branch?: string;
+  readonly custom_instructions?: string;
+  readonly custom_agent?: string;
+  readonly model?: string;
+}
+
+export interface NewIssue {
+  readonly title: string;
+  readonly body: string;
+  readonly labels: readonly string[];
+  readonly assignees?: readonly string[];
+  readonly agentAssignment?: AgentAssignment;
+}
+
+/** A file change inside one commit: `content: null` deletes the path. */
+export interface FileChange {
+  readonly path: string;
+  readonly content: string | null;
+}
+
+export type MergeMethod = 'merge' | 'squash' | 'rebase';
+
+export interface MergeResult {
+  readonly merged: boolean;
+  readonly sha: string | null;
+  readonly message: string;
+}
+
+/** What a git ref points at. */
+export interface GitRefValue {
+  readonly ref: string;
+  readonly sha: string;
+}
+
+export interface GitCommitInfo {
+  readonly sha: string;
+  readonly message: string;
+  readonly treeSha: string;
+  readonly parents: readonly string[];
+}

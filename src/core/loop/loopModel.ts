@@ -1,0 +1,197 @@
+import type { MergeMethod, RateLimitBudget } from '../github/githubModel';
+
+/** The planning track's stages (PRODUCT §4): gap analysis (1x), development (2x), capability update (3x). */
+export const stageIds = ['1a', '1b', '1c', '2a', '2b', '2c', '3a', '3b', '3c'] as const;
+export type StageId = (typeof stageIds)[number];
+
+/** What a stage or an action is about. */
+export interface Focus {
+  readonly kind: 'issue' | 'pullRequest' | 'task';
+  readonly title: string;
+  readonly number?: number;
+  readonly taskId?: string;
+  readonly url?: string;
+}
+
+/** The merge policy (PRODUCT §4 "PR ready"); every rule is configurable. */
+export interface MergePolicy {
+  /** A review request (pending or seen in the timeline) or an approval is required. */
+  readonly requireReviewSignal: boolean;
+  /** Glob patterns; a PR touching one is never merged by ATO. */
+  readonly protectedPaths: readonly string[];
+  /** When non-empty, the PR must carry this label. */
+  readonly requiredLabel: string;
+  /** `required`: every required check green; `all`: every reported check green. */
+  readonly requiredChecks: 'required' | 'all';
+  /** Whether a PR with no CI at all may be merged. */
+  readonly allowNoChecks: boolean;
+  readonly method: MergeMethod;
+  /** Off by default: a ready PR becomes "needs you" with a one-click merge. */
+  readonly autoMerge: boolean;
+}
+
+export const defaultMergePolicy: MergePolicy = {
+  requireReviewSignal: true,
+  protectedPaths: ['.github/workflows/**'],
+  requiredLabel: '',
+  requiredChecks: 'required',
+  allowNoChecks: true,
+  method: 'squash',
+  autoMerge: false,
+};
+
+/** One rule of the merge policy applied to one PR, with its reason (shown per rule in the preview). */
+export interface MergeRuleResult {
+  readonly rule: 'open' | 'notWip' | 'reviewSignal' | 'notConflicted' | 'checksGreen' | 'protectedPaths' | 'requiredLabel';
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+export interface MergeVerdict {
+  readonly ready: boolean;
+  readonly rules: readonly MergeRuleResult[];
+}
+
+/** The combined CI state of a head commit (PRODUCT §4 "CI is red"). */
+export type CiState = 'green' | 'red' | 'pending' | 'noCi';
+
+/** A mutating step the planning track may take; one per tick, previewable, recorded with its reason. */
+export type PlannedAction =
+  | { readonly kind: 'ensureGapIssue'; readonly reason: string; readonly repairIssue?: number }
+  | { readonly kind: 'promoteTask'; readonly reason: string; readonly taskId: string; readonly path: string }
+  | { readonly kind: 'dispatchIssue'; readonly reason: string; readonly issueNumber: number }
+  | {
+      readonly kind: 'mergePullRequest';
+      readonly reason: string;
+      readonly pullNumber: number;
+      readonly headSha: string;
+      readonly markReady: boolean;
+      /** Issues to close after the merge when GitHub did not close them (gap 1c, capability 3c). */
+      readonly closeIssues: readonly number[];
+      readonly stage: StageId;
+    }
+  | { readonly kind: 'completeTask'; readonly reason: string; readonly taskId: string; readonly path: string; readonly pullNumber: number; readonly issueNumber: number | undefined }
+  | { readonly kind: 'openCapabilityIssue'; readonly reason: string; readonly pullNumber: number }
+  | { readonly kind: 'closeIssue'; readonly reason: string; readonly issueNumber: number };
+
+export type NeedsYouKind =
+  | 'readyToMerge'
+  | 'workflowsAwaitingApproval'
+  | 'issueClosedOutsideLoop'
+  | 'runFailed'
+  | 'invalidTask'
+  | 'fixAttemptsExhausted'
+  | 'mergeBlocked';
+
+/** Something in the loop that waits on a human, with its one-click action when there is one. */
+export interface LoopNeedsYou {
+  readonly kind: NeedsYouKind;
+  readonly title: string;
+  readonly detail: string;
+  readonly url?: string;
+  readonly pullNumber?: number;
+  readonly issueNumber?: number;
+  readonly taskId?: string;
+  readonly action?: 'merge' | 'open';
+}
+
+/** Where the planning track stands, why, and what the next tick would do there. */
+export interface StageDecision {
+  readonly stage: StageId;
+  readonly reason: string;
+  readonly focus: Focus | undefined;
+  /** The planning track's next action, or undefined with the reason it waits in `reason`. */
+  readonly action: PlannedAction | undefined;
+  readonly needsYou: readonly LoopNeedsYou[];
+}
+
+export interface RedPullRequest {
+  readonly number: number;
+  readonly title: string;
+  readonly url: string;
+  readonly isDraft: boolean;
+  readonly failingChecks: readonly { readonly name: string; readonly url: string | null }[];
+  readonly fixAttempts: number;
+}
+
+export type LoopTrack = 'runs' | 'planning';
+
+/** What one tick intends to do on one track, and why (or why nothing). */
+export interface TrackPlan {
+  readonly track: LoopTrack;
+  readonly action: PlannedAction | undefined;
+  readonly reason: string;
+}
+
+/** The answer to "what would the next tick do, and why": a dry run, nothing written. */
+export interface TickPlan {
+  readonly at: string;
+  readonly stage: StageDecision | undefined;
+  readonly tracks: readonly TrackPlan[];
+}
+
+export interface ActionOutcome {
+  readonly track: LoopTrack;
+  readonly action: PlannedAction;
+  readonly result: 'done' | 'skipped' | 'failed';
+  readonly message: string;
+}
+
+export interface TickReport {
+  readonly plan: TickPlan;
+  readonly outcomes: readonly ActionOutcome[];
+  /** GitHub requests and rate-limit points this tick spent. */
+  readonly requests: number;
+  readonly points: number;
+}
+
+/** The loop as the store holds it (panel, tree, status bar and `ato status --json` read this). */
+export interface LoopState {
+  /** `github`: planning truth on the remote's default branch; `local`: the working tree; `off`: no loop here. */
+  readonly mode: 'github' | 'local' | 'off';
+  /** Started (ticks on a timer) or paused. */
+  readonly running: boolean;
+  /** A tick is in progress. */
+  readonly ticking: boolean;
+  /** Why the last tick failed, until one succeeds. */
+  readonly error: string | undefined;
+  readonly stage: StageDecision | undefined;
+  readonly lastTickAt: string | undefined;
+  readonly nextTickAt: string | undefined;
+  /** The last preview, or the plan of the last tick. */
+  readonly plan: TickPlan | undefined;
+  readonly lastReport: TickReport | undefined;
+  readonly rateLimit: { readonly core: RateLimitBudget | undefined; readonly graphql: RateLimitBudget | undefined };
+  readonly redPullRequests: readonly RedPullRequest[];
+  readonly needsYou: readonly LoopNeedsYou[];
+  /** Who holds the remote lease, when known. */
+  readonly lease: { readonly holder: string; readonly mine: boolean; readonly expiresAt: string } | undefined;
+}
+
+export const initialLoopState: LoopState = {
+  mode: 'off',
+  running: false,
+  ticking: false,
+  error: undefined,
+  stage: undefined,
+  lastTickAt: undefined,
+  nextTickAt: undefined,
+  plan: undefined,
+  lastReport: undefined,
+  rateLimit: { core: undefined, graphql: undefined },
+  redPullRequests: [],
+  needsYou: [],
+  lease: undefined,
+};
+
+/** What the views and commands drive; the loop engine implements it. */
+export interface LoopController {
+  start(): void;
+  pause(): void;
+  /** Runs one tick now (whether started or paused) and reports what it did. */
+  tickNow(): Promise<TickReport>;
+  /** What the next tick would do, without doing it. */
+  preview(): Promise<TickPlan>;
+  /** The one-click merge of a ready PR (auto-merge off), through the same guarded action. */
+  mergeNow(pullNumber: number): Promise<ActionOutcome>;
+}
