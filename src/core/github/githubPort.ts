@@ -18,7 +18,8 @@ export interface GitHubUsage {
 export interface AssignableActor {
   readonly login: string;
   readonly id: string;
-  readonly type: 'Bot' | 'User' | 'Mannequin' | 'Organization' | string;
+  /** GraphQL `__typename`: Bot, User, Mannequin, ... */
+  readonly type: string;
 }
 
 /**
