@@ -1,4 +1,4 @@
-import type { MergeMethod, RateLimitBudget } from '../github/githubModel';
+import type { MergeMethod, RateLimitBudget } from '../forges/github/githubModel';
 
 /** The planning track's stages (PRODUCT §4): gap analysis (1x), development (2x), capability update (3x). */
 export const stageIds = ['1a', '1b', '1c', '2a', '2b', '2c', '3a', '3b', '3c'] as const;
