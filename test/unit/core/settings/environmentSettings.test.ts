@@ -23,6 +23,19 @@ describe('environment settings', () => {
       'agents.claudeCode.model': 'ATO_AGENTS_CLAUDE_CODE_MODEL',
       'agents.claudeCode.maxBudgetUsd': 'ATO_AGENTS_CLAUDE_CODE_MAX_BUDGET_USD',
       'agents.custom': 'ATO_AGENTS_CUSTOM',
+      'loop.pollSecondsActive': 'ATO_LOOP_POLL_SECONDS_ACTIVE',
+      'loop.pollSecondsIdle': 'ATO_LOOP_POLL_SECONDS_IDLE',
+      'loop.fullRefreshMinutes': 'ATO_LOOP_FULL_REFRESH_MINUTES',
+      'loop.leaseSeconds': 'ATO_LOOP_LEASE_SECONDS',
+      'loop.agent': 'ATO_LOOP_AGENT',
+      'loop.copilotInstructions': 'ATO_LOOP_COPILOT_INSTRUCTIONS',
+      'merge.auto': 'ATO_MERGE_AUTO',
+      'merge.method': 'ATO_MERGE_METHOD',
+      'merge.requireReviewSignal': 'ATO_MERGE_REQUIRE_REVIEW_SIGNAL',
+      'merge.protectedPaths': 'ATO_MERGE_PROTECTED_PATHS',
+      'merge.requiredLabel': 'ATO_MERGE_REQUIRED_LABEL',
+      'merge.requiredChecks': 'ATO_MERGE_REQUIRED_CHECKS',
+      'merge.allowNoChecks': 'ATO_MERGE_ALLOW_NO_CHECKS',
     };
     assert.deepEqual(Object.keys(expected).sort(), Object.keys(settingDefinitions).sort());
     for (const [key, variable] of Object.entries(expected) as [SettingKey, string][]) {
