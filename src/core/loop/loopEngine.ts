@@ -1,0 +1,257 @@
+import type { EventInput } from '../events/eventLog';
+import { isGitHubError } from '../forges/github/githubError';
+import type { Logger } from '../logging/logger';
+import { describeError } from '../logging/redactor';
+import type { Disposable } from '../util/disposable';
+import type { BackendUsage, LoopBackend, LoopObservation } from './loopBackend';
+import type { ActionOutcome, LoopController, LoopState, PlannedAction, TickPlan, TickReport, TrackPlan } from './loopModel';
+import { describeAction } from './describeAction';
+
+export interface LoopTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface LoopIntervals {
+  /** Between ticks while something is in flight. */
+  readonly activeMs: number;
+  /** Between ticks when idle. */
+  readonly idleMs: number;
+  /** Read everything at least this often, whatever the cheap probe says. */
+  readonly fullRefreshMs: number;
+}
+
+export interface LoopEngineOptions {
+  readonly backend: LoopBackend;
+  /** Applies a change to the store's `loop` slice. */
+  readonly updateLoop: (recipe: (loop: LoopState) => LoopState) => void;
+  readonly appendEvent: (event: EventInput) => void;
+  readonly log: Logger;
+  readonly now: () => Date;
+  readonly timers: LoopTimers;
+  readonly intervals: () => LoopIntervals;
+  /** `ato.merge.auto`: when false a ready PR waits for the user's one-click merge. */
+  readonly autoMerge: () => boolean;
+  /** In an untrusted workspace the loop observes and plans but never acts. */
+  readonly trusted: () => boolean;
+}
+
+/** After failures the next tick waits longer: active interval × 2^failures, capped at the idle interval. */
+const maxBackoffExponent = 6;
+
+/**
+ * The tick engine (PRODUCT §4): observe → decide → at most one guarded action per track → record. Ticks never
+ * overlap (a preview or a one-click merge waits for a running tick). Timing is adaptive: fast while something
+ * is in flight, slow when idle, backing off after failures and as GitHub's `retry-after` says.
+ */
+export class LoopEngine implements LoopController, Disposable {
+  private queue: Promise<unknown> = Promise.resolve();
+  private last: LoopObservation | undefined;
+  private lastFullReadAt = 0;
+  /** This loop wrote something: the next observation must read everything again. */
+  private dirty = true;
+  private failures = 0;
+  private retryAfterMs = 0;
+  private timer: unknown;
+  private running = false;
+  private disposed = false;
+
+  constructor(private readonly options: LoopEngineOptions) {
+    options.updateLoop(loop => ({ ...loop, mode: options.backend.mode }));
+  }
+
+  start(): void {
+    if (this.running || this.disposed) return;
+    this.running = true;
+    this.options.updateLoop(loop => ({ ...loop, running: true }));
+    this.options.appendEvent({ kind: 'loop.started', mode: this.options.backend.mode });
+    this.schedule(0);
+  }
+
+  pause(): void {
+    if (!this.running) return;
+    this.running = false;
+    this.cancelTimer();
+    this.options.updateLoop(loop => ({ ...loop, running: false, nextTickAt: undefined }));
+    this.options.appendEvent({ kind: 'loop.paused' });
+  }
+
+  tickNow(): Promise<TickReport> {
+    return this.serialised(() => this.tick(false));
+  }
+
+  async preview(): Promise<TickPlan> {
+    const report = await this.serialised(() => this.tick(true));
+    return report.plan;
+  }
+
+  mergeNow(pullNumber: number): Promise<ActionOutcome> {
+    return this.serialised(async () => {
+      const observation = await this.observe(true);
+      const action = observation.decision.action;
+      if (action?.kind !== 'mergePullRequest' || action.pullNumber !== pullNumber) {
+        const why = `PR #${String(pullNumber)} is not ready to merge now: ${observation.decision.reason}`;
+        const requested: PlannedAction = { kind: 'mergePullRequest', reason: why, pullNumber, headSha: '', markReady: false, closeIssues: [], stage: observation.decision.stage };
+        const refused: ActionOutcome = { track: 'planning', action: requested, result: 'skipped', message: why };
+        this.options.appendEvent({ kind: 'loop.merge', pullNumber, result: 'skipped', message: why });
+        return refused;
+      }
+      const outcome = await this.act(action);
+      this.options.appendEvent({ kind: 'loop.merge', pullNumber, result: outcome.result, message: outcome.message });
+      // Show the world as it is after the merge.
+      await this.observe(true).catch(() => undefined);
+      if (this.last !== undefined) this.publish(this.last, undefined, undefined);
+      return outcome;
+    });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.pause();
+    void this.queue.then(() => this.options.backend.dispose?.());
+  }
+
+  private serialised<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async tick(dryRun: boolean): Promise<TickReport> {
+    const { backend, now } = this.options;
+    const before = backend.usage();
+    this.options.updateLoop(loop => ({ ...loop, ticking: true }));
+    try {
+      const observation = await this.observe(false);
+      const plan = this.plan(observation);
+      const outcomes: ActionOutcome[] = [];
+      const planning = plan.tracks.find(track => track.track === 'planning');
+      if (!dryRun && planning?.action !== undefined) outcomes.push(await this.act(planning.action));
+      const after = backend.usage();
+      const report: TickReport = { plan, outcomes, requests: after.requests - before.requests, points: after.points - before.points };
+      this.failures = 0;
+      this.retryAfterMs = 0;
+      this.publish(observation, dryRun ? undefined : report, plan, after);
+      this.options.appendEvent({
+        kind: dryRun ? 'loop.preview' : 'loop.tick',
+        stage: plan.stage?.stage,
+        reason: plan.stage?.reason,
+        tracks: plan.tracks.map(track => ({ track: track.track, action: track.action?.kind, reason: track.reason })),
+        outcomes: outcomes.map(o => ({ action: o.action.kind, result: o.result, message: o.message })),
+        requests: report.requests,
+        points: report.points,
+      });
+      return report;
+    } catch (error) {
+      this.failures += 1;
+      this.retryAfterMs = isGitHubError(error, 'rateLimited') ? error.retryAfterMs ?? 0 : 0;
+      const message = describeFailure(error);
+      this.options.log.warn('Loop tick failed: %s', message);
+      this.options.appendEvent({ kind: 'loop.tickFailed', dryRun, message });
+      this.options.updateLoop(loop => ({ ...loop, error: message, lastTickAt: now().toISOString() }));
+      throw error;
+    } finally {
+      this.options.updateLoop(loop => ({ ...loop, ticking: false }));
+      if (!dryRun) this.schedule(this.nextDelay());
+    }
+  }
+
+  /** Reads the world: everything when forced, stale or in flight; otherwise one cheap probe first. */
+  private async observe(forceFull: boolean): Promise<LoopObservation> {
+    const nowMs = this.options.now().getTime();
+    const full = forceFull || this.dirty || this.last === undefined || this.last.inFlight || nowMs - this.lastFullReadAt >= this.options.intervals().fullRefreshMs;
+    const observed = await this.options.backend.observe({ full });
+    if (observed === 'unchanged' && this.last !== undefined) return this.last;
+    if (observed === 'unchanged') return this.observe(true);
+    this.last = observed;
+    this.lastFullReadAt = nowMs;
+    this.dirty = false;
+    return observed;
+  }
+
+  private plan(observation: LoopObservation): TickPlan {
+    const decision = observation.decision;
+    let planning: TrackPlan = { track: 'planning', action: decision.action, reason: decision.action?.reason ?? decision.reason };
+    if (decision.action !== undefined) {
+      const held = this.holdBack(decision.action);
+      if (held !== undefined) planning = { track: 'planning', action: undefined, reason: held };
+    }
+    return { at: this.options.now().toISOString(), stage: decision, tracks: [...observation.otherTracks, planning] };
+  }
+
+  /** Why a planned action waits for the user, if it does. */
+  private holdBack(action: PlannedAction): string | undefined {
+    if (!this.options.trusted()) return `${describeAction(action)} — not taken: this workspace is not trusted, so ATO only observes.`;
+    if (action.kind === 'mergePullRequest' && !this.options.autoMerge()) {
+      return `PR #${String(action.pullNumber)} is ready to merge. Auto-merge is off (\`ato.merge.auto\`), so it waits for you: merge it from Needs you.`;
+    }
+    return undefined;
+  }
+
+  private async act(action: PlannedAction): Promise<ActionOutcome> {
+    const { backend } = this.options;
+    if (!this.options.trusted()) return { track: 'planning', action, result: 'skipped', message: 'This workspace is not trusted: ATO takes no action.' };
+    const lease = await backend.acquireLease();
+    this.options.updateLoop(loop => ({ ...loop, lease: { holder: lease.holder, mine: lease.held, expiresAt: lease.expiresAt } }));
+    if (!lease.held) {
+      return { track: 'planning', action, result: 'skipped', message: `Another loop (${lease.holder}) holds the lease until ${lease.expiresAt}; it acts, this one waits.` };
+    }
+    this.options.appendEvent({ kind: 'loop.action', action: action.kind, reason: action.reason, phase: 'start' });
+    try {
+      const result = await backend.execute(action);
+      this.dirty = true;
+      this.options.appendEvent({ kind: 'loop.action', action: action.kind, phase: 'end', result: result.result, message: result.message });
+      return { track: 'planning', action, result: result.result, message: result.message };
+    } catch (error) {
+      this.dirty = true;
+      const message = describeFailure(error);
+      this.options.appendEvent({ kind: 'loop.action', action: action.kind, phase: 'end', result: 'failed', message });
+      if (isGitHubError(error, 'rateLimited')) throw error;
+      return { track: 'planning', action, result: 'failed', message };
+    }
+  }
+
+  private publish(observation: LoopObservation, report: TickReport | undefined, plan: TickPlan | undefined, usage: BackendUsage = this.options.backend.usage()): void {
+    const at = this.options.now().toISOString();
+    this.options.updateLoop(loop => ({
+      ...loop,
+      error: undefined,
+      stage: observation.decision,
+      redPullRequests: observation.redPullRequests,
+      needsYou: observation.decision.needsYou,
+      rateLimit: { core: usage.core, graphql: usage.graphql },
+      ...(plan === undefined ? {} : { plan }),
+      ...(report === undefined ? {} : { lastReport: report, lastTickAt: at }),
+    }));
+  }
+
+  private nextDelay(): number {
+    const { activeMs, idleMs } = this.options.intervals();
+    if (this.failures > 0) return Math.max(this.retryAfterMs, Math.min(idleMs, activeMs * 2 ** Math.min(this.failures, maxBackoffExponent)));
+    return this.last?.inFlight === true || this.dirty ? activeMs : idleMs;
+  }
+
+  private schedule(delayMs: number): void {
+    this.cancelTimer();
+    if (!this.running || this.disposed) return;
+    const at = new Date(this.options.now().getTime() + delayMs).toISOString();
+    this.options.updateLoop(loop => ({ ...loop, nextTickAt: at }));
+    this.timer = this.options.timers.setTimeout(() => {
+      this.timer = undefined;
+      this.tickNow().catch(() => undefined); // recorded in the state and the event log
+    }, delayMs);
+  }
+
+  private cancelTimer(): void {
+    if (this.timer !== undefined) this.options.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+function describeFailure(error: unknown): string {
+  if (isGitHubError(error)) {
+    const wait = error.kind === 'rateLimited' && error.retryAfterMs !== undefined ? ` (GitHub asks to wait ${String(Math.ceil(error.retryAfterMs / 1000))} s)` : '';
+    return `GitHub: ${error.message}${wait}`;
+  }
+  return describeError(error);
+}
