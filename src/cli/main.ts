@@ -7,6 +7,7 @@ import { renderDoctorReport } from '../core/doctor/doctorReport';
 import { createLogger, streamLogSink } from '../core/logging/logger';
 import type { CliContext } from './cliContext';
 import { dispatchTask, listTasks } from './taskCommands';
+import { loopStatus, run, tick } from './loopCommands';
 import { describeError, Redactor } from '../core/logging/redactor';
 import { initializePlanningFolder, inspectPlanningFolder } from '../core/planning/planningFolder';
 import { environmentSecretSource, redactingSecretSource, secretIds, type SecretId } from '../core/secrets/secrets';
@@ -20,7 +21,10 @@ const usage = `ato — AI Task Orchestrator (headless)
 Usage: ato <command> [options]
 
 Commands:
-  status [--json]     the workspace's planning folder, keys and settings
+  status [--json]     the planning folder, keys and settings; with a GitHub remote and token, the
+                      loop's stage, reason, focus, next step, red PRs, needs-you and rate-limit budget
+  tick [--dry-run]    one tick of the planning loop (--dry-run: what it would do, and why; writes nothing)
+  run [--max-ticks n] the loop on its timer until Ctrl-C (or n ticks); for CI
   doctor [--json]     check the set-up and each configured service's connection
   init                create the planning folder (keeps existing files)
   tasks [--json]      every task file, its folder and validity (exit 1 if any is invalid)
@@ -31,6 +35,7 @@ Options:
   --workspace <dir>   the workspace folder (default: the current directory)
   --version           print the version
 
+Exit codes: 0 ok, 1 a check or an action failed, 2 usage or no loop here, 3 another loop holds the lock.
 Settings come from ATO_* environment variables (e.g. ATO_GITHUB_API_URL), keys from
 ATO_GITHUB_TOKEN / GITHUB_TOKEN, ATO_GITLAB_TOKEN, ATO_JULES_API_KEY, ATO_ANTHROPIC_API_KEY.
 `;
@@ -43,7 +48,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   const out = (text: string): void => { process.stdout.write(redactor.redact(text)); };
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean' }, workspace: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean' }, workspace: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'dry-run': { type: 'boolean' }, 'max-ticks': { type: 'string' } } });
   } catch (error) {
     process.stderr.write(`ato: ${describeError(error)}\n\n${usage}`);
     return 2;
@@ -66,6 +71,17 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await listTasks(context);
       case 'dispatch':
         return await dispatchTask(context, parsed.positionals[1]);
+      case 'tick':
+        return await tick(context, parsed.values['dry-run'] === true);
+      case 'run': {
+        const raw = parsed.values['max-ticks'];
+        const maxTicks = raw === undefined ? undefined : Number(raw);
+        if (maxTicks !== undefined && (!Number.isInteger(maxTicks) || maxTicks < 1)) {
+          process.stderr.write(`ato: --max-ticks wants a whole number of at least 1, not "${raw ?? ''}"\n`);
+          return 2;
+        }
+        return await run(context, maxTicks);
+      }
       case 'help':
         out(usage);
         return 0;
@@ -96,12 +112,14 @@ async function gatherState(context: CliContext, env: NodeJS.ProcessEnv): Promise
 
 async function status(context: CliContext, env: NodeJS.ProcessEnv): Promise<number> {
   const { state } = await gatherState(context, env);
+  const loop: Record<string, unknown> = state.planning.kind === 'ready' ? await loopStatus(context).catch((error: unknown) => ({ mode: 'github', reason: `The loop's state could not be read: ${describeError(error)}` })) : { mode: 'off', reason: 'No planning folder here (ato init creates one).' };
   if (context.json) {
-    context.out(`${JSON.stringify(context.redactor.redactValue({ workspace: context.workspaceRoot, planning: state.planning, auth: state.auth, settingsProblems: state.settingsProblems }), null, 2)}\n`);
+    context.out(`${JSON.stringify(context.redactor.redactValue({ workspace: context.workspaceRoot, planning: state.planning, auth: state.auth, settingsProblems: state.settingsProblems, loop }), null, 2)}\n`);
   } else {
     const planning = state.planning;
     context.out(`workspace: ${context.workspaceRoot}\nplanning: ${planning.kind}${planning.kind === 'ready' ? ` (${planning.queue.pending} pending, ${planning.queue.processed} dispatched, ${planning.queue.complete} complete)` : ''}\n`);
     for (const problem of state.settingsProblems) context.out(`setting: ${problem.message}\n`);
+    context.out(`loop: ${typeof loop['stage'] === 'string' ? `stage ${loop['stage']} — ${String(loop['reason'])}` : String(loop['reason'])}\n`);
   }
   return state.settingsProblems.length > 0 ? 1 : 0;
 }

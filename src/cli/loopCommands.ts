@@ -1,0 +1,180 @@
+import { ensureAtoDirectory } from '../core/events/atoDirectory';
+import { EventLog } from '../core/events/eventLog';
+import { createGitHubLoop, type GitHubLoopResult } from '../core/loop/github/createGitHubLoop';
+import { describeAction } from '../core/loop/describeAction';
+import { acquireLoopLock, type LoopLock } from '../core/loop/localLock';
+import { initialLoopState, type LoopState, type TickPlan, type TickReport } from '../core/loop/loopModel';
+import { environmentSecretSource, redactingSecretSource } from '../core/secrets/secrets';
+import { readEnvironmentSettings } from '../core/settings/environmentSettings';
+import type { CliContext } from './cliContext';
+
+declare const ATO_VERSION: string;
+
+/** Exit code when another loop on this machine holds the workspace's lock. */
+export const lockedExitCode = 3;
+
+interface CliLoop {
+  readonly loop: GitHubLoopResult;
+  readonly state: () => LoopState;
+  readonly close: () => Promise<void>;
+}
+
+async function openLoop(context: CliContext): Promise<CliLoop> {
+  const { settings } = readEnvironmentSettings(context.env);
+  const secrets = redactingSecretSource(environmentSecretSource(context.env), context.redactor);
+  const token = await secrets.get('github.token');
+  const events = new EventLog({ directory: await ensureAtoDirectory(context.workspaceRoot), maxFileBytes: settings['eventLog.maxFileSizeMB'] * 1024 * 1024, maxFiles: settings['eventLog.maxFiles'], redactor: context.redactor });
+  let state: LoopState = initialLoopState;
+  const pending = new Set<Promise<void>>();
+  const loop = await createGitHubLoop({
+    workspaceRoot: context.workspaceRoot,
+    settings,
+    token,
+    log: context.log,
+    appendEvent: event => {
+      const write = events.append({ ...event, source: 'cli' }).catch((error: unknown) => { context.log.warn('Event log: %s', error); });
+      pending.add(write);
+      void write.finally(() => pending.delete(write));
+    },
+    updateLoop: recipe => { state = recipe(state); },
+    trusted: () => true,
+    userAgent: `ato-cli/${ATO_VERSION}`,
+    ...(context.env['ATO_LOOP_HOLDER'] === undefined ? {} : { holder: context.env['ATO_LOOP_HOLDER'] }),
+  });
+  return { loop, state: () => state, close: async () => { await Promise.all(pending); } };
+}
+
+/** Runs `work` holding the workspace's loop lock, so two processes on one machine never act at once. */
+async function withLock(context: CliContext, owner: string, work: () => Promise<number>): Promise<number> {
+  const attempt = await acquireLoopLock(context.workspaceRoot, { owner });
+  if (!attempt.acquired) {
+    const who = attempt.holder === undefined ? 'another loop' : `${attempt.holder.owner} (pid ${String(attempt.holder.pid)} on ${attempt.holder.host}, since ${attempt.holder.startedAt})`;
+    process.stderr.write(`ato: ${who} runs the loop in this workspace; not acting.\n`);
+    return lockedExitCode;
+  }
+  const lock: LoopLock = attempt.lock;
+  try {
+    return await work();
+  } finally {
+    await lock.release();
+  }
+}
+
+function unavailable(context: CliContext, loop: Extract<GitHubLoopResult, { kind: 'unavailable' }>): number {
+  if (context.json) context.out(`${JSON.stringify({ mode: loop.mode, reason: loop.reason }, null, 2)}\n`);
+  else process.stderr.write(`ato: ${loop.reason}\n`);
+  return 2;
+}
+
+/**
+ * The loop's part of `ato status`: mode, stage, reason, focus, the next tick's plan, red PRs, needs-you and
+ * rate-limit budgets — from a dry run (reads only). Without a usable GitHub remote: the mode and why.
+ */
+export async function loopStatus(context: CliContext): Promise<Record<string, unknown>> {
+  const { loop, state, close } = await openLoop(context);
+  if (loop.kind === 'unavailable') return { mode: loop.mode, reason: loop.reason };
+  try {
+    const plan = await loop.engine.preview();
+    const current = state();
+    return {
+      mode: current.mode,
+      repository: loop.repo,
+      branch: loop.branch,
+      stage: plan.stage?.stage,
+      reason: plan.stage?.reason,
+      focus: plan.stage?.focus,
+      next: plan.tracks.map(track => ({ track: track.track, action: track.action?.kind, reason: track.reason })),
+      redPullRequests: current.redPullRequests,
+      needsYou: current.needsYou,
+      rateLimit: current.rateLimit,
+    };
+  } finally {
+    loop.engine.dispose();
+    await close();
+  }
+}
+
+function planJson(plan: TickPlan): unknown {
+  return {
+    stage: plan.stage?.stage,
+    reason: plan.stage?.reason,
+    focus: plan.stage?.focus,
+    tracks: plan.tracks.map(track => ({ track: track.track, action: track.action ?? null, reason: track.reason })),
+    needsYou: plan.stage?.needsYou ?? [],
+  };
+}
+
+function printPlan(context: CliContext, plan: TickPlan): void {
+  context.out(`stage ${plan.stage?.stage ?? '?'}: ${plan.stage?.reason ?? ''}\n`);
+  for (const track of plan.tracks) context.out(`  ${track.track}: ${track.action === undefined ? `nothing — ${track.reason}` : `${describeAction(track.action)} — ${track.reason}`}\n`);
+}
+
+function printReport(context: CliContext, report: TickReport): void {
+  printPlan(context, report.plan);
+  for (const outcome of report.outcomes) context.out(`  → ${outcome.result}: ${outcome.message}\n`);
+  context.out(`  (${String(report.requests)} GitHub requests, ${String(report.points)} rate-limit points)\n`);
+}
+
+/** `ato tick [--dry-run] [--json]`: one tick (or its plan); exit 1 when an action failed. */
+export async function tick(context: CliContext, dryRun: boolean): Promise<number> {
+  const body = async (): Promise<number> => {
+    const { loop, close } = await openLoop(context);
+    if (loop.kind === 'unavailable') return unavailable(context, loop);
+    try {
+      if (dryRun) {
+        const plan = await loop.engine.preview();
+        if (context.json) context.out(`${JSON.stringify(context.redactor.redactValue({ dryRun: true, ...(planJson(plan) as object) }), null, 2)}\n`);
+        else printPlan(context, plan);
+        return 0;
+      }
+      const report = await loop.engine.tickNow();
+      if (context.json) context.out(`${JSON.stringify(context.redactor.redactValue({ dryRun: false, ...(planJson(report.plan) as object), outcomes: report.outcomes.map(o => ({ action: o.action.kind, result: o.result, message: o.message })), requests: report.requests, points: report.points }), null, 2)}\n`);
+      else printReport(context, report);
+      return report.outcomes.some(o => o.result === 'failed') ? 1 : 0;
+    } finally {
+      loop.engine.dispose();
+      await close();
+    }
+  };
+  // A dry run writes nothing, so it needs no lock.
+  return dryRun ? body() : withLock(context, 'ato tick', body);
+}
+
+/** `ato run [--max-ticks n]`: the loop on its own timer until SIGINT/SIGTERM (or n ticks). */
+export async function run(context: CliContext, maxTicks: number | undefined): Promise<number> {
+  return withLock(context, 'ato run', async () => {
+    const { loop, state, close } = await openLoop(context);
+    if (loop.kind === 'unavailable') return unavailable(context, loop);
+    let ticks = 0;
+    let lastReport: TickReport | undefined;
+    let lastError: string | undefined;
+    return await new Promise<number>(resolve => {
+      // eslint-disable-next-line prefer-const -- assigned once below; `stop` (declared first) clears it
+      let watch: NodeJS.Timeout | undefined;
+      const stop = (code: number): void => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        clearInterval(watch);
+        loop.engine.dispose();
+        void close().then(() => { resolve(code); });
+      };
+      const onSignal = (): void => { stop(0); };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      // The engine publishes each tick's report (or error) in the state; print each one once.
+      watch = setInterval(() => {
+        const current = state();
+        if (current.error !== undefined && current.error !== lastError) process.stderr.write(`ato: tick failed: ${current.error}\n`);
+        lastError = current.error;
+        const report = current.lastReport;
+        if (report === undefined || report === lastReport) return;
+        lastReport = report;
+        ticks += 1;
+        if (context.json) context.out(`${JSON.stringify(context.redactor.redactValue({ tick: ticks, ...(planJson(report.plan) as object), outcomes: report.outcomes.map(o => ({ action: o.action.kind, result: o.result, message: o.message })), requests: report.requests, points: report.points }))}\n`);
+        else printReport(context, report);
+        if (maxTicks !== undefined && ticks >= maxTicks) stop(0);
+      }, 50);
+      loop.engine.start();
+    });
+  });
+}

@@ -1,0 +1,107 @@
+import type { EventInput } from '../../events/eventLog';
+import { createGitHubPort } from '../../forges/github/githubAdapter';
+import type { GitHubPort } from '../../forges/github/githubPort';
+import { repoCoordinatesFromRemote } from '../../forges/github/remoteUrl';
+import { runGit } from '../../git/git';
+import type { Logger } from '../../logging/logger';
+import type { AtoSettings } from '../../settings/settings';
+import { IntentLog } from '../intentLog';
+import { LoopEngine, type LoopTimers } from '../loopEngine';
+import type { LoopState, MergePolicy } from '../loopModel';
+import { RemoteLease } from '../remoteLease';
+import { RemotePlanningSource } from '../remotePlanningSource';
+import { GitHubLoopBackend } from './githubLoopBackend';
+import type { LoopAssignee } from './guardedActions';
+
+export interface GitHubLoopSetup {
+  readonly workspaceRoot: string;
+  readonly settings: AtoSettings;
+  /** From VS Code's GitHub session, SecretStorage or the environment; undefined = not signed in. */
+  readonly token: string | undefined;
+  readonly log: Logger;
+  readonly appendEvent: (event: EventInput) => void;
+  readonly updateLoop: (recipe: (loop: LoopState) => LoopState) => void;
+  readonly trusted: () => boolean;
+  readonly userAgent: string;
+  readonly now?: () => Date;
+  readonly timers?: LoopTimers;
+  /** Who this loop is in the lease; default `<user>@<host>#<pid>`. */
+  readonly holder?: string;
+  /** Crash points, for tests. */
+  readonly checkpoint?: (name: string) => void | Promise<void>;
+  readonly localRuns?: () => number;
+}
+
+export type GitHubLoopResult =
+  | { readonly kind: 'ready'; readonly engine: LoopEngine; readonly port: GitHubPort; readonly branch: string; readonly repo: string }
+  /** Why there is no GitHub loop here (shown in the panel and by `ato status`). */
+  | { readonly kind: 'unavailable'; readonly reason: string; readonly mode: 'off' | 'local' };
+
+const copilot: Omit<LoopAssignee, 'agentAssignment'> = { logins: ['copilot-swe-agent[bot]'], shownAs: ['Copilot', 'copilot-swe-agent'], agentId: 'copilot' };
+
+/** The merge policy from `ato.merge.*`. */
+export function mergePolicyFrom(settings: AtoSettings): MergePolicy {
+  return {
+    requireReviewSignal: settings['merge.requireReviewSignal'],
+    protectedPaths: settings['merge.protectedPaths'],
+    requiredLabel: settings['merge.requiredLabel'],
+    requiredChecks: settings['merge.requiredChecks'],
+    allowNoChecks: settings['merge.allowNoChecks'],
+    method: settings['merge.method'],
+    autoMerge: settings['merge.auto'],
+  };
+}
+
+/**
+ * Builds the GitHub planning loop for a workspace: the remote from `origin`, the API from it (or
+ * `ato.github.apiUrl` when set to something else), the planning branch = the remote's default branch.
+ * Makes no request to GitHub; the first tick does.
+ */
+export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLoopResult> {
+  const { workspaceRoot, settings } = setup;
+  const remoteUrl = await runGit(['remote', 'get-url', 'origin'], { cwd: workspaceRoot, okExitCodes: [2, 128] }).catch(() => undefined);
+  if (remoteUrl?.exitCode !== 0) return { kind: 'unavailable', mode: 'local', reason: 'This repository has no `origin` remote: the loop works on the local planning folder.' };
+  const configuredApi = settings['github.apiUrl'] === 'https://api.github.com' ? undefined : settings['github.apiUrl'];
+  const repo = repoCoordinatesFromRemote(remoteUrl.stdout.trim(), configuredApi);
+  if (repo === undefined) return { kind: 'unavailable', mode: 'local', reason: 'The `origin` remote is not a GitHub repository: the loop works on the local planning folder.' };
+  if (setup.token === undefined) return { kind: 'unavailable', mode: 'off', reason: `Sign in to GitHub (ATO: Sign in to GitHub) to run the loop on ${repo.owner}/${repo.name}.` };
+  const branch = await defaultBranch(workspaceRoot);
+  const now = setup.now ?? (() => new Date());
+  const port = await createGitHubPort({ repo, token: setup.token, timeoutMs: settings['network.timeoutSeconds'] * 1000, log: setup.log, userAgent: setup.userAgent, now: () => now().getTime() });
+  const lease = new RemoteLease(port, { ttlMs: settings['loop.leaseSeconds'] * 1000, ...(setup.holder === undefined ? {} : { holder: setup.holder }) });
+  const instructions = settings['loop.copilotInstructions'];
+  const backend = new GitHubLoopBackend({
+    port,
+    branch,
+    planningPath: settings.planningPath.replace(/\\/g, '/').replace(/\/+$/, ''),
+    intents: new IntentLog({ workspaceRoot, now, onProblem: problem => { setup.log.warn('Intent record %s: %s', problem.file, problem.message); } }),
+    assignee: { ...copilot, agentAssignment: { target_repo: `${repo.owner}/${repo.name}`, base_branch: branch, ...(instructions === '' ? {} : { custom_instructions: instructions }) } },
+    now,
+    checkpoint: setup.checkpoint ?? (() => undefined),
+    planningSource: new RemotePlanningSource({ workspaceRoot, remote: 'origin', branch, planningPath: settings.planningPath, fetch: true }),
+    lease,
+    policy: () => mergePolicyFrom(settings),
+    ...(setup.localRuns === undefined ? {} : { localRuns: setup.localRuns }),
+  });
+  const engine = new LoopEngine({
+    backend,
+    updateLoop: setup.updateLoop,
+    appendEvent: setup.appendEvent,
+    log: setup.log,
+    now,
+    timers: setup.timers ?? { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: handle => { clearTimeout(handle as NodeJS.Timeout); } },
+    intervals: () => ({ activeMs: settings['loop.pollSecondsActive'] * 1000, idleMs: settings['loop.pollSecondsIdle'] * 1000, fullRefreshMs: settings['loop.fullRefreshMinutes'] * 60_000 }),
+    autoMerge: () => settings['merge.auto'],
+    trusted: setup.trusted,
+  });
+  return { kind: 'ready', engine, port, branch, repo: `${repo.owner}/${repo.name}` };
+}
+
+/** The remote's default branch: `origin/HEAD` as clone set it, else asked of the remote. */
+async function defaultBranch(workspaceRoot: string): Promise<string> {
+  const local = await runGit(['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'], { cwd: workspaceRoot, okExitCodes: [1, 128] });
+  if (local.exitCode === 0 && local.stdout.trim().startsWith('origin/')) return local.stdout.trim().slice('origin/'.length);
+  const remote = await runGit(['ls-remote', '--symref', 'origin', 'HEAD'], { cwd: workspaceRoot, timeoutMs: 30_000 });
+  const match = /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(remote.stdout);
+  return match?.[1] ?? 'main';
+}

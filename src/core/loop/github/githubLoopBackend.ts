@@ -1,0 +1,68 @@
+import type { RepoSnapshot } from '../../forges/github/githubModel';
+import { allAtoLabels } from '../atoLabels';
+import { ciState } from '../ciState';
+import type { BackendUsage, ExecutionResult, LeaseAnswer, LoopBackend, LoopObservation } from '../loopBackend';
+import type { MergePolicy, PlannedAction, TrackPlan } from '../loopModel';
+import type { PlanningRead, PlanningSource } from '../planningSource';
+import { redPullRequests } from '../redPullRequests';
+import type { RemoteLease } from '../remoteLease';
+import { classifyPlanning } from '../stageClassifier';
+import { executeGuardedAction, type GuardedActionContext } from './guardedActions';
+
+export interface GitHubLoopBackendOptions extends Omit<GuardedActionContext, 'observed' | 'mergeMethod'> {
+  readonly planningSource: PlanningSource;
+  readonly lease: RemoteLease;
+  readonly policy: () => MergePolicy;
+  /** Local runs in flight, for the runs track (the dispatcher owns them). */
+  readonly localRuns?: () => number;
+}
+
+/**
+ * The loop against GitHub (PRODUCT §3, §4): one conditional probe; when something changed (or the engine
+ * asks for a full read) a `git fetch` of the planning branch and the batched GraphQL snapshot; the stage
+ * classifier decides; guarded actions write through the GitHub port.
+ */
+export class GitHubLoopBackend implements LoopBackend {
+  readonly mode = 'github' as const;
+  private observed: { snapshot: RepoSnapshot; planning: PlanningRead } | undefined;
+
+  constructor(private readonly options: GitHubLoopBackendOptions) {}
+
+  async observe({ full }: { readonly full: boolean }): Promise<LoopObservation | 'unchanged'> {
+    const { port } = this.options;
+    const changed = await port.probeChanges();
+    if (!changed && !full && this.observed !== undefined) return 'unchanged';
+    const [planning, snapshot] = await Promise.all([
+      this.options.planningSource.read({ fetch: true }),
+      port.snapshot({ issueLabels: allAtoLabels.map(label => label.name) }),
+    ]);
+    this.observed = { snapshot, planning };
+    const decision = classifyPlanning({ snapshot, queue: planning.entries, policy: this.options.policy(), now: this.options.now() });
+    const inFlight = snapshot.openPullRequests.some(pr => ciState(pr.checks).state === 'pending');
+    return { decision, otherTracks: [this.runsTrack()], redPullRequests: redPullRequests(snapshot, new Map()), inFlight };
+  }
+
+  async acquireLease(): Promise<LeaseAnswer> {
+    const result = await this.options.lease.acquire(this.options.now());
+    return result.held
+      ? { held: true, holder: result.holder, expiresAt: result.expiresAt }
+      : { held: false, holder: result.holder ?? 'another loop', expiresAt: result.expiresAt ?? 'unknown' };
+  }
+
+  async execute(action: PlannedAction): Promise<ExecutionResult> {
+    const observed = this.observed;
+    if (observed === undefined) return { result: 'failed', message: 'Nothing observed yet: the action was not taken.' };
+    return executeGuardedAction({ ...this.options, mergeMethod: this.options.policy().method, observed }, action);
+  }
+
+  usage(): BackendUsage {
+    const usage = this.options.port.usage;
+    // The lease writes through the same port, so its requests are in these counts.
+    return { requests: usage.requests, points: usage.points, core: usage.core, graphql: usage.graphql };
+  }
+
+  private runsTrack(): TrackPlan {
+    const active = this.options.localRuns?.() ?? 0;
+    return { track: 'runs', action: undefined, reason: active === 0 ? 'No local agent run in flight.' : `${String(active)} local agent run(s) in flight; the dispatcher watches them.` };
+  }
+}

@@ -1,0 +1,220 @@
+import type { AgentAssignment, IssueSummary, MergeMethod, RepoSnapshot } from '../../forges/github/githubModel';
+import type { GitHubPort } from '../../forges/github/githubPort';
+import { isValidQueueEntry } from '../../queue/queueEntry';
+import { atoLabels, labelsFor } from '../atoLabels';
+import { capabilityIssueBody, capabilityIssueTitle } from '../capabilityIssueBody';
+import { gapAnalysisIssueBody, gapAnalysisIssueTitle } from '../gapAnalysisTemplate';
+import type { IntentLog } from '../intentLog';
+import type { ExecutionResult } from '../loopBackend';
+import type { PlannedAction } from '../loopModel';
+import { capabilitySourcesInBody, isGapAnalysisBody, taskIdsInBody } from '../markers';
+import { canonicalIssue } from '../planningLinks';
+import type { PlanningRead } from '../planningSource';
+import { moveTaskRemote } from '../remoteQueueMoves';
+import { taskIssueBody, taskIssueTitle } from '../taskIssueBody';
+import { taskResultText } from './taskResultText';
+
+/** Who the loop's issues go to: the Copilot coding agent, with its assignment options (PRODUCT §5). */
+export interface LoopAssignee {
+  /** REST assignee logins, e.g. `copilot-swe-agent[bot]`. */
+  readonly logins: readonly string[];
+  /** How GitHub shows the assignee on an issue afterwards (e.g. `Copilot`), to tell "already assigned". */
+  readonly shownAs: readonly string[];
+  readonly agentAssignment: AgentAssignment | undefined;
+  /** Recorded in a completed task's result section. */
+  readonly agentId: string;
+}
+
+export interface GuardedActionContext {
+  readonly port: GitHubPort;
+  readonly branch: string;
+  readonly planningPath: string;
+  readonly intents: IntentLog;
+  readonly assignee: LoopAssignee;
+  readonly mergeMethod: MergeMethod;
+  /** What the action was planned from. */
+  readonly observed: { readonly snapshot: RepoSnapshot; readonly planning: PlanningRead };
+  readonly now: () => Date;
+  /**
+   * Named points between remote writes; tests make one throw (or kill the process) to prove that a restart
+   * finishes the action without doubling anything.
+   */
+  readonly checkpoint: (name: string) => void | Promise<void>;
+}
+
+const created = new WeakSet<GitHubPort>();
+
+/** Carries out one planned action. Every step looks before it writes, so running it again is harmless. */
+export async function executeGuardedAction(context: GuardedActionContext, action: PlannedAction): Promise<ExecutionResult> {
+  switch (action.kind) {
+    case 'ensureGapIssue':
+      return ensureGapIssue(context, action.repairIssue);
+    case 'promoteTask':
+      return promoteTask(context, action.taskId, action.path);
+    case 'dispatchIssue':
+      return dispatchIssue(context, action.issueNumber);
+    case 'mergePullRequest':
+      return mergePullRequest(context, action);
+    case 'completeTask':
+      return completeTask(context, action);
+    case 'openCapabilityIssue':
+      return openCapabilityIssue(context, action.pullNumber);
+    case 'closeIssue':
+      return closeIssue(context, action.issueNumber);
+  }
+}
+
+async function ensureLabels(context: GuardedActionContext): Promise<void> {
+  if (created.has(context.port)) return;
+  for (const label of Object.values(atoLabels)) await context.port.ensureLabel(label.name, label.color, label.description);
+  created.add(context.port);
+}
+
+function isAssigned(context: GuardedActionContext, issue: IssueSummary): boolean {
+  const names = new Set([...context.assignee.logins, ...context.assignee.shownAs].map(login => login.toLowerCase().replace(/\[bot\]$/, '')));
+  return issue.assignees.some(login => names.has(login.toLowerCase().replace(/\[bot\]$/, '')));
+}
+
+async function newAssignedIssue(context: GuardedActionContext, title: string, body: string, labels: readonly string[]): Promise<IssueSummary> {
+  const { assignee } = context;
+  return context.port.createIssue({ title, body, labels, assignees: assignee.logins, ...(assignee.agentAssignment === undefined ? {} : { agentAssignment: assignee.agentAssignment }) });
+}
+
+async function assign(context: GuardedActionContext, issue: IssueSummary): Promise<boolean> {
+  if (isAssigned(context, issue)) return false;
+  await context.port.addAssignees(issue.number, context.assignee.logins, context.assignee.agentAssignment);
+  return true;
+}
+
+function planningFile(context: GuardedActionContext, relative: string): string {
+  return `${context.planningPath}/${relative}`;
+}
+
+async function ensureGapIssue(context: GuardedActionContext, repairIssue: number | undefined): Promise<ExecutionResult> {
+  const { port, intents } = context;
+  const body = gapAnalysisIssueBody(planningFile(context, 'vision/goal.md'), planningFile(context, 'state/system_capabilities.md'), planningFile(context, 'issue_queue/pending/'));
+  if (repairIssue !== undefined) {
+    const issue = await port.getIssue(repairIssue);
+    if (issue.body === body) return { result: 'skipped', message: `Gap-analysis issue #${String(repairIssue)} already has ATO's template.` };
+    await port.updateIssue(repairIssue, { body });
+    return { result: 'done', message: `Replaced the body of gap-analysis issue #${String(repairIssue)} with ATO's own template (the old one asked the agent to open PRs or issues).` };
+  }
+  const intent = await intents.begin('ensureGapIssue', 'gap-analysis');
+  await ensureLabels(context);
+  await context.checkpoint('ensureGapIssue:labels');
+  const open = (await port.listIssuesByLabel(atoLabels.gapAnalysis.name, 'open')).filter(issue => isGapAnalysisBody(issue.body));
+  const existing = canonicalIssue(open);
+  if (existing !== undefined) {
+    const assigned = await assign(context, existing);
+    await intents.finish(intent);
+    return { result: assigned ? 'done' : 'skipped', message: assigned ? `Assigned gap-analysis issue #${String(existing.number)}.` : `Gap-analysis issue #${String(existing.number)} is open and assigned.` };
+  }
+  await context.checkpoint('ensureGapIssue:beforeCreate');
+  const issue = await newAssignedIssue(context, gapAnalysisIssueTitle, body, labelsFor('gapAnalysis'));
+  await intents.step(intent, 'created', issue.number);
+  await context.checkpoint('ensureGapIssue:afterCreate');
+  await intents.finish(intent);
+  return { result: 'done', message: `Opened gap-analysis issue #${String(issue.number)} and assigned it to ${context.assignee.agentId}.` };
+}
+
+async function promoteTask(context: GuardedActionContext, taskId: string, path: string): Promise<ExecutionResult> {
+  const { port, intents, observed } = context;
+  const entry = observed.planning.entries.find(e => e.file === path);
+  if (entry === undefined || !isValidQueueEntry(entry)) return { result: 'failed', message: `Task file ${path} is not a valid task on ${context.branch}.` };
+  const intent = await intents.begin('promoteTask', `promote:${taskId}`, { path });
+  await ensureLabels(context);
+  await context.checkpoint('promoteTask:labels');
+  const mine = (await port.listIssuesByLabel(atoLabels.task.name, 'open')).filter(issue => taskIdsInBody(issue.body).includes(taskId));
+  let issue = canonicalIssue(mine);
+  if (issue === undefined) {
+    await context.checkpoint('promoteTask:beforeCreate');
+    issue = await newAssignedIssue(context, taskIssueTitle(entry.result.task), taskIssueBody(entry.result.task, path), labelsFor('task'));
+    await intents.step(intent, 'issue', issue.number);
+    await context.checkpoint('promoteTask:afterCreate');
+  } else {
+    await assign(context, issue);
+  }
+  const to = path.replace('/issue_queue/pending/', '/issue_queue/processed/');
+  const moved = await moveTaskRemote(port, { branch: context.branch, from: path, to, message: `ATO: task ${taskId} dispatched as #${String(issue.number)}`, expectedHeadSha: observed.planning.revision });
+  await intents.step(intent, 'moved', moved.headSha);
+  await context.checkpoint('promoteTask:afterMove');
+  await intents.finish(intent);
+  return { result: 'done', message: `Task ${taskId} is issue #${String(issue.number)}, assigned to ${context.assignee.agentId}; moved to processed/.` };
+}
+
+async function dispatchIssue(context: GuardedActionContext, issueNumber: number): Promise<ExecutionResult> {
+  const issue = await context.port.getIssue(issueNumber);
+  if (issue.state !== 'open') return { result: 'skipped', message: `Issue #${String(issueNumber)} is closed.` };
+  const assigned = await assign(context, issue);
+  return assigned
+    ? { result: 'done', message: `Assigned issue #${String(issueNumber)} to ${context.assignee.agentId}.` }
+    : { result: 'skipped', message: `Issue #${String(issueNumber)} is already assigned.` };
+}
+
+async function mergePullRequest(context: GuardedActionContext, action: Extract<PlannedAction, { kind: 'mergePullRequest' }>): Promise<ExecutionResult> {
+  const { port } = context;
+  const pr = await port.getPullRequest(action.pullNumber);
+  const notes: string[] = [];
+  if (pr.state === 'merged') {
+    notes.push(`PR #${String(pr.number)} was already merged.`);
+  } else if (pr.state === 'closed') {
+    return { result: 'skipped', message: `PR #${String(pr.number)} was closed without a merge.` };
+  } else if (pr.headSha !== action.headSha) {
+    return { result: 'skipped', message: `PR #${String(pr.number)} has new commits since it was checked (${action.headSha.slice(0, 7)} → ${pr.headSha.slice(0, 7)}); the next tick checks it again.` };
+  } else {
+    if (pr.isDraft) {
+      await port.markReadyForReview(pr.nodeId);
+      await context.checkpoint('mergePullRequest:afterReady');
+    }
+    const result = await port.mergePullRequest(pr.number, { sha: action.headSha, method: context.mergeMethod });
+    if (!result.merged) return { result: 'failed', message: `GitHub did not merge PR #${String(pr.number)}: ${result.message}` };
+    notes.push(`Merged PR #${String(pr.number)} (${context.mergeMethod}) at ${action.headSha.slice(0, 7)}.`);
+    await context.checkpoint('mergePullRequest:afterMerge');
+  }
+  for (const number of action.closeIssues) {
+    const issue = await port.getIssue(number);
+    if (issue.state === 'open') {
+      await port.updateIssue(number, { state: 'closed', stateReason: 'completed' });
+      notes.push(`Closed #${String(number)}.`);
+    }
+  }
+  return { result: 'done', message: notes.join(' ') };
+}
+
+async function completeTask(context: GuardedActionContext, action: Extract<PlannedAction, { kind: 'completeTask' }>): Promise<ExecutionResult> {
+  const { port, observed } = context;
+  const pr = observed.snapshot.recentlyClosedPullRequests.find(p => p.number === action.pullNumber) ?? await port.getPullRequest(action.pullNumber);
+  const to = action.path.replace('/issue_queue/processed/', '/issue_queue/complete/');
+  const appendText = taskResultText({ taskId: action.taskId, pullRequest: pr, issueNumber: action.issueNumber, agentId: context.assignee.agentId, completedAt: pr.mergedAt ?? context.now().toISOString() });
+  const moved = await moveTaskRemote(port, { branch: context.branch, from: action.path, to, appendText, message: `ATO: task ${action.taskId} complete (PR #${String(pr.number)})`, expectedHeadSha: observed.planning.revision });
+  return moved.status === 'alreadyDone'
+    ? { result: 'skipped', message: `Task ${action.taskId} was already in complete/.` }
+    : { result: 'done', message: `Moved task ${action.taskId} to complete/ with its result (PR #${String(pr.number)}).` };
+}
+
+async function openCapabilityIssue(context: GuardedActionContext, pullNumber: number): Promise<ExecutionResult> {
+  const { port, intents } = context;
+  const intent = await intents.begin('openCapabilityIssue', `capability:${String(pullNumber)}`, { pullNumber });
+  await ensureLabels(context);
+  const existing = (await port.listIssuesByLabel(atoLabels.capability.name, 'all')).filter(issue => capabilitySourcesInBody(issue.body).includes(pullNumber));
+  const found = canonicalIssue(existing);
+  if (found !== undefined) {
+    await intents.finish(intent);
+    return { result: 'skipped', message: `Capability-update issue #${String(found.number)} for PR #${String(pullNumber)} exists.` };
+  }
+  const pr = await port.getPullRequest(pullNumber);
+  const comments = await port.listComments(pullNumber);
+  await context.checkpoint('openCapabilityIssue:beforeCreate');
+  const issue = await newAssignedIssue(context, capabilityIssueTitle(pr), capabilityIssueBody(pr, comments, planningFile(context, 'state/system_capabilities.md')), labelsFor('capability'));
+  await intents.step(intent, 'created', issue.number);
+  await context.checkpoint('openCapabilityIssue:afterCreate');
+  await intents.finish(intent);
+  return { result: 'done', message: `Opened capability-update issue #${String(issue.number)} for PR #${String(pullNumber)} and assigned it to ${context.assignee.agentId}.` };
+}
+
+async function closeIssue(context: GuardedActionContext, issueNumber: number): Promise<ExecutionResult> {
+  const issue = await context.port.getIssue(issueNumber);
+  if (issue.state === 'closed') return { result: 'skipped', message: `Issue #${String(issueNumber)} is already closed.` };
+  await context.port.updateIssue(issueNumber, { state: 'closed', stateReason: 'completed' });
+  return { result: 'done', message: `Closed issue #${String(issueNumber)}.` };
+}
