@@ -1,0 +1,93 @@
+import { isTaskId } from '../tasks/taskFileName';
+
+/**
+ * The hidden HTML comments ATO writes into what it creates on GitHub and reads back to link things
+ * (PRODUCT §4): which task an issue is for, which issue is the gap analysis, which merged PR a capability
+ * update follows. Only ATO's exact syntax counts, on a line of its own outside fenced code, so a marker
+ * quoted in text or mentioned mid-sentence never links anything.
+ */
+export type AtoMarker =
+  | { readonly kind: 'task'; readonly taskId: string }
+  | { readonly kind: 'gapAnalysis' }
+  | { readonly kind: 'capabilityUpdate'; readonly sourcePr: number };
+
+/** Task ids in markers are slugs of bounded length (a marker is a line, not a document). */
+export const maxMarkerTaskIdLength = 200;
+
+export function formatMarker(marker: AtoMarker): string {
+  switch (marker.kind) {
+    case 'task':
+      if (!isMarkerTaskId(marker.taskId)) throw new Error(`"${marker.taskId}" is not a task id`);
+      return `<!-- ato:task=${marker.taskId} -->`;
+    case 'gapAnalysis':
+      return '<!-- ato:kind=gap-analysis -->';
+    case 'capabilityUpdate':
+      if (!isPullNumber(marker.sourcePr)) throw new Error(`${String(marker.sourcePr)} is not a pull request number`);
+      return `<!-- ato:kind=capability-update source-pr=${String(marker.sourcePr)} -->`;
+  }
+}
+
+const taskPattern = /^<!-- ato:task=(\S+) -->$/;
+const gapPattern = /^<!-- ato:kind=gap-analysis -->$/;
+const capabilityPattern = /^<!-- ato:kind=capability-update source-pr=([1-9]\d{0,9}) -->$/;
+
+/** One line's marker, if the line is exactly one (surrounding blanks aside). */
+export function parseMarkerLine(line: string): AtoMarker | undefined {
+  const text = line.trim();
+  if (!text.startsWith('<!-- ato:')) return undefined;
+  const task = taskPattern.exec(text);
+  if (task?.[1] !== undefined) return isMarkerTaskId(task[1]) ? { kind: 'task', taskId: task[1] } : undefined;
+  if (gapPattern.test(text)) return { kind: 'gapAnalysis' };
+  const capability = capabilityPattern.exec(text);
+  if (capability?.[1] !== undefined) {
+    const sourcePr = Number(capability[1]);
+    return isPullNumber(sourcePr) ? { kind: 'capabilityUpdate', sourcePr } : undefined;
+  }
+  return undefined;
+}
+
+/** Every marker in a body, in order: lines that are exactly a marker, indented less than code, outside fences. */
+export function readMarkers(body: string): AtoMarker[] {
+  const markers: AtoMarker[] = [];
+  let fence: { readonly char: string; readonly length: number } | undefined;
+  for (const raw of body.split(/\r\n|\r|\n/)) {
+    const fenceMatch = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(raw);
+    if (fence === undefined && fenceMatch?.[1] !== undefined) {
+      const run = fenceMatch[1];
+      // A backtick fence's info string may not contain a backtick (CommonMark), else it is no fence.
+      if (!(run.startsWith('`') && (fenceMatch[2] ?? '').includes('`'))) fence = { char: run.charAt(0), length: run.length };
+      continue;
+    }
+    if (fence !== undefined) {
+      const close = /^ {0,3}(`{3,}|~{3,})\s*$/.exec(raw)?.[1];
+      if (close?.startsWith(fence.char) === true && close.length >= fence.length) fence = undefined;
+      continue;
+    }
+    if (/^ {4}|^\t/.test(raw)) continue;
+    const marker = parseMarkerLine(raw);
+    if (marker !== undefined) markers.push(marker);
+  }
+  return markers;
+}
+
+/** The task ids a body's markers name (normally one). */
+export function taskIdsInBody(body: string): string[] {
+  return readMarkers(body).flatMap(marker => (marker.kind === 'task' ? [marker.taskId] : []));
+}
+
+export function isGapAnalysisBody(body: string): boolean {
+  return readMarkers(body).some(marker => marker.kind === 'gapAnalysis');
+}
+
+/** The merged PRs a capability-update body names (normally one). */
+export function capabilitySourcesInBody(body: string): number[] {
+  return readMarkers(body).flatMap(marker => (marker.kind === 'capabilityUpdate' ? [marker.sourcePr] : []));
+}
+
+function isMarkerTaskId(id: string): boolean {
+  return id.length <= maxMarkerTaskIdLength && isTaskId(id);
+}
+
+function isPullNumber(value: number): boolean {
+  return Number.isSafeInteger(value) && value > 0 && value <= 2_147_483_647;
+}
