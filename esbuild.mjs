@@ -22,23 +22,39 @@ const lazyModules = {
   chokidar: 'chokidar.js',
 };
 
+/**
+ * Source files that gather several heavy packages into one vendor file (same rules: core loads each with
+ * `await import('./<file name>')`, a static import is a build error).
+ */
+const lazySourceModules = {
+  './src/core/forges/github/octokitVendor.ts': 'octokit.js',
+};
+const vendorFiles = { ...lazyModules, ...lazySourceModules };
+const lazySourcePaths = new Map(Object.keys(lazySourceModules).map(key => [path.resolve(key).replace(/\.ts$/, ''), key]));
+
 const lazyVendor = {
   name: 'lazy-vendor',
   setup(build) {
+    const escape = text => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     const names = Object.keys(lazyModules);
-    if (names.length === 0) return;
-    const filter = new RegExp(`^(${names.map(n => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
-    build.onResolve({ filter }, args => {
-      if (args.kind !== 'dynamic-import') {
-        return { errors: [{ text: `"${args.path}" is heavy: load it with \`await import('${args.path}')\` so it stays out of the activation bundle` }] };
-      }
-      return { path: args.path, namespace: 'lazy-vendor' };
-    });
+    const refuseStatic = args => ({ errors: [{ text: `"${args.path}" is heavy: load it with \`await import('${args.path}')\` so it stays out of the activation bundle` }] });
+    if (names.length > 0) {
+      const filter = new RegExp(`^(${names.map(escape).join('|')})$`);
+      build.onResolve({ filter }, args => (args.kind !== 'dynamic-import' ? refuseStatic(args) : { path: args.path, namespace: 'lazy-vendor' }));
+    }
+    if (lazySourcePaths.size > 0) {
+      const baseNames = [...lazySourcePaths.keys()].map(p => escape(path.basename(p)));
+      build.onResolve({ filter: new RegExp(`(^|/)(${baseNames.join('|')})(\\.ts)?$`) }, args => {
+        const key = lazySourcePaths.get(path.resolve(args.resolveDir, args.path).replace(/\.ts$/, ''));
+        if (key === undefined) return undefined;
+        return args.kind !== 'dynamic-import' ? refuseStatic(args) : { path: key, namespace: 'lazy-vendor' };
+      });
+    }
     // A tiny CommonJS shim per module: esbuild evaluates it only when the dynamic import runs, and its
     // `require` stays a plain require of the vendor file next to the bundle (the extension host's loader
     // handles require reliably; a bare import() of a file is less certain there).
     build.onLoad({ filter: /.*/, namespace: 'lazy-vendor' }, args => ({
-      contents: `module.exports = require(${JSON.stringify(`./vendor/${lazyModules[args.path]}`)});`,
+      contents: `module.exports = require(${JSON.stringify(`./vendor/${vendorFiles[args.path]}`)});`,
       loader: 'js',
     }));
     build.onResolve({ filter: /^\.\/vendor\//, namespace: 'lazy-vendor' }, args => ({ path: args.path, external: true }));
@@ -93,7 +109,7 @@ const contexts = {
   vendor: {
     ...common,
     sourcemap: false,
-    entryPoints: Object.fromEntries(Object.entries(lazyModules).map(([name, file]) => [file.replace(/\.js$/, ''), name])),
+    entryPoints: Object.fromEntries(Object.entries(vendorFiles).map(([name, file]) => [file.replace(/\.js$/, ''), name])),
     outdir: 'dist/vendor',
     format: 'cjs',
     platform: 'node',

@@ -28,6 +28,8 @@ export class GitHubError extends Error {
     readonly status: number | undefined,
     /** For `rateLimited`: how long GitHub asked us to wait. */
     readonly retryAfterMs?: number,
+    /** GitHub's structured reasons from a 422 body (`errors[].code`, e.g. `already_exists`). */
+    readonly codes: readonly string[] = [],
   ) {
     super(message);
   }

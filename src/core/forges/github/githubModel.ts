@@ -135,6 +135,11 @@ export interface RepoSnapshot {
   /** Open issues carrying an ATO label, and recently closed ones. */
   readonly issues: readonly IssueSummary[];
   readonly rateLimit: RateLimitBudget | undefined;
+  /**
+   * What could not be read (GraphQL errors next to partial data: a SAML-protected or forbidden sub-field);
+   * those parts are missing from the lists above. Absent or empty when everything was read.
+   */
+  readonly warnings?: readonly string[];
 }
 
 export interface IssueComment {
