@@ -5,6 +5,7 @@ import { initialAtoState, type AtoState } from './core/state/atoState';
 import { Store } from './core/state/store';
 import type { AtoServices } from './vscode/atoServices';
 import { registerDoctorCommand } from './vscode/commands/doctorCommand';
+import { registerLoopCommands } from './vscode/commands/loopCommands';
 import { registerPlanningCommands } from './vscode/commands/planningCommands';
 import { registerRunCommands } from './vscode/commands/runCommands';
 import { registerSecretCommands } from './vscode/commands/secretCommands';
@@ -12,6 +13,7 @@ import { registerTaskCommands } from './vscode/commands/taskCommands';
 import { registerViewCommands } from './vscode/commands/viewCommands';
 import { registerControlPanel } from './vscode/controlPanel';
 import { logChannelSink } from './vscode/logChannelSink';
+import { LoopService } from './vscode/loopService';
 import { QueueService } from './vscode/queueService';
 import { RunService } from './vscode/runService';
 import { VscodeSecrets } from './vscode/secretStore';
@@ -46,12 +48,16 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
   const services: AtoServices = { extensionVersion: String((context.extension.packageJSON as { version?: unknown }).version), channel, log, redactor, store, secrets, workspace };
   const queue = new QueueService(store, log.scoped('queue'), () => workspace.workspaceRoot);
   const runs = new RunService(services, queue);
+  const loop = new LoopService(services, () => runs.activeRunCount());
+  const panel = registerControlPanel(context.extensionUri, store, redactor, log.scoped('panel'));
 
   context.subscriptions.push(
     channel, store, workspace, queue, runs,
     createStatusBar(store),
     createTreeView(store),
-    registerControlPanel(context.extensionUri, store, redactor, log.scoped('panel')),
+    panel,
+    loop,
+    ...registerLoopCommands({ services, getController: () => loop.controller, isPanelVisible: () => panel.visible }),
     ...registerViewCommands(services),
     ...registerPlanningCommands(services),
     ...registerSecretCommands(services),
@@ -63,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
   const activationMs = ended - started;
   setTimeout(() => {
     workspace.start();
+    loop.start();
     // Diagnostics, completion and hover for task files: registered just after activation, which they do not need to delay.
     context.subscriptions.push(registerTaskFileLanguage(store, { workspaceRoot: () => workspace.workspaceRoot, agentIds: () => runs.agentIds(), knownIds: () => queue.knownIds() }));
     // The queue index follows the planning folder: started once it exists, restarted when it moves.

@@ -123,6 +123,11 @@ export class RunService implements vscode.Disposable {
     this.report(await runtime.dispatcher.dispatch(id), id);
   }
 
+  /** Local agent runs in flight in this window (the loop's runs track). */
+  activeRunCount(): number {
+    return this.runtime?.dispatcher.activeRuns().length ?? 0;
+  }
+
   async cancel(runId?: string): Promise<void> {
     const runtime = this.runtime;
     const active = runtime?.dispatcher.activeRuns() ?? [];

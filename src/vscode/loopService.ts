@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import * as vscode from 'vscode';
+import { createGitHubLoop } from '../core/loop/github/createGitHubLoop';
+import { acquireLoopLock, type LoopLock } from '../core/loop/localLock';
+import type { LoopEngine } from '../core/loop/loopEngine';
+import { initialLoopState, type LoopController, type LoopState } from '../core/loop/loopModel';
+import { describeError } from '../core/logging/redactor';
+import type { AtoServices } from './atoServices';
+
+/** A settings or sign-in change rebuilds the loop once things settle. */
+const rebuildDebounceMs = 300;
+
+/**
+ * The planning loop in this window: built when the workspace is trusted, has a planning folder, a GitHub
+ * `origin` and a GitHub sign-in; rebuilt when any of those change. It starts paused — the user starts it
+ * (or runs single ticks) from the panel, the status bar or the palette. One loop per workspace per machine:
+ * the window that holds `.ato/loop.lock` runs it; another window shows why it does not.
+ */
+export class LoopService implements vscode.Disposable {
+  private engine: LoopEngine | undefined;
+  private lock: LoopLock | undefined;
+  private fingerprint: string | undefined;
+  private watched: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private building: Promise<void> = Promise.resolve();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly services: AtoServices, private readonly activeLocalRuns: () => number) {}
+
+  /** The controller the commands and the panel drive, while a loop exists. */
+  get controller(): LoopController | undefined {
+    return this.engine;
+  }
+
+  start(): void {
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration(event => { if (event.affectsConfiguration('ato')) this.schedule(); }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => { this.schedule(); }),
+      this.services.secrets.onDidChange(() => { this.schedule(); }),
+      // Only what the loop depends on: the planning folder appearing or going, and trust.
+      toVscode(this.services.store.onDidChange(state => {
+        const key = `${state.planning.kind}:${String(state.trusted)}`;
+        if (key === this.watched) return;
+        this.watched = key;
+        this.schedule();
+      })),
+    );
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.building = this.building.then(() => this.rebuild()).catch((error: unknown) => { this.services.log.error('The planning loop could not start: %s', error); });
+    }, rebuildDebounceMs);
+  }
+
+  private setLoop(recipe: (loop: LoopState) => LoopState): void {
+    this.services.store.update(state => {
+      const loop = recipe(state.loop);
+      return loop === state.loop ? state : { ...state, loop };
+    });
+  }
+
+  private off(reason: string, mode: LoopState['mode'] = 'off'): void {
+    this.tearDown();
+    this.setLoop(loop => (loop.mode === mode && loop.error === reason ? loop : { ...initialLoopState, mode, error: reason }));
+  }
+
+  private async rebuild(): Promise<void> {
+    const { store, workspace, secrets } = this.services;
+    const state = store.state;
+    const root = workspace.workspaceRoot;
+    if (root === undefined) {
+      this.off('Open a folder to run the planning loop.');
+      return;
+    }
+    if (!state.trusted) {
+      this.off('This workspace is not trusted: ATO shows state but runs no loop.');
+      return;
+    }
+    if (state.planning.kind !== 'ready') {
+      this.off('No planning folder yet: run ATO: Initialize Planning Folder.');
+      return;
+    }
+    const settings = workspace.settings;
+    const token = await secrets.get('github.token');
+    // Rebuild only when something the loop depends on changed (not on every store update).
+    const fingerprint = JSON.stringify([root, settings, token === undefined ? 'none' : createHash('sha256').update(token).digest('hex')]);
+    if (fingerprint === this.fingerprint && this.engine !== undefined) return;
+    this.fingerprint = fingerprint;
+    this.tearDown();
+    const built = await createGitHubLoop({
+      workspaceRoot: root,
+      settings,
+      token,
+      log: this.services.log.scoped('loop'),
+      appendEvent: event => { void workspace.record(event); },
+      updateLoop: recipe => { this.setLoop(recipe); },
+      trusted: () => store.state.trusted,
+      userAgent: `ato-vscode/${this.services.extensionVersion}`,
+      localRuns: this.activeLocalRuns,
+    }).catch((error: unknown) => ({ kind: 'unavailable' as const, mode: 'off' as const, reason: `The planning loop could not start: ${describeError(error)}` }));
+    if (built.kind === 'unavailable') {
+      this.off(built.reason, built.mode);
+      return;
+    }
+    const attempt = await acquireLoopLock(root, { owner: 'VS Code window' });
+    if (!attempt.acquired) {
+      built.engine.dispose();
+      const holder = attempt.holder;
+      this.off(holder === undefined ? 'Another window runs the planning loop for this folder.' : `${holder.owner} (pid ${String(holder.pid)}) runs the planning loop for this folder; this window shows it without acting.`);
+      return;
+    }
+    this.lock = attempt.lock;
+    this.engine = built.engine;
+    this.setLoop(loop => ({ ...loop, error: undefined }));
+    this.services.log.info('Planning loop ready on %s (%s), paused until started.', built.repo, built.branch);
+  }
+
+  private tearDown(): void {
+    this.engine?.dispose();
+    this.engine = undefined;
+    const lock = this.lock;
+    this.lock = undefined;
+    void lock?.release();
+  }
+
+  dispose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    for (const disposable of this.disposables) disposable.dispose();
+    this.tearDown();
+  }
+}
+
+function toVscode(disposable: { dispose(): void }): vscode.Disposable {
+  return new vscode.Disposable(() => { disposable.dispose(); });
+}
