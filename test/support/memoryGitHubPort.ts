@@ -108,7 +108,11 @@ export class MemoryGitHubPort implements GitHubPort {
 
   async createTree(files: readonly { readonly path: string; readonly content: string }[]): Promise<string> {
     await this.enter('createTree');
-    return this.writeTree(undefined, files);
+    if (files.some(file => file.path.includes('/'))) return this.writeTree(undefined, files);
+    // Top-level files only (the lease's tree): `mktree` needs no temporary index.
+    const entries: string[] = [];
+    for (const file of files) entries.push(`100644 blob ${(await this.withInput(['hash-object', '-w', '--stdin'], file.content)).trim()}\t${file.path}\0`);
+    return (await this.withInput(['mktree', '-z'], entries.join(''))).trim();
   }
 
   async createRef(ref: string, sha: string): Promise<void> {
