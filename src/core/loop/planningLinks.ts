@@ -64,24 +64,20 @@ export function linkPlanning(snapshot: RepoSnapshot, tasks: readonly TaskRef[]):
     else if (markers.length === 0 && hasLabel(issue.labels, atoLabels.gapAnalysis.name)) gapIssues.push({ issue, by: 'label' });
     else if (markers.length === 0 && sameTitle(issue.title, gapAnalysisIssueTitle)) gapIssues.push({ issue, by: 'title' });
   }
-
-  // PRs that reference an ATO issue or sit on an ATO task branch belong to that work: no title fallback for them.
-  const atoIssueNumbers = new Set([...taskIssues.values(), ...capabilityIssues.values(), gapIssues.map(gap => gap.issue)].flat().map(issue => issue.number));
-  const claimed = new Set(pullRequests.filter(pr => referencesAny(pr, atoIssueNumbers, snapshot.issues) || taskBranchId(pr.headRefName) !== undefined).map(pr => pr.number));
-  const unclaimed = pullRequests.filter(pr => !claimed.has(pr.number));
+  const index = indexPullRequests(pullRequests, [...taskIssues.values(), ...capabilityIssues.values(), gapIssues.map(gap => gap.issue)].flat());
 
   const taskLinks = new Map<string, WorkLink>();
   const titles = new Map(tasks.map(task => [task.id, task.title]));
   for (const id of new Set([...tasks.map(task => task.id), ...taskIssues.keys()])) {
     const issues = taskIssues.get(id) ?? [];
-    const branch = `ato/${id}`;
-    const titleCandidates = [titles.get(id), issues[0]?.title].filter((title): title is string => title !== undefined);
-    taskLinks.set(id, workLink(issues, pullRequests, unclaimed, titleCandidates, pr => pr.headRefName === branch));
+    // Titles link an issue to a PR, so only a task that has an issue gets the fallback.
+    const titleCandidates = issues.length === 0 ? [] : [titles.get(id), ...issues.map(issue => issue.title)].filter((title): title is string => title !== undefined);
+    taskLinks.set(id, workLink(issues, index, titleCandidates, `ato/${id}`));
   }
   const capabilityLinks = new Map<number, WorkLink>();
-  for (const [sourcePr, issues] of capabilityIssues) capabilityLinks.set(sourcePr, workLink(issues, pullRequests, unclaimed, [], () => false));
+  for (const [sourcePr, issues] of capabilityIssues) capabilityLinks.set(sourcePr, workLink(issues, index, [], undefined));
 
-  const gapLink = workLink(gapIssues.map(gap => gap.issue), pullRequests, unclaimed, [], () => false);
+  const gapLink = workLink(gapIssues.map(gap => gap.issue), index, [], undefined);
   const foundBy = gapIssues.find(gap => gap.issue === gapLink.issue)?.by ?? 'none';
   return { gap: { ...gapLink, foundBy }, tasks: taskLinks, capabilities: capabilityLinks, pullRequests };
 }
@@ -103,25 +99,53 @@ export function taskBranchId(headRefName: string): string | undefined {
   return /^ato\/(.+)$/.exec(headRefName)?.[1];
 }
 
-function workLink(
-  issues: readonly IssueSummary[],
-  pullRequests: readonly PullRequestSummary[],
-  unclaimed: readonly PullRequestSummary[],
-  titles: readonly string[],
-  onBranch: (pr: PullRequestSummary) => boolean,
-): WorkLink {
+/** Lookups that keep linking linear in the number of issues and PRs, whatever the size of the queue. */
+interface PullRequestIndex {
+  readonly byNumber: ReadonlyMap<number, PullRequestSummary>;
+  readonly byClosingIssue: ReadonlyMap<number, readonly PullRequestSummary[]>;
+  readonly byBranch: ReadonlyMap<string, readonly PullRequestSummary[]>;
+  /** PRs that reference no ATO issue and sit on no ATO task branch, by normalised title: the title fallback's only candidates. */
+  readonly unclaimedByTitle: ReadonlyMap<string, readonly PullRequestSummary[]>;
+}
+
+function indexPullRequests(pullRequests: readonly PullRequestSummary[], atoIssues: readonly IssueSummary[]): PullRequestIndex {
+  const byNumber = new Map(pullRequests.map(pr => [pr.number, pr]));
+  const byClosingIssue = new Map<number, PullRequestSummary[]>();
+  const byBranch = new Map<string, PullRequestSummary[]>();
+  for (const pr of pullRequests) {
+    for (const number of new Set(pr.closingIssues)) push(byClosingIssue, number, pr);
+    push(byBranch, pr.headRefName, pr);
+  }
+  const atoIssueNumbers = new Set(atoIssues.map(issue => issue.number));
+  const claimed = new Set<number>(atoIssues.flatMap(issue => issue.linkedPullRequests));
+  for (const pr of pullRequests) {
+    if (taskBranchId(pr.headRefName) !== undefined || pr.closingIssues.some(number => atoIssueNumbers.has(number))) claimed.add(pr.number);
+  }
+  const unclaimedByTitle = new Map<string, PullRequestSummary[]>();
+  for (const pr of pullRequests) {
+    const title = normalTitle(pr.title);
+    if (!claimed.has(pr.number) && title !== '') push(unclaimedByTitle, title, pr);
+  }
+  return { byNumber, byClosingIssue, byBranch, unclaimedByTitle };
+}
+
+function workLink(issues: readonly IssueSummary[], index: PullRequestIndex, titles: readonly string[], branch: string | undefined): WorkLink {
   const unique = [...new Map(issues.map(issue => [issue.number, issue])).values()];
   const issue = canonicalIssue(unique);
   const ordered = issue === undefined ? unique : [issue, ...unique.filter(other => other !== issue)];
   const duplicates = ordered.filter(other => other !== issue && other.state === 'open');
-  const referenced = pullRequests.filter(pr => onBranch(pr) || unique.some(candidate => isLinked(pr, candidate)));
-  if (referenced.length > 0) return { issue, issues: ordered, duplicates, pullRequests: newestFirst(referenced), linkedBy: 'reference' };
-  const byTitle = titles.length === 0 ? [] : unclaimed.filter(pr => titles.some(title => sameTitle(pr.title, title)));
-  return { issue, issues: ordered, duplicates, pullRequests: newestFirst(byTitle), linkedBy: byTitle.length > 0 ? 'title' : 'none' };
-}
-
-function referencesAny(pr: PullRequestSummary, numbers: ReadonlySet<number>, issues: readonly IssueSummary[]): boolean {
-  return pr.closingIssues.some(number => numbers.has(number)) || issues.some(issue => numbers.has(issue.number) && issue.linkedPullRequests.includes(pr.number));
+  const referenced = new Map<number, PullRequestSummary>();
+  const add = (pr: PullRequestSummary | undefined): void => {
+    if (pr !== undefined) referenced.set(pr.number, pr);
+  };
+  for (const candidate of unique) {
+    for (const pr of index.byClosingIssue.get(candidate.number) ?? []) add(pr);
+    for (const number of candidate.linkedPullRequests) add(index.byNumber.get(number));
+  }
+  if (branch !== undefined) for (const pr of index.byBranch.get(branch) ?? []) add(pr);
+  if (referenced.size > 0) return { issue, issues: ordered, duplicates, pullRequests: newestFirst([...referenced.values()]), linkedBy: 'reference' };
+  for (const title of new Set(titles.map(normalTitle))) for (const pr of index.unclaimedByTitle.get(title) ?? []) add(pr);
+  return { issue, issues: ordered, duplicates, pullRequests: newestFirst([...referenced.values()]), linkedBy: referenced.size > 0 ? 'title' : 'none' };
 }
 
 function uniquePullRequests(snapshot: RepoSnapshot): PullRequestSummary[] {
@@ -138,16 +162,19 @@ function newestFirst(prs: readonly PullRequestSummary[]): PullRequestSummary[] {
 }
 
 /** Titles compared without a WIP prefix, case and runs of blanks. */
-function sameTitle(a: string, b: string): boolean {
-  const normal = (title: string): string => withoutWipPrefix(title).replace(/\s+/g, ' ').trim().toLowerCase();
-  const x = normal(a);
-  return x !== '' && x === normal(b);
+function normalTitle(title: string): string {
+  return withoutWipPrefix(title).replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
-function push<K>(map: Map<K, IssueSummary[]>, key: K, issue: IssueSummary): void {
+function sameTitle(a: string, b: string): boolean {
+  const x = normalTitle(a);
+  return x !== '' && x === normalTitle(b);
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
-  if (list === undefined) map.set(key, [issue]);
-  else list.push(issue);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
 }
 
 function compareTimes(a: string, b: string): number {

@@ -25,6 +25,9 @@ export interface PlanningObservation {
 /** How long after a gap PR merged the loop waits for its task file to show in the queue before it stops waiting. */
 export const gapTaskArrivalWindowMs = 15 * 60_000;
 
+/** How long after a development merge the loop still opens its capability update (a paused loop catches up within it). */
+export const capabilityFollowUpWindowMs = 7 * 24 * 60 * 60_000;
+
 // Candidates sort by rank, then track (gap, capability, development, side work), then the order found.
 const rank = { bookkeeping: 0, act: 1, openGap: 2, sideWork: 3, wait: 4, stalled: 5 } as const;
 const track = { gap: 0, capability: 1, development: 2, side: 3 } as const;
@@ -60,6 +63,9 @@ interface Context {
  * A ready PR is the action (`mergePullRequest`) even when `policy.autoMerge` is off: the decision then also
  * carries a `readyToMerge` needs-you item with `action: 'merge'`, and the engine holds the merge back for
  * the user's one click.
+ *
+ * Task paths in actions (`promoteTask.path`, `completeTask.path`) are the queue entry's `file`: what the
+ * planning source read it from (the repository path on the remote branch, an absolute path in the working tree).
  */
 export function classifyPlanning(observation: PlanningObservation): StageDecision {
   const valid = observation.queue.filter(isValidQueueEntry);
@@ -127,7 +133,7 @@ function taskTracks(context: Context, valid: readonly ValidQueueEntry[]): Develo
     const progress = workProgress(link, observation.policy, assignedTo(undefined));
     const label = `task ${task.id}`;
     if (progress.kind === 'merged') {
-      add(context, { rank: rank.bookkeeping, track: development ? track.development : track.side, stage: '2c', focus: taskFocus(entry), reason: `PR #${String(progress.pr.number)} of ${label} is merged: move the task to complete/.`, action: { kind: 'completeTask', reason: `PR #${String(progress.pr.number)} merged.`, taskId: task.id, path: entry.relativePath, pullNumber: progress.pr.number, issueNumber: link.issue?.number } });
+      add(context, { rank: rank.bookkeeping, track: development ? track.development : track.side, stage: '2c', focus: taskFocus(entry), reason: `PR #${String(progress.pr.number)} of ${label} is merged: move the task to complete/.`, action: { kind: 'completeTask', reason: `PR #${String(progress.pr.number)} merged.`, taskId: task.id, path: entry.file, pullNumber: progress.pr.number, issueNumber: link.issue?.number } });
     } else if (progress.kind === 'noIssue') {
       needs(context, { kind: 'runFailed', title: `Task ${task.id} has no issue or pull request`, detail: 'It is in processed/ but ATO sees no run for it on GitHub. Move it back to pending/ to run it again.', taskId: task.id, action: 'open' });
       continue;
@@ -191,7 +197,17 @@ function capabilityTrack(context: Context, valid: readonly ValidQueueEntry[]): b
     if (task === undefined || !isDevelopmentTask(task)) continue;
     for (const pr of link.pullRequests) if (pr.state === 'merged' && !links.capabilities.has(pr.number)) merged.set(pr.number, { pr, taskId });
   }
-  const pending = [...merged.values()].sort((a, b) => (a.pr.mergedAt ?? '').localeCompare(b.pr.mergedAt ?? '') || a.pr.number - b.pr.number);
+  // Capability issues are opened oldest merge first, so one that follows a later merge means the earlier ones
+  // were handled; and merges older than the window are left alone. Both keep a capability issue that dropped
+  // out of the snapshot's recently-closed list from being proposed again (the action would skip, every tick).
+  const mergedAt = (number: number): number => Date.parse(links.pullRequests.find(pr => pr.number === number)?.mergedAt ?? '');
+  const followed = Math.max(Number.NEGATIVE_INFINITY, ...[...links.capabilities.keys()].map(mergedAt).filter(time => !Number.isNaN(time)));
+  const pending = [...merged.values()]
+    .filter(({ pr }) => {
+      const at = Date.parse(pr.mergedAt ?? '');
+      return !Number.isNaN(at) && observation.now.getTime() - at <= capabilityFollowUpWindowMs && at >= followed;
+    })
+    .sort((a, b) => (a.pr.mergedAt ?? '').localeCompare(b.pr.mergedAt ?? '') || a.pr.number - b.pr.number);
   for (const { pr, taskId } of pending) {
     add(context, act('3a', track.capability, prFocus(pr, taskId), `PR #${String(pr.number)} (task ${taskId}) is merged and no capability update follows it yet: open one.`, { kind: 'openCapabilityIssue', reason: `PR #${String(pr.number)} (task ${taskId}) merged.`, pullNumber: pr.number }));
     busy = true;
@@ -317,7 +333,7 @@ function stalled(stage: StageId, trackOrder: number, focus: Focus | undefined, r
 }
 
 function promote(entry: ValidQueueEntry, reason: string): PlannedAction {
-  return { kind: 'promoteTask', reason, taskId: entry.result.task.id, path: entry.relativePath };
+  return { kind: 'promoteTask', reason, taskId: entry.result.task.id, path: entry.file };
 }
 
 function duplicateFiles(entries: readonly ValidQueueEntry[]): Map<string, string[]> {

@@ -37,6 +37,12 @@ describe('linkPlanning', () => {
     assert.deepEqual(links.tasks.get('other')?.pullRequests.map(p => p.number), [41]);
   });
 
+  it('links no PR by title to a task that has no issue (titles link issues, not task files)', () => {
+    const links = linkPlanning(aSnapshot({ recentlyClosedPullRequests: [aMergedPullRequest({ number: 45, title: 'Add login' })] }), [{ id: 'add-login', title: 'Add login' }]);
+    assert.deepEqual(links.tasks.get('add-login')?.pullRequests, []);
+    assert.equal(links.tasks.get('add-login')?.linkedBy, 'none');
+  });
+
   it('uses no title at all once a reference links the work', () => {
     const issue = anIssue({ number: 5, title: 'Add login', body: taskBody('add-login'), linkedPullRequests: [50] });
     const links = linkPlanning(aSnapshot({ issues: [issue], openPullRequests: [aPullRequest({ number: 50, title: 'x' }), aPullRequest({ number: 51, title: 'Add login' })] }), [{ id: 'add-login', title: 'Add login' }]);

@@ -144,7 +144,7 @@ describe('classifyPlanning', () => {
       ];
       const decision = classifyPlanning(observe({ queue }));
       expectStage(decision, '2a', 'promoteTask');
-      assert.deepEqual(action(decision, 'promoteTask'), { kind: 'promoteTask', reason: action(decision, 'promoteTask').reason, taskId: 'new-high', path: 'issue_queue/pending/new-high.task.md' });
+      assert.deepEqual(action(decision, 'promoteTask'), { kind: 'promoteTask', reason: action(decision, 'promoteTask').reason, taskId: 'new-high', path: '/work/repo/planning/issue_queue/pending/new-high.task.md' });
       assert.deepEqual(decision.focus, { kind: 'task', title: 'Task new-high', taskId: 'new-high' });
     });
 
@@ -255,7 +255,7 @@ describe('classifyPlanning', () => {
       const pr = aMergedPullRequest({ number: 12, closingIssues: [30] });
       const decision = classifyPlanning(observe({ queue: [aTaskEntry('processed', { id: 't' })], snapshot: { issues: [taskIssue('t', { number: 30, state: 'closed', closedAt: '2026-11-21T11:00:00Z' })], recentlyClosedPullRequests: [pr] } }));
       expectStage(decision, '2c', 'completeTask');
-      assert.deepEqual(action(decision, 'completeTask'), { kind: 'completeTask', reason: 'PR #12 merged.', taskId: 't', path: 'issue_queue/processed/t.task.md', pullNumber: 12, issueNumber: 30 });
+      assert.deepEqual(action(decision, 'completeTask'), { kind: 'completeTask', reason: 'PR #12 merged.', taskId: 't', path: '/work/repo/planning/issue_queue/processed/t.task.md', pullNumber: 12, issueNumber: 30 });
     });
   });
 
@@ -267,6 +267,23 @@ describe('classifyPlanning', () => {
       const decision = classifyPlanning(observe({ queue: [aTaskEntry('complete', { id: 't' })], snapshot: { issues: [doneIssue], recentlyClosedPullRequests: [merged] } }));
       expectStage(decision, '3a', 'openCapabilityIssue');
       assert.equal(action(decision, 'openCapabilityIssue').pullNumber, 12);
+    });
+
+    it('3a: opens capability updates oldest merge first, and never for a merge older than one already followed', () => {
+      const older = aMergedPullRequest({ number: 11, closingIssues: [29], mergedAt: '2026-11-21T10:00:00Z' });
+      const newer = aMergedPullRequest({ number: 12, closingIssues: [30], mergedAt: '2026-11-21T11:00:00Z' });
+      const issues = [taskIssue('a', { number: 29, state: 'closed' }), { ...doneIssue }];
+      const queue = [aTaskEntry('complete', { id: 'a' }), aTaskEntry('complete', { id: 't' })];
+      const first = classifyPlanning(observe({ queue, snapshot: { issues, recentlyClosedPullRequests: [newer, older] } }));
+      assert.equal(action(first, 'openCapabilityIssue').pullNumber, 11);
+      // The newer merge's capability issue exists (the older one's fell out of the snapshot): nothing to open.
+      const later = classifyPlanning(observe({ queue, snapshot: { issues: [...issues, capabilityIssue(12, { number: 40, state: 'closed', closedAt: '2026-11-21T11:50:00Z' })], recentlyClosedPullRequests: [newer, older] } }));
+      expectStage(later, '1a', 'ensureGapIssue');
+    });
+
+    it('3a: leaves merges older than the follow-up window alone', () => {
+      const old = aMergedPullRequest({ number: 12, closingIssues: [30], mergedAt: '2026-11-01T10:00:00Z' });
+      expectStage(classifyPlanning(observe({ queue: [aTaskEntry('complete', { id: 't' })], snapshot: { issues: [doneIssue], recentlyClosedPullRequests: [old] } })), '1a', 'ensureGapIssue');
     });
 
     it('3a: review and maintenance work gets no capability update', () => {
