@@ -10,16 +10,25 @@ export const recentPullRequestsRead = 20;
 
 const rateLimitFields = 'rateLimit { cost limit remaining resetAt }';
 
+// `assignees` lists users only (the Copilot coding agent is a bot): bot assignees are replayed from the
+// latest assignment events.
 const issueFields = `
   id number title body url state stateReason createdAt updatedAt closedAt
   author { login }
   labels(first: 50) { nodes { name } }
   assignees(first: 20) { nodes { login } }
+  assignmentEvents: timelineItems(itemTypes: [ASSIGNED_EVENT, UNASSIGNED_EVENT], last: 20) {
+    nodes {
+      __typename
+      ... on AssignedEvent { assignee { __typename ... on Bot { login } } }
+      ... on UnassignedEvent { assignee { __typename ... on Bot { login } } }
+    }
+  }
   timelineItems(itemTypes: [CROSS_REFERENCED_EVENT, CONNECTED_EVENT], last: 50) {
     nodes {
       __typename
-      ... on CrossReferencedEvent { createdAt source { __typename ... on PullRequest { number } } }
-      ... on ConnectedEvent { subject { __typename ... on PullRequest { number } } }
+      ... on CrossReferencedEvent { isCrossRepository source { __typename ... on PullRequest { number } } }
+      ... on ConnectedEvent { isCrossRepository subject { __typename ... on PullRequest { number } } }
     }
   }`;
 

@@ -1,5 +1,5 @@
 import type { CheckContext, GitHubActor, IssueSummary, PullRequestChecks, PullRequestSummary, TimelineSignal } from './githubModel';
-import type { IssueNode, PullRequestNode, PullRequestTimelineItem } from './graphqlSchemas';
+import type { AssignmentEvent, IssueNode, PullRequestNode, PullRequestTimelineItem } from './graphqlSchemas';
 
 /** Collects what could not be read (nodes GitHub nulled for a permission or SAML error). */
 export type Warn = (text: string) => void;
@@ -122,7 +122,13 @@ export function mapIssue(node: IssueNode, warn: Warn): IssueSummary {
   const linked: number[] = [];
   for (const item of compactNodes(node.timelineItems.nodes, `timeline events of ${where}`, warn)) {
     const subject = item.__typename === 'CrossReferencedEvent' ? item.source : item.subject;
-    if (subject.__typename === 'PullRequest' && subject.number !== undefined && !linked.includes(subject.number)) linked.push(subject.number);
+    // A number from another repository would name the wrong pull request here.
+    if (item.isCrossRepository || subject.__typename !== 'PullRequest' || subject.number === undefined) continue;
+    if (!linked.includes(subject.number)) linked.push(subject.number);
+  }
+  const assignees = compactNodes(node.assignees.nodes, `assignees of ${where}`, warn).map(user => user.login);
+  for (const bot of botAssignees(compactNodes(node.assignmentEvents.nodes, `assignment events of ${where}`, warn))) {
+    if (!assignees.includes(bot)) assignees.push(bot);
   }
   return {
     number: node.number,
@@ -132,7 +138,7 @@ export function mapIssue(node: IssueNode, warn: Warn): IssueSummary {
     state: node.state === 'OPEN' ? 'open' : 'closed',
     stateReason: stateReasonOf(node.stateReason),
     labels: compactNodes(node.labels?.nodes, `labels of ${where}`, warn).map(label => label.name),
-    assignees: compactNodes(node.assignees.nodes, `assignees of ${where}`, warn).map(user => user.login),
+    assignees,
     author: node.author?.login ?? ghost,
     createdAt: node.createdAt,
     updatedAt: node.updatedAt,
@@ -140,6 +146,19 @@ export function mapIssue(node: IssueNode, warn: Warn): IssueSummary {
     url: node.url,
     linkedPullRequests: linked,
   };
+}
+
+/** Bots whose latest assignment event (oldest first) assigned them. */
+function botAssignees(events: readonly AssignmentEvent[]): string[] {
+  const assigned: string[] = [];
+  for (const event of events) {
+    const login = event.assignee?.__typename === 'Bot' ? event.assignee.login : undefined;
+    if (login === undefined) continue;
+    const at = assigned.indexOf(login);
+    if (at >= 0) assigned.splice(at, 1);
+    if (event.__typename === 'AssignedEvent') assigned.push(login);
+  }
+  return assigned;
 }
 
 /** GraphQL's upper-case reasons and REST's lower-case ones; anything newer reads as "no reason". */

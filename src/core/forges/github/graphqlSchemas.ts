@@ -90,6 +90,11 @@ export const pullRequestNodeSchema = z.object({
   })),
 });
 
+const assignmentEvent = z.object({
+  __typename: z.enum(['AssignedEvent', 'UnassignedEvent']),
+  assignee: z.nullish(z.object({ __typename: z.string(), login: z.optional(z.string()) })),
+});
+
 /** An issue or a pull request; only pull requests carry `number` in the documents. */
 const referencedSubject = z.object({ __typename: z.string(), number: z.optional(z.number()) });
 
@@ -107,9 +112,10 @@ export const issueNodeSchema = z.object({
   author: z.nullish(login),
   labels: z.nullish(nodesOf(z.object({ name: z.string() }))),
   assignees: nodesOf(login),
+  assignmentEvents: nodesOf(assignmentEvent),
   timelineItems: nodesOf(z.discriminatedUnion('__typename', [
-    z.object({ __typename: z.literal('CrossReferencedEvent'), source: referencedSubject }),
-    z.object({ __typename: z.literal('ConnectedEvent'), subject: referencedSubject }),
+    z.object({ __typename: z.literal('CrossReferencedEvent'), isCrossRepository: z.boolean(), source: referencedSubject }),
+    z.object({ __typename: z.literal('ConnectedEvent'), isCrossRepository: z.boolean(), subject: referencedSubject }),
   ])),
 });
 
@@ -150,4 +156,5 @@ export const suggestedActorsSchema = z.object({
 export type PullRequestNode = z.infer<typeof pullRequestNodeSchema>;
 export type IssueNode = z.infer<typeof issueNodeSchema>;
 export type PullRequestTimelineItem = z.infer<typeof timelineItem>;
+export type AssignmentEvent = z.infer<typeof assignmentEvent>;
 export type SnapshotPage = z.infer<typeof snapshotPageSchema>;

@@ -69,11 +69,13 @@ export async function createOctokit(settings: OctokitSettings): Promise<OctokitR
     baseUrl: settings.apiUrl,
     userAgent: settings.userAgent,
     request: { fetch: settings.fetch },
+    // The transport logs every request (trace); failures reach the caller as GitHubError, which decides
+    // whether a 404 is news. Octokit's own warnings (deprecations, rate limits) stay warnings.
     log: {
-      debug: (message: string) => { log.trace('%s', message); },
-      info: (message: string) => { log.debug('%s', message); },
+      debug: () => undefined,
+      info: () => undefined,
       warn: (message: string) => { log.warn('%s', message); },
-      error: (message: string) => { log.error('%s', message); },
+      error: (message: string) => { log.debug('%s', message); },
     },
     throttle: {
       id: settings.id,

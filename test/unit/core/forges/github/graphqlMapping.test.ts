@@ -144,7 +144,7 @@ describe('GraphQL pull request → PullRequestSummary', () => {
 });
 
 describe('GraphQL issue → IssueSummary', () => {
-  it('maps the fields and the linked pull requests (cross-references and connections, once each, oldest first)', () => {
+  it('maps the fields, bot assignees from assignment events, and the linked pull requests of this repository (once each, oldest first)', () => {
     const warnings: string[] = [];
     const summary = mapIssue(parseOrThrow(issueNodeSchema, graphqlIssue(4, { state: 'CLOSED', stateReason: 'NOT_PLANNED', closedAt: '2026-11-03T00:00:00Z' }), 'test', 200), text => warnings.push(text));
     assert.deepEqual(summary, {
@@ -155,7 +155,7 @@ describe('GraphQL issue → IssueSummary', () => {
       state: 'closed',
       stateReason: 'not_planned',
       labels: ['ato:task'],
-      assignees: ['Copilot'],
+      assignees: ['alice', 'copilot-swe-agent'],
       author: 'alice',
       createdAt: '2026-11-01T10:00:00Z',
       updatedAt: '2026-11-02T10:00:00Z',

@@ -95,13 +95,22 @@ export function graphqlIssue(number: number, overrides: Record<string, unknown> 
     closedAt: null,
     author: { login: 'alice' },
     labels: { nodes: [{ name: 'ato:task' }] },
-    assignees: { nodes: [{ login: 'Copilot' }] },
+    assignees: { nodes: [{ login: 'alice' }] },
+    assignmentEvents: {
+      nodes: [
+        { __typename: 'AssignedEvent', assignee: { __typename: 'User', login: 'alice' } },
+        { __typename: 'AssignedEvent', assignee: { __typename: 'Bot', login: 'copilot-swe-agent' } },
+        { __typename: 'AssignedEvent', assignee: { __typename: 'Bot', login: 'other-bot' } },
+        { __typename: 'UnassignedEvent', assignee: { __typename: 'Bot', login: 'other-bot' } },
+      ],
+    },
     timelineItems: {
       nodes: [
-        { __typename: 'CrossReferencedEvent', createdAt: '2026-11-01T11:00:00Z', source: { __typename: 'Issue' } },
-        { __typename: 'CrossReferencedEvent', createdAt: '2026-11-01T12:00:00Z', source: { __typename: 'PullRequest', number: number + 1 } },
-        { __typename: 'ConnectedEvent', subject: { __typename: 'PullRequest', number: number + 1 } },
-        { __typename: 'ConnectedEvent', subject: { __typename: 'PullRequest', number: number + 5 } },
+        { __typename: 'CrossReferencedEvent', isCrossRepository: false, source: { __typename: 'Issue' } },
+        { __typename: 'CrossReferencedEvent', isCrossRepository: false, source: { __typename: 'PullRequest', number: number + 1 } },
+        { __typename: 'CrossReferencedEvent', isCrossRepository: true, source: { __typename: 'PullRequest', number: number + 7 } },
+        { __typename: 'ConnectedEvent', isCrossRepository: false, subject: { __typename: 'PullRequest', number: number + 1 } },
+        { __typename: 'ConnectedEvent', isCrossRepository: false, subject: { __typename: 'PullRequest', number: number + 5 } },
       ],
     },
     ...overrides,
