@@ -1,6 +1,7 @@
 import { isGitHubError } from '../../forges/github/githubError';
 import type { AgentAssignment, IssueSummary } from '../../forges/github/githubModel';
 import type { Logger } from '../../logging/logger';
+import { atoLabels } from '../../loop/atoLabels';
 import type { TaskType } from '../../tasks/taskTypes';
 import type { AgentBackend, AgentHealth, AgentLimits, AgentOutput, AgentRunHandle, AgentRunStatus, DispatchRequest } from '../agentBackend';
 import { CopilotAvailability, defaultAvailabilityTtlMs } from './copilotAvailability';
@@ -11,6 +12,8 @@ import { formatCopilotRunRef, parseCopilotRunRef, type CopilotRunRef } from './c
 import { CopilotRunReader, defaultMaxLinkedPullRequests, type CopilotRunRead } from './copilotRunReader';
 import { defaultCopilotStartTimeoutMs } from './copilotRunStatus';
 import { CopilotWaiter, defaultWaitIntervals, type WaitIntervals } from './copilotWaiter';
+
+const notEnabledHint = "is the Copilot coding agent enabled for this repository and the token's user?";
 
 /** The task types Copilot takes by default: work that ends in a PR. */
 export const copilotTaskTypes: readonly TaskType[] = ['feature', 'fix', 'ci_fix', 'documentation', 'gap_analysis', 'capability_update', 'maintenance'];
@@ -106,6 +109,11 @@ export class CopilotBackend implements AgentBackend {
         labels: taskIssueLabels,
         assignees: [copilotAssigneeLogin],
         agentAssignment: this.agentAssignment(port),
+      }).catch((error: unknown) => {
+        // GitHub refuses (422) to create an issue with an assignee it cannot assign.
+        if (!isGitHubError(error, 'invalid')) throw error;
+        this.availability.invalidate();
+        throw new Error(`GitHub refused to create the issue assigned to Copilot (${error.message}): ${notEnabledHint}`, { cause: error });
       });
       this.emit(request.runId, `created issue #${created.number} (${created.url}) and assigned Copilot`);
       this.checkAssigned(created);
@@ -117,7 +125,11 @@ export class CopilotBackend implements AgentBackend {
   }
 
   private async resume(port: CopilotGitHubPort, request: DispatchRequest, found: IssueSummary): Promise<CopilotRunRef> {
-    let issue = found;
+    // The listing has no timeline; the issue itself says which PRs mention it.
+    let issue = await port.getIssue(found.number);
+    const linked = issue.linkedPullRequests;
+    // PRs that exist now belong to earlier runs: this run's PR will have a higher number.
+    const afterPull = linked.length === 0 ? {} : { afterPull: Math.max(...linked) };
     if (issue.state === 'closed') {
       issue = await port.updateIssue(issue.number, { state: 'open' });
       this.emit(request.runId, `reopened issue #${issue.number}`);
@@ -126,8 +138,11 @@ export class CopilotBackend implements AgentBackend {
       const earlier = await this.reader.read(port, { issueNumber: issue.number, assignedAt: undefined, now: this.deps.now(), startTimeoutMs: this.startTimeoutMs });
       if (!isFinal(earlier.status)) {
         // A restart between assigning and recording the handle: adopt the session that is under way.
-        this.emit(request.runId, `issue #${issue.number} is already assigned to Copilot${earlier.pullRequest ? ` (PR #${earlier.pullRequest.number})` : ''}`);
-        return { issueNumber: issue.number, assignedAt: earlier.pullRequest?.createdAt ?? issue.updatedAt };
+        const pr = earlier.pullRequest;
+        this.emit(request.runId, `issue #${issue.number} is already assigned to Copilot${pr ? ` (PR #${pr.number})` : ''}`);
+        return pr === undefined
+          ? { issueNumber: issue.number, assignedAt: issue.updatedAt, ...afterPull }
+          : { issueNumber: issue.number, assignedAt: pr.createdAt, afterPull: pr.number - 1 };
       }
       // Left from an earlier run that ended: assign afresh so that Copilot starts a new session.
       if (port.removeAssignees) await port.removeAssignees(issue.number, copilotLogins(issue));
@@ -136,7 +151,7 @@ export class CopilotBackend implements AgentBackend {
     const assigned = await port.addAssignees(issue.number, [copilotAssigneeLogin], this.agentAssignment(port));
     this.emit(request.runId, `assigned Copilot to issue #${assigned.number} (${assigned.url})`);
     this.checkAssigned(assigned);
-    return { issueNumber: assigned.number, assignedAt: assigned.updatedAt };
+    return { issueNumber: assigned.number, assignedAt: assigned.updatedAt, ...afterPull };
   }
 
   async poll(handle: AgentRunHandle): Promise<AgentRunStatus> {
@@ -203,6 +218,7 @@ export class CopilotBackend implements AgentBackend {
       return await this.reader.read(port, {
         issueNumber: ref.issueNumber,
         assignedAt: ref.assignedAt,
+        afterPull: ref.afterPull,
         now: this.deps.now(),
         startTimeoutMs: this.startTimeoutMs,
         cancelled: this.cancelled.has(runId),
@@ -228,15 +244,12 @@ export class CopilotBackend implements AgentBackend {
   private checkAssigned(issue: IssueSummary): void {
     if (issue.assignees.some(isCopilotLogin)) return;
     this.availability.invalidate();
-    throw new Error(`GitHub did not assign Copilot to issue #${issue.number} (${issue.url}): is the Copilot coding agent enabled for this repository and the token's user?`);
+    throw new Error(`GitHub did not assign Copilot to issue #${issue.number} (${issue.url}): ${notEnabledHint}`);
   }
 
   /** Once per backend: creating an issue with an unknown label would otherwise depend on GitHub's leniency. */
   private ensureLabels(port: CopilotGitHubPort): Promise<void> {
-    this.labels ??= Promise.all([
-      port.ensureLabel('ato', '5319e7', 'Created by ATO'),
-      port.ensureLabel(taskIssueLabel, '1d76db', 'An ATO task for an agent'),
-    ]).then(
+    this.labels ??= Promise.all([atoLabels.ato, atoLabels.task].map(label => port.ensureLabel(label.name, label.color, label.description))).then(
       () => undefined,
       (error: unknown) => {
         this.labels = undefined;

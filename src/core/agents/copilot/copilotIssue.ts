@@ -1,20 +1,19 @@
 import type { IssueSummary } from '../../forges/github/githubModel';
-import { isTaskId } from '../../tasks/taskFileName';
+import { atoLabels, labelsFor } from '../../loop/atoLabels';
+import { formatMarker, taskIdsInBody } from '../../loop/markers';
 
 /** Labels of a task issue: `ato` on everything ATO creates, `ato:task` to list task issues without the search API (it lags). */
-export const taskIssueLabel = 'ato:task';
-export const taskIssueLabels: readonly string[] = ['ato', taskIssueLabel];
+export const taskIssueLabel = atoLabels.task.name;
+export const taskIssueLabels: readonly string[] = labelsFor('task');
 
-/** The hidden marker that ties an issue to its task: `<!-- ato:task=<id> -->`, on a line of its own. */
+/** The hidden marker that ties an issue to its task (the loop's syntax): `<!-- ato:task=<id> -->`. */
 export function taskMarker(taskId: string): string {
-  if (!isTaskId(taskId)) throw new Error(`"${taskId}" is not a task id`);
-  return `<!-- ato:task=${taskId} -->`;
+  return formatMarker({ kind: 'task', taskId });
 }
 
-/** Whether `body` carries the task's marker as a line of its own (so `ato:task=a` never matches `ato:task=a-b`, nor a quoted marker). */
+/** Whether `body` carries the task's marker on a line of its own outside code (so `ato:task=a` never matches `ato:task=a-b`, nor a quoted marker). */
 export function carriesTaskMarker(body: string, taskId: string): boolean {
-  const marker = taskMarker(taskId);
-  return body.split(/\r?\n/).some(line => line.trim() === marker);
+  return taskIdsInBody(body).includes(taskId);
 }
 
 /** The issue Copilot reads: ATO's composed prompt, then the marker. */

@@ -15,6 +15,7 @@ export interface ReadOptions {
   readonly issueNumber: number;
   /** Undefined: the issue's creation (a handle that carried only the issue number). */
   readonly assignedAt: string | undefined;
+  readonly afterPull?: number | undefined;
   readonly now: Date;
   readonly startTimeoutMs: number;
   readonly cancelled?: boolean;
@@ -35,9 +36,10 @@ export class CopilotRunReader {
     const issue = await port.getIssue(options.issueNumber);
     const assignedAt = options.assignedAt ?? issue.createdAt;
     const since = Date.parse(assignedAt);
+    const afterPull = options.afterPull ?? 0;
     const pullRequests: PullRequestSummary[] = [];
     const signals = new Map<number, readonly TimelineSignal[]>();
-    const linked = [...new Set(issue.linkedPullRequests)].sort((a, b) => b - a).slice(0, this.maxLinkedPullRequests);
+    const linked = [...new Set(issue.linkedPullRequests)].filter(number => number > afterPull).sort((a, b) => b - a).slice(0, this.maxLinkedPullRequests);
     for (const number of linked) {
       const facts = this.pullFacts.get(number);
       if (facts !== undefined && (!facts.copilot || facts.createdAt < since)) continue;
@@ -54,6 +56,7 @@ export class CopilotRunReader {
       pullRequests,
       signals,
       assignedAt,
+      afterPull,
       now: options.now,
       startTimeoutMs: options.startTimeoutMs,
       cancelled: options.cancelled ?? false,

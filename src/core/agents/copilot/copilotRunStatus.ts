@@ -14,6 +14,8 @@ export interface CopilotObservation {
   readonly signals: ReadonlyMap<number, readonly TimelineSignal[]>;
   /** When Copilot was assigned, by GitHub's clock (ISO 8601). PRs created earlier belong to an earlier run. */
   readonly assignedAt: string;
+  /** Only PRs numbered above this count (the newest PR of an earlier run of the task). */
+  readonly afterPull?: number;
   readonly now: Date;
   readonly startTimeoutMs: number;
   /** ATO cancelled the run: unless Copilot already ended it, the run ends as cancelled. */
@@ -28,15 +30,16 @@ export interface CopilotRunView {
 
 /**
  * Copilot's PR for the run: authored by Copilot (login and bot type), linked to the issue (a timeline
- * cross-reference, or a closing reference on the PR), and created at or after the assignment — a PR from an
- * earlier run of the same task, or anyone else's PR mentioning the issue, does not count. The newest wins.
+ * cross-reference, or a closing reference on the PR), created at or after the assignment and numbered above
+ * `afterPull` — a PR from an earlier run of the same task, or anyone else's PR mentioning the issue, does not
+ * count. The newest wins.
  */
-export function pickCopilotPullRequest(issue: IssueSummary, candidates: readonly PullRequestSummary[], assignedAt: string): PullRequestSummary | undefined {
+export function pickCopilotPullRequest(issue: IssueSummary, candidates: readonly PullRequestSummary[], assignedAt: string, afterPull = 0): PullRequestSummary | undefined {
   const since = Date.parse(assignedAt);
   return candidates
     .filter(pr => isCopilotActor(pr.author))
     .filter(pr => issue.linkedPullRequests.includes(pr.number) || pr.closingIssues.includes(issue.number))
-    .filter(pr => !(Date.parse(pr.createdAt) < since))
+    .filter(pr => pr.number > afterPull && !(Date.parse(pr.createdAt) < since))
     .reduce<PullRequestSummary | undefined>((newest, pr) => (newest === undefined || isNewer(pr, newest) ? pr : newest), undefined);
 }
 
@@ -50,7 +53,7 @@ export function pickCopilotPullRequest(issue: IssueSummary, candidates: readonly
  */
 export function deriveCopilotRunStatus(observation: CopilotObservation): CopilotRunView {
   const { issue } = observation;
-  const pr = pickCopilotPullRequest(issue, observation.pullRequests, observation.assignedAt);
+  const pr = pickCopilotPullRequest(issue, observation.pullRequests, observation.assignedAt, observation.afterPull);
   if (pr === undefined) return { status: withoutPullRequest(observation), pullRequest: undefined };
   return { status: withPullRequest(pr, mergedSignals(pr, observation.signals.get(pr.number) ?? []), observation.cancelled), pullRequest: pr };
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { AgentOutput, AgentRunHandle, DispatchRequest } from '../../../../../src/core/agents/agentBackend';
 import { CopilotBackend, type CopilotBackendDeps } from '../../../../../src/core/agents/copilot/copilotBackend';
+import { parseCopilotRunRef } from '../../../../../src/core/agents/copilot/copilotRunRef';
 import { GitHubError } from '../../../../../src/core/forges/github/githubError';
 import { createLogger } from '../../../../../src/core/logging/logger';
 import { Redactor } from '../../../../../src/core/logging/redactor';
@@ -153,8 +154,26 @@ describe('CopilotBackend', () => {
       assert.equal(issueOf(second), issueOf(first));
       assert.equal(port.count('removeAssignees'), 1);
       assert.equal(port.assignments.length, 2);
-      assert.ok(Date.parse(second.ref.split('@')[1] ?? '') > Date.parse(port.pulls.get(oldPr)?.createdAt ?? ''));
+      const ref = parseCopilotRunRef(second.ref);
+      assert.equal(ref?.afterPull, oldPr);
+      assert.ok(Date.parse(ref.assignedAt ?? '') > Date.parse(port.pulls.get(oldPr)?.createdAt ?? ''));
       assert.equal((await backend.poll(second)).state, 'running');
+    });
+
+    it('without a way to unassign, assigns again and still ignores the old PR, even one of the same second', async () => {
+      const port = new MemoryCopilotPort(false);
+      const { backend } = setup({}, port);
+      const first = await backend.dispatch(request('run-1'));
+      const oldPr = port.openPullRequest(issueOf(first));
+      port.signal(oldPr, 'copilotWorkFailed');
+      port.tick(-10);
+      const second = await backend.dispatch(request('run-2'));
+      assert.equal(port.assignments.length, 2);
+      assert.deepEqual(await backend.poll(second), { state: 'running' });
+      const pr = port.openPullRequest(issueOf(second));
+      port.setPull(pr, { createdAt: port.pulls.get(oldPr)?.createdAt ?? '' });
+      port.signal(pr, 'copilotWorkFinished');
+      assert.equal((await backend.poll(second)).state, 'succeeded');
     });
 
     it('adopts the session under way when the issue is assigned and Copilot still works', async () => {

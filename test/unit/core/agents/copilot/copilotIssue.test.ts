@@ -15,6 +15,7 @@ describe('task issue marker', () => {
     ['quoted inside a line', 'we wrote `<!-- ato:task=add-login -->` here', false],
     ['other spacing', '<!--ato:task=add-login-->', false],
     ['no marker, the title only', 'Add login', false],
+    ['inside a fenced code block', 'Quoted:\n```\n<!-- ato:task=add-login -->\n```\n', false],
   ];
   for (const [name, body, expected] of table) {
     it(`${expected ? 'matches' : 'does not match'} a marker ${name}`, () => {

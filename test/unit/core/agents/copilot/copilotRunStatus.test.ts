@@ -12,6 +12,7 @@ interface Row {
   readonly signals?: readonly TimelineSignal[];
   readonly minutesLater?: number;
   readonly cancelled?: boolean;
+  readonly afterPull?: number;
   readonly expect: AgentRunStatus['state'];
   /** Failure class, for failed rows. */
   readonly failure?: string;
@@ -43,6 +44,8 @@ const table: readonly Row[] = [
   { name: 'an old Copilot PR from before the assignment is ignored', issue: linked, pulls: [aPullRequest({ createdAt: at(-30), state: 'closed' })], signals: [aSignal('copilotWorkFailed', -20)], expect: 'running' },
   { name: 'an old Copilot PR is ignored also after the start timeout', issue: linked, pulls: [aPullRequest({ createdAt: at(-30) })], minutesLater: 20, expect: 'needsYou', says: 'did not start' },
   { name: 'a Copilot PR neither cross-referenced nor closing the issue is ignored', pulls: [aPullRequest({ closingIssues: [99] })], signals: [aSignal('copilotWorkFinished', 2)], expect: 'running' },
+  { name: 'a Copilot PR of an earlier run in the same second is ignored by number', issue: linked, pulls: [aPullRequest({ createdAt: assignedAt, state: 'closed' })], signals: [aSignal('copilotWorkFailed', 0)], afterPull: 8, expect: 'running' },
+  { name: 'a Copilot PR numbered above the earlier run\'s counts', issue: { linkedPullRequests: [8, 9] }, pulls: [aPullRequest({ number: 9, createdAt: assignedAt })], afterPull: 8, expect: 'running', pr: 9 },
   // Copilot's PR
   { name: 'PR linked by closing reference only', pulls: running, signals: [aSignal('copilotWorkStarted', 1)], expect: 'running', pr: 8 },
   { name: 'PR cross-referenced only', issue: linked, pulls: [aPullRequest({ closingIssues: [] })], expect: 'running', pr: 8 },
@@ -92,6 +95,7 @@ describe('deriveCopilotRunStatus', () => {
         now: new Date(Date.parse(assignedAt) + (row.minutesLater ?? 2) * 60_000),
         startTimeoutMs: 15 * 60_000,
         cancelled: row.cancelled ?? false,
+        ...(row.afterPull === undefined ? {} : { afterPull: row.afterPull }),
       };
       const { status, pullRequest } = deriveCopilotRunStatus(observation);
       assert.equal(status.state, row.expect, JSON.stringify(status));
