@@ -1,7 +1,7 @@
 import type { IssueSummary, PullRequestSummary, RepoSnapshot } from '../forges/github/githubModel';
 import { isValidQueueEntry, queueEntryId, type QueueEntry, type ValidQueueEntry } from '../queue/queueEntry';
 import { describeBlockReason, orderPending } from '../queue/queueOrder';
-import { isUnsafeGapBody, unsafeGapInstructions } from './gapAnalysisTemplate';
+import { gapAnalysisIssueTitle, isUnsafeGapBody, unsafeGapInstructions } from './gapAnalysisTemplate';
 import type { Focus, LoopNeedsYou, MergePolicy, PlannedAction, StageDecision, StageId } from './loopModel';
 import { isGapAnalysisBody } from './markers';
 import { blockedForAto, unmetReasons } from './mergePolicy';
@@ -75,7 +75,7 @@ export function classifyPlanning(observation: PlanningObservation): StageDecisio
   const development = taskTracks(context, valid);
   const capabilityBusy = capabilityTrack(context, valid);
   if (!gapBusy && !capabilityBusy && development.inFlight === 0 && !development.readyPending) {
-    add(context, { rank: rank.openGap, track: track.gap, stage: '1a', focus: undefined, reason: 'No gap-analysis issue is open and no development work is pending or in flight: open the gap analysis.', action: { kind: 'ensureGapIssue', reason: 'Open the gap-analysis issue (ATO\'s template) and assign it.' } });
+    add(context, { rank: rank.openGap, track: track.gap, stage: '1a', focus: { kind: 'issue', title: gapAnalysisIssueTitle }, reason: 'No gap-analysis issue is open and no development work is pending or in flight: open the gap analysis.', action: { kind: 'ensureGapIssue', reason: 'Open the gap-analysis issue (ATO\'s template) and assign it.' } });
   }
   return decide(context);
 }
@@ -252,7 +252,7 @@ function followProgress(context: Context, progress: WorkProgress, item: ItemInfo
       return;
     }
     case 'failed':
-      needs(context, { kind: 'runFailed', title: `The run of ${item.label} failed`, detail: `${capitalise(progress.why)}. Re-assign the issue or close it; the loop goes on meanwhile.`, url: progress.pr.url, pullNumber: progress.pr.number, ...optionalTask, ...(item.issue === undefined ? {} : { issueNumber: item.issue.number }), action: 'open' });
+      needs(context, { kind: 'runFailed', title: `The run of ${item.label} failed`, detail: `${capitalise(progress.why)}. ${item.stage === '2' ? 'Move the task back to pending/ to run it again, or to complete/ if it is done' : 'Re-assign the issue, or close it so ATO starts over'}; the loop goes on meanwhile.`, url: progress.pr.url, pullNumber: progress.pr.number, ...optionalTask, ...(item.issue === undefined ? {} : { issueNumber: item.issue.number }), action: 'open' });
       add(context, stalled(s('b'), item.track, prFocus(progress.pr, item.taskId), `The run of ${item.label} failed (${progress.why}): needs you.`));
       return;
     case 'issueClosed':
