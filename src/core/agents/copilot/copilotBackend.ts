@@ -115,8 +115,8 @@ export class CopilotBackend implements AgentBackend {
         this.availability.invalidate();
         throw new Error(`GitHub refused to create the issue assigned to Copilot (${error.message}): ${notEnabledHint}`, { cause: error });
       });
-      this.emit(request.runId, `created issue #${created.number} (${created.url}) and assigned Copilot`);
       this.checkAssigned(created);
+      this.emit(request.runId, `created issue #${created.number} (${created.url}) and assigned Copilot`);
       ref = { issueNumber: created.number, assignedAt: created.createdAt };
     } else {
       ref = await this.resume(port, request, existing);
@@ -149,8 +149,8 @@ export class CopilotBackend implements AgentBackend {
       else this.log.warn('the GitHub port cannot remove assignees: assigning Copilot again to #%d without unassigning it first', issue.number);
     }
     const assigned = await port.addAssignees(issue.number, [copilotAssigneeLogin], this.agentAssignment(port));
-    this.emit(request.runId, `assigned Copilot to issue #${assigned.number} (${assigned.url})`);
     this.checkAssigned(assigned);
+    this.emit(request.runId, `assigned Copilot to issue #${assigned.number} (${assigned.url})`);
     return { issueNumber: assigned.number, assignedAt: assigned.updatedAt, ...afterPull };
   }
 
