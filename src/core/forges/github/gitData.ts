@@ -43,7 +43,8 @@ export class GitData {
   async createRef(ref: string, sha: string): Promise<void> {
     const fullRef = `refs/${shortRef(ref)}`;
     try {
-      await this.client.rest({ method: 'POST', path: this.client.repoPath('git', 'refs'), body: { ref: fullRef, sha } }, restRefSchema);
+      // Not retried: a retry after a lost answer would report our own ref as someone else's.
+      await this.client.rest({ method: 'POST', path: this.client.repoPath('git', 'refs'), body: { ref: fullRef, sha }, retryOnFailure: false }, restRefSchema);
     } catch (error) {
       // GitHub answers 422 both for "Reference already exists" and for a bad sha: look rather than read its wording.
       if (isGitHubError(error, 'invalid') && (await this.getRef(fullRef)) !== undefined) {

@@ -40,7 +40,10 @@ export interface GitHubPortOptions {
 
 /**
  * The GitHub port over Octokit (loaded on first use, hence async). Every method throws `GitHubError`;
- * every GET is conditional; answers are validated before ATO reads them.
+ * every GET is conditional (keep one port per repository: the ETag cache lives in it); answers are
+ * validated before ATO reads them. Reads and idempotent writes are retried after a 5xx or a network
+ * failure; writes that a retry could duplicate or misreport (create issue, comment, merge, create ref,
+ * GraphQL mutations) are not: the caller re-reads GitHub and decides.
  */
 export async function createGitHubPort(options: GitHubPortOptions): Promise<GitHubPort> {
   const log = options.log.scoped('github');
@@ -110,6 +113,7 @@ class GitHubAdapter implements GitHubPort {
     const { data } = await this.client.rest({
       method: 'POST',
       path: this.client.repoPath('issues'),
+      retryOnFailure: false,
       body: {
         title: issue.title,
         body: issue.body,
@@ -147,7 +151,7 @@ class GitHubAdapter implements GitHubPort {
   }
 
   async createComment(issueNumber: number, body: string): Promise<IssueComment> {
-    const { data } = await this.client.rest({ method: 'POST', path: this.client.repoPath('issues', issueNumber, 'comments'), body: { body } }, restCommentSchema);
+    const { data } = await this.client.rest({ method: 'POST', path: this.client.repoPath('issues', issueNumber, 'comments'), body: { body }, retryOnFailure: false }, restCommentSchema);
     return mapRestComment(data);
   }
 
@@ -204,6 +208,7 @@ class GitHubAdapter implements GitHubPort {
     const { data } = await this.client.rest({
       method: 'PUT',
       path: this.client.repoPath('pulls', pullNumber, 'merge'),
+      retryOnFailure: false,
       body: { sha: options.sha, merge_method: options.method, ...(options.title === undefined ? {} : { commit_title: options.title }) },
     }, restMergeSchema);
     return { merged: data.merged, sha: data.sha ?? null, message: data.message };

@@ -20,6 +20,12 @@ export interface RestRequest {
   readonly query?: Readonly<Record<string, string | number | boolean>>;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * false for a write GitHub may have applied before a 5xx or a dropped connection, where a second try
+   * would duplicate it or misreport it (a new issue or comment, a merge, a new ref): the caller re-reads
+   * instead. Rate-limit waits still retry (GitHub did nothing). Default true.
+   */
+  readonly retryOnFailure?: boolean;
 }
 
 export interface RestResult<T> {
@@ -125,7 +131,9 @@ export class GitHubClient {
    */
   async graphql<S extends z.ZodMiniType>(query: string, variables: Readonly<Record<string, unknown>>, schema: S, headers: Readonly<Record<string, string>> = {}): Promise<GraphqlResult<z.infer<S>>> {
     const context = `POST ${new URL(this.graphqlUrl).pathname} (${operationName(query)})`;
-    const response = await this.send({ method: 'POST', path: this.graphqlUrl, body: { query, variables }, headers });
+    // Queries are safe to send again; a mutation may have been applied.
+    const retryOnFailure = !/^\s*mutation\b/.test(query);
+    const response = await this.send({ method: 'POST', path: this.graphqlUrl, body: { query, variables }, headers, retryOnFailure });
     const envelope = parseOrThrow(graphqlEnvelopeSchema, response.data, context, response.status);
     const errors = envelope.errors ?? [];
     const data = envelope.data ?? undefined;
@@ -167,6 +175,7 @@ export class GitHubClient {
     const url = search === '' ? request.path : `${request.path}${separator}${search}`;
     // Octokit's constructor ignores a `headers` option: the API version goes on every request here.
     const parameters: Record<string, unknown> = { headers: { 'x-github-api-version': githubApiVersion, ...request.headers } };
+    if (request.retryOnFailure === false) parameters['request'] = { retries: 0 };
     if (request.body !== undefined) parameters['data'] = request.body;
     try {
       return await this.octokit.request(`${request.method} ${url}`, parameters);

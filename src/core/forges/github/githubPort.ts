@@ -39,8 +39,13 @@ export interface GitHubPort {
   /** The batched read: one GraphQL query per 100 open pull requests, plus ATO's labelled issues. */
   snapshot(options: { readonly issueLabels: readonly string[] }): Promise<RepoSnapshot>;
 
-  /** Issues with this label (REST list, conditional, all pages); `state` all by default. Never the search API. */
+  /**
+   * Issues with this label (REST list, conditional, all pages); `state` all by default. Never the search API.
+   * REST issues carry no links: `linkedPullRequests` is empty here and in the create/update/assign results;
+   * `getIssue` and `snapshot` fill it.
+   */
   listIssuesByLabel(label: string, state?: 'open' | 'closed' | 'all'): Promise<readonly IssueSummary[]>;
+  /** The issue (REST, conditional) and its timeline's cross-references from this repository's pull requests. */
   getIssue(issueNumber: number): Promise<IssueSummary>;
   createIssue(issue: NewIssue): Promise<IssueSummary>;
   updateIssue(issueNumber: number, change: { readonly title?: string; readonly body?: string; readonly state?: 'open' | 'closed'; readonly stateReason?: 'completed' | 'not_planned' }): Promise<IssueSummary>;
@@ -52,6 +57,7 @@ export interface GitHubPort {
   /** Review requests, ready-for-review and Copilot work events of an issue or PR (REST timeline, conditional). */
   listTimelineSignals(issueNumber: number): Promise<readonly TimelineSignal[]>;
 
+  /** One GraphQL query (the snapshot's fields, with GitHub's own `isRequired` per check for this PR). */
   getPullRequest(pullNumber: number): Promise<PullRequestSummary>;
   markReadyForReview(pullRequestNodeId: string): Promise<void>;
   /** Merges only if the head is still `sha` (409 → `conflict`). */

@@ -86,6 +86,25 @@ describe('errors and retries through the real Octokit stack', () => {
     assert.equal(http.requests.filter(r => r.url.endsWith('/issues/1')).length, 2);
   });
 
+  it('writes a retry could duplicate (new issue, comment, merge, ref, mutation) are not retried after a 5xx', async () => {
+    const { port, http } = await createTestPort();
+    const serverError = { status: 502, body: { message: 'Bad Gateway' } };
+    http.on('POST', `${repoPath}/issues`, serverError);
+    http.on('POST', `${repoPath}/issues/1/comments`, serverError);
+    http.on('PUT', `${repoPath}/pulls/2/merge`, serverError);
+    http.on('POST', `${repoPath}/git/refs`, serverError);
+    http.on('POST', '/api/graphql', serverError);
+    const isServer = (error: unknown): boolean => isGitHubError(error, 'server');
+    await assert.rejects(port.createIssue({ title: 't', body: 'b', labels: [] }), isServer);
+    await assert.rejects(port.createComment(1, 'c'), isServer);
+    await assert.rejects(port.mergePullRequest(2, { sha: 'a'.repeat(40), method: 'squash' }), isServer);
+    await assert.rejects(port.createRef('refs/ato/lease', 'a'.repeat(40)), isServer);
+    await assert.rejects(port.markReadyForReview('PR_2'), isServer);
+    assert.deepEqual(http.requests.map(r => r.method), ['POST', 'POST', 'PUT', 'POST', 'POST']);
+    await assert.rejects(port.getPullRequest(2), isServer);
+    assert.equal(http.requests.length, 5 + 4, 'a GraphQL query is retried (3 retries by default)');
+  });
+
   it('a network failure is retried, then reported as network', async () => {
     const { port, http } = await createTestPort({ retry: { serverRetries: 1 } });
     http.on('GET', issuePath, new TypeError('fetch failed'));
