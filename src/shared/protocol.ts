@@ -7,6 +7,7 @@
  * posts a full `snapshot` (never a delta), so a webview that was hidden and missed messages recovers.
  */
 import * as z from 'zod/mini';
+import { externalUrl, issueNumber, panelLoopSchema } from './loopSnapshot';
 import './zod';
 
 /** The planning folder as the panel shows it. */
@@ -123,27 +124,35 @@ const dispatchTaskMessage = z.object({ type: z.literal('dispatchTask'), taskId: 
 const cancelRunMessage = z.object({ type: z.literal('cancelRun'), runId: runId() });
 const showRunLogMessage = z.object({ type: z.literal('showRunLog'), runId: runId() });
 const newTaskMessage = z.object({ type: z.literal('newTask') });
+const loopMergeMessage = z.object({ type: z.literal('loop.merge'), pullNumber: issueNumber() });
+const openExternalMessage = z.object({ type: z.literal('openExternal'), url: externalUrl() });
 
-/** Kinds of "needs you" items the host derives today. */
-export const needsYouKinds = ['invalidTask', 'runFailed', 'runNeedsYou'] as const;
+/** Kinds of "needs you" items: the queue's and the runs' (first three), then the loop's. */
+export const needsYouKinds = [
+  'invalidTask', 'runFailed', 'runNeedsYou',
+  'readyToMerge', 'workflowsAwaitingApproval', 'issueClosedOutsideLoop', 'fixAttemptsExhausted', 'mergeBlocked',
+] as const;
 export type NeedsYouKind = (typeof needsYouKinds)[number];
 
 /** Something a human must act on, with its one action (a message the webview posts as is). */
 export const needsYouItemSchema = z.object({
   kind: z.enum(needsYouKinds),
-  /** Stable across snapshots: the task path or the run id. */
+  /** Stable across snapshots: the task path, the run id, or the loop item's kind and number. */
   key: text(),
   title: text(),
   detail: text(),
+  /** The action's label; empty when the item has no action at all. */
   label: text(),
-  /** Null only when the item's path or id cannot be named in a message (then the panel says so). */
-  action: z.nullable(z.discriminatedUnion('type', [openTaskMessage, showRunLogMessage, dispatchTaskMessage])),
+  /** Null when the item has no action (empty label) or its path or id cannot be named in a message (then the panel says so). */
+  action: z.nullable(z.discriminatedUnion('type', [openTaskMessage, showRunLogMessage, dispatchTaskMessage, loopMergeMessage, openExternalMessage])),
+  /** The issue or PR on GitHub, offered as a second action when it is not the action itself. */
+  url: z.nullable(externalUrl()),
 });
 export type NeedsYouItem = z.infer<typeof needsYouItemSchema>;
 
 export const panelSnapshotSchema = z.object({
   /** Bumped when the shape changes incompatibly. */
-  version: z.literal(2),
+  version: z.literal(3),
   workspaceName: z.nullable(z.string()),
   /** False in Restricted Mode: the panel shows state, every action is disabled. */
   trusted: z.boolean(),
@@ -165,7 +174,10 @@ export const panelSnapshotSchema = z.object({
   })),
   /** Runs in progress and recent ones, newest first. */
   runs: z.array(panelRunSchema),
+  /** The loop's items first, then runs, then invalid task files. */
   needsYou: z.array(needsYouItemSchema),
+  /** The planning loop: stage, plan, last tick, budget, red PRs. */
+  loop: panelLoopSchema,
 });
 export type PanelSnapshot = z.infer<typeof panelSnapshotSchema>;
 
@@ -196,6 +208,18 @@ export const toHostMessageSchema = z.discriminatedUnion('type', [
   showRunLogMessage,
   /** Create a task file (`ato.newTask`). */
   newTaskMessage,
+  /** Start the loop's timer (`ato.startLoop`). */
+  z.object({ type: z.literal('loop.start') }),
+  /** Pause it (`ato.pauseLoop`). */
+  z.object({ type: z.literal('loop.pause') }),
+  /** Run one tick now (`ato.runTick`). */
+  z.object({ type: z.literal('loop.tick') }),
+  /** Show what the next tick would do (`ato.previewTick`). */
+  z.object({ type: z.literal('loop.preview') }),
+  /** Merge a ready PR through the loop's guarded action (`ato.mergePullRequest`). */
+  loopMergeMessage,
+  /** Open an http(s) link in the browser; the host opens only links it has sent in a snapshot. */
+  openExternalMessage,
 ]);
 export type ToHostMessage = z.infer<typeof toHostMessageSchema>;
 export type ToHostMessageType = ToHostMessage['type'];
@@ -206,12 +230,19 @@ export function isMutatingMessage(message: ToHostMessage): boolean {
     case 'ready':
     case 'openTask':
     case 'showRunLog':
+    case 'openExternal':
       return false;
     case 'action':
       return mutatingPanelActions.has(message.action);
     case 'dispatchTask':
     case 'cancelRun':
     case 'newTask':
+    case 'loop.start':
+    case 'loop.pause':
+    case 'loop.tick':
+    case 'loop.preview':
+    case 'loop.merge':
+      // Every loop action talks to GitHub or acts; a preview makes requests too.
       return true;
   }
 }

@@ -6,7 +6,8 @@ import { resolveTaskPath } from '../core/state/panelPaths';
 import { buildPanelSnapshot } from '../core/state/panelSnapshot';
 import type { Store } from '../core/state/store';
 import { commandIds, viewIds, type CommandId } from '../core/views/commandIds';
-import { isMutatingMessage, parseToHostMessage, type PanelAction, type ToWebviewMessage } from '../shared/protocol';
+import { loopUrls } from '../core/views/loopLinks';
+import { isMutatingMessage, parseToHostMessage, type PanelAction, type ToHostMessage, type ToWebviewMessage } from '../shared/protocol';
 import { controlPanelHtml, createNonce } from './webviewHtml';
 
 const actionCommands: Readonly<Record<PanelAction, CommandId>> = {
@@ -16,6 +17,15 @@ const actionCommands: Readonly<Record<PanelAction, CommandId>> = {
   doctor: commandIds.doctor,
   refresh: commandIds.refresh,
   showLog: commandIds.showLog,
+};
+
+/** The loop's buttons run the same commands as the palette. */
+const loopCommands: Readonly<Record<Extract<ToHostMessage['type'], `loop.${string}`>, CommandId>> = {
+  'loop.start': commandIds.startLoop,
+  'loop.pause': commandIds.pauseLoop,
+  'loop.tick': commandIds.runTick,
+  'loop.preview': commandIds.previewTick,
+  'loop.merge': commandIds.mergePullRequest,
 };
 
 /** Snapshots are coalesced: at most one post per this many ms while the state churns. */
@@ -40,6 +50,11 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     private readonly log: Logger,
   ) {
     this.storeSubscription = store.onDidChange(() => { this.schedulePost(); });
+  }
+
+  /** Whether the panel is on screen now. */
+  get visible(): boolean {
+    return this.view?.visible ?? false;
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -93,6 +108,25 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       case 'newTask':
         this.run(commandIds.newTask);
         return;
+      case 'loop.start':
+      case 'loop.pause':
+      case 'loop.tick':
+      case 'loop.preview':
+        this.run(loopCommands[message.type]);
+        return;
+      case 'loop.merge':
+        this.run(loopCommands[message.type], message.pullNumber);
+        return;
+      case 'openExternal':
+        // Only a link the panel was shown: a webview cannot make ATO open an arbitrary page.
+        if (!loopUrls(this.store.state.loop).has(message.url)) {
+          this.log.warn('control panel: refused to open "%s", a link the loop has not reported', message.url);
+          return;
+        }
+        vscode.env.openExternal(vscode.Uri.parse(message.url, true)).then(undefined, (error: unknown) => {
+          this.log.warn('control panel: could not open %s: %s', message.url, error);
+        });
+        return;
       case 'openTask': {
         const resolved = resolveTaskPath(this.store.state, message.path);
         if (!resolved.ok) {
@@ -136,7 +170,26 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   }
 }
 
-export function registerControlPanel(extensionUri: vscode.Uri, store: Store<AtoState>, redactor: Redactor, log: Logger): vscode.Disposable {
+/** The registered panel: dispose it to unregister; `visible` says whether it is on screen. */
+export interface ControlPanelHandle {
+  dispose(): void;
+  readonly visible: boolean;
+}
+
+export function registerControlPanel(extensionUri: vscode.Uri, store: Store<AtoState>, redactor: Redactor, log: Logger): ControlPanelHandle {
   const provider = new ControlPanelProvider(extensionUri, store, redactor, log);
-  return vscode.Disposable.from(provider, vscode.window.registerWebviewViewProvider(viewIds.controlPanel, provider));
+  const registration = vscode.Disposable.from(provider, vscode.window.registerWebviewViewProvider(viewIds.controlPanel, provider));
+  return new ControlPanelRegistration(provider, registration);
+}
+
+class ControlPanelRegistration implements ControlPanelHandle {
+  constructor(private readonly provider: ControlPanelProvider, private readonly registration: vscode.Disposable) {}
+
+  get visible(): boolean {
+    return this.provider.visible;
+  }
+
+  dispose(): void {
+    this.registration.dispose();
+  }
 }

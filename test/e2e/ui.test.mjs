@@ -41,6 +41,12 @@ async function findPanelFrame() {
   throw new Error('control panel frame not found');
 }
 const statusItem = text => page.locator('.statusbar-item', { hasText: text });
+/** Changes a user setting the way the Settings editor would: VS Code picks up the file's change. */
+function setUserSetting(key, value) {
+  const file = path.join(server.userData, 'User', 'settings.json');
+  const settings = JSON.parse(fs.readFileSync(file, 'utf8'));
+  fs.writeFileSync(file, JSON.stringify({ ...settings, [key]: value }, null, 2));
+}
 
 describe('ATO in a real VS Code', () => {
   before(async () => {
@@ -81,6 +87,11 @@ describe('ATO in a real VS Code', () => {
     await panel().locator('[data-section="planning"]').waitFor({ timeout: 30_000 });
     assert.match(await panel().locator('[data-section="planning"]').innerText(), /No planning folder yet/);
     assert.ok(await panel().locator('vscode-button[data-action="initPlanningFolder"]').isVisible());
+    // No loop runs yet: the header says so, and why, and its buttons are disabled with that reason.
+    const loop = panel().locator('[data-section="loop"]');
+    assert.equal(await loop.locator('[data-loop-state]').getAttribute('data-loop-state'), 'off');
+    assert.match(await loop.locator('.loop-state-detail').innerText(), /no planning folder yet/);
+    assert.match(await loop.locator('vscode-button[data-loop-action="tick"]').getAttribute('title'), /^The loop is off/);
     await shot('01-no-planning-folder');
   });
 
@@ -200,5 +211,26 @@ describe('ATO in a real VS Code', () => {
     const events = fs.readFileSync(path.join(server.workspace, '.ato', 'events.ndjson'), 'utf8');
     assert.match(events, /"kind":"doctor.ran"/);
     assert.match(events, /‹redacted›/, 'the echoed keys were redacted in the event log');
+  });
+
+  test('the control panel follows the light and the dark theme (screenshots saved as artifacts)', async () => {
+    await runCommand(page, 'ATO: Open Control Panel');
+    const loop = panel().locator('[data-section="loop"]');
+    await loop.locator('.stepper').waitFor({ timeout: 30_000 });
+    assert.equal(await loop.locator('.step').count(), 9, 'the 1a–3c stepper');
+    const colours = {};
+    for (const [theme, kind, workbench] of [['Default Light Modern', 'light', 'vs'], ['Default Dark Modern', 'dark', 'vs-dark']]) {
+      setUserSetting('workbench.colorTheme', theme);
+      await page.locator(`.monaco-workbench.${workbench}`).waitFor({ timeout: 30_000 });
+      await panel().locator(`body.vscode-${kind}`).waitFor({ timeout: 30_000 });
+      // The panel's colours come from the theme's variables (checked on the rendered page, not assumed).
+      colours[kind] = await panel().locator('body').evaluate(body => [getComputedStyle(body).color, getComputedStyle(body).backgroundColor].join(' / '));
+      await page.waitForTimeout(300); // let the webview repaint before the screenshot
+      const file = path.join(artifactsDir, `panel-${kind}.png`);
+      await page.locator('.part.sidebar').screenshot({ path: file });
+      assert.ok(fs.statSync(file).size > 5000, `${file} holds a real screenshot`);
+      await shot(`06-workbench-${kind}`);
+    }
+    assert.notEqual(colours.light, colours.dark, `the panel's text colours follow the theme: ${JSON.stringify(colours)}`);
   });
 });

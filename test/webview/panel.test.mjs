@@ -11,6 +11,7 @@ const { aBusyState, aQueueEntry, aRun } = await tsImport('../support/panelState.
 const { QueueEntries } = await tsImport('../../src/core/queue/queueEntries.ts', import.meta.url);
 const { taskFileText } = await tsImport('../support/simpleTaskParser.ts', import.meta.url);
 const { anAtoState } = await tsImport('../support/stateBuilders.ts', import.meta.url);
+const { aLoopState, aPlan, aRedPullRequest, readyToMerge, awaitingApproval } = await tsImport('../support/loopStates.ts', import.meta.url);
 
 const wire = value => JSON.parse(JSON.stringify(value));
 const evil = '<img src=x onerror="window.__pwned=1">';
@@ -22,6 +23,19 @@ function smallSnapshot(overrides = {}) {
   entries.commit();
   const state = anAtoState({ queue: entries.snapshot(), runs: [aRun(2, 'running'), aRun(1, 'failed')], ...overrides });
   return wire(buildPanelSnapshot(state, new Redactor()));
+}
+
+/** A GitHub loop whose every piece of GitHub text is markup. */
+function evilLoopSnapshot(overrides = {}, loopOverrides = {}) {
+  const loop = aLoopState({
+    stage: { ...aPlan().stage, reason: evil, focus: { kind: 'pullRequest', title: evil, number: 12, url: 'https://github.com/octo/repo/pull/12' } },
+    plan: aPlan({ tracks: [{ track: 'runs', action: undefined, reason: evil }, { track: 'planning', action: { kind: 'closeIssue', reason: evil, issueNumber: 3 }, reason: evil }] }),
+    redPullRequests: [aRedPullRequest(21, { title: evil, failingChecks: [{ name: evil, url: 'https://github.com/octo/repo/actions/runs/2101' }] })],
+    needsYou: [{ ...readyToMerge, title: evil, detail: evil }, awaitingApproval],
+    error: undefined,
+    ...loopOverrides,
+  });
+  return wire(buildPanelSnapshot(anAtoState({ loop, ...overrides }), new Redactor()));
 }
 
 let host, browser;
@@ -148,13 +162,136 @@ describe('control panel in headless Chromium', () => {
     await restored.tab.close();
   });
 
+  test('GitHub text in the loop (PR title, check name, reason, plan) shows as text and runs nothing', async () => {
+    const { tab, errors } = await openPanel(browser, host);
+    await deliver(tab, evilLoopSnapshot());
+    await tab.locator('[data-section="loop"] .loop-reason').waitFor();
+    assert.equal(await tab.locator('[data-section="loop"] .loop-reason').textContent(), evil);
+    assert.equal(await tab.locator('[data-section="loop"] a.link').textContent(), `PR #12 · ${evil}`);
+    assert.equal(await tab.locator('[data-list="redPrs"] .vrow[data-pr="21"] .row-title').textContent(), `#21 ${evil}`);
+    assert.equal(await tab.locator('[data-list="redPrs"] .vrow.indent .row-title').textContent(), evil);
+    assert.equal(await tab.locator('[data-list="needsYou"] .vrow[data-kind="readyToMerge"] .row-title').textContent(), evil);
+    assert.match(await tab.locator('[data-loop-part="plan"]').innerText(), /onerror/);
+    assert.equal(await tab.locator('#app img').count(), 0, 'no element was created from GitHub text');
+    await tab.waitForTimeout(100);
+    assert.equal(await tab.evaluate(() => window.__pwned), undefined);
+    assert.deepEqual(errors, []);
+    await tab.close();
+  });
+
+  test('the loop header: state, a stepper that marks the stage in words, the reason, ticks and budget', async () => {
+    const { tab, errors } = await openPanel(browser, host);
+    await deliver(tab, evilLoopSnapshot({}, { stage: { ...aPlan().stage, stage: '2b', reason: 'task add-login is dispatched' } }));
+    const loop = tab.locator('[data-section="loop"]');
+    await loop.locator('.stepper').waitFor();
+    assert.equal(await loop.locator('[data-loop-state]').getAttribute('data-loop-state'), 'paused');
+    assert.deepEqual(await loop.locator('[aria-current="step"]').evaluateAll(nodes => nodes.map(node => node.dataset.stage)), ['2b']);
+    assert.equal(await loop.locator('.step').count(), 9);
+    assert.match(await loop.locator('[aria-current="step"]').innerText(), /2b[\s\S]*current stage/);
+    assert.match(await loop.locator('.stage-group.current .group-label').innerText(), /Development/);
+    assert.match(await loop.locator('.loop-stage').innerText(), /Stage 2b · Development — task add-login is dispatched/);
+    assert.match(await loop.locator('.loop-ticks').innerText(), /^last tick .* · paused: no tick scheduled$/);
+    assert.match(await loop.locator('[data-loop-part="budget"]').innerText(), /Core API: 4,321 \/ 5,000 left/);
+
+    await deliver(tab, evilLoopSnapshot({}, { ticking: true, running: true }));
+    assert.equal(await loop.locator('[data-loop-state]').getAttribute('data-loop-state'), 'ticking');
+    assert.equal(await loop.locator('[data-loop-state] .codicon-modifier-spin').count(), 1, 'a spinner while ticking');
+    await deliver(tab, evilLoopSnapshot({}, { error: 'GitHub answered 502' }));
+    assert.equal(await loop.locator('[data-loop-state]').getAttribute('data-loop-state'), 'error');
+    assert.match(await loop.locator('.loop-state-detail').innerText(), /GitHub answered 502/);
+    await deliver(tab, wire(buildPanelSnapshot(anAtoState(), new Redactor())));
+    assert.equal(await loop.locator('[data-loop-state]').getAttribute('data-loop-state'), 'off');
+    assert.match(await loop.locator('.loop-state-detail').innerText(), /has not started/);
+    assert.match(await loop.locator('vscode-button[data-loop-action="tick"]').getAttribute('title'), /^The loop is off/);
+    assert.deepEqual(errors, []);
+    await tab.close();
+  });
+
+  test('preview renders the plan: each track\'s action and why, or why nothing', async () => {
+    const { tab } = await openPanel(browser, host);
+    await deliver(tab, evilLoopSnapshot({}, { plan: undefined, lastReport: undefined }));
+    assert.equal(await tab.locator('[data-loop-part="plan"]').count(), 0);
+    await tab.locator('vscode-button[data-loop-action="preview"]').click();
+    assert.deepEqual((await tab.evaluate(() => window.__posted)).slice(1), [{ type: 'loop.preview' }]);
+    // The host previews and the store's new plan arrives with the next snapshot.
+    await deliver(tab, evilLoopSnapshot({}, { lastReport: undefined, plan: aPlan() }));
+    const plan = tab.locator('[data-loop-part="plan"]');
+    assert.match(await plan.locator('.loop-subtitle').innerText(), /^Plan at stage 2c · /);
+    assert.deepEqual(await plan.locator('.row-text').allTextContents(), ['Runs: nothing to do', 'Planning: Merge PR #12 at abcdef1, then close #3']);
+    assert.deepEqual(await plan.locator('.row-detail').allTextContents(), ['no run is active', 'PR #12 is ready']);
+    await tab.close();
+  });
+
+  test('the loop\'s buttons, merge, approve and links post the right messages', async () => {
+    const { tab } = await openPanel(browser, host);
+    await deliver(tab, evilLoopSnapshot());
+    await tab.locator('vscode-button[data-loop-action="start"]').click();
+    await tab.locator('vscode-button[data-loop-action="tick"]').click();
+    await tab.locator('vscode-button[data-loop-action="preview"]').click();
+    const ready = tab.locator('[data-list="needsYou"] .vrow[data-kind="readyToMerge"]');
+    await ready.locator('[data-row-action="loop.merge"]').click();
+    await ready.locator('[data-row-action="openExternal"]').click();
+    await tab.locator('[data-list="needsYou"] .vrow[data-kind="workflowsAwaitingApproval"] [data-row-action="openExternal"]').first().click();
+    await tab.locator('[data-list="redPrs"] .vrow.indent .row-title.link').click();
+    await tab.locator('[data-section="loop"] a.link').click();
+    await deliver(tab, evilLoopSnapshot({}, { running: true }));
+    await tab.locator('vscode-button[data-loop-action="pause"]').click();
+    assert.deepEqual((await tab.evaluate(() => window.__posted)).slice(1), [
+      { type: 'loop.start' },
+      { type: 'loop.tick' },
+      { type: 'loop.preview' },
+      { type: 'loop.merge', pullNumber: 12 },
+      { type: 'openExternal', url: 'https://github.com/octo/repo/pull/12' },
+      { type: 'openExternal', url: 'https://github.com/octo/repo/pull/14/checks' },
+      { type: 'openExternal', url: 'https://github.com/octo/repo/actions/runs/2101' },
+      { type: 'openExternal', url: 'https://github.com/octo/repo/pull/12' },
+      { type: 'loop.pause' },
+    ]);
+    assert.equal(new URL(tab.url()).pathname, '/panel.html', 'a link never navigates the panel');
+    await tab.close();
+  });
+
+  test('a focused loop button keeps its focus when a snapshot changes only the lists', async () => {
+    const { tab } = await openPanel(browser, host);
+    await deliver(tab, evilLoopSnapshot({ runs: [aRun(1, 'running')] }));
+    await tab.locator('vscode-button[data-loop-action="tick"]').focus();
+    await deliver(tab, evilLoopSnapshot({ runs: [aRun(2, 'running'), aRun(1, 'running')] }));
+    assert.equal(await tab.evaluate(() => document.activeElement?.dataset?.loopAction), 'tick');
+    await tab.close();
+  });
+
+  test('Restricted Mode shows the loop but disables every loop action with the reason; links still open', async () => {
+    const { tab } = await openPanel(browser, host);
+    await deliver(tab, evilLoopSnapshot({ trusted: false }));
+    const loop = tab.locator('[data-section="loop"]');
+    assert.equal(await loop.locator('[data-loop-state]').getAttribute('data-loop-state'), 'untrusted');
+    assert.match(await loop.locator('.loop-stage').innerText(), /Stage 2c/);
+    for (const id of ['start', 'tick', 'preview']) {
+      const button = loop.locator(`vscode-button[data-loop-action="${id}"]`);
+      assert.equal(await button.getAttribute('disabled'), '', id);
+      assert.match(await button.getAttribute('title'), /Restricted Mode/);
+      await button.dispatchEvent('click');
+    }
+    const merge = tab.locator('[data-list="needsYou"] .vrow[data-kind="readyToMerge"] [data-row-action="loop.merge"]');
+    assert.equal(await merge.getAttribute('disabled'), '');
+    assert.match(await merge.getAttribute('title'), /Restricted Mode/);
+    await merge.dispatchEvent('click');
+    assert.equal((await tab.evaluate(() => window.__posted)).length, 1, 'nothing was posted');
+    await tab.locator('[data-list="redPrs"] .vrow.indent .row-title.link').click();
+    assert.deepEqual((await tab.evaluate(() => window.__posted)).slice(1), [{ type: 'openExternal', url: 'https://github.com/octo/repo/actions/runs/2101' }]);
+    await tab.close();
+  });
+
   test('drops a malformed snapshot and keeps the last good one', async () => {
     const { tab } = await openPanel(browser, host);
     await deliver(tab, smallSnapshot());
     const bad = smallSnapshot();
     bad.queue.items[0].folder = '../../etc';
     await deliver(tab, bad);
-    await deliver(tab, { ...smallSnapshot(), version: 1 });
+    await deliver(tab, { ...smallSnapshot(), version: 2 });
+    const badLink = evilLoopSnapshot();
+    badLink.loop.redPullRequests[0].url = 'javascript:alert(1)';
+    await deliver(tab, badLink);
     assert.equal(await tab.locator('[data-list="queue"] .row-title', { hasText: 'Add a login form' }).count(), 1);
     await tab.close();
   });

@@ -1,5 +1,7 @@
+import { isExternalUrl, type PanelRedPullRequest } from '../../src/shared/loopSnapshot';
 import {
   activePanelRunStates,
+  isMutatingMessage,
   panelRunIdPattern,
   parseToHostMessage,
   queuePathPattern,
@@ -27,11 +29,13 @@ export type ListRow =
   | { readonly kind: 'group'; readonly key: string; readonly group: string; readonly label: string; readonly count: number; readonly collapsed: boolean }
   | { readonly kind: 'task'; readonly key: string; readonly task: PanelTask; readonly status: string; readonly tone: Tone; readonly actions: readonly RowAction[] }
   | { readonly kind: 'run'; readonly key: string; readonly run: PanelRun; readonly tone: Tone; readonly actions: readonly RowAction[] }
-  | { readonly kind: 'needsYou'; readonly key: string; readonly item: NeedsYouItem; readonly actions: readonly RowAction[] };
+  | { readonly kind: 'needsYou'; readonly key: string; readonly item: NeedsYouItem; readonly actions: readonly RowAction[] }
+  | { readonly kind: 'redPr'; readonly key: string; readonly pr: PanelRedPullRequest; readonly detail: string; readonly actions: readonly RowAction[] }
+  | { readonly kind: 'check'; readonly key: string; readonly name: string; readonly actions: readonly RowAction[] };
 
 export type Tone = 'normal' | 'warning' | 'error';
 
-function action(label: string, icon: string, message: ToHostMessage, mutating: boolean, trusted: boolean): RowAction {
+export function action(label: string, icon: string, message: ToHostMessage, mutating: boolean, trusted: boolean): RowAction {
   // Only what the host would accept is offered; a path or id it would refuse disables the button instead.
   if (!nameable(message)) return { label, icon, message: undefined, disabledReason: 'This item cannot be named safely to ATO.' };
   return { label, icon, message, disabledReason: mutating && !trusted ? restrictedReason : undefined };
@@ -47,9 +51,17 @@ export function nameable(message: ToHostMessage): boolean {
       return panelRunIdPattern.test(message.runId);
     case 'dispatchTask':
       return message.taskId.length > 0 && message.taskId.length <= 200;
+    case 'openExternal':
+      return isExternalUrl(message.url);
+    case 'loop.merge':
+      return Number.isSafeInteger(message.pullNumber) && message.pullNumber > 0 && message.pullNumber <= 2_147_483_647;
     case 'ready':
     case 'action':
     case 'newTask':
+    case 'loop.start':
+    case 'loop.pause':
+    case 'loop.tick':
+    case 'loop.preview':
       return parseToHostMessage(message).ok;
   }
 }
@@ -140,17 +152,48 @@ export function buildRunRows(snapshot: PanelSnapshot, ui: UiState): ListRow[] {
   }, ui);
 }
 
+const unnameable = 'This item cannot be named safely to ATO.';
+
+function needsYouActionIcon(message: NonNullable<NeedsYouItem['action']>): string {
+  switch (message.type) {
+    case 'openTask':
+      return 'go-to-file';
+    case 'showRunLog':
+      return 'output';
+    case 'dispatchTask':
+      return 'play';
+    case 'loop.merge':
+      return 'git-merge';
+    case 'openExternal':
+      return 'link-external';
+  }
+}
+
+/** The inbox: each item's one action (disabled when the host could not name it), and its GitHub page when that is another link. */
 export function buildNeedsYouRows(snapshot: PanelSnapshot, ui: UiState): ListRow[] {
   return snapshot.needsYou
     .filter(item => matchesFilter(ui.filter, [item.title, item.detail]))
-    .map(item => ({
-      kind: 'needsYou',
-      key: `needsYou:${item.kind}:${item.key}`,
-      item,
-      actions: [item.action === null
-        ? { label: item.label, icon: 'circle-slash', message: undefined, disabledReason: 'This item cannot be named safely to ATO.' }
-        : action(item.label, item.action.type === 'openTask' ? 'go-to-file' : item.action.type === 'showRunLog' ? 'output' : 'play', item.action, item.action.type === 'dispatchTask', snapshot.trusted)],
-    }));
+    .map(item => {
+      const actions: RowAction[] = [];
+      if (item.action !== null) actions.push(action(item.label, needsYouActionIcon(item.action), item.action, isMutatingMessage(item.action), snapshot.trusted));
+      else if (item.label !== '') actions.push({ label: item.label, icon: 'circle-slash', message: undefined, disabledReason: unnameable });
+      if (item.url !== null) actions.push(action('Open on GitHub', 'link-external', { type: 'openExternal', url: item.url }, false, snapshot.trusted));
+      return { kind: 'needsYou', key: `needsYou:${item.kind}:${item.key}`, item, actions };
+    });
+}
+
+/** Red PRs, each followed by its failing checks; a row's first action opens it on GitHub. */
+export function buildRedPullRequestRows(snapshot: PanelSnapshot, ui: UiState): ListRow[] {
+  const rows: ListRow[] = [];
+  const open = (url: string | null): RowAction[] => url === null || !isExternalUrl(url) ? [] : [action('Open on GitHub', 'link-external', { type: 'openExternal', url }, false, snapshot.trusted)];
+  for (const pr of snapshot.loop.redPullRequests) {
+    if (!matchesFilter(ui.filter, [pr.title, `#${pr.number}`, ...pr.failingChecks.map(check => check.name)])) continue;
+    const failing = pr.failingChecks.length === 1 ? '1 failing check' : `${pr.failingChecks.length} failing checks`;
+    const attempts = pr.fixAttempts === 1 ? '1 fix attempt' : `${pr.fixAttempts} fix attempts`;
+    rows.push({ kind: 'redPr', key: `redPr:${pr.number}`, pr, detail: `${failing} · ${attempts}${pr.isDraft ? ' · draft' : ''}`, actions: open(pr.url) });
+    for (const [index, check] of pr.failingChecks.entries()) rows.push({ kind: 'check', key: `redPr:${pr.number}:check:${index}`, name: check.name, actions: open(check.url) });
+  }
+  return rows;
 }
 
 /** Elapsed time of a run as `1h 02m`, `3m 05s` or `12s`, ticking until it ends. */

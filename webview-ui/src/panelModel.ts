@@ -32,7 +32,7 @@ export interface PanelModel {
   readonly badge: { readonly text: string; readonly tone: 'normal' | 'warning' | 'error' } | undefined;
   /** Sections above the lists (the planning folder). */
   readonly sections: readonly PanelSection[];
-  /** Sections below the lists (red PRs, loop, accounts, settings, tools). */
+  /** Sections below the lists (accounts, settings, tools); the loop has its own header (loopModel.ts). */
   readonly footer: readonly PanelSection[];
 }
 
@@ -91,22 +91,6 @@ export function buildPanelModel(snapshot: PanelSnapshot): PanelModel {
       });
       break;
   }
-
-  footer.push({
-    id: 'redPrs',
-    title: 'Red PRs',
-    rows: [{ icon: 'git-pull-request', text: 'No GitHub remote yet: red PRs appear here once the GitHub loop runs.', tone: 'normal' }],
-    buttons: [],
-  });
-  footer.push({
-    id: 'loop',
-    title: 'Loop',
-    rows: [
-      { icon: 'debug-step-over', text: 'The loop has not run yet: its stage (1a–3c), the reason and the next step appear here once it does.', tone: 'normal' },
-      { icon: 'dashboard', text: 'No rate-limit budget yet: it appears once ATO has talked to GitHub.', tone: 'normal' },
-    ],
-    buttons: [],
-  });
 
   const auth = snapshot.auth;
   const github = auth.github === 'session' ? `GitHub: signed in as ${auth.githubAccount ?? 'unknown'}` : auth.github === 'token' ? 'GitHub: token set' : auth.github === 'unknown' ? 'GitHub: checking…' : 'GitHub: not signed in — local mode';

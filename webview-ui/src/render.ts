@@ -1,11 +1,31 @@
-import { parseToHostMessage, type PanelSnapshot } from '../../src/shared/protocol';
+import { parseToHostMessage, type NeedsYouItem, type PanelSnapshot, type ToHostMessage } from '../../src/shared/protocol';
 import type { HostApi } from './hostApi';
-import { buildNeedsYouRows, buildQueueRows, buildRunRows, runDetail, type ListRow, type RowAction } from './listModel';
-import { buildPanelModel, type PanelButton, type PanelModel, type PanelRow, type PanelSection } from './panelModel';
+import { buildNeedsYouRows, buildQueueRows, buildRedPullRequestRows, buildRunRows, runDetail, type ListRow } from './listModel';
+import { LoopView } from './loopView';
+import { buildPanelModel, type PanelModel, type PanelRow, type PanelSection } from './panelModel';
 import { reduceUiState, type SortOrder, type UiEvent, type UiState } from './uiState';
 import { VirtualList } from './virtualList';
 
 const rowHeight = 22;
+type ListId = 'needsYou' | 'redPrs' | 'queue' | 'runs';
+const listIds: readonly ListId[] = ['needsYou', 'redPrs', 'queue', 'runs'];
+
+const needsYouIcons: Readonly<Record<NeedsYouItem['kind'], string>> = {
+  invalidTask: 'error',
+  runFailed: 'error',
+  runNeedsYou: 'bell',
+  readyToMerge: 'git-merge',
+  workflowsAwaitingApproval: 'workflow',
+  issueClosedOutsideLoop: 'issue-closed',
+  fixAttemptsExhausted: 'debug-disconnect',
+  mergeBlocked: 'shield',
+};
+
+/** Anything the panel can post: a row action, a section button or a loop button. */
+interface Postable {
+  readonly message: ToHostMessage | undefined;
+  readonly disabledReason: string | undefined;
+}
 
 /**
  * The panel's DOM. Built once; each snapshot re-renders the small static sections and hands new rows to
@@ -16,13 +36,10 @@ export class PanelView {
   private readonly header = element('header', 'panel-header');
   private readonly top = element('div', 'panel-top');
   private readonly footer = element('div', 'panel-footer');
-  private readonly needsYouEmpty = element('p', 'muted empty');
-  private readonly queueEmpty = element('p', 'muted empty');
-  private readonly runsEmpty = element('p', 'muted empty');
-  private readonly needsYouCount = element('span', 'count');
-  private readonly queueCount = element('span', 'count');
-  private readonly runsCount = element('span', 'count');
-  private readonly lists: Readonly<Record<'needsYou' | 'queue' | 'runs', VirtualList<ListRow>>>;
+  private readonly empty: Readonly<Record<ListId, HTMLElement>> = { needsYou: element('p', 'muted empty'), redPrs: element('p', 'muted empty'), queue: element('p', 'muted empty'), runs: element('p', 'muted empty') };
+  private readonly counts: Readonly<Record<ListId, HTMLElement>> = { needsYou: element('span', 'count'), redPrs: element('span', 'count'), queue: element('span', 'count'), runs: element('span', 'count') };
+  private readonly lists: Readonly<Record<ListId, VirtualList<ListRow>>>;
+  private readonly loop: LoopView;
   private snapshot: PanelSnapshot | undefined;
   /** Queue rows depend only on the queue revision, trust and the UI state: reused while those stay. */
   private queueMemo: { readonly key: string; readonly rows: readonly ListRow[] } | undefined;
@@ -34,7 +51,7 @@ export class PanelView {
     private readonly saveUi: (state: UiState) => void,
     private readonly now: () => number = Date.now,
   ) {
-    const list = (id: 'needsYou' | 'queue' | 'runs', maxHeight: number): VirtualList<ListRow> => new VirtualList<ListRow>({
+    const list = (id: ListId, maxHeight: number): VirtualList<ListRow> => new VirtualList<ListRow>({
       id,
       rowHeight,
       maxHeight,
@@ -42,7 +59,8 @@ export class PanelView {
       renderRow: row => this.renderRow(row),
       onScroll: top => { this.dispatch({ kind: 'scroll', list: id, top }); },
     });
-    this.lists = { needsYou: list('needsYou', 176), queue: list('queue', 352), runs: list('runs', 264) };
+    this.lists = { needsYou: list('needsYou', 176), redPrs: list('redPrs', 176), queue: list('queue', 352), runs: list('runs', 264) };
+    this.loop = new LoopView(action => { this.post(action); }, now);
     for (const virtual of Object.values(this.lists)) virtual.element.addEventListener('click', event => { this.onListClick(virtual, event); });
 
     const toolbar = element('div', 'toolbar');
@@ -65,13 +83,16 @@ export class PanelView {
     sort.addEventListener('change', () => { this.dispatch({ kind: 'sort', sort: sort.value === 'order' ? 'order' : 'activity' satisfies SortOrder }); });
     toolbar.append(filter, sort);
 
+    const listSection = (id: ListId, title: string): HTMLElement => section(id, title, this.counts[id], this.empty[id], this.lists[id].element);
     root.replaceChildren(
       this.header,
-      section('needsYou', 'Needs you', this.needsYouCount, this.needsYouEmpty, this.lists.needsYou.element),
+      this.loop.element,
+      listSection('needsYou', 'Needs you'),
+      listSection('redPrs', 'Red PRs'),
       this.top,
       toolbar,
-      section('queue', 'Queue', this.queueCount, this.queueEmpty, this.lists.queue.element),
-      section('runs', 'Runs', this.runsCount, this.runsEmpty, this.lists.runs.element),
+      listSection('queue', 'Queue'),
+      listSection('runs', 'Runs'),
       this.footer,
     );
   }
@@ -81,6 +102,7 @@ export class PanelView {
     this.snapshot = snapshot;
     const model = buildPanelModel(snapshot);
     this.renderHeader(model);
+    this.loop.render(snapshot);
     this.top.replaceChildren(...model.sections.map(s => this.renderSection(s)));
     this.footer.replaceChildren(...model.footer.map(s => this.renderSection(s)));
     this.renderLists(true);
@@ -88,6 +110,7 @@ export class PanelView {
 
   /** Re-renders the elapsed times of the visible active runs. */
   tick(): void {
+    this.loop.tick();
     const now = this.now();
     this.lists.runs.forEachRendered((row, node) => {
       if (row.kind !== 'run' || row.run.endedAt !== null) return;
@@ -113,20 +136,27 @@ export class PanelView {
       queueRows = buildQueueRows(snapshot, this.ui);
       this.queueMemo = { key: queueKey, rows: queueRows };
     }
-    const rows = { needsYou: buildNeedsYouRows(snapshot, this.ui), queue: queueRows, runs: buildRunRows(snapshot, this.ui) };
-    for (const id of ['needsYou', 'queue', 'runs'] as const) {
+    const rows: Readonly<Record<ListId, readonly ListRow[]>> = { needsYou: buildNeedsYouRows(snapshot, this.ui), redPrs: buildRedPullRequestRows(snapshot, this.ui), queue: queueRows, runs: buildRunRows(snapshot, this.ui) };
+    for (const id of listIds) {
       this.lists[id].setRows(rows[id]);
       if (restoreScroll) this.lists[id].scrollTo(this.ui.scroll[id] ?? 0);
     }
-    this.needsYouCount.textContent = String(snapshot.needsYou.length);
-    this.needsYouEmpty.textContent = snapshot.needsYou.length === 0 ? 'Nothing needs you.' : rows.needsYou.length === 0 ? 'Nothing matches the filter.' : '';
-    this.queueCount.textContent = snapshot.queue === null ? '' : String(snapshot.queue.items.length);
-    this.queueEmpty.textContent = snapshot.queue === null
+    const filtered = (id: ListId): string => rows[id].length === 0 ? 'Nothing matches the filter.' : '';
+    const red = snapshot.loop.redPullRequests.length;
+    this.counts.needsYou.textContent = String(snapshot.needsYou.length);
+    this.empty.needsYou.textContent = snapshot.needsYou.length === 0 ? 'Nothing needs you.' : filtered('needsYou');
+    this.counts.redPrs.textContent = String(red);
+    this.empty.redPrs.textContent = red > 0 ? filtered('redPrs')
+      : snapshot.loop.mode === 'github' ? 'No red PRs: no open pull request has failing checks.'
+        : snapshot.loop.mode === 'local' ? 'Local mode: there are no pull requests to watch.'
+          : 'No GitHub remote yet: red PRs appear here once the GitHub loop runs.';
+    this.counts.queue.textContent = snapshot.queue === null ? '' : String(snapshot.queue.items.length);
+    this.empty.queue.textContent = snapshot.queue === null
       ? 'The queue appears here once ATO has read the planning folder.'
-      : snapshot.queue.items.length === 0 ? 'No task files yet: add one with New Task or drop a .task.md file into issue_queue/pending.' : queueRows.length === 0 ? 'Nothing matches the filter.' : '';
-    this.runsCount.textContent = String(snapshot.runs.length);
-    this.runsEmpty.textContent = snapshot.runs.length === 0 ? 'No runs yet: dispatch a pending task to start one.' : rows.runs.length === 0 ? 'Nothing matches the filter.' : '';
-    for (const empty of [this.needsYouEmpty, this.queueEmpty, this.runsEmpty]) empty.hidden = empty.textContent === '';
+      : snapshot.queue.items.length === 0 ? 'No task files yet: add one with New Task or drop a .task.md file into issue_queue/pending.' : filtered('queue');
+    this.counts.runs.textContent = String(snapshot.runs.length);
+    this.empty.runs.textContent = snapshot.runs.length === 0 ? 'No runs yet: dispatch a pending task to start one.' : filtered('runs');
+    for (const empty of Object.values(this.empty)) empty.hidden = empty.textContent === '';
   }
 
   private onListClick(list: VirtualList<ListRow>, event: Event): void {
@@ -143,7 +173,7 @@ export class PanelView {
     if (action !== undefined) this.post(action);
   }
 
-  private post(action: RowAction | PanelButton): void {
+  private post(action: Postable): void {
     if (action.message === undefined || action.disabledReason !== undefined) return;
     // The same validation the host applies: never post what it would reject.
     const parsed = parseToHostMessage(action.message);
@@ -221,7 +251,22 @@ export class PanelView {
         break;
       case 'needsYou':
         node.classList.add('tone-warning');
-        node.append(icon(row.item.kind === 'invalidTask' ? 'error' : 'bell'), text('row-title', row.item.title), text('row-detail', row.item.detail));
+        node.dataset['kind'] = row.item.kind;
+        node.append(icon(needsYouIcons[row.item.kind]), text('row-title', row.item.title), text('row-detail', row.item.detail));
+        node.title = `${row.item.title}\n${row.item.detail}`;
+        break;
+      case 'redPr': {
+        node.classList.add('tone-error');
+        node.dataset['pr'] = String(row.pr.number);
+        const title = text('row-title', `#${row.pr.number} ${row.pr.title}`);
+        node.append(icon(row.pr.isDraft ? 'git-pull-request-draft' : 'git-pull-request'), linked(title, row.actions.length > 0), text('row-detail', row.detail));
+        node.title = row.pr.title;
+        break;
+      }
+      case 'check':
+        node.classList.add('tone-error', 'indent');
+        node.append(icon('error'), linked(text('row-title', row.name), row.actions.length > 0), text('row-detail', 'failing'));
+        node.title = row.name;
         break;
     }
     const actions = element('span', 'row-actions');
@@ -238,6 +283,14 @@ export class PanelView {
     node.append(actions);
     return node;
   }
+}
+
+/** Makes a row's title a link to the row's first action (opening it on GitHub). */
+function linked(title: HTMLElement, enabled: boolean): HTMLElement {
+  if (!enabled) return title;
+  title.classList.add('link');
+  title.dataset['act'] = '0';
+  return title;
 }
 
 function runIcon(state: string): string {

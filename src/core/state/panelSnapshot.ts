@@ -1,14 +1,20 @@
+import type { PanelStageId, PlannedActionKind } from '../../shared/loopSnapshot';
 import { panelRunIdPattern, queuePathPattern, type NeedsYouItem, type PanelRun, type PanelRunState, type PanelSnapshot, type PanelTask } from '../../shared/protocol';
+import type { PlannedAction, StageId } from '../loop/loopModel';
 import type { Redactor } from '../logging/redactor';
 import { isValidQueueEntry, queueEntryId, type QueueEntry } from '../queue/queueEntry';
 import type { QueueSnapshot } from '../queue/queueEntries';
 import { describeBlockReason } from '../queue/queueOrder';
 import type { RunRecord, RunState } from '../runs/runRecord';
+import { loopUnavailableReason } from '../views/loopText';
 import type { AtoState } from './atoState';
+import { loopSnapshot } from './panelLoopSnapshot';
 
 /** The panel's run states must be exactly the record's (compile-time check). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export const runStatesAgree: Same<RunState, PanelRunState> = true;
+export const stagesAgree: Same<StageId, PanelStageId> = true;
+export const actionKindsAgree: Same<PlannedAction['kind'], PlannedActionKind> = true;
 
 /**
  * What one redactor's snapshots reuse: a panel item per (immutable) queue entry and run record, so a new
@@ -21,6 +27,11 @@ interface SnapshotCache {
   readonly runs: WeakMap<RunRecord, PanelRun>;
   queueSource: QueueSnapshot | undefined;
   queue: NonNullable<PanelSnapshot['queue']> | undefined;
+  /** The invalid-task items of the inbox, for `queue` (a scan of every task otherwise). */
+  invalidItems: NeedsYouItem[];
+  loopSource: AtoState['loop'] | undefined;
+  loopOffReason: string | null;
+  loop: { readonly loop: PanelSnapshot['loop']; readonly needsYou: readonly NeedsYouItem[] } | undefined;
 }
 
 const caches = new WeakMap<Redactor, SnapshotCache>();
@@ -28,7 +39,10 @@ const caches = new WeakMap<Redactor, SnapshotCache>();
 function cacheFor(redactor: Redactor): SnapshotCache {
   let cache = caches.get(redactor);
   if (cache?.secretCount !== redactor.knownSecretCount) {
-    cache = { secretCount: redactor.knownSecretCount, tasks: new WeakMap(), runs: new WeakMap(), queueSource: undefined, queue: undefined };
+    cache = {
+      secretCount: redactor.knownSecretCount, tasks: new WeakMap(), runs: new WeakMap(), queueSource: undefined, queue: undefined, invalidItems: [],
+      loopSource: undefined, loopOffReason: null, loop: undefined,
+    };
     caches.set(redactor, cache);
   }
   return cache;
@@ -51,8 +65,9 @@ export function buildPanelSnapshot(state: AtoState, redactor: Redactor): PanelSn
   });
   const queue = state.queue === undefined ? null : queueSnapshot(state.queue, redactor, cache);
   const runs = runSnapshots(state.runs, redactor, cache);
+  const loop = cachedLoop(state, redactor, cache);
   return {
-    version: 2,
+    version: 3,
     workspaceName: head.workspaceName,
     trusted: state.trusted,
     planning: head.planning,
@@ -60,8 +75,20 @@ export function buildPanelSnapshot(state: AtoState, redactor: Redactor): PanelSn
     settingsProblems: head.settingsProblems,
     queue,
     runs,
-    needsYou: needsYou(queue, state.runs, runs),
+    needsYou: [...loop.needsYou, ...runNeedsYou(state.runs, runs), ...(queue === null ? [] : cache.invalidItems)],
+    loop: loop.loop,
   };
+}
+
+/** The loop part changes only with the loop state (and the reason it is off): reused otherwise. */
+function cachedLoop(state: AtoState, redactor: Redactor, cache: SnapshotCache): NonNullable<SnapshotCache['loop']> {
+  const offReason = state.loop.mode === 'off' ? loopUnavailableReason(state) : null;
+  if (cache.loop !== undefined && cache.loopSource === state.loop && cache.loopOffReason === offReason) return cache.loop;
+  const built = loopSnapshot(state.loop, offReason, redactor);
+  cache.loopSource = state.loop;
+  cache.loopOffReason = offReason;
+  cache.loop = built;
+  return built;
 }
 
 function queueSnapshot(source: QueueSnapshot, redactor: Redactor, cache: SnapshotCache): NonNullable<PanelSnapshot['queue']> {
@@ -101,6 +128,7 @@ function queueSnapshot(source: QueueSnapshot, redactor: Redactor, cache: Snapsho
   };
   cache.queueSource = source;
   cache.queue = result;
+  cache.invalidItems = invalidTaskItems(items);
   return result;
 }
 
@@ -147,10 +175,10 @@ function runSnapshots(records: readonly RunRecord[], redactor: Redactor, cache: 
 }
 
 /**
- * What a human must act on: invalid task files, tasks whose latest run failed (no retry left: a retry would
- * be a newer record), and runs waiting for an answer. Built from already-redacted items.
+ * Runs a human must act on: tasks whose latest run failed (no retry left: a retry would be a newer
+ * record), and runs waiting for an answer. Built from already-redacted items.
  */
-function needsYou(queue: PanelSnapshot['queue'], records: readonly RunRecord[], runs: readonly PanelRun[]): NeedsYouItem[] {
+function runNeedsYou(records: readonly RunRecord[], runs: readonly PanelRun[]): NeedsYouItem[] {
   const items: NeedsYouItem[] = [];
   const latestByTask = new Set<string>();
   for (const [index, record] of records.entries()) {
@@ -160,13 +188,19 @@ function needsYou(queue: PanelSnapshot['queue'], records: readonly RunRecord[], 
     latestByTask.add(record.taskId);
     if (run.state === 'needsYou') {
       const reason = record.history.at(-1)?.reason ?? '';
-      items.push({ kind: 'runNeedsYou', key: run.runId, title: `${run.agentId} needs you on ${run.taskId}`, detail: run.failure?.message ?? reason, label: 'Show Log', action: runLog(run.runId) });
+      items.push({ kind: 'runNeedsYou', key: run.runId, title: `${run.agentId} needs you on ${run.taskId}`, detail: run.failure?.message ?? reason, label: 'Show Log', action: runLog(run.runId), url: null });
     } else if (run.state === 'failed' && latest && waitsForAHuman(record)) {
-      items.push({ kind: 'runFailed', key: run.runId, title: `${run.taskId} failed on ${run.agentId}`, detail: run.failure === null ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`, label: 'Show Log', action: runLog(run.runId) });
+      items.push({ kind: 'runFailed', key: run.runId, title: `${run.taskId} failed on ${run.agentId}`, detail: run.failure === null ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`, label: 'Show Log', action: runLog(run.runId), url: null });
     }
   }
-  for (const task of queue?.items ?? []) {
-    if (!task.valid) items.push({ kind: 'invalidTask', key: task.path, title: `Invalid task file ${task.title}`, detail: task.firstError ?? '', label: 'Open', action: queuePathPattern.test(task.path) ? { type: 'openTask', path: task.path } : null });
+  return items;
+}
+
+/** Invalid task files, from the (already redacted) queue items. */
+function invalidTaskItems(tasks: readonly PanelTask[]): NeedsYouItem[] {
+  const items: NeedsYouItem[] = [];
+  for (const task of tasks) {
+    if (!task.valid) items.push({ kind: 'invalidTask', key: task.path, title: `Invalid task file ${task.title}`, detail: task.firstError ?? '', label: 'Open', action: queuePathPattern.test(task.path) ? { type: 'openTask', path: task.path } : null, url: null });
   }
   return items;
 }

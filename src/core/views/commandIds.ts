@@ -20,6 +20,13 @@ export const commandIds = {
   dispatchTask: 'ato.dispatchTask',
   cancelRun: 'ato.cancelRun',
   showRunLog: 'ato.showRunLog',
+  startLoop: 'ato.startLoop',
+  pauseLoop: 'ato.pauseLoop',
+  runTick: 'ato.runTick',
+  previewTick: 'ato.previewTick',
+  mergePullRequest: 'ato.mergePullRequest',
+  openPullRequest: 'ato.openPullRequest',
+  approveWorkflowRuns: 'ato.approveWorkflowRuns',
 } as const;
 
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];
@@ -43,4 +50,15 @@ export const treeItemContexts = {
   blockedTask: 'ato.task.blocked',
   activeRun: 'ato.run.active',
   finishedRun: 'ato.run.done',
+  /** The tree's Loop row while the loop ticks on its timer, and while it is paused. */
+  loopRunning: 'ato.loop.running',
+  loopPaused: 'ato.loop.paused',
+  /** A PR ready to merge (auto-merge off): merge, open. */
+  readyPullRequest: 'ato.pr.ready',
+  /** A PR whose workflow runs wait for a maintainer's approval: approve (on GitHub), open. */
+  awaitingApprovalPullRequest: 'ato.pr.awaitingApproval',
+  /** A PR with failing checks: open. */
+  redPullRequest: 'ato.pr.red',
+  /** Anything else with a link on GitHub (an issue, a check): open. */
+  link: 'ato.link',
 } as const;

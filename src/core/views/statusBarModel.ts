@@ -1,5 +1,6 @@
 import type { AtoState } from '../state/atoState';
 import { waitsForAHuman } from '../state/panelSnapshot';
+import { formatClock, stageLabel } from './loopText';
 
 export interface StatusBarView {
   readonly text: string;
@@ -13,6 +14,8 @@ export function statusBarView(state: AtoState): StatusBarView {
   if (state.settingsProblems.length > 0) {
     return { text: '$(warning) ATO: check settings', tooltip: state.settingsProblems.map(p => p.message).join('\n'), tone: 'warning' };
   }
+  // With a GitHub remote the loop runs from the remote's planning folder, whatever the working tree holds.
+  if (state.loop.mode !== 'off') return loopStatus(state);
   const planning = state.planning;
   switch (planning.kind) {
     case 'noWorkspace':
@@ -29,24 +32,61 @@ export function statusBarView(state: AtoState): StatusBarView {
       const mode = state.auth.github.kind === 'session' || state.auth.github.kind === 'token' ? 'GitHub' : 'local';
       const counts = state.queue?.counts ?? planning.queue;
       const { pending, processed } = counts;
-      const running = state.runs.filter(run => run.state === 'running' || run.state === 'preparing').length;
+      const running = activeRuns(state);
       const waiting = needsYouCount(state);
+      const error = state.loop.error;
       return {
-        text: `${running > 0 ? '$(sync~spin)' : '$(hubot)'} ATO: ${pending} pending · ${processed} dispatched${running > 0 ? ` · ${running} running` : ''}${waiting > 0 ? ` · $(bell-dot) ${waiting}` : ''}`,
-        tooltip: `ATO (${mode} mode): ${pending} pending, ${processed} dispatched, ${counts.complete} complete${running > 0 ? `, ${running} agent runs in progress` : ''}${waiting > 0 ? `; ${waiting} waiting for you` : ''}. Click to open the control panel.`,
-        tone: waiting > 0 ? 'warning' : 'normal',
+        text: `${error !== undefined ? '$(error)' : running > 0 ? '$(sync~spin)' : '$(hubot)'} ATO: ${pending} pending · ${processed} dispatched${running > 0 ? ` · ${running} running` : ''}${waiting > 0 ? ` · $(bell-dot) ${waiting}` : ''}`,
+        tooltip: `ATO (${mode} mode): ${pending} pending, ${processed} dispatched, ${counts.complete} complete${running > 0 ? `, ${running} agent runs in progress` : ''}${waiting > 0 ? `; ${waiting} waiting for you` : ''}.${error === undefined ? '' : ` The loop failed: ${error}`} Click to open the control panel.`,
+        tone: error !== undefined ? 'error' : waiting > 0 ? 'warning' : 'normal',
       };
     }
   }
 }
 
+/** The loop indicator: stage, paused or not, active runs, red PRs, needs-you count; spinning while a tick runs. */
+function loopStatus(state: AtoState): StatusBarView {
+  const loop = state.loop;
+  const running = activeRuns(state);
+  const red = loop.redPullRequests.length;
+  const waiting = needsYouCount(state);
+  const icon = loop.ticking ? '$(sync~spin)' : loop.error !== undefined ? '$(error)' : loop.running ? '$(hubot)' : '$(debug-pause)';
+  const parts = [
+    ...(state.queue === undefined ? [] : [`${state.queue.counts.pending} pending`]),
+    ...(running > 0 ? [`${running} running`] : []),
+    ...(red > 0 ? [`$(git-pull-request) ${red} red`] : []),
+    ...(waiting > 0 ? [`$(bell-dot) ${waiting}`] : []),
+  ];
+  const stage = loop.stage;
+  const lines = [
+    `ATO loop (${loop.mode === 'github' ? 'GitHub' : 'local'} mode) — ${loop.ticking ? 'a tick is running' : loop.running ? 'running' : 'paused'}`,
+    stage === undefined ? 'Stage: not known yet (no tick so far).' : `Stage ${stageLabel(stage.stage)}: ${stage.reason}`,
+    ...(loop.error === undefined ? [] : [`The last tick failed: ${loop.error}`]),
+    ...(loop.running && loop.nextTickAt !== undefined ? [`Next tick at ${formatClock(loop.nextTickAt)}.`] : []),
+    ...(loop.lastTickAt === undefined ? [] : [`Last tick at ${formatClock(loop.lastTickAt)}.`]),
+    ...(running > 0 ? [`${running} agent runs in progress.`] : []),
+    ...(red > 0 ? [`${red} pull requests with failing checks.`] : []),
+    ...(waiting > 0 ? [`${waiting} waiting for you.`] : []),
+    'Click to open the control panel.',
+  ];
+  return {
+    text: `${icon} ATO ${stage?.stage ?? '—'}${parts.length > 0 ? `: ${parts.join(' · ')}` : ''}`,
+    tooltip: lines.join('\n'),
+    tone: loop.error !== undefined ? 'error' : waiting > 0 ? 'warning' : 'normal',
+  };
+}
+
+function activeRuns(state: AtoState): number {
+  return state.runs.filter(run => run.state === 'running' || run.state === 'preparing').length;
+}
+
 
 /**
- * How many things wait for a human: invalid task files, runs waiting for an answer, and tasks whose latest
- * run failed with no other try scheduled (the same rule as the control panel's inbox).
+ * How many things wait for a human: the loop's items, invalid task files, runs waiting for an answer, and
+ * tasks whose latest run failed with no other try scheduled (the same rule as the control panel's inbox).
  */
 export function needsYouCount(state: AtoState): number {
-  let count = state.queue?.invalid.length ?? 0;
+  let count = state.loop.needsYou.length + (state.queue?.invalid.length ?? 0);
   const seen = new Set<string>();
   // Runs are newest first: the first record of a task is its latest.
   for (const run of state.runs) {

@@ -3,6 +3,7 @@ import { planningLayout } from '../planning/planningLayout';
 import { secretDescriptions } from '../secrets/secrets';
 import type { AtoState } from '../state/atoState';
 import { commandIds, type CommandId } from './commandIds';
+import { loopRows, needsYouRows, redPullRequestRows } from './loopTreeRows';
 import { queueRows, runRows } from './queueTreeRows';
 
 /** One row of ATO's native tree, independent of VS Code's TreeItem. */
@@ -20,8 +21,10 @@ export interface TreeNodeModel {
   readonly command?: CommandId;
   readonly commandArgs?: readonly string[];
   readonly contextValue?: string;
-  /** What the row stands for, passed to its context-menu commands: a task id or a run id. */
+  /** What the row stands for, passed to its context-menu commands: a task id, a run id or a PR number. */
   readonly ref?: string;
+  /** The row's page on GitHub (an issue, a PR, a check), for "open" in its menu. */
+  readonly url?: string;
   readonly children?: readonly TreeNodeModel[];
 }
 
@@ -34,8 +37,10 @@ export function buildTreeModel(state: AtoState): readonly TreeNodeModel[] {
   switch (planning.kind) {
     case 'noWorkspace':
     case 'unknown':
-    case 'missing':
       return [];
+    case 'missing':
+      // With a GitHub remote the loop reads the remote's planning folder: show it even without a local one.
+      return state.loop.mode === 'off' ? [] : [...loopRows(state), ...needsYouRows(state), ...redPullRequestRows(state), ...accountRows(state)];
     case 'error':
       return [{ id: 'planning', label: 'Planning folder unreadable', description: planning.path, tooltip: planning.message, icon: 'error', command: commandIds.refresh }];
     case 'partial':
@@ -53,6 +58,9 @@ export function buildTreeModel(state: AtoState): readonly TreeNodeModel[] {
       ];
     case 'ready':
       return [
+        ...loopRows(state),
+        ...needsYouRows(state),
+        ...redPullRequestRows(state),
         {
           id: 'planning',
           label: 'Planning folder',

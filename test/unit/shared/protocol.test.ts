@@ -12,15 +12,46 @@ import {
   type ToHostMessage,
   type ToWebviewMessage,
 } from '../../../src/shared/protocol';
+import { isExternalUrl, type PanelLoop } from '../../../src/shared/loopSnapshot';
 import { planningExamples, planningKinds } from '../../support/stateBuilders';
 
 function firstTask(s: Record<string, unknown>): object {
   return (s['queue'] as { items: object[] }).items[0] ?? {};
 }
 
+const offLoop: PanelLoop = {
+  mode: 'off', offReason: 'the loop engine has not started in this window.', running: false, ticking: false, error: null, stage: null,
+  lastTickAt: null, nextTickAt: null, plan: null, lastReport: null, rateLimit: { core: null, graphql: null }, redPullRequests: [], lease: null,
+};
+
+const busyLoop: PanelLoop = {
+  mode: 'github',
+  offReason: null,
+  running: true,
+  ticking: true,
+  error: 'GitHub answered 502',
+  stage: {
+    stage: '2c',
+    reason: 'PR #12 is ready',
+    focus: { kind: 'pullRequest', label: 'PR #12', title: 'Add a login form', url: 'https://github.com/octo/repo/pull/12' },
+    action: { kind: 'mergePullRequest', summary: 'Merge PR #12 at abcdef1', reason: 'checks green' },
+  },
+  lastTickAt: '2026-11-21T10:00:00.000Z',
+  nextTickAt: '2026-11-21T10:05:00.000Z',
+  plan: { at: '2026-11-21T10:00:00.000Z', stage: '2c', tracks: [{ track: 'runs', action: null, reason: 'idle' }, { track: 'planning', action: { kind: 'mergePullRequest', summary: 'Merge PR #12', reason: 'ready' }, reason: 'ready' }] },
+  lastReport: { at: '2026-11-21T10:00:00.000Z', outcomes: [{ track: 'planning', summary: 'Merge PR #12', result: 'failed', message: '409' }], requests: 3, points: 1 },
+  rateLimit: { core: { limit: 5000, remaining: 4999, resetAt: '2026-11-21T11:00:00.000Z' }, graphql: null },
+  redPullRequests: [{ number: 21, title: 'Fix it', url: 'https://github.com/octo/repo/pull/21', isDraft: true, failingChecks: [{ name: 'test', url: null }, { name: 'lint', url: 'https://github.com/octo/repo/actions/runs/1?check=2#step:3:1' }], fixAttempts: 2 }],
+  lease: { holder: 'ci', mine: false, expiresAt: '2026-11-21T10:10:00.000Z' },
+};
+
+function loopOf(s: Record<string, unknown>): Record<string, unknown> {
+  return s['loop'] as Record<string, unknown>;
+}
+
 function snapshot(overrides: Partial<PanelSnapshot> = {}): PanelSnapshot {
   return {
-    version: 2,
+    version: 3,
     workspaceName: 'repo',
     trusted: true,
     planning: { kind: 'ready', path: '/repo/planning', queue: { pending: 1, processed: 0, complete: 2 } },
@@ -38,10 +69,14 @@ function snapshot(overrides: Partial<PanelSnapshot> = {}): PanelSnapshot {
       { runId: 'run-1', taskId: 'add-login', agentId: 'claude-code', state: 'failed', startedAt: '2026-11-21T10:00:00.000Z', endedAt: '2026-11-21T10:05:00.000Z', costUsd: 0.25, turns: 12, branch: 'ato/add-login', failure: { class: 'fatal', message: 'exit 1' }, summary: null },
     ],
     needsYou: [
-      { kind: 'invalidTask', key: 'issue_queue/complete/broken.task.md', title: 'Invalid task file broken.task.md', detail: 'Unknown type "fixx"', label: 'Open', action: { type: 'openTask', path: 'issue_queue/complete/broken.task.md' } },
-      { kind: 'runFailed', key: 'run-1', title: 'add-login failed on claude-code', detail: 'fatal: exit 1', label: 'Show Log', action: { type: 'showRunLog', runId: 'run-1' } },
-      { kind: 'runNeedsYou', key: 'run-2', title: 'x', detail: 'y', label: 'Show Log', action: null },
+      { kind: 'readyToMerge', key: 'loop:readyToMerge:12', title: 'PR #12 is ready', detail: 'auto-merge is off', label: 'Merge', action: { type: 'loop.merge', pullNumber: 12 }, url: 'https://github.com/octo/repo/pull/12' },
+      { kind: 'workflowsAwaitingApproval', key: 'loop:workflowsAwaitingApproval:14', title: 'PR #14 waits', detail: '2 runs', label: 'Approve on GitHub', action: { type: 'openExternal', url: 'https://github.com/octo/repo/pull/14/checks' }, url: 'https://github.com/octo/repo/pull/14' },
+      { kind: 'invalidTask', key: 'loop:invalidTask:bad', title: 'Invalid remote task', detail: 'fix it on main', label: '', action: null, url: null },
+      { kind: 'invalidTask', key: 'issue_queue/complete/broken.task.md', title: 'Invalid task file broken.task.md', detail: 'Unknown type "fixx"', label: 'Open', action: { type: 'openTask', path: 'issue_queue/complete/broken.task.md' }, url: null },
+      { kind: 'runFailed', key: 'run-1', title: 'add-login failed on claude-code', detail: 'fatal: exit 1', label: 'Show Log', action: { type: 'showRunLog', runId: 'run-1' }, url: null },
+      { kind: 'runNeedsYou', key: 'run-2', title: 'x', detail: 'y', label: 'Show Log', action: null, url: null },
     ],
+    loop: busyLoop,
     ...overrides,
   };
 }
@@ -60,12 +95,22 @@ const validHostMessages: ToHostMessage[] = [
   { type: 'cancelRun', runId: '20261121T100000Z-k3x9q1' },
   { type: 'showRunLog', runId: 'run-1' },
   { type: 'newTask' },
+  { type: 'loop.start' },
+  { type: 'loop.pause' },
+  { type: 'loop.tick' },
+  { type: 'loop.preview' },
+  { type: 'loop.merge', pullNumber: 12 },
+  { type: 'loop.merge', pullNumber: 2_147_483_647 },
+  { type: 'openExternal', url: 'https://github.com/octo/repo/pull/12' },
+  { type: 'openExternal', url: 'http://ghe.example:8080/octo/repo/pull/12/checks?check_run_id=7#step:3:1' },
 ];
 
 
 const validWebviewMessages: ToWebviewMessage[] = [
   ...planningKinds.map(kind => ({ type: 'snapshot' as const, snapshot: snapshot({ planning: { ...planningExamples[kind], ...(kind === 'partial' ? { missing: ['reviews'] } : {}) } as PanelSnapshot['planning'] }) })),
   { type: 'snapshot', snapshot: snapshot({ workspaceName: null, trusted: false, auth: { github: 'none', githubAccount: null, gitlab: true, jules: false, anthropic: true }, settingsProblems: [] }) },
+  { type: 'snapshot', snapshot: snapshot({ loop: offLoop, needsYou: [] }) },
+  { type: 'snapshot', snapshot: snapshot({ loop: { ...busyLoop, mode: 'local', running: false, ticking: false, error: null, stage: { ...busyLoop.stage!, focus: null, action: null }, plan: { at: 'x', stage: null, tracks: [] } } }) },
 ];
 
 describe('webview protocol', () => {
@@ -76,7 +121,7 @@ describe('webview protocol', () => {
       });
     }
     for (const message of validWebviewMessages) {
-      it(`host → webview: snapshot, planning ${message.snapshot.planning.kind}, trusted ${message.snapshot.trusted}`, () => {
+      it(`host → webview: snapshot, planning ${message.snapshot.planning.kind}, trusted ${message.snapshot.trusted}, loop ${message.snapshot.loop.mode}`, () => {
         assert.deepEqual(parseToWebviewMessage(overTheWire(message)), { ok: true, message });
       });
     }
@@ -125,6 +170,29 @@ describe('webview protocol', () => {
       ['cancelRun with a leading dot', { type: 'cancelRun', runId: '.hidden' }],
       ['showRunLog with a slash', { type: 'showRunLog', runId: 'a/b' }],
       ['showRunLog with a too-long id', { type: 'showRunLog', runId: 'a'.repeat(129) }],
+      ['an unknown loop action', { type: 'loop.deleteBranch' }],
+      ['loop.merge without a number', { type: 'loop.merge' }],
+      ['loop.merge with a zero number', { type: 'loop.merge', pullNumber: 0 }],
+      ['loop.merge with a negative number', { type: 'loop.merge', pullNumber: -12 }],
+      ['loop.merge with a fractional number', { type: 'loop.merge', pullNumber: 1.5 }],
+      ['loop.merge with a huge number', { type: 'loop.merge', pullNumber: 2 ** 31 }],
+      ['loop.merge with a string number', { type: 'loop.merge', pullNumber: '12' }],
+      ['loop.merge with NaN', { type: 'loop.merge', pullNumber: Number.NaN }],
+      ['openExternal without a url', { type: 'openExternal' }],
+      ['openExternal with javascript:', { type: 'openExternal', url: 'javascript:alert(1)' }],
+      ['openExternal with a data: URL', { type: 'openExternal', url: 'data:text/html,<script>alert(1)</script>' }],
+      ['openExternal with file:', { type: 'openExternal', url: 'file:///etc/passwd' }],
+      ['openExternal with a command: URI', { type: 'openExternal', url: 'command:workbench.action.terminal.new' }],
+      ['openExternal with vscode:', { type: 'openExternal', url: 'vscode://file/etc/passwd' }],
+      ['openExternal with user info', { type: 'openExternal', url: 'https://github.com@evil.example/x' }],
+      ['openExternal with a space', { type: 'openExternal', url: 'https://github.com/a b' }],
+      ['openExternal with a quote', { type: 'openExternal', url: 'https://github.com/a"onmouseover="x' }],
+      ['openExternal with a newline', { type: 'openExternal', url: 'https://github.com/a\nb' }],
+      ['openExternal with a backslash', { type: 'openExternal', url: 'https://github.com\\@evil.example' }],
+      ['openExternal protocol-relative', { type: 'openExternal', url: '//evil.example/x' }],
+      ['openExternal in upper case scheme smuggling', { type: 'openExternal', url: 'https:/\\evil.example' }],
+      ['openExternal far too long', { type: 'openExternal', url: `https://github.com/${'a'.repeat(2100)}` }],
+      ['openExternal with a url array', { type: 'openExternal', url: ['https://github.com'] }],
     ];
     for (const [label, raw] of forged) {
       it(label, () => {
@@ -162,8 +230,8 @@ describe('webview protocol', () => {
 
   describe('rejects malformed snapshots from the host', () => {
     const bad: readonly [string, (s: Record<string, unknown>) => unknown][] = [
-      ['a future version', s => ({ ...s, version: 3 })],
-      ['the previous version', s => ({ ...s, version: 1 })],
+      ['a future version', s => ({ ...s, version: 4 })],
+      ['the previous version', s => ({ ...s, version: 2 })],
       ['a snapshot without runs', s => Object.fromEntries(Object.entries(s).filter(([key]) => key !== 'runs'))],
       ['a task in an unknown folder', s => ({ ...s, queue: { ...(s['queue'] as object), items: [{ ...firstTask(s), folder: 'trash' }] } })],
       ['a task with a negative diagnostics count', s => ({ ...s, queue: { ...(s['queue'] as object), items: [{ ...firstTask(s), diagnostics: -1 }] } })],
@@ -181,6 +249,24 @@ describe('webview protocol', () => {
       ['a partial folder with missing as a string', s => ({ ...s, planning: { kind: 'partial', path: '/p', missing: 'goal' } })],
       ['an unknown GitHub auth kind', s => ({ ...s, auth: { github: 'admin', githubAccount: null, gitlab: false, jules: false, anthropic: false } })],
       ['a settings problem without a message', s => ({ ...s, settingsProblems: [{ setting: 'ato.x' }] })],
+      ['the previous version without a loop', s => ({ ...Object.fromEntries(Object.entries(s).filter(([key]) => key !== 'loop')), version: 2 })],
+      ['a snapshot without the loop', s => Object.fromEntries(Object.entries(s).filter(([key]) => key !== 'loop'))],
+      ['an unknown loop mode', s => ({ ...s, loop: { ...loopOf(s), mode: 'turbo' } })],
+      ['an unknown stage', s => ({ ...s, loop: { ...loopOf(s), stage: { ...(loopOf(s)['stage'] as object), stage: '4a' } } })],
+      ['a focus link to javascript:', s => ({ ...s, loop: { ...loopOf(s), stage: { ...(loopOf(s)['stage'] as object), focus: { kind: 'issue', label: 'x', title: 'x', url: 'javascript:alert(1)' } } } })],
+      ['a red PR linking to a file', s => ({ ...s, loop: { ...loopOf(s), redPullRequests: [{ number: 1, title: 't', url: 'file:///etc/passwd', isDraft: false, failingChecks: [], fixAttempts: 0 }] } })],
+      ['a failing check linking to data:', s => ({ ...s, loop: { ...loopOf(s), redPullRequests: [{ number: 1, title: 't', url: null, isDraft: false, failingChecks: [{ name: 'x', url: 'data:text/html,x' }], fixAttempts: 0 }] } })],
+      ['a red PR with number 0', s => ({ ...s, loop: { ...loopOf(s), redPullRequests: [{ number: 0, title: 't', url: null, isDraft: false, failingChecks: [], fixAttempts: 0 }] } })],
+      ['negative fix attempts', s => ({ ...s, loop: { ...loopOf(s), redPullRequests: [{ number: 1, title: 't', url: null, isDraft: false, failingChecks: [], fixAttempts: -1 }] } })],
+      ['an unknown action kind in the plan', s => ({ ...s, loop: { ...loopOf(s), plan: { at: 'x', stage: null, tracks: [{ track: 'runs', action: { kind: 'deleteRepo', summary: 's', reason: 'r' }, reason: 'r' }] } } })],
+      ['an unknown track', s => ({ ...s, loop: { ...loopOf(s), plan: { at: 'x', stage: null, tracks: [{ track: 'sync', action: null, reason: 'r' }] } } })],
+      ['an unknown outcome', s => ({ ...s, loop: { ...loopOf(s), lastReport: { at: 'x', outcomes: [{ track: 'runs', summary: 's', result: 'maybe', message: '' }], requests: 0, points: 0 } } })],
+      ['a negative budget', s => ({ ...s, loop: { ...loopOf(s), rateLimit: { core: { limit: 5000, remaining: -1, resetAt: 'x' }, graphql: null } } })],
+      ['a needs-you merge of PR 0', s => ({ ...s, needsYou: [{ kind: 'readyToMerge', key: 'k', title: 't', detail: 'd', label: 'Merge', action: { type: 'loop.merge', pullNumber: 0 }, url: null }] })],
+      ['a needs-you item opening javascript:', s => ({ ...s, needsYou: [{ kind: 'mergeBlocked', key: 'k', title: 't', detail: 'd', label: 'Open', action: { type: 'openExternal', url: 'javascript:x' }, url: null }] })],
+      ['a needs-you item with a file: link', s => ({ ...s, needsYou: [{ kind: 'mergeBlocked', key: 'k', title: 't', detail: 'd', label: 'Open', action: null, url: 'file:///x' }] })],
+      ['a needs-you item whose action starts the loop', s => ({ ...s, needsYou: [{ kind: 'readyToMerge', key: 'k', title: 't', detail: 'd', label: 'Go', action: { type: 'loop.start' }, url: null }] })],
+      ['a needs-you item of an unknown kind', s => ({ ...s, needsYou: [{ kind: 'planApproval', key: 'k', title: 't', detail: 'd', label: '', action: null, url: null }] })],
     ];
     for (const [label, corrupt] of bad) {
       it(label, () => {
@@ -195,7 +281,10 @@ describe('webview protocol', () => {
   describe('actions', () => {
     it('marks every message that changes something as mutating, and only those', () => {
       const mutating = validHostMessages.filter(isMutatingMessage).map(m => m.type === 'action' ? m.action : m.type);
-      assert.deepEqual(mutating.sort(), ['cancelRun', 'dispatchTask', 'doctor', 'initPlanningFolder', 'newTask', 'setGitHubToken', 'signInToGitHub']);
+      assert.deepEqual([...new Set(mutating)].sort(), [
+        'cancelRun', 'dispatchTask', 'doctor', 'initPlanningFolder', 'loop.merge', 'loop.pause', 'loop.preview', 'loop.start', 'loop.tick', 'newTask', 'setGitHubToken', 'signInToGitHub',
+      ]);
+      assert.ok(!isMutatingMessage({ type: 'openExternal', url: 'https://github.com/octo/repo' }), 'opening a link acts on nothing');
     });
 
     it('marks exactly the state-changing actions as mutating', () => {
@@ -203,6 +292,11 @@ describe('webview protocol', () => {
       assert.deepEqual([...mutatingPanelActions].sort(), ['doctor', 'initPlanningFolder', 'setGitHubToken', 'signInToGitHub']);
       for (const readOnly of ['refresh', 'showLog'] as const) assert.ok(!mutatingPanelActions.has(readOnly));
     });
+  });
+
+  it('accepts exactly the http(s) links the pattern describes', () => {
+    for (const url of ['https://github.com/o/r/pull/1', 'http://127.0.0.1:3000/x', 'https://ghe.example/o/r/actions/runs/5?check_suite_focus=true', 'https://github.com/o/r/pull/1#issuecomment-9']) assert.ok(isExternalUrl(url), url);
+    for (const url of ['', 'https://', 'ftp://github.com', 'https://a b', 'https://github.com/\u00e9', 'https://[::1]/x', 'HTTPS://github.com', 'https://github.com/<x>']) assert.ok(!isExternalUrl(url), url);
   });
 
   it('the snapshot schema accepts what the examples build', () => {

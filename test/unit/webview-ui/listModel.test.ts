@@ -3,8 +3,9 @@ import fc from 'fast-check';
 import { Redactor } from '../../../src/core/logging/redactor';
 import { buildPanelSnapshot } from '../../../src/core/state/panelSnapshot';
 import { isPanelTask, panelTaskSchema, type PanelSnapshot, type PanelTask } from '../../../src/shared/protocol';
-import { buildNeedsYouRows, buildQueueRows, buildRunRows, formatCost, formatElapsed, matchesFilter, restrictedReason, runDetail, type ListRow } from '../../../webview-ui/src/listModel';
+import { buildNeedsYouRows, buildQueueRows, buildRedPullRequestRows, buildRunRows, formatCost, formatElapsed, matchesFilter, restrictedReason, runDetail, type ListRow } from '../../../webview-ui/src/listModel';
 import { initialUiState, parseUiState, reduceUiState, type UiState } from '../../../webview-ui/src/uiState';
+import { aBusyLoopState, aLoopState } from '../../support/loopStates';
 import { aBusyState, aRun } from '../../support/panelState';
 import { anAtoState } from '../../support/stateBuilders';
 
@@ -132,7 +133,7 @@ describe('list models', () => {
 
     it('gives each item its one action, disabled when the host could not name it', () => {
       const snap = buildPanelSnapshot(anAtoState({ runs: [aRun(3, 'failed')] }), new Redactor());
-      const rows = buildNeedsYouRows({ ...snap, needsYou: [...snap.needsYou, { kind: 'runNeedsYou', key: 'x', title: 'x', detail: 'y', label: 'Show Log', action: null }] }, ui());
+      const rows = buildNeedsYouRows({ ...snap, needsYou: [...snap.needsYou, { kind: 'runNeedsYou', key: 'x', title: 'x', detail: 'y', label: 'Show Log', action: null, url: null }] }, ui());
       assert.equal(rows.length, 2);
       assert.deepEqual(rows[0]?.kind === 'needsYou' && rows[0].actions.map(a => a.message), [{ type: 'showRunLog', runId: 'run-00003' }]);
       assert.deepEqual(rows[1]?.kind === 'needsYou' && rows[1].actions.map(a => [a.message, a.disabledReason !== undefined]), [[undefined, true]]);
@@ -174,5 +175,55 @@ describe('list models', () => {
       for (const sample of samples) assert.equal(isPanelTask(sample), panelTaskSchema.safeParse(sample).success, JSON.stringify(sample));
       fc.assert(fc.property(fc.anything(), value => isPanelTask(value) === panelTaskSchema.safeParse(value).success), { numRuns: 300 });
     });
+  });
+});
+
+describe('list models: the loop', () => {
+  const loopSnapshot = (trusted = true): PanelSnapshot => buildPanelSnapshot(anAtoState({ trusted, loop: aLoopState() }), new Redactor());
+  const actionsOf = (rows: readonly ListRow[], key: string): [string | undefined, string | undefined][] => {
+    const row = rows.find(r => r.key === key);
+    assert.ok(row !== undefined && row.kind !== 'group', key);
+    return row.actions.map(a => [a.message === undefined ? undefined : JSON.stringify(a.message), a.disabledReason]);
+  };
+
+  it('needs you: one-click Merge and Open on GitHub for a ready PR; Approve opens the checks page; an item without an action has no button', () => {
+    const rows = buildNeedsYouRows(loopSnapshot(), ui());
+    assert.deepEqual(actionsOf(rows, 'needsYou:readyToMerge:loop:readyToMerge:12'), [
+      [JSON.stringify({ type: 'loop.merge', pullNumber: 12 }), undefined],
+      [JSON.stringify({ type: 'openExternal', url: 'https://github.com/octo/repo/pull/12' }), undefined],
+    ]);
+    assert.deepEqual(actionsOf(rows, 'needsYou:workflowsAwaitingApproval:loop:workflowsAwaitingApproval:14'), [
+      [JSON.stringify({ type: 'openExternal', url: 'https://github.com/octo/repo/pull/14/checks' }), undefined],
+      [JSON.stringify({ type: 'openExternal', url: 'https://github.com/octo/repo/pull/14' }), undefined],
+    ]);
+    assert.deepEqual(actionsOf(rows, 'needsYou:invalidTask:loop:invalidTask:bad'), []);
+    const labels = rows.find(r => r.key === 'needsYou:readyToMerge:loop:readyToMerge:12');
+    assert.deepEqual(labels?.kind === 'needsYou' && labels.actions.map(a => [a.label, a.icon]), [['Merge', 'git-merge'], ['Open on GitHub', 'link-external']]);
+  });
+
+  it('Restricted Mode disables Merge with the reason, but links still open', () => {
+    const rows = buildNeedsYouRows(loopSnapshot(false), ui());
+    assert.deepEqual(actionsOf(rows, 'needsYou:readyToMerge:loop:readyToMerge:12').map(([, reason]) => reason), [restrictedReason, undefined]);
+    assert.deepEqual(actionsOf(rows, 'needsYou:workflowsAwaitingApproval:loop:workflowsAwaitingApproval:14').map(([, reason]) => reason), [undefined, undefined]);
+  });
+
+  it('red PRs: each PR then its failing checks, linked where GitHub gave a link; filtered by title, number or check name', () => {
+    const rows = buildRedPullRequestRows(loopSnapshot(), ui());
+    assert.deepEqual(keys(rows), ['redPr:21', 'redPr:21:check:0', 'redPr:21:check:1', 'redPr:22', 'redPr:22:check:0']);
+    const pr = rows[0];
+    assert.ok(pr?.kind === 'redPr');
+    assert.equal(pr.detail, '2 failing checks · 1 fix attempt');
+    assert.equal(rows[3]?.kind === 'redPr' && rows[3].detail, '1 failing check · 3 fix attempts · draft');
+    assert.deepEqual(actionsOf(rows, 'redPr:21:check:0'), [[JSON.stringify({ type: 'openExternal', url: 'https://github.com/octo/repo/actions/runs/2101' }), undefined]]);
+    assert.deepEqual(actionsOf(rows, 'redPr:21:check:1'), [], 'a check without a link');
+    assert.deepEqual(keys(buildRedPullRequestRows(loopSnapshot(), ui({ filter: 'ubuntu' }))), ['redPr:21', 'redPr:21:check:0', 'redPr:21:check:1']);
+    assert.deepEqual(keys(buildRedPullRequestRows(loopSnapshot(), ui({ filter: '#22' }))), ['redPr:22', 'redPr:22:check:0']);
+    assert.deepEqual(buildRedPullRequestRows(snapshot(), ui()), []);
+  });
+
+  it('handles 10,000 red PRs and 10,000 ready PRs', () => {
+    const big = buildPanelSnapshot(anAtoState({ loop: aBusyLoopState(10_000) }), new Redactor());
+    assert.equal(buildRedPullRequestRows(big, ui()).filter(row => row.kind === 'redPr').length, 10_000);
+    assert.equal(buildNeedsYouRows(big, ui()).filter(row => row.kind === 'needsYou' && row.item.kind === 'readyToMerge').length, 10_000);
   });
 });

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { buildPanelModel, type PanelButton, type PanelModel } from '../../../webview-ui/src/panelModel';
 import { isMutatingMessage, type PanelSnapshot } from '../../../src/shared/protocol';
-import { planningExamples, planningKinds } from '../../support/stateBuilders';
+import { Redactor } from '../../../src/core/logging/redactor';
+import { buildPanelSnapshot } from '../../../src/core/state/panelSnapshot';
+import { anAtoState, planningExamples, planningKinds } from '../../support/stateBuilders';
 
 function snapshot(overrides: Partial<PanelSnapshot> = {}): PanelSnapshot {
   return {
-    version: 2,
+    version: 3,
     workspaceName: 'repo',
     trusted: true,
     planning: { kind: 'ready', path: '/repo/planning', queue: { pending: 4, processed: 1, complete: 9 } },
@@ -14,6 +16,7 @@ function snapshot(overrides: Partial<PanelSnapshot> = {}): PanelSnapshot {
     queue: null,
     runs: [],
     needsYou: [],
+    loop: buildPanelSnapshot(anAtoState(), new Redactor()).loop,
     ...overrides,
   };
 }
@@ -107,13 +110,10 @@ describe('buildPanelModel', () => {
     assert.equal(buildPanelModel(snapshot({ workspaceName: null, planning: { kind: 'noWorkspace' } })).title, 'No folder open');
   });
 
-  it('shows honest empty states for what has no data yet: red PRs, the loop stage and the rate-limit budget', () => {
+  it('leaves the loop and red PRs to their own sections (loopModel, the red-PR list)', () => {
     const model = buildPanelModel(snapshot());
-    assert.match(section(model, 'redPrs')?.rows[0]?.text ?? '', /^No GitHub remote yet: red PRs appear here once the GitHub loop runs/);
-    assert.deepEqual(section(model, 'redPrs')?.buttons, []);
-    const loop = section(model, 'loop')?.rows.map(r => r.text).join('\n') ?? '';
-    assert.match(loop, /has not run yet/);
-    assert.match(loop, /No rate-limit budget yet/);
+    assert.equal(section(model, 'loop'), undefined);
+    assert.equal(section(model, 'redPrs'), undefined);
   });
 
   it('counts invalid task files next to the folder counts', () => {

@@ -96,7 +96,7 @@ describe('buildPanelSnapshot', () => {
 describe('buildPanelSnapshot: queue, runs and needs-you', () => {
   it('has no queue before the index has read the folder, and no runs or needs-you items in a fresh state', () => {
     const snapshot = buildPanelSnapshot(anAtoState(), new Redactor());
-    assert.equal(snapshot.version, 2);
+    assert.equal(snapshot.version, 3);
     assert.equal(snapshot.queue, null);
     assert.deepEqual(snapshot.runs, []);
     assert.deepEqual(snapshot.needsYou, []);
@@ -126,7 +126,7 @@ describe('buildPanelSnapshot: queue, runs and needs-you', () => {
       id: 'broken', title: 'broken.task.md', folder: 'pending', valid: false, diagnostics: 1, firstError: 'The file says INVALID', priority: null, type: null, agent: null, blocked: null,
       path: 'issue_queue/pending/broken.task.md', mtime: '2026-01-02T00:00:00.000Z',
     });
-    assert.deepEqual(snapshot.needsYou, [{ kind: 'invalidTask', key: 'issue_queue/pending/broken.task.md', title: 'Invalid task file broken.task.md', detail: 'The file says INVALID', label: 'Open', action: { type: 'openTask', path: 'issue_queue/pending/broken.task.md' } }]);
+    assert.deepEqual(snapshot.needsYou, [{ kind: 'invalidTask', key: 'issue_queue/pending/broken.task.md', title: 'Invalid task file broken.task.md', detail: 'The file says INVALID', label: 'Open', action: { type: 'openTask', path: 'issue_queue/pending/broken.task.md' }, url: null }]);
     assert.ok(parseToWebviewMessage(JSON.parse(JSON.stringify({ type: 'snapshot', snapshot }))).ok);
   });
 

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { needsYouCount, statusBarView } from '../../../../src/core/views/statusBarModel';
 import type { AtoState } from '../../../../src/core/state/atoState';
+import { initialLoopState } from '../../../../src/core/loop/loopModel';
+import { aLoopState } from '../../../support/loopStates';
+import { aBusyState } from '../../../support/panelState';
 import { aRunRecord } from '../../../support/runRecords';
 import { anAtoState, planningExamples, planningKinds } from '../../../support/stateBuilders';
 
@@ -75,5 +78,46 @@ describe('statusBarView: a failure with another try scheduled', () => {
     assert.equal(needsYouCount(anAtoState({ runs: [{ ...failed, followUp: { kind: 'retry', at: '2026-11-21T10:00:10.000Z', reason: 'rate limited' } }] })), 0);
     assert.equal(needsYouCount(anAtoState({ runs: [{ ...failed, followUp: { kind: 'nextAgent', reason: 'fatal on claude-code' } }] })), 0);
     assert.equal(needsYouCount(anAtoState({ runs: [{ ...failed, followUp: { kind: 'needsYou', reason: 'no agent left' } }] })), 1);
+  });
+});
+
+describe('statusBarView: the loop', () => {
+  it('shows the stage, pending tasks, active runs, red PRs and the needs-you count, paused by its icon', () => {
+    const { state } = aBusyState(30, 14);
+    const view = statusBarView({ ...state, loop: aLoopState() });
+    // 24 pending of 30 tasks; 4 of 14 runs running or preparing; 4 loop items + 1 invalid file + 2 runs asking + 2 failed.
+    assert.equal(view.text, '$(debug-pause) ATO 2c: 24 pending · 4 running · $(git-pull-request) 2 red · $(bell-dot) 9');
+    assert.equal(view.tone, 'warning', 'something needs you');
+    assert.match(view.tooltip, /^ATO loop \(GitHub mode\) — paused\nStage 2c · Development: PR #12 is ready\n/);
+    assert.match(view.tooltip, /2 pull requests with failing checks/);
+  });
+
+  it('spins while a tick runs, says when the next one is, and has no warning colour with nothing waiting', () => {
+    const view = statusBarView(anAtoState({ loop: aLoopState({ running: true, ticking: true, needsYou: [], redPullRequests: [] }) }));
+    assert.equal(view.text, '$(sync~spin) ATO 2c');
+    assert.equal(view.tone, 'normal');
+    assert.match(view.tooltip, /a tick is running/);
+    assert.match(view.tooltip, /Next tick at \d\d:\d\d\./);
+    assert.match(statusBarView(anAtoState({ loop: aLoopState({ running: true, needsYou: [] }) })).text, /^\$\(hubot\) ATO 2c/);
+  });
+
+  it('turns to the error colour while the loop fails, with the reason in the tooltip', () => {
+    const view = statusBarView(anAtoState({ loop: aLoopState({ error: 'GitHub answered 502', needsYou: [] }) }));
+    assert.match(view.text, /^\$\(error\) ATO 2c/);
+    assert.equal(view.tone, 'error');
+    assert.match(view.tooltip, /The last tick failed: GitHub answered 502/);
+    const off = statusBarView(anAtoState({ loop: { ...initialLoopState, error: 'no remote' } }));
+    assert.equal(off.tone, 'error');
+    assert.match(off.tooltip, /The loop failed: no remote/);
+  });
+
+  it('counts the loop\'s needs-you items, and shows the loop even without a local planning folder', () => {
+    assert.equal(needsYouCount(anAtoState({ loop: aLoopState() })), 4);
+    assert.match(statusBarView(anAtoState({ planning: planningExamples.missing, loop: aLoopState({ mode: 'local' }) })).tooltip, /local mode/);
+    assert.equal(statusBarView(anAtoState({ loop: aLoopState({ stage: undefined, needsYou: [], redPullRequests: [] }) })).text, '$(debug-pause) ATO —');
+  });
+
+  it('keeps Restricted Mode first', () => {
+    assert.match(statusBarView(anAtoState({ trusted: false, loop: aLoopState() })).text, /restricted/);
   });
 });

@@ -25,9 +25,11 @@ describe('buildTreeModel', () => {
     });
   }
 
-  it('shows the planning folder, the queue and the accounts when ready', () => {
+  it('shows the loop (off, with why), the planning folder, the queue and the accounts when ready', () => {
     const nodes = buildTreeModel(anAtoState());
-    assert.deepEqual(nodes.map(n => n.id), ['planning', 'queue', 'account']);
+    assert.deepEqual(nodes.map(n => n.id), ['loop', 'planning', 'queue', 'account']);
+    assert.equal(find(nodes, 'loop').description, 'off');
+    assert.match(find(nodes, 'loop/off').description ?? '', /has not started/);
     assert.equal(find(nodes, 'planning/goal').openFile, join('/work/repo/planning', planningLayout.goal));
     assert.equal(find(nodes, 'planning/capabilities').openFile, join('/work/repo/planning', planningLayout.capabilities));
     assert.deepEqual(find(nodes, 'queue').children?.map(c => c.description), ['3', '2', '7']);

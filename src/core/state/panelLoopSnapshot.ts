@@ -1,0 +1,93 @@
+import { isExternalUrl, type PanelLoop, type PanelLoopAction } from '../../shared/loopSnapshot';
+import type { NeedsYouItem } from '../../shared/protocol';
+import type { Redactor } from '../logging/redactor';
+import type { LoopNeedsYou, LoopState, PlannedAction } from '../loop/loopModel';
+import { needsYouLink, pullRequestPage } from '../views/loopLinks';
+import { describeAction, focusLabel } from '../views/loopText';
+
+function action(planned: PlannedAction | undefined): PanelLoopAction | null {
+  return planned === undefined ? null : { kind: planned.kind, summary: describeAction(planned), reason: planned.reason };
+}
+
+/**
+ * The loop part of the panel's snapshot and the loop's needs-you items, redacted (GitHub text can quote
+ * anything, an agent's log included). Links the panel may not open become null, and the item's action
+ * with them.
+ */
+export function loopSnapshot(loop: LoopState, offReason: string | null, redactor: Redactor): { readonly loop: PanelLoop; readonly needsYou: NeedsYouItem[] } {
+  // A link that quotes a secret is dropped rather than redacted: a redacted URL is no URL.
+  const link = (url: string | undefined | null): string | null => url !== undefined && url !== null && isExternalUrl(url) && redactor.redact(url) === url ? url : null;
+  const stage = loop.stage;
+  const panel: PanelLoop = {
+    mode: loop.mode,
+    offReason,
+    running: loop.running,
+    ticking: loop.ticking,
+    error: loop.error ?? null,
+    stage: stage === undefined ? null : {
+      stage: stage.stage,
+      reason: stage.reason,
+      focus: stage.focus === undefined ? null : { kind: stage.focus.kind, label: focusLabel(stage.focus), title: stage.focus.title, url: link(stage.focus.url) },
+      action: action(stage.action),
+    },
+    lastTickAt: loop.lastTickAt ?? null,
+    nextTickAt: loop.nextTickAt ?? null,
+    plan: loop.plan === undefined ? null : {
+      at: loop.plan.at,
+      stage: loop.plan.stage?.stage ?? null,
+      tracks: loop.plan.tracks.map(track => ({ track: track.track, action: action(track.action), reason: track.reason })),
+    },
+    lastReport: loop.lastReport === undefined ? null : {
+      at: loop.lastTickAt ?? loop.lastReport.plan.at,
+      outcomes: loop.lastReport.outcomes.map(outcome => ({ track: outcome.track, summary: describeAction(outcome.action), result: outcome.result, message: outcome.message })),
+      requests: nonNegative(loop.lastReport.requests),
+      points: nonNegative(loop.lastReport.points),
+    },
+    rateLimit: {
+      core: loop.rateLimit.core === undefined ? null : budget(loop.rateLimit.core),
+      graphql: loop.rateLimit.graphql === undefined ? null : budget(loop.rateLimit.graphql),
+    },
+    redPullRequests: loop.redPullRequests.filter(pr => validNumber(pr.number)).map(pr => ({
+      number: pr.number,
+      title: pr.title,
+      url: link(pr.url),
+      isDraft: pr.isDraft,
+      failingChecks: pr.failingChecks.map(check => ({ name: check.name, url: link(check.url) })),
+      fixAttempts: nonNegative(pr.fixAttempts),
+    })),
+    lease: loop.lease === undefined ? null : { ...loop.lease },
+  };
+  const items = loop.needsYou.map((item, index) => needsYouItem(item, index, link));
+  return redactor.redactValue({ loop: panel, needsYou: items });
+}
+
+function needsYouItem(item: LoopNeedsYou, index: number, link: (url: string | undefined) => string | null): NeedsYouItem {
+  const target = link(needsYouLink(item)) ?? undefined;
+  const page = link(item.url === undefined ? undefined : pullRequestPage(item.url));
+  const key = `loop:${item.kind}:${item.pullNumber ?? item.issueNumber ?? item.taskId ?? `#${index}`}`;
+  const base = { kind: item.kind, key, title: item.title, detail: item.detail };
+  if (item.kind === 'readyToMerge' || item.action === 'merge') {
+    const pullNumber = item.pullNumber;
+    return validNumber(pullNumber)
+      ? { ...base, label: 'Merge', action: { type: 'loop.merge', pullNumber }, url: page }
+      : { ...base, label: 'Merge', action: null, url: page };
+  }
+  if (item.kind === 'workflowsAwaitingApproval') {
+    return { ...base, label: 'Approve on GitHub', action: target === undefined ? null : { type: 'openExternal', url: target }, url: page === target ? null : page };
+  }
+  if (target !== undefined) return { ...base, label: 'Open', action: { type: 'openExternal', url: target }, url: null };
+  // Nothing to click: the detail says what to do (e.g. fix the task file on the default branch).
+  return { ...base, label: '', action: null, url: null };
+}
+
+function validNumber(value: number | undefined): value is number {
+  return value !== undefined && Number.isSafeInteger(value) && value > 0 && value <= 2_147_483_647;
+}
+
+function nonNegative(value: number): number {
+  return Number.isSafeInteger(value) && value > 0 ? value : 0;
+}
+
+function budget(value: { readonly limit: number; readonly remaining: number; readonly resetAt: string }): { limit: number; remaining: number; resetAt: string } {
+  return { limit: nonNegative(value.limit), remaining: nonNegative(value.remaining), resetAt: value.resetAt };
+}

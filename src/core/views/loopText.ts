@@ -1,0 +1,114 @@
+import type { ActionOutcome, Focus, LoopTrack, PlannedAction, StageId, TickPlan, TickReport } from '../loop/loopModel';
+import type { AtoState } from '../state/atoState';
+
+/**
+ * The loop in words, for every surface (panel snapshot, tree, status bar, notifications, the output
+ * channel). Pure; GitHub text passes through unchanged (each surface renders it as text).
+ */
+
+export const stageGroupNames: Readonly<Record<'1' | '2' | '3', string>> = { 1: 'Gap analysis', 2: 'Development', 3: 'Capability update' };
+
+/** "2b · Development". */
+export function stageLabel(stage: StageId): string {
+  return `${stage} · ${stageGroupNames[stage[0] as '1' | '2' | '3']}`;
+}
+
+export const trackNames: Readonly<Record<LoopTrack, string>> = { runs: 'Runs', planning: 'Planning' };
+
+/** What an action does, in a short imperative line. */
+export function describeAction(action: PlannedAction): string {
+  switch (action.kind) {
+    case 'ensureGapIssue':
+      return action.repairIssue === undefined ? 'Open a gap-analysis issue and assign an agent' : `Repair gap-analysis issue #${action.repairIssue}`;
+    case 'promoteTask':
+      return `Promote task ${action.taskId}`;
+    case 'dispatchIssue':
+      return `Dispatch issue #${action.issueNumber} to an agent`;
+    case 'mergePullRequest': {
+      const merge = `${action.markReady ? `Mark PR #${action.pullNumber} ready and merge it` : `Merge PR #${action.pullNumber}`} at ${action.headSha.slice(0, 7)}`;
+      return action.closeIssues.length === 0 ? merge : `${merge}, then close ${action.closeIssues.map(n => `#${n}`).join(', ')}`;
+    }
+    case 'completeTask':
+      return `Move task ${action.taskId} to complete/ (PR #${action.pullNumber})`;
+    case 'openCapabilityIssue':
+      return `Open a capability-update issue for PR #${action.pullNumber}`;
+    case 'closeIssue':
+      return `Close issue #${action.issueNumber}`;
+  }
+}
+
+/** "PR #12", "issue #3", "task add-login". */
+export function focusLabel(focus: Focus): string {
+  switch (focus.kind) {
+    case 'pullRequest':
+      return focus.number === undefined ? 'PR' : `PR #${focus.number}`;
+    case 'issue':
+      return focus.number === undefined ? 'issue' : `issue #${focus.number}`;
+    case 'task':
+      return focus.taskId === undefined ? 'task' : `task ${focus.taskId}`;
+  }
+}
+
+export function describeOutcome(outcome: ActionOutcome): string {
+  const result = outcome.result === 'done' ? 'done' : outcome.result === 'skipped' ? 'skipped' : 'failed';
+  return `${trackNames[outcome.track]}: ${describeAction(outcome.action)} — ${result}${outcome.message === '' ? '' : `: ${outcome.message}`}`;
+}
+
+/** One line for a notification: what the tick did, or why it did nothing. */
+export function summarizeTickReport(report: TickReport): { readonly text: string; readonly failed: boolean } {
+  const failed = report.outcomes.some(outcome => outcome.result === 'failed');
+  if (report.outcomes.length === 0) {
+    const reasons = report.plan.tracks.map(track => `${trackNames[track.track]}: ${track.reason}`).join('; ');
+    return { text: `Nothing to do${reasons === '' ? '.' : ` — ${reasons}`}`, failed };
+  }
+  return { text: report.outcomes.map(describeOutcome).join('; '), failed };
+}
+
+/** The plan as plain text lines (the output channel, when the panel is hidden). */
+export function describePlan(plan: TickPlan): string[] {
+  const lines = [`Next tick (preview at ${plan.at}):`];
+  if (plan.stage !== undefined) lines.push(`  Stage ${stageLabel(plan.stage.stage)}: ${plan.stage.reason}`);
+  for (const track of plan.tracks) {
+    lines.push(track.action === undefined
+      ? `  ${trackNames[track.track]}: nothing — ${track.reason}`
+      : `  ${trackNames[track.track]}: ${describeAction(track.action)} — ${track.reason}`);
+  }
+  if (plan.tracks.length === 0) lines.push('  No track has anything to do.');
+  return lines;
+}
+
+/**
+ * Why there is no loop to steer here (the loop is off, or no engine runs in this window): the first
+ * reason that applies, in words that say what to do about it.
+ */
+export function loopUnavailableReason(state: AtoState): string {
+  if (!state.trusted) return 'this workspace is in Restricted Mode; trust it to let ATO act.';
+  const planning = state.planning;
+  switch (planning.kind) {
+    case 'noWorkspace':
+      return 'no folder is open.';
+    case 'unknown':
+      return 'ATO is still reading the planning folder.';
+    case 'missing':
+      if (state.loop.mode === 'off') return 'there is no planning folder yet (run "ATO: Initialize Planning Folder").';
+      break;
+    case 'partial':
+      if (state.loop.mode === 'off') return `the planning folder is incomplete (${planning.missing.join(', ')} missing).`;
+      break;
+    case 'error':
+      if (state.loop.mode === 'off') return `the planning folder could not be read (${planning.message}).`;
+      break;
+    case 'ready':
+      break;
+  }
+  if (state.loop.error !== undefined) return `it stopped on an error: ${state.loop.error}`;
+  return 'the loop engine has not started in this window.';
+}
+
+/** A local wall-clock time, `14:05`. */
+export function formatClock(iso: string): string {
+  const time = Date.parse(iso);
+  if (!Number.isFinite(time)) return iso;
+  const date = new Date(time);
+  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+}

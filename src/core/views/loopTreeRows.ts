@@ -1,0 +1,186 @@
+import { isExternalUrl, stageMeanings } from '../../shared/loopSnapshot';
+import type { LoopNeedsYou, LoopState, NeedsYouKind } from '../loop/loopModel';
+import { queueEntryId } from '../queue/queueEntry';
+import type { AtoState } from '../state/atoState';
+import { waitsForAHuman } from '../state/panelSnapshot';
+import { commandIds, treeItemContexts } from './commandIds';
+import { needsYouLink, pullRequestPage } from './loopLinks';
+import { describeAction, describeOutcome, focusLabel, formatClock, loopUnavailableReason, stageLabel, trackNames } from './loopText';
+import { maxTreeTasks } from './queueTreeRows';
+import type { TreeNodeModel } from './treeModel';
+
+const needsYouIcons: Readonly<Record<NeedsYouKind, string>> = {
+  readyToMerge: 'git-merge',
+  workflowsAwaitingApproval: 'workflow',
+  issueClosedOutsideLoop: 'issue-closed',
+  runFailed: 'error',
+  invalidTask: 'warning',
+  fixAttemptsExhausted: 'debug-disconnect',
+  mergeBlocked: 'shield',
+};
+
+/** A row that opens `url` on click (through ATO's own command, which opens only links the state holds). */
+function opens(url: string | undefined): Partial<TreeNodeModel> {
+  return url !== undefined && isExternalUrl(url) ? { url, command: commandIds.openPullRequest, commandArgs: [url] } : {};
+}
+
+/** The Loop section: its state, stage and reason, focus, the plan's actions, the last and next tick, the budget. */
+export function loopRows(state: AtoState): TreeNodeModel[] {
+  const loop = state.loop;
+  if (loop.mode === 'off') {
+    const reason = loopUnavailableReason(state);
+    return [{ id: 'loop', label: 'Loop', description: 'off', tooltip: `The planning loop is off: ${reason}`, icon: 'circle-slash', children: [{ id: 'loop/off', label: 'Off', description: reason, tooltip: reason, icon: 'info' }] }];
+  }
+  const status = loop.ticking ? 'ticking' : loop.error !== undefined ? 'error' : loop.running ? 'running' : 'paused';
+  const children: TreeNodeModel[] = [];
+  const stage = loop.stage;
+  if (stage === undefined) {
+    children.push({ id: 'loop/stage', label: 'Stage not known yet', description: 'no tick so far', icon: 'milestone' });
+  } else {
+    children.push({ id: 'loop/stage', label: `Stage ${stageLabel(stage.stage)}`, description: stage.reason, tooltip: `${stageMeanings[stage.stage]}.\n${stage.reason}`, icon: 'milestone' });
+    if (stage.focus !== undefined) {
+      const focus = stage.focus;
+      children.push({
+        id: 'loop/focus',
+        label: focus.title,
+        description: focusLabel(focus),
+        tooltip: `Focus: ${focusLabel(focus)} — ${focus.title}`,
+        icon: focus.kind === 'pullRequest' ? 'git-pull-request' : focus.kind === 'issue' ? 'issues' : 'file',
+        ...opens(focus.url),
+        ...(focus.url !== undefined && isExternalUrl(focus.url) ? { contextValue: treeItemContexts.link } : {}),
+      });
+    }
+  }
+  if (loop.error !== undefined) children.push({ id: 'loop/error', label: 'The last tick failed', description: loop.error, tooltip: loop.error, icon: 'error' });
+  if (loop.plan !== undefined) {
+    children.push({
+      id: 'loop/plan',
+      label: 'Next tick would',
+      description: `preview at ${formatClock(loop.plan.at)}`,
+      icon: 'debug-step-over',
+      children: loop.plan.tracks.map(track => ({
+        id: `loop/plan/${track.track}`,
+        label: `${trackNames[track.track]}: ${track.action === undefined ? 'nothing' : describeAction(track.action)}`,
+        description: track.reason,
+        tooltip: track.reason,
+        icon: track.action === undefined ? 'circle-slash' : 'arrow-right',
+      })),
+    });
+  }
+  if (loop.lastReport !== undefined) {
+    const outcomes = loop.lastReport.outcomes;
+    const failed = outcomes.filter(outcome => outcome.result === 'failed').length;
+    children.push({
+      id: 'loop/lastTick',
+      label: 'Last tick',
+      description: `${loop.lastTickAt === undefined ? '' : `${formatClock(loop.lastTickAt)} · `}${outcomes.length === 0 ? 'nothing to do' : `${outcomes.length - failed} done or skipped, ${failed} failed`}`,
+      icon: failed > 0 ? 'warning' : 'history',
+      ...(outcomes.length > 0 ? {
+        children: outcomes.map((outcome, index) => ({
+          id: `loop/lastTick/${index}`,
+          label: describeOutcome(outcome),
+          tooltip: describeOutcome(outcome),
+          icon: outcome.result === 'done' ? 'pass' : outcome.result === 'skipped' ? 'circle-slash' : 'error',
+        })),
+      } : {}),
+    });
+  }
+  children.push({ id: 'loop/nextTick', label: 'Next tick', description: !loop.running ? 'paused' : loop.nextTickAt === undefined ? 'not scheduled' : `at ${formatClock(loop.nextTickAt)}`, icon: 'clock' });
+  const budget = budgetText(loop);
+  if (budget !== undefined) children.push({ id: 'loop/budget', label: 'GitHub budget', description: budget.text, tooltip: budget.tooltip, icon: 'dashboard' });
+  return [{
+    id: 'loop',
+    label: 'Loop',
+    description: `${stage?.stage ?? '—'} · ${status}${loop.mode === 'local' ? ' · local mode' : ''}`,
+    tooltip: stage === undefined ? `The loop is ${status}.` : `Stage ${stageLabel(stage.stage)}: ${stage.reason}`,
+    icon: loop.ticking ? 'sync~spin' : loop.error !== undefined ? 'error' : loop.running ? 'sync' : 'debug-pause',
+    ...(state.trusted ? { contextValue: loop.running ? treeItemContexts.loopRunning : treeItemContexts.loopPaused } : {}),
+    children,
+  }];
+}
+
+function budgetText(loop: LoopState): { readonly text: string; readonly tooltip: string } | undefined {
+  const parts: string[] = [];
+  const tips: string[] = [];
+  for (const [name, value] of [['core', loop.rateLimit.core], ['GraphQL', loop.rateLimit.graphql]] as const) {
+    if (value === undefined) continue;
+    parts.push(`${name} ${value.remaining}/${value.limit}`);
+    tips.push(`${name}: ${value.remaining} of ${value.limit} left, resets at ${formatClock(value.resetAt)}`);
+  }
+  return parts.length === 0 ? undefined : { text: parts.join(' · '), tooltip: tips.join('\n') };
+}
+
+function loopNeedsYouRow(item: LoopNeedsYou, index: number): TreeNodeModel {
+  const link = needsYouLink(item);
+  const pull = item.pullNumber;
+  const context = item.kind === 'readyToMerge' && pull !== undefined ? treeItemContexts.readyPullRequest
+    : item.kind === 'workflowsAwaitingApproval' && pull !== undefined ? treeItemContexts.awaitingApprovalPullRequest
+      : link !== undefined ? treeItemContexts.link : undefined;
+  return {
+    id: `needsYou/loop/${item.kind}/${pull ?? item.issueNumber ?? item.taskId ?? `#${index}`}`,
+    label: item.title,
+    description: item.detail,
+    tooltip: `${item.title}\n${item.detail}`,
+    icon: needsYouIcons[item.kind],
+    // A click opens the page (never merges); merge and approve are in the row's menu and inline icons.
+    ...opens(item.url === undefined ? undefined : pullRequestPage(item.url)),
+    ...(link !== undefined ? { url: link } : {}),
+    ...(pull !== undefined ? { ref: String(pull) } : {}),
+    ...(context === undefined ? {} : { contextValue: context }),
+  };
+}
+
+/** Needs you: the loop's items, runs waiting for an answer or failed for good, invalid task files. */
+export function needsYouRows(state: AtoState): TreeNodeModel[] {
+  const children: TreeNodeModel[] = state.loop.needsYou.slice(0, maxTreeTasks).map(loopNeedsYouRow);
+  const seen = new Set<string>();
+  let runItems = 0;
+  for (const run of state.runs) {
+    const latest = !seen.has(run.taskId);
+    seen.add(run.taskId);
+    if (run.state === 'needsYou') {
+      runItems++;
+      children.push({ id: `needsYou/run/${run.runId}`, label: `${run.agentId} needs you on ${run.taskId}`, description: run.history.at(-1)?.reason ?? '', icon: 'bell-dot', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.runId, contextValue: treeItemContexts.activeRun });
+    } else if (run.state === 'failed' && latest && waitsForAHuman(run)) {
+      runItems++;
+      children.push({ id: `needsYou/run/${run.runId}`, label: `${run.taskId} failed on ${run.agentId}`, description: run.failure === undefined ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`, icon: 'error', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.runId, contextValue: treeItemContexts.finishedRun });
+    }
+  }
+  for (const entry of state.queue?.invalid.slice(0, maxTreeTasks) ?? []) {
+    children.push({ id: `needsYou/invalid/${entry.relativePath}`, label: `Invalid task file ${queueEntryId(entry)}`, description: entry.result.diagnostics.find(d => d.severity === 'error')?.message ?? 'invalid', icon: 'warning', openFile: entry.file });
+  }
+  if (children.length === 0) return [];
+  const total = state.loop.needsYou.length + runItems + (state.queue?.invalid.length ?? 0);
+  return [{ id: 'needsYou', label: 'Needs you', description: String(total), icon: 'bell-dot', children }];
+}
+
+/** Red PRs, each with its failing checks as children (click a check to open its log on GitHub). */
+export function redPullRequestRows(state: AtoState): TreeNodeModel[] {
+  const prs = state.loop.redPullRequests;
+  if (prs.length === 0) return [];
+  return [{
+    id: 'redPrs',
+    label: 'Red PRs',
+    description: String(prs.length),
+    icon: 'git-pull-request',
+    children: prs.slice(0, maxTreeTasks).map(pr => ({
+      id: `redPr/${pr.number}`,
+      label: `#${pr.number} ${pr.title}`,
+      description: `${pr.failingChecks.length} failing · ${pr.fixAttempts === 1 ? '1 fix attempt' : `${pr.fixAttempts} fix attempts`}${pr.isDraft ? ' · draft' : ''}`,
+      tooltip: `${pr.title}\nFailing: ${pr.failingChecks.map(check => check.name).join(', ') || 'none named'}`,
+      icon: pr.isDraft ? 'git-pull-request-draft' : 'git-pull-request',
+      ref: String(pr.number),
+      ...(isExternalUrl(pr.url) ? { url: pr.url, contextValue: treeItemContexts.redPullRequest } : {}),
+      ...(pr.failingChecks.length > 0 ? {
+        children: pr.failingChecks.map((check, index) => ({
+          id: `redPr/${pr.number}/check/${index}`,
+          label: check.name,
+          description: 'failing',
+          icon: 'error',
+          ...opens(check.url ?? undefined),
+          ...(check.url !== null && isExternalUrl(check.url) ? { contextValue: treeItemContexts.link } : {}),
+        })),
+      } : {}),
+    })),
+  }];
+}

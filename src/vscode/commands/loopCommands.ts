@@ -1,0 +1,131 @@
+import * as vscode from 'vscode';
+import type { LoopController } from '../../core/loop/loopModel';
+import { commandIds, viewIds } from '../../core/views/commandIds';
+import { pullNumberOf, urlOf } from '../../core/views/loopCommandArgs';
+import { loopUrls, pullRequestChecksUrl, pullRequestUrl } from '../../core/views/loopLinks';
+import { describePlan, loopUnavailableReason, summarizeTickReport } from '../../core/views/loopText';
+import { isExternalUrl } from '../../shared/loopSnapshot';
+import type { AtoServices } from '../atoServices';
+import { registerCommand } from './registerCommand';
+
+export interface LoopCommandDeps {
+  readonly services: AtoServices;
+  /** The loop engine's controller, or undefined where no loop runs (the commands then say why). */
+  readonly getController: () => LoopController | undefined;
+  /** Whether the control panel is on screen (a preview is written to the output channel when it is not). */
+  readonly isPanelVisible: () => boolean;
+}
+
+/**
+ * Start/Pause Loop, Run One Tick, Preview Next Tick, Merge Pull Request, Open Pull Request and Approve
+ * Workflow Runs. The panel's buttons and the tree's menus run these same commands. Each refuses to act in
+ * Restricted Mode (registerCommand), and says why when no loop runs in this workspace.
+ */
+export function registerLoopCommands(deps: LoopCommandDeps): vscode.Disposable[] {
+  const { services } = deps;
+  const state = () => services.store.state;
+  const redact = (text: string): string => services.redactor.redact(text);
+  const controller = (): LoopController | undefined => {
+    const found = deps.getController();
+    if (found === undefined) void vscode.window.showWarningMessage(`ATO: ${loopNotRunningMessage(services)}`);
+    return found;
+  };
+
+  return [
+    registerCommand(services, commandIds.startLoop, { mutates: true }, () => {
+      controller()?.start();
+      return Promise.resolve();
+    }),
+    registerCommand(services, commandIds.pauseLoop, { mutates: true }, () => {
+      controller()?.pause();
+      return Promise.resolve();
+    }),
+    registerCommand(services, commandIds.runTick, { mutates: true }, async () => {
+      const loop = controller();
+      if (loop === undefined) return;
+      const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'ATO: running one tick…' }, () => loop.tickNow());
+      const summary = summarizeTickReport(report);
+      const text = redact(summary.text);
+      services.log.info('tick: %s (%d requests, %d rate-limit points)', text, report.requests, report.points);
+      const shown = summary.failed ? vscode.window.showWarningMessage(`ATO tick: ${text}`, 'Open Control Panel') : vscode.window.showInformationMessage(`ATO tick: ${text}`, 'Open Control Panel');
+      void shown.then(choice => {
+        if (choice !== undefined) void vscode.commands.executeCommand(commandIds.openControlPanel);
+      });
+    }),
+    registerCommand(services, commandIds.previewTick, { mutates: true }, async () => {
+      const loop = controller();
+      if (loop === undefined) return;
+      const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ATO: previewing the next tick…' }, () => loop.preview());
+      // The plan is always on record; the panel shows it from the store.
+      for (const line of describePlan(plan)) services.log.info('%s', redact(line));
+      await vscode.commands.executeCommand(`${viewIds.controlPanel}.focus`);
+      if (!deps.isPanelVisible()) services.channel.show(true);
+    }),
+    registerCommand(services, commandIds.mergePullRequest, { mutates: true }, async (target?: unknown) => {
+      const loop = controller();
+      if (loop === undefined) return;
+      const pullNumber = pullNumberOf(target) ?? await pickReadyPullRequest(services);
+      if (pullNumber === undefined) return;
+      const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ATO: merging PR #${pullNumber}…` }, () => loop.mergeNow(pullNumber));
+      const message = redact(outcome.message);
+      services.log.info('merge PR #%d: %s %s', pullNumber, outcome.result, message);
+      if (outcome.result === 'done') void vscode.window.showInformationMessage(`ATO: merged PR #${pullNumber}.${message === '' ? '' : ` ${message}`}`);
+      else void vscode.window.showWarningMessage(`ATO: PR #${pullNumber} was not merged (${outcome.result}): ${message}`);
+    }),
+    registerCommand(services, commandIds.openPullRequest, { mutates: false }, async (target?: unknown) => {
+      const pullNumber = pullNumberOf(target);
+      const url = pullNumber === undefined ? urlOf(target) : pullRequestUrl(state().loop, pullNumber);
+      await openKnown(services, url, pullNumber === undefined ? 'this link' : `PR #${pullNumber}`);
+    }),
+    registerCommand(services, commandIds.approveWorkflowRuns, { mutates: false }, async (target?: unknown) => {
+      const pullNumber = pullNumberOf(target) ?? await pickAwaitingApproval(services);
+      if (pullNumber === undefined) return;
+      await openKnown(services, pullRequestChecksUrl(state().loop, pullNumber), `PR #${pullNumber}`);
+    }),
+  ];
+}
+
+/** "The planning loop is not running in this workspace: <why>". */
+export function loopNotRunningMessage(services: AtoServices): string {
+  return `The planning loop is not running in this workspace: ${loopUnavailableReason(services.store.state)}`;
+}
+
+/** Opens a link in the browser, if it is one the loop's state holds; anything else is refused and logged. */
+async function openKnown(services: AtoServices, url: string | undefined, what: string): Promise<void> {
+  if (url === undefined) {
+    void vscode.window.showInformationMessage(`ATO has no link to ${what}: the loop has not reported it.`);
+    return;
+  }
+  if (!isExternalUrl(url) || !loopUrls(services.store.state.loop).has(url)) {
+    services.log.warn('refused to open a link the loop does not know: %s', url);
+    void vscode.window.showWarningMessage('ATO opens only the GitHub links the loop has reported.');
+    return;
+  }
+  await vscode.env.openExternal(vscode.Uri.parse(url, true));
+}
+
+async function pickReadyPullRequest(services: AtoServices): Promise<number | undefined> {
+  const ready = services.store.state.loop.needsYou.filter(item => item.kind === 'readyToMerge' && pullNumberOf(item.pullNumber) !== undefined);
+  if (ready.length === 0) {
+    void vscode.window.showInformationMessage('ATO: no pull request is ready to merge. The loop lists ready PRs under "Needs you" once its merge policy passes.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    ready.map(item => ({ label: `#${String(item.pullNumber)} ${item.title}`, detail: item.detail, pullNumber: item.pullNumber })),
+    { title: 'ATO: Merge a Ready Pull Request', placeHolder: 'The merge re-checks the policy at the PR\'s current head' },
+  );
+  return picked?.pullNumber;
+}
+
+async function pickAwaitingApproval(services: AtoServices): Promise<number | undefined> {
+  const waiting = services.store.state.loop.needsYou.filter(item => item.kind === 'workflowsAwaitingApproval' && pullNumberOf(item.pullNumber) !== undefined);
+  if (waiting.length === 0) {
+    void vscode.window.showInformationMessage('ATO: no pull request has workflow runs waiting for approval.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    waiting.map(item => ({ label: `#${String(item.pullNumber)} ${item.title}`, detail: item.detail, pullNumber: item.pullNumber })),
+    { title: 'ATO: Approve Workflow Runs (opens the PR\'s checks on GitHub)' },
+  );
+  return picked?.pullNumber;
+}
