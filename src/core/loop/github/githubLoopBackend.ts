@@ -9,6 +9,8 @@ import type { RemoteLease } from '../remoteLease';
 import { classifyPlanning } from '../stageClassifier';
 import { executeGuardedAction, type GuardedActionContext } from './guardedActions';
 
+const waitingStages: ReadonlySet<string> = new Set(['1b', '2b', '3b']);
+
 export interface GitHubLoopBackendOptions extends Omit<GuardedActionContext, 'observed' | 'mergeMethod'> {
   readonly planningSource: PlanningSource;
   readonly lease: RemoteLease;
@@ -38,7 +40,9 @@ export class GitHubLoopBackend implements LoopBackend {
     ]);
     this.observed = { snapshot, planning };
     const decision = classifyPlanning({ snapshot, queue: planning.entries, policy: this.options.policy(), now: this.options.now() });
-    const inFlight = snapshot.openPullRequests.some(pr => ciState(pr.checks).state === 'pending');
+    // CI results and re-runs do not show in the cheap probe: while any check is pending, or the planning
+    // track waits on a PR (1b, 2b, 3b), every tick reads everything.
+    const inFlight = waitingStages.has(decision.stage) || snapshot.openPullRequests.some(pr => ciState(pr.checks).state === 'pending');
     return { decision, otherTracks: [this.runsTrack()], redPullRequests: redPullRequests(snapshot, new Map()), inFlight };
   }
 
