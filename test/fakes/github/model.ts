@@ -1,0 +1,209 @@
+/**
+ * The fake GitHub's state: plain records the REST and GraphQL layers render. Logins are the REST spelling
+ * (`Copilot` for the coding agent); git data (refs, commits, files) lives in the bare repositories.
+ */
+
+export type UserType = 'User' | 'Bot' | 'Organization';
+
+export interface FakeUser {
+  /** As REST spells it (`Copilot` for the coding agent). */
+  readonly login: string;
+  /** As GraphQL spells it (`copilot-swe-agent` for the coding agent). */
+  readonly graphqlLogin: string;
+  readonly id: number;
+  readonly nodeId: string;
+  readonly type: UserType;
+  readonly name: string | null;
+  readonly email: string | null;
+  readonly createdAt: string;
+}
+
+export interface FakeLabel {
+  readonly id: number;
+  readonly nodeId: string;
+  readonly name: string;
+  color: string;
+  description: string | null;
+  readonly isDefault: boolean;
+}
+
+export type IssueStateReason = 'completed' | 'not_planned' | 'reopened' | 'duplicate';
+
+export interface FakePullData {
+  /** Head branch name (without `refs/heads/`). */
+  readonly headRef: string;
+  /** Head commit; follows the branch while the pull request is open. */
+  headSha: string;
+  baseRef: string;
+  draft: boolean;
+  merged: boolean;
+  mergedAt: string | null;
+  mergedBy: string | null;
+  mergeCommitSha: string | null;
+  /** Set by `simulate.setMergeable`; otherwise computed with `git merge-tree`. */
+  mergeableOverride: 'MERGEABLE' | 'CONFLICTING' | 'UNKNOWN' | undefined;
+  requestedReviewers: string[];
+  requestedTeams: string[];
+  /** Issues linked by hand (the sidebar's "Development"), besides closing keywords. */
+  linkedIssues: number[];
+  /** Copilot's session state, for PRs it opened. */
+  copilot: 'working' | 'finished' | 'failed' | undefined;
+}
+
+/** An issue or, with `pull` set, a pull request: both share one number sequence per repository. */
+export interface FakeIssue {
+  readonly number: number;
+  readonly id: number;
+  readonly nodeId: string;
+  title: string;
+  body: string | null;
+  state: 'open' | 'closed';
+  stateReason: IssueStateReason | null;
+  readonly author: string;
+  labels: string[];
+  assignees: string[];
+  readonly createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  closedBy: string | null;
+  locked: boolean;
+  /** The Copilot `agent_assignment` object of the last assignment that carried one. */
+  agentAssignment: Readonly<Record<string, unknown>> | undefined;
+  readonly pull: FakePullData | undefined;
+}
+
+export type FakePull = FakeIssue & { readonly pull: FakePullData };
+
+export interface FakeComment {
+  readonly id: number;
+  /** Creation order across events, comments and reviews (timestamps have whole seconds). */
+  readonly seq: number;
+  readonly nodeId: string;
+  readonly issueNumber: number;
+  body: string;
+  readonly author: string;
+  readonly createdAt: string;
+  updatedAt: string;
+}
+
+/** One issue or pull request event, as the REST timeline and the GraphQL `timelineItems` show it. */
+export interface FakeEvent {
+  readonly id: number;
+  readonly seq: number;
+  readonly nodeId: string;
+  readonly issueNumber: number;
+  /** REST event name: `labeled`, `closed`, `cross-referenced`, `copilot_work_started`, ... */
+  readonly event: string;
+  readonly actor: string;
+  readonly createdAt: string;
+  readonly label?: { readonly name: string; readonly color: string };
+  readonly assignee?: string;
+  readonly assigner?: string;
+  readonly requestedReviewer?: string;
+  readonly requestedTeam?: string;
+  readonly reviewRequester?: string;
+  /** `cross-referenced`: the issue or PR whose text mentions this one; `connected`: the other side. */
+  readonly sourceNumber?: number;
+  readonly willCloseTarget?: boolean;
+  readonly commitId?: string;
+  readonly stateReason?: IssueStateReason | null;
+  readonly rename?: { readonly from: string; readonly to: string };
+  /** `closed` by a merged pull request. */
+  readonly closerPullNumber?: number;
+  /** Slug of the GitHub App that acted (`copilot-swe-agent` for Copilot's work events). */
+  readonly viaApp?: string;
+}
+
+export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
+
+export interface FakeReview {
+  readonly id: number;
+  readonly seq: number;
+  readonly nodeId: string;
+  readonly pullNumber: number;
+  readonly author: string;
+  readonly state: ReviewState;
+  readonly body: string;
+  readonly commitId: string;
+  readonly submittedAt: string;
+}
+
+export type CheckStatus = 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending';
+export type CheckConclusion = 'action_required' | 'cancelled' | 'failure' | 'neutral' | 'success' | 'skipped' | 'stale' | 'timed_out' | 'startup_failure';
+
+export interface FakeCheckSuite {
+  readonly id: number;
+  readonly nodeId: string;
+  readonly headSha: string;
+  /** App slug: `github-actions` unless a check run names another app. */
+  readonly app: string;
+  status: CheckStatus;
+  conclusion: CheckConclusion | null;
+  readonly workflowRun: { readonly id: number; readonly nodeId: string; readonly event: string } | null;
+  readonly createdAt: string;
+  updatedAt: string;
+}
+
+export interface FakeCheckRun {
+  readonly id: number;
+  readonly nodeId: string;
+  readonly suiteId: number;
+  readonly headSha: string;
+  readonly name: string;
+  status: CheckStatus;
+  conclusion: CheckConclusion | null;
+  readonly startedAt: string;
+  completedAt: string | null;
+  readonly detailsUrl: string;
+}
+
+export type StatusState = 'error' | 'failure' | 'pending' | 'success';
+
+export interface FakeStatus {
+  readonly id: number;
+  readonly nodeId: string;
+  readonly sha: string;
+  readonly context: string;
+  readonly state: StatusState;
+  readonly targetUrl: string | null;
+  readonly description: string | null;
+  readonly creator: string;
+  readonly createdAt: string;
+}
+
+export interface BranchProtection {
+  requiredStatusChecks: string[];
+  requiredApprovingReviewCount: number;
+}
+
+export interface FakeRepoData {
+  readonly owner: string;
+  readonly name: string;
+  readonly id: number;
+  readonly nodeId: string;
+  readonly defaultBranch: string;
+  readonly isPrivate: boolean;
+  readonly description: string | null;
+  readonly copilotEnabled: boolean;
+  readonly createdAt: string;
+  pushedAt: string;
+  updatedAt: string;
+  /** Branch name → protection. */
+  readonly protection: Map<string, BranchProtection>;
+  /** Lower-cased name → label. */
+  readonly labels: Map<string, FakeLabel>;
+  readonly issues: Map<number, FakeIssue>;
+  nextNumber: number;
+  readonly comments: FakeComment[];
+  readonly events: FakeEvent[];
+  readonly reviews: FakeReview[];
+  readonly checkSuites: FakeCheckSuite[];
+  readonly checkRuns: FakeCheckRun[];
+  readonly statuses: FakeStatus[];
+  /** Logins with write access (assignable, can review); the token's user always is one. */
+  readonly collaborators: Set<string>;
+}
+
+export function isPull(issue: FakeIssue): issue is FakePull {
+  return issue.pull !== undefined;
+}
