@@ -17,7 +17,7 @@ const steps = [
   { name: 'webview', cmd: [node, '--test', '--test-timeout=120000', '--test-reporter=spec', 'test/webview/panel.test.mjs'], count: nodeTestCounts },
   { name: 'package', cmd: [node, 'scripts/package.mjs', '--build'], gate: true },
   { name: 'setup-e2e', cmd: ['bash', 'scripts/setup-e2e.sh'], gate: true },
-  { name: 'e2e-ui', cmd: [node, '--test', '--test-timeout=300000', '--test-reporter=spec', 'test/e2e/ui.test.mjs'], count: nodeTestCounts },
+  { name: 'e2e-ui', cmd: [node, '--test', '--test-timeout=300000', '--test-reporter=spec', 'test/e2e/ui.test.mjs', 'test/e2e/loop.test.mjs'], count: nodeTestCounts },
   { name: 'e2e-exthost', cmd: [node, 'test/e2e/runExtHostTests.mjs'], count: exthostCounts },
 ];
 

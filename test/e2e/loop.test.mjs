@@ -1,0 +1,116 @@
+// The planning loop in a real VS Code (code-server 1.139) against the project's fake GitHub, driven through
+// the UI by Playwright: the workspace is a real clone of the fake's repository; the token is typed into
+// ATO's password box; "Preview Next Tick" shows a plan, "Run One Tick" acts and every surface follows.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { artifactsDir, launchChromium, repoRoot, runCommand, startCodeServer } from './harness.mjs';
+
+const vsix = path.join(repoRoot, 'dist-vsix', 'ato.vsix');
+const scenario = path.join(repoRoot, 'test', 'fakes', 'github', 'scenarios', 'planning-loop.yaml');
+let fake, server, context, page;
+
+/** The fake GitHub in its own process (`npm run fake:github`), so this process may run git synchronously. */
+async function startFake() {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test/fakes/github/cli.ts'), '--scenario', scenario, '--port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stderr.on('data', d => { out += d; });
+  const info = await new Promise((resolve, reject) => {
+    child.stdout.on('data', d => {
+      out += d;
+      const api = /API URL:\s+(\S+)/.exec(out)?.[1];
+      const git = /octo\/app: (\S+)/.exec(out)?.[1];
+      const token = /Token:\s+(\S+)/.exec(out)?.[1];
+      if (api && git && token) resolve({ api, git, token });
+    });
+    child.on('exit', code => reject(new Error(`the fake GitHub exited (${code}): ${out}`)));
+  });
+  const control = async (action, ...args) => {
+    const response = await fetch(`${info.api}/_fake/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args }) });
+    const body = await response.json();
+    assert.ok(response.ok, `${action}: ${JSON.stringify(body)}`);
+    return body.result;
+  };
+  const issues = async () => {
+    const response = await fetch(`${info.api}/repos/octo/app/issues?state=all`, { headers: { authorization: `token ${info.token}` } });
+    return (await response.json()).filter(issue => issue.pull_request === undefined);
+  };
+  return { ...info, control, issues, stop: () => child.kill('SIGTERM') };
+}
+
+const shot = name => page.screenshot({ path: path.join(artifactsDir, `loop-${name}.png`) });
+const panel = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+const loopSection = () => panel().locator('[data-section="loop"]');
+const overviewRows = () => page.locator('.sidebar .pane:has(.pane-header:has-text("Overview")) .monaco-list-row .label-name');
+const statusItem = text => page.locator('.statusbar-item', { hasText: text });
+
+describe('the planning loop in a real VS Code, against the fake GitHub', () => {
+  before(async () => {
+    assert.ok(fs.existsSync(vsix), `build the .vsix first (npm run package): ${vsix} is missing`);
+    fs.mkdirSync(artifactsDir, { recursive: true });
+    fake = await startFake();
+    server = await startCodeServer({
+      vsix: [vsix],
+      files: {},
+      machineSettings: { 'ato.github.apiUrl': fake.api, 'ato.network.timeoutSeconds': 10 },
+    });
+    // The workspace is a clone of the fake's octo/app: origin points at the fake, planning/ is on main.
+    execFileSync('git', ['clone', '--quiet', fake.git, server.workspace], { stdio: 'ignore' });
+    context = await launchChromium(path.join(server.tmp, 'chromium'));
+    page = context.pages()[0] ?? await context.newPage();
+    await page.goto(server.url());
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+  });
+
+  after(async () => {
+    if (page) await shot('last').catch(() => undefined);
+    await context?.close();
+    await server?.stop();
+    fake?.stop();
+  });
+
+  test('signed in with a token, the panel shows the loop of the cloned repository, paused', async () => {
+    await page.locator('.activitybar a[aria-label="ATO"]').click();
+    await loopSection().waitFor({ timeout: 60_000 });
+    await runCommand(page, 'ATO: Set GitHub Token');
+    const input = page.locator('.quick-input-widget input[type="password"]');
+    await input.waitFor({ timeout: 15_000 });
+    await input.fill(fake.token);
+    await page.keyboard.press('Enter');
+    await loopSection().locator('[data-loop-state="paused"]').waitFor({ timeout: 60_000 });
+    await shot('01-paused');
+  });
+
+  test('"Preview Next Tick" shows the plan (open the gap-analysis issue) and writes nothing', async () => {
+    await loopSection().locator('vscode-button[data-loop-action="preview"]').click();
+    await loopSection().getByText(/gap-analysis issue/i).first().waitFor({ timeout: 60_000 });
+    assert.match(await loopSection().innerText(), /1a/);
+    assert.deepEqual(await fake.issues(), [], 'a preview creates nothing');
+    await shot('02-preview');
+  });
+
+  test('"Run One Tick" opens the gap-analysis issue; the panel, the tree and GitHub agree', async () => {
+    await loopSection().locator('vscode-button[data-loop-action="tick"]').click();
+    for (let i = 0; i < 300 && (await fake.issues()).length === 0; i++) await new Promise(r => setTimeout(r, 100));
+    const issues = await fake.issues();
+    assert.equal(issues.length, 1);
+    assert.match(issues[0].body, /<!-- ato:kind=gap-analysis -->/);
+    await loopSection().getByText(new RegExp(`#${issues[0].number}`)).first().waitFor({ timeout: 30_000 });
+    await overviewRows().filter({ hasText: /Loop/ }).first().waitFor({ timeout: 30_000 });
+    await shot('03-after-tick');
+  });
+
+  test('a ready PR with auto-merge off becomes "needs you" in the status bar and the panel', async () => {
+    const [issue] = await fake.issues();
+    const pr = await fake.control('copilotOpensPullRequest', issue.number, { files: { 'planning/issue_queue/pending/add-login.task.md': '# Add a login form\n' } });
+    await fake.control('setCheckRuns', pr, [{ name: 'ci/build', status: 'completed', conclusion: 'success' }]);
+    await fake.control('copilotFinishes', pr);
+    await loopSection().locator('vscode-button[data-loop-action="tick"]').click();
+    await statusItem('$(bell-dot)').or(page.locator('.statusbar-item .codicon-bell-dot')).first().waitFor({ timeout: 60_000 });
+    await panel().getByText(new RegExp(`#${pr}`)).first().waitFor({ timeout: 30_000 });
+    assert.equal((await fake.issues()).filter(i => i.state === 'open').length, 1, 'nothing merged or opened without the user');
+    await shot('04-needs-you');
+  });
+});
