@@ -112,7 +112,7 @@ async function gatherState(context: CliContext, env: NodeJS.ProcessEnv): Promise
 
 async function status(context: CliContext, env: NodeJS.ProcessEnv): Promise<number> {
   const { state } = await gatherState(context, env);
-  const loop: Record<string, unknown> = state.planning.kind === 'ready' ? await loopStatus(context).catch((error: unknown) => ({ mode: 'github', reason: `The loop's state could not be read: ${describeError(error)}` })) : { mode: 'off', reason: 'No planning folder here (ato init creates one).' };
+  const loop: Record<string, unknown> = state.planning.kind === 'ready' || state.planning.kind === 'partial' ? await loopStatus(context).catch((error: unknown) => ({ mode: 'github', reason: `The loop's state could not be read: ${describeError(error)}` })) : { mode: 'off', reason: 'No planning folder here (ato init creates one).' };
   if (context.json) {
     context.out(`${JSON.stringify(context.redactor.redactValue({ workspace: context.workspaceRoot, planning: state.planning, auth: state.auth, settingsProblems: state.settingsProblems, loop }), null, 2)}\n`);
   } else {

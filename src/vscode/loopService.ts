@@ -80,7 +80,7 @@ export class LoopService implements vscode.Disposable {
       this.off('This workspace is not trusted: ATO shows state but runs no loop.');
       return;
     }
-    if (state.planning.kind !== 'ready') {
+    if (state.planning.kind !== 'ready' && state.planning.kind !== 'partial') {
       this.off('No planning folder yet: run ATO: Initialize Planning Folder.');
       return;
     }

@@ -77,8 +77,8 @@ function pullRequestFields(isRequired: string): string {
             }
           }
         }
-        checkSuites(first: 50) {
-          nodes { status conclusion app { slug } workflowRun { databaseId event } checkRuns(first: 1) { totalCount } }
+        checkSuites(first: 20) {
+          nodes { status conclusion app { slug } workflowRun { databaseId event } }
         }
       }
     }

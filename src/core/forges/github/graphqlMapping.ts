@@ -103,10 +103,12 @@ function checksOf(node: PullRequestNode, warn: Warn): PullRequestChecks {
     };
   });
   if (commit !== undefined && (commit.checkSuites ?? null) === null) warn(`check suites of ${where} could not be read`);
-  // A workflow run waiting for a maintainer's approval has a suite but no job yet, so the rollup misses it.
+  // A workflow run waiting for a maintainer's approval has a suite (ACTION_REQUIRED, or WAITING) but no job
+  // yet, so the rollup misses it. Its check runs are not read: a nested connection per suite would cost
+  // 100 × suites requests per page in GitHub's rate-limit formula (about 50 points a page).
   const awaitingApproval = compactNodes(commit?.checkSuites?.nodes, `check suites of ${where}`, warn)
     .filter(suite => (suite.workflowRun ?? null) !== null && (suite.checkRuns?.totalCount ?? 0) === 0)
-    .filter(suite => suite.status !== 'COMPLETED' || suite.conclusion === 'ACTION_REQUIRED')
+    .filter(suite => suite.conclusion === 'ACTION_REQUIRED' || suite.status === 'WAITING')
     .length;
   return {
     rollupState: rollup?.state ?? null,
