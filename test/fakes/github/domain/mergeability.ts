@@ -7,21 +7,13 @@ export type Mergeable = 'MERGEABLE' | 'CONFLICTING' | 'UNKNOWN';
 export type MergeStateStatus = 'BEHIND' | 'BLOCKED' | 'CLEAN' | 'DIRTY' | 'DRAFT' | 'HAS_HOOKS' | 'UNKNOWN' | 'UNSTABLE';
 export type ReviewDecision = 'APPROVED' | 'CHANGES_REQUESTED' | 'REVIEW_REQUIRED';
 
-const cleanCache = new Map<string, boolean>();
-
 /** Whether head merges into base without conflicts (`git merge-tree`), unless the simulator said otherwise. */
 export async function mergeableOf(repo: RepoRuntime, pull: FakePull): Promise<Mergeable> {
   if (pull.pull.mergeableOverride !== undefined) return pull.pull.mergeableOverride;
   if (pull.state !== 'open') return 'UNKNOWN';
   const baseSha = await repo.branchSha(pull.pull.baseRef);
   if (baseSha === undefined) return 'UNKNOWN';
-  const key = `${repo.git.gitDir}:${baseSha}:${pull.pull.headSha}`;
-  let clean = cleanCache.get(key);
-  if (clean === undefined) {
-    clean = (await repo.git.mergeTree(baseSha, pull.pull.headSha)).clean;
-    cleanCache.set(key, clean);
-  }
-  return clean ? 'MERGEABLE' : 'CONFLICTING';
+  return (await repo.git.mergeTree(baseSha, pull.pull.headSha)).clean ? 'MERGEABLE' : 'CONFLICTING';
 }
 
 /** null when the base branch requires no approving review, as GitHub's `reviewDecision`. */

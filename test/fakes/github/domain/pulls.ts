@@ -148,18 +148,16 @@ export function latestReviews(repo: FakeRepoData, pull: FakePull): FakeReview[] 
   return [...byAuthor.values()];
 }
 
-const filesCache = new WeakMap<FakePull, { key: string; files: ChangedFile[] }>();
+// The files each pull request had when last read: what a merged one keeps showing.
+const lastFiles = new WeakMap<FakePull, readonly ChangedFile[]>();
 
 /** The files a pull request changes: its head against the merge base with its base branch. */
-export async function pullFiles(repo: RepoRuntime, pull: FakePull): Promise<ChangedFile[]> {
-  const cached = filesCache.get(pull);
-  // A merged pull request keeps the files it had when it was merged.
-  if (pull.pull.merged && cached !== undefined) return cached.files;
+export async function pullFiles(repo: RepoRuntime, pull: FakePull): Promise<readonly ChangedFile[]> {
+  const kept = lastFiles.get(pull);
+  if (pull.pull.merged && kept !== undefined) return kept;
   const baseSha = pull.pull.merged ? (await repo.git.readCommit(pull.pull.mergeCommitSha ?? ''))?.parents[0] : await repo.branchSha(pull.pull.baseRef);
-  const key = `${baseSha ?? 'none'}:${pull.pull.headSha}`;
-  if (cached?.key === key) return cached.files;
   const from = baseSha === undefined ? undefined : await repo.git.mergeBase(baseSha, pull.pull.headSha);
   const files = from === undefined ? [] : await repo.git.changedFiles(from, pull.pull.headSha);
-  filesCache.set(pull, { key, files });
+  if (!pull.pull.merged) lastFiles.set(pull, files);
   return files;
 }

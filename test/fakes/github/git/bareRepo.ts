@@ -58,6 +58,8 @@ export interface ChangedFile {
  */
 export class BareRepo {
   private tempCounter = 0;
+  /** Answers that depend only on commit shas (commits never change), shared by every PR on the same pair. */
+  private readonly memo = new Map<string, Promise<unknown>>();
 
   constructor(readonly gitDir: string, private readonly tempDir: string) {}
 
@@ -218,12 +220,29 @@ export class BareRepo {
   }
 
   async mergeBase(a: string, b: string): Promise<string | undefined> {
-    const result = await runGit(this.gitDir, ['merge-base', a, b]);
-    return result.code === 0 ? result.stdout.toString('utf8').trim() : undefined;
+    return this.cached(`merge-base ${a} ${b}`, [a, b], async () => {
+      const result = await runGit(this.gitDir, ['merge-base', a, b]);
+      return result.code === 0 ? result.stdout.toString('utf8').trim() : undefined;
+    });
+  }
+
+  private cached<T>(key: string, shas: readonly string[], compute: () => Promise<T>): Promise<T> {
+    if (!shas.every(sha => /^[0-9a-f]{40}$/.test(sha))) return compute();
+    let value = this.memo.get(key) as Promise<T> | undefined;
+    if (value === undefined) {
+      value = compute();
+      this.memo.set(key, value);
+      value.catch(() => this.memo.delete(key));
+    }
+    return value;
   }
 
   /** A three-way merge of two commits without a work tree: the merged tree, or `clean: false` on conflicts. */
   async mergeTree(ours: string, theirs: string): Promise<{ readonly clean: boolean; readonly tree: string }> {
+    return this.cached(`merge-tree ${ours} ${theirs}`, [ours, theirs], () => this.computeMergeTree(ours, theirs));
+  }
+
+  private async computeMergeTree(ours: string, theirs: string): Promise<{ readonly clean: boolean; readonly tree: string }> {
     const result = await runGit(this.gitDir, ['merge-tree', '--write-tree', '--no-messages', ours, theirs]);
     if (result.code > 1) throw new Error(`git merge-tree failed: ${result.stderr}`);
     return { clean: result.code === 0, tree: result.stdout.toString('utf8').split('\n')[0]?.trim() ?? '' };
@@ -249,13 +268,19 @@ export class BareRepo {
   }
 
   /** Commits reachable from `head` but not from `base`, oldest first. */
-  async commitsBetween(base: string, head: string): Promise<string[]> {
-    const out = await git(this.gitDir, ['rev-list', '--reverse', `${base}..${head}`]);
-    return out === '' ? [] : out.split('\n');
+  async commitsBetween(base: string, head: string): Promise<readonly string[]> {
+    return this.cached(`rev-list ${base} ${head}`, [base, head], async () => {
+      const out = await git(this.gitDir, ['rev-list', '--reverse', `${base}..${head}`]);
+      return out === '' ? [] : out.split('\n');
+    });
   }
 
   /** Files that differ between two commits, with line counts and patches (no rename detection). */
-  async changedFiles(from: string, to: string): Promise<ChangedFile[]> {
+  async changedFiles(from: string, to: string): Promise<readonly ChangedFile[]> {
+    return this.cached(`diff ${from} ${to}`, [from, to], () => this.computeChangedFiles(from, to));
+  }
+
+  private async computeChangedFiles(from: string, to: string): Promise<ChangedFile[]> {
     const raw = await git(this.gitDir, ['diff-tree', '-r', '--no-renames', '--raw', '--numstat', from, to]);
     const counts = new Map<string, { additions: number; deletions: number }>();
     const entries: { path: string; status: ChangedFile['status']; sha: string }[] = [];
