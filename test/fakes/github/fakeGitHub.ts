@@ -8,6 +8,7 @@ import { addAssignees, closeIssue, createIssue, ensureLabel } from './domain/iss
 import { syncPullHeads } from './domain/pulls';
 import type { FaultInjector } from './faults';
 import type { CommitInfo } from './git/bareRepo';
+import { fakeGraphqlSchema } from './graphql/schema';
 import { controlApi } from './http/controlApi';
 import { ApiServer } from './http/apiServer';
 import { Router } from './http/router';
@@ -16,6 +17,7 @@ import type {
   BranchProtection, FakeCheckRun, FakeCheckSuite, FakeComment, FakeEvent, FakeIssue, FakeLabel, FakePull, FakeReview, FakeStatus,
 } from './model';
 import { isPull } from './model';
+import { openApiValidator } from './openapiValidator';
 import { checkRoutes } from './rest/checkRoutes';
 import { contentRoutes } from './rest/contentRoutes';
 import { gitRoutes } from './rest/gitRoutes';
@@ -112,6 +114,9 @@ const initialCommitDate = '2026-01-01T00:00:00Z';
 
 export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeGitHub> {
   const scenario = await loadScenario(options.scenario);
+  // Built once per process, here rather than on a first request that a client's timeout would see.
+  fakeGraphqlSchema();
+  if (options.validateRequests ?? true) openApiValidator();
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? await mkdtemp(join(tmpdir(), 'fake-github-'));
   const server = createServer();
