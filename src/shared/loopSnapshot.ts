@@ -73,7 +73,7 @@ export const loopTracks = ['runs', 'planning'] as const;
 export const panelLoopSchema = z.object({
   /** `github`: planning truth on the remote; `local`: the working tree; `off`: no loop here (see offReason). */
   mode: z.enum(['github', 'local', 'off']),
-  /** Why there is no loop, when mode is off. */
+  /** Why the loop cannot act here: always when mode is off; otherwise when no engine runs (e.g. no origin remote). */
   offReason: z.nullable(text()),
   running: z.boolean(),
   ticking: z.boolean(),

@@ -41,11 +41,24 @@ async function findPanelFrame() {
   throw new Error('control panel frame not found');
 }
 const statusItem = text => page.locator('.statusbar-item', { hasText: text });
-/** Changes a user setting the way the Settings editor would: VS Code picks up the file's change. */
-function setUserSetting(key, value) {
-  const file = path.join(server.userData, 'User', 'settings.json');
-  const settings = JSON.parse(fs.readFileSync(file, 'utf8'));
-  fs.writeFileSync(file, JSON.stringify({ ...settings, [key]: value }, null, 2));
+/** The user's `workbench.colorTheme`, as VS Code saved it (the web workbench does not watch settings.json for edits, so the theme picker sets it). */
+function savedColorTheme() {
+  const text = fs.readFileSync(path.join(server.userData, 'User', 'settings.json'), 'utf8');
+  return /"workbench\.colorTheme"\s*:\s*"([^"]*)"/.exec(text)?.[1];
+}
+/** Picks a theme by its label in "Preferences: Color Theme", which saves it as the workbench.colorTheme setting. */
+async function setColorTheme(label) {
+  const box = page.locator('.quick-input-widget');
+  await page.keyboard.press('F1');
+  await box.locator('input').fill('>Preferences: Color Theme');
+  // Not Enter: "Preferences: Browse Color Themes in Marketplace" is listed first.
+  await box.locator('.quick-input-list .monaco-list-row', { hasText: 'Preferences: Color Theme' }).first().click();
+  const input = box.locator('input[placeholder*="Color Theme"]');
+  await input.waitFor({ timeout: 15_000 });
+  await input.fill(label);
+  await box.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await box.waitFor({ state: 'hidden' });
 }
 
 describe('ATO in a real VS Code', () => {
@@ -219,9 +232,13 @@ describe('ATO in a real VS Code', () => {
     await loop.locator('.stepper').waitFor({ timeout: 30_000 });
     assert.equal(await loop.locator('.step').count(), 9, 'the 1a–3c stepper');
     const colours = {};
-    for (const [theme, kind, workbench] of [['Default Light Modern', 'light', 'vs'], ['Default Dark Modern', 'dark', 'vs-dark']]) {
-      setUserSetting('workbench.colorTheme', theme);
+    for (const [theme, kind, workbench] of [['Light Modern', 'light', 'vs'], ['Dark Modern', 'dark', 'vs-dark']]) {
+      await setColorTheme(theme);
       await page.locator(`.monaco-workbench.${workbench}`).waitFor({ timeout: 30_000 });
+      // VS Code 1.139 saves the label; older versions saved "Default <label>".
+      const saved = () => [theme, `Default ${theme}`].includes(savedColorTheme() ?? '');
+      for (let i = 0; i < 50 && !saved(); i++) await new Promise(r => setTimeout(r, 100));
+      assert.ok(saved(), `the workbench.colorTheme setting holds the theme (${savedColorTheme() ?? 'unset'})`);
       await panel().locator(`body.vscode-${kind}`).waitFor({ timeout: 30_000 });
       // The panel's colours come from the theme's variables (checked on the rendered page, not assumed).
       colours[kind] = await panel().locator('body').evaluate(body => [getComputedStyle(body).color, getComputedStyle(body).backgroundColor].join(' / '));

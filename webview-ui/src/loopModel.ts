@@ -75,7 +75,7 @@ export function formatRelative(iso: string, nowMs: number): string {
 
 function state(loop: PanelLoop, trusted: boolean): LoopViewModel['state'] {
   if (!trusted) return { kind: 'untrusted', label: 'Restricted Mode', detail: 'ATO shows the loop here but takes no action. Trust the workspace to let it act.', icon: 'shield', spin: false, tone: 'warning' };
-  if (loop.mode === 'off') return { kind: 'off', label: 'Off', detail: loop.offReason ?? undefined, icon: 'circle-slash', spin: false, tone: 'normal' };
+  if (loop.mode === 'off' || loop.offReason !== null) return { kind: 'off', label: loop.mode === 'off' ? 'Off' : 'Not running', detail: loop.offReason ?? undefined, icon: 'circle-slash', spin: false, tone: 'normal' };
   if (loop.ticking) return { kind: 'ticking', label: 'Ticking…', detail: undefined, icon: 'loading', spin: true, tone: 'normal' };
   if (loop.error !== null) return { kind: 'error', label: 'Error', detail: loop.error, icon: 'error', spin: false, tone: 'error' };
   return loop.running
@@ -111,7 +111,9 @@ export function buildLoopModel(snapshot: PanelSnapshot, nowMs: number): LoopView
     steps: group.stages.map(id => ({ id, meaning: stageMeanings[id], current: id === current })),
   }));
 
-  const blocked = !snapshot.trusted ? restrictedReason : loop.mode === 'off' ? `The loop is off: ${loop.offReason ?? 'no loop runs in this workspace.'}` : undefined;
+  const blocked = !snapshot.trusted ? restrictedReason
+    : loop.mode === 'off' ? `The loop is off: ${loop.offReason ?? 'no loop runs in this workspace.'}`
+      : loop.offReason !== null ? `The loop is not running: ${loop.offReason}` : undefined;
   const busy = blocked ?? (loop.ticking ? 'A tick is running.' : undefined);
   const buttons: LoopButton[] = [
     loop.running
@@ -121,7 +123,7 @@ export function buildLoopModel(snapshot: PanelSnapshot, nowMs: number): LoopView
     { id: 'preview', label: 'Preview Next Tick', icon: 'eye', message: { type: 'loop.preview' }, secondary: true, disabledReason: busy },
   ];
 
-  const ticks = loop.mode === 'off' ? '' : [
+  const ticks = loop.mode === 'off' || loop.offReason !== null ? '' : [
     loop.lastTickAt === null ? 'no tick yet' : `last tick ${formatRelative(loop.lastTickAt, nowMs)}`,
     !loop.running ? 'paused: no tick scheduled' : loop.nextTickAt === null ? 'next tick not scheduled' : Date.parse(loop.nextTickAt) <= nowMs ? 'next tick due now' : `next tick ${formatRelative(loop.nextTickAt, nowMs)}`,
   ].join(' · ');

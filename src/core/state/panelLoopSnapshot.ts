@@ -3,7 +3,7 @@ import type { NeedsYouItem } from '../../shared/protocol';
 import type { Redactor } from '../logging/redactor';
 import type { LoopNeedsYou, LoopState, PlannedAction } from '../loop/loopModel';
 import { needsYouLink, pullRequestPage } from '../views/loopLinks';
-import { describeAction, focusLabel } from '../views/loopText';
+import { describeAction, focusLabel, tickError } from '../views/loopText';
 
 function action(planned: PlannedAction | undefined): PanelLoopAction | null {
   return planned === undefined ? null : { kind: planned.kind, summary: describeAction(planned), reason: planned.reason };
@@ -23,7 +23,7 @@ export function loopSnapshot(loop: LoopState, offReason: string | null, redactor
     offReason,
     running: loop.running,
     ticking: loop.ticking,
-    error: loop.error ?? null,
+    error: tickError(loop) ?? null,
     stage: stage === undefined ? null : {
       stage: stage.stage,
       reason: stage.reason,

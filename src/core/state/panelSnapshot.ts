@@ -6,7 +6,7 @@ import { isValidQueueEntry, queueEntryId, type QueueEntry } from '../queue/queue
 import type { QueueSnapshot } from '../queue/queueEntries';
 import { describeBlockReason } from '../queue/queueOrder';
 import type { RunRecord, RunState } from '../runs/runRecord';
-import { loopUnavailableReason } from '../views/loopText';
+import { loopNotRunningReason } from '../views/loopText';
 import type { AtoState } from './atoState';
 import { loopSnapshot } from './panelLoopSnapshot';
 
@@ -82,7 +82,7 @@ export function buildPanelSnapshot(state: AtoState, redactor: Redactor): PanelSn
 
 /** The loop part changes only with the loop state (and the reason it is off): reused otherwise. */
 function cachedLoop(state: AtoState, redactor: Redactor, cache: SnapshotCache): NonNullable<SnapshotCache['loop']> {
-  const offReason = state.loop.mode === 'off' ? loopUnavailableReason(state) : null;
+  const offReason = loopNotRunningReason(state) ?? null;
   if (cache.loop !== undefined && cache.loopSource === state.loop && cache.loopOffReason === offReason) return cache.loop;
   const built = loopSnapshot(state.loop, offReason, redactor);
   cache.loopSource = state.loop;

@@ -1,4 +1,4 @@
-import type { ActionOutcome, Focus, LoopTrack, PlannedAction, StageId, TickPlan, TickReport } from '../loop/loopModel';
+import type { ActionOutcome, Focus, LoopState, LoopTrack, PlannedAction, StageId, TickPlan, TickReport } from '../loop/loopModel';
 import type { AtoState } from '../state/atoState';
 
 /**
@@ -25,7 +25,8 @@ export function describeAction(action: PlannedAction): string {
     case 'dispatchIssue':
       return `Dispatch issue #${action.issueNumber} to an agent`;
     case 'mergePullRequest': {
-      const merge = `${action.markReady ? `Mark PR #${action.pullNumber} ready and merge it` : `Merge PR #${action.pullNumber}`} at ${action.headSha.slice(0, 7)}`;
+      const at = action.headSha === '' ? '' : ` at ${action.headSha.slice(0, 7)}`;
+      const merge = `${action.markReady ? `Mark PR #${action.pullNumber} ready and merge it` : `Merge PR #${action.pullNumber}`}${at}`;
       return action.closeIssues.length === 0 ? merge : `${merge}, then close ${action.closeIssues.map(n => `#${n}`).join(', ')}`;
     }
     case 'completeTask':
@@ -78,6 +79,20 @@ export function describePlan(plan: TickPlan): string[] {
 }
 
 /**
+ * The loop's error when a tick failed. Before any tick, `error` is the engine's word on why it cannot run
+ * here (no origin remote, another window holds the lock): a notice, not a failure.
+ */
+export function tickError(loop: LoopState): string | undefined {
+  return loop.error !== undefined && (loop.lastTickAt !== undefined || loop.lastReport !== undefined) ? loop.error : undefined;
+}
+
+/** Why the loop cannot act here (off, or on but without an engine), or undefined when it can. */
+export function loopNotRunningReason(state: AtoState): string | undefined {
+  if (state.loop.mode === 'off') return loopUnavailableReason(state);
+  return state.loop.error !== undefined && tickError(state.loop) === undefined ? state.loop.error : undefined;
+}
+
+/**
  * Why there is no loop to steer here (the loop is off, or no engine runs in this window): the first
  * reason that applies, in words that say what to do about it.
  */
@@ -101,7 +116,8 @@ export function loopUnavailableReason(state: AtoState): string {
     case 'ready':
       break;
   }
-  if (state.loop.error !== undefined) return `it stopped on an error: ${state.loop.error}`;
+  const error = state.loop.error;
+  if (error !== undefined) return tickError(state.loop) === undefined ? error : `it stopped on an error: ${error}`;
   return 'the loop engine has not started in this window.';
 }
 

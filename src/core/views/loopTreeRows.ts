@@ -5,7 +5,7 @@ import type { AtoState } from '../state/atoState';
 import { waitsForAHuman } from '../state/panelSnapshot';
 import { commandIds, treeItemContexts } from './commandIds';
 import { needsYouLink, pullRequestPage } from './loopLinks';
-import { describeAction, describeOutcome, focusLabel, formatClock, loopUnavailableReason, stageLabel, trackNames } from './loopText';
+import { describeAction, describeOutcome, focusLabel, formatClock, loopNotRunningReason, loopUnavailableReason, stageLabel, tickError, trackNames } from './loopText';
 import { maxTreeTasks } from './queueTreeRows';
 import type { TreeNodeModel } from './treeModel';
 
@@ -31,8 +31,11 @@ export function loopRows(state: AtoState): TreeNodeModel[] {
     const reason = loopUnavailableReason(state);
     return [{ id: 'loop', label: 'Loop', description: 'off', tooltip: `The planning loop is off: ${reason}`, icon: 'circle-slash', children: [{ id: 'loop/off', label: 'Off', description: reason, tooltip: reason, icon: 'info' }] }];
   }
-  const status = loop.ticking ? 'ticking' : loop.error !== undefined ? 'error' : loop.running ? 'running' : 'paused';
+  const error = tickError(loop);
+  const notRunning = loopNotRunningReason(state);
+  const status = loop.ticking ? 'ticking' : error !== undefined ? 'error' : notRunning !== undefined ? 'not running' : loop.running ? 'running' : 'paused';
   const children: TreeNodeModel[] = [];
+  if (notRunning !== undefined) children.push({ id: 'loop/notRunning', label: 'Not running', description: notRunning, tooltip: notRunning, icon: 'info' });
   const stage = loop.stage;
   if (stage === undefined) {
     children.push({ id: 'loop/stage', label: 'Stage not known yet', description: 'no tick so far', icon: 'milestone' });
@@ -51,7 +54,7 @@ export function loopRows(state: AtoState): TreeNodeModel[] {
       });
     }
   }
-  if (loop.error !== undefined) children.push({ id: 'loop/error', label: 'The last tick failed', description: loop.error, tooltip: loop.error, icon: 'error' });
+  if (error !== undefined) children.push({ id: 'loop/error', label: 'The last tick failed', description: error, tooltip: error, icon: 'error' });
   if (loop.plan !== undefined) {
     children.push({
       id: 'loop/plan',
@@ -85,16 +88,16 @@ export function loopRows(state: AtoState): TreeNodeModel[] {
       } : {}),
     });
   }
-  children.push({ id: 'loop/nextTick', label: 'Next tick', description: !loop.running ? 'paused' : loop.nextTickAt === undefined ? 'not scheduled' : `at ${formatClock(loop.nextTickAt)}`, icon: 'clock' });
+  if (notRunning === undefined) children.push({ id: 'loop/nextTick', label: 'Next tick', description: !loop.running ? 'paused' : loop.nextTickAt === undefined ? 'not scheduled' : `at ${formatClock(loop.nextTickAt)}`, icon: 'clock' });
   const budget = budgetText(loop);
   if (budget !== undefined) children.push({ id: 'loop/budget', label: 'GitHub budget', description: budget.text, tooltip: budget.tooltip, icon: 'dashboard' });
   return [{
     id: 'loop',
     label: 'Loop',
-    description: `${stage?.stage ?? '—'} · ${status}${loop.mode === 'local' ? ' · local mode' : ''}`,
+    description: `${stage === undefined ? '' : `${stage.stage} · `}${status}${loop.mode === 'local' ? ' · local mode' : ''}`,
     tooltip: stage === undefined ? `The loop is ${status}.` : `Stage ${stageLabel(stage.stage)}: ${stage.reason}`,
-    icon: loop.ticking ? 'sync~spin' : loop.error !== undefined ? 'error' : loop.running ? 'sync' : 'debug-pause',
-    ...(state.trusted ? { contextValue: loop.running ? treeItemContexts.loopRunning : treeItemContexts.loopPaused } : {}),
+    icon: loop.ticking ? 'sync~spin' : error !== undefined ? 'error' : notRunning !== undefined ? 'circle-slash' : loop.running ? 'sync' : 'debug-pause',
+    ...(state.trusted && notRunning === undefined ? { contextValue: loop.running ? treeItemContexts.loopRunning : treeItemContexts.loopPaused } : {}),
     children,
   }];
 }

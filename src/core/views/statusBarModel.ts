@@ -1,6 +1,6 @@
 import type { AtoState } from '../state/atoState';
 import { waitsForAHuman } from '../state/panelSnapshot';
-import { formatClock, stageLabel } from './loopText';
+import { formatClock, loopNotRunningReason, stageLabel, tickError } from './loopText';
 
 export interface StatusBarView {
   readonly text: string;
@@ -34,7 +34,7 @@ export function statusBarView(state: AtoState): StatusBarView {
       const { pending, processed } = counts;
       const running = activeRuns(state);
       const waiting = needsYouCount(state);
-      const error = state.loop.error;
+      const error = tickError(state.loop);
       return {
         text: `${error !== undefined ? '$(error)' : running > 0 ? '$(sync~spin)' : '$(hubot)'} ATO: ${pending} pending · ${processed} dispatched${running > 0 ? ` · ${running} running` : ''}${waiting > 0 ? ` · $(bell-dot) ${waiting}` : ''}`,
         tooltip: `ATO (${mode} mode): ${pending} pending, ${processed} dispatched, ${counts.complete} complete${running > 0 ? `, ${running} agent runs in progress` : ''}${waiting > 0 ? `; ${waiting} waiting for you` : ''}.${error === undefined ? '' : ` The loop failed: ${error}`} Click to open the control panel.`,
@@ -50,7 +50,9 @@ function loopStatus(state: AtoState): StatusBarView {
   const running = activeRuns(state);
   const red = loop.redPullRequests.length;
   const waiting = needsYouCount(state);
-  const icon = loop.ticking ? '$(sync~spin)' : loop.error !== undefined ? '$(error)' : loop.running ? '$(hubot)' : '$(debug-pause)';
+  const error = tickError(loop);
+  const notRunning = loopNotRunningReason(state);
+  const icon = loop.ticking ? '$(sync~spin)' : error !== undefined ? '$(error)' : notRunning !== undefined ? '$(circle-slash)' : loop.running ? '$(hubot)' : '$(debug-pause)';
   const parts = [
     ...(state.queue === undefined ? [] : [`${state.queue.counts.pending} pending`]),
     ...(running > 0 ? [`${running} running`] : []),
@@ -59,9 +61,10 @@ function loopStatus(state: AtoState): StatusBarView {
   ];
   const stage = loop.stage;
   const lines = [
-    `ATO loop (${loop.mode === 'github' ? 'GitHub' : 'local'} mode) — ${loop.ticking ? 'a tick is running' : loop.running ? 'running' : 'paused'}`,
+    `ATO loop (${loop.mode === 'github' ? 'GitHub' : 'local'} mode) — ${loop.ticking ? 'a tick is running' : notRunning !== undefined ? 'not running' : loop.running ? 'running' : 'paused'}`,
+    ...(notRunning === undefined ? [] : [notRunning]),
     stage === undefined ? 'Stage: not known yet (no tick so far).' : `Stage ${stageLabel(stage.stage)}: ${stage.reason}`,
-    ...(loop.error === undefined ? [] : [`The last tick failed: ${loop.error}`]),
+    ...(error === undefined ? [] : [`The last tick failed: ${error}`]),
     ...(loop.running && loop.nextTickAt !== undefined ? [`Next tick at ${formatClock(loop.nextTickAt)}.`] : []),
     ...(loop.lastTickAt === undefined ? [] : [`Last tick at ${formatClock(loop.lastTickAt)}.`]),
     ...(running > 0 ? [`${running} agent runs in progress.`] : []),
@@ -70,9 +73,9 @@ function loopStatus(state: AtoState): StatusBarView {
     'Click to open the control panel.',
   ];
   return {
-    text: `${icon} ATO ${stage?.stage ?? '—'}${parts.length > 0 ? `: ${parts.join(' · ')}` : ''}`,
+    text: `${icon} ATO${stage === undefined ? '' : ` ${stage.stage}`}${parts.length > 0 ? `: ${parts.join(' · ')}` : ''}`,
     tooltip: lines.join('\n'),
-    tone: loop.error !== undefined ? 'error' : waiting > 0 ? 'warning' : 'normal',
+    tone: error !== undefined ? 'error' : waiting > 0 ? 'warning' : 'normal',
   };
 }
 

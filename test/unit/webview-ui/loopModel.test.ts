@@ -145,3 +145,13 @@ describe('formatRelative', () => {
     assert.equal(formatRelative('whenever', now), 'whenever');
   });
 });
+
+describe('loop header model: an engine that cannot run here', () => {
+  it('shows "Not running" with the engine\'s reason, no error, and disables the buttons with it', () => {
+    const view = buildLoopModel(snapshotOf({ ...initialLoopState, mode: 'local', error: 'This repository has no `origin` remote.' }), now);
+    assert.deepEqual([view.state.kind, view.state.label, view.state.tone, view.state.detail], ['off', 'Not running', 'normal', 'This repository has no `origin` remote.']);
+    for (const [, reason] of buttons(view)) assert.equal(reason, 'The loop is not running: This repository has no `origin` remote.');
+    assert.equal(view.ticks, '');
+    assert.equal(view.mode, 'Local mode');
+  });
+});

@@ -17,8 +17,19 @@ describe('buildPanelSnapshot: the loop', () => {
     assert.match(reason({ planning: planningExamples.missing }) ?? '', /no planning folder yet/);
     assert.match(reason({ planning: planningExamples.partial }) ?? '', /incomplete \(vision\/goal\.md, issue_queue\/pending missing\)/);
     assert.match(reason({ planning: planningExamples.error }) ?? '', /EACCES/);
-    assert.match(reason({ loop: { ...initialLoopState, error: 'GitHub said 401' } }) ?? '', /stopped on an error: GitHub said 401/);
+    assert.equal(reason({ loop: { ...initialLoopState, error: 'Another window runs the planning loop for this folder.' } }), 'Another window runs the planning loop for this folder.');
+    assert.match(reason({ loop: { ...initialLoopState, error: 'GitHub said 401', lastTickAt: '2026-11-21T10:00:00.000Z' } }) ?? '', /stopped on an error: GitHub said 401/);
     assert.equal(reason({ loop: aLoopState() }), null, 'no reason when the loop is on');
+    assert.equal(reason({ loop: aLoopState({ error: 'HTTP 502' }) }), null, 'a failed tick is an error, not a reason');
+    const notice = 'This repository has no `origin` remote.';
+    assert.equal(reason({ loop: { ...initialLoopState, mode: 'local', error: notice } }), notice, 'an engine that could not start here');
+  });
+
+  it('sends an error only for a failed tick; before any tick the engine\'s error is the reason it is not running', () => {
+    const failed = buildPanelSnapshot(anAtoState({ loop: aLoopState({ error: 'HTTP 502' }) }), new Redactor()).loop;
+    assert.deepEqual([failed.error, failed.offReason], ['HTTP 502', null]);
+    const notice = buildPanelSnapshot(anAtoState({ loop: { ...initialLoopState, mode: 'local', error: 'no origin remote' } }), new Redactor()).loop;
+    assert.deepEqual([notice.mode, notice.error, notice.offReason], ['local', null, 'no origin remote']);
   });
 
   it('maps stage, focus, plan, last tick, budget, red PRs and lease, and passes the protocol', () => {

@@ -15,6 +15,7 @@ describe('loop text', () => {
       [dispatchAction, 'Dispatch issue #7 to an agent'],
       [mergeAction, 'Merge PR #12 at abcdef1, then close #3'],
       [{ ...mergeAction, markReady: true, closeIssues: [] }, 'Mark PR #12 ready and merge it at abcdef1'],
+      [{ ...mergeAction, headSha: '', closeIssues: [] }, 'Merge PR #12'],
       [{ kind: 'completeTask', reason: 'r', taskId: 't', path: 'p', pullNumber: 5, issueNumber: undefined }, 'Move task t to complete/ (PR #5)'],
       [{ kind: 'openCapabilityIssue', reason: 'r', pullNumber: 5 }, 'Open a capability-update issue for PR #5'],
       [{ kind: 'closeIssue', reason: 'r', issueNumber: 8 }, 'Close issue #8'],
@@ -59,6 +60,7 @@ describe('loop text', () => {
     // With a GitHub loop on, a missing local folder is no reason (the loop reads the remote's).
     assert.match(loopUnavailableReason(anAtoState({ planning: planningExamples.missing, loop: aLoopState() })), /engine has not started/);
     assert.match(loopUnavailableReason(anAtoState({ loop: aLoopState({ error: 'boom' }) })), /stopped on an error: boom/);
+    assert.equal(loopUnavailableReason(anAtoState({ loop: aLoopState({ error: 'no origin remote', lastTickAt: undefined, lastReport: undefined }) })), 'no origin remote');
     assert.match(loopUnavailableReason(anAtoState()), /engine has not started in this window/);
   });
 

@@ -52,7 +52,7 @@ describe('tree: the loop', () => {
     assert.deepEqual([loop({ error: 'HTTP 502' }).description, loop({ error: 'HTTP 502' }).icon], ['2c · error', 'error']);
     assert.equal(find(tree({ loop: aLoopState({ error: 'HTTP 502' }) }), 'loop/error').description, 'HTTP 502');
     assert.equal(loop({ mode: 'local' }).description, '2c · paused · local mode');
-    assert.equal(loop({ stage: undefined }).description, '— · paused');
+    assert.equal(loop({ stage: undefined }).description, 'paused');
     assert.equal(loop({}, false).contextValue, undefined);
     assert.match(find(tree({ loop: aLoopState({ running: true }) }), 'loop/nextTick').description ?? '', /^at \d\d:\d\d$/);
   });
@@ -127,5 +127,15 @@ describe('tree: the loop', () => {
     assert.ok(commandsFor(treeItemContexts.awaitingApprovalPullRequest).includes(commandIds.approveWorkflowRuns));
     assert.ok(commandsFor(treeItemContexts.loopRunning).includes(commandIds.pauseLoop));
     assert.ok(commandsFor(treeItemContexts.loopPaused).includes(commandIds.startLoop));
+  });
+});
+
+describe('tree: a loop that cannot run here', () => {
+  it('says why, offers no loop menu, and is no error', () => {
+    const nodes = buildTreeModel(anAtoState({ loop: aLoopState({ mode: 'local', error: 'no origin remote', lastTickAt: undefined, lastReport: undefined, stage: undefined }) }));
+    const loop = find(nodes, 'loop');
+    assert.deepEqual([loop.description, loop.icon, loop.contextValue], ['not running · local mode', 'circle-slash', undefined]);
+    assert.equal(find(nodes, 'loop/notRunning').description, 'no origin remote');
+    assert.ok(!flatten(nodes).some(node => node.id === 'loop/error' || node.id === 'loop/nextTick'));
   });
 });

@@ -106,15 +106,26 @@ describe('statusBarView: the loop', () => {
     assert.match(view.text, /^\$\(error\) ATO 2c/);
     assert.equal(view.tone, 'error');
     assert.match(view.tooltip, /The last tick failed: GitHub answered 502/);
-    const off = statusBarView(anAtoState({ loop: { ...initialLoopState, error: 'no remote' } }));
+    const off = statusBarView(anAtoState({ loop: { ...initialLoopState, error: 'GitHub answered 401', lastTickAt: '2026-11-21T10:00:00.000Z' } }));
     assert.equal(off.tone, 'error');
-    assert.match(off.tooltip, /The loop failed: no remote/);
+    assert.match(off.tooltip, /The loop failed: GitHub answered 401/);
+  });
+
+  it('an engine that cannot run here says why (before any tick): a notice, not an error', () => {
+    const notice = 'This repository has no `origin` remote: the loop works on the local planning folder.';
+    const view = statusBarView(anAtoState({ loop: { ...initialLoopState, mode: 'local', error: notice } }));
+    assert.equal(view.text, '$(circle-slash) ATO');
+    assert.equal(view.tone, 'normal');
+    assert.match(view.tooltip, /^ATO loop \(local mode\) — not running\nThis repository has no `origin` remote/);
+    const off = statusBarView(anAtoState({ loop: { ...initialLoopState, error: 'Another window runs the planning loop for this folder.' } }));
+    assert.equal(off.tone, 'normal');
+    assert.doesNotMatch(off.tooltip, /failed/);
   });
 
   it('counts the loop\'s needs-you items, and shows the loop even without a local planning folder', () => {
     assert.equal(needsYouCount(anAtoState({ loop: aLoopState() })), 4);
     assert.match(statusBarView(anAtoState({ planning: planningExamples.missing, loop: aLoopState({ mode: 'local' }) })).tooltip, /local mode/);
-    assert.equal(statusBarView(anAtoState({ loop: aLoopState({ stage: undefined, needsYou: [], redPullRequests: [] }) })).text, '$(debug-pause) ATO —');
+    assert.equal(statusBarView(anAtoState({ loop: aLoopState({ stage: undefined, needsYou: [], redPullRequests: [] }) })).text, '$(debug-pause) ATO');
   });
 
   it('keeps Restricted Mode first', () => {
