@@ -49,6 +49,8 @@ function savedColorTheme() {
 /** Picks a theme by its label in "Preferences: Color Theme", which saves it as the workbench.colorTheme setting. */
 async function setColorTheme(label) {
   const box = page.locator('.quick-input-widget');
+  // Keys pressed while the webview has focus may not reach the workbench: focus the editor area first.
+  await page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
   await page.keyboard.press('F1');
   await box.locator('input').fill('>Preferences: Color Theme');
   // Not Enter: "Preferences: Browse Color Themes in Marketplace" is listed first.
