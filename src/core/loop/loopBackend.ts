@@ -1,5 +1,5 @@
 import type { RateLimitBudget } from '../forges/github/githubModel';
-import type { LoopState, PlannedAction, RedPullRequest, StageDecision, TrackPlan } from './loopModel';
+import type { LocalDraft, LoopState, PlannedAction, RedPullRequest, StageDecision, TrackPlan } from './loopModel';
 
 /** What one observation of the world gives the engine: the decision and what the views show. */
 export interface LoopObservation {
@@ -7,6 +7,7 @@ export interface LoopObservation {
   /** Plans of the tracks other than planning (runs), with their reasons. */
   readonly otherTracks: readonly TrackPlan[];
   readonly redPullRequests: readonly RedPullRequest[];
+  readonly drafts: readonly LocalDraft[];
   /**
    * Something is in flight whose change GitHub's cheap probe would not report (CI on an open PR, a local
    * agent working): the next tick must read everything and come sooner.
@@ -48,6 +49,8 @@ export interface LoopBackend {
   acquireLease(): Promise<LeaseAnswer>;
   /** Carries out one guarded action. Must be idempotent: run twice, it does the work once. */
   execute(action: PlannedAction): Promise<ExecutionResult>;
+  /** Commits a local draft to the planning branch's pending/ (GitHub mode); idempotent. */
+  queueDraft?(path: string): Promise<ExecutionResult>;
   /** Requests and points spent so far (monotonic), and the budgets last seen. */
   usage(): BackendUsage;
   dispose?(): Promise<void>;

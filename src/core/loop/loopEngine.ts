@@ -105,6 +105,21 @@ export class LoopEngine implements LoopController, Disposable {
     });
   }
 
+  queueDraft(path: string): Promise<{ readonly result: 'done' | 'skipped' | 'failed'; readonly message: string }> {
+    return this.serialised(async () => {
+      const { backend } = this.options;
+      if (!this.options.trusted()) return { result: 'skipped' as const, message: 'This workspace is not trusted: ATO takes no action.' };
+      if (backend.queueDraft === undefined) return { result: 'skipped' as const, message: 'Local task files are the queue in local mode: nothing to commit.' };
+      const lease = await backend.acquireLease();
+      if (!lease.held) return { result: 'skipped' as const, message: `Another loop (${lease.holder}) holds the lease until ${lease.expiresAt}; try again then.` };
+      const outcome = await backend.queueDraft(path);
+      this.dirty = true;
+      this.options.appendEvent({ kind: 'loop.queueDraft', path, result: outcome.result, message: outcome.message });
+      await this.observe(true).then(observation => { this.publish(observation, undefined, undefined); }, () => undefined);
+      return outcome;
+    });
+  }
+
   dispose(): void {
     this.disposed = true;
     this.pause();
@@ -219,6 +234,7 @@ export class LoopEngine implements LoopController, Disposable {
       stage: observation.decision,
       redPullRequests: observation.redPullRequests,
       needsYou: observation.decision.needsYou,
+      drafts: observation.drafts,
       rateLimit: { core: usage.core, graphql: usage.graphql },
       ...(plan === undefined ? {} : { plan }),
       ...(report === undefined ? {} : { lastReport: report, lastTickAt: at }),

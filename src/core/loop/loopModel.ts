@@ -145,6 +145,15 @@ export interface TickReport {
   readonly points: number;
 }
 
+/** A task file only in the working tree's pending/ (GitHub mode): shown with a "Queue it" action. */
+export interface LocalDraft {
+  /** Path inside the repository, e.g. `planning/issue_queue/pending/add-login.task.md`. */
+  readonly path: string;
+  readonly taskId: string;
+  readonly title: string;
+  readonly valid: boolean;
+}
+
 /** The loop as the store holds it (panel, tree, status bar and `ato status --json` read this). */
 export interface LoopState {
   /** `github`: planning truth on the remote's default branch; `local`: the working tree; `off`: no loop here. */
@@ -164,6 +173,8 @@ export interface LoopState {
   readonly rateLimit: { readonly core: RateLimitBudget | undefined; readonly graphql: RateLimitBudget | undefined };
   readonly redPullRequests: readonly RedPullRequest[];
   readonly needsYou: readonly LoopNeedsYou[];
+  /** GitHub mode: local task files the planning branch does not have yet. */
+  readonly drafts: readonly LocalDraft[];
   /** Who holds the remote lease, when known. */
   readonly lease: { readonly holder: string; readonly mine: boolean; readonly expiresAt: string } | undefined;
 }
@@ -181,6 +192,7 @@ export const initialLoopState: LoopState = {
   rateLimit: { core: undefined, graphql: undefined },
   redPullRequests: [],
   needsYou: [],
+  drafts: [],
   lease: undefined,
 };
 
@@ -194,4 +206,6 @@ export interface LoopController {
   preview(): Promise<TickPlan>;
   /** The one-click merge of a ready PR (auto-merge off), through the same guarded action. */
   mergeNow(pullNumber: number): Promise<ActionOutcome>;
+  /** "Queue it": commits a local draft (a path from `LoopState.drafts`) to pending/ on the planning branch. */
+  queueDraft(path: string): Promise<{ readonly result: 'done' | 'skipped' | 'failed'; readonly message: string }>;
 }

@@ -1,10 +1,14 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { RepoSnapshot } from '../../forges/github/githubModel';
+import { isValidQueueEntry, queueEntryId } from '../../queue/queueEntry';
 import { allAtoLabels } from '../atoLabels';
 import { ciState } from '../ciState';
 import type { BackendUsage, ExecutionResult, LeaseAnswer, LoopBackend, LoopObservation } from '../loopBackend';
 import type { MergePolicy, PlannedAction, TrackPlan } from '../loopModel';
 import type { PlanningRead, PlanningSource } from '../planningSource';
 import { redPullRequests } from '../redPullRequests';
+import { queueDraft } from '../remoteQueueMoves';
 import type { RemoteLease } from '../remoteLease';
 import { classifyPlanning } from '../stageClassifier';
 import { executeGuardedAction, type GuardedActionContext } from './guardedActions';
@@ -13,6 +17,8 @@ const waitingStages: ReadonlySet<string> = new Set(['1b', '2b', '3b']);
 
 export interface GitHubLoopBackendOptions extends Omit<GuardedActionContext, 'observed' | 'mergeMethod'> {
   readonly planningSource: PlanningSource;
+  /** The working tree, where local drafts are read from. */
+  readonly workspaceRoot: string;
   readonly lease: RemoteLease;
   readonly policy: () => MergePolicy;
   /** Local runs in flight, for the runs track (the dispatcher owns them). */
@@ -43,7 +49,8 @@ export class GitHubLoopBackend implements LoopBackend {
     // CI results and re-runs do not show in the cheap probe: while any check is pending, or the planning
     // track waits on a PR (1b, 2b, 3b), every tick reads everything.
     const inFlight = waitingStages.has(decision.stage) || snapshot.openPullRequests.some(pr => ciState(pr.checks).state === 'pending');
-    return { decision, otherTracks: [this.runsTrack()], redPullRequests: redPullRequests(snapshot, new Map()), inFlight };
+    const drafts = planning.drafts.map(entry => ({ path: entry.file, taskId: queueEntryId(entry), title: entry.result.task?.title ?? entry.fileName, valid: isValidQueueEntry(entry) }));
+    return { decision, otherTracks: [this.runsTrack()], redPullRequests: redPullRequests(snapshot, new Map()), drafts, inFlight };
   }
 
   async acquireLease(): Promise<LeaseAnswer> {
@@ -57,6 +64,17 @@ export class GitHubLoopBackend implements LoopBackend {
     const observed = this.observed;
     if (observed === undefined) return { result: 'failed', message: 'Nothing observed yet: the action was not taken.' };
     return executeGuardedAction({ ...this.options, mergeMethod: this.options.policy().method, observed }, action);
+  }
+
+  async queueDraft(path: string): Promise<ExecutionResult> {
+    const draft = this.observed?.planning.drafts.find(entry => entry.file === path);
+    if (draft === undefined) return { result: 'failed', message: `${path} is not a local draft (it may be on ${this.options.branch} already).` };
+    if (!isValidQueueEntry(draft)) return { result: 'failed', message: `${path} has errors; fix them (see the Problems panel) before queueing it.` };
+    const text = await readFile(join(this.options.workspaceRoot, path), 'utf8');
+    const outcome = await queueDraft(this.options.port, { branch: this.options.branch, path, text, message: `ATO: queue ${queueEntryId(draft)}` });
+    return outcome.status === 'alreadyDone'
+      ? { result: 'skipped', message: `${path} is already on ${this.options.branch}.` }
+      : { result: 'done', message: `Queued ${path} on ${this.options.branch}.` };
   }
 
   usage(): BackendUsage {

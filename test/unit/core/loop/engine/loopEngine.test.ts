@@ -12,7 +12,7 @@ const promote: PlannedAction = { kind: 'promoteTask', reason: 'next task', taskI
 
 function observation(action: PlannedAction | undefined, inFlight = false): LoopObservation {
   const decision: StageDecision = { stage: action?.kind === 'mergePullRequest' ? '2c' : '2a', reason: action === undefined ? 'Waiting for PR #7: checks pending' : action.reason, focus: undefined, action, needsYou: [] };
-  return { decision, otherTracks: [{ track: 'runs', action: undefined, reason: 'No run in flight.' }], redPullRequests: [], inFlight };
+  return { decision, otherTracks: [{ track: 'runs', action: undefined, reason: 'No run in flight.' }], redPullRequests: [], drafts: [], inFlight };
 }
 
 /** A scripted backend: each observe returns the next scripted answer; records what it was asked. */
