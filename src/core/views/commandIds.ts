@@ -27,6 +27,7 @@ export const commandIds = {
   mergePullRequest: 'ato.mergePullRequest',
   openPullRequest: 'ato.openPullRequest',
   approveWorkflowRuns: 'ato.approveWorkflowRuns',
+  queueDraft: 'ato.queueDraft',
 } as const;
 
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];
@@ -46,6 +47,7 @@ export const contextKeys = {
 
 /** `contextValue`s of tree rows, matched by `viewItem` in package.json's menus. */
 export const treeItemContexts = {
+  localDraft: 'ato.task.draft',
   pendingTask: 'ato.task.pending',
   blockedTask: 'ato.task.blocked',
   activeRun: 'ato.run.active',

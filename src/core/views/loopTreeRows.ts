@@ -88,6 +88,24 @@ export function loopRows(state: AtoState): TreeNodeModel[] {
       } : {}),
     });
   }
+  if (loop.drafts.length > 0) {
+    children.push({
+      id: 'loop/drafts',
+      label: 'Local drafts',
+      description: `${String(loop.drafts.length)} not on the planning branch`,
+      tooltip: 'Task files in your working tree that the planning branch does not have. "Queue it" commits one to pending/.',
+      icon: 'cloud-upload',
+      children: loop.drafts.slice(0, maxTreeTasks).map(draft => ({
+        id: `loop/drafts/${draft.path}`,
+        label: draft.title,
+        description: draft.valid ? draft.path : `${draft.path} — has errors`,
+        tooltip: draft.path,
+        icon: draft.valid ? 'file' : 'warning',
+        ref: draft.path,
+        ...(draft.valid && state.trusted ? { contextValue: treeItemContexts.localDraft } : {}),
+      })),
+    });
+  }
   if (notRunning === undefined) children.push({ id: 'loop/nextTick', label: 'Next tick', description: !loop.running ? 'paused' : loop.nextTickAt === undefined ? 'not scheduled' : `at ${formatClock(loop.nextTickAt)}`, icon: 'clock' });
   const budget = budgetText(loop);
   if (budget !== undefined) children.push({ id: 'loop/budget', label: 'GitHub budget', description: budget.text, tooltip: budget.tooltip, icon: 'dashboard' });

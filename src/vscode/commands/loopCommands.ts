@@ -82,7 +82,35 @@ export function registerLoopCommands(deps: LoopCommandDeps): vscode.Disposable[]
       if (pullNumber === undefined) return;
       await openKnown(services, pullRequestChecksUrl(state().loop, pullNumber), `PR #${pullNumber}`);
     }),
+    registerCommand(services, commandIds.queueDraft, { mutates: true }, async (target?: unknown) => {
+      const loop = controller();
+      if (loop === undefined) return;
+      const path = draftPathOf(target) ?? await pickDraft(services);
+      if (path === undefined) return;
+      const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ATO: queueing ${path}…` }, () => loop.queueDraft(path));
+      const message = redact(outcome.message);
+      services.log.info('queue draft %s: %s %s', path, outcome.result, message);
+      if (outcome.result === 'failed') void vscode.window.showWarningMessage(`ATO: ${message}`);
+      else void vscode.window.showInformationMessage(`ATO: ${message}`);
+    }),
   ];
+}
+
+/** A draft's path from a tree row (`ref`) or a plain string argument. */
+function draftPathOf(target: unknown): string | undefined {
+  if (typeof target === 'string' && target !== '') return target;
+  if (typeof target === 'object' && target !== null && 'ref' in target && typeof target.ref === 'string') return target.ref;
+  return undefined;
+}
+
+async function pickDraft(services: AtoServices): Promise<string | undefined> {
+  const drafts = services.store.state.loop.drafts.filter(draft => draft.valid);
+  if (drafts.length === 0) {
+    void vscode.window.showInformationMessage('ATO: no local draft to queue. Task files in pending/ that the planning branch does not have show up here after a tick or a preview.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(drafts.map(draft => ({ label: draft.title, description: draft.path, path: draft.path })), { title: 'ATO: Queue a Local Draft', placeHolder: 'Commits the task file to pending/ on the planning branch' });
+  return picked?.path;
 }
 
 /** "The planning loop is not running in this workspace: <why>". */

@@ -23,6 +23,22 @@ function find(nodes: readonly TreeNodeModel[], id: string): TreeNodeModel {
 const tree = (overrides: Partial<AtoState>): readonly TreeNodeModel[] => buildTreeModel(anAtoState(overrides));
 
 describe('tree: the loop', () => {
+  it('lists local drafts under the loop with "Queue it" on valid ones, and none in Restricted Mode', () => {
+    const drafts = [
+      { path: 'planning/issue_queue/pending/a.task.md', taskId: 'a', title: 'Add a', valid: true },
+      { path: 'planning/issue_queue/pending/b.task.md', taskId: 'b', title: 'Broken b', valid: false },
+    ];
+    const nodes = tree({ loop: aLoopState({ drafts }) });
+    const valid = find(nodes, 'loop/drafts/planning/issue_queue/pending/a.task.md');
+    assert.equal(valid.contextValue, treeItemContexts.localDraft);
+    assert.equal(valid.ref, 'planning/issue_queue/pending/a.task.md');
+    assert.equal(find(nodes, 'loop/drafts/planning/issue_queue/pending/b.task.md').contextValue, undefined);
+    assert.match(find(nodes, 'loop/drafts').description ?? '', /^2 not on the planning branch/);
+    const untrusted = buildTreeModel(anAtoState({ trusted: false, loop: aLoopState({ drafts }) }));
+    assert.equal(find(untrusted, 'loop/drafts/planning/issue_queue/pending/a.task.md').contextValue, undefined);
+    assert.ok(!flatten(tree({ loop: aLoopState() })).some(n => n.id === 'loop/drafts'));
+  });
+
   it('puts the loop, needs you and red PRs first', () => {
     assert.deepEqual(tree({ loop: aLoopState() }).map(n => n.id), ['loop', 'needsYou', 'redPrs', 'planning', 'queue', 'account']);
   });
