@@ -45,6 +45,8 @@ export function buildTreeModel(state: AtoState): readonly TreeNodeModel[] {
       return [{ id: 'planning', label: 'Planning folder unreadable', description: planning.path, tooltip: planning.message, icon: 'error', command: commandIds.refresh }];
     case 'partial':
       return [
+        // The loop runs on a partial folder (a missing reviews/ does not stop it): show it first, as when ready.
+        ...(state.loop.mode === 'off' ? [] : [...loopRows(state), ...needsYouRows(state), ...redPullRequestRows(state)]),
         {
           id: 'planning',
           label: 'Planning folder incomplete',

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { initialLoopState } from '../../../../src/core/loop/loopModel';
 import { commandIds } from '../../../../src/core/views/commandIds';
 import { buildTreeModel, type TreeNodeModel } from '../../../../src/core/views/treeModel';
 import { planningLayout } from '../../../../src/core/planning/planningLayout';
@@ -43,6 +44,9 @@ describe('buildTreeModel', () => {
     assert.deepEqual(planning.children?.map(c => c.label), ['vision/goal.md', 'issue_queue/pending']);
     assert.equal(planning.description, '2 missing');
     assert.ok(nodes.some(n => n.id === 'account'));
+    assert.ok(!nodes.some(n => n.id === 'loop'), 'no loop rows while the loop is off');
+    const withLoop = buildTreeModel(anAtoState({ planning: planningExamples.partial, loop: { ...initialLoopState, mode: 'github' } }));
+    assert.deepEqual(withLoop.map(n => n.id), ['loop', 'planning', 'account'], 'the loop runs on a partial folder, so it is shown first');
   });
 
   it('shows an unreadable folder with its reason and a refresh command', () => {
