@@ -68,6 +68,11 @@ export function createGitHubFetch(options: TransportOptions): FetchFunction {
       return response;
     }
     const body = await response.text();
+    // A JSON body cut short (a dropped connection, a broken proxy) is not kept: every later 304 would replay it.
+    if (/^application\/json\b/i.test(response.headers.get('content-type') ?? '') && !isJson(body)) {
+      cache.delete(cacheKey);
+      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    }
     const kept: Record<string, string> = {};
     for (const name of replayedHeaders) {
       const value = response.headers.get(name);
@@ -76,6 +81,15 @@ export function createGitHubFetch(options: TransportOptions): FetchFunction {
     cache.set(cacheKey, { etag, body, headers: kept });
     return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function pathOf(url: string): string {
