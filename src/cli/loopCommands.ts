@@ -26,6 +26,7 @@ async function openLoop(context: CliContext): Promise<CliLoop> {
   const events = new EventLog({ directory: await ensureAtoDirectory(context.workspaceRoot), maxFileBytes: settings['eventLog.maxFileSizeMB'] * 1024 * 1024, maxFiles: settings['eventLog.maxFiles'], redactor: context.redactor });
   let state: LoopState = initialLoopState;
   const pending = new Set<Promise<void>>();
+  const spacing = requestSpacingMs(context.env);
   const loop = await createGitHubLoop({
     workspaceRoot: context.workspaceRoot,
     settings,
@@ -40,8 +41,18 @@ async function openLoop(context: CliContext): Promise<CliLoop> {
     trusted: () => true,
     userAgent: `ato-cli/${ATO_VERSION}`,
     ...(context.env['ATO_LOOP_HOLDER'] === undefined ? {} : { holder: context.env['ATO_LOOP_HOLDER'] }),
+    ...(spacing === undefined ? {} : { retry: { writeSpacingMs: spacing, notificationSpacingMs: spacing } }),
   });
   return { loop, state: () => state, close: async () => { await Promise.all(pending); } };
+}
+
+/**
+ * `ATO_GITHUB_REQUEST_SPACING_MS`: the pause between writes (GitHub asks for 1 s, and 3 s before requests
+ * that notify people). Only for a fake or a test server, where the pauses are wasted time.
+ */
+function requestSpacingMs(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env['ATO_GITHUB_REQUEST_SPACING_MS']?.trim();
+  return raw !== undefined && /^\d{1,6}$/.test(raw) ? Number(raw) : undefined;
 }
 
 /** Runs `work` holding the workspace's loop lock, so two processes on one machine never act at once. */

@@ -1,6 +1,7 @@
 import type { EventInput } from '../../events/eventLog';
 import { createGitHubPort } from '../../forges/github/githubAdapter';
 import type { GitHubPort } from '../../forges/github/githubPort';
+import type { GitHubRetryOptions } from '../../forges/github/octokitFactory';
 import { repoCoordinatesFromRemote } from '../../forges/github/remoteUrl';
 import { runGit } from '../../git/git';
 import type { Logger } from '../../logging/logger';
@@ -30,6 +31,8 @@ export interface GitHubLoopSetup {
   /** Crash points, for tests. */
   readonly checkpoint?: (name: string) => void | Promise<void>;
   readonly localRuns?: () => number;
+  /** The adapter's retries and request spacing; tests shrink the waits. Default: GitHub's recommendations. */
+  readonly retry?: GitHubRetryOptions;
 }
 
 export type GitHubLoopResult =
@@ -67,7 +70,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
   if (setup.token === undefined) return { kind: 'unavailable', mode: 'off', reason: `Sign in to GitHub (ATO: Sign in to GitHub) to run the loop on ${repo.owner}/${repo.name}.` };
   const branch = await defaultBranch(workspaceRoot);
   const now = setup.now ?? (() => new Date());
-  const port = await createGitHubPort({ repo, token: setup.token, timeoutMs: settings['network.timeoutSeconds'] * 1000, log: setup.log, userAgent: setup.userAgent, now: () => now().getTime() });
+  const port = await createGitHubPort({ repo, token: setup.token, timeoutMs: settings['network.timeoutSeconds'] * 1000, log: setup.log, userAgent: setup.userAgent, now: () => now().getTime(), ...(setup.retry === undefined ? {} : { retry: setup.retry }) });
   const lease = new RemoteLease(port, { ttlMs: settings['loop.leaseSeconds'] * 1000, ...(setup.holder === undefined ? {} : { holder: setup.holder }) });
   const instructions = settings['loop.copilotInstructions'];
   const backend = new GitHubLoopBackend({
@@ -78,6 +81,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     assignee: { ...copilot, agentAssignment: { target_repo: `${repo.owner}/${repo.name}`, base_branch: branch, ...(instructions === '' ? {} : { custom_instructions: instructions }) } },
     now,
     checkpoint: setup.checkpoint ?? (() => undefined),
+    workspaceRoot,
     planningSource: new RemotePlanningSource({ workspaceRoot, remote: 'origin', branch, planningPath: settings.planningPath, fetch: true }),
     lease,
     policy: () => mergePolicyFrom(settings),
