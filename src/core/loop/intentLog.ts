@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atoDirectory, ensureAtoDirectory } from '../events/atoDirectory';
 import { codeOf } from '../queue/queueFiles';
 import { writeFileAtomic } from '../util/atomicWrite';
 import { intentIdPattern, parseIntent, type Intent, type JsonValue } from './intentRecord';
+import { syncDirectory } from '../util/syncDirectory';
 
 /** A record file that could not be used: it was moved aside to `movedTo` (`<file>.corrupt`). */
 export interface IntentProblem {
@@ -251,16 +252,6 @@ function compactTime(at: Date): string {
 
 function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'intent';
-}
-
-async function syncDirectory(directory: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const handle = await open(directory, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 function ignoreMissing(error: unknown): void {

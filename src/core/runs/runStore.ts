@@ -6,6 +6,7 @@ import '../../shared/zod';
 import { atoDirectory, ensureAtoDirectory } from '../events/atoDirectory';
 import { describeError, type Redactor } from '../logging/redactor';
 import { runIdPattern, runRecordSchema, type RunRecord } from './runRecord';
+import { syncDirectory } from '../util/syncDirectory';
 
 export interface RunStoreOptions {
   readonly workspaceRoot: string;
@@ -209,17 +210,6 @@ function parseRecord(file: string, runId: string, text: string): ReadRunResult {
 function checkRunId(runId: string): string {
   if (!runIdPattern.test(runId)) throw new RunStoreError('invalidRunId', `"${runId}" is not a run id (letters, digits, ".", "_", "-")`);
   return runId;
-}
-
-/** Makes the rename durable. Directories cannot be opened for fsync on Windows; there it is skipped. */
-async function syncDirectory(directory: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const handle = await open(directory, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 function errorCode(error: unknown): unknown {
