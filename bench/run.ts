@@ -4,12 +4,13 @@ import { cpus } from 'node:os';
 import { activationBench } from './activation.bench';
 import { dispatchBench } from './dispatch.bench';
 import { foundationBench } from './foundation.bench';
+import { loopRequestsBench } from './loopRequests.bench';
 import { panelBench } from './panel.bench';
 import { parserBench } from './parser.bench';
 import { queueBench } from './queue.bench';
 import type { Measurement } from './measure';
 
-const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench, parser: parserBench, queue: queueBench, dispatch: dispatchBench, panel: panelBench, activation: activationBench };
+const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench, parser: parserBench, queue: queueBench, dispatch: dispatchBench, panel: panelBench, activation: activationBench, loopRequests: loopRequestsBench };
 
 async function main(): Promise<void> {
   const all: Record<string, Measurement[]> = {};
