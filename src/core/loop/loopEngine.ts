@@ -51,6 +51,8 @@ export class LoopEngine implements LoopController, Disposable {
   /** This loop wrote something: the next observation must read everything again. */
   private dirty = true;
   private failures = 0;
+  /** Rate-limit points the last tick spent, to pace the next one. */
+  private lastTickPoints = 0;
   private retryAfterMs = 0;
   private timer: unknown;
   private running = false;
@@ -144,6 +146,7 @@ export class LoopEngine implements LoopController, Disposable {
       if (!dryRun && planning?.action !== undefined) outcomes.push(await this.act(planning.action));
       const after = backend.usage();
       const report: TickReport = { plan, outcomes, requests: after.requests - before.requests, points: after.points - before.points };
+      this.lastTickPoints = report.points;
       this.failures = 0;
       this.retryAfterMs = 0;
       this.publish(observation, dryRun ? undefined : report, plan, after);
@@ -244,7 +247,24 @@ export class LoopEngine implements LoopController, Disposable {
   private nextDelay(): number {
     const { activeMs, idleMs } = this.options.intervals();
     if (this.failures > 0) return Math.max(this.retryAfterMs, Math.min(idleMs, activeMs * 2 ** Math.min(this.failures, maxBackoffExponent)));
-    return this.last?.inFlight === true || this.dirty ? activeMs : idleMs;
+    const wanted = this.last?.inFlight === true || this.dirty ? activeMs : idleMs;
+    return Math.max(wanted, this.pacedDelay());
+  }
+
+  /**
+   * Never spend the GraphQL budget faster than it refills: at the last tick's cost, the remaining points
+   * must last until the reset (a 500-PR repository costs ~85 points a full tick; every 30 s that would
+   * spend 10,000 an hour against GitHub's 5,000).
+   */
+  private pacedDelay(): number {
+    const usage = this.options.backend.usage();
+    const budget = usage.graphql;
+    const cost = this.lastTickPoints;
+    if (budget === undefined || cost <= 0) return 0;
+    const untilReset = Date.parse(budget.resetAt) - this.options.now().getTime();
+    if (!Number.isFinite(untilReset) || untilReset <= 0) return 0;
+    if (budget.remaining <= cost) return untilReset;
+    return Math.ceil((untilReset * cost) / budget.remaining);
   }
 
   private schedule(delayMs: number): void {

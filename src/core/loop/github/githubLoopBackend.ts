@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RepoSnapshot } from '../../forges/github/githubModel';
+import type { PullRequestSummary, RepoSnapshot } from '../../forges/github/githubModel';
 import { isValidQueueEntry, queueEntryId } from '../../queue/queueEntry';
 import { allAtoLabels } from '../atoLabels';
 import { ciState } from '../ciState';
@@ -46,9 +46,10 @@ export class GitHubLoopBackend implements LoopBackend {
     ]);
     this.observed = { snapshot, planning };
     const decision = classifyPlanning({ snapshot, queue: planning.entries, policy: this.options.policy(), now: this.options.now() });
-    // CI results and re-runs do not show in the cheap probe: while any check is pending, or the planning
-    // track waits on a PR (1b, 2b, 3b), every tick reads everything.
-    const inFlight = waitingStages.has(decision.stage) || snapshot.openPullRequests.some(pr => ciState(pr.checks).state === 'pending');
+    // CI results and re-runs do not show in the cheap probe: while a check is pending on a PR the loop
+    // follows, or the planning track waits on a PR (1b, 2b, 3b), every tick reads everything. Other PRs'
+    // CI does not count: in a busy repository some CI is always running.
+    const inFlight = waitingStages.has(decision.stage) || snapshot.openPullRequests.some(pr => tracksPullRequest(snapshot, pr) && ciState(pr.checks).state === 'pending');
     const drafts = planning.drafts.map(entry => ({ path: entry.file, taskId: queueEntryId(entry), title: entry.result.task?.title ?? entry.fileName, valid: isValidQueueEntry(entry) }));
     return { decision, otherTracks: [this.runsTrack()], redPullRequests: redPullRequests(snapshot, new Map()), drafts, inFlight };
   }
@@ -87,4 +88,9 @@ export class GitHubLoopBackend implements LoopBackend {
     const active = this.options.localRuns?.() ?? 0;
     return { track: 'runs', action: undefined, reason: active === 0 ? 'No local agent run in flight.' : `${String(active)} local agent run(s) in flight; the dispatcher watches them.` };
   }
+}
+
+/** Whether the loop follows this PR: it closes or is linked from one of ATO's issues. */
+function tracksPullRequest(snapshot: RepoSnapshot, pr: PullRequestSummary): boolean {
+  return snapshot.issues.some(issue => pr.closingIssues.includes(issue.number) || issue.linkedPullRequests.includes(pr.number));
 }

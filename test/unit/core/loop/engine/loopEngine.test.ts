@@ -21,12 +21,16 @@ class ScriptedBackend implements LoopBackend {
   readonly observeCalls: boolean[] = [];
   readonly executed: PlannedAction[] = [];
   requests = 0;
+  points = 0;
+  pointsPerObserve = 0;
+  graphql: { resource: 'graphql'; limit: number; remaining: number; resetAt: string } | undefined;
   lease: LeaseAnswer = { held: true, holder: 'me', expiresAt: '2026-11-21T10:05:00.000Z' };
   executeResult: ExecutionResult | Error = { result: 'done', message: 'merged' };
   constructor(private readonly script: (LoopObservation | 'unchanged' | Error)[]) {}
   observe(options: { full: boolean }): Promise<LoopObservation | 'unchanged'> {
     this.observeCalls.push(options.full);
     this.requests += 1;
+    this.points += this.pointsPerObserve;
     const next = this.script.length > 1 ? this.script.shift() : this.script[0];
     if (next === undefined) throw new Error('script exhausted');
     if (next instanceof Error) return Promise.reject(next);
@@ -41,7 +45,7 @@ class ScriptedBackend implements LoopBackend {
     return Promise.resolve(this.executeResult);
   }
   usage() {
-    return { requests: this.requests, points: 0, core: undefined, graphql: undefined };
+    return { requests: this.requests, points: this.points, core: undefined, graphql: this.graphql };
   }
 }
 
@@ -194,6 +198,23 @@ describe('LoopEngine', () => {
     await assert.rejects(h.engine.tickNow());
     assert.equal(h.timers.pending.at(-1)?.ms, 240_000);
     assert.match(h.state.error ?? '', /wait 240 s/);
+  });
+
+  it('paces ticks so the GraphQL budget lasts until it resets', async () => {
+    const backend = new ScriptedBackend([observation(undefined, true)]);
+    backend.pointsPerObserve = 100;
+    backend.graphql = { resource: 'graphql', limit: 5000, remaining: 1000, resetAt: '2026-11-21T11:00:00.000Z' };
+    const h = harness(backend);
+    h.engine.start();
+    await h.engine.tickNow();
+    // In flight wants 30 s, but 1,000 points at 100 a tick must last the hour until the reset: 6 minutes.
+    assert.equal(h.timers.pending.at(-1)?.ms, 360_000);
+    backend.graphql = { resource: 'graphql', limit: 5000, remaining: 5000, resetAt: '2026-11-21T11:00:00.000Z' };
+    await h.engine.tickNow();
+    assert.equal(h.timers.pending.at(-1)?.ms, 72_000);
+    backend.pointsPerObserve = 0;
+    await h.engine.tickNow();
+    assert.equal(h.timers.pending.at(-1)?.ms, 30_000, 'a free tick is not slowed');
   });
 
   it('ticks on its timer while started, and stops when paused', async () => {
