@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitError, gitEnvironment, runGit } from '../../src/core/git/git';
 import { GitHubError } from '../../src/core/forges/github/githubError';
-import type { AssignableActor, GitHubPort, GitHubUsage } from '../../src/core/forges/github/githubPort';
+import type { AssignableActor, GitHubPort, GitHubUsage, PullRequestRef } from '../../src/core/forges/github/githubPort';
 import type {
   FileChange, GitCommitInfo, GitRefValue, IssueComment, IssueSummary, MergeResult, PullRequestSummary, RepoCoordinates, RepoSnapshot,
   TimelineSignal,
@@ -150,6 +150,8 @@ export class MemoryGitHubPort implements GitHubPort {
   listComments(): Promise<readonly IssueComment[]> { return unsupported('listComments'); }
   createComment(): Promise<IssueComment> { return unsupported('createComment'); }
   ensureLabel(): Promise<void> { return unsupported('ensureLabel'); }
+  openPullRequest(): Promise<PullRequestRef> { return unsupported('openPullRequest'); }
+  openPullRequestsFrom(): Promise<readonly PullRequestRef[]> { return unsupported('openPullRequestsFrom'); }
   listTimelineSignals(): Promise<readonly TimelineSignal[]> { return unsupported('listTimelineSignals'); }
   getPullRequest(): Promise<PullRequestSummary> { return unsupported('getPullRequest'); }
   markReadyForReview(): Promise<void> { return unsupported('markReadyForReview'); }

@@ -48,6 +48,7 @@ export const settingDefinitions = {
   'loop.leaseSeconds': { schema: z.int().check(z.minimum(30), z.maximum(3600)), default: 300 },
   'loop.agent': { schema: z.enum(['copilot']), default: 'copilot' },
   'loop.copilotInstructions': { schema: z.string(), default: '' },
+  'loop.queueMoves': { schema: z.enum(['commit', 'pullRequest']), default: 'commit' },
   'merge.auto': { schema: z.boolean(), default: false },
   'merge.method': { schema: z.enum(['squash', 'merge', 'rebase']), default: 'squash' },
   'merge.requireReviewSignal': { schema: z.boolean(), default: true },

@@ -8,7 +8,7 @@ import type {
   AgentAssignment, FileChange, GitCommitInfo, GitRefValue, IssueComment, IssueSummary, MergeMethod, MergeResult,
   NewIssue, PullRequestSummary, RepoCoordinates, RepoSnapshot, TimelineSignal,
 } from './githubModel';
-import type { AssignableActor, GitHubPort, GitHubUsage } from './githubPort';
+import type { AssignableActor, GitHubPort, GitHubUsage, PullRequestRef } from './githubPort';
 import { createGitHubFetch, type FetchFunction } from './githubTransport';
 import { GitData } from './gitData';
 import { compactNodes, mapPullRequest } from './graphqlMapping';
@@ -17,7 +17,7 @@ import { markReadySchema, pullRequestQuerySchema, suggestedActorsSchema } from '
 import { createOctokit, type GitHubRetryOptions } from './octokitFactory';
 import { graphqlUrlFor } from './remoteUrl';
 import { linkedPullRequestsOf, mapRestComment, mapRestIssue, timelineSignalsOf } from './restMapping';
-import { restCommentSchema, restContentSchema, restIssueSchema, restLabelSchema, restMergeSchema } from './restSchemas';
+import { restCommentSchema, restContentSchema, restIssueSchema, restLabelSchema, restMergeSchema, restPullSchema } from './restSchemas';
 import { readSnapshot } from './snapshotReader';
 import { UsageMeter } from './usageMeter';
 
@@ -195,6 +195,16 @@ class GitHubAdapter implements GitHubPort {
     const summary = mapPullRequest(node, text => warnings.push(text));
     if (warnings.length > 0) this.log.warn('pull request #%d read with gaps: %s', pullNumber, warnings.join('; '));
     return summary;
+  }
+
+  async openPullRequest(options: { readonly head: string; readonly base: string; readonly title: string; readonly body: string }): Promise<PullRequestRef> {
+    const { data } = await this.client.rest({ method: 'POST', path: this.client.repoPath('pulls'), retryOnFailure: false, body: { head: options.head, base: options.base, title: options.title, body: options.body } }, restPullSchema);
+    return { number: data.number, url: data.html_url };
+  }
+
+  async openPullRequestsFrom(head: string): Promise<readonly PullRequestRef[]> {
+    const { data } = await this.client.rest({ method: 'GET', path: this.client.repoPath('pulls'), query: { state: 'open', head: `${this.client.repo.owner}:${head}`, per_page: 100 } }, z.array(restPullSchema));
+    return data.filter(pull => pull.head.ref === head).map(pull => ({ number: pull.number, url: pull.html_url }));
   }
 
   async markReadyForReview(pullRequestNodeId: string): Promise<void> {

@@ -14,6 +14,12 @@ export interface GitHubUsage {
   readonly graphql: RateLimitBudget | undefined;
 }
 
+/** A pull request's number and page. */
+export interface PullRequestRef {
+  readonly number: number;
+  readonly url: string;
+}
+
 /** An actor that may be assigned to issues in this repository (GraphQL `suggestedActors`). */
 export interface AssignableActor {
   readonly login: string;
@@ -59,6 +65,10 @@ export interface GitHubPort {
 
   /** One GraphQL query (the snapshot's fields, with GitHub's own `isRequired` per check for this PR). */
   getPullRequest(pullNumber: number): Promise<PullRequestSummary>;
+  /** Opens a pull request from `head` (a branch of this repository) into `base`. */
+  openPullRequest(options: { readonly head: string; readonly base: string; readonly title: string; readonly body: string }): Promise<PullRequestRef>;
+  /** Open pull requests whose head is this branch of this repository (REST list, conditional). */
+  openPullRequestsFrom(head: string): Promise<readonly PullRequestRef[]>;
   markReadyForReview(pullRequestNodeId: string): Promise<void>;
   /** Merges only if the head is still `sha` (409 → `conflict`). */
   mergePullRequest(pullNumber: number, options: { readonly sha: string; readonly method: MergeMethod; readonly title?: string }): Promise<MergeResult>;

@@ -67,6 +67,9 @@ export const restCrossReferenceSchema = z.object({
 
 export const restLabelSchema = z.object({ name: z.string() });
 
+/** The fields of a pull request ATO reads from REST lists and creates (the rest comes from GraphQL). */
+export const restPullSchema = z.object({ number: z.number(), html_url: z.string(), head: z.object({ ref: z.string() }) });
+
 export const restMergeSchema = z.object({
   sha: z.nullish(z.string()),
   merged: z.boolean(),

@@ -82,6 +82,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     now,
     checkpoint: setup.checkpoint ?? (() => undefined),
     workspaceRoot,
+    queueMoves: settings['loop.queueMoves'],
     planningSource: new RemotePlanningSource({ workspaceRoot, remote: 'origin', branch, planningPath: settings.planningPath, fetch: true }),
     lease,
     policy: () => mergePolicyFrom(settings),

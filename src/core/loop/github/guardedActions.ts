@@ -10,6 +10,7 @@ import type { PlannedAction } from '../loopModel';
 import { capabilitySourcesInBody, isGapAnalysisBody, taskIdsInBody } from '../markers';
 import { canonicalIssue } from '../planningLinks';
 import type { PlanningRead } from '../planningSource';
+import { proposeTaskMove } from '../remoteQueueMoveProposal';
 import { moveTaskRemote } from '../remoteQueueMoves';
 import { taskIssueBody, taskIssueTitle } from '../taskIssueBody';
 import { taskResultText } from './taskResultText';
@@ -32,6 +33,8 @@ export interface GuardedActionContext {
   readonly intents: IntentLog;
   readonly assignee: LoopAssignee;
   readonly mergeMethod: MergeMethod;
+  /** `commit`: queue moves are commits on the planning branch; `pullRequest`: proposed as PRs (protected branches). */
+  readonly queueMoves: 'commit' | 'pullRequest';
   /** What the action was planned from. */
   readonly observed: { readonly snapshot: RepoSnapshot; readonly planning: PlanningRead };
   readonly now: () => Date;
@@ -126,6 +129,7 @@ async function promoteTask(context: GuardedActionContext, taskId: string, path: 
   await context.checkpoint('promoteTask:labels');
   const mine = (await port.listIssuesByLabel(atoLabels.task.name, 'open')).filter(issue => taskIdsInBody(issue.body).includes(taskId));
   let issue = canonicalIssue(mine);
+  const created = issue === undefined;
   if (issue === undefined) {
     await context.checkpoint('promoteTask:beforeCreate');
     issue = await newAssignedIssue(context, taskIssueTitle(entry.result.task), taskIssueBody(entry.result.task, path), labelsFor('task'));
@@ -135,6 +139,11 @@ async function promoteTask(context: GuardedActionContext, taskId: string, path: 
     await assign(context, issue);
   }
   const to = path.replace('/issue_queue/pending/', '/issue_queue/processed/');
+  if (context.queueMoves === 'pullRequest') {
+    const proposal = await proposeMove(context, path, to, undefined, `ATO: task ${taskId} dispatched (issue ${String(issue.number)})`);
+    await intents.finish(intent);
+    return { result: created || proposal.opened ? 'done' : 'skipped', message: `Task ${taskId} is issue #${String(issue.number)}, assigned to ${context.assignee.agentId}; ${proposal.text}` };
+  }
   const moved = await moveTaskRemote(port, { branch: context.branch, from: path, to, message: `ATO: task ${taskId} dispatched as #${String(issue.number)}`, expectedHeadSha: observed.planning.revision });
   await intents.step(intent, 'moved', moved.headSha);
   await context.checkpoint('promoteTask:afterMove');
@@ -186,10 +195,33 @@ async function completeTask(context: GuardedActionContext, action: Extract<Plann
   const pr = observed.snapshot.recentlyClosedPullRequests.find(p => p.number === action.pullNumber) ?? await port.getPullRequest(action.pullNumber);
   const to = action.path.replace('/issue_queue/processed/', '/issue_queue/complete/');
   const appendText = taskResultText({ taskId: action.taskId, pullRequest: pr, issueNumber: action.issueNumber, agentId: context.assignee.agentId, completedAt: pr.mergedAt ?? context.now().toISOString() });
+  if (context.queueMoves === 'pullRequest') {
+    const proposal = await proposeMove(context, action.path, to, appendText, `ATO: task ${action.taskId} complete`);
+    return { result: proposal.opened ? 'done' : 'skipped', message: `Task ${action.taskId}: ${proposal.text}` };
+  }
   const moved = await moveTaskRemote(port, { branch: context.branch, from: action.path, to, appendText, message: `ATO: task ${action.taskId} complete (PR #${String(pr.number)})`, expectedHeadSha: observed.planning.revision });
   return moved.status === 'alreadyDone'
     ? { result: 'skipped', message: `Task ${action.taskId} was already in complete/.` }
     : { result: 'done', message: `Moved task ${action.taskId} to complete/ with its result (PR #${String(pr.number)}).` };
+}
+
+/** Proposes a queue move as a PR (protected planning branch) and says where it waits. */
+async function proposeMove(context: GuardedActionContext, from: string, to: string, appendText: string | undefined, message: string): Promise<{ readonly opened: boolean; readonly text: string }> {
+  const folder = to.split('/').at(-2) ?? 'the next folder';
+  const proposal = await proposeTaskMove(context.port, {
+    base: context.branch,
+    from,
+    to,
+    message,
+    ...(appendText === undefined ? {} : { appendText }),
+    title: message,
+    body: `ATO moves \`${from}\` to \`${to}\` on \`${context.branch}\`. The planning branch is protected (\`ato.loop.queueMoves: pullRequest\`), so the move waits for this pull request to be merged.`,
+  });
+  const opened = proposal.status === 'opened';
+  const text = opened
+    ? `proposed the move to ${folder}/ in PR #${String(proposal.pullRequest.number)} (merge it: the planning branch is protected).`
+    : `the move to ${folder}/ waits for PR #${String(proposal.pullRequest.number)} to be merged.`;
+  return { opened, text };
 }
 
 async function openCapabilityIssue(context: GuardedActionContext, pullNumber: number): Promise<ExecutionResult> {

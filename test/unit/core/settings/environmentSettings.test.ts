@@ -29,6 +29,7 @@ describe('environment settings', () => {
       'loop.leaseSeconds': 'ATO_LOOP_LEASE_SECONDS',
       'loop.agent': 'ATO_LOOP_AGENT',
       'loop.copilotInstructions': 'ATO_LOOP_COPILOT_INSTRUCTIONS',
+      'loop.queueMoves': 'ATO_LOOP_QUEUE_MOVES',
       'merge.auto': 'ATO_MERGE_AUTO',
       'merge.method': 'ATO_MERGE_METHOD',
       'merge.requireReviewSignal': 'ATO_MERGE_REQUIRE_REVIEW_SIGNAL',
