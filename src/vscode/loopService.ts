@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import { createGitHubLoop } from '../core/loop/github/createGitHubLoop';
 import { acquireLoopLock, type LoopLock } from '../core/loop/localLock';
 import type { LoopEngine } from '../core/loop/loopEngine';
-import { initialLoopState, type LoopController, type LoopState } from '../core/loop/loopModel';
+import { initialLoopState, type LoopController, type LoopNeedsYou, type LoopState } from '../core/loop/loopModel';
+import { newNeedsYou } from '../core/loop/newNeedsYou';
+import { commandIds } from '../core/views/commandIds';
 import { describeError } from '../core/logging/redactor';
 import type { AtoServices } from './atoServices';
 
@@ -21,6 +23,8 @@ export class LoopService implements vscode.Disposable {
   private lock: LoopLock | undefined;
   private fingerprint: string | undefined;
   private watched: string | undefined;
+  private lastNeedsYou: readonly LoopNeedsYou[] = [];
+  private readonly seenNeedsYou = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private building: Promise<void> = Promise.resolve();
   private readonly disposables: vscode.Disposable[] = [];
@@ -38,6 +42,7 @@ export class LoopService implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => { this.schedule(); }),
       this.services.secrets.onDidChange(() => { this.schedule(); }),
       // Only what the loop depends on: the planning folder appearing or going, and trust.
+      toVscode(this.services.store.onDidChange(state => { this.notify(state.loop.needsYou); })),
       toVscode(this.services.store.onDidChange(state => {
         const key = `${state.planning.kind}:${String(state.trusted)}`;
         if (key === this.watched) return;
@@ -46,6 +51,21 @@ export class LoopService implements vscode.Disposable {
       })),
     );
     this.schedule();
+  }
+
+  /** A notification for each new thing the loop needs you for (`ato.notifications.runs` off silences them). */
+  private notify(items: readonly LoopNeedsYou[]): void {
+    if (items === this.lastNeedsYou) return;
+    this.lastNeedsYou = items;
+    const fresh = newNeedsYou(items, this.seenNeedsYou);
+    if (fresh.length === 0 || this.services.workspace.settings['notifications.runs'] === 'off') return;
+    for (const item of fresh.slice(0, 3)) {
+      const action = item.action === 'merge' && item.pullNumber !== undefined ? 'Merge' : 'Open Control Panel';
+      void vscode.window.showWarningMessage(this.services.redactor.redact(`ATO needs you: ${item.title} — ${item.detail}`), action).then(choice => {
+        if (choice === 'Merge') void vscode.commands.executeCommand(commandIds.mergePullRequest, item.pullNumber);
+        else if (choice !== undefined) void vscode.commands.executeCommand(commandIds.openControlPanel);
+      });
+    }
   }
 
   private schedule(): void {
