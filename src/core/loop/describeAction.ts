@@ -1,21 +1,24 @@
 import type { PlannedAction } from './loopModel';
 
-/** A short imperative sentence for a planned action, for plans, notifications and the event log. */
+/** A short imperative sentence for a planned action, for plans, notifications, the CLI and the event log. */
 export function describeAction(action: PlannedAction): string {
   switch (action.kind) {
     case 'ensureGapIssue':
-      return action.repairIssue === undefined ? 'Open the gap-analysis issue and assign it' : `Repair the body of gap-analysis issue #${String(action.repairIssue)}`;
+      return action.repairIssue === undefined ? 'Open a gap-analysis issue and assign an agent' : `Repair gap-analysis issue #${action.repairIssue}`;
     case 'promoteTask':
-      return `Promote task ${action.taskId} to an issue and assign it`;
+      return `Promote task ${action.taskId}`;
     case 'dispatchIssue':
-      return `Assign issue #${String(action.issueNumber)} to the agent`;
-    case 'mergePullRequest':
-      return `${action.markReady ? 'Mark ready and merge' : 'Merge'} PR #${String(action.pullNumber)} at ${action.headSha.slice(0, 7)}`;
+      return `Dispatch issue #${action.issueNumber} to an agent`;
+    case 'mergePullRequest': {
+      const at = action.headSha === '' ? '' : ` at ${action.headSha.slice(0, 7)}`;
+      const merge = `${action.markReady ? `Mark PR #${action.pullNumber} ready and merge it` : `Merge PR #${action.pullNumber}`}${at}`;
+      return action.closeIssues.length === 0 ? merge : `${merge}, then close ${action.closeIssues.map(n => `#${n}`).join(', ')}`;
+    }
     case 'completeTask':
-      return `Move task ${action.taskId} to complete/ (PR #${String(action.pullNumber)} merged)`;
+      return `Move task ${action.taskId} to complete/ (PR #${action.pullNumber})`;
     case 'openCapabilityIssue':
-      return `Open the capability-update issue for PR #${String(action.pullNumber)}`;
+      return `Open a capability-update issue for PR #${action.pullNumber}`;
     case 'closeIssue':
-      return `Close issue #${String(action.issueNumber)}`;
+      return `Close issue #${action.issueNumber}`;
   }
 }

@@ -3,7 +3,8 @@ import type { NeedsYouItem } from '../../shared/protocol';
 import type { Redactor } from '../logging/redactor';
 import type { LoopNeedsYou, LoopState, PlannedAction } from '../loop/loopModel';
 import { needsYouLink, pullRequestPage } from '../views/loopLinks';
-import { describeAction, focusLabel, tickError } from '../views/loopText';
+import { focusLabel, tickError } from '../views/loopText';
+import { describeAction } from '../loop/describeAction';
 
 function action(planned: PlannedAction | undefined): PanelLoopAction | null {
   return planned === undefined ? null : { kind: planned.kind, summary: describeAction(planned), reason: planned.reason };

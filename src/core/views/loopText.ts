@@ -1,4 +1,5 @@
-import type { ActionOutcome, Focus, LoopState, LoopTrack, PlannedAction, StageId, TickPlan, TickReport } from '../loop/loopModel';
+import { describeAction } from '../loop/describeAction';
+import type { ActionOutcome, Focus, LoopState, LoopTrack, StageId, TickPlan, TickReport } from '../loop/loopModel';
 import type { AtoState } from '../state/atoState';
 
 /**
@@ -14,29 +15,6 @@ export function stageLabel(stage: StageId): string {
 }
 
 export const trackNames: Readonly<Record<LoopTrack, string>> = { runs: 'Runs', planning: 'Planning' };
-
-/** What an action does, in a short imperative line. */
-export function describeAction(action: PlannedAction): string {
-  switch (action.kind) {
-    case 'ensureGapIssue':
-      return action.repairIssue === undefined ? 'Open a gap-analysis issue and assign an agent' : `Repair gap-analysis issue #${action.repairIssue}`;
-    case 'promoteTask':
-      return `Promote task ${action.taskId}`;
-    case 'dispatchIssue':
-      return `Dispatch issue #${action.issueNumber} to an agent`;
-    case 'mergePullRequest': {
-      const at = action.headSha === '' ? '' : ` at ${action.headSha.slice(0, 7)}`;
-      const merge = `${action.markReady ? `Mark PR #${action.pullNumber} ready and merge it` : `Merge PR #${action.pullNumber}`}${at}`;
-      return action.closeIssues.length === 0 ? merge : `${merge}, then close ${action.closeIssues.map(n => `#${n}`).join(', ')}`;
-    }
-    case 'completeTask':
-      return `Move task ${action.taskId} to complete/ (PR #${action.pullNumber})`;
-    case 'openCapabilityIssue':
-      return `Open a capability-update issue for PR #${action.pullNumber}`;
-    case 'closeIssue':
-      return `Close issue #${action.issueNumber}`;
-  }
-}
 
 /** "PR #12", "issue #3", "task add-login". */
 export function focusLabel(focus: Focus): string {

@@ -5,9 +5,10 @@ import type { AtoState } from '../state/atoState';
 import { waitsForAHuman } from '../state/panelSnapshot';
 import { commandIds, treeItemContexts } from './commandIds';
 import { needsYouLink, pullRequestPage } from './loopLinks';
-import { describeAction, describeOutcome, focusLabel, formatClock, loopNotRunningReason, loopUnavailableReason, stageLabel, tickError, trackNames } from './loopText';
+import { describeOutcome, focusLabel, formatClock, loopNotRunningReason, loopUnavailableReason, stageLabel, tickError, trackNames } from './loopText';
 import { maxTreeTasks } from './queueTreeRows';
 import type { TreeNodeModel } from './treeModel';
+import { describeAction } from '../loop/describeAction';
 
 const needsYouIcons: Readonly<Record<NeedsYouKind, string>> = {
   readyToMerge: 'git-merge',

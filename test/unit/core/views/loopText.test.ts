@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import type { PlannedAction } from '../../../../src/core/loop/loopModel';
 import { pullNumberOf, urlOf } from '../../../../src/core/views/loopCommandArgs';
 import { checksPageUrl, loopUrls, needsYouLink, pullRequestChecksUrl, pullRequestPage, pullRequestUrl } from '../../../../src/core/views/loopLinks';
-import { describeAction, describePlan, focusLabel, formatClock, loopUnavailableReason, stageLabel, summarizeTickReport } from '../../../../src/core/views/loopText';
+import { describePlan, focusLabel, formatClock, loopUnavailableReason, stageLabel, summarizeTickReport } from '../../../../src/core/views/loopText';
 import { aLoopState, aPlan, aReport, awaitingApproval, closedOutside, dispatchAction, mergeAction, readyToMerge, repoUrl } from '../../../support/loopStates';
 import { anAtoState, planningExamples } from '../../../support/stateBuilders';
+import { describeAction } from '../../../../src/core/loop/describeAction';
 
 describe('loop text', () => {
   it('describes every kind of action', () => {
