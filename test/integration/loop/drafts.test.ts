@@ -3,7 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FakeGitHub } from '../../fakes/github/fakeGitHub';
 import { useTempDir } from '../../support/tempDir';
-import { cloneApp, fileOnMain, openTestLoop, scenarioFile, startFakeGitHub, taskFile } from './loopHarness';
+import { cloneApp, fileOnMain, scenarioFile, startFakeGitHub, taskFile } from './loopHarness';
+import { openKitLoop } from './loopKit';
 
 /** PRODUCT §3: with a GitHub remote, a task file only in the working tree is a local draft until "Queue it". */
 describe('local drafts in GitHub mode', function () {
@@ -19,7 +20,7 @@ describe('local drafts in GitHub mode', function () {
     const path = 'planning/issue_queue/pending/add-login.task.md';
     await mkdir(join(root, 'planning/issue_queue/pending'), { recursive: true });
     await writeFile(join(root, path), taskFile);
-    const loop = await openTestLoop(fake, root);
+    const loop = await openKitLoop(fake, root);
     await loop.result.engine.preview();
     assert.deepEqual(loop.state().drafts, [{ path, taskId: 'add-login', title: 'Add a login form', valid: true }]);
     assert.equal(await fileOnMain(root, path), undefined, 'a preview commits nothing');

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { FakeGitHub } from '../../fakes/github/fakeGitHub';
 import { useTempDir } from '../../support/tempDir';
-import { cloneApp, fileOnMain, openTestLoop, queueOnMain, scenarioFile, startFakeGitHub, taskFile, type TestLoop } from './loopHarness';
+import { cloneApp, fileOnMain, queueOnMain, scenarioFile, startFakeGitHub, taskFile } from './loopHarness';
+import { openKitLoop, type KitLoop } from './loopKit';
 
 /**
  * PRODUCT §4's planning track end to end, against the fake GitHub over real HTTP and a real git clone:
@@ -16,7 +17,7 @@ describe('the planning loop, one full cycle against the fake GitHub', function (
   beforeEach(async () => { fake = await startFakeGitHub({ scenario: scenarioFile }); });
   afterEach(async () => { await fake.stop(); });
 
-  async function tick(loop: TestLoop): Promise<{ stage: string | undefined; actions: string[] }> {
+  async function tick(loop: KitLoop): Promise<{ stage: string | undefined; actions: string[] }> {
     const report = await loop.result.engine.tickNow();
     const failed = report.outcomes.filter(o => o.result === 'failed');
     assert.deepEqual(failed, [], `an action failed: ${JSON.stringify(failed)}`);
@@ -25,7 +26,7 @@ describe('the planning loop, one full cycle against the fake GitHub', function (
 
   it('goes from gap analysis to a completed task and a capability update', async () => {
     const root = await cloneApp(fake, tempDir());
-    const loop = await openTestLoop(fake, root, { settings: { 'merge.auto': true } });
+    const loop = await openKitLoop(fake, root, { settings: { 'merge.auto': true } });
     const sim = fake.simulate;
     const repo = () => fake.state.repo('octo', 'app');
 
@@ -61,7 +62,10 @@ describe('the planning loop, one full cycle against the fake GitHub', function (
     assert.deepEqual(loop.state().redPullRequests.map(pr => pr.number), [taskPr]);
     assert.deepEqual(loop.state().redPullRequests[0]?.failingChecks.map(c => c.name), ['ci/build']);
 
-    // Green after a re-run: 2c merges, then the task moves to complete/ with its result, then 3a.
+    // Green after a re-run: 2c merges, then the task moves to complete/ with its result, then 3a. GitHub's
+    // timestamps have whole seconds and ATO counts a tie between a failed run and its re-run as red, so the
+    // re-run starts in a later second, as a real one does.
+    await new Promise(resolve => setTimeout(resolve, 1000 - (Date.now() % 1000) + 10));
     await sim.setCheckRuns(taskPr, [{ name: 'ci/build', status: 'completed', conclusion: 'success' }]);
     assert.deepEqual(await tick(loop), { stage: '2c', actions: ['mergePullRequest'] });
     assert.equal(repo().pull(taskPr)?.pull.merged, true);
@@ -93,7 +97,7 @@ describe('the planning loop, one full cycle against the fake GitHub', function (
 
   it('with auto-merge off, a ready PR waits in Needs you and merges on the one-click merge', async () => {
     const root = await cloneApp(fake, tempDir());
-    const loop = await openTestLoop(fake, root);
+    const loop = await openKitLoop(fake, root, { settings: { 'merge.auto': false } });
     await tick(loop);
     const gapIssue = fake.state.repo('octo', 'app').issues[0];
     assert.ok(gapIssue);

@@ -1,25 +1,9 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createLogger } from '../../../src/core/logging/logger';
-import { Redactor } from '../../../src/core/logging/redactor';
-import { createGitHubLoop, type GitHubLoopResult } from '../../../src/core/loop/github/createGitHubLoop';
-import type { LoopTimers } from '../../../src/core/loop/loopEngine';
-import { initialLoopState, type LoopState } from '../../../src/core/loop/loopModel';
-import type { EventInput } from '../../../src/core/events/eventLog';
-import { readSettings, type SettingKey } from '../../../src/core/settings/settings';
 import { startFakeGitHub, type FakeGitHub } from '../../fakes/github/fakeGitHub';
 
 export const scenarioFile = join(__dirname, '../../fakes/github/scenarios/planning-loop.yaml');
-
-/** A loop's timers that never fire on their own: tests tick by hand. */
-export const manualTimers: LoopTimers = { setTimeout: () => undefined, clearTimeout: () => undefined };
-
-export interface TestLoop {
-  readonly result: Extract<GitHubLoopResult, { kind: 'ready' }>;
-  readonly events: EventInput[];
-  state(): LoopState;
-}
 
 const execFileAsync = promisify(execFile);
 
@@ -37,33 +21,6 @@ export async function cloneApp(fake: FakeGitHub, directory: string): Promise<str
   const root = join(directory, 'app');
   await gitAsync(directory, 'clone', '--quiet', fake.gitUrl('octo', 'app'), root);
   return root;
-}
-
-/** The GitHub loop for a workspace cloned from the fake, with settings overrides and optional crash points. */
-export async function openTestLoop(fake: FakeGitHub, workspaceRoot: string, options: {
-  readonly settings?: Partial<Record<SettingKey, unknown>>;
-  readonly holder?: string;
-  readonly checkpoint?: (name: string) => void | Promise<void>;
-} = {}): Promise<TestLoop> {
-  const overrides: Partial<Record<SettingKey, unknown>> = { 'github.apiUrl': fake.apiUrl, ...options.settings };
-  const { settings } = readSettings(key => overrides[key]);
-  let state: LoopState = initialLoopState;
-  const events: EventInput[] = [];
-  const result = await createGitHubLoop({
-    workspaceRoot,
-    settings,
-    token: fake.token,
-    log: createLogger({ write: () => undefined }, new Redactor()),
-    appendEvent: event => { events.push(event); },
-    updateLoop: recipe => { state = recipe(state); },
-    trusted: () => true,
-    userAgent: 'ato-test',
-    timers: manualTimers,
-    ...(options.holder === undefined ? {} : { holder: options.holder }),
-    ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
-  });
-  if (result.kind !== 'ready') throw new Error(`no loop: ${result.reason}`);
-  return { result, events, state: () => state };
 }
 
 export { startFakeGitHub };

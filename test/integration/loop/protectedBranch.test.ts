@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { FakeGitHub } from '../../fakes/github/fakeGitHub';
 import { useTempDir } from '../../support/tempDir';
-import { cloneApp, openTestLoop, queueOnMain, scenarioFile, startFakeGitHub, taskFile } from './loopHarness';
+import { cloneApp, queueOnMain, scenarioFile, startFakeGitHub, taskFile } from './loopHarness';
+import { openKitLoop } from './loopKit';
 
 /** PRODUCT §3: on a protected planning branch, queue moves go through pull requests (`ato.loop.queueMoves`). */
 describe('queue moves through pull requests, for a protected planning branch', function () {
@@ -15,7 +16,7 @@ describe('queue moves through pull requests, for a protected planning branch', f
   it('proposes the move as one PR, waits for its merge without doubling anything, then goes on', async () => {
     await fake.simulate.pushFiles('main', { 'planning/issue_queue/pending/add-login.task.md': taskFile }, 'Queue a task');
     const root = await cloneApp(fake, tempDir());
-    const loop = await openTestLoop(fake, root, { settings: { 'loop.queueMoves': 'pullRequest' } });
+    const loop = await openKitLoop(fake, root, { settings: { 'loop.queueMoves': 'pullRequest' } });
     const repo = () => fake.state.repo('octo', 'app');
 
     const first = await loop.result.engine.tickNow();
