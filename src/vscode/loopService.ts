@@ -41,9 +41,9 @@ export class LoopService implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration(event => { if (event.affectsConfiguration('ato')) this.schedule(); }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => { this.schedule(); }),
       this.services.secrets.onDidChange(() => { this.schedule(); }),
-      // Only what the loop depends on: the planning folder appearing or going, and trust.
-      toVscode(this.services.store.onDidChange(state => { this.notify(state.loop.needsYou); })),
       toVscode(this.services.store.onDidChange(state => {
+        this.notify(state.loop.needsYou);
+        // Rebuild only for what the loop depends on: the planning folder appearing or going, and trust.
         const key = `${state.planning.kind}:${String(state.trusted)}`;
         if (key === this.watched) return;
         this.watched = key;
