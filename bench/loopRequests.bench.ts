@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startFakeGitHub, type FakeGitHub, type FakeRequest } from '../test/fakes/github/fakeGitHub';
-import { cloneApp, openTestLoop, type TestLoop } from '../test/integration/loop/loopHarness';
+import { cloneApp } from '../test/integration/loop/loopHarness';
+import { openKitLoop, type KitLoop } from '../test/integration/loop/loopKit';
 import type { Measurement } from './measure';
 import { benchOwner, benchRepo, loopBenchScenario, openPullRequestsUpTo, setFirstCheckPending } from './openPullRequestsScenario';
 import { seedStylePoll } from './seedBaselinePoller';
@@ -36,9 +37,9 @@ export async function loopRequestsBench(): Promise<Measurement[]> {
   const results: Measurement[] = [];
   const directory = await mkdtemp(join(tmpdir(), 'ato-loop-requests-bench-'));
   const fake = await startFakeGitHub({ scenario: loopBenchScenario() });
-  const loops: TestLoop[] = [];
-  const openLoop = async (root: string): Promise<TestLoop> => {
-    const loop = await openTestLoop(fake, root);
+  const loops: KitLoop[] = [];
+  const openLoop = async (root: string): Promise<KitLoop> => {
+    const loop = await openKitLoop(fake, root);
     loops.push(loop);
     return loop;
   };
@@ -119,7 +120,7 @@ function tally(requests: readonly FakeRequest[]): Tally {
  * One tick, which must find the world the bench built: stage 1a waiting for the agent, no action. Anything
  * else means the scenario is wrong, and so would the figures be.
  */
-async function tickWaitingIn1a(loop: TestLoop): Promise<void> {
+async function tickWaitingIn1a(loop: KitLoop): Promise<void> {
   const report = await loop.result.engine.tickNow();
   const stage = report.plan.stage;
   const acting = report.plan.tracks.some(track => track.action !== undefined) || report.outcomes.length > 0;
