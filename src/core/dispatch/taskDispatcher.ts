@@ -255,23 +255,25 @@ export class TaskDispatcher {
   /** Records the failure, then retries, hands over to the next agent, or asks a human. */
   private async fail(run: ActiveRun, failure: FailureClass, message: string, usage: RunRecord['usage'], exitCode?: number): Promise<RunRecord> {
     const state = failure === 'cancelled' ? 'cancelled' : 'failed';
-    let record = await this.save(run, {
-      ...transition(run.record, state, message, this.now),
-      endedAt: this.now().toISOString(),
-      failure: { class: failure, message },
-      usage: { ...run.record.usage, ...usage },
-      ...(exitCode === undefined ? {} : { exitCode }),
-    });
     const tried = new Set([...run.exclude, run.agent.id]);
-    const entry = this.options.index.byId(record.taskId).find(e => e.folder === 'processed');
+    const entry = this.options.index.byId(run.record.taskId).find(e => e.folder === 'processed');
     const others = entry !== undefined && isValidQueueEntry(entry)
       ? this.options.registry.select(entry.result.task, { health: await this.healthOf(this.options.registry.all()), load: agentId => this.options.limiter.load(agentId), successRates: computeSuccessRates([]), exclude: tried }).status !== 'none'
       : false;
     const decision = decideRetry({ failure, attempts: run.agentTries, nextAgentAvailable: others }, this.random, this.options.retry);
+    const ended = this.now();
     const followUp = decision.retry
-      ? { kind: 'retry' as const, at: new Date(this.now().getTime() + decision.delayMs).toISOString(), reason: decision.reason }
+      ? { kind: 'retry' as const, at: new Date(ended.getTime() + decision.delayMs).toISOString(), reason: decision.reason }
       : { kind: decision.escalate, reason: decision.reason };
-    record = await this.save(run, { ...record, followUp });
+    // The failure and what follows it land in one write: no reader (or crash) ever sees one without the other.
+    const record = await this.save(run, {
+      ...transition(run.record, state, message, this.now),
+      endedAt: ended.toISOString(),
+      failure: { class: failure, message },
+      usage: { ...run.record.usage, ...usage },
+      ...(exitCode === undefined ? {} : { exitCode }),
+      followUp,
+    });
     await this.options.events.append({ kind: 'run.failed', runId: record.runId, taskId: record.taskId, failure, message, decision });
     if (decision.retry) {
       this.schedule(decision.delayMs, () => this.dispatch(record.taskId, { resume: true, attempt: record.attempt + 1, agentTries: run.agentTries + 1, exclude: run.exclude }));
