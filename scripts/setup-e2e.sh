@@ -36,9 +36,15 @@ fi
 
 if [ ! -f "$E2E_HOME/cs/.complete-$CODE_SERVER_VERSION" ]; then
   rm -rf "$E2E_HOME/cs"
+  # Under `npm test` / `npm start` the outer npm (node 20) exports npm_config_user_agent, npm_node_execpath,
+  # npm_config_node_gyp and the like; the inner npm would take them as its own configuration, and
+  # code-server's postinstall reads the node version from npm_config_user_agent ("requires node v24").
+  # So the inner install gets no npm_* variable but the cache folder.
+  inherited_npm_vars=$(compgen -e | grep -i '^npm_' | grep -vix 'npm_config_cache' || true)
   # Native modules are built against node 24's headers (the environment overrides ~/.npmrc's nodedir).
-  step "npm install code-server@$CODE_SERVER_VERSION" env PATH="$E2E_HOME/node24/bin:$PATH" \
-    npm_config_nodedir="$E2E_HOME/node24" JOBS=max \
+  # shellcheck disable=SC2086 # one `-u NAME` per inherited variable
+  step "npm install code-server@$CODE_SERVER_VERSION" env $(printf -- '-u %s ' $inherited_npm_vars) \
+    PATH="$E2E_HOME/node24/bin:$PATH" npm_config_nodedir="$E2E_HOME/node24" JOBS=max \
     npm install -g --prefix "$E2E_HOME/cs" --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION"
   touch "$E2E_HOME/cs/.complete-$CODE_SERVER_VERSION"
 fi

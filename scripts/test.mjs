@@ -1,24 +1,28 @@
 // `npm test`: every check, in order — lint, typecheck, build, unit tests (mocha, outside VS Code),
 // integration tests (real git, agent processes, the real Claude Code CLI against the fake Messages API),
-// the control panel in headless Chromium against a fake host, package the .vsix, then the real-VS-Code suites (UI through Playwright, mocha inside the extension
-// host). Installs the real-VS-Code prerequisites first if they are missing (scripts/setup-e2e.sh).
+// the set-up of the browser suites (scripts/setup-e2e.sh: Chromium, node 24, code-server — skipped when
+// present), the control panel in headless Chromium against a fake host, the .vsix, then the real-VS-Code
+// suites (UI through Playwright, mocha inside the extension host). A fresh machine needs nothing else.
 // Ends with one summary line: "tests: N passed, M failed".
 import { spawn } from 'node:child_process';
-const only = process.argv.slice(2); // e.g. `npm test -- unit` runs just the named steps
+// e.g. `npm test -- unit` runs just the named steps (and the set-up steps they need)
+const named = process.argv.slice(2);
 const node = process.execPath;
 
+// `needs`: set-up steps a step cannot run without; `npm test -- webview` runs them first too.
 const steps = [
   { name: 'lint', cmd: ['node_modules/.bin/eslint', '--max-warnings', '0', '.'] },
   { name: 'typecheck', cmd: [node, 'scripts/typecheck.mjs'] },
   { name: 'build', cmd: [node, 'esbuild.mjs', '--tests'], gate: true },
   { name: 'unit', cmd: ['node_modules/.bin/mocha'], count: mochaCounts },
   { name: 'setup-claude', cmd: ['bash', 'scripts/setup-claude.sh'], gate: true },
-  { name: 'integration', cmd: ['node_modules/.bin/mocha', '--config', '.mocharc.integration.json'], count: mochaCounts },
-  { name: 'webview', cmd: [node, '--test', '--test-timeout=120000', '--test-reporter=spec', 'test/webview/panel.test.mjs'], count: nodeTestCounts },
-  { name: 'package', cmd: [node, 'scripts/package.mjs', '--build'], gate: true },
+  { name: 'integration', cmd: ['node_modules/.bin/mocha', '--config', '.mocharc.integration.json'], count: mochaCounts, needs: ['build', 'setup-claude'] },
+  // Chromium (the webview step's browser), node 24 and code-server come from here.
   { name: 'setup-e2e', cmd: ['bash', 'scripts/setup-e2e.sh'], gate: true },
-  { name: 'e2e-ui', cmd: [node, '--test', '--test-timeout=300000', '--test-reporter=spec', 'test/e2e/ui.test.mjs', 'test/e2e/loop.test.mjs'], count: nodeTestCounts },
-  { name: 'e2e-exthost', cmd: [node, 'test/e2e/runExtHostTests.mjs'], count: exthostCounts },
+  { name: 'webview', cmd: [node, '--test', '--test-timeout=120000', '--test-reporter=spec', 'test/webview/panel.test.mjs'], count: nodeTestCounts, needs: ['build', 'setup-e2e'] },
+  { name: 'package', cmd: [node, 'scripts/package.mjs', '--build'], gate: true },
+  { name: 'e2e-ui', cmd: [node, '--test', '--test-timeout=300000', '--test-reporter=spec', 'test/e2e/ui.test.mjs', 'test/e2e/loop.test.mjs'], count: nodeTestCounts, needs: ['package', 'setup-e2e'] },
+  { name: 'e2e-exthost', cmd: [node, 'test/e2e/runExtHostTests.mjs'], count: exthostCounts, needs: ['build', 'setup-e2e'] },
 ];
 
 function mochaCounts(out) {
@@ -46,8 +50,14 @@ function run(step) {
 
 const summary = [];
 let passed = 0, failed = 0, blocked = false;
+const unknown = named.filter(name => !steps.some(step => step.name === name));
+if (unknown.length > 0) {
+  console.error(`npm test: no step ${unknown.join(', ')}; the steps are ${steps.map(step => step.name).join(', ')}`);
+  process.exit(2);
+}
+const only = new Set(named.flatMap(name => [name, ...(steps.find(step => step.name === name)?.needs ?? [])]));
 for (const step of steps) {
-  if (only.length > 0 && !only.includes(step.name)) continue;
+  if (only.size > 0 && !only.has(step.name)) continue;
   if (blocked) { summary.push(`${step.name}: skipped (an earlier step failed)`); continue; }
   const result = await run(step);
   const counts = step.count ? step.count(result.out) : undefined;
