@@ -1,6 +1,7 @@
 import { resolve, join, basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { configuredAgents } from '../core/agents/configuredAgents';
+import { projectMcpServersAllowed, projectMcpServersVariable } from '../core/agents/projectMcpServers';
 import { checkConnections } from '../core/doctor/connectionCheck';
 import { checkLocalTools } from '../core/doctor/localChecks';
 import { renderDoctorReport } from '../core/doctor/doctorReport';
@@ -38,6 +39,8 @@ Options:
 Exit codes: 0 ok, 1 a check or an action failed, 2 usage or no loop here, 3 another loop holds the lock.
 Settings come from ATO_* environment variables (e.g. ATO_GITHUB_API_URL), keys from
 ATO_GITHUB_TOKEN / GITHUB_TOKEN, ATO_GITLAB_TOKEN, ATO_JULES_API_KEY, ATO_ANTHROPIC_API_KEY.
+Claude Code reads your user settings only; ${projectMcpServersVariable}=1 lets it start the repository's
+.mcp.json servers for tasks that change the repository.
 `;
 
 
@@ -128,7 +131,7 @@ async function doctor(context: CliContext, env: NodeJS.ProcessEnv): Promise<numb
   const { state, keys, settings } = await gatherState(context, env);
   const secrets = redactingSecretSource(environmentSecretSource(env), context.redactor);
   const connections = await checkConnections({ settings: settings.settings, secrets, fetch: globalThis.fetch });
-  const agents = configuredAgents(settings.settings, await secrets.get('anthropic.apiKey'));
+  const agents = configuredAgents(settings.settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(env) });
   const tools = await checkLocalTools(context.workspaceRoot, agents.agents);
   const failed = connections.some(c => c.outcome === 'failed') || tools.some(t => t.blocking === true) || agents.problems.length > 0 || state.settingsProblems.length > 0 || state.planning.kind === 'error';
   if (context.json) {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { configuredAgents } from '../core/agents/configuredAgents';
+import { projectMcpServersAllowed } from '../core/agents/projectMcpServers';
 import { createDispatchRuntime } from '../core/dispatch/dispatchRuntime';
 import { recoverRuns } from '../core/dispatch/runRecovery';
 import { ensureAtoDirectory } from '../core/events/atoDirectory';
@@ -72,7 +73,7 @@ export async function dispatchTask(context: CliContext, taskId: string | undefin
   const secrets = redactingSecretSource(environmentSecretSource(context.env), context.redactor);
   const index = await openQueue(context);
   const events = new EventLog({ directory: await ensureAtoDirectory(context.workspaceRoot), maxFileBytes: settings['eventLog.maxFileSizeMB'] * 1024 * 1024, maxFiles: settings['eventLog.maxFiles'], redactor: context.redactor });
-  const agents = configuredAgents(settings, await secrets.get('anthropic.apiKey'));
+  const agents = configuredAgents(settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(context.env) });
   for (const problem of agents.problems) context.log.warn(problem);
   const runtime = createDispatchRuntime({
     workspaceRoot: context.workspaceRoot,

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const { dispatcher, runs, registry } = createDispatchRuntime({
     workspaceRoot: workspace,
     index,
-    agents: configuredAgents(settings, undefined).agents.filter(agent => agent.id === 'counter'),
+    agents: configuredAgents(settings, undefined, { projectMcpServers: false }).agents.filter(agent => agent.id === 'counter'),
     maxConcurrentRuns: 2,
     defaultTimeoutMs: 60_000,
     redactor,
