@@ -11,7 +11,7 @@ import { dispatchTask, listTasks } from './taskCommands';
 import { loopStatus, run, tick } from './loopCommands';
 import { describeError, Redactor } from '../core/logging/redactor';
 import { initializePlanningFolder, inspectPlanningFolder } from '../core/planning/planningFolder';
-import { environmentSecretSource, redactingSecretSource, secretIds, type SecretId } from '../core/secrets/secrets';
+import { environmentSecretSource, learnEnvironmentSecrets, redactingSecretSource, secretIds, type SecretId } from '../core/secrets/secrets';
 import { readEnvironmentSettings } from '../core/settings/environmentSettings';
 import { initialAtoState, type AtoState } from '../core/state/atoState';
 
@@ -48,12 +48,14 @@ Claude Code reads your user settings only; ${projectMcpServersVariable}=1 lets i
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const redactor = new Redactor();
   const log = createLogger(streamLogSink(process.stderr, env['ATO_LOG_LEVEL'] === 'debug' ? 'debug' : 'warn'), redactor);
+  learnEnvironmentSecrets(env, redactor);
   const out = (text: string): void => { process.stdout.write(redactor.redact(text)); };
+  const err = (text: string): void => { process.stderr.write(redactor.redact(text)); };
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean' }, workspace: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'dry-run': { type: 'boolean' }, 'max-ticks': { type: 'string' } } });
   } catch (error) {
-    process.stderr.write(`ato: ${describeError(error)}\n\n${usage}`);
+    err(`ato: ${describeError(error)}\n\n${usage}`);
     return 2;
   }
   if (parsed.values.version === true) {
@@ -61,7 +63,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     return 0;
   }
   const command = parsed.values.help === true ? 'help' : parsed.positionals[0] ?? 'help';
-  const context: CliContext = { workspaceRoot: resolve(parsed.values.workspace ?? process.cwd()), json: parsed.values.json === true, log, redactor, out, env };
+  const context: CliContext = { workspaceRoot: resolve(parsed.values.workspace ?? process.cwd()), json: parsed.values.json === true, log, redactor, out, err, env };
   try {
     switch (command) {
       case 'status':
@@ -80,7 +82,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         const raw = parsed.values['max-ticks'];
         const maxTicks = raw === undefined ? undefined : Number(raw);
         if (maxTicks !== undefined && (!Number.isInteger(maxTicks) || maxTicks < 1)) {
-          process.stderr.write(`ato: --max-ticks wants a whole number of at least 1, not "${raw ?? ''}"\n`);
+          err(`ato: --max-ticks wants a whole number of at least 1, not "${raw ?? ''}"\n`);
           return 2;
         }
         return await run(context, maxTicks);
@@ -89,7 +91,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         out(usage);
         return 0;
       default:
-        process.stderr.write(`ato: unknown command "${command}"\n\n${usage}`);
+        err(`ato: unknown command "${command}"\n\n${usage}`);
         return 2;
     }
   } catch (error) {
