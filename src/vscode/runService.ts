@@ -60,6 +60,7 @@ export class RunService implements vscode.Disposable {
       runs: runtime.runs,
       events: { append: event => this.services.workspace.record(event) },
       log: this.services.log.scoped('recovery'),
+      planningWriter: runtime.planningWriter,
     });
     await index.coldIndex();
     for (const { taskId, attempt } of recovery.redispatch) this.report(await runtime.dispatcher.dispatch(taskId, { resume: true, attempt }), taskId);
