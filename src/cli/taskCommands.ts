@@ -25,7 +25,7 @@ export async function listTasks(context: CliContext): Promise<number> {
   const index = await openQueue(context);
   try {
     const snapshot = index.snapshot();
-    const blocked = new Map(snapshot.pending.blocked.map(b => [b.entry.file, describeBlockReason(b.reason)]));
+    const blocked = new Map(snapshot.pending.blocked.map(b => [b.entry.file, describeBlockReason(b.reason, b.entry.result.task.id)]));
     const entries = [...index.entries()].sort((a, b) => a.relativePath.localeCompare(b.relativePath));
     const rows = entries.map(entry => describe(entry, blocked.get(entry.file)));
     if (context.json) context.out(`${JSON.stringify({ counts: snapshot.counts, tasks: rows }, null, 2)}\n`);
