@@ -36,20 +36,29 @@ export interface ClaudeArgsOptions {
   readonly extraArgs?: readonly string[];
 }
 
+/** What the worktree of one run brings: looked up by the backend, passed as ATO decides. */
+export interface ClaudeRunContext {
+  /** The worktree's `.mcp.json`, when the user allowed project MCP servers. */
+  readonly projectMcpConfig?: string;
+  /** The repository's CLAUDE.md, framed as its content (see repositoryNotes.ts). */
+  readonly repositoryNotes?: string;
+}
+
 /**
  * The command line of one run (the prompt goes to stdin). Every run reads user settings only and only the
  * MCP servers ATO names (`--strict-mcp-config`): none, or — for a task that may change the repository, when
- * the user allowed it for this workspace — the worktree's `.mcp.json` (`projectMcpConfig`). A read-only
- * task type has only its reading tools at all (`--tools`), with `dontAsk` and the command/editing tools
- * denied, and never an MCP server.
+ * the user allowed it for this workspace — the worktree's `.mcp.json`. A read-only task type has only its
+ * reading tools at all (`--tools`), with `dontAsk` and the command/editing tools denied, and never an MCP
+ * server. The repository's CLAUDE.md comes as appended text, not as a setting source.
  */
-export function claudeArgs(options: ClaudeArgsOptions, type: TaskType, projectMcpConfig?: string): string[] {
+export function claudeArgs(options: ClaudeArgsOptions, type: TaskType, run: ClaudeRunContext = {}): string[] {
   const readOnly = readOnlyTaskTypes.has(type);
   const tools = readOnly ? readOnlyToolsOf(options.readOnlyTools ?? defaultReadOnlyTools) : options.writeTools ?? defaultWriteTools;
   const mode: ClaudePermissionMode = readOnly ? 'dontAsk' : options.permissionMode ?? 'dontAsk';
   const args = ['-p', '--output-format', 'stream-json', '--verbose', '--max-turns', String(options.maxTurns ?? 40), '--permission-mode', mode];
   args.push('--setting-sources', claudeSettingSources, '--strict-mcp-config');
-  if (!readOnly && projectMcpConfig !== undefined) args.push('--mcp-config', projectMcpConfig);
+  if (!readOnly && run.projectMcpConfig !== undefined) args.push('--mcp-config', run.projectMcpConfig);
+  if (run.repositoryNotes !== undefined) args.push('--append-system-prompt', run.repositoryNotes);
   // `--tools` decides which built-in tools exist; `--allowedTools` only which run without asking.
   if (readOnly) args.push('--tools', [...new Set(tools.map(toolName))].join(','));
   // Variadic options: each is followed by another option, so nothing else is taken for a tool name.

@@ -1,11 +1,12 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentBackend, AgentHealth, AgentLimits, AgentRunHandle, DispatchRequest } from './agentBackend';
-import { claudeArgs, type ClaudeArgsOptions } from './claudeCodeArgs';
+import { claudeArgs, type ClaudeArgsOptions, type ClaudeRunContext } from './claudeCodeArgs';
 import { ClaudeRunMonitor } from './claudeRunMonitor';
 import { parseClaudeStreamLine } from './claudeStreamParser';
 import { LocalProcessAgent } from './localProcessAgent';
 import { LocalRuns } from './localRuns';
+import { repositoryNotes } from './repositoryNotes';
 import { runIdVariable } from './processGroup';
 import { startProcess } from './processRunner';
 import { readOnlyTaskTypes, taskTypes, type TaskType } from '../tasks/taskTypes';
@@ -86,8 +87,8 @@ export class ClaudeCodeBackend extends LocalProcessAgent implements AgentBackend
   }
 
   /** The command-line arguments for a task of `type` (the prompt goes to stdin); see {@link claudeArgs}. */
-  argsFor(type: TaskType, projectMcpConfig?: string): string[] {
-    return claudeArgs(this.options, type, projectMcpConfig);
+  argsFor(type: TaskType, run: ClaudeRunContext = {}): string[] {
+    return claudeArgs(this.options, type, run);
   }
 
   /** The worktree's `.mcp.json`, when the user allowed project MCP servers and the task may use them. */
@@ -107,7 +108,8 @@ export class ClaudeCodeBackend extends LocalProcessAgent implements AgentBackend
 
   async dispatch(request: DispatchRequest): Promise<AgentRunHandle> {
     // Looked up first: the checks below and `runs.add` must run without an await in between.
-    const args = this.argsFor(request.task.type, await this.projectMcpConfig(request.task.type, request.workdir));
+    const [projectMcpConfig, notes] = await Promise.all([this.projectMcpConfig(request.task.type, request.workdir), repositoryNotes(request.workdir)]);
+    const args = this.argsFor(request.task.type, { ...(projectMcpConfig === undefined ? {} : { projectMcpConfig }), ...(notes === undefined ? {} : { repositoryNotes: notes }) });
     if (this.runs.isRunning(request.runId)) throw new Error(`Run ${request.runId} is already running on ${this.id}`);
     if (this.runs.active >= this.limits.concurrent) throw new Error(`${this.id} already runs ${this.runs.active} task(s), its limit (${this.limits.concurrent})`);
     const monitor = new ClaudeRunMonitor({ stopOnAuthRetry: this.options.stopOnAuthRetry ?? true, stopAfterRateLimitRetries: this.options.stopAfterRateLimitRetries });
