@@ -6,9 +6,9 @@ import { ClaudeRunMonitor } from './claudeRunMonitor';
 import { parseClaudeStreamLine } from './claudeStreamParser';
 import { LocalProcessAgent } from './localProcessAgent';
 import { LocalRuns } from './localRuns';
-import { repositoryNotes } from './repositoryNotes';
 import { runIdVariable } from './processGroup';
 import { startProcess } from './processRunner';
+import { repositoryNotes } from './repositoryNotes';
 import { readOnlyTaskTypes, taskTypes, type TaskType } from '../tasks/taskTypes';
 
 /** Set for every run unless `env` overrides them: no telemetry, no self-update in the middle of a task. */
