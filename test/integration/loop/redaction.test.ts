@@ -145,10 +145,12 @@ describe('nothing ATO writes carries a secret (canary through the loop, the fake
       child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
       const exited = new Promise<number | null>(resolve => child.on('close', resolve));
       const deadline = Date.now() + 90_000;
-      while (!stderr.includes('tick failed') && child.exitCode === null && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50));
+      // The CLI's own line, printed by its watcher once the engine published the error (the log's warning comes first).
+      while (!stderr.includes('ato: tick failed: ') && child.exitCode === null && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50));
       child.kill('SIGINT');
       const code = await exited;
       assert.match(stderr, /ato: tick failed: .*Validation failed for token ‹redacted› \(and ‹redacted›\)/, `exit ${String(code)}\n${stderr}`);
+      assert.match(stderr, /\[warn\] Loop tick failed: .*Validation failed for token ‹redacted› \(and ‹redacted›\)/, 'the log line too');
       assert.ok(echo.requests.length > 0, 'the loop asked the API');
       for (const secret of [githubToken, julesKey]) {
         assert.ok(!stderr.includes(secret), stderr);
