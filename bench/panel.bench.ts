@@ -3,15 +3,10 @@ import type { RunRecord } from '../src/core/runs/runRecord';
 import { buildPanelSnapshot } from '../src/core/state/panelSnapshot';
 import { aBusyState } from '../test/support/panelState';
 import { deliver, launchBrowser, openPanel, startFakeHost } from '../test/webview/fakeHost.mjs';
-import { medianMs, type Measurement } from './measure';
+import { median, medianMs, type Measurement } from './measure';
 
 const tasks = 10_000;
 const runs = 1000;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 /**
  * The control panel with 10,000 task files and 1,000 runs: the host-side snapshot build (cold, and for a

@@ -10,7 +10,7 @@ import { Store } from '../src/core/state/store';
 import { parseTaskFile } from '../src/core/tasks/parseTaskFile';
 import { taskPriorities } from '../src/core/tasks/taskTypes';
 import { simpleTaskParser, taskFileText } from '../test/support/simpleTaskParser';
-import type { Measurement } from './measure';
+import { heapUsed, median, type Measurement } from './measure';
 
 const fileCount = 10_000;
 const latencyRuns = 20;
@@ -137,17 +137,6 @@ async function generate(planningRoot: string): Promise<Record<QueueFolder, strin
     for (let job = jobs[next++]; job !== undefined; job = jobs[next++]) await job();
   }));
   return files;
-}
-
-function heapUsed(): number {
-  global.gc?.();
-  global.gc?.();
-  return process.memoryUsage().heapUsed;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

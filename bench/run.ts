@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { activationBench } from './activation.bench';
+import { cyclesBench } from './cycles.bench';
 import { dispatchBench } from './dispatch.bench';
 import { foundationBench } from './foundation.bench';
 import { loopRequestsBench } from './loopRequests.bench';
@@ -10,7 +11,7 @@ import { parserBench } from './parser.bench';
 import { queueBench } from './queue.bench';
 import type { Measurement } from './measure';
 
-const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench, parser: parserBench, queue: queueBench, dispatch: dispatchBench, panel: panelBench, activation: activationBench, loopRequests: loopRequestsBench };
+const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench, parser: parserBench, queue: queueBench, dispatch: dispatchBench, panel: panelBench, activation: activationBench, loopRequests: loopRequestsBench, cycles: cyclesBench };
 
 async function main(): Promise<void> {
   const all: Record<string, Measurement[]> = {};

@@ -45,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
   const store = new Store(initialAtoState(folderName, vscode.workspace.isTrusted), error => { log.error('a store listener failed: %s', error); });
   const secrets = new VscodeSecrets(context.secrets, redactor);
   const workspace = new WorkspaceMonitor(store, secrets, redactor, log.scoped('workspace'));
-  const services: AtoServices = { extensionVersion: String((context.extension.packageJSON as { version?: unknown }).version), channel, log, redactor, store, secrets, workspace };
+  const services: AtoServices = { extensionVersion: String((context.extension.packageJSON as { version?: unknown }).version), channel, log, redactor, store, secrets, workspace, workspaceState: context.workspaceState };
   const queue = new QueueService(store, log.scoped('queue'), () => workspace.workspaceRoot);
   const runs = new RunService(services, queue);
   const loop = new LoopService(services, () => runs.activeRunCount());

@@ -9,5 +9,7 @@ export interface CliContext {
   readonly redactor: Redactor;
   /** Writes to stdout, redacted. */
   readonly out: (text: string) => void;
+  /** Writes to stderr, redacted: errors quote servers, git and agents. */
+  readonly err: (text: string) => void;
   readonly env: NodeJS.ProcessEnv;
 }

@@ -1,6 +1,7 @@
 import { resolve, join, basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { configuredAgents } from '../core/agents/configuredAgents';
+import { projectMcpServersAllowed, projectMcpServersVariable } from '../core/agents/projectMcpServers';
 import { checkConnections } from '../core/doctor/connectionCheck';
 import { checkLocalTools } from '../core/doctor/localChecks';
 import { renderDoctorReport } from '../core/doctor/doctorReport';
@@ -10,7 +11,7 @@ import { dispatchTask, listTasks } from './taskCommands';
 import { loopStatus, run, tick } from './loopCommands';
 import { describeError, Redactor } from '../core/logging/redactor';
 import { initializePlanningFolder, inspectPlanningFolder } from '../core/planning/planningFolder';
-import { environmentSecretSource, redactingSecretSource, secretIds, type SecretId } from '../core/secrets/secrets';
+import { environmentSecretSource, learnEnvironmentSecrets, redactingSecretSource, secretIds, type SecretId } from '../core/secrets/secrets';
 import { readEnvironmentSettings } from '../core/settings/environmentSettings';
 import { initialAtoState, type AtoState } from '../core/state/atoState';
 
@@ -38,6 +39,8 @@ Options:
 Exit codes: 0 ok, 1 a check or an action failed, 2 usage or no loop here, 3 another loop holds the lock.
 Settings come from ATO_* environment variables (e.g. ATO_GITHUB_API_URL), keys from
 ATO_GITHUB_TOKEN / GITHUB_TOKEN, ATO_GITLAB_TOKEN, ATO_JULES_API_KEY, ATO_ANTHROPIC_API_KEY.
+Claude Code reads your user settings only; ${projectMcpServersVariable}=1 lets it start the repository's
+.mcp.json servers for tasks that change the repository.
 `;
 
 
@@ -45,12 +48,14 @@ ATO_GITHUB_TOKEN / GITHUB_TOKEN, ATO_GITLAB_TOKEN, ATO_JULES_API_KEY, ATO_ANTHRO
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const redactor = new Redactor();
   const log = createLogger(streamLogSink(process.stderr, env['ATO_LOG_LEVEL'] === 'debug' ? 'debug' : 'warn'), redactor);
+  learnEnvironmentSecrets(env, redactor);
   const out = (text: string): void => { process.stdout.write(redactor.redact(text)); };
+  const err = (text: string): void => { process.stderr.write(redactor.redact(text)); };
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean' }, workspace: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'dry-run': { type: 'boolean' }, 'max-ticks': { type: 'string' } } });
   } catch (error) {
-    process.stderr.write(`ato: ${describeError(error)}\n\n${usage}`);
+    err(`ato: ${describeError(error)}\n\n${usage}`);
     return 2;
   }
   if (parsed.values.version === true) {
@@ -58,7 +63,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     return 0;
   }
   const command = parsed.values.help === true ? 'help' : parsed.positionals[0] ?? 'help';
-  const context: CliContext = { workspaceRoot: resolve(parsed.values.workspace ?? process.cwd()), json: parsed.values.json === true, log, redactor, out, env };
+  const context: CliContext = { workspaceRoot: resolve(parsed.values.workspace ?? process.cwd()), json: parsed.values.json === true, log, redactor, out, err, env };
   try {
     switch (command) {
       case 'status':
@@ -77,7 +82,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         const raw = parsed.values['max-ticks'];
         const maxTicks = raw === undefined ? undefined : Number(raw);
         if (maxTicks !== undefined && (!Number.isInteger(maxTicks) || maxTicks < 1)) {
-          process.stderr.write(`ato: --max-ticks wants a whole number of at least 1, not "${raw ?? ''}"\n`);
+          err(`ato: --max-ticks wants a whole number of at least 1, not "${raw ?? ''}"\n`);
           return 2;
         }
         return await run(context, maxTicks);
@@ -86,7 +91,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         out(usage);
         return 0;
       default:
-        process.stderr.write(`ato: unknown command "${command}"\n\n${usage}`);
+        err(`ato: unknown command "${command}"\n\n${usage}`);
         return 2;
     }
   } catch (error) {
@@ -128,7 +133,7 @@ async function doctor(context: CliContext, env: NodeJS.ProcessEnv): Promise<numb
   const { state, keys, settings } = await gatherState(context, env);
   const secrets = redactingSecretSource(environmentSecretSource(env), context.redactor);
   const connections = await checkConnections({ settings: settings.settings, secrets, fetch: globalThis.fetch });
-  const agents = configuredAgents(settings.settings, await secrets.get('anthropic.apiKey'));
+  const agents = configuredAgents(settings.settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(env) });
   const tools = await checkLocalTools(context.workspaceRoot, agents.agents);
   const failed = connections.some(c => c.outcome === 'failed') || tools.some(t => t.blocking === true) || agents.problems.length > 0 || state.settingsProblems.length > 0 || state.planning.kind === 'error';
   if (context.json) {

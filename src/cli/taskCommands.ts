@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { configuredAgents } from '../core/agents/configuredAgents';
+import { projectMcpServersAllowed } from '../core/agents/projectMcpServers';
 import { createDispatchRuntime } from '../core/dispatch/dispatchRuntime';
 import { recoverRuns } from '../core/dispatch/runRecovery';
 import { ensureAtoDirectory } from '../core/events/atoDirectory';
@@ -24,7 +25,7 @@ export async function listTasks(context: CliContext): Promise<number> {
   const index = await openQueue(context);
   try {
     const snapshot = index.snapshot();
-    const blocked = new Map(snapshot.pending.blocked.map(b => [b.entry.file, describeBlockReason(b.reason)]));
+    const blocked = new Map(snapshot.pending.blocked.map(b => [b.entry.file, describeBlockReason(b.reason, b.entry.result.task.id)]));
     const entries = [...index.entries()].sort((a, b) => a.relativePath.localeCompare(b.relativePath));
     const rows = entries.map(entry => describe(entry, blocked.get(entry.file)));
     if (context.json) context.out(`${JSON.stringify({ counts: snapshot.counts, tasks: rows }, null, 2)}\n`);
@@ -64,7 +65,7 @@ function describe(entry: QueueEntry, blocked: string | undefined): {
 /** `ato dispatch <id>`: recover what a crash left, run the task to the end, report. Exit 0 on success. */
 export async function dispatchTask(context: CliContext, taskId: string | undefined): Promise<number> {
   if (taskId === undefined) {
-    process.stderr.write('ato dispatch: which task? (`ato tasks` lists them)\n');
+    context.err('ato dispatch: which task? (`ato tasks` lists them)\n');
     return 2;
   }
   const { settings, problems } = readEnvironmentSettings(context.env);
@@ -72,7 +73,7 @@ export async function dispatchTask(context: CliContext, taskId: string | undefin
   const secrets = redactingSecretSource(environmentSecretSource(context.env), context.redactor);
   const index = await openQueue(context);
   const events = new EventLog({ directory: await ensureAtoDirectory(context.workspaceRoot), maxFileBytes: settings['eventLog.maxFileSizeMB'] * 1024 * 1024, maxFiles: settings['eventLog.maxFiles'], redactor: context.redactor });
-  const agents = configuredAgents(settings, await secrets.get('anthropic.apiKey'));
+  const agents = configuredAgents(settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(context.env) });
   for (const problem of agents.problems) context.log.warn(problem);
   const runtime = createDispatchRuntime({
     workspaceRoot: context.workspaceRoot,
@@ -85,15 +86,15 @@ export async function dispatchTask(context: CliContext, taskId: string | undefin
     log: context.log,
   });
   try {
-    await recoverRuns({ agent: agentId => runtime.registry.get(agentId), workspaceRoot: context.workspaceRoot, planningRoot: index.planningRoot, runs: runtime.runs, events, log: context.log });
+    await recoverRuns({ agent: agentId => runtime.registry.get(agentId), workspaceRoot: context.workspaceRoot, planningRoot: index.planningRoot, runs: runtime.runs, events, log: context.log, planningWriter: runtime.planningWriter });
     await index.coldIndex();
     const resume = index.byId(taskId).some(entry => entry.folder === 'processed') && !index.byId(taskId).some(entry => entry.folder === 'pending');
     const outcome = await runtime.dispatcher.dispatch(taskId, { resume });
     if (outcome.status !== 'started') {
-      process.stderr.write(context.redactor.redact(`ato dispatch: ${outcome.reason}\n`));
+      context.err(`ato dispatch: ${outcome.reason}\n`);
       return 1;
     }
-    process.stderr.write(`dispatched ${taskId} to ${outcome.agentId} (run ${outcome.runId}); log: ${runtime.runs.logFile(outcome.runId)}\n`);
+    context.err(`dispatched ${taskId} to ${outcome.agentId} (run ${outcome.runId}); log: ${runtime.runs.logFile(outcome.runId)}\n`);
     const record = await runtime.dispatcher.whenDone(outcome.runId);
     if (context.json) context.out(`${JSON.stringify(record, null, 2)}\n`);
     else context.out(`${record?.state ?? 'unknown'}: ${record?.summary ?? record?.failure?.message ?? ''}\n`);

@@ -15,4 +15,6 @@ export interface AtoServices {
   readonly store: Store<AtoState>;
   readonly secrets: VscodeSecrets;
   readonly workspace: WorkspaceMonitor;
+  /** This workspace's state on this machine: choices a cloned repository cannot make for the user. */
+  readonly workspaceState: vscode.Memento;
 }

@@ -116,6 +116,7 @@ export class LoopService implements vscode.Disposable {
       settings,
       token,
       log: this.services.log.scoped('loop'),
+      redactor: this.services.redactor,
       appendEvent: event => { void workspace.record(event); },
       updateLoop: recipe => { this.setLoop(recipe); },
       trusted: () => store.state.trusted,

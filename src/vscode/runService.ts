@@ -7,6 +7,7 @@ import { isValidQueueEntry } from '../core/queue/queueEntry';
 import type { QueueIndex } from '../core/queue/queueIndex';
 import type { RunRecord } from '../core/runs/runRecord';
 import type { AtoServices } from './atoServices';
+import { chooseProjectMcpServers, projectMcpServersAllowed } from './projectMcpServersChoice';
 import type { QueueService } from './queueService';
 
 const recentRuns = 50;
@@ -59,6 +60,7 @@ export class RunService implements vscode.Disposable {
       runs: runtime.runs,
       events: { append: event => this.services.workspace.record(event) },
       log: this.services.log.scoped('recovery'),
+      planningWriter: runtime.planningWriter,
     });
     await index.coldIndex();
     for (const { taskId, attempt } of recovery.redispatch) this.report(await runtime.dispatcher.dispatch(taskId, { resume: true, attempt }), taskId);
@@ -75,9 +77,10 @@ export class RunService implements vscode.Disposable {
     if (index === undefined || root === undefined) return undefined;
     const settings = this.services.workspace.settings;
     const anthropicKey = await this.services.secrets.get('anthropic.apiKey');
-    const fingerprint = JSON.stringify([settings['agents.custom'], settings['agents.claudeCode.executable'], settings['agents.claudeCode.maxTurns'], settings['agents.claudeCode.concurrent'], settings['agents.claudeCode.model'], settings['agents.claudeCode.maxBudgetUsd'], settings['anthropic.apiUrl'], settings['agents.maxConcurrentRuns'], anthropicKey !== undefined]);
+    const projectMcpServers = projectMcpServersAllowed(this.services.workspaceState);
+    const fingerprint = JSON.stringify([projectMcpServers, settings['agents.custom'], settings['agents.claudeCode.executable'], settings['agents.claudeCode.maxTurns'], settings['agents.claudeCode.concurrent'], settings['agents.claudeCode.model'], settings['agents.claudeCode.maxBudgetUsd'], settings['anthropic.apiUrl'], settings['agents.maxConcurrentRuns'], anthropicKey !== undefined]);
     if (this.runtime !== undefined && this.runtimeFor === index && (fingerprint === this.fingerprint || this.runtime.dispatcher.activeRuns().length > 0)) return this.runtime;
-    const { agents, problems } = configuredAgents(settings, anthropicKey);
+    const { agents, problems } = configuredAgents(settings, anthropicKey, { projectMcpServers });
     for (const problem of problems) this.services.log.warn(problem);
     if (problems.length > 0) void vscode.window.showWarningMessage(`ATO: ${problems[0] ?? ''}`);
     const runtime = createDispatchRuntime({
@@ -121,6 +124,14 @@ export class RunService implements vscode.Disposable {
     }
     if (id === undefined) return;
     this.report(await runtime.dispatcher.dispatch(id), id);
+  }
+
+  /** Asks whether Claude Code may start the repository's MCP servers; later runs follow the answer. */
+  async chooseProjectMcpServers(): Promise<void> {
+    const allowed = await chooseProjectMcpServers(this.services.workspaceState);
+    if (allowed === undefined) return;
+    this.services.log.info('project MCP servers for Claude Code: %s in this workspace', allowed ? 'allowed' : 'not allowed');
+    this.fingerprint = 'stale';
   }
 
   /** Local agent runs in flight in this window (the loop's runs track). */

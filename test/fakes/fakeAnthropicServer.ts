@@ -19,12 +19,23 @@ export type FakeAnthropicScenario =
    * reads from the request's environment section, or absolute. Next turn: `finalText` with `end_turn`.
    */
   | { readonly kind: 'editFile'; readonly path: string; readonly content: string; readonly tool?: 'Write' | 'Edit'; readonly oldString?: string; readonly finalText?: string }
+  /**
+   * One tool call per turn, in order (`input` as given: use absolute paths), then `finalText` with
+   * `end_turn`. Each call is made whether or not the request offered the tool: what the CLI does with it
+   * is the test's question.
+   */
+  | { readonly kind: 'toolCalls'; readonly calls: readonly FakeToolCall[]; readonly finalText?: string }
   /** Always calls `Read` on `path` (default the working directory's README.md): the CLI runs out of turns. */
   | { readonly kind: 'loop'; readonly path?: string }
   /** Answers every Messages request with this HTTP status and an Anthropic error body. */
   | { readonly kind: 'status'; readonly status: number; readonly errorType: string; readonly message?: string; readonly retryAfterSeconds?: number }
   /** Accepts the request and never answers. */
   | { readonly kind: 'hang' };
+
+export interface FakeToolCall {
+  readonly name: string;
+  readonly input: Readonly<Record<string, unknown>>;
+}
 
 /** Token counts reported in each response. The CLI computes its cost from them. */
 export interface FakeUsage {
@@ -215,6 +226,10 @@ function answer(scenario: Exclude<FakeAnthropicScenario, { kind: 'status' | 'han
   switch (scenario.kind) {
     case 'text':
       return [{ type: 'text', text: scenario.text ?? 'Hello from the fake Anthropic API' }];
+    case 'toolCalls': {
+      const call = scenario.calls[turn];
+      return call === undefined ? [{ type: 'text', text: scenario.finalText ?? 'Done' }] : [{ type: 'tool_use', id: `toolu_fake_${n}`, name: call.name, input: { ...call.input } }];
+    }
     case 'loop':
       return [{ type: 'tool_use', id: `toolu_fake_${n}`, name: 'Read', input: { file_path: resolvePath(body, scenario.path ?? 'README.md') } }];
     case 'editFile': {

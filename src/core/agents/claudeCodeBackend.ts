@@ -1,27 +1,15 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentBackend, AgentHealth, AgentLimits, AgentRunHandle, DispatchRequest } from './agentBackend';
+import { claudeArgs, type ClaudeArgsOptions, type ClaudeRunContext } from './claudeCodeArgs';
 import { ClaudeRunMonitor } from './claudeRunMonitor';
 import { parseClaudeStreamLine } from './claudeStreamParser';
 import { LocalProcessAgent } from './localProcessAgent';
 import { LocalRuns } from './localRuns';
 import { runIdVariable } from './processGroup';
 import { startProcess } from './processRunner';
+import { repositoryNotes } from './repositoryNotes';
 import { readOnlyTaskTypes, taskTypes, type TaskType } from '../tasks/taskTypes';
-
-/** `--permission-mode` choices of Claude Code 2.1.330. */
-export const claudePermissionModes = ['acceptEdits', 'auto', 'bypassPermissions', 'manual', 'dontAsk', 'plan'] as const;
-export type ClaudePermissionMode = (typeof claudePermissionModes)[number];
-
-/** Tools for review/analyze/summarize: read and search, and git commands that only look. */
-export const defaultReadOnlyTools: readonly string[] = ['Read', 'Grep', 'Glob', 'Bash(git diff:*)', 'Bash(git log:*)', 'Bash(git show:*)', 'Bash(git status:*)', 'Bash(ls:*)'];
-/**
- * Tools for tasks that change the repository: the read-only set plus editing. No command that runs the
- * repository's code (npm, make…) and no git command that commits or pushes: ATO commits the worktree itself.
- */
-export const defaultWriteTools: readonly string[] = ['Read', 'Edit', 'Write', 'Grep', 'Glob', 'Bash(git diff:*)', 'Bash(git log:*)', 'Bash(git show:*)', 'Bash(git status:*)', 'Bash(ls:*)'];
-/** Always denied for read-only task types, whatever the permission mode. */
-export const readOnlyDeniedTools: readonly string[] = ['Edit', 'Write', 'NotebookEdit'];
 
 /** Set for every run unless `env` overrides them: no telemetry, no self-update in the middle of a task. */
 export const defaultClaudeEnv: Readonly<Record<string, string>> = {
@@ -30,27 +18,22 @@ export const defaultClaudeEnv: Readonly<Record<string, string>> = {
   CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
 };
 
-export interface ClaudeCodeBackendOptions {
+/**
+ * `maxTurns` (`--max-turns`, default 40), `maxBudgetUsd`, `model`, the tools, `extraArgs` (appended) and
+ * `permissionMode` for tasks that change the repository (default `dontAsk`: the allowed tools run without a
+ * prompt and everything else is denied, so the run never waits for a human; read-only task types always
+ * run with `dontAsk`).
+ */
+export interface ClaudeCodeBackendOptions extends ClaudeArgsOptions {
   /** Agent id; `claude-code` by default. */
   readonly id?: string;
   /** The `claude` executable: a name on PATH or an absolute path. Default `claude`. */
   readonly executable?: string;
-  /** `--max-turns`. Default 40. */
-  readonly maxTurns?: number;
-  /** `--max-budget-usd`, when set. */
-  readonly maxBudgetUsd?: number;
-  /** `--model`, when set. */
-  readonly model?: string;
   /**
-   * `--permission-mode` for tasks that change the repository. Default `dontAsk`: the allowed tools run
-   * without a prompt and everything else is denied, so the run never waits for a human. Read-only task
-   * types always run with `dontAsk` and the editing tools denied.
+   * The worktree's `.mcp.json` servers for tasks that may change the repository. Off by default: the user
+   * turns it on per workspace (never the repository itself, which is what it would let run).
    */
-  readonly permissionMode?: ClaudePermissionMode;
-  readonly readOnlyTools?: readonly string[];
-  readonly writeTools?: readonly string[];
-  /** Appended to the command line. */
-  readonly extraArgs?: readonly string[];
+  readonly projectMcpServers?: boolean;
   /**
    * Added to the process's minimal environment: `ANTHROPIC_API_KEY` (the one secret it gets),
    * `ANTHROPIC_BASE_URL`, `HOME`… ATO's other variables never reach it.
@@ -103,19 +86,16 @@ export class ClaudeCodeBackend extends LocalProcessAgent implements AgentBackend
     return this.options.executable ?? 'claude';
   }
 
-  /** The command-line arguments for a task of `type` (the prompt goes to stdin). */
-  argsFor(type: TaskType): string[] {
-    const readOnly = readOnlyTaskTypes.has(type);
-    const tools = readOnly ? this.options.readOnlyTools ?? defaultReadOnlyTools : this.options.writeTools ?? defaultWriteTools;
-    const mode: ClaudePermissionMode = readOnly ? 'dontAsk' : this.options.permissionMode ?? 'dontAsk';
-    const args = ['-p', '--output-format', 'stream-json', '--verbose', '--max-turns', String(this.options.maxTurns ?? 40), '--permission-mode', mode];
-    // Variadic options: each is followed by another option, so nothing else is taken for a tool name.
-    if (tools.length > 0) args.push('--allowedTools', ...tools);
-    if (readOnly) args.push('--disallowedTools', ...readOnlyDeniedTools);
-    if (this.options.model !== undefined) args.push('--model', this.options.model);
-    if (this.options.maxBudgetUsd !== undefined) args.push('--max-budget-usd', String(this.options.maxBudgetUsd));
-    args.push(...(this.options.extraArgs ?? []));
-    return args;
+  /** The command-line arguments for a task of `type` (the prompt goes to stdin); see {@link claudeArgs}. */
+  argsFor(type: TaskType, run: ClaudeRunContext = {}): string[] {
+    return claudeArgs(this.options, type, run);
+  }
+
+  /** The worktree's `.mcp.json`, when the user allowed project MCP servers and the task may use them. */
+  private async projectMcpConfig(type: TaskType, workdir: string): Promise<string | undefined> {
+    if (this.options.projectMcpServers !== true || readOnlyTaskTypes.has(type)) return undefined;
+    const file = join(workdir, '.mcp.json');
+    return access(file).then(() => file, () => undefined);
   }
 
   private environment(): Record<string, string> {
@@ -126,16 +106,17 @@ export class ClaudeCodeBackend extends LocalProcessAgent implements AgentBackend
     };
   }
 
-  dispatch(request: DispatchRequest): Promise<AgentRunHandle> {
-    if (this.runs.isRunning(request.runId)) return Promise.reject(new Error(`Run ${request.runId} is already running on ${this.id}`));
-    if (this.runs.active >= this.limits.concurrent) {
-      return Promise.reject(new Error(`${this.id} already runs ${this.runs.active} task(s), its limit (${this.limits.concurrent})`));
-    }
+  async dispatch(request: DispatchRequest): Promise<AgentRunHandle> {
+    // Looked up first: the checks below and `runs.add` must run without an await in between.
+    const [projectMcpConfig, notes] = await Promise.all([this.projectMcpConfig(request.task.type, request.workdir), repositoryNotes(request.workdir)]);
+    const args = this.argsFor(request.task.type, { ...(projectMcpConfig === undefined ? {} : { projectMcpConfig }), ...(notes === undefined ? {} : { repositoryNotes: notes }) });
+    if (this.runs.isRunning(request.runId)) throw new Error(`Run ${request.runId} is already running on ${this.id}`);
+    if (this.runs.active >= this.limits.concurrent) throw new Error(`${this.id} already runs ${this.runs.active} task(s), its limit (${this.limits.concurrent})`);
     const monitor = new ClaudeRunMonitor({ stopOnAuthRetry: this.options.stopOnAuthRetry ?? true, stopAfterRateLimitRetries: this.options.stopAfterRateLimitRetries });
     const emit = request.onOutput;
     const running = startProcess({
       command: this.executable,
-      args: this.argsFor(request.task.type),
+      args,
       cwd: request.workdir,
       env: { ...this.environment(), [runIdVariable]: request.runId },
       ...(this.options.inheritEnv ? { inheritEnv: this.options.inheritEnv } : {}),
@@ -159,12 +140,8 @@ export class ClaudeCodeBackend extends LocalProcessAgent implements AgentBackend
         if (abort) void running.stop('aborted', abort.message);
       },
     });
-    return Promise.resolve(this.runs.add(request.runId, running, result => monitor.finish(result), () => monitor.usage()));
+    return this.runs.add(request.runId, running, result => monitor.finish(result), () => monitor.usage());
   }
-
-
-
-
 
   /** `claude --version`, and whether the CLI has a way to authenticate. */
   async health(): Promise<AgentHealth> {

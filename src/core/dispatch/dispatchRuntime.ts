@@ -3,6 +3,7 @@ import { AgentRegistry } from '../agents/agentRegistry';
 import { ConcurrencyLimiter } from '../agents/concurrencyLimiter';
 import type { Logger } from '../logging/logger';
 import type { Redactor } from '../logging/redactor';
+import { PlanningWriter } from '../planning/planningWriter';
 import type { QueueIndex } from '../queue/queueIndex';
 import type { RetryPolicyOptions } from '../runs/retryPolicy';
 import { RunStore } from '../runs/runStore';
@@ -29,6 +30,8 @@ export interface DispatchRuntime {
   readonly registry: AgentRegistry;
   readonly limiter: ConcurrencyLimiter;
   readonly runs: RunStore;
+  /** What the dispatcher (and crash recovery) write into the planning folder with. */
+  readonly planningWriter: PlanningWriter;
 }
 
 /** Wires the dispatcher the same way for the extension host and the CLI. */
@@ -36,6 +39,7 @@ export function createDispatchRuntime(options: DispatchRuntimeOptions): Dispatch
   const registry = new AgentRegistry(options.agents);
   const limiter = new ConcurrencyLimiter(options.maxConcurrentRuns, options.agents.map(agent => [agent.id, agent.limits.concurrent] as const));
   const runs = new RunStore({ workspaceRoot: options.workspaceRoot, redactor: options.redactor });
+  const planningWriter = new PlanningWriter(options.redactor);
   const ttl = options.healthTtlMs ?? 60_000;
   const cache = new Map<string, { at: number; health: Promise<AgentHealth> }>();
   const health = (agent: AgentBackend): Promise<AgentHealth> => {
@@ -53,10 +57,11 @@ export function createDispatchRuntime(options: DispatchRuntimeOptions): Dispatch
     runs,
     events: options.events,
     log: options.log,
+    planningWriter,
     defaultTimeoutMs: options.defaultTimeoutMs,
     health,
     ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
   });
-  return { dispatcher, registry, limiter, runs };
+  return { dispatcher, registry, limiter, runs, planningWriter };
 }

@@ -5,12 +5,12 @@ import { GitError } from '../git/git';
 import { removeOrphanedWorktrees } from '../git/worktrees';
 import type { Logger } from '../logging/logger';
 import { describeError } from '../logging/redactor';
+import type { PlanningWriter } from '../planning/planningWriter';
 import { moveTask } from '../queue/queueMoves';
 import { isFinalRunState, type RunRecord } from '../runs/runRecord';
 import type { RunRecordProblem, RunStore } from '../runs/runStore';
 import { transition } from '../runs/runTransitions';
 import { appendResultSection, hasResultSection } from '../tasks/taskResultSection';
-import { writeFileAtomic } from '../util/atomicWrite';
 import { interruptedReason } from './dispatchSteps';
 import { entryAt, findTaskFile } from './queueLocation';
 import type { EventSink } from './taskDispatcher';
@@ -23,6 +23,8 @@ export interface RecoveryOptions {
   readonly runs: RunStore;
   readonly events: EventSink;
   readonly log: Logger;
+  /** Writes the `## Result` section of a run that had finished (redacted: it quotes the agent). */
+  readonly planningWriter: PlanningWriter;
   readonly now?: () => Date;
 }
 
@@ -75,7 +77,7 @@ export async function recoverRuns(options: RecoveryOptions): Promise<RecoveryRep
       let file = location.file;
       if (location.folder === 'processed') {
         const appended = appendResultSection(text, { runId: record.runId, agentId: record.agentId, finishedAt: now().toISOString(), outcome: 'succeeded', ...(record.summary === undefined ? {} : { summary: record.summary }), ...(record.branch === undefined ? {} : { branch: record.branch }), ...(record.usage.costUsd === undefined ? {} : { costUsd: record.usage.costUsd }), ...(record.usage.turns === undefined ? {} : { turns: record.usage.turns }) });
-        if (appended.changed) await writeFileAtomic(location.file, appended.text);
+        if (appended.changed) await options.planningWriter.replace(location.file, appended.text);
         file = (await moveTask(entryAt(options.planningRoot, 'processed', location.file), 'complete')).to;
         await options.events.append({ kind: 'queue.moved', taskId: record.taskId, from: 'processed', to: 'complete', runId: record.runId, recovered: true });
       }

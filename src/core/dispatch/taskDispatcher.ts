@@ -9,6 +9,7 @@ import type { EventInput } from '../events/eventLog';
 import { changedFiles } from '../git/changedFiles';
 import { createWorktree, removeWorktree } from '../git/worktrees';
 import type { Logger } from '../logging/logger';
+import type { PlanningWriter } from '../planning/planningWriter';
 import { describeError } from '../logging/redactor';
 import { moveTask } from '../queue/queueMoves';
 import type { QueueIndex } from '../queue/queueIndex';
@@ -21,7 +22,6 @@ import { transition } from '../runs/runTransitions';
 import { composePrompt } from '../tasks/composePrompt';
 import { appendResultSection } from '../tasks/taskResultSection';
 import { Emitter, type Event } from '../util/emitter';
-import { writeFileAtomic } from '../util/atomicWrite';
 import type { DispatchStep } from './dispatchSteps';
 import { entryAt } from './queueLocation';
 import { commitAgentChanges } from './worktreeCommit';
@@ -38,6 +38,8 @@ export interface TaskDispatcherOptions {
   readonly runs: RunStore;
   readonly events: EventSink;
   readonly log: Logger;
+  /** Writes the `## Result` section (redacted: it quotes the agent). */
+  readonly planningWriter: PlanningWriter;
   readonly defaultTimeoutMs: number;
   readonly retry?: RetryPolicyOptions;
   readonly now?: () => Date;
@@ -234,7 +236,7 @@ export class TaskDispatcher {
       ...(status.usage.turns === undefined ? {} : { turns: status.usage.turns }),
       durationMs: this.now().getTime() - Date.parse(run.record.startedAt),
     });
-    if (appended.changed) await writeFileAtomic(taskFile, appended.text);
+    if (appended.changed) await this.options.planningWriter.replace(taskFile, appended.text);
     await this.step('resultAppended', runId);
     const moved = await moveTask(entryAt(this.planningRoot(), 'processed', taskFile), 'complete');
     await this.options.index.applyChange({ kind: 'add', file: moved.to });

@@ -150,13 +150,16 @@ function taskTracks(context: Context, valid: readonly ValidQueueEntry[]): Develo
   const order = orderPending(valid, completed, { duplicates: duplicateFiles(valid) });
   const known = new Set(valid.map(entry => entry.result.task.id));
   for (const { entry, reason } of order.blocked) {
+    const taskId = entry.result.task.id;
     const unknown = reason.kind === 'dependencies' && reason.missing.some(id => !known.has(id));
-    if (reason.kind !== 'dependencies' || unknown) {
-      needs(context, { kind: 'invalidTask', title: `Task ${entry.result.task.id} cannot be dispatched`, detail: describeBlockReason(reason), taskId: entry.result.task.id, action: 'open' });
+    // A cycle is one thing to fix, asked for once, at the task it is described at (not once per task in it).
+    const cycleElsewhere = reason.kind === 'cycle' && reason.cycle.first !== taskId;
+    if ((reason.kind !== 'dependencies' || unknown) && !cycleElsewhere) {
+      needs(context, { kind: 'invalidTask', title: `Task ${taskId} cannot be dispatched`, detail: describeBlockReason(reason, taskId), taskId, action: 'open' });
     }
   }
-  const skipped = order.blocked.filter(blocked => isDevelopmentTask(blocked.entry.result.task)).map(blocked => `${blocked.entry.result.task.id} ${describeBlockReason(blocked.reason)}`);
-  const skippedNote = skipped.length === 0 ? '' : ` Skipped: ${skipped.slice(0, 3).join('; ')}${skipped.length > 3 ? `; and ${String(skipped.length - 3)} more` : ''}.`;
+  const skipped = order.blocked.filter(blocked => isDevelopmentTask(blocked.entry.result.task));
+  const skippedNote = skipped.length === 0 ? '' : ` Skipped: ${skipped.slice(0, 3).map(({ entry, reason }) => `${entry.result.task.id} ${describeBlockReason(reason, entry.result.task.id)}`).join('; ')}${skipped.length > 3 ? `; and ${String(skipped.length - 3)} more` : ''}.`;
   const readyDevelopment = order.ready.filter(entry => isDevelopmentTask(entry.result.task));
   const readySide = order.ready.filter(entry => !isDevelopmentTask(entry.result.task));
   // A pending task that already has an open issue is a promotion cut short: finish it first.

@@ -1,3 +1,4 @@
+import { describeCycleWalk, shortCycleId, summarizeCycle, type CycleSummary } from '../tasks/dependencyCycles';
 import { priorityRank } from '../tasks/taskTypes';
 import { isValidQueueEntry, type QueueEntry, type ValidQueueEntry } from './queueEntry';
 
@@ -5,8 +6,11 @@ import { isValidQueueEntry, type QueueEntry, type ValidQueueEntry } from './queu
 export type BlockReason =
   /** Some `depends_on` ids are not in `complete/` (yet, or at all). */
   | { readonly kind: 'dependencies'; readonly missing: readonly string[] }
-  /** The task is part of a dependency cycle among pending tasks; `cycle` lists the ids in it. */
-  | { readonly kind: 'cycle'; readonly cycle: readonly string[] }
+  /**
+   * The task is part of a dependency cycle among pending tasks. `cycle` is one summary shared by all its
+   * tasks, described at its first task in dispatch order; the others refer to it.
+   */
+  | { readonly kind: 'cycle'; readonly cycle: CycleSummary }
   /** Another task file has the same id; `files` are the others' paths relative to the planning folder. */
   | { readonly kind: 'duplicateId'; readonly files: readonly string[] };
 
@@ -72,16 +76,31 @@ export function nextReady(order: PendingOrder, eligible: (entry: ValidQueueEntry
   return order.ready.find(eligible);
 }
 
-/** One line for the UI: why the task waits. */
-export function describeBlockReason(reason: BlockReason): string {
+/** How many ids or files a block reason names before "and N more". */
+const maxNamed = 3;
+
+/**
+ * One line for the UI: why the task `taskId` waits. Bounded whatever the queue holds: a small cycle is
+ * spelled out, a big one is described at its first task and referred to at the others.
+ */
+export function describeBlockReason(reason: BlockReason, taskId: string): string {
   switch (reason.kind) {
     case 'dependencies':
-      return `waits for ${reason.missing.join(', ')} to complete`;
-    case 'cycle':
-      return `dependency cycle: ${[...reason.cycle, reason.cycle[0] ?? ''].join(' → ')}`;
+      return `waits for ${listSome(reason.missing.map(shortCycleId))} to complete`;
+    case 'cycle': {
+      const { cycle } = reason;
+      if (cycle.complete) return `dependency cycle: ${describeCycleWalk(cycle)}`;
+      if (taskId === cycle.first) return `dependency cycle of ${String(cycle.size)} tasks: ${describeCycleWalk(cycle)}`;
+      return `in the dependency cycle of ${String(cycle.size)} tasks described at ${shortCycleId(cycle.first)}`;
+    }
     case 'duplicateId':
-      return `the same id is used by ${reason.files.join(', ')}`;
+      return `the same id is used by ${listSome(reason.files)}`;
   }
+}
+
+function listSome(items: readonly string[]): string {
+  const shown = items.slice(0, maxNamed).join(', ');
+  return items.length > maxNamed ? `${shown} and ${String(items.length - maxNamed)} more` : shown;
 }
 
 /** Sort key for age: `created` when it is a valid date, else the file's modification time. */
@@ -113,7 +132,7 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function blockReason(entry: ValidQueueEntry, completedIds: IdLookup, cycles: ReadonlyMap<ValidQueueEntry, readonly string[]>, options: OrderOptions): BlockReason | undefined {
+function blockReason(entry: ValidQueueEntry, completedIds: IdLookup, cycles: ReadonlyMap<ValidQueueEntry, CycleSummary>, options: OrderOptions): BlockReason | undefined {
   const duplicates = options.duplicates?.get(entry.file);
   if (duplicates !== undefined && duplicates.length > 0) return { kind: 'duplicateId', files: duplicates };
   const cycle = cycles.get(entry);
@@ -128,9 +147,9 @@ function blockReason(entry: ValidQueueEntry, completedIds: IdLookup, cycles: Rea
  * Tasks in a dependency cycle among pending tasks (Tarjan's strongly connected components, iterative so a
  * long chain cannot overflow the stack): a component of two or more tasks, or a task that depends on
  * itself. A dependency that is complete is satisfied, so it is not an edge. Maps each task in a cycle to
- * the ids of its component, in dispatch order.
+ * its component's summary (one object per cycle), described at its first task in dispatch order.
  */
-function findCycles(tasks: readonly ValidQueueEntry[], completedIds: IdLookup): Map<ValidQueueEntry, readonly string[]> {
+function findCycles(tasks: readonly ValidQueueEntry[], completedIds: IdLookup): Map<ValidQueueEntry, CycleSummary> {
   // Only a task that waits for something can be in a cycle: the others are not nodes at all.
   const nodes: CycleNode[] = [];
   tasks.forEach((entry, order) => {
@@ -145,7 +164,7 @@ function findCycles(tasks: readonly ValidQueueEntry[], completedIds: IdLookup): 
   for (const node of nodes) {
     for (const id of node.entry.result.task.dependsOn) if (!completedIds.has(id)) node.edges.push(...byId.get(id) ?? []);
   }
-  const result = new Map<ValidQueueEntry, readonly string[]>();
+  const result = new Map<ValidQueueEntry, CycleSummary>();
   const stack: CycleNode[] = [];
   let counter = 0;
   const visit = (node: CycleNode): void => {
@@ -183,7 +202,9 @@ function findCycles(tasks: readonly ValidQueueEntry[], completedIds: IdLookup): 
       if (component.length > 1 || node.edges.includes(node)) {
         component.sort((a, b) => a.order - b.order);
         const ids = [...new Set(component.map(member => member.entry.result.task.id))];
-        for (const member of component) result.set(member.entry, ids);
+        const dependencies = new Map(component.map(member => [member.entry.result.task.id, member.entry.result.task.dependsOn]));
+        const summary = summarizeCycle(dependencies, ids);
+        for (const member of component) result.set(member.entry, summary);
       }
     }
   }

@@ -37,6 +37,15 @@ export function environmentSecretSource(env: Readonly<Record<string, string | un
   };
 }
 
+/**
+ * Teaches the redactor every secret the environment holds under a name ATO reads (all of them, not only
+ * the first match), before anything runs: a headless command prints what servers and agents echo, whether
+ * or not it needed that key itself.
+ */
+export function learnEnvironmentSecrets(env: Readonly<Record<string, string | undefined>>, redactor: Redactor): void {
+  for (const id of secretIds) for (const name of secretDescriptions[id].envVars) redactor.addSecret(env[name]);
+}
+
 /** Wraps a source so that every value read is known to the redactor before anyone can print it. */
 export function redactingSecretSource(source: SecretSource, redactor: Redactor): SecretSource {
   return {

@@ -6,6 +6,7 @@ import { isValidQueueEntry, queueEntryId, type QueueEntry } from '../queue/queue
 import type { QueueSnapshot } from '../queue/queueEntries';
 import { describeBlockReason } from '../queue/queueOrder';
 import type { RunRecord, RunState } from '../runs/runRecord';
+import { clipText } from '../util/clipText';
 import { loopNotRunningReason } from '../views/loopText';
 import type { AtoState } from './atoState';
 import { loopSnapshot } from './panelLoopSnapshot';
@@ -94,7 +95,7 @@ function cachedLoop(state: AtoState, redactor: Redactor, cache: SnapshotCache): 
 function queueSnapshot(source: QueueSnapshot, redactor: Redactor, cache: SnapshotCache): NonNullable<PanelSnapshot['queue']> {
   if (cache.queueSource === source && cache.queue !== undefined) return cache.queue;
   const blocked = new Map<QueueEntry, string>();
-  for (const { entry, reason } of source.pending.blocked) blocked.set(entry, describeBlockReason(reason));
+  for (const { entry, reason } of source.pending.blocked) blocked.set(entry, describeBlockReason(reason, entry.result.task.id));
   const entries: QueueEntry[] = [...source.pending.ready, ...source.pending.blocked.map(task => task.entry), ...source.processed, ...source.complete, ...source.invalid];
   const items = new Array<PanelTask>(entries.length);
   const fresh: { readonly index: number; readonly task: PanelTask }[] = [];
@@ -132,20 +133,27 @@ function queueSnapshot(source: QueueSnapshot, redactor: Redactor, cache: Snapsho
   return result;
 }
 
+/**
+ * The longest text of each task field the panel gets: a snapshot holds every task, so no field may grow
+ * with what a task file (or the rest of the queue) holds. Paths stay whole: actions open them.
+ */
+export const panelTaskTextLimits = { id: 200, title: 300, firstError: 1000, agent: 100, blocked: 500 } as const;
+
 function panelTask(entry: QueueEntry, blocked: string | null): PanelTask {
   const task = isValidQueueEntry(entry) ? entry.result.task : undefined;
   const diagnostics = entry.result.diagnostics;
+  const firstError = task === undefined ? diagnostics.find(d => d.severity === 'error')?.message ?? 'The file could not be read as a task.' : null;
   return {
-    id: queueEntryId(entry),
-    title: task?.title ?? entry.fileName,
+    id: clipText(queueEntryId(entry), panelTaskTextLimits.id),
+    title: clipText(task?.title ?? entry.fileName, panelTaskTextLimits.title),
     folder: entry.folder,
     valid: task !== undefined,
     diagnostics: diagnostics.length,
-    firstError: task === undefined ? diagnostics.find(d => d.severity === 'error')?.message ?? 'The file could not be read as a task.' : null,
+    firstError: firstError === null ? null : clipText(firstError, panelTaskTextLimits.firstError),
     priority: task?.priority ?? null,
     type: task?.type ?? null,
-    agent: task?.agent ?? null,
-    blocked,
+    agent: task?.agent === undefined ? null : clipText(task.agent, panelTaskTextLimits.agent),
+    blocked: blocked === null ? null : clipText(blocked, panelTaskTextLimits.blocked),
     path: entry.relativePath,
     mtime: new Date(entry.mtimeMs).toISOString(),
   };

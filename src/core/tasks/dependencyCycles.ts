@@ -1,3 +1,5 @@
+import { clipText } from '../util/clipText';
+
 /**
  * The dependency cycles of a task graph (task id → the ids it depends on): every strongly connected
  * component with more than one task, and every task that depends on itself. Each cycle lists its ids
@@ -87,4 +89,61 @@ export function cyclePath(graph: ReadonlyMap<string, readonly string[]>, cycle: 
     }
   }
   return [start];
+}
+
+/** At most this many task ids describe a cycle; a bigger cycle is described by its first steps and its size. */
+export const maxCycleIdsShown = 6;
+/** Ids longer than this are cut where a cycle is described. */
+export const maxCycleIdLength = 60;
+
+/**
+ * One dependency cycle, summed up once for all its tasks: however many tasks it holds, its description
+ * is bounded (a 10,000-task cycle must not be spelled out 10,000 times).
+ */
+export interface CycleSummary {
+  /** How many tasks are in the cycle. */
+  readonly size: number;
+  /** The task the cycle is described at (its first, in the order the caller gave). */
+  readonly first: string;
+  /**
+   * Ids along the dependencies from `first`: the shortest loop back to it (`[a, b, a]`) when the cycle has
+   * at most {@link maxCycleIdsShown} tasks, else its first {@link maxCycleIdsShown} steps.
+   */
+  readonly walk: readonly string[];
+  /** Whether `walk` is the whole loop. */
+  readonly complete: boolean;
+}
+
+/**
+ * Sums up a cycle (`members`, the first one where it is described) of `graph`. Small cycles get their
+ * shortest loop; a big one a walk of bounded length along dependencies that stay inside it. Linear in the
+ * steps shown, not in the cycle's size.
+ */
+export function summarizeCycle(graph: { get(id: string): readonly string[] | undefined }, members: readonly string[]): CycleSummary {
+  const first = members[0] ?? '';
+  if (members.length <= maxCycleIdsShown) {
+    const loop = cyclePath(new Map(members.map(id => [id, graph.get(id) ?? []])), members, first);
+    return { size: members.length, first, walk: loop, complete: loop.length > 1 };
+  }
+  const inCycle = new Set(members);
+  const walk = [first];
+  const seen = new Set(walk);
+  for (let at = first; walk.length < maxCycleIdsShown;) {
+    const next = [...(graph.get(at) ?? [])].sort().find(id => inCycle.has(id) && !seen.has(id));
+    if (next === undefined) break;
+    walk.push(next);
+    seen.add(next);
+    at = next;
+  }
+  return { size: members.length, first, walk, complete: false };
+}
+
+/** `a → b → c → a`, or `a → b → … → f → …` for a walk that does not close the loop; long ids cut. */
+export function describeCycleWalk(summary: CycleSummary): string {
+  const steps = summary.walk.map(shortCycleId).join(' → ');
+  return summary.complete ? steps : `${steps} → …`;
+}
+
+export function shortCycleId(id: string): string {
+  return clipText(id, maxCycleIdLength);
 }

@@ -1,5 +1,5 @@
 import { editDistance } from './editDistance';
-import { cyclePath } from './dependencyCycles';
+import { cyclePath, describeCycleWalk, summarizeCycle } from './dependencyCycles';
 import { parseTaskFileWithLocations, type TaskFileLocations } from './parseTaskFile';
 import type { Task, TaskDiagnostic, TextRange } from './task';
 import { fileStartRange, quoted, taskDiagnostic } from './taskDiagnostics';
@@ -18,8 +18,10 @@ function dependencyRange(locations: TaskFileLocations | undefined, dependency: s
 
 /**
  * Turns cycles (from `findDependencyCycles`) into an error for each task file involved, at the
- * `depends_on` item that leads into the cycle, naming the whole loop (`a → b → a`). Keyed by task id;
- * `fileTexts` holds each task file's text by id (a task without text gets its diagnostic at 0:0).
+ * `depends_on` item that leads into the cycle. A small cycle is spelled out in each file, from that file's
+ * task (`a → b → a`); a big one is described once, at its first task, with its size and first steps, and
+ * every other file refers to it — so each message is bounded, however many tasks the cycle holds. Keyed by
+ * task id; `fileTexts` holds each task file's text by id (a task without text gets its diagnostic at 0:0).
  */
 export function dependencyCycleDiagnostics(
   cycles: readonly (readonly string[])[],
@@ -27,15 +29,28 @@ export function dependencyCycleDiagnostics(
   fileTexts: ReadonlyMap<string, string>,
 ): Map<string, TaskDiagnostic[]> {
   const result = new Map<string, TaskDiagnostic[]>();
+  const add = (id: string, message: string, dependency: string): void => {
+    const diagnostic = taskDiagnostic('error', 'dependency-cycle', message, dependencyRange(locate(fileTexts.get(id), id), dependency));
+    result.set(id, [...(result.get(id) ?? []), diagnostic]);
+  };
   for (const cycle of cycles) {
+    const summary = summarizeCycle(graph, cycle);
+    if (summary.complete) {
+      for (const id of cycle) {
+        const path = cyclePath(graph, cycle, id);
+        add(id, path.length === 2
+          ? `Task ${quoted(id)} depends on itself; it can never be dispatched.`
+          : `Dependency cycle: ${describeCycleWalk({ ...summary, walk: path })}. None of these tasks can be dispatched until one of them stops depending on the next.`, path[1] ?? id);
+      }
+      continue;
+    }
+    const members = new Set(cycle);
     for (const id of cycle) {
-      const path = cyclePath(graph, cycle, id);
-      const loop = path.length > 1 ? path.join(' → ') : `${id} → ${id}`;
-      const message = path.length === 2
-        ? `Task "${id}" depends on itself; it can never be dispatched.`
-        : `Dependency cycle: ${loop}. None of these tasks can be dispatched until one of them stops depending on the next.`;
-      const diagnostic = taskDiagnostic('error', 'dependency-cycle', message, dependencyRange(locate(fileTexts.get(id), id), path[1] ?? id));
-      result.set(id, [...(result.get(id) ?? []), diagnostic]);
+      // The dependency that leads into the cycle: the first (by id) that is in it.
+      const next = [...(graph.get(id) ?? [])].sort().find(dependency => members.has(dependency)) ?? id;
+      add(id, id === summary.first
+        ? `Dependency cycle of ${String(summary.size)} tasks: ${describeCycleWalk(summary)}. None of them can be dispatched until one stops depending on the next.`
+        : `Task ${quoted(id)} depends on ${quoted(next)} in the dependency cycle of ${String(summary.size)} tasks described at ${quoted(summary.first)}; it cannot be dispatched until the cycle is broken.`, next);
     }
   }
   return result;

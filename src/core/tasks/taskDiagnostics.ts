@@ -1,10 +1,14 @@
 import type { DiagnosticSeverity, TaskDiagnostic, TextRange } from './task';
+import { clipText } from '../util/clipText';
 
 /** The start of a file, where problems with the file as a whole are shown. */
 export const fileStartRange: TextRange = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
+/** The longest diagnostic message: each is shown per file, so none may grow with the size of the queue. */
+export const maxDiagnosticMessageLength = 1000;
+
 export function taskDiagnostic(severity: DiagnosticSeverity, code: string, message: string, range: TextRange): TaskDiagnostic {
-  return { severity, code, message, range };
+  return { severity, code, message: clipText(message, maxDiagnosticMessageLength), range };
 }
 
 export function hasError(diagnostics: readonly TaskDiagnostic[]): boolean {
@@ -13,6 +17,5 @@ export function hasError(diagnostics: readonly TaskDiagnostic[]): boolean {
 
 /** `"text"`, shortened for a message when a user pasted something long. */
 export function quoted(text: string, max = 60): string {
-  const shown = text.length > max ? `${text.slice(0, max - 1)}…` : text;
-  return JSON.stringify(shown);
+  return JSON.stringify(clipText(text, max));
 }

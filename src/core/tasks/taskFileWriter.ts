@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PlanningWriter } from '../planning/planningWriter';
 import type { TaskPriority, TaskType } from './taskTypes';
 
 /** What a person (or "Delegate to AI") asks for; becomes a task file in `pending/`. */
@@ -50,18 +51,20 @@ export function renderTaskFile(id: string, draft: TaskDraft): string {
 }
 
 /**
- * Writes a new task file into `folder` under a unique id derived from the title. Never overwrites: the
- * file is created with `wx`, and a taken name gets `-2`, `-3`, … Returns the id and path.
+ * Writes a new task file into `folder` under a unique id derived from the title, through the redactor
+ * (a delegated selection can quote a secret). Never overwrites: the file is created with `wx`, and a taken
+ * name gets `-2`, `-3`, … Returns the id and path.
  */
-export async function writeNewTaskFile(folder: string, draft: TaskDraft, takenIds: ReadonlySet<string> = new Set()): Promise<{ id: string; file: string }> {
+export async function writeNewTaskFile(writer: PlanningWriter, folder: string, draft: TaskDraft, takenIds: ReadonlySet<string> = new Set()): Promise<{ id: string; file: string }> {
   await mkdir(folder, { recursive: true });
-  const base = slugify(draft.title);
+  // The id (and the file's name) come from the title as written, so without what it quoted.
+  const base = slugify(writer.redact(draft.title));
   for (let n = 1; n < 1000; n++) {
     const id = n === 1 ? base : `${base}-${n}`;
     if (takenIds.has(id)) continue;
     const file = join(folder, `${id}.task.md`);
     try {
-      await writeFile(file, renderTaskFile(id, draft), { encoding: 'utf8', flag: 'wx' });
+      await writer.create(file, renderTaskFile(id, draft));
       return { id, file };
     } catch (error) {
       if (!(error instanceof Error && 'code' in error && error.code === 'EEXIST')) throw error;

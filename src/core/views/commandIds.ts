@@ -20,6 +20,7 @@ export const commandIds = {
   dispatchTask: 'ato.dispatchTask',
   cancelRun: 'ato.cancelRun',
   showRunLog: 'ato.showRunLog',
+  chooseProjectMcpServers: 'ato.chooseProjectMcpServers',
   startLoop: 'ato.startLoop',
   pauseLoop: 'ato.pauseLoop',
   runTick: 'ato.runTick',

@@ -5,6 +5,7 @@ import { checkLocalTools } from '../../core/doctor/localChecks';
 import { renderDoctorReport } from '../../core/doctor/doctorReport';
 import { secretIds, type SecretId } from '../../core/secrets/secrets';
 import type { AtoServices } from '../atoServices';
+import { projectMcpServersAllowed } from '../projectMcpServersChoice';
 import { commandIds } from '../../core/views/commandIds';
 import { registerCommand } from './registerCommand';
 
@@ -21,7 +22,7 @@ export function registerDoctorCommand(services: AtoServices): vscode.Disposable[
           // In Restricted Mode ATO sends no request, so the report stops short of the connections.
           const trusted = vscode.workspace.isTrusted;
           const connections = trusted ? await checkConnections({ settings, secrets: services.secrets, fetch: globalThis.fetch }) : [];
-          const agents = configuredAgents(settings, await services.secrets.get('anthropic.apiKey'));
+          const agents = configuredAgents(settings, await services.secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(services.workspaceState) });
           const tools = trusted ? await checkLocalTools(services.workspace.workspaceRoot, agents.agents) : [];
           for (const result of connections) {
             if (result.outcome === 'failed') services.log.warn('doctor: %s at %s failed: %s', result.service, result.url, result.detail);

@@ -4,7 +4,7 @@ import type { AtoServices } from '../atoServices';
 import type { RunService } from '../runService';
 import { registerCommand } from './registerCommand';
 
-/** Dispatch Task, Cancel Run, Show Run Log: each takes an id as argument or asks. */
+/** Dispatch Task, Cancel Run, Show Run Log (each takes an id as argument or asks); the project MCP servers choice. */
 export function registerRunCommands(services: AtoServices, runs: RunService): vscode.Disposable[] {
   // From the palette: nothing (the command asks); from a tree row: its model, which carries `ref`.
   const id = (value: unknown): string | undefined => {
@@ -16,5 +16,6 @@ export function registerRunCommands(services: AtoServices, runs: RunService): vs
     registerCommand(services, commandIds.dispatchTask, { mutates: true }, async (taskId?: unknown) => { await runs.dispatch(id(taskId)); }),
     registerCommand(services, commandIds.cancelRun, { mutates: true }, async (runId?: unknown) => { await runs.cancel(id(runId)); }),
     registerCommand(services, commandIds.showRunLog, { mutates: false }, async (runId?: unknown) => { await runs.showLog(id(runId)); }),
+    registerCommand(services, commandIds.chooseProjectMcpServers, { mutates: true }, async () => { await runs.chooseProjectMcpServers(); }),
   ];
 }

@@ -3,12 +3,14 @@ import * as vscode from 'vscode';
 import { draftFromDelegation, type DelegationTarget } from '../../core/tasks/delegation';
 import { writeNewTaskFile } from '../../core/tasks/taskFileWriter';
 import { planningPartPath } from '../../core/planning/planningLayout';
+import { PlanningWriter } from '../../core/planning/planningWriter';
 import { commandIds } from '../../core/views/commandIds';
 import type { AtoServices } from '../atoServices';
 import { registerCommand } from './registerCommand';
 
 /** New Task and Delegate to AI: both write a task file into `pending/`. */
 export function registerTaskCommands(services: AtoServices): vscode.Disposable[] {
+  const planningWriter = new PlanningWriter(services.redactor);
   return [
     registerCommand(services, commandIds.newTask, { mutates: true }, async () => {
       const pending = pendingFolder(services);
@@ -16,7 +18,7 @@ export function registerTaskCommands(services: AtoServices): vscode.Disposable[]
       const title = await vscode.window.showInputBox({ title: 'ATO: New Task', prompt: 'A short title for the task', placeHolder: 'Add a login form', ignoreFocusOut: true, validateInput: v => (v.trim() === '' ? 'Enter a title.' : undefined) });
       if (title === undefined) return;
       const draft = draftFromDelegation([], title, new Date());
-      const { file } = await writeNewTaskFile(pending, { ...draft, prompt: 'Describe what the agent must do, and how to know it is done.' });
+      const { file } = await writeNewTaskFile(planningWriter, pending, { ...draft, prompt: 'Describe what the agent must do, and how to know it is done.' });
       await services.workspace.record({ kind: 'task.created', file: relativeToWorkspace(services, file), via: 'newTask' });
       await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
     }),
@@ -38,7 +40,7 @@ export function registerTaskCommands(services: AtoServices): vscode.Disposable[]
         validateInput: value => (value.trim() === '' ? 'Describe what the agent should do.' : undefined),
       });
       if (instruction === undefined) return;
-      const { id, file } = await writeNewTaskFile(pending, draftFromDelegation(targets, instruction, new Date()));
+      const { id, file } = await writeNewTaskFile(planningWriter, pending, draftFromDelegation(targets, instruction, new Date()));
       await services.workspace.record({ kind: 'task.created', id, file: relativeToWorkspace(services, file), via: 'delegateToAI', targets: targets.map(t => t.path) });
       const open = 'Open Task';
       const dispatchNow = 'Dispatch Now';

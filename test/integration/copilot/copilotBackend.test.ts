@@ -30,6 +30,7 @@ async function portFor(fake: FakeGitHub): Promise<GitHubPort> {
     token: fake.token,
     timeoutMs: 10_000,
     log,
+    redactor: new Redactor(),
     userAgent: 'ato-test',
     retry: { msPerSecond: 1, writeSpacingMs: 0, notificationSpacingMs: 0 },
   });

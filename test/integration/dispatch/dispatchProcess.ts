@@ -22,10 +22,10 @@ async function main(): Promise<void> {
   const index = new QueueIndex({ planningRoot: join(workspace, 'planning'), parse: parseTaskFile, workspaceRoot: workspace });
   await index.coldIndex();
   const settings = readSettings(key => (key === 'agents.custom' ? [{ id: 'counter', command: process.execPath, args: [join(__dirname, '../../fixtures/agents/countingAgent.mjs')], inheritEnv: ['ATO_TEST_COUNTER'] }] : undefined)).settings;
-  const { dispatcher, runs, registry } = createDispatchRuntime({
+  const { dispatcher, runs, registry, planningWriter } = createDispatchRuntime({
     workspaceRoot: workspace,
     index,
-    agents: configuredAgents(settings, undefined).agents.filter(agent => agent.id === 'counter'),
+    agents: configuredAgents(settings, undefined, { projectMcpServers: false }).agents.filter(agent => agent.id === 'counter'),
     maxConcurrentRuns: 2,
     defaultTimeoutMs: 60_000,
     redactor,
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   });
   const started: string[] = [];
   if (mode === 'recover') {
-    const report = await recoverRuns({ agent: agentId => registry.get(agentId), workspaceRoot: workspace, planningRoot: index.planningRoot, runs, events, log });
+    const report = await recoverRuns({ agent: agentId => registry.get(agentId), workspaceRoot: workspace, planningRoot: index.planningRoot, runs, events, log, planningWriter });
     await index.coldIndex();
     for (const { taskId, attempt } of report.redispatch) {
       const outcome = await dispatcher.dispatch(taskId, { resume: true, attempt });

@@ -28,6 +28,7 @@ export async function startAdapterOnFake(options: Partial<GitHubPortOptions> = {
     timeoutMs: 10_000,
     userAgent: 'ato-integration-test',
     log: createLogger({ write: (level, message) => lines.push({ level, message }) }, new Redactor()),
+    redactor: new Redactor(),
     ...options,
     ...overrides,
     retry: { msPerSecond: 1, writeSpacingMs: 0, notificationSpacingMs: 0, ...options.retry, ...overrides.retry },

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     settings,
     token: args.token,
     log: createLogger({ write: () => undefined }, new Redactor()),
+    redactor: new Redactor(),
     appendEvent: () => undefined,
     updateLoop: () => undefined,
     trusted: () => true,

@@ -140,7 +140,7 @@ describe('the planning loop under GitHub faults on every route', function () {
   beforeEach(async () => {
     fake = await startFakeGitHub({ scenario: scenarioFile });
     proxy = await startApiProxy(fake.apiUrl);
-    admin = await createGitHubPort({ repo: { owner: 'octo', name: 'app', apiUrl: fake.apiUrl }, token: fake.token, timeoutMs: 10_000, log: createLogger({ write: () => undefined }, new Redactor()), userAgent: 'ato-test', retry: fastRetry });
+    admin = await createGitHubPort({ repo: { owner: 'octo', name: 'app', apiUrl: fake.apiUrl }, token: fake.token, timeoutMs: 10_000, log: createLogger({ write: () => undefined }, new Redactor()), redactor: new Redactor(), userAgent: 'ato-test', retry: fastRetry });
   });
   afterEach(async () => {
     await proxy.close();

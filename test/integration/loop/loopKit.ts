@@ -41,6 +41,8 @@ export interface KitLoopOptions {
   readonly retry?: GitHubRetryOptions;
   /** Default: the fake's URL. */
   readonly apiUrl?: string;
+  /** The loop's redactor (for its log and everything it writes to GitHub); default one that knows no secret. */
+  readonly redactor?: Redactor;
 }
 
 /** The GitHub loop on a clone of the fake, as the extension builds it, with fast adapter waits by default. */
@@ -51,11 +53,13 @@ export async function openKitLoop(fake: FakeGitHub, workspaceRoot: string, optio
   let state: LoopState = initialLoopState;
   const events: EventInput[] = [];
   const timers = recordingTimers();
+  const redactor = options.redactor ?? new Redactor();
   const result = await createGitHubLoop({
     workspaceRoot,
     settings,
     token: fake.token,
-    log: createLogger({ write: () => undefined }, new Redactor()),
+    log: createLogger({ write: () => undefined }, redactor),
+    redactor,
     appendEvent: event => { events.push(event); },
     updateLoop: recipe => { state = recipe(state); },
     trusted: () => true,

@@ -69,7 +69,7 @@ describe('two loop processes on one repo against the fake GitHub', function () {
   before(async () => {
     fake = await startFakeGitHub({ scenario: scenarioFile });
     proxy = await startApiProxy(fake.apiUrl);
-    port = await createGitHubPort({ repo: { owner: 'octo', name: 'app', apiUrl: fake.apiUrl }, token: fake.token, timeoutMs: 10_000, log: createLogger({ write: () => undefined }, new Redactor()), userAgent: 'ato-test', retry: fastRetry });
+    port = await createGitHubPort({ repo: { owner: 'octo', name: 'app', apiUrl: fake.apiUrl }, token: fake.token, timeoutMs: 10_000, log: createLogger({ write: () => undefined }, new Redactor()), redactor: new Redactor(), userAgent: 'ato-test', retry: fastRetry });
   });
   after(async () => {
     await proxy.close();

@@ -46,6 +46,18 @@ describe('ato CLI (main)', () => {
     assert.match(stderr, /Usage:/);
   });
 
+  it('knows every key in its environment from the start: stderr quoting one, even unread, is redacted', async () => {
+    const key = 'jules-canary-key-2a9c5e71';
+    const { result, stderr } = await run([`deploy-${key}`], { ATO_JULES_API_KEY: key, ANTHROPIC_API_KEY: 'anthropic-canary-4410' });
+    assert.equal(result, 2);
+    assert.match(stderr, /unknown command "deploy-‹redacted›"/);
+    assert.ok(!stderr.includes(key));
+    const option = await run(['status', '--anthropic-canary-4410']);
+    assert.match(option.stderr, /anthropic-canary-4410/, 'without the key in the environment there is nothing to redact');
+    const known = await run(['status', '--anthropic-canary-4410'], { ANTHROPIC_API_KEY: 'anthropic-canary-4410' });
+    assert.ok(!known.stderr.includes('anthropic-canary-4410'), known.stderr);
+  });
+
   it('exits 2 for an unknown option', async () => {
     const { result, stderr } = await run(['status', '--frobnicate']);
     assert.equal(result, 2);

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import '../../../shared/zod';
 import type { Logger } from '../../logging/logger';
+import type { Redactor } from '../../logging/redactor';
 import { EtagCache, type EtagCacheOptions } from './etagCache';
 import { GitHubClient, type GraphqlResult } from './githubClient';
 import { GitHubError, isGitHubError } from './githubError';
@@ -27,6 +28,8 @@ export interface GitHubPortOptions {
   /** Per HTTP request (`ato.network.timeoutSeconds` × 1000). */
   readonly timeoutMs: number;
   readonly log: Logger;
+  /** Every request body passes it (see GitHubClient): what ATO writes to GitHub never carries a secret. */
+  readonly redactor: Redactor;
   /** e.g. `ato/0.1.0`; GitHub asks every client to name itself. */
   readonly userAgent: string;
   readonly retry?: GitHubRetryOptions;
@@ -60,7 +63,7 @@ export async function createGitHubPort(options: GitHubPortOptions): Promise<GitH
     retry: options.retry ?? {},
     id: `ato:${options.repo.apiUrl}/${options.repo.owner}/${options.repo.name}`,
   });
-  return new GitHubAdapter(new GitHubClient(options.repo, octokit, meter, graphqlUrl, now), log, now);
+  return new GitHubAdapter(new GitHubClient(options.repo, octokit, meter, graphqlUrl, now, options.redactor), log, now);
 }
 
 const anyList = z.array(z.unknown());

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import '../../../shared/zod';
+import type { Redactor } from '../../logging/redactor';
 import { GitHubError, type GitHubErrorKind } from './githubError';
 import { retryAfterMs, toGitHubError } from './githubErrorMapping';
 import type { RepoCoordinates } from './githubModel';
@@ -73,7 +74,9 @@ export function pathOf(...parts: readonly (string | number)[]): string {
 
 /**
  * Octokit behind validation: every answer is checked against a zod schema (a mismatch is `malformed`),
- * every failure becomes a `GitHubError`, GraphQL costs and errors are accounted for.
+ * every failure becomes a `GitHubError`, GraphQL costs and errors are accounted for. Every request body
+ * passes the redactor on its way out: issue and pull request text, comments, commit messages and file
+ * contents quote agents and pull requests, and nothing ATO writes to GitHub may carry a secret.
  */
 export class GitHubClient {
   constructor(
@@ -82,6 +85,7 @@ export class GitHubClient {
     private readonly meter: UsageMeter,
     readonly graphqlUrl: string,
     private readonly now: () => number,
+    private readonly redactor: Redactor,
   ) {}
 
   get usage(): GitHubUsage {
@@ -176,7 +180,7 @@ export class GitHubClient {
     // Octokit's constructor ignores a `headers` option: the API version goes on every request here.
     const parameters: Record<string, unknown> = { headers: { 'x-github-api-version': githubApiVersion, ...request.headers } };
     if (request.retryOnFailure === false) parameters['request'] = { retries: 0 };
-    if (request.body !== undefined) parameters['data'] = request.body;
+    if (request.body !== undefined) parameters['data'] = this.redactor.redactValue(request.body);
     try {
       return await this.octokit.request(`${request.method} ${url}`, parameters);
     } catch (error) {

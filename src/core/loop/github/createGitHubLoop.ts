@@ -5,6 +5,7 @@ import type { GitHubRetryOptions } from '../../forges/github/octokitFactory';
 import { repoCoordinatesFromRemote } from '../../forges/github/remoteUrl';
 import { runGit } from '../../git/git';
 import type { Logger } from '../../logging/logger';
+import type { Redactor } from '../../logging/redactor';
 import type { AtoSettings } from '../../settings/settings';
 import { IntentLog } from '../intentLog';
 import { LoopEngine, type LoopTimers } from '../loopEngine';
@@ -20,6 +21,8 @@ export interface GitHubLoopSetup {
   /** From VS Code's GitHub session, SecretStorage or the environment; undefined = not signed in. */
   readonly token: string | undefined;
   readonly log: Logger;
+  /** What the loop writes to GitHub passes it: it knows every key ATO read. */
+  readonly redactor: Redactor;
   readonly appendEvent: (event: EventInput) => void;
   readonly updateLoop: (recipe: (loop: LoopState) => LoopState) => void;
   readonly trusted: () => boolean;
@@ -70,7 +73,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
   if (setup.token === undefined) return { kind: 'unavailable', mode: 'off', reason: `Sign in to GitHub (ATO: Sign in to GitHub) to run the loop on ${repo.owner}/${repo.name}.` };
   const branch = await defaultBranch(workspaceRoot);
   const now = setup.now ?? (() => new Date());
-  const port = await createGitHubPort({ repo, token: setup.token, timeoutMs: settings['network.timeoutSeconds'] * 1000, log: setup.log, userAgent: setup.userAgent, now: () => now().getTime(), ...(setup.retry === undefined ? {} : { retry: setup.retry }) });
+  const port = await createGitHubPort({ repo, token: setup.token, timeoutMs: settings['network.timeoutSeconds'] * 1000, log: setup.log, redactor: setup.redactor, userAgent: setup.userAgent, now: () => now().getTime(), ...(setup.retry === undefined ? {} : { retry: setup.retry }) });
   const lease = new RemoteLease(port, { ttlMs: settings['loop.leaseSeconds'] * 1000, ...(setup.holder === undefined ? {} : { holder: setup.holder }) });
   const instructions = settings['loop.copilotInstructions'];
   const backend = new GitHubLoopBackend({

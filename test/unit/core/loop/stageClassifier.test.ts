@@ -170,6 +170,13 @@ describe('classifyPlanning', () => {
       assert.deepEqual(needsKinds(decision), ['invalidTask']);
     });
 
+    it('2a: a dependency cycle needs you once, at the task it is described at, not once per task in it', () => {
+      const queue = ['a', 'b', 'c'].map((id, index, ids) => aTaskEntry('pending', { id, dependsOn: [ids[(index + 1) % ids.length] ?? id] }));
+      const decision = classifyPlanning(observe({ queue: [...queue, aTaskEntry('pending', { id: 'free' })] }));
+      assert.equal(action(decision, 'promoteTask').taskId, 'free');
+      assert.deepEqual(decision.needsYou.map(item => [item.kind, item.taskId, item.detail]), [['invalidTask', 'a', 'dependency cycle: a → b → c → a']]);
+    });
+
     it('2a: finishes a promotion cut short (task still pending, its issue already open)', () => {
       const decision = classifyPlanning(observe({ queue: [aTaskEntry('pending', { id: 'half' })], snapshot: { issues: [taskIssue('half', { number: 30 })] } }));
       expectStage(decision, '2a', 'promoteTask');

@@ -108,21 +108,22 @@ describe('orderPending', () => {
     assert.deepEqual(ids(order).ready, ['x']);
   });
 
-  it('blocks every task of a dependency cycle with the ids in it, and tasks waiting on the cycle by dependency', () => {
+  it('blocks every task of a dependency cycle with one summary of it, and tasks waiting on the cycle by dependency', () => {
     const order = orderPending([
       anEntry({ id: 'a', dependsOn: ['b'] }), anEntry({ id: 'b', dependsOn: ['c'] }), anEntry({ id: 'c', dependsOn: ['a'] }),
       anEntry({ id: 'downstream', dependsOn: ['a'] }), anEntry({ id: 'free' }),
     ], none);
     assert.deepEqual(ids(order).ready, ['free']);
     const reasons = Object.fromEntries(order.blocked.map(b => [queueEntryId(b.entry), b.reason]));
-    for (const id of ['a', 'b', 'c']) assert.deepEqual(reasons[id], { kind: 'cycle', cycle: ['a', 'b', 'c'] });
+    const cycle = { size: 3, first: 'a', walk: ['a', 'b', 'c', 'a'], complete: true };
+    for (const id of ['a', 'b', 'c']) assert.deepEqual(reasons[id], { kind: 'cycle', cycle });
     assert.deepEqual(reasons['downstream'], { kind: 'dependencies', missing: ['a'] });
-    assert.equal(describeBlockReason({ kind: 'cycle', cycle: ['a', 'b'] }), 'dependency cycle: a → b → a');
+    for (const id of ['a', 'b']) assert.equal(describeBlockReason({ kind: 'cycle', cycle }, id), 'dependency cycle: a → b → c → a', 'a small cycle is spelled out at each of its tasks');
   });
 
   it('treats a task that depends on itself as a cycle', () => {
     const order = orderPending([anEntry({ id: 'me', dependsOn: ['me'] })], none);
-    assert.deepEqual(order.blocked[0]?.reason, { kind: 'cycle', cycle: ['me'] });
+    assert.deepEqual(order.blocked[0]?.reason, { kind: 'cycle', cycle: { size: 1, first: 'me', walk: ['me', 'me'], complete: true } });
   });
 
   it('does not see a cycle through a completed task', () => {
@@ -157,7 +158,13 @@ describe('orderPending', () => {
   });
 
   it('describes why a task waits', () => {
-    assert.equal(describeBlockReason({ kind: 'dependencies', missing: ['a', 'b'] }), 'waits for a, b to complete');
-    assert.equal(describeBlockReason({ kind: 'duplicateId', files: ['issue_queue/pending/x.md'] }), 'the same id is used by issue_queue/pending/x.md');
+    assert.equal(describeBlockReason({ kind: 'dependencies', missing: ['a', 'b'] }, 't'), 'waits for a, b to complete');
+    assert.equal(describeBlockReason({ kind: 'duplicateId', files: ['issue_queue/pending/x.md'] }, 't'), 'the same id is used by issue_queue/pending/x.md');
+  });
+
+  it('names at most three ids or files, and cuts long ids', () => {
+    assert.equal(describeBlockReason({ kind: 'dependencies', missing: ['a', 'b', 'c', 'd', 'e'] }, 't'), 'waits for a, b, c and 2 more to complete');
+    assert.equal(describeBlockReason({ kind: 'duplicateId', files: ['p/1.md', 'p/2.md', 'p/3.md', 'p/4.md'] }, 't'), 'the same id is used by p/1.md, p/2.md, p/3.md and 1 more');
+    assert.equal(describeBlockReason({ kind: 'dependencies', missing: ['x'.repeat(500)] }, 't').length, 'waits for  to complete'.length + 60);
   });
 });

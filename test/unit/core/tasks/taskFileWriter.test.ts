@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Redactor } from '../../../../src/core/logging/redactor';
+import { PlanningWriter } from '../../../../src/core/planning/planningWriter';
 import { draftFromDelegation, guessTaskType } from '../../../../src/core/tasks/delegation';
 import { renderTaskFile, slugify, writeNewTaskFile, type TaskDraft } from '../../../../src/core/tasks/taskFileWriter';
 import { useTempDir } from '../../../support/tempDir';
@@ -43,11 +45,29 @@ describe('task file writer', () => {
 
   it('never overwrites: a taken name gets -2, -3', async () => {
     const folder = join(temp(), 'pending');
-    const first = await writeNewTaskFile(folder, draft);
-    const second = await writeNewTaskFile(folder, draft);
-    const third = await writeNewTaskFile(folder, draft, new Set(['add-a-login-form-3']));
+    const writer = new PlanningWriter(new Redactor());
+    const first = await writeNewTaskFile(writer, folder, draft);
+    const second = await writeNewTaskFile(writer, folder, draft);
+    const third = await writeNewTaskFile(writer, folder, draft, new Set(['add-a-login-form-3']));
     assert.deepEqual([first.id, second.id, third.id], ['add-a-login-form', 'add-a-login-form-2', 'add-a-login-form-4']);
     assert.match(await readFile(second.file, 'utf8'), /^id: add-a-login-form-2$/m);
+  });
+
+  it('writes a delegated selection that quotes a secret redacted: the key ATO knows and any token shape', async () => {
+    const redactor = new Redactor();
+    const knownKey = 'jules-canary-4f9d2c71e0';
+    redactor.addSecret(knownKey);
+    const selection = `const jules = "${knownKey}";\nconst gh = "ghp_${'A'.repeat(36)}";`;
+    const delegated = draftFromDelegation([{ path: 'src/config.ts', kind: 'file', selection: { startLine: 1, endLine: 2, text: selection } }], `Move ${knownKey} out of the code`, new Date());
+    const { id, file } = await writeNewTaskFile(new PlanningWriter(redactor), join(temp(), 'pending'), delegated);
+    const written = await readFile(file, 'utf8');
+    assert.equal(id, 'move-redacted-out-of-the-code', 'the id and file name are made from the redacted title');
+    assert.equal(file, join(temp(), 'pending', `${id}.task.md`));
+    assert.match(written, new RegExp(`^id: ${id}$`, 'm'));
+    assert.ok(!written.includes(knownKey), written);
+    assert.ok(!written.includes('A'.repeat(36)), written);
+    assert.match(written, /const jules = "‹redacted›";/);
+    assert.match(written, /Move ‹redacted› out of the code/);
   });
 });
 

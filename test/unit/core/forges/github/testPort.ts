@@ -23,6 +23,7 @@ export async function createTestPort(options: Partial<GitHubPortOptions> = {}): 
     token: 'ghp_testtoken000000000000000000000000',
     timeoutMs: 5_000,
     log: createLogger({ write: (level, message) => lines.push({ level, message }) }, new Redactor()),
+    redactor: new Redactor(),
     userAgent: 'ato-test',
     ...options,
     retry: { msPerSecond: 1, writeSpacingMs: 0, notificationSpacingMs: 0, ...options.retry },
