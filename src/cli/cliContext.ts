@@ -7,7 +7,9 @@ export interface CliContext {
   readonly json: boolean;
   readonly log: Logger;
   readonly redactor: Redactor;
-  /** Writes to stdout, redacted. */
+  /** Writes to stdout, redacted, control characters neutralised (terminalText.ts). */
   readonly out: (text: string) => void;
+  /** Writes to stderr, the same way. */
+  readonly err: (text: string) => void;
   readonly env: NodeJS.ProcessEnv;
 }

@@ -60,7 +60,7 @@ async function withLock(context: CliContext, owner: string, work: () => Promise<
   const attempt = await acquireLoopLock(context.workspaceRoot, { owner });
   if (!attempt.acquired) {
     const who = attempt.holder === undefined ? 'another loop' : `${attempt.holder.owner} (pid ${String(attempt.holder.pid)} on ${attempt.holder.host}, since ${attempt.holder.startedAt})`;
-    process.stderr.write(`ato: ${who} runs the loop in this workspace; not acting.\n`);
+    context.err(`ato: ${who} runs the loop in this workspace; not acting.\n`);
     return lockedExitCode;
   }
   const lock: LoopLock = attempt.lock;
@@ -73,7 +73,7 @@ async function withLock(context: CliContext, owner: string, work: () => Promise<
 
 function unavailable(context: CliContext, loop: Extract<GitHubLoopResult, { kind: 'unavailable' }>): number {
   if (context.json) context.out(`${JSON.stringify({ mode: loop.mode, reason: loop.reason }, null, 2)}\n`);
-  else process.stderr.write(`ato: ${loop.reason}\n`);
+  else context.err(`ato: ${loop.reason}\n`);
   return 2;
 }
 
@@ -175,7 +175,7 @@ export async function run(context: CliContext, maxTicks: number | undefined): Pr
       // The engine publishes each tick's report (or error) in the state; print each one once.
       watch = setInterval(() => {
         const current = state();
-        if (current.error !== undefined && current.error !== lastError) process.stderr.write(`ato: tick failed: ${current.error}\n`);
+        if (current.error !== undefined && current.error !== lastError) context.err(`ato: tick failed: ${current.error}\n`);
         lastError = current.error;
         const report = current.lastReport;
         if (report === undefined || report === lastReport) return;

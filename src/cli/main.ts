@@ -6,6 +6,7 @@ import { checkLocalTools } from '../core/doctor/localChecks';
 import { renderDoctorReport } from '../core/doctor/doctorReport';
 import { createLogger, streamLogSink } from '../core/logging/logger';
 import type { CliContext } from './cliContext';
+import { cliStreams } from './terminalText';
 import { dispatchTask, listTasks } from './taskCommands';
 import { loopStatus, run, tick } from './loopCommands';
 import { describeError, Redactor } from '../core/logging/redactor';
@@ -44,13 +45,13 @@ ATO_GITHUB_TOKEN / GITHUB_TOKEN, ATO_GITLAB_TOKEN, ATO_JULES_API_KEY, ATO_ANTHRO
 /** Runs one CLI command and returns the process exit code. Never throws. */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const redactor = new Redactor();
-  const log = createLogger(streamLogSink(process.stderr, env['ATO_LOG_LEVEL'] === 'debug' ? 'debug' : 'warn'), redactor);
-  const out = (text: string): void => { process.stdout.write(redactor.redact(text)); };
+  const { out, err } = cliStreams(redactor);
+  const log = createLogger(streamLogSink({ write: err }, env['ATO_LOG_LEVEL'] === 'debug' ? 'debug' : 'warn'), redactor);
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean' }, workspace: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'dry-run': { type: 'boolean' }, 'max-ticks': { type: 'string' } } });
   } catch (error) {
-    process.stderr.write(`ato: ${describeError(error)}\n\n${usage}`);
+    err(`ato: ${describeError(error)}\n\n${usage}`);
     return 2;
   }
   if (parsed.values.version === true) {
@@ -58,7 +59,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     return 0;
   }
   const command = parsed.values.help === true ? 'help' : parsed.positionals[0] ?? 'help';
-  const context: CliContext = { workspaceRoot: resolve(parsed.values.workspace ?? process.cwd()), json: parsed.values.json === true, log, redactor, out, env };
+  const context: CliContext = { workspaceRoot: resolve(parsed.values.workspace ?? process.cwd()), json: parsed.values.json === true, log, redactor, out, err, env };
   try {
     switch (command) {
       case 'status':
@@ -77,7 +78,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         const raw = parsed.values['max-ticks'];
         const maxTicks = raw === undefined ? undefined : Number(raw);
         if (maxTicks !== undefined && (!Number.isInteger(maxTicks) || maxTicks < 1)) {
-          process.stderr.write(`ato: --max-ticks wants a whole number of at least 1, not "${raw ?? ''}"\n`);
+          err(`ato: --max-ticks wants a whole number of at least 1, not "${raw ?? ''}"\n`);
           return 2;
         }
         return await run(context, maxTicks);
@@ -86,7 +87,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         out(usage);
         return 0;
       default:
-        process.stderr.write(`ato: unknown command "${command}"\n\n${usage}`);
+        err(`ato: unknown command "${command}"\n\n${usage}`);
         return 2;
     }
   } catch (error) {

@@ -64,7 +64,7 @@ function describe(entry: QueueEntry, blocked: string | undefined): {
 /** `ato dispatch <id>`: recover what a crash left, run the task to the end, report. Exit 0 on success. */
 export async function dispatchTask(context: CliContext, taskId: string | undefined): Promise<number> {
   if (taskId === undefined) {
-    process.stderr.write('ato dispatch: which task? (`ato tasks` lists them)\n');
+    context.err('ato dispatch: which task? (`ato tasks` lists them)\n');
     return 2;
   }
   const { settings, problems } = readEnvironmentSettings(context.env);
@@ -90,10 +90,10 @@ export async function dispatchTask(context: CliContext, taskId: string | undefin
     const resume = index.byId(taskId).some(entry => entry.folder === 'processed') && !index.byId(taskId).some(entry => entry.folder === 'pending');
     const outcome = await runtime.dispatcher.dispatch(taskId, { resume });
     if (outcome.status !== 'started') {
-      process.stderr.write(context.redactor.redact(`ato dispatch: ${outcome.reason}\n`));
+      context.err(`ato dispatch: ${outcome.reason}\n`);
       return 1;
     }
-    process.stderr.write(`dispatched ${taskId} to ${outcome.agentId} (run ${outcome.runId}); log: ${runtime.runs.logFile(outcome.runId)}\n`);
+    context.err(`dispatched ${taskId} to ${outcome.agentId} (run ${outcome.runId}); log: ${runtime.runs.logFile(outcome.runId)}\n`);
     const record = await runtime.dispatcher.whenDone(outcome.runId);
     if (context.json) context.out(`${JSON.stringify(record, null, 2)}\n`);
     else context.out(`${record?.state ?? 'unknown'}: ${record?.summary ?? record?.failure?.message ?? ''}\n`);
