@@ -5,7 +5,7 @@ import { describeAction } from '../core/loop/describeAction';
 import { acquireLoopLock, type LoopLock } from '../core/loop/localLock';
 import { initialLoopState, type LoopState, type TickPlan, type TickReport } from '../core/loop/loopModel';
 import { environmentSecretSource, redactingSecretSource } from '../core/secrets/secrets';
-import { readEnvironmentSettings } from '../core/settings/environmentSettings';
+import { cliEnvironmentVariables, readEnvironmentSettings } from '../core/settings/environmentSettings';
 import type { CliContext } from './cliContext';
 
 declare const ATO_VERSION: string;
@@ -27,6 +27,7 @@ async function openLoop(context: CliContext): Promise<CliLoop> {
   let state: LoopState = initialLoopState;
   const pending = new Set<Promise<void>>();
   const spacing = requestSpacingMs(context.env);
+  const holder = context.env[cliEnvironmentVariables.loopHolder.name];
   const loop = await createGitHubLoop({
     workspaceRoot: context.workspaceRoot,
     settings,
@@ -40,7 +41,7 @@ async function openLoop(context: CliContext): Promise<CliLoop> {
     updateLoop: recipe => { state = recipe(state); },
     trusted: () => true,
     userAgent: `ato-cli/${ATO_VERSION}`,
-    ...(context.env['ATO_LOOP_HOLDER'] === undefined ? {} : { holder: context.env['ATO_LOOP_HOLDER'] }),
+    ...(holder === undefined ? {} : { holder }),
     ...(spacing === undefined ? {} : { retry: { writeSpacingMs: spacing, notificationSpacingMs: spacing } }),
   });
   return { loop, state: () => state, close: async () => { await Promise.all(pending); } };
@@ -51,7 +52,7 @@ async function openLoop(context: CliContext): Promise<CliLoop> {
  * that notify people). Only for a fake or a test server, where the pauses are wasted time.
  */
 function requestSpacingMs(env: NodeJS.ProcessEnv): number | undefined {
-  const raw = env['ATO_GITHUB_REQUEST_SPACING_MS']?.trim();
+  const raw = env[cliEnvironmentVariables.requestSpacing.name]?.trim();
   return raw !== undefined && /^\d{1,6}$/.test(raw) ? Number(raw) : undefined;
 }
 

@@ -12,7 +12,7 @@ import { loopStatus, run, tick } from './loopCommands';
 import { describeError, Redactor } from '../core/logging/redactor';
 import { initializePlanningFolder, inspectPlanningFolder } from '../core/planning/planningFolder';
 import { environmentSecretSource, redactingSecretSource, secretIds, type SecretId } from '../core/secrets/secrets';
-import { readEnvironmentSettings } from '../core/settings/environmentSettings';
+import { cliEnvironmentVariables, environmentHelp, readEnvironmentSettings } from '../core/settings/environmentSettings';
 import { initialAtoState, type AtoState } from '../core/state/atoState';
 
 declare const ATO_VERSION: string;
@@ -37,16 +37,15 @@ Options:
   --version           print the version
 
 Exit codes: 0 ok, 1 a check or an action failed, 2 usage or no loop here, 3 another loop holds the lock.
-Settings come from ATO_* environment variables (e.g. ATO_GITHUB_API_URL), keys from
-ATO_GITHUB_TOKEN / GITHUB_TOKEN, ATO_GITLAB_TOKEN, ATO_JULES_API_KEY, ATO_ANTHROPIC_API_KEY.
-`;
+
+${environmentHelp()}`;
 
 
 /** Runs one CLI command and returns the process exit code. Never throws. */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const redactor = new Redactor();
   const { out, err } = cliStreams(redactor);
-  const log = createLogger(streamLogSink({ write: err }, env['ATO_LOG_LEVEL'] === 'debug' ? 'debug' : 'warn'), redactor);
+  const log = createLogger(streamLogSink({ write: err }, env[cliEnvironmentVariables.logLevel.name] === 'debug' ? 'debug' : 'warn'), redactor);
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean' }, workspace: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'dry-run': { type: 'boolean' }, 'max-ticks': { type: 'string' } } });
