@@ -101,7 +101,7 @@ export async function loopStatus(context: CliContext): Promise<Record<string, un
       rateLimit: current.rateLimit,
     };
   } finally {
-    loop.engine.dispose();
+    await loop.engine.close();
     await close();
   }
 }
@@ -144,7 +144,8 @@ export async function tick(context: CliContext, dryRun: boolean): Promise<number
       else printReport(context, report);
       return report.outcomes.some(o => o.result === 'failed') ? 1 : 0;
     } finally {
-      loop.engine.dispose();
+      // Gives the lease up: the next `ato tick` (here or anywhere) need not wait for it to expire.
+      await loop.engine.close();
       await close();
     }
   };
@@ -167,8 +168,8 @@ export async function run(context: CliContext, maxTicks: number | undefined): Pr
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
         clearInterval(watch);
-        loop.engine.dispose();
-        void close().then(() => { resolve(code); });
+        // The loop stops: its lease is given up, so another loop need not wait for it to expire.
+        void loop.engine.close().then(close).then(() => { resolve(code); });
       };
       const onSignal = (): void => { stop(0); };
       process.on('SIGINT', onSignal);

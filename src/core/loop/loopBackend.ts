@@ -30,7 +30,8 @@ export interface BackendUsage {
 
 /** Whether this loop may act now (the remote lease), and who holds it otherwise. */
 export type LeaseAnswer =
-  | { readonly held: true; readonly holder: string; readonly expiresAt: string }
+  /** `takenOverFrom`: the lease was taken before its expiry from a dead process on this same site. */
+  | { readonly held: true; readonly holder: string; readonly expiresAt: string; readonly takenOverFrom?: string }
   | { readonly held: false; readonly holder: string; readonly expiresAt: string };
 
 /**
@@ -47,6 +48,8 @@ export interface LoopBackend {
   observe(options: { readonly full: boolean }): Promise<LoopObservation | 'unchanged'>;
   /** Takes the lease for a mutating action; `held: false` means another loop acts now. */
   acquireLease(): Promise<LeaseAnswer>;
+  /** Gives the lease up (only if it is still this loop's), so another loop need not wait for its expiry. */
+  releaseLease?(): Promise<void>;
   /** Carries out one guarded action. Must be idempotent: run twice, it does the work once. */
   execute(action: PlannedAction): Promise<ExecutionResult>;
   /** Commits a local draft to the planning branch's pending/ (GitHub mode); idempotent. */

@@ -56,9 +56,12 @@ export class GitHubLoopBackend implements LoopBackend {
 
   async acquireLease(): Promise<LeaseAnswer> {
     const result = await this.options.lease.acquire(this.options.now());
-    return result.held
-      ? { held: true, holder: result.holder, expiresAt: result.expiresAt }
-      : { held: false, holder: result.holder ?? 'another loop', expiresAt: result.expiresAt ?? 'unknown' };
+    if (!result.held) return { held: false, holder: result.holder ?? 'another loop', expiresAt: result.expiresAt ?? 'unknown' };
+    return { held: true, holder: result.holder, expiresAt: result.expiresAt, ...(result.takenOverFrom === undefined ? {} : { takenOverFrom: result.takenOverFrom }) };
+  }
+
+  async releaseLease(): Promise<void> {
+    await this.options.lease.release(this.options.now());
   }
 
   async execute(action: PlannedAction): Promise<ExecutionResult> {
