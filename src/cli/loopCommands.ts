@@ -19,7 +19,7 @@ interface CliLoop {
   readonly close: () => Promise<void>;
 }
 
-async function openLoop(context: CliContext): Promise<CliLoop> {
+export async function openLoop(context: CliContext): Promise<CliLoop> {
   const { settings } = readEnvironmentSettings(context.env);
   const secrets = redactingSecretSource(environmentSecretSource(context.env), context.redactor);
   const token = await secrets.get('github.token');
@@ -57,7 +57,7 @@ function requestSpacingMs(env: NodeJS.ProcessEnv): number | undefined {
 }
 
 /** Runs `work` holding the workspace's loop lock, so two processes on one machine never act at once. */
-async function withLock(context: CliContext, owner: string, work: () => Promise<number>): Promise<number> {
+export async function withLock(context: CliContext, owner: string, work: () => Promise<number>): Promise<number> {
   const attempt = await acquireLoopLock(context.workspaceRoot, { owner });
   if (!attempt.acquired) {
     const who = attempt.holder === undefined ? 'another loop' : `${attempt.holder.owner} (pid ${String(attempt.holder.pid)} on ${attempt.holder.host}, since ${attempt.holder.startedAt})`;
@@ -72,7 +72,7 @@ async function withLock(context: CliContext, owner: string, work: () => Promise<
   }
 }
 
-function unavailable(context: CliContext, loop: Extract<GitHubLoopResult, { kind: 'unavailable' }>): number {
+export function unavailable(context: CliContext, loop: Extract<GitHubLoopResult, { kind: 'unavailable' }>): number {
   if (context.json) context.out(`${JSON.stringify({ mode: loop.mode, reason: loop.reason }, null, 2)}\n`);
   else context.err(`ato: ${loop.reason}\n`);
   return 2;

@@ -7,6 +7,7 @@ import { renderDoctorReport } from '../core/doctor/doctorReport';
 import { createLogger, streamLogSink } from '../core/logging/logger';
 import type { CliContext } from './cliContext';
 import { cliStreams } from './terminalText';
+import { adopt } from './adoptCommand';
 import { dispatchTask, listTasks } from './taskCommands';
 import { loopStatus, run, tick } from './loopCommands';
 import { describeError, Redactor } from '../core/logging/redactor';
@@ -25,6 +26,8 @@ Commands:
   status [--json]     the planning folder, keys and settings; with a GitHub remote and token, the
                       loop's stage, reason, focus, next step, red PRs, needs-you and rate-limit budget
   tick [--dry-run]    one tick of the planning loop (--dry-run: what it would do, and why; writes nothing)
+  adopt [--dry-run]   label and mark as ATO's the open issues made by hand for queued tasks and the gap
+                      analysis (same title), so none gets a second issue (--dry-run: list them)
   run [--max-ticks n] the loop on its timer until Ctrl-C (or n ticks); for CI
   doctor [--json]     check the set-up and each configured service's connection
   init                create the planning folder (keeps existing files)
@@ -73,6 +76,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await dispatchTask(context, parsed.positionals[1]);
       case 'tick':
         return await tick(context, parsed.values['dry-run'] === true);
+      case 'adopt':
+        return await adopt(context, parsed.values['dry-run'] === true);
       case 'run': {
         const raw = parsed.values['max-ticks'];
         const maxTicks = raw === undefined ? undefined : Number(raw);

@@ -1,4 +1,5 @@
 import type { RateLimitBudget } from '../forges/github/githubModel';
+import type { AdoptionRecord, AdoptionReport } from './issueAdoption';
 import type { LocalDraft, LoopState, PlannedAction, RedPullRequest, StageDecision, TrackPlan } from './loopModel';
 
 /** What one observation of the world gives the engine: the decision and what the views show. */
@@ -19,6 +20,8 @@ export interface LoopObservation {
 export interface ExecutionResult {
   readonly result: 'done' | 'skipped' | 'failed';
   readonly message: string;
+  /** Issues made by hand that the action adopted instead of opening new ones (one `loop.adopted` event each). */
+  readonly adopted?: readonly AdoptionRecord[];
 }
 
 export interface BackendUsage {
@@ -52,6 +55,8 @@ export interface LoopBackend {
   releaseLease?(): Promise<void>;
   /** Carries out one guarded action. Must be idempotent: run twice, it does the work once. */
   execute(action: PlannedAction): Promise<ExecutionResult>;
+  /** Finds (and unless `dryRun`, labels and marks) open issues made by hand for queued work; idempotent. */
+  adoptIssues?(dryRun: boolean): Promise<AdoptionReport>;
   /** Commits a local draft to the planning branch's pending/ (GitHub mode); idempotent. */
   queueDraft?(path: string): Promise<ExecutionResult>;
   /** Requests and points spent so far (monotonic), and the budgets last seen. */

@@ -6,6 +6,7 @@ import type { Disposable } from '../util/disposable';
 import type { BackendUsage, LeaseAnswer, LoopBackend, LoopObservation } from './loopBackend';
 import type { ActionOutcome, LoopController, LoopState, PlannedAction, TickPlan, TickReport, TrackPlan } from './loopModel';
 import { describeAction } from './describeAction';
+import { summariseAdoption } from './issueAdoption';
 
 export interface LoopTimers {
   setTimeout(callback: () => void, ms: number): unknown;
@@ -127,6 +128,28 @@ export class LoopEngine implements LoopController, Disposable {
     });
   }
 
+  adoptIssues(dryRun: boolean): ReturnType<LoopController['adoptIssues']> {
+    return this.serialised(async () => {
+      const { backend } = this.options;
+      if (backend.adoptIssues === undefined) return { result: 'skipped' as const, message: 'Issues live on GitHub: there is nothing to adopt in local mode.', report: undefined };
+      if (dryRun) {
+        const report = await backend.adoptIssues(true);
+        return { result: 'done' as const, message: summariseAdoption(report), report };
+      }
+      if (!this.options.trusted()) return { result: 'skipped' as const, message: 'This workspace is not trusted: ATO takes no action.', report: undefined };
+      const lease = await this.takeLease();
+      if (!lease.held) return { result: 'skipped' as const, message: `Another loop (${lease.holder}) holds the lease until ${lease.expiresAt}; try again then.`, report: undefined };
+      try {
+        const report = await backend.adoptIssues(false);
+        this.dirty = true;
+        for (const record of report.adopted) this.options.appendEvent({ kind: 'loop.adopted', ...record, by: 'adopt' });
+        return { result: report.adopted.length > 0 ? 'done' as const : 'skipped' as const, message: summariseAdoption(report), report };
+      } finally {
+        await this.releaseUnlessRunning();
+      }
+    });
+  }
+
   dispose(): void {
     void this.close();
   }
@@ -234,6 +257,7 @@ export class LoopEngine implements LoopController, Disposable {
     try {
       const result = await backend.execute(action);
       this.dirty = true;
+      for (const record of result.adopted ?? []) this.options.appendEvent({ kind: 'loop.adopted', ...record, by: action.kind });
       this.options.appendEvent({ kind: 'loop.action', action: action.kind, phase: 'end', result: result.result, message: result.message });
       return { track: 'planning', action, result: result.result, message: result.message };
     } catch (error) {
