@@ -22,6 +22,9 @@ import { registerTaskFileLanguage } from './vscode/taskFileLanguage';
 import { createTreeView } from './vscode/treeView';
 import { WorkspaceMonitor } from './vscode/workspaceMonitor';
 
+/** Stops this window's planning loop; set while ATO is active. */
+let closeLoop: (() => Promise<void>) | undefined;
+
 /** What ATO exposes to other extensions and to its own extension-host tests. */
 export interface AtoApi {
   /** How long `activate()` took, in milliseconds. */
@@ -49,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
   const queue = new QueueService(store, log.scoped('queue'), () => workspace.workspaceRoot);
   const runs = new RunService(services, queue);
   const loop = new LoopService(services, () => runs.activeRunCount());
+  closeLoop = () => loop.close();
   const panel = registerControlPanel(context.extensionUri, store, redactor, log.scoped('panel'));
 
   context.subscriptions.push(
@@ -83,6 +87,10 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
   return { activationMs, activationSpan: { start: started, end: ended }, state: () => store.state };
 }
 
-export function deactivate(): void {
-  // Everything is released through context.subscriptions.
+export function deactivate(): Promise<void> | undefined {
+  // Everything else is released through context.subscriptions; the loop first gives its remote lease up
+  // (VS Code waits for this promise, briefly).
+  const closing = closeLoop?.();
+  closeLoop = undefined;
+  return closing;
 }

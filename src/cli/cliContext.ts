@@ -7,9 +7,9 @@ export interface CliContext {
   readonly json: boolean;
   readonly log: Logger;
   readonly redactor: Redactor;
-  /** Writes to stdout, redacted. */
+  /** Writes to stdout, redacted, control characters neutralised (terminalText.ts). */
   readonly out: (text: string) => void;
-  /** Writes to stderr, redacted: errors quote servers, git and agents. */
+  /** Writes to stderr, the same way: errors quote servers, git and agents. */
   readonly err: (text: string) => void;
   readonly env: NodeJS.ProcessEnv;
 }

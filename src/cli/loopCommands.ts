@@ -5,7 +5,7 @@ import { describeAction } from '../core/loop/describeAction';
 import { acquireLoopLock, type LoopLock } from '../core/loop/localLock';
 import { initialLoopState, type LoopState, type TickPlan, type TickReport } from '../core/loop/loopModel';
 import { environmentSecretSource, redactingSecretSource } from '../core/secrets/secrets';
-import { readEnvironmentSettings } from '../core/settings/environmentSettings';
+import { cliEnvironmentVariables, readEnvironmentSettings } from '../core/settings/environmentSettings';
 import type { CliContext } from './cliContext';
 
 declare const ATO_VERSION: string;
@@ -19,7 +19,7 @@ interface CliLoop {
   readonly close: () => Promise<void>;
 }
 
-async function openLoop(context: CliContext): Promise<CliLoop> {
+export async function openLoop(context: CliContext): Promise<CliLoop> {
   const { settings } = readEnvironmentSettings(context.env);
   const secrets = redactingSecretSource(environmentSecretSource(context.env), context.redactor);
   const token = await secrets.get('github.token');
@@ -27,6 +27,7 @@ async function openLoop(context: CliContext): Promise<CliLoop> {
   let state: LoopState = initialLoopState;
   const pending = new Set<Promise<void>>();
   const spacing = requestSpacingMs(context.env);
+  const holder = context.env[cliEnvironmentVariables.loopHolder.name];
   const loop = await createGitHubLoop({
     workspaceRoot: context.workspaceRoot,
     settings,
@@ -41,7 +42,7 @@ async function openLoop(context: CliContext): Promise<CliLoop> {
     updateLoop: recipe => { state = recipe(state); },
     trusted: () => true,
     userAgent: `ato-cli/${ATO_VERSION}`,
-    ...(context.env['ATO_LOOP_HOLDER'] === undefined ? {} : { holder: context.env['ATO_LOOP_HOLDER'] }),
+    ...(holder === undefined ? {} : { holder }),
     ...(spacing === undefined ? {} : { retry: { writeSpacingMs: spacing, notificationSpacingMs: spacing } }),
   });
   return { loop, state: () => state, close: async () => { await Promise.all(pending); } };
@@ -52,12 +53,12 @@ async function openLoop(context: CliContext): Promise<CliLoop> {
  * that notify people). Only for a fake or a test server, where the pauses are wasted time.
  */
 function requestSpacingMs(env: NodeJS.ProcessEnv): number | undefined {
-  const raw = env['ATO_GITHUB_REQUEST_SPACING_MS']?.trim();
+  const raw = env[cliEnvironmentVariables.requestSpacing.name]?.trim();
   return raw !== undefined && /^\d{1,6}$/.test(raw) ? Number(raw) : undefined;
 }
 
 /** Runs `work` holding the workspace's loop lock, so two processes on one machine never act at once. */
-async function withLock(context: CliContext, owner: string, work: () => Promise<number>): Promise<number> {
+export async function withLock(context: CliContext, owner: string, work: () => Promise<number>): Promise<number> {
   const attempt = await acquireLoopLock(context.workspaceRoot, { owner });
   if (!attempt.acquired) {
     const who = attempt.holder === undefined ? 'another loop' : `${attempt.holder.owner} (pid ${String(attempt.holder.pid)} on ${attempt.holder.host}, since ${attempt.holder.startedAt})`;
@@ -72,7 +73,7 @@ async function withLock(context: CliContext, owner: string, work: () => Promise<
   }
 }
 
-function unavailable(context: CliContext, loop: Extract<GitHubLoopResult, { kind: 'unavailable' }>): number {
+export function unavailable(context: CliContext, loop: Extract<GitHubLoopResult, { kind: 'unavailable' }>): number {
   if (context.json) context.out(`${JSON.stringify({ mode: loop.mode, reason: loop.reason }, null, 2)}\n`);
   else context.err(`ato: ${loop.reason}\n`);
   return 2;
@@ -101,7 +102,7 @@ export async function loopStatus(context: CliContext): Promise<Record<string, un
       rateLimit: current.rateLimit,
     };
   } finally {
-    loop.engine.dispose();
+    await loop.engine.close();
     await close();
   }
 }
@@ -144,7 +145,8 @@ export async function tick(context: CliContext, dryRun: boolean): Promise<number
       else printReport(context, report);
       return report.outcomes.some(o => o.result === 'failed') ? 1 : 0;
     } finally {
-      loop.engine.dispose();
+      // Gives the lease up: the next `ato tick` (here or anywhere) need not wait for it to expire.
+      await loop.engine.close();
       await close();
     }
   };
@@ -167,8 +169,8 @@ export async function run(context: CliContext, maxTicks: number | undefined): Pr
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
         clearInterval(watch);
-        loop.engine.dispose();
-        void close().then(() => { resolve(code); });
+        // The loop stops: its lease is given up, so another loop need not wait for it to expire.
+        void loop.engine.close().then(close).then(() => { resolve(code); });
       };
       const onSignal = (): void => { stop(0); };
       process.on('SIGINT', onSignal);

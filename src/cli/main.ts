@@ -1,18 +1,20 @@
 import { resolve, join, basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { configuredAgents } from '../core/agents/configuredAgents';
-import { projectMcpServersAllowed, projectMcpServersVariable } from '../core/agents/projectMcpServers';
+import { projectMcpServersAllowed } from '../core/agents/projectMcpServers';
 import { checkConnections } from '../core/doctor/connectionCheck';
 import { checkLocalTools } from '../core/doctor/localChecks';
 import { renderDoctorReport } from '../core/doctor/doctorReport';
 import { createLogger, streamLogSink } from '../core/logging/logger';
 import type { CliContext } from './cliContext';
+import { cliStreams } from './terminalText';
+import { adopt } from './adoptCommand';
 import { dispatchTask, listTasks } from './taskCommands';
 import { loopStatus, run, tick } from './loopCommands';
 import { describeError, Redactor } from '../core/logging/redactor';
 import { initializePlanningFolder, inspectPlanningFolder } from '../core/planning/planningFolder';
 import { environmentSecretSource, learnEnvironmentSecrets, redactingSecretSource, secretIds, type SecretId } from '../core/secrets/secrets';
-import { readEnvironmentSettings } from '../core/settings/environmentSettings';
+import { cliEnvironmentVariables, environmentHelp, readEnvironmentSettings } from '../core/settings/environmentSettings';
 import { initialAtoState, type AtoState } from '../core/state/atoState';
 
 declare const ATO_VERSION: string;
@@ -25,6 +27,8 @@ Commands:
   status [--json]     the planning folder, keys and settings; with a GitHub remote and token, the
                       loop's stage, reason, focus, next step, red PRs, needs-you and rate-limit budget
   tick [--dry-run]    one tick of the planning loop (--dry-run: what it would do, and why; writes nothing)
+  adopt [--dry-run]   label and mark as ATO's the open issues made by hand for queued tasks and the gap
+                      analysis (same title), so none gets a second issue (--dry-run: list them)
   run [--max-ticks n] the loop on its timer until Ctrl-C (or n ticks); for CI
   doctor [--json]     check the set-up and each configured service's connection
   init                create the planning folder (keeps existing files)
@@ -37,20 +41,16 @@ Options:
   --version           print the version
 
 Exit codes: 0 ok, 1 a check or an action failed, 2 usage or no loop here, 3 another loop holds the lock.
-Settings come from ATO_* environment variables (e.g. ATO_GITHUB_API_URL), keys from
-ATO_GITHUB_TOKEN / GITHUB_TOKEN, ATO_GITLAB_TOKEN, ATO_JULES_API_KEY, ATO_ANTHROPIC_API_KEY.
-Claude Code reads your user settings only; ${projectMcpServersVariable}=1 lets it start the repository's
-.mcp.json servers for tasks that change the repository.
-`;
+
+${environmentHelp()}`;
 
 
 /** Runs one CLI command and returns the process exit code. Never throws. */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const redactor = new Redactor();
-  const log = createLogger(streamLogSink(process.stderr, env['ATO_LOG_LEVEL'] === 'debug' ? 'debug' : 'warn'), redactor);
+  const { out, err } = cliStreams(redactor);
+  const log = createLogger(streamLogSink({ write: err }, env[cliEnvironmentVariables.logLevel.name] === 'debug' ? 'debug' : 'warn'), redactor);
   learnEnvironmentSecrets(env, redactor);
-  const out = (text: string): void => { process.stdout.write(redactor.redact(text)); };
-  const err = (text: string): void => { process.stderr.write(redactor.redact(text)); };
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean' }, workspace: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'dry-run': { type: 'boolean' }, 'max-ticks': { type: 'string' } } });
@@ -78,6 +78,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await dispatchTask(context, parsed.positionals[1]);
       case 'tick':
         return await tick(context, parsed.values['dry-run'] === true);
+      case 'adopt':
+        return await adopt(context, parsed.values['dry-run'] === true);
       case 'run': {
         const raw = parsed.values['max-ticks'];
         const maxTicks = raw === undefined ? undefined : Number(raw);

@@ -84,7 +84,7 @@ export class LoopService implements vscode.Disposable {
   }
 
   private off(reason: string, mode: LoopState['mode'] = 'off'): void {
-    this.tearDown();
+    void this.tearDown();
     this.setLoop(loop => (loop.mode === mode && loop.error === reason ? loop : { ...initialLoopState, mode, error: reason }));
   }
 
@@ -110,7 +110,7 @@ export class LoopService implements vscode.Disposable {
     const fingerprint = JSON.stringify([root, settings, token === undefined ? 'none' : createHash('sha256').update(token).digest('hex')]);
     if (fingerprint === this.fingerprint && this.engine !== undefined) return;
     this.fingerprint = fingerprint;
-    this.tearDown();
+    await this.tearDown();
     const built = await createGitHubLoop({
       workspaceRoot: root,
       settings,
@@ -140,18 +140,27 @@ export class LoopService implements vscode.Disposable {
     this.services.log.info('Planning loop ready on %s (%s), paused until started.', built.repo, built.branch);
   }
 
-  private tearDown(): void {
-    this.engine?.dispose();
-    this.engine = undefined;
+  /** Stops the engine (which gives the remote lease up), then frees the workspace's lock. */
+  private tearDown(): Promise<void> {
+    const engine = this.engine;
     const lock = this.lock;
+    this.engine = undefined;
     this.lock = undefined;
-    void lock?.release();
+    return (async () => {
+      await engine?.close();
+      await lock?.release();
+    })().catch((error: unknown) => { this.services.log.warn('Stopping the planning loop: %s', error); });
+  }
+
+  /** For `deactivate`, which VS Code awaits: the lease is released before the window goes. */
+  close(): Promise<void> {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+    return this.tearDown();
   }
 
   dispose(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    for (const disposable of this.disposables) disposable.dispose();
-    this.tearDown();
+    void this.close();
   }
 }
 

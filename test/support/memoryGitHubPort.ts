@@ -143,6 +143,8 @@ export class MemoryGitHubPort implements GitHubPort {
   probeChanges(): Promise<boolean> { return unsupported('probeChanges'); }
   snapshot(): Promise<RepoSnapshot> { return unsupported('snapshot'); }
   listIssuesByLabel(): Promise<readonly IssueSummary[]> { return unsupported('listIssuesByLabel'); }
+  listOpenIssues(): Promise<readonly IssueSummary[]> { return unsupported('listOpenIssues'); }
+  addLabels(): Promise<void> { return unsupported('addLabels'); }
   getIssue(): Promise<IssueSummary> { return unsupported('getIssue'); }
   createIssue(): Promise<IssueSummary> { return unsupported('createIssue'); }
   updateIssue(): Promise<IssueSummary> { return unsupported('updateIssue'); }

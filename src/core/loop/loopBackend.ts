@@ -1,4 +1,5 @@
 import type { RateLimitBudget } from '../forges/github/githubModel';
+import type { AdoptionRecord, AdoptionReport } from './issueAdoption';
 import type { LocalDraft, LoopState, PlannedAction, RedPullRequest, StageDecision, TrackPlan } from './loopModel';
 
 /** What one observation of the world gives the engine: the decision and what the views show. */
@@ -19,6 +20,8 @@ export interface LoopObservation {
 export interface ExecutionResult {
   readonly result: 'done' | 'skipped' | 'failed';
   readonly message: string;
+  /** Issues made by hand that the action adopted instead of opening new ones (one `loop.adopted` event each). */
+  readonly adopted?: readonly AdoptionRecord[];
 }
 
 export interface BackendUsage {
@@ -30,7 +33,8 @@ export interface BackendUsage {
 
 /** Whether this loop may act now (the remote lease), and who holds it otherwise. */
 export type LeaseAnswer =
-  | { readonly held: true; readonly holder: string; readonly expiresAt: string }
+  /** `takenOverFrom`: the lease was taken before its expiry from a dead process on this same site. */
+  | { readonly held: true; readonly holder: string; readonly expiresAt: string; readonly takenOverFrom?: string }
   | { readonly held: false; readonly holder: string; readonly expiresAt: string };
 
 /**
@@ -47,8 +51,12 @@ export interface LoopBackend {
   observe(options: { readonly full: boolean }): Promise<LoopObservation | 'unchanged'>;
   /** Takes the lease for a mutating action; `held: false` means another loop acts now. */
   acquireLease(): Promise<LeaseAnswer>;
+  /** Gives the lease up (only if it is still this loop's), so another loop need not wait for its expiry. */
+  releaseLease?(): Promise<void>;
   /** Carries out one guarded action. Must be idempotent: run twice, it does the work once. */
   execute(action: PlannedAction): Promise<ExecutionResult>;
+  /** Finds (and unless `dryRun`, labels and marks) open issues made by hand for queued work; idempotent. */
+  adoptIssues?(dryRun: boolean): Promise<AdoptionReport>;
   /** Commits a local draft to the planning branch's pending/ (GitHub mode); idempotent. */
   queueDraft?(path: string): Promise<ExecutionResult>;
   /** Requests and points spent so far (monotonic), and the budgets last seen. */

@@ -3,9 +3,10 @@ import { isGitHubError } from '../forges/github/githubError';
 import type { Logger } from '../logging/logger';
 import { describeError } from '../logging/redactor';
 import type { Disposable } from '../util/disposable';
-import type { BackendUsage, LoopBackend, LoopObservation } from './loopBackend';
+import type { BackendUsage, LeaseAnswer, LoopBackend, LoopObservation } from './loopBackend';
 import type { ActionOutcome, LoopController, LoopState, PlannedAction, TickPlan, TickReport, TrackPlan } from './loopModel';
 import { describeAction } from './describeAction';
+import { summariseAdoption } from './issueAdoption';
 
 export interface LoopTimers {
   setTimeout(callback: () => void, ms: number): unknown;
@@ -57,6 +58,9 @@ export class LoopEngine implements LoopController, Disposable {
   private timer: unknown;
   private running = false;
   private disposed = false;
+  /** This loop took the remote lease and has not given it up since. */
+  private leaseTaken = false;
+  private closing: Promise<void> | undefined;
 
   constructor(private readonly options: LoopEngineOptions) {
     options.updateLoop(loop => ({ ...loop, mode: options.backend.mode }));
@@ -76,6 +80,8 @@ export class LoopEngine implements LoopController, Disposable {
     this.cancelTimer();
     this.options.updateLoop(loop => ({ ...loop, running: false, nextTickAt: undefined }));
     this.options.appendEvent({ kind: 'loop.paused' });
+    // A paused loop holds no lease: another loop (a teammate, CI) may act at once.
+    void this.serialised(() => this.releaseLease());
   }
 
   tickNow(): Promise<TickReport> {
@@ -98,7 +104,7 @@ export class LoopEngine implements LoopController, Disposable {
         this.options.appendEvent({ kind: 'loop.merge', pullNumber, result: 'skipped', message: why });
         return refused;
       }
-      const outcome = await this.act(action);
+      const outcome = await this.act(action).finally(() => this.releaseUnlessRunning());
       this.options.appendEvent({ kind: 'loop.merge', pullNumber, result: outcome.result, message: outcome.message });
       // Show the world as it is after the merge.
       await this.observe(true).catch(() => undefined);
@@ -112,9 +118,9 @@ export class LoopEngine implements LoopController, Disposable {
       const { backend } = this.options;
       if (!this.options.trusted()) return { result: 'skipped' as const, message: 'This workspace is not trusted: ATO takes no action.' };
       if (backend.queueDraft === undefined) return { result: 'skipped' as const, message: 'Local task files are the queue in local mode: nothing to commit.' };
-      const lease = await backend.acquireLease();
+      const lease = await this.takeLease();
       if (!lease.held) return { result: 'skipped' as const, message: `Another loop (${lease.holder}) holds the lease until ${lease.expiresAt}; try again then.` };
-      const outcome = await backend.queueDraft(path);
+      const outcome = await backend.queueDraft(path).finally(() => this.releaseUnlessRunning());
       this.dirty = true;
       this.options.appendEvent({ kind: 'loop.queueDraft', path, result: outcome.result, message: outcome.message });
       await this.observe(true).then(observation => { this.publish(observation, undefined, undefined); }, () => undefined);
@@ -122,10 +128,43 @@ export class LoopEngine implements LoopController, Disposable {
     });
   }
 
+  adoptIssues(dryRun: boolean): ReturnType<LoopController['adoptIssues']> {
+    return this.serialised(async () => {
+      const { backend } = this.options;
+      if (backend.adoptIssues === undefined) return { result: 'skipped' as const, message: 'Issues live on GitHub: there is nothing to adopt in local mode.', report: undefined };
+      if (dryRun) {
+        const report = await backend.adoptIssues(true);
+        return { result: 'done' as const, message: summariseAdoption(report), report };
+      }
+      if (!this.options.trusted()) return { result: 'skipped' as const, message: 'This workspace is not trusted: ATO takes no action.', report: undefined };
+      const lease = await this.takeLease();
+      if (!lease.held) return { result: 'skipped' as const, message: `Another loop (${lease.holder}) holds the lease until ${lease.expiresAt}; try again then.`, report: undefined };
+      try {
+        const report = await backend.adoptIssues(false);
+        this.dirty = true;
+        for (const record of report.adopted) this.options.appendEvent({ kind: 'loop.adopted', ...record, by: 'adopt' });
+        return { result: report.adopted.length > 0 ? 'done' as const : 'skipped' as const, message: summariseAdoption(report), report };
+      } finally {
+        await this.releaseUnlessRunning();
+      }
+    });
+  }
+
   dispose(): void {
-    this.disposed = true;
-    this.pause();
-    void this.queue.then(() => this.options.backend.dispose?.());
+    void this.close();
+  }
+
+  /** Stops the loop, gives the remote lease up and lets the backend go; resolves when all that is done. */
+  close(): Promise<void> {
+    if (this.closing === undefined) {
+      this.disposed = true;
+      this.pause();
+      this.closing = this.serialised(async () => {
+        await this.releaseLease();
+        await this.options.backend.dispose?.();
+      }).catch((error: unknown) => { this.options.log.warn('Closing the loop: %s', describeFailure(error)); });
+    }
+    return this.closing;
   }
 
   private serialised<T>(work: () => Promise<T>): Promise<T> {
@@ -169,6 +208,7 @@ export class LoopEngine implements LoopController, Disposable {
       this.options.updateLoop(loop => ({ ...loop, error: message, lastTickAt: now().toISOString() }));
       throw error;
     } finally {
+      if (!dryRun) await this.releaseUnlessRunning();
       this.options.updateLoop(loop => ({ ...loop, ticking: false }));
       if (!dryRun) this.schedule(this.nextDelay());
     }
@@ -209,8 +249,7 @@ export class LoopEngine implements LoopController, Disposable {
   private async act(action: PlannedAction): Promise<ActionOutcome> {
     const { backend } = this.options;
     if (!this.options.trusted()) return { track: 'planning', action, result: 'skipped', message: 'This workspace is not trusted: ATO takes no action.' };
-    const lease = await backend.acquireLease();
-    this.options.updateLoop(loop => ({ ...loop, lease: { holder: lease.holder, mine: lease.held, expiresAt: lease.expiresAt } }));
+    const lease = await this.takeLease();
     if (!lease.held) {
       return { track: 'planning', action, result: 'skipped', message: `Another loop (${lease.holder}) holds the lease until ${lease.expiresAt}; it acts, this one waits.` };
     }
@@ -218,6 +257,7 @@ export class LoopEngine implements LoopController, Disposable {
     try {
       const result = await backend.execute(action);
       this.dirty = true;
+      for (const record of result.adopted ?? []) this.options.appendEvent({ kind: 'loop.adopted', ...record, by: action.kind });
       this.options.appendEvent({ kind: 'loop.action', action: action.kind, phase: 'end', result: result.result, message: result.message });
       return { track: 'planning', action, result: result.result, message: result.message };
     } catch (error) {
@@ -227,6 +267,39 @@ export class LoopEngine implements LoopController, Disposable {
       if (isGitHubError(error, 'rateLimited')) throw error;
       return { track: 'planning', action, result: 'failed', message };
     }
+  }
+
+  /** Takes (or renews) the remote lease for one action, and shows who holds it. */
+  private async takeLease(): Promise<LeaseAnswer> {
+    const lease = await this.options.backend.acquireLease();
+    this.options.updateLoop(loop => ({ ...loop, lease: { holder: lease.holder, mine: lease.held, expiresAt: lease.expiresAt } }));
+    if (lease.held) {
+      this.leaseTaken = true;
+      if (lease.takenOverFrom !== undefined) this.options.appendEvent({ kind: 'loop.leaseTakenOver', from: lease.takenOverFrom, reason: 'Its holder ran on this machine and workspace and is no longer running.' });
+    }
+    return lease;
+  }
+
+  /**
+   * Gives the lease up when this loop holds it, so another loop need not wait for its expiry. The release
+   * is a compare-and-swap: a lease someone else holds by now is left alone.
+   */
+  private async releaseLease(): Promise<void> {
+    const { backend } = this.options;
+    if (!this.leaseTaken || backend.releaseLease === undefined) return;
+    this.leaseTaken = false;
+    try {
+      await backend.releaseLease();
+      this.options.updateLoop(loop => ({ ...loop, lease: undefined }));
+      this.options.appendEvent({ kind: 'loop.leaseReleased' });
+    } catch (error) {
+      this.options.log.warn('The remote lease could not be released (it expires on its own): %s', describeFailure(error));
+    }
+  }
+
+  /** An action taken while the loop is not started (one tick, a merge, "Queue it", `ato tick`) keeps no lease. */
+  private async releaseUnlessRunning(): Promise<void> {
+    if (!this.running) await this.releaseLease();
   }
 
   private publish(observation: LoopObservation, report: TickReport | undefined, plan: TickPlan | undefined, usage: BackendUsage = this.options.backend.usage()): void {

@@ -1,4 +1,5 @@
 import type { MergeMethod, RateLimitBudget } from '../forges/github/githubModel';
+import type { AdoptionReport } from './issueAdoption';
 
 /** The planning track's stages (PRODUCT §4): gap analysis (1x), development (2x), capability update (3x). */
 export const stageIds = ['1a', '1b', '1c', '2a', '2b', '2c', '3a', '3b', '3c'] as const;
@@ -208,4 +209,10 @@ export interface LoopController {
   mergeNow(pullNumber: number): Promise<ActionOutcome>;
   /** "Queue it": commits a local draft (a path from `LoopState.drafts`) to pending/ on the planning branch. */
   queueDraft(path: string): Promise<{ readonly result: 'done' | 'skipped' | 'failed'; readonly message: string }>;
+  /**
+   * Open issues made by hand (or by an earlier tool) for queued tasks and the gap analysis, matched by title:
+   * listed (`dryRun`), or labelled and marked as ATO's behind the lease. `report` is undefined when nothing
+   * was read (local mode, an untrusted workspace, the lease held elsewhere).
+   */
+  adoptIssues(dryRun: boolean): Promise<{ readonly result: 'done' | 'skipped' | 'failed'; readonly message: string; readonly report: AdoptionReport | undefined }>;
 }

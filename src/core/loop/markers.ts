@@ -48,8 +48,28 @@ export function parseMarkerLine(line: string): AtoMarker | undefined {
 
 /** Every marker in a body, in order: lines that are exactly a marker, indented less than code, outside fences. */
 export function readMarkers(body: string): AtoMarker[] {
+  return scanBody(body).markers;
+}
+
+/**
+ * The body with `marker` appended on a line of its own where it is read: after a blank line and, when the
+ * body ends inside a fenced block it never closes (someone else's text), after a line that closes it.
+ */
+export function appendMarker(body: string, marker: AtoMarker): string {
+  const { fence } = scanBody(body);
+  const text = body.trimEnd();
+  const close = fence === undefined ? '' : `\n${fence.char.repeat(fence.length)}`;
+  return `${text}${close}${text === '' && close === '' ? '' : '\n\n'}${formatMarker(marker)}\n`;
+}
+
+interface Fence {
+  readonly char: string;
+  readonly length: number;
+}
+
+function scanBody(body: string): { readonly markers: AtoMarker[]; readonly fence: Fence | undefined } {
   const markers: AtoMarker[] = [];
-  let fence: { readonly char: string; readonly length: number } | undefined;
+  let fence: Fence | undefined;
   for (const raw of body.split(/\r\n|\r|\n/)) {
     const fenceMatch = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(raw);
     if (fence === undefined && fenceMatch?.[1] !== undefined) {
@@ -67,7 +87,7 @@ export function readMarkers(body: string): AtoMarker[] {
     const marker = parseMarkerLine(raw);
     if (marker !== undefined) markers.push(marker);
   }
-  return markers;
+  return { markers, fence };
 }
 
 /** The task ids a body's markers name (normally one). */

@@ -162,7 +162,7 @@ function newestFirst(prs: readonly PullRequestSummary[]): PullRequestSummary[] {
 }
 
 /** Titles compared without a WIP prefix, case and runs of blanks. */
-function normalTitle(title: string): string {
+export function normalTitle(title: string): string {
   return withoutWipPrefix(title).replace(/\s+/g, ' ').trim().toLowerCase();
 }
 

@@ -1,9 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile, realpath } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import * as z from 'zod/mini';
 import '../../shared/zod';
 import { isGitHubError } from '../forges/github/githubError';
 import type { GitHubPort } from '../forges/github/githubPort';
+import { isProcessAlive } from './localLock';
 
 /** What a lease commit's message holds (JSON). */
 export interface LeaseRecord {
@@ -12,6 +14,10 @@ export interface LeaseRecord {
   readonly acquiredAt: string;
   /** Tells two instances with the same holder id apart (a restarted process, two CI jobs). */
   readonly nonce?: string;
+  /** Where the holder runs: a hash of its machine (boot), user and workspace (see `leaseSite`). */
+  readonly site?: string;
+  /** The holder's process id on that site: when it is dead there, its successor need not wait. */
+  readonly pid?: number;
 }
 
 const leaseRecordSchema = z.object({
@@ -19,6 +25,8 @@ const leaseRecordSchema = z.object({
   expiresAt: z.iso.datetime({ offset: true }),
   acquiredAt: z.iso.datetime({ offset: true }),
   nonce: z.optional(z.string()),
+  site: z.optional(z.string().check(z.maxLength(64))),
+  pid: z.optional(z.int().check(z.positive())),
 });
 
 export type LeaseResult =
@@ -30,6 +38,8 @@ export type LeaseResult =
     readonly acquiredAt: string;
     /** GitHub requests this call made. */
     readonly requests: number;
+    /** The holder this call took the lease from before its expiry: a dead process on this same site. */
+    readonly takenOverFrom?: string;
   }
   | {
     readonly held: false;
@@ -48,6 +58,16 @@ export interface RemoteLeaseOptions {
   readonly ref?: string;
   /** Compare-and-swap attempts per call when the ref moves under us; default 4. */
   readonly maxAttempts?: number;
+  /**
+   * This loop's site (`leaseSite`): a lease held by a dead process of the same site (this machine, user and
+   * workspace: the loop that ran here before and crashed) is taken over at once. Without one, every other
+   * holder's lease is waited out.
+   */
+  readonly site?: string;
+  /** Default `process.pid`. */
+  readonly pid?: number;
+  /** Default: `process.kill(pid, 0)`. */
+  readonly isProcessAlive?: (pid: number) => boolean;
 }
 
 export const defaultLeaseRef = 'refs/ato/lease';
@@ -73,6 +93,9 @@ export class RemoteLease {
   private readonly ttlMs: number;
   private readonly ref: string;
   private readonly maxAttempts: number;
+  private readonly site: string | undefined;
+  private readonly pid: number;
+  private readonly isAlive: (pid: number) => boolean;
   private seen: Seen | undefined;
   private treeSha: string | undefined;
   private requestCount = 0;
@@ -82,6 +105,9 @@ export class RemoteLease {
     this.ttlMs = options.ttlMs ?? defaultTtlMs;
     this.ref = options.ref ?? defaultLeaseRef;
     this.maxAttempts = options.maxAttempts ?? 4;
+    this.site = options.site;
+    this.pid = options.pid ?? process.pid;
+    this.isAlive = options.isProcessAlive ?? isProcessAlive;
   }
 
   /** Requests made by every call so far. */
@@ -111,7 +137,7 @@ export class RemoteLease {
       for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
         const seen = this.isMine(this.seen?.record) ? this.seen : await this.read(counter);
         if (seen === undefined || !this.isMine(seen.record)) return { released: false, requests: counter.requests };
-        const expired: LeaseRecord = { holder: this.holder, expiresAt: now.toISOString(), acquiredAt: seen.record?.acquiredAt ?? now.toISOString(), nonce: this.nonce };
+        const expired: LeaseRecord = { ...this.identity(), expiresAt: now.toISOString(), acquiredAt: seen.record?.acquiredAt ?? now.toISOString() };
         if (await this.swap(seen, expired, counter)) return { released: true, requests: counter.requests };
       }
       return { released: false, requests: counter.requests };
@@ -136,18 +162,22 @@ export class RemoteLease {
       // Trust the cache only when it says the lease is ours: the swap then proves it (or fails).
       const seen = this.isMine(this.seen?.record) ? this.seen : await this.read(counter);
       const record = seen?.record;
-      if (record !== undefined && !this.isMine(record) && !isExpired(record, now)) {
+      const live = record !== undefined && !this.isMine(record) && !isExpired(record, now);
+      const deadPredecessor = live && this.isDeadPredecessor(record);
+      if (live && !deadPredecessor) {
         return { held: false, holder: record.holder, expiresAt: record.expiresAt, requests: counter.requests };
       }
       const continuing = record !== undefined && this.isMine(record) && !isExpired(record, now);
       const next: LeaseRecord = {
-        holder: this.holder,
+        ...this.identity(),
         expiresAt: new Date(now.getTime() + this.ttlMs).toISOString(),
         acquiredAt: continuing ? record.acquiredAt : now.toISOString(),
-        nonce: this.nonce,
       };
       const won = seen === undefined ? await this.create(next, counter) : await this.swap(seen, next, counter);
-      if (won) return { held: true, holder: next.holder, expiresAt: next.expiresAt, acquiredAt: next.acquiredAt, requests: counter.requests };
+      if (won) {
+        const taken = deadPredecessor ? { takenOverFrom: `${record.holder} (pid ${String(record.pid)})` } : {};
+        return { held: true, holder: next.holder, expiresAt: next.expiresAt, acquiredAt: next.acquiredAt, requests: counter.requests, ...taken };
+      }
     }
     const last = this.seen?.record;
     return { held: false, holder: last?.holder, expiresAt: last?.expiresAt, requests: counter.requests };
@@ -211,6 +241,15 @@ export class RemoteLease {
   private isMine(record: LeaseRecord | undefined): boolean {
     return record?.holder === this.holder && record.nonce === this.nonce;
   }
+
+  /** The lease of a process that ran on this site (machine, user, workspace) and is dead there now. */
+  private isDeadPredecessor(record: LeaseRecord): boolean {
+    return this.site !== undefined && record.site === this.site && record.pid !== undefined && record.pid !== this.pid && !this.isAlive(record.pid);
+  }
+
+  private identity(): Pick<LeaseRecord, 'holder' | 'nonce' | 'site' | 'pid'> {
+    return { holder: this.holder, nonce: this.nonce, ...(this.site === undefined ? {} : { site: this.site, pid: this.pid }) };
+  }
 }
 
 /** A lease commit's message as a lease; anything else (hand-made, garbled) counts as no lease. */
@@ -223,21 +262,42 @@ export function parseLeaseRecord(message: string): LeaseRecord | undefined {
   }
   const parsed = leaseRecordSchema.safeParse(json);
   if (!parsed.success) return undefined;
-  const { holder, expiresAt, acquiredAt, nonce } = parsed.data;
-  return nonce === undefined ? { holder, expiresAt, acquiredAt } : { holder, expiresAt, acquiredAt, nonce };
+  const { holder, expiresAt, acquiredAt, nonce, site, pid } = parsed.data;
+  return {
+    holder,
+    expiresAt,
+    acquiredAt,
+    ...(nonce === undefined ? {} : { nonce }),
+    ...(site === undefined ? {} : { site }),
+    ...(pid === undefined ? {} : { pid }),
+  };
 }
 
 function isExpired(record: LeaseRecord, now: Date): boolean {
   return Date.parse(record.expiresAt) <= now.getTime();
 }
 
+/**
+ * Where a loop runs, as the lease records it: a hash (nothing readable goes to GitHub) of this machine —
+ * its host name and, on Linux, its boot id, so a reboot or another machine under the same name is never
+ * "here" and its pids are never judged by this machine's — the user, and the workspace's real path. The
+ * local lock (`.ato/loop.lock`) lets one loop at a time run on a site.
+ */
+export async function leaseSite(workspaceRoot: string): Promise<string> {
+  const boot = await readFile('/proc/sys/kernel/random/boot_id', 'utf8').then(text => text.trim(), () => '');
+  const workspace = await realpath(workspaceRoot).catch(() => workspaceRoot);
+  return createHash('sha256').update([hostname(), boot, userName(), workspace].join('\0')).digest('hex').slice(0, 32);
+}
+
+function userName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env['USER'] ?? process.env['USERNAME'] ?? 'unknown';
+  }
+}
+
 /** `<user>@<host>#<pid>`: unique per process on a machine, readable in the panel. */
 export function defaultHolderId(): string {
-  let user: string;
-  try {
-    user = userInfo().username;
-  } catch {
-    user = process.env['USER'] ?? process.env['USERNAME'] ?? 'unknown';
-  }
-  return `${user}@${hostname()}#${process.pid}`;
+  return `${userName()}@${hostname()}#${String(process.pid)}`;
 }

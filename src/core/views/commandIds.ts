@@ -29,6 +29,7 @@ export const commandIds = {
   openPullRequest: 'ato.openPullRequest',
   approveWorkflowRuns: 'ato.approveWorkflowRuns',
   queueDraft: 'ato.queueDraft',
+  adoptIssues: 'ato.adoptIssues',
 } as const;
 
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];

@@ -93,6 +93,24 @@ export function registerLoopCommands(deps: LoopCommandDeps): vscode.Disposable[]
       if (outcome.result === 'failed') void vscode.window.showWarningMessage(`ATO: ${message}`);
       else void vscode.window.showInformationMessage(`ATO: ${message}`);
     }),
+    registerCommand(services, commandIds.adoptIssues, { mutates: true }, async () => {
+      const loop = controller();
+      if (loop === undefined) return;
+      const found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'ATO: looking for issues made by hand…' }, () => loop.adoptIssues(true));
+      const issues = found.report?.adopted ?? [];
+      if (issues.length === 0) {
+        void vscode.window.showInformationMessage(`ATO: ${redact(found.message)}`);
+        return;
+      }
+      const detail = issues.map(issue => `#${String(issue.issueNumber)} "${issue.title}" → ${issue.work}`).join('\n');
+      const choice = await vscode.window.showInformationMessage(`ATO: ${redact(found.message)}`, { modal: true, detail: redact(`ATO labels each one and adds its marker, so no queued task gets a second issue:\n${detail}`) }, 'Adopt');
+      if (choice !== 'Adopt') return;
+      const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'ATO: adopting issues…' }, () => loop.adoptIssues(false));
+      const message = redact(outcome.message);
+      services.log.info('adopt issues: %s %s', outcome.result, message);
+      if (outcome.report === undefined) void vscode.window.showWarningMessage(`ATO: ${message}`);
+      else void vscode.window.showInformationMessage(`ATO: ${message}`);
+    }),
   ];
 }
 

@@ -46,6 +46,15 @@ describe('GitHub adapter against the fake GitHub (every port method over real HT
     assert.deepEqual((await port.listIssuesByLabel('ato:gap-analysis', 'open')).length, 0);
     assert.deepEqual((await port.listIssuesByLabel('ato:gap-analysis', 'closed')).map(issue => issue.number), [plain.number]);
 
+    // Every open issue, labelled or not, oldest first, with its author's association; no pull request.
+    const handMade = await port.createIssue({ title: 'By hand', body: 'No label.', labels: [] });
+    await fake.simulate.openPullRequest({ head: 'feature', title: 'A pull request', files: { 'x.txt': 'x\n' } });
+    const open = await port.listOpenIssues();
+    assert.deepEqual(open.map(issue => [issue.number, issue.authorAssociation]), [[created.number, 'COLLABORATOR'], [handMade.number, 'COLLABORATOR']]);
+    await port.addLabels(handMade.number, ['ato', 'ato:task']);
+    await port.addLabels(handMade.number, ['ato']);
+    assert.deepEqual([...(fake.state.repo().issue(handMade.number)?.labels ?? [])].sort(), ['ato', 'ato:task']);
+
     const comment = await port.createComment(created.number, 'Started.');
     await fake.simulate.comment(created.number, 'Thanks', 'octocat');
     const comments = await port.listComments(created.number);

@@ -63,6 +63,8 @@ const updateMain = /^\/repos\/octo\/app\/git\/refs\/heads\/main$/;
 const graphql = /^\/graphql$/;
 const operation = (name: string) => (request: ProxiedRequest): boolean => request.body.includes(name);
 const labelled = (label: string) => (request: ProxiedRequest): boolean => request.query.includes(`labels=${label}&`) || request.query.endsWith(`labels=${label}`);
+/** Every open issue, labelled or not: ATO's own by marker, or one made by hand to adopt (issue 9 D8). */
+const allOpenIssues = (request: ProxiedRequest): boolean => /[?&]state=open(&|$)/.test(request.query) && !/[?&]labels=/.test(request.query);
 
 /** A move of the task file: one commit through the git-data API (after the lease took its own commit). */
 function moveRoutes(step: StepAction, message: string): Route[] {
@@ -82,14 +84,14 @@ const routes: readonly Route[] = [
   { step: 'ensureGapIssue', name: 'snapshot (GraphQL query)', method: 'POST', path: graphql, match: operation('AtoSnapshot'), retried: true },
   { step: 'ensureGapIssue', name: 'read a label', method: 'GET', path: /^\/repos\/octo\/app\/labels\/[^/]+$/, retried: true },
   { step: 'ensureGapIssue', name: 'create a missing label', method: 'POST', path: /^\/repos\/octo\/app\/labels$/, retried: true },
-  { step: 'ensureGapIssue', name: 'list gap issues by label', method: 'GET', path: issues, match: labelled('ato:gap-analysis'), retried: true },
+  { step: 'ensureGapIssue', name: 'list the open issues', method: 'GET', path: issues, match: allOpenIssues, retried: true },
   { step: 'ensureGapIssue', name: 'create the gap issue', method: 'POST', path: issues, retried: false },
   // The lease taken from scratch (the ref was deleted): read, tree, commit, create the ref.
   { step: 'promoteTask', name: 'lease: read the ref', method: 'GET', path: leaseRef, retried: true },
   { step: 'promoteTask', name: 'lease: write its tree', method: 'POST', path: trees, match: operation('ATO loop lease'), retried: true },
   { step: 'promoteTask', name: 'lease: write its commit', method: 'POST', path: commits, match: operation('expiresAt'), retried: true },
   { step: 'promoteTask', name: 'lease: create the ref', method: 'POST', path: /^\/repos\/octo\/app\/git\/refs$/, match: operation('refs/ato/lease'), retried: false },
-  { step: 'promoteTask', name: 'list task issues by label', method: 'GET', path: issues, match: labelled('ato:task'), retried: true },
+  { step: 'promoteTask', name: 'list the open issues', method: 'GET', path: issues, match: allOpenIssues, retried: true },
   { step: 'promoteTask', name: 'create the task issue', method: 'POST', path: issues, retried: false },
   ...moveRoutes('promoteTask', 'dispatched as'),
   { step: 'mergePullRequest', name: 'git fetch of the planning branch', method: 'GIT', path: /^\/octo\/app\.git\/info\/refs$/, retried: false, kinds: ['500', '429'] },
@@ -221,7 +223,7 @@ describe('the planning loop under GitHub faults on every route', function () {
         } finally {
           proxy.onRequest = undefined;
           fake.faults.clear();
-          loop.dispose();
+          await loop.close();
         }
       }
 

@@ -29,7 +29,8 @@ export interface KitLoop {
   readonly timers: RecordingTimers;
   state(): LoopState;
   tick(): Promise<TickReport>;
-  dispose(): void;
+  /** Stops the loop and waits for it to give its lease up (the requests that makes). */
+  close(): Promise<void>;
 }
 
 export interface KitLoopOptions {
@@ -71,7 +72,7 @@ export async function openKitLoop(fake: FakeGitHub, workspaceRoot: string, optio
     ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
   });
   if (result.kind !== 'ready') throw new Error(`no loop: ${result.reason}`);
-  return { result, events, timers, state: () => state, tick: () => result.engine.tickNow(), dispose: () => { result.engine.dispose(); } };
+  return { result, events, timers, state: () => state, tick: () => result.engine.tickNow(), close: () => result.engine.close() };
 }
 
 /** The actions a tick took, with their results: `['promoteTask:done']`. */

@@ -107,7 +107,7 @@ describe('nothing ATO writes carries a secret (canary through the loop, the fake
     assert.ok(capabilityIssue);
     assert.match(capabilityIssue.body ?? '', /Calls the API with ‹redacted›/);
     assert.match(capabilityIssue.body ?? '', /rotate ‹redacted› after merging/);
-    loop.dispose();
+    await loop.close();
 
     // What ATO wrote to GitHub, everywhere: issues, comments of its user, its commits and their files.
     for (const issue of repo().issues) {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGitHubPort } from '../../../src/core/forges/github/githubAdapter';
@@ -9,6 +8,7 @@ import { Redactor } from '../../../src/core/logging/redactor';
 import { defaultLeaseRef } from '../../../src/core/loop/remoteLease';
 import type { FakeGitHub } from '../../fakes/github/fakeGitHub';
 import { useTempDir } from '../../support/tempDir';
+import { startAto } from '../cli/atoProcess';
 import { startApiProxy, type ApiProxy } from './apiProxy';
 import { cloneApp, scenarioFile, startFakeGitHub } from './loopHarness';
 import { commitsTouchingTask, fastRetry, foldersOf, issuesByMarker, openGapIssue, queueTask, taskIssueNumber } from './loopKit';
@@ -21,7 +21,6 @@ import { commitsTouchingTask, fastRetry, foldersOf, issuesByMarker, openGapIssue
  * Exactly one acts, the other reports the lease, and nothing is ever doubled.
  */
 
-const repoRoot = join(__dirname, '../../..');
 const trials = 50;
 const holders = ['alice', 'bob'] as const;
 const leaseRead = /^\/repos\/octo\/app\/git\/ref\/ato(?:%2F|\/)lease$/;
@@ -33,30 +32,16 @@ interface TickOutput {
   readonly text: string;
 }
 
-function cliTick(workspace: string, holder: string, apiUrl: string, token: string, onExit: () => void): Promise<TickOutput> {
-  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(ATO_|GITHUB_TOKEN$|GH_TOKEN$)/.test(name)));
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', join(__dirname, 'cliVersion.ts'), join(repoRoot, 'src/cli/ato.ts'), 'tick', '--json', '--workspace', workspace], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...env, ATO_GITHUB_API_URL: apiUrl, ATO_GITHUB_TOKEN: token, ATO_LOOP_HOLDER: holder, ATO_MERGE_AUTO: 'true', ATO_GITHUB_REQUEST_SPACING_MS: '0', GIT_TERMINAL_PROMPT: '0' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', code => {
-      onExit();
-      let outcomes: TickOutput['outcomes'] = [];
-      try {
-        outcomes = (JSON.parse(stdout) as { outcomes?: TickOutput['outcomes'] }).outcomes ?? [];
-      } catch {
-        // Reported through `text` by the assertions.
-      }
-      resolve({ code, holder, outcomes, text: `${holder} exit ${String(code)}\n${stdout}\n${stderr}` });
-    });
-  });
+async function cliTick(workspace: string, holder: string, apiUrl: string, token: string, onExit: () => void): Promise<TickOutput> {
+  const ato = startAto(['tick', '--json', '--workspace', workspace], { ATO_GITHUB_API_URL: apiUrl, ATO_GITHUB_TOKEN: token, ATO_LOOP_HOLDER: holder, ATO_MERGE_AUTO: 'true', ATO_GITHUB_REQUEST_SPACING_MS: '0' });
+  const { code, stdout, stderr } = await ato.exited.finally(onExit);
+  let outcomes: TickOutput['outcomes'] = [];
+  try {
+    outcomes = (JSON.parse(stdout) as { outcomes?: TickOutput['outcomes'] }).outcomes ?? [];
+  } catch {
+    // Reported through `text` by the assertions.
+  }
+  return { code, holder, outcomes, text: `${holder} exit ${String(code)}\n${stdout}\n${stderr}` };
 }
 
 describe('two loop processes on one repo against the fake GitHub', function () {

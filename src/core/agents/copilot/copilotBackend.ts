@@ -7,7 +7,8 @@ import type { AgentBackend, AgentHealth, AgentLimits, AgentOutput, AgentRunHandl
 import { CopilotAvailability, defaultAvailabilityTtlMs } from './copilotAvailability';
 import { portGetter, type CopilotGitHubPort, type CopilotPortSource } from './copilotGitHub';
 import { copilotAssigneeLogin, isCopilotLogin } from './copilotIdentity';
-import { chooseTaskIssue, taskIssueBody, taskIssueLabel, taskIssueLabels } from './copilotIssue';
+import { adoptIssue } from '../../loop/issueAdoption';
+import { adoptableTaskIssue, chooseTaskIssue, taskIssueBody, taskIssueLabel, taskIssueLabels } from './copilotIssue';
 import { formatCopilotRunRef, parseCopilotRunRef, type CopilotRunRef } from './copilotRunRef';
 import { CopilotRunReader, defaultMaxLinkedPullRequests, type CopilotRunRead } from './copilotRunReader';
 import { defaultCopilotStartTimeoutMs } from './copilotRunStatus';
@@ -101,7 +102,14 @@ export class CopilotBackend implements AgentBackend {
     const { issue: existing, duplicates } = chooseTaskIssue(await port.listIssuesByLabel(taskIssueLabel, 'all'), task.id);
     if (duplicates.length > 0) this.log.warn('task %s has several issues with its marker: using #%d, not %s', task.id, existing?.number, duplicates.map(d => `#${d.number}`).join(', '));
     let ref: CopilotRunRef;
-    if (existing === undefined) {
+    // Only when no issue carries the task's marker: one listing of the open issues, for one made by hand.
+    const adoption = existing === undefined ? adoptableTaskIssue(await port.listOpenIssues(), task) : undefined;
+    if (adoption !== undefined) {
+      await this.ensureLabels(port);
+      const adopted = await adoptIssue(port, adoption);
+      this.emit(request.runId, `adopted issue #${adoption.issue.number} (${adoption.issue.url}): it has the task's title; labelled and marked instead of opening a second issue`);
+      ref = await this.resume(port, request, adopted);
+    } else if (existing === undefined) {
       await this.ensureLabels(port);
       const created = await port.createIssue({
         title: task.title,

@@ -7,7 +7,7 @@ import type { GitHubPort } from '../../forges/github/githubPort';
  */
 export type CopilotGitHubPort = Pick<
   GitHubPort,
-  'repo' | 'listIssuesByLabel' | 'getIssue' | 'createIssue' | 'updateIssue' | 'addAssignees' | 'listComments' | 'createComment' | 'ensureLabel' | 'listTimelineSignals' | 'getPullRequest' | 'suggestedActors'
+  'repo' | 'listIssuesByLabel' | 'listOpenIssues' | 'getIssue' | 'createIssue' | 'updateIssue' | 'addAssignees' | 'addLabels' | 'listComments' | 'createComment' | 'ensureLabel' | 'listTimelineSignals' | 'getPullRequest' | 'suggestedActors'
 > & {
   removeAssignees?(issueNumber: number, assignees: readonly string[]): Promise<IssueSummary>;
 };

@@ -1,5 +1,6 @@
 import type { IssueSummary } from '../../forges/github/githubModel';
 import { atoLabels, labelsFor } from '../../loop/atoLabels';
+import { planAdoption, type Adoption } from '../../loop/issueAdoption';
 import { formatMarker, taskIdsInBody } from '../../loop/markers';
 
 /** Labels of a task issue: `ato` on everything ATO creates, `ato:task` to list task issues without the search API (it lags). */
@@ -28,7 +29,16 @@ export interface TaskIssueChoice {
   readonly duplicates: readonly IssueSummary[];
 }
 
-/** Picks the task's issue among listed ones; never by title. */
+/**
+ * An open issue made by hand (or by an earlier tool) with the task's title and no ATO marker for other
+ * work, which the backend adopts (`adoptIssue`) instead of opening a second issue; the loop's rules
+ * (`planAdoption`): its author has a say in the repository, or it carries an ATO label.
+ */
+export function adoptableTaskIssue(openIssues: readonly IssueSummary[], task: { readonly id: string; readonly title: string }): Adoption | undefined {
+  return planAdoption(openIssues, [{ kind: 'task', taskId: task.id, title: task.title }]).adopt[0];
+}
+
+/** Picks the task's issue among listed ones by its marker; `adoptableTaskIssue` is the title's turn. */
 export function chooseTaskIssue(issues: readonly IssueSummary[], taskId: string): TaskIssueChoice {
   const marked = issues.filter(issue => carriesTaskMarker(issue.body, taskId));
   const open = marked.filter(issue => issue.state === 'open').sort((a, b) => a.number - b.number);

@@ -106,6 +106,15 @@ class GitHubAdapter implements GitHubPort {
     return items.filter(issue => issue.pull_request === undefined).map(issue => mapRestIssue(issue));
   }
 
+  async listOpenIssues(): Promise<readonly IssueSummary[]> {
+    const { items } = await this.client.restPages({
+      method: 'GET',
+      path: this.client.repoPath('issues'),
+      query: { state: 'open', sort: 'created', direction: 'asc' },
+    }, restIssueSchema);
+    return items.filter(issue => issue.pull_request === undefined).map(issue => mapRestIssue(issue));
+  }
+
   async getIssue(issueNumber: number): Promise<IssueSummary> {
     const { data } = await this.client.rest({ method: 'GET', path: this.client.repoPath('issues', issueNumber) }, restIssueSchema);
     const timeline = await this.client.restPages({ method: 'GET', path: this.client.repoPath('issues', issueNumber, 'timeline') }, z.unknown());
@@ -156,6 +165,10 @@ class GitHubAdapter implements GitHubPort {
   async createComment(issueNumber: number, body: string): Promise<IssueComment> {
     const { data } = await this.client.rest({ method: 'POST', path: this.client.repoPath('issues', issueNumber, 'comments'), body: { body }, retryOnFailure: false }, restCommentSchema);
     return mapRestComment(data);
+  }
+
+  async addLabels(issueNumber: number, labels: readonly string[]): Promise<void> {
+    await this.client.rest({ method: 'POST', path: this.client.repoPath('issues', issueNumber, 'labels'), body: { labels } }, z.array(restLabelSchema));
   }
 
   async ensureLabel(name: string, color: string, description: string): Promise<void> {

@@ -29,6 +29,11 @@ export interface IssueSummary {
   readonly labels: readonly string[];
   readonly assignees: readonly string[];
   readonly author: string;
+  /**
+   * The author's relation to the repository as GitHub tells it (`OWNER`, `MEMBER`, `COLLABORATOR`,
+   * `CONTRIBUTOR`, `NONE`…). Only REST answers carry it; absent means unknown.
+   */
+  readonly authorAssociation?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly closedAt: string | null;

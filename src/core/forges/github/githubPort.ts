@@ -51,6 +51,12 @@ export interface GitHubPort {
    * `getIssue` and `snapshot` fill it.
    */
   listIssuesByLabel(label: string, state?: 'open' | 'closed' | 'all'): Promise<readonly IssueSummary[]>;
+  /**
+   * Every open issue, labelled or not (REST list, conditional, all pages; pull requests left out), oldest
+   * first, with each author's association. For finding issues made by hand before creating one: never
+   * read on every tick.
+   */
+  listOpenIssues(): Promise<readonly IssueSummary[]>;
   /** The issue (REST, conditional) and its timeline's cross-references from this repository's pull requests. */
   getIssue(issueNumber: number): Promise<IssueSummary>;
   createIssue(issue: NewIssue): Promise<IssueSummary>;
@@ -58,6 +64,8 @@ export interface GitHubPort {
   addAssignees(issueNumber: number, assignees: readonly string[], agentAssignment?: AgentAssignment): Promise<IssueSummary>;
   listComments(issueNumber: number): Promise<readonly IssueComment[]>;
   createComment(issueNumber: number, body: string): Promise<IssueComment>;
+  /** Adds labels to an issue (labels it has already stay; GitHub creates a label that does not exist). */
+  addLabels(issueNumber: number, labels: readonly string[]): Promise<void>;
   /** Creates the label when missing; leaves an existing one as it is. */
   ensureLabel(name: string, color: string, description: string): Promise<void>;
   /** Review requests, ready-for-review and Copilot work events of an issue or PR (REST timeline, conditional). */

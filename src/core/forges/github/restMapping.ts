@@ -19,6 +19,7 @@ export function mapRestIssue(issue: RestIssue, linkedPullRequests: readonly numb
     labels: issue.labels.map(label => (typeof label === 'string' ? label : label.name ?? '')).filter(name => name !== ''),
     assignees: (issue.assignees ?? []).map(assignee => assignee.login),
     author: issue.user?.login ?? ghost,
+    ...(issue.author_association === undefined ? {} : { authorAssociation: issue.author_association }),
     createdAt: issue.created_at,
     updatedAt: issue.updated_at,
     closedAt: issue.closed_at,

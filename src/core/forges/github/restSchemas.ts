@@ -18,6 +18,7 @@ export const restIssueSchema = z.object({
   labels: z.array(z.union([z.string(), z.object({ name: z.nullish(z.string()) })])),
   assignees: z.nullish(z.array(user)),
   user: z.nullable(user),
+  author_association: z.optional(z.string().check(z.maxLength(40))),
   created_at: z.string(),
   updated_at: z.string(),
   closed_at: z.nullable(z.string()),

@@ -10,7 +10,7 @@ import type { AtoSettings } from '../../settings/settings';
 import { IntentLog } from '../intentLog';
 import { LoopEngine, type LoopTimers } from '../loopEngine';
 import type { LoopState, MergePolicy } from '../loopModel';
-import { RemoteLease } from '../remoteLease';
+import { leaseSite, RemoteLease } from '../remoteLease';
 import { RemotePlanningSource } from '../remotePlanningSource';
 import { GitHubLoopBackend } from './githubLoopBackend';
 import type { LoopAssignee } from './guardedActions';
@@ -74,7 +74,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
   const branch = await defaultBranch(workspaceRoot);
   const now = setup.now ?? (() => new Date());
   const port = await createGitHubPort({ repo, token: setup.token, timeoutMs: settings['network.timeoutSeconds'] * 1000, log: setup.log, redactor: setup.redactor, userAgent: setup.userAgent, now: () => now().getTime(), ...(setup.retry === undefined ? {} : { retry: setup.retry }) });
-  const lease = new RemoteLease(port, { ttlMs: settings['loop.leaseSeconds'] * 1000, ...(setup.holder === undefined ? {} : { holder: setup.holder }) });
+  const lease = new RemoteLease(port, { ttlMs: settings['loop.leaseSeconds'] * 1000, site: await leaseSite(workspaceRoot), ...(setup.holder === undefined ? {} : { holder: setup.holder }) });
   const instructions = settings['loop.copilotInstructions'];
   const backend = new GitHubLoopBackend({
     port,

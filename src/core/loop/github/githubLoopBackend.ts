@@ -4,6 +4,7 @@ import type { PullRequestSummary, RepoSnapshot } from '../../forges/github/githu
 import { isValidQueueEntry, queueEntryId } from '../../queue/queueEntry';
 import { allAtoLabels } from '../atoLabels';
 import { ciState } from '../ciState';
+import type { AdoptionReport } from '../issueAdoption';
 import type { BackendUsage, ExecutionResult, LeaseAnswer, LoopBackend, LoopObservation } from '../loopBackend';
 import type { MergePolicy, PlannedAction, TrackPlan } from '../loopModel';
 import type { PlanningRead, PlanningSource } from '../planningSource';
@@ -11,6 +12,7 @@ import { redPullRequests } from '../redPullRequests';
 import { queueDraft } from '../remoteQueueMoves';
 import type { RemoteLease } from '../remoteLease';
 import { classifyPlanning } from '../stageClassifier';
+import { adoptExistingIssues } from './adoptExistingIssues';
 import { executeGuardedAction, type GuardedActionContext } from './guardedActions';
 
 const waitingStages: ReadonlySet<string> = new Set(['1b', '2b', '3b']);
@@ -56,15 +58,23 @@ export class GitHubLoopBackend implements LoopBackend {
 
   async acquireLease(): Promise<LeaseAnswer> {
     const result = await this.options.lease.acquire(this.options.now());
-    return result.held
-      ? { held: true, holder: result.holder, expiresAt: result.expiresAt }
-      : { held: false, holder: result.holder ?? 'another loop', expiresAt: result.expiresAt ?? 'unknown' };
+    if (!result.held) return { held: false, holder: result.holder ?? 'another loop', expiresAt: result.expiresAt ?? 'unknown' };
+    return { held: true, holder: result.holder, expiresAt: result.expiresAt, ...(result.takenOverFrom === undefined ? {} : { takenOverFrom: result.takenOverFrom }) };
+  }
+
+  async releaseLease(): Promise<void> {
+    await this.options.lease.release(this.options.now());
   }
 
   async execute(action: PlannedAction): Promise<ExecutionResult> {
     const observed = this.observed;
     if (observed === undefined) return { result: 'failed', message: 'Nothing observed yet: the action was not taken.' };
     return executeGuardedAction({ ...this.options, mergeMethod: this.options.policy().method, observed }, action);
+  }
+
+  async adoptIssues(dryRun: boolean): Promise<AdoptionReport> {
+    const planning = await this.options.planningSource.read({ fetch: true });
+    return adoptExistingIssues(this.options.port, planning, dryRun);
   }
 
   async queueDraft(path: string): Promise<ExecutionResult> {

@@ -1,10 +1,11 @@
 import type { AgentAssignment, IssueSummary, MergeMethod, RepoSnapshot } from '../../forges/github/githubModel';
 import type { GitHubPort } from '../../forges/github/githubPort';
 import { isValidQueueEntry } from '../../queue/queueEntry';
-import { atoLabels, labelsFor } from '../atoLabels';
+import { atoLabels, hasLabel, labelsFor } from '../atoLabels';
 import { capabilityIssueBody, capabilityIssueTitle } from '../capabilityIssueBody';
 import { gapAnalysisIssueBody, gapAnalysisIssueTitle } from '../gapAnalysisTemplate';
 import type { IntentLog } from '../intentLog';
+import { adoptionRecord, adoptIssue, describeAdoption, gapAdoptionTarget, planAdoption, queuedTaskTargets } from '../issueAdoption';
 import type { ExecutionResult } from '../loopBackend';
 import type { PlannedAction } from '../loopModel';
 import { capabilitySourcesInBody, isGapAnalysisBody, taskIdsInBody } from '../markers';
@@ -105,12 +106,22 @@ async function ensureGapIssue(context: GuardedActionContext, repairIssue: number
   const intent = await intents.begin('ensureGapIssue', 'gap-analysis');
   await ensureLabels(context);
   await context.checkpoint('ensureGapIssue:labels');
-  const open = (await port.listIssuesByLabel(atoLabels.gapAnalysis.name, 'open')).filter(issue => isGapAnalysisBody(issue.body));
+  const openIssues = await port.listOpenIssues();
+  const open = openIssues.filter(issue => hasLabel(issue.labels, atoLabels.gapAnalysis.name) && isGapAnalysisBody(issue.body));
   const existing = canonicalIssue(open);
   if (existing !== undefined) {
     const assigned = await assign(context, existing);
     await intents.finish(intent);
     return { result: assigned ? 'done' : 'skipped', message: assigned ? `Assigned gap-analysis issue #${String(existing.number)}.` : `Gap-analysis issue #${String(existing.number)} is open and assigned.` };
+  }
+  const adoption = planAdoption(openIssues, [gapAdoptionTarget, ...queuedTaskTargets(context.observed.planning.entries)]).adopt.find(found => found.target.kind === 'gapAnalysis');
+  if (adoption !== undefined) {
+    await intents.step(intent, 'adopted', adoption.issue.number);
+    const adopted = await adoptIssue(port, adoption);
+    await context.checkpoint('ensureGapIssue:afterAdopt');
+    await assign(context, adopted);
+    await intents.finish(intent);
+    return { result: 'done', message: `Adopted the open issue ${describeAdoption(adoption)} (same title; labelled and marked) and assigned it to ${context.assignee.agentId}, instead of opening a second one.`, adopted: [adoptionRecord(adoption)] };
   }
   await context.checkpoint('ensureGapIssue:beforeCreate');
   const issue = await newAssignedIssue(context, gapAnalysisIssueTitle, body, labelsFor('gapAnalysis'));
@@ -127,8 +138,16 @@ async function promoteTask(context: GuardedActionContext, taskId: string, path: 
   const intent = await intents.begin('promoteTask', `promote:${taskId}`, { path });
   await ensureLabels(context);
   await context.checkpoint('promoteTask:labels');
-  const mine = (await port.listIssuesByLabel(atoLabels.task.name, 'open')).filter(issue => taskIdsInBody(issue.body).includes(taskId));
+  // One listing of every open issue: ATO's own by label and marker, else one made by hand with the task's title.
+  const openIssues = await port.listOpenIssues();
+  const mine = openIssues.filter(issue => hasLabel(issue.labels, atoLabels.task.name) && taskIdsInBody(issue.body).includes(taskId));
   let issue = canonicalIssue(mine);
+  const adoption = issue === undefined ? planAdoption(openIssues, queuedTaskTargets(observed.planning.entries)).adopt.find(found => found.target.kind === 'task' && found.target.taskId === taskId) : undefined;
+  if (adoption !== undefined) {
+    await intents.step(intent, 'adopted', adoption.issue.number);
+    issue = await adoptIssue(port, adoption);
+    await context.checkpoint('promoteTask:afterAdopt');
+  }
   const created = issue === undefined;
   if (issue === undefined) {
     await context.checkpoint('promoteTask:beforeCreate');
@@ -139,16 +158,18 @@ async function promoteTask(context: GuardedActionContext, taskId: string, path: 
     await assign(context, issue);
   }
   const to = path.replace('/issue_queue/pending/', '/issue_queue/processed/');
+  const adoptedNote = adoption === undefined ? '' : ` (adopted: an open issue with the task's title, now labelled and marked, instead of a second issue)`;
+  const adopted = adoption === undefined ? {} : { adopted: [adoptionRecord(adoption)] };
   if (context.queueMoves === 'pullRequest') {
     const proposal = await proposeMove(context, path, to, undefined, `ATO: task ${taskId} dispatched (issue ${String(issue.number)})`);
     await intents.finish(intent);
-    return { result: created || proposal.opened ? 'done' : 'skipped', message: `Task ${taskId} is issue #${String(issue.number)}, assigned to ${context.assignee.agentId}; ${proposal.text}` };
+    return { result: created || adoption !== undefined || proposal.opened ? 'done' : 'skipped', message: `Task ${taskId} is issue #${String(issue.number)}${adoptedNote}, assigned to ${context.assignee.agentId}; ${proposal.text}`, ...adopted };
   }
   const moved = await moveTaskRemote(port, { branch: context.branch, from: path, to, message: `ATO: task ${taskId} dispatched as #${String(issue.number)}`, expectedHeadSha: observed.planning.revision });
   await intents.step(intent, 'moved', moved.headSha);
   await context.checkpoint('promoteTask:afterMove');
   await intents.finish(intent);
-  return { result: 'done', message: `Task ${taskId} is issue #${String(issue.number)}, assigned to ${context.assignee.agentId}; moved to processed/.` };
+  return { result: 'done', message: `Task ${taskId} is issue #${String(issue.number)}${adoptedNote}, assigned to ${context.assignee.agentId}; moved to processed/.`, ...adopted };
 }
 
 async function dispatchIssue(context: GuardedActionContext, issueNumber: number): Promise<ExecutionResult> {

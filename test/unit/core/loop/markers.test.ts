@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { allAtoLabels, atoLabels, hasLabel, labelsFor } from '../../../../src/core/loop/atoLabels';
-import { capabilitySourcesInBody, formatMarker, isGapAnalysisBody, parseMarkerLine, readMarkers, taskIdsInBody, type AtoMarker } from '../../../../src/core/loop/markers';
+import { appendMarker, capabilitySourcesInBody, formatMarker, isGapAnalysisBody, parseMarkerLine, readMarkers, taskIdsInBody, type AtoMarker } from '../../../../src/core/loop/markers';
 import { defuseMarkers, fenced } from '../../../../src/core/loop/thirdPartyText';
 
 describe('ATO markers', () => {
@@ -75,6 +75,32 @@ describe('ATO markers', () => {
     assert.equal(isGapAnalysisBody(body), true);
     assert.deepEqual(capabilitySourcesInBody(body), [7]);
     assert.deepEqual(taskIdsInBody(body), []);
+  });
+
+  describe('appendMarker (adopting an issue someone else wrote)', () => {
+    const marker: AtoMarker = { kind: 'task', taskId: 'add-login' };
+
+    it('keeps the body and adds the marker on a line of its own after a blank line', () => {
+      assert.equal(appendMarker('Alice wrote this.\n\n', marker), 'Alice wrote this.\n\n<!-- ato:task=add-login -->\n');
+      assert.equal(appendMarker('', { kind: 'gapAnalysis' }), '<!-- ato:kind=gap-analysis -->\n');
+    });
+
+    it('closes a fence the body leaves open, so the marker is read (and the body keeps its text)', () => {
+      for (const body of ['Steps:\n```sh\nnpm test', 'Log:\n~~~~\nerror', '```\nnever closed\n``']) {
+        const marked = appendMarker(body, marker);
+        assert.ok(marked.startsWith(body.trimEnd()), body);
+        assert.deepEqual(taskIdsInBody(marked), ['add-login'], JSON.stringify(marked));
+      }
+    });
+
+    it('for any body, the result carries the marker as read, and only the markers the body had before it', () => {
+      const pieces = fc.constantFrom('```', '````', '~~~', '```js`', '\n', '\r\n', 'text', '    ', '\t', '<!-- ato:task=other -->', '<!-- ato:kind=gap-analysis -->', ' ');
+      fc.assert(fc.property(fc.oneof(fc.string(), fc.array(pieces, { maxLength: 30 }).map(parts => parts.join(''))), body => {
+        const before = readMarkers(body);
+        const after = readMarkers(appendMarker(body, marker));
+        assert.deepEqual(after, [...before, marker]);
+      }), { numRuns: 300 });
+    });
   });
 });
 

@@ -118,12 +118,21 @@ describe('CopilotBackend', () => {
       assert.equal(port.assignments[0]?.agentAssignment?.target_repo, 'octo/app');
     });
 
-    it('never matches another task\'s marker, a marker inside a line, or a title', async () => {
+    it('never matches another task\'s marker or a marker inside a line; a title twin with another task\'s marker is not adopted', async () => {
       const { port, backend } = setup();
       port.seedIssue({ title: 'Add login', body: '<!-- ato:task=add-login-2 -->' });
-      port.seedIssue({ title: 'Add login', body: 'see `<!-- ato:task=add-login -->`' });
+      port.seedIssue({ title: 'Something else', body: 'see `<!-- ato:task=add-login -->`' });
       await backend.dispatch(request());
       assert.equal(port.count('createIssue'), 1);
+    });
+
+    it('adopts an open issue made by hand with the task\'s title instead of creating one (issue 9 D8)', async () => {
+      const { port, backend } = setup();
+      const handMade = port.seedIssue({ title: 'Add login', body: 'By hand.', labels: [], authorAssociation: 'OWNER' });
+      assert.equal(issueOf(await backend.dispatch(request())), handMade.number);
+      assert.equal(port.count('createIssue'), 0);
+      const adopted = port.issues.get(handMade.number);
+      assert.deepEqual([adopted?.body, adopted?.labels, adopted?.assignees], ['By hand.\n\n<!-- ato:task=add-login -->\n', ['ato', 'ato:task'], ['Copilot']]);
     });
 
     it('uses the oldest open issue when several carry the marker', async () => {

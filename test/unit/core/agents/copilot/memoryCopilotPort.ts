@@ -47,6 +47,17 @@ export class MemoryCopilotPort implements CopilotGitHubPort {
     return Promise.resolve([...this.issues.values()].filter(issue => issue.labels.includes(label)));
   }
 
+  listOpenIssues(): Promise<readonly IssueSummary[]> {
+    this.call('listOpenIssues');
+    return Promise.resolve([...this.issues.values()].filter(issue => issue.state === 'open'));
+  }
+
+  addLabels(issueNumber: number, labels: readonly string[]): Promise<void> {
+    this.call('addLabels');
+    this.change(issueNumber, issue => ({ ...issue, labels: [...new Set([...issue.labels, ...labels])] }));
+    return Promise.resolve();
+  }
+
   getIssue(issueNumber: number): Promise<IssueSummary> {
     this.call('getIssue');
     const issue = this.issues.get(issueNumber);
@@ -67,9 +78,13 @@ export class MemoryCopilotPort implements CopilotGitHubPort {
     return Promise.resolve(created);
   }
 
-  updateIssue(issueNumber: number, change: { readonly state?: 'open' | 'closed' }): Promise<IssueSummary> {
+  updateIssue(issueNumber: number, change: { readonly state?: 'open' | 'closed'; readonly body?: string }): Promise<IssueSummary> {
     this.call('updateIssue');
-    return Promise.resolve(this.change(issueNumber, issue => ({ ...issue, ...(change.state === undefined ? {} : { state: change.state, closedAt: change.state === 'closed' ? this.tick(0) : null }) })));
+    return Promise.resolve(this.change(issueNumber, issue => ({
+      ...issue,
+      ...(change.body === undefined ? {} : { body: change.body }),
+      ...(change.state === undefined ? {} : { state: change.state, closedAt: change.state === 'closed' ? this.tick(0) : null }),
+    })));
   }
 
   addAssignees(issueNumber: number, assignees: readonly string[], agentAssignment?: AgentAssignment): Promise<IssueSummary> {

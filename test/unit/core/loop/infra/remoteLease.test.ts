@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseLeaseRecord, RemoteLease } from '../../../../../src/core/loop/remoteLease';
+import { leaseSite, parseLeaseRecord, RemoteLease, type LeaseRecord } from '../../../../../src/core/loop/remoteLease';
 import { git } from '../../../../support/gitRepo';
 import { MemoryGitHubPort } from '../../../../support/memoryGitHubPort';
 import { useTempDir } from '../../../../support/tempDir';
@@ -11,11 +12,11 @@ const minutes = (n: number): Date => new Date(t0.getTime() + n * 60_000);
 describe('remote lease (refs/ato/lease, fast-forward-only update = compare-and-swap)', () => {
   const temp = useTempDir('ato-lease-');
 
-  async function port(): Promise<MemoryGitHubPort> {
-    return MemoryGitHubPort.create(join(temp(), 'remote.git'));
+  async function port(name = 'remote'): Promise<MemoryGitHubPort> {
+    return MemoryGitHubPort.create(join(temp(), `${name}.git`));
   }
 
-  async function leaseOnRemote(memory: MemoryGitHubPort): Promise<{ holder: string; expiresAt: string; acquiredAt: string } | undefined> {
+  async function leaseOnRemote(memory: MemoryGitHubPort): Promise<LeaseRecord | undefined> {
     const ref = await memory.getRef('refs/ato/lease');
     return ref === undefined ? undefined : parseLeaseRecord((await memory.getCommit(ref.sha)).message);
   }
@@ -101,6 +102,58 @@ describe('remote lease (refs/ato/lease, fast-forward-only update = compare-and-s
     const renewed = await alice.renew(minutes(0.5));
     assert.equal(renewed.held, true);
     assert.equal((await leaseOnRemote(memory))?.expiresAt, minutes(1.5).toISOString());
+  });
+
+  it('a lease held by a dead process of the same site is taken over at once, and says from whom', async () => {
+    const memory = await port();
+    const alive = new Set([100, 200]);
+    const options = { ttlMs: 5 * 60_000, site: 'site-a', isProcessAlive: (pid: number) => alive.has(pid) };
+    const crashed = new RemoteLease(memory, { ...options, holder: 'ci', pid: 100 });
+    assert.equal((await crashed.acquire(t0)).held, true);
+    const restarted = new RemoteLease(memory, { ...options, holder: 'ci', pid: 200 });
+    assert.equal((await restarted.acquire(minutes(1))).held, false, 'its predecessor is alive: it waits');
+    alive.delete(100);
+    const taken = await restarted.acquire(minutes(1));
+    assert.ok(taken.held);
+    assert.equal(taken.takenOverFrom, 'ci (pid 100)');
+    const record = await leaseOnRemote(memory);
+    assert.deepEqual(record, { holder: 'ci', expiresAt: minutes(6).toISOString(), acquiredAt: minutes(1).toISOString(), nonce: record?.nonce, site: 'site-a', pid: 200 });
+  });
+
+  it('a dead process of another site (another machine, user or workspace) is waited out; so is one that named no site', async () => {
+    const memory = await port();
+    const dead = (): boolean => false;
+    const elsewhere = new RemoteLease(memory, { holder: 'ci', ttlMs: 5 * 60_000, site: 'site-b', pid: 100, isProcessAlive: dead });
+    await elsewhere.acquire(t0);
+    const here = new RemoteLease(memory, { holder: 'ci', ttlMs: 5 * 60_000, site: 'site-a', pid: 200, isProcessAlive: dead });
+    assert.equal((await here.acquire(minutes(1))).held, false);
+    assert.equal((await here.acquire(minutes(5))).held, true, 'after its expiry');
+    const memory2 = await port('other');
+    await new RemoteLease(memory2, { holder: 'old', ttlMs: 5 * 60_000 }).acquire(t0);
+    assert.equal((await new RemoteLease(memory2, { holder: 'new', ttlMs: 5 * 60_000, site: 'site-a', pid: 200, isProcessAlive: dead }).acquire(minutes(1))).held, false);
+  });
+
+  it('release is a compare-and-swap: a lease taken over meanwhile is left to its new holder', async () => {
+    const memory = await port();
+    const options = { ttlMs: 5 * 60_000, site: 'site-a', isProcessAlive: () => false };
+    const first = new RemoteLease(memory, { ...options, holder: 'first', pid: 100 });
+    const second = new RemoteLease(memory, { ...options, holder: 'second', pid: 200 });
+    await first.acquire(t0);
+    assert.equal((await second.acquire(minutes(1))).held, true);
+    assert.equal((await first.release(minutes(2))).released, false);
+    assert.equal((await leaseOnRemote(memory))?.holder, 'second');
+    assert.equal((await leaseOnRemote(memory))?.expiresAt, minutes(6).toISOString());
+  });
+
+  it('leaseSite: the same for the same workspace (symlinks resolved), different for another workspace', async () => {
+    const a = join(temp(), 'a');
+    const b = join(temp(), 'b');
+    await mkdir(a);
+    await mkdir(b);
+    await symlink(a, join(temp(), 'link'));
+    assert.equal(await leaseSite(a), await leaseSite(join(temp(), 'link')));
+    assert.notEqual(await leaseSite(a), await leaseSite(b));
+    assert.match(await leaseSite(a), /^[0-9a-f]{32}$/);
   });
 
   it('the default holder id is <user>@<host>#<pid>', () => {
