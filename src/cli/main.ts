@@ -11,6 +11,7 @@ import { loopStatus, run, tick } from './loopCommands';
 import { describeError, Redactor } from '../core/logging/redactor';
 import { initializePlanningFolder, inspectPlanningFolder } from '../core/planning/planningFolder';
 import { environmentSecretSource, redactingSecretSource, secretIds, type SecretId } from '../core/secrets/secrets';
+import { RunStore } from '../core/runs/runStore';
 import { readEnvironmentSettings } from '../core/settings/environmentSettings';
 import { initialAtoState, type AtoState } from '../core/state/atoState';
 
@@ -130,11 +131,13 @@ async function doctor(context: CliContext, env: NodeJS.ProcessEnv): Promise<numb
   const connections = await checkConnections({ settings: settings.settings, secrets, fetch: globalThis.fetch });
   const agents = configuredAgents(settings.settings, await secrets.get('anthropic.apiKey'));
   const tools = await checkLocalTools(context.workspaceRoot, agents.agents);
-  const failed = connections.some(c => c.outcome === 'failed') || tools.some(t => t.blocking === true) || agents.problems.length > 0 || state.settingsProblems.length > 0 || state.planning.kind === 'error';
+  const listed = await new RunStore({ workspaceRoot: context.workspaceRoot, redactor: context.redactor }).list();
+  const runRecords = { readable: listed.records.length, problems: listed.problems };
+  const failed = connections.some(c => c.outcome === 'failed') || tools.some(t => t.blocking === true) || agents.problems.length > 0 || state.settingsProblems.length > 0 || state.planning.kind === 'error' || runRecords.problems.length > 0;
   if (context.json) {
-    context.out(`${JSON.stringify(context.redactor.redactValue({ planning: state.planning, keys, settingsProblems: state.settingsProblems, connections, tools, agentProblems: agents.problems }), null, 2)}\n`);
+    context.out(`${JSON.stringify(context.redactor.redactValue({ planning: state.planning, keys, settingsProblems: state.settingsProblems, connections, tools, agentProblems: agents.problems, runRecords }), null, 2)}\n`);
   } else {
-    context.out(renderDoctorReport({ atoVersion: ATO_VERSION, host: 'ato CLI', nodeVersion: process.version, platform: `${process.platform}-${process.arch}`, state, keys, connections, tools, agentProblems: agents.problems }));
+    context.out(renderDoctorReport({ atoVersion: ATO_VERSION, host: 'ato CLI', nodeVersion: process.version, platform: `${process.platform}-${process.arch}`, state, keys, connections, tools, agentProblems: agents.problems, runRecords }));
   }
   return failed ? 1 : 0;
 }

@@ -123,13 +123,14 @@ const openTaskMessage = z.object({ type: z.literal('openTask'), path: queuePath(
 const dispatchTaskMessage = z.object({ type: z.literal('dispatchTask'), taskId: taskId() });
 const cancelRunMessage = z.object({ type: z.literal('cancelRun'), runId: runId() });
 const showRunLogMessage = z.object({ type: z.literal('showRunLog'), runId: runId() });
+const openRunRecordMessage = z.object({ type: z.literal('openRunRecord'), runId: runId() });
 const newTaskMessage = z.object({ type: z.literal('newTask') });
 const loopMergeMessage = z.object({ type: z.literal('loop.merge'), pullNumber: issueNumber() });
 const openExternalMessage = z.object({ type: z.literal('openExternal'), url: externalUrl() });
 
-/** Kinds of "needs you" items: the queue's and the runs' (first three), then the loop's. */
+/** Kinds of "needs you" items: the queue's and the runs' (first four), then the loop's. */
 export const needsYouKinds = [
-  'invalidTask', 'runFailed', 'runNeedsYou',
+  'invalidTask', 'runFailed', 'runNeedsYou', 'corruptRunRecord',
   'readyToMerge', 'workflowsAwaitingApproval', 'issueClosedOutsideLoop', 'fixAttemptsExhausted', 'mergeBlocked',
 ] as const;
 export type NeedsYouKind = (typeof needsYouKinds)[number];
@@ -144,7 +145,7 @@ export const needsYouItemSchema = z.object({
   /** The action's label; empty when the item has no action at all. */
   label: text(),
   /** Null when the item has no action (empty label) or its path or id cannot be named in a message (then the panel says so). */
-  action: z.nullable(z.discriminatedUnion('type', [openTaskMessage, showRunLogMessage, dispatchTaskMessage, loopMergeMessage, openExternalMessage])),
+  action: z.nullable(z.discriminatedUnion('type', [openTaskMessage, showRunLogMessage, openRunRecordMessage, dispatchTaskMessage, loopMergeMessage, openExternalMessage])),
   /** The issue or PR on GitHub, offered as a second action when it is not the action itself. */
   url: z.nullable(externalUrl()),
 });
@@ -206,6 +207,8 @@ export const toHostMessageSchema = z.discriminatedUnion('type', [
   cancelRunMessage,
   /** Show a run's log (`ato.showRunLog`). */
   showRunLogMessage,
+  /** Open a run record that could not be read (one the snapshot reported), to fix or delete it. */
+  openRunRecordMessage,
   /** Create a task file (`ato.newTask`). */
   newTaskMessage,
   /** Start the loop's timer (`ato.startLoop`). */
@@ -230,6 +233,7 @@ export function isMutatingMessage(message: ToHostMessage): boolean {
     case 'ready':
     case 'openTask':
     case 'showRunLog':
+    case 'openRunRecord':
     case 'openExternal':
       return false;
     case 'action':

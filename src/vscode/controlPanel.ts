@@ -127,6 +127,16 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
           this.log.warn('control panel: could not open %s: %s', message.url, error);
         });
         return;
+      case 'openRunRecord': {
+        // Only a record the panel was shown as unreadable: the webview names a run id, the host finds the file.
+        const problem = this.store.state.runProblems.find(known => known.runId === message.runId);
+        if (problem === undefined) {
+          this.log.warn('control panel: refused to open the run record "%s", which is not reported as unreadable', message.runId);
+          return;
+        }
+        this.run('vscode.open', vscode.Uri.file(problem.file));
+        return;
+      }
       case 'openTask': {
         const resolved = resolveTaskPath(this.store.state, message.path);
         if (!resolved.ok) {

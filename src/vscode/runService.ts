@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { configuredAgents } from '../core/agents/configuredAgents';
 import { createDispatchRuntime, type DispatchRuntime } from '../core/dispatch/dispatchRuntime';
@@ -5,7 +6,8 @@ import { recoverRuns } from '../core/dispatch/runRecovery';
 import type { DispatchOutcome } from '../core/dispatch/taskDispatcher';
 import { isValidQueueEntry } from '../core/queue/queueEntry';
 import type { QueueIndex } from '../core/queue/queueIndex';
-import type { RunRecord } from '../core/runs/runRecord';
+import { runIdPattern, type RunRecord } from '../core/runs/runRecord';
+import type { RunRecordProblem } from '../core/runs/runStore';
 import type { AtoServices } from './atoServices';
 import type { QueueService } from './queueService';
 
@@ -21,6 +23,9 @@ export class RunService implements vscode.Disposable {
   private runtimeFor: QueueIndex | undefined;
   private fingerprint = '';
   private recent: RunRecord[] = [];
+  /** Record files that could not be read, by run id: reported as needs-you, never skipped silently. */
+  private problems = new Map<string, RunRecordProblem>();
+  private recordWatcher: vscode.FileSystemWatcher | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private pumping = false;
 
@@ -63,7 +68,10 @@ export class RunService implements vscode.Disposable {
     await index.coldIndex();
     for (const { taskId, attempt } of recovery.redispatch) this.report(await runtime.dispatcher.dispatch(taskId, { resume: true, attempt }), taskId);
     for (const { taskId, reason } of recovery.needsYou) void vscode.window.showWarningMessage(`ATO: task "${taskId}" needs you — ${reason}`);
-    this.recent = [...(await runtime.runs.list()).records].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, recentRuns);
+    const listed = await runtime.runs.list();
+    this.recent = [...listed.records].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, recentRuns);
+    this.problems = new Map(listed.problems.map(problem => [problem.runId, problem]));
+    this.watchRecords(runtime);
     this.publish();
     index.onDidChange(() => { void this.pump(); });
     void this.pump();
@@ -182,16 +190,46 @@ export class RunService implements vscode.Disposable {
     void vscode.window.showWarningMessage(this.services.redactor.redact(`ATO: could not dispatch "${taskId}": ${outcome.reason}`));
   }
 
+  /**
+   * A record file that appears, changes or goes (a hand edit, another window, the CLI) is read again on its
+   * own, so one that cannot be read is reported — and one that was fixed stops being reported.
+   */
+  private watchRecords(runtime: DispatchRuntime): void {
+    this.recordWatcher?.dispose();
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runtime.runs.directory), '*.json'));
+    const recheck = (uri: vscode.Uri): void => {
+      const runId = basename(uri.fsPath, '.json');
+      if (!runIdPattern.test(runId)) return;
+      void runtime.runs.read(runId).then(result => {
+        const known = this.problems.get(runId);
+        if (result.ok || result.missing) {
+          if (known === undefined) return;
+          this.problems.delete(runId);
+        } else {
+          if (known?.message === result.problem.message) return;
+          this.problems.set(runId, result.problem);
+        }
+        this.publish();
+      }, (error: unknown) => { this.services.log.warn('could not read the run record %s: %s', runId, error); });
+    };
+    watcher.onDidCreate(recheck);
+    watcher.onDidChange(recheck);
+    watcher.onDidDelete(recheck);
+    this.recordWatcher = watcher;
+  }
+
   private publish(): void {
     const active = this.runtime?.dispatcher.activeRuns() ?? [];
     const byId = new Map(this.recent.map(run => [run.runId, run]));
     for (const run of active) byId.set(run.runId, run);
     this.recent = [...byId.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, recentRuns);
     const runs = this.recent;
-    this.services.store.update(state => ({ ...state, runs }));
+    const runProblems = [...this.problems.values()];
+    this.services.store.update(state => ({ ...state, runs, runProblems }));
   }
 
   dispose(): void {
+    this.recordWatcher?.dispose();
     void this.runtime?.dispatcher.dispose();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }

@@ -48,6 +48,7 @@ export function nameable(message: ToHostMessage): boolean {
       return queuePathPattern.test(message.path);
     case 'showRunLog':
     case 'cancelRun':
+    case 'openRunRecord':
       return panelRunIdPattern.test(message.runId);
     case 'dispatchTask':
       return message.taskId.length > 0 && message.taskId.length <= 200;
@@ -160,6 +161,8 @@ function needsYouActionIcon(message: NonNullable<NeedsYouItem['action']>): strin
       return 'go-to-file';
     case 'showRunLog':
       return 'output';
+    case 'openRunRecord':
+      return 'go-to-file';
     case 'dispatchTask':
       return 'play';
     case 'loop.merge':

@@ -14,6 +14,7 @@ const needsYouIcons: Readonly<Record<NeedsYouItem['kind'], string>> = {
   invalidTask: 'error',
   runFailed: 'error',
   runNeedsYou: 'bell',
+  corruptRunRecord: 'file-binary',
   readyToMerge: 'git-merge',
   workflowsAwaitingApproval: 'workflow',
   issueClosedOutsideLoop: 'issue-closed',

@@ -6,6 +6,8 @@ import { isValidQueueEntry, queueEntryId, type QueueEntry } from '../queue/queue
 import type { QueueSnapshot } from '../queue/queueEntries';
 import { describeBlockReason } from '../queue/queueOrder';
 import type { RunRecord, RunState } from '../runs/runRecord';
+import { describeRunRecordProblem } from '../runs/runRecordProblemText';
+import type { RunRecordProblem } from '../runs/runStore';
 import { loopNotRunningReason } from '../views/loopText';
 import type { AtoState } from './atoState';
 import { loopSnapshot } from './panelLoopSnapshot';
@@ -75,7 +77,7 @@ export function buildPanelSnapshot(state: AtoState, redactor: Redactor): PanelSn
     settingsProblems: head.settingsProblems,
     queue,
     runs,
-    needsYou: [...loop.needsYou, ...runNeedsYou(state.runs, runs), ...(queue === null ? [] : cache.invalidItems)],
+    needsYou: [...loop.needsYou, ...runNeedsYou(state.runs, runs), ...runRecordItems(state.runProblems, redactor), ...(queue === null ? [] : cache.invalidItems)],
     loop: loop.loop,
   };
 }
@@ -194,6 +196,14 @@ function runNeedsYou(records: readonly RunRecord[], runs: readonly PanelRun[]): 
     }
   }
   return items;
+}
+
+/** Run records that could not be read: each is reported, with a way to open the file. */
+function runRecordItems(problems: readonly RunRecordProblem[], redactor: Redactor): NeedsYouItem[] {
+  return problems.map(problem => {
+    const { title, detail } = describeRunRecordProblem(problem);
+    return { kind: 'corruptRunRecord', key: problem.runId, title: redactor.redact(title), detail: redactor.redact(detail), label: 'Open', action: panelRunIdPattern.test(problem.runId) ? { type: 'openRunRecord', runId: problem.runId } : null, url: null };
+  });
 }
 
 /** Invalid task files, from the (already redacted) queue items. */

@@ -85,11 +85,11 @@ function activeRuns(state: AtoState): number {
 
 
 /**
- * How many things wait for a human: the loop's items, invalid task files, runs waiting for an answer, and
+ * How many things wait for a human: the loop's items, invalid task files, unreadable run records, runs waiting for an answer, and
  * tasks whose latest run failed with no other try scheduled (the same rule as the control panel's inbox).
  */
 export function needsYouCount(state: AtoState): number {
-  let count = state.loop.needsYou.length + (state.queue?.invalid.length ?? 0);
+  let count = state.loop.needsYou.length + state.runProblems.length + (state.queue?.invalid.length ?? 0);
   const seen = new Set<string>();
   // Runs are newest first: the first record of a task is its latest.
   for (const run of state.runs) {

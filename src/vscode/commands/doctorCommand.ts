@@ -3,6 +3,7 @@ import { configuredAgents } from '../../core/agents/configuredAgents';
 import { checkConnections } from '../../core/doctor/connectionCheck';
 import { checkLocalTools } from '../../core/doctor/localChecks';
 import { renderDoctorReport } from '../../core/doctor/doctorReport';
+import { RunStore } from '../../core/runs/runStore';
 import { secretIds, type SecretId } from '../../core/secrets/secrets';
 import type { AtoServices } from '../atoServices';
 import { commandIds } from '../../core/views/commandIds';
@@ -23,6 +24,8 @@ export function registerDoctorCommand(services: AtoServices): vscode.Disposable[
           const connections = trusted ? await checkConnections({ settings, secrets: services.secrets, fetch: globalThis.fetch }) : [];
           const agents = configuredAgents(settings, await services.secrets.get('anthropic.apiKey'));
           const tools = trusted ? await checkLocalTools(services.workspace.workspaceRoot, agents.agents) : [];
+          const root = services.workspace.workspaceRoot;
+          const listed = trusted && root !== undefined ? await new RunStore({ workspaceRoot: root, redactor: services.redactor }).list() : undefined;
           for (const result of connections) {
             if (result.outcome === 'failed') services.log.warn('doctor: %s at %s failed: %s', result.service, result.url, result.detail);
           }
@@ -37,6 +40,7 @@ export function registerDoctorCommand(services: AtoServices): vscode.Disposable[
             connections,
             tools,
             agentProblems: agents.problems,
+            ...(listed === undefined ? {} : { runRecords: { readable: listed.records.length, problems: listed.problems } }),
           });
         },
       );
