@@ -22,6 +22,7 @@ import { composePrompt } from '../tasks/composePrompt';
 import { appendResultSection } from '../tasks/taskResultSection';
 import { Emitter, type Event } from '../util/emitter';
 import { writeFileAtomic } from '../util/atomicWrite';
+import { checkDispatchPreconditions } from './dispatchPreconditions';
 import type { DispatchStep } from './dispatchSteps';
 import { entryAt } from './queueLocation';
 import { commitAgentChanges } from './worktreeCommit';
@@ -50,7 +51,7 @@ export interface TaskDispatcherOptions {
 
 export type DispatchOutcome =
   | { readonly status: 'started'; readonly runId: string; readonly agentId: string }
-  | { readonly status: 'notFound' | 'invalid' | 'blocked' | 'notPending' | 'noAgent' | 'busy' | 'failed'; readonly reason: string };
+  | { readonly status: 'notFound' | 'invalid' | 'blocked' | 'notPending' | 'noAgent' | 'unmet' | 'busy' | 'failed'; readonly reason: string };
 
 export interface DispatchOptions {
   /** Dispatch a task already in `processed/` (a retry, or a resume after a restart). */
@@ -130,8 +131,12 @@ export class TaskDispatcher {
     if (decision.status === 'none') return { status: 'noAgent', reason: decision.reason };
     if (decision.status === 'wait') return { status: 'busy', reason: decision.reason };
     const agent = registry.get(decision.agentId);
+    if (agent === undefined) return { status: 'noAgent', reason: `No agent "${decision.agentId}" is configured.` };
+    // Before anything moves: an unmet precondition leaves the task where it is, with the reason.
+    const unmet = await checkDispatchPreconditions({ workspaceRoot: this.options.workspaceRoot, planningRoot: this.planningRoot(), entry, agent });
+    if (!unmet.ok) return { status: 'unmet', reason: `Task "${taskId}" was not dispatched to ${agent.id}: ${unmet.reason}` };
     const slot = limiter.tryAcquire(decision.agentId);
-    if (agent === undefined || slot === undefined) return { status: 'busy', reason: `${decision.agentId} is at its concurrency limit.` };
+    if (slot === undefined) return { status: 'busy', reason: `${decision.agentId} is at its concurrency limit.` };
     return this.start(entry, agent, slot, decision.reason, options);
   }
 
