@@ -8,6 +8,7 @@ import { createLogger, streamLogSink } from '../core/logging/logger';
 import type { CliContext } from './cliContext';
 import { dispatchTask, listTasks } from './taskCommands';
 import { loopStatus, run, tick } from './loopCommands';
+import { requeue } from './requeueCommand';
 import { describeError, Redactor } from '../core/logging/redactor';
 import { initializePlanningFolder, inspectPlanningFolder } from '../core/planning/planningFolder';
 import { environmentSecretSource, redactingSecretSource, secretIds, type SecretId } from '../core/secrets/secrets';
@@ -30,6 +31,8 @@ Commands:
   init                create the planning folder (keeps existing files)
   tasks [--json]      every task file, its folder and validity (exit 1 if any is invalid)
   dispatch <id>       run one task with its agent, to the end (exit 0 on success)
+  requeue <id>        put a failed, cancelled or interrupted task back in pending/ to run it again
+                      (its run records keep their history; refused while a run of it is in progress)
   help                this text
 
 Options:
@@ -72,6 +75,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await listTasks(context);
       case 'dispatch':
         return await dispatchTask(context, parsed.positionals[1]);
+      case 'requeue':
+        return await requeue(context, parsed.positionals[1]);
       case 'tick':
         return await tick(context, parsed.values['dry-run'] === true);
       case 'run': {

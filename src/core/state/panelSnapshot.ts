@@ -215,9 +215,10 @@ function invalidTaskItems(tasks: readonly PanelTask[]): NeedsYouItem[] {
   return items;
 }
 
-/** A failed run needs a human unless another try is already scheduled (a retry, or the next agent). */
+/** A failed run needs a human unless another try is already scheduled (a retry, or the next agent) or a human requeued its task. */
 export function waitsForAHuman(record: RunRecord): boolean {
-  return record.followUp?.kind !== 'retry' && record.followUp?.kind !== 'nextAgent';
+  const next = record.followUp?.kind;
+  return next !== 'retry' && next !== 'nextAgent' && next !== 'requeued';
 }
 
 function runLog(runId: string): NeedsYouItem['action'] {
