@@ -122,6 +122,7 @@ export type PanelRun = z.infer<typeof panelRunSchema>;
 const openTaskMessage = z.object({ type: z.literal('openTask'), path: queuePath() });
 const dispatchTaskMessage = z.object({ type: z.literal('dispatchTask'), taskId: taskId() });
 const cancelRunMessage = z.object({ type: z.literal('cancelRun'), runId: runId() });
+const requeueTaskMessage = z.object({ type: z.literal('requeueTask'), taskId: taskId() });
 const showRunLogMessage = z.object({ type: z.literal('showRunLog'), runId: runId() });
 const openRunRecordMessage = z.object({ type: z.literal('openRunRecord'), runId: runId() });
 const newTaskMessage = z.object({ type: z.literal('newTask') });
@@ -145,7 +146,7 @@ export const needsYouItemSchema = z.object({
   /** The action's label; empty when the item has no action at all. */
   label: text(),
   /** Null when the item has no action (empty label) or its path or id cannot be named in a message (then the panel says so). */
-  action: z.nullable(z.discriminatedUnion('type', [openTaskMessage, showRunLogMessage, openRunRecordMessage, dispatchTaskMessage, loopMergeMessage, openExternalMessage])),
+  action: z.nullable(z.discriminatedUnion('type', [openTaskMessage, showRunLogMessage, openRunRecordMessage, dispatchTaskMessage, requeueTaskMessage, loopMergeMessage, openExternalMessage])),
   /** The issue or PR on GitHub, offered as a second action when it is not the action itself. */
   url: z.nullable(externalUrl()),
 });
@@ -205,6 +206,8 @@ export const toHostMessageSchema = z.discriminatedUnion('type', [
   dispatchTaskMessage,
   /** Cancel a run (`ato.cancelRun`). */
   cancelRunMessage,
+  /** Put a failed, cancelled or interrupted task back in pending/ (`ato.requeueTask`). */
+  requeueTaskMessage,
   /** Show a run's log (`ato.showRunLog`). */
   showRunLogMessage,
   /** Open a run record that could not be read (one the snapshot reported), to fix or delete it. */
@@ -240,6 +243,7 @@ export function isMutatingMessage(message: ToHostMessage): boolean {
       return mutatingPanelActions.has(message.action);
     case 'dispatchTask':
     case 'cancelRun':
+    case 'requeueTask':
     case 'newTask':
     case 'loop.start':
     case 'loop.pause':

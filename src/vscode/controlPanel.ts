@@ -102,6 +102,9 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       case 'cancelRun':
         this.run(commandIds.cancelRun, message.runId);
         return;
+      case 'requeueTask':
+        this.run(commandIds.requeueTask, message.taskId);
+        return;
       case 'showRunLog':
         this.run(commandIds.showRunLog, message.runId);
         return;

@@ -144,6 +144,57 @@ export class RunService implements vscode.Disposable {
     if (!(await runtime.dispatcher.cancel(id))) void vscode.window.showInformationMessage('ATO: that run is not in progress in this window.');
   }
 
+  /**
+   * Requeue: a failed, cancelled or interrupted task back to `pending/` (the core refuses a run in
+   * progress). Asks which one when no id is given: the tasks in `processed/` no run of this window is on.
+   */
+  async requeue(taskId?: string): Promise<void> {
+    const runtime = await this.ensureRuntime();
+    const index = this.queue.current;
+    if (runtime === undefined || index === undefined) {
+      void vscode.window.showWarningMessage('ATO: the queue is not ready yet (is there a planning folder?).');
+      return;
+    }
+    let id = taskId;
+    if (id === undefined) {
+      const running = new Set(runtime.dispatcher.activeRuns().map(run => run.taskId));
+      const latest = new Map<string, RunRecord>();
+      for (const run of this.runs()) if (!latest.has(run.taskId)) latest.set(run.taskId, run);
+      const candidates = index.snapshot().processed.filter(entry => !running.has(entry.result.task.id));
+      if (candidates.length === 0) {
+        void vscode.window.showInformationMessage('ATO: no task in processed/ waits to be requeued.');
+        return;
+      }
+      const picked = await vscode.window.showQuickPick(
+        candidates.slice(0, 500).map(entry => {
+          const task = entry.result.task;
+          const last = latest.get(task.id);
+          return { label: task.title, description: task.id, detail: last === undefined ? 'no run in this window' : `last run: ${last.state}${last.failure === undefined ? '' : ` — ${last.failure.class}: ${last.failure.message}`}`, id: task.id };
+        }),
+        { title: 'ATO: Requeue Task', placeHolder: 'Which task goes back to pending/ to run again?', matchOnDescription: true },
+      );
+      id = picked?.id;
+    }
+    if (id === undefined) return;
+    const outcome = await runtime.dispatcher.requeue(id);
+    if (outcome.status !== 'requeued' && outcome.status !== 'alreadyPending') {
+      void vscode.window.showWarningMessage(this.services.redactor.redact(`ATO: could not requeue "${id}": ${outcome.reason}`));
+      return;
+    }
+    this.services.log.info('requeued %s (%s)', id, outcome.status);
+    // The last run now says it was requeued: the view stops asking for a human.
+    if (outcome.lastRunId !== undefined) {
+      const reread = await runtime.runs.read(outcome.lastRunId);
+      if (reread.ok) this.recent = this.recent.map(run => (run.runId === reread.record.runId ? reread.record : run));
+    }
+    this.publish();
+    const dispatchNow = 'Dispatch Now';
+    const message = outcome.status === 'requeued' ? `ATO: "${id}" is back in pending/.` : `ATO: "${id}" is already in pending/.`;
+    void vscode.window.showInformationMessage(this.services.redactor.redact(message), dispatchNow).then(choice => {
+      if (choice === dispatchNow) void this.dispatch(id);
+    });
+  }
+
   /** Opens the run's log; VS Code shows what the agent appends while it runs. */
   async showLog(runId?: string): Promise<void> {
     const runs = this.runs();

@@ -19,6 +19,7 @@ export const commandIds = {
   delegateToAI: 'ato.delegateToAI',
   dispatchTask: 'ato.dispatchTask',
   cancelRun: 'ato.cancelRun',
+  requeueTask: 'ato.requeueTask',
   showRunLog: 'ato.showRunLog',
   startLoop: 'ato.startLoop',
   pauseLoop: 'ato.pauseLoop',
@@ -52,6 +53,8 @@ export const treeItemContexts = {
   blockedTask: 'ato.task.blocked',
   activeRun: 'ato.run.active',
   finishedRun: 'ato.run.done',
+  /** A finished run whose task can go back to pending/ (the task's latest run, failed or cancelled, the task in processed/). */
+  requeueableRun: 'ato.run.requeueable',
   /** The tree's Loop row while the loop ticks on its timer, and while it is paused. */
   loopRunning: 'ato.loop.running',
   loopPaused: 'ato.loop.paused',

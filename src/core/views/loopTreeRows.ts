@@ -3,6 +3,7 @@ import type { LoopNeedsYou, LoopState, NeedsYouKind } from '../loop/loopModel';
 import { queueEntryId } from '../queue/queueEntry';
 import { describeRunRecordProblem } from '../runs/runRecordProblemText';
 import type { AtoState } from '../state/atoState';
+import { requeueableRuns } from '../state/requeueableRuns';
 import { waitsForAHuman } from '../state/panelSnapshot';
 import { commandIds, treeItemContexts } from './commandIds';
 import { needsYouLink, pullRequestPage } from './loopLinks';
@@ -156,6 +157,7 @@ function loopNeedsYouRow(item: LoopNeedsYou, index: number): TreeNodeModel {
 /** Needs you: the loop's items, runs waiting for an answer or failed for good, unreadable run records, invalid task files. */
 export function needsYouRows(state: AtoState): TreeNodeModel[] {
   const children: TreeNodeModel[] = state.loop.needsYou.slice(0, maxTreeTasks).map(loopNeedsYouRow);
+  const requeueable = requeueableRuns(state);
   const seen = new Set<string>();
   let runItems = 0;
   for (const run of state.runs) {
@@ -166,7 +168,7 @@ export function needsYouRows(state: AtoState): TreeNodeModel[] {
       children.push({ id: `needsYou/run/${run.runId}`, label: `${run.agentId} needs you on ${run.taskId}`, description: run.history.at(-1)?.reason ?? '', icon: 'bell-dot', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.runId, contextValue: treeItemContexts.activeRun });
     } else if (run.state === 'failed' && latest && waitsForAHuman(run)) {
       runItems++;
-      children.push({ id: `needsYou/run/${run.runId}`, label: `${run.taskId} failed on ${run.agentId}`, description: run.failure === undefined ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`, icon: 'error', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.runId, contextValue: treeItemContexts.finishedRun });
+      children.push({ id: `needsYou/run/${run.runId}`, label: `${run.taskId} failed on ${run.agentId}`, description: run.failure === undefined ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`, icon: 'error', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.runId, contextValue: requeueable.has(run.runId) ? treeItemContexts.requeueableRun : treeItemContexts.finishedRun });
     }
   }
   for (const problem of state.runProblems.slice(0, maxTreeTasks)) {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { planningLayout } from '../planning/planningLayout';
 import { secretDescriptions } from '../secrets/secrets';
 import type { AtoState } from '../state/atoState';
+import { requeueableRuns } from '../state/requeueableRuns';
 import { commandIds, type CommandId } from './commandIds';
 import { loopRows, needsYouRows, redPullRequestRows } from './loopTreeRows';
 import { queueRows, runRows } from './queueTreeRows';
@@ -74,7 +75,7 @@ export function buildTreeModel(state: AtoState): readonly TreeNodeModel[] {
           ],
         },
         ...queueRows(state.queue?.counts ?? planning.queue, state.queue),
-        ...runRows(state.runs),
+        ...runRows(state.runs, requeueableRuns(state)),
         ...accountRows(state),
         ...settingsRows(state),
       ];

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { initialLoopState } from '../../../../src/core/loop/loopModel';
-import { commandIds } from '../../../../src/core/views/commandIds';
+import { QueueEntries } from '../../../../src/core/queue/queueEntries';
+import { commandIds, treeItemContexts } from '../../../../src/core/views/commandIds';
 import { buildTreeModel, type TreeNodeModel } from '../../../../src/core/views/treeModel';
 import { planningLayout } from '../../../../src/core/planning/planningLayout';
 import type { AtoState } from '../../../../src/core/state/atoState';
+import { aQueueEntry, aRun } from '../../../support/panelState';
+import { taskFileText } from '../../../support/simpleTaskParser';
 import { anAtoState, planningExamples, planningKinds } from '../../../support/stateBuilders';
 
 function flatten(nodes: readonly TreeNodeModel[]): TreeNodeModel[] {
@@ -35,6 +38,17 @@ describe('buildTreeModel', () => {
     assert.equal(find(nodes, 'planning/capabilities').openFile, join('/work/repo/planning', planningLayout.capabilities));
     assert.deepEqual(find(nodes, 'queue').children?.map(c => c.description), ['3', '2', '7']);
     assert.equal(find(nodes, 'queue').description, '3 pending');
+  });
+
+  it('marks the latest failed run of a task waiting in processed/ as requeueable, in Runs and in Needs you', () => {
+    const entries = new QueueEntries();
+    entries.set(aQueueEntry('processed', 'stuck.task.md', taskFileText({ id: 'stuck', title: 'Stuck' })));
+    entries.commit();
+    const queue = entries.snapshot();
+    const nodes = buildTreeModel(anAtoState({ planning: { ...planningExamples.ready, queue: queue.counts }, queue, runs: [aRun(2, 'failed', 'stuck'), aRun(1, 'failed', 'elsewhere')] }));
+    assert.equal(find(nodes, 'run/run-00002').contextValue, treeItemContexts.requeueableRun);
+    assert.equal(find(nodes, 'needsYou/run/run-00002').contextValue, treeItemContexts.requeueableRun);
+    assert.equal(find(nodes, 'run/run-00001').contextValue, treeItemContexts.finishedRun, 'its task is not in processed/');
   });
 
   it('offers to fill the gaps of a partial folder, one child per missing part', () => {
