@@ -190,7 +190,7 @@ export const toWebviewMessageSchema = z.discriminatedUnion('type', [
 export type ToWebviewMessage = z.infer<typeof toWebviewMessageSchema>;
 
 /** What a panel button may ask the host to do. Each maps to exactly one command. */
-export const panelActions = ['initPlanningFolder', 'signInToGitHub', 'setGitHubToken', 'doctor', 'refresh', 'showLog'] as const;
+export const panelActions = ['initPlanningFolder', 'signInToGitHub', 'setGitHubToken', 'doctor', 'refresh', 'showLog', 'manageTrust'] as const;
 export type PanelAction = (typeof panelActions)[number];
 
 /** Actions that change something; refused in Restricted Mode. */

@@ -5,18 +5,20 @@ import type { AtoState } from '../core/state/atoState';
 import { resolveTaskPath } from '../core/state/panelPaths';
 import { buildPanelSnapshot } from '../core/state/panelSnapshot';
 import type { Store } from '../core/state/store';
-import { commandIds, viewIds, type CommandId } from '../core/views/commandIds';
+import { commandIds, viewIds, workbenchCommands, type CommandId, type WorkbenchCommandId } from '../core/views/commandIds';
 import { loopUrls } from '../core/views/loopLinks';
 import { isMutatingMessage, parseToHostMessage, type PanelAction, type ToHostMessage, type ToWebviewMessage } from '../shared/protocol';
 import { controlPanelHtml, createNonce } from './webviewHtml';
 
-const actionCommands: Readonly<Record<PanelAction, CommandId>> = {
+const actionCommands: Readonly<Record<PanelAction, CommandId | WorkbenchCommandId>> = {
   initPlanningFolder: commandIds.initPlanningFolder,
   signInToGitHub: commandIds.signInToGitHub,
   setGitHubToken: commandIds.setGitHubToken,
   doctor: commandIds.doctor,
   refresh: commandIds.refresh,
   showLog: commandIds.showLog,
+  // Works in Restricted Mode: it is how the user leaves it.
+  manageTrust: workbenchCommands.manageTrust,
 };
 
 /** The loop's buttons run the same commands as the palette. */

@@ -33,6 +33,14 @@ export const commandIds = {
 
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];
 
+/** VS Code's own commands that ATO's views run. */
+export const workbenchCommands = {
+  /** The Workspace Trust editor: trust the folder, or not. */
+  manageTrust: 'workbench.trust.manage',
+} as const;
+
+export type WorkbenchCommandId = (typeof workbenchCommands)[keyof typeof workbenchCommands];
+
 /** View and container ids, shared by the manifest and the code. */
 export const viewIds = {
   container: 'ato',

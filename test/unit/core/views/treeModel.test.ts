@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { initialLoopState } from '../../../../src/core/loop/loopModel';
 import { QueueEntries } from '../../../../src/core/queue/queueEntries';
-import { commandIds, treeItemContexts } from '../../../../src/core/views/commandIds';
+import { commandIds, treeItemContexts, workbenchCommands } from '../../../../src/core/views/commandIds';
 import { buildTreeModel, type TreeNodeModel } from '../../../../src/core/views/treeModel';
 import { planningLayout } from '../../../../src/core/planning/planningLayout';
 import type { AtoState } from '../../../../src/core/state/atoState';
@@ -101,11 +101,22 @@ describe('buildTreeModel', () => {
     assert.ok(!flatten(buildTreeModel(anAtoState())).some(n => n.id.startsWith('settings')));
   });
 
-  it('refers only to contributed commands', () => {
-    const known: readonly string[] = Object.values(commandIds);
+  it('in Restricted Mode says so first, and a click opens the Workspace Trust editor; an empty tree keeps the welcome view', () => {
+    const [first] = buildTreeModel(anAtoState({ trusted: false }));
+    assert.ok(first !== undefined);
+    assert.deepEqual([first.id, first.label, first.description, first.command, first.icon], ['restricted', 'Restricted Mode', 'ATO shows state, takes no action', 'workbench.trust.manage', 'shield']);
+    assert.match(first.tooltip ?? '', /runs no agent, writes nothing and makes no request/);
+    assert.deepEqual(buildTreeModel(anAtoState({ trusted: false, planning: planningExamples.missing })), []);
+    assert.ok(!buildTreeModel(anAtoState()).some(node => node.id === 'restricted'));
+  });
+
+  it('refers only to contributed commands, and VS Code\'s own', () => {
+    const known: readonly string[] = [...Object.values(commandIds), ...Object.values(workbenchCommands)];
     for (const kind of planningKinds) {
-      for (const node of flatten(buildTreeModel(anAtoState({ planning: planningExamples[kind] })))) {
-        if (node.command !== undefined) assert.ok(known.includes(node.command), node.command);
+      for (const trusted of [true, false]) {
+        for (const node of flatten(buildTreeModel(anAtoState({ planning: planningExamples[kind], trusted })))) {
+          if (node.command !== undefined) assert.ok(known.includes(node.command), node.command);
+        }
       }
     }
   });
