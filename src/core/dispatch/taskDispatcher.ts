@@ -138,7 +138,7 @@ export class TaskDispatcher {
     if (agent === undefined) return { status: 'noAgent', reason: `No agent "${decision.agentId}" is configured.` };
     // Before anything moves: an unmet precondition leaves the task where it is, with the reason.
     const unmet = await checkDispatchPreconditions({ workspaceRoot: this.options.workspaceRoot, planningRoot: this.planningRoot(), entry, agent });
-    if (!unmet.ok) return { status: 'unmet', reason: `Task "${taskId}" was not dispatched to ${agent.id}: ${unmet.reason}` };
+    if (!unmet.ok) return { status: 'unmet', reason: `${unmet.reason} The task stays in ${entry.folder}/.` };
     const slot = limiter.tryAcquire(decision.agentId);
     if (slot === undefined) return { status: 'busy', reason: `${decision.agentId} is at its concurrency limit.` };
     // A task dispatched again (after a requeue) numbers its run after the ones it had.

@@ -122,7 +122,7 @@ describe('dispatch checks every precondition before the task leaves pending/', f
     const env = { ATO_AGENTS_CUSTOM: JSON.stringify([{ id: 'counter', command: process.execPath, args: [countingAgent] }]) };
     const refused = await runBuiltCli(['dispatch', 'the-task', '--workspace', root], env);
     assert.equal(refused.code, 1, refused.stderr);
-    assert.match(refused.stderr, /ato dispatch: Task "the-task" was not dispatched to counter: .*no commit yet/);
+    assert.match(refused.stderr, /ato dispatch: counter works in a git worktree started from HEAD, and the repository has no commit yet: commit your files first .* The task stays in pending\/\./);
     assert.ok(existsSync(join(root, 'planning/issue_queue/pending/the-task.task.md')));
 
     commitFiles(root, {}, 'first commit');
