@@ -51,7 +51,7 @@ export async function requeueTask(taskId: string, options: RequeueOptions): Prom
   const records = (await options.runs.list()).records.filter(record => record.taskId === taskId);
   const active = [...(options.activeRuns?.() ?? []).filter(run => run.taskId === taskId), ...records.filter(record => !isFinalRunState(record.state))][0];
   if (active !== undefined) {
-    return { status: 'active', taskId, reason: `Run ${active.runId} of "${taskId}" is still ${active.state}: cancel it first (ATO: Cancel Run…), then requeue.` };
+    return { status: 'active', taskId, reason: `Run ${active.runId} of "${taskId}" is still ${active.state}: cancel it first (ATO: Cancel Run…), then requeue. (A run cut off by a crash is marked interrupted when ATO starts again.)` };
   }
   options.beforeMove?.();
   const last = records.at(-1);
