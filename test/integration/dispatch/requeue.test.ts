@@ -114,15 +114,15 @@ describe('requeue: a failed task back to pending/, then a run that succeeds', fu
 
   it('a retry scheduled before the requeue never starts a second run once the task is dispatched again', async () => {
     const root = repository();
-    // The first run is rate-limited: a retry is scheduled 0.75–1.5 s later. The agent could take two runs at once.
-    const runtime = await open(root, agentArgs('rate-limit', 3000), 1500, 2);
+    // The first run is rate-limited: a retry is scheduled 2–4 s later. The agent could take two runs at once.
+    const runtime = await open(root, agentArgs('rate-limit', 6000), 4000, 2);
     const failed = await runToEnd(runtime);
     assert.equal(failed.followUp?.kind, 'retry');
     const requeued = await runtime.dispatcher.requeue('flaky');
     assert.equal(requeued.status, 'requeued', JSON.stringify(requeued));
     const again = await runtime.dispatcher.dispatch('flaky');
     if (again.status !== 'started') assert.fail(JSON.stringify(again));
-    await new Promise(resolve => setTimeout(resolve, 2500)); // past the retry's time, while the new run works
+    await new Promise(resolve => setTimeout(resolve, 4500)); // past the retry's time, while the new run works
     assert.deepEqual((await runtime.runs.list()).records.map(record => record.runId), [failed.runId, again.runId], 'no third run');
     assert.equal((await runtime.dispatcher.whenDone(again.runId))?.state, 'succeeded');
   });
