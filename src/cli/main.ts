@@ -11,9 +11,11 @@ import { cliStreams } from './terminalText';
 import { adopt } from './adoptCommand';
 import { dispatchTask, listTasks } from './taskCommands';
 import { loopStatus, run, tick } from './loopCommands';
+import { requeue } from './requeueCommand';
 import { describeError, Redactor } from '../core/logging/redactor';
 import { initializePlanningFolder, inspectPlanningFolder } from '../core/planning/planningFolder';
 import { environmentSecretSource, learnEnvironmentSecrets, redactingSecretSource, secretIds, type SecretId } from '../core/secrets/secrets';
+import { RunStore } from '../core/runs/runStore';
 import { cliEnvironmentVariables, environmentHelp, readEnvironmentSettings } from '../core/settings/environmentSettings';
 import { initialAtoState, type AtoState } from '../core/state/atoState';
 
@@ -34,6 +36,8 @@ Commands:
   init                create the planning folder (keeps existing files)
   tasks [--json]      every task file, its folder and validity (exit 1 if any is invalid)
   dispatch <id>       run one task with its agent, to the end (exit 0 on success)
+  requeue <id>        put a failed, cancelled or interrupted task back in pending/ to run it again
+                      (its run records keep their history; refused while a run of it is in progress)
   help                this text
 
 Options:
@@ -76,6 +80,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await listTasks(context);
       case 'dispatch':
         return await dispatchTask(context, parsed.positionals[1]);
+      case 'requeue':
+        return await requeue(context, parsed.positionals[1]);
       case 'tick':
         return await tick(context, parsed.values['dry-run'] === true);
       case 'adopt':
@@ -137,11 +143,13 @@ async function doctor(context: CliContext, env: NodeJS.ProcessEnv): Promise<numb
   const connections = await checkConnections({ settings: settings.settings, secrets, fetch: globalThis.fetch });
   const agents = configuredAgents(settings.settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(env) });
   const tools = await checkLocalTools(context.workspaceRoot, agents.agents);
-  const failed = connections.some(c => c.outcome === 'failed') || tools.some(t => t.blocking === true) || agents.problems.length > 0 || state.settingsProblems.length > 0 || state.planning.kind === 'error';
+  const listed = await new RunStore({ workspaceRoot: context.workspaceRoot, redactor: context.redactor }).list();
+  const runRecords = { readable: listed.records.length, problems: listed.problems };
+  const failed = connections.some(c => c.outcome === 'failed') || tools.some(t => t.blocking === true) || agents.problems.length > 0 || state.settingsProblems.length > 0 || state.planning.kind === 'error' || runRecords.problems.length > 0;
   if (context.json) {
-    context.out(`${JSON.stringify(context.redactor.redactValue({ planning: state.planning, keys, settingsProblems: state.settingsProblems, connections, tools, agentProblems: agents.problems }), null, 2)}\n`);
+    context.out(`${JSON.stringify(context.redactor.redactValue({ planning: state.planning, keys, settingsProblems: state.settingsProblems, connections, tools, agentProblems: agents.problems, runRecords }), null, 2)}\n`);
   } else {
-    context.out(renderDoctorReport({ atoVersion: ATO_VERSION, host: 'ato CLI', nodeVersion: process.version, platform: `${process.platform}-${process.arch}`, state, keys, connections, tools, agentProblems: agents.problems }));
+    context.out(renderDoctorReport({ atoVersion: ATO_VERSION, host: 'ato CLI', nodeVersion: process.version, platform: `${process.platform}-${process.arch}`, state, keys, connections, tools, agentProblems: agents.problems, runRecords }));
   }
   return failed ? 1 : 0;
 }

@@ -3,8 +3,6 @@ import { configuredAgents } from '../core/agents/configuredAgents';
 import { projectMcpServersAllowed } from '../core/agents/projectMcpServers';
 import { createDispatchRuntime } from '../core/dispatch/dispatchRuntime';
 import { recoverRuns } from '../core/dispatch/runRecovery';
-import { ensureAtoDirectory } from '../core/events/atoDirectory';
-import { EventLog } from '../core/events/eventLog';
 import { isValidQueueEntry, queueEntryId, type QueueEntry } from '../core/queue/queueEntry';
 import { QueueIndex } from '../core/queue/queueIndex';
 import { describeBlockReason } from '../core/queue/queueOrder';
@@ -12,8 +10,9 @@ import { environmentSecretSource, redactingSecretSource } from '../core/secrets/
 import { readEnvironmentSettings } from '../core/settings/environmentSettings';
 import { parseTaskFile } from '../core/tasks/parseTaskFile';
 import type { CliContext } from './cliContext';
+import { openCliEventLog } from './cliEventLog';
 
-async function openQueue(context: CliContext): Promise<QueueIndex> {
+export async function openQueue(context: CliContext): Promise<QueueIndex> {
   const { settings } = readEnvironmentSettings(context.env);
   const index = new QueueIndex({ planningRoot: join(context.workspaceRoot, settings.planningPath), parse: parseTaskFile, workspaceRoot: context.workspaceRoot });
   await index.coldIndex();
@@ -72,7 +71,7 @@ export async function dispatchTask(context: CliContext, taskId: string | undefin
   for (const problem of problems) context.log.warn(problem.message);
   const secrets = redactingSecretSource(environmentSecretSource(context.env), context.redactor);
   const index = await openQueue(context);
-  const events = new EventLog({ directory: await ensureAtoDirectory(context.workspaceRoot), maxFileBytes: settings['eventLog.maxFileSizeMB'] * 1024 * 1024, maxFiles: settings['eventLog.maxFiles'], redactor: context.redactor });
+  const events = await openCliEventLog(context, settings);
   const agents = configuredAgents(settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(context.env) });
   for (const problem of agents.problems) context.log.warn(problem);
   const runtime = createDispatchRuntime({

@@ -122,14 +122,16 @@ export type PanelRun = z.infer<typeof panelRunSchema>;
 const openTaskMessage = z.object({ type: z.literal('openTask'), path: queuePath() });
 const dispatchTaskMessage = z.object({ type: z.literal('dispatchTask'), taskId: taskId() });
 const cancelRunMessage = z.object({ type: z.literal('cancelRun'), runId: runId() });
+const requeueTaskMessage = z.object({ type: z.literal('requeueTask'), taskId: taskId() });
 const showRunLogMessage = z.object({ type: z.literal('showRunLog'), runId: runId() });
+const openRunRecordMessage = z.object({ type: z.literal('openRunRecord'), runId: runId() });
 const newTaskMessage = z.object({ type: z.literal('newTask') });
 const loopMergeMessage = z.object({ type: z.literal('loop.merge'), pullNumber: issueNumber() });
 const openExternalMessage = z.object({ type: z.literal('openExternal'), url: externalUrl() });
 
-/** Kinds of "needs you" items: the queue's and the runs' (first three), then the loop's. */
+/** Kinds of "needs you" items: the queue's and the runs' (first four), then the loop's. */
 export const needsYouKinds = [
-  'invalidTask', 'runFailed', 'runNeedsYou',
+  'invalidTask', 'runFailed', 'runNeedsYou', 'corruptRunRecord',
   'readyToMerge', 'workflowsAwaitingApproval', 'issueClosedOutsideLoop', 'fixAttemptsExhausted', 'mergeBlocked',
 ] as const;
 export type NeedsYouKind = (typeof needsYouKinds)[number];
@@ -144,7 +146,7 @@ export const needsYouItemSchema = z.object({
   /** The action's label; empty when the item has no action at all. */
   label: text(),
   /** Null when the item has no action (empty label) or its path or id cannot be named in a message (then the panel says so). */
-  action: z.nullable(z.discriminatedUnion('type', [openTaskMessage, showRunLogMessage, dispatchTaskMessage, loopMergeMessage, openExternalMessage])),
+  action: z.nullable(z.discriminatedUnion('type', [openTaskMessage, showRunLogMessage, openRunRecordMessage, dispatchTaskMessage, requeueTaskMessage, loopMergeMessage, openExternalMessage])),
   /** The issue or PR on GitHub, offered as a second action when it is not the action itself. */
   url: z.nullable(externalUrl()),
 });
@@ -188,7 +190,7 @@ export const toWebviewMessageSchema = z.discriminatedUnion('type', [
 export type ToWebviewMessage = z.infer<typeof toWebviewMessageSchema>;
 
 /** What a panel button may ask the host to do. Each maps to exactly one command. */
-export const panelActions = ['initPlanningFolder', 'signInToGitHub', 'setGitHubToken', 'doctor', 'refresh', 'showLog'] as const;
+export const panelActions = ['initPlanningFolder', 'signInToGitHub', 'setGitHubToken', 'doctor', 'refresh', 'showLog', 'manageTrust'] as const;
 export type PanelAction = (typeof panelActions)[number];
 
 /** Actions that change something; refused in Restricted Mode. */
@@ -204,8 +206,12 @@ export const toHostMessageSchema = z.discriminatedUnion('type', [
   dispatchTaskMessage,
   /** Cancel a run (`ato.cancelRun`). */
   cancelRunMessage,
+  /** Put a failed, cancelled or interrupted task back in pending/ (`ato.requeueTask`). */
+  requeueTaskMessage,
   /** Show a run's log (`ato.showRunLog`). */
   showRunLogMessage,
+  /** Open a run record that could not be read (one the snapshot reported), to fix or delete it. */
+  openRunRecordMessage,
   /** Create a task file (`ato.newTask`). */
   newTaskMessage,
   /** Start the loop's timer (`ato.startLoop`). */
@@ -230,12 +236,14 @@ export function isMutatingMessage(message: ToHostMessage): boolean {
     case 'ready':
     case 'openTask':
     case 'showRunLog':
+    case 'openRunRecord':
     case 'openExternal':
       return false;
     case 'action':
       return mutatingPanelActions.has(message.action);
     case 'dispatchTask':
     case 'cancelRun':
+    case 'requeueTask':
     case 'newTask':
     case 'loop.start':
     case 'loop.pause':

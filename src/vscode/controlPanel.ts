@@ -5,18 +5,20 @@ import type { AtoState } from '../core/state/atoState';
 import { resolveTaskPath } from '../core/state/panelPaths';
 import { buildPanelSnapshot } from '../core/state/panelSnapshot';
 import type { Store } from '../core/state/store';
-import { commandIds, viewIds, type CommandId } from '../core/views/commandIds';
+import { commandIds, viewIds, workbenchCommands, type CommandId, type WorkbenchCommandId } from '../core/views/commandIds';
 import { loopUrls } from '../core/views/loopLinks';
 import { isMutatingMessage, parseToHostMessage, type PanelAction, type ToHostMessage, type ToWebviewMessage } from '../shared/protocol';
 import { controlPanelHtml, createNonce } from './webviewHtml';
 
-const actionCommands: Readonly<Record<PanelAction, CommandId>> = {
+const actionCommands: Readonly<Record<PanelAction, CommandId | WorkbenchCommandId>> = {
   initPlanningFolder: commandIds.initPlanningFolder,
   signInToGitHub: commandIds.signInToGitHub,
   setGitHubToken: commandIds.setGitHubToken,
   doctor: commandIds.doctor,
   refresh: commandIds.refresh,
   showLog: commandIds.showLog,
+  // Works in Restricted Mode: it is how the user leaves it.
+  manageTrust: workbenchCommands.manageTrust,
 };
 
 /** The loop's buttons run the same commands as the palette. */
@@ -102,6 +104,9 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       case 'cancelRun':
         this.run(commandIds.cancelRun, message.runId);
         return;
+      case 'requeueTask':
+        this.run(commandIds.requeueTask, message.taskId);
+        return;
       case 'showRunLog':
         this.run(commandIds.showRunLog, message.runId);
         return;
@@ -127,6 +132,16 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
           this.log.warn('control panel: could not open %s: %s', message.url, error);
         });
         return;
+      case 'openRunRecord': {
+        // Only a record the panel was shown as unreadable: the webview names a run id, the host finds the file.
+        const problem = this.store.state.runProblems.find(known => known.runId === message.runId);
+        if (problem === undefined) {
+          this.log.warn('control panel: refused to open the run record "%s", which is not reported as unreadable', message.runId);
+          return;
+        }
+        this.run('vscode.open', vscode.Uri.file(problem.file));
+        return;
+      }
       case 'openTask': {
         const resolved = resolveTaskPath(this.store.state, message.path);
         if (!resolved.ok) {

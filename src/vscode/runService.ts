@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { configuredAgents } from '../core/agents/configuredAgents';
 import { createDispatchRuntime, type DispatchRuntime } from '../core/dispatch/dispatchRuntime';
@@ -5,7 +6,8 @@ import { recoverRuns } from '../core/dispatch/runRecovery';
 import type { DispatchOutcome } from '../core/dispatch/taskDispatcher';
 import { isValidQueueEntry } from '../core/queue/queueEntry';
 import type { QueueIndex } from '../core/queue/queueIndex';
-import type { RunRecord } from '../core/runs/runRecord';
+import { runIdPattern, type RunRecord } from '../core/runs/runRecord';
+import type { RunRecordProblem } from '../core/runs/runStore';
 import type { AtoServices } from './atoServices';
 import { chooseProjectMcpServers, projectMcpServersAllowed } from './projectMcpServersChoice';
 import type { QueueService } from './queueService';
@@ -22,6 +24,9 @@ export class RunService implements vscode.Disposable {
   private runtimeFor: QueueIndex | undefined;
   private fingerprint = '';
   private recent: RunRecord[] = [];
+  /** Record files that could not be read, by run id: reported as needs-you, never skipped silently. */
+  private problems = new Map<string, RunRecordProblem>();
+  private recordWatcher: vscode.FileSystemWatcher | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private pumping = false;
 
@@ -65,7 +70,10 @@ export class RunService implements vscode.Disposable {
     await index.coldIndex();
     for (const { taskId, attempt } of recovery.redispatch) this.report(await runtime.dispatcher.dispatch(taskId, { resume: true, attempt }), taskId);
     for (const { taskId, reason } of recovery.needsYou) void vscode.window.showWarningMessage(`ATO: task "${taskId}" needs you — ${reason}`);
-    this.recent = [...(await runtime.runs.list()).records].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, recentRuns);
+    const listed = await runtime.runs.list();
+    this.recent = [...listed.records].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, recentRuns);
+    this.problems = new Map(listed.problems.map(problem => [problem.runId, problem]));
+    this.watchRecords(runtime);
     this.publish();
     index.onDidChange(() => { void this.pump(); });
     void this.pump();
@@ -147,6 +155,57 @@ export class RunService implements vscode.Disposable {
     if (!(await runtime.dispatcher.cancel(id))) void vscode.window.showInformationMessage('ATO: that run is not in progress in this window.');
   }
 
+  /**
+   * Requeue: a failed, cancelled or interrupted task back to `pending/` (the core refuses a run in
+   * progress). Asks which one when no id is given: the tasks in `processed/` no run of this window is on.
+   */
+  async requeue(taskId?: string): Promise<void> {
+    const runtime = await this.ensureRuntime();
+    const index = this.queue.current;
+    if (runtime === undefined || index === undefined) {
+      void vscode.window.showWarningMessage('ATO: the queue is not ready yet (is there a planning folder?).');
+      return;
+    }
+    let id = taskId;
+    if (id === undefined) {
+      const running = new Set(runtime.dispatcher.activeRuns().map(run => run.taskId));
+      const latest = new Map<string, RunRecord>();
+      for (const run of this.runs()) if (!latest.has(run.taskId)) latest.set(run.taskId, run);
+      const candidates = index.snapshot().processed.filter(entry => !running.has(entry.result.task.id));
+      if (candidates.length === 0) {
+        void vscode.window.showInformationMessage('ATO: no task in processed/ waits to be requeued.');
+        return;
+      }
+      const picked = await vscode.window.showQuickPick(
+        candidates.slice(0, 500).map(entry => {
+          const task = entry.result.task;
+          const last = latest.get(task.id);
+          return { label: task.title, description: task.id, detail: last === undefined ? 'no run in this window' : `last run: ${last.state}${last.failure === undefined ? '' : ` — ${last.failure.class}: ${last.failure.message}`}`, id: task.id };
+        }),
+        { title: 'ATO: Requeue Task', placeHolder: 'Which task goes back to pending/ to run again?', matchOnDescription: true },
+      );
+      id = picked?.id;
+    }
+    if (id === undefined) return;
+    const outcome = await runtime.dispatcher.requeue(id);
+    if (outcome.status !== 'requeued' && outcome.status !== 'alreadyPending') {
+      void vscode.window.showWarningMessage(this.services.redactor.redact(`ATO: could not requeue "${id}": ${outcome.reason}`));
+      return;
+    }
+    this.services.log.info('requeued %s (%s)', id, outcome.status);
+    // The last run now says it was requeued: the view stops asking for a human.
+    if (outcome.lastRunId !== undefined) {
+      const reread = await runtime.runs.read(outcome.lastRunId);
+      if (reread.ok) this.recent = this.recent.map(run => (run.runId === reread.record.runId ? reread.record : run));
+    }
+    this.publish();
+    const dispatchNow = 'Dispatch Now';
+    const message = outcome.status === 'requeued' ? `ATO: "${id}" is back in pending/.` : `ATO: "${id}" is already in pending/.`;
+    void vscode.window.showInformationMessage(this.services.redactor.redact(message), dispatchNow).then(choice => {
+      if (choice === dispatchNow) void this.dispatch(id);
+    });
+  }
+
   /** Opens the run's log; VS Code shows what the agent appends while it runs. */
   async showLog(runId?: string): Promise<void> {
     const runs = this.runs();
@@ -193,16 +252,46 @@ export class RunService implements vscode.Disposable {
     void vscode.window.showWarningMessage(this.services.redactor.redact(`ATO: could not dispatch "${taskId}": ${outcome.reason}`));
   }
 
+  /**
+   * A record file that appears, changes or goes (a hand edit, another window, the CLI) is read again on its
+   * own, so one that cannot be read is reported — and one that was fixed stops being reported.
+   */
+  private watchRecords(runtime: DispatchRuntime): void {
+    this.recordWatcher?.dispose();
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runtime.runs.directory), '*.json'));
+    const recheck = (uri: vscode.Uri): void => {
+      const runId = basename(uri.fsPath, '.json');
+      if (!runIdPattern.test(runId)) return;
+      void runtime.runs.read(runId).then(result => {
+        const known = this.problems.get(runId);
+        if (result.ok || result.missing) {
+          if (known === undefined) return;
+          this.problems.delete(runId);
+        } else {
+          if (known?.message === result.problem.message) return;
+          this.problems.set(runId, result.problem);
+        }
+        this.publish();
+      }, (error: unknown) => { this.services.log.warn('could not read the run record %s: %s', runId, error); });
+    };
+    watcher.onDidCreate(recheck);
+    watcher.onDidChange(recheck);
+    watcher.onDidDelete(recheck);
+    this.recordWatcher = watcher;
+  }
+
   private publish(): void {
     const active = this.runtime?.dispatcher.activeRuns() ?? [];
     const byId = new Map(this.recent.map(run => [run.runId, run]));
     for (const run of active) byId.set(run.runId, run);
     this.recent = [...byId.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, recentRuns);
     const runs = this.recent;
-    this.services.store.update(state => ({ ...state, runs }));
+    const runProblems = [...this.problems.values()];
+    this.services.store.update(state => ({ ...state, runs, runProblems }));
   }
 
   dispose(): void {
+    this.recordWatcher?.dispose();
     void this.runtime?.dispatcher.dispose();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }

@@ -2,17 +2,16 @@ import * as vscode from 'vscode';
 import type { AtoState } from '../core/state/atoState';
 import { statusBarView } from '../core/views/statusBarModel';
 import type { Store } from '../core/state/store';
-import { commandIds } from '../core/views/commandIds';
 
 /** The loop indicator in the status bar: a pure render of the store. */
 export function createStatusBar(store: Store<AtoState>): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('ato.status', vscode.StatusBarAlignment.Left, 50);
   item.name = 'ATO';
-  item.command = commandIds.openControlPanel;
   const render = (state: AtoState): void => {
     const view = statusBarView(state);
     item.text = view.text;
     item.tooltip = view.tooltip;
+    item.command = view.command;
     item.backgroundColor = view.tone === 'normal' ? undefined : new vscode.ThemeColor(view.tone === 'warning' ? 'statusBarItem.warningBackground' : 'statusBarItem.errorBackground');
   };
   render(store.state);

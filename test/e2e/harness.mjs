@@ -129,6 +129,26 @@ export async function runCommand(page, title) {
   await page.keyboard.press('Enter');
 }
 
+/** Picks a theme by its label in "Preferences: Color Theme", which saves it as the workbench.colorTheme setting. */
+export async function setColorTheme(page, label) {
+  const box = page.locator('.quick-input-widget');
+  // Keys pressed while the webview has focus may not reach the workbench: focus the editor area first.
+  await page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
+  await page.keyboard.press('F1');
+  await box.locator('input').fill('>Preferences: Color Theme');
+  // Not Enter: "Preferences: Browse Color Themes in Marketplace" is listed first.
+  await box.locator('.quick-input-list .monaco-list-row', { hasText: 'Preferences: Color Theme' }).first().click();
+  const input = box.locator('input[placeholder*="Color Theme"]');
+  await input.waitFor({ timeout: 15_000 });
+  await input.fill(label);
+  await box.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await box.waitFor({ state: 'hidden' });
+}
+
+/** The control panel's document: VS Code's webview iframe, then the panel's own frame inside it. */
+export const controlPanel = page => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+
 /** Every file under `dir` (recursively) whose content contains `needle`, as relative paths. */
 export function filesContaining(dir, needle, skip = () => false) {
   const hits = [];

@@ -3,6 +3,7 @@
 // extensionTestsPath contract as @vscode/test-electron, passed through the web workbench's payload,
 // which it honours only with enable-smoke-test-driver. Prints "exthost: N passed, M failed".
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import util from 'node:util';
 import { launchChromium, repoRoot, startCodeServer } from './harness.mjs';
@@ -12,12 +13,17 @@ if (!fs.existsSync(path.join(testsPath, 'index.js'))) {
   console.error('out/exthost/index.js is missing: run `node esbuild.mjs --tests` first');
   process.exit(1);
 }
+const secondTryMarker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ato-exthost-agent-')), 'first-run-failed');
 const server = await startCodeServer({
   args: ['--vscode-option', 'enable-smoke-test-driver'],
   files: { 'README.md': '# exthost test workspace\n' },
   git: true,
-  // A local CLI agent for the dispatch test (a script of the repository's fixtures, run by node).
-  machineSettings: { 'ato.agents.custom': [{ id: 'counter', command: process.execPath, args: [path.join(repoRoot, 'test/fixtures/agents/countingAgent.mjs')], taskTypes: ['feature', 'fix'] }] },
+  // Local CLI agents (scripts of the repository's fixtures, run by node): one for the dispatch test, and
+  // one whose first run fails for the requeue test (it remembers that run in a file of its own).
+  machineSettings: { 'ato.agents.custom': [
+    { id: 'counter', command: process.execPath, args: [path.join(repoRoot, 'test/fixtures/agents/countingAgent.mjs')], taskTypes: ['feature', 'fix'] },
+    { id: 'second-try', command: process.execPath, args: [path.join(repoRoot, 'test/fixtures/agents/failThenSucceed.mjs'), secondTryMarker], taskTypes: ['feature'] },
+  ] },
 });
 const results = path.join(server.tmp, 'results.json');
 const host = new URL(server.base).host;
@@ -42,4 +48,5 @@ console.log(`exthost: ${passes} passed, ${failures} failed`);
 console.log(`extension host finished: ${code === 'timeout' ? `timed out after ${timeoutMs} ms` : `exit code ${code}`}`);
 await context.close();
 await server.stop();
+fs.rmSync(path.dirname(secondTryMarker), { recursive: true, force: true });
 process.exit(code === 0 && failures === 0 ? 0 : 1);

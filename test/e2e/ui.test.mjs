@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { artifactsDir, filesContaining, launchChromium, repoRoot, runCommand, startCodeServer } from './harness.mjs';
+import { artifactsDir, filesContaining, launchChromium, repoRoot, runCommand, setColorTheme, startCodeServer } from './harness.mjs';
 
 const vsix = path.join(repoRoot, 'dist-vsix', 'ato.vsix');
 // One unique canary per secret; none may appear anywhere ATO writes or shows.
@@ -46,23 +46,6 @@ function savedColorTheme() {
   const text = fs.readFileSync(path.join(server.userData, 'User', 'settings.json'), 'utf8');
   return /"workbench\.colorTheme"\s*:\s*"([^"]*)"/.exec(text)?.[1];
 }
-/** Picks a theme by its label in "Preferences: Color Theme", which saves it as the workbench.colorTheme setting. */
-async function setColorTheme(label) {
-  const box = page.locator('.quick-input-widget');
-  // Keys pressed while the webview has focus may not reach the workbench: focus the editor area first.
-  await page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
-  await page.keyboard.press('F1');
-  await box.locator('input').fill('>Preferences: Color Theme');
-  // Not Enter: "Preferences: Browse Color Themes in Marketplace" is listed first.
-  await box.locator('.quick-input-list .monaco-list-row', { hasText: 'Preferences: Color Theme' }).first().click();
-  const input = box.locator('input[placeholder*="Color Theme"]');
-  await input.waitFor({ timeout: 15_000 });
-  await input.fill(label);
-  await box.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
-  await box.waitFor({ state: 'hidden' });
-}
-
 describe('ATO in a real VS Code', () => {
   before(async () => {
     assert.ok(fs.existsSync(vsix), `build the .vsix first (npm run package): ${vsix} is missing`);
@@ -235,7 +218,7 @@ describe('ATO in a real VS Code', () => {
     assert.equal(await loop.locator('.step').count(), 9, 'the 1a–3c stepper');
     const colours = {};
     for (const [theme, kind, workbench] of [['Light Modern', 'light', 'vs'], ['Dark Modern', 'dark', 'vs-dark']]) {
-      await setColorTheme(theme);
+      await setColorTheme(page, theme);
       await page.locator(`.monaco-workbench.${workbench}`).waitFor({ timeout: 30_000 });
       // VS Code 1.139 saves the label; older versions saved "Default <label>".
       const saved = () => [theme, `Default ${theme}`].includes(savedColorTheme() ?? '');

@@ -23,6 +23,7 @@ export function anAtoState(overrides: Partial<AtoState> = {}): AtoState {
     settingsProblems: [],
     queue: undefined,
     runs: [],
+    runProblems: [],
     loop: initialLoopState,
     ...overrides,
   };

@@ -13,6 +13,7 @@ import {
   type PanelTask,
   type ToHostMessage,
 } from '../../src/shared/protocol';
+import { requeueableRuns } from '../../src/shared/requeueable';
 import type { UiState } from './uiState';
 
 export const restrictedReason = 'Restricted Mode: trust this workspace to let ATO act.';
@@ -48,8 +49,10 @@ export function nameable(message: ToHostMessage): boolean {
       return queuePathPattern.test(message.path);
     case 'showRunLog':
     case 'cancelRun':
+    case 'openRunRecord':
       return panelRunIdPattern.test(message.runId);
     case 'dispatchTask':
+    case 'requeueTask':
       return message.taskId.length > 0 && message.taskId.length <= 200;
     case 'openExternal':
       return isExternalUrl(message.url);
@@ -140,13 +143,17 @@ export function buildQueueRows(snapshot: PanelSnapshot, ui: UiState): ListRow[] 
   }, ui);
 }
 
+const requeueIcon = 'debug-restart';
+
 /** Runs as rows: grouped by state (needing you first), filtered, sorted by last activity or newest start. */
 export function buildRunRows(snapshot: PanelSnapshot, ui: UiState): ListRow[] {
   let runs = snapshot.runs.filter(run => matchesFilter(ui.filter, [run.runId, run.taskId, run.agentId, run.branch, run.state, run.summary, run.failure?.message ?? null]));
   if (ui.sort === 'activity') runs = runs.sort(byNewest(run => run.endedAt ?? run.startedAt));
+  const requeueable = requeueableRuns(snapshot.runs, new Set((snapshot.queue?.items ?? []).filter(task => task.valid && task.folder === 'processed').map(task => task.id)));
   return grouped('runs', runs, runGroups, run => run.state, run => {
     const actions = [action('Show Log', 'output', { type: 'showRunLog', runId: run.runId }, false, snapshot.trusted)];
     if (activePanelRunStates.has(run.state)) actions.push(action('Cancel Run', 'stop-circle', { type: 'cancelRun', runId: run.runId }, true, snapshot.trusted));
+    if (requeueable.has(run.runId)) actions.push(action('Requeue', requeueIcon, { type: 'requeueTask', taskId: run.taskId }, true, snapshot.trusted));
     const tone: Tone = run.state === 'failed' ? 'error' : run.state === 'needsYou' ? 'warning' : 'normal';
     return { kind: 'run', key: `run:${run.runId}`, run, tone, actions };
   }, ui);
@@ -160,8 +167,12 @@ function needsYouActionIcon(message: NonNullable<NeedsYouItem['action']>): strin
       return 'go-to-file';
     case 'showRunLog':
       return 'output';
+    case 'openRunRecord':
+      return 'go-to-file';
     case 'dispatchTask':
       return 'play';
+    case 'requeueTask':
+      return requeueIcon;
     case 'loop.merge':
       return 'git-merge';
     case 'openExternal':

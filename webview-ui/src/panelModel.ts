@@ -1,5 +1,6 @@
 import type { PanelAction, PanelSnapshot, ToHostMessage } from '../../src/shared/protocol';
 import { isMutatingMessage } from '../../src/shared/protocol';
+import { restrictedModeText } from '../../src/shared/restrictedMode';
 import { restrictedReason } from './listModel';
 
 export interface PanelButton {
@@ -30,6 +31,8 @@ export interface PanelSection {
 export interface PanelModel {
   readonly title: string;
   readonly badge: { readonly text: string; readonly tone: 'normal' | 'warning' | 'error' } | undefined;
+  /** Said under the title, before anything else: Restricted Mode, with the way out. */
+  readonly notice: PanelSection | undefined;
   /** Sections above the lists (the planning folder). */
   readonly sections: readonly PanelSection[];
   /** Sections below the lists (accounts, settings, tools); the loop has its own header (loopModel.ts). */
@@ -44,6 +47,12 @@ export function buildPanelModel(snapshot: PanelSnapshot): PanelModel {
   };
   const sections: PanelSection[] = [];
   const footer: PanelSection[] = [];
+  const notice: PanelSection | undefined = snapshot.trusted ? undefined : {
+    id: 'trust',
+    title: restrictedModeText.title,
+    rows: [{ icon: 'shield', text: restrictedModeText.detail, tone: 'warning' }],
+    buttons: [button('manageTrust', restrictedModeText.action, 'shield')],
+  };
 
   const planning = snapshot.planning;
   switch (planning.kind) {
@@ -124,5 +133,5 @@ export function buildPanelModel(snapshot: PanelSnapshot): PanelModel {
     : problems > 0
       ? { text: problems === 1 ? '1 settings problem' : `${problems} settings problems`, tone: 'warning' as const }
       : { text: 'Trusted', tone: 'normal' as const };
-  return { title: snapshot.workspaceName ?? 'No folder open', badge, sections, footer };
+  return { title: snapshot.workspaceName ?? 'No folder open', badge, notice, sections, footer };
 }

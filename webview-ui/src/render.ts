@@ -14,6 +14,7 @@ const needsYouIcons: Readonly<Record<NeedsYouItem['kind'], string>> = {
   invalidTask: 'error',
   runFailed: 'error',
   runNeedsYou: 'bell',
+  corruptRunRecord: 'file-binary',
   readyToMerge: 'git-merge',
   workflowsAwaitingApproval: 'workflow',
   issueClosedOutsideLoop: 'issue-closed',
@@ -34,6 +35,7 @@ interface Postable {
  */
 export class PanelView {
   private readonly header = element('header', 'panel-header');
+  private readonly notice = element('div', 'panel-notice');
   private readonly top = element('div', 'panel-top');
   private readonly footer = element('div', 'panel-footer');
   private readonly empty: Readonly<Record<ListId, HTMLElement>> = { needsYou: element('p', 'muted empty'), redPrs: element('p', 'muted empty'), queue: element('p', 'muted empty'), runs: element('p', 'muted empty') };
@@ -86,6 +88,7 @@ export class PanelView {
     const listSection = (id: ListId, title: string): HTMLElement => section(id, title, this.counts[id], this.empty[id], this.lists[id].element);
     root.replaceChildren(
       this.header,
+      this.notice,
       this.loop.element,
       listSection('needsYou', 'Needs you'),
       listSection('redPrs', 'Red PRs'),
@@ -102,6 +105,7 @@ export class PanelView {
     this.snapshot = snapshot;
     const model = buildPanelModel(snapshot);
     this.renderHeader(model);
+    this.notice.replaceChildren(...(model.notice === undefined ? [] : [this.renderSection(model.notice)]));
     this.loop.render(snapshot);
     this.top.replaceChildren(...model.sections.map(s => this.renderSection(s)));
     this.footer.replaceChildren(...model.footer.map(s => this.renderSection(s)));

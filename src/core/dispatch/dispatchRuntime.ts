@@ -23,6 +23,8 @@ export interface DispatchRuntimeOptions {
   readonly retry?: RetryPolicyOptions;
   /** How long a health result is reused. Default 60 s. */
   readonly healthTtlMs?: number;
+  /** Values in [0, 1) for run ids and the retry jitter; default Math.random (tests pin it). */
+  readonly random?: () => number;
 }
 
 export interface DispatchRuntime {
@@ -62,6 +64,7 @@ export function createDispatchRuntime(options: DispatchRuntimeOptions): Dispatch
     health,
     ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
+    ...(options.random === undefined ? {} : { random: options.random }),
   });
   return { dispatcher, registry, limiter, runs, planningWriter };
 }

@@ -22,6 +22,9 @@ import { transition } from '../runs/runTransitions';
 import { composePrompt } from '../tasks/composePrompt';
 import { appendResultSection } from '../tasks/taskResultSection';
 import { Emitter, type Event } from '../util/emitter';
+import { checkDispatchPreconditions } from './dispatchPreconditions';
+import { FollowUpTimers } from './followUpTimers';
+import { requeueTask, type RequeueOutcome } from './requeueTask';
 import type { DispatchStep } from './dispatchSteps';
 import { entryAt } from './queueLocation';
 import { commitAgentChanges } from './worktreeCommit';
@@ -52,7 +55,7 @@ export interface TaskDispatcherOptions {
 
 export type DispatchOutcome =
   | { readonly status: 'started'; readonly runId: string; readonly agentId: string }
-  | { readonly status: 'notFound' | 'invalid' | 'blocked' | 'notPending' | 'noAgent' | 'busy' | 'failed'; readonly reason: string };
+  | { readonly status: 'notFound' | 'invalid' | 'blocked' | 'notPending' | 'noAgent' | 'unmet' | 'busy' | 'failed'; readonly reason: string };
 
 export interface DispatchOptions {
   /** Dispatch a task already in `processed/` (a retry, or a resume after a restart). */
@@ -85,7 +88,8 @@ interface ActiveRun {
  */
 export class TaskDispatcher {
   private readonly active = new Map<string, ActiveRun>();
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  /** Retries and hand-overs waiting to start. */
+  private readonly followUps = new FollowUpTimers();
   private readonly changed = new Emitter<void>();
   readonly onDidChangeRuns: Event<void> = this.changed.event;
   private readonly now: () => Date;
@@ -123,18 +127,25 @@ export class TaskDispatcher {
       if (blocked !== undefined) return { status: 'blocked', reason: `Task "${taskId}" waits for ${JSON.stringify(blocked.reason)}.` };
     }
     const task = entry.result.task;
+    const records = (await this.options.runs.list()).records;
     const decision = registry.select(task, {
       health: await this.healthOf(registry.all()),
       load: agentId => limiter.load(agentId),
-      successRates: computeSuccessRates((await this.options.runs.list()).records),
+      successRates: computeSuccessRates(records),
       ...(options.exclude === undefined ? {} : { exclude: options.exclude }),
     });
     if (decision.status === 'none') return { status: 'noAgent', reason: decision.reason };
     if (decision.status === 'wait') return { status: 'busy', reason: decision.reason };
     const agent = registry.get(decision.agentId);
+    if (agent === undefined) return { status: 'noAgent', reason: `No agent "${decision.agentId}" is configured.` };
+    // Before anything moves: an unmet precondition leaves the task where it is, with the reason.
+    const unmet = await checkDispatchPreconditions({ workspaceRoot: this.options.workspaceRoot, planningRoot: this.planningRoot(), entry, agent });
+    if (!unmet.ok) return { status: 'unmet', reason: `${unmet.reason} The task stays in ${entry.folder}/.` };
     const slot = limiter.tryAcquire(decision.agentId);
-    if (agent === undefined || slot === undefined) return { status: 'busy', reason: `${decision.agentId} is at its concurrency limit.` };
-    return this.start(entry, agent, slot, decision.reason, options);
+    if (slot === undefined) return { status: 'busy', reason: `${decision.agentId} is at its concurrency limit.` };
+    // A task dispatched again (after a requeue) numbers its run after the ones it had.
+    const attempt = options.attempt ?? 1 + Math.max(0, ...records.filter(record => record.taskId === task.id).map(record => record.attempt));
+    return this.start(entry, agent, slot, decision.reason, { ...options, attempt });
   }
 
   private async start(entry: ValidQueueEntry, agent: AgentBackend, slot: ConcurrencySlot, why: string, options: DispatchOptions): Promise<DispatchOutcome> {
@@ -278,13 +289,19 @@ export class TaskDispatcher {
     });
     await this.options.events.append({ kind: 'run.failed', runId: record.runId, taskId: record.taskId, failure, message, decision });
     if (decision.retry) {
-      this.schedule(decision.delayMs, () => this.dispatch(record.taskId, { resume: true, attempt: record.attempt + 1, agentTries: run.agentTries + 1, exclude: run.exclude }));
+      this.schedule(record, decision.delayMs, { resume: true, attempt: record.attempt + 1, agentTries: run.agentTries + 1, exclude: run.exclude });
     } else if (decision.escalate === 'nextAgent') {
-      this.schedule(0, () => this.dispatch(record.taskId, { resume: true, attempt: record.attempt + 1, agentTries: 1, exclude: tried }));
+      this.schedule(record, 0, { resume: true, attempt: record.attempt + 1, agentTries: 1, exclude: tried });
     } else if (decision.escalate === 'needsYou') {
       await this.options.events.append({ kind: 'run.needsYou', runId: record.runId, taskId: record.taskId, reason: decision.reason });
     }
     return record;
+  }
+
+  private async followUp(failed: RunRecord, options: DispatchOptions): Promise<DispatchOutcome> {
+    const now = await this.options.runs.read(failed.runId);
+    const due = now.ok && (now.record.followUp?.kind === 'retry' || now.record.followUp?.kind === 'nextAgent');
+    return due ? this.dispatch(failed.taskId, options) : { status: 'notPending', reason: `run ${failed.runId} has no follow-up due any more (its task was requeued)` };
   }
 
   /** Cancels a run of this process: kills the agent (its whole process group for local agents). */
@@ -295,15 +312,32 @@ export class TaskDispatcher {
     return true;
   }
 
-  private schedule(delayMs: number, action: () => Promise<DispatchOutcome>): void {
+  /**
+   * Requeue (see requeueTask): refused while a run of the task is in progress here; a retry this process
+   * scheduled for it is dropped first, so it cannot start a second run after the task is dispatched again.
+   */
+  async requeue(taskId: string): Promise<RequeueOutcome> {
+    const outcome = await requeueTask(taskId, {
+      planningRoot: this.planningRoot(),
+      index: this.options.index,
+      runs: this.options.runs,
+      events: this.options.events,
+      activeRuns: () => this.activeRuns(),
+      now: this.now,
+      beforeMove: () => { this.followUps.drop(taskId); },
+    });
+    this.changed.fire();
+    return outcome;
+  }
+
+  /** The follow-up of a failed run, after a delay — unless its record no longer says one is due (requeued meanwhile, from any process). */
+  private schedule(failed: RunRecord, delayMs: number, options: DispatchOptions): void {
     if (this.disposed) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      void action().then(outcome => {
+    this.followUps.schedule(failed.taskId, delayMs, () => {
+      this.followUp(failed, options).then(outcome => {
         if (outcome.status !== 'started') this.options.log.warn('a scheduled dispatch did not start: %s', outcome.reason);
-      });
-    }, delayMs);
-    this.timers.add(timer);
+      }, (error: unknown) => { this.options.log.error('a scheduled dispatch of %s failed: %s', failed.taskId, describeError(error)); });
+    });
   }
 
   private async save(run: ActiveRun, record: RunRecord): Promise<RunRecord> {
@@ -354,8 +388,7 @@ export class TaskDispatcher {
   /** Stops scheduling; cancels runs still going (their processes die with ATO anyway). */
   async dispose(): Promise<void> {
     this.disposed = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    this.followUps.dropAll();
     await Promise.all([...this.active.keys()].map(runId => this.cancel(runId)));
     this.changed.dispose();
   }

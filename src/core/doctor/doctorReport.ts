@@ -1,3 +1,5 @@
+import { describeRunRecordProblem } from '../runs/runRecordProblemText';
+import type { RunRecordProblem } from '../runs/runStore';
 import type { AtoState } from '../state/atoState';
 import { secretDescriptions, secretIds, type SecretId } from '../secrets/secrets';
 import type { ConnectionResult } from './connectionCheck';
@@ -16,6 +18,8 @@ export interface DoctorFacts {
   readonly tools: readonly ToolCheck[];
   /** Rejected `ato.agents.custom` entries. */
   readonly agentProblems: readonly string[];
+  /** The run records in `.ato/runs/`: how many could be read, and each that could not. Absent when not checked. */
+  readonly runRecords?: { readonly readable: number; readonly problems: readonly RunRecordProblem[] };
 }
 
 const mark = { ok: '✓', warn: '!', fail: '✗', none: '–' } as const;
@@ -42,6 +46,17 @@ export function renderDoctorReport(facts: DoctorFacts): string {
   if (facts.tools.length === 0) lines.push(`- ${mark.none} Not checked: ATO runs no program in Restricted Mode`);
   for (const tool of facts.tools) lines.push(`- ${tool.ok ? mark.ok : mark.fail} ${tool.name}: ${tool.detail}`);
   for (const problem of facts.agentProblems) lines.push(`- ${mark.fail} ${problem}`);
+  lines.push('', '## Records', '');
+  const records = facts.runRecords;
+  if (records === undefined) lines.push(`- ${mark.none} Not checked: ATO reads no record in Restricted Mode`);
+  else if (records.problems.length === 0) lines.push(`- ${mark.ok} Run records: ${records.readable} readable`);
+  else {
+    lines.push(`- ${mark.fail} Run records: ${records.readable} readable, ${records.problems.length} not`);
+    for (const problem of records.problems) {
+      const { title, detail } = describeRunRecordProblem(problem);
+      lines.push(`  - ${mark.fail} ${title}: ${detail}`);
+    }
+  }
   lines.push('', '## Connections', '');
   if (facts.connections.length === 0) lines.push(`- ${mark.none} Not checked: ATO makes no request in Restricted Mode`);
   for (const result of facts.connections) {

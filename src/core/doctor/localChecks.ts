@@ -1,5 +1,6 @@
 import type { AgentBackend } from '../agents/agentBackend';
 import { runGit } from '../git/git';
+import { repositoryHead } from '../git/repositoryHead';
 import { describeError } from '../logging/redactor';
 
 export interface ToolCheck {
@@ -16,10 +17,15 @@ export async function checkLocalTools(workspaceRoot: string | undefined, agents:
     try {
       const version = (await runGit(['--version'], { cwd: workspaceRoot ?? process.cwd(), timeoutMs: 10_000 })).stdout.trim();
       if (workspaceRoot === undefined) return { name: 'git', ok: true, detail: version };
-      const inside = await runGit(['rev-parse', '--is-inside-work-tree'], { cwd: workspaceRoot, timeoutMs: 10_000, okExitCodes: [128] });
-      return inside.stdout.trim() === 'true'
-        ? { name: 'git', ok: true, detail: `${version}; the workspace is a repository` }
-        : { name: 'git', ok: false, detail: `${version}; the workspace is not a git repository — local agents need one (git init)` };
+      const head = await repositoryHead(workspaceRoot);
+      switch (head.kind) {
+        case 'commit':
+          return { name: 'git', ok: true, detail: `${version}; the workspace is a repository at ${head.sha.slice(0, 12)}` };
+        case 'noCommit':
+          return { name: 'git', ok: false, detail: `${version}; the repository has no commit yet — local agents start from HEAD: commit your files first (git add -A && git commit -m "First commit")` };
+        case 'notARepository':
+          return { name: 'git', ok: false, detail: `${version}; the workspace is not a git repository — local agents need one (git init, then a first commit)` };
+      }
     } catch (error) {
       return { name: 'git', ok: false, blocking: true, detail: `not usable: ${describeError(error)}` };
     }

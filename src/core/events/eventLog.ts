@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import '../../shared/zod';
@@ -26,8 +26,9 @@ export interface EventLogOptions {
 export const eventLogFileName = 'events.ndjson';
 
 /**
- * Append-only NDJSON record of everything ATO decides and does. Each event is one `appendFile` of one
- * line (O_APPEND), so a crash leaves at worst a truncated last line, which readers skip. When the live
+ * Append-only NDJSON record of everything ATO decides and does. Each batch of events is one append of
+ * whole lines (O_APPEND), so a crash leaves at worst a truncated last line: the next append starts on a
+ * fresh line after it, and readers skip it. When the live
  * file passes `maxFileBytes` it is rotated: events.ndjson → events.1.ndjson → … and the oldest is dropped.
  * Appends are serialised so events keep their order even when callers do not await.
  * A batch larger than `maxFileBytes` is written whole to a fresh file: lines are never split.
@@ -94,8 +95,7 @@ export class EventLog {
       await this.rotate();
       this.size = 0;
     }
-    await appendFile(this.file, text, { encoding: 'utf8', mode: 0o600 });
-    this.size += bytes;
+    this.size += await appendOnFreshLine(this.file, text);
   }
 
   private async rotate(): Promise<void> {
@@ -146,6 +146,30 @@ function safeJson(line: string): unknown {
     return JSON.parse(line) as unknown;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Appends `text` (whole lines) to `file`. When the file's last byte is not a newline — a line torn by a
+ * crash mid-append, in this process or another — a newline goes first, so the torn line stays alone (the
+ * reader skips it) instead of swallowing the first new event. Returns the bytes written.
+ */
+async function appendOnFreshLine(file: string, text: string): Promise<number> {
+  const handle = await open(file, 'a+', 0o600);
+  try {
+    const { size } = await handle.stat();
+    let prefix = '';
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) prefix = '\n';
+    }
+    const data = prefix + text;
+    // O_APPEND: each write lands at the end, whatever other processes appended meanwhile.
+    await handle.appendFile(data, 'utf8');
+    return Buffer.byteLength(data);
+  } finally {
+    await handle.close();
   }
 }
 

@@ -70,9 +70,10 @@ export const runRecordSchema = z.object({
   summary: z.optional(z.string()),
   /**
    * What happens after a failure: another try (this or another agent) is scheduled, so nobody needs to
-   * act; or nothing is, and a human decides. Absent on runs that did not fail.
+   * act; or nothing is, and a human decides; or a human requeued the task (`requeued`, `at` when), so the
+   * next run starts from `pending/`. Absent on runs that did not fail.
    */
-  followUp: z.optional(z.object({ kind: z.enum(['retry', 'nextAgent', 'needsYou', 'none']), at: z.optional(z.iso.datetime()), reason: z.string() })),
+  followUp: z.optional(z.object({ kind: z.enum(['retry', 'nextAgent', 'needsYou', 'none', 'requeued']), at: z.optional(z.iso.datetime()), reason: z.string() })),
 });
 
 export type RunRecord = z.infer<typeof runRecordSchema>;

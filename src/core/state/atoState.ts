@@ -1,6 +1,7 @@
 import { initialLoopState, type LoopState } from '../loop/loopModel';
 import type { QueueSnapshot } from '../queue/queueEntries';
 import type { RunRecord } from '../runs/runRecord';
+import type { RunRecordProblem } from '../runs/runStore';
 import type { SettingProblem } from '../settings/settings';
 
 /** What ATO knows about the planning folder of the workspace. */
@@ -44,6 +45,8 @@ export interface AtoState {
   readonly queue: QueueSnapshot | undefined;
   /** Runs in progress and recent ones, newest first. */
   readonly runs: readonly RunRecord[];
+  /** Run records in `.ato/runs/` that could not be read: each needs a human (never skipped silently). */
+  readonly runProblems: readonly RunRecordProblem[];
   /** The planning loop: mode, stage, plan, red PRs, needs-you items, rate-limit budget. */
   readonly loop: LoopState;
 }
@@ -57,6 +60,7 @@ export function initialAtoState(workspaceName: string | undefined, trusted: bool
     settingsProblems: [],
     queue: undefined,
     runs: [],
+    runProblems: [],
     loop: initialLoopState,
   };
 }

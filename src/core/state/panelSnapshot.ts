@@ -7,9 +7,12 @@ import type { QueueSnapshot } from '../queue/queueEntries';
 import { describeBlockReason } from '../queue/queueOrder';
 import type { RunRecord, RunState } from '../runs/runRecord';
 import { clipText } from '../util/clipText';
+import { describeRunRecordProblem } from '../runs/runRecordProblemText';
+import type { RunRecordProblem } from '../runs/runStore';
 import { loopNotRunningReason } from '../views/loopText';
 import type { AtoState } from './atoState';
 import { loopSnapshot } from './panelLoopSnapshot';
+import { requeueableRuns } from './requeueableRuns';
 
 /** The panel's run states must be exactly the record's (compile-time check). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -76,7 +79,7 @@ export function buildPanelSnapshot(state: AtoState, redactor: Redactor): PanelSn
     settingsProblems: head.settingsProblems,
     queue,
     runs,
-    needsYou: [...loop.needsYou, ...runNeedsYou(state.runs, runs), ...(queue === null ? [] : cache.invalidItems)],
+    needsYou: [...loop.needsYou, ...runNeedsYou(state.runs, runs, requeueableRuns(state)), ...runRecordItems(state.runProblems, redactor), ...(queue === null ? [] : cache.invalidItems)],
     loop: loop.loop,
   };
 }
@@ -184,9 +187,10 @@ function runSnapshots(records: readonly RunRecord[], redactor: Redactor, cache: 
 
 /**
  * Runs a human must act on: tasks whose latest run failed (no retry left: a retry would be a newer
- * record), and runs waiting for an answer. Built from already-redacted items.
+ * record) — with a one-click Requeue when the task waits in processed/ — and runs waiting for an answer.
+ * Built from already-redacted items.
  */
-function runNeedsYou(records: readonly RunRecord[], runs: readonly PanelRun[]): NeedsYouItem[] {
+function runNeedsYou(records: readonly RunRecord[], runs: readonly PanelRun[], requeueable: ReadonlyMap<string, unknown>): NeedsYouItem[] {
   const items: NeedsYouItem[] = [];
   const latestByTask = new Set<string>();
   for (const [index, record] of records.entries()) {
@@ -198,10 +202,21 @@ function runNeedsYou(records: readonly RunRecord[], runs: readonly PanelRun[]): 
       const reason = record.history.at(-1)?.reason ?? '';
       items.push({ kind: 'runNeedsYou', key: run.runId, title: `${run.agentId} needs you on ${run.taskId}`, detail: run.failure?.message ?? reason, label: 'Show Log', action: runLog(run.runId), url: null });
     } else if (run.state === 'failed' && latest && waitsForAHuman(record)) {
-      items.push({ kind: 'runFailed', key: run.runId, title: `${run.taskId} failed on ${run.agentId}`, detail: run.failure === null ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`, label: 'Show Log', action: runLog(run.runId), url: null });
+      // The (redacted) task id the panel shows, as the queue's Dispatch Now names its task.
+      const requeue = requeueable.has(record.runId);
+      const action: NeedsYouItem['action'] = requeue ? { type: 'requeueTask', taskId: run.taskId } : runLog(run.runId);
+      items.push({ kind: 'runFailed', key: run.runId, title: `${run.taskId} failed on ${run.agentId}`, detail: run.failure === null ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`, label: requeue ? 'Requeue' : 'Show Log', action, url: null });
     }
   }
   return items;
+}
+
+/** Run records that could not be read: each is reported, with a way to open the file. */
+function runRecordItems(problems: readonly RunRecordProblem[], redactor: Redactor): NeedsYouItem[] {
+  return problems.map(problem => {
+    const { title, detail } = describeRunRecordProblem(problem);
+    return { kind: 'corruptRunRecord', key: problem.runId, title: redactor.redact(title), detail: redactor.redact(detail), label: 'Open', action: panelRunIdPattern.test(problem.runId) ? { type: 'openRunRecord', runId: problem.runId } : null, url: null };
+  });
 }
 
 /** Invalid task files, from the (already redacted) queue items. */
@@ -213,9 +228,10 @@ function invalidTaskItems(tasks: readonly PanelTask[]): NeedsYouItem[] {
   return items;
 }
 
-/** A failed run needs a human unless another try is already scheduled (a retry, or the next agent). */
+/** A failed run needs a human unless another try is already scheduled (a retry, or the next agent) or a human requeued its task. */
 export function waitsForAHuman(record: RunRecord): boolean {
-  return record.followUp?.kind !== 'retry' && record.followUp?.kind !== 'nextAgent';
+  const next = record.followUp?.kind;
+  return next !== 'retry' && next !== 'nextAgent' && next !== 'requeued';
 }
 
 function runLog(runId: string): NeedsYouItem['action'] {

@@ -19,6 +19,7 @@ export const commandIds = {
   delegateToAI: 'ato.delegateToAI',
   dispatchTask: 'ato.dispatchTask',
   cancelRun: 'ato.cancelRun',
+  requeueTask: 'ato.requeueTask',
   showRunLog: 'ato.showRunLog',
   chooseProjectMcpServers: 'ato.chooseProjectMcpServers',
   startLoop: 'ato.startLoop',
@@ -33,6 +34,14 @@ export const commandIds = {
 } as const;
 
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];
+
+/** VS Code's own commands that ATO's views run. */
+export const workbenchCommands = {
+  /** The Workspace Trust editor: trust the folder, or not. */
+  manageTrust: 'workbench.trust.manage',
+} as const;
+
+export type WorkbenchCommandId = (typeof workbenchCommands)[keyof typeof workbenchCommands];
 
 /** View and container ids, shared by the manifest and the code. */
 export const viewIds = {
@@ -54,6 +63,8 @@ export const treeItemContexts = {
   blockedTask: 'ato.task.blocked',
   activeRun: 'ato.run.active',
   finishedRun: 'ato.run.done',
+  /** A finished run whose task can go back to pending/ (the task's latest run, failed or cancelled, the task in processed/). */
+  requeueableRun: 'ato.run.requeueable',
   /** The tree's Loop row while the loop ticks on its timer, and while it is paused. */
   loopRunning: 'ato.loop.running',
   loopPaused: 'ato.loop.paused',

@@ -1,7 +1,9 @@
 import { isExternalUrl, stageMeanings } from '../../shared/loopSnapshot';
 import type { LoopNeedsYou, LoopState, NeedsYouKind } from '../loop/loopModel';
 import { queueEntryId } from '../queue/queueEntry';
+import { describeRunRecordProblem } from '../runs/runRecordProblemText';
 import type { AtoState } from '../state/atoState';
+import { requeueableRuns } from '../state/requeueableRuns';
 import { waitsForAHuman } from '../state/panelSnapshot';
 import { commandIds, treeItemContexts } from './commandIds';
 import { needsYouLink, pullRequestPage } from './loopLinks';
@@ -152,9 +154,10 @@ function loopNeedsYouRow(item: LoopNeedsYou, index: number): TreeNodeModel {
   };
 }
 
-/** Needs you: the loop's items, runs waiting for an answer or failed for good, invalid task files. */
+/** Needs you: the loop's items, runs waiting for an answer or failed for good, unreadable run records, invalid task files. */
 export function needsYouRows(state: AtoState): TreeNodeModel[] {
   const children: TreeNodeModel[] = state.loop.needsYou.slice(0, maxTreeTasks).map(loopNeedsYouRow);
+  const requeueable = requeueableRuns(state);
   const seen = new Set<string>();
   let runItems = 0;
   for (const run of state.runs) {
@@ -165,14 +168,18 @@ export function needsYouRows(state: AtoState): TreeNodeModel[] {
       children.push({ id: `needsYou/run/${run.runId}`, label: `${run.agentId} needs you on ${run.taskId}`, description: run.history.at(-1)?.reason ?? '', icon: 'bell-dot', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.runId, contextValue: treeItemContexts.activeRun });
     } else if (run.state === 'failed' && latest && waitsForAHuman(run)) {
       runItems++;
-      children.push({ id: `needsYou/run/${run.runId}`, label: `${run.taskId} failed on ${run.agentId}`, description: run.failure === undefined ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`, icon: 'error', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.runId, contextValue: treeItemContexts.finishedRun });
+      children.push({ id: `needsYou/run/${run.runId}`, label: `${run.taskId} failed on ${run.agentId}`, description: run.failure === undefined ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`, icon: 'error', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.runId, contextValue: requeueable.has(run.runId) ? treeItemContexts.requeueableRun : treeItemContexts.finishedRun });
     }
+  }
+  for (const problem of state.runProblems.slice(0, maxTreeTasks)) {
+    const { title, detail } = describeRunRecordProblem(problem);
+    children.push({ id: `needsYou/runRecord/${problem.runId}`, label: title, description: detail, tooltip: `${title}\n${detail}`, icon: 'file-binary', openFile: problem.file });
   }
   for (const entry of state.queue?.invalid.slice(0, maxTreeTasks) ?? []) {
     children.push({ id: `needsYou/invalid/${entry.relativePath}`, label: `Invalid task file ${queueEntryId(entry)}`, description: entry.result.diagnostics.find(d => d.severity === 'error')?.message ?? 'invalid', icon: 'warning', openFile: entry.file });
   }
   if (children.length === 0) return [];
-  const total = state.loop.needsYou.length + runItems + (state.queue?.invalid.length ?? 0);
+  const total = state.loop.needsYou.length + runItems + state.runProblems.length + (state.queue?.invalid.length ?? 0);
   return [{ id: 'needsYou', label: 'Needs you', description: String(total), icon: 'bell-dot', children }];
 }
 

@@ -60,8 +60,8 @@ export function queueRows(counts: QueueCounts, queue: QueueSnapshot | undefined)
   return rows;
 }
 
-/** Runs: in progress first, then the most recent. */
-export function runRows(runs: readonly RunRecord[]): TreeNodeModel[] {
+/** Runs: in progress first, then the most recent. `requeueable`: run id → task id (see requeueableRuns). */
+export function runRows(runs: readonly RunRecord[], requeueable: ReadonlyMap<string, string> = new Map()): TreeNodeModel[] {
   if (runs.length === 0) return [];
   const active = runs.filter(run => run.state === 'running' || run.state === 'preparing' || run.state === 'queued').length;
   return [
@@ -79,7 +79,7 @@ export function runRows(runs: readonly RunRecord[]): TreeNodeModel[] {
         command: commandIds.showRunLog,
         commandArgs: [run.runId],
         ref: run.runId,
-        contextValue: run.state === 'running' || run.state === 'preparing' ? treeItemContexts.activeRun : treeItemContexts.finishedRun,
+        contextValue: run.state === 'running' || run.state === 'preparing' ? treeItemContexts.activeRun : requeueable.has(run.runId) ? treeItemContexts.requeueableRun : treeItemContexts.finishedRun,
       })),
     },
   ];

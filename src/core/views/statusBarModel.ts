@@ -1,16 +1,24 @@
+import { restrictedModeText } from '../../shared/restrictedMode';
 import type { AtoState } from '../state/atoState';
 import { waitsForAHuman } from '../state/panelSnapshot';
+import { commandIds, workbenchCommands, type CommandId, type WorkbenchCommandId } from './commandIds';
 import { formatClock, loopNotRunningReason, stageLabel, tickError } from './loopText';
 
 export interface StatusBarView {
   readonly text: string;
   readonly tooltip: string;
   readonly tone: 'normal' | 'warning' | 'error';
+  /** What a click runs: the control panel, or in Restricted Mode the Workspace Trust editor. */
+  readonly command: CommandId | WorkbenchCommandId;
 }
 
 /** What the status bar shows for a state. Pure, so it is unit-tested outside VS Code. */
 export function statusBarView(state: AtoState): StatusBarView {
-  if (!state.trusted) return { text: '$(shield) ATO: restricted', tooltip: 'Restricted Mode: ATO shows state but takes no action.', tone: 'warning' };
+  if (!state.trusted) return { text: `$(shield) ATO: ${restrictedModeText.title}`, tooltip: `${restrictedModeText.title}: ${restrictedModeText.detail} Click to manage workspace trust.`, tone: 'warning', command: workbenchCommands.manageTrust };
+  return { ...stateView(state), command: commandIds.openControlPanel };
+}
+
+function stateView(state: AtoState): Omit<StatusBarView, 'command'> {
   if (state.settingsProblems.length > 0) {
     return { text: '$(warning) ATO: check settings', tooltip: state.settingsProblems.map(p => p.message).join('\n'), tone: 'warning' };
   }
@@ -45,7 +53,7 @@ export function statusBarView(state: AtoState): StatusBarView {
 }
 
 /** The loop indicator: stage, paused or not, active runs, red PRs, needs-you count; spinning while a tick runs. */
-function loopStatus(state: AtoState): StatusBarView {
+function loopStatus(state: AtoState): Omit<StatusBarView, 'command'> {
   const loop = state.loop;
   const running = activeRuns(state);
   const red = loop.redPullRequests.length;
@@ -85,11 +93,11 @@ function activeRuns(state: AtoState): number {
 
 
 /**
- * How many things wait for a human: the loop's items, invalid task files, runs waiting for an answer, and
+ * How many things wait for a human: the loop's items, invalid task files, unreadable run records, runs waiting for an answer, and
  * tasks whose latest run failed with no other try scheduled (the same rule as the control panel's inbox).
  */
 export function needsYouCount(state: AtoState): number {
-  let count = state.loop.needsYou.length + (state.queue?.invalid.length ?? 0);
+  let count = state.loop.needsYou.length + state.runProblems.length + (state.queue?.invalid.length ?? 0);
   const seen = new Set<string>();
   // Runs are newest first: the first record of a task is its latest.
   for (const run of state.runs) {

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
+import { restrictedModeText } from '../../shared/restrictedMode';
 import { planningLayout } from '../planning/planningLayout';
 import { secretDescriptions } from '../secrets/secrets';
 import type { AtoState } from '../state/atoState';
-import { commandIds, type CommandId } from './commandIds';
+import { requeueableRuns } from '../state/requeueableRuns';
+import { commandIds, workbenchCommands, type CommandId, type WorkbenchCommandId } from './commandIds';
 import { loopRows, needsYouRows, redPullRequestRows } from './loopTreeRows';
 import { queueRows, runRows } from './queueTreeRows';
 
@@ -18,7 +20,7 @@ export interface TreeNodeModel {
   /** Opens this file when the row is clicked. */
   readonly openFile?: string;
   /** Runs this command when the row is clicked. */
-  readonly command?: CommandId;
+  readonly command?: CommandId | WorkbenchCommandId;
   readonly commandArgs?: readonly string[];
   readonly contextValue?: string;
   /** What the row stands for, passed to its context-menu commands: a task id, a run id or a PR number. */
@@ -33,6 +35,21 @@ export interface TreeNodeModel {
  * result lets VS Code show the `viewsWelcome` content for that state (no folder, no planning folder).
  */
 export function buildTreeModel(state: AtoState): readonly TreeNodeModel[] {
+  const rows = planningRows(state);
+  // Said first, where the user looks; an empty tree keeps the welcome view, which says it too.
+  return state.trusted || rows.length === 0 ? rows : [restrictedModeRow, ...rows];
+}
+
+const restrictedModeRow: TreeNodeModel = {
+  id: 'restricted',
+  label: restrictedModeText.title,
+  description: 'ATO shows state, takes no action',
+  tooltip: `${restrictedModeText.detail}\nClick to manage workspace trust.`,
+  icon: 'shield',
+  command: workbenchCommands.manageTrust,
+};
+
+function planningRows(state: AtoState): readonly TreeNodeModel[] {
   const planning = state.planning;
   switch (planning.kind) {
     case 'noWorkspace':
@@ -74,7 +91,7 @@ export function buildTreeModel(state: AtoState): readonly TreeNodeModel[] {
           ],
         },
         ...queueRows(state.queue?.counts ?? planning.queue, state.queue),
-        ...runRows(state.runs),
+        ...runRows(state.runs, requeueableRuns(state)),
         ...accountRows(state),
         ...settingsRows(state),
       ];

@@ -3,6 +3,7 @@ import { configuredAgents } from '../../core/agents/configuredAgents';
 import { checkConnections } from '../../core/doctor/connectionCheck';
 import { checkLocalTools } from '../../core/doctor/localChecks';
 import { renderDoctorReport } from '../../core/doctor/doctorReport';
+import { RunStore } from '../../core/runs/runStore';
 import { secretIds, type SecretId } from '../../core/secrets/secrets';
 import type { AtoServices } from '../atoServices';
 import { projectMcpServersAllowed } from '../projectMcpServersChoice';
@@ -24,6 +25,8 @@ export function registerDoctorCommand(services: AtoServices): vscode.Disposable[
           const connections = trusted ? await checkConnections({ settings, secrets: services.secrets, fetch: globalThis.fetch }) : [];
           const agents = configuredAgents(settings, await services.secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(services.workspaceState) });
           const tools = trusted ? await checkLocalTools(services.workspace.workspaceRoot, agents.agents) : [];
+          const root = services.workspace.workspaceRoot;
+          const listed = trusted && root !== undefined ? await new RunStore({ workspaceRoot: root, redactor: services.redactor }).list() : undefined;
           for (const result of connections) {
             if (result.outcome === 'failed') services.log.warn('doctor: %s at %s failed: %s', result.service, result.url, result.detail);
           }
@@ -38,6 +41,7 @@ export function registerDoctorCommand(services: AtoServices): vscode.Disposable[
             connections,
             tools,
             agentProblems: agents.problems,
+            ...(listed === undefined ? {} : { runRecords: { readable: listed.records.length, problems: listed.problems } }),
           });
         },
       );

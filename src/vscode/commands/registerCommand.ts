@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { describeError } from '../../core/logging/redactor';
 import type { AtoServices } from '../atoServices';
-import type { CommandId } from '../../core/views/commandIds';
+import { workbenchCommands, type CommandId } from '../../core/views/commandIds';
+import { restrictedModeText } from '../../shared/restrictedMode';
 
 export interface CommandOptions {
   /** The command changes something (files, secrets, remotes): refused in Restricted Mode. */
@@ -20,8 +21,8 @@ export function registerCommand(
 ): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
     if (options.mutates && !vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('ATO takes no action in Restricted Mode. Trust this workspace to let ATO act.', 'Manage Workspace Trust').then(choice => {
-        if (choice !== undefined) void vscode.commands.executeCommand('workbench.trust.manage');
+      void vscode.window.showWarningMessage('ATO takes no action in Restricted Mode. Trust this workspace to let ATO act.', restrictedModeText.action).then(choice => {
+        if (choice !== undefined) void vscode.commands.executeCommand(workbenchCommands.manageTrust);
       });
       return undefined;
     }

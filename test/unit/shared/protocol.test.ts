@@ -93,7 +93,9 @@ const validHostMessages: ToHostMessage[] = [
   { type: 'openTask', path: 'issue_queue/pending/weird name (2).md' },
   { type: 'dispatchTask', taskId: 'add-login' },
   { type: 'cancelRun', runId: '20261121T100000Z-k3x9q1' },
+  { type: 'requeueTask', taskId: 'add-login' },
   { type: 'showRunLog', runId: 'run-1' },
+  { type: 'openRunRecord', runId: '20261121T100000Z-k3x9q1' },
   { type: 'newTask' },
   { type: 'loop.start' },
   { type: 'loop.pause' },
@@ -165,11 +167,15 @@ describe('webview protocol', () => {
       ['dispatchTask with an empty id', { type: 'dispatchTask', taskId: '' }],
       ['dispatchTask with a huge id', { type: 'dispatchTask', taskId: 'x'.repeat(201) }],
       ['dispatchTask with a numeric id', { type: 'dispatchTask', taskId: 7 }],
+      ['requeueTask with an empty id', { type: 'requeueTask', taskId: '' }],
+      ['requeueTask with a huge id', { type: 'requeueTask', taskId: 'x'.repeat(201) }],
       ['cancelRun without an id', { type: 'cancelRun' }],
       ['cancelRun with a path as id', { type: 'cancelRun', runId: '../../etc/passwd' }],
       ['cancelRun with a leading dot', { type: 'cancelRun', runId: '.hidden' }],
       ['showRunLog with a slash', { type: 'showRunLog', runId: 'a/b' }],
       ['showRunLog with a too-long id', { type: 'showRunLog', runId: 'a'.repeat(129) }],
+      ['openRunRecord with a path as id', { type: 'openRunRecord', runId: '../events' }],
+      ['openRunRecord with a file name', { type: 'openRunRecord', runId: '/etc/passwd' }],
       ['an unknown loop action', { type: 'loop.deleteBranch' }],
       ['loop.merge without a number', { type: 'loop.merge' }],
       ['loop.merge with a zero number', { type: 'loop.merge', pullNumber: 0 }],
@@ -282,7 +288,7 @@ describe('webview protocol', () => {
     it('marks every message that changes something as mutating, and only those', () => {
       const mutating = validHostMessages.filter(isMutatingMessage).map(m => m.type === 'action' ? m.action : m.type);
       assert.deepEqual([...new Set(mutating)].sort(), [
-        'cancelRun', 'dispatchTask', 'doctor', 'initPlanningFolder', 'loop.merge', 'loop.pause', 'loop.preview', 'loop.start', 'loop.tick', 'newTask', 'setGitHubToken', 'signInToGitHub',
+        'cancelRun', 'dispatchTask', 'doctor', 'initPlanningFolder', 'loop.merge', 'loop.pause', 'loop.preview', 'loop.start', 'loop.tick', 'newTask', 'requeueTask', 'setGitHubToken', 'signInToGitHub',
       ]);
       assert.ok(!isMutatingMessage({ type: 'openExternal', url: 'https://github.com/octo/repo' }), 'opening a link acts on nothing');
     });

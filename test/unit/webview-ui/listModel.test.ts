@@ -108,6 +108,20 @@ describe('list models', () => {
       assert.deepEqual(restricted.actions.map(a => a.disabledReason), [undefined, restrictedReason]);
     });
 
+    it('offers Requeue on the latest failed or cancelled run of a task waiting in processed/, and only there', () => {
+      const processed = (id: string): PanelTask => task({ id, folder: 'processed', path: `issue_queue/processed/${id}.task.md` });
+      const queue = { revision: 1, counts: { pending: 0, processed: 3, complete: 0, invalid: 0 }, items: [processed('task-1'), processed('task-2'), processed('task-4'), task({ id: 'task-5' })] };
+      const panelRuns = buildPanelSnapshot(anAtoState({
+        runs: [aRun(6, 'running', 'task-4'), aRun(5, 'failed', 'task-5'), aRun(4, 'failed', 'task-4'), aRun(2, 'cancelled', 'task-2'), aRun(1, 'failed', 'task-1'), aRun(0, 'succeeded', 'task-1')],
+      }), new Redactor()).runs;
+      const requeue = (trusted: boolean) => buildRunRows(snapshot({ runs: panelRuns, queue, trusted }), ui()).flatMap(row => row.kind === 'run' ? row.actions.filter(a => a.label === 'Requeue').map(a => [row.run.runId, a.message, a.disabledReason]) : []);
+      assert.deepEqual(requeue(true), [
+        ['run-00001', { type: 'requeueTask', taskId: 'task-1' }, undefined],
+        ['run-00002', { type: 'requeueTask', taskId: 'task-2' }, undefined],
+      ], 'not task-4 (a newer run is going), not task-5 (in pending/), not a succeeded run');
+      assert.deepEqual(requeue(false).map(([, , reason]) => reason), [restrictedReason, restrictedReason]);
+    });
+
     it('filters runs too', () => {
       assert.deepEqual(keys(buildRunRows(snapshot({ runs }), ui({ filter: 'run-00003' }))), ['runs:failed', 'run:run-00003']);
     });

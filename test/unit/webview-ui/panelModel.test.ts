@@ -26,7 +26,7 @@ function planningSnapshot(kind: PanelSnapshot['planning']['kind']): PanelSnapsho
   return example.kind === 'partial' ? { ...example, missing: [...example.missing] } : example;
 }
 
-const buttons = (model: PanelModel): PanelButton[] => [...model.sections, ...model.footer].flatMap(section => section.buttons);
+const buttons = (model: PanelModel): PanelButton[] => [...(model.notice === undefined ? [] : [model.notice]), ...model.sections, ...model.footer].flatMap(section => section.buttons);
 const section = (model: PanelModel, id: string): PanelModel['sections'][number] | undefined => [...model.sections, ...model.footer].find(s => s.id === id);
 const actions = (model: PanelModel, id: string): PanelButton['action'][] => section(model, id)?.buttons.map(b => b.action) ?? [];
 
@@ -77,6 +77,14 @@ describe('buildPanelModel', () => {
 
     it('shows a Restricted Mode badge', () => {
       assert.deepEqual(buildPanelModel(snapshot({ trusted: false })).badge, { text: 'Restricted Mode', tone: 'warning' });
+    });
+
+    it('says first, in words, that ATO shows state and takes no action, with an enabled Manage Workspace Trust button', () => {
+      const trust = buildPanelModel(snapshot({ trusted: false })).notice;
+      assert.equal(trust?.id, 'trust');
+      assert.match(trust.rows[0]?.text ?? '', /ATO shows the planning folder and the loop's state but takes no action: it runs no agent, writes nothing and makes no request/);
+      assert.deepEqual(trust.buttons.map(b => [b.action, b.label, b.message, b.disabledReason]), [['manageTrust', 'Manage Workspace Trust', { type: 'action', action: 'manageTrust' }, undefined]]);
+      assert.equal(buildPanelModel(snapshot()).notice, undefined, 'not in a trusted workspace');
     });
   });
 

@@ -32,6 +32,14 @@ describe('renderDoctorReport', () => {
     assert.match(renderDoctorReport(facts(anAtoState())), /Not checked: ATO runs no program in Restricted Mode/);
   });
 
+  it('reports the run records: not checked, all readable, or each one that is not (a long parser message cut short)', () => {
+    assert.match(renderDoctorReport(facts(anAtoState())), /## Records\n\n- – Not checked: ATO reads no record in Restricted Mode/);
+    assert.match(renderDoctorReport(facts(anAtoState(), { runRecords: { readable: 4, problems: [] } })), /- ✓ Run records: 4 readable/);
+    const report = renderDoctorReport(facts(anAtoState(), { runRecords: { readable: 1, problems: [{ file: '/w/.ato/runs/r-1.json', runId: 'r-1', kind: 'unreadable', message: `EACCES ${'x'.repeat(500)}` }] } }));
+    assert.match(report, /- ✗ Run records: 1 readable, 1 not\n {2}- ✗ Run record r-1 cannot be read: EACCES x+…\. ATO leaves \.ato\/runs\/r-1\.json as it is/);
+    assert.ok(!report.includes('x'.repeat(300)), 'the message is bounded');
+  });
+
   for (const kind of planningKinds) {
     it(`describes the planning folder: ${kind}`, () => {
       const report = renderDoctorReport(facts(anAtoState({ planning: planningExamples[kind] })));

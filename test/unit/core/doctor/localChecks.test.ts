@@ -5,7 +5,7 @@ import type { AgentBackend } from '../../../../src/core/agents/agentBackend';
 import { CustomCliBackend } from '../../../../src/core/agents/customCliBackend';
 import { customAgentSettingsSchema } from '../../../../src/core/agents/customAgentSettings';
 import { checkLocalTools } from '../../../../src/core/doctor/localChecks';
-import { initRepo } from '../../../support/gitRepo';
+import { git, initRepo } from '../../../support/gitRepo';
 import { useTempDir } from '../../../support/tempDir';
 
 describe('checkLocalTools (real git, real agent commands)', () => {
@@ -21,6 +21,15 @@ describe('checkLocalTools (real git, real agent commands)', () => {
     const [outside] = await checkLocalTools(temp(), []);
     assert.equal(outside?.ok, false);
     assert.match(outside.detail, /not a git repository/);
+  });
+
+  it('reports a repository without a commit: local agents start from HEAD, so they cannot run there yet', async () => {
+    const repo = join(temp(), 'fresh');
+    await mkdir(repo);
+    git(repo, 'init', '--quiet');
+    const [fresh] = await checkLocalTools(repo, []);
+    assert.equal(fresh?.ok, false, fresh?.detail);
+    assert.match(fresh.detail, /the repository has no commit yet — local agents start from HEAD: commit your files first/);
   });
 
   it('reports each agent’s health: a real command is ok, a missing one is not', async () => {

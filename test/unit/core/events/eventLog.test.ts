@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EventLog, eventLogFileName, readEvents, type EventLogOptions } from '../../../../src/core/events/eventLog';
 import { Redactor } from '../../../../src/core/logging/redactor';
@@ -99,6 +99,32 @@ describe('EventLog', () => {
     for (let seq = 0; seq < 3; seq++) await second.append({ kind: 'after', seq, padding: 'z'.repeat(40) });
     assert.ok((await stat(join(directory, 'events.ndjson'))).size <= 400);
     assert.ok((await stat(join(directory, 'events.1.ndjson'))).size <= 400);
+  });
+
+  it('starts on a fresh line after a torn last line (a crash mid-write), and the reader skips only the torn one', async () => {
+    const directory = join(tempDir(), '.ato');
+    const before = makeLog();
+    await before.append({ kind: 'before.crash' });
+    // What a process killed in the middle of its append leaves: a line without its end.
+    await appendFile(before.file, '{"v":1,"time":"2026-01-01T00:00:00.000Z","kind":"cut.sh');
+    const after = makeLog();
+    await after.append({ kind: 'after.restart', seq: 1 });
+    const text = await readFile(after.file, 'utf8');
+    assert.match(text, /"kind":"cut\.sh\n\{"v":1,"time":"[^"]+","kind":"after\.restart","seq":1\}\n$/, 'the new event starts its own line');
+    const { events, skipped } = await readEvents(directory, 5);
+    assert.deepEqual(events.map(event => event.kind), ['before.crash', 'after.restart']);
+    assert.equal(skipped, 1, 'only the torn line is skipped');
+  });
+
+  it('starts on a fresh line when another process tore the last line while this log was open', async () => {
+    const log = makeLog();
+    await log.append({ kind: 'first' });
+    await appendFile(log.file, '{"v":1,"kind":"torn by another writ');
+    await log.append({ kind: 'second' });
+    await log.append({ kind: 'third' });
+    const { events, skipped } = await readEvents(join(tempDir(), '.ato'), 5);
+    assert.deepEqual(events.map(event => event.kind), ['first', 'second', 'third']);
+    assert.equal(skipped, 1);
   });
 
   it('rejects an append that cannot be written, and later appends still run', async () => {

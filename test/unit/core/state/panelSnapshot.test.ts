@@ -155,6 +155,19 @@ describe('buildPanelSnapshot: queue, runs and needs-you', () => {
     assert.equal(snapshot.needsYou[1]?.detail, 'fatal: exit code 3');
   });
 
+  it('needs you: a failed task waiting in processed/ offers Requeue; a requeued one asks for nobody', () => {
+    const entries = new QueueEntries();
+    entries.set(aQueueEntry('processed', 'stuck.task.md', taskFileText({ id: 'stuck', title: 'Stuck' })));
+    entries.commit();
+    const failed = aRun(3, 'failed', 'stuck');
+    const state = anAtoState({ queue: entries.snapshot(), runs: [failed] });
+    const [item] = buildPanelSnapshot(state, new Redactor()).needsYou;
+    assert.deepEqual([item?.kind, item?.label, item?.action], ['runFailed', 'Requeue', { type: 'requeueTask', taskId: 'stuck' }]);
+    const requeued = { ...failed, followUp: { kind: 'requeued' as const, at: '2026-11-21T11:00:00.000Z', reason: 'requeued' } };
+    assert.deepEqual(buildPanelSnapshot(anAtoState({ queue: entries.snapshot(), runs: [requeued] }), new Redactor()).needsYou, []);
+    assert.ok(panelSnapshotSchema.safeParse(buildPanelSnapshot(state, new Redactor())).success);
+  });
+
   it('redacts task titles, paths, errors and run text', () => {
     const secret = 'sekrit-value-123';
     const redactor = new Redactor();

@@ -43,9 +43,12 @@ describe('statusBarView', () => {
   it('puts Restricted Mode first, whatever the planning state', () => {
     for (const kind of planningKinds) {
       const view = statusBarView(anAtoState({ trusted: false, planning: planningExamples[kind], settingsProblems: [{ setting: 'ato.x', message: 'bad' }] }));
-      assert.match(view.text, /restricted/);
+      assert.equal(view.text, '$(shield) ATO: Restricted Mode');
+      assert.match(view.tooltip, /shows the planning folder and the loop's state but takes no action.*Click to manage workspace trust\.$/);
       assert.equal(view.tone, 'warning');
+      assert.equal(view.command, 'workbench.trust.manage', 'a click opens the Workspace Trust editor');
     }
+    assert.equal(statusBarView(anAtoState()).command, 'ato.openControlPanel');
   });
 
   it('puts settings problems before the planning state, listing each message', () => {
@@ -129,6 +132,6 @@ describe('statusBarView: the loop', () => {
   });
 
   it('keeps Restricted Mode first', () => {
-    assert.match(statusBarView(anAtoState({ trusted: false, loop: aLoopState() })).text, /restricted/);
+    assert.match(statusBarView(anAtoState({ trusted: false, loop: aLoopState() })).text, /Restricted Mode/);
   });
 });

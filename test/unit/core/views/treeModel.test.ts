@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { initialLoopState } from '../../../../src/core/loop/loopModel';
-import { commandIds } from '../../../../src/core/views/commandIds';
+import { QueueEntries } from '../../../../src/core/queue/queueEntries';
+import { commandIds, treeItemContexts, workbenchCommands } from '../../../../src/core/views/commandIds';
 import { buildTreeModel, type TreeNodeModel } from '../../../../src/core/views/treeModel';
 import { planningLayout } from '../../../../src/core/planning/planningLayout';
 import type { AtoState } from '../../../../src/core/state/atoState';
+import { aQueueEntry, aRun } from '../../../support/panelState';
+import { taskFileText } from '../../../support/simpleTaskParser';
 import { anAtoState, planningExamples, planningKinds } from '../../../support/stateBuilders';
 
 function flatten(nodes: readonly TreeNodeModel[]): TreeNodeModel[] {
@@ -35,6 +38,17 @@ describe('buildTreeModel', () => {
     assert.equal(find(nodes, 'planning/capabilities').openFile, join('/work/repo/planning', planningLayout.capabilities));
     assert.deepEqual(find(nodes, 'queue').children?.map(c => c.description), ['3', '2', '7']);
     assert.equal(find(nodes, 'queue').description, '3 pending');
+  });
+
+  it('marks the latest failed run of a task waiting in processed/ as requeueable, in Runs and in Needs you', () => {
+    const entries = new QueueEntries();
+    entries.set(aQueueEntry('processed', 'stuck.task.md', taskFileText({ id: 'stuck', title: 'Stuck' })));
+    entries.commit();
+    const queue = entries.snapshot();
+    const nodes = buildTreeModel(anAtoState({ planning: { ...planningExamples.ready, queue: queue.counts }, queue, runs: [aRun(2, 'failed', 'stuck'), aRun(1, 'failed', 'elsewhere')] }));
+    assert.equal(find(nodes, 'run/run-00002').contextValue, treeItemContexts.requeueableRun);
+    assert.equal(find(nodes, 'needsYou/run/run-00002').contextValue, treeItemContexts.requeueableRun);
+    assert.equal(find(nodes, 'run/run-00001').contextValue, treeItemContexts.finishedRun, 'its task is not in processed/');
   });
 
   it('offers to fill the gaps of a partial folder, one child per missing part', () => {
@@ -87,11 +101,22 @@ describe('buildTreeModel', () => {
     assert.ok(!flatten(buildTreeModel(anAtoState())).some(n => n.id.startsWith('settings')));
   });
 
-  it('refers only to contributed commands', () => {
-    const known: readonly string[] = Object.values(commandIds);
+  it('in Restricted Mode says so first, and a click opens the Workspace Trust editor; an empty tree keeps the welcome view', () => {
+    const [first] = buildTreeModel(anAtoState({ trusted: false }));
+    assert.ok(first !== undefined);
+    assert.deepEqual([first.id, first.label, first.description, first.command, first.icon], ['restricted', 'Restricted Mode', 'ATO shows state, takes no action', 'workbench.trust.manage', 'shield']);
+    assert.match(first.tooltip ?? '', /runs no agent, writes nothing and makes no request/);
+    assert.deepEqual(buildTreeModel(anAtoState({ trusted: false, planning: planningExamples.missing })), []);
+    assert.ok(!buildTreeModel(anAtoState()).some(node => node.id === 'restricted'));
+  });
+
+  it('refers only to contributed commands, and VS Code\'s own', () => {
+    const known: readonly string[] = [...Object.values(commandIds), ...Object.values(workbenchCommands)];
     for (const kind of planningKinds) {
-      for (const node of flatten(buildTreeModel(anAtoState({ planning: planningExamples[kind] })))) {
-        if (node.command !== undefined) assert.ok(known.includes(node.command), node.command);
+      for (const trusted of [true, false]) {
+        for (const node of flatten(buildTreeModel(anAtoState({ planning: planningExamples[kind], trusted })))) {
+          if (node.command !== undefined) assert.ok(known.includes(node.command), node.command);
+        }
       }
     }
   });
