@@ -156,7 +156,7 @@ export class TaskDispatcher {
       await this.step('recordWritten', runId);
       let taskFile = entry.file;
       if (entry.folder === 'pending') {
-        taskFile = (await moveTask(entry, 'processed')).to;
+        taskFile = (await moveTask(entry, 'processed', { workspaceRoot: this.options.workspaceRoot })).to;
         // Tell the index now rather than when the watcher notices (the CLI has no watcher at all).
         await this.options.index.applyChange({ kind: 'add', file: taskFile });
         await this.save(run, { ...run.record, taskFile: this.relativeToWorkspace(taskFile) });
@@ -236,7 +236,7 @@ export class TaskDispatcher {
     });
     if (appended.changed) await writeFileAtomic(taskFile, appended.text);
     await this.step('resultAppended', runId);
-    const moved = await moveTask(entryAt(this.planningRoot(), 'processed', taskFile), 'complete');
+    const moved = await moveTask(entryAt(this.planningRoot(), 'processed', taskFile), 'complete', { workspaceRoot: this.options.workspaceRoot });
     await this.options.index.applyChange({ kind: 'add', file: moved.to });
     await this.options.events.append({ kind: 'queue.moved', taskId, from: 'processed', to: 'complete', runId });
     await this.save(run, { ...run.record, taskFile: this.relativeToWorkspace(moved.to) });

@@ -134,18 +134,32 @@ export type PlaceCheck =
  * symlink on the way is followed. A path that does not exist is `missing` (nothing there to read).
  */
 export async function checkPlace(root: string, path: string, real: RealPath = defaultRealPath): Promise<PlaceCheck> {
-  let realRoot: string;
+  let realPath: string;
   try {
-    realRoot = await real(resolve(root));
-  } catch (error) {
-    return { kind: 'unresolvable', reason: error instanceof Error ? error.message : String(error) };
-  }
-  try {
-    const realPath = await real(resolve(path));
-    return isWithin(realRoot, realPath) ? { kind: 'inside', realPath } : { kind: 'outside', realPath };
+    realPath = await real(resolve(path));
   } catch (error) {
     const code = errorCode(error);
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
     return { kind: 'unresolvable', reason: error instanceof Error ? error.message : String(error) };
+  }
+  try {
+    return isWithin(await real(resolve(root)), realPath) ? { kind: 'inside', realPath } : { kind: 'outside', realPath };
+  } catch (error) {
+    return { kind: 'unresolvable', reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * Like {@link checkPlace} for a folder that may not exist yet (a move's destination, which `mkdir` will
+ * create): judged by its nearest existing ancestor, since what is created below that is a real folder.
+ */
+export async function checkFuturePlace(root: string, path: string, real: RealPath = defaultRealPath): Promise<Exclude<PlaceCheck, { kind: 'missing' }>> {
+  let current = resolve(path);
+  for (;;) {
+    const found = await checkPlace(root, current, real);
+    if (found.kind !== 'missing') return found;
+    const parent = dirname(current);
+    if (parent === current) return { kind: 'unresolvable', reason: `no part of ${path} exists` };
+    current = parent;
   }
 }
