@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import type { AgentBackend, AgentHealth, AgentRunHandle, AgentRunStatus } from '../agents/agentBackend';
 import type { AgentRegistry } from '../agents/agentRegistry';
 import type { ConcurrencyLimiter, ConcurrencySlot } from '../agents/concurrencyLimiter';
@@ -24,6 +24,7 @@ import { Emitter, type Event } from '../util/emitter';
 import { writeFileAtomic } from '../util/atomicWrite';
 import type { DispatchStep } from './dispatchSteps';
 import { entryAt } from './queueLocation';
+import { checkTaskInWorkspace, resolveAgentWorkdir, TaskPathError } from './taskContainment';
 import { commitAgentChanges } from './worktreeCommit';
 
 export interface EventSink {
@@ -115,6 +116,14 @@ export class TaskDispatcher {
       return entries.length === 0 ? { status: 'notFound', reason: `No task "${taskId}" in the queue.` } : { status: 'notPending', reason: `Task "${taskId}" is in ${entries.map(e => e.folder).join(', ')}, not ${wanted}.` };
     }
     if (!isValidQueueEntry(entry)) return { status: 'invalid', reason: `Task "${taskId}" has errors: ${entry.result.diagnostics.filter(d => d.severity === 'error').map(d => d.message).join('; ')}` };
+    // As the queue does: a duplicate id is ambiguous (which file, which branch ato/<id>?), so neither runs.
+    if (entries.length > 1) return { status: 'blocked', reason: `Task "${taskId}" has the same id as ${entries.filter(other => other !== entry).map(other => other.relativePath).join(', ')}: give each task its own id.` };
+    try {
+      await checkTaskInWorkspace(entry.result.task, this.options.workspaceRoot);
+    } catch (error) {
+      if (!TaskPathError.is(error)) throw error;
+      return { status: 'invalid', reason: error.message };
+    }
     if (entry.folder === 'pending') {
       const completed = new Set([...index.entries('complete')].map(queueEntryId));
       const blocked = orderPending([entry], completed).blocked[0];
@@ -168,7 +177,8 @@ export class TaskDispatcher {
       if (agent.needsWorktree) {
         const worktree = await createWorktree({ repoRoot: this.options.workspaceRoot, taskId: task.id });
         run.worktree = { path: worktree.path, baseSha: worktree.baseSha };
-        workdir = task.cwd === undefined ? worktree.path : join(worktree.path, task.cwd);
+        // The cwd is resolved inside this run's own worktree, now that it exists (committed symlinks too).
+        workdir = await resolveAgentWorkdir(task, worktree.path);
         branch = worktree.branch;
         await this.save(run, { ...run.record, branch, workdir });
         await this.step('worktreeCreated', runId);
@@ -188,10 +198,12 @@ export class TaskDispatcher {
       void this.finish(run, taskFile).then(resolveDone);
       return { status: 'started', runId, agentId: agent.id };
     } catch (error) {
-      const message = describeError(error);
+      const message = TaskPathError.is(error) ? error.message : describeError(error);
       this.options.log.error('dispatching %s to %s failed: %s', task.id, agent.id, message);
-      const failed = await this.fail(run, 'fatal', `could not start: ${message}`, {});
+      // A task that cannot run as written fails the same on every agent: a person fixes it.
+      const failed = await this.fail(run, 'fatal', `could not start: ${message}`, {}, undefined, TaskPathError.is(error));
       this.release(run);
+      await this.dropWorktree(run);
       resolveDone(failed);
       return { status: 'failed', reason: message };
     }
@@ -253,11 +265,11 @@ export class TaskDispatcher {
   }
 
   /** Records the failure, then retries, hands over to the next agent, or asks a human. */
-  private async fail(run: ActiveRun, failure: FailureClass, message: string, usage: RunRecord['usage'], exitCode?: number): Promise<RunRecord> {
+  private async fail(run: ActiveRun, failure: FailureClass, message: string, usage: RunRecord['usage'], exitCode?: number, taskProblem = false): Promise<RunRecord> {
     const state = failure === 'cancelled' ? 'cancelled' : 'failed';
     const tried = new Set([...run.exclude, run.agent.id]);
     const entry = this.options.index.byId(run.record.taskId).find(e => e.folder === 'processed');
-    const others = entry !== undefined && isValidQueueEntry(entry)
+    const others = !taskProblem && entry !== undefined && isValidQueueEntry(entry)
       ? this.options.registry.select(entry.result.task, { health: await this.healthOf(this.options.registry.all()), load: agentId => this.options.limiter.load(agentId), successRates: computeSuccessRates([]), exclude: tried }).status !== 'none'
       : false;
     const decision = decideRetry({ failure, attempts: run.agentTries, nextAgentAvailable: others }, this.random, this.options.retry);
