@@ -166,7 +166,8 @@ export class QueueIndex implements Disposable {
     return this.serialized(async () => {
       const real = realPathCache({ sync: now });
       if (structural || await this.places.foldersChanged(real) || this.places.behindLinkedFolder([...targets.values()].map(target => target.file))) {
-        return this.reconcileAll(now, real);
+        // A full re-index reads every file: asynchronously, whatever the size of the batch that led to it.
+        return this.reconcileAll(false);
       }
       return this.reconcile([...targets.values()], now, real);
     });
