@@ -21,7 +21,7 @@ export async function requeue(context: CliContext, taskId: string | undefined): 
   const events = await openCliEventLog(context, settings);
   try {
     const runs = new RunStore({ workspaceRoot: context.workspaceRoot, redactor: context.redactor });
-    const outcome = await requeueTask(taskId, { planningRoot: index.planningRoot, index, runs, events });
+    const outcome = await requeueTask(taskId, { workspaceRoot: context.workspaceRoot, planningRoot: index.planningRoot, index, runs, events });
     switch (outcome.status) {
       case 'requeued':
         context.out(`requeued ${taskId}: ${relative(context.workspaceRoot, outcome.file)} (\`ato dispatch ${taskId}\` runs it again)\n`);

@@ -33,10 +33,11 @@ export type PanelQueueFolder = (typeof panelQueueFolders)[number];
 
 /**
  * A task file's path relative to the planning folder, as the queue index names it
- * (`issue_queue/pending/add-login.task.md`): one of the three queue folders, one plain file name, no `..`,
- * no backslash, no drive or URL. The host still resolves it under the planning folder and checks it.
+ * (`issue_queue/pending/add-login.task.md`, `issue_queue/pending/web/add-login.task.md`): one of the three
+ * queue folders, then plain names separated by `/`, none of them `.` or `..`; no backslash, no drive or URL.
+ * The host still resolves it under the planning folder and checks it.
  */
-export const queuePathPattern = /^issue_queue\/(?:pending|processed|complete)\/(?!\.\.?$)[^/\\:]{1,255}$/;
+export const queuePathPattern = /^issue_queue\/(?:pending|processed|complete)(?:\/(?!\.\.?(?:\/|$))[^/\\:]{1,255})+$/;
 const queuePath = () => z.string().check(z.regex(queuePathPattern));
 /** Ids as the queue and the run store allow them; the host looks them up again before acting. */
 const taskId = () => z.string().check(z.minLength(1), z.maxLength(200));

@@ -9,8 +9,8 @@ import { parseTaskFile } from '../core/tasks/parseTaskFile';
 import type { TaskDiagnostic, TextRange } from '../core/tasks/task';
 import { checkTaskPaths } from '../core/tasks/taskPaths';
 
-/** Task files are the Markdown files in a queue folder. */
-export const taskFileSelector: vscode.DocumentFilter = { scheme: 'file', pattern: '**/issue_queue/{pending,processed,complete}/*.md' };
+/** Task files are the Markdown files in a queue folder, or in a sub-folder of one. */
+export const taskFileSelector: vscode.DocumentFilter = { scheme: 'file', pattern: '**/issue_queue/{pending,processed,complete}/**/*.md' };
 
 const severities: Readonly<Record<TaskDiagnostic['severity'], vscode.DiagnosticSeverity>> = {
   error: vscode.DiagnosticSeverity.Error,

@@ -6,6 +6,8 @@ import { entryAt, findTaskFile } from './queueLocation';
 import type { EventSink } from './taskDispatcher';
 
 export interface RequeueOptions {
+  /** The move refuses a queue folder that leads outside it. */
+  readonly workspaceRoot: string;
   readonly planningRoot: string;
   /** The queue index: where ids are looked up, and told about the move at once (the CLI has no watcher). */
   readonly index: {
@@ -57,7 +59,7 @@ export async function requeueTask(taskId: string, options: RequeueOptions): Prom
   const last = records.at(-1);
   let file = location.file;
   if (location.folder === 'processed') {
-    file = (await moveTask(entryAt(options.planningRoot, 'processed', location.file), 'pending')).to;
+    file = (await moveTask(entryAt(options.planningRoot, 'processed', location.file), 'pending', { workspaceRoot: options.workspaceRoot })).to;
     await options.index.applyChange({ kind: 'add', file });
     await options.events.append({ kind: 'queue.moved', taskId, from: 'processed', to: 'pending', reason: 'requeued', ...(last === undefined ? {} : { runId: last.runId }) });
   }

@@ -1,18 +1,19 @@
 import { readFile } from 'node:fs/promises';
-import { basename, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import type { AgentBackend } from '../agents/agentBackend';
 import { GitError } from '../git/git';
 import { removeOrphanedWorktrees } from '../git/worktrees';
 import type { Logger } from '../logging/logger';
 import { describeError } from '../logging/redactor';
 import type { PlanningWriter } from '../planning/planningWriter';
+import { planningLayout } from '../planning/planningLayout';
 import { moveTask } from '../queue/queueMoves';
 import { isFinalRunState, type RunRecord } from '../runs/runRecord';
 import type { RunRecordProblem, RunStore } from '../runs/runStore';
 import { transition } from '../runs/runTransitions';
 import { appendResultSection, hasResultSection } from '../tasks/taskResultSection';
 import { interruptedReason } from './dispatchSteps';
-import { entryAt, findTaskFile } from './queueLocation';
+import { entryAt, findTaskFile, queueInnerPath } from './queueLocation';
 import type { EventSink } from './taskDispatcher';
 
 export interface RecoveryOptions {
@@ -65,11 +66,13 @@ export async function recoverRuns(options: RecoveryOptions): Promise<RecoveryRep
   };
 
   for (const record of records.filter(r => !isFinalRunState(r.state))) {
-    const location = await findTaskFile(options.planningRoot, basename(record.taskFile));
-    if (location === undefined) {
-      await save(failed(record, 'the task file is gone', now));
+    const found = await findTaskFile(options.workspaceRoot, options.planningRoot, queueInnerPath(options.workspaceRoot, options.planningRoot, record.taskFile));
+    if (found.kind !== 'found') {
+      const why = found.kind === 'missing' ? 'the task file is gone' : `the task file is not in a queue folder ATO reads: ${planningLayout[found.folder]}/ leads outside the workspace (to ${found.realPath})`;
+      await save(failed(record, why, now));
       continue;
     }
+    const location = found;
     const text = location.folder === 'complete' ? '' : await readFile(location.file, 'utf8');
     const started = record.state === 'running' || record.state === 'needsYou';
     const finished = started && (location.folder === 'complete' || hasResultSection(text, record.runId) || record.summary !== undefined);
@@ -78,7 +81,7 @@ export async function recoverRuns(options: RecoveryOptions): Promise<RecoveryRep
       if (location.folder === 'processed') {
         const appended = appendResultSection(text, { runId: record.runId, agentId: record.agentId, finishedAt: now().toISOString(), outcome: 'succeeded', ...(record.summary === undefined ? {} : { summary: record.summary }), ...(record.branch === undefined ? {} : { branch: record.branch }), ...(record.usage.costUsd === undefined ? {} : { costUsd: record.usage.costUsd }), ...(record.usage.turns === undefined ? {} : { turns: record.usage.turns }) });
         if (appended.changed) await options.planningWriter.replace(location.file, appended.text);
-        file = (await moveTask(entryAt(options.planningRoot, 'processed', location.file), 'complete')).to;
+        file = (await moveTask(entryAt(options.planningRoot, 'processed', location.file), 'complete', { workspaceRoot: options.workspaceRoot })).to;
         await options.events.append({ kind: 'queue.moved', taskId: record.taskId, from: 'processed', to: 'complete', runId: record.runId, recovered: true });
       }
       const taskFile = relative(options.workspaceRoot, file).split(sep).join('/');

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import type { AgentBackend, AgentHealth, AgentRunHandle, AgentRunStatus } from '../agents/agentBackend';
 import type { AgentRegistry } from '../agents/agentRegistry';
 import type { ConcurrencyLimiter, ConcurrencySlot } from '../agents/concurrencyLimiter';
@@ -27,6 +27,7 @@ import { FollowUpTimers } from './followUpTimers';
 import { requeueTask, type RequeueOutcome } from './requeueTask';
 import type { DispatchStep } from './dispatchSteps';
 import { entryAt } from './queueLocation';
+import { checkTaskInWorkspace, resolveAgentWorkdir, TaskPathError } from './taskContainment';
 import { commitAgentChanges } from './worktreeCommit';
 
 export interface EventSink {
@@ -121,6 +122,14 @@ export class TaskDispatcher {
       return entries.length === 0 ? { status: 'notFound', reason: `No task "${taskId}" in the queue.` } : { status: 'notPending', reason: `Task "${taskId}" is in ${entries.map(e => e.folder).join(', ')}, not ${wanted}.` };
     }
     if (!isValidQueueEntry(entry)) return { status: 'invalid', reason: `Task "${taskId}" has errors: ${entry.result.diagnostics.filter(d => d.severity === 'error').map(d => d.message).join('; ')}` };
+    // As the queue does: a duplicate id is ambiguous (which file, which branch ato/<id>?), so neither runs.
+    if (entries.length > 1) return { status: 'blocked', reason: `Task "${taskId}" has the same id as ${entries.filter(other => other !== entry).map(other => other.relativePath).join(', ')}: give each task its own id.` };
+    try {
+      await checkTaskInWorkspace(entry.result.task, this.options.workspaceRoot);
+    } catch (error) {
+      if (!TaskPathError.is(error)) throw error;
+      return { status: 'invalid', reason: error.message };
+    }
     if (entry.folder === 'pending') {
       const completed = new Set([...index.entries('complete')].map(queueEntryId));
       const blocked = orderPending([entry], completed).blocked[0];
@@ -169,7 +178,7 @@ export class TaskDispatcher {
       await this.step('recordWritten', runId);
       let taskFile = entry.file;
       if (entry.folder === 'pending') {
-        taskFile = (await moveTask(entry, 'processed')).to;
+        taskFile = (await moveTask(entry, 'processed', { workspaceRoot: this.options.workspaceRoot })).to;
         // Tell the index now rather than when the watcher notices (the CLI has no watcher at all).
         await this.options.index.applyChange({ kind: 'add', file: taskFile });
         await this.save(run, { ...run.record, taskFile: this.relativeToWorkspace(taskFile) });
@@ -181,7 +190,8 @@ export class TaskDispatcher {
       if (agent.needsWorktree) {
         const worktree = await createWorktree({ repoRoot: this.options.workspaceRoot, taskId: task.id });
         run.worktree = { path: worktree.path, baseSha: worktree.baseSha };
-        workdir = task.cwd === undefined ? worktree.path : join(worktree.path, task.cwd);
+        // The cwd is resolved inside this run's own worktree, now that it exists (committed symlinks too).
+        workdir = await resolveAgentWorkdir(task, worktree.path);
         branch = worktree.branch;
         await this.save(run, { ...run.record, branch, workdir });
         await this.step('worktreeCreated', runId);
@@ -201,10 +211,12 @@ export class TaskDispatcher {
       void this.finish(run, taskFile).then(resolveDone);
       return { status: 'started', runId, agentId: agent.id };
     } catch (error) {
-      const message = describeError(error);
+      const message = TaskPathError.is(error) ? error.message : describeError(error);
       this.options.log.error('dispatching %s to %s failed: %s', task.id, agent.id, message);
-      const failed = await this.fail(run, 'fatal', `could not start: ${message}`, {});
+      // A task that cannot run as written fails the same on every agent: a person fixes it.
+      const failed = await this.fail(run, 'fatal', `could not start: ${message}`, {}, undefined, TaskPathError.is(error));
       this.release(run);
+      await this.dropWorktree(run);
       resolveDone(failed);
       return { status: 'failed', reason: message };
     }
@@ -249,7 +261,7 @@ export class TaskDispatcher {
     });
     if (appended.changed) await this.options.planningWriter.replace(taskFile, appended.text);
     await this.step('resultAppended', runId);
-    const moved = await moveTask(entryAt(this.planningRoot(), 'processed', taskFile), 'complete');
+    const moved = await moveTask(entryAt(this.planningRoot(), 'processed', taskFile), 'complete', { workspaceRoot: this.options.workspaceRoot });
     await this.options.index.applyChange({ kind: 'add', file: moved.to });
     await this.options.events.append({ kind: 'queue.moved', taskId, from: 'processed', to: 'complete', runId });
     await this.save(run, { ...run.record, taskFile: this.relativeToWorkspace(moved.to) });
@@ -266,11 +278,11 @@ export class TaskDispatcher {
   }
 
   /** Records the failure, then retries, hands over to the next agent, or asks a human. */
-  private async fail(run: ActiveRun, failure: FailureClass, message: string, usage: RunRecord['usage'], exitCode?: number): Promise<RunRecord> {
+  private async fail(run: ActiveRun, failure: FailureClass, message: string, usage: RunRecord['usage'], exitCode?: number, taskProblem = false): Promise<RunRecord> {
     const state = failure === 'cancelled' ? 'cancelled' : 'failed';
     const tried = new Set([...run.exclude, run.agent.id]);
     const entry = this.options.index.byId(run.record.taskId).find(e => e.folder === 'processed');
-    const others = entry !== undefined && isValidQueueEntry(entry)
+    const others = !taskProblem && entry !== undefined && isValidQueueEntry(entry)
       ? this.options.registry.select(entry.result.task, { health: await this.healthOf(this.options.registry.all()), load: agentId => this.options.limiter.load(agentId), successRates: computeSuccessRates([]), exclude: tried }).status !== 'none'
       : false;
     const decision = decideRetry({ failure, attempts: run.agentTries, nextAgentAvailable: others }, this.random, this.options.retry);
@@ -318,6 +330,7 @@ export class TaskDispatcher {
    */
   async requeue(taskId: string): Promise<RequeueOutcome> {
     const outcome = await requeueTask(taskId, {
+      workspaceRoot: this.options.workspaceRoot,
       planningRoot: this.planningRoot(),
       index: this.options.index,
       runs: this.options.runs,

@@ -2,6 +2,7 @@ import { lstat, mkdir, readdir, realpath, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { atoDirectoryName, ensureAtoDirectory } from '../events/atoDirectory';
 import { uncommittedFiles } from './changedFiles';
+import { taskBranchPrefix as atoBranchPrefix, taskIdProblem } from '../tasks/taskIdRules';
 import { GitError, runGit } from './git';
 import { parseWorktreeList, type WorktreeEntry } from './worktreeList';
 
@@ -21,7 +22,6 @@ import { parseWorktreeList, type WorktreeEntry } from './worktreeList';
  * Branches are never deleted by this module.
  */
 
-export const atoBranchPrefix = 'ato/';
 
 export interface CreateWorktreeOptions {
   readonly repoRoot: string;
@@ -66,10 +66,11 @@ export interface Salvaged {
 
 const maxBranchSuffix = 100;
 
-/** Task ids become a directory and a branch name: letters, digits, `.`, `_`, `-`; no `..`, no `.lock` end. */
+/** Task ids become a directory and a branch name: the parser's rule for ids (`taskIdProblem`), checked again here. */
 export function assertWorktreeTaskId(taskId: string): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(taskId) || taskId.includes('..') || /\.lock$|\.$/.test(taskId)) {
-    throw new GitError('invalidName', `"${taskId}" cannot name a worktree and branch: use letters, digits, ".", "_" and "-"`, [], '', undefined);
+  const problem = taskIdProblem(taskId);
+  if (problem !== undefined) {
+    throw new GitError('invalidName', `"${taskId}" cannot name a worktree and branch: it ${problem}`, [], '', undefined);
   }
 }
 

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { GitError, runGit } from '../git/git';
 import { isTaskFileName, planningLayout, queueFolders, type QueueFolder } from '../planning/planningLayout';
-import { fileProblem, type QueueEntry } from '../queue/queueEntry';
-import { listQueueFolder, maxTaskFileBytes, QueueFileReader, queueFileProblems, type FileStamp } from '../queue/queueFiles';
+import { fileProblem, folderProblemEntry, pathInQueueFolder, type QueueEntry } from '../queue/queueEntry';
+import { listQueueFolder, maxTaskFileBytes, QueueFileReader, queueFileProblems, queueFolderProblems, type FileStamp } from '../queue/queueFiles';
 import type { TaskFileParser } from '../queue/queueIndex';
 import { parseTaskFile } from '../tasks/parseTaskFile';
 import type { TaskParseResult } from '../tasks/task';
 import { decodeTaskText } from '../tasks/taskText';
+import { checkPlace } from '../util/pathContainment';
 import { listTreeFiles, readBlobs, type TreeFile } from './gitTreeFiles';
 import type { PlanningRead, PlanningReadOptions, PlanningSource } from './planningSource';
 import { PlanningSourceError } from './planningSourceError';
@@ -31,6 +32,8 @@ export interface RemotePlanningSourceOptions {
 }
 
 const defaultFetchTimeoutMs = 30_000;
+/** `git ls-tree`'s mode for a symlink. */
+const symlinkMode = '120000';
 /** Names git could take for an option, or that cannot name a ref. */
 const safeName = /^(?!-)(?!.*\.\.)[\w.@/-]+$/;
 
@@ -117,21 +120,23 @@ export class RemotePlanningSource implements PlanningSource {
     const goalPath = `${this.planningPath}/${planningLayout.goal}`;
     const capabilitiesPath = `${this.planningPath}/${planningLayout.capabilities}`;
     const tasks: { file: TreeFile; folder: QueueFolder; fileName: string; key: string }[] = [];
+    const problems: QueueEntry[] = [];
     const wanted: string[] = [];
     const texts = new Map<string, TreeFile>();
     for (const file of files) {
       if (file.path === goalPath || file.path === capabilitiesPath) {
-        if (file.type === 'blob' && file.mode !== '120000' && file.size <= this.maxBytes) {
+        if (file.type === 'blob' && file.mode !== symlinkMode && file.size <= this.maxBytes) {
           texts.set(file.path, file);
           wanted.push(file.sha);
         }
         continue;
       }
+      if (file.mode === symlinkMode) problems.push(...this.symlinkProblems(file.path));
       const place = this.queuePlace(file.path);
       if (place === undefined || file.type !== 'blob') continue;
       const key = `${file.sha}/${place.fileName}`;
       tasks.push({ file, ...place, key });
-      if (!this.parses.has(key) && file.mode !== '120000' && file.size <= this.maxBytes) wanted.push(file.sha);
+      if (!this.parses.has(key) && file.mode !== symlinkMode && file.size <= this.maxBytes) wanted.push(file.sha);
     }
     let blobs: Map<string, Buffer>;
     try {
@@ -145,6 +150,7 @@ export class RemotePlanningSource implements PlanningSource {
       parses.set(key, result);
       return { file: file.path, relativePath: file.path.slice(this.planningPath.length + 1), folder, fileName, mtimeMs: committedAtMs, size: file.size, result };
     });
+    entries.push(...problems);
     // Only what this tree holds stays cached: a task file edited many times does not pile up parses.
     this.parses = parses;
     const text = (path: string): string | undefined => {
@@ -157,20 +163,44 @@ export class RemotePlanningSource implements PlanningSource {
     return { entries, goal: text(goalPath), capabilities: text(capabilitiesPath) };
   }
 
-  /** The queue folder and file name of a task file directly in one of the queue folders. */
+  /** The queue folder and file name of a task file in a queue folder or a sub-folder of one (none hidden). */
   private queuePlace(path: string): { folder: QueueFolder; fileName: string } | undefined {
     for (const folder of queueFolders) {
       const prefix = `${this.planningPath}/${planningLayout[folder]}/`;
       if (!path.startsWith(prefix)) continue;
-      const fileName = path.slice(prefix.length);
-      return !fileName.includes('/') && isTaskFileName(fileName) ? { folder, fileName } : undefined;
+      const inner = path.slice(prefix.length);
+      const parts = inner.split('/');
+      const fileName = parts.at(-1) ?? '';
+      return parts.every(part => part !== '' && !part.startsWith('.')) && isTaskFileName(fileName) ? { folder, fileName } : undefined;
     }
     return undefined;
   }
 
+  /**
+   * A symlink in the tree is never followed: one at a queue folder (or on the way to it) means that folder
+   * is not read; one inside a queue folder that is not a task file name (a symlinked sub-folder) is named.
+   * Either is reported as a problem entry, as the local queue does. (A symlinked task file is an invalid file.)
+   */
+  private symlinkProblems(path: string): QueueEntry[] {
+    const problems: QueueEntry[] = [];
+    for (const folder of queueFolders) {
+      const folderPath = `${this.planningPath}/${planningLayout[folder]}`;
+      const place = { relativePath: planningLayout[folder], folder };
+      if (folderPath === path || folderPath.startsWith(`${path}/`)) {
+        problems.push(folderProblemEntry({ file: folderPath, ...place }, queueFileProblems.symlinkOutside, `The queue folder ${planningLayout[folder]}/ is a symlink on ${this.options.branch} (${path}); ATO reads only real folders from the remote branch.`));
+      } else if (path.startsWith(`${folderPath}/`)) {
+        const inner = path.slice(folderPath.length + 1);
+        const name = inner.slice(inner.lastIndexOf('/') + 1);
+        if (isTaskFileName(name) || inner.split('/').some(part => part.startsWith('.'))) continue;
+        problems.push(folderProblemEntry({ file: path, relativePath: `${planningLayout[folder]}/${inner}`, folder }, queueFolderProblems.linkedFolder, `${inner} is a symlink on ${this.options.branch}; ATO does not follow symlinks in the queue. Move the task files into a real folder.`));
+      }
+    }
+    return problems;
+  }
+
   /** The same file problems as the local queue: too large, binary or not UTF-8; plus symlinks, which a tree cannot resolve. */
   private parseBlob(file: TreeFile, fileName: string, bytes: Buffer | undefined): TaskParseResult {
-    if (file.mode === '120000') {
+    if (file.mode === symlinkMode) {
       return fileProblem(queueFileProblems.unreadable, `This task file is a symlink on ${this.options.branch}; ATO reads only regular files from the remote branch.`);
     }
     if (file.size > this.maxBytes) {
@@ -182,38 +212,45 @@ export class RemotePlanningSource implements PlanningSource {
   }
 
   /**
-   * Task files in the working tree's `pending/` whose name is in none of the branch's queue folders: local
-   * drafts. (A task the loop already moved to `processed/` on the branch is not a draft, even while the
-   * working tree, not yet pulled, still has it in `pending/`.) Each is read again only when its stamp changed.
+   * Task files in the working tree's `pending/` (and its sub-folders) whose path is in none of the branch's
+   * queue folders: local drafts. (A task the loop already moved to `processed/` on the branch is not a
+   * draft, even while the working tree, not yet pulled, still has it in `pending/`.) Each is read again only
+   * when its stamp changed. A local `pending/` that leads outside the workspace is not read: it is reported.
    */
   private async readDrafts(remote: readonly QueueEntry[]): Promise<QueueEntry[]> {
-    const known = new Set(remote.map(entry => entry.fileName));
+    const known = new Set(remote.map(pathInQueueFolder));
     const relativeFolder = planningLayout.pending;
     const directory = join(this.options.workspaceRoot, ...this.planningPath.split('/'), ...relativeFolder.split('/'));
-    const names = (await listQueueFolder(directory)).filter(name => !known.has(name)).sort(compare);
+    const place = await checkPlace(this.options.workspaceRoot, directory);
+    if (place.kind === 'outside') {
+      this.draftCache = new Map();
+      return [folderProblemEntry({ file: `${this.planningPath}/${relativeFolder}`, relativePath: relativeFolder, folder: 'pending' }, queueFileProblems.symlinkOutside, `The local queue folder ${relativeFolder}/ leads outside the workspace (to ${place.realPath}); ATO does not read it.`)];
+    }
+    const names = place.kind === 'inside' ? (await listQueueFolder(directory)).files.filter(inner => !known.has(inner)).sort(compare) : [];
     const cache = new Map<string, { stamp: FileStamp; entry: QueueEntry }>();
     const drafts: QueueEntry[] = [];
-    for (const fileName of names) {
-      const previous = this.draftCache.get(fileName);
-      const read = await this.draftReader.read(join(directory, fileName), previous?.stamp);
+    for (const inner of names) {
+      const previous = this.draftCache.get(inner);
+      const read = await this.draftReader.read(join(directory, ...inner.split('/')), previous?.stamp);
       if (read.kind === 'missing') continue;
       if (read.kind === 'unchanged' && previous !== undefined) {
-        cache.set(fileName, previous);
+        cache.set(inner, previous);
         drafts.push(previous.entry);
         continue;
       }
       if (read.kind === 'unchanged') continue;
+      const fileName = inner.slice(inner.lastIndexOf('/') + 1);
       const result = read.kind === 'problem' ? read.result : this.safeParse(read.text, fileName);
       const entry: QueueEntry = {
-        file: `${this.planningPath}/${relativeFolder}/${fileName}`,
-        relativePath: `${relativeFolder}/${fileName}`,
+        file: `${this.planningPath}/${relativeFolder}/${inner}`,
+        relativePath: `${relativeFolder}/${inner}`,
         folder: 'pending',
         fileName,
         mtimeMs: read.stamp.mtimeMs,
         size: read.stamp.size,
         result,
       };
-      cache.set(fileName, { stamp: read.stamp, entry });
+      cache.set(inner, { stamp: read.stamp, entry });
       drafts.push(entry);
     }
     this.draftCache = cache;

@@ -1,5 +1,5 @@
 import type { IssueSummary, PullRequestSummary, RepoSnapshot } from '../forges/github/githubModel';
-import { isValidQueueEntry, queueEntryId, type QueueEntry, type ValidQueueEntry } from '../queue/queueEntry';
+import { isFolderProblem, isValidQueueEntry, pathInQueueFolder, queueEntryId, type QueueEntry, type ValidQueueEntry } from '../queue/queueEntry';
 import { describeBlockReason, orderPending } from '../queue/queueOrder';
 import { gapAnalysisIssueTitle, isUnsafeGapBody, unsafeGapInstructions } from './gapAnalysisTemplate';
 import type { Focus, LoopNeedsYou, MergePolicy, PlannedAction, StageDecision, StageId } from './loopModel';
@@ -121,7 +121,8 @@ function taskTracks(context: Context, valid: readonly ValidQueueEntry[]): Develo
   for (const entry of observation.queue) {
     if (!isValidQueueEntry(entry) && entry.folder !== 'complete') {
       const error = entry.result.diagnostics.find(diagnostic => diagnostic.severity === 'error');
-      needs(context, { kind: 'invalidTask', title: `Task file ${entry.fileName} is not valid`, detail: error?.message ?? 'The file could not be read as a task.', taskId: queueEntryId(entry), action: 'open' });
+      const title = isFolderProblem(entry) ? `The queue folder ${entry.relativePath}/ is not read` : `Task file ${entry.fileName} is not valid`;
+      needs(context, { kind: 'invalidTask', title, detail: error?.message ?? 'The file could not be read as a task.', taskId: queueEntryId(entry), action: 'open' });
     }
   }
   for (const entry of valid) {
@@ -287,11 +288,14 @@ function duplicateNote(links: PlanningLinks): string {
 
 /** A gap PR merged within the window whose new task file the queue does not show yet (the queue was read before the merge). */
 function gapTaskNotArrived(gap: WorkLink, observation: PlanningObservation): { pr: PullRequestSummary; file: string } | undefined {
-  const names = new Set(observation.queue.map(entry => entry.fileName));
+  const names = new Set(observation.queue.map(pathInQueueFolder));
   for (const pr of gap.pullRequests) {
     if (pr.state !== 'merged' || pr.mergedAt === null || pr.changedFilesTruncated) continue;
     if (observation.now.getTime() - Date.parse(pr.mergedAt) > gapTaskArrivalWindowMs) continue;
-    const file = pr.changedFiles.find(path => /(^|\/)issue_queue\/pending\/[^/]+\.md$/i.test(path) && !names.has(path.slice(path.lastIndexOf('/') + 1)));
+    const file = pr.changedFiles.find(path => {
+      const inPending = /(?:^|\/)issue_queue\/pending\/(.+\.md)$/i.exec(path)?.[1];
+      return inPending !== undefined && !names.has(inPending);
+    });
     if (file !== undefined) return { pr, file };
   }
   return undefined;

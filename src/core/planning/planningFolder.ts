@@ -1,7 +1,9 @@
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { PlanningFolderState, QueueCounts } from '../state/atoState';
-import { isTaskFileName, planningLayout, planningPartPath, queueFolders, type PlanningPart } from './planningLayout';
+import { listQueueFolder } from '../queue/queueFiles';
+import { checkPlace } from '../util/pathContainment';
+import { planningLayout, planningPartPath, queueFolders, type PlanningPart } from './planningLayout';
 import { capabilitiesTemplate, goalTemplate, reviewsReadme } from './planningTemplates';
 
 /**
@@ -27,11 +29,13 @@ export async function inspectPlanningFolder(planningRoot: string): Promise<Plann
   }
 }
 
+/** Task files per queue folder, sub-folders included, as the queue index lists them; none in a folder that leads out. */
 async function countQueue(planningRoot: string): Promise<QueueCounts> {
   const [pending, processed, complete] = await Promise.all(
     queueFolders.map(async folder => {
-      const entries = await readdir(planningPartPath(planningRoot, folder), { withFileTypes: true });
-      return entries.filter(entry => entry.isFile() && isTaskFileName(entry.name)).length;
+      const path = planningPartPath(planningRoot, folder);
+      if ((await checkPlace(planningRoot, path)).kind !== 'inside') return 0;
+      return (await listQueueFolder(path)).files.length;
     }),
   );
   return { pending: pending ?? 0, processed: processed ?? 0, complete: complete ?? 0 };

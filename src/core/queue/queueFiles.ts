@@ -1,12 +1,13 @@
 import {
   close as closeCallback, closeSync, constants, fstat as fstatCallback, fstatSync, lstat as lstatCallback, open as openCallback, openSync,
-  read as readCallback, readSync, type Stats,
+  read as readCallback, readSync, type Dirent, type Stats,
 } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, relative } from 'node:path';
+import { join } from 'node:path';
 import { isTaskFileName } from '../planning/planningLayout';
 import type { TaskParseResult } from '../tasks/task';
 import { decodeTaskText } from '../tasks/taskText';
+import { isWithin } from '../util/pathContainment';
 import { fileProblem } from './queueEntry';
 
 /** Task files larger than this are not read (PRODUCT §3.1: a file over 1 MiB is a diagnostic). */
@@ -166,8 +167,7 @@ export class QueueFileReader {
   private async escapes(file: string, link: Stats): Promise<QueueFileRead | undefined> {
     this.realRoot ??= realpath(this.options.containmentRoot).catch(() => this.options.containmentRoot);
     const [root, target] = await Promise.all([this.realRoot, realpath(file)]);
-    const inside = relative(root, target);
-    if (inside !== '' && !inside.startsWith('..') && !isAbsolute(inside)) return undefined;
+    if (isWithin(root, target)) return undefined;
     return {
       kind: 'problem',
       stamp: stampOf(link),
@@ -201,15 +201,69 @@ export class QueueFileReader {
   }
 }
 
-/** Task file names in one queue folder; a missing folder has none. */
-export async function listQueueFolder(directory: string): Promise<string[]> {
+/** A folder inside a queue folder that is not read: it is reported instead, never silently skipped. */
+export interface SkippedFolder {
+  /** `/`-separated, inside the queue folder. */
+  readonly path: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** What one queue folder holds, sub-folders included. */
+export interface QueueFolderListing {
+  /** Task files, `/`-separated paths inside the folder: `x.md`, `web/y.task.md`. */
+  readonly files: readonly string[];
+  /** Symlinked and unreadable sub-folders. */
+  readonly skipped: readonly SkippedFolder[];
+}
+
+export const queueFolderProblems = {
+  /** A symlink to a folder inside a queue folder: not followed (no loops, no way out), reported. */
+  linkedFolder: 'symlinked-folder',
+  unreadableFolder: 'folder-unreadable',
+} as const;
+
+/**
+ * The task files in one queue folder and its sub-folders (a missing folder has none). Hidden entries
+ * (`.name`) are left out, like hidden files; symlinked sub-folders are never entered, and are listed as
+ * skipped, like sub-folders that cannot be read.
+ */
+export async function listQueueFolder(directory: string): Promise<QueueFolderListing> {
+  const files: string[] = [];
+  const skipped: SkippedFolder[] = [];
+  const visit = async (inner: string): Promise<void> => {
+    const absolute = inner === '' ? directory : join(directory, ...inner.split('/'));
+    let entries: Dirent[];
+    try {
+      entries = await readdir(absolute, { withFileTypes: true });
+    } catch (error) {
+      const code = codeOf(error);
+      if (code === 'ENOENT' || code === 'ENOTDIR') return;
+      if (inner === '') throw error;
+      skipped.push({ path: inner, code: queueFolderProblems.unreadableFolder, message: `ATO cannot read the folder ${inner}/ in the queue: ${error instanceof Error ? error.message : String(error)}` });
+      return;
+    }
+    const folders: string[] = [];
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const path = inner === '' ? entry.name : `${inner}/${entry.name}`;
+      if (entry.isDirectory()) folders.push(path);
+      else if ((entry.isFile() || entry.isSymbolicLink()) && isTaskFileName(entry.name)) files.push(path);
+      else if (entry.isSymbolicLink() && await isFolder(join(absolute, entry.name))) {
+        skipped.push({ path, code: queueFolderProblems.linkedFolder, message: `${path}/ is a symlink to a folder; ATO does not follow symlinked folders in the queue. Move the task files into a real folder.` });
+      }
+    }
+    await Promise.all(folders.map(visit));
+  };
+  await visit('');
+  return { files, skipped };
+}
+
+async function isFolder(path: string): Promise<boolean> {
   try {
-    const entries = await readdir(directory, { withFileTypes: true });
-    return entries.filter(entry => (entry.isFile() || entry.isSymbolicLink()) && isTaskFileName(entry.name)).map(entry => entry.name);
-  } catch (error) {
-    const code = codeOf(error);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
-    throw error;
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
   }
 }
 

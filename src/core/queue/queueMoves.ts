@@ -1,7 +1,8 @@
 import { lstat, mkdir, rename } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { planningLayout, type QueueFolder } from '../planning/planningLayout';
-import type { QueueEntry } from './queueEntry';
+import { checkFuturePlace } from '../util/pathContainment';
+import { pathInQueueFolder, type QueueEntry } from './queueEntry';
 import { codeOf } from './queueFiles';
 
 export type QueueMoveErrorKind =
@@ -10,7 +11,9 @@ export type QueueMoveErrorKind =
   /** The task file is in neither the source nor the destination folder. */
   | 'sourceMissing'
   /** The entry does not describe a file in a queue folder. */
-  | 'notInQueue';
+  | 'notInQueue'
+  /** The source or destination folder leads outside the workspace (a symlink): nothing is moved in or out. */
+  | 'outsideWorkspace';
 
 export class QueueMoveError extends Error {
   override readonly name = 'QueueMoveError';
@@ -33,26 +36,41 @@ export interface QueueMove {
   readonly alreadyMoved: boolean;
 }
 
+export interface MoveTaskOptions {
+  /** Both folders must really be inside it (symlinks followed): a queue folder that leads out is never used. */
+  readonly workspaceRoot: string;
+}
+
 /**
  * Moves a task file to another queue folder with one `rename` inside the planning folder (same file
- * system, so atomic: at every moment the file is in exactly one folder). Never overwrites: when the
- * destination name is taken it throws `QueueMoveError` `destinationExists`. Idempotent: when the file is
- * already in the destination and gone from the source — a retry after a crash between the rename and the
- * caller's bookkeeping — it succeeds with `alreadyMoved`.
+ * system, so atomic: at every moment the file is in exactly one folder). A file in a sub-folder keeps it
+ * (`pending/web/x.md` → `processed/web/x.md`). Never overwrites: when the destination name is taken it
+ * throws `QueueMoveError` `destinationExists`. Idempotent: when the file is already in the destination and
+ * gone from the source — a retry after a crash between the rename and the caller's bookkeeping — it
+ * succeeds with `alreadyMoved`. Refuses (`outsideWorkspace`) when either folder leads out of the workspace.
  *
  * The destination check and the rename are two steps (node has no rename-without-replace), so a file
  * created under the same name in between would be replaced; the loop's lease makes ATO the only mover.
  */
-export async function moveTask(entry: QueueEntry, to: QueueFolder): Promise<QueueMove> {
+export async function moveTask(entry: QueueEntry, to: QueueFolder, options: MoveTaskOptions): Promise<QueueMove> {
   const from = resolve(entry.file);
   const source = planningLayout[entry.folder];
-  const suffix = sep + join(source, entry.fileName);
-  if (entry.relativePath !== `${source}/${entry.fileName}` || !from.endsWith(suffix)) {
+  const inner = pathInQueueFolder(entry);
+  const parts = inner.split('/');
+  const suffix = sep + join(source, ...parts);
+  if (entry.relativePath !== `${source}/${inner}` || parts.some(part => part === '' || part === '.' || part === '..') || parts.at(-1) !== entry.fileName || !from.endsWith(suffix)) {
     throw new QueueMoveError('notInQueue', entry.file, `${entry.file} is not a task file in ${source}.`);
   }
   const planningRoot = from.slice(0, from.length - suffix.length);
-  const destination = join(planningRoot, planningLayout[to], entry.fileName);
+  const destination = join(planningRoot, planningLayout[to], ...parts);
   const result = (alreadyMoved: boolean): QueueMove => ({ from, to: destination, folder: to, alreadyMoved });
+  for (const folder of [dirname(from), dirname(destination)]) {
+    const found = await checkFuturePlace(options.workspaceRoot, folder);
+    if (found.kind !== 'inside') {
+      const where = found.kind === 'outside' ? `leads outside the workspace (to ${found.realPath})` : `cannot be resolved (${found.reason})`;
+      throw new QueueMoveError('outsideWorkspace', entry.file, `Cannot move ${entry.relativePath} to ${planningLayout[to]}/: ${folder} ${where}.`);
+    }
+  }
 
   if (destination === from) {
     if (await exists(from)) return result(true);
@@ -61,7 +79,7 @@ export async function moveTask(entry: QueueEntry, to: QueueFolder): Promise<Queu
   if (await exists(destination)) {
     if (!(await exists(from))) return result(true);
     throw new QueueMoveError('destinationExists', entry.file,
-      `Cannot move ${entry.relativePath} to ${planningLayout[to]}/: a file named ${entry.fileName} is already there.`);
+      `Cannot move ${entry.relativePath} to ${planningLayout[to]}/: a file named ${inner} is already there.`);
   }
   await mkdir(dirname(destination), { recursive: true });
   try {

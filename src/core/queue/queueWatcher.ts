@@ -1,5 +1,5 @@
 import { basename, dirname, join } from 'node:path';
-import { isTaskFileName, planningLayout, queueFolders } from '../planning/planningLayout';
+import { isTaskFileName } from '../planning/planningLayout';
 import type { Disposable } from '../util/disposable';
 import type { QueueFileChange, QueueIndex } from './queueIndex';
 
@@ -40,23 +40,16 @@ export async function watchQueue(index: QueueIndex, options: QueueWatcherOptions
   const batchMs = options.batchMs ?? 15;
   const recheckMs = options.recheckMs ?? 75;
   const onError = options.onError ?? (() => undefined);
-  const folders = queueFolders.map(folder => index.folderPath(folder));
-  const folderSet = new Set(folders);
   // Watch from the planning folder down, skipping all but the way to the queue folders, so that a queue
   // folder created (or re-created) later is watched too: chokidar does not pick up a watched path that
-  // appears after it started.
-  const kept = new Set([index.planningRoot]);
-  for (const folder of queueFolders) {
-    const parts = planningLayout[folder].split('/');
-    parts.forEach((_, i) => kept.add(join(index.planningRoot, ...parts.slice(0, i + 1))));
-  }
+  // appears after it started. Sub-folders of the queue folders (task files there count) are watched too;
+  // symlinks are never followed (a symlinked folder is the index's to report).
   const watcher = watch(index.planningRoot, {
     ignoreInitial: true,
-    depth: Math.max(...queueFolders.map(folder => planningLayout[folder].split('/').length)),
     atomic: false,
     awaitWriteFinish: false,
     followSymlinks: false,
-    ignored: path => !kept.has(path) && !(folderSet.has(dirname(path)) && isTaskFileName(basename(path))),
+    ignored: (path, stats) => !index.watches(path, stats === undefined ? undefined : !stats.isDirectory()),
   });
 
   let closed = false;
@@ -114,7 +107,9 @@ export async function watchQueue(index: QueueIndex, options: QueueWatcherOptions
     if (closed || typeof name !== 'string' || name === '') return;
     const watched = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
     if (typeof watched !== 'string') return;
-    const file = folderSet.has(watched) ? join(watched, name) : folderSet.has(dirname(watched)) ? watched : undefined;
+    // chokidar watches folders, and sometimes a file itself (then the event names the file).
+    const watchesFile = isTaskFileName(basename(watched)) && index.isInQueue(dirname(watched));
+    const file = watchesFile ? watched : index.isInQueue(watched) ? join(watched, name) : undefined;
     if (file !== undefined && isTaskFileName(basename(file))) enqueue('change', file);
   });
   watcher.on('add', file => { onEvent('add', file); });

@@ -7,7 +7,7 @@ export type ResolvedTaskPath = { readonly ok: true; readonly file: string } | { 
 
 /**
  * Resolves a task path the webview asked to open (relative to the planning folder) to an absolute file,
- * only if it names a task file the queue index knows, directly inside one of the queue folders. The
+ * only if it names a task file the queue index knows, inside one of the queue folders. The
  * webview is not trusted: its path is checked again here, whatever the protocol already checked.
  */
 export function resolveTaskPath(state: Pick<AtoState, 'planning' | 'queue'>, relative: string): ResolvedTaskPath {
@@ -17,7 +17,7 @@ export function resolveTaskPath(state: Pick<AtoState, 'planning' | 'queue'>, rel
   const queueRoot = path.resolve(planning.path, 'issue_queue');
   const file = path.resolve(planning.path, ...relative.split('/'));
   const inside = path.relative(queueRoot, file).split(path.sep);
-  if (inside.length !== 2 || inside.includes('..') || path.isAbsolute(inside.join(path.sep))) return { ok: false, reason: 'outside the queue folders' };
+  if (inside.length < 2 || inside.includes('..') || path.isAbsolute(inside.join(path.sep))) return { ok: false, reason: 'outside the queue folders' };
   if (state.queue === undefined || !knowsPath(state.queue, relative)) return { ok: false, reason: 'not a task file the queue knows' };
   return { ok: true, file };
 }

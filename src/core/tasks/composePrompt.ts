@@ -1,3 +1,4 @@
+import { withoutHumanOnlySections } from './markdownBody';
 import type { Task } from './task';
 
 export type PromptSource = Pick<Task, 'title' | 'prompt' | 'targetFiles' | 'successCriteria' | 'context' | 'body'>;
@@ -8,7 +9,8 @@ export type PromptSource = Pick<Task, 'title' | 'prompt' | 'targetFiles' | 'succ
  * only when it has content. No extra instructions: guardrails come from the allowed tools, validation and
  * the structured result, not from prompt wording. A prompt that starts with the title line (a plain
  * Markdown task, whose prompt is its whole text) loses that line, which the heading already shows. A task
- * with none of these sections passes its body, less the title line.
+ * with none of these sections passes its body, less the title line. Sections for people (`## Notes`, ATO's
+ * `## Result`: see `humanOnlySectionLabels`) are never sent: the parser leaves them out of every field.
  */
 export function composePrompt(task: PromptSource): string {
   const sections: string[] = [`# ${task.title.replace(/\s+/g, ' ').trim()}`];
@@ -23,7 +25,7 @@ export function composePrompt(task: PromptSource): string {
   if (context !== '') sections.push(`Context:\n${context}`);
 
   if (sections.length === 1) {
-    const body = trimBlankLines(withoutTitleLine(task.body, task.title));
+    const body = trimBlankLines(withoutTitleLine(withoutHumanOnlySections(task.body), task.title));
     if (body !== '') sections.push(body);
   }
   return `${sections.join('\n\n')}\n`;

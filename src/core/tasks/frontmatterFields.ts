@@ -20,7 +20,7 @@ export interface FrontmatterFieldDoc {
 export const frontmatterFields: Readonly<Record<FrontmatterKey, FrontmatterFieldDoc>> = {
   id: {
     summary: 'Task id (slug)',
-    description: 'A unique, slug-like id: letters, digits, `.`, `_` and `-`, starting with a letter or digit. Other tasks name it in `depends_on`; ATO writes it into the markers that link the task to its issue, PR and run. Defaults to the file name without `.task.md` / `.md`.',
+    description: 'A unique, slug-like id: letters, digits, `.`, `_` and `-`, starting with a letter or digit, at most 128 characters. It names the run\'s branch `ato/<id>`, so what git refuses in a branch name (`..`, an ending `.lock` or `.`) is an error. Other tasks name it in `depends_on`; ATO writes it into the markers that link the task to its issue, PR and run. Defaults to the file name without `.task.md` / `.md`.',
     example: 'add-login-form',
     defaultValue: 'the file name without `.task.md` / `.md`',
   },
@@ -54,7 +54,7 @@ export const frontmatterFields: Readonly<Record<FrontmatterKey, FrontmatterField
   },
   cwd: {
     summary: 'Working directory',
-    description: 'The directory the agent starts in, relative to the workspace root (e.g. `packages/web`). It must resolve inside the workspace: absolute paths, `..` escapes and symlinks that lead outside are errors.',
+    description: 'The directory the agent starts in, relative to the workspace root (e.g. `packages/web`). It must resolve inside the workspace: absolute paths, `~`, `..` escapes and symlinks that lead outside are errors. A run resolves it inside its own worktree (symlinks followed), where it must be a folder.',
     example: 'packages/web',
     defaultValue: 'the workspace root',
   },

@@ -1,5 +1,6 @@
 import { maxTimeoutMs } from './duration';
 import { agentDocs, builtInAgentIds, frontmatterFields, frontmatterKeys, taskPriorityDocs, taskTypeDocs, type FrontmatterKey } from './frontmatterFields';
+import { maxTaskIdLength } from './taskIdRules';
 import { taskPriorities, taskTypes } from './taskTypes';
 
 /** JSON Schema regex for a task id (JSON Schema has no flags, so both cases are spelled out). */
@@ -9,7 +10,8 @@ const durationSchemaPattern = '^\\s*(\\d+(\\.\\d+)?|(\\d+(\\.\\d+)?\\s*(ms|s|sec
 function valueSchema(key: FrontmatterKey): Record<string, unknown> {
   switch (key) {
     case 'id':
-      return { type: 'string', pattern: taskIdSchemaPattern };
+      // The id names the branch ato/<id>: git refuses `..`, a `.lock` or `.` ending (taskIdRules has them all).
+      return { type: 'string', pattern: taskIdSchemaPattern, maxLength: maxTaskIdLength, not: { pattern: '\\.\\.|\\.lock$|\\.$' } };
     case 'type':
       return { type: 'string', enum: [...taskTypes], enumDescriptions: taskTypes.map(type => taskTypeDocs[type]) };
     case 'priority':

@@ -5,7 +5,9 @@ import { maxTimeoutMs, parseDurationMs } from './duration';
 import { isIsoTimestamp } from './isoTimestamp';
 import type { TaskDiagnostic, TextRange } from './task';
 import { quoted, taskDiagnostic } from './taskDiagnostics';
+import { pathTextDiagnostic } from './taskPathText';
 import { isTaskId, suggestTaskId } from './taskFileName';
+import { taskIdProblem } from './taskIdRules';
 import { taskPriorities, taskTypes, type TaskPriority, type TaskType } from './taskTypes';
 import { matchAgent, matchPriority, matchTaskType } from './valueAliases';
 
@@ -72,9 +74,12 @@ export function interpretFrontmatter(entries: readonly FrontmatterEntry[], diagn
     const text = value.text;
     switch (key) {
       case 'id':
-        if (isTaskId(text)) values.id = text;
-        else report('error', 'invalid-id', `Invalid id ${quoted(text)}: use letters, digits, ".", "_" and "-", starting with a letter or digit (e.g. "${suggestTaskId(text)}").`, valueRange);
+      {
+        const problem = taskIdProblem(text);
+        if (problem === undefined) values.id = text;
+        else report('error', 'invalid-id', `Invalid id ${quoted(text)}: it ${problem}. Use letters, digits, ".", "_" and "-", starting with a letter or digit (e.g. "${suggestTaskId(text)}").`, valueRange);
         break;
+      }
       case 'type': {
         const match = matchTaskType(text);
         if (match.kind === 'unknown') report('error', 'unknown-type', `Unknown type ${quoted(text)} — did you mean "${match.nearest}"? Valid types: ${taskTypes.join(', ')}.`, valueRange);
@@ -96,10 +101,12 @@ export function interpretFrontmatter(entries: readonly FrontmatterEntry[], diagn
         if (isIsoTimestamp(text)) values.created = text;
         else report('warning', 'invalid-created', `"created" should be an ISO 8601 date or date-time, e.g. "2026-11-21T10:00:00Z"; ${quoted(text)} is ignored.`, valueRange);
         break;
-      case 'cwd':
-        if (isAbsoluteOrHome(text)) report('error', 'invalid-cwd', `"cwd" must be relative to the workspace root (e.g. "packages/web"), not ${quoted(text)}.`, valueRange);
-        else values.cwd = text;
+      case 'cwd': {
+        const problem = pathTextDiagnostic('cwd', text, valueRange);
+        if (problem === undefined) values.cwd = text;
+        else diagnostics.push(problem);
         break;
+      }
       case 'timeout': {
         const ms = parseDurationMs(text);
         if (ms === undefined || ms <= 0) report('error', 'invalid-timeout', `Invalid timeout ${quoted(text)}: use a duration such as "30m", "1h30m", "90s" or "2h" (a bare number is minutes).`, valueRange);
@@ -159,8 +166,4 @@ function readDependsOn(entry: FrontmatterEntry, out: LocatedId[], report: Report
   } else if (value.kind === 'text') {
     for (const id of value.text.split(/[\s,]+/).filter(part => part !== '')) add(id, entry.valueRange);
   }
-}
-
-function isAbsoluteOrHome(path: string): boolean {
-  return /^(?:[\\/~]|[a-z]:)/i.test(path);
 }

@@ -1,8 +1,15 @@
-import type { LineIndex } from './lineIndex';
+import { LineIndex } from './lineIndex';
 import { atxHeading, boldLabel, codeFence, isSetextUnderline, listItemText, stripClosingHashes, withoutCheckbox } from './markdownLine';
 import type { TextRange } from './task';
 
-export type SectionName = 'targetFiles' | 'prompt' | 'successCriteria' | 'context';
+/** `humanOnly`: a section for people, never sent to an agent (see {@link humanOnlySectionLabels}). */
+export type SectionName = 'targetFiles' | 'prompt' | 'successCriteria' | 'context' | 'humanOnly';
+
+/**
+ * Sections for people, not for the agent: notes that earlier tools and teams keep in a task file (`## Notes`,
+ * `**Notes:**`, …) and the `## Result` that ATO appends when a run ends. Lower case, single spaces.
+ */
+export const humanOnlySectionLabels = ['notes', 'note', 'human notes', 'internal notes', 'private notes', 'notes for humans', 'result'] as const;
 
 /** Section labels, lower case with single spaces, as written in `**Label:**` or `## Label`. */
 const sectionLabels: ReadonlyMap<string, SectionName> = new Map<string, SectionName>([
@@ -10,6 +17,7 @@ const sectionLabels: ReadonlyMap<string, SectionName> = new Map<string, SectionN
   ['prompt', 'prompt'], ['instructions', 'prompt'],
   ['success criteria', 'successCriteria'], ['acceptance criteria', 'successCriteria'], ['criteria', 'successCriteria'],
   ['context', 'context'], ['background', 'context'],
+  ...humanOnlySectionLabels.map(label => [label, 'humanOnly'] as const),
 ]);
 
 export interface LocatedText {
@@ -20,6 +28,13 @@ export interface LocatedText {
 /** A task file's Markdown, taken apart. Ranges are in the whole file. */
 export interface TaskBody {
   readonly title: LocatedText | undefined;
+  /**
+   * Set when no `# Title` heading was found (in a file with frontmatter) and the first other heading
+   * (`## Fix the login`) was taken as the title instead: that heading, for a hint.
+   */
+  readonly titleFromSubheading: LocatedText | undefined;
+  /** Lines of human-only sections (their label included): never part of what an agent receives. */
+  readonly humanOnlyLines: ReadonlySet<number>;
   readonly targetFiles: readonly LocatedText[];
   readonly successCriteria: readonly string[];
   /** Undefined when there is no Prompt section. */
@@ -34,6 +49,8 @@ interface SectionLabel {
   readonly name: SectionName;
   /** Text after the label on the same line (`**Prompt:** do this`). */
   readonly inline: string;
+  /** The heading level of a `## Label`; 7 for a bold label (which any heading ends, when it is human-only). */
+  readonly level: number;
 }
 
 interface ContentLine {
@@ -49,12 +66,12 @@ function sectionLabel(line: string): SectionLabel | undefined {
   const bold = boldLabel(line);
   if (bold !== undefined) {
     const name = sectionName(bold.label);
-    if (name !== undefined) return { name, inline: bold.rest };
+    if (name !== undefined) return { name, inline: bold.rest, level: 7 };
   }
   const heading = atxHeading(line);
   if (heading !== undefined && heading.level >= 2) {
     const name = sectionName(heading.text.endsWith(':') ? heading.text.slice(0, -1).trimEnd() : heading.text);
-    if (name !== undefined) return { name, inline: '' };
+    if (name !== undefined) return { name, inline: '', level: heading.level };
   }
   return undefined;
 }
@@ -119,18 +136,26 @@ function listItems(content: readonly ContentLine[]): string[] {
 
 /**
  * Reads the Markdown of a task file from line `firstLine`: the title (the first `# ` heading, or for plain
- * Markdown the first non-empty line), and the Target Files, Prompt, Success Criteria and Context sections
- * (bold `**Label:**` or `## Label` headings, case-insensitive). Fenced code blocks are content, never structure.
+ * Markdown the first non-empty line; failing both in a file with frontmatter, its first other heading), and
+ * the Target Files, Prompt, Success Criteria and Context sections (bold `**Label:**` or `## Label` headings,
+ * case-insensitive). Fenced code blocks are content, never structure. A human-only section (`## Notes`, ATO's
+ * `## Result`) runs to the next section label or the next heading of its level or above, and is left out
+ * of every section; after it, the section it interrupted goes on.
  */
 export function parseTaskBody(lines: LineIndex, firstLine: number, plainMarkdown: boolean): TaskBody {
   let title: LocatedText | undefined;
   /** Lines that belong to the title (an ATX heading, or a setext heading and its underline). */
   const titleLines = new Set<number>();
+  let firstSubheading: { readonly text: string; readonly line: number } | undefined;
   const sections: { name: SectionName; line: number; content: ContentLine[] }[] = [];
   const seen = new Set<SectionName>();
   const repeatedSections: LocatedText[] = [];
+  const humanOnlyLines = new Set<number>();
+  /** The open human-only section: its level, and the section it interrupted (which goes on after it). */
+  let humanOnly: { readonly level: number; readonly interrupted: SectionName | undefined } | undefined;
   let openFence: string | undefined;
   const addContent = (text: string, line: number): void => {
+    if (humanOnly !== undefined) humanOnlyLines.add(line);
     sections[sections.length - 1]?.content.push({ text, line });
   };
   for (let line = firstLine; line < lines.lineCount; line++) {
@@ -148,15 +173,24 @@ export function parseTaskBody(lines: LineIndex, firstLine: number, plainMarkdown
     }
     if (titleLines.has(line)) continue;
     const label = sectionLabel(text);
+    const heading = label === undefined ? atxHeading(text) : undefined;
+    if (humanOnly !== undefined && (label !== undefined || (heading !== undefined && heading.level <= humanOnly.level))) {
+      const resumed = label === undefined ? humanOnly.interrupted : undefined;
+      humanOnly = undefined;
+      if (resumed !== undefined) sections.push({ name: resumed, line, content: [] });
+    }
     if (label !== undefined) {
-      if (seen.has(label.name) && !repeatedSections.some(repeated => sectionLabel(repeated.text)?.name === label.name)) {
+      if (label.name === 'humanOnly') {
+        humanOnly = { level: label.level, interrupted: sections.findLast(section => section.name !== 'humanOnly')?.name };
+        humanOnlyLines.add(line);
+      } else if (seen.has(label.name) && !repeatedSections.some(repeated => sectionLabel(repeated.text)?.name === label.name)) {
         repeatedSections.push({ text: text.trim(), range: lines.trimmedLineRange(line) });
       }
       seen.add(label.name);
       sections.push({ name: label.name, line, content: label.inline === '' ? [] : [{ text: label.inline, line }] });
       continue;
     }
-    if (title === undefined) {
+    if (title === undefined && humanOnly === undefined) {
       const found = plainMarkdown ? plainTitle(text) : markdownTitle(lines, line);
       if (found !== undefined) {
         title = { text: found.text, range: lines.trimmedLineRange(line) };
@@ -165,13 +199,21 @@ export function parseTaskBody(lines: LineIndex, firstLine: number, plainMarkdown
           if (found.setext) titleLines.add(line + 1);
           continue;
         }
+      } else if (!plainMarkdown && heading !== undefined && heading.text !== '') {
+        firstSubheading ??= { text: heading.text, line };
       }
     }
     addContent(text, line);
   }
+  // An earlier tool's file whose only heading is `## Fix the login`: that heading is the title (with a hint).
+  let titleFromSubheading: LocatedText | undefined;
+  if (title === undefined && firstSubheading !== undefined) {
+    title = titleFromSubheading = { text: firstSubheading.text, range: lines.trimmedLineRange(firstSubheading.line) };
+    titleLines.add(firstSubheading.line);
+  }
   const contentOf = (name: SectionName): ContentLine[] | undefined => {
     const parts = sections.filter(section => section.name === name);
-    return parts.length === 0 ? undefined : parts.flatMap(section => section.content);
+    return parts.length === 0 ? undefined : parts.flatMap(section => section.content).filter(content => !titleLines.has(content.line));
   };
   const targetFiles: LocatedText[] = [];
   for (const { text, line } of contentOf('targetFiles') ?? []) {
@@ -188,6 +230,8 @@ export function parseTaskBody(lines: LineIndex, firstLine: number, plainMarkdown
   const promptSection = sections.find(section => section.name === 'prompt');
   return {
     title,
+    titleFromSubheading,
+    humanOnlyLines,
     targetFiles,
     successCriteria: listItems(contentOf('successCriteria') ?? []),
     prompt: prompt === undefined ? undefined : prompt.map(content => content.text).join('\n').trim(),
@@ -195,4 +239,21 @@ export function parseTaskBody(lines: LineIndex, firstLine: number, plainMarkdown
     context: (contentOf('context') ?? []).map(content => content.text).join('\n').trim(),
     repeatedSections,
   };
+}
+
+/**
+ * The lines from `firstLine` on, less those in `excluded` (human-only sections), joined with `\n` and trimmed:
+ * the text an agent may receive when a task has no Prompt section.
+ */
+export function linesExcept(lines: LineIndex, firstLine: number, excluded: ReadonlySet<number>): string {
+  const kept: string[] = [];
+  for (let line = firstLine; line < lines.lineCount; line++) if (!excluded.has(line)) kept.push(lines.lineText(line));
+  return kept.join('\n').trim();
+}
+
+/** `markdown` without its human-only sections (`## Notes`, `## Result`, …), for text that goes to an agent. */
+export function withoutHumanOnlySections(markdown: string): string {
+  const lines = new LineIndex(markdown);
+  const { humanOnlyLines } = parseTaskBody(lines, 0, false);
+  return humanOnlyLines.size === 0 ? markdown : linesExcept(lines, 0, humanOnlyLines);
 }

@@ -2,10 +2,12 @@ import { findFrontmatter } from './frontmatterBlock';
 import { readFrontmatterEntries, type FrontmatterEntry } from './frontmatterYaml';
 import { interpretFrontmatter, type FrontmatterValues, type LocatedId } from './frontmatterValues';
 import { LineIndex } from './lineIndex';
-import { parseTaskBody, type LocatedText } from './markdownBody';
+import { linesExcept, parseTaskBody, type LocatedText } from './markdownBody';
 import type { Task, TaskDiagnostic, TaskParseResult, TextRange } from './task';
 import { fileStartRange, hasError, quoted, taskDiagnostic } from './taskDiagnostics';
-import { defaultTaskId, isTaskId, suggestTaskId, typeFromFileName } from './taskFileName';
+import { pathTextDiagnostic } from './taskPathText';
+import { defaultTaskId, suggestTaskId, typeFromFileName } from './taskFileName';
+import { isSlugLike, taskIdProblem } from './taskIdRules';
 import { autoAgent } from './taskTypes';
 
 /** Where the parts of a task file are, for diagnostics that other checks (paths, dependencies) attach. */
@@ -80,16 +82,29 @@ function parse(text: string, fileName: string): TaskFileParse {
 
   // A file dropped in as "Fix login.md" still works: its id becomes the slug, with a hint saying so.
   const fromName = defaultTaskId(fileName);
-  const id = values.id ?? (isTaskId(fromName) ? fromName : suggestTaskId(fromName));
+  const id = values.id ?? (isSlugLike(fromName) ? fromName : suggestTaskId(fromName));
   if (values.id === undefined && id !== fromName) {
     diagnostics.push(taskDiagnostic('hint', 'id-from-file-name', `The file name ${quoted(fromName)} is not slug-like, so the task's id is ${quoted(id)}; rename the file or add "id: ${id}" to the frontmatter to choose another.`, fileStartRange));
+  }
+  // A slug-like name git refuses as a branch (`foo.lock`, `a..b`) is an error now, not a failed run later.
+  const idProblem = values.id === undefined && !hasErrorCode(diagnostics, 'invalid-id') ? taskIdProblem(id) : undefined;
+  if (idProblem !== undefined) {
+    diagnostics.push(taskDiagnostic('error', 'invalid-id', `The file name gives the id ${quoted(id)}, which cannot be used: it ${idProblem}. Rename the file or add "id: ${suggestTaskId(id)}" to the frontmatter.`, fileStartRange));
   }
   if (sections.title === undefined) {
     diagnostics.push(taskDiagnostic('error', 'missing-title', block.kind === 'none' ? 'The task has no title: its first non-empty line is the title.' : 'The task has no title: add a "# Title" heading after the frontmatter.', bodyRange));
   }
-  const prompt = sections.prompt ?? body.trim();
+  if (sections.titleFromSubheading !== undefined) {
+    diagnostics.push(taskDiagnostic('hint', 'title-from-heading', `There is no "# Title" heading, so the title is ${quoted(sections.titleFromSubheading.text)}, the first heading; make it a "# " heading to say so.`, sections.titleFromSubheading.range));
+  }
+  // Without a Prompt section the text is the prompt — less the sections meant for people (`## Notes`).
+  const prompt = sections.prompt ?? (sections.humanOnlyLines.size === 0 ? body.trim() : linesExcept(lines, bodyLine, sections.humanOnlyLines));
   if (prompt === '') {
     diagnostics.push(taskDiagnostic('error', 'empty-prompt', sections.prompt === undefined ? 'The task is empty: write what the agent must do (a "**Prompt:**" section or the text of the file).' : 'The Prompt section is empty: write what the agent must do.', sections.promptLabel ?? bodyRange));
+  }
+  for (const target of sections.targetFiles) {
+    const problem = pathTextDiagnostic('target', target.text, target.range);
+    if (problem !== undefined) diagnostics.push(problem);
   }
   for (const repeated of sections.repeatedSections) {
     diagnostics.push(taskDiagnostic('warning', 'repeated-section', `${quoted(repeated.text)} appears more than once; the sections are joined.`, repeated.range));
@@ -134,6 +149,10 @@ function capped(diagnostics: readonly TaskDiagnostic[]): TaskDiagnostic[] {
 
 function byPosition(a: TaskDiagnostic, b: TaskDiagnostic): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+}
+
+function hasErrorCode(diagnostics: readonly TaskDiagnostic[], code: string): boolean {
+  return diagnostics.some(diagnostic => diagnostic.severity === 'error' && diagnostic.code === code);
 }
 
 function firstNonBlankLine(lines: LineIndex, from: number): number | undefined {

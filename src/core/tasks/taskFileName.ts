@@ -1,10 +1,12 @@
+import { taskIdProblem } from './taskIdRules';
 import type { TaskType } from './taskTypes';
 
-const taskIdPattern = /^[a-z0-9][a-z0-9._-]*$/i;
-
-/** Task ids are slug-like: letters, digits, `.`, `_`, `-`, starting with a letter or digit. */
+/**
+ * Task ids are slug-like (letters, digits, `.`, `_`, `-`, starting with a letter or digit), at most 128
+ * characters, and name a branch `ato/<id>` that git accepts (see `taskIdProblem` for the reason when not).
+ */
 export function isTaskId(text: string): boolean {
-  return taskIdPattern.test(text);
+  return taskIdProblem(text) === undefined;
 }
 
 /** The file name alone, from a path with `/` or `\` separators. */
@@ -18,12 +20,13 @@ export function defaultTaskId(fileName: string): string {
   return baseName(fileName).replace(/(?:\.task)?\.md$/i, '');
 }
 
-/** A slug suggestion for a file name that is not a valid id, e.g. `Fix login!.md` → `fix-login`. */
+/** A valid id suggested for text that is not one, e.g. `Fix login!.md` → `fix-login`, `a..b.lock` → `a.b-lock`. */
 export function suggestTaskId(text: string): string {
-  const slug = text.slice(0, 80).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '');
+  const slug = text.slice(0, 80).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/\.{2,}/g, '.').replace(/^[^a-z0-9]+/, '');
   let end = slug.length;
-  while (end > 0 && slug[end - 1] === '-') end--;
-  return end === 0 ? 'task' : slug.slice(0, end);
+  while (end > 0 && (slug[end - 1] === '-' || slug[end - 1] === '.')) end--;
+  const trimmed = slug.slice(0, end).replace(/\.lock$/, '-lock');
+  return trimmed === '' ? 'task' : trimmed;
 }
 
 const prefixTypes: readonly (readonly [RegExp, TaskType])[] = [

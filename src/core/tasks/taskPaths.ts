@@ -1,100 +1,65 @@
-import { realpath } from 'node:fs/promises';
-import { dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
+import { resolveContained, type Containment, type RealPath } from '../util/pathContainment';
 import { parseTaskFileWithLocations } from './parseTaskFile';
 import type { Task, TaskDiagnostic, TextRange } from './task';
 import { fileStartRange, quoted, taskDiagnostic } from './taskDiagnostics';
+import { pathTextDiagnostic } from './taskPathText';
 
 export interface TaskPathContext {
-  /** The workspace folder every target and `cwd` must stay inside. */
+  /** The folder every target and `cwd` must stay inside: the workspace, or the agent's worktree. */
   readonly workspaceRoot: string;
-  /** The task file's text, to point each diagnostic at the line that names the path. */
-  readonly taskFileText: string;
+  /** The task file's text, to point each diagnostic at the line that names the path (else the file's start). */
+  readonly taskFileText?: string;
+  /** `realpath`, shared across the task files of one batch (see `realPathCache`). */
+  readonly realPath?: RealPath;
 }
 
-/** Where a path ends up: lexically outside, inside, or inside by name but outside once symlinks are followed. */
-type Containment = { readonly kind: 'inside' } | { readonly kind: 'outside' } | { readonly kind: 'symlink'; readonly realPath: string } | { readonly kind: 'unresolvable'; readonly reason: string };
+type PathRole = 'target' | 'cwd';
 
-function isWithin(root: string, path: string): boolean {
-  const inside = relative(root, path);
-  return inside === '' || (!inside.startsWith(`..${sep}`) && inside !== '..' && !isAbsolute(inside));
-}
-
-function errorCode(error: unknown): string | undefined {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-}
-
-const separators = process.platform === 'win32' ? /[\\/]+/ : /\/+/;
-
-/**
- * Follows `path` as the operating system would: each existing component through `realpath`, so `..`
- * after a symlink climbs from the link's target, not from the link; the part that does not exist yet is
- * taken by name (creating it makes real folders, where `..` means what it says).
- */
-async function followPath(base: string, path: string): Promise<string> {
-  const start = isAbsolute(path) ? parse(resolve(path)).root : base;
-  const segments = (isAbsolute(path) ? path.slice(parse(path).root.length) : path).split(separators);
-  let current = await realpath(start);
-  for (const [index, segment] of segments.entries()) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') {
-      current = dirname(current);
-      continue;
-    }
-    const next = join(current, segment);
-    try {
-      current = await realpath(next);
-    } catch (error) {
-      const code = errorCode(error);
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
-      return resolve(next, ...segments.slice(index + 1));
-    }
-  }
-  return current;
-}
-
-async function containment(root: string, realRoot: string, path: string): Promise<Containment> {
-  const absolute = resolve(root, path);
-  if (!isWithin(root, absolute) && !isWithin(realRoot, absolute)) return { kind: 'outside' };
-  try {
-    const realPath = await followPath(realRoot, path);
-    return isWithin(realRoot, realPath) ? { kind: 'inside' } : { kind: 'symlink', realPath };
-  } catch (error) {
-    return { kind: 'unresolvable', reason: error instanceof Error ? error.message : String(error) };
-  }
+interface PathProblem {
+  readonly path: string;
+  readonly role: PathRole;
+  /** The target's position in `task.targetFiles`, to find its line. */
+  readonly position: number;
+  readonly found: Exclude<Containment, { kind: 'inside' }>;
 }
 
 /**
- * Checks that each target file and the `cwd` of `task` resolve inside the workspace: no absolute path
- * outside it, no `..` escape, no symlink whose real path leads outside (a path that does not exist yet is
- * fine when the part that exists stays inside). Each problem is an error at the line naming the path.
+ * Checks that each target file and the `cwd` of `task` resolve inside the root through the file system: no
+ * symlink whose real path leads outside (a path that does not exist yet is fine when the part that exists
+ * stays inside). The parser has already refused what the text alone shows (absolute paths, `..` past the
+ * root). Each problem is an error at the line naming the path; the file is re-read for lines only then.
  */
-export async function checkTaskPaths(task: Task, context: TaskPathContext): Promise<TaskDiagnostic[]> {
-  const root = resolve(context.workspaceRoot);
-  const realRoot = await realpath(root).catch(() => root);
-  const { locations } = parseTaskFileWithLocations(context.taskFileText, `${task.id}.task.md`);
-  const checks: { readonly path: string; readonly what: 'target' | 'cwd'; readonly range: TextRange }[] = task.targetFiles.map((path, index) => ({
-    path,
-    what: 'target' as const,
-    range: (locations.targetFiles[index]?.text === path ? locations.targetFiles[index] : locations.targetFiles.find(target => target.text === path))?.range ?? fileStartRange,
-  }));
-  if (task.cwd !== undefined) checks.push({ path: task.cwd, what: 'cwd', range: locations.keys.get('cwd')?.valueRange ?? fileStartRange });
-  const diagnostics: TaskDiagnostic[] = [];
-  for (const { path, what, range } of checks) {
-    const label = what === 'cwd' ? `"cwd" ${quoted(path)}` : `Target file ${quoted(path)}`;
-    const found = path.includes('\0') ? { kind: 'unresolvable', reason: 'it contains a NUL character' } as const : await containment(root, realRoot, path);
-    switch (found.kind) {
-      case 'inside':
-        break;
-      case 'outside':
-        diagnostics.push(taskDiagnostic('error', what === 'cwd' ? 'cwd-outside-workspace' : 'target-outside-workspace', `${label} is outside the workspace (${root}).`, range));
-        break;
-      case 'symlink':
-        diagnostics.push(taskDiagnostic('error', 'symlink-outside-workspace', `${label} leads outside the workspace through a symlink (to ${found.realPath}).`, range));
-        break;
-      case 'unresolvable':
-        diagnostics.push(taskDiagnostic('error', 'path-unresolvable', `${label} cannot be resolved: ${found.reason}.`, range));
-        break;
-    }
+export async function checkTaskPaths(task: Pick<Task, 'id' | 'targetFiles' | 'cwd'>, context: TaskPathContext): Promise<TaskDiagnostic[]> {
+  const paths: { path: string; role: PathRole; position: number }[] = task.targetFiles.map((path, position) => ({ path, role: 'target', position }));
+  if (task.cwd !== undefined) paths.push({ path: task.cwd, role: 'cwd', position: -1 });
+  const problems: PathProblem[] = [];
+  for (const { path, role, position } of paths) {
+    const found = await resolveContained(context.workspaceRoot, path, context.realPath);
+    if (found.kind !== 'inside') problems.push({ path, role, position, found });
   }
-  return diagnostics;
+  if (problems.length === 0) return [];
+  const rangeOf = rangeFinder(task, context.taskFileText);
+  return problems.map(problem => pathDiagnostic(problem, rangeOf(problem)));
+}
+
+function pathDiagnostic({ path, role, found }: PathProblem, range: TextRange): TaskDiagnostic {
+  const label = role === 'cwd' ? `"cwd" ${quoted(path)}` : `Target file ${quoted(path)}`;
+  switch (found.kind) {
+    case 'outside':
+      return pathTextDiagnostic(role, path, range) ?? taskDiagnostic('error', `${role}-outside-workspace`, `${label} ${found.reason}.`, range);
+    case 'symlink':
+      return taskDiagnostic('error', 'symlink-outside-workspace', `${label} leads outside the workspace through a symlink (to ${found.realPath}).`, range);
+    case 'unresolvable':
+      return taskDiagnostic('error', 'path-unresolvable', `${label} cannot be resolved: ${found.reason}.`, range);
+  }
+}
+
+function rangeFinder(task: Pick<Task, 'id' | 'targetFiles'>, text: string | undefined): (problem: PathProblem) => TextRange {
+  if (text === undefined) return () => fileStartRange;
+  const { locations } = parseTaskFileWithLocations(text, `${task.id}.task.md`);
+  return ({ path, role, position }) => {
+    if (role === 'cwd') return locations.keys.get('cwd')?.valueRange ?? fileStartRange;
+    const located = locations.targetFiles[position]?.text === path ? locations.targetFiles[position] : locations.targetFiles.find(target => target.text === path);
+    return located?.range ?? fileStartRange;
+  };
 }

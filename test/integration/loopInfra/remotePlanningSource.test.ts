@@ -21,7 +21,8 @@ const seed: Record<string, string> = {
   'planning/issue_queue/processed/c.task.md': '# Task C\n',
   'planning/issue_queue/complete/d.task.md': '# Task D\n',
   'planning/issue_queue/pending/README.md': 'not a task\n',
-  'planning/issue_queue/pending/nested/e.task.md': '# not in the queue: nested\n',
+  'planning/issue_queue/pending/nested/e.task.md': '# Task E, in a sub-folder\n',
+  'planning/issue_queue/pending/.hidden/f.task.md': '# hidden, not in the queue\n',
 };
 
 describe('RemotePlanningSource (planning/ from the remote-tracking branch, never the working tree)', function () {
@@ -48,8 +49,10 @@ describe('RemotePlanningSource (planning/ from the remote-tracking branch, never
       ['planning/issue_queue/complete/d.task.md', 'issue_queue/complete/d.task.md', 'complete', 'd.task.md'],
       [pendingA, 'issue_queue/pending/a.task.md', 'pending', 'a.task.md'],
       ['planning/issue_queue/pending/b.md', 'issue_queue/pending/b.md', 'pending', 'b.md'],
+      ['planning/issue_queue/pending/nested/e.task.md', 'issue_queue/pending/nested/e.task.md', 'pending', 'e.task.md'],
       ['planning/issue_queue/processed/c.task.md', 'issue_queue/processed/c.task.md', 'processed', 'c.task.md'],
     ]);
+    assert.equal(read.entries.find(entry => entry.fileName === 'e.task.md')?.result.task?.id, 'e');
     const a = read.entries.find(entry => entry.fileName === 'a.task.md');
     assert.deepEqual(a?.result, parseTaskFile(seed[pendingA]!, 'a.task.md'));
     assert.equal(a.size, Buffer.byteLength(seed[pendingA]!));
@@ -104,7 +107,7 @@ describe('RemotePlanningSource (planning/ from the remote-tracking branch, never
     const parsed: string[] = [];
     const planning = source(work, { parse: (text, fileName) => { parsed.push(fileName); return parseTaskFile(text, fileName); } });
     const first = await planning.read();
-    assert.deepEqual(parsed.sort(), ['a.task.md', 'b.md', 'c.task.md', 'd.task.md']);
+    assert.deepEqual(parsed.sort(), ['a.task.md', 'b.md', 'c.task.md', 'd.task.md', 'e.task.md']);
     parsed.length = 0;
     const again = await planning.read();
     assert.deepEqual(parsed, []);
@@ -138,6 +141,26 @@ describe('RemotePlanningSource (planning/ from the remote-tracking branch, never
     assert.equal(problem('big.task.md'), queueFileProblems.tooLarge);
     assert.equal(problem('binary.task.md'), 'binary-file');
     assert.equal(problem('link.task.md'), queueFileProblems.unreadable);
+  });
+
+  it('never reads a queue folder that is a symlink on the branch, and names a symlinked sub-folder; both are reported', async () => {
+    const { work } = await setUp();
+    git(work, 'rm', '--quiet', '-r', 'planning/issue_queue/processed');
+    mkdirSync(join(work, 'elsewhere'), { recursive: true });
+    writeFileSync(join(work, 'elsewhere', 'x.task.md'), '# Behind the link\n');
+    symlinkSync('../../elsewhere', join(work, 'planning/issue_queue/processed'));
+    symlinkSync('../../../elsewhere', join(work, 'planning/issue_queue/pending/linked'));
+    git(work, 'add', '--all');
+    git(work, 'commit', '--quiet', '-m', 'symlinked queue folders');
+    git(work, 'push', '--quiet', 'origin', 'HEAD:refs/heads/main');
+    const read = await source(work).read();
+    const problems = read.entries.filter(entry => entry.result.task === undefined).map(entry => [entry.file, entry.relativePath, entry.fileName, entry.result.diagnostics.map(d => d.code)]);
+    assert.deepEqual(problems, [
+      ['planning/issue_queue/pending/linked', 'issue_queue/pending/linked', 'linked/', ['symlinked-folder']],
+      ['planning/issue_queue/processed', 'issue_queue/processed', 'processed/', [queueFileProblems.symlinkOutside]],
+    ]);
+    assert.ok(!read.entries.some(entry => entry.fileName === 'x.task.md' || entry.fileName === 'c.task.md'), 'nothing behind a link is a task');
+    assert.match(read.entries.find(entry => entry.fileName === 'processed/')?.result.diagnostics[0]?.message ?? '', /is a symlink on main/);
   });
 
   it('task files only in the working tree are drafts until "Queue it" commits them', async () => {

@@ -29,7 +29,7 @@ describe('requeueTask (real files, a real run store and queue index)', () => {
     const store = new RunStore({ workspaceRoot: temp(), redactor: new Redactor() });
     for (const run of runs) await store.write(run);
     const events: EventInput[] = [];
-    const options: RequeueOptions = { planningRoot: index.planningRoot, index, runs: store, events: { append: event => { events.push(event); return Promise.resolve(); } }, now: clock('2026-05-01T12:00:00Z') };
+    const options: RequeueOptions = { workspaceRoot: temp(), planningRoot: index.planningRoot, index, runs: store, events: { append: event => { events.push(event); return Promise.resolve(); } }, now: clock('2026-05-01T12:00:00Z') };
     return { options, store, events };
   }
 

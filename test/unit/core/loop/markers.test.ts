@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { allAtoLabels, atoLabels, hasLabel, labelsFor } from '../../../../src/core/loop/atoLabels';
 import { appendMarker, capabilitySourcesInBody, formatMarker, isGapAnalysisBody, parseMarkerLine, readMarkers, taskIdsInBody, type AtoMarker } from '../../../../src/core/loop/markers';
 import { defuseMarkers, fenced } from '../../../../src/core/loop/thirdPartyText';
+import { isTaskId } from '../../../../src/core/tasks/taskFileName';
 
 describe('ATO markers', () => {
   const examples: [AtoMarker, string][] = [
@@ -19,7 +20,7 @@ describe('ATO markers', () => {
   }
 
   it('round-trips every valid task id and PR number (property)', () => {
-    const taskId = fc.stringMatching(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,40}$/);
+    const taskId = fc.stringMatching(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,40}$/).filter(isTaskId);
     fc.assert(fc.property(taskId, fc.integer({ min: 1, max: 2_147_483_647 }), (id, pr) => {
       assert.deepEqual(readMarkers(`intro\n${formatMarker({ kind: 'task', taskId: id })}\n`), [{ kind: 'task', taskId: id }]);
       assert.deepEqual(readMarkers(formatMarker({ kind: 'capabilityUpdate', sourcePr: pr })), [{ kind: 'capabilityUpdate', sourcePr: pr }]);

@@ -7,7 +7,7 @@ import { formatMarker } from '../../../../src/core/loop/markers';
 import { classifyPlanning, type PlanningObservation } from '../../../../src/core/loop/stageClassifier';
 import type { QueueEntry } from '../../../../src/core/queue/queueEntry';
 import {
-  aCheckRun, aMergedPullRequest, anIssue, aPullRequest, aQueueEntry, aSignal, aSnapshot, aTaskEntry, someChecks,
+  aCheckRun, aMergedPullRequest, anIssue, aPullRequest, aQueueEntry, aSignal, aSnapshot, aTaskEntry, someChecks, taskText,
 } from '../../../support/githubBuilders';
 
 const now = new Date('2026-11-21T12:00:00Z');
@@ -125,6 +125,16 @@ describe('classifyPlanning', () => {
       expectStage(arrived, '2a', 'promoteTask');
       const late = classifyPlanning(observe({ snapshot: { issues: [closed], recentlyClosedPullRequests: [{ ...merged, mergedAt: '2026-11-21T10:00:00Z' }] } }));
       expectStage(late, '1a', 'ensureGapIssue');
+    });
+
+    it('1c: waits the same for a task file the gap PR added in a sub-folder of pending/', () => {
+      const merged = aMergedPullRequest({ number: 2, closingIssues: [1], mergedAt: '2026-11-21T11:55:00Z', changedFiles: ['planning/issue_queue/pending/web/add-login.task.md'] });
+      const closed = gapIssue({ state: 'closed', closedAt: '2026-11-21T11:55:00Z' });
+      const early = classifyPlanning(observe({ snapshot: { issues: [closed], recentlyClosedPullRequests: [merged] } }));
+      expectStage(early, '1c', undefined);
+      assert.match(early.reason, /web\/add-login\.task\.md/);
+      const arrived = classifyPlanning(observe({ snapshot: { issues: [closed], recentlyClosedPullRequests: [merged] }, queue: [aQueueEntry('pending', taskText({ id: 'add-login' }), 'web/add-login.task.md')] }));
+      expectStage(arrived, '2a', 'promoteTask');
     });
 
     it('1b: a gap run that failed needs you, and no second gap issue is opened while it is open', () => {

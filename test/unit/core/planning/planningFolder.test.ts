@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initializePlanningFolder, inspectPlanningFolder } from '../../../../src/core/planning/planningFolder';
 import { planningLayout } from '../../../../src/core/planning/planningLayout';
@@ -86,6 +86,22 @@ describe('planning folder', () => {
       await writeFile(join(root(), planningLayout.processed, '003.md'), '# Running');
       const state = await inspectPlanningFolder(root());
       assert.deepEqual(state, { kind: 'ready', path: root(), queue: { pending: 2, processed: 1, complete: 0 } });
+    });
+  });
+
+  describe('queue counts, as the queue index sees the folders', () => {
+    it('counts task files in sub-folders, and none in a queue folder that leads outside the planning folder', async () => {
+      await initializePlanningFolder(root());
+      await mkdir(join(root(), planningLayout.pending, 'web'), { recursive: true });
+      await writeFile(join(root(), planningLayout.pending, 'web', 'login.md'), '# Login');
+      await writeFile(join(root(), planningLayout.pending, 'top.md'), '# Top');
+      const outside = join(root(), '..', 'outside-complete');
+      await mkdir(outside, { recursive: true });
+      await writeFile(join(outside, 'stolen.md'), '# Outside');
+      await rm(join(root(), planningLayout.complete), { recursive: true });
+      await symlink(outside, join(root(), planningLayout.complete), 'dir');
+      const state = await inspectPlanningFolder(root());
+      assert.deepEqual(state.kind === 'ready' && state.queue, { pending: 2, processed: 0, complete: 0 });
     });
   });
 

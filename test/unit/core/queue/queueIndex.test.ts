@@ -305,6 +305,146 @@ describe('QueueIndex', () => {
     });
   });
 
+  describe('sub-folders (their queue folder is their state)', () => {
+    it('indexes task files in sub-folders of every queue folder, with their path, and skips hidden ones', async () => {
+      await put('pending', 'top.task.md', { id: 'top' });
+      await put('pending', 'web/forms/login.task.md', '# Login form\n');
+      await put('processed', 'api/users.md', '# Users API\n');
+      await put('complete', 'old/done.task.md', '# Done\n');
+      await put('pending', '.drafts/secret.task.md', '# hidden\n');
+      await put('pending', 'web/.cache.md', '# hidden file\n');
+      const index = makeIndex();
+      await index.coldIndex();
+      assert.deepEqual([...index.entries()].map(e => e.relativePath).sort(), [
+        'issue_queue/complete/old/done.task.md', 'issue_queue/pending/top.task.md', 'issue_queue/pending/web/forms/login.task.md', 'issue_queue/processed/api/users.md',
+      ]);
+      const login = index.byId('login')[0];
+      assert.equal(login?.fileName, 'login.task.md');
+      assert.equal(login.folder, 'pending');
+      assert.equal(login.result.task?.title, 'Login form');
+      assert.deepEqual(index.snapshot().counts, { pending: 2, processed: 1, complete: 1 });
+      assert.deepEqual(index.snapshot().pending.ready.map(queueEntryId).sort(), ['login', 'top']);
+    });
+
+    it('sees a watcher change in a sub-folder, and a move between folders that keeps the sub-folder as one move', async () => {
+      await mkdir(join(root(), planningLayout.processed, 'web'), { recursive: true });
+      const index = makeIndex();
+      await index.coldIndex();
+      const file = await put('pending', 'web/mv.task.md', { id: 'mv' });
+      const added = await index.applyChange({ kind: 'add', file });
+      assert.deepEqual(added?.added.map(e => e.relativePath), ['issue_queue/pending/web/mv.task.md']);
+      await rename(file, path('processed', 'web/mv.task.md'));
+      const delta = await index.applyChange({ kind: 'unlink', file });
+      assert.deepEqual(delta?.moved.map(m => [m.from.relativePath, m.to.relativePath]), [['issue_queue/pending/web/mv.task.md', 'issue_queue/processed/web/mv.task.md']]);
+      assert.deepEqual(index.byId('mv').map(e => e.folder), ['processed']);
+    });
+
+    it('reports a symlinked sub-folder instead of following it, and never reads the files behind it', async () => {
+      await mkdir(join(tempDir(), 'elsewhere'), { recursive: true });
+      await writeFile(join(tempDir(), 'elsewhere', 'behind.task.md'), taskFileText({ id: 'behind' }));
+      await put('pending', 'real.task.md', { id: 'real' });
+      await symlink(join(tempDir(), 'elsewhere'), path('pending', 'linked'), 'dir');
+      const index = makeIndex({ workspaceRoot: tempDir() });
+      await index.coldIndex();
+      assert.deepEqual(parsed, ['real.task.md']);
+      const invalid = index.snapshot().invalid;
+      assert.deepEqual(invalid.map(e => [e.relativePath, e.fileName, e.result.diagnostics.map(d => d.code)]), [['issue_queue/pending/linked', 'linked/', ['symlinked-folder']]]);
+      assert.match(invalid[0]?.result.diagnostics[0]?.message ?? '', /symlink to a folder; ATO does not follow/);
+      const late = await index.applyChange({ kind: 'add', file: path('pending', 'linked/behind.task.md') });
+      assert.equal(late, undefined, 'a watcher event behind the link changes nothing');
+      assert.deepEqual(parsed, ['real.task.md']);
+    });
+  });
+
+  describe('queue folders that lead outside the workspace', () => {
+    const outside = (): string => join(tempDir(), 'outside');
+    const workspace = (): string => join(tempDir(), 'ws');
+    const wsRoot = (): string => join(workspace(), 'planning');
+    const wsPath = (folder: QueueFolder, name: string): string => join(wsRoot(), planningLayout[folder], name);
+
+    beforeEach(async () => {
+      await mkdir(join(outside(), 'sub'), { recursive: true });
+      await writeFile(join(outside(), 'stolen.task.md'), taskFileText({ id: 'stolen', title: 'Outside the workspace' }));
+      await writeFile(join(outside(), 'sub', 'deeper.task.md'), taskFileText({ id: 'deeper' }));
+      for (const folder of ['processed', 'complete'] as const) await mkdir(join(wsRoot(), planningLayout[folder]), { recursive: true });
+      await writeFile(wsPath('processed', 'inside.task.md'), taskFileText({ id: 'inside' }));
+    });
+
+    it('never reads a symlinked pending/ that leads outside: one problem entry says so, and the rest of the queue is read', async () => {
+      await symlink(outside(), join(wsRoot(), planningLayout.pending), 'dir');
+      const index = makeIndex({ planningRoot: wsRoot(), workspaceRoot: workspace() });
+      await index.coldIndex();
+      assert.deepEqual(parsed, ['inside.task.md'], 'nothing outside was parsed');
+      assert.deepEqual(index.byId('stolen'), []);
+      const snapshot = index.snapshot();
+      assert.deepEqual(snapshot.counts, { pending: 1, processed: 1, complete: 0 });
+      assert.deepEqual(snapshot.pending.ready, []);
+      assert.deepEqual(snapshot.invalid.map(e => [e.relativePath, e.result.diagnostics.map(d => d.code)]), [['issue_queue/pending', ['symlink-outside-workspace']]]);
+      assert.match(snapshot.invalid[0]?.result.diagnostics[0]?.message ?? '', /The queue folder issue_queue\/pending\/ leads outside the workspace \(to .*outside\); ATO does not read the task files in it/);
+      assert.equal(await index.coldIndex(), undefined, 'a second look changes nothing');
+    });
+
+    for (const syncBatchLimit of [24, 0]) {
+      it(`drops what it read when pending/ becomes such a symlink, on the watcher's next event (${syncBatchLimit === 0 ? 'async' : 'sync'} batch)`, async () => {
+        await mkdir(join(wsRoot(), planningLayout.pending), { recursive: true });
+        await writeFile(wsPath('pending', 'stolen.task.md'), taskFileText({ id: 'stolen', title: 'Was inside' }));
+        const index = makeIndex({ planningRoot: wsRoot(), workspaceRoot: workspace(), syncBatchLimit });
+        await index.coldIndex();
+        assert.equal(index.byId('stolen')[0]?.result.task?.title, 'Was inside');
+        parsed = [];
+        await rm(join(wsRoot(), planningLayout.pending), { recursive: true });
+        await symlink(outside(), join(wsRoot(), planningLayout.pending), 'dir');
+        // The watcher reports the file as changed (the same name now exists, behind the link).
+        const delta = await index.applyChange({ kind: 'change', file: wsPath('pending', 'stolen.task.md') });
+        assert.deepEqual(parsed, [], 'the file behind the link was not read');
+        assert.deepEqual(delta?.removed.map(e => e.relativePath), ['issue_queue/pending/stolen.task.md']);
+        assert.deepEqual(delta.added.map(e => e.relativePath), ['issue_queue/pending']);
+        assert.deepEqual(index.byId('stolen'), []);
+      });
+    }
+
+    it('reads the folder again once it is a real folder inside the workspace', async () => {
+      await symlink(outside(), join(wsRoot(), planningLayout.pending), 'dir');
+      const index = makeIndex({ planningRoot: wsRoot(), workspaceRoot: workspace() });
+      await index.coldIndex();
+      await rm(join(wsRoot(), planningLayout.pending));
+      await mkdir(join(wsRoot(), planningLayout.pending));
+      await writeFile(wsPath('pending', 'fresh.task.md'), taskFileText({ id: 'fresh' }));
+      const delta = await index.applyChange({ kind: 'add', file: join(wsRoot(), planningLayout.pending) });
+      assert.deepEqual(delta?.removed.map(e => e.relativePath), ['issue_queue/pending']);
+      assert.deepEqual(index.snapshot().invalid, []);
+      assert.deepEqual(index.byId('fresh').map(e => e.folder), ['pending']);
+    });
+  });
+
+  describe('task paths through the file system (with a workspace root)', () => {
+    it('makes a task whose cwd or target leads outside through a symlink invalid, at the line naming it', async () => {
+      const workspace = join(tempDir(), 'ws');
+      await mkdir(join(tempDir(), 'outside'), { recursive: true });
+      await mkdir(join(workspace, 'packages', 'web'), { recursive: true });
+      await symlink(join(tempDir(), 'outside'), join(workspace, 'linkout'), 'dir');
+      const planning = join(workspace, 'planning');
+      const file = (name: string): string => join(planning, planningLayout.pending, name);
+      await mkdir(join(planning, planningLayout.pending), { recursive: true });
+      await writeFile(file('cwd-link.md'), '---\ncwd: linkout\n---\n# Cwd link\n\n**Prompt:** p\n');
+      await writeFile(file('target-link.md'), '---\ntype: fix\n---\n# Target link\n\n**Target Files:**\n- linkout/x.ts\n\n**Prompt:** p\n');
+      await writeFile(file('fine.md'), '---\ncwd: packages/web\n---\n# Fine\n\n**Target Files:**\n- packages/web/new.ts\n\n**Prompt:** p\n');
+      const { parseTaskFile } = await import('../../../../src/core/tasks/parseTaskFile');
+      const index = makeIndex({ planningRoot: planning, workspaceRoot: workspace, parse: parseTaskFile });
+      await index.coldIndex();
+      const codesOf = (id: string): (readonly [string, number])[] => index.byId(id)[0]?.result.diagnostics.map(d => [d.code, d.range.start.line] as const) ?? [];
+      assert.deepEqual(codesOf('cwd-link'), [['symlink-outside-workspace', 1]]);
+      assert.deepEqual(codesOf('target-link'), [['symlink-outside-workspace', 6]]);
+      assert.equal(index.byId('cwd-link')[0]?.result.task, undefined);
+      assert.equal(index.byId('fine')[0]?.result.task?.cwd, 'packages/web');
+      assert.deepEqual(index.snapshot().pending.ready.map(queueEntryId), ['fine']);
+      // Without a workspace root (the queue benchmark), nothing outside the queue is looked at.
+      const bare = makeIndex({ planningRoot: planning, parse: parseTaskFile });
+      await bare.coldIndex();
+      assert.equal(bare.byId('cwd-link')[0]?.result.task?.cwd, 'linkout');
+    });
+  });
+
   describe('snapshot', () => {
     it('is the same frozen object until something changes, and reuses the pending order for processed-only changes', async () => {
       await put('pending', 'p.task.md', { id: 'p' });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { planningLayout, queueFolders, type QueueFolder } from '../../../../src/core/planning/planningLayout';
@@ -32,10 +32,11 @@ describe('queue moves', () => {
   }
 
   const list = async (folder: QueueFolder): Promise<string[]> => (await readdir(join(root(), planningLayout[folder]))).sort();
+  const inWorkspace = (): { workspaceRoot: string } => ({ workspaceRoot: tempDir() });
 
   it('renames the file into the other folder, keeping its content', async () => {
     const entry = await entryFor('pending', 'a.task.md');
-    const move = await moveTask(entry, 'processed');
+    const move = await moveTask(entry, 'processed', inWorkspace());
     assert.deepEqual(move, { from: path('pending', 'a.task.md'), to: path('processed', 'a.task.md'), folder: 'processed', alreadyMoved: false });
     assert.deepEqual([await list('pending'), await list('processed')], [[], ['a.task.md']]);
     assert.equal(await readFile(move.to, 'utf8'), taskFileText({ id: 'a' }));
@@ -44,7 +45,7 @@ describe('queue moves', () => {
   it('refuses to overwrite a file of the same name in the destination', async () => {
     const entry = await entryFor('pending', 'a.task.md');
     await writeFile(path('complete', 'a.task.md'), 'the earlier one');
-    await assert.rejects(moveTask(entry, 'complete'), (error: unknown) => {
+    await assert.rejects(moveTask(entry, 'complete', inWorkspace()), (error: unknown) => {
       assert.ok(QueueMoveError.is(error, 'destinationExists'));
       assert.equal(QueueMoveError.is(error, 'sourceMissing'), false);
       assert.match(error.message, /already there/);
@@ -56,8 +57,8 @@ describe('queue moves', () => {
 
   it('is idempotent: repeating a move that happened (a crash before bookkeeping) is a no-op', async () => {
     const entry = await entryFor('pending', 'a.task.md');
-    await moveTask(entry, 'processed');
-    const again = await moveTask(entry, 'processed');
+    await moveTask(entry, 'processed', inWorkspace());
+    const again = await moveTask(entry, 'processed', inWorkspace());
     assert.equal(again.alreadyMoved, true);
     assert.equal(again.to, path('processed', 'a.task.md'));
     assert.deepEqual([await list('pending'), await list('processed')], [[], ['a.task.md']]);
@@ -65,27 +66,63 @@ describe('queue moves', () => {
 
   it('treats a move to the folder the file is in as done', async () => {
     const entry = await entryFor('processed', 'a.task.md');
-    assert.equal((await moveTask(entry, 'processed')).alreadyMoved, true);
+    assert.equal((await moveTask(entry, 'processed', inWorkspace())).alreadyMoved, true);
   });
 
   it('says so when the file is in neither folder', async () => {
     const entry = await entryFor('pending', 'a.task.md');
     await rename(path('pending', 'a.task.md'), path('complete', 'a.task.md'));
-    await assert.rejects(moveTask(entry, 'processed'), (error: unknown) => QueueMoveError.is(error, 'sourceMissing'));
+    await assert.rejects(moveTask(entry, 'processed', inWorkspace()), (error: unknown) => QueueMoveError.is(error, 'sourceMissing'));
   });
 
   it('refuses an entry that is not in a queue folder', async () => {
     const entry = await entryFor('pending', 'a.task.md');
     const forged = { ...entry, relativePath: '../../etc/a.task.md' };
-    await assert.rejects(moveTask(forged, 'processed'), (error: unknown) => QueueMoveError.is(error, 'notInQueue'));
-    await assert.rejects(moveTask({ ...entry, folder: 'complete' }, 'processed'), (error: unknown) => QueueMoveError.is(error, 'notInQueue'));
+    await assert.rejects(moveTask(forged, 'processed', inWorkspace()), (error: unknown) => QueueMoveError.is(error, 'notInQueue'));
+    await assert.rejects(moveTask({ ...entry, folder: 'complete' }, 'processed', inWorkspace()), (error: unknown) => QueueMoveError.is(error, 'notInQueue'));
   });
 
   it('creates a missing destination folder', async () => {
     const entry = await entryFor('pending', 'a.task.md');
     await rename(join(root(), planningLayout.complete), join(tempDir(), 'gone'));
-    await moveTask(entry, 'complete');
+    await moveTask(entry, 'complete', inWorkspace());
     assert.deepEqual(await list('complete'), ['a.task.md']);
+  });
+
+  it('keeps a sub-folder across the move, creating it in the destination', async () => {
+    await mkdir(join(root(), planningLayout.pending, 'web', 'forms'), { recursive: true });
+    const entry = await entryFor('pending', 'web/forms/a.task.md', taskFileText({ id: 'a' }));
+    assert.equal(entry.relativePath, 'issue_queue/pending/web/forms/a.task.md');
+    const move = await moveTask(entry, 'processed', inWorkspace());
+    assert.equal(move.to, path('processed', 'web/forms/a.task.md'));
+    assert.equal(await readFile(move.to, 'utf8'), taskFileText({ id: 'a' }));
+    assert.deepEqual(await readdir(join(root(), planningLayout.pending, 'web', 'forms')), []);
+    assert.equal((await moveTask(entry, 'processed', inWorkspace())).alreadyMoved, true);
+  });
+
+  it('refuses to move into or out of a queue folder that leads outside the workspace, and moves nothing', async () => {
+    const outside = join(tempDir(), '..', `${tempDir().split('/').at(-1) ?? 'x'}-outside`);
+    await mkdir(outside, { recursive: true });
+    try {
+      const entry = await entryFor('pending', 'a.task.md');
+      await rename(join(root(), planningLayout.complete), join(tempDir(), 'complete-real'));
+      await symlink(outside, join(root(), planningLayout.complete), 'dir');
+      await assert.rejects(moveTask(entry, 'complete', inWorkspace()), (error: unknown) => QueueMoveError.is(error, 'outsideWorkspace') && error.message.includes('leads outside the workspace'));
+      assert.deepEqual([await list('pending'), await readdir(outside)], [['a.task.md'], []]);
+
+      await rename(join(root(), planningLayout.pending), join(tempDir(), 'pending-real'));
+      await symlink(join(tempDir(), 'pending-real'), join(root(), planningLayout.pending), 'dir');
+      await writeFile(join(outside, 'b.task.md'), 'outside');
+      await rm(join(root(), planningLayout.processed), { recursive: true });
+      await symlink(outside, join(root(), planningLayout.processed), 'dir');
+      const fromOutside = { ...entry, file: path('processed', 'b.task.md'), relativePath: 'issue_queue/processed/b.task.md', folder: 'processed' as const, fileName: 'b.task.md' };
+      await assert.rejects(moveTask(fromOutside, 'pending', inWorkspace()), (error: unknown) => QueueMoveError.is(error, 'outsideWorkspace'));
+      assert.deepEqual(await readdir(outside), ['b.task.md']);
+      // A queue folder that is a symlink to a folder inside the workspace is fine.
+      assert.equal((await moveTask(entry, 'pending', inWorkspace())).alreadyMoved, true);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 
   it('is atomic: another thread never sees the file in no folder or in two', async function () {
@@ -120,7 +157,7 @@ describe('queue moves', () => {
     for (let i = 0; i < count; i++) {
       Atomics.store(shared, 0, i);
       await new Promise(resolve => setTimeout(resolve, 2));
-      await moveTask(entries[i]!, 'processed');
+      await moveTask(entries[i]!, 'processed', inWorkspace());
     }
     Atomics.store(shared, 1, 1);
     const { violations, checks } = await report;

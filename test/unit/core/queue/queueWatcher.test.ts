@@ -166,14 +166,31 @@ describe('watchQueue (real chokidar)', function () {
     assert.deepEqual([...index.entries()].map(e => e.relativePath), ['issue_queue/pending/again.task.md']);
   });
 
-  it('ignores the rest of the planning folder and sub-folders of the queue', async () => {
+  it('sees task files in sub-folders of the queue, made after it started, and a move that keeps the sub-folder', async () => {
+    await start();
+    let change = nextDelta();
+    await mkdir(path('pending', 'web/forms'), { recursive: true });
+    await writeFile(path('pending', 'web/forms/deep.task.md'), taskFileText({ id: 'deep', title: 'Deep' }));
+    assert.deepEqual((await change).added.map(e => e.relativePath), ['issue_queue/pending/web/forms/deep.task.md']);
+    change = nextDelta(delta => delta.changed.length > 0);
+    await writeFile(path('pending', 'web/forms/deep.task.md'), taskFileText({ id: 'deep', title: 'Deeper' }));
+    await change;
+    assert.equal(titleOf('deep'), 'Deeper');
+    change = nextDelta(delta => delta.moved.length > 0);
+    await mkdir(path('processed', 'web/forms'), { recursive: true });
+    await rename(path('pending', 'web/forms/deep.task.md'), path('processed', 'web/forms/deep.task.md'));
+    assert.deepEqual((await change).moved.map(m => m.to.relativePath), ['issue_queue/processed/web/forms/deep.task.md']);
+    assert.deepEqual(index.byId('deep').map(e => e.folder), ['processed']);
+  });
+
+  it('ignores the rest of the planning folder, hidden sub-folders and files that are not tasks', async () => {
     await start();
     let events = 0;
     index.onDidChange(() => events++);
     await mkdir(join(root(), 'vision'), { recursive: true });
     await writeFile(join(root(), 'vision', 'goal.md'), '# Goal');
-    await mkdir(path('pending', 'nested.md'), { recursive: true });
-    await writeFile(join(path('pending', 'nested.md'), 'deep.task.md'), taskFileText({ id: 'deep' }));
+    await mkdir(path('pending', '.drafts'), { recursive: true });
+    await writeFile(join(path('pending', '.drafts'), 'deep.task.md'), taskFileText({ id: 'deep' }));
     await writeFile(path('pending', 'notes.txt'), 'not a task');
     await new Promise(resolve => setTimeout(resolve, 300));
     assert.equal(events, 0);

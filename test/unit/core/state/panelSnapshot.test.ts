@@ -227,15 +227,17 @@ describe('resolveTaskPath', () => {
   const entries = new QueueEntries();
   entries.set(aQueueEntry('pending', 'a.task.md', taskFileText()));
   entries.set(aQueueEntry('complete', 'bad.task.md', 'INVALID'));
+  entries.set(aQueueEntry('pending', 'web/b.task.md', taskFileText()));
   entries.commit();
   const state = anAtoState({ planning: { kind: 'ready', path: '/work/repo/planning', queue: entries.snapshot().counts }, queue: entries.snapshot() });
 
   it('resolves a known task file under the planning folder', () => {
     assert.deepEqual(resolveTaskPath(state, 'issue_queue/pending/a.task.md'), { ok: true, file: '/work/repo/planning/issue_queue/pending/a.task.md' });
     assert.deepEqual(resolveTaskPath(state, 'issue_queue/complete/bad.task.md'), { ok: true, file: '/work/repo/planning/issue_queue/complete/bad.task.md' });
+    assert.deepEqual(resolveTaskPath(state, 'issue_queue/pending/web/b.task.md'), { ok: true, file: '/work/repo/planning/issue_queue/pending/web/b.task.md' });
   });
 
-  for (const forged of ['../../etc/passwd', '/etc/passwd', 'issue_queue/pending/../../x', 'issue_queue/pending/..', 'vision/goal.md', 'issue_queue/pending/unknown.task.md', 'issue_queue/processed/a.task.md', 'issue_queue/pending/sub/a.task.md']) {
+  for (const forged of ['../../etc/passwd', '/etc/passwd', 'issue_queue/pending/../../x', 'issue_queue/pending/..', 'vision/goal.md', 'issue_queue/pending/unknown.task.md', 'issue_queue/processed/a.task.md', 'issue_queue/pending/sub/a.task.md', 'issue_queue/pending/web/../../x/b.task.md']) {
     it(`refuses ${forged}`, () => {
       assert.equal(resolveTaskPath(state, forged).ok, false);
     });

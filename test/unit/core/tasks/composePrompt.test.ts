@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { composePrompt, type PromptSource } from '../../../../src/core/tasks/composePrompt';
+import { parseTaskFile } from '../../../../src/core/tasks/parseTaskFile';
 
 function aTask(overrides: Partial<PromptSource> = {}): PromptSource {
   return { title: 'Add a login form', prompt: 'What the agent must do.', targetFiles: [], successCriteria: [], context: '', body: '', ...overrides };
@@ -64,5 +65,24 @@ describe('composePrompt', () => {
   it('falls back to the body when a task has no sections at all', () => {
     assert.equal(composePrompt(aTask({ prompt: '', body: '# Add a login form\n\nFree text only.\n' })), '# Add a login form\n\nFree text only.\n');
     assert.equal(composePrompt(aTask({ prompt: '', body: '' })), '# Add a login form\n');
+  });
+
+  it('never sends a human-only section: ## Notes, **Notes:** and ATO’s own ## Result stay out of what the agent reads', () => {
+    const files = [
+      ['structured.task.md', '---\ntype: fix\n---\n# Fix the login\n\n**Prompt:**\nMake it work.\n\n## Notes\nHUMAN-ONLY call Bob first\n\n**Context:**\nWe use React.\n**Notes:** HUMAN-ONLY inline\n\n<!-- ato:result run=r1 -->\n## Result\n\nHUMAN-ONLY last run said hi\n'],
+      ['plain.md', '# Fix the login\n\nMake it work.\n\n## Notes\nHUMAN-ONLY call Bob first\n'],
+      ['heading-only.task.md', '---\npriority: high\n---\n## Fix the login\n\nMake it work.\n\n### Notes\nHUMAN-ONLY deeper\n'],
+    ] as const;
+    for (const [fileName, text] of files) {
+      const { task, diagnostics } = parseTaskFile(text, fileName);
+      assert.ok(task !== undefined, JSON.stringify(diagnostics));
+      const prompt = composePrompt(task);
+      assert.doesNotMatch(prompt, /HUMAN-ONLY|Notes|Result/, fileName);
+      assert.match(prompt, /^# Fix the login\n\n(?:## Fix the login\n\n)?Make it work\./, fileName);
+    }
+  });
+
+  it('leaves human-only sections out of the body fallback too', () => {
+    assert.equal(composePrompt(aTask({ prompt: '', body: '# Add a login form\n\nFree text.\n\n## Notes\nnot for the agent\n' })), '# Add a login form\n\nFree text.\n');
   });
 });

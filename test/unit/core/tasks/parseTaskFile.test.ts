@@ -40,15 +40,16 @@ describe('parseTaskFile', () => {
       assert.deepEqual(result.task, expected);
     });
 
-    it('parses the seed format (.task.md with a blank line after the frontmatter, absolute targets)', () => {
-      const result = parseTaskFile(seedExample, 'tasks/review_auth.task.md');
+    it('parses the seed format (.task.md with a blank line after the frontmatter) once its targets are relative', () => {
+      const relative = seedExample.replace('- /path/to/file1.py', '- path/to/file1.py').replace('- /path/to/file2.js', '- path/to/file2.js');
+      const result = parseTaskFile(relative, 'tasks/review_auth.task.md');
       assert.deepEqual(result.diagnostics, []);
       assert.equal(result.task?.id, 'task_001');
       assert.equal(result.task.title, 'Review the authentication module');
       assert.equal(result.task.type, 'code_review');
       assert.equal(result.task.priority, 'high');
       assert.equal(result.task.created, '2025-08-03T10:30:00Z');
-      assert.deepEqual(result.task.targetFiles, ['/path/to/file1.py', '/path/to/file2.js']);
+      assert.deepEqual(result.task.targetFiles, ['path/to/file1.py', 'path/to/file2.js']);
       assert.equal(result.task.prompt, 'Detailed description of what you want Claude to do.');
       assert.deepEqual(result.task.successCriteria, ['Specific outcome 1', 'Specific outcome 2']);
       assert.equal(result.task.context, 'Additional background information.');
@@ -58,11 +59,18 @@ describe('parseTaskFile', () => {
       assert.equal(result.task.timeoutMs, undefined);
     });
 
+    it('refuses the seed format’s absolute targets, each at its line, saying how to write them', () => {
+      const result = parseTaskFile(seedExample, 'tasks/review_auth.task.md');
+      assert.equal(result.task, undefined);
+      assert.deepEqual(result.diagnostics.map(d => [d.code, d.severity, d.range.start.line]), [['invalid-target', 'error', 10], ['invalid-target', 'error', 11]]);
+      assert.match(result.diagnostics[0]?.message ?? '', /"\/path\/to\/file1\.py" is an absolute path: write it relative to the workspace root/);
+    });
+
     it('reports the seed template itself (`type: fix|code_review|…`) as an unknown type at its line', () => {
       const template = seedExample.replace('type: code_review', 'type: fix|code_review|analyze|summarize');
       const result = parseTaskFile(template, 'task.task.md');
       assert.equal(result.task, undefined);
-      assert.deepEqual(codes(result), ['unknown-type']);
+      assert.deepEqual(codes(result), ['unknown-type', 'invalid-target', 'invalid-target']);
       assert.equal(result.diagnostics[0]?.range.start.line, 2);
     });
 
@@ -215,6 +223,18 @@ describe('parseTaskFile', () => {
       { name: 'created in month 13 is a warning', text: withFrontmatter('created: 2026-13-01T00:00:00Z'), expect: { created: undefined }, diagnostics: [['invalid-created', 'warning', 1]] },
       { name: 'a dependency listed twice is a warning', text: withFrontmatter('depends_on: [a, a]'), expect: { dependsOn: ['a'] }, diagnostics: [['duplicate-dependency', 'warning', 1]] },
       { name: 'an empty type is a warning; the default applies', text: withFrontmatter('type:'), fileName: 'review-x.md', expect: { type: 'review' }, diagnostics: [['empty-value', 'warning', 1]] },
+      { name: 'an id of 128 characters', text: withFrontmatter(`id: ${'a'.repeat(128)}`), expect: { id: 'a'.repeat(128) } },
+      { name: 'an id with "lock" not after a dot, and dots between letters', text: withFrontmatter('id: un.lock-x.v2'), expect: { id: 'un.lock-x.v2' } },
+      { name: 'a cwd that goes up and stays inside', text: withFrontmatter('cwd: packages/web/../api'), expect: { cwd: 'packages/web/../api' } },
+      { name: 'a target that goes up and stays inside, and one named "..x"', text: withFrontmatter('type: fix', '# T\n**Target Files:**\n- src/a/../b.ts\n- ..x/y\n**Prompt:** p\n'), expect: { targetFiles: ['src/a/../b.ts', '..x/y'] } },
+      { name: 'the only heading is ## Heading: it is the title, with a hint', text: withFrontmatter('type: fix', '## Fix the login\n\nThe login fails.\n'), expect: { title: 'Fix the login', prompt: '## Fix the login\n\nThe login fails.' }, diagnostics: [['title-from-heading', 'hint', 3]] },
+      { name: 'the first of several ## headings is the title, and it is not repeated in a section', text: withFrontmatter('type: fix', '## Fix the login\n**Prompt:**\nDo it.\n## Steps\n1. a\n'), expect: { title: 'Fix the login', prompt: 'Do it.\n## Steps\n1. a' }, diagnostics: [['title-from-heading', 'hint', 3]] },
+      { name: 'a # Title later in the file wins over an earlier ## heading, without a hint', text: withFrontmatter('type: fix', '## Intro\n# Real title\n**Prompt:** p\n'), expect: { title: 'Real title' } },
+      { name: '## Notes is left out of the prompt (no Prompt section)', text: withFrontmatter('type: fix', '# T\n\nDo the thing.\n\n## Notes\nAsk Bob before merging; token is in 1Password.\n'), expect: { prompt: '# T\n\nDo the thing.' } },
+      { name: '## Notes is left out of the Prompt and Context sections, and ends at the next ## heading', text: withFrontmatter('type: fix', '# T\n**Prompt:**\nStep one.\n## Notes\nhuman only\n### detail\nstill human\n## Step two\nmore prompt\n**Context:**\nctx\n**Notes:** inline human\nand more\n'), expect: { prompt: 'Step one.\n## Step two\nmore prompt', context: 'ctx' } },
+      { name: 'Notes, Internal notes and ATO’s ## Result are human-only, in any case', text: withFrontmatter('type: fix', '# T\n**Prompt:** p\n## internal NOTES:\nsecret\n## Result\n<!-- ato:result run=r1 -->\nsummary of the last run\n'), expect: { prompt: 'p' } },
+      { name: 'a Notes section before any other keeps plain Markdown’s prompt clean', text: '# Fix it\n\n## Notes\nfor me\n\n# Details\nReal work.\n', fileName: 'fix-it.md', expect: { title: 'Fix it', prompt: '# Fix it\n\n# Details\nReal work.' } },
+      { name: 'a ## Notes inside a fenced block is content', text: withFrontmatter('type: fix', '# T\n**Prompt:**\n```md\n## Notes\nkept\n```\n'), expect: { prompt: '```md\n## Notes\nkept\n```' } },
       { name: 'an agent one edit from a built-in is accepted with a hint', text: withFrontmatter('agent: copliot'), expect: { agent: 'copliot' }, diagnostics: [['unknown-agent', 'hint', 1]] },
     ];
     for (const testCase of cases) {
@@ -282,7 +302,23 @@ describe('parseTaskFile', () => {
       { name: 'a timeout over 24h', text: withFrontmatter('timeout: 25h'), code: 'timeout-too-long', line: 1 },
       { name: 'a bare-number timeout over 24h of minutes', text: withFrontmatter('timeout: 1441'), code: 'timeout-too-long', line: 1 },
       { name: 'no title after the frontmatter', text: withFrontmatter('type: fix', '\nJust text, no heading.\n'), code: 'missing-title', line: 4 },
-      { name: 'a ## heading is not a title', text: withFrontmatter('type: fix', '## Sub\ntext\n'), code: 'missing-title', line: 3 },
+      { name: 'a section label is not a title', text: withFrontmatter('type: fix', '## Prompt\ntext\n'), code: 'missing-title', line: 3 },
+      { name: 'a heading inside ## Notes is not a title', text: withFrontmatter('type: fix', '**Prompt:** do it\n## Notes\n### Ideas\n'), code: 'missing-title', line: 3 },
+      { name: 'a cwd that climbs out of the workspace', text: withFrontmatter('cwd: ../../..'), code: 'cwd-outside-workspace', line: 1, characters: [5, 13], message: /climbs out with "\.\."/ },
+      { name: 'a cwd that climbs out after going in', text: withFrontmatter('cwd: packages/../../x'), code: 'cwd-outside-workspace', line: 1 },
+      { name: 'a cwd that climbs out with backslashes', text: withFrontmatter("cwd: '..\\..'"), code: 'cwd-outside-workspace', line: 1 },
+      { name: 'an absolute target', text: withFrontmatter('type: fix', '# T\n**Target Files:**\n- /etc/passwd\n**Prompt:** p\n'), code: 'invalid-target', line: 5, characters: [2, 13], message: /is an absolute path/ },
+      { name: 'a target that climbs out', text: withFrontmatter('type: fix', '# T\n**Target Files:**\n- src/a.ts\n- `../../../root/.ssh/id_rsa`\n**Prompt:** p\n'), code: 'target-outside-workspace', line: 6, characters: [3, 28] },
+      { name: 'a target in the home folder', text: withFrontmatter('type: fix', '# T\n**Target Files:**\n- ~/.ssh/id_rsa\n**Prompt:** p\n'), code: 'invalid-target', line: 5, message: /"~"/ },
+      { name: 'a Windows absolute target', text: withFrontmatter('type: fix', '# T\n**Target Files:**\n- C:\\Windows\\win.ini\n**Prompt:** p\n'), code: 'invalid-target', line: 5 },
+      { name: 'an id git refuses: .lock at the end', text: withFrontmatter('id: foo.lock'), code: 'invalid-id', line: 1, message: /"foo\.lock".*ends with "\.lock", which git refuses in the branch name "ato\/foo\.lock".*"foo-lock"/ },
+      { name: 'an id git refuses: ..', text: withFrontmatter('id: a..b'), code: 'invalid-id', line: 1, message: /contains "\.\."/ },
+      { name: 'an id git refuses: a trailing .', text: withFrontmatter('id: ends.'), code: 'invalid-id', line: 1, message: /ends with "\."/ },
+      { name: 'an id over 128 characters', text: withFrontmatter(`id: ${'a'.repeat(129)}`), code: 'invalid-id', line: 1, message: /129 characters long; ids may have at most 128/ },
+      { name: 'an id from the file name git refuses: .lock', text: plainExample, fileName: 'foo.lock.md', code: 'invalid-id', line: 0, message: /The file name gives the id "foo\.lock".*ends with "\.lock".*"id: foo-lock"/ },
+      { name: 'an id from the file name git refuses: ..', text: plainExample, fileName: 'a..b.task.md', code: 'invalid-id', line: 0, message: /"id: a\.b"/ },
+      { name: 'an id from the file name git refuses: a trailing .', text: plainExample, fileName: 'x..md', code: 'invalid-id', line: 0, message: /ends with "\."/ },
+      { name: 'an id from a file name over 128 characters', text: plainExample, fileName: `${'b'.repeat(129)}.md`, code: 'invalid-id', line: 0, message: /129 characters/ },
       { name: 'a plain file of blank lines has no title', text: '\n  \n\t\n', fileName: 'blank.md', code: 'missing-title', line: 0 },
       { name: 'a plain file of blank lines has no prompt', text: '\n  \n\t\n', fileName: 'blank.md', code: 'empty-prompt', line: 0 },
       { name: 'an empty file', text: '', fileName: 'empty.md', code: 'empty-prompt', line: 0 },

@@ -43,8 +43,8 @@ describe('checkTaskPaths', () => {
     return diagnostics.map(d => [d.code, d.severity, d.range.start.line] as const);
   }
 
-  it('accepts paths inside the workspace, existing or not, relative or absolute', async () => {
-    const diagnostics = await check(['src/a.ts', 'src/new/deep/file.ts', './src/../src/a.ts', join(workspace(), 'src', 'a.ts'), '..hidden/x', 'README.md', '.']);
+  it('accepts paths inside the workspace, existing or not', async () => {
+    const diagnostics = await check(['src/a.ts', 'src/new/deep/file.ts', './src/../src/a.ts', '..hidden/x', 'README.md', '.']);
     assert.deepEqual(diagnostics, []);
   });
 
@@ -56,21 +56,14 @@ describe('checkTaskPaths', () => {
     assert.deepEqual(await check(['dangling']), []);
   });
 
-  it('rejects a .. escape, at the line that names it', async () => {
-    const diagnostics = await check(['src/a.ts', '../outside/secret.txt', 'src/../../x']);
-    assert.deepEqual(summary(diagnostics), [['target-outside-workspace', 'error', firstTargetLine + 1], ['target-outside-workspace', 'error', firstTargetLine + 2]]);
-    assert.match(diagnostics[0]?.message ?? '', /"\.\.\/outside\/secret\.txt" is outside the workspace/);
-    assert.deepEqual(diagnostics[0]?.range, { start: { line: firstTargetLine + 1, character: 3 }, end: { line: firstTargetLine + 1, character: 24 } });
-  });
-
-  it('rejects an absolute path outside the workspace', async () => {
-    const diagnostics = await check(['/etc/passwd', join(outside(), 'secret.txt')]);
-    assert.deepEqual(summary(diagnostics), [['target-outside-workspace', 'error', firstTargetLine], ['target-outside-workspace', 'error', firstTargetLine + 1]]);
-  });
-
-  it('rejects a sibling folder whose name starts with the workspace name', async () => {
-    await mkdir(`${workspace()}-other`);
-    assert.deepEqual(summary(await check([`${workspace()}-other/x.ts`])), [['target-outside-workspace', 'error', firstTargetLine]]);
+  it('refuses by the text alone what the parser refuses (absolute, ~, .. past the root), for callers without a parse', async () => {
+    const direct = await checkTaskPaths({ id: 'direct', targetFiles: ['../outside/secret.txt', 'src/../../x', '/etc/passwd', join(workspace(), 'src', 'a.ts'), '~/.ssh/id_rsa'], cwd: '../../..' }, { workspaceRoot: workspace() });
+    assert.deepEqual(summary(direct), [
+      ['target-outside-workspace', 'error', 0], ['target-outside-workspace', 'error', 0], ['invalid-target', 'error', 0],
+      ['invalid-target', 'error', 0], ['invalid-target', 'error', 0], ['cwd-outside-workspace', 'error', 0],
+    ]);
+    assert.match(direct[0]?.message ?? '', /"\.\.\/outside\/secret\.txt" climbs out with "\.\."/);
+    assert.match(direct[2]?.message ?? '', /"\/etc\/passwd" is an absolute path/);
   });
 
   it('rejects symlinks whose real path escapes: the link, a file through it, a file not yet created through it', async () => {
@@ -86,14 +79,13 @@ describe('checkTaskPaths', () => {
 
   it('checks cwd too, at the cwd line', async () => {
     assert.deepEqual(await check(['src/a.ts'], 'packages/web'), []);
-    assert.deepEqual(summary(await check(['src/a.ts'], '../outside')), [['cwd-outside-workspace', 'error', 1]]);
     assert.deepEqual(summary(await check(['src/a.ts'], 'link-out/sub')), [['symlink-outside-workspace', 'error', 1]]);
   });
 
   it('works when the workspace root itself is reached through a symlink', async () => {
     const alias = join(tempDir(), 'ws-alias');
     await symlink(workspace(), alias, 'dir');
-    assert.deepEqual(await check(['src/a.ts', join(workspace(), 'src/a.ts'), join(alias, 'src/a.ts'), 'link-in/a.ts'], 'packages/web', alias), []);
+    assert.deepEqual(await check(['src/a.ts', 'link-in/a.ts'], 'packages/web', alias), []);
     assert.deepEqual(summary(await check(['link-out/secret.txt'], undefined, alias)), [['symlink-outside-workspace', 'error', firstTargetLine]]);
   });
 
