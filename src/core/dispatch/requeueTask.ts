@@ -1,4 +1,6 @@
 import { basename } from 'node:path';
+import { planningLayout } from '../planning/planningLayout';
+import { pathInQueueFolder, type QueueEntry } from '../queue/queueEntry';
 import { moveTask } from '../queue/queueMoves';
 import { isFinalRunState, type RunRecord } from '../runs/runRecord';
 import type { RunStore } from '../runs/runStore';
@@ -11,7 +13,7 @@ export interface RequeueOptions {
   readonly planningRoot: string;
   /** The queue index: where ids are looked up, and told about the move at once (the CLI has no watcher). */
   readonly index: {
-    byId(id: string): readonly { readonly fileName: string }[];
+    byId(id: string): readonly Pick<QueueEntry, 'relativePath' | 'folder'>[];
     applyChange(change: { readonly kind: 'add'; readonly file: string }): Promise<unknown>;
   };
   readonly runs: RunStore;
@@ -42,12 +44,14 @@ export type RequeueOutcome =
 export async function requeueTask(taskId: string, options: RequeueOptions): Promise<RequeueOutcome> {
   const now = options.now ?? (() => new Date());
   const entries = options.index.byId(taskId);
-  const names = [...new Set(entries.map(entry => entry.fileName))];
+  // The path inside its queue folder (`x.task.md`, `web/x.task.md`): a move keeps it.
+  const names = [...new Set(entries.map(entry => pathInQueueFolder(entry)))];
   if (names.length > 1) return { status: 'duplicate', taskId, reason: `Several task files have the id "${taskId}" (${names.join(', ')}): give each its own id first.` };
   const name = names[0];
   // On disk, not in the index, which may lag behind a move.
-  const location = name === undefined ? undefined : await findTaskFile(options.planningRoot, name);
-  if (location === undefined) return { status: 'notFound', taskId, reason: `No task "${taskId}" in the queue.` };
+  const location = name === undefined ? undefined : await findTaskFile(options.workspaceRoot, options.planningRoot, name);
+  if (location === undefined || location.kind === 'missing') return { status: 'notFound', taskId, reason: `No task "${taskId}" in the queue.` };
+  if (location.kind === 'outside') return { status: 'notFound', taskId, reason: `Task "${taskId}" is not in a queue folder ATO reads: ${planningLayout[location.folder]}/ leads outside the workspace (to ${location.realPath}).` };
   if (location.folder === 'complete') return { status: 'complete', taskId, reason: `Task "${taskId}" is complete: there is nothing to run again.` };
 
   const records = (await options.runs.list()).records.filter(record => record.taskId === taskId);

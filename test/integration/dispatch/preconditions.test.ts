@@ -98,7 +98,8 @@ describe('dispatch checks every precondition before the task leaves pending/', f
 
   it('a file of the same name already in processed/: named, and nothing is moved or overwritten', async () => {
     const root = workspace('committed', '---\nagent: counter\n---\n# Do it\n');
-    writeFileSync(join(root, 'planning/issue_queue/processed/the-task.task.md'), '# an older copy\n');
+    // Another task (its own id) under the same file name: not a duplicate id, but the move would overwrite it.
+    writeFileSync(join(root, 'planning/issue_queue/processed/the-task.task.md'), '---\nid: an-older-task\n---\n# an older copy\n');
     const { runtime, events } = await open(root);
     const outcome = await runtime.dispatcher.dispatch('the-task');
     assert.equal(outcome.status, 'unmet', JSON.stringify(outcome));
