@@ -22,7 +22,7 @@ describe('resolveAgentWorkdir (real files)', () => {
 
   it('returns the real path of a cwd inside the worktree, and the worktree itself without a cwd', async () => {
     assert.equal(await resolveAgentWorkdir({ id: 'a', targetFiles: [], cwd: 'packages/web' }, worktree()), await realpath(join(worktree(), 'packages', 'web')));
-    assert.equal(await resolveAgentWorkdir({ id: 'a', targetFiles: [] }, worktree()), await realpath(worktree()));
+    assert.equal(await resolveAgentWorkdir({ id: 'a', targetFiles: [], cwd: undefined }, worktree()), await realpath(worktree()));
   });
 
   it('refuses a cwd that leads outside through a symlink, one that climbs out, and a missing or non-folder cwd', async () => {
@@ -43,6 +43,6 @@ describe('resolveAgentWorkdir (real files)', () => {
   });
 
   it('refuses a target file that leads outside the worktree through a symlink', async () => {
-    await assert.rejects(resolveAgentWorkdir({ id: 'a', targetFiles: ['tools/secret.txt'] }, worktree()), (error: unknown) => TaskPathError.is(error, 'outside'));
+    await assert.rejects(resolveAgentWorkdir({ id: 'a', targetFiles: ['tools/secret.txt'], cwd: undefined }, worktree()), (error: unknown) => TaskPathError.is(error, 'outside'));
   });
 });
