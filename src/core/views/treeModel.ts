@@ -3,6 +3,7 @@ import { planningLayout } from '../planning/planningLayout';
 import { secretDescriptions } from '../secrets/secrets';
 import type { AtoState } from '../state/atoState';
 import { commandIds, type CommandId } from './commandIds';
+import { followedPullRequestRows } from './followedPullRequestRows';
 import { loopRows, needsYouRows, redPullRequestRows } from './loopTreeRows';
 import { queueRows, runRows } from './queueTreeRows';
 
@@ -40,13 +41,13 @@ export function buildTreeModel(state: AtoState): readonly TreeNodeModel[] {
       return [];
     case 'missing':
       // With a GitHub remote the loop reads the remote's planning folder: show it even without a local one.
-      return state.loop.mode === 'off' ? [] : [...loopRows(state), ...needsYouRows(state), ...redPullRequestRows(state), ...accountRows(state)];
+      return state.loop.mode === 'off' ? [] : [...loopRows(state), ...needsYouRows(state), ...redPullRequestRows(state), ...followedPullRequestRows(state), ...accountRows(state)];
     case 'error':
       return [{ id: 'planning', label: 'Planning folder unreadable', description: planning.path, tooltip: planning.message, icon: 'error', command: commandIds.refresh }];
     case 'partial':
       return [
         // The loop runs on a partial folder (a missing reviews/ does not stop it): show it first, as when ready.
-        ...(state.loop.mode === 'off' ? [] : [...loopRows(state), ...needsYouRows(state), ...redPullRequestRows(state)]),
+        ...(state.loop.mode === 'off' ? [] : [...loopRows(state), ...needsYouRows(state), ...redPullRequestRows(state), ...followedPullRequestRows(state)]),
         {
           id: 'planning',
           label: 'Planning folder incomplete',
@@ -63,6 +64,7 @@ export function buildTreeModel(state: AtoState): readonly TreeNodeModel[] {
         ...loopRows(state),
         ...needsYouRows(state),
         ...redPullRequestRows(state),
+        ...followedPullRequestRows(state),
         {
           id: 'planning',
           label: 'Planning folder',
