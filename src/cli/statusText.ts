@@ -33,8 +33,9 @@ function loopLines(loop: AvailableLoop): string[] {
   ];
   if (loop.focus !== null) {
     lines.push(`focus: ${loop.focus.label} — ${loop.focus.title}`);
-    if (loop.focus.issue !== null) lines.push(`  issue #${String(loop.focus.issue.number)}: ${loop.focus.issue.title}`);
-    if (loop.focus.pullRequest !== null) lines.push(`  PR #${String(loop.focus.pullRequest.number)}: ${loop.focus.pullRequest.title}`);
+    // The issue's and the PR's own titles, when they are not the work's (the label has their numbers).
+    if (loop.focus.issue !== null && loop.focus.issue.title !== loop.focus.title) lines.push(`  issue #${String(loop.focus.issue.number)}: ${loop.focus.issue.title}`);
+    if (loop.focus.pullRequest !== null && loop.focus.pullRequest.title !== loop.focus.title) lines.push(`  PR #${String(loop.focus.pullRequest.number)}: ${loop.focus.pullRequest.title}`);
   }
   lines.push('next tick:');
   for (const step of loop.next) {

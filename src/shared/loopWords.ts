@@ -13,6 +13,11 @@ export function verdictText(rules: readonly { readonly ok: boolean }[]): string 
   return unmet === 0 ? 'ready to merge' : `${String(unmet)} merge ${unmet === 1 ? 'rule' : 'rules'} unmet`;
 }
 
+/** A focus's issue or PR: "PR #12: [WIP] Add a login form", or only "Issue #3" when it is titled like the work itself. */
+export function focusRefCaption(name: string, title: string, workTitle: string): string {
+  return title === workTitle ? name : `${name}: ${title}`;
+}
+
 /** The loop's counts in one line ("3 pending · 1 processed · …"), and each explained for a tooltip. */
 export function loopCountsText(counts: PanelLoopCounts): { readonly text: string; readonly tooltip: string } {
   const parts = [

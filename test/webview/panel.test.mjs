@@ -28,7 +28,7 @@ function smallSnapshot(overrides = {}) {
 /** A GitHub loop whose every piece of GitHub text is markup. */
 function evilLoopSnapshot(overrides = {}, loopOverrides = {}) {
   const loop = aLoopState({
-    stage: { ...aPlan().stage, reason: evil, focus: { kind: 'task', title: evil, taskId: 'add-login', issue: { number: 3, title: evil, url: 'https://github.com/octo/repo/issues/3' }, pullRequest: { number: 12, title: evil, url: 'https://github.com/octo/repo/pull/12' } } },
+    stage: { ...aPlan().stage, reason: evil, focus: { kind: 'task', title: evil, taskId: 'add-login', issue: { number: 3, title: evil, url: 'https://github.com/octo/repo/issues/3' }, pullRequest: { number: 12, title: `[WIP] ${evil}`, url: 'https://github.com/octo/repo/pull/12' } } },
     plan: aPlan({ tracks: [{ track: 'runs', action: undefined, reason: evil }, { track: 'planning', action: { kind: 'closeIssue', reason: evil, issueNumber: 3 }, reason: evil }] }),
     redPullRequests: [aRedPullRequest(21, { title: evil, failingChecks: [{ name: evil, url: 'https://github.com/octo/repo/actions/runs/2101' }] })],
     followedPullRequests: [aFollowedPullRequest(12, { title: evil, author: evil, verdict: { ready: false, rules: [{ rule: 'open', ok: true, detail: 'open' }, { rule: 'checksGreen', ok: false, detail: evil }] } })],
@@ -169,7 +169,8 @@ describe('control panel in headless Chromium', () => {
     await tab.locator('[data-section="loop"] .loop-reason').waitFor();
     assert.equal(await tab.locator('[data-section="loop"] .loop-reason').textContent(), evil);
     assert.equal(await tab.locator('[data-loop-part="focus"] a.link').textContent(), `Task add-login · issue #3 · PR #12 · ${evil}`);
-    assert.deepEqual(await tab.locator('.loop-focus-refs a.link').allTextContents(), [`Issue #3: ${evil}`, `PR #12: ${evil}`]);
+    // The issue is titled like the work (its number is enough); the PR's own title is shown, as text.
+    assert.deepEqual(await tab.locator('.loop-focus-refs a.link').allTextContents(), ['Issue #3', `PR #12: [WIP] ${evil}`]);
     assert.equal(await tab.locator('[data-list="followedPrs"] .vrow[data-pr="12"] .row-title').textContent(), `#12 ${evil}`);
     assert.equal(await tab.locator('[data-list="followedPrs"] .vrow[data-rule="checksGreen"] .row-title').textContent(), evil);
     assert.equal(await tab.locator('[data-list="redPrs"] .vrow[data-pr="21"] .row-title').textContent(), `#21 ${evil}`);

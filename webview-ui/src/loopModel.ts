@@ -1,5 +1,5 @@
 import { stageGroups, stageMeanings, type PanelLoop, type PanelLoopAction, type PanelStageId, type PlannedActionKind } from '../../src/shared/loopSnapshot';
-import { loopCountsText } from '../../src/shared/loopWords';
+import { focusRefCaption, loopCountsText } from '../../src/shared/loopWords';
 import type { PanelSnapshot, ToHostMessage } from '../../src/shared/protocol';
 import { restrictedReason, type Tone } from './listModel';
 
@@ -167,9 +167,10 @@ export function buildLoopModel(snapshot: PanelSnapshot, nowMs: number): LoopView
       label: focus.label,
       title: focus.title,
       url: focus.url,
+      // An issue or PR titled like the work says only its number (the title is on the line above).
       refs: [
-        ...(focus.issue === null ? [] : [{ kind: 'issue' as const, caption: `Issue #${focus.issue.number}: ${focus.issue.title}`, url: focus.issue.url }]),
-        ...(focus.pullRequest === null ? [] : [{ kind: 'pullRequest' as const, caption: `PR #${focus.pullRequest.number}: ${focus.pullRequest.title}`, url: focus.pullRequest.url }]),
+        ...(focus.issue === null ? [] : [{ kind: 'issue' as const, caption: focusRefCaption(`Issue #${focus.issue.number}`, focus.issue.title, focus.title), url: focus.issue.url }]),
+        ...(focus.pullRequest === null ? [] : [{ kind: 'pullRequest' as const, caption: focusRefCaption(`PR #${focus.pullRequest.number}`, focus.pullRequest.title, focus.title), url: focus.pullRequest.url }]),
       ],
     },
     counts: loop.counts === null || loop.mode === 'off' ? undefined : loopCountsText(loop.counts),

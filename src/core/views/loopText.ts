@@ -25,8 +25,8 @@ export function describeOutcome(outcome: ActionOutcome): string {
 export function summarizeTickReport(report: TickReport): { readonly text: string; readonly failed: boolean } {
   const failed = report.outcomes.some(outcome => outcome.result === 'failed');
   if (report.outcomes.length === 0) {
-    // A held action (a merge waiting for you) is named, not only its reason.
-    const reasons = report.plan.tracks.map(track => `${trackNames[track.track]}: ${track.held === undefined ? track.reason : describeTrackPlan(track)}`).join('; ');
+    // A held action (a merge waiting for you) is named, not only its reason; parts end without a full stop before "; ".
+    const reasons = report.plan.tracks.map(track => `${trackNames[track.track]}: ${track.held === undefined ? track.reason : describeTrackPlan(track)}`.replace(/\.$/, '')).join('; ');
     return { text: `Nothing to do${reasons === '' ? '.' : ` — ${reasons}`}`, failed };
   }
   return { text: report.outcomes.map(describeOutcome).join('; '), failed };

@@ -1,5 +1,5 @@
 import { isExternalUrl, stageMeanings } from '../../shared/loopSnapshot';
-import { loopCountsText } from '../../shared/loopWords';
+import { focusRefCaption, loopCountsText } from '../../shared/loopWords';
 import type { LoopNeedsYou, LoopState, NeedsYouKind, WorkKind } from '../loop/loopModel';
 import { queueEntryId } from '../queue/queueEntry';
 import type { AtoState } from '../state/atoState';
@@ -52,7 +52,7 @@ export function loopRows(state: AtoState): TreeNodeModel[] {
         id: 'loop/focus',
         label: focus.title,
         description: focusLabel(focus),
-        tooltip: [`Focus: ${workLabel(focus)} — ${focus.title}`, ...(focus.issue === undefined ? [] : [`Issue #${String(focus.issue.number)}: ${focus.issue.title}`]), ...(focus.pullRequest === undefined ? [] : [`PR #${String(focus.pullRequest.number)}: ${focus.pullRequest.title}`])].join('\n'),
+        tooltip: [`Focus: ${workLabel(focus)} — ${focus.title}`, ...(focus.issue === undefined ? [] : [focusRefCaption(`Issue #${String(focus.issue.number)}`, focus.issue.title, focus.title)]), ...(focus.pullRequest === undefined ? [] : [focusRefCaption(`PR #${String(focus.pullRequest.number)}`, focus.pullRequest.title, focus.title)])].join('\n'),
         icon: focusIcons[focus.kind],
         ...opens(url),
         ...(url !== undefined && isExternalUrl(url) ? { contextValue: treeItemContexts.link } : {}),

@@ -40,7 +40,7 @@ describe('loop header model', () => {
       title: 'Add a login form',
       url: 'https://github.com/octo/repo/pull/12',
       refs: [
-        { kind: 'issue', caption: 'Issue #3: Add a login form', url: 'https://github.com/octo/repo/issues/3' },
+        { kind: 'issue', caption: 'Issue #3', url: 'https://github.com/octo/repo/issues/3' },
         { kind: 'pullRequest', caption: 'PR #12: [WIP] Add a login form', url: 'https://github.com/octo/repo/pull/12' },
       ],
     });

@@ -70,7 +70,6 @@ describe('ato status: the text', () => {
       'loop: octo/repo, planning branch main',
       'stage 2c · Development: PR #12 is ready',
       'focus: Task add-login · issue #3 · PR #12 — Add a login form',
-      '  issue #3: Add a login form',
       '  PR #12: [WIP] Add a login form',
       'next tick:',
       '  runs: nothing — No local agent run in flight.',
@@ -88,6 +87,7 @@ describe('ato status: the text', () => {
       '  PR #12 is ready to merge — auto-merge is off https://github.com/octo/repo/pull/12',
     ];
     for (const line of expected) assert.ok(text.includes(`${line}\n`), `missing line: ${line}\n${text}`);
+    assert.ok(!text.includes('  issue #3:'), 'an issue titled like the work says only its number (in the focus label)');
     assert.match(text, /^budget: core 4321\/5000 \(resets 2026-11-21T11:00:00\.000Z\) · GraphQL 120\/5000 \(resets 2026-11-21T10:30:00\.000Z\)$/m);
   });
 

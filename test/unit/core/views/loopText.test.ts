@@ -47,6 +47,8 @@ describe('loop text', () => {
     const idle = summarizeTickReport(aReport({ outcomes: [], plan: aPlan({ tracks: [{ track: 'runs', action: undefined, reason: 'no run is active' }, { track: 'planning', action: undefined, reason: 'PR #12 waits for CI' }] }) }));
     assert.deepEqual(idle, { text: 'Nothing to do — Runs: no run is active; Planning: PR #12 waits for CI', failed: false });
     assert.equal(summarizeTickReport(aReport({ outcomes: [], plan: aPlan({ tracks: [] }) })).text, 'Nothing to do.');
+    const held = aPlan({ tracks: [{ track: 'runs', action: undefined, reason: 'No local agent run in flight.' }, { track: 'planning', action: undefined, reason: 'Auto-merge is off.', held: { action: mergeAction, waitsFor: 'you' } }] });
+    assert.equal(summarizeTickReport(aReport({ outcomes: [], plan: held })).text, 'Nothing to do — Runs: No local agent run in flight; Planning: Merge PR #12 at abcdef1, then close #3 (waits for you) — Auto-merge is off');
   });
 
   it('writes a plan as lines for the output channel', () => {

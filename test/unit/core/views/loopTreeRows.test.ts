@@ -51,7 +51,7 @@ describe('tree: the loop', () => {
     assert.deepEqual([find(nodes, 'loop/stage').label, find(nodes, 'loop/stage').description], ['Stage 2c · Development', 'PR #12 is ready']);
     const focus = find(nodes, 'loop/focus');
     assert.deepEqual([focus.label, focus.description, focus.command, focus.commandArgs], ['Add a login form', 'Task add-login · issue #3 · PR #12', commandIds.openPullRequest, [`${repoUrl}/pull/12`]]);
-    assert.equal(focus.tooltip, 'Focus: Task add-login — Add a login form\nIssue #3: Add a login form\nPR #12: [WIP] Add a login form');
+    assert.equal(focus.tooltip, 'Focus: Task add-login — Add a login form\nIssue #3\nPR #12: [WIP] Add a login form');
     assert.equal(focus.icon, 'tasklist');
     assert.deepEqual(find(nodes, 'loop/plan').children?.map(c => [c.label, c.description]), [
       ['Runs: nothing', 'no run is active'],
