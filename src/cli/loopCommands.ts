@@ -1,9 +1,11 @@
 import { ensureAtoDirectory } from '../core/events/atoDirectory';
 import { EventLog } from '../core/events/eventLog';
 import { createGitHubLoop, type GitHubLoopResult } from '../core/loop/github/createGitHubLoop';
-import { describeAction } from '../core/loop/describeAction';
 import { acquireLoopLock, type LoopLock } from '../core/loop/localLock';
 import { initialLoopState, type LoopState, type TickPlan, type TickReport } from '../core/loop/loopModel';
+import { loopStatusOf } from '../core/state/loopStatus';
+import type { StatusLoop } from '../core/state/statusDocument';
+import { describeTrackPlan } from '../core/views/loopText';
 import { environmentSecretSource, redactingSecretSource } from '../core/secrets/secrets';
 import { cliEnvironmentVariables, readEnvironmentSettings } from '../core/settings/environmentSettings';
 import type { CliContext } from './cliContext';
@@ -80,27 +82,16 @@ export function unavailable(context: CliContext, loop: Extract<GitHubLoopResult,
 }
 
 /**
- * The loop's part of `ato status`: mode, stage, reason, focus, the next tick's plan, red PRs, needs-you and
+ * The loop's part of `ato status` (the contract in core/state/statusDocument.ts): stage, reason, focus, next
+ * steps, counts from the planning branch, followed PRs with their CI and verdict, red PRs, needs-you and
  * rate-limit budgets — from a dry run (reads only). Without a usable GitHub remote: the mode and why.
  */
-export async function loopStatus(context: CliContext): Promise<Record<string, unknown>> {
+export async function loopStatus(context: CliContext): Promise<StatusLoop> {
   const { loop, state, close } = await openLoop(context);
-  if (loop.kind === 'unavailable') return { mode: loop.mode, reason: loop.reason };
+  if (loop.kind === 'unavailable') return { available: false, mode: loop.mode, reason: loop.reason };
   try {
     const plan = await loop.engine.preview();
-    const current = state();
-    return {
-      mode: current.mode,
-      repository: loop.repo,
-      branch: loop.branch,
-      stage: plan.stage?.stage,
-      reason: plan.stage?.reason,
-      focus: plan.stage?.focus,
-      next: plan.tracks.map(track => ({ track: track.track, action: track.action?.kind, reason: track.reason })),
-      redPullRequests: current.redPullRequests,
-      needsYou: current.needsYou,
-      rateLimit: current.rateLimit,
-    };
+    return loopStatusOf(state(), plan, { repository: loop.repo, branch: loop.branch });
   } finally {
     await loop.engine.close();
     await close();
@@ -112,14 +103,15 @@ function planJson(plan: TickPlan): unknown {
     stage: plan.stage?.stage,
     reason: plan.stage?.reason,
     focus: plan.stage?.focus,
-    tracks: plan.tracks.map(track => ({ track: track.track, action: track.action ?? null, reason: track.reason })),
+    // A held action (a merge waiting for you) is named too; `waitsFor` says the tick leaves it to a person.
+    tracks: plan.tracks.map(track => ({ track: track.track, action: track.action ?? track.held?.action ?? null, waitsFor: track.held?.waitsFor ?? null, reason: track.reason })),
     needsYou: plan.stage?.needsYou ?? [],
   };
 }
 
 function printPlan(context: CliContext, plan: TickPlan): void {
   context.out(`stage ${plan.stage?.stage ?? '?'}: ${plan.stage?.reason ?? ''}\n`);
-  for (const track of plan.tracks) context.out(`  ${track.track}: ${track.action === undefined ? `nothing — ${track.reason}` : `${describeAction(track.action)} — ${track.reason}`}\n`);
+  for (const track of plan.tracks) context.out(`  ${track.track}: ${describeTrackPlan(track)}\n`);
 }
 
 function printReport(context: CliContext, report: TickReport): void {

@@ -18,6 +18,8 @@ import { environmentSecretSource, learnEnvironmentSecrets, redactingSecretSource
 import { RunStore } from '../core/runs/runStore';
 import { cliEnvironmentVariables, environmentHelp, readEnvironmentSettings } from '../core/settings/environmentSettings';
 import { initialAtoState, type AtoState } from '../core/state/atoState';
+import type { StatusDocument, StatusLoop } from '../core/state/statusDocument';
+import { renderStatus } from './statusText';
 
 declare const ATO_VERSION: string;
 
@@ -125,15 +127,13 @@ async function gatherState(context: CliContext, env: NodeJS.ProcessEnv): Promise
 
 async function status(context: CliContext, env: NodeJS.ProcessEnv): Promise<number> {
   const { state } = await gatherState(context, env);
-  const loop: Record<string, unknown> = state.planning.kind === 'ready' || state.planning.kind === 'partial' ? await loopStatus(context).catch((error: unknown) => ({ mode: 'github', reason: `The loop's state could not be read: ${describeError(error)}` })) : { mode: 'off', reason: 'No planning folder here (ato init creates one).' };
-  if (context.json) {
-    context.out(`${JSON.stringify(context.redactor.redactValue({ workspace: context.workspaceRoot, planning: state.planning, auth: state.auth, settingsProblems: state.settingsProblems, loop }), null, 2)}\n`);
-  } else {
-    const planning = state.planning;
-    context.out(`workspace: ${context.workspaceRoot}\nplanning: ${planning.kind}${planning.kind === 'ready' ? ` (${planning.queue.pending} pending, ${planning.queue.processed} dispatched, ${planning.queue.complete} complete)` : ''}\n`);
-    for (const problem of state.settingsProblems) context.out(`setting: ${problem.message}\n`);
-    context.out(`loop: ${typeof loop['stage'] === 'string' ? `stage ${loop['stage']} — ${String(loop['reason'])}` : String(loop['reason'])}\n`);
-  }
+  const loop: StatusLoop = state.planning.kind === 'ready' || state.planning.kind === 'partial'
+    ? await loopStatus(context).catch((error: unknown): StatusLoop => ({ available: false, mode: 'github', reason: `The loop's state could not be read: ${describeError(error)}` }))
+    : { available: false, mode: 'off', reason: 'No planning folder here (ato init creates one).' };
+  const planning = state.planning.kind === 'partial' ? { ...state.planning, missing: [...state.planning.missing] } : state.planning;
+  const document: StatusDocument = { workspace: context.workspaceRoot, planning, auth: state.auth, settingsProblems: state.settingsProblems.map(problem => ({ ...problem })), loop };
+  if (context.json) context.out(`${JSON.stringify(context.redactor.redactValue(document), null, 2)}\n`);
+  else context.out(renderStatus(context.redactor.redactValue(document)));
   return state.settingsProblems.length > 0 ? 1 : 0;
 }
 

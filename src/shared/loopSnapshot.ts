@@ -70,6 +70,49 @@ export type PanelLoopAction = z.infer<typeof panelLoopActionSchema>;
 
 export const loopTracks = ['runs', 'planning'] as const;
 
+/** Kinds of planning work (mirrors WorkKind in src/core/loop/loopModel.ts; checked in panelSnapshot.ts). */
+export const workKinds = ['gapAnalysis', 'task', 'capabilityUpdate'] as const;
+export type PanelWorkKind = (typeof workKinds)[number];
+
+/** CI states of a head commit (mirrors CiState; checked in panelSnapshot.ts). */
+export const ciStates = ['green', 'red', 'pending', 'noCi'] as const;
+export type PanelCiState = (typeof ciStates)[number];
+
+const workRef = () => z.object({ number: issueNumber(), title: text(), url: z.nullable(externalUrl()) });
+
+/** An open pull request the loop follows, with its CI state and the merge policy's verdict rule by rule. */
+export const panelFollowedPullRequestSchema = z.object({
+  number: issueNumber(),
+  title: text(),
+  url: z.nullable(externalUrl()),
+  author: text(),
+  isDraft: z.boolean(),
+  workKind: z.enum(workKinds),
+  /** "Task add-login", "Gap analysis", "Capability update for PR #7". */
+  work: text(),
+  ci: z.enum(ciStates),
+  failingChecks: z.array(z.object({ name: text(), url: z.nullable(externalUrl()) })),
+  pendingChecks: z.array(text()),
+  ready: z.boolean(),
+  /** Every rule of the merge policy, in its order; `rule` is the rule's id (new rules come through as they are). */
+  rules: z.array(z.object({ rule: text(), ok: z.boolean(), detail: text() })),
+});
+export type PanelFollowedPullRequest = z.infer<typeof panelFollowedPullRequestSchema>;
+
+/** The loop's counts from the planning branch and GitHub (not the working tree). */
+export const panelLoopCountsSchema = z.object({
+  pending: count(),
+  processed: count(),
+  complete: count(),
+  invalid: count(),
+  unpromoted: count(),
+  openAtoIssues: count(),
+  openPullRequests: count(),
+  followedPullRequests: count(),
+  localDrafts: count(),
+});
+export type PanelLoopCounts = z.infer<typeof panelLoopCountsSchema>;
+
 export const panelLoopSchema = z.object({
   /** `github`: planning truth on the remote; `local`: the working tree; `off`: no loop here (see offReason). */
   mode: z.enum(['github', 'local', 'off']),
@@ -83,10 +126,15 @@ export const panelLoopSchema = z.object({
     stage: z.enum(panelStageIds),
     reason: text(),
     focus: z.nullable(z.object({
-      kind: z.enum(['issue', 'pullRequest', 'task']),
-      /** "PR #12", "issue #3", "task add-login". */
+      /** What the work is: the gap analysis, a task or a capability update. */
+      kind: z.enum(workKinds),
+      /** "Task add-login · issue #5 · PR #7". */
       label: text(),
+      /** The work's own title. */
       title: text(),
+      issue: z.nullable(workRef()),
+      pullRequest: z.nullable(workRef()),
+      /** Where a click goes: the pull request, else the issue. */
       url: z.nullable(externalUrl()),
     })),
     action: z.nullable(panelLoopActionSchema),
@@ -98,7 +146,8 @@ export const panelLoopSchema = z.object({
   plan: z.nullable(z.object({
     at: text(),
     stage: z.nullable(z.enum(panelStageIds)),
-    tracks: z.array(z.object({ track: z.enum(loopTracks), action: z.nullable(panelLoopActionSchema), reason: text() })),
+    /** `waitsFor` set: the tick does not take `action` itself (a merge waiting for your click, or an untrusted workspace). */
+    tracks: z.array(z.object({ track: z.enum(loopTracks), action: z.nullable(panelLoopActionSchema), waitsFor: z.nullable(z.enum(['you', 'trust'])), reason: text() })),
   })),
   lastReport: z.nullable(z.object({
     at: text(),
@@ -119,6 +168,10 @@ export const panelLoopSchema = z.object({
     failingChecks: z.array(z.object({ name: text(), url: z.nullable(externalUrl()) })),
     fixAttempts: count(),
   })),
+  /** Every open PR the planning track follows, red or not, with its CI state and merge verdict. */
+  followedPullRequests: z.array(panelFollowedPullRequestSchema),
+  /** Null until a tick has read the planning branch. */
+  counts: z.nullable(panelLoopCountsSchema),
   /** Who holds the remote lease, when known. */
   lease: z.nullable(z.object({ holder: text(), mine: z.boolean(), expiresAt: text() })),
 });

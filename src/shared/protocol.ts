@@ -155,7 +155,7 @@ export type NeedsYouItem = z.infer<typeof needsYouItemSchema>;
 
 export const panelSnapshotSchema = z.object({
   /** Bumped when the shape changes incompatibly. */
-  version: z.literal(3),
+  version: z.literal(4),
   workspaceName: z.nullable(z.string()),
   /** False in Restricted Mode: the panel shows state, every action is disabled. */
   trusted: z.boolean(),

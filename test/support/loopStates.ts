@@ -1,4 +1,4 @@
-import { initialLoopState, type LoopNeedsYou, type LoopState, type PlannedAction, type RedPullRequest, type TickPlan, type TickReport } from '../../src/core/loop/loopModel';
+import { initialLoopState, type Focus, type FollowedPullRequest, type LoopCounts, type LoopNeedsYou, type LoopState, type PlannedAction, type RedPullRequest, type TickPlan, type TickReport } from '../../src/core/loop/loopModel';
 
 /** Markup that must show as text wherever GitHub text is rendered, and never run. */
 export const evilText = '<img src=x onerror="window.__pwned=1">';
@@ -10,10 +10,19 @@ export const mergeAction: Extract<PlannedAction, { kind: 'mergePullRequest' }> =
 };
 export const dispatchAction: PlannedAction = { kind: 'dispatchIssue', reason: 'issue #7 has no run', issueNumber: 7 };
 
+/** Task add-login's PR #12 (its issue is #3), ready to merge. */
+export const taskFocus: Focus = {
+  kind: 'task',
+  title: 'Add a login form',
+  taskId: 'add-login',
+  issue: { number: 3, title: 'Add a login form', url: `${repoUrl}/issues/3` },
+  pullRequest: { number: 12, title: '[WIP] Add a login form', url: `${repoUrl}/pull/12` },
+};
+
 export function aPlan(overrides: Partial<TickPlan> = {}): TickPlan {
   return {
     at: '2026-11-21T10:00:00.000Z',
-    stage: { stage: '2c', reason: 'PR #12 is ready', focus: { kind: 'pullRequest', title: 'Add a login form', number: 12, url: `${repoUrl}/pull/12` }, action: mergeAction, needsYou: [] },
+    stage: { stage: '2c', reason: 'PR #12 is ready', focus: taskFocus, action: mergeAction, needsYou: [] },
     tracks: [
       { track: 'runs', action: undefined, reason: 'no run is active' },
       { track: 'planning', action: mergeAction, reason: 'PR #12 is ready' },
@@ -44,6 +53,33 @@ export function aRedPullRequest(number: number, overrides: Partial<RedPullReques
   };
 }
 
+/** An open PR the loop follows: task add-login's, CI pending, two rules unmet. */
+export function aFollowedPullRequest(number: number, overrides: Partial<FollowedPullRequest> = {}): FollowedPullRequest {
+  return {
+    number,
+    title: `Add a login form ${String(number)}`,
+    url: `${repoUrl}/pull/${String(number)}`,
+    author: 'Copilot',
+    isDraft: false,
+    headSha: 'abcdef1234567890',
+    work: { kind: 'task', taskId: 'add-login', issueNumber: 3 },
+    ci: 'pending',
+    failingChecks: [],
+    pendingChecks: ['ci/build'],
+    verdict: {
+      ready: false,
+      rules: [
+        { rule: 'open', ok: true, detail: 'open' },
+        { rule: 'reviewSignal', ok: false, detail: 'no review requested and no approval' },
+        { rule: 'checksGreen', ok: false, detail: 'checks pending: ci/build' },
+      ],
+    },
+    ...overrides,
+  };
+}
+
+export const someCounts: LoopCounts = { pending: 3, processed: 1, complete: 2, invalid: 1, unpromoted: 2, openAtoIssues: 2, openPullRequests: 5, followedPullRequests: 1, localDrafts: 0 };
+
 export const readyToMerge: LoopNeedsYou = { kind: 'readyToMerge', title: 'PR #12 is ready to merge', detail: 'auto-merge is off', url: `${repoUrl}/pull/12`, pullNumber: 12, action: 'merge' };
 export const awaitingApproval: LoopNeedsYou = { kind: 'workflowsAwaitingApproval', title: 'PR #14: 2 workflow runs await approval', detail: 'Copilot PRs need a maintainer to approve their workflows', url: `${repoUrl}/pull/14`, pullNumber: 14, action: 'open' };
 export const closedOutside: LoopNeedsYou = { kind: 'issueClosedOutsideLoop', title: 'Issue #9 was closed by hand', detail: 'its task stays in processed/', url: `${repoUrl}/issues/9`, issueNumber: 9, taskId: 'add-login', action: 'open' };
@@ -66,6 +102,8 @@ export function aLoopState(overrides: Partial<LoopState> = {}): LoopState {
     },
     redPullRequests: [aRedPullRequest(21), aRedPullRequest(22, { isDraft: true, fixAttempts: 3, failingChecks: [{ name: 'build', url: `${repoUrl}/actions/runs/2201` }] })],
     needsYou: [readyToMerge, awaitingApproval, closedOutside, invalidRemoteTask],
+    followedPullRequests: [aFollowedPullRequest(12)],
+    counts: someCounts,
     lease: { holder: 'alice@laptop', mine: true, expiresAt: '2026-11-21T10:10:00.000Z' },
     ...overrides,
   };

@@ -11,7 +11,7 @@ const { aBusyState, aQueueEntry, aRun } = await tsImport('../support/panelState.
 const { QueueEntries } = await tsImport('../../src/core/queue/queueEntries.ts', import.meta.url);
 const { taskFileText } = await tsImport('../support/simpleTaskParser.ts', import.meta.url);
 const { anAtoState } = await tsImport('../support/stateBuilders.ts', import.meta.url);
-const { aLoopState, aPlan, aRedPullRequest, readyToMerge, awaitingApproval } = await tsImport('../support/loopStates.ts', import.meta.url);
+const { aFollowedPullRequest, aLoopState, aPlan, aRedPullRequest, mergeAction, readyToMerge, awaitingApproval } = await tsImport('../support/loopStates.ts', import.meta.url);
 
 const wire = value => JSON.parse(JSON.stringify(value));
 const evil = '<img src=x onerror="window.__pwned=1">';
@@ -28,9 +28,10 @@ function smallSnapshot(overrides = {}) {
 /** A GitHub loop whose every piece of GitHub text is markup. */
 function evilLoopSnapshot(overrides = {}, loopOverrides = {}) {
   const loop = aLoopState({
-    stage: { ...aPlan().stage, reason: evil, focus: { kind: 'pullRequest', title: evil, number: 12, url: 'https://github.com/octo/repo/pull/12' } },
+    stage: { ...aPlan().stage, reason: evil, focus: { kind: 'task', title: evil, taskId: 'add-login', issue: { number: 3, title: evil, url: 'https://github.com/octo/repo/issues/3' }, pullRequest: { number: 12, title: `[WIP] ${evil}`, url: 'https://github.com/octo/repo/pull/12' } } },
     plan: aPlan({ tracks: [{ track: 'runs', action: undefined, reason: evil }, { track: 'planning', action: { kind: 'closeIssue', reason: evil, issueNumber: 3 }, reason: evil }] }),
     redPullRequests: [aRedPullRequest(21, { title: evil, failingChecks: [{ name: evil, url: 'https://github.com/octo/repo/actions/runs/2101' }] })],
+    followedPullRequests: [aFollowedPullRequest(12, { title: evil, author: evil, verdict: { ready: false, rules: [{ rule: 'open', ok: true, detail: 'open' }, { rule: 'checksGreen', ok: false, detail: evil }] } })],
     needsYou: [{ ...readyToMerge, title: evil, detail: evil }, awaitingApproval],
     error: undefined,
     ...loopOverrides,
@@ -167,7 +168,11 @@ describe('control panel in headless Chromium', () => {
     await deliver(tab, evilLoopSnapshot());
     await tab.locator('[data-section="loop"] .loop-reason').waitFor();
     assert.equal(await tab.locator('[data-section="loop"] .loop-reason').textContent(), evil);
-    assert.equal(await tab.locator('[data-section="loop"] a.link').textContent(), `PR #12 · ${evil}`);
+    assert.equal(await tab.locator('[data-loop-part="focus"] a.link').textContent(), `Task add-login · issue #3 · PR #12 · ${evil}`);
+    // The issue is titled like the work (its number is enough); the PR's own title is shown, as text.
+    assert.deepEqual(await tab.locator('.loop-focus-refs a.link').allTextContents(), ['Issue #3', `PR #12: [WIP] ${evil}`]);
+    assert.equal(await tab.locator('[data-list="followedPrs"] .vrow[data-pr="12"] .row-title').textContent(), `#12 ${evil}`);
+    assert.equal(await tab.locator('[data-list="followedPrs"] .vrow[data-rule="checksGreen"] .row-title').textContent(), evil);
     assert.equal(await tab.locator('[data-list="redPrs"] .vrow[data-pr="21"] .row-title').textContent(), `#21 ${evil}`);
     assert.equal(await tab.locator('[data-list="redPrs"] .vrow.indent .row-title').textContent(), evil);
     assert.equal(await tab.locator('[data-list="needsYou"] .vrow[data-kind="readyToMerge"] .row-title').textContent(), evil);
@@ -192,6 +197,7 @@ describe('control panel in headless Chromium', () => {
     assert.match(await loop.locator('.loop-stage').innerText(), /Stage 2b · Development — task add-login is dispatched/);
     assert.match(await loop.locator('.loop-ticks').innerText(), /^last tick .* · paused: no tick scheduled$/);
     assert.match(await loop.locator('[data-loop-part="budget"]').innerText(), /Core API: 4,321 \/ 5,000 left/);
+    assert.equal(await loop.locator('[data-loop-part="counts"]').innerText(), 'Planning branch: 3 pending · 1 processed · 2 complete · 1 invalid · 2 unpromoted · 2 open ATO issues · 1 of 5 open PRs followed');
 
     await deliver(tab, evilLoopSnapshot({}, { ticking: true, running: true }));
     assert.equal(await loop.locator('[data-loop-state]').getAttribute('data-loop-state'), 'ticking');
@@ -219,6 +225,25 @@ describe('control panel in headless Chromium', () => {
     assert.match(await plan.locator('.loop-subtitle').innerText(), /^Plan at stage 2c · /);
     assert.deepEqual(await plan.locator('.row-text').allTextContents(), ['Runs: nothing to do', 'Planning: Merge PR #12 at abcdef1, then close #3']);
     assert.deepEqual(await plan.locator('.row-detail').allTextContents(), ['no run is active', 'PR #12 is ready']);
+    // Auto-merge off: the merge is still in the plan, waiting for you.
+    await deliver(tab, evilLoopSnapshot({}, { lastReport: undefined, plan: aPlan({ tracks: [{ track: 'planning', action: undefined, reason: 'Auto-merge is off.', held: { action: mergeAction, waitsFor: 'you' } }] }) }));
+    assert.deepEqual(await plan.locator('.row-text').allTextContents(), ['Planning: Merge PR #12 at abcdef1, then close #3 — waits for you']);
+    await tab.close();
+  });
+
+  test('the pull requests the loop follows: each with its work, CI and verdict, then every merge rule with its reason', async () => {
+    const { tab, errors } = await openPanel(browser, host);
+    const green = aFollowedPullRequest(30, { ci: 'green', pendingChecks: [], verdict: { ready: true, rules: [{ rule: 'open', ok: true, detail: 'open' }] } });
+    await deliver(tab, evilLoopSnapshot({}, { followedPullRequests: [aFollowedPullRequest(12), green] }));
+    const list = tab.locator('[data-list="followedPrs"]');
+    await list.locator('.vrow[data-pr="12"]').waitFor();
+    assert.equal(await tab.locator('[data-section="followedPrs"] .section-title .count').textContent(), '2');
+    assert.deepEqual(await list.locator('.vrow:not(.indent) .row-detail').allTextContents(), ['Task add-login · CI pending · 2 merge rules unmet', 'Task add-login · CI green · ready to merge']);
+    assert.deepEqual(await list.locator('.vrow.indent .row-title').allTextContents(), ['open', 'no review requested and no approval', 'checks pending: ci/build', 'open']);
+    assert.deepEqual(await list.locator('.vrow.indent .row-detail').allTextContents(), ['met', 'unmet', 'unmet', 'met']);
+    await deliver(tab, evilLoopSnapshot({}, { followedPullRequests: [] }));
+    assert.match(await tab.locator('[data-section="followedPrs"]').innerText(), /No open pull request of the gap analysis, a task or a capability update/);
+    assert.deepEqual(errors, []);
     await tab.close();
   });
 
@@ -233,7 +258,9 @@ describe('control panel in headless Chromium', () => {
     await ready.locator('[data-row-action="openExternal"]').click();
     await tab.locator('[data-list="needsYou"] .vrow[data-kind="workflowsAwaitingApproval"] [data-row-action="openExternal"]').first().click();
     await tab.locator('[data-list="redPrs"] .vrow.indent .row-title.link').click();
-    await tab.locator('[data-section="loop"] a.link').click();
+    await tab.locator('[data-loop-part="focus"] a.link').click();
+    await tab.locator('.loop-focus-refs a.link').first().click();
+    await tab.locator('[data-list="followedPrs"] .vrow[data-pr="12"] .row-title.link').click();
     await deliver(tab, evilLoopSnapshot({}, { running: true }));
     await tab.locator('vscode-button[data-loop-action="pause"]').click();
     assert.deepEqual((await tab.evaluate(() => window.__posted)).slice(1), [
@@ -244,6 +271,8 @@ describe('control panel in headless Chromium', () => {
       { type: 'openExternal', url: 'https://github.com/octo/repo/pull/12' },
       { type: 'openExternal', url: 'https://github.com/octo/repo/pull/14/checks' },
       { type: 'openExternal', url: 'https://github.com/octo/repo/actions/runs/2101' },
+      { type: 'openExternal', url: 'https://github.com/octo/repo/pull/12' },
+      { type: 'openExternal', url: 'https://github.com/octo/repo/issues/3' },
       { type: 'openExternal', url: 'https://github.com/octo/repo/pull/12' },
       { type: 'loop.pause' },
     ]);

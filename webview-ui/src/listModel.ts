@@ -1,4 +1,5 @@
-import { isExternalUrl, type PanelRedPullRequest } from '../../src/shared/loopSnapshot';
+import { isExternalUrl, type PanelFollowedPullRequest, type PanelRedPullRequest } from '../../src/shared/loopSnapshot';
+import { ciStateLabels, verdictText } from '../../src/shared/loopWords';
 import {
   activePanelRunStates,
   isMutatingMessage,
@@ -32,7 +33,9 @@ export type ListRow =
   | { readonly kind: 'run'; readonly key: string; readonly run: PanelRun; readonly tone: Tone; readonly actions: readonly RowAction[] }
   | { readonly kind: 'needsYou'; readonly key: string; readonly item: NeedsYouItem; readonly actions: readonly RowAction[] }
   | { readonly kind: 'redPr'; readonly key: string; readonly pr: PanelRedPullRequest; readonly detail: string; readonly actions: readonly RowAction[] }
-  | { readonly kind: 'check'; readonly key: string; readonly name: string; readonly actions: readonly RowAction[] };
+  | { readonly kind: 'check'; readonly key: string; readonly name: string; readonly actions: readonly RowAction[] }
+  | { readonly kind: 'followedPr'; readonly key: string; readonly pr: PanelFollowedPullRequest; readonly detail: string; readonly tone: Tone; readonly actions: readonly RowAction[] }
+  | { readonly kind: 'rule'; readonly key: string; readonly rule: string; readonly ok: boolean; readonly detail: string; readonly actions: readonly RowAction[] };
 
 export type Tone = 'normal' | 'warning' | 'error';
 
@@ -203,6 +206,22 @@ export function buildRedPullRequestRows(snapshot: PanelSnapshot, ui: UiState): L
     const attempts = pr.fixAttempts === 1 ? '1 fix attempt' : `${pr.fixAttempts} fix attempts`;
     rows.push({ kind: 'redPr', key: `redPr:${pr.number}`, pr, detail: `${failing} · ${attempts}${pr.isDraft ? ' · draft' : ''}`, actions: open(pr.url) });
     for (const [index, check] of pr.failingChecks.entries()) rows.push({ kind: 'check', key: `redPr:${pr.number}:check:${index}`, name: check.name, actions: open(check.url) });
+  }
+  return rows;
+}
+
+/**
+ * The pull requests the loop follows, red or not: each with its work, CI state and verdict, followed by every
+ * rule of the merge policy with its reason; a row's first action opens the PR on GitHub.
+ */
+export function buildFollowedPullRequestRows(snapshot: PanelSnapshot, ui: UiState): ListRow[] {
+  const rows: ListRow[] = [];
+  for (const pr of snapshot.loop.followedPullRequests) {
+    if (!matchesFilter(ui.filter, [pr.title, `#${pr.number}`, pr.work, pr.author])) continue;
+    const tone: Tone = pr.ci === 'red' ? 'error' : pr.ready ? 'normal' : 'warning';
+    const actions = pr.url === null || !isExternalUrl(pr.url) ? [] : [action('Open on GitHub', 'link-external', { type: 'openExternal', url: pr.url }, false, snapshot.trusted)];
+    rows.push({ kind: 'followedPr', key: `followedPr:${pr.number}`, pr, detail: `${pr.work} · ${ciStateLabels[pr.ci]} · ${verdictText(pr.rules)}`, tone, actions });
+    for (const rule of pr.rules) rows.push({ kind: 'rule', key: `followedPr:${pr.number}:rule:${rule.rule}`, rule: rule.rule, ok: rule.ok, detail: rule.detail, actions: [] });
   }
   return rows;
 }

@@ -1,4 +1,5 @@
 import { stageGroups, stageMeanings, type PanelLoop, type PanelLoopAction, type PanelStageId, type PlannedActionKind } from '../../src/shared/loopSnapshot';
+import { focusRefCaption, loopCountsText } from '../../src/shared/loopWords';
 import type { PanelSnapshot, ToHostMessage } from '../../src/shared/protocol';
 import { restrictedReason, type Tone } from './listModel';
 
@@ -40,7 +41,10 @@ export interface LoopViewModel {
   readonly mode: string | undefined;
   readonly stepper: readonly LoopStepGroup[];
   readonly stage: { readonly label: string; readonly meaning: string; readonly reason: string } | undefined;
-  readonly focus: { readonly label: string; readonly title: string; readonly url: string | null } | undefined;
+  /** The work (its kind, issue and PR numbers) and its title; `refs` name the issue and the PR with their own titles. */
+  readonly focus: { readonly label: string; readonly title: string; readonly url: string | null; readonly refs: readonly { readonly kind: 'issue' | 'pullRequest'; readonly caption: string; readonly url: string | null }[] } | undefined;
+  /** "3 pending · 1 processed · …", from the planning branch; undefined before a tick read it. */
+  readonly counts: { readonly text: string; readonly tooltip: string } | undefined;
   /** "last tick 3 min ago · next tick in 2 min". */
   readonly ticks: string;
   readonly budget: readonly LoopLine[];
@@ -83,10 +87,13 @@ function state(loop: PanelLoop, trusted: boolean): LoopViewModel['state'] {
     : { kind: 'paused', label: 'Paused', detail: undefined, icon: 'debug-pause', spin: false, tone: 'normal' };
 }
 
-function actionLine(track: 'runs' | 'planning', action: PanelLoopAction | null, reason: string): LoopLine {
-  return action === null
-    ? { icon: 'circle-slash', text: `${trackLabels[track]}: nothing to do`, detail: reason, tone: 'normal' }
-    : { icon: actionIcons[action.kind], text: `${trackLabels[track]}: ${action.summary}`, detail: reason === '' ? action.reason : reason, tone: 'normal' };
+function actionLine(track: 'runs' | 'planning', action: PanelLoopAction | null, reason: string, waitsFor: 'you' | 'trust' | null = null): LoopLine {
+  if (action === null) return { icon: 'circle-slash', text: `${trackLabels[track]}: nothing to do`, detail: reason, tone: 'normal' };
+  const detail = reason === '' ? action.reason : reason;
+  // An action the tick does not take itself is still named: the merge waits for your click.
+  if (waitsFor === 'you') return { icon: 'bell', text: `${trackLabels[track]}: ${action.summary} — waits for you`, detail, tone: 'warning' };
+  if (waitsFor === 'trust') return { icon: 'shield', text: `${trackLabels[track]}: ${action.summary} — not taken (untrusted)`, detail, tone: 'warning' };
+  return { icon: actionIcons[action.kind], text: `${trackLabels[track]}: ${action.summary}`, detail, tone: 'normal' };
 }
 
 function budgetLines(loop: PanelLoop, nowMs: number): LoopLine[] {
@@ -132,7 +139,7 @@ export function buildLoopModel(snapshot: PanelSnapshot, nowMs: number): LoopView
     heading: `Plan${loop.plan.stage === null ? '' : ` at stage ${loop.plan.stage}`} · ${formatRelative(loop.plan.at, nowMs)}`,
     lines: loop.plan.tracks.length === 0
       ? [{ icon: 'circle-slash', text: 'No track has anything to do.', detail: '', tone: 'normal' as const }]
-      : loop.plan.tracks.map(track => actionLine(track.track, track.action, track.reason)),
+      : loop.plan.tracks.map(track => actionLine(track.track, track.action, track.reason, track.waitsFor)),
   };
 
   const last = loop.lastReport;
@@ -156,7 +163,17 @@ export function buildLoopModel(snapshot: PanelSnapshot, nowMs: number): LoopView
     mode: loop.mode === 'github' ? 'GitHub' : loop.mode === 'local' ? 'Local mode' : undefined,
     stepper,
     stage: stage === null ? undefined : { label: `Stage ${stage.stage} · ${stepper.find(group => group.current)?.label ?? ''}`, meaning: stageMeanings[stage.stage], reason: stage.reason },
-    focus: focus === null ? undefined : { label: focus.label, title: focus.title, url: focus.url },
+    focus: focus === null ? undefined : {
+      label: focus.label,
+      title: focus.title,
+      url: focus.url,
+      // An issue or PR titled like the work says only its number (the title is on the line above).
+      refs: [
+        ...(focus.issue === null ? [] : [{ kind: 'issue' as const, caption: focusRefCaption(`Issue #${focus.issue.number}`, focus.issue.title, focus.title), url: focus.issue.url }]),
+        ...(focus.pullRequest === null ? [] : [{ kind: 'pullRequest' as const, caption: focusRefCaption(`PR #${focus.pullRequest.number}`, focus.pullRequest.title, focus.title), url: focus.pullRequest.url }]),
+      ],
+    },
+    counts: loop.counts === null || loop.mode === 'off' ? undefined : loopCountsText(loop.counts),
     ticks,
     budget: loop.mode === 'off' ? [] : budgetLines(loop, nowMs),
     lease,

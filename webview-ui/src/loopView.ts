@@ -64,10 +64,26 @@ export class LoopView {
     }
     if (model.focus !== undefined) {
       const focus = element('p', 'loop-focus');
+      focus.dataset['loopPart'] = 'focus';
       focus.append(text('muted', 'Focus: '));
       const caption = `${model.focus.label} · ${model.focus.title}`;
       focus.append(model.focus.url === null ? text('loop-focus-title', caption) : this.link(caption, model.focus.url));
       children.push(focus);
+      if (model.focus.refs.length > 0) {
+        const refs = element('ul', 'rows loop-focus-refs');
+        for (const ref of model.focus.refs) {
+          const item = element('li', 'row');
+          item.append(icon(ref.kind === 'pullRequest' ? 'git-pull-request' : 'issues', false), ref.url === null ? text('row-text', ref.caption) : this.link(ref.caption, ref.url));
+          refs.append(item);
+        }
+        children.push(refs);
+      }
+    }
+    if (model.counts !== undefined) {
+      const counts = text('loop-counts muted', `Planning branch: ${model.counts.text}`, 'p');
+      counts.dataset['loopPart'] = 'counts';
+      counts.title = model.counts.tooltip;
+      children.push(counts);
     }
     if (model.ticks !== '') children.push(this.timedParagraph('loop-ticks muted', model, m => m.ticks));
 

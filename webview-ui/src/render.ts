@@ -1,14 +1,14 @@
 import { parseToHostMessage, type NeedsYouItem, type PanelSnapshot, type ToHostMessage } from '../../src/shared/protocol';
 import type { HostApi } from './hostApi';
-import { buildNeedsYouRows, buildQueueRows, buildRedPullRequestRows, buildRunRows, runDetail, type ListRow } from './listModel';
+import { buildFollowedPullRequestRows, buildNeedsYouRows, buildQueueRows, buildRedPullRequestRows, buildRunRows, runDetail, type ListRow } from './listModel';
 import { LoopView } from './loopView';
 import { buildPanelModel, type PanelModel, type PanelRow, type PanelSection } from './panelModel';
 import { reduceUiState, type SortOrder, type UiEvent, type UiState } from './uiState';
 import { VirtualList } from './virtualList';
 
 const rowHeight = 22;
-type ListId = 'needsYou' | 'redPrs' | 'queue' | 'runs';
-const listIds: readonly ListId[] = ['needsYou', 'redPrs', 'queue', 'runs'];
+type ListId = 'needsYou' | 'redPrs' | 'followedPrs' | 'queue' | 'runs';
+const listIds: readonly ListId[] = ['needsYou', 'redPrs', 'followedPrs', 'queue', 'runs'];
 
 const needsYouIcons: Readonly<Record<NeedsYouItem['kind'], string>> = {
   invalidTask: 'error',
@@ -38,8 +38,8 @@ export class PanelView {
   private readonly notice = element('div', 'panel-notice');
   private readonly top = element('div', 'panel-top');
   private readonly footer = element('div', 'panel-footer');
-  private readonly empty: Readonly<Record<ListId, HTMLElement>> = { needsYou: element('p', 'muted empty'), redPrs: element('p', 'muted empty'), queue: element('p', 'muted empty'), runs: element('p', 'muted empty') };
-  private readonly counts: Readonly<Record<ListId, HTMLElement>> = { needsYou: element('span', 'count'), redPrs: element('span', 'count'), queue: element('span', 'count'), runs: element('span', 'count') };
+  private readonly empty: Readonly<Record<ListId, HTMLElement>> = { needsYou: element('p', 'muted empty'), redPrs: element('p', 'muted empty'), followedPrs: element('p', 'muted empty'), queue: element('p', 'muted empty'), runs: element('p', 'muted empty') };
+  private readonly counts: Readonly<Record<ListId, HTMLElement>> = { needsYou: element('span', 'count'), redPrs: element('span', 'count'), followedPrs: element('span', 'count'), queue: element('span', 'count'), runs: element('span', 'count') };
   private readonly lists: Readonly<Record<ListId, VirtualList<ListRow>>>;
   private readonly loop: LoopView;
   private snapshot: PanelSnapshot | undefined;
@@ -61,7 +61,7 @@ export class PanelView {
       renderRow: row => this.renderRow(row),
       onScroll: top => { this.dispatch({ kind: 'scroll', list: id, top }); },
     });
-    this.lists = { needsYou: list('needsYou', 176), redPrs: list('redPrs', 176), queue: list('queue', 352), runs: list('runs', 264) };
+    this.lists = { needsYou: list('needsYou', 176), redPrs: list('redPrs', 176), followedPrs: list('followedPrs', 264), queue: list('queue', 352), runs: list('runs', 264) };
     this.loop = new LoopView(action => { this.post(action); }, now);
     for (const virtual of Object.values(this.lists)) virtual.element.addEventListener('click', event => { this.onListClick(virtual, event); });
 
@@ -92,6 +92,7 @@ export class PanelView {
       this.loop.element,
       listSection('needsYou', 'Needs you'),
       listSection('redPrs', 'Red PRs'),
+      listSection('followedPrs', 'Pull requests the loop follows'),
       this.top,
       toolbar,
       listSection('queue', 'Queue'),
@@ -140,7 +141,7 @@ export class PanelView {
       queueRows = buildQueueRows(snapshot, this.ui);
       this.queueMemo = { key: queueKey, rows: queueRows };
     }
-    const rows: Readonly<Record<ListId, readonly ListRow[]>> = { needsYou: buildNeedsYouRows(snapshot, this.ui), redPrs: buildRedPullRequestRows(snapshot, this.ui), queue: queueRows, runs: buildRunRows(snapshot, this.ui) };
+    const rows: Readonly<Record<ListId, readonly ListRow[]>> = { needsYou: buildNeedsYouRows(snapshot, this.ui), redPrs: buildRedPullRequestRows(snapshot, this.ui), followedPrs: buildFollowedPullRequestRows(snapshot, this.ui), queue: queueRows, runs: buildRunRows(snapshot, this.ui) };
     for (const id of listIds) {
       this.lists[id].setRows(rows[id]);
       if (restoreScroll) this.lists[id].scrollTo(this.ui.scroll[id] ?? 0);
@@ -154,6 +155,12 @@ export class PanelView {
       : snapshot.loop.mode === 'github' ? 'No red PRs: no open pull request has failing checks.'
         : snapshot.loop.mode === 'local' ? 'Local mode: there are no pull requests to watch.'
           : 'No GitHub remote yet: red PRs appear here once the GitHub loop runs.';
+    const followed = snapshot.loop.followedPullRequests.length;
+    this.counts.followedPrs.textContent = String(followed);
+    this.empty.followedPrs.textContent = followed > 0 ? filtered('followedPrs')
+      : snapshot.loop.mode === 'github' ? 'No open pull request of the gap analysis, a task or a capability update.'
+        : snapshot.loop.mode === 'local' ? 'Local mode: there are no pull requests to follow.'
+          : 'No GitHub remote yet: the loop\'s pull requests appear here once it runs.';
     this.counts.queue.textContent = snapshot.queue === null ? '' : String(snapshot.queue.items.length);
     this.empty.queue.textContent = snapshot.queue === null
       ? 'The queue appears here once ATO has read the planning folder.'
@@ -267,6 +274,21 @@ export class PanelView {
         node.title = row.pr.title;
         break;
       }
+      case 'followedPr': {
+        node.classList.add(`tone-${row.tone}`);
+        node.dataset['pr'] = String(row.pr.number);
+        node.dataset['ci'] = row.pr.ci;
+        const title = text('row-title', `#${row.pr.number} ${row.pr.title}`);
+        node.append(icon(row.pr.ready ? 'git-merge' : row.pr.ci === 'red' ? 'error' : row.pr.isDraft ? 'git-pull-request-draft' : 'git-pull-request'), linked(title, row.actions.length > 0), text('row-detail', row.detail));
+        node.title = `${row.pr.title} (by ${row.pr.author})`;
+        break;
+      }
+      case 'rule':
+        node.classList.add(row.ok ? 'tone-normal' : 'tone-warning', 'indent');
+        node.dataset['rule'] = row.rule;
+        node.append(icon(row.ok ? 'pass' : 'circle-large-outline'), text('row-title', row.detail), text('row-detail', row.ok ? 'met' : 'unmet'));
+        node.title = `${row.rule}: ${row.detail}`;
+        break;
       case 'check':
         node.classList.add('tone-error', 'indent');
         node.append(icon('error'), linked(text('row-title', row.name), row.actions.length > 0), text('row-detail', 'failing'));

@@ -48,7 +48,7 @@ export function parseUiState(raw: unknown): UiState {
   const scrollRaw = value['scroll'];
   if (typeof scrollRaw === 'object' && scrollRaw !== null) {
     for (const [list, top] of Object.entries(scrollRaw as Record<string, unknown>)) {
-      if (['needsYou', 'redPrs', 'queue', 'runs'].includes(list) && typeof top === 'number' && Number.isFinite(top) && top >= 0) scroll[list] = top;
+      if (['needsYou', 'redPrs', 'followedPrs', 'queue', 'runs'].includes(list) && typeof top === 'number' && Number.isFinite(top) && top >= 0) scroll[list] = top;
     }
   }
   return { filter, sort, collapsed, scroll };

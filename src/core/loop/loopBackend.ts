@@ -1,6 +1,6 @@
 import type { RateLimitBudget } from '../forges/github/githubModel';
 import type { AdoptionRecord, AdoptionReport } from './issueAdoption';
-import type { LocalDraft, LoopState, PlannedAction, RedPullRequest, StageDecision, TrackPlan } from './loopModel';
+import type { FollowedPullRequest, LocalDraft, LoopCounts, LoopState, PlannedAction, RedPullRequest, StageDecision, TrackPlan } from './loopModel';
 
 /** What one observation of the world gives the engine: the decision and what the views show. */
 export interface LoopObservation {
@@ -8,6 +8,8 @@ export interface LoopObservation {
   /** Plans of the tracks other than planning (runs), with their reasons. */
   readonly otherTracks: readonly TrackPlan[];
   readonly redPullRequests: readonly RedPullRequest[];
+  readonly followedPullRequests: readonly FollowedPullRequest[];
+  readonly counts: LoopCounts;
   readonly drafts: readonly LocalDraft[];
   /**
    * Something is in flight whose change GitHub's cheap probe would not report (CI on an open PR, a local

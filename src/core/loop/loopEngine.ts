@@ -98,7 +98,9 @@ export class LoopEngine implements LoopController, Disposable {
       const observation = await this.observe(true);
       const action = observation.decision.action;
       if (action?.kind !== 'mergePullRequest' || action.pullNumber !== pullNumber) {
-        const why = `PR #${String(pullNumber)} is not ready to merge now: ${observation.decision.reason}`;
+        // The stage's reason names the PR when it is about it; say its number once.
+        const focused = observation.decision.focus?.pullRequest?.number === pullNumber;
+        const why = `${focused ? 'Not merged now' : `PR #${String(pullNumber)} is not ready to merge now`}: ${observation.decision.reason}`;
         const requested: PlannedAction = { kind: 'mergePullRequest', reason: why, pullNumber, headSha: '', markReady: false, closeIssues: [], stage: observation.decision.stage };
         const refused: ActionOutcome = { track: 'planning', action: requested, result: 'skipped', message: why };
         this.options.appendEvent({ kind: 'loop.merge', pullNumber, result: 'skipped', message: why });
@@ -193,7 +195,7 @@ export class LoopEngine implements LoopController, Disposable {
         kind: dryRun ? 'loop.preview' : 'loop.tick',
         stage: plan.stage?.stage,
         reason: plan.stage?.reason,
-        tracks: plan.tracks.map(track => ({ track: track.track, action: track.action?.kind, reason: track.reason })),
+        tracks: plan.tracks.map(track => ({ track: track.track, action: track.action?.kind, summary: summaryOf(track), waitsFor: track.held?.waitsFor, reason: track.reason })),
         outcomes: outcomes.map(o => ({ action: o.action.kind, result: o.result, message: o.message })),
         requests: report.requests,
         points: report.points,
@@ -232,16 +234,16 @@ export class LoopEngine implements LoopController, Disposable {
     let planning: TrackPlan = { track: 'planning', action: decision.action, reason: decision.action?.reason ?? decision.reason };
     if (decision.action !== undefined) {
       const held = this.holdBack(decision.action);
-      if (held !== undefined) planning = { track: 'planning', action: undefined, reason: held };
+      if (held !== undefined) planning = { track: 'planning', action: undefined, reason: held.reason, held: { action: decision.action, waitsFor: held.waitsFor } };
     }
     return { at: this.options.now().toISOString(), stage: decision, tracks: [...observation.otherTracks, planning] };
   }
 
-  /** Why a planned action waits for the user, if it does. */
-  private holdBack(action: PlannedAction): string | undefined {
-    if (!this.options.trusted()) return `${describeAction(action)} — not taken: this workspace is not trusted, so ATO only observes.`;
+  /** Whether a planned action waits (for the user's click, or for trust), and why. The plan still names it. */
+  private holdBack(action: PlannedAction): { readonly waitsFor: 'you' | 'trust'; readonly reason: string } | undefined {
+    if (!this.options.trusted()) return { waitsFor: 'trust', reason: 'Not taken: this workspace is not trusted, so ATO only observes.' };
     if (action.kind === 'mergePullRequest' && !this.options.autoMerge()) {
-      return `PR #${String(action.pullNumber)} is ready to merge. Auto-merge is off (\`ato.merge.auto\`), so it waits for you: merge it from Needs you.`;
+      return { waitsFor: 'you', reason: `${action.reason} Auto-merge is off (\`ato.merge.auto\`, headless \`ATO_MERGE_AUTO\`): it waits for your one-click merge under Needs you.` };
     }
     return undefined;
   }
@@ -253,7 +255,7 @@ export class LoopEngine implements LoopController, Disposable {
     if (!lease.held) {
       return { track: 'planning', action, result: 'skipped', message: `Another loop (${lease.holder}) holds the lease until ${lease.expiresAt}; it acts, this one waits.` };
     }
-    this.options.appendEvent({ kind: 'loop.action', action: action.kind, reason: action.reason, phase: 'start' });
+    this.options.appendEvent({ kind: 'loop.action', action: action.kind, summary: describeAction(action), reason: action.reason, phase: 'start' });
     try {
       const result = await backend.execute(action);
       this.dirty = true;
@@ -309,6 +311,8 @@ export class LoopEngine implements LoopController, Disposable {
       error: undefined,
       stage: observation.decision,
       redPullRequests: observation.redPullRequests,
+      followedPullRequests: observation.followedPullRequests,
+      counts: observation.counts,
       needsYou: observation.decision.needsYou,
       drafts: observation.drafts,
       rateLimit: { core: usage.core, graphql: usage.graphql },
@@ -355,6 +359,12 @@ export class LoopEngine implements LoopController, Disposable {
     if (this.timer !== undefined) this.options.timers.clearTimeout(this.timer);
     this.timer = undefined;
   }
+}
+
+/** What a track's plan would do, taken or held, for the event log. */
+function summaryOf(track: TrackPlan): string | undefined {
+  const action = track.action ?? track.held?.action;
+  return action === undefined ? undefined : describeAction(action);
 }
 
 function describeFailure(error: unknown): string {

@@ -5,13 +5,30 @@ import type { AdoptionReport } from './issueAdoption';
 export const stageIds = ['1a', '1b', '1c', '2a', '2b', '2c', '3a', '3b', '3c'] as const;
 export type StageId = (typeof stageIds)[number];
 
-/** What a stage or an action is about. */
-export interface Focus {
-  readonly kind: 'issue' | 'pullRequest' | 'task';
-  readonly title: string;
-  readonly number?: number;
+/** What a piece of planning work is (PRODUCT §4): the gap analysis (1x), a task (2x) or a capability update (3x). */
+export type WorkKind = 'gapAnalysis' | 'task' | 'capabilityUpdate';
+
+/** A piece of planning work: its kind, and the task id or the merged PR a capability update follows. */
+export interface WorkItem {
+  readonly kind: WorkKind;
   readonly taskId?: string;
-  readonly url?: string;
+  /** A capability update: the merged pull request it records. */
+  readonly sourcePullRequest?: number;
+}
+
+/** An issue or pull request on GitHub, as a focus names it. */
+export interface WorkRef {
+  readonly number: number;
+  readonly title: string;
+  readonly url: string;
+}
+
+/** What a stage or an action is about: the work, with its issue and its pull request when they exist. */
+export interface Focus extends WorkItem {
+  /** The work's own title: the task's, the gap analysis's, or the capability update's (its issue's, else its source PR's). */
+  readonly title: string;
+  readonly issue?: WorkRef;
+  readonly pullRequest?: WorkRef;
 }
 
 /** The merge policy (PRODUCT §4 "PR ready"); every rule is configurable. */
@@ -115,13 +132,56 @@ export interface RedPullRequest {
   readonly fixAttempts: number;
 }
 
+/** An open pull request the planning loop follows (of the gap analysis, a task or a capability update). */
+export interface FollowedPullRequest {
+  readonly number: number;
+  readonly title: string;
+  readonly url: string;
+  readonly author: string;
+  readonly isDraft: boolean;
+  readonly headSha: string;
+  /** The work it belongs to, and that work's issue. */
+  readonly work: WorkItem & { readonly issueNumber?: number };
+  readonly ci: CiState;
+  readonly failingChecks: readonly { readonly name: string; readonly url: string | null }[];
+  /** Checks still running or waiting, by name. */
+  readonly pendingChecks: readonly string[];
+  /** The merge policy's verdict on it: every rule, each with its reason. */
+  readonly verdict: MergeVerdict;
+}
+
+/** The loop's counts, from what it reads: the planning branch (not the working tree) and GitHub. */
+export interface LoopCounts {
+  /** Task files in each queue folder of the planning branch, valid or not. */
+  readonly pending: number;
+  readonly processed: number;
+  readonly complete: number;
+  /** Of those, files that are not valid tasks. */
+  readonly invalid: number;
+  /** Valid tasks in pending/ that no open issue carries yet: what promotion has not reached. */
+  readonly unpromoted: number;
+  /** Open issues with an ATO label. */
+  readonly openAtoIssues: number;
+  /** Open pull requests of the repository, and how many of them the loop follows. */
+  readonly openPullRequests: number;
+  readonly followedPullRequests: number;
+  /** Task files only in the working tree (GitHub mode): "Queue it" commits them. */
+  readonly localDrafts: number;
+}
+
 export type LoopTrack = 'runs' | 'planning';
 
 /** What one tick intends to do on one track, and why (or why nothing). */
 export interface TrackPlan {
   readonly track: LoopTrack;
+  /** The action this tick takes on the track. */
   readonly action: PlannedAction | undefined;
   readonly reason: string;
+  /**
+   * The track's next action when the tick does not take it itself: a merge waiting for your one click
+   * (auto-merge off), or any action in an untrusted workspace. `reason` then says why it waits.
+   */
+  readonly held?: { readonly action: PlannedAction; readonly waitsFor: 'you' | 'trust' };
 }
 
 /** The answer to "what would the next tick do, and why": a dry run, nothing written. */
@@ -173,6 +233,10 @@ export interface LoopState {
   readonly lastReport: TickReport | undefined;
   readonly rateLimit: { readonly core: RateLimitBudget | undefined; readonly graphql: RateLimitBudget | undefined };
   readonly redPullRequests: readonly RedPullRequest[];
+  /** Every open pull request the planning track follows, with its CI state and merge verdict. */
+  readonly followedPullRequests: readonly FollowedPullRequest[];
+  /** Counts from the planning branch and GitHub, once a tick has read them. */
+  readonly counts: LoopCounts | undefined;
   readonly needsYou: readonly LoopNeedsYou[];
   /** GitHub mode: local task files the planning branch does not have yet. */
   readonly drafts: readonly LocalDraft[];
@@ -192,6 +256,8 @@ export const initialLoopState: LoopState = {
   lastReport: undefined,
   rateLimit: { core: undefined, graphql: undefined },
   redPullRequests: [],
+  followedPullRequests: [],
+  counts: undefined,
   needsYou: [],
   drafts: [],
   lease: undefined,

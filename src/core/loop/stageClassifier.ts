@@ -2,12 +2,13 @@ import type { IssueSummary, PullRequestSummary, RepoSnapshot } from '../forges/g
 import { isFolderProblem, isValidQueueEntry, pathInQueueFolder, queueEntryId, type QueueEntry, type ValidQueueEntry } from '../queue/queueEntry';
 import { describeBlockReason, orderPending } from '../queue/queueOrder';
 import { gapAnalysisIssueTitle, isUnsafeGapBody, unsafeGapInstructions } from './gapAnalysisTemplate';
-import type { Focus, LoopNeedsYou, MergePolicy, PlannedAction, StageDecision, StageId } from './loopModel';
+import type { Focus, MergePolicy, PlannedAction, StageDecision, WorkItem } from './loopModel';
 import { isGapAnalysisBody } from './markers';
-import { blockedForAto, unmetReasons } from './mergePolicy';
 import { linkPlanning, type PlanningLinks, type WorkLink } from './planningLinks';
+import { act, followProgress, rank, stalled, track, wait, type Candidate, type Candidates } from './stageCandidates';
 import { isDevelopmentTask } from './taskWorkKind';
-import { assignedTo, workProgress, type WorkProgress } from './workProgress';
+import { capitalise, issueName, workFocus, workName } from './workNames';
+import { assignedTo, workProgress } from './workProgress';
 
 /** Everything the planning track decides from: one read of GitHub and of the planning queue. */
 export interface PlanningObservation {
@@ -28,24 +29,9 @@ export const gapTaskArrivalWindowMs = 15 * 60_000;
 /** How long after a development merge the loop still opens its capability update (a paused loop catches up within it). */
 export const capabilityFollowUpWindowMs = 7 * 24 * 60 * 60_000;
 
-// Candidates sort by rank, then track (gap, capability, development, side work), then the order found.
-const rank = { bookkeeping: 0, act: 1, openGap: 2, sideWork: 3, wait: 4, stalled: 5 } as const;
-const track = { gap: 0, capability: 1, development: 2, side: 3 } as const;
-
-interface Candidate {
-  readonly rank: number;
-  readonly track: number;
-  readonly stage: StageId;
-  readonly reason: string;
-  readonly focus: Focus | undefined;
-  readonly action: PlannedAction | undefined;
-}
-
-interface Context {
+interface Context extends Candidates {
   readonly observation: PlanningObservation;
   readonly links: PlanningLinks;
-  readonly candidates: Candidate[];
-  readonly needsYou: LoopNeedsYou[];
 }
 
 /**
@@ -67,43 +53,52 @@ interface Context {
  * Task paths in actions (`promoteTask.path`, `completeTask.path`) are the queue entry's `file`: what the
  * planning source read it from (the repository path on the remote branch, an absolute path in the working tree).
  */
-export function classifyPlanning(observation: PlanningObservation): StageDecision {
+export function classifyPlanning(observation: PlanningObservation, links: PlanningLinks = linkObservation(observation)): StageDecision {
   const valid = observation.queue.filter(isValidQueueEntry);
-  const links = linkPlanning(observation.snapshot, valid.map(entry => ({ id: entry.result.task.id, title: entry.result.task.title })));
-  const context: Context = { observation, links, candidates: [], needsYou: [] };
+  const context: Context = { observation, links, candidates: [], needsYou: [], notes: [] };
   const gapBusy = gapTrack(context);
   const development = taskTracks(context, valid);
   const capabilityBusy = capabilityTrack(context, valid);
   if (!gapBusy && !capabilityBusy && development.inFlight === 0 && !development.readyPending) {
-    add(context, { rank: rank.openGap, track: track.gap, stage: '1a', focus: { kind: 'issue', title: gapAnalysisIssueTitle }, reason: 'No gap-analysis issue is open and no development work is pending or in flight: open the gap analysis.', action: { kind: 'ensureGapIssue', reason: 'Open the gap-analysis issue (ATO\'s template) and assign it.' } });
+    context.candidates.push({ rank: rank.openGap, track: track.gap, stage: '1a', focus: workFocus(gapWork, gapAnalysisIssueTitle), reason: 'No gap-analysis issue is open and no development work is pending or in flight: open the gap analysis.', action: { kind: 'ensureGapIssue', reason: 'Nothing is pending or in flight: the gap analysis finds the next work (ATO\'s template).' } });
   }
   return decide(context);
 }
+
+/** The planning links of an observation: its issues and PRs linked to the gap analysis, each task and each capability update. */
+export function linkObservation(observation: PlanningObservation): PlanningLinks {
+  const valid = observation.queue.filter(isValidQueueEntry);
+  return linkPlanning(observation.snapshot, valid.map(entry => ({ id: entry.result.task.id, title: entry.result.task.title })));
+}
+
+const gapWork: WorkItem = { kind: 'gapAnalysis' };
 
 function gapTrack(context: Context): boolean {
   const { links, observation } = context;
   const gap = links.gap;
   const recentMerge = gapTaskNotArrived(gap, observation);
   if (gap.issue?.state !== 'open') {
-    if (recentMerge !== undefined) add(context, wait('1c', track.gap, prFocus(recentMerge.pr), `Gap-analysis PR #${String(recentMerge.pr.number)} is merged; waiting for its task file ${recentMerge.file} to show in the planning queue.`));
+    const issue = gap.issue;
+    if (recentMerge !== undefined) context.candidates.push(wait('1c', track.gap, workFocus(gapWork, gapAnalysisIssueTitle, { issue, pullRequest: recentMerge.pr }), `Gap-analysis PR #${String(recentMerge.pr.number)} is merged; waiting for its task file ${recentMerge.file} to show in the planning queue.`));
     const orphan = gap.pullRequests.find(pr => pr.state === 'open');
     if (orphan !== undefined) {
-      needs(context, { kind: 'issueClosedOutsideLoop', title: `Gap-analysis issue closed while PR #${String(orphan.number)} is open`, detail: 'Merge or close the pull request; ATO opens no new gap analysis while it is open.', url: orphan.url, pullNumber: orphan.number, action: 'open' });
-      add(context, stalled('1b', track.gap, prFocus(orphan), `The gap-analysis issue was closed outside the loop while PR #${String(orphan.number)} is open: needs you.`));
+      const pr = `PR #${String(orphan.number)}`;
+      context.needsYou.push({ kind: 'issueClosedOutsideLoop', title: `Gap-analysis issue closed while ${pr} is open`, detail: 'Merge or close the pull request; ATO opens no new gap analysis while it is open.', url: orphan.url, pullNumber: orphan.number, action: 'open' });
+      const clause = `the gap-analysis issue was closed outside the loop while ${pr} is open`;
+      context.candidates.push(stalled('1b', track.gap, workFocus(gapWork, gapAnalysisIssueTitle, { issue, pullRequest: orphan }), `${capitalise(clause)}: needs you.`, clause));
     }
     return recentMerge !== undefined || orphan !== undefined;
   }
   const issue = gap.issue;
-  const label = `gap-analysis issue #${String(issue.number)}`;
   const progress = workProgress(gap, observation.policy, assignedTo(observation.gapAnalysisAgentLogin));
   const unsafe = isUnsafeGapBody(issue.body);
   if ((progress.kind === 'unassigned' || progress.kind === 'waitingOnAgent') && (unsafe || (progress.kind === 'unassigned' && !isGapAnalysisBody(issue.body)))) {
     const why = unsafe ? `its body asks the agent to ${quote(unsafeGapInstructions(issue.body)[0] ?? 'open pull requests or issues')}` : 'its body is not ATO\'s template';
-    add(context, act('1a', track.gap, issueFocus(issue), `Gap-analysis issue #${String(issue.number)} is open but ${why}: rewrite it with ATO's template.`, { kind: 'ensureGapIssue', reason: `Repair ${label}: ${why}.`, repairIssue: issue.number }));
+    context.candidates.push(act('1a', track.gap, workFocus(gapWork, gapAnalysisIssueTitle, { issue }), `${capitalise(issueName(gapWork, issue.number))} is open but ${why}: rewrite it with ATO's template.`, { kind: 'ensureGapIssue', reason: `${capitalise(why)}.`, repairIssue: issue.number }));
     return true;
   }
   const closeAlso = [issue, ...gap.duplicates].map(other => other.number);
-  followProgress(context, progress, { stage: '1', track: track.gap, label, issue, closeIssues: closeAlso });
+  followProgress(context, progress, { stage: '1', track: track.gap, work: gapWork, title: gapAnalysisIssueTitle, issue, closeIssues: closeAlso }, observation.now);
   // An open gap issue, even one whose run failed, means no second one: a person closes it to start over.
   return true;
 }
@@ -122,7 +117,7 @@ function taskTracks(context: Context, valid: readonly ValidQueueEntry[]): Develo
     if (!isValidQueueEntry(entry) && entry.folder !== 'complete') {
       const error = entry.result.diagnostics.find(diagnostic => diagnostic.severity === 'error');
       const title = isFolderProblem(entry) ? `The queue folder ${entry.relativePath}/ is not read` : `Task file ${entry.fileName} is not valid`;
-      needs(context, { kind: 'invalidTask', title, detail: error?.message ?? 'The file could not be read as a task.', taskId: queueEntryId(entry), action: 'open' });
+      context.needsYou.push({ kind: 'invalidTask', title, detail: error?.message ?? 'The file could not be read as a task.', taskId: queueEntryId(entry), action: 'open' });
     }
   }
   for (const entry of valid) {
@@ -132,15 +127,17 @@ function taskTracks(context: Context, valid: readonly ValidQueueEntry[]): Develo
     const link = links.tasks.get(task.id);
     if (link === undefined) continue;
     const progress = workProgress(link, observation.policy, assignedTo(undefined));
-    const label = `task ${task.id}`;
+    const work: WorkItem = { kind: 'task', taskId: task.id };
     if (progress.kind === 'merged') {
-      add(context, { rank: rank.bookkeeping, track: development ? track.development : track.side, stage: '2c', focus: taskFocus(entry), reason: `PR #${String(progress.pr.number)} of ${label} is merged: move the task to complete/.`, action: { kind: 'completeTask', reason: `PR #${String(progress.pr.number)} merged.`, taskId: task.id, path: entry.file, pullNumber: progress.pr.number, issueNumber: link.issue?.number } });
+      const pr = `PR #${String(progress.pr.number)}`;
+      context.candidates.push({ rank: rank.bookkeeping, track: development ? track.development : track.side, stage: '2c', focus: workFocus(work, task.title, { issue: link.issue, pullRequest: progress.pr }), reason: `${pr} (${workName(work)}) is merged: move the task to complete/.`, action: { kind: 'completeTask', reason: 'Its pull request is merged.', taskId: task.id, path: entry.file, pullNumber: progress.pr.number, issueNumber: link.issue?.number } });
     } else if (progress.kind === 'noIssue') {
-      needs(context, { kind: 'runFailed', title: `Task ${task.id} has no issue or pull request`, detail: 'It is in processed/ but ATO sees no run for it on GitHub. Move it back to pending/ to run it again.', taskId: task.id, action: 'open' });
+      context.needsYou.push({ kind: 'runFailed', title: `Task ${task.id} has no issue or pull request`, detail: 'It is in processed/ but ATO sees no run for it on GitHub. Move it back to pending/ to run it again.', taskId: task.id, action: 'open' });
+      context.notes.push(`${workName(work)} is in processed/ with no issue or PR on GitHub`);
       continue;
     } else {
       const closeIssues = link.issue?.state === 'open' ? [link.issue.number] : [];
-      followProgress(context, progress, { stage: '2', track: development ? track.development : track.side, label, issue: link.issue, closeIssues, taskId: task.id });
+      followProgress(context, progress, { stage: '2', track: development ? track.development : track.side, work, title: task.title, issue: link.issue, closeIssues }, observation.now);
       if (progress.kind === 'failed' || progress.kind === 'issueClosed') continue;
     }
     if (development) inFlight++;
@@ -156,7 +153,7 @@ function taskTracks(context: Context, valid: readonly ValidQueueEntry[]): Develo
     // A cycle is one thing to fix, asked for once, at the task it is described at (not once per task in it).
     const cycleElsewhere = reason.kind === 'cycle' && reason.cycle.first !== taskId;
     if ((reason.kind !== 'dependencies' || unknown) && !cycleElsewhere) {
-      needs(context, { kind: 'invalidTask', title: `Task ${taskId} cannot be dispatched`, detail: describeBlockReason(reason, taskId), taskId, action: 'open' });
+      context.needsYou.push({ kind: 'invalidTask', title: `Task ${taskId} cannot be dispatched`, detail: capitalise(`${describeBlockReason(reason, taskId)}.`), taskId, action: 'open' });
     }
   }
   const skipped = order.blocked.filter(blocked => isDevelopmentTask(blocked.entry.result.task));
@@ -166,18 +163,18 @@ function taskTracks(context: Context, valid: readonly ValidQueueEntry[]): Develo
   // A pending task that already has an open issue is a promotion cut short: finish it first.
   for (const entry of order.ready) {
     const issue = links.tasks.get(entry.result.task.id)?.issue;
-    if (issue?.state === 'open') add(context, act('2a', isDevelopmentTask(entry.result.task) ? track.development : track.side, taskFocus(entry), `Task ${entry.result.task.id} is in pending/ but issue #${String(issue.number)} is already open for it: finish its promotion.`, promote(entry, `Finish promoting task ${entry.result.task.id} (issue #${String(issue.number)} exists).`)));
+    if (issue?.state === 'open') context.candidates.push(act('2a', isDevelopmentTask(entry.result.task) ? track.development : track.side, taskFocus(entry, issue), `Task ${entry.result.task.id} is in pending/ but issue #${String(issue.number)} is already open for it: finish its promotion.`, promote(entry, 'Its promotion was cut short: the issue exists, the file is still in pending/.')));
   }
   const limit = Math.max(1, observation.maxDevelopmentInFlight ?? 1);
   const next = readyDevelopment[0];
   if (next !== undefined && inFlight < limit) {
-    add(context, act('2a', track.development, taskFocus(next), `Task ${next.result.task.id} is the next pending development task (priority ${next.result.task.priority}, then age).${skippedNote}`, promote(next, `Next pending development task by priority, then age.${skippedNote}`)));
+    context.candidates.push(act('2a', track.development, taskFocus(next), `Task ${next.result.task.id} is the next pending development task (priority ${next.result.task.priority}, then age).${skippedNote}`, promote(next, `Next pending development task by priority, then age.${skippedNote}`)));
   } else if (next === undefined && skipped.length > 0 && inFlight === 0) {
-    add(context, stalled('2a', track.development, undefined, `No pending development task can go now.${skippedNote}`));
+    context.candidates.push(stalled('2a', track.development, undefined, `No pending development task can go now.${skippedNote}`));
   }
   const side = readySide[0];
   if (side !== undefined && sideInFlight === 0) {
-    add(context, { rank: rank.sideWork, track: track.side, stage: '2a', focus: taskFocus(side), reason: `Promote ${side.result.task.type} task ${side.result.task.id} (not development work).`, action: promote(side, `${side.result.task.type} task, not development work: promoted while the loop waits.`) });
+    context.candidates.push({ rank: rank.sideWork, track: track.side, stage: '2a', focus: taskFocus(side), reason: `Promote ${side.result.task.type} task ${side.result.task.id} (not development work).`, action: promote(side, `A ${side.result.task.type} task, not development work: promoted while the loop waits.`) });
   }
   return { inFlight, readyPending: readyDevelopment.length > 0 };
 }
@@ -190,7 +187,8 @@ function capabilityTrack(context: Context, valid: readonly ValidQueueEntry[]): b
   for (const [sourcePr, link] of open) {
     if (link.issue === undefined) continue;
     const progress = workProgress(link, observation.policy, assignedTo(undefined));
-    followProgress(context, progress, { stage: '3', track: track.capability, label: `capability update for PR #${String(sourcePr)}`, issue: link.issue, closeIssues: [link.issue, ...link.duplicates].map(issue => issue.number) });
+    const work: WorkItem = { kind: 'capabilityUpdate', sourcePullRequest: sourcePr };
+    followProgress(context, progress, { stage: '3', track: track.capability, work, title: link.issue.title, issue: link.issue, closeIssues: [link.issue, ...link.duplicates].map(issue => issue.number) }, observation.now);
     if (progress.kind !== 'failed' && progress.kind !== 'issueClosed') busy = true;
   }
   // Merged development PRs (of tasks in the queue) that no capability issue follows yet, oldest merge first.
@@ -213,65 +211,11 @@ function capabilityTrack(context: Context, valid: readonly ValidQueueEntry[]): b
     })
     .sort((a, b) => (a.pr.mergedAt ?? '').localeCompare(b.pr.mergedAt ?? '') || a.pr.number - b.pr.number);
   for (const { pr, taskId } of pending) {
-    add(context, act('3a', track.capability, prFocus(pr, taskId), `PR #${String(pr.number)} (task ${taskId}) is merged and no capability update follows it yet: open one.`, { kind: 'openCapabilityIssue', reason: `PR #${String(pr.number)} (task ${taskId}) merged.`, pullNumber: pr.number }));
+    const work: WorkItem = { kind: 'capabilityUpdate', taskId, sourcePullRequest: pr.number };
+    context.candidates.push(act('3a', track.capability, workFocus(work, pr.title), `PR #${String(pr.number)} (task ${taskId}) is merged and no capability update follows it yet: open one.`, { kind: 'openCapabilityIssue', reason: `Task ${taskId} is merged; the capabilities must say what it added.`, pullNumber: pr.number }));
     busy = true;
   }
   return busy;
-}
-
-interface ItemInfo {
-  /** 1, 2 or 3: the stage family. */
-  readonly stage: '1' | '2' | '3';
-  readonly track: number;
-  /** How reasons name the item: "task add-login", "gap-analysis issue #3". */
-  readonly label: string;
-  readonly issue: IssueSummary | undefined;
-  readonly closeIssues: readonly number[];
-  readonly taskId?: string;
-}
-
-/** Turns one work item's progress into candidates and needs-you items (the same rules in 1x, 2x and 3x). */
-function followProgress(context: Context, progress: WorkProgress, item: ItemInfo): void {
-  const { observation } = context;
-  const s = (letter: 'a' | 'b' | 'c'): StageId => `${item.stage}${letter}`;
-  const optionalTask = item.taskId === undefined ? {} : { taskId: item.taskId };
-  switch (progress.kind) {
-    case 'merged':
-      if (item.stage !== '2' && item.issue?.state === 'open') {
-        add(context, { rank: rank.bookkeeping, track: item.track, stage: s('c'), focus: issueFocus(item.issue), reason: `PR #${String(progress.pr.number)} of ${item.label} is merged but the issue is still open: close it.`, action: { kind: 'closeIssue', reason: `PR #${String(progress.pr.number)} merged.`, issueNumber: item.issue.number } });
-      }
-      return;
-    case 'ready': {
-      const { pr } = progress.checked;
-      const reason = `PR #${String(pr.number)} (${item.label}) is ready to merge${pr.isDraft ? ' (a draft: marked ready first)' : ''}.`;
-      add(context, act(s('c'), item.track, prFocus(pr, item.taskId), reason, { kind: 'mergePullRequest', reason, pullNumber: pr.number, headSha: pr.headSha, markReady: pr.isDraft, closeIssues: item.closeIssues, stage: s('c') }));
-      return;
-    }
-    case 'waitingOnPr': {
-      const { pr, ci, verdict } = progress.checked;
-      if (ci.awaitingApproval > 0) needs(context, { kind: 'workflowsAwaitingApproval', title: `Workflow runs on PR #${String(pr.number)} wait for your approval`, detail: `${String(ci.awaitingApproval)} workflow run(s) of ${item.label} need "Approve and run workflows".`, url: pr.url, pullNumber: pr.number, ...optionalTask, action: 'open' });
-      const blocked = blockedForAto(verdict);
-      if (blocked.length > 0) needs(context, { kind: 'mergeBlocked', title: `ATO may not merge PR #${String(pr.number)}`, detail: blocked.map(rule => rule.detail).join('; '), url: pr.url, pullNumber: pr.number, ...optionalTask, action: 'open' });
-      add(context, wait(s('b'), item.track, prFocus(pr, item.taskId), `Waiting for PR #${String(pr.number)} (${item.label}): ${unmetReasons(verdict).join('; ')}.`));
-      return;
-    }
-    case 'failed':
-      needs(context, { kind: 'runFailed', title: `The run of ${item.label} failed`, detail: `${capitalise(progress.why)}. ${item.stage === '2' ? 'Move the task back to pending/ to run it again, or to complete/ if it is done' : 'Re-assign the issue, or close it so ATO starts over'}; the loop goes on meanwhile.`, url: progress.pr.url, pullNumber: progress.pr.number, ...optionalTask, ...(item.issue === undefined ? {} : { issueNumber: item.issue.number }), action: 'open' });
-      add(context, stalled(s('b'), item.track, prFocus(progress.pr, item.taskId), `The run of ${item.label} failed (${progress.why}): needs you.`));
-      return;
-    case 'issueClosed':
-      needs(context, { kind: 'issueClosedOutsideLoop', title: `Issue #${String(progress.issue.number)} (${item.label}) was closed outside the loop`, detail: 'It was closed without a merged pull request. Move the task back to pending/ to run it again, or to complete/ if it is done.', url: progress.issue.url, issueNumber: progress.issue.number, ...optionalTask, action: 'open' });
-      add(context, stalled(s('b'), item.track, issueFocus(progress.issue), `Issue #${String(progress.issue.number)} (${item.label}) was closed without a merged PR: needs you.`));
-      return;
-    case 'unassigned':
-      add(context, act(s('a'), item.track, issueFocus(progress.issue), `Issue #${String(progress.issue.number)} (${item.label}) is open without an agent: assign it.`, { kind: 'dispatchIssue', reason: `Issue #${String(progress.issue.number)} (${item.label}) has no agent.`, issueNumber: progress.issue.number }));
-      return;
-    case 'waitingOnAgent':
-      add(context, wait(item.stage === '2' ? '2b' : s('a'), item.track, issueFocus(progress.issue), `Waiting for ${progress.issue.assignees.join(', ')} to open a PR for issue #${String(progress.issue.number)} (${item.label}), opened ${ago(observation.now, progress.issue.createdAt)}.`));
-      return;
-    case 'noIssue':
-      return;
-  }
 }
 
 /**
@@ -279,10 +223,10 @@ function followProgress(context: Context, progress: WorkProgress, item: ItemInfo
  * reason until someone closes them (the loop model has no needs-you kind for this yet).
  */
 function duplicateNote(links: PlanningLinks): string {
-  const groups: [string, WorkLink][] = [['the gap analysis', links.gap], ...[...links.tasks].map(([id, link]): [string, WorkLink] => [`task ${id}`, link]), ...[...links.capabilities].map(([pr, link]): [string, WorkLink] => [`the capability update for PR #${String(pr)}`, link])];
+  const groups: [WorkItem, WorkLink][] = [[gapWork, links.gap], ...[...links.tasks].map(([taskId, link]): [WorkItem, WorkLink] => [{ kind: 'task', taskId }, link]), ...[...links.capabilities].map(([sourcePullRequest, link]): [WorkItem, WorkLink] => [{ kind: 'capabilityUpdate', sourcePullRequest }, link])];
   const notes = groups
     .filter(([, link]) => link.issue !== undefined && link.duplicates.length > 0)
-    .map(([what, link]) => `${link.duplicates.map(issue => `#${String(issue.number)}`).join(', ')} (${what}, follows #${String(link.issue?.number ?? 0)})`);
+    .map(([work, link]) => `${link.duplicates.map(issue => `#${String(issue.number)}`).join(', ')} (another issue of ${workName(work)})`);
   return notes.length === 0 ? '' : ` Duplicate issues ignored, close them: ${notes.join('; ')}.`;
 }
 
@@ -312,31 +256,14 @@ function decide(context: Context): StageDecision {
   const merge = chosen?.action?.kind === 'mergePullRequest' ? chosen.action : undefined;
   if (merge !== undefined && !context.observation.policy.autoMerge) {
     const pr = context.links.pullRequests.find(candidate => candidate.number === merge.pullNumber);
-    needsYou.unshift({ kind: 'readyToMerge', title: `PR #${String(merge.pullNumber)} is ready to merge`, detail: `${merge.reason} Auto-merge is off: merge it with one click.`, pullNumber: merge.pullNumber, ...(pr === undefined ? {} : { url: pr.url }), action: 'merge' });
+    const work = chosen?.focus === undefined ? '' : ` (${workName(chosen.focus)})`;
+    needsYou.unshift({ kind: 'readyToMerge', title: `PR #${String(merge.pullNumber)}${work} is ready to merge`, detail: `${merge.reason} Auto-merge is off: merge it with one click.`, pullNumber: merge.pullNumber, ...(pr === undefined ? {} : { url: pr.url }), action: 'merge' });
   }
-  const note = duplicateNote(context.links);
+  // What only a person can sort out shows in the stage's reason whatever the stage is, not only in needs-you.
+  const attention = [...ordered.filter(candidate => candidate !== chosen && candidate.needsYou !== undefined).map(candidate => candidate.needsYou ?? ''), ...context.notes];
+  const note = `${attention.length === 0 ? '' : ` Also needs you: ${attention.join('; ')}.`}${duplicateNote(context.links)}`;
   if (chosen === undefined) return { stage: '1a', reason: `Nothing to do.${note}`, focus: undefined, action: undefined, needsYou };
   return { stage: chosen.stage, reason: `${chosen.reason}${note}`, focus: chosen.focus, action: chosen.action, needsYou };
-}
-
-function add(context: Context, candidate: Candidate): void {
-  context.candidates.push(candidate);
-}
-
-function needs(context: Context, item: LoopNeedsYou): void {
-  context.needsYou.push(item);
-}
-
-function act(stage: StageId, trackOrder: number, focus: Focus | undefined, reason: string, action: PlannedAction): Candidate {
-  return { rank: rank.act, track: trackOrder, stage, reason, focus, action };
-}
-
-function wait(stage: StageId, trackOrder: number, focus: Focus | undefined, reason: string): Candidate {
-  return { rank: rank.wait, track: trackOrder, stage, reason, focus, action: undefined };
-}
-
-function stalled(stage: StageId, trackOrder: number, focus: Focus | undefined, reason: string): Candidate {
-  return { rank: rank.stalled, track: trackOrder, stage, reason, focus, action: undefined };
 }
 
 function promote(entry: ValidQueueEntry, reason: string): PlannedAction {
@@ -353,34 +280,10 @@ function duplicateFiles(entries: readonly ValidQueueEntry[]): Map<string, string
   return duplicates;
 }
 
-function issueFocus(issue: IssueSummary): Focus {
-  return { kind: 'issue', title: issue.title, number: issue.number, url: issue.url };
-}
-
-function prFocus(pr: PullRequestSummary, taskId?: string): Focus {
-  return { kind: 'pullRequest', title: pr.title, number: pr.number, url: pr.url, ...(taskId === undefined ? {} : { taskId }) };
-}
-
-function taskFocus(entry: ValidQueueEntry): Focus {
-  return { kind: 'task', title: entry.result.task.title, taskId: entry.result.task.id };
+function taskFocus(entry: ValidQueueEntry, issue?: IssueSummary): Focus {
+  return workFocus({ kind: 'task', taskId: entry.result.task.id }, entry.result.task.title, { issue });
 }
 
 function quote(text: string): string {
   return `"${text.length > 80 ? `${text.slice(0, 79)}…` : text}"`;
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** "5 min ago", "3 h ago", "2 days ago" (never negative: clocks differ). */
-function ago(now: Date, iso: string): string {
-  const ms = Math.max(0, now.getTime() - Date.parse(iso));
-  if (Number.isNaN(ms)) return 'at an unknown time';
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${String(minutes)} min ago`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${String(hours)} h ago`;
-  return `${String(Math.floor(hours / 24))} days ago`;
 }

@@ -36,8 +36,7 @@ export type WorkProgress =
  */
 export function workProgress(link: WorkLink, policy: MergePolicy, isAssigned: (issue: IssueSummary) => boolean): WorkProgress {
   const { issue } = link;
-  const since = issue === undefined ? Number.NEGATIVE_INFINITY : Date.parse(issue.createdAt);
-  const current = link.pullRequests.filter(pr => !(Date.parse(pr.createdAt) < since));
+  const current = currentPullRequests(link);
   const merged = current.find(pr => pr.state === 'merged');
   if (merged !== undefined) return { kind: 'merged', pr: merged };
   const open = current.filter(pr => pr.state === 'open');
@@ -55,6 +54,12 @@ export function workProgress(link: WorkLink, policy: MergePolicy, isAssigned: (i
   if (closed !== undefined) return { kind: 'failed', pr: closed, why: `PR #${String(closed.number)} was closed without being merged` };
   if (issue === undefined) return { kind: 'noIssue' };
   return isAssigned(issue) ? { kind: 'waitingOnAgent', issue } : { kind: 'unassigned', issue };
+}
+
+/** The work item's pull requests of this run: opened since its canonical issue (all of them when it has none). */
+export function currentPullRequests(link: WorkLink): readonly PullRequestSummary[] {
+  const since = link.issue === undefined ? Number.NEGATIVE_INFINITY : Date.parse(link.issue.createdAt);
+  return link.pullRequests.filter(pr => !(Date.parse(pr.createdAt) < since));
 }
 
 export function checkPullRequest(pr: PullRequestSummary, policy: MergePolicy): CheckedPullRequest {

@@ -1,9 +1,10 @@
 import { isExternalUrl, type PanelLoop, type PanelLoopAction } from '../../shared/loopSnapshot';
 import type { NeedsYouItem } from '../../shared/protocol';
 import type { Redactor } from '../logging/redactor';
-import type { LoopNeedsYou, LoopState, PlannedAction } from '../loop/loopModel';
+import type { LoopCounts, LoopNeedsYou, LoopState, PlannedAction, WorkRef } from '../loop/loopModel';
+import { focusLabel, focusUrl, workLabel } from '../loop/workNames';
 import { needsYouLink, pullRequestPage } from '../views/loopLinks';
-import { focusLabel, tickError } from '../views/loopText';
+import { tickError } from '../views/loopText';
 import { describeAction } from '../loop/describeAction';
 
 function action(planned: PlannedAction | undefined): PanelLoopAction | null {
@@ -28,7 +29,14 @@ export function loopSnapshot(loop: LoopState, offReason: string | null, redactor
     stage: stage === undefined ? null : {
       stage: stage.stage,
       reason: stage.reason,
-      focus: stage.focus === undefined ? null : { kind: stage.focus.kind, label: focusLabel(stage.focus), title: stage.focus.title, url: link(stage.focus.url) },
+      focus: stage.focus === undefined ? null : {
+        kind: stage.focus.kind,
+        label: focusLabel(stage.focus),
+        title: stage.focus.title,
+        issue: ref(stage.focus.issue, link),
+        pullRequest: ref(stage.focus.pullRequest, link),
+        url: link(focusUrl(stage.focus)),
+      },
       action: action(stage.action),
     },
     lastTickAt: loop.lastTickAt ?? null,
@@ -36,7 +44,7 @@ export function loopSnapshot(loop: LoopState, offReason: string | null, redactor
     plan: loop.plan === undefined ? null : {
       at: loop.plan.at,
       stage: loop.plan.stage?.stage ?? null,
-      tracks: loop.plan.tracks.map(track => ({ track: track.track, action: action(track.action), reason: track.reason })),
+      tracks: loop.plan.tracks.map(track => ({ track: track.track, action: action(track.action ?? track.held?.action), waitsFor: track.held?.waitsFor ?? null, reason: track.reason })),
     },
     lastReport: loop.lastReport === undefined ? null : {
       at: loop.lastTickAt ?? loop.lastReport.plan.at,
@@ -56,6 +64,21 @@ export function loopSnapshot(loop: LoopState, offReason: string | null, redactor
       failingChecks: pr.failingChecks.map(check => ({ name: check.name, url: link(check.url) })),
       fixAttempts: nonNegative(pr.fixAttempts),
     })),
+    followedPullRequests: loop.followedPullRequests.filter(pr => validNumber(pr.number)).map(pr => ({
+      number: pr.number,
+      title: pr.title,
+      url: link(pr.url),
+      author: pr.author,
+      isDraft: pr.isDraft,
+      workKind: pr.work.kind,
+      work: workLabel(pr.work),
+      ci: pr.ci,
+      failingChecks: pr.failingChecks.map(check => ({ name: check.name, url: link(check.url) })),
+      pendingChecks: [...pr.pendingChecks],
+      ready: pr.verdict.ready,
+      rules: pr.verdict.rules.map(rule => ({ rule: rule.rule, ok: rule.ok, detail: rule.detail })),
+    })),
+    counts: loop.counts === undefined ? null : countsOf(loop.counts),
     lease: loop.lease === undefined ? null : { ...loop.lease },
   };
   const items = loop.needsYou.map((item, index) => needsYouItem(item, index, link));
@@ -79,6 +102,24 @@ function needsYouItem(item: LoopNeedsYou, index: number, link: (url: string | un
   if (target !== undefined) return { ...base, label: 'Open', action: { type: 'openExternal', url: target }, url: null };
   // Nothing to click: the detail says what to do (e.g. fix the task file on the default branch).
   return { ...base, label: '', action: null, url: null };
+}
+
+function ref(item: WorkRef | undefined, link: (url: string) => string | null): { number: number; title: string; url: string | null } | null {
+  return item === undefined || !validNumber(item.number) ? null : { number: item.number, title: item.title, url: link(item.url) };
+}
+
+function countsOf(counts: LoopCounts): NonNullable<PanelLoop['counts']> {
+  return {
+    pending: nonNegative(counts.pending),
+    processed: nonNegative(counts.processed),
+    complete: nonNegative(counts.complete),
+    invalid: nonNegative(counts.invalid),
+    unpromoted: nonNegative(counts.unpromoted),
+    openAtoIssues: nonNegative(counts.openAtoIssues),
+    openPullRequests: nonNegative(counts.openPullRequests),
+    followedPullRequests: nonNegative(counts.followedPullRequests),
+    localDrafts: nonNegative(counts.localDrafts),
+  };
 }
 
 function validNumber(value: number | undefined): value is number {

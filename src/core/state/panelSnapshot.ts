@@ -1,6 +1,6 @@
-import type { PanelStageId, PlannedActionKind } from '../../shared/loopSnapshot';
+import type { PanelCiState, PanelStageId, PanelWorkKind, PlannedActionKind } from '../../shared/loopSnapshot';
 import { panelRunIdPattern, queuePathPattern, type NeedsYouItem, type PanelRun, type PanelRunState, type PanelSnapshot, type PanelTask } from '../../shared/protocol';
-import type { PlannedAction, StageId } from '../loop/loopModel';
+import type { CiState, PlannedAction, StageId, WorkKind } from '../loop/loopModel';
 import type { Redactor } from '../logging/redactor';
 import { isValidQueueEntry, queueEntryId, type QueueEntry } from '../queue/queueEntry';
 import type { QueueSnapshot } from '../queue/queueEntries';
@@ -19,6 +19,8 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export const runStatesAgree: Same<RunState, PanelRunState> = true;
 export const stagesAgree: Same<StageId, PanelStageId> = true;
 export const actionKindsAgree: Same<PlannedAction['kind'], PlannedActionKind> = true;
+export const workKindsAgree: Same<WorkKind, PanelWorkKind> = true;
+export const ciStatesAgree: Same<CiState, PanelCiState> = true;
 
 /**
  * What one redactor's snapshots reuse: a panel item per (immutable) queue entry and run record, so a new
@@ -71,7 +73,7 @@ export function buildPanelSnapshot(state: AtoState, redactor: Redactor): PanelSn
   const runs = runSnapshots(state.runs, redactor, cache);
   const loop = cachedLoop(state, redactor, cache);
   return {
-    version: 3,
+    version: 4,
     workspaceName: head.workspaceName,
     trusted: state.trusted,
     planning: head.planning,

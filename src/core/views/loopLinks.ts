@@ -31,7 +31,8 @@ export function pullRequestUrl(loop: LoopState, number: number): string | undefi
   const candidates = [
     ...loop.redPullRequests.filter(pr => pr.number === number).map(pr => pr.url),
     ...loop.needsYou.filter(item => item.pullNumber === number && item.url !== undefined).map(item => pullRequestPage(item.url ?? '')),
-    ...(loop.stage?.focus?.kind === 'pullRequest' && loop.stage.focus.number === number && loop.stage.focus.url !== undefined ? [loop.stage.focus.url] : []),
+    ...(loop.stage?.focus?.pullRequest?.number === number ? [loop.stage.focus.pullRequest.url] : []),
+    ...loop.followedPullRequests.filter(pr => pr.number === number).map(pr => pr.url),
   ];
   return candidates.find(isExternalUrl);
 }
@@ -60,7 +61,12 @@ export function loopUrls(loop: LoopState): ReadonlySet<string> {
     const page = pullRequestPage(url);
     if (isExternalUrl(page)) all.add(page);
   };
-  add(loop.stage?.focus?.url);
+  add(loop.stage?.focus?.issue?.url);
+  add(loop.stage?.focus?.pullRequest?.url);
+  for (const pr of loop.followedPullRequests) {
+    add(pr.url);
+    for (const check of pr.failingChecks) add(check.url);
+  }
   for (const pr of loop.redPullRequests) {
     add(pr.url);
     for (const check of pr.failingChecks) add(check.url);

@@ -1,5 +1,5 @@
 import { describeAction } from '../loop/describeAction';
-import type { ActionOutcome, Focus, LoopState, LoopTrack, StageId, TickPlan, TickReport } from '../loop/loopModel';
+import type { ActionOutcome, LoopState, LoopTrack, StageId, TickPlan, TickReport, TrackPlan } from '../loop/loopModel';
 import type { AtoState } from '../state/atoState';
 
 /**
@@ -16,18 +16,6 @@ export function stageLabel(stage: StageId): string {
 
 export const trackNames: Readonly<Record<LoopTrack, string>> = { runs: 'Runs', planning: 'Planning' };
 
-/** "PR #12", "issue #3", "task add-login". */
-export function focusLabel(focus: Focus): string {
-  switch (focus.kind) {
-    case 'pullRequest':
-      return focus.number === undefined ? 'PR' : `PR #${focus.number}`;
-    case 'issue':
-      return focus.number === undefined ? 'issue' : `issue #${focus.number}`;
-    case 'task':
-      return focus.taskId === undefined ? 'task' : `task ${focus.taskId}`;
-  }
-}
-
 export function describeOutcome(outcome: ActionOutcome): string {
   const result = outcome.result === 'done' ? 'done' : outcome.result === 'skipped' ? 'skipped' : 'failed';
   return `${trackNames[outcome.track]}: ${describeAction(outcome.action)} — ${result}${outcome.message === '' ? '' : `: ${outcome.message}`}`;
@@ -37,7 +25,8 @@ export function describeOutcome(outcome: ActionOutcome): string {
 export function summarizeTickReport(report: TickReport): { readonly text: string; readonly failed: boolean } {
   const failed = report.outcomes.some(outcome => outcome.result === 'failed');
   if (report.outcomes.length === 0) {
-    const reasons = report.plan.tracks.map(track => `${trackNames[track.track]}: ${track.reason}`).join('; ');
+    // A held action (a merge waiting for you) is named, not only its reason; parts end without a full stop before "; ".
+    const reasons = report.plan.tracks.map(track => `${trackNames[track.track]}: ${track.held === undefined ? track.reason : describeTrackPlan(track)}`.replace(/\.$/, '')).join('; ');
     return { text: `Nothing to do${reasons === '' ? '.' : ` — ${reasons}`}`, failed };
   }
   return { text: report.outcomes.map(describeOutcome).join('; '), failed };
@@ -47,13 +36,21 @@ export function summarizeTickReport(report: TickReport): { readonly text: string
 export function describePlan(plan: TickPlan): string[] {
   const lines = [`Next tick (preview at ${plan.at}):`];
   if (plan.stage !== undefined) lines.push(`  Stage ${stageLabel(plan.stage.stage)}: ${plan.stage.reason}`);
-  for (const track of plan.tracks) {
-    lines.push(track.action === undefined
-      ? `  ${trackNames[track.track]}: nothing — ${track.reason}`
-      : `  ${trackNames[track.track]}: ${describeAction(track.action)} — ${track.reason}`);
-  }
+  for (const track of plan.tracks) lines.push(`  ${trackNames[track.track]}: ${describeTrackPlan(track)}`);
   if (plan.tracks.length === 0) lines.push('  No track has anything to do.');
   return lines;
+}
+
+/** What a track's plan does, and why: "Promote task a — Next pending…", "Merge PR #7 (waits for you) — …", "nothing — …". */
+export function describeTrackPlan(track: TrackPlan): string {
+  return `${trackPlanSummary(track)} — ${track.reason}`;
+}
+
+/** The action alone: "Promote task a", "Merge PR #7 at abc1234 (waits for you)", "nothing". */
+export function trackPlanSummary(track: TrackPlan): string {
+  if (track.action !== undefined) return describeAction(track.action);
+  if (track.held !== undefined) return `${describeAction(track.held.action)} (${track.held.waitsFor === 'you' ? 'waits for you' : 'not taken: untrusted workspace'})`;
+  return 'nothing';
 }
 
 /**

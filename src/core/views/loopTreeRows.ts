@@ -1,5 +1,6 @@
 import { isExternalUrl, stageMeanings } from '../../shared/loopSnapshot';
-import type { LoopNeedsYou, LoopState, NeedsYouKind } from '../loop/loopModel';
+import { focusRefCaption, loopCountsText } from '../../shared/loopWords';
+import type { LoopNeedsYou, LoopState, NeedsYouKind, WorkKind } from '../loop/loopModel';
 import { queueEntryId } from '../queue/queueEntry';
 import { describeRunRecordProblem } from '../runs/runRecordProblemText';
 import type { AtoState } from '../state/atoState';
@@ -7,10 +8,10 @@ import { requeueableRuns } from '../state/requeueableRuns';
 import { waitsForAHuman } from '../state/panelSnapshot';
 import { commandIds, treeItemContexts } from './commandIds';
 import { needsYouLink, pullRequestPage } from './loopLinks';
-import { describeOutcome, focusLabel, formatClock, loopNotRunningReason, loopUnavailableReason, stageLabel, tickError, trackNames } from './loopText';
+import { describeOutcome, formatClock, loopNotRunningReason, loopUnavailableReason, stageLabel, tickError, trackNames, trackPlanSummary } from './loopText';
 import { maxTreeTasks } from './queueTreeRows';
 import type { TreeNodeModel } from './treeModel';
-import { describeAction } from '../loop/describeAction';
+import { focusLabel, focusUrl, workLabel } from '../loop/workNames';
 
 const needsYouIcons: Readonly<Record<NeedsYouKind, string>> = {
   readyToMerge: 'git-merge',
@@ -21,6 +22,8 @@ const needsYouIcons: Readonly<Record<NeedsYouKind, string>> = {
   fixAttemptsExhausted: 'debug-disconnect',
   mergeBlocked: 'shield',
 };
+
+const focusIcons: Readonly<Record<WorkKind, string>> = { gapAnalysis: 'search', task: 'tasklist', capabilityUpdate: 'book' };
 
 /** A row that opens `url` on click (through ATO's own command, which opens only links the state holds). */
 function opens(url: string | undefined): Partial<TreeNodeModel> {
@@ -46,16 +49,21 @@ export function loopRows(state: AtoState): TreeNodeModel[] {
     children.push({ id: 'loop/stage', label: `Stage ${stageLabel(stage.stage)}`, description: stage.reason, tooltip: `${stageMeanings[stage.stage]}.\n${stage.reason}`, icon: 'milestone' });
     if (stage.focus !== undefined) {
       const focus = stage.focus;
+      const url = focusUrl(focus);
       children.push({
         id: 'loop/focus',
         label: focus.title,
         description: focusLabel(focus),
-        tooltip: `Focus: ${focusLabel(focus)} — ${focus.title}`,
-        icon: focus.kind === 'pullRequest' ? 'git-pull-request' : focus.kind === 'issue' ? 'issues' : 'file',
-        ...opens(focus.url),
-        ...(focus.url !== undefined && isExternalUrl(focus.url) ? { contextValue: treeItemContexts.link } : {}),
+        tooltip: [`Focus: ${workLabel(focus)} — ${focus.title}`, ...(focus.issue === undefined ? [] : [focusRefCaption(`Issue #${String(focus.issue.number)}`, focus.issue.title, focus.title)]), ...(focus.pullRequest === undefined ? [] : [focusRefCaption(`PR #${String(focus.pullRequest.number)}`, focus.pullRequest.title, focus.title)])].join('\n'),
+        icon: focusIcons[focus.kind],
+        ...opens(url),
+        ...(url !== undefined && isExternalUrl(url) ? { contextValue: treeItemContexts.link } : {}),
       });
     }
+  }
+  if (loop.counts !== undefined) {
+    const counts = loopCountsText(loop.counts);
+    children.push({ id: 'loop/counts', label: 'Planning branch', description: counts.text, tooltip: counts.tooltip, icon: 'list-ordered' });
   }
   if (error !== undefined) children.push({ id: 'loop/error', label: 'The last tick failed', description: error, tooltip: error, icon: 'error' });
   if (loop.plan !== undefined) {
@@ -66,10 +74,10 @@ export function loopRows(state: AtoState): TreeNodeModel[] {
       icon: 'debug-step-over',
       children: loop.plan.tracks.map(track => ({
         id: `loop/plan/${track.track}`,
-        label: `${trackNames[track.track]}: ${track.action === undefined ? 'nothing' : describeAction(track.action)}`,
+        label: `${trackNames[track.track]}: ${trackPlanSummary(track)}`,
         description: track.reason,
         tooltip: track.reason,
-        icon: track.action === undefined ? 'circle-slash' : 'arrow-right',
+        icon: track.action !== undefined ? 'arrow-right' : track.held !== undefined ? 'bell' : 'circle-slash',
       })),
     });
   }

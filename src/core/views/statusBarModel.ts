@@ -52,7 +52,7 @@ function stateView(state: AtoState): Omit<StatusBarView, 'command'> {
   }
 }
 
-/** The loop indicator: stage, paused or not, active runs, red PRs, needs-you count; spinning while a tick runs. */
+/** The loop indicator: stage, pending tasks, active runs, red PRs, needs-you count; spinning while a tick runs. */
 function loopStatus(state: AtoState): Omit<StatusBarView, 'command'> {
   const loop = state.loop;
   const running = activeRuns(state);
@@ -61,8 +61,10 @@ function loopStatus(state: AtoState): Omit<StatusBarView, 'command'> {
   const error = tickError(loop);
   const notRunning = loopNotRunningReason(state);
   const icon = loop.ticking ? '$(sync~spin)' : error !== undefined ? '$(error)' : notRunning !== undefined ? '$(circle-slash)' : loop.running ? '$(hubot)' : '$(debug-pause)';
+  // The GitHub loop's truth is its planning branch, not the working tree.
+  const pending = loop.mode === 'github' && loop.counts !== undefined ? loop.counts.pending : state.queue?.counts.pending;
   const parts = [
-    ...(state.queue === undefined ? [] : [`${state.queue.counts.pending} pending`]),
+    ...(pending === undefined ? [] : [`${pending} pending`]),
     ...(running > 0 ? [`${running} running`] : []),
     ...(red > 0 ? [`$(git-pull-request) ${red} red`] : []),
     ...(waiting > 0 ? [`$(bell-dot) ${waiting}`] : []),
@@ -90,7 +92,6 @@ function loopStatus(state: AtoState): Omit<StatusBarView, 'command'> {
 function activeRuns(state: AtoState): number {
   return state.runs.filter(run => run.state === 'running' || run.state === 'preparing').length;
 }
-
 
 /**
  * How many things wait for a human: the loop's items, invalid task files, unreadable run records, runs waiting for an answer, and

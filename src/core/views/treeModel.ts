@@ -5,6 +5,7 @@ import { secretDescriptions } from '../secrets/secrets';
 import type { AtoState } from '../state/atoState';
 import { requeueableRuns } from '../state/requeueableRuns';
 import { commandIds, workbenchCommands, type CommandId, type WorkbenchCommandId } from './commandIds';
+import { followedPullRequestRows } from './followedPullRequestRows';
 import { loopRows, needsYouRows, redPullRequestRows } from './loopTreeRows';
 import { queueRows, runRows } from './queueTreeRows';
 
@@ -57,13 +58,13 @@ function planningRows(state: AtoState): readonly TreeNodeModel[] {
       return [];
     case 'missing':
       // With a GitHub remote the loop reads the remote's planning folder: show it even without a local one.
-      return state.loop.mode === 'off' ? [] : [...loopRows(state), ...needsYouRows(state), ...redPullRequestRows(state), ...accountRows(state)];
+      return state.loop.mode === 'off' ? [] : [...loopRows(state), ...needsYouRows(state), ...redPullRequestRows(state), ...followedPullRequestRows(state), ...accountRows(state)];
     case 'error':
       return [{ id: 'planning', label: 'Planning folder unreadable', description: planning.path, tooltip: planning.message, icon: 'error', command: commandIds.refresh }];
     case 'partial':
       return [
         // The loop runs on a partial folder (a missing reviews/ does not stop it): show it first, as when ready.
-        ...(state.loop.mode === 'off' ? [] : [...loopRows(state), ...needsYouRows(state), ...redPullRequestRows(state)]),
+        ...(state.loop.mode === 'off' ? [] : [...loopRows(state), ...needsYouRows(state), ...redPullRequestRows(state), ...followedPullRequestRows(state)]),
         {
           id: 'planning',
           label: 'Planning folder incomplete',
@@ -80,6 +81,7 @@ function planningRows(state: AtoState): readonly TreeNodeModel[] {
         ...loopRows(state),
         ...needsYouRows(state),
         ...redPullRequestRows(state),
+        ...followedPullRequestRows(state),
         {
           id: 'planning',
           label: 'Planning folder',

@@ -21,7 +21,7 @@ function firstTask(s: Record<string, unknown>): object {
 
 const offLoop: PanelLoop = {
   mode: 'off', offReason: 'the loop engine has not started in this window.', running: false, ticking: false, error: null, stage: null,
-  lastTickAt: null, nextTickAt: null, plan: null, lastReport: null, rateLimit: { core: null, graphql: null }, redPullRequests: [], lease: null,
+  lastTickAt: null, nextTickAt: null, plan: null, lastReport: null, rateLimit: { core: null, graphql: null }, redPullRequests: [], followedPullRequests: [], counts: null, lease: null,
 };
 
 const busyLoop: PanelLoop = {
@@ -33,15 +33,20 @@ const busyLoop: PanelLoop = {
   stage: {
     stage: '2c',
     reason: 'PR #12 is ready',
-    focus: { kind: 'pullRequest', label: 'PR #12', title: 'Add a login form', url: 'https://github.com/octo/repo/pull/12' },
+    focus: { kind: 'task', label: 'Task add-login · issue #3 · PR #12', title: 'Add a login form', issue: { number: 3, title: 'Add a login form', url: 'https://github.com/octo/repo/issues/3' }, pullRequest: { number: 12, title: 'Add a login form', url: 'https://github.com/octo/repo/pull/12' }, url: 'https://github.com/octo/repo/pull/12' },
     action: { kind: 'mergePullRequest', summary: 'Merge PR #12 at abcdef1', reason: 'checks green' },
   },
   lastTickAt: '2026-11-21T10:00:00.000Z',
   nextTickAt: '2026-11-21T10:05:00.000Z',
-  plan: { at: '2026-11-21T10:00:00.000Z', stage: '2c', tracks: [{ track: 'runs', action: null, reason: 'idle' }, { track: 'planning', action: { kind: 'mergePullRequest', summary: 'Merge PR #12', reason: 'ready' }, reason: 'ready' }] },
+  plan: { at: '2026-11-21T10:00:00.000Z', stage: '2c', tracks: [{ track: 'runs', action: null, waitsFor: null, reason: 'idle' }, { track: 'planning', action: { kind: 'mergePullRequest', summary: 'Merge PR #12', reason: 'ready' }, waitsFor: 'you', reason: 'Auto-merge is off' }] },
   lastReport: { at: '2026-11-21T10:00:00.000Z', outcomes: [{ track: 'planning', summary: 'Merge PR #12', result: 'failed', message: '409' }], requests: 3, points: 1 },
   rateLimit: { core: { limit: 5000, remaining: 4999, resetAt: '2026-11-21T11:00:00.000Z' }, graphql: null },
   redPullRequests: [{ number: 21, title: 'Fix it', url: 'https://github.com/octo/repo/pull/21', isDraft: true, failingChecks: [{ name: 'test', url: null }, { name: 'lint', url: 'https://github.com/octo/repo/actions/runs/1?check=2#step:3:1' }], fixAttempts: 2 }],
+  followedPullRequests: [{
+    number: 12, title: 'Add a login form', url: 'https://github.com/octo/repo/pull/12', author: 'Copilot', isDraft: false, workKind: 'task', work: 'Task add-login',
+    ci: 'green', failingChecks: [], pendingChecks: [], ready: true, rules: [{ rule: 'open', ok: true, detail: 'open' }, { rule: 'someNewRule', ok: true, detail: 'a rule the policy adds later' }],
+  }],
+  counts: { pending: 1, processed: 1, complete: 2, invalid: 0, unpromoted: 1, openAtoIssues: 1, openPullRequests: 3, followedPullRequests: 1, localDrafts: 0 },
   lease: { holder: 'ci', mine: false, expiresAt: '2026-11-21T10:10:00.000Z' },
 };
 
@@ -51,7 +56,7 @@ function loopOf(s: Record<string, unknown>): Record<string, unknown> {
 
 function snapshot(overrides: Partial<PanelSnapshot> = {}): PanelSnapshot {
   return {
-    version: 3,
+    version: 4,
     workspaceName: 'repo',
     trusted: true,
     planning: { kind: 'ready', path: '/repo/planning', queue: { pending: 1, processed: 0, complete: 2 } },
@@ -240,8 +245,8 @@ describe('webview protocol', () => {
 
   describe('rejects malformed snapshots from the host', () => {
     const bad: readonly [string, (s: Record<string, unknown>) => unknown][] = [
-      ['a future version', s => ({ ...s, version: 4 })],
-      ['the previous version', s => ({ ...s, version: 2 })],
+      ['a future version', s => ({ ...s, version: 5 })],
+      ['the previous version', s => ({ ...s, version: 3 })],
       ['a snapshot without runs', s => Object.fromEntries(Object.entries(s).filter(([key]) => key !== 'runs'))],
       ['a task in an unknown folder', s => ({ ...s, queue: { ...(s['queue'] as object), items: [{ ...firstTask(s), folder: 'trash' }] } })],
       ['a task with a negative diagnostics count', s => ({ ...s, queue: { ...(s['queue'] as object), items: [{ ...firstTask(s), diagnostics: -1 }] } })],
@@ -263,13 +268,18 @@ describe('webview protocol', () => {
       ['a snapshot without the loop', s => Object.fromEntries(Object.entries(s).filter(([key]) => key !== 'loop'))],
       ['an unknown loop mode', s => ({ ...s, loop: { ...loopOf(s), mode: 'turbo' } })],
       ['an unknown stage', s => ({ ...s, loop: { ...loopOf(s), stage: { ...(loopOf(s)['stage'] as object), stage: '4a' } } })],
-      ['a focus link to javascript:', s => ({ ...s, loop: { ...loopOf(s), stage: { ...(loopOf(s)['stage'] as object), focus: { kind: 'issue', label: 'x', title: 'x', url: 'javascript:alert(1)' } } } })],
+      ['a focus link to javascript:', s => ({ ...s, loop: { ...loopOf(s), stage: { ...(loopOf(s)['stage'] as object), focus: { kind: 'task', label: 'x', title: 'x', issue: null, pullRequest: null, url: 'javascript:alert(1)' } } } })],
       ['a red PR linking to a file', s => ({ ...s, loop: { ...loopOf(s), redPullRequests: [{ number: 1, title: 't', url: 'file:///etc/passwd', isDraft: false, failingChecks: [], fixAttempts: 0 }] } })],
       ['a failing check linking to data:', s => ({ ...s, loop: { ...loopOf(s), redPullRequests: [{ number: 1, title: 't', url: null, isDraft: false, failingChecks: [{ name: 'x', url: 'data:text/html,x' }], fixAttempts: 0 }] } })],
       ['a red PR with number 0', s => ({ ...s, loop: { ...loopOf(s), redPullRequests: [{ number: 0, title: 't', url: null, isDraft: false, failingChecks: [], fixAttempts: 0 }] } })],
       ['negative fix attempts', s => ({ ...s, loop: { ...loopOf(s), redPullRequests: [{ number: 1, title: 't', url: null, isDraft: false, failingChecks: [], fixAttempts: -1 }] } })],
-      ['an unknown action kind in the plan', s => ({ ...s, loop: { ...loopOf(s), plan: { at: 'x', stage: null, tracks: [{ track: 'runs', action: { kind: 'deleteRepo', summary: 's', reason: 'r' }, reason: 'r' }] } } })],
-      ['an unknown track', s => ({ ...s, loop: { ...loopOf(s), plan: { at: 'x', stage: null, tracks: [{ track: 'sync', action: null, reason: 'r' }] } } })],
+      ['an unknown action kind in the plan', s => ({ ...s, loop: { ...loopOf(s), plan: { at: 'x', stage: null, tracks: [{ track: 'runs', action: { kind: 'deleteRepo', summary: 's', reason: 'r' }, waitsFor: null, reason: 'r' }] } } })],
+      ['an unknown track', s => ({ ...s, loop: { ...loopOf(s), plan: { at: 'x', stage: null, tracks: [{ track: 'sync', action: null, waitsFor: null, reason: 'r' }] } } })],
+      ['a followed PR linking to javascript:', s => ({ ...s, loop: { ...loopOf(s), followedPullRequests: [{ ...(loopOf(s)['followedPullRequests'] as object[])[0], url: 'javascript:alert(1)' }] } })],
+      ['a followed PR in an unknown CI state', s => ({ ...s, loop: { ...loopOf(s), followedPullRequests: [{ ...(loopOf(s)['followedPullRequests'] as object[])[0], ci: 'purple' }] } })],
+      ['a focus of an unknown kind of work', s => ({ ...s, loop: { ...loopOf(s), stage: { ...(loopOf(s)['stage'] as object), focus: { kind: 'issue', label: 'x', title: 'x', issue: null, pullRequest: null, url: null } } } })],
+      ['a plan that waits for someone unknown', s => ({ ...s, loop: { ...loopOf(s), plan: { at: 'x', stage: null, tracks: [{ track: 'planning', action: null, waitsFor: 'the boss', reason: 'r' }] } } })],
+      ['a negative count of pending tasks', s => ({ ...s, loop: { ...loopOf(s), counts: { ...(loopOf(s)['counts'] as object), pending: -1 } } })],
       ['an unknown outcome', s => ({ ...s, loop: { ...loopOf(s), lastReport: { at: 'x', outcomes: [{ track: 'runs', summary: 's', result: 'maybe', message: '' }], requests: 0, points: 0 } } })],
       ['a negative budget', s => ({ ...s, loop: { ...loopOf(s), rateLimit: { core: { limit: 5000, remaining: -1, resetAt: 'x' }, graphql: null } } })],
       ['a needs-you merge of PR 0', s => ({ ...s, needsYou: [{ kind: 'readyToMerge', key: 'k', title: 't', detail: 'd', label: 'Merge', action: { type: 'loop.merge', pullNumber: 0 }, url: null }] })],

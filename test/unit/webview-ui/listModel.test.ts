@@ -3,9 +3,9 @@ import fc from 'fast-check';
 import { Redactor } from '../../../src/core/logging/redactor';
 import { buildPanelSnapshot } from '../../../src/core/state/panelSnapshot';
 import { isPanelTask, panelTaskSchema, type PanelSnapshot, type PanelTask } from '../../../src/shared/protocol';
-import { buildNeedsYouRows, buildQueueRows, buildRedPullRequestRows, buildRunRows, formatCost, formatElapsed, matchesFilter, restrictedReason, runDetail, type ListRow } from '../../../webview-ui/src/listModel';
+import { buildFollowedPullRequestRows, buildNeedsYouRows, buildQueueRows, buildRedPullRequestRows, buildRunRows, formatCost, formatElapsed, matchesFilter, restrictedReason, runDetail, type ListRow } from '../../../webview-ui/src/listModel';
 import { initialUiState, parseUiState, reduceUiState, type UiState } from '../../../webview-ui/src/uiState';
-import { aBusyLoopState, aLoopState } from '../../support/loopStates';
+import { aBusyLoopState, aFollowedPullRequest, aLoopState } from '../../support/loopStates';
 import { aBusyState, aRun } from '../../support/panelState';
 import { anAtoState } from '../../support/stateBuilders';
 
@@ -233,6 +233,18 @@ describe('list models: the loop', () => {
     assert.deepEqual(keys(buildRedPullRequestRows(loopSnapshot(), ui({ filter: 'ubuntu' }))), ['redPr:21', 'redPr:21:check:0', 'redPr:21:check:1']);
     assert.deepEqual(keys(buildRedPullRequestRows(loopSnapshot(), ui({ filter: '#22' }))), ['redPr:22', 'redPr:22:check:0']);
     assert.deepEqual(buildRedPullRequestRows(snapshot(), ui()), []);
+  });
+
+  it('followed PRs: every one, red or not, with its work, CI and verdict, then each merge rule with its reason; filtered by title or work', () => {
+    const green = aFollowedPullRequest(30, { ci: 'green', pendingChecks: [], verdict: { ready: true, rules: [{ rule: 'open', ok: true, detail: 'open' }, { rule: 'checksGreen', ok: true, detail: '1 check green on abcdef1' }] } });
+    const snapshotWith = buildPanelSnapshot(anAtoState({ loop: aLoopState({ followedPullRequests: [aFollowedPullRequest(12), green] }) }), new Redactor());
+    const rows = buildFollowedPullRequestRows(snapshotWith, ui());
+    assert.deepEqual(keys(rows), ['followedPr:12', 'followedPr:12:rule:open', 'followedPr:12:rule:reviewSignal', 'followedPr:12:rule:checksGreen', 'followedPr:30', 'followedPr:30:rule:open', 'followedPr:30:rule:checksGreen']);
+    assert.deepEqual(rows.flatMap(row => row.kind === 'followedPr' ? [[row.detail, row.tone]] : []), [['Task add-login · CI pending · 2 merge rules unmet', 'warning'], ['Task add-login · CI green · ready to merge', 'normal']]);
+    assert.deepEqual(rows.flatMap(row => row.kind === 'rule' ? [[row.ok, row.detail]] : []).slice(0, 3), [[true, 'open'], [false, 'no review requested and no approval'], [false, 'checks pending: ci/build']]);
+    assert.deepEqual(actionsOf(rows, 'followedPr:12'), [[JSON.stringify({ type: 'openExternal', url: 'https://github.com/octo/repo/pull/12' }), undefined]]);
+    assert.deepEqual(keys(buildFollowedPullRequestRows(snapshotWith, ui({ filter: '#30' }))), ['followedPr:30', 'followedPr:30:rule:open', 'followedPr:30:rule:checksGreen']);
+    assert.deepEqual(buildFollowedPullRequestRows(snapshot(), ui()), []);
   });
 
   it('handles 10,000 red PRs and 10,000 ready PRs', () => {

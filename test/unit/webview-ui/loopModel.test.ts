@@ -5,7 +5,7 @@ import { buildPanelSnapshot } from '../../../src/core/state/panelSnapshot';
 import { isMutatingMessage, parseToHostMessage, type PanelSnapshot } from '../../../src/shared/protocol';
 import { restrictedReason } from '../../../webview-ui/src/listModel';
 import { buildLoopModel, formatRelative, type LoopViewModel } from '../../../webview-ui/src/loopModel';
-import { aLoopState, aPlan, aReport, dispatchAction, evilText } from '../../support/loopStates';
+import { aLoopState, aPlan, aReport, dispatchAction, evilText, mergeAction } from '../../support/loopStates';
 import { anAtoState } from '../../support/stateBuilders';
 
 const now = Date.parse('2026-11-21T10:02:00.000Z');
@@ -35,7 +35,29 @@ describe('loop header model', () => {
   it('shows the stage with its reason and the focus with its link', () => {
     const view = model();
     assert.deepEqual(view.stage, { label: 'Stage 2c · Development', meaning: 'A task PR is ready to merge', reason: 'PR #12 is ready' });
-    assert.deepEqual(view.focus, { label: 'PR #12', title: 'Add a login form', url: 'https://github.com/octo/repo/pull/12' });
+    assert.deepEqual(view.focus, {
+      label: 'Task add-login · issue #3 · PR #12',
+      title: 'Add a login form',
+      url: 'https://github.com/octo/repo/pull/12',
+      refs: [
+        { kind: 'issue', caption: 'Issue #3', url: 'https://github.com/octo/repo/issues/3' },
+        { kind: 'pullRequest', caption: 'PR #12: [WIP] Add a login form', url: 'https://github.com/octo/repo/pull/12' },
+      ],
+    });
+  });
+
+  it('shows the counts from the planning branch, explained in the tooltip; none before a tick read them', () => {
+    const counts = model().counts;
+    assert.equal(counts?.text, '3 pending · 1 processed · 2 complete · 1 invalid · 2 unpromoted · 2 open ATO issues · 1 of 5 open PRs followed');
+    assert.match(counts.tooltip, /^Read from the planning branch and GitHub, not from your working tree:/);
+    assert.equal(model({ counts: undefined }).counts, undefined);
+  });
+
+  it('names a merge that waits for you in the plan, with why', () => {
+    const plan = aPlan({ tracks: [{ track: 'planning', action: undefined, reason: 'Auto-merge is off.', held: { action: mergeAction, waitsFor: 'you' } }] });
+    assert.deepEqual(model({ plan }).plan?.lines, [{ icon: 'bell', text: 'Planning: Merge PR #12 at abcdef1, then close #3 — waits for you', detail: 'Auto-merge is off.', tone: 'warning' }]);
+    const untrusted = aPlan({ tracks: [{ track: 'planning', action: undefined, reason: 'Not taken.', held: { action: mergeAction, waitsFor: 'trust' } }] });
+    assert.equal(model({ plan: untrusted }).plan?.lines[0]?.text, 'Planning: Merge PR #12 at abcdef1, then close #3 — not taken (untrusted)');
   });
 
   it('tells the states apart: paused, running, ticking (spinning), error with its message', () => {
@@ -125,7 +147,7 @@ describe('loop header model', () => {
   });
 
   it('passes GitHub text through untouched, for the view to render as text', () => {
-    const view = model({ stage: { ...aPlan().stage!, reason: evilText, focus: { kind: 'issue', title: evilText, number: 3 } } });
+    const view = model({ stage: { ...aPlan().stage!, reason: evilText, focus: { kind: 'gapAnalysis', title: evilText } } });
     assert.equal(view.stage?.reason, evilText);
     assert.equal(view.focus?.title, evilText);
     assert.equal(view.focus.url, null);

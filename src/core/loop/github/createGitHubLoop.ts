@@ -70,7 +70,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
   const configuredApi = settings['github.apiUrl'] === 'https://api.github.com' ? undefined : settings['github.apiUrl'];
   const repo = repoCoordinatesFromRemote(remoteUrl.stdout.trim(), configuredApi);
   if (repo === undefined) return { kind: 'unavailable', mode: 'local', reason: 'The `origin` remote is not a GitHub repository: the loop works on the local planning folder.' };
-  if (setup.token === undefined) return { kind: 'unavailable', mode: 'off', reason: `Sign in to GitHub (ATO: Sign in to GitHub) to run the loop on ${repo.owner}/${repo.name}.` };
+  if (setup.token === undefined) return { kind: 'unavailable', mode: 'off', reason: `No GitHub token: to run the loop on ${repo.owner}/${repo.name}, sign in with "ATO: Sign in to GitHub" (or "ATO: Set GitHub Token") in VS Code, or set ATO_GITHUB_TOKEN for the ato CLI.` };
   const branch = await defaultBranch(workspaceRoot);
   const now = setup.now ?? (() => new Date());
   const port = await createGitHubPort({ repo, token: setup.token, timeoutMs: settings['network.timeoutSeconds'] * 1000, log: setup.log, redactor: setup.redactor, userAgent: setup.userAgent, now: () => now().getTime(), ...(setup.retry === undefined ? {} : { retry: setup.retry }) });

@@ -1,17 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PullRequestSummary, RepoSnapshot } from '../../forges/github/githubModel';
+import type { RepoSnapshot } from '../../forges/github/githubModel';
 import { isValidQueueEntry, queueEntryId } from '../../queue/queueEntry';
 import { allAtoLabels } from '../atoLabels';
-import { ciState } from '../ciState';
 import type { AdoptionReport } from '../issueAdoption';
+import { followedPullRequests } from '../followedPullRequests';
+import { loopCounts } from '../loopCounts';
 import type { BackendUsage, ExecutionResult, LeaseAnswer, LoopBackend, LoopObservation } from '../loopBackend';
 import type { MergePolicy, PlannedAction, TrackPlan } from '../loopModel';
 import type { PlanningRead, PlanningSource } from '../planningSource';
 import { redPullRequests } from '../redPullRequests';
 import { queueDraft } from '../remoteQueueMoves';
 import type { RemoteLease } from '../remoteLease';
-import { classifyPlanning } from '../stageClassifier';
+import { classifyPlanning, linkObservation } from '../stageClassifier';
 import { adoptExistingIssues } from './adoptExistingIssues';
 import { executeGuardedAction, type GuardedActionContext } from './guardedActions';
 
@@ -47,13 +48,17 @@ export class GitHubLoopBackend implements LoopBackend {
       port.snapshot({ issueLabels: allAtoLabels.map(label => label.name) }),
     ]);
     this.observed = { snapshot, planning };
-    const decision = classifyPlanning({ snapshot, queue: planning.entries, policy: this.options.policy(), now: this.options.now() });
+    const observation = { snapshot, queue: planning.entries, policy: this.options.policy(), now: this.options.now() };
+    const links = linkObservation(observation);
+    const decision = classifyPlanning(observation, links);
+    const followed = followedPullRequests(links, observation.policy);
     // CI results and re-runs do not show in the cheap probe: while a check is pending on a PR the loop
     // follows, or the planning track waits on a PR (1b, 2b, 3b), every tick reads everything. Other PRs'
     // CI does not count: in a busy repository some CI is always running.
-    const inFlight = waitingStages.has(decision.stage) || snapshot.openPullRequests.some(pr => tracksPullRequest(snapshot, pr) && ciState(pr.checks).state === 'pending');
+    const inFlight = waitingStages.has(decision.stage) || followed.some(pr => pr.ci === 'pending');
     const drafts = planning.drafts.map(entry => ({ path: entry.file, taskId: queueEntryId(entry), title: entry.result.task?.title ?? entry.fileName, valid: isValidQueueEntry(entry) }));
-    return { decision, otherTracks: [this.runsTrack()], redPullRequests: redPullRequests(snapshot, new Map()), drafts, inFlight };
+    const counts = loopCounts({ snapshot, queue: planning.entries, links, followedPullRequests: followed.length, localDrafts: drafts.length });
+    return { decision, otherTracks: [this.runsTrack()], redPullRequests: redPullRequests(snapshot, new Map()), followedPullRequests: followed, counts, drafts, inFlight };
   }
 
   async acquireLease(): Promise<LeaseAnswer> {
@@ -98,9 +103,4 @@ export class GitHubLoopBackend implements LoopBackend {
     const active = this.options.localRuns?.() ?? 0;
     return { track: 'runs', action: undefined, reason: active === 0 ? 'No local agent run in flight.' : `${String(active)} local agent run(s) in flight; the dispatcher watches them.` };
   }
-}
-
-/** Whether the loop follows this PR: it closes or is linked from one of ATO's issues. */
-function tracksPullRequest(snapshot: RepoSnapshot, pr: PullRequestSummary): boolean {
-  return snapshot.issues.some(issue => pr.closingIssues.includes(issue.number) || issue.linkedPullRequests.includes(pr.number));
 }

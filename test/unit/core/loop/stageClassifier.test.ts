@@ -1,32 +1,21 @@
 import assert from 'node:assert/strict';
-import type { IssueSummary, PullRequestSummary, RepoSnapshot } from '../../../../src/core/forges/github/githubModel';
-import { labelsFor } from '../../../../src/core/loop/atoLabels';
-import { gapAnalysisIssueBody, gapAnalysisIssueTitle } from '../../../../src/core/loop/gapAnalysisTemplate';
+import type { PullRequestSummary, RepoSnapshot } from '../../../../src/core/forges/github/githubModel';
+import { gapAnalysisIssueTitle } from '../../../../src/core/loop/gapAnalysisTemplate';
 import { defaultMergePolicy, type MergePolicy, type PlannedAction, type StageDecision, type StageId } from '../../../../src/core/loop/loopModel';
 import { formatMarker } from '../../../../src/core/loop/markers';
 import { classifyPlanning, type PlanningObservation } from '../../../../src/core/loop/stageClassifier';
 import type { QueueEntry } from '../../../../src/core/queue/queueEntry';
 import {
-  aCheckRun, aMergedPullRequest, anIssue, aPullRequest, aQueueEntry, aSignal, aSnapshot, aTaskEntry, someChecks, taskText,
+  aCheckRun, aMergedPullRequest, aPullRequest, aQueueEntry, aSignal, aSnapshot, aTaskEntry, someChecks, taskText,
 } from '../../../support/githubBuilders';
+import { capabilityIssue, copilot, gapIssue, taskIssue } from '../../../support/planningIssues';
 
 const now = new Date('2026-11-21T12:00:00Z');
-const copilot = 'copilot-swe-agent[bot]';
 
 function observe(parts: { snapshot?: Partial<RepoSnapshot>; queue?: QueueEntry[]; policy?: Partial<MergePolicy>; extra?: Partial<PlanningObservation> }): PlanningObservation {
   return { snapshot: aSnapshot(parts.snapshot), queue: parts.queue ?? [], policy: { ...defaultMergePolicy, ...parts.policy }, now, ...parts.extra };
 }
 
-const gapBody = gapAnalysisIssueBody('planning/vision/goal.md', 'planning/state/system_capabilities.md', 'planning/issue_queue/pending');
-function gapIssue(overrides: Partial<IssueSummary> = {}): IssueSummary {
-  return anIssue({ number: 1, title: gapAnalysisIssueTitle, body: gapBody, labels: labelsFor('gapAnalysis'), assignees: [copilot], ...overrides });
-}
-function taskIssue(id: string, overrides: Partial<IssueSummary> = {}): IssueSummary {
-  return anIssue({ title: `Task ${id}`, body: `Do ${id}.\n\n${formatMarker({ kind: 'task', taskId: id })}\n`, labels: labelsFor('task'), assignees: [copilot], ...overrides });
-}
-function capabilityIssue(sourcePr: number, overrides: Partial<IssueSummary> = {}): IssueSummary {
-  return anIssue({ body: `Update.\n${formatMarker({ kind: 'capabilityUpdate', sourcePr })}\n`, labels: labelsFor('capability'), assignees: [copilot], ...overrides });
-}
 const notReady: Partial<PullRequestSummary> = { title: '[WIP] Working on it' };
 const pendingChecks: Partial<PullRequestSummary> = { checks: someChecks([aCheckRun('ci/build', { status: 'IN_PROGRESS', conclusion: null })]) };
 
@@ -80,16 +69,16 @@ describe('classifyPlanning', () => {
     it('1a: waits for the agent to open its PR, naming the issue', () => {
       const decision = classifyPlanning(observe({ snapshot: { issues: [gapIssue({ createdAt: '2026-11-21T10:00:00Z' })] } }));
       expectStage(decision, '1a', undefined);
-      assert.equal(decision.reason, `Waiting for ${copilot} to open a PR for issue #1 (gap-analysis issue #1), opened 2 h ago.`);
-      assert.deepEqual(decision.focus, { kind: 'issue', title: gapAnalysisIssueTitle, number: 1, url: 'https://github.com/o/r/issues/1' });
+      assert.equal(decision.reason, `Waiting for ${copilot} to open a PR for gap-analysis issue #1, opened 2 h ago.`);
+      assert.deepEqual(decision.focus, { kind: 'gapAnalysis', title: gapAnalysisIssueTitle, issue: { number: 1, title: gapAnalysisIssueTitle, url: 'https://github.com/o/r/issues/1' } });
     });
 
     it('1b: waits for a gap PR that is not ready, saying what it waits for', () => {
       const pr = aPullRequest({ number: 2, closingIssues: [1], ...pendingChecks });
       const decision = classifyPlanning(observe({ snapshot: { issues: [gapIssue()], openPullRequests: [pr] } }));
       expectStage(decision, '1b', undefined);
-      assert.equal(decision.reason, 'Waiting for PR #2 (gap-analysis issue #1): checks pending: ci/build.');
-      assert.equal(decision.focus?.kind, 'pullRequest');
+      assert.equal(decision.reason, 'Waiting for PR #2 (the gap analysis): checks pending: ci/build.');
+      assert.deepEqual([decision.focus?.kind, decision.focus?.issue?.number, decision.focus?.pullRequest?.number], ['gapAnalysis', 1, 2]);
     });
 
     it('1c: merges a ready gap PR and closes the gap issue', () => {
@@ -184,7 +173,7 @@ describe('classifyPlanning', () => {
       const queue = ['a', 'b', 'c'].map((id, index, ids) => aTaskEntry('pending', { id, dependsOn: [ids[(index + 1) % ids.length] ?? id] }));
       const decision = classifyPlanning(observe({ queue: [...queue, aTaskEntry('pending', { id: 'free' })] }));
       assert.equal(action(decision, 'promoteTask').taskId, 'free');
-      assert.deepEqual(decision.needsYou.map(item => [item.kind, item.taskId, item.detail]), [['invalidTask', 'a', 'dependency cycle: a → b → c → a']]);
+      assert.deepEqual(decision.needsYou.map(item => [item.kind, item.taskId, item.detail]), [['invalidTask', 'a', 'Dependency cycle: a → b → c → a.']]);
     });
 
     it('2a: finishes a promotion cut short (task still pending, its issue already open)', () => {
@@ -212,7 +201,12 @@ describe('classifyPlanning', () => {
       const decision = classifyPlanning(observe({ queue: [aTaskEntry('processed', { id: 'add-login' })], snapshot: { issues: [taskIssue('add-login', { number: 30 })], openPullRequests: [pr] } }));
       expectStage(decision, '2b', undefined);
       assert.equal(decision.reason, 'Waiting for PR #12 (task add-login): checks pending: ci/build.');
-      assert.deepEqual(decision.focus, { kind: 'pullRequest', title: pr.title, number: 12, url: pr.url, taskId: 'add-login' });
+      // The focus names the work's kind, its task, and its issue and PR with their titles.
+      assert.deepEqual(decision.focus, {
+        kind: 'task', title: 'Task add-login', taskId: 'add-login',
+        issue: { number: 30, title: 'Task add-login', url: 'https://github.com/o/r/issues/30' },
+        pullRequest: { number: 12, title: pr.title, url: pr.url },
+      });
     });
 
     it('2b: an issue closed by hand needs you and the loop moves on (never frozen in 2b)', () => {
@@ -272,7 +266,7 @@ describe('classifyPlanning', () => {
       const pr = aMergedPullRequest({ number: 12, closingIssues: [30] });
       const decision = classifyPlanning(observe({ queue: [aTaskEntry('processed', { id: 't' })], snapshot: { issues: [taskIssue('t', { number: 30, state: 'closed', closedAt: '2026-11-21T11:00:00Z' })], recentlyClosedPullRequests: [pr] } }));
       expectStage(decision, '2c', 'completeTask');
-      assert.deepEqual(action(decision, 'completeTask'), { kind: 'completeTask', reason: 'PR #12 merged.', taskId: 't', path: '/work/repo/planning/issue_queue/processed/t.task.md', pullNumber: 12, issueNumber: 30 });
+      assert.deepEqual(action(decision, 'completeTask'), { kind: 'completeTask', reason: 'Its pull request is merged.', taskId: 't', path: '/work/repo/planning/issue_queue/processed/t.task.md', pullNumber: 12, issueNumber: 30 });
     });
   });
 
@@ -320,7 +314,7 @@ describe('classifyPlanning', () => {
       const pr = aPullRequest({ number: 41, closingIssues: [40], ...notReady });
       const decision = classifyPlanning(observe({ snapshot: { issues: [capabilityIssue(12, { number: 40 })], openPullRequests: [pr] } }));
       expectStage(decision, '3b', undefined);
-      assert.equal(decision.reason, 'Waiting for PR #41 (capability update for PR #12): the title marks it work in progress.');
+      assert.equal(decision.reason, 'Waiting for PR #41 (the capability update for PR #12): the title marks it work in progress.');
     });
 
     it('3c: merges a ready capability PR and closes the capability issue', () => {
@@ -403,7 +397,7 @@ describe('classifyPlanning', () => {
       const merge = action(decision, 'mergePullRequest');
       assert.equal(merge.pullNumber, 12);
       assert.deepEqual(merge.closeIssues, [30]);
-      assert.match(decision.reason, /Duplicate issues ignored, close them: #31 \(task t, follows #30\)/);
+      assert.match(decision.reason, /Duplicate issues ignored, close them: #31 \(another issue of task t\)/);
     });
 
     it('never opens a second gap issue while one is open, even a duplicate pair', () => {
@@ -412,12 +406,73 @@ describe('classifyPlanning', () => {
       const decision = classifyPlanning(observe({ snapshot: { issues: [b, a] } }));
       expectStage(decision, '1a', undefined);
       assert.match(decision.reason, /issue #1/);
-      assert.match(decision.reason, /#2 \(the gap analysis, follows #1\)/);
+      assert.match(decision.reason, /#2 \(another issue of the gap analysis\)/);
     });
   });
 
   it('is pure: the same observation gives the same decision', () => {
     const obs = observe({ queue: [aTaskEntry('pending', { id: 'a' }), aTaskEntry('processed', { id: 'b' })], snapshot: { issues: [gapIssue(), taskIssue('b', { number: 30 })], openPullRequests: [aPullRequest({ number: 12, closingIssues: [30], ...pendingChecks })] } });
     assert.deepEqual(classifyPlanning(obs), classifyPlanning(obs));
+  });
+
+  describe('what needs you shows in the stage reason, whatever the stage', () => {
+    const closedUnmerged: Partial<PullRequestSummary> = { state: 'closed', updatedAt: '2026-11-21T11:00:00Z' };
+
+    it('a failed run: the loop opens the gap analysis, and its reason names the failure', () => {
+      const decision = classifyPlanning(observe({
+        queue: [aTaskEntry('processed', { id: 'a' })],
+        snapshot: { issues: [taskIssue('a', { number: 5 })], recentlyClosedPullRequests: [aPullRequest({ number: 7, closingIssues: [5], ...closedUnmerged })] },
+      }));
+      expectStage(decision, '1a', 'ensureGapIssue');
+      assert.equal(decision.reason, 'No gap-analysis issue is open and no development work is pending or in flight: open the gap analysis. Also needs you: the run of task a failed (PR #7 was closed without being merged).');
+      assert.deepEqual(needsKinds(decision), ['runFailed']);
+    });
+
+    it('a task whose issue was closed by hand: named while another task\'s PR is waited for', () => {
+      const decision = classifyPlanning(observe({
+        queue: [aTaskEntry('processed', { id: 'a' }), aTaskEntry('processed', { id: 'b' })],
+        snapshot: { issues: [taskIssue('a', { number: 5 }), taskIssue('b', { number: 6, state: 'closed', closedAt: '2026-11-21T11:00:00Z' })], openPullRequests: [aPullRequest({ number: 7, closingIssues: [5], ...pendingChecks })] },
+      }));
+      expectStage(decision, '2b', undefined);
+      assert.equal(decision.reason, 'Waiting for PR #7 (task a): checks pending: ci/build. Also needs you: issue #6 (task b) was closed without a merged PR.');
+      assert.deepEqual(needsKinds(decision), ['issueClosedOutsideLoop']);
+    });
+
+    it('a task in processed/ with no issue, and every other thing that needs you, each once', () => {
+      const decision = classifyPlanning(observe({
+        queue: [aTaskEntry('processed', { id: 'a' }), aTaskEntry('processed', { id: 'b' }), aTaskEntry('processed', { id: 'c' })],
+        snapshot: { issues: [taskIssue('a', { number: 5 }), taskIssue('b', { number: 6, state: 'closed', closedAt: '2026-11-21T11:00:00Z' })], recentlyClosedPullRequests: [aPullRequest({ number: 7, closingIssues: [5], ...closedUnmerged })] },
+      }));
+      expectStage(decision, '1a', 'ensureGapIssue');
+      assert.match(decision.reason, /Also needs you: the run of task a failed \(PR #7 was closed without being merged\); issue #6 \(task b\) was closed without a merged PR; task c is in processed\/ with no issue or PR on GitHub\.$/);
+    });
+
+    it('when the stage itself is the failure, its reason says it once and names the others', () => {
+      const decision = classifyPlanning(observe({
+        snapshot: { issues: [gapIssue(), taskIssue('b', { number: 6, state: 'closed', closedAt: '2026-11-21T11:00:00Z' })], recentlyClosedPullRequests: [aPullRequest({ number: 2, closingIssues: [1], ...closedUnmerged })] },
+        queue: [aTaskEntry('processed', { id: 'b' })],
+      }));
+      expectStage(decision, '1b', undefined);
+      assert.equal(decision.reason, 'The run of the gap analysis failed (PR #2 was closed without being merged): needs you. Also needs you: issue #6 (task b) was closed without a merged PR.');
+    });
+  });
+
+  describe('the focus names its kind of work, with its issue and PR', () => {
+    it('the gap analysis, a pending task, a capability update to open and one under way', () => {
+      assert.deepEqual(classifyPlanning(observe({})).focus, { kind: 'gapAnalysis', title: gapAnalysisIssueTitle });
+      assert.deepEqual(classifyPlanning(observe({ queue: [aTaskEntry('pending', { id: 'a', title: 'Add a' })] })).focus, { kind: 'task', title: 'Add a', taskId: 'a' });
+      const merged = aMergedPullRequest({ number: 12, title: 'Add login', closingIssues: [30] });
+      const done = { queue: [aTaskEntry('complete', { id: 't' })], issues: [taskIssue('t', { number: 30, state: 'closed' as const, closedAt: '2026-11-21T11:00:00Z' })] };
+      const toOpen = classifyPlanning(observe({ queue: done.queue, snapshot: { issues: done.issues, recentlyClosedPullRequests: [merged] } }));
+      assert.deepEqual(toOpen.focus, { kind: 'capabilityUpdate', title: 'Add login', taskId: 't', sourcePullRequest: 12 });
+      const capability = capabilityIssue(12, { number: 40, title: 'Capabilities after PR #12' });
+      const pr = aPullRequest({ number: 41, title: 'Update capabilities', closingIssues: [40], ...pendingChecks });
+      const underWay = classifyPlanning(observe({ queue: done.queue, snapshot: { issues: [...done.issues, capability], openPullRequests: [pr], recentlyClosedPullRequests: [merged] } }));
+      assert.deepEqual(underWay.focus, {
+        kind: 'capabilityUpdate', title: 'Capabilities after PR #12', sourcePullRequest: 12,
+        issue: { number: 40, title: 'Capabilities after PR #12', url: capability.url },
+        pullRequest: { number: 41, title: 'Update capabilities', url: pr.url },
+      });
+    });
   });
 });

@@ -3,7 +3,7 @@ import { initialLoopState } from '../../../../src/core/loop/loopModel';
 import { redactedMarker, Redactor } from '../../../../src/core/logging/redactor';
 import { buildPanelSnapshot } from '../../../../src/core/state/panelSnapshot';
 import { parseToWebviewMessage, type PanelSnapshot } from '../../../../src/shared/protocol';
-import { aBusyLoopState, aLoopState, aPlan, aRedPullRequest, awaitingApproval, closedOutside, evilText, invalidRemoteTask, readyToMerge, repoUrl } from '../../../support/loopStates';
+import { aBusyLoopState, aFollowedPullRequest, aLoopState, aPlan, aRedPullRequest, awaitingApproval, closedOutside, evilText, invalidRemoteTask, mergeAction, readyToMerge, repoUrl, someCounts } from '../../../support/loopStates';
 import { aBusyState, aRun } from '../../../support/panelState';
 import { anAtoState, planningExamples } from '../../../support/stateBuilders';
 
@@ -38,12 +38,17 @@ describe('buildPanelSnapshot: the loop', () => {
     assert.deepEqual(loop.stage, {
       stage: '2c',
       reason: 'PR #12 is ready',
-      focus: { kind: 'pullRequest', label: 'PR #12', title: 'Add a login form', url: `${repoUrl}/pull/12` },
+      focus: {
+        kind: 'task', label: 'Task add-login · issue #3 · PR #12', title: 'Add a login form',
+        issue: { number: 3, title: 'Add a login form', url: `${repoUrl}/issues/3` },
+        pullRequest: { number: 12, title: '[WIP] Add a login form', url: `${repoUrl}/pull/12` },
+        url: `${repoUrl}/pull/12`,
+      },
       action: { kind: 'mergePullRequest', summary: 'Merge PR #12 at abcdef1, then close #3', reason: 'checks green, review requested' },
     });
     assert.deepEqual(loop.plan?.tracks, [
-      { track: 'runs', action: null, reason: 'no run is active' },
-      { track: 'planning', action: { kind: 'mergePullRequest', summary: 'Merge PR #12 at abcdef1, then close #3', reason: 'checks green, review requested' }, reason: 'PR #12 is ready' },
+      { track: 'runs', action: null, waitsFor: null, reason: 'no run is active' },
+      { track: 'planning', action: { kind: 'mergePullRequest', summary: 'Merge PR #12 at abcdef1, then close #3', reason: 'checks green, review requested' }, waitsFor: null, reason: 'PR #12 is ready' },
     ]);
     assert.equal(loop.plan.stage, '2c');
     assert.deepEqual(loop.lastReport, { at: '2026-11-21T10:00:00.000Z', outcomes: [{ track: 'planning', summary: 'Merge PR #12 at abcdef1, then close #3', result: 'done', message: 'merged at abcdef1' }], requests: 4, points: 1 });
@@ -53,6 +58,20 @@ describe('buildPanelSnapshot: the loop', () => {
       failingChecks: [{ name: 'test (ubuntu)', url: `${repoUrl}/actions/runs/2101` }, { name: 'lint', url: null }], fixAttempts: 1,
     });
     assert.deepEqual([loop.mode, loop.running, loop.ticking, loop.error, loop.lease?.holder], ['github', false, false, null, 'alice@laptop']);
+    assert.ok(parses(snapshot));
+  });
+
+  it('carries the followed PRs with CI and every rule of the verdict, the counts, and a merge that waits for you in the plan', () => {
+    const plan = aPlan({ tracks: [{ track: 'planning', action: undefined, reason: 'Auto-merge is off.', held: { action: mergeAction, waitsFor: 'you' } }] });
+    const snapshot = buildPanelSnapshot(anAtoState({ loop: aLoopState({ plan }) }), new Redactor());
+    assert.deepEqual(snapshot.loop.followedPullRequests, [{
+      number: 12, title: 'Add a login form 12', url: `${repoUrl}/pull/12`, author: 'Copilot', isDraft: false, workKind: 'task', work: 'Task add-login',
+      ci: 'pending', failingChecks: [], pendingChecks: ['ci/build'], ready: false,
+      rules: [{ rule: 'open', ok: true, detail: 'open' }, { rule: 'reviewSignal', ok: false, detail: 'no review requested and no approval' }, { rule: 'checksGreen', ok: false, detail: 'checks pending: ci/build' }],
+    }]);
+    assert.deepEqual(snapshot.loop.counts, someCounts);
+    assert.deepEqual(snapshot.loop.plan?.tracks, [{ track: 'planning', action: { kind: 'mergePullRequest', summary: 'Merge PR #12 at abcdef1, then close #3', reason: 'checks green, review requested' }, waitsFor: 'you', reason: 'Auto-merge is off.' }]);
+    assert.equal(buildPanelSnapshot(anAtoState({ loop: aLoopState({ counts: undefined }) }), new Redactor()).loop.counts, null);
     assert.ok(parses(snapshot));
   });
 
@@ -70,7 +89,8 @@ describe('buildPanelSnapshot: the loop', () => {
 
   it('drops links the panel may not open (and the action that needed them), keeping the rest of the snapshot', () => {
     const loop = aLoopState({
-      stage: { ...aPlan().stage!, focus: { kind: 'issue', title: 'x', number: 1, url: 'javascript:alert(1)' } },
+      stage: { ...aPlan().stage!, focus: { kind: 'task', title: 'x', issue: { number: 1, title: 'x', url: 'javascript:alert(1)' } } },
+      followedPullRequests: [aFollowedPullRequest(7, { url: 'vscode://settings', failingChecks: [{ name: 'x', url: 'file:///etc/passwd' }] })],
       redPullRequests: [aRedPullRequest(5, { url: 'file:///etc/passwd', failingChecks: [{ name: 'x', url: 'https://github.com/a b' }] })],
       needsYou: [
         { ...awaitingApproval, url: 'data:text/html,<b>x</b>' },
@@ -80,6 +100,8 @@ describe('buildPanelSnapshot: the loop', () => {
     });
     const snapshot = buildPanelSnapshot(anAtoState({ loop }), new Redactor());
     assert.equal(snapshot.loop.stage?.focus?.url, null);
+    assert.equal(snapshot.loop.stage.focus.issue?.url, null);
+    assert.deepEqual([snapshot.loop.followedPullRequests[0]?.url, snapshot.loop.followedPullRequests[0]?.failingChecks[0]?.url], [null, null]);
     assert.equal(snapshot.loop.redPullRequests[0]?.url, null);
     assert.equal(snapshot.loop.redPullRequests[0].failingChecks[0]?.url, null);
     assert.deepEqual(snapshot.needsYou.map(item => [item.action, item.url]), [[null, null], [null, null], [null, `${repoUrl}/pull/12`]]);
@@ -92,7 +114,8 @@ describe('buildPanelSnapshot: the loop', () => {
     redactor.addSecret(secret);
     const loop = aLoopState({
       error: `502 from ${secret}`,
-      stage: { ...aPlan().stage!, reason: evilText, focus: { kind: 'pullRequest', title: evilText, number: 12, url: `${repoUrl}/pull/12?t=${secret}` } },
+      stage: { ...aPlan().stage!, reason: evilText, focus: { kind: 'task', title: evilText, pullRequest: { number: 12, title: evilText, url: `${repoUrl}/pull/12?t=${secret}` } } },
+      followedPullRequests: [aFollowedPullRequest(12, { title: evilText, author: secret, verdict: { ready: false, rules: [{ rule: 'checksGreen', ok: false, detail: `checks failing: ${secret}` }] } })],
       redPullRequests: [aRedPullRequest(5, { title: evilText, failingChecks: [{ name: `${evilText} ${secret}`, url: null }] })],
       needsYou: [{ ...readyToMerge, title: evilText, detail: secret }],
     });
@@ -103,6 +126,8 @@ describe('buildPanelSnapshot: the loop', () => {
     assert.equal(snapshot.loop.stage?.reason, evilText);
     assert.equal(snapshot.loop.stage.focus?.title, evilText);
     assert.equal(snapshot.loop.stage.focus.url, null);
+    assert.equal(snapshot.loop.stage.focus.pullRequest?.title, evilText);
+    assert.equal(snapshot.loop.followedPullRequests[0]?.title, evilText);
     assert.equal(snapshot.loop.redPullRequests[0]?.title, evilText);
     assert.equal(snapshot.needsYou[0]?.title, evilText);
     assert.ok(parses(snapshot));

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import type { PlannedAction } from '../../../../src/core/loop/loopModel';
 import { pullNumberOf, urlOf } from '../../../../src/core/views/loopCommandArgs';
 import { checksPageUrl, loopUrls, needsYouLink, pullRequestChecksUrl, pullRequestPage, pullRequestUrl } from '../../../../src/core/views/loopLinks';
-import { describePlan, focusLabel, formatClock, loopUnavailableReason, stageLabel, summarizeTickReport } from '../../../../src/core/views/loopText';
+import { describePlan, formatClock, loopUnavailableReason, stageLabel, summarizeTickReport } from '../../../../src/core/views/loopText';
+import { focusLabel, focusUrl } from '../../../../src/core/loop/workNames';
 import { aLoopState, aPlan, aReport, awaitingApproval, closedOutside, dispatchAction, mergeAction, readyToMerge, repoUrl } from '../../../support/loopStates';
 import { anAtoState, planningExamples } from '../../../support/stateBuilders';
 import { describeAction } from '../../../../src/core/loop/describeAction';
@@ -28,10 +29,15 @@ describe('loop text', () => {
     assert.equal(stageLabel('1a'), '1a · Gap analysis');
     assert.equal(stageLabel('2b'), '2b · Development');
     assert.equal(stageLabel('3c'), '3c · Capability update');
-    assert.equal(focusLabel({ kind: 'pullRequest', title: 't', number: 3 }), 'PR #3');
-    assert.equal(focusLabel({ kind: 'issue', title: 't', number: 4 }), 'issue #4');
-    assert.equal(focusLabel({ kind: 'task', title: 't', taskId: 'x' }), 'task x');
-    assert.equal(focusLabel({ kind: 'task', title: 't' }), 'task');
+    const issue = { number: 4, title: 'i', url: `${repoUrl}/issues/4` };
+    const pullRequest = { number: 3, title: 'p', url: `${repoUrl}/pull/3` };
+    assert.equal(focusLabel({ kind: 'gapAnalysis', title: 't' }), 'Gap analysis');
+    assert.equal(focusLabel({ kind: 'gapAnalysis', title: 't', issue }), 'Gap analysis · issue #4');
+    assert.equal(focusLabel({ kind: 'task', title: 't', taskId: 'x', issue, pullRequest }), 'Task x · issue #4 · PR #3');
+    assert.equal(focusLabel({ kind: 'capabilityUpdate', title: 't', sourcePullRequest: 2, pullRequest }), 'Capability update for PR #2 · PR #3');
+    assert.equal(focusUrl({ kind: 'task', title: 't', taskId: 'x', issue, pullRequest }), pullRequest.url, 'the PR first');
+    assert.equal(focusUrl({ kind: 'task', title: 't', taskId: 'x', issue }), issue.url);
+    assert.equal(focusUrl({ kind: 'task', title: 't', taskId: 'x' }), undefined);
   });
 
   it('summarises a tick: its outcomes, or why it did nothing; failures flagged', () => {
@@ -41,6 +47,8 @@ describe('loop text', () => {
     const idle = summarizeTickReport(aReport({ outcomes: [], plan: aPlan({ tracks: [{ track: 'runs', action: undefined, reason: 'no run is active' }, { track: 'planning', action: undefined, reason: 'PR #12 waits for CI' }] }) }));
     assert.deepEqual(idle, { text: 'Nothing to do — Runs: no run is active; Planning: PR #12 waits for CI', failed: false });
     assert.equal(summarizeTickReport(aReport({ outcomes: [], plan: aPlan({ tracks: [] }) })).text, 'Nothing to do.');
+    const held = aPlan({ tracks: [{ track: 'runs', action: undefined, reason: 'No local agent run in flight.' }, { track: 'planning', action: undefined, reason: 'Auto-merge is off.', held: { action: mergeAction, waitsFor: 'you' } }] });
+    assert.equal(summarizeTickReport(aReport({ outcomes: [], plan: held })).text, 'Nothing to do — Runs: No local agent run in flight; Planning: Merge PR #12 at abcdef1, then close #3 (waits for you) — Auto-merge is off');
   });
 
   it('writes a plan as lines for the output channel', () => {
@@ -107,7 +115,7 @@ describe('loop links', () => {
     for (const url of [`${repoUrl}/pull/12`, `${repoUrl}/pull/14/checks`, `${repoUrl}/issues/9`, `${repoUrl}/pull/21`, `${repoUrl}/actions/runs/2101`, `${repoUrl}/actions/runs/2201`]) assert.ok(urls.has(url), url);
     for (const url of ['https://evil.example/', `${repoUrl}/pull/13`, `${repoUrl}/settings`]) assert.ok(!urls.has(url), url);
     assert.equal(loopUrls(loop), urls, 'cached per loop state');
-    assert.equal(loopUrls(aLoopState({ needsYou: [{ ...readyToMerge, url: 'javascript:alert(1)' }], redPullRequests: [], stage: undefined })).size, 0);
+    assert.equal(loopUrls(aLoopState({ needsYou: [{ ...readyToMerge, url: 'javascript:alert(1)' }], redPullRequests: [], followedPullRequests: [], stage: undefined })).size, 0);
   });
 });
 

@@ -6,7 +6,7 @@ import { loopUrls } from '../../../../src/core/views/loopLinks';
 import { maxTreeTasks } from '../../../../src/core/views/queueTreeRows';
 import { buildTreeModel, type TreeNodeModel } from '../../../../src/core/views/treeModel';
 import type { AtoState } from '../../../../src/core/state/atoState';
-import { aBusyLoopState, aLoopState, repoUrl } from '../../../support/loopStates';
+import { aBusyLoopState, aFollowedPullRequest, aLoopState, aPlan, mergeAction, repoUrl } from '../../../support/loopStates';
 import { aBusyState, aRun } from '../../../support/panelState';
 import { anAtoState, planningExamples } from '../../../support/stateBuilders';
 
@@ -40,7 +40,7 @@ describe('tree: the loop', () => {
   });
 
   it('puts the loop, needs you and red PRs first', () => {
-    assert.deepEqual(tree({ loop: aLoopState() }).map(n => n.id), ['loop', 'needsYou', 'redPrs', 'planning', 'queue', 'account']);
+    assert.deepEqual(tree({ loop: aLoopState() }).map(n => n.id), ['loop', 'needsYou', 'redPrs', 'followedPrs', 'planning', 'queue', 'account']);
   });
 
   it('shows the stage with its reason, the focus (click opens it), the plan per track, the last and next tick, and the budget', () => {
@@ -50,7 +50,9 @@ describe('tree: the loop', () => {
     assert.equal(loop.contextValue, treeItemContexts.loopPaused);
     assert.deepEqual([find(nodes, 'loop/stage').label, find(nodes, 'loop/stage').description], ['Stage 2c · Development', 'PR #12 is ready']);
     const focus = find(nodes, 'loop/focus');
-    assert.deepEqual([focus.label, focus.description, focus.command, focus.commandArgs], ['Add a login form', 'PR #12', commandIds.openPullRequest, [`${repoUrl}/pull/12`]]);
+    assert.deepEqual([focus.label, focus.description, focus.command, focus.commandArgs], ['Add a login form', 'Task add-login · issue #3 · PR #12', commandIds.openPullRequest, [`${repoUrl}/pull/12`]]);
+    assert.equal(focus.tooltip, 'Focus: Task add-login — Add a login form\nIssue #3\nPR #12: [WIP] Add a login form');
+    assert.equal(focus.icon, 'tasklist');
     assert.deepEqual(find(nodes, 'loop/plan').children?.map(c => [c.label, c.description]), [
       ['Runs: nothing', 'no run is active'],
       ['Planning: Merge PR #12 at abcdef1, then close #3', 'PR #12 is ready'],
@@ -102,6 +104,25 @@ describe('tree: the loop', () => {
     assert.equal(find(nodes, 'redPr/22').icon, 'git-pull-request-draft');
   });
 
+  it('followed PRs: every one with its work, CI state and verdict; each merge rule a child with its reason; a click opens the PR', () => {
+    const green = aFollowedPullRequest(30, { ci: 'green', verdict: { ready: true, rules: [{ rule: 'open', ok: true, detail: 'open' }] } });
+    const nodes = tree({ loop: aLoopState({ followedPullRequests: [aFollowedPullRequest(12), green] }) });
+    assert.equal(find(nodes, 'followedPrs').description, '2 followed');
+    const pr = find(nodes, 'followedPr/12');
+    assert.deepEqual([pr.label, pr.description, pr.command, pr.commandArgs, pr.ref], ['#12 Add a login form 12', 'Task add-login · CI pending · 2 merge rules unmet', commandIds.openPullRequest, [`${repoUrl}/pull/12`], '12']);
+    assert.deepEqual(pr.children?.map(c => [c.label, c.description, c.icon]), [['open', 'open', 'pass'], ['no review requested and no approval', 'reviewSignal', 'circle-large-outline'], ['checks pending: ci/build', 'checksGreen', 'circle-large-outline']]);
+    assert.deepEqual([find(nodes, 'followedPr/30').description, find(nodes, 'followedPr/30').icon], ['Task add-login · CI green · ready to merge', 'git-merge']);
+    assert.ok(!tree({ loop: aLoopState({ followedPullRequests: [] }) }).some(n => n.id === 'followedPrs'));
+  });
+
+  it('the loop\'s counts come from the planning branch; the plan names a merge that waits for you', () => {
+    const plan = aPlan({ tracks: [{ track: 'planning', action: undefined, reason: 'Auto-merge is off.', held: { action: mergeAction, waitsFor: 'you' } }] });
+    const nodes = tree({ loop: aLoopState({ plan }) });
+    assert.deepEqual([find(nodes, 'loop/counts').label, find(nodes, 'loop/counts').description], ['Planning branch', '3 pending · 1 processed · 2 complete · 1 invalid · 2 unpromoted · 2 open ATO issues · 1 of 5 open PRs followed']);
+    assert.deepEqual(find(nodes, 'loop/plan').children?.map(c => [c.label, c.description, c.icon]), [['Planning: Merge PR #12 at abcdef1, then close #3 (waits for you)', 'Auto-merge is off.', 'bell']]);
+    assert.ok(!flatten(tree({ loop: aLoopState({ counts: undefined }) })).some(n => n.id === 'loop/counts'));
+  });
+
   it('opens only links the loop knows', () => {
     const state = anAtoState({ loop: aLoopState() });
     const urls = loopUrls(state.loop);
@@ -112,7 +133,7 @@ describe('tree: the loop', () => {
   });
 
   it('shows the loop of a GitHub workspace without a local planning folder', () => {
-    assert.deepEqual(tree({ planning: planningExamples.missing, loop: aLoopState() }).map(n => n.id), ['loop', 'needsYou', 'redPrs', 'account']);
+    assert.deepEqual(tree({ planning: planningExamples.missing, loop: aLoopState() }).map(n => n.id), ['loop', 'needsYou', 'redPrs', 'followedPrs', 'account']);
     assert.deepEqual(tree({ planning: planningExamples.missing }), [], 'no loop: the welcome view');
   });
 

@@ -88,16 +88,24 @@ describe('statusBarView: the loop', () => {
   it('shows the stage, pending tasks, active runs, red PRs and the needs-you count, paused by its icon', () => {
     const { state } = aBusyState(30, 14);
     const view = statusBarView({ ...state, loop: aLoopState() });
-    // 24 pending of 30 tasks; 4 of 14 runs running or preparing; 4 loop items + 1 invalid file + 2 runs asking + 2 failed.
-    assert.equal(view.text, '$(debug-pause) ATO 2c: 24 pending · 4 running · $(git-pull-request) 2 red · $(bell-dot) 9');
+    // 3 pending on the planning branch; 4 of 14 runs running or preparing; 4 loop items + 1 invalid file + 2 runs asking + 2 failed.
+    assert.equal(view.text, '$(debug-pause) ATO 2c: 3 pending · 4 running · $(git-pull-request) 2 red · $(bell-dot) 9');
     assert.equal(view.tone, 'warning', 'something needs you');
     assert.match(view.tooltip, /^ATO loop \(GitHub mode\) — paused\nStage 2c · Development: PR #12 is ready\n/);
     assert.match(view.tooltip, /2 pull requests with failing checks/);
   });
 
+  it('counts pending tasks on the planning branch in GitHub mode, in the working tree otherwise', () => {
+    const { state } = aBusyState(30, 14);
+    // The working tree has 24 pending task files; the planning branch has 3.
+    assert.match(statusBarView({ ...state, loop: aLoopState() }).text, /: 3 pending · /);
+    assert.match(statusBarView({ ...state, loop: aLoopState({ counts: undefined }) }).text, /: 24 pending · /, 'before a tick read the branch');
+    assert.match(statusBarView({ ...state, loop: aLoopState({ mode: 'local' }) }).text, /: 24 pending · /);
+  });
+
   it('spins while a tick runs, says when the next one is, and has no warning colour with nothing waiting', () => {
     const view = statusBarView(anAtoState({ loop: aLoopState({ running: true, ticking: true, needsYou: [], redPullRequests: [] }) }));
-    assert.equal(view.text, '$(sync~spin) ATO 2c');
+    assert.equal(view.text, '$(sync~spin) ATO 2c: 3 pending');
     assert.equal(view.tone, 'normal');
     assert.match(view.tooltip, /a tick is running/);
     assert.match(view.tooltip, /Next tick at \d\d:\d\d\./);
@@ -128,7 +136,7 @@ describe('statusBarView: the loop', () => {
   it('counts the loop\'s needs-you items, and shows the loop even without a local planning folder', () => {
     assert.equal(needsYouCount(anAtoState({ loop: aLoopState() })), 4);
     assert.match(statusBarView(anAtoState({ planning: planningExamples.missing, loop: aLoopState({ mode: 'local' }) })).tooltip, /local mode/);
-    assert.equal(statusBarView(anAtoState({ loop: aLoopState({ stage: undefined, needsYou: [], redPullRequests: [] }) })).text, '$(debug-pause) ATO');
+    assert.equal(statusBarView(anAtoState({ loop: aLoopState({ stage: undefined, needsYou: [], redPullRequests: [], counts: undefined }) })).text, '$(debug-pause) ATO');
   });
 
   it('keeps Restricted Mode first', () => {

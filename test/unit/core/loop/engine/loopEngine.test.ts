@@ -4,15 +4,23 @@ import { createLogger } from '../../../../../src/core/logging/logger';
 import { Redactor } from '../../../../../src/core/logging/redactor';
 import type { ExecutionResult, LeaseAnswer, LoopBackend, LoopObservation } from '../../../../../src/core/loop/loopBackend';
 import { LoopEngine, type LoopTimers } from '../../../../../src/core/loop/loopEngine';
-import { initialLoopState, type LoopState, type PlannedAction, type StageDecision } from '../../../../../src/core/loop/loopModel';
+import { initialLoopState, type LoopCounts, type LoopState, type PlannedAction, type StageDecision, type TickPlan, type TrackPlan } from '../../../../../src/core/loop/loopModel';
 import type { EventInput } from '../../../../../src/core/events/eventLog';
 
 const merge: PlannedAction = { kind: 'mergePullRequest', reason: 'PR #7 is ready', pullNumber: 7, headSha: 'abc1234def', markReady: false, closeIssues: [], stage: '2c' };
 const promote: PlannedAction = { kind: 'promoteTask', reason: 'next task', taskId: 'add-login', path: 'planning/issue_queue/pending/add-login.task.md' };
 
+const counts: LoopCounts = { pending: 1, processed: 0, complete: 0, invalid: 0, unpromoted: 1, openAtoIssues: 0, openPullRequests: 0, followedPullRequests: 0, localDrafts: 0 };
+
+function planning(plan: TickPlan | undefined): TrackPlan {
+  const track = plan?.tracks.find(t => t.track === 'planning');
+  assert.ok(track, 'a planning track');
+  return track;
+}
+
 function observation(action: PlannedAction | undefined, inFlight = false): LoopObservation {
   const decision: StageDecision = { stage: action?.kind === 'mergePullRequest' ? '2c' : '2a', reason: action === undefined ? 'Waiting for PR #7: checks pending' : action.reason, focus: undefined, action, needsYou: [] };
-  return { decision, otherTracks: [{ track: 'runs', action: undefined, reason: 'No run in flight.' }], redPullRequests: [], drafts: [], inFlight };
+  return { decision, otherTracks: [{ track: 'runs', action: undefined, reason: 'No run in flight.' }], redPullRequests: [], followedPullRequests: [], counts, drafts: [], inFlight };
 }
 
 /** A scripted backend: each observe returns the next scripted answer; records what it was asked. */
@@ -123,6 +131,36 @@ describe('LoopEngine', () => {
     assert.deepEqual(backend.executed, [merge]);
   });
 
+  it('names the merge that waits for you in the plan (a preview and a tick alike), with why it waits', async () => {
+    const backend = new ScriptedBackend([observation(merge)]);
+    const h = harness(backend);
+    for (const plan of [await h.engine.preview(), (await h.engine.tickNow()).plan]) {
+      const track = planning(plan);
+      assert.equal(track.action, undefined, 'the tick does not take it');
+      assert.deepEqual(track.held, { action: merge, waitsFor: 'you' });
+      assert.equal(track.reason, 'PR #7 is ready Auto-merge is off (`ato.merge.auto`, headless `ATO_MERGE_AUTO`): it waits for your one-click merge under Needs you.');
+    }
+    assert.deepEqual(backend.executed, []);
+    const tick = h.events.find(e => e.kind === 'loop.tick');
+    assert.deepEqual((tick?.['tracks'] as unknown[]).at(-1), { track: 'planning', action: undefined, summary: 'Merge PR #7 at abc1234', waitsFor: 'you', reason: planning(h.state.plan).reason });
+  });
+
+  it('an untrusted workspace plans the action and holds it for trust', async () => {
+    const backend = new ScriptedBackend([observation(promote)]);
+    const plan = await harness(backend, { trusted: false }).engine.preview();
+    assert.deepEqual(planning(plan).held, { action: promote, waitsFor: 'trust' });
+    assert.equal(planning(plan).action, undefined);
+  });
+
+  it('publishes the followed PRs and the counts of each observation', async () => {
+    const followed = { number: 7, title: 'Add a', url: 'https://github.com/o/r/pull/7', author: 'Copilot', isDraft: false, headSha: 'abc1234def', work: { kind: 'task' as const, taskId: 'a' }, ci: 'green' as const, failingChecks: [], pendingChecks: [], verdict: { ready: true, rules: [] } };
+    const backend = new ScriptedBackend([{ ...observation(merge), followedPullRequests: [followed] }]);
+    const h = harness(backend);
+    await h.engine.preview();
+    assert.deepEqual(h.state.followedPullRequests, [followed]);
+    assert.deepEqual(h.state.counts, counts);
+  });
+
   it('merges on its own when auto-merge is on', async () => {
     const backend = new ScriptedBackend([observation(merge)]);
     await harness(backend, { autoMerge: true }).engine.tickNow();
@@ -135,6 +173,14 @@ describe('LoopEngine', () => {
     assert.equal(outcome.result, 'skipped');
     assert.match(outcome.message, /PR #8 is not ready/);
     assert.deepEqual(backend.executed, []);
+  });
+
+  it('refusing a one-click merge of the PR the stage waits for, names it once', async () => {
+    const waiting = observation(undefined);
+    const focus = { kind: 'task' as const, title: 'Add a', taskId: 'a', pullRequest: { number: 7, title: 'Add a', url: 'https://github.com/o/r/pull/7' } };
+    const backend = new ScriptedBackend([{ ...waiting, decision: { ...waiting.decision, stage: '2b', reason: 'Waiting for PR #7 (task a): checks pending: ci/build.', focus } }]);
+    const outcome = await harness(backend).engine.mergeNow(7);
+    assert.equal(outcome.message, 'Not merged now: Waiting for PR #7 (task a): checks pending: ci/build.');
   });
 
   it('does not act when another loop holds the lease', async () => {

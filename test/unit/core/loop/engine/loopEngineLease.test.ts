@@ -11,7 +11,7 @@ const promote: PlannedAction = { kind: 'promoteTask', reason: 'next task', taskI
 const expiresAt = '2026-11-21T10:05:00.000Z';
 
 function observation(action: PlannedAction | undefined): LoopObservation {
-  return { decision: { stage: '2a', reason: action?.reason ?? 'nothing to do', focus: undefined, action, needsYou: [] }, otherTracks: [], redPullRequests: [], drafts: [], inFlight: false };
+  return { decision: { stage: '2a', reason: action?.reason ?? 'nothing to do', focus: undefined, action, needsYou: [] }, otherTracks: [], redPullRequests: [], followedPullRequests: [], counts: { pending: 1, processed: 0, complete: 0, invalid: 0, unpromoted: 1, openAtoIssues: 0, openPullRequests: 0, followedPullRequests: 0, localDrafts: 0 }, drafts: [], inFlight: false };
 }
 
 /** A backend that holds a lease the engine takes and gives back, and records each step in order. */

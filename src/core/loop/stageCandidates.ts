@@ -1,0 +1,132 @@
+import type { IssueSummary } from '../forges/github/githubModel';
+import type { Focus, LoopNeedsYou, PlannedAction, StageId, WorkItem } from './loopModel';
+import { blockedForAto, unmetReasons } from './mergePolicy';
+import { capitalise, issueName, workFocus, workName } from './workNames';
+import type { WorkProgress } from './workProgress';
+
+/**
+ * The stage classifier's working parts: candidates (a stage, its reason, focus and maybe an action) that the
+ * tracks propose and `decide` ranks, and the rules that turn one work item's progress into candidates and
+ * needs-you items — the same rules for the gap analysis (1x), a task (2x) and a capability update (3x).
+ */
+
+// Candidates sort by rank, then track (gap, capability, development, side work), then the order found.
+export const rank = { bookkeeping: 0, act: 1, openGap: 2, sideWork: 3, wait: 4, stalled: 5 } as const;
+export const track = { gap: 0, capability: 1, development: 2, side: 3 } as const;
+
+export interface Candidate {
+  readonly rank: number;
+  readonly track: number;
+  readonly stage: StageId;
+  readonly reason: string;
+  readonly focus: Focus | undefined;
+  readonly action: PlannedAction | undefined;
+  /**
+   * Something only a person can sort out, as a clause for other reasons ("the run of task a failed (…)"):
+   * whatever the stage is, its reason names it too.
+   */
+  readonly needsYou?: string;
+}
+
+/** What the tracks add to as they look at the work. */
+export interface Candidates {
+  readonly candidates: Candidate[];
+  readonly needsYou: LoopNeedsYou[];
+  /** Needs-you clauses with no candidate of their own (a task in processed/ that has no issue). */
+  readonly notes: string[];
+}
+
+export function act(stage: StageId, trackOrder: number, focus: Focus | undefined, reason: string, action: PlannedAction): Candidate {
+  return { rank: rank.act, track: trackOrder, stage, reason, focus, action };
+}
+
+export function wait(stage: StageId, trackOrder: number, focus: Focus | undefined, reason: string): Candidate {
+  return { rank: rank.wait, track: trackOrder, stage, reason, focus, action: undefined };
+}
+
+/** A track that cannot go on without a person; `needsYou` is the clause other reasons quote. */
+export function stalled(stage: StageId, trackOrder: number, focus: Focus | undefined, reason: string, needsYou?: string): Candidate {
+  return { rank: rank.stalled, track: trackOrder, stage, reason, focus, action: undefined, ...(needsYou === undefined ? {} : { needsYou }) };
+}
+
+/** One work item as the rules see it. */
+export interface ItemInfo {
+  /** 1, 2 or 3: the stage family. */
+  readonly stage: '1' | '2' | '3';
+  readonly track: number;
+  readonly work: WorkItem;
+  /** The work's title, for its focus. */
+  readonly title: string;
+  readonly issue: IssueSummary | undefined;
+  readonly closeIssues: readonly number[];
+}
+
+/** Turns one work item's progress into candidates and needs-you items (the same rules in 1x, 2x and 3x). */
+export function followProgress(into: Candidates, progress: WorkProgress, item: ItemInfo, now: Date): void {
+  const s = (letter: 'a' | 'b' | 'c'): StageId => `${item.stage}${letter}`;
+  const work = workName(item.work);
+  const optionalTask = item.work.taskId === undefined ? {} : { taskId: item.work.taskId };
+  const focus = (parts: Parameters<typeof workFocus>[2]): Focus => workFocus(item.work, item.title, { issue: item.issue, ...parts });
+  switch (progress.kind) {
+    case 'merged':
+      if (item.stage !== '2' && item.issue?.state === 'open') {
+        const pr = `PR #${String(progress.pr.number)}`;
+        into.candidates.push({ rank: rank.bookkeeping, track: item.track, stage: s('c'), focus: focus({ pullRequest: progress.pr }), reason: `${pr} (${work}) is merged but its issue #${String(item.issue.number)} is still open: close it.`, action: { kind: 'closeIssue', reason: `${pr} (${work}) is merged.`, issueNumber: item.issue.number } });
+      }
+      return;
+    case 'ready': {
+      const { pr } = progress.checked;
+      const reason = `PR #${String(pr.number)} (${work}) is ready to merge${pr.isDraft ? ' (a draft: marked ready first)' : ''}.`;
+      into.candidates.push(act(s('c'), item.track, focus({ pullRequest: pr }), reason, { kind: 'mergePullRequest', reason: 'It passes every rule of the merge policy.', pullNumber: pr.number, headSha: pr.headSha, markReady: pr.isDraft, closeIssues: item.closeIssues, stage: s('c') }));
+      return;
+    }
+    case 'waitingOnPr': {
+      const { pr, ci, verdict } = progress.checked;
+      if (ci.awaitingApproval > 0) into.needsYou.push({ kind: 'workflowsAwaitingApproval', title: `Workflow runs on PR #${String(pr.number)} wait for your approval`, detail: `${capitalise(work)} has ${runs(ci.awaitingApproval)} waiting for "Approve and run workflows".`, url: pr.url, pullNumber: pr.number, ...optionalTask, action: 'open' });
+      const blocked = blockedForAto(verdict);
+      if (blocked.length > 0) into.needsYou.push({ kind: 'mergeBlocked', title: `ATO may not merge PR #${String(pr.number)} (${work})`, detail: `${capitalise(blocked.map(rule => rule.detail).join('; '))}.`, url: pr.url, pullNumber: pr.number, ...optionalTask, action: 'open' });
+      into.candidates.push(wait(s('b'), item.track, focus({ pullRequest: pr }), `Waiting for PR #${String(pr.number)} (${work}): ${unmetReasons(verdict).join('; ')}.`));
+      return;
+    }
+    case 'failed': {
+      const next = item.stage === '2' ? 'Move the task back to pending/ to run it again, or to complete/ if it is done' : 'Re-assign the issue, or close it so ATO starts over';
+      into.needsYou.push({ kind: 'runFailed', title: `The run of ${work} failed`, detail: `${capitalise(progress.why)}. ${next}; the loop goes on meanwhile.`, url: progress.pr.url, pullNumber: progress.pr.number, ...optionalTask, ...(item.issue === undefined ? {} : { issueNumber: item.issue.number }), action: 'open' });
+      const clause = `the run of ${work} failed (${progress.why})`;
+      into.candidates.push(stalled(s('b'), item.track, focus({ pullRequest: progress.pr }), `${capitalise(clause)}: needs you.`, clause));
+      return;
+    }
+    case 'issueClosed': {
+      const issue = issueName(item.work, progress.issue.number);
+      into.needsYou.push({ kind: 'issueClosedOutsideLoop', title: `${capitalise(issue)} was closed outside the loop`, detail: 'It was closed without a merged pull request. Move the task back to pending/ to run it again, or to complete/ if it is done.', url: progress.issue.url, issueNumber: progress.issue.number, ...optionalTask, action: 'open' });
+      const clause = `${issue} was closed without a merged PR`;
+      into.candidates.push(stalled(s('b'), item.track, focus({ issue: progress.issue }), `${capitalise(clause)}: needs you.`, clause));
+      return;
+    }
+    case 'unassigned': {
+      const issue = capitalise(issueName(item.work, progress.issue.number));
+      into.candidates.push(act(s('a'), item.track, focus({ issue: progress.issue }), `${issue} is open without an agent: assign it.`, { kind: 'dispatchIssue', reason: `No agent works on ${work} yet.`, issueNumber: progress.issue.number }));
+      return;
+    }
+    case 'waitingOnAgent':
+      into.candidates.push(wait(item.stage === '2' ? '2b' : s('a'), item.track, focus({ issue: progress.issue }), `Waiting for ${progress.issue.assignees.join(', ')} to open a PR for ${issueName(item.work, progress.issue.number)}, opened ${ago(now, progress.issue.createdAt)}.`));
+      return;
+    case 'noIssue':
+      return;
+  }
+}
+
+function runs(count: number): string {
+  return count === 1 ? '1 workflow run' : `${String(count)} workflow runs`;
+}
+
+/** "5 min ago", "3 h ago", "2 days ago" (never negative: clocks differ). */
+function ago(now: Date, iso: string): string {
+  const ms = Math.max(0, now.getTime() - Date.parse(iso));
+  if (Number.isNaN(ms)) return 'at an unknown time';
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${String(minutes)} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${String(hours)} h ago`;
+  return `${String(Math.floor(hours / 24))} days ago`;
+}
