@@ -25,6 +25,14 @@ export async function cloneApp(fake: FakeGitHub, directory: string): Promise<str
 
 export { startFakeGitHub };
 
+/**
+ * Points the clone's `origin` at another server in front of the fake (the API proxy): ATO talks to a
+ * configured GitHub Enterprise only for remotes on that same host, so git goes through the proxy too.
+ */
+export async function useOriginVia(workspaceRoot: string, baseUrl: string): Promise<void> {
+  await gitAsync(workspaceRoot, 'remote', 'set-url', 'origin', `${baseUrl}/octo/app.git`);
+}
+
 /** Text of a file on the fake's `main`, read through git (fetch + show), or undefined. */
 export async function fileOnMain(workspaceRoot: string, path: string): Promise<string | undefined> {
   await gitAsync(workspaceRoot, 'fetch', '--quiet', 'origin', 'main');
