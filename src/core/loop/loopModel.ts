@@ -23,7 +23,7 @@ export interface MergePolicy {
   readonly requiredLabel: string;
   /** `required`: every required check green; `all`: every reported check green. */
   readonly requiredChecks: 'required' | 'all';
-  /** Whether a PR with no CI at all may be merged. */
+  /** Whether a PR with no CI at all may be merged (default false: no CI is not green, PRODUCT §4). */
   readonly allowNoChecks: boolean;
   readonly method: MergeMethod;
   /** Off by default: a ready PR becomes "needs you" with a one-click merge. */
@@ -35,7 +35,7 @@ export const defaultMergePolicy: MergePolicy = {
   protectedPaths: ['.github/workflows/**'],
   requiredLabel: '',
   requiredChecks: 'required',
-  allowNoChecks: true,
+  allowNoChecks: false,
   method: 'squash',
   autoMerge: false,
 };

@@ -30,9 +30,17 @@ export function unmetReasons(verdict: MergeVerdict): string[] {
   return verdict.rules.filter(rule => !rule.ok).map(rule => rule.detail);
 }
 
-/** Rules only a person can satisfy (the policy forbids ATO to merge as things are). */
-export function blockedForAto(verdict: MergeVerdict): MergeRuleResult[] {
-  return verdict.rules.filter(rule => !rule.ok && (rule.rule === 'protectedPaths' || rule.rule === 'requiredLabel'));
+/**
+ * Rules only a person can satisfy (the policy forbids ATO to merge as things are). No CI at all on a PR that
+ * is otherwise ready is one too: waiting changes nothing (PRODUCT §4: no CI is not green). A PR that is still
+ * being worked on may simply not have started its CI yet, so it only waits.
+ */
+export function blockedForAto(verdict: MergeVerdict, ci: CiReport): MergeRuleResult[] {
+  const unmet = verdict.rules.filter(rule => !rule.ok);
+  const blocked = unmet.filter(rule => rule.rule === 'protectedPaths' || rule.rule === 'requiredLabel');
+  const onlyChecks = unmet.length === 1 && unmet[0]?.rule === 'checksGreen' ? unmet[0] : undefined;
+  if (onlyChecks !== undefined && ci.state === 'noCi' && ci.awaitingApproval === 0) blocked.push(onlyChecks);
+  return blocked;
 }
 
 function openRule(pr: PullRequestSummary): MergeRuleResult {
@@ -72,7 +80,7 @@ function checksRule(pr: PullRequestSummary, policy: MergePolicy, ci: CiReport): 
   if (ci.state === 'noCi') {
     return policy.allowNoChecks
       ? { rule: 'checksGreen', ok: true, detail: `no CI reported on ${head} (allowed by the policy)` }
-      : fail(`no CI reported on ${head}, and the policy requires checks`);
+      : fail(`no CI: no check or status reported on ${head} (\`ato.merge.allowNoChecks\` is off)`);
   }
   const requiredChecks = ci.checks.filter(check => check.required);
   const onlyRequired = policy.requiredChecks === 'required' && (requiredChecks.length > 0 || ci.missingRequired.length > 0);

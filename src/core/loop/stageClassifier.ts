@@ -246,8 +246,9 @@ function followProgress(context: Context, progress: WorkProgress, item: ItemInfo
     case 'waitingOnPr': {
       const { pr, ci, verdict } = progress.checked;
       if (ci.awaitingApproval > 0) needs(context, { kind: 'workflowsAwaitingApproval', title: `Workflow runs on PR #${String(pr.number)} wait for your approval`, detail: `${String(ci.awaitingApproval)} workflow run(s) of ${item.label} need "Approve and run workflows".`, url: pr.url, pullNumber: pr.number, ...optionalTask, action: 'open' });
-      const blocked = blockedForAto(verdict);
-      if (blocked.length > 0) needs(context, { kind: 'mergeBlocked', title: `ATO may not merge PR #${String(pr.number)}`, detail: blocked.map(rule => rule.detail).join('; '), url: pr.url, pullNumber: pr.number, ...optionalTask, action: 'open' });
+      const blocked = blockedForAto(verdict, ci);
+      const noCi = blocked.some(rule => rule.rule === 'checksGreen');
+      if (blocked.length > 0) needs(context, { kind: 'mergeBlocked', title: noCi ? `PR #${String(pr.number)} has no CI` : `ATO may not merge PR #${String(pr.number)}`, detail: blocked.map(rule => rule.detail).join('; '), url: pr.url, pullNumber: pr.number, ...optionalTask, action: 'open' });
       add(context, wait(s('b'), item.track, prFocus(pr, item.taskId), `Waiting for PR #${String(pr.number)} (${item.label}): ${unmetReasons(verdict).join('; ')}.`));
       return;
     }

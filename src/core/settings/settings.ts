@@ -57,7 +57,7 @@ export const settingDefinitions = {
   'merge.protectedPaths': { schema: z.array(z.string().check(z.minLength(1, 'must not be empty'))), default: ['.github/workflows/**'] },
   'merge.requiredLabel': { schema: z.string(), default: '' },
   'merge.requiredChecks': { schema: z.enum(['required', 'all']), default: 'required' },
-  'merge.allowNoChecks': { schema: z.boolean(), default: true },
+  'merge.allowNoChecks': { schema: z.boolean(), default: false },
   /** Entries are validated one by one by readCustomAgents (src/core/agents/customAgentSettings.ts). */
   'agents.custom': { schema: z.array(z.unknown()), default: [], userOnly: true },
 } as const;

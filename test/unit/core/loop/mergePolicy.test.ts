@@ -145,10 +145,23 @@ describe('mergeVerdict', () => {
       assert.equal(rule(verdictOf(pr), 'checksGreen').detail, 'checks failing: ext; checks pending: ci/build; checks cancelled: lint');
     });
 
-    it('accepts no CI only when the policy allows it', () => {
+    it('no CI is not green: refused by default (ato.merge.allowNoChecks off), accepted only when the policy allows it', () => {
       const pr = aPullRequest({ checks: someChecks([], { rollupState: null }) });
-      assert.equal(rule(verdictOf(pr), 'checksGreen').ok, true);
-      assert.equal(rule(verdictOf(pr, { allowNoChecks: false }), 'checksGreen').ok, false);
+      assert.equal(defaultMergePolicy.allowNoChecks, false);
+      const refused = rule(verdictOf(pr), 'checksGreen');
+      assert.equal(refused.ok, false);
+      assert.match(refused.detail, /^no CI: no check or status reported on /);
+      assert.equal(rule(verdictOf(pr, { allowNoChecks: true }), 'checksGreen').ok, true);
+    });
+
+    it('no CI on a PR that is otherwise ready is for a person; on one still in progress it only waits', () => {
+      const noCi = someChecks([], { rollupState: null });
+      const ready = aPullRequest({ checks: noCi });
+      assert.deepEqual(blockedForAto(verdictOf(ready), ciState(ready.checks)).map(r => r.rule), ['checksGreen']);
+      const working = aPullRequest({ title: '[WIP] Add login', checks: noCi });
+      assert.deepEqual(blockedForAto(verdictOf(working), ciState(working.checks)), []);
+      const approval = aPullRequest({ checks: someChecks([], { rollupState: null, awaitingApproval: 1 }) });
+      assert.deepEqual(blockedForAto(verdictOf(approval), ciState(approval.checks)), [], 'runs awaiting approval are their own needs-you item');
     });
 
     it('holds while workflow runs await approval', () => {
@@ -167,7 +180,7 @@ describe('mergeVerdict', () => {
       const verdict = verdictOf(aPullRequest({ changedFiles: ['src/a.ts', '.github/workflows/ci.yml'] }));
       assert.equal(verdict.ready, false);
       assert.equal(rule(verdict, 'protectedPaths').detail, 'changes protected paths: .github/workflows/ci.yml (.github/workflows/**)');
-      assert.deepEqual(blockedForAto(verdict).map(r => r.rule), ['protectedPaths']);
+      assert.deepEqual(blockedForAto(verdict, ciState(aPullRequest().checks)).map(r => r.rule), ['protectedPaths']);
     });
 
     it('fails closed when the changed-file list is truncated', () => {

@@ -241,6 +241,17 @@ describe('classifyPlanning', () => {
       assert.deepEqual(needsKinds(decision), ['mergeBlocked']);
     });
 
+    it('2b: a PR with no CI at all waits, and needs you: "no CI"', () => {
+      const pr = aPullRequest({ number: 12, closingIssues: [30], checks: someChecks([], { rollupState: null }) });
+      const decision = classifyPlanning(observe({ queue: [aTaskEntry('processed', { id: 't' })], snapshot: { issues: [taskIssue('t', { number: 30 })], openPullRequests: [pr] } }));
+      expectStage(decision, '2b', undefined);
+      assert.deepEqual(decision.needsYou.map(item => [item.kind, item.title, item.pullNumber]), [['mergeBlocked', 'PR #12 has no CI', 12]]);
+      assert.match(decision.needsYou[0]?.detail ?? '', /^no CI: no check or status reported on .*ato\.merge\.allowNoChecks/);
+      assert.match(decision.reason, /no CI/);
+      const allowed = classifyPlanning(observe({ queue: [aTaskEntry('processed', { id: 't' })], snapshot: { issues: [taskIssue('t', { number: 30 })], openPullRequests: [pr] }, policy: { allowNoChecks: true } }));
+      expectStage(allowed, '2c', 'mergePullRequest');
+    });
+
     it('2c: merges a ready task PR (a draft with a review request is marked ready first) and closes its issue', () => {
       const pr = aPullRequest({ number: 12, isDraft: true, reviewRequests: [], timeline: [aSignal('reviewRequested', '2026-11-21T11:00:00Z')] });
       const issue = taskIssue('t', { number: 30, linkedPullRequests: [12] });
