@@ -1,5 +1,6 @@
 import type { RateLimitBudget } from '../forges/github/githubModel';
 import type { LocalDraft, LoopState, PlannedAction, RedPullRequest, StageDecision, TrackPlan } from './loopModel';
+import type { MergeRefusal } from './mergeRefusals';
 
 /** What one observation of the world gives the engine: the decision and what the views show. */
 export interface LoopObservation {
@@ -19,6 +20,8 @@ export interface LoopObservation {
 export interface ExecutionResult {
   readonly result: 'done' | 'skipped' | 'failed';
   readonly message: string;
+  /** A merge GitHub refused: the backend holds the PR back (needs you) until GitHub reports a change on it. */
+  readonly refusal?: MergeRefusal;
 }
 
 export interface BackendUsage {

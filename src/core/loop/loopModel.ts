@@ -42,9 +42,14 @@ export const defaultMergePolicy: MergePolicy = {
 
 /** One rule of the merge policy applied to one PR, with its reason (shown per rule in the preview). */
 export interface MergeRuleResult {
-  readonly rule: 'open' | 'notWip' | 'reviewSignal' | 'notConflicted' | 'checksGreen' | 'protectedPaths' | 'requiredLabel';
+  readonly rule: 'open' | 'notWip' | 'reviewSignal' | 'reviews' | 'notConflicted' | 'checksGreen' | 'mergeState' | 'protectedPaths' | 'requiredLabel' | 'notRefused';
   readonly ok: boolean;
   readonly detail: string;
+  /**
+   * When unmet, who can change it: `always` only a person (the policy forbids ATO, GitHub refused); `whenLast`
+   * a person once nothing else is missing (no CI at all, a review GitHub requires, a merge GitHub blocks).
+   */
+  readonly needsPerson?: 'always' | 'whenLast';
 }
 
 export interface MergeVerdict {

@@ -2,12 +2,13 @@ import type { IssueSummary, PullRequestSummary, RepoSnapshot } from '../forges/g
 import { isValidQueueEntry, queueEntryId, type QueueEntry, type ValidQueueEntry } from '../queue/queueEntry';
 import { describeBlockReason, orderPending } from '../queue/queueOrder';
 import { gapAnalysisIssueTitle, isUnsafeGapBody, unsafeGapInstructions } from './gapAnalysisTemplate';
-import type { Focus, LoopNeedsYou, MergePolicy, PlannedAction, StageDecision, StageId } from './loopModel';
+import type { Focus, LoopNeedsYou, MergePolicy, MergeRuleResult, PlannedAction, StageDecision, StageId } from './loopModel';
 import { isGapAnalysisBody } from './markers';
 import { blockedForAto, unmetReasons } from './mergePolicy';
 import { linkPlanning, type PlanningLinks, type WorkLink } from './planningLinks';
 import { isDevelopmentTask } from './taskWorkKind';
-import { assignedTo, workProgress, type WorkProgress } from './workProgress';
+import { currentRefusal, type MergeRefusal } from './mergeRefusals';
+import { assignedTo, checkPullRequest, workProgress, type PullRequestCheck, type WorkProgress } from './workProgress';
 
 /** Everything the planning track decides from: one read of GitHub and of the planning queue. */
 export interface PlanningObservation {
@@ -20,6 +21,8 @@ export interface PlanningObservation {
   readonly gapAnalysisAgentLogin?: string;
   /** Development tasks dispatched at once (default 1: one at a time, each merge followed by its capability update). */
   readonly maxDevelopmentInFlight?: number;
+  /** Merges GitHub refused, by PR: each holds the PR back (needs you) until GitHub reports a change on it. */
+  readonly mergeRefusals?: ReadonlyMap<number, MergeRefusal>;
 }
 
 /** How long after a gap PR merged the loop waits for its task file to show in the queue before it stops waiting. */
@@ -44,6 +47,7 @@ interface Candidate {
 interface Context {
   readonly observation: PlanningObservation;
   readonly links: PlanningLinks;
+  readonly check: PullRequestCheck;
   readonly candidates: Candidate[];
   readonly needsYou: LoopNeedsYou[];
 }
@@ -70,7 +74,8 @@ interface Context {
 export function classifyPlanning(observation: PlanningObservation): StageDecision {
   const valid = observation.queue.filter(isValidQueueEntry);
   const links = linkPlanning(observation.snapshot, valid.map(entry => ({ id: entry.result.task.id, title: entry.result.task.title })));
-  const context: Context = { observation, links, candidates: [], needsYou: [] };
+  const check: PullRequestCheck = pr => checkPullRequest(pr, observation.policy, currentRefusal(pr, observation.mergeRefusals));
+  const context: Context = { observation, links, check, candidates: [], needsYou: [] };
   const gapBusy = gapTrack(context);
   const development = taskTracks(context, valid);
   const capabilityBusy = capabilityTrack(context, valid);
@@ -95,7 +100,7 @@ function gapTrack(context: Context): boolean {
   }
   const issue = gap.issue;
   const label = `gap-analysis issue #${String(issue.number)}`;
-  const progress = workProgress(gap, observation.policy, assignedTo(observation.gapAnalysisAgentLogin));
+  const progress = workProgress(gap, context.check, assignedTo(observation.gapAnalysisAgentLogin));
   const unsafe = isUnsafeGapBody(issue.body);
   if ((progress.kind === 'unassigned' || progress.kind === 'waitingOnAgent') && (unsafe || (progress.kind === 'unassigned' && !isGapAnalysisBody(issue.body)))) {
     const why = unsafe ? `its body asks the agent to ${quote(unsafeGapInstructions(issue.body)[0] ?? 'open pull requests or issues')}` : 'its body is not ATO\'s template';
@@ -130,7 +135,7 @@ function taskTracks(context: Context, valid: readonly ValidQueueEntry[]): Develo
     const development = isDevelopmentTask(task);
     const link = links.tasks.get(task.id);
     if (link === undefined) continue;
-    const progress = workProgress(link, observation.policy, assignedTo(undefined));
+    const progress = workProgress(link, context.check, assignedTo(undefined));
     const label = `task ${task.id}`;
     if (progress.kind === 'merged') {
       add(context, { rank: rank.bookkeeping, track: development ? track.development : track.side, stage: '2c', focus: taskFocus(entry), reason: `PR #${String(progress.pr.number)} of ${label} is merged: move the task to complete/.`, action: { kind: 'completeTask', reason: `PR #${String(progress.pr.number)} merged.`, taskId: task.id, path: entry.file, pullNumber: progress.pr.number, issueNumber: link.issue?.number } });
@@ -185,7 +190,7 @@ function capabilityTrack(context: Context, valid: readonly ValidQueueEntry[]): b
   open.sort(([, a], [, b]) => (a.issue?.number ?? 0) - (b.issue?.number ?? 0));
   for (const [sourcePr, link] of open) {
     if (link.issue === undefined) continue;
-    const progress = workProgress(link, observation.policy, assignedTo(undefined));
+    const progress = workProgress(link, context.check, assignedTo(undefined));
     followProgress(context, progress, { stage: '3', track: track.capability, label: `capability update for PR #${String(sourcePr)}`, issue: link.issue, closeIssues: [link.issue, ...link.duplicates].map(issue => issue.number) });
     if (progress.kind !== 'failed' && progress.kind !== 'issueClosed') busy = true;
   }
@@ -246,9 +251,8 @@ function followProgress(context: Context, progress: WorkProgress, item: ItemInfo
     case 'waitingOnPr': {
       const { pr, ci, verdict } = progress.checked;
       if (ci.awaitingApproval > 0) needs(context, { kind: 'workflowsAwaitingApproval', title: `Workflow runs on PR #${String(pr.number)} wait for your approval`, detail: `${String(ci.awaitingApproval)} workflow run(s) of ${item.label} need "Approve and run workflows".`, url: pr.url, pullNumber: pr.number, ...optionalTask, action: 'open' });
-      const blocked = blockedForAto(verdict, ci);
-      const noCi = blocked.some(rule => rule.rule === 'checksGreen');
-      if (blocked.length > 0) needs(context, { kind: 'mergeBlocked', title: noCi ? `PR #${String(pr.number)} has no CI` : `ATO may not merge PR #${String(pr.number)}`, detail: blocked.map(rule => rule.detail).join('; '), url: pr.url, pullNumber: pr.number, ...optionalTask, action: 'open' });
+      const blocked = blockedForAto(verdict);
+      if (blocked.length > 0) needs(context, { kind: 'mergeBlocked', title: blockedTitle(blocked, pr.number), detail: blocked.map(rule => rule.detail).join('; '), url: pr.url, pullNumber: pr.number, ...optionalTask, action: 'open' });
       add(context, wait(s('b'), item.track, prFocus(pr, item.taskId), `Waiting for PR #${String(pr.number)} (${item.label}): ${unmetReasons(verdict).join('; ')}.`));
       return;
     }
@@ -269,6 +273,17 @@ function followProgress(context: Context, progress: WorkProgress, item: ItemInfo
     case 'noIssue':
       return;
   }
+}
+
+/** What a person is asked about: GitHub's refusal, the policy, then what waiting will not change. */
+function blockedTitle(blocked: readonly MergeRuleResult[], pullNumber: number): string {
+  const pr = `PR #${String(pullNumber)}`;
+  const has = (rule: MergeRuleResult['rule']): boolean => blocked.some(candidate => candidate.rule === rule);
+  if (has('notRefused')) return `GitHub refused to merge ${pr}`;
+  if (has('protectedPaths') || has('requiredLabel')) return `ATO may not merge ${pr}`;
+  if (has('checksGreen')) return `${pr} has no CI`;
+  if (has('reviews')) return `${pr} waits for a review GitHub requires`;
+  return `GitHub blocks the merge of ${pr}`;
 }
 
 /**

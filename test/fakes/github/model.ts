@@ -173,7 +173,10 @@ export interface FakeStatus {
 
 export interface BranchProtection {
   requiredStatusChecks: string[];
+  /** Approving reviews from people with write access a merge needs (0: reviews not required). */
   requiredApprovingReviewCount: number;
+  /** Each changed file that CODEOWNERS assigns needs an approval from one of its owners. */
+  requireCodeOwnerReviews: boolean;
 }
 
 export interface FakeRepoData {

@@ -125,6 +125,7 @@ export class FakeRuntime {
       protection: new Map(Object.entries(spec.branchProtection ?? {}).map(([branch, rule]) => [branch, {
         requiredStatusChecks: [...(rule.requiredStatusChecks ?? [])],
         requiredApprovingReviewCount: rule.requiredApprovingReviewCount ?? 0,
+        requireCodeOwnerReviews: rule.requireCodeOwnerReviews ?? false,
       }])),
       labels: new Map(),
       issues: new Map(),

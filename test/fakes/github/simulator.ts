@@ -53,6 +53,8 @@ export interface Simulator {
   /** A human pushing one commit to `branch` (created from the default branch when missing). Returns its sha. */
   pushFiles(branch: string, files: Readonly<Record<string, string | null>>, message: string, author?: string): Promise<string>;
   openPullRequest(input: OpenPullRequestInput): Promise<number>;
+  /** The repository's admin gives `login` write access (a collaborator: assignable, their reviews count). */
+  grantWriteAccess(login: string): Promise<void>;
 }
 
 export class SimulatorError extends Error {
@@ -158,6 +160,11 @@ export class FakeSimulator implements Simulator {
       title: input.title, body: input.body ?? null, head: input.head, base, draft: input.draft ?? false, author, linkedIssues: input.linkedIssues ?? [],
     });
     return pull.number;
+  }
+
+  grantWriteAccess(login: string): Promise<void> {
+    this.repo.data.collaborators.add(this.rt.users.get(login).login.toLowerCase());
+    return Promise.resolve();
   }
 
   /** One commit on `branch` (created from `from` when missing), written with plumbing and a compare-and-swap. */

@@ -79,6 +79,21 @@ export interface TimelineSignal {
   readonly at: string;
 }
 
+export interface PullRequestReview {
+  readonly author: string;
+  /** APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED or PENDING, as GitHub sends it. */
+  readonly state: string;
+  /** GitHub's `authorCanPushToRepository`: only these reviews count, for GitHub and for ATO. */
+  readonly authorCanPush: boolean;
+}
+
+export interface ReviewRules {
+  /** Approving reviews from people with write access a merge needs (0: none required). */
+  readonly approvals: number;
+  /** Files with code owners need an owner's approval. */
+  readonly codeOwners: boolean;
+}
+
 export interface PullRequestSummary {
   readonly number: number;
   readonly nodeId: string;
@@ -97,8 +112,10 @@ export interface PullRequestSummary {
   readonly reviewDecision: 'approved' | 'changesRequested' | 'reviewRequired' | null;
   /** Pending review requests: user logins or team slugs. */
   readonly reviewRequests: readonly string[];
-  /** Logins whose latest review approves. */
-  readonly approvals: readonly string[];
+  /** Each reviewer's latest review (GitHub's `latestReviews`), with whether they have write access. */
+  readonly reviews: readonly PullRequestReview[];
+  /** What branch protection (and rulesets) on the base ask of reviews before a merge. */
+  readonly reviewRules: ReviewRules;
   /** Review requests, ready-for-review and Copilot work events from the timeline, oldest first. */
   readonly timeline: readonly TimelineSignal[];
   readonly labels: readonly string[];

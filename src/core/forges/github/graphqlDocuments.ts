@@ -46,7 +46,7 @@ function pullRequestFields(isRequired: string): string {
   headRefName headRefOid baseRefName
   mergeable mergeStateStatus reviewDecision
   reviewRequests(first: 20) { nodes { requestedReviewer { ${reviewerFields} } } }
-  latestReviews(first: 50) { nodes { state author { login } } }
+  latestReviews(first: 50) { nodes { state authorCanPushToRepository author { login } } }
   timelineItems(itemTypes: [REVIEW_REQUESTED_EVENT, READY_FOR_REVIEW_EVENT], last: 50) {
     nodes {
       __typename
@@ -58,8 +58,8 @@ function pullRequestFields(isRequired: string): string {
   files(first: 100) { totalCount nodes { path } }
   closingIssuesReferences(first: 20) { nodes { number } }
   baseRef {
-    branchProtectionRule { requiredStatusCheckContexts }
-    refUpdateRule { requiredStatusCheckContexts }
+    branchProtectionRule { requiredStatusCheckContexts requiresApprovingReviews requiredApprovingReviewCount requiresCodeOwnerReviews }
+    refUpdateRule { requiredStatusCheckContexts requiredApprovingReviewCount requiresCodeOwnerReviews }
   }
   commits(last: 1) {
     nodes {

@@ -37,9 +37,9 @@ export function mapPullRequest(node: PullRequestNode, warn: Warn): PullRequestSu
     reviewRequests: compactNodes(node.reviewRequests?.nodes, `review requests of ${where}`, warn)
       .map(request => reviewerName(request.requestedReviewer))
       .filter((name): name is string => name !== null),
-    approvals: compactNodes(node.latestReviews?.nodes, `reviews of ${where}`, warn)
-      .filter(review => review.state === 'APPROVED')
-      .map(review => review.author?.login ?? ghost),
+    reviews: compactNodes(node.latestReviews?.nodes, `reviews of ${where}`, warn)
+      .map(review => ({ author: review.author?.login ?? ghost, state: review.state, authorCanPush: review.authorCanPushToRepository })),
+    reviewRules: reviewRulesOf(node),
     timeline: compactNodes(node.timelineItems.nodes, `timeline events of ${where}`, warn).map(timelineSignalOf),
     labels: compactNodes(node.labels?.nodes, `labels of ${where}`, warn).map(label => label.name),
     changedFiles,
@@ -66,6 +66,13 @@ function reviewDecisionOf(decision: string | null | undefined): PullRequestSumma
     case undefined:
     default: return null;
   }
+}
+
+/** The stricter of the classic protection rule and the rulesets for the base branch. */
+function reviewRulesOf(node: PullRequestNode): PullRequestSummary['reviewRules'] {
+  const rules = [node.baseRef?.branchProtectionRule, node.baseRef?.refUpdateRule].filter(rule => rule !== null && rule !== undefined);
+  const approvals = Math.max(0, ...rules.filter(rule => rule.requiresApprovingReviews !== false).map(rule => rule.requiredApprovingReviewCount ?? 0));
+  return { approvals, codeOwners: rules.some(rule => rule.requiresCodeOwnerReviews === true) };
 }
 
 function reviewerName(reviewer: { readonly login?: string | undefined; readonly slug?: string | undefined } | null | undefined): string | null {

@@ -6,6 +6,7 @@ import { allAtoLabels } from '../atoLabels';
 import { ciState } from '../ciState';
 import type { BackendUsage, ExecutionResult, LeaseAnswer, LoopBackend, LoopObservation } from '../loopBackend';
 import type { MergePolicy, PlannedAction, TrackPlan } from '../loopModel';
+import type { MergeRefusal } from '../mergeRefusals';
 import type { PlanningRead, PlanningSource } from '../planningSource';
 import { redPullRequests } from '../redPullRequests';
 import { queueDraft } from '../remoteQueueMoves';
@@ -33,6 +34,8 @@ export interface GitHubLoopBackendOptions extends Omit<GuardedActionContext, 'ob
 export class GitHubLoopBackend implements LoopBackend {
   readonly mode = 'github' as const;
   private observed: { snapshot: RepoSnapshot; planning: PlanningRead } | undefined;
+  /** Merges GitHub refused in this session, by PR. */
+  private readonly refusals = new Map<number, MergeRefusal>();
 
   constructor(private readonly options: GitHubLoopBackendOptions) {}
 
@@ -45,7 +48,7 @@ export class GitHubLoopBackend implements LoopBackend {
       port.snapshot({ issueLabels: allAtoLabels.map(label => label.name) }),
     ]);
     this.observed = { snapshot, planning };
-    const decision = classifyPlanning({ snapshot, queue: planning.entries, policy: this.options.policy(), now: this.options.now() });
+    const decision = classifyPlanning({ snapshot, queue: planning.entries, policy: this.options.policy(), now: this.options.now(), mergeRefusals: this.refusals });
     // CI results and re-runs do not show in the cheap probe: while a check is pending on a PR the loop
     // follows, or the planning track waits on a PR (1b, 2b, 3b), every tick reads everything. Other PRs'
     // CI does not count: in a busy repository some CI is always running.
@@ -64,7 +67,9 @@ export class GitHubLoopBackend implements LoopBackend {
   async execute(action: PlannedAction): Promise<ExecutionResult> {
     const observed = this.observed;
     if (observed === undefined) return { result: 'failed', message: 'Nothing observed yet: the action was not taken.' };
-    return executeGuardedAction({ ...this.options, mergeMethod: this.options.policy().method, observed }, action);
+    const result = await executeGuardedAction({ ...this.options, mergeMethod: this.options.policy().method, observed }, action);
+    if (result.refusal !== undefined) this.refusals.set(result.refusal.pullNumber, result.refusal);
+    return result;
   }
 
   async queueDraft(path: string): Promise<ExecutionResult> {

@@ -1,4 +1,4 @@
-import { mergeableOf, mergeStateStatusOf, reviewDecisionOf } from '../domain/mergeability';
+import { canPush, mergeableOf, mergeStateStatusOf, reviewDecisionOf } from '../domain/mergeability';
 import { closingIssueNumbers, latestReviews, pullFiles } from '../domain/pulls';
 import { type FakeComment, type FakeIssue, type FakeLabel, type FakePull, type FakeReview, isPull } from '../model';
 import type { RepoRuntime } from '../runtime';
@@ -41,6 +41,7 @@ export function reviewNode(context: GqlContext, repo: RepoRuntime, review: FakeR
     __typename: 'PullRequestReview', id: review.nodeId, databaseId: review.id, state: review.state, body: review.body, bodyText: review.body,
     submittedAt: review.submittedAt, createdAt: review.submittedAt, updatedAt: review.submittedAt, url, resourcePath: new URL(url).pathname,
     author: () => actorByLogin(context, review.author), authorAssociation: authorAssociation(repo.data, review.author),
+    authorCanPushToRepository: canPush(repo.data, review.author),
     commit: () => commitNode(context, repo, review.commitId),
   };
 }
@@ -112,7 +113,7 @@ export function pullNode(context: GqlContext, repo: RepoRuntime, pull: FakePull)
     maintainerCanModify: false,
     mergeable: () => mergeableOf(repo, pull),
     mergeStateStatus: () => mergeStateStatusOf(repo, pull),
-    reviewDecision: () => reviewDecisionOf(repo.data, pull),
+    reviewDecision: () => reviewDecisionOf(repo, pull),
     reviewRequests: (args: Args) => connection([...data.requestedReviewers.map(login => ({ login })), ...data.requestedTeams.map(team => ({ team }))], args, request => ({
       __typename: 'ReviewRequest',
       id: `RR_${pull.nodeId}_${'login' in request ? request.login : request.team}`,

@@ -41,7 +41,7 @@ export function graphqlPullRequest(number: number, overrides: Record<string, unk
     mergeStateStatus: 'CLEAN',
     reviewDecision: 'REVIEW_REQUIRED',
     reviewRequests: { nodes: [{ requestedReviewer: { __typename: 'User', login: 'alice' } }, { requestedReviewer: { __typename: 'Team', slug: 'core' } }] },
-    latestReviews: { nodes: [{ state: 'APPROVED', author: { login: 'bob' } }, { state: 'COMMENTED', author: { login: 'carol' } }] },
+    latestReviews: { nodes: [{ state: 'APPROVED', authorCanPushToRepository: true, author: { login: 'bob' } }, { state: 'COMMENTED', authorCanPushToRepository: false, author: { login: 'carol' } }] },
     timelineItems: {
       nodes: [
         { __typename: 'ReadyForReviewEvent', createdAt: '2026-11-02T09:00:00Z', actor: { login: 'alice' } },
@@ -51,7 +51,10 @@ export function graphqlPullRequest(number: number, overrides: Record<string, unk
     labels: { nodes: [{ name: 'ato:task' }] },
     files: { totalCount: 2, nodes: [{ path: 'src/a.ts' }, { path: 'README.md' }] },
     closingIssuesReferences: { nodes: [{ number: number - 1 }] },
-    baseRef: { branchProtectionRule: { requiredStatusCheckContexts: ['ci/build'] }, refUpdateRule: { requiredStatusCheckContexts: ['ci/build', 'lint'] } },
+    baseRef: {
+      branchProtectionRule: { requiredStatusCheckContexts: ['ci/build'], requiresApprovingReviews: true, requiredApprovingReviewCount: 1, requiresCodeOwnerReviews: false },
+      refUpdateRule: { requiredStatusCheckContexts: ['ci/build', 'lint'], requiredApprovingReviewCount: 2, requiresCodeOwnerReviews: true },
+    },
     commits: {
       nodes: [{
         commit: {
