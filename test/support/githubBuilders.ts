@@ -34,7 +34,7 @@ export function aSignal(kind: TimelineSignal['kind'], at: string, overrides: Par
 
 let nextNumber = 1000;
 
-/** An open, mergeable PR with one green check and a pending review request from `alice`. */
+/** An open, mergeable PR by Copilot with one green check and a pending review request from `alice` (Copilot asked). */
 export function aPullRequest(overrides: Partial<PullRequestSummary> = {}): PullRequestSummary {
   const number = overrides.number ?? nextNumber++;
   return {
@@ -46,6 +46,9 @@ export function aPullRequest(overrides: Partial<PullRequestSummary> = {}): PullR
     state: 'open',
     isDraft: false,
     author: { login: 'Copilot', isBot: true },
+    authorAssociation: 'NONE',
+    isCrossRepository: false,
+    headRepository: 'o/r',
     headRefName: `copilot/branch-${String(number)}`,
     headSha: `${String(number).padStart(7, '0')}abcdef0123456789abcdef0123456789`,
     baseRefName: 'main',
@@ -55,10 +58,11 @@ export function aPullRequest(overrides: Partial<PullRequestSummary> = {}): PullR
     reviewRequests: ['alice'],
     reviews: [],
     reviewRules: { approvals: 0, codeOwners: false },
-    timeline: [],
+    timeline: [aSignal('reviewRequested', defaultTime)],
     labels: [],
     changedFiles: ['src/index.ts'],
     changedFilesTruncated: false,
+    renames: [],
     closingIssues: [],
     checks: someChecks([aCheckRun('build')]),
     createdAt: defaultTime,
@@ -106,6 +110,7 @@ export function aSnapshot(overrides: Partial<RepoSnapshot> = {}): RepoSnapshot {
     owner: 'o',
     name: 'r',
     repositoryId: 'R_1',
+    viewerLogin: 'octocat',
     defaultBranch: 'main',
     defaultBranchSha: 'f'.repeat(40),
     fetchedAt: '2026-11-21T12:00:00Z',

@@ -97,6 +97,8 @@ export interface LoopNeedsYou {
   readonly pullNumber?: number;
   readonly issueNumber?: number;
   readonly taskId?: string;
+  /** The PR's author, on every merge prompt. */
+  readonly author?: string;
   readonly action?: 'merge' | 'open';
 }
 

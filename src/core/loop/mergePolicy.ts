@@ -149,9 +149,15 @@ function protectedPathsRule(pr: PullRequestSummary, policy: MergePolicy): MergeR
   if (pr.changedFilesTruncated) {
     return { rule: 'protectedPaths', ok: false, detail: 'too many changed files to check them all against the protected paths', needsPerson: 'always' };
   }
-  const hits = protectedPathHits(pr.changedFiles, policy.protectedPaths);
+  // A rename moves a file out of where it was: where it was counts as changed (GitHub's RENAMED entry names only the new path).
+  const unknown = pr.renames.filter(rename => rename.previousPath === null).map(rename => rename.path);
+  if (unknown.length > 0) {
+    return { rule: 'protectedPaths', ok: false, detail: `renamed files whose previous path is not known: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${String(unknown.length - 5)} more` : ''}`, needsPerson: 'always' };
+  }
+  const renamedTo = new Map(pr.renames.map(rename => [rename.previousPath ?? '', rename.path]));
+  const hits = protectedPathHits([...pr.changedFiles, ...renamedTo.keys()], policy.protectedPaths);
   if (hits.length === 0) return { rule: 'protectedPaths', ok: true, detail: 'no protected path changed' };
-  const shown = hits.slice(0, 5).map(hit => `${hit.file} (${hit.pattern})`);
+  const shown = hits.slice(0, 5).map(hit => `${hit.file}${renamedTo.has(hit.file) ? ` (renamed to ${renamedTo.get(hit.file) ?? ''})` : ''} (${hit.pattern})`);
   const more = hits.length > shown.length ? ` and ${String(hits.length - shown.length)} more` : '';
   return { rule: 'protectedPaths', ok: false, detail: `changes protected paths: ${shown.join(', ')}${more}`, needsPerson: 'always' };
 }

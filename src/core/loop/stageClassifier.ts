@@ -5,7 +5,8 @@ import { gapAnalysisIssueTitle, isUnsafeGapBody, unsafeGapInstructions } from '.
 import type { Focus, LoopNeedsYou, MergePolicy, MergeRuleResult, PlannedAction, StageDecision, StageId } from './loopModel';
 import { isGapAnalysisBody } from './markers';
 import { blockedForAto, unmetReasons } from './mergePolicy';
-import { linkPlanning, type PlanningLinks, type WorkLink } from './planningLinks';
+import { claimsAtoWork, linkPlanning, type PlanningLinks, type WorkLink } from './planningLinks';
+import { trustedSnapshot, type IgnoredPullRequest, type TrustFacts } from './pullRequestTrust';
 import { isDevelopmentTask } from './taskWorkKind';
 import { currentRefusal, type MergeRefusal } from './mergeRefusals';
 import { assignedTo, checkPullRequest, workProgress, type PullRequestCheck, type WorkProgress } from './workProgress';
@@ -23,6 +24,8 @@ export interface PlanningObservation {
   readonly maxDevelopmentInFlight?: number;
   /** Merges GitHub refused, by PR: each holds the PR back (needs you) until GitHub reports a change on it. */
   readonly mergeRefusals?: ReadonlyMap<number, MergeRefusal>;
+  /** Whose PRs ATO links, counts and merges (PRODUCT §4 "Whom ATO trusts"). */
+  readonly trust: TrustFacts;
 }
 
 /** How long after a gap PR merged the loop waits for its task file to show in the queue before it stops waiting. */
@@ -48,6 +51,8 @@ interface Context {
   readonly observation: PlanningObservation;
   readonly links: PlanningLinks;
   readonly check: PullRequestCheck;
+  /** Open PRs that claim ATO's work but ATO does not trust: named in every reason, never acted on. */
+  readonly ignored: readonly IgnoredPullRequest[];
   readonly candidates: Candidate[];
   readonly needsYou: LoopNeedsYou[];
 }
@@ -73,9 +78,11 @@ interface Context {
  */
 export function classifyPlanning(observation: PlanningObservation): StageDecision {
   const valid = observation.queue.filter(isValidQueueEntry);
-  const links = linkPlanning(observation.snapshot, valid.map(entry => ({ id: entry.result.task.id, title: entry.result.task.title })));
+  const trusted = trustedSnapshot(observation.snapshot, observation.trust);
+  const links = linkPlanning(trusted.snapshot, valid.map(entry => ({ id: entry.result.task.id, title: entry.result.task.title })));
   const check: PullRequestCheck = pr => checkPullRequest(pr, observation.policy, currentRefusal(pr, observation.mergeRefusals));
-  const context: Context = { observation, links, check, candidates: [], needsYou: [] };
+  const ignored = trusted.ignored.filter(({ pr }) => pr.state === 'open' && claimsAtoWork(pr, observation.snapshot));
+  const context: Context = { observation, links, check, ignored, candidates: [], needsYou: [] };
   const gapBusy = gapTrack(context);
   const development = taskTracks(context, valid);
   const capabilityBusy = capabilityTrack(context, valid);
@@ -244,7 +251,7 @@ function followProgress(context: Context, progress: WorkProgress, item: ItemInfo
       return;
     case 'ready': {
       const { pr } = progress.checked;
-      const reason = `PR #${String(pr.number)} (${item.label}) is ready to merge${pr.isDraft ? ' (a draft: marked ready first)' : ''}.`;
+      const reason = `PR #${String(pr.number)} by ${pr.author.login} (${item.label}) is ready to merge${pr.isDraft ? ' (a draft: marked ready first)' : ''}.`;
       add(context, act(s('c'), item.track, prFocus(pr, item.taskId), reason, { kind: 'mergePullRequest', reason, pullNumber: pr.number, headSha: pr.headSha, markReady: pr.isDraft, closeIssues: item.closeIssues, stage: s('c') }));
       return;
     }
@@ -252,7 +259,7 @@ function followProgress(context: Context, progress: WorkProgress, item: ItemInfo
       const { pr, ci, verdict } = progress.checked;
       if (ci.awaitingApproval > 0) needs(context, { kind: 'workflowsAwaitingApproval', title: `Workflow runs on PR #${String(pr.number)} wait for your approval`, detail: `${String(ci.awaitingApproval)} workflow run(s) of ${item.label} need "Approve and run workflows".`, url: pr.url, pullNumber: pr.number, ...optionalTask, action: 'open' });
       const blocked = blockedForAto(verdict);
-      if (blocked.length > 0) needs(context, { kind: 'mergeBlocked', title: blockedTitle(blocked, pr.number), detail: blocked.map(rule => rule.detail).join('; '), url: pr.url, pullNumber: pr.number, ...optionalTask, action: 'open' });
+      if (blocked.length > 0) needs(context, { kind: 'mergeBlocked', title: blockedTitle(blocked, pr.number), author: pr.author.login, detail: blocked.map(rule => rule.detail).join('; '), url: pr.url, pullNumber: pr.number, ...optionalTask, action: 'open' });
       add(context, wait(s('b'), item.track, prFocus(pr, item.taskId), `Waiting for PR #${String(pr.number)} (${item.label}): ${unmetReasons(verdict).join('; ')}.`));
       return;
     }
@@ -273,6 +280,14 @@ function followProgress(context: Context, progress: WorkProgress, item: ItemInfo
     case 'noIssue':
       return;
   }
+}
+
+/** PRs that claim ATO's work but that ATO does not trust, and why: never linked, counted or merged. */
+function ignoredNote(ignored: readonly IgnoredPullRequest[]): string {
+  if (ignored.length === 0) return '';
+  const shown = ignored.slice(0, 3).map(({ pr, why }) => `PR #${String(pr.number)} (${pr.headRefName}), ${why}`);
+  const more = ignored.length > shown.length ? `; and ${String(ignored.length - shown.length)} more` : '';
+  return ` Ignored, not trusted: ${shown.join('; ')}${more}.`;
 }
 
 /** What a person is asked about: GitHub's refusal, the policy, then what waiting will not change. */
@@ -321,9 +336,11 @@ function decide(context: Context): StageDecision {
   const merge = chosen?.action?.kind === 'mergePullRequest' ? chosen.action : undefined;
   if (merge !== undefined && !context.observation.policy.autoMerge) {
     const pr = context.links.pullRequests.find(candidate => candidate.number === merge.pullNumber);
-    needsYou.unshift({ kind: 'readyToMerge', title: `PR #${String(merge.pullNumber)} is ready to merge`, detail: `${merge.reason} Auto-merge is off: merge it with one click.`, pullNumber: merge.pullNumber, ...(pr === undefined ? {} : { url: pr.url }), action: 'merge' });
+    // Every merge prompt names the PR's author: the user merges knowing whose code it is.
+    const by = pr === undefined ? '' : ` by ${pr.author.login}`;
+    needsYou.unshift({ kind: 'readyToMerge', title: `PR #${String(merge.pullNumber)}${by} is ready to merge`, detail: `${merge.reason} Auto-merge is off: merge it with one click.`, pullNumber: merge.pullNumber, ...(pr === undefined ? {} : { url: pr.url, author: pr.author.login }), action: 'merge' });
   }
-  const note = duplicateNote(context.links);
+  const note = `${duplicateNote(context.links)}${ignoredNote(context.ignored)}`;
   if (chosen === undefined) return { stage: '1a', reason: `Nothing to do.${note}`, focus: undefined, action: undefined, needsYou };
   return { stage: chosen.stage, reason: `${chosen.reason}${note}`, focus: chosen.focus, action: chosen.action, needsYou };
 }

@@ -51,6 +51,8 @@ export const settingDefinitions = {
   'loop.agent': { schema: z.enum(['copilot']), default: 'copilot' },
   'loop.copilotInstructions': { schema: z.string(), default: '' },
   'loop.queueMoves': { schema: z.enum(['commit', 'pullRequest']), default: 'commit' },
+  'loop.agentAccounts': { schema: z.array(z.string().check(z.regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/, 'must be a GitHub login'))), default: [], userOnly: true },
+  'loop.allowForkPullRequests': { schema: z.boolean(), default: false, userOnly: true },
   'merge.auto': { schema: z.boolean(), default: false },
   'merge.method': { schema: z.enum(['squash', 'merge', 'rebase']), default: 'squash' },
   'merge.requireReviewSignal': { schema: z.boolean(), default: true },

@@ -94,6 +94,13 @@ export interface ReviewRules {
   readonly codeOwners: boolean;
 }
 
+/** A renamed file of a pull request: a rename out of a protected folder changes that folder. */
+export interface FileRename {
+  readonly path: string;
+  /** Where it was; null while unknown. */
+  readonly previousPath: string | null;
+}
+
 export interface PullRequestSummary {
   readonly number: number;
   readonly nodeId: string;
@@ -103,6 +110,12 @@ export interface PullRequestSummary {
   readonly state: 'open' | 'closed' | 'merged';
   readonly isDraft: boolean;
   readonly author: GitHubActor;
+  /** GitHub's `authorAssociation` of the author with this repository: OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE, … */
+  readonly authorAssociation: string;
+  /** Opened from another repository (a fork). */
+  readonly isCrossRepository: boolean;
+  /** `owner/name` of the repository the head branch lives in; null when it was deleted. */
+  readonly headRepository: string | null;
   readonly headRefName: string;
   readonly headSha: string;
   readonly baseRefName: string;
@@ -122,6 +135,11 @@ export interface PullRequestSummary {
   readonly changedFiles: readonly string[];
   /** More changed files than one page: protected-path checks must not pass on a partial list. */
   readonly changedFilesTruncated: boolean;
+  /**
+   * Files GitHub reports as RENAMED (their path in `changedFiles` is the new one). GraphQL does not say where
+   * they came from: `previousPath` is null until read from REST (`pulls/{n}/files`), see `FileRename`.
+   */
+  readonly renames: readonly FileRename[];
   /** Issues this PR closes when merged (closing keywords, linked in the sidebar). */
   readonly closingIssues: readonly number[];
   readonly checks: PullRequestChecks;
@@ -142,6 +160,8 @@ export interface RepoSnapshot {
   readonly owner: string;
   readonly name: string;
   readonly repositoryId: string;
+  /** The login of the token's user (`viewer`): the author of PRs opened by ATO's local agents. */
+  readonly viewerLogin: string | undefined;
   readonly defaultBranch: string;
   /** Head of the default branch when the snapshot was read. */
   readonly defaultBranchSha: string;

@@ -43,6 +43,7 @@ function pullRequestFields(isRequired: string): string {
   return `
   id number title body url state isDraft createdAt updatedAt mergedAt
   author { login __typename }
+  authorAssociation isCrossRepository headRepository { nameWithOwner }
   headRefName headRefOid baseRefName
   mergeable mergeStateStatus reviewDecision
   reviewRequests(first: 20) { nodes { requestedReviewer { ${reviewerFields} } } }
@@ -55,7 +56,7 @@ function pullRequestFields(isRequired: string): string {
     }
   }
   labels(first: 50) { nodes { name } }
-  files(first: 100) { totalCount nodes { path } }
+  files(first: 100) { totalCount nodes { path changeType } }
   closingIssuesReferences(first: 20) { nodes { number } }
   baseRef {
     branchProtectionRule { requiredStatusCheckContexts requiresApprovingReviews requiredApprovingReviewCount requiresCodeOwnerReviews }
@@ -93,6 +94,7 @@ function pullRequestFields(isRequired: string): string {
 export const snapshotQuery = `
 query AtoSnapshot($owner: String!, $name: String!, $first: Boolean!, $withPullRequests: Boolean!, $pullRequestsAfter: String, $withIssues: Boolean!, $issuesAfter: String, $labels: [String!]) {
   ${rateLimitFields}
+  viewer @include(if: $first) { login }
   repository(owner: $owner, name: $name) {
     id
     nameWithOwner

@@ -17,7 +17,8 @@ const ghost = 'ghost';
 export function mapPullRequest(node: PullRequestNode, warn: Warn): PullRequestSummary {
   const where = `pull request #${node.number}`;
   const files = node.files ?? null;
-  const changedFiles = compactNodes(files?.nodes, `changed files of ${where}`, warn).map(file => file.path);
+  const fileNodes = compactNodes(files?.nodes, `changed files of ${where}`, warn);
+  const changedFiles = fileNodes.map(file => file.path);
   if (files === null) warn(`changed files of ${where} could not be read`);
   return {
     number: node.number,
@@ -28,6 +29,9 @@ export function mapPullRequest(node: PullRequestNode, warn: Warn): PullRequestSu
     state: node.state === 'OPEN' ? 'open' : node.state === 'MERGED' ? 'merged' : 'closed',
     isDraft: node.isDraft,
     author: actorOf(node.author),
+    authorAssociation: node.authorAssociation,
+    isCrossRepository: node.isCrossRepository,
+    headRepository: node.headRepository?.nameWithOwner ?? null,
     headRefName: node.headRefName,
     headSha: node.headRefOid,
     baseRefName: node.baseRefName,
@@ -43,6 +47,7 @@ export function mapPullRequest(node: PullRequestNode, warn: Warn): PullRequestSu
     timeline: compactNodes(node.timelineItems.nodes, `timeline events of ${where}`, warn).map(timelineSignalOf),
     labels: compactNodes(node.labels?.nodes, `labels of ${where}`, warn).map(label => label.name),
     changedFiles,
+    renames: fileNodes.filter(file => file.changeType === 'RENAMED').map(file => ({ path: file.path, previousPath: null })),
     // A partial list must never let a protected-path check pass.
     changedFilesTruncated: files === null || files.totalCount > changedFiles.length,
     closingIssues: compactNodes(node.closingIssuesReferences?.nodes, `closing issues of ${where}`, warn).map(issue => issue.number),

@@ -70,6 +70,9 @@ export const pullRequestNodeSchema = z.object({
   updatedAt: z.string(),
   mergedAt: z.nullish(z.string()),
   author: z.nullish(z.object({ login: z.string(), __typename: z.string() })),
+  authorAssociation: z.string(),
+  isCrossRepository: z.boolean(),
+  headRepository: z.nullish(z.object({ nameWithOwner: z.string() })),
   headRefName: z.string(),
   headRefOid: z.string(),
   baseRefName: z.string(),
@@ -80,7 +83,7 @@ export const pullRequestNodeSchema = z.object({
   latestReviews: z.nullish(nodesOf(z.object({ state: z.string(), authorCanPushToRepository: z.boolean(), author: z.nullish(login) }))),
   timelineItems: nodesOf(timelineItem),
   labels: z.nullish(nodesOf(z.object({ name: z.string() }))),
-  files: z.nullish(z.object({ totalCount: z.number(), nodes: z.nullish(z.array(z.nullable(z.object({ path: z.string() })))) })),
+  files: z.nullish(z.object({ totalCount: z.number(), nodes: z.nullish(z.array(z.nullable(z.object({ path: z.string(), changeType: z.string() })))) })),
   closingIssuesReferences: z.nullish(nodesOf(z.object({ number: z.number() }))),
   baseRef: z.nullish(z.object({ branchProtectionRule: protectionRule, refUpdateRule: protectionRule })),
   commits: nodesOf(z.object({
@@ -128,6 +131,7 @@ const rateLimit = z.nullish(z.object({ cost: z.number(), limit: z.number(), rema
 
 export const snapshotPageSchema = z.object({
   rateLimit,
+  viewer: z.optional(login),
   repository: z.nullable(z.object({
     id: z.string(),
     nameWithOwner: z.string(),

@@ -93,6 +93,8 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     planningSource: new RemotePlanningSource({ workspaceRoot, remote: 'origin', branch, planningPath: settings.planningPath, fetch: true }),
     lease,
     policy: () => mergePolicyFrom(settings),
+    trust: () => ({ agentAccounts: settings['loop.agentAccounts'], allowForks: settings['loop.allowForkPullRequests'] }),
+    writeAccessTtlMs: settings['loop.fullRefreshMinutes'] * 60_000,
     ...(setup.localRuns === undefined ? {} : { localRuns: setup.localRuns }),
   });
   const engine = new LoopEngine({

@@ -1,23 +1,31 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PullRequestSummary, RepoSnapshot } from '../../forges/github/githubModel';
+import type { RepoSnapshot } from '../../forges/github/githubModel';
 import { isValidQueueEntry, queueEntryId } from '../../queue/queueEntry';
 import { allAtoLabels } from '../atoLabels';
 import { ciState } from '../ciState';
 import type { BackendUsage, ExecutionResult, LeaseAnswer, LoopBackend, LoopObservation } from '../loopBackend';
 import type { MergePolicy, PlannedAction, TrackPlan } from '../loopModel';
 import type { MergeRefusal } from '../mergeRefusals';
+import { claimsAtoWork } from '../planningLinks';
+import { authorTrust, loginsToCheck, trustedSnapshot, type TrustFacts, type TrustSettings } from '../pullRequestTrust';
+import { WriteAccessCache } from '../writeAccessCache';
 import type { PlanningRead, PlanningSource } from '../planningSource';
 import { redPullRequests } from '../redPullRequests';
 import { queueDraft } from '../remoteQueueMoves';
 import type { RemoteLease } from '../remoteLease';
 import { classifyPlanning } from '../stageClassifier';
 import { executeGuardedAction, type GuardedActionContext } from './guardedActions';
+import { PreviousPaths } from './previousPaths';
 
 const waitingStages: ReadonlySet<string> = new Set(['1b', '2b', '3b']);
 
 export interface GitHubLoopBackendOptions extends Omit<GuardedActionContext, 'observed' | 'mergeMethod'> {
   readonly planningSource: PlanningSource;
+  /** `ato.loop.agentAccounts` and `ato.loop.allowForkPullRequests`: whose PRs ATO trusts besides writers. */
+  readonly trust: () => TrustSettings;
+  /** How long a login's write access is trusted before GitHub is asked again. */
+  readonly writeAccessTtlMs: number;
   /** The working tree, where local drafts are read from. */
   readonly workspaceRoot: string;
   readonly lease: RemoteLease;
@@ -36,23 +44,31 @@ export class GitHubLoopBackend implements LoopBackend {
   private observed: { snapshot: RepoSnapshot; planning: PlanningRead } | undefined;
   /** Merges GitHub refused in this session, by PR. */
   private readonly refusals = new Map<number, MergeRefusal>();
+  private readonly writers: WriteAccessCache;
+  private readonly previousPaths: PreviousPaths;
 
-  constructor(private readonly options: GitHubLoopBackendOptions) {}
+  constructor(private readonly options: GitHubLoopBackendOptions) {
+    this.writers = new WriteAccessCache(login => options.port.permissionOf(login), () => options.now().getTime(), options.writeAccessTtlMs);
+    this.previousPaths = new PreviousPaths(pullNumber => options.port.renamedFiles(pullNumber));
+  }
 
   async observe({ full }: { readonly full: boolean }): Promise<LoopObservation | 'unchanged'> {
     const { port } = this.options;
     const changed = await port.probeChanges();
     if (!changed && !full && this.observed !== undefined) return 'unchanged';
-    const [planning, snapshot] = await Promise.all([
+    const [planning, read] = await Promise.all([
       this.options.planningSource.read({ fetch: true }),
       port.snapshot({ issueLabels: allAtoLabels.map(label => label.name) }),
     ]);
+    const trust = await this.trustFacts(read);
+    const snapshot = await this.withPreviousPaths(read, trust);
     this.observed = { snapshot, planning };
-    const decision = classifyPlanning({ snapshot, queue: planning.entries, policy: this.options.policy(), now: this.options.now(), mergeRefusals: this.refusals });
+    const decision = classifyPlanning({ snapshot, queue: planning.entries, policy: this.options.policy(), now: this.options.now(), mergeRefusals: this.refusals, trust });
+    const trusted = trustedSnapshot(snapshot, trust).snapshot;
     // CI results and re-runs do not show in the cheap probe: while a check is pending on a PR the loop
     // follows, or the planning track waits on a PR (1b, 2b, 3b), every tick reads everything. Other PRs'
     // CI does not count: in a busy repository some CI is always running.
-    const inFlight = waitingStages.has(decision.stage) || snapshot.openPullRequests.some(pr => tracksPullRequest(snapshot, pr) && ciState(pr.checks).state === 'pending');
+    const inFlight = waitingStages.has(decision.stage) || trusted.openPullRequests.some(pr => claimsAtoWork(pr, snapshot) && ciState(pr.checks).state === 'pending');
     const drafts = planning.drafts.map(entry => ({ path: entry.file, taskId: queueEntryId(entry), title: entry.result.task?.title ?? entry.fileName, valid: isValidQueueEntry(entry) }));
     return { decision, otherTracks: [this.runsTrack()], redPullRequests: redPullRequests(snapshot, new Map()), drafts, inFlight };
   }
@@ -89,13 +105,24 @@ export class GitHubLoopBackend implements LoopBackend {
     return { requests: usage.requests, points: usage.points, core: usage.core, graphql: usage.graphql };
   }
 
+  /**
+   * Whom to trust in this snapshot: the settings, the token's user, and write access of the people behind
+   * PRs that claim ATO's work (cached per login; a stranger's PR costs no request).
+   */
+  private async trustFacts(snapshot: RepoSnapshot): Promise<TrustFacts> {
+    const base = { ...this.options.trust(), viewerLogin: snapshot.viewerLogin };
+    const claiming = [...snapshot.openPullRequests, ...snapshot.recentlyClosedPullRequests].filter(pr => claimsAtoWork(pr, snapshot));
+    return { ...base, writeAccess: await this.writers.lookup(loginsToCheck(claiming, base)) };
+  }
+
+  /** The open PRs the loop may merge (trusted, claiming ATO's work) with where their renamed files came from. */
+  private async withPreviousPaths(snapshot: RepoSnapshot, trust: TrustFacts): Promise<RepoSnapshot> {
+    const openPullRequests = await this.previousPaths.fill(snapshot.openPullRequests, pr => claimsAtoWork(pr, snapshot) && authorTrust(pr, trust).trusted);
+    return { ...snapshot, openPullRequests };
+  }
+
   private runsTrack(): TrackPlan {
     const active = this.options.localRuns?.() ?? 0;
     return { track: 'runs', action: undefined, reason: active === 0 ? 'No local agent run in flight.' : `${String(active)} local agent run(s) in flight; the dispatcher watches them.` };
   }
-}
-
-/** Whether the loop follows this PR: it closes or is linked from one of ATO's issues. */
-function tracksPullRequest(snapshot: RepoSnapshot, pr: PullRequestSummary): boolean {
-  return snapshot.issues.some(issue => pr.closingIssues.includes(issue.number) || issue.linkedPullRequests.includes(pr.number));
 }

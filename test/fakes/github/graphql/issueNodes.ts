@@ -102,14 +102,19 @@ export function pullNode(context: GqlContext, repo: RepoRuntime, pull: FakePull)
     baseRefName: data.baseRef,
     baseRefOid: async () => await baseSha() ?? data.headSha,
     headRef: async () => {
-      const sha = await repo.branchSha(data.headRef);
+      const sha = data.headOwner === undefined ? await repo.branchSha(data.headRef) : undefined;
       return sha === undefined ? null : refNode(context, repo, `refs/heads/${data.headRef}`, sha);
     },
+    headRepository: () => {
+      const head = data.headOwner === undefined ? repo : context.rt.repo(data.headOwner, repo.data.name);
+      return head === undefined ? null : repositoryNode(context, head);
+    },
+    headRepositoryOwner: () => actorByLogin(context, data.headOwner ?? repo.data.owner),
     baseRef: async () => {
       const sha = await repo.branchSha(data.baseRef);
       return sha === undefined ? null : refNode(context, repo, `refs/heads/${data.baseRef}`, sha);
     },
-    isCrossRepository: false,
+    isCrossRepository: data.headOwner !== undefined,
     maintainerCanModify: false,
     mergeable: () => mergeableOf(repo, pull),
     mergeStateStatus: () => mergeStateStatusOf(repo, pull),
@@ -128,7 +133,7 @@ export function pullNode(context: GqlContext, repo: RepoRuntime, pull: FakePull)
       return connection(repo.data.reviews.filter(review => review.pullNumber === pull.number && (states === undefined || states.includes(review.state))), args, review => reviewNode(context, repo, review));
     },
     files: async (args: Args) => connection(await pullFiles(repo, pull), args, file => ({
-      __typename: 'PullRequestChangedFile', path: file.path, additions: file.additions, deletions: file.deletions, changeType: file.status === 'removed' ? 'DELETED' : file.status === 'added' ? 'ADDED' : 'MODIFIED', viewerViewedState: 'UNVIEWED',
+      __typename: 'PullRequestChangedFile', path: file.path, additions: file.additions, deletions: file.deletions, changeType: ({ removed: 'DELETED', added: 'ADDED', renamed: 'RENAMED', modified: 'MODIFIED' } as const)[file.status], viewerViewedState: 'UNVIEWED',
     })),
     changedFiles: async () => (await pullFiles(repo, pull)).length,
     additions: async () => (await pullFiles(repo, pull)).reduce((sum, file) => sum + file.additions, 0),

@@ -234,6 +234,20 @@ describe('mergeVerdict', () => {
       assert.deepEqual(blockedForAto(verdict).map(r => r.rule), ['protectedPaths']);
     });
 
+    it('a rename out of .github/workflows/ touches the protected path (GitHub names only the new path)', () => {
+      const verdict = verdictOf(aPullRequest({ changedFiles: ['ci-disabled.yml'], renames: [{ path: 'ci-disabled.yml', previousPath: '.github/workflows/ci.yml' }] }));
+      assert.equal(verdict.ready, false);
+      assert.equal(rule(verdict, 'protectedPaths').detail, 'changes protected paths: .github/workflows/ci.yml (renamed to ci-disabled.yml) (.github/workflows/**)');
+      assert.deepEqual(blockedForAto(verdict).map(r => r.rule), ['protectedPaths']);
+      assert.equal(verdictOf(aPullRequest({ changedFiles: ['src/b.ts'], renames: [{ path: 'src/b.ts', previousPath: 'src/a.ts' }] })).ready, true);
+    });
+
+    it('a rename whose previous path is not known fails closed', () => {
+      const result = rule(verdictOf(aPullRequest({ changedFiles: ['ci-disabled.yml'], renames: [{ path: 'ci-disabled.yml', previousPath: null }] })), 'protectedPaths');
+      assert.deepEqual([result.ok, result.detail], [false, 'renamed files whose previous path is not known: ci-disabled.yml']);
+      assert.equal(rule(verdictOf(aPullRequest({ renames: [{ path: 'x', previousPath: null }] }), { protectedPaths: [] }), 'protectedPaths').ok, true, 'nothing to protect');
+    });
+
     it('fails closed when the changed-file list is truncated', () => {
       assert.equal(rule(verdictOf(aPullRequest({ changedFiles: ['src/a.ts'], changedFilesTruncated: true })), 'protectedPaths').ok, false);
     });
@@ -250,7 +264,7 @@ describe('mergeVerdict', () => {
   });
 
   it('lists every unmet rule', () => {
-    const verdict = verdictOf(aPullRequest({ title: 'WIP x', mergeable: 'conflicting', reviewRequests: [], checks: someChecks([aCheckRun('build', { status: 'QUEUED', conclusion: null })]) }));
+    const verdict = verdictOf(aPullRequest({ title: 'WIP x', mergeable: 'conflicting', reviewRequests: [], timeline: [], checks: someChecks([aCheckRun('build', { status: 'QUEUED', conclusion: null })]) }));
     assert.deepEqual(verdict.rules.filter(r => !r.ok).map(r => r.rule), ['notWip', 'reviewSignal', 'notConflicted', 'checksGreen']);
     assert.equal(unmetReasons(verdict).length, 4);
   });

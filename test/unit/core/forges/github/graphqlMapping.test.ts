@@ -24,6 +24,9 @@ describe('GraphQL pull request → PullRequestSummary', () => {
       state: 'open',
       isDraft: false,
       author: { login: 'Copilot', isBot: true },
+      authorAssociation: 'NONE',
+      isCrossRepository: false,
+      headRepository: 'octo/app',
       headRefName: 'copilot/change-7',
       headSha: 'a'.repeat(40),
       baseRefName: 'main',
@@ -38,8 +41,9 @@ describe('GraphQL pull request → PullRequestSummary', () => {
         { kind: 'reviewRequested', actor: 'Copilot', subject: 'alice', at: '2026-11-02T09:30:00Z' },
       ],
       labels: ['ato:task'],
-      changedFiles: ['src/a.ts', 'README.md'],
+      changedFiles: ['src/a.ts', 'docs/README.md'],
       changedFilesTruncated: false,
+      renames: [{ path: 'docs/README.md', previousPath: null }],
       closingIssues: [6],
       checks: {
         rollupState: 'PENDING',
@@ -81,7 +85,7 @@ describe('GraphQL pull request → PullRequestSummary', () => {
   });
 
   it('more contexts or files than one page are flagged as truncated', () => {
-    const payload = graphqlPullRequest(7, { files: { totalCount: 250, nodes: [{ path: 'a' }] } });
+    const payload = graphqlPullRequest(7, { files: { totalCount: 250, nodes: [{ path: 'a', changeType: 'ADDED' }] } });
     const commit = (payload['commits'] as { nodes: { commit: { statusCheckRollup: { contexts: { pageInfo: { hasNextPage: boolean } } } } }[] }).nodes[0]!.commit;
     commit.statusCheckRollup.contexts.pageInfo.hasNextPage = true;
     const { summary } = pullRequest(payload);

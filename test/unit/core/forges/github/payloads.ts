@@ -34,6 +34,9 @@ export function graphqlPullRequest(number: number, overrides: Record<string, unk
     updatedAt: '2026-11-02T10:00:00Z',
     mergedAt: null,
     author: { login: 'Copilot', __typename: 'Bot' },
+    authorAssociation: 'NONE',
+    isCrossRepository: false,
+    headRepository: { nameWithOwner: 'octo/app' },
     headRefName: `copilot/change-${number}`,
     headRefOid: 'a'.repeat(40),
     baseRefName: 'main',
@@ -49,7 +52,7 @@ export function graphqlPullRequest(number: number, overrides: Record<string, unk
       ],
     },
     labels: { nodes: [{ name: 'ato:task' }] },
-    files: { totalCount: 2, nodes: [{ path: 'src/a.ts' }, { path: 'README.md' }] },
+    files: { totalCount: 2, nodes: [{ path: 'src/a.ts', changeType: 'MODIFIED' }, { path: 'docs/README.md', changeType: 'RENAMED' }] },
     closingIssuesReferences: { nodes: [{ number: number - 1 }] },
     baseRef: {
       branchProtectionRule: { requiredStatusCheckContexts: ['ci/build'], requiresApprovingReviews: true, requiredApprovingReviewCount: 1, requiresCodeOwnerReviews: false },
