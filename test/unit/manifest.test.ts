@@ -49,6 +49,8 @@ describe('package.json manifest', () => {
       const machine = Object.entries(properties).filter(([, property]) => property.scope === 'machine' || property.scope === 'application').map(([key]) => key);
       assert.deepEqual(sorted(machine), sorted([...userOnlySettings].map(key => `${settingsSection}.${key}`)));
       assert.ok(userOnlySettings.has('github.apiUrl'));
+      // Whom ATO trusts besides people with write access: a cloned repository must not widen it.
+      for (const key of ['loop.agentAccounts', 'loop.allowForkPullRequests'] as const) assert.ok(userOnlySettings.has(key), key);
     });
 
     it('declares the same default as the code for every setting', () => {
