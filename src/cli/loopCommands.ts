@@ -1,5 +1,6 @@
 import { ensureAtoDirectory } from '../core/events/atoDirectory';
 import { EventLog } from '../core/events/eventLog';
+import { headlessTokenLookup } from '../core/forges/github/githubToken';
 import { createGitHubLoop, type GitHubLoopResult } from '../core/loop/github/createGitHubLoop';
 import { acquireLoopLock, type LoopLock } from '../core/loop/localLock';
 import { initialLoopState, type LoopState, type TickPlan, type TickReport } from '../core/loop/loopModel';
@@ -24,7 +25,8 @@ interface CliLoop {
 export async function openLoop(context: CliContext): Promise<CliLoop> {
   const { settings } = readEnvironmentSettings(context.env);
   const secrets = redactingSecretSource(environmentSecretSource(context.env), context.redactor);
-  const token = await secrets.get('github.token');
+  // The environment's token is for the configured API (ATO_GITHUB_API_URL, default api.github.com) only.
+  const token = headlessTokenLookup({ apiUrl: settings['github.apiUrl'] }, () => secrets.get('github.token'));
   const events = new EventLog({ directory: await ensureAtoDirectory(context.workspaceRoot), maxFileBytes: settings['eventLog.maxFileSizeMB'] * 1024 * 1024, maxFiles: settings['eventLog.maxFiles'], redactor: context.redactor });
   let state: LoopState = initialLoopState;
   const pending = new Set<Promise<void>>();

@@ -2,7 +2,8 @@ import { resolve, join, basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { configuredAgents } from '../core/agents/configuredAgents';
 import { projectMcpServersAllowed } from '../core/agents/projectMcpServers';
-import { checkConnections } from '../core/doctor/connectionCheck';
+import { checkConnections, githubProbeTarget } from '../core/doctor/connectionCheck';
+import { headlessTokenLookup } from '../core/forges/github/githubToken';
 import { checkLocalTools } from '../core/doctor/localChecks';
 import { renderDoctorReport } from '../core/doctor/doctorReport';
 import { createLogger, streamLogSink } from '../core/logging/logger';
@@ -140,7 +141,9 @@ async function status(context: CliContext, env: NodeJS.ProcessEnv): Promise<numb
 async function doctor(context: CliContext, env: NodeJS.ProcessEnv): Promise<number> {
   const { state, keys, settings } = await gatherState(context, env);
   const secrets = redactingSecretSource(environmentSecretSource(env), context.redactor);
-  const connections = await checkConnections({ settings: settings.settings, secrets, fetch: globalThis.fetch });
+  const hosts = { apiUrl: settings.settings['github.apiUrl'] };
+  const github = await githubProbeTarget(context.workspaceRoot, hosts, headlessTokenLookup(hosts, () => secrets.get('github.token')));
+  const connections = await checkConnections({ settings: settings.settings, secrets, github, fetch: globalThis.fetch });
   const agents = configuredAgents(settings.settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(env) });
   const tools = await checkLocalTools(context.workspaceRoot, agents.agents);
   const listed = await new RunStore({ workspaceRoot: context.workspaceRoot, redactor: context.redactor }).list();

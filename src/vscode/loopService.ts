@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
+import { githubTokenFor, type GitHubTokenSources } from '../core/forges/github/githubToken';
 import { createGitHubLoop } from '../core/loop/github/createGitHubLoop';
 import { acquireLoopLock, type LoopLock } from '../core/loop/localLock';
 import type { LoopEngine } from '../core/loop/loopEngine';
@@ -8,6 +9,7 @@ import { newNeedsYou } from '../core/loop/newNeedsYou';
 import { commandIds } from '../core/views/commandIds';
 import { describeError } from '../core/logging/redactor';
 import type { AtoServices } from './atoServices';
+import { readGitHubEnterpriseUri } from './settingsAdapter';
 
 /** A settings or sign-in change rebuilds the loop once things settle. */
 const rebuildDebounceMs = 300;
@@ -38,7 +40,7 @@ export class LoopService implements vscode.Disposable {
 
   start(): void {
     this.disposables.push(
-      vscode.workspace.onDidChangeConfiguration(event => { if (event.affectsConfiguration('ato')) this.schedule(); }),
+      vscode.workspace.onDidChangeConfiguration(event => { if (event.affectsConfiguration('ato') || event.affectsConfiguration('github-enterprise')) this.schedule(); }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => { this.schedule(); }),
       this.services.secrets.onDidChange(() => { this.schedule(); }),
       toVscode(this.services.store.onDidChange(state => {
@@ -105,16 +107,19 @@ export class LoopService implements vscode.Disposable {
       return;
     }
     const settings = workspace.settings;
-    const token = await secrets.get('github.token');
+    const hosts = { apiUrl: settings['github.apiUrl'], enterpriseUri: readGitHubEnterpriseUri() };
+    const sources: GitHubTokenSources = { configured: () => secrets.get('github.token'), session: provider => secrets.githubSessionToken(provider) };
+    const tokens = await Promise.all([sources.configured(), sources.session('github'), sources.session('github-enterprise')]);
     // Rebuild only when something the loop depends on changed (not on every store update).
-    const fingerprint = JSON.stringify([root, settings, token === undefined ? 'none' : createHash('sha256').update(token).digest('hex')]);
+    const fingerprint = JSON.stringify([root, settings, hosts.enterpriseUri ?? null, tokens.map(token => (token === undefined ? 'none' : createHash('sha256').update(token).digest('hex')))]);
     if (fingerprint === this.fingerprint && this.engine !== undefined) return;
     this.fingerprint = fingerprint;
     await this.tearDown();
     const built = await createGitHubLoop({
       workspaceRoot: root,
       settings,
-      token,
+      token: endpoint => githubTokenFor(endpoint, hosts, sources),
+      enterpriseUri: hosts.enterpriseUri,
       log: this.services.log.scoped('loop'),
       redactor: this.services.redactor,
       appendEvent: event => { void workspace.record(event); },

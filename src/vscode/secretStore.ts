@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { GitHubSessionProvider } from '../core/forges/github/githubToken';
 import type { Redactor } from '../core/logging/redactor';
 import { secretDescriptions, secretIds, type SecretId, type SecretSource } from '../core/secrets/secrets';
 import type { GitHubAuthState } from '../core/state/atoState';
@@ -7,9 +8,10 @@ import type { GitHubAuthState } from '../core/state/atoState';
 export const githubScopes = ['repo', 'workflow'] as const;
 
 /**
- * Secrets in VS Code's SecretStorage (the OS keychain on desktop), plus the GitHub session of VS Code's
- * built-in authentication provider, which wins over a stored token. Every value read or stored is
- * handed to the redactor first.
+ * Secrets in VS Code's SecretStorage (the OS keychain on desktop), plus the sessions of VS Code's built-in
+ * GitHub sign-ins. A session is asked for only by the endpoint it was issued for (githubTokenFor): `github`
+ * is github.com's, `github-enterprise` the one of the user's `github-enterprise.uri`. Every value read or
+ * stored is handed to the redactor first.
  */
 export class VscodeSecrets implements SecretSource {
   constructor(
@@ -25,17 +27,19 @@ export class VscodeSecrets implements SecretSource {
         if (keys.has(event.key)) listener();
       }),
       vscode.authentication.onDidChangeSessions(event => {
-        if (event.provider.id === 'github') listener();
+        if (event.provider.id === 'github' || event.provider.id === 'github-enterprise') listener();
       }),
     );
   }
 
+  /** A stored key. The GitHub token here is the one the user gave ATO; sign-ins come from `githubSessionToken`. */
   async get(id: SecretId): Promise<string | undefined> {
-    if (id === 'github.token') {
-      const session = await this.githubSession(false);
-      if (session !== undefined) return session.accessToken;
-    }
     return this.stored(id);
+  }
+
+  /** The access token of a silent sign-in of this provider, if the user signed in. */
+  async githubSessionToken(provider: GitHubSessionProvider): Promise<string | undefined> {
+    return (await this.githubSession(false, provider))?.accessToken;
   }
 
   async has(id: SecretId): Promise<boolean> {
@@ -71,9 +75,9 @@ export class VscodeSecrets implements SecretSource {
     return value === undefined || value.trim() === '' ? undefined : value;
   }
 
-  private async githubSession(interactive: boolean): Promise<vscode.AuthenticationSession | undefined> {
+  private async githubSession(interactive: boolean, provider: GitHubSessionProvider = 'github'): Promise<vscode.AuthenticationSession | undefined> {
     try {
-      const session = await vscode.authentication.getSession('github', [...githubScopes], interactive ? { createIfNone: true } : { silent: true });
+      const session = await vscode.authentication.getSession(provider, [...githubScopes], interactive ? { createIfNone: true } : { silent: true });
       this.redactor.addSecret(session?.accessToken);
       return session;
     } catch (error) {

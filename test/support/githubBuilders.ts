@@ -1,3 +1,4 @@
+import type { TrustFacts } from '../../src/core/loop/pullRequestTrust';
 import type {
   CheckContext, IssueComment, IssueSummary, PullRequestChecks, PullRequestSummary, RepoSnapshot, TimelineSignal,
 } from '../../src/core/forges/github/githubModel';
@@ -34,7 +35,7 @@ export function aSignal(kind: TimelineSignal['kind'], at: string, overrides: Par
 
 let nextNumber = 1000;
 
-/** An open, mergeable PR with one green check and a pending review request from `alice`. */
+/** An open, mergeable PR by Copilot with one green check and a pending review request from `alice` (Copilot asked). */
 export function aPullRequest(overrides: Partial<PullRequestSummary> = {}): PullRequestSummary {
   const number = overrides.number ?? nextNumber++;
   return {
@@ -46,6 +47,9 @@ export function aPullRequest(overrides: Partial<PullRequestSummary> = {}): PullR
     state: 'open',
     isDraft: false,
     author: { login: 'Copilot', isBot: true },
+    authorAssociation: 'NONE',
+    isCrossRepository: false,
+    headRepository: 'o/r',
     headRefName: `copilot/branch-${String(number)}`,
     headSha: `${String(number).padStart(7, '0')}abcdef0123456789abcdef0123456789`,
     baseRefName: 'main',
@@ -53,11 +57,13 @@ export function aPullRequest(overrides: Partial<PullRequestSummary> = {}): PullR
     mergeStateStatus: 'CLEAN',
     reviewDecision: null,
     reviewRequests: ['alice'],
-    approvals: [],
-    timeline: [],
+    reviews: [],
+    reviewRules: { approvals: 0, codeOwners: false },
+    timeline: [aSignal('reviewRequested', defaultTime)],
     labels: [],
     changedFiles: ['src/index.ts'],
     changedFilesTruncated: false,
+    renames: [],
     closingIssues: [],
     checks: someChecks([aCheckRun('build')]),
     createdAt: defaultTime,
@@ -105,6 +111,7 @@ export function aSnapshot(overrides: Partial<RepoSnapshot> = {}): RepoSnapshot {
     owner: 'o',
     name: 'r',
     repositoryId: 'R_1',
+    viewerLogin: 'octocat',
     defaultBranch: 'main',
     defaultBranchSha: 'f'.repeat(40),
     fetchedAt: '2026-11-21T12:00:00Z',
@@ -154,4 +161,9 @@ export function taskText(task: TaskText): string {
 /** A valid task file in `folder`, named `<id>.task.md`. */
 export function aTaskEntry(folder: QueueFolder, task: TaskText): QueueEntry {
   return aQueueEntry(folder, taskText(task), `${task.id}.task.md`);
+}
+
+/** Whom the loop trusts in a unit test: Copilot and the token's user `octocat` (agents), `alice` (a writer), not `mallory`. */
+export function aTrust(overrides: Partial<TrustFacts> = {}): TrustFacts {
+  return { agentAccounts: [], allowForks: false, viewerLogin: 'octocat', writeAccess: new Map([['alice', true], ['mallory', false]]), ...overrides };
 }

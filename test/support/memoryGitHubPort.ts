@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitError, gitEnvironment, runGit } from '../../src/core/git/git';
 import { GitHubError } from '../../src/core/forges/github/githubError';
-import type { AssignableActor, GitHubPort, GitHubUsage, PullRequestRef } from '../../src/core/forges/github/githubPort';
+import type { AssignableActor, GitHubPort, GitHubUsage, PullRequestRef, RepoPermission } from '../../src/core/forges/github/githubPort';
 import type {
-  FileChange, GitCommitInfo, GitRefValue, IssueComment, IssueSummary, MergeResult, PullRequestSummary, RepoCoordinates, RepoSnapshot,
+  FileChange, FileRename, GitCommitInfo, GitRefValue, IssueComment, IssueSummary, MergeResult, PullRequestSummary, RepoCoordinates, RepoSnapshot,
   TimelineSignal,
 } from '../../src/core/forges/github/githubModel';
 
@@ -152,6 +152,8 @@ export class MemoryGitHubPort implements GitHubPort {
   listComments(): Promise<readonly IssueComment[]> { return unsupported('listComments'); }
   createComment(): Promise<IssueComment> { return unsupported('createComment'); }
   ensureLabel(): Promise<void> { return unsupported('ensureLabel'); }
+  permissionOf(): Promise<RepoPermission> { return unsupported('permissionOf'); }
+  renamedFiles(): Promise<readonly FileRename[]> { return unsupported('renamedFiles'); }
   openPullRequest(): Promise<PullRequestRef> { return unsupported('openPullRequest'); }
   openPullRequestsFrom(): Promise<readonly PullRequestRef[]> { return unsupported('openPullRequestsFrom'); }
   listTimelineSignals(): Promise<readonly TimelineSignal[]> { return unsupported('listTimelineSignals'); }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { settingDefinitions, settingsSection } from '../../src/core/settings/settings';
+import { settingDefinitions, settingsSection, userOnlySettings } from '../../src/core/settings/settings';
 import { commandIds, contextKeys, treeItemContexts, viewIds } from '../../src/core/views/commandIds';
 
 interface CommandContribution {
@@ -18,7 +18,7 @@ interface Manifest {
   };
   readonly contributes: {
     readonly walkthroughs?: readonly { readonly id: string; readonly steps: readonly { readonly id: string; readonly description: string; readonly media: { readonly markdown?: string }; readonly completionEvents?: readonly string[] }[] }[];
-    readonly configuration: readonly { readonly properties: Readonly<Record<string, { readonly default?: unknown }>> }[];
+    readonly configuration: readonly { readonly properties: Readonly<Record<string, { readonly default?: unknown; readonly scope?: string }>> }[];
     readonly commands: readonly CommandContribution[];
     readonly menus?: Readonly<Record<string, readonly { readonly command?: string; readonly when?: string }[]>>;
     readonly views?: Readonly<Record<string, readonly { readonly id: string; readonly when?: string }[]>>;
@@ -43,6 +43,14 @@ describe('package.json manifest', () => {
 
     it('declares exactly the settings the code reads', () => {
       assert.deepEqual(sorted(Object.keys(properties)), sorted(Object.keys(settingDefinitions).map(key => `${settingsSection}.${key}`)));
+    });
+
+    it('scopes to machine exactly the settings the code reads from the user only (a repository cannot set them)', () => {
+      const machine = Object.entries(properties).filter(([, property]) => property.scope === 'machine' || property.scope === 'application').map(([key]) => key);
+      assert.deepEqual(sorted(machine), sorted([...userOnlySettings].map(key => `${settingsSection}.${key}`)));
+      assert.ok(userOnlySettings.has('github.apiUrl'));
+      // Whom ATO trusts besides people with write access: a cloned repository must not widen it.
+      for (const key of ['loop.agentAccounts', 'loop.allowForkPullRequests'] as const) assert.ok(userOnlySettings.has(key), key);
     });
 
     it('declares the same default as the code for every setting', () => {

@@ -1,3 +1,5 @@
+import { configuredEndpoint, workspaceGitHubRemote, type GitHubHostSettings } from '../forges/github/githubHosts';
+import type { GitHubTokenLookup } from '../forges/github/githubToken';
 import type { AtoSettings } from '../settings/settings';
 import type { SecretId, SecretSource } from '../secrets/secrets';
 import { describeError } from '../logging/redactor';
@@ -13,61 +15,82 @@ export type ServiceName = 'GitHub' | 'GitLab' | 'Jules' | 'Anthropic';
 export interface ConnectionResult {
   readonly service: ServiceName;
   readonly url: string;
-  readonly outcome: 'ok' | 'notConfigured' | 'failed';
+  /** `refused`: ATO sent nothing, on purpose (a remote that is not a GitHub it knows); `detail` says why. */
+  readonly outcome: 'ok' | 'notConfigured' | 'failed' | 'refused';
   /** Human text. May contain what a server echoed, so it must pass the redactor before display. */
   readonly detail: string;
 }
 
 interface Probe {
   readonly service: ServiceName;
-  readonly secret: SecretId;
-  readonly url: (settings: AtoSettings) => string;
+  readonly url: string;
+  readonly secret: () => Promise<string | undefined>;
   readonly headers: (secret: string) => Record<string, string>;
 }
 
 const userAgent = 'ato-vscode';
 
+/**
+ * Where Doctor's GitHub check goes: the GitHub of the workspace's `origin` with the token issued for it, or
+ * the configured API when there is no remote; a remote that is no GitHub ATO knows gets no request.
+ */
+export type GitHubProbeTarget =
+  | { readonly kind: 'endpoint'; readonly apiUrl: string; readonly token: () => Promise<string | undefined> }
+  | { readonly kind: 'refused'; readonly reason: string };
+
+export async function githubProbeTarget(workspaceRoot: string | undefined, hosts: GitHubHostSettings, token: GitHubTokenLookup): Promise<GitHubProbeTarget> {
+  const remote = workspaceRoot === undefined ? { kind: 'noRemote' as const } : await workspaceGitHubRemote(workspaceRoot, hosts);
+  if (remote.kind === 'notGitHub') return { kind: 'refused', reason: remote.reason };
+  const endpoint = remote.kind === 'github' ? remote.endpoint : configuredEndpoint(hosts);
+  return { kind: 'endpoint', apiUrl: endpoint.apiUrl, token: () => token(endpoint) };
+}
+
 // One cheap authenticated read per service: proves the URL, the network and the key together.
-const probes: readonly Probe[] = [
-  {
-    service: 'GitHub',
-    secret: 'github.token',
-    url: s => `${s['github.apiUrl']}/user`,
-    headers: token => ({ authorization: `Bearer ${token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': userAgent }),
-  },
-  {
-    service: 'GitLab',
-    secret: 'gitlab.token',
-    url: s => `${s['gitlab.apiUrl']}/user`,
-    headers: token => ({ 'private-token': token, 'user-agent': userAgent }),
-  },
-  {
-    service: 'Jules',
-    secret: 'jules.apiKey',
-    url: s => `${s['jules.apiUrl']}/sources?pageSize=1`,
-    headers: key => ({ 'x-goog-api-key': key, 'user-agent': userAgent }),
-  },
-  {
-    service: 'Anthropic',
-    secret: 'anthropic.apiKey',
-    url: s => `${s['anthropic.apiUrl']}/v1/models?limit=1`,
-    headers: key => ({ 'x-api-key': key, 'anthropic-version': '2023-06-01', 'user-agent': userAgent }),
-  },
-];
+function probes(settings: AtoSettings, secrets: SecretSource, github: Extract<GitHubProbeTarget, { kind: 'endpoint' }> | undefined): Probe[] {
+  const secret = (id: SecretId) => () => secrets.get(id);
+  return [
+    ...(github === undefined ? [] : [{
+      service: 'GitHub' as const,
+      url: `${github.apiUrl}/user`,
+      secret: github.token,
+      headers: (token: string) => ({ authorization: `Bearer ${token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': userAgent }),
+    }]),
+    {
+      service: 'GitLab',
+      url: `${settings['gitlab.apiUrl']}/user`,
+      secret: secret('gitlab.token'),
+      headers: token => ({ 'private-token': token, 'user-agent': userAgent }),
+    },
+    {
+      service: 'Jules',
+      url: `${settings['jules.apiUrl']}/sources?pageSize=1`,
+      secret: secret('jules.apiKey'),
+      headers: key => ({ 'x-goog-api-key': key, 'user-agent': userAgent }),
+    },
+    {
+      service: 'Anthropic',
+      url: `${settings['anthropic.apiUrl']}/v1/models?limit=1`,
+      secret: secret('anthropic.apiKey'),
+      headers: key => ({ 'x-api-key': key, 'anthropic-version': '2023-06-01', 'user-agent': userAgent }),
+    },
+  ];
+}
 
 export interface CheckConnectionsInput {
   readonly settings: AtoSettings;
   readonly secrets: SecretSource;
+  /** GitHub's check: see `githubProbeTarget`. */
+  readonly github: GitHubProbeTarget;
   readonly fetch: FetchLike;
 }
 
 /** Checks every service whose key is set, in parallel, each bounded by the network timeout. */
-export async function checkConnections({ settings, secrets, fetch }: CheckConnectionsInput): Promise<ConnectionResult[]> {
+export async function checkConnections({ settings, secrets, github, fetch }: CheckConnectionsInput): Promise<ConnectionResult[]> {
   const timeoutMs = settings['network.timeoutSeconds'] * 1000;
-  return Promise.all(
-    probes.map(async (probe): Promise<ConnectionResult> => {
-      const url = probe.url(settings);
-      const secret = await secrets.get(probe.secret);
+  const checked = await Promise.all(
+    probes(settings, secrets, github.kind === 'endpoint' ? github : undefined).map(async (probe): Promise<ConnectionResult> => {
+      const { url } = probe;
+      const secret = await probe.secret();
       if (secret === undefined) return { service: probe.service, url, outcome: 'notConfigured', detail: 'no key set' };
       try {
         const response = await fetch(url, { method: 'GET', headers: probe.headers(secret), signal: AbortSignal.timeout(timeoutMs) });
@@ -79,6 +102,7 @@ export async function checkConnections({ settings, secrets, fetch }: CheckConnec
       }
     }),
   );
+  return github.kind === 'refused' ? [{ service: 'GitHub', url: '', outcome: 'refused', detail: github.reason }, ...checked] : checked;
 }
 
 function hint(status: number): string {

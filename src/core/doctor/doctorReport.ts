@@ -60,8 +60,8 @@ export function renderDoctorReport(facts: DoctorFacts): string {
   lines.push('', '## Connections', '');
   if (facts.connections.length === 0) lines.push(`- ${mark.none} Not checked: ATO makes no request in Restricted Mode`);
   for (const result of facts.connections) {
-    const symbol = result.outcome === 'ok' ? mark.ok : result.outcome === 'failed' ? mark.fail : mark.none;
-    lines.push(`- ${symbol} ${result.service} (${result.url}): ${result.detail}`);
+    const symbol = result.outcome === 'ok' ? mark.ok : result.outcome === 'failed' ? mark.fail : result.outcome === 'refused' ? mark.warn : mark.none;
+    lines.push(`- ${symbol} ${result.service}${result.url === '' ? '' : ` (${result.url})`}: ${result.outcome === 'refused' ? `no request — ${result.detail}` : result.detail}`);
   }
   lines.push('');
   return lines.join('\n');

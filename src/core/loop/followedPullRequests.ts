@@ -1,6 +1,6 @@
-import type { FollowedPullRequest, MergePolicy, WorkItem } from './loopModel';
+import type { FollowedPullRequest, WorkItem } from './loopModel';
 import type { PlanningLinks, WorkLink } from './planningLinks';
-import { checkPullRequest, currentPullRequests } from './workProgress';
+import { currentPullRequests, type PullRequestCheck } from './workProgress';
 
 /**
  * Every open pull request the planning track follows — of the gap analysis, of each task, of each capability
@@ -8,7 +8,7 @@ import { checkPullRequest, currentPullRequests } from './workProgress';
  * and the merge policy's verdict, every rule with its reason. By number; a PR linked to two pieces of work is
  * listed once, under the first (gap analysis, then tasks, then capability updates).
  */
-export function followedPullRequests(links: PlanningLinks, policy: MergePolicy): FollowedPullRequest[] {
+export function followedPullRequests(links: PlanningLinks, check: PullRequestCheck): FollowedPullRequest[] {
   const work: [WorkItem, WorkLink][] = [
     [{ kind: 'gapAnalysis' }, links.gap],
     ...[...links.tasks].map(([taskId, link]): [WorkItem, WorkLink] => [{ kind: 'task', taskId }, link]),
@@ -18,7 +18,7 @@ export function followedPullRequests(links: PlanningLinks, policy: MergePolicy):
   for (const [item, link] of work) {
     for (const pr of currentPullRequests(link)) {
       if (pr.state !== 'open' || followed.has(pr.number)) continue;
-      const { ci, verdict } = checkPullRequest(pr, policy);
+      const { ci, verdict } = check(pr);
       followed.set(pr.number, {
         number: pr.number,
         title: pr.title,

@@ -1,6 +1,7 @@
 import type { RateLimitBudget } from '../forges/github/githubModel';
 import type { AdoptionRecord, AdoptionReport } from './issueAdoption';
 import type { FollowedPullRequest, LocalDraft, LoopCounts, LoopState, PlannedAction, RedPullRequest, StageDecision, TrackPlan } from './loopModel';
+import type { MergeRefusal } from './mergeRefusals';
 
 /** What one observation of the world gives the engine: the decision and what the views show. */
 export interface LoopObservation {
@@ -24,6 +25,8 @@ export interface ExecutionResult {
   readonly message: string;
   /** Issues made by hand that the action adopted instead of opening new ones (one `loop.adopted` event each). */
   readonly adopted?: readonly AdoptionRecord[];
+  /** A merge GitHub refused: the backend holds the PR back (needs you) until GitHub reports a change on it. */
+  readonly refusal?: MergeRefusal;
 }
 
 export interface BackendUsage {

@@ -41,7 +41,7 @@ export interface MergePolicy {
   readonly requiredLabel: string;
   /** `required`: every required check green; `all`: every reported check green. */
   readonly requiredChecks: 'required' | 'all';
-  /** Whether a PR with no CI at all may be merged. */
+  /** Whether a PR with no CI at all may be merged (default false: no CI is not green, PRODUCT §4). */
   readonly allowNoChecks: boolean;
   readonly method: MergeMethod;
   /** Off by default: a ready PR becomes "needs you" with a one-click merge. */
@@ -53,16 +53,21 @@ export const defaultMergePolicy: MergePolicy = {
   protectedPaths: ['.github/workflows/**'],
   requiredLabel: '',
   requiredChecks: 'required',
-  allowNoChecks: true,
+  allowNoChecks: false,
   method: 'squash',
   autoMerge: false,
 };
 
 /** One rule of the merge policy applied to one PR, with its reason (shown per rule in the preview). */
 export interface MergeRuleResult {
-  readonly rule: 'open' | 'notWip' | 'reviewSignal' | 'notConflicted' | 'checksGreen' | 'protectedPaths' | 'requiredLabel';
+  readonly rule: 'open' | 'notWip' | 'reviewSignal' | 'reviews' | 'notConflicted' | 'checksGreen' | 'mergeState' | 'protectedPaths' | 'requiredLabel' | 'notRefused';
   readonly ok: boolean;
   readonly detail: string;
+  /**
+   * When unmet, who can change it: `always` only a person (the policy forbids ATO, GitHub refused); `whenLast`
+   * a person once nothing else is missing (no CI at all, a review GitHub requires, a merge GitHub blocks).
+   */
+  readonly needsPerson?: 'always' | 'whenLast';
 }
 
 export interface MergeVerdict {
@@ -110,6 +115,8 @@ export interface LoopNeedsYou {
   readonly pullNumber?: number;
   readonly issueNumber?: number;
   readonly taskId?: string;
+  /** The PR's author, on every merge prompt. */
+  readonly author?: string;
   readonly action?: 'merge' | 'open';
 }
 

@@ -1,26 +1,33 @@
 import type { PullRequestSummary } from '../forges/github/githubModel';
 import type { CiReport, ClassifiedCheck } from './ciState';
 import type { MergePolicy, MergeRuleResult, MergeVerdict } from './loopModel';
+import type { MergeRefusal } from './mergeRefusals';
 import { protectedPathHits } from './protectedPaths';
-import { reviewSignal } from './pullRequestSignals';
+import { reviewersWhose, reviewSignal } from './pullRequestSignals';
 import { isWipTitle } from './wip';
 import { hasLabel } from './atoLabels';
 
 /**
  * Applies the merge policy (PRODUCT §4 "PR ready") to one PR: every rule, each with a human reason, in a
- * fixed order (open, not WIP, review signal, not conflicted, checks green, protected paths, required label).
- * `ci` must be `ciState(pr.checks)`: the checks of the PR's head commit, so a merge pinned to `pr.headSha`
- * merges exactly what was checked. A draft is not a rule: ATO marks it ready before merging.
+ * fixed order (open, not WIP, review signal, reviews, not conflicted, checks green, merge state, protected
+ * paths, required label, not refused). "Ready" also agrees with GitHub: a requested-changes review, missing
+ * required approvals or code-owner reviews, a merge state GitHub calls blocked, and a merge GitHub refused
+ * (`refusal`, until the PR changes) are not ready. `ci` must be `ciState(pr.checks)`: the checks of the PR's
+ * head commit, so a merge pinned to `pr.headSha` merges exactly what was checked. A draft is not a rule: ATO
+ * marks it ready before merging.
  */
-export function mergeVerdict(pr: PullRequestSummary, policy: MergePolicy, ci: CiReport): MergeVerdict {
+export function mergeVerdict(pr: PullRequestSummary, policy: MergePolicy, ci: CiReport, refusal?: MergeRefusal): MergeVerdict {
   const rules: MergeRuleResult[] = [
     openRule(pr),
     wipRule(pr),
     reviewRule(pr, policy),
+    reviewsRule(pr),
     conflictRule(pr),
     checksRule(pr, policy, ci),
+    mergeStateRule(pr),
     protectedPathsRule(pr, policy),
     labelRule(pr, policy),
+    refusalRule(refusal),
   ];
   return { ready: rules.every(rule => rule.ok), rules };
 }
@@ -30,9 +37,17 @@ export function unmetReasons(verdict: MergeVerdict): string[] {
   return verdict.rules.filter(rule => !rule.ok).map(rule => rule.detail);
 }
 
-/** Rules only a person can satisfy (the policy forbids ATO to merge as things are). */
+/**
+ * Rules only a person can satisfy: those the policy forbids ATO and a merge GitHub refused, always; and once
+ * nothing else is missing, what waiting will not change — no CI at all, a review GitHub requires, a merge
+ * GitHub blocks for its own reasons. (A PR still being worked on may not have started its CI or asked for
+ * its review yet, so it only waits.)
+ */
 export function blockedForAto(verdict: MergeVerdict): MergeRuleResult[] {
-  return verdict.rules.filter(rule => !rule.ok && (rule.rule === 'protectedPaths' || rule.rule === 'requiredLabel'));
+  const unmet = verdict.rules.filter(rule => !rule.ok);
+  const always = unmet.filter(rule => rule.needsPerson === 'always');
+  const rest = unmet.filter(rule => rule.needsPerson !== 'always');
+  return rest.length > 0 && rest.every(rule => rule.needsPerson === 'whenLast') ? [...always, ...rest] : always;
 }
 
 function openRule(pr: PullRequestSummary): MergeRuleResult {
@@ -49,6 +64,40 @@ function reviewRule(pr: PullRequestSummary, policy: MergePolicy): MergeRuleResul
   if (!policy.requireReviewSignal) return { rule: 'reviewSignal', ok: true, detail: 'no review signal required by the policy' };
   const signal = reviewSignal(pr);
   return { rule: 'reviewSignal', ok: signal.ok, detail: signal.detail };
+}
+
+/** What GitHub asks of reviews: no writer's latest review requests changes; required approvals and code owners. */
+function reviewsRule(pr: PullRequestSummary): MergeRuleResult {
+  const changes = reviewersWhose(pr, 'CHANGES_REQUESTED');
+  if (changes.length > 0 || pr.reviewDecision === 'changesRequested') {
+    return { rule: 'reviews', ok: false, detail: `changes requested${changes.length > 0 ? ` by ${changes.join(', ')}` : ''}` };
+  }
+  if (pr.reviewDecision === 'reviewRequired') {
+    const approvals = reviewersWhose(pr, 'APPROVED').length;
+    const needed = pr.reviewRules.approvals;
+    const detail = approvals < needed
+      ? `GitHub requires ${plural(needed, 'approving review')} from people with write access (${String(approvals)} so far)`
+      : pr.reviewRules.codeOwners ? 'GitHub requires a code owner\'s approval' : 'GitHub requires an approving review';
+    return { rule: 'reviews', ok: false, detail, needsPerson: 'whenLast' };
+  }
+  return { rule: 'reviews', ok: true, detail: pr.reviewDecision === 'approved' ? 'approved as GitHub requires' : 'no changes requested' };
+}
+
+/**
+ * GitHub's own verdict on merging: `BLOCKED` (branch protection or rulesets: reviews, checks, signatures,
+ * conversations…) and `BEHIND` (it must be up to date with its base) are not ready.
+ */
+function mergeStateRule(pr: PullRequestSummary): MergeRuleResult {
+  const state = pr.mergeStateStatus?.toUpperCase();
+  if (state === 'BLOCKED') return { rule: 'mergeState', ok: false, detail: 'GitHub reports the merge as blocked (branch protection or rulesets)', needsPerson: 'whenLast' };
+  if (state === 'BEHIND') return { rule: 'mergeState', ok: false, detail: `behind ${pr.baseRefName}: GitHub requires it to be up to date`, needsPerson: 'whenLast' };
+  return { rule: 'mergeState', ok: true, detail: state === undefined ? 'no merge state reported' : `merge state ${state.toLowerCase()}` };
+}
+
+function refusalRule(refusal: MergeRefusal | undefined): MergeRuleResult {
+  return refusal === undefined
+    ? { rule: 'notRefused', ok: true, detail: 'GitHub has not refused a merge' }
+    : { rule: 'notRefused', ok: false, detail: `GitHub refused to merge it: ${refusal.message}`, needsPerson: 'always' };
 }
 
 function conflictRule(pr: PullRequestSummary): MergeRuleResult {
@@ -72,7 +121,7 @@ function checksRule(pr: PullRequestSummary, policy: MergePolicy, ci: CiReport): 
   if (ci.state === 'noCi') {
     return policy.allowNoChecks
       ? { rule: 'checksGreen', ok: true, detail: `no CI reported on ${head} (allowed by the policy)` }
-      : fail(`no CI reported on ${head}, and the policy requires checks`);
+      : { rule: 'checksGreen', ok: false, detail: `no CI: no check or status reported on ${head} (\`ato.merge.allowNoChecks\` is off)`, needsPerson: 'whenLast' };
   }
   const requiredChecks = ci.checks.filter(check => check.required);
   const onlyRequired = policy.requiredChecks === 'required' && (requiredChecks.length > 0 || ci.missingRequired.length > 0);
@@ -98,13 +147,19 @@ function describeProblems(checks: readonly ClassifiedCheck[], missing: readonly 
 function protectedPathsRule(pr: PullRequestSummary, policy: MergePolicy): MergeRuleResult {
   if (policy.protectedPaths.length === 0) return { rule: 'protectedPaths', ok: true, detail: 'no protected paths configured' };
   if (pr.changedFilesTruncated) {
-    return { rule: 'protectedPaths', ok: false, detail: 'too many changed files to check them all against the protected paths' };
+    return { rule: 'protectedPaths', ok: false, detail: 'too many changed files to check them all against the protected paths', needsPerson: 'always' };
   }
-  const hits = protectedPathHits(pr.changedFiles, policy.protectedPaths);
+  // A rename moves a file out of where it was: where it was counts as changed (GitHub's RENAMED entry names only the new path).
+  const unknown = pr.renames.filter(rename => rename.previousPath === null).map(rename => rename.path);
+  if (unknown.length > 0) {
+    return { rule: 'protectedPaths', ok: false, detail: `renamed files whose previous path is not known: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${String(unknown.length - 5)} more` : ''}`, needsPerson: 'always' };
+  }
+  const renamedTo = new Map(pr.renames.map(rename => [rename.previousPath ?? '', rename.path]));
+  const hits = protectedPathHits([...pr.changedFiles, ...renamedTo.keys()], policy.protectedPaths);
   if (hits.length === 0) return { rule: 'protectedPaths', ok: true, detail: 'no protected path changed' };
-  const shown = hits.slice(0, 5).map(hit => `${hit.file} (${hit.pattern})`);
+  const shown = hits.slice(0, 5).map(hit => `${hit.file}${renamedTo.has(hit.file) ? ` (renamed to ${renamedTo.get(hit.file) ?? ''})` : ''} (${hit.pattern})`);
   const more = hits.length > shown.length ? ` and ${String(hits.length - shown.length)} more` : '';
-  return { rule: 'protectedPaths', ok: false, detail: `changes protected paths: ${shown.join(', ')}${more}` };
+  return { rule: 'protectedPaths', ok: false, detail: `changes protected paths: ${shown.join(', ')}${more}`, needsPerson: 'always' };
 }
 
 function labelRule(pr: PullRequestSummary, policy: MergePolicy): MergeRuleResult {
@@ -112,7 +167,7 @@ function labelRule(pr: PullRequestSummary, policy: MergePolicy): MergeRuleResult
   if (label === '') return { rule: 'requiredLabel', ok: true, detail: 'no label required' };
   return hasLabel(pr.labels, label)
     ? { rule: 'requiredLabel', ok: true, detail: `labelled ${label}` }
-    : { rule: 'requiredLabel', ok: false, detail: `missing the label ${label}` };
+    : { rule: 'requiredLabel', ok: false, detail: `missing the label ${label}`, needsPerson: 'always' };
 }
 
 function list(what: string, names: readonly string[]): string | undefined {

@@ -94,6 +94,15 @@ export function isLinked(pr: PullRequestSummary, issue: IssueSummary): boolean {
   return pr.closingIssues.includes(issue.number) || issue.linkedPullRequests.includes(pr.number);
 }
 
+/**
+ * Whether a PR claims to be part of ATO's work: on an ATO task branch, closing one of ATO's issues, or
+ * referenced from one. These are the PRs whose author's trust matters.
+ */
+export function claimsAtoWork(pr: PullRequestSummary, snapshot: Pick<RepoSnapshot, 'issues'>): boolean {
+  if (taskBranchId(pr.headRefName) !== undefined) return true;
+  return snapshot.issues.some(issue => pr.closingIssues.includes(issue.number) || issue.linkedPullRequests.includes(pr.number));
+}
+
 /** The task id of an ATO task branch (`ato/<task id>`, the local agents' branches), if it is one. */
 export function taskBranchId(headRefName: string): string | undefined {
   return /^ato\/(.+)$/.exec(headRefName)?.[1];

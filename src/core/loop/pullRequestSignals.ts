@@ -35,7 +35,8 @@ export function reviewSignal(pr: PullRequestSummary): ReviewSignal {
   if (session?.state === 'working' && (lastSignal === undefined || timeOf(lastSignal.at) <= timeOf(session.at))) {
     return { ok: false, detail: `the agent is working on it (session started ${session.at})` };
   }
-  if (pr.approvals.length > 0) return { ok: true, detail: `approved by ${pr.approvals.join(', ')}` };
+  const approvals = reviewersWhose(pr, 'APPROVED');
+  if (approvals.length > 0) return { ok: true, detail: `approved by ${approvals.join(', ')}` };
   if (pr.reviewDecision === 'approved') return { ok: true, detail: 'approved' };
   if (pr.reviewRequests.length > 0) return { ok: true, detail: `review requested from ${pr.reviewRequests.join(', ')}` };
   if (lastSignal !== undefined) {
@@ -43,6 +44,14 @@ export function reviewSignal(pr: PullRequestSummary): ReviewSignal {
     return { ok: true, detail: `${what} at ${lastSignal.at} (timeline)` };
   }
   return { ok: false, detail: 'no review request or approval yet' };
+}
+
+/**
+ * Reviewers with write access whose latest review is in `state` (APPROVED, CHANGES_REQUESTED). Reviews by
+ * anyone else count for nothing, as on GitHub: anyone can approve a public repository's pull request.
+ */
+export function reviewersWhose(pr: Pick<PullRequestSummary, 'reviews'>, state: 'APPROVED' | 'CHANGES_REQUESTED'): string[] {
+  return pr.reviews.filter(review => review.authorCanPush && review.state === state).map(review => review.author);
 }
 
 function latestOf(signals: readonly TimelineSignal[]): TimelineSignal | undefined {

@@ -1,5 +1,5 @@
 import type { IssueSummary } from '../forges/github/githubModel';
-import type { Focus, LoopNeedsYou, PlannedAction, StageId, WorkItem } from './loopModel';
+import type { Focus, LoopNeedsYou, MergeRuleResult, PlannedAction, StageId, WorkItem } from './loopModel';
 import { blockedForAto, unmetReasons } from './mergePolicy';
 import { capitalise, issueName, workFocus, workName } from './workNames';
 import type { WorkProgress } from './workProgress';
@@ -76,7 +76,7 @@ export function followProgress(into: Candidates, progress: WorkProgress, item: I
       return;
     case 'ready': {
       const { pr } = progress.checked;
-      const reason = `PR #${String(pr.number)} (${work}) is ready to merge${pr.isDraft ? ' (a draft: marked ready first)' : ''}.`;
+      const reason = `PR #${String(pr.number)} by ${pr.author.login} (${work}) is ready to merge${pr.isDraft ? ' (a draft: marked ready first)' : ''}.`;
       into.candidates.push(act(s('c'), item.track, focus({ pullRequest: pr }), reason, { kind: 'mergePullRequest', reason: 'It passes every rule of the merge policy.', pullNumber: pr.number, headSha: pr.headSha, markReady: pr.isDraft, closeIssues: item.closeIssues, stage: s('c') }));
       return;
     }
@@ -84,7 +84,7 @@ export function followProgress(into: Candidates, progress: WorkProgress, item: I
       const { pr, ci, verdict } = progress.checked;
       if (ci.awaitingApproval > 0) into.needsYou.push({ kind: 'workflowsAwaitingApproval', title: `Workflow runs on PR #${String(pr.number)} wait for your approval`, detail: `${capitalise(work)} has ${runs(ci.awaitingApproval)} waiting for "Approve and run workflows".`, url: pr.url, pullNumber: pr.number, ...optionalTask, action: 'open' });
       const blocked = blockedForAto(verdict);
-      if (blocked.length > 0) into.needsYou.push({ kind: 'mergeBlocked', title: `ATO may not merge PR #${String(pr.number)} (${work})`, detail: `${capitalise(blocked.map(rule => rule.detail).join('; '))}.`, url: pr.url, pullNumber: pr.number, ...optionalTask, action: 'open' });
+      if (blocked.length > 0) into.needsYou.push({ kind: 'mergeBlocked', title: `${blockedTitle(blocked, pr.number)} (${work})`, author: pr.author.login, detail: `${capitalise(blocked.map(rule => rule.detail).join('; '))}.`, url: pr.url, pullNumber: pr.number, ...optionalTask, action: 'open' });
       into.candidates.push(wait(s('b'), item.track, focus({ pullRequest: pr }), `Waiting for PR #${String(pr.number)} (${work}): ${unmetReasons(verdict).join('; ')}.`));
       return;
     }
@@ -113,6 +113,17 @@ export function followProgress(into: Candidates, progress: WorkProgress, item: I
     case 'noIssue':
       return;
   }
+}
+
+/** What a person is asked about: GitHub's refusal, the policy, then what waiting will not change. */
+function blockedTitle(blocked: readonly MergeRuleResult[], pullNumber: number): string {
+  const pr = `PR #${String(pullNumber)}`;
+  const has = (rule: MergeRuleResult['rule']): boolean => blocked.some(candidate => candidate.rule === rule);
+  if (has('notRefused')) return `GitHub refused to merge ${pr}`;
+  if (has('protectedPaths') || has('requiredLabel')) return `ATO may not merge ${pr}`;
+  if (has('checksGreen')) return `${pr} has no CI`;
+  if (has('reviews')) return `${pr} waits for a review GitHub requires`;
+  return `GitHub blocks the merge of ${pr}`;
 }
 
 function runs(count: number): string {

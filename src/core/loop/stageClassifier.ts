@@ -4,11 +4,13 @@ import { describeBlockReason, orderPending } from '../queue/queueOrder';
 import { gapAnalysisIssueTitle, isUnsafeGapBody, unsafeGapInstructions } from './gapAnalysisTemplate';
 import type { Focus, MergePolicy, PlannedAction, StageDecision, WorkItem } from './loopModel';
 import { isGapAnalysisBody } from './markers';
-import { linkPlanning, type PlanningLinks, type WorkLink } from './planningLinks';
+import { currentRefusal, type MergeRefusal } from './mergeRefusals';
+import { claimsAtoWork, linkPlanning, type PlanningLinks, type WorkLink } from './planningLinks';
+import { trustedSnapshot, type IgnoredPullRequest, type TrustFacts } from './pullRequestTrust';
 import { act, followProgress, rank, stalled, track, wait, type Candidate, type Candidates } from './stageCandidates';
 import { isDevelopmentTask } from './taskWorkKind';
 import { capitalise, issueName, workFocus, workName } from './workNames';
-import { assignedTo, workProgress } from './workProgress';
+import { assignedTo, checkPullRequest, workProgress, type PullRequestCheck } from './workProgress';
 
 /** Everything the planning track decides from: one read of GitHub and of the planning queue. */
 export interface PlanningObservation {
@@ -21,6 +23,10 @@ export interface PlanningObservation {
   readonly gapAnalysisAgentLogin?: string;
   /** Development tasks dispatched at once (default 1: one at a time, each merge followed by its capability update). */
   readonly maxDevelopmentInFlight?: number;
+  /** Merges GitHub refused, by PR: each holds the PR back (needs you) until GitHub reports a change on it. */
+  readonly mergeRefusals?: ReadonlyMap<number, MergeRefusal>;
+  /** Whose PRs ATO links, counts and merges (PRODUCT §4 "Whom ATO trusts"). */
+  readonly trust: TrustFacts;
 }
 
 /** How long after a gap PR merged the loop waits for its task file to show in the queue before it stops waiting. */
@@ -32,6 +38,9 @@ export const capabilityFollowUpWindowMs = 7 * 24 * 60 * 60_000;
 interface Context extends Candidates {
   readonly observation: PlanningObservation;
   readonly links: PlanningLinks;
+  readonly check: PullRequestCheck;
+  /** Open PRs that claim ATO's work but ATO does not trust: named in every reason, never acted on. */
+  readonly ignored: readonly IgnoredPullRequest[];
 }
 
 /**
@@ -55,7 +64,8 @@ interface Context extends Candidates {
  */
 export function classifyPlanning(observation: PlanningObservation, links: PlanningLinks = linkObservation(observation)): StageDecision {
   const valid = observation.queue.filter(isValidQueueEntry);
-  const context: Context = { observation, links, candidates: [], needsYou: [], notes: [] };
+  const ignored = trustedSnapshot(observation.snapshot, observation.trust).ignored.filter(({ pr }) => pr.state === 'open' && claimsAtoWork(pr, observation.snapshot));
+  const context: Context = { observation, links, check: pullRequestCheck(observation), ignored, candidates: [], needsYou: [], notes: [] };
   const gapBusy = gapTrack(context);
   const development = taskTracks(context, valid);
   const capabilityBusy = capabilityTrack(context, valid);
@@ -65,10 +75,19 @@ export function classifyPlanning(observation: PlanningObservation, links: Planni
   return decide(context);
 }
 
-/** The planning links of an observation: its issues and PRs linked to the gap analysis, each task and each capability update. */
+/**
+ * The planning links of an observation: its issues and PRs linked to the gap analysis, each task and each
+ * capability update — PRs only from people and agents ATO trusts (a stranger's PR is never linked).
+ */
 export function linkObservation(observation: PlanningObservation): PlanningLinks {
   const valid = observation.queue.filter(isValidQueueEntry);
-  return linkPlanning(observation.snapshot, valid.map(entry => ({ id: entry.result.task.id, title: entry.result.task.title })));
+  const trusted = trustedSnapshot(observation.snapshot, observation.trust).snapshot;
+  return linkPlanning(trusted, valid.map(entry => ({ id: entry.result.task.id, title: entry.result.task.title })));
+}
+
+/** How the planning track checks an open PR: the merge policy, with a merge GitHub refused on it. */
+export function pullRequestCheck(observation: Pick<PlanningObservation, 'policy' | 'mergeRefusals'>): PullRequestCheck {
+  return pr => checkPullRequest(pr, observation.policy, currentRefusal(pr, observation.mergeRefusals));
 }
 
 const gapWork: WorkItem = { kind: 'gapAnalysis' };
@@ -90,7 +109,7 @@ function gapTrack(context: Context): boolean {
     return recentMerge !== undefined || orphan !== undefined;
   }
   const issue = gap.issue;
-  const progress = workProgress(gap, observation.policy, assignedTo(observation.gapAnalysisAgentLogin));
+  const progress = workProgress(gap, context.check, assignedTo(observation.gapAnalysisAgentLogin));
   const unsafe = isUnsafeGapBody(issue.body);
   if ((progress.kind === 'unassigned' || progress.kind === 'waitingOnAgent') && (unsafe || (progress.kind === 'unassigned' && !isGapAnalysisBody(issue.body)))) {
     const why = unsafe ? `its body asks the agent to ${quote(unsafeGapInstructions(issue.body)[0] ?? 'open pull requests or issues')}` : 'its body is not ATO\'s template';
@@ -126,7 +145,7 @@ function taskTracks(context: Context, valid: readonly ValidQueueEntry[]): Develo
     const development = isDevelopmentTask(task);
     const link = links.tasks.get(task.id);
     if (link === undefined) continue;
-    const progress = workProgress(link, observation.policy, assignedTo(undefined));
+    const progress = workProgress(link, context.check, assignedTo(undefined));
     const work: WorkItem = { kind: 'task', taskId: task.id };
     if (progress.kind === 'merged') {
       const pr = `PR #${String(progress.pr.number)}`;
@@ -186,7 +205,7 @@ function capabilityTrack(context: Context, valid: readonly ValidQueueEntry[]): b
   open.sort(([, a], [, b]) => (a.issue?.number ?? 0) - (b.issue?.number ?? 0));
   for (const [sourcePr, link] of open) {
     if (link.issue === undefined) continue;
-    const progress = workProgress(link, observation.policy, assignedTo(undefined));
+    const progress = workProgress(link, context.check, assignedTo(undefined));
     const work: WorkItem = { kind: 'capabilityUpdate', sourcePullRequest: sourcePr };
     followProgress(context, progress, { stage: '3', track: track.capability, work, title: link.issue.title, issue: link.issue, closeIssues: [link.issue, ...link.duplicates].map(issue => issue.number) }, observation.now);
     if (progress.kind !== 'failed' && progress.kind !== 'issueClosed') busy = true;
@@ -257,11 +276,13 @@ function decide(context: Context): StageDecision {
   if (merge !== undefined && !context.observation.policy.autoMerge) {
     const pr = context.links.pullRequests.find(candidate => candidate.number === merge.pullNumber);
     const work = chosen?.focus === undefined ? '' : ` (${workName(chosen.focus)})`;
-    needsYou.unshift({ kind: 'readyToMerge', title: `PR #${String(merge.pullNumber)}${work} is ready to merge`, detail: `${merge.reason} Auto-merge is off: merge it with one click.`, pullNumber: merge.pullNumber, ...(pr === undefined ? {} : { url: pr.url }), action: 'merge' });
+    // Every merge prompt names the PR's author: the user merges knowing whose code it is.
+    const by = pr === undefined ? '' : ` by ${pr.author.login}`;
+    needsYou.unshift({ kind: 'readyToMerge', title: `PR #${String(merge.pullNumber)}${by}${work} is ready to merge`, detail: `${merge.reason} Auto-merge is off: merge it with one click.`, pullNumber: merge.pullNumber, ...(pr === undefined ? {} : { url: pr.url, author: pr.author.login }), action: 'merge' });
   }
   // What only a person can sort out shows in the stage's reason whatever the stage is, not only in needs-you.
   const attention = [...ordered.filter(candidate => candidate !== chosen && candidate.needsYou !== undefined).map(candidate => candidate.needsYou ?? ''), ...context.notes];
-  const note = `${attention.length === 0 ? '' : ` Also needs you: ${attention.join('; ')}.`}${duplicateNote(context.links)}`;
+  const note = `${attention.length === 0 ? '' : ` Also needs you: ${attention.join('; ')}.`}${duplicateNote(context.links)}${ignoredNote(context.ignored)}`;
   if (chosen === undefined) return { stage: '1a', reason: `Nothing to do.${note}`, focus: undefined, action: undefined, needsYou };
   return { stage: chosen.stage, reason: `${chosen.reason}${note}`, focus: chosen.focus, action: chosen.action, needsYou };
 }
@@ -286,4 +307,12 @@ function taskFocus(entry: ValidQueueEntry, issue?: IssueSummary): Focus {
 
 function quote(text: string): string {
   return `"${text.length > 80 ? `${text.slice(0, 79)}…` : text}"`;
+}
+
+/** PRs that claim ATO's work but that ATO does not trust, and why: never linked, counted or merged. */
+function ignoredNote(ignored: readonly IgnoredPullRequest[]): string {
+  if (ignored.length === 0) return '';
+  const shown = ignored.slice(0, 3).map(({ pr, why }) => `PR #${String(pr.number)} (${pr.headRefName}), ${why}`);
+  const more = ignored.length > shown.length ? `; and ${String(ignored.length - shown.length)} more` : '';
+  return ` Ignored, not trusted: ${shown.join('; ')}${more}.`;
 }

@@ -2,6 +2,7 @@ import type { IssueSummary, PullRequestSummary } from '../forges/github/githubMo
 import { ciState, type CiReport } from './ciState';
 import type { MergePolicy, MergeVerdict } from './loopModel';
 import { mergeVerdict } from './mergePolicy';
+import type { MergeRefusal } from './mergeRefusals';
 import type { WorkLink } from './planningLinks';
 import { copilotWorkFailed } from './pullRequestSignals';
 
@@ -29,12 +30,15 @@ export type WorkProgress =
   | { readonly kind: 'waitingOnAgent'; readonly issue: IssueSummary }
   | { readonly kind: 'noIssue' };
 
+/** How the planning track checks an open PR: the merge policy, with what GitHub said about merging it. */
+export type PullRequestCheck = (pr: PullRequestSummary) => CheckedPullRequest;
+
 /**
  * The progress of a work item. Only pull requests opened since its canonical issue count (a PR of an
  * earlier run of the same task says nothing about this one). Among open PRs a ready one wins, else the
  * newest.
  */
-export function workProgress(link: WorkLink, policy: MergePolicy, isAssigned: (issue: IssueSummary) => boolean): WorkProgress {
+export function workProgress(link: WorkLink, check: PullRequestCheck, isAssigned: (issue: IssueSummary) => boolean): WorkProgress {
   const { issue } = link;
   const current = currentPullRequests(link);
   const merged = current.find(pr => pr.state === 'merged');
@@ -42,7 +46,7 @@ export function workProgress(link: WorkLink, policy: MergePolicy, isAssigned: (i
   const open = current.filter(pr => pr.state === 'open');
   if (open.length > 0) {
     if (issue?.state === 'closed') return { kind: 'issueClosed', issue };
-    const checked = open.map(pr => checkPullRequest(pr, policy));
+    const checked = open.map(check);
     const ready = checked.find(candidate => candidate.verdict.ready);
     if (ready !== undefined) return { kind: 'ready', checked: ready };
     const newest = checked[0];
@@ -62,9 +66,9 @@ export function currentPullRequests(link: WorkLink): readonly PullRequestSummary
   return link.pullRequests.filter(pr => !(Date.parse(pr.createdAt) < since));
 }
 
-export function checkPullRequest(pr: PullRequestSummary, policy: MergePolicy): CheckedPullRequest {
+export function checkPullRequest(pr: PullRequestSummary, policy: MergePolicy, refusal?: MergeRefusal): CheckedPullRequest {
   const ci = ciState(pr.checks);
-  return { pr, ci, verdict: mergeVerdict(pr, policy, ci) };
+  return { pr, ci, verdict: mergeVerdict(pr, policy, ci, refusal) };
 }
 
 /** Whether an issue is assigned: to `login` when given (GitHub's spellings of one bot are the same login), else to anyone. */

@@ -22,22 +22,24 @@ const relativeInsideWorkspace = z.string().check(
 
 /**
  * Every setting ATO reads, with its schema and default. package.json's `contributes.configuration` must
- * declare exactly these keys with the same defaults (a unit test checks).
+ * declare exactly these keys with the same defaults (a unit test checks). `userOnly`: the setting redirects a
+ * token, chooses what runs or widens whom ATO trusts, so it is `machine`-scoped in package.json and read only
+ * from the user's (or the remote machine's) settings — never from a repository's workspace settings.
  */
 export const settingDefinitions = {
   planningPath: { schema: relativeInsideWorkspace, default: 'planning' },
-  'github.apiUrl': { schema: httpUrl, default: 'https://api.github.com' },
-  'gitlab.apiUrl': { schema: httpUrl, default: 'https://gitlab.com/api/v4' },
-  'anthropic.apiUrl': { schema: httpUrl, default: 'https://api.anthropic.com' },
-  'jules.apiUrl': { schema: httpUrl, default: 'https://jules.googleapis.com/v1alpha' },
-  'network.timeoutSeconds': { schema: z.int().check(z.minimum(1), z.maximum(300)), default: 30 },
+  'github.apiUrl': { schema: httpUrl, default: 'https://api.github.com', userOnly: true },
+  'gitlab.apiUrl': { schema: httpUrl, default: 'https://gitlab.com/api/v4', userOnly: true },
+  'anthropic.apiUrl': { schema: httpUrl, default: 'https://api.anthropic.com', userOnly: true },
+  'jules.apiUrl': { schema: httpUrl, default: 'https://jules.googleapis.com/v1alpha', userOnly: true },
+  'network.timeoutSeconds': { schema: z.int().check(z.minimum(1), z.maximum(300)), default: 30, userOnly: true },
   'eventLog.maxFileSizeMB': { schema: z.number().check(z.minimum(0.01), z.maximum(1024)), default: 10 },
   'eventLog.maxFiles': { schema: z.int().check(z.minimum(1), z.maximum(100)), default: 5 },
   'queue.autoDispatch': { schema: z.boolean(), default: false },
   'notifications.runs': { schema: z.enum(['all', 'failures', 'off']), default: 'all' },
   'agents.maxConcurrentRuns': { schema: z.int().check(z.minimum(1), z.maximum(32)), default: 4 },
   'agents.timeoutMinutes': { schema: z.number().check(z.minimum(1), z.maximum(24 * 60)), default: 30 },
-  'agents.claudeCode.executable': { schema: z.string().check(z.minLength(1, 'must not be empty')), default: 'claude' },
+  'agents.claudeCode.executable': { schema: z.string().check(z.minLength(1, 'must not be empty')), default: 'claude', userOnly: true },
   'agents.claudeCode.maxTurns': { schema: z.int().check(z.minimum(1), z.maximum(1000)), default: 40 },
   'agents.claudeCode.concurrent': { schema: z.int().check(z.minimum(1), z.maximum(16)), default: 2 },
   'agents.claudeCode.model': { schema: z.string(), default: '' },
@@ -49,18 +51,23 @@ export const settingDefinitions = {
   'loop.agent': { schema: z.enum(['copilot']), default: 'copilot' },
   'loop.copilotInstructions': { schema: z.string(), default: '' },
   'loop.queueMoves': { schema: z.enum(['commit', 'pullRequest']), default: 'commit' },
+  'loop.agentAccounts': { schema: z.array(z.string().check(z.regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/, 'must be a GitHub login'))), default: [], userOnly: true },
+  'loop.allowForkPullRequests': { schema: z.boolean(), default: false, userOnly: true },
   'merge.auto': { schema: z.boolean(), default: false },
   'merge.method': { schema: z.enum(['squash', 'merge', 'rebase']), default: 'squash' },
   'merge.requireReviewSignal': { schema: z.boolean(), default: true },
   'merge.protectedPaths': { schema: z.array(z.string().check(z.minLength(1, 'must not be empty'))), default: ['.github/workflows/**'] },
   'merge.requiredLabel': { schema: z.string(), default: '' },
   'merge.requiredChecks': { schema: z.enum(['required', 'all']), default: 'required' },
-  'merge.allowNoChecks': { schema: z.boolean(), default: true },
+  'merge.allowNoChecks': { schema: z.boolean(), default: false },
   /** Entries are validated one by one by readCustomAgents (src/core/agents/customAgentSettings.ts). */
-  'agents.custom': { schema: z.array(z.unknown()), default: [] },
+  'agents.custom': { schema: z.array(z.unknown()), default: [], userOnly: true },
 } as const;
 
 export type SettingKey = keyof typeof settingDefinitions;
+
+/** Settings a workspace must not set (see `userOnly` above). */
+export const userOnlySettings: ReadonlySet<SettingKey> = new Set((Object.keys(settingDefinitions) as SettingKey[]).filter(key => 'userOnly' in settingDefinitions[key]));
 export type AtoSettings = { readonly [K in SettingKey]: z.output<(typeof settingDefinitions)[K]['schema']> };
 
 export const settingsSection = 'ato';

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { configuredAgents } from '../../core/agents/configuredAgents';
-import { checkConnections } from '../../core/doctor/connectionCheck';
+import { checkConnections, githubProbeTarget } from '../../core/doctor/connectionCheck';
+import { githubTokenFor } from '../../core/forges/github/githubToken';
 import { checkLocalTools } from '../../core/doctor/localChecks';
 import { renderDoctorReport } from '../../core/doctor/doctorReport';
 import { RunStore } from '../../core/runs/runStore';
@@ -8,6 +9,7 @@ import { secretIds, type SecretId } from '../../core/secrets/secrets';
 import type { AtoServices } from '../atoServices';
 import { projectMcpServersAllowed } from '../projectMcpServersChoice';
 import { commandIds } from '../../core/views/commandIds';
+import { readGitHubEnterpriseUri } from '../settingsAdapter';
 import { registerCommand } from './registerCommand';
 
 /** `ATO: Doctor` — a readable report of the environment, the workspace, settings, keys and connections. */
@@ -22,7 +24,10 @@ export function registerDoctorCommand(services: AtoServices): vscode.Disposable[
           const keys = Object.fromEntries(await Promise.all(secretIds.map(async id => [id, await services.secrets.has(id)] as const))) as Record<SecretId, boolean>;
           // In Restricted Mode ATO sends no request, so the report stops short of the connections.
           const trusted = vscode.workspace.isTrusted;
-          const connections = trusted ? await checkConnections({ settings, secrets: services.secrets, fetch: globalThis.fetch }) : [];
+          const hosts = { apiUrl: settings['github.apiUrl'], enterpriseUri: readGitHubEnterpriseUri() };
+          const secrets = services.secrets;
+          const github = async () => githubProbeTarget(services.workspace.workspaceRoot, hosts, endpoint => githubTokenFor(endpoint, hosts, { configured: () => secrets.get('github.token'), session: provider => secrets.githubSessionToken(provider) }));
+          const connections = trusted ? await checkConnections({ settings, secrets, github: await github(), fetch: globalThis.fetch }) : [];
           const agents = configuredAgents(settings, await services.secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(services.workspaceState) });
           const tools = trusted ? await checkLocalTools(services.workspace.workspaceRoot, agents.agents) : [];
           const root = services.workspace.workspaceRoot;

@@ -32,6 +32,12 @@ export type IssueStateReason = 'completed' | 'not_planned' | 'reopened' | 'dupli
 export interface FakePullData {
   /** Head branch name (without `refs/heads/`). */
   readonly headRef: string;
+  /**
+   * Owner of the fork the head branch lives in (a cross-repository pull request); undefined when it is a
+   * branch of this repository. A fork's commits are kept in this repository under `refs/forks/<owner>/<branch>`
+   * (GitHub's fork network shares objects), so merging and diffs work as for any pull request.
+   */
+  readonly headOwner: string | undefined;
   /** Head commit; follows the branch while the pull request is open. */
   headSha: string;
   baseRef: string;
@@ -173,7 +179,10 @@ export interface FakeStatus {
 
 export interface BranchProtection {
   requiredStatusChecks: string[];
+  /** Approving reviews from people with write access a merge needs (0: reviews not required). */
   requiredApprovingReviewCount: number;
+  /** Each changed file that CODEOWNERS assigns needs an approval from one of its owners. */
+  requireCodeOwnerReviews: boolean;
 }
 
 export interface FakeRepoData {
@@ -202,8 +211,15 @@ export interface FakeRepoData {
   readonly statuses: FakeStatus[];
   /** Logins with write access (assignable, can review); the token's user always is one. */
   readonly collaborators: Set<string>;
+  /** `owner/name` of the repository this one is a fork of. */
+  readonly forkOf: string | undefined;
 }
 
 export function isPull(issue: FakeIssue): issue is FakePull {
   return issue.pull !== undefined;
+}
+
+/** The ref a pull request's head follows: its branch here, or the fork's branch as kept here. */
+export function headRefOf(pull: Pick<FakePullData, 'headRef' | 'headOwner'>): string {
+  return pull.headOwner === undefined ? `refs/heads/${pull.headRef}` : `refs/forks/${pull.headOwner}/${pull.headRef}`;
 }

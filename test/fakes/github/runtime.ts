@@ -94,6 +94,13 @@ export class FakeRuntime {
     return this.repos.get(`${owner}/${name}`.toLowerCase());
   }
 
+  /** The fork of `parent` owned by `owner` (`owner/<parent's name>`), made on first use: the head repository of cross-repository PRs. */
+  async fork(parent: RepoRuntime, owner: string): Promise<RepoRuntime> {
+    const existing = this.repo(owner, parent.data.name);
+    if (existing !== undefined) return existing;
+    return this.addRepo({ owner, name: parent.data.name, defaultBranch: parent.data.defaultBranch, private: parent.data.isPrivate, collaborators: [] }, parent.fullName);
+  }
+
   /** The scenario's first repository: the one the simulator acts on unless told otherwise. */
   get defaultRepo(): RepoRuntime {
     const first = this.repos.values().next();
@@ -106,7 +113,7 @@ export class FakeRuntime {
   }
 
   /** Creates a repository's records and its bare git repository (empty: the caller seeds it). */
-  async addRepo(spec: ScenarioRepo): Promise<RepoRuntime> {
+  async addRepo(spec: ScenarioRepo, forkOf?: string): Promise<RepoRuntime> {
     const id = this.ids.next('repository');
     const now = this.clock.now();
     const owner = this.users.get(spec.owner, spec.owner === this.tokenUser.login ? 'User' : 'Organization');
@@ -125,6 +132,7 @@ export class FakeRuntime {
       protection: new Map(Object.entries(spec.branchProtection ?? {}).map(([branch, rule]) => [branch, {
         requiredStatusChecks: [...(rule.requiredStatusChecks ?? [])],
         requiredApprovingReviewCount: rule.requiredApprovingReviewCount ?? 0,
+        requireCodeOwnerReviews: rule.requireCodeOwnerReviews ?? false,
       }])),
       labels: new Map(),
       issues: new Map(),
@@ -136,6 +144,7 @@ export class FakeRuntime {
       checkRuns: [],
       statuses: [],
       collaborators: new Set([this.tokenUser.login, ...(owner.type === 'User' ? [owner.login] : []), ...(spec.collaborators ?? [])].map(login => login.toLowerCase())),
+      forkOf,
     };
     const git = await BareRepo.create(join(this.gitRoot, data.owner, `${data.name}.git`), join(this.dataDir, 'tmp'), data.defaultBranch);
     const repo = new RepoRuntime(data, git, (target, refs) => {

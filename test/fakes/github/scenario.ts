@@ -13,6 +13,8 @@ const protectionSchema = z.object({
   /** Check run names or status contexts that must pass before merging. */
   requiredStatusChecks: z.optional(z.array(z.string())),
   requiredApprovingReviewCount: z.optional(z.int().check(z.minimum(0))),
+  /** Files CODEOWNERS (on the base branch) assigns need an approval from an owner with write access. */
+  requireCodeOwnerReviews: z.optional(z.boolean()),
 });
 
 const seedIssueSchema = z.object({

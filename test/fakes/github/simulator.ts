@@ -3,7 +3,7 @@ import { addAssignees, addEvent, closeIssue, createComment, renameIssue } from '
 import { identityOf } from './domain/merge';
 import { closingKeywordNumbers, createPull, pullOf, requestReviewers, submitReview } from './domain/pulls';
 import type { TreeChange } from './git/bareRepo';
-import { isPull, type FakeIssue, type FakePull, type IssueStateReason, type ReviewState, type StatusState } from './model';
+import { headRefOf, isPull, type FakeIssue, type FakePull, type IssueStateReason, type ReviewState, type StatusState } from './model';
 import type { FakeRuntime, RepoRuntime } from './runtime';
 import { copilotAppSlug, copilotLogin, isCopilot } from './users';
 
@@ -29,6 +29,11 @@ export interface OpenPullRequestInput {
   readonly base?: string;
   /** Issues linked by hand (a `connected` event on both sides; they close when it merges). */
   readonly linkedIssues?: readonly number[];
+  /**
+   * The owner of a fork to open it from (a cross-repository pull request): the fork `<owner>/<name>` is made
+   * on first use and `files` are pushed to its `head` branch.
+   */
+  readonly fromFork?: string;
 }
 
 export type MergeableOverride = 'MERGEABLE' | 'CONFLICTING' | 'UNKNOWN';
@@ -53,6 +58,8 @@ export interface Simulator {
   /** A human pushing one commit to `branch` (created from the default branch when missing). Returns its sha. */
   pushFiles(branch: string, files: Readonly<Record<string, string | null>>, message: string, author?: string): Promise<string>;
   openPullRequest(input: OpenPullRequestInput): Promise<number>;
+  /** The repository's admin gives `login` write access (a collaborator: assignable, their reviews count). */
+  grantWriteAccess(login: string): Promise<void>;
 }
 
 export class SimulatorError extends Error {
@@ -153,17 +160,29 @@ export class FakeSimulator implements Simulator {
   async openPullRequest(input: OpenPullRequestInput): Promise<number> {
     const base = input.base ?? this.repo.data.defaultBranch;
     const author = input.author ?? this.rt.tokenUser.login;
-    if (input.files !== undefined) await this.commit(input.head, base, input.files, input.title, identityOf(this.rt.users.get(author), this.rt.clock.now()));
+    const fork = input.fromFork === undefined ? undefined : (await this.rt.fork(this.repo, input.fromFork)).data.owner;
+    const ref = headRefOf({ headRef: input.head, headOwner: fork });
+    if (input.files !== undefined) await this.commitTo(ref, base, input.files, input.title, identityOf(this.rt.users.get(author), this.rt.clock.now()));
     const pull = await createPull(this.rt, this.repo, {
-      title: input.title, body: input.body ?? null, head: input.head, base, draft: input.draft ?? false, author, linkedIssues: input.linkedIssues ?? [],
+      title: input.title, body: input.body ?? null, head: input.head, ...(fork === undefined ? {} : { headOwner: fork }), base, draft: input.draft ?? false, author, linkedIssues: input.linkedIssues ?? [],
     });
     return pull.number;
   }
 
+  grantWriteAccess(login: string): Promise<void> {
+    this.repo.data.collaborators.add(this.rt.users.get(login).login.toLowerCase());
+    return Promise.resolve();
+  }
+
   /** One commit on `branch` (created from `from` when missing), written with plumbing and a compare-and-swap. */
-  private async commit(branch: string, from: string, files: Readonly<Record<string, string | null>>, message: string, author: { readonly name: string; readonly email: string; readonly date: string }): Promise<string> {
+  private commit(branch: string, from: string, files: Readonly<Record<string, string | null>>, message: string, author: { readonly name: string; readonly email: string; readonly date: string }): Promise<string> {
+    return this.commitTo(`refs/heads/${branch}`, from, files, message, author);
+  }
+
+  /** One commit on a fully qualified ref (created from branch `from` when missing). */
+  private async commitTo(ref: string, from: string, files: Readonly<Record<string, string | null>>, message: string, author: { readonly name: string; readonly email: string; readonly date: string }): Promise<string> {
     this.repo.invalidateRefs();
-    const existing = await this.repo.branchSha(branch);
+    const existing = (await this.repo.refs()).get(ref)?.sha;
     const parent = existing ?? await this.repo.branchSha(from);
     if (parent === undefined) throw new SimulatorError(`No branch ${from} in ${this.repo.fullName}`);
     const changes: TreeChange[] = [];
@@ -172,7 +191,7 @@ export class FakeSimulator implements Simulator {
     }
     const tree = await this.repo.git.writeTree(parent, changes);
     const sha = await this.repo.git.commitTree(tree, [parent], message, author);
-    if (!await this.repo.git.updateRef(`refs/heads/${branch}`, sha, existing ?? null)) throw new SimulatorError(`${branch} moved while the simulator pushed to it`);
+    if (!await this.repo.git.updateRef(ref, sha, existing ?? null)) throw new SimulatorError(`${ref} moved while the simulator pushed to it`);
     this.repo.invalidateRefs();
     this.repo.data.pushedAt = author.date;
     await this.repo.refs();

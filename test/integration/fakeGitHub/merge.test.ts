@@ -101,6 +101,51 @@ describe('fake GitHub: merging pull requests', function () {
     assert.equal(github.state.repo().pull(number)?.state, 'open');
   });
 
+  it('required reviews: only reviewers with write access count, changes requested block, and GraphQL tells it as GitHub does', async () => {
+    const github = fake();
+    github.state.repo().protection.get('main')!.requiredApprovingReviewCount = 1;
+    const { number } = await readyPull({ 'src/form.ts': 'form\n' });
+    const decision = async (): Promise<unknown[]> => {
+      const query = `{ repository(owner: "octo", name: "app") { pullRequest(number: ${String(number)}) { reviewDecision mergeStateStatus latestReviews(first: 10) { nodes { state authorCanPushToRepository author { login } } } } } }`;
+      const node = pick((await api(github, 'POST', '/graphql', { query })).body, 'data.repository.pullRequest') as Json;
+      return [node['reviewDecision'], node['mergeStateStatus'], (node['latestReviews'] as { nodes: Json[] }).nodes.map(review => [pick(review, 'author.login'), review['state'], review['authorCanPushToRepository']])];
+    };
+    const refusal = 'At least 1 approving review is required by reviewers with write access.';
+    assert.deepEqual(await decision(), ['REVIEW_REQUIRED', 'BLOCKED', []]);
+    assert.deepEqual(pick((await api(github, 'PUT', `/repos/octo/app/pulls/${number}/merge`, { merge_method: 'squash' })).body, 'message'), refusal);
+
+    await github.simulate.approve(number, 'mallory');
+    assert.deepEqual(await decision(), ['REVIEW_REQUIRED', 'BLOCKED', [['mallory', 'APPROVED', false]]], 'a stranger\'s approval does not count');
+    await github.simulate.review(number, 'mallory', 'CHANGES_REQUESTED');
+    assert.deepEqual((await decision())[0], 'REVIEW_REQUIRED', 'nor does a stranger\'s request for changes');
+    await github.simulate.review(number, 'alice', 'CHANGES_REQUESTED');
+    assert.deepEqual((await decision()).slice(0, 2), ['CHANGES_REQUESTED', 'BLOCKED']);
+    assert.equal((await api(github, 'PUT', `/repos/octo/app/pulls/${number}/merge`, { merge_method: 'squash' })).status, 405);
+    await github.simulate.approve(number, 'alice');
+    assert.deepEqual((await decision()).slice(0, 2), ['APPROVED', 'CLEAN']);
+    assert.equal((await api(github, 'PUT', `/repos/octo/app/pulls/${number}/merge`, { merge_method: 'squash' })).status, 200);
+  });
+
+  it('code-owner reviews: each owned file needs its owner\'s approval (CODEOWNERS on the base branch)', async () => {
+    const github = fake();
+    await github.simulate.pushFiles('main', { '.github/CODEOWNERS': '# owners\n*.md @alice\n/src/ @carol\nsrc/generated/ \n' }, 'Add CODEOWNERS');
+    const rule = github.state.repo().protection.get('main')!;
+    rule.requiredApprovingReviewCount = 1;
+    rule.requireCodeOwnerReviews = true;
+    const { number } = await readyPull({ 'src/form.ts': 'form\n', 'docs/guide.md': 'guide\n', 'src/generated/x.ts': 'x\n' });
+    const merge = async (): Promise<[number, unknown]> => {
+      const answer = await api(github, 'PUT', `/repos/octo/app/pulls/${number}/merge`, { merge_method: 'squash' });
+      return [answer.status, pick(answer.body, 'message')];
+    };
+    assert.deepEqual(await merge(), [405, 'At least 1 approving review is required by reviewers with write access.']);
+    await github.simulate.approve(number, 'alice');
+    assert.deepEqual(await merge(), [405, 'Waiting on code owner review from @carol.'], 'alice owns the markdown; src/ is carol\'s, and src/generated/ nobody\'s');
+    await github.simulate.approve(number, 'carol');
+    assert.deepEqual(await merge(), [405, 'Waiting on code owner review from @carol.'], 'carol has no write access yet');
+    await github.simulate.grantWriteAccess('carol');
+    assert.deepEqual(await merge(), [200, 'Pull Request successfully merged']);
+  });
+
   it('setMergeable overrides what git computes', async () => {
     const github = fake();
     const { number } = await readyPull({ 'x.txt': 'x\n' });

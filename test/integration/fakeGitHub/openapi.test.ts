@@ -7,7 +7,7 @@ import { gitRoutes } from '../../fakes/github/rest/gitRoutes';
 import { issueRoutes } from '../../fakes/github/rest/issueRoutes';
 import { pullRoutes } from '../../fakes/github/rest/pullRoutes';
 import { repoRoutes } from '../../fakes/github/rest/repoRoutes';
-import { api, assertValid, assertValidComponent, smallScenario } from './fakeGitHubKit';
+import { api, assertValid, assertValidComponent, pick, smallScenario } from './fakeGitHubKit';
 
 type Json = Record<string, unknown>;
 
@@ -201,6 +201,39 @@ describe('fake GitHub: every REST route answers what GitHub\'s OpenAPI descripti
     const merged = await call('pulls/merge', 'PUT', `/repos/octo/app/pulls/${copilotPull}/merge`, 200, { merge_method: 'squash', sha: head }) as Json;
     assert.equal(merged['merged'], true);
     assert.equal(await fake.state.repo().ref('refs/heads/main'), merged['sha']);
+  });
+
+  it('collaborator permission levels: write for collaborators (the token\'s user is one), read for anyone else on a public repository', async () => {
+    const level = async (login: string): Promise<unknown[]> => {
+      const body = await call('repos/get-collaborator-permission-level', 'GET', `/repos/octo/app/collaborators/${login}/permission`, 200) as Json;
+      return [body['permission'], pick(body, 'user.login')];
+    };
+    assert.deepEqual(await level('alice'), ['write', 'alice']);
+    assert.deepEqual(await level('octocat'), ['write', 'octocat'], 'the token\'s user is a collaborator of the organization\'s repository');
+    assert.deepEqual(await level('mallory'), ['read', 'mallory']);
+  });
+
+  it('a pull request from a fork: the head lives in the fork, GraphQL calls it cross-repository', async () => {
+    const number = await fake.simulate.openPullRequest({ head: 'ato/add-login', title: 'From my fork', author: 'mallory', fromFork: 'mallory', files: { 'src/fork.ts': 'export const fork = 1;\n' } });
+    const pull = await call('pulls/get', 'GET', `/repos/octo/app/pulls/${String(number)}`, 200) as Json;
+    assert.deepEqual([pick(pull, 'head.label'), pick(pull, 'head.repo.full_name'), pick(pull, 'head.repo.fork'), pick(pull, 'head.user.login'), pick(pull, 'base.repo.full_name')], ['mallory:ato/add-login', 'mallory/app', true, 'mallory', 'octo/app']);
+    const fromFork = await call('pulls/list', 'GET', '/repos/octo/app/pulls?head=mallory:ato/add-login', 200) as Json[];
+    assert.deepEqual(fromFork.map(item => item['number']), [number]);
+    assert.deepEqual(await call('pulls/list', 'GET', '/repos/octo/app/pulls?head=octo:ato/add-login', 200), [], 'no branch of that name here');
+    const query = `{ repository(owner: "octo", name: "app") { pullRequest(number: ${String(number)}) { isCrossRepository authorAssociation headRepository { nameWithOwner isFork } headRepositoryOwner { login } } } }`;
+    const node = pick((await api(fake, 'POST', '/graphql', { query })).body, 'data.repository.pullRequest');
+    assert.deepEqual(node, { isCrossRepository: true, authorAssociation: 'NONE', headRepository: { nameWithOwner: 'mallory/app', isFork: true }, headRepositoryOwner: { login: 'mallory' } });
+    await call('pulls/update', 'PATCH', `/repos/octo/app/pulls/${String(number)}`, 200, { state: 'closed' });
+  });
+
+  it('a renamed file: REST gives its previous_filename, GraphQL calls it RENAMED under its new path', async () => {
+    await fake.simulate.pushFiles('main', { 'docs/setup.md': '# Setup\n\nRun `npm ci`, then `npm start`.\n' }, 'Docs');
+    const number = await fake.simulate.openPullRequest({ head: 'move-docs', title: 'Move the docs', files: { 'docs/setup.md': null, 'guide/setup.md': '# Setup\n\nRun `npm ci`, then `npm start`.\n' } });
+    const files = await call('pulls/list-files', 'GET', `/repos/octo/app/pulls/${String(number)}/files`, 200) as Json[];
+    assert.deepEqual(files.map(file => [file['filename'], file['status'], file['previous_filename']]), [['guide/setup.md', 'renamed', 'docs/setup.md']]);
+    const query = `{ repository(owner: "octo", name: "app") { pullRequest(number: ${String(number)}) { files(first: 10) { nodes { path changeType } } } } }`;
+    assert.deepEqual(pick((await api(fake, 'POST', '/graphql', { query })).body, 'data.repository.pullRequest.files.nodes'), [{ path: 'guide/setup.md', changeType: 'RENAMED' }]);
+    await call('pulls/update', 'PATCH', `/repos/octo/app/pulls/${String(number)}`, 200, { state: 'closed' });
   });
 
   it('checks and the combined status of a commit', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { isGitHubError } from '../../../src/core/forges/github/githubError';
-import { repoCoordinatesFromRemote } from '../../../src/core/forges/github/remoteUrl';
+import { resolveGitHubRemote } from '../../../src/core/forges/github/githubHosts';
 import { startAdapterOnFake, type AdapterOnFake } from './fakeGitHubPort';
 
 describe('GitHub adapter against the fake GitHub (every port method over real HTTP)', function () {
@@ -15,8 +15,8 @@ describe('GitHub adapter against the fake GitHub (every port method over real HT
   });
 
   it('finds the fake from its git remote and the configured API URL', () => {
-    const coordinates = repoCoordinatesFromRemote(env.fake.gitUrl('octo', 'app'), env.fake.apiUrl);
-    assert.deepEqual(coordinates, { owner: 'octo', name: 'app', apiUrl: env.fake.apiUrl });
+    const remote = resolveGitHubRemote(env.fake.gitUrl('octo', 'app'), { apiUrl: env.fake.apiUrl });
+    assert.deepEqual(remote, { kind: 'github', owner: 'octo', name: 'app', endpoint: { kind: 'enterprise', apiUrl: env.fake.apiUrl, webHost: new URL(env.fake.apiUrl).host } });
   });
 
   it('issues: create with Copilot and agent_assignment, get, list by label, update, assign, comments, labels', async () => {

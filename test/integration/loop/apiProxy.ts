@@ -12,9 +12,10 @@ export interface ProxiedRequest {
 }
 
 /**
- * An HTTP proxy in front of the fake GitHub (the loop's `github.apiUrl` points at it; git still talks to the
- * fake directly). It can hold racers at a barrier, and lets a test see each request just before the fake
- * does — e.g. to arm a fault for exactly that request.
+ * An HTTP proxy in front of the fake GitHub (the loop's `github.apiUrl` and the clone's `origin` point at it, as
+ * ATO trusts a configured API only for remotes on its host; git requests pass through like any other). It can
+ * hold racers at a barrier, and lets a test see each request just before the fake does — e.g. to arm a fault
+ * for exactly that request.
  */
 export interface ApiProxy {
   readonly url: string;

@@ -3,6 +3,7 @@
 // workspace and ticks; at the crash point it writes `markerFile` and then blocks for ever, so the parent can
 // SIGKILL it exactly between two remote writes.
 import { writeFileSync } from 'node:fs';
+import { headlessTokenLookup } from '../../../src/core/forges/github/githubToken';
 import { createLogger } from '../../../src/core/logging/logger';
 import { Redactor } from '../../../src/core/logging/redactor';
 import { createGitHubLoop } from '../../../src/core/loop/github/createGitHubLoop';
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   const loop = await createGitHubLoop({
     workspaceRoot: args.workspaceRoot,
     settings,
-    token: args.token,
+    token: headlessTokenLookup({ apiUrl: settings['github.apiUrl'] }, () => Promise.resolve(args.token)),
     log: createLogger({ write: () => undefined }, new Redactor()),
     redactor: new Redactor(),
     appendEvent: () => undefined,

@@ -9,7 +9,7 @@ import type { FakeGitHub } from '../../fakes/github/fakeGitHub';
 import type { FaultRule } from '../../fakes/github/faults';
 import { useTempDir } from '../../support/tempDir';
 import { startApiProxy, type ApiProxy, type ProxiedRequest } from './apiProxy';
-import { cloneApp, gitAsync, scenarioFile, startFakeGitHub } from './loopHarness';
+import { cloneApp, gitAsync, scenarioFile, startFakeGitHub, useOriginVia } from './loopHarness';
 import {
   assertNoDuplicateComments, commitsTouchingTask, copilotDelivers, fastRetry, foldersOf, issuesByMarker, openKitLoop, queueTask, taskIssueNumber, type KitLoop,
 } from './loopKit';
@@ -184,6 +184,7 @@ describe('the planning loop under GitHub faults on every route', function () {
   for (const kind of Object.keys(faultFor) as FaultKind[]) {
     it(`${kind} on each route of each step: retried or failed as the adapter decides, shown, waited for, then finished once`, async () => {
       const root = await cloneApp(fake, tempDir());
+      await useOriginVia(root, proxy.url);
       let pr: number | undefined;
       const log: string[] = [];
       for (const step of steps) {
@@ -193,7 +194,7 @@ describe('the planning loop under GitHub faults on every route', function () {
         const armed: Armed[] = routes.filter(route => route.step === step.action && (route.kinds ?? Object.keys(faultFor)).includes(kind)).map(route => ({ route, fired: false }));
         const loop = await openKitLoop(fake, root, { apiUrl: proxy.url, holder: `loop-${step.action}`, settings: { 'loop.pollSecondsActive': activeSeconds, 'loop.pollSecondsIdle': idleSeconds } });
         loop.result.engine.start();
-        // git talks to the fake directly: its fault is armed at the fake.
+        // git passes the proxy untouched: its fault is armed at the fake.
         if (armed.some(a => a.route.method === 'GIT')) fake.faults.add({ path: '/octo/app.git/info/refs', ...faultFor[kind] });
         proxy.onRequest = request => {
           const entry = armed.find(a => !a.fired && a.route.method === request.method && a.route.path.test(request.path) && (a.route.match?.(request) ?? true));

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startFakeGitHub, type FakeGitHub } from '../../fakes/github/fakeGitHub';
+import { loadScenario, type Scenario, type ScenarioRepo } from '../../fakes/github/scenario';
 
 export const scenarioFile = join(__dirname, '../../fakes/github/scenarios/planning-loop.yaml');
 
@@ -24,6 +25,22 @@ export async function cloneApp(fake: FakeGitHub, directory: string): Promise<str
 }
 
 export { startFakeGitHub };
+
+/** The planning-loop scenario with its repository changed, e.g. more collaborators or stricter branch protection. */
+export async function planningScenario(repo: Partial<ScenarioRepo>): Promise<Scenario> {
+  const base = await loadScenario(scenarioFile);
+  const [first, ...rest] = base.repos;
+  if (first === undefined) throw new Error('the planning-loop scenario has no repository');
+  return { ...base, repos: [{ ...first, ...repo }, ...rest] };
+}
+
+/**
+ * Points the clone's `origin` at another server in front of the fake (the API proxy): ATO talks to a
+ * configured GitHub Enterprise only for remotes on that same host, so git goes through the proxy too.
+ */
+export async function useOriginVia(workspaceRoot: string, baseUrl: string): Promise<void> {
+  await gitAsync(workspaceRoot, 'remote', 'set-url', 'origin', `${baseUrl}/octo/app.git`);
+}
 
 /** Text of a file on the fake's `main`, read through git (fetch + show), or undefined. */
 export async function fileOnMain(workspaceRoot: string, path: string): Promise<string | undefined> {

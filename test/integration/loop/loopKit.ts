@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { EventInput } from '../../../src/core/events/eventLog';
+import { headlessTokenLookup } from '../../../src/core/forges/github/githubToken';
 import type { GitHubRetryOptions } from '../../../src/core/forges/github/octokitFactory';
 import { createLogger } from '../../../src/core/logging/logger';
 import { Redactor } from '../../../src/core/logging/redactor';
@@ -58,7 +59,7 @@ export async function openKitLoop(fake: FakeGitHub, workspaceRoot: string, optio
   const result = await createGitHubLoop({
     workspaceRoot,
     settings,
-    token: fake.token,
+    token: headlessTokenLookup({ apiUrl: settings['github.apiUrl'] }, () => Promise.resolve(fake.token)),
     log: createLogger({ write: () => undefined }, redactor),
     redactor,
     appendEvent: event => { events.push(event); },

@@ -10,7 +10,7 @@ import type { FakeGitHub } from '../../fakes/github/fakeGitHub';
 import { useTempDir } from '../../support/tempDir';
 import { startAto } from '../cli/atoProcess';
 import { startApiProxy, type ApiProxy } from './apiProxy';
-import { cloneApp, scenarioFile, startFakeGitHub } from './loopHarness';
+import { cloneApp, scenarioFile, startFakeGitHub, useOriginVia } from './loopHarness';
 import { commitsTouchingTask, fastRetry, foldersOf, issuesByMarker, openGapIssue, queueTask, taskIssueNumber } from './loopKit';
 
 /**
@@ -82,7 +82,9 @@ describe('two loop processes on one repo against the fake GitHub', function () {
     const workspaces: string[] = [];
     for (const holder of holders) {
       await mkdir(join(directory, holder));
-      workspaces.push(await cloneApp(fake, join(directory, holder)));
+      const root = await cloneApp(fake, join(directory, holder));
+      await useOriginVia(root, proxy.url);
+      workspaces.push(root);
     }
     const promoted: string[] = [];
     let gapTrials = 0;

@@ -6,10 +6,10 @@ import { EtagCache, type EtagCacheOptions } from './etagCache';
 import { GitHubClient, type GraphqlResult } from './githubClient';
 import { GitHubError, isGitHubError } from './githubError';
 import type {
-  AgentAssignment, FileChange, GitCommitInfo, GitRefValue, IssueComment, IssueSummary, MergeMethod, MergeResult,
+  AgentAssignment, FileChange, FileRename, GitCommitInfo, GitRefValue, IssueComment, IssueSummary, MergeMethod, MergeResult,
   NewIssue, PullRequestSummary, RepoCoordinates, RepoSnapshot, TimelineSignal,
 } from './githubModel';
-import type { AssignableActor, GitHubPort, GitHubUsage, PullRequestRef } from './githubPort';
+import type { AssignableActor, GitHubPort, GitHubUsage, PullRequestRef, RepoPermission } from './githubPort';
 import { createGitHubFetch, type FetchFunction } from './githubTransport';
 import { GitData } from './gitData';
 import { compactNodes, mapPullRequest } from './graphqlMapping';
@@ -18,7 +18,7 @@ import { markReadySchema, pullRequestQuerySchema, suggestedActorsSchema } from '
 import { createOctokit, type GitHubRetryOptions } from './octokitFactory';
 import { graphqlUrlFor } from './remoteUrl';
 import { linkedPullRequestsOf, mapRestComment, mapRestIssue, timelineSignalsOf } from './restMapping';
-import { restCommentSchema, restContentSchema, restIssueSchema, restLabelSchema, restMergeSchema, restPullSchema } from './restSchemas';
+import { restCommentSchema, restContentSchema, restDiffEntrySchema, restIssueSchema, restLabelSchema, restMergeSchema, restPermissionSchema, restPullSchema } from './restSchemas';
 import { readSnapshot } from './snapshotReader';
 import { UsageMeter } from './usageMeter';
 
@@ -223,6 +223,11 @@ class GitHubAdapter implements GitHubPort {
     return data.filter(pull => pull.head.ref === head).map(pull => ({ number: pull.number, url: pull.html_url }));
   }
 
+  async renamedFiles(pullNumber: number): Promise<readonly FileRename[]> {
+    const { items } = await this.client.restPages({ method: 'GET', path: this.client.repoPath('pulls', pullNumber, 'files') }, restDiffEntrySchema);
+    return items.filter(file => file.status === 'renamed').map(file => ({ path: file.filename, previousPath: file.previous_filename ?? null }));
+  }
+
   async markReadyForReview(pullRequestNodeId: string): Promise<void> {
     const result = await this.client.graphql(markReadyForReviewMutation, { pullRequestId: pullRequestNodeId }, markReadySchema);
     if (result.data.markPullRequestReadyForReview === null) {
@@ -284,6 +289,16 @@ class GitHubAdapter implements GitHubPort {
 
   updateRefFastForward(ref: string, sha: string): Promise<void> {
     return this.git.updateRefFastForward(ref, sha);
+  }
+
+  async permissionOf(login: string): Promise<RepoPermission> {
+    try {
+      const { data } = await this.client.rest({ method: 'GET', path: this.client.repoPath('collaborators', login, 'permission') }, restPermissionSchema);
+      return data.permission === 'admin' || data.permission === 'write' || data.permission === 'read' ? data.permission : 'none';
+    } catch (error) {
+      if (isGitHubError(error, 'notFound')) return 'none';
+      throw error;
+    }
   }
 
   async suggestedActors(): Promise<readonly AssignableActor[]> {

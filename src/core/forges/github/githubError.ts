@@ -30,6 +30,8 @@ export class GitHubError extends Error {
     readonly retryAfterMs?: number,
     /** GitHub's structured reasons from a 422 body (`errors[].code`, e.g. `already_exists`). */
     readonly codes: readonly string[] = [],
+    /** GitHub's own `message`, without ATO's context (e.g. a merge's "At least 1 approving review is required…"). */
+    readonly githubMessage?: string,
   ) {
     super(message);
   }

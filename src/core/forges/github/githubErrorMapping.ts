@@ -45,9 +45,10 @@ export function toGitHubError(error: unknown, context: string, now: () => number
   const { headers, status } = response;
   // plugin-throttling rethrows a GraphQL RATE_LIMITED answer (a 200) as a plain error carrying the response.
   const kind = isGraphqlRateLimit(response.data) ? 'rateLimited' : kindForStatus(status, headers, response.data);
-  const text = `${context}: ${status} ${bodyMessage(response.data) ?? message}`;
+  const githubMessage = bodyMessage(response.data);
+  const text = `${context}: ${status} ${githubMessage ?? message}`;
   if (kind === 'rateLimited') return new GitHubError(kind, text, status, retryAfterMs(headers, now));
-  return new GitHubError(kind, text, status, undefined, validationErrorCodes(response.data));
+  return new GitHubError(kind, text, status, undefined, validationErrorCodes(response.data), githubMessage);
 }
 
 export function kindForStatus(status: number, headers: Readonly<Record<string, unknown>>, body: unknown): GitHubErrorKind {

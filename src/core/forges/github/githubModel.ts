@@ -84,6 +84,28 @@ export interface TimelineSignal {
   readonly at: string;
 }
 
+export interface PullRequestReview {
+  readonly author: string;
+  /** APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED or PENDING, as GitHub sends it. */
+  readonly state: string;
+  /** GitHub's `authorCanPushToRepository`: only these reviews count, for GitHub and for ATO. */
+  readonly authorCanPush: boolean;
+}
+
+export interface ReviewRules {
+  /** Approving reviews from people with write access a merge needs (0: none required). */
+  readonly approvals: number;
+  /** Files with code owners need an owner's approval. */
+  readonly codeOwners: boolean;
+}
+
+/** A renamed file of a pull request: a rename out of a protected folder changes that folder. */
+export interface FileRename {
+  readonly path: string;
+  /** Where it was; null while unknown. */
+  readonly previousPath: string | null;
+}
+
 export interface PullRequestSummary {
   readonly number: number;
   readonly nodeId: string;
@@ -93,6 +115,12 @@ export interface PullRequestSummary {
   readonly state: 'open' | 'closed' | 'merged';
   readonly isDraft: boolean;
   readonly author: GitHubActor;
+  /** GitHub's `authorAssociation` of the author with this repository: OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE, … */
+  readonly authorAssociation: string;
+  /** Opened from another repository (a fork). */
+  readonly isCrossRepository: boolean;
+  /** `owner/name` of the repository the head branch lives in; null when it was deleted. */
+  readonly headRepository: string | null;
   readonly headRefName: string;
   readonly headSha: string;
   readonly baseRefName: string;
@@ -102,14 +130,21 @@ export interface PullRequestSummary {
   readonly reviewDecision: 'approved' | 'changesRequested' | 'reviewRequired' | null;
   /** Pending review requests: user logins or team slugs. */
   readonly reviewRequests: readonly string[];
-  /** Logins whose latest review approves. */
-  readonly approvals: readonly string[];
+  /** Each reviewer's latest review (GitHub's `latestReviews`), with whether they have write access. */
+  readonly reviews: readonly PullRequestReview[];
+  /** What branch protection (and rulesets) on the base ask of reviews before a merge. */
+  readonly reviewRules: ReviewRules;
   /** Review requests, ready-for-review and Copilot work events from the timeline, oldest first. */
   readonly timeline: readonly TimelineSignal[];
   readonly labels: readonly string[];
   readonly changedFiles: readonly string[];
   /** More changed files than one page: protected-path checks must not pass on a partial list. */
   readonly changedFilesTruncated: boolean;
+  /**
+   * Files GitHub reports as RENAMED (their path in `changedFiles` is the new one). GraphQL does not say where
+   * they came from: `previousPath` is null until read from REST (`pulls/{n}/files`), see `FileRename`.
+   */
+  readonly renames: readonly FileRename[];
   /** Issues this PR closes when merged (closing keywords, linked in the sidebar). */
   readonly closingIssues: readonly number[];
   readonly checks: PullRequestChecks;
@@ -130,6 +165,8 @@ export interface RepoSnapshot {
   readonly owner: string;
   readonly name: string;
   readonly repositoryId: string;
+  /** The login of the token's user (`viewer`): the author of PRs opened by ATO's local agents. */
+  readonly viewerLogin: string | undefined;
   readonly defaultBranch: string;
   /** Head of the default branch when the snapshot was read. */
   readonly defaultBranchSha: string;

@@ -1,5 +1,5 @@
 import type {
-  AgentAssignment, FileChange, GitCommitInfo, GitRefValue, IssueComment, IssueSummary, MergeMethod, MergeResult,
+  AgentAssignment, FileChange, FileRename, GitCommitInfo, GitRefValue, IssueComment, IssueSummary, MergeMethod, MergeResult,
   NewIssue, PullRequestSummary, RateLimitBudget, RepoCoordinates, RepoSnapshot, TimelineSignal,
 } from './githubModel';
 
@@ -19,6 +19,8 @@ export interface PullRequestRef {
   readonly number: number;
   readonly url: string;
 }
+
+export type RepoPermission = 'admin' | 'write' | 'read' | 'none';
 
 /** An actor that may be assigned to issues in this repository (GraphQL `suggestedActors`). */
 export interface AssignableActor {
@@ -77,6 +79,11 @@ export interface GitHubPort {
   openPullRequest(options: { readonly head: string; readonly base: string; readonly title: string; readonly body: string }): Promise<PullRequestRef>;
   /** Open pull requests whose head is this branch of this repository (REST list, conditional). */
   openPullRequestsFrom(head: string): Promise<readonly PullRequestRef[]>;
+  /**
+   * Where each renamed file of a PR came from (REST `pulls/{n}/files`, all pages, conditional), which GraphQL
+   * does not say. GitHub lists at most 3,000 files: a rename past that is missing here.
+   */
+  renamedFiles(pullNumber: number): Promise<readonly FileRename[]>;
   markReadyForReview(pullRequestNodeId: string): Promise<void>;
   /** Merges only if the head is still `sha` (409 → `conflict`). */
   mergePullRequest(pullNumber: number, options: { readonly sha: string; readonly method: MergeMethod; readonly title?: string }): Promise<MergeResult>;
@@ -100,6 +107,12 @@ export interface GitHubPort {
   createRef(ref: string, sha: string): Promise<void>;
   /** Moves `ref` to `sha` only as a fast-forward; throws `conflict` otherwise. This is ATO's compare-and-swap. */
   updateRefFastForward(ref: string, sha: string): Promise<void>;
+
+  /**
+   * A user's base role on this repository (REST `collaborators/{user}/permission`, conditional): `admin`
+   * and `write` can push (maintain counts as write), `read` and `none` cannot; a user GitHub does not know is `none`.
+   */
+  permissionOf(login: string): Promise<RepoPermission>;
 
   /** GraphQL `suggestedActors(capabilities: [CAN_BE_ASSIGNED])`, all pages. */
   suggestedActors(): Promise<readonly AssignableActor[]>;

@@ -43,10 +43,11 @@ function pullRequestFields(isRequired: string): string {
   return `
   id number title body url state isDraft createdAt updatedAt mergedAt
   author { login __typename }
+  authorAssociation isCrossRepository headRepository { nameWithOwner }
   headRefName headRefOid baseRefName
   mergeable mergeStateStatus reviewDecision
   reviewRequests(first: 20) { nodes { requestedReviewer { ${reviewerFields} } } }
-  latestReviews(first: 50) { nodes { state author { login } } }
+  latestReviews(first: 50) { nodes { state authorCanPushToRepository author { login } } }
   timelineItems(itemTypes: [REVIEW_REQUESTED_EVENT, READY_FOR_REVIEW_EVENT], last: 50) {
     nodes {
       __typename
@@ -55,11 +56,11 @@ function pullRequestFields(isRequired: string): string {
     }
   }
   labels(first: 50) { nodes { name } }
-  files(first: 100) { totalCount nodes { path } }
+  files(first: 100) { totalCount nodes { path changeType } }
   closingIssuesReferences(first: 20) { nodes { number } }
   baseRef {
-    branchProtectionRule { requiredStatusCheckContexts }
-    refUpdateRule { requiredStatusCheckContexts }
+    branchProtectionRule { requiredStatusCheckContexts requiresApprovingReviews requiredApprovingReviewCount requiresCodeOwnerReviews }
+    refUpdateRule { requiredStatusCheckContexts requiredApprovingReviewCount requiresCodeOwnerReviews }
   }
   commits(last: 1) {
     nodes {
@@ -93,6 +94,7 @@ function pullRequestFields(isRequired: string): string {
 export const snapshotQuery = `
 query AtoSnapshot($owner: String!, $name: String!, $first: Boolean!, $withPullRequests: Boolean!, $pullRequestsAfter: String, $withIssues: Boolean!, $issuesAfter: String, $labels: [String!]) {
   ${rateLimitFields}
+  viewer @include(if: $first) { login }
   repository(owner: $owner, name: $name) {
     id
     nameWithOwner

@@ -17,7 +17,8 @@ const ghost = 'ghost';
 export function mapPullRequest(node: PullRequestNode, warn: Warn): PullRequestSummary {
   const where = `pull request #${node.number}`;
   const files = node.files ?? null;
-  const changedFiles = compactNodes(files?.nodes, `changed files of ${where}`, warn).map(file => file.path);
+  const fileNodes = compactNodes(files?.nodes, `changed files of ${where}`, warn);
+  const changedFiles = fileNodes.map(file => file.path);
   if (files === null) warn(`changed files of ${where} could not be read`);
   return {
     number: node.number,
@@ -28,6 +29,9 @@ export function mapPullRequest(node: PullRequestNode, warn: Warn): PullRequestSu
     state: node.state === 'OPEN' ? 'open' : node.state === 'MERGED' ? 'merged' : 'closed',
     isDraft: node.isDraft,
     author: actorOf(node.author),
+    authorAssociation: node.authorAssociation,
+    isCrossRepository: node.isCrossRepository,
+    headRepository: node.headRepository?.nameWithOwner ?? null,
     headRefName: node.headRefName,
     headSha: node.headRefOid,
     baseRefName: node.baseRefName,
@@ -37,12 +41,13 @@ export function mapPullRequest(node: PullRequestNode, warn: Warn): PullRequestSu
     reviewRequests: compactNodes(node.reviewRequests?.nodes, `review requests of ${where}`, warn)
       .map(request => reviewerName(request.requestedReviewer))
       .filter((name): name is string => name !== null),
-    approvals: compactNodes(node.latestReviews?.nodes, `reviews of ${where}`, warn)
-      .filter(review => review.state === 'APPROVED')
-      .map(review => review.author?.login ?? ghost),
+    reviews: compactNodes(node.latestReviews?.nodes, `reviews of ${where}`, warn)
+      .map(review => ({ author: review.author?.login ?? ghost, state: review.state, authorCanPush: review.authorCanPushToRepository })),
+    reviewRules: reviewRulesOf(node),
     timeline: compactNodes(node.timelineItems.nodes, `timeline events of ${where}`, warn).map(timelineSignalOf),
     labels: compactNodes(node.labels?.nodes, `labels of ${where}`, warn).map(label => label.name),
     changedFiles,
+    renames: fileNodes.filter(file => file.changeType === 'RENAMED').map(file => ({ path: file.path, previousPath: null })),
     // A partial list must never let a protected-path check pass.
     changedFilesTruncated: files === null || files.totalCount > changedFiles.length,
     closingIssues: compactNodes(node.closingIssuesReferences?.nodes, `closing issues of ${where}`, warn).map(issue => issue.number),
@@ -66,6 +71,13 @@ function reviewDecisionOf(decision: string | null | undefined): PullRequestSumma
     case undefined:
     default: return null;
   }
+}
+
+/** The stricter of the classic protection rule and the rulesets for the base branch. */
+function reviewRulesOf(node: PullRequestNode): PullRequestSummary['reviewRules'] {
+  const rules = [node.baseRef?.branchProtectionRule, node.baseRef?.refUpdateRule].filter(rule => rule !== null && rule !== undefined);
+  const approvals = Math.max(0, ...rules.filter(rule => rule.requiresApprovingReviews !== false).map(rule => rule.requiredApprovingReviewCount ?? 0));
+  return { approvals, codeOwners: rules.some(rule => rule.requiresCodeOwnerReviews === true) };
 }
 
 function reviewerName(reviewer: { readonly login?: string | undefined; readonly slug?: string | undefined } | null | undefined): string | null {

@@ -51,7 +51,12 @@ const checkSuite = z.object({
   checkRuns: z.nullish(z.object({ totalCount: z.number() })),
 });
 
-const requiredContexts = z.nullish(z.object({ requiredStatusCheckContexts: z.nullish(z.array(z.nullable(z.string()))) }));
+const protectionRule = z.nullish(z.object({
+  requiredStatusCheckContexts: z.nullish(z.array(z.nullable(z.string()))),
+  requiresApprovingReviews: z.nullish(z.boolean()),
+  requiredApprovingReviewCount: z.nullish(z.number()),
+  requiresCodeOwnerReviews: z.nullish(z.boolean()),
+}));
 
 export const pullRequestNodeSchema = z.object({
   id: z.string(),
@@ -65,6 +70,9 @@ export const pullRequestNodeSchema = z.object({
   updatedAt: z.string(),
   mergedAt: z.nullish(z.string()),
   author: z.nullish(z.object({ login: z.string(), __typename: z.string() })),
+  authorAssociation: z.string(),
+  isCrossRepository: z.boolean(),
+  headRepository: z.nullish(z.object({ nameWithOwner: z.string() })),
   headRefName: z.string(),
   headRefOid: z.string(),
   baseRefName: z.string(),
@@ -72,12 +80,12 @@ export const pullRequestNodeSchema = z.object({
   mergeStateStatus: z.nullish(z.string()),
   reviewDecision: z.nullish(z.string()),
   reviewRequests: z.nullish(nodesOf(z.object({ requestedReviewer: z.nullish(requestedReviewer) }))),
-  latestReviews: z.nullish(nodesOf(z.object({ state: z.string(), author: z.nullish(login) }))),
+  latestReviews: z.nullish(nodesOf(z.object({ state: z.string(), authorCanPushToRepository: z.boolean(), author: z.nullish(login) }))),
   timelineItems: nodesOf(timelineItem),
   labels: z.nullish(nodesOf(z.object({ name: z.string() }))),
-  files: z.nullish(z.object({ totalCount: z.number(), nodes: z.nullish(z.array(z.nullable(z.object({ path: z.string() })))) })),
+  files: z.nullish(z.object({ totalCount: z.number(), nodes: z.nullish(z.array(z.nullable(z.object({ path: z.string(), changeType: z.string() })))) })),
   closingIssuesReferences: z.nullish(nodesOf(z.object({ number: z.number() }))),
-  baseRef: z.nullish(z.object({ branchProtectionRule: requiredContexts, refUpdateRule: requiredContexts })),
+  baseRef: z.nullish(z.object({ branchProtectionRule: protectionRule, refUpdateRule: protectionRule })),
   commits: nodesOf(z.object({
     commit: z.object({
       oid: z.string(),
@@ -123,6 +131,7 @@ const rateLimit = z.nullish(z.object({ cost: z.number(), limit: z.number(), rema
 
 export const snapshotPageSchema = z.object({
   rateLimit,
+  viewer: z.optional(login),
   repository: z.nullable(z.object({
     id: z.string(),
     nameWithOwner: z.string(),

@@ -1,11 +1,11 @@
-import type { RepoCoordinates } from './githubModel';
-
 /** A GitHub repository as named by a git remote URL. */
 export interface RemoteRepository {
   /** Lower-case host; for http(s) remotes with an explicit port, `host:port`. */
   readonly host: string;
   readonly owner: string;
   readonly name: string;
+  /** `http`: an http(s) URL, whose host names the web server; `ssh`: ssh, scp-like or git://, whose port says nothing about it. */
+  readonly via: 'http' | 'ssh';
 }
 
 export const githubDotComHost = 'github.com';
@@ -34,26 +34,27 @@ export function parseRemoteUrl(remote: string): RemoteRepository | undefined {
     // An SSH port says nothing about where the web API lives, an HTTP one does.
     const isHttp = scheme === 'http' || scheme === 'https';
     const host = isHttp ? url.host : url.hostname;
-    return fromParts(host, decodeSafely(url.pathname));
+    return fromParts(host, decodeSafely(url.pathname), isHttp ? 'http' : 'ssh');
   }
   // scp-like syntax: no scheme, a colon before the first slash; a one-letter "host" is a Windows drive.
   const scpMatch = /^(?:[^@/\s]+@)?([^:/\s]{2,}):(?!\/\/)(.+)$/.exec(trimmed);
-  if (scpMatch) return fromParts(scpMatch[1] ?? '', scpMatch[2] ?? '');
+  if (scpMatch) return fromParts(scpMatch[1] ?? '', scpMatch[2] ?? '', 'ssh');
   return undefined;
 }
 
-function fromParts(rawHost: string, rawPath: string): RemoteRepository | undefined {
+function fromParts(rawHost: string, rawPath: string, via: RemoteRepository['via']): RemoteRepository | undefined {
   const host = normaliseHost(rawHost);
-  if (host === '') return undefined;
+  // A host name, IPv4 or bracketed IPv6 address, and a port: nothing else (the host is shown to the user).
+  if (!/^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/.test(host)) return undefined;
   const segments = rawPath.split('/').filter(segment => segment !== '');
   if (segments.length !== 2) return undefined;
   const owner = segments[0] ?? '';
   const name = (segments[1] ?? '').replace(/\.git$/i, '');
   if (!isValidSegment(owner) || !isValidSegment(name)) return undefined;
-  return { host, owner, name };
+  return { host, owner, name, via };
 }
 
-function normaliseHost(host: string): string {
+export function normaliseHost(host: string): string {
   const lower = host.toLowerCase();
   return githubDotComAliases.has(lower) ? githubDotComHost : lower;
 }
@@ -70,29 +71,8 @@ function decodeSafely(path: string): string {
   }
 }
 
-/**
- * REST base URL for a host. An explicitly configured URL other than the default wins (Enterprise behind
- * a proxy, the fake GitHub in tests); otherwise github.com → api.github.com, GHE.com (`<sub>.ghe.com`) →
- * `https://api.<sub>.ghe.com`, any other host (GitHub Enterprise Server) → `https://<host>/api/v3`.
- */
-export function apiUrlFor(host: string, configuredApiUrl?: string): string {
-  const configured = configuredApiUrl?.trim().replace(/\/+$/, '');
-  if (configured !== undefined && configured !== '' && configured !== defaultGitHubApiUrl) return configured;
-  const lower = normaliseHost(host);
-  if (lower === githubDotComHost) return defaultGitHubApiUrl;
-  if (lower.endsWith('.ghe.com')) return `https://api.${lower}`;
-  return `https://${lower}/api/v3`;
-}
-
 /** GraphQL endpoint for a REST base URL: `<host>/api/graphql` on Enterprise Server, `<api>/graphql` elsewhere. */
 export function graphqlUrlFor(apiUrl: string): string {
   const base = apiUrl.replace(/\/+$/, '');
   return base.endsWith('/api/v3') ? base.replace(/\/api\/v3$/, '/api/graphql') : `${base}/graphql`;
-}
-
-/** Where ATO talks to for a remote: its owner/name and the REST base URL (see `apiUrlFor`). */
-export function repoCoordinatesFromRemote(remote: string, configuredApiUrl?: string): RepoCoordinates | undefined {
-  const parsed = parseRemoteUrl(remote);
-  if (parsed === undefined) return undefined;
-  return { owner: parsed.owner, name: parsed.name, apiUrl: apiUrlFor(parsed.host, configuredApiUrl) };
 }

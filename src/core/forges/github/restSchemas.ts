@@ -71,6 +71,12 @@ export const restLabelSchema = z.object({ name: z.string() });
 /** The fields of a pull request ATO reads from REST lists and creates (the rest comes from GraphQL). */
 export const restPullSchema = z.object({ number: z.number(), html_url: z.string(), head: z.object({ ref: z.string() }) });
 
+/** One entry of `GET .../pulls/{n}/files` (`diff-entry`): only what renames need. */
+export const restDiffEntrySchema = z.object({ filename: z.string(), status: z.string(), previous_filename: z.optional(z.string()) });
+
+/** `GET .../collaborators/{user}/permission`: the legacy base role, admin, write, read or none. */
+export const restPermissionSchema = z.object({ permission: z.string() });
+
 export const restMergeSchema = z.object({
   sha: z.nullish(z.string()),
   merged: z.boolean(),

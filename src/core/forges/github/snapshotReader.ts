@@ -25,6 +25,7 @@ export async function readSnapshot(client: GitHubClient, issueLabels: readonly s
   const issues = new Map<number, IssueSummary>();
   const withLabels = issueLabels.length > 0;
   let first: NonNullable<SnapshotPage['repository']> | undefined;
+  let viewerLogin: string | undefined;
   let rateLimit: RateLimitBudget | undefined;
   let pullRequestsAfter: string | null = null;
   let issuesAfter: string | null = null;
@@ -53,6 +54,7 @@ export async function readSnapshot(client: GitHubClient, issueLabels: readonly s
       rateLimit = { resource: 'graphql', limit, remaining, resetAt };
     }
     first ??= repository;
+    viewerLogin ??= result.data.viewer?.login;
     const pullRequestPage = repository.pullRequests;
     if (morePullRequests) {
       if (pullRequestPage === undefined) throw new GitHubError('malformed', 'snapshot: no pullRequests connection in the answer', undefined);
@@ -83,6 +85,7 @@ export async function readSnapshot(client: GitHubClient, issueLabels: readonly s
     owner: client.repo.owner,
     name: client.repo.name,
     repositoryId: first.id,
+    viewerLogin,
     defaultBranch: branch.name,
     defaultBranchSha: target.oid,
     fetchedAt,

@@ -2,7 +2,8 @@ import type { EventInput } from '../../events/eventLog';
 import { createGitHubPort } from '../../forges/github/githubAdapter';
 import type { GitHubPort } from '../../forges/github/githubPort';
 import type { GitHubRetryOptions } from '../../forges/github/octokitFactory';
-import { repoCoordinatesFromRemote } from '../../forges/github/remoteUrl';
+import { workspaceGitHubRemote, type GitHubEndpoint } from '../../forges/github/githubHosts';
+import type { GitHubTokenLookup } from '../../forges/github/githubToken';
 import { runGit } from '../../git/git';
 import type { Logger } from '../../logging/logger';
 import type { Redactor } from '../../logging/redactor';
@@ -18,8 +19,13 @@ import type { LoopAssignee } from './guardedActions';
 export interface GitHubLoopSetup {
   readonly workspaceRoot: string;
   readonly settings: AtoSettings;
-  /** From VS Code's GitHub session, SecretStorage or the environment; undefined = not signed in. */
-  readonly token: string | undefined;
+  /**
+   * The token issued for the remote's GitHub (githubTokenFor: VS Code's sign-in for that host, or the token
+   * given to ATO when it is for that API); undefined = not signed in there.
+   */
+  readonly token: GitHubTokenLookup;
+  /** VS Code's `github-enterprise.uri` at user scope; undefined headless. */
+  readonly enterpriseUri?: string | undefined;
   readonly log: Logger;
   /** What the loop writes to GitHub passes it: it knows every key ATO read. */
   readonly redactor: Redactor;
@@ -59,21 +65,22 @@ export function mergePolicyFrom(settings: AtoSettings): MergePolicy {
 }
 
 /**
- * Builds the GitHub planning loop for a workspace: the remote from `origin`, the API from it (or
- * `ato.github.apiUrl` when set to something else), the planning branch = the remote's default branch.
+ * Builds the GitHub planning loop for a workspace: the remote from `origin`, its GitHub (github.com, or an
+ * Enterprise configured at user/machine scope: `ato.github.apiUrl`, `github-enterprise.uri`), the planning
+ * branch = the remote's default branch. Any other remote gets no loop and no request, with the reason.
  * Makes no request to GitHub; the first tick does.
  */
 export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLoopResult> {
   const { workspaceRoot, settings } = setup;
-  const remoteUrl = await runGit(['remote', 'get-url', 'origin'], { cwd: workspaceRoot, okExitCodes: [2, 128] }).catch(() => undefined);
-  if (remoteUrl?.exitCode !== 0) return { kind: 'unavailable', mode: 'local', reason: 'This repository has no `origin` remote: the loop works on the local planning folder.' };
-  const configuredApi = settings['github.apiUrl'] === 'https://api.github.com' ? undefined : settings['github.apiUrl'];
-  const repo = repoCoordinatesFromRemote(remoteUrl.stdout.trim(), configuredApi);
-  if (repo === undefined) return { kind: 'unavailable', mode: 'local', reason: 'The `origin` remote is not a GitHub repository: the loop works on the local planning folder.' };
-  if (setup.token === undefined) return { kind: 'unavailable', mode: 'off', reason: `No GitHub token: to run the loop on ${repo.owner}/${repo.name}, sign in with "ATO: Sign in to GitHub" (or "ATO: Set GitHub Token") in VS Code, or set ATO_GITHUB_TOKEN for the ato CLI.` };
+  const remote = await workspaceGitHubRemote(workspaceRoot, { apiUrl: settings['github.apiUrl'], enterpriseUri: setup.enterpriseUri });
+  if (remote.kind === 'noRemote') return { kind: 'unavailable', mode: 'local', reason: 'This repository has no `origin` remote: the loop works on the local planning folder.' };
+  if (remote.kind === 'notGitHub') return { kind: 'unavailable', mode: 'local', reason: remote.reason };
+  const repo = { owner: remote.owner, name: remote.name, apiUrl: remote.endpoint.apiUrl };
+  const token = await setup.token(remote.endpoint);
+  if (token === undefined) return { kind: 'unavailable', mode: 'off', reason: signInReason(remote.endpoint, `${repo.owner}/${repo.name}`) };
   const branch = await defaultBranch(workspaceRoot);
   const now = setup.now ?? (() => new Date());
-  const port = await createGitHubPort({ repo, token: setup.token, timeoutMs: settings['network.timeoutSeconds'] * 1000, log: setup.log, redactor: setup.redactor, userAgent: setup.userAgent, now: () => now().getTime(), ...(setup.retry === undefined ? {} : { retry: setup.retry }) });
+  const port = await createGitHubPort({ repo, token, timeoutMs: settings['network.timeoutSeconds'] * 1000, log: setup.log, redactor: setup.redactor, userAgent: setup.userAgent, now: () => now().getTime(), ...(setup.retry === undefined ? {} : { retry: setup.retry }) });
   const lease = new RemoteLease(port, { ttlMs: settings['loop.leaseSeconds'] * 1000, site: await leaseSite(workspaceRoot), ...(setup.holder === undefined ? {} : { holder: setup.holder }) });
   const instructions = settings['loop.copilotInstructions'];
   const backend = new GitHubLoopBackend({
@@ -89,6 +96,8 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     planningSource: new RemotePlanningSource({ workspaceRoot, remote: 'origin', branch, planningPath: settings.planningPath, fetch: true }),
     lease,
     policy: () => mergePolicyFrom(settings),
+    trust: () => ({ agentAccounts: settings['loop.agentAccounts'], allowForks: settings['loop.allowForkPullRequests'] }),
+    writeAccessTtlMs: settings['loop.fullRefreshMinutes'] * 60_000,
     ...(setup.localRuns === undefined ? {} : { localRuns: setup.localRuns }),
   });
   const engine = new LoopEngine({
@@ -103,6 +112,12 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     trusted: setup.trusted,
   });
   return { kind: 'ready', engine, port, branch, repo: `${repo.owner}/${repo.name}` };
+}
+
+function signInReason(endpoint: GitHubEndpoint, repo: string): string {
+  return endpoint.kind === 'dotcom'
+    ? `No GitHub token: to run the loop on ${repo}, sign in with "ATO: Sign in to GitHub" (or "ATO: Set GitHub Token") in VS Code, or set ATO_GITHUB_TOKEN for the ato CLI.`
+    : `No GitHub token for ${endpoint.webHost}: to run the loop on ${repo}, use VS Code's GitHub Enterprise sign-in (with \`github-enterprise.uri\` set to it) or "ATO: Set GitHub Token" with \`ato.github.apiUrl\` set to ${endpoint.apiUrl}; for the ato CLI set ATO_GITHUB_TOKEN and ATO_GITHUB_API_URL=${endpoint.apiUrl}.`;
 }
 
 /** The remote's default branch: `origin/HEAD` as clone set it, else asked of the remote. */

@@ -8,18 +8,27 @@ import { followedPullRequests } from '../followedPullRequests';
 import { loopCounts } from '../loopCounts';
 import type { BackendUsage, ExecutionResult, LeaseAnswer, LoopBackend, LoopObservation } from '../loopBackend';
 import type { MergePolicy, PlannedAction, TrackPlan } from '../loopModel';
+import type { MergeRefusal } from '../mergeRefusals';
+import { claimsAtoWork } from '../planningLinks';
+import { authorTrust, loginsToCheck, type TrustFacts, type TrustSettings } from '../pullRequestTrust';
+import { WriteAccessCache } from '../writeAccessCache';
 import type { PlanningRead, PlanningSource } from '../planningSource';
 import { redPullRequests } from '../redPullRequests';
 import { queueDraft } from '../remoteQueueMoves';
 import type { RemoteLease } from '../remoteLease';
-import { classifyPlanning, linkObservation } from '../stageClassifier';
+import { classifyPlanning, linkObservation, pullRequestCheck } from '../stageClassifier';
 import { adoptExistingIssues } from './adoptExistingIssues';
 import { executeGuardedAction, type GuardedActionContext } from './guardedActions';
+import { PreviousPaths } from './previousPaths';
 
 const waitingStages: ReadonlySet<string> = new Set(['1b', '2b', '3b']);
 
 export interface GitHubLoopBackendOptions extends Omit<GuardedActionContext, 'observed' | 'mergeMethod'> {
   readonly planningSource: PlanningSource;
+  /** `ato.loop.agentAccounts` and `ato.loop.allowForkPullRequests`: whose PRs ATO trusts besides writers. */
+  readonly trust: () => TrustSettings;
+  /** How long a login's write access is trusted before GitHub is asked again. */
+  readonly writeAccessTtlMs: number;
   /** The working tree, where local drafts are read from. */
   readonly workspaceRoot: string;
   readonly lease: RemoteLease;
@@ -36,22 +45,32 @@ export interface GitHubLoopBackendOptions extends Omit<GuardedActionContext, 'ob
 export class GitHubLoopBackend implements LoopBackend {
   readonly mode = 'github' as const;
   private observed: { snapshot: RepoSnapshot; planning: PlanningRead } | undefined;
+  /** Merges GitHub refused in this session, by PR. */
+  private readonly refusals = new Map<number, MergeRefusal>();
+  private readonly writers: WriteAccessCache;
+  private readonly previousPaths: PreviousPaths;
 
-  constructor(private readonly options: GitHubLoopBackendOptions) {}
+  constructor(private readonly options: GitHubLoopBackendOptions) {
+    this.writers = new WriteAccessCache(login => options.port.permissionOf(login), () => options.now().getTime(), options.writeAccessTtlMs);
+    this.previousPaths = new PreviousPaths(pullNumber => options.port.renamedFiles(pullNumber));
+  }
 
   async observe({ full }: { readonly full: boolean }): Promise<LoopObservation | 'unchanged'> {
     const { port } = this.options;
     const changed = await port.probeChanges();
     if (!changed && !full && this.observed !== undefined) return 'unchanged';
-    const [planning, snapshot] = await Promise.all([
+    const [planning, read] = await Promise.all([
       this.options.planningSource.read({ fetch: true }),
       port.snapshot({ issueLabels: allAtoLabels.map(label => label.name) }),
     ]);
+    const trust = await this.trustFacts(read);
+    const snapshot = await this.withPreviousPaths(read, trust);
     this.observed = { snapshot, planning };
-    const observation = { snapshot, queue: planning.entries, policy: this.options.policy(), now: this.options.now() };
+    const observation = { snapshot, queue: planning.entries, policy: this.options.policy(), now: this.options.now(), mergeRefusals: this.refusals, trust };
+    // Linked from the trusted PRs only: a stranger's PR is never followed, counted or merged.
     const links = linkObservation(observation);
     const decision = classifyPlanning(observation, links);
-    const followed = followedPullRequests(links, observation.policy);
+    const followed = followedPullRequests(links, pullRequestCheck(observation));
     // CI results and re-runs do not show in the cheap probe: while a check is pending on a PR the loop
     // follows, or the planning track waits on a PR (1b, 2b, 3b), every tick reads everything. Other PRs'
     // CI does not count: in a busy repository some CI is always running.
@@ -74,7 +93,9 @@ export class GitHubLoopBackend implements LoopBackend {
   async execute(action: PlannedAction): Promise<ExecutionResult> {
     const observed = this.observed;
     if (observed === undefined) return { result: 'failed', message: 'Nothing observed yet: the action was not taken.' };
-    return executeGuardedAction({ ...this.options, mergeMethod: this.options.policy().method, observed }, action);
+    const result = await executeGuardedAction({ ...this.options, mergeMethod: this.options.policy().method, observed }, action);
+    if (result.refusal !== undefined) this.refusals.set(result.refusal.pullNumber, result.refusal);
+    return result;
   }
 
   async adoptIssues(dryRun: boolean): Promise<AdoptionReport> {
@@ -97,6 +118,22 @@ export class GitHubLoopBackend implements LoopBackend {
     const usage = this.options.port.usage;
     // The lease writes through the same port, so its requests are in these counts.
     return { requests: usage.requests, points: usage.points, core: usage.core, graphql: usage.graphql };
+  }
+
+  /**
+   * Whom to trust in this snapshot: the settings, the token's user, and write access of the people behind
+   * PRs that claim ATO's work (cached per login; a stranger's PR costs no request).
+   */
+  private async trustFacts(snapshot: RepoSnapshot): Promise<TrustFacts> {
+    const base = { ...this.options.trust(), viewerLogin: snapshot.viewerLogin };
+    const claiming = [...snapshot.openPullRequests, ...snapshot.recentlyClosedPullRequests].filter(pr => claimsAtoWork(pr, snapshot));
+    return { ...base, writeAccess: await this.writers.lookup(loginsToCheck(claiming, base)) };
+  }
+
+  /** The open PRs the loop may merge (trusted, claiming ATO's work) with where their renamed files came from. */
+  private async withPreviousPaths(snapshot: RepoSnapshot, trust: TrustFacts): Promise<RepoSnapshot> {
+    const openPullRequests = await this.previousPaths.fill(snapshot.openPullRequests, pr => claimsAtoWork(pr, snapshot) && authorTrust(pr, trust).trusted);
+    return { ...snapshot, openPullRequests };
   }
 
   private runsTrack(): TrackPlan {

@@ -1,4 +1,5 @@
-import type { AgentAssignment, IssueSummary, MergeMethod, RepoSnapshot } from '../../forges/github/githubModel';
+import { isGitHubError } from '../../forges/github/githubError';
+import type { AgentAssignment, IssueSummary, MergeMethod, MergeResult, RepoSnapshot } from '../../forges/github/githubModel';
 import type { GitHubPort } from '../../forges/github/githubPort';
 import { isValidQueueEntry } from '../../queue/queueEntry';
 import { atoLabels, hasLabel, labelsFor } from '../atoLabels';
@@ -9,6 +10,7 @@ import { adoptionRecord, adoptIssue, describeAdoption, gapAdoptionTarget, planAd
 import type { ExecutionResult } from '../loopBackend';
 import type { PlannedAction } from '../loopModel';
 import { capabilitySourcesInBody, isGapAnalysisBody, taskIdsInBody } from '../markers';
+import { mergeStateKey } from '../mergeRefusals';
 import { canonicalIssue } from '../planningLinks';
 import type { PlanningRead } from '../planningSource';
 import { proposeTaskMove } from '../remoteQueueMoveProposal';
@@ -196,8 +198,15 @@ async function mergePullRequest(context: GuardedActionContext, action: Extract<P
       await port.markReadyForReview(pr.nodeId);
       await context.checkpoint('mergePullRequest:afterReady');
     }
-    const result = await port.mergePullRequest(pr.number, { sha: action.headSha, method: context.mergeMethod });
-    if (!result.merged) return { result: 'failed', message: `GitHub did not merge PR #${String(pr.number)}: ${result.message}` };
+    let result: MergeResult;
+    try {
+      result = await port.mergePullRequest(pr.number, { sha: action.headSha, method: context.mergeMethod });
+    } catch (error) {
+      // 405: GitHub will not merge it as it is (protection, reviews, rulesets). A person decides what now.
+      if (!isGitHubError(error, 'notAllowed')) throw error;
+      return refused(context, pr.number, error.githubMessage ?? error.message);
+    }
+    if (!result.merged) return refused(context, pr.number, result.message);
     notes.push(`Merged PR #${String(pr.number)} (${context.mergeMethod}) at ${action.headSha.slice(0, 7)}.`);
     await context.checkpoint('mergePullRequest:afterMerge');
   }
@@ -209,6 +218,16 @@ async function mergePullRequest(context: GuardedActionContext, action: Extract<P
     }
   }
   return { result: 'done', message: notes.join(' ') };
+}
+
+/** A refused merge, with the PR's state as GitHub reports it now: the refusal holds until that changes. */
+async function refused(context: GuardedActionContext, pullNumber: number, message: string): Promise<ExecutionResult> {
+  const after = await context.port.getPullRequest(pullNumber);
+  return {
+    result: 'failed',
+    message: `GitHub refused to merge PR #${String(pullNumber)}: ${message}`,
+    refusal: { pullNumber, message, stateKey: mergeStateKey(after), at: context.now().toISOString() },
+  };
 }
 
 async function completeTask(context: GuardedActionContext, action: Extract<PlannedAction, { kind: 'completeTask' }>): Promise<ExecutionResult> {

@@ -23,7 +23,7 @@ export function setRequired(repo: FakeRepoData, branch: string, name: string, re
   let rule = repo.protection.get(branch);
   if (rule === undefined) {
     if (!required) return;
-    rule = { requiredStatusChecks: [], requiredApprovingReviewCount: 0 };
+    rule = { requiredStatusChecks: [], requiredApprovingReviewCount: 0, requireCodeOwnerReviews: false };
     repo.protection.set(branch, rule);
   }
   rule.requiredStatusChecks = rule.requiredStatusChecks.filter(check => check !== name);

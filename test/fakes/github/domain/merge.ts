@@ -32,7 +32,7 @@ export async function mergePull(rt: FakeRuntime, repo: RepoRuntime, pull: FakePu
   if (options.sha !== undefined && options.sha !== pull.pull.headSha) throw new FakeApiError(409, 'Head branch was modified. Review and try the merge again.');
   if (pull.pull.draft) throw new FakeApiError(405, 'Pull Request is still a draft');
   if (await mergeableOf(repo, pull) === 'CONFLICTING') throw new FakeApiError(405, 'Pull Request is not mergeable');
-  const blocker = protectionBlocker(repo.data, pull);
+  const blocker = await protectionBlocker(repo, pull);
   if (blocker !== undefined) throw new FakeApiError(405, blocker);
   const baseSha = await repo.branchSha(pull.pull.baseRef);
   if (baseSha === undefined) throw new FakeApiError(405, 'Pull Request is not mergeable');
@@ -48,7 +48,7 @@ export async function mergePull(rt: FakeRuntime, repo: RepoRuntime, pull: FakePu
     const merged = await repo.git.mergeTree(baseSha, headSha);
     if (!merged.clean) throw new FakeApiError(405, 'Pull Request is not mergeable');
     if (options.method === 'merge') {
-      const title = options.commitTitle ?? `Merge pull request #${pull.number} from ${repo.data.owner}/${pull.pull.headRef}`;
+      const title = options.commitTitle ?? `Merge pull request #${pull.number} from ${pull.pull.headOwner ?? repo.data.owner}/${pull.pull.headRef}`;
       newSha = await repo.git.commitTree(merged.tree, [baseSha, headSha], `${title}\n\n${options.commitMessage ?? pull.title}\n`, identityOf(actor, now), committer);
     } else {
       const title = options.commitTitle ?? `${pull.title} (#${pull.number})`;

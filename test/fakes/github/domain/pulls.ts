@@ -1,7 +1,7 @@
 import { FakeApiError, validationFailed } from '../errors';
 import type { ChangedFile, RefMap } from '../git/bareRepo';
 import { nodeId } from '../ids';
-import { type FakePull, type FakeRepoData, type FakeReview, isPull, type ReviewState } from '../model';
+import { type FakePull, type FakeRepoData, type FakeReview, headRefOf, isPull, type ReviewState } from '../model';
 import type { FakeRuntime, RepoRuntime } from '../runtime';
 import { addEvent, createIssue, recordMentions, touch } from './issues';
 
@@ -42,6 +42,8 @@ export interface NewPullInput {
   readonly title: string;
   readonly body: string | null;
   readonly head: string;
+  /** The fork's owner when `head` is a branch of a fork (kept here as `refs/forks/<owner>/<head>`). */
+  readonly headOwner?: string;
   readonly base: string;
   readonly draft: boolean;
   readonly author: string;
@@ -51,19 +53,19 @@ export interface NewPullInput {
 /** Opens a pull request with GitHub's checks: both branches exist, commits differ, no open duplicate. */
 export async function createPull(rt: FakeRuntime, repo: RepoRuntime, input: NewPullInput): Promise<FakePull> {
   repo.invalidateRefs();
-  const headSha = await repo.branchSha(input.head);
+  const headSha = (await repo.refs()).get(headRefOf({ headRef: input.head, headOwner: input.headOwner }))?.sha;
   const baseSha = await repo.branchSha(input.base);
   if (headSha === undefined) throw validationFailed('PullRequest', 'head', 'invalid');
   if (baseSha === undefined) throw validationFailed('PullRequest', 'base', 'invalid');
-  const duplicate = pulls(repo.data).find(pull => pull.state === 'open' && pull.pull.headRef === input.head && pull.pull.baseRef === input.base);
-  if (duplicate !== undefined) throw customValidation(`A pull request already exists for ${repo.data.owner}:${input.head}.`);
+  const duplicate = pulls(repo.data).find(pull => pull.state === 'open' && pull.pull.headRef === input.head && pull.pull.headOwner === input.headOwner && pull.pull.baseRef === input.base);
+  if (duplicate !== undefined) throw customValidation(`A pull request already exists for ${input.headOwner ?? repo.data.owner}:${input.head}.`);
   if ((await repo.git.commitsBetween(baseSha, headSha)).length === 0) throw customValidation(`No commits between ${input.base} and ${input.head}`);
   const pull = createIssue(rt, repo, {
     title: input.title,
     body: input.body,
     author: input.author,
     pull: {
-      headRef: input.head, headSha, baseRef: input.base, draft: input.draft, merged: false, mergedAt: null, mergedBy: null,
+      headRef: input.head, headOwner: input.headOwner, headSha, baseRef: input.base, draft: input.draft, merged: false, mergedAt: null, mergedBy: null,
       mergeCommitSha: null, mergeableOverride: undefined, requestedReviewers: [], requestedTeams: [], linkedIssues: [...(input.linkedIssues ?? [])], copilot: undefined,
     },
   }) as FakePull;
@@ -87,7 +89,7 @@ function customValidation(message: string): FakeApiError {
 export function syncPullHeads(rt: FakeRuntime, repo: RepoRuntime, refs: RefMap): void {
   for (const pull of pulls(repo.data)) {
     if (pull.state !== 'open') continue;
-    const sha = refs.get(`refs/heads/${pull.pull.headRef}`)?.sha;
+    const sha = refs.get(headRefOf(pull.pull))?.sha;
     if (sha === undefined || sha === pull.pull.headSha) continue;
     pull.pull.headSha = sha;
     touch(rt, repo, pull);

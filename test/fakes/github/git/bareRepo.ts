@@ -45,7 +45,9 @@ export interface CommitInfo {
 
 export interface ChangedFile {
   readonly path: string;
-  readonly status: 'added' | 'removed' | 'modified';
+  readonly status: 'added' | 'removed' | 'modified' | 'renamed';
+  /** Where a renamed file was (git's rename detection, as GitHub's `previous_filename`). */
+  readonly previousPath?: string;
   readonly sha: string;
   readonly additions: number;
   readonly deletions: number;
@@ -275,26 +277,42 @@ export class BareRepo {
     });
   }
 
-  /** Files that differ between two commits, with line counts and patches (no rename detection). */
+  /** Files that differ between two commits, with line counts and patches; renames detected as GitHub does (50 % similar). */
   async changedFiles(from: string, to: string): Promise<readonly ChangedFile[]> {
     return this.cached(`diff ${from} ${to}`, [from, to], () => this.computeChangedFiles(from, to));
   }
 
   private async computeChangedFiles(from: string, to: string): Promise<ChangedFile[]> {
-    const raw = await git(this.gitDir, ['diff-tree', '-r', '--no-renames', '--raw', '--numstat', from, to]);
+    // NUL-separated: raw entries (`:modes shas status`, then the path, or the old and new path of a rename),
+    // then numstat entries (`adds<TAB>dels<TAB>path`, or `adds<TAB>dels<TAB>` then the old and new path).
+    const tokens = (await git(this.gitDir, ['diff-tree', '-r', '-M', '-z', '--raw', '--numstat', from, to])).split('\0');
     const counts = new Map<string, { additions: number; deletions: number }>();
-    const entries: { path: string; status: ChangedFile['status']; sha: string }[] = [];
-    for (const line of raw.split('\n')) {
-      const rawMatch = /^:\d+ \d+ ([0-9a-f]{40}) ([0-9a-f]{40}) ([AMDT])\t(.*)$/.exec(line);
+    const entries: { path: string; status: ChangedFile['status']; sha: string; previousPath?: string }[] = [];
+    for (let index = 0; index < tokens.length; index++) {
+      const token = tokens[index] ?? '';
+      const rawMatch = /^:\d+ \d+ ([0-9a-f]{40}) ([0-9a-f]{40}) ([AMDTR])\d*$/.exec(token.trim());
       if (rawMatch !== null) {
-        const [, oldSha, newSha, letter, path] = rawMatch as unknown as [string, string, string, string, string];
-        entries.push({ path, status: letter === 'A' ? 'added' : letter === 'D' ? 'removed' : 'modified', sha: letter === 'D' ? oldSha : newSha });
+        const [, oldSha, newSha, letter] = rawMatch as unknown as [string, string, string, string];
+        if (letter === 'R') {
+          entries.push({ previousPath: tokens[index + 1] ?? '', path: tokens[index + 2] ?? '', status: 'renamed', sha: newSha });
+          index += 2;
+        } else {
+          entries.push({ path: tokens[index + 1] ?? '', status: letter === 'A' ? 'added' : letter === 'D' ? 'removed' : 'modified', sha: letter === 'D' ? oldSha : newSha });
+          index += 1;
+        }
         continue;
       }
-      const statMatch = /^(\d+|-)\t(\d+|-)\t(.*)$/.exec(line);
-      if (statMatch !== null) counts.set(statMatch[3]!, { additions: Number(statMatch[1]) || 0, deletions: Number(statMatch[2]) || 0 });
+      const statMatch = /^(\d+|-)\t(\d+|-)\t(.*)$/s.exec(token.replace(/^\n/, ''));
+      if (statMatch === null) continue;
+      const count = { additions: Number(statMatch[1]) || 0, deletions: Number(statMatch[2]) || 0 };
+      if (statMatch[3] === '') {
+        counts.set(tokens[index + 2] ?? '', count);
+        index += 2;
+      } else {
+        counts.set(statMatch[3] ?? '', count);
+      }
     }
-    const patches = splitPatch((await runGit(this.gitDir, ['diff-tree', '-p', '--no-renames', from, to])).stdout.toString('utf8'));
+    const patches = splitPatch((await runGit(this.gitDir, ['diff-tree', '-p', '-M', from, to])).stdout.toString('utf8'));
     return entries.map(entry => ({ ...entry, ...(counts.get(entry.path) ?? { additions: 0, deletions: 0 }), patch: patches.get(entry.path) }));
   }
 }
@@ -329,11 +347,11 @@ function parseCommit(sha: string, text: string): CommitInfo {
   return { sha, tree, parents, author, committer, message };
 }
 
-/** `diff --git a/x b/x` sections of a patch, keyed by path, without their headers (as GitHub's `patch`). */
+/** `diff --git a/x b/y` sections of a patch, keyed by the new path, without their headers (as GitHub's `patch`). */
 function splitPatch(patch: string): Map<string, string> {
   const byPath = new Map<string, string>();
   for (const section of patch.split(/^diff --git /m).slice(1)) {
-    const path = /^a\/(.*?) b\//.exec(section)?.[1];
+    const path = /^a\/.*? b\/(.*)$/m.exec(section)?.[1];
     const hunk = section.indexOf('\n@@');
     if (path !== undefined && hunk >= 0) byPath.set(path, section.slice(hunk + 1).replace(/\n$/, ''));
   }

@@ -1,4 +1,5 @@
 import { checkRunsFor, checkSuitesFor, combinedState, latestStatuses, requiredChecks, rollupContexts, rollupState } from '../domain/checks';
+import { reviewsRequired } from '../domain/mergeability';
 import { pullOf } from '../domain/pulls';
 import { nodeId, parseNodeId } from '../ids';
 import type { FakeCheckRun, FakeCheckSuite, FakeStatus } from '../model';
@@ -147,12 +148,13 @@ export function refNode(context: GqlContext, repo: RepoRuntime, qualifiedName: s
     branchProtectionRule: () => (rule === undefined ? null : {
       __typename: 'BranchProtectionRule', id: nodeId('Ref', `${repo.data.id}:rule:${name}`), pattern: name,
       requiredStatusCheckContexts: rule.requiredStatusChecks, requiresStatusChecks: rule.requiredStatusChecks.length > 0,
-      requiredApprovingReviewCount: rule.requiredApprovingReviewCount, requiresApprovingReviews: rule.requiredApprovingReviewCount > 0,
+      requiredApprovingReviewCount: rule.requiredApprovingReviewCount, requiresApprovingReviews: reviewsRequired(rule),
+      requiresCodeOwnerReviews: rule.requireCodeOwnerReviews,
       requiresStrictStatusChecks: false, isAdminEnforced: false, allowsForcePushes: false, allowsDeletions: false,
     }),
     refUpdateRule: () => (rule === undefined ? null : {
       __typename: 'RefUpdateRule', pattern: name, requiredStatusCheckContexts: rule.requiredStatusChecks,
-      requiredApprovingReviewCount: rule.requiredApprovingReviewCount, requiresCodeOwnerReviews: false, requiresConversationResolution: false,
+      requiredApprovingReviewCount: rule.requiredApprovingReviewCount, requiresCodeOwnerReviews: rule.requireCodeOwnerReviews, requiresConversationResolution: false,
       requiresLinearHistory: false, requiresSignatures: false, allowsDeletions: false, allowsForcePushes: false, blocksCreations: false,
       viewerAllowedToDismissReviews: true, viewerCanPush: true,
     }),

@@ -1,4 +1,4 @@
-import { mergeableOf, mergeStateStatusOf, reviewDecisionOf } from '../domain/mergeability';
+import { canPush, mergeableOf, mergeStateStatusOf, reviewDecisionOf } from '../domain/mergeability';
 import { closingIssueNumbers, latestReviews, pullFiles } from '../domain/pulls';
 import { type FakeComment, type FakeIssue, type FakeLabel, type FakePull, type FakeReview, isPull } from '../model';
 import type { RepoRuntime } from '../runtime';
@@ -41,6 +41,7 @@ export function reviewNode(context: GqlContext, repo: RepoRuntime, review: FakeR
     __typename: 'PullRequestReview', id: review.nodeId, databaseId: review.id, state: review.state, body: review.body, bodyText: review.body,
     submittedAt: review.submittedAt, createdAt: review.submittedAt, updatedAt: review.submittedAt, url, resourcePath: new URL(url).pathname,
     author: () => actorByLogin(context, review.author), authorAssociation: authorAssociation(repo.data, review.author),
+    authorCanPushToRepository: canPush(repo.data, review.author),
     commit: () => commitNode(context, repo, review.commitId),
   };
 }
@@ -101,18 +102,23 @@ export function pullNode(context: GqlContext, repo: RepoRuntime, pull: FakePull)
     baseRefName: data.baseRef,
     baseRefOid: async () => await baseSha() ?? data.headSha,
     headRef: async () => {
-      const sha = await repo.branchSha(data.headRef);
+      const sha = data.headOwner === undefined ? await repo.branchSha(data.headRef) : undefined;
       return sha === undefined ? null : refNode(context, repo, `refs/heads/${data.headRef}`, sha);
     },
+    headRepository: () => {
+      const head = data.headOwner === undefined ? repo : context.rt.repo(data.headOwner, repo.data.name);
+      return head === undefined ? null : repositoryNode(context, head);
+    },
+    headRepositoryOwner: () => actorByLogin(context, data.headOwner ?? repo.data.owner),
     baseRef: async () => {
       const sha = await repo.branchSha(data.baseRef);
       return sha === undefined ? null : refNode(context, repo, `refs/heads/${data.baseRef}`, sha);
     },
-    isCrossRepository: false,
+    isCrossRepository: data.headOwner !== undefined,
     maintainerCanModify: false,
     mergeable: () => mergeableOf(repo, pull),
     mergeStateStatus: () => mergeStateStatusOf(repo, pull),
-    reviewDecision: () => reviewDecisionOf(repo.data, pull),
+    reviewDecision: () => reviewDecisionOf(repo, pull),
     reviewRequests: (args: Args) => connection([...data.requestedReviewers.map(login => ({ login })), ...data.requestedTeams.map(team => ({ team }))], args, request => ({
       __typename: 'ReviewRequest',
       id: `RR_${pull.nodeId}_${'login' in request ? request.login : request.team}`,
@@ -127,7 +133,7 @@ export function pullNode(context: GqlContext, repo: RepoRuntime, pull: FakePull)
       return connection(repo.data.reviews.filter(review => review.pullNumber === pull.number && (states === undefined || states.includes(review.state))), args, review => reviewNode(context, repo, review));
     },
     files: async (args: Args) => connection(await pullFiles(repo, pull), args, file => ({
-      __typename: 'PullRequestChangedFile', path: file.path, additions: file.additions, deletions: file.deletions, changeType: file.status === 'removed' ? 'DELETED' : file.status === 'added' ? 'ADDED' : 'MODIFIED', viewerViewedState: 'UNVIEWED',
+      __typename: 'PullRequestChangedFile', path: file.path, additions: file.additions, deletions: file.deletions, changeType: ({ removed: 'DELETED', added: 'ADDED', renamed: 'RENAMED', modified: 'MODIFIED' } as const)[file.status], viewerViewedState: 'UNVIEWED',
     })),
     changedFiles: async () => (await pullFiles(repo, pull)).length,
     additions: async () => (await pullFiles(repo, pull)).reduce((sum, file) => sum + file.additions, 0),

@@ -36,7 +36,7 @@ export function repositoryNode(context: GqlContext, repo: RepoRuntime): GqlObjec
     isPrivate: data.isPrivate,
     visibility: data.isPrivate ? 'PRIVATE' : 'PUBLIC',
     isArchived: false,
-    isFork: false,
+    isFork: data.forkOf !== undefined,
     createdAt: data.createdAt,
     updatedAt: data.updatedAt,
     pushedAt: data.pushedAt,

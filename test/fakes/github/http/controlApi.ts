@@ -6,7 +6,7 @@ import { FakeSimulator, type Simulator } from '../simulator';
 /** Simulator actions reachable as `POST /_fake/<action>` with `{ "args": [...], "repo"?: "owner/name" }`. */
 export const simulatorActions = [
   'copilotOpensPullRequest', 'copilotFinishes', 'copilotFails', 'setCheckRuns', 'addStatus', 'workflowAwaitingApproval', 'setMergeable',
-  'closeIssue', 'comment', 'approve', 'review', 'pushFiles', 'openPullRequest',
+  'closeIssue', 'comment', 'approve', 'review', 'pushFiles', 'openPullRequest', 'grantWriteAccess',
 ] as const satisfies readonly (keyof Simulator)[];
 
 function readJson(request: IncomingMessage): Promise<unknown> {

@@ -15,12 +15,17 @@ function pullFrom(context: RepoRouteContext): FakePull {
   return pull;
 }
 
-/** `owner:branch` or `branch`: the branch name in this repository. */
+/** `owner:branch` or `branch`: the branch name in this repository (creating a PR from a fork is not modelled). */
 function branchName(context: RepoRouteContext, value: string): string {
+  const { owner, branch } = headFilter(context, value);
+  if (owner.toLowerCase() !== context.repo.data.owner.toLowerCase()) throw new FakeApiError(422, 'Validation Failed', { errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }] });
+  return branch;
+}
+
+/** `owner:branch` (a fork's owner names its fork) or `branch` (this repository's). */
+function headFilter(context: RepoRouteContext, value: string): { readonly owner: string; readonly branch: string } {
   const colon = value.indexOf(':');
-  if (colon < 0) return value;
-  if (value.slice(0, colon).toLowerCase() !== context.repo.data.owner.toLowerCase()) throw new FakeApiError(422, 'Validation Failed', { errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }] });
-  return value.slice(colon + 1);
+  return colon < 0 ? { owner: context.repo.data.owner, branch: value } : { owner: value.slice(0, colon), branch: value.slice(colon + 1) };
 }
 
 const mergeMethods: readonly MergeMethod[] = ['merge', 'squash', 'rebase'];
@@ -32,10 +37,10 @@ export const pullRoutes: readonly Route[] = [
     const base = context.query.get('base');
     const sort = context.query.get('sort') ?? 'created';
     const direction = context.query.get('direction') ?? (sort === 'created' ? 'desc' : 'asc');
-    const headBranch = head === null ? undefined : branchName(context, head);
+    const wanted = head === null ? undefined : headFilter(context, head);
     const matching = pulls(context.repo.data)
       .filter(pull => state === 'all' || pull.state === state)
-      .filter(pull => headBranch === undefined || pull.pull.headRef === headBranch)
+      .filter(pull => wanted === undefined || (pull.pull.headRef === wanted.branch && (pull.pull.headOwner ?? context.repo.data.owner).toLowerCase() === wanted.owner.toLowerCase()))
       .filter(pull => base === null || pull.pull.baseRef === base)
       .sort((a, b) => {
         const order = sort === 'updated' ? a.updatedAt.localeCompare(b.updatedAt) || a.number - b.number : a.number - b.number;

@@ -11,6 +11,12 @@ function branchEnd(rt: FakeRuntime, repo: FakeRepoData, ref: string, sha: string
   return { label: `${repo.owner}:${ref}`, ref, sha, user: userByLogin(rt, repo.owner), repo: repositoryShape(rt, repo) };
 }
 
+/** The repository the head branch lives in: this one, or the fork of a cross-repository pull request. */
+export function headRepoOf(rt: FakeRuntime, repo: RepoRuntime, pull: FakePull): FakeRepoData {
+  const owner = pull.pull.headOwner;
+  return owner === undefined ? repo.data : rt.repo(owner, repo.data.name)?.data ?? repo.data;
+}
+
 /** REST `pull-request-simple` (lists), or with `full` the `pull-request` of `GET .../pulls/{n}`. */
 export async function pullShape(rt: FakeRuntime, repo: RepoRuntime, pull: FakePull, full: boolean): Promise<Record<string, unknown>> {
   const data = repo.data;
@@ -50,7 +56,7 @@ export async function pullShape(rt: FakeRuntime, repo: RepoRuntime, pull: FakePu
     assignees: issue['assignees'],
     requested_reviewers: pull.pull.requestedReviewers.map(login => userByLogin(rt, login)),
     requested_teams: pull.pull.requestedTeams.map(slug => teamShape(rt, data, slug)),
-    head: branchEnd(rt, data, pull.pull.headRef, pull.pull.headSha),
+    head: branchEnd(rt, headRepoOf(rt, repo, pull), pull.pull.headRef, pull.pull.headSha),
     base: branchEnd(rt, data, pull.pull.baseRef, baseSha),
     _links: {
       self: { href: url }, html: { href: html }, issue: { href: rt.urls.repoApi(data, `/issues/${pull.number}`) },
@@ -97,5 +103,6 @@ export function diffEntryShape(rt: FakeRuntime, repo: FakeRepoData, headSha: str
     raw_url: rt.urls.repoHtml(repo, `/raw/${headSha}/${path}`),
     contents_url: rt.urls.repoApi(repo, `/contents/${path}?ref=${headSha}`),
     ...(file.patch === undefined ? {} : { patch: file.patch }),
+    ...(file.previousPath === undefined ? {} : { previous_filename: file.previousPath }),
   };
 }

@@ -5,7 +5,7 @@ import { paginate } from '../http/pagination';
 import { repoRoute, type Route } from '../http/router';
 import { labelShape } from './issueShapes';
 import { fullRepositoryShape } from './repoShapes';
-import { privateUser } from './userShapes';
+import { collaboratorShape, privateUser } from './userShapes';
 
 export const repoRoutes: readonly Route[] = [
   {
@@ -30,6 +30,13 @@ export const repoRoutes: readonly Route[] = [
     },
   },
   repoRoute('GET', '/repos/{owner}/{repo}', 'repos/get', context => Promise.resolve({ status: 200, body: fullRepositoryShape(context.rt, context.repo.data) })),
+  repoRoute('GET', '/repos/{owner}/{repo}/collaborators/{username}/permission', 'repos/get-collaborator-permission-level', context => {
+    const data = context.repo.data;
+    const user = context.rt.users.get(context.params['username'] ?? '');
+    // The legacy base role: the owner admin, collaborators write, anyone else read on a public repository.
+    const permission = user.login.toLowerCase() === data.owner.toLowerCase() ? 'admin' : data.collaborators.has(user.login.toLowerCase()) ? 'write' : data.isPrivate ? 'none' : 'read';
+    return Promise.resolve({ status: 200, body: { permission, role_name: permission, user: collaboratorShape(context.rt, user, permission) } });
+  }),
   repoRoute('GET', '/repos/{owner}/{repo}/labels', 'issues/list-labels-for-repo', context => {
     const labels = [...context.repo.data.labels.values()].sort((a, b) => a.id - b.id);
     const { page, headers } = paginate(context, labels);

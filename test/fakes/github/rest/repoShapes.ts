@@ -14,7 +14,7 @@ export function repositoryCore(rt: FakeRuntime, repo: FakeRepoData): Record<stri
     private: repo.isPrivate,
     html_url: rt.urls.repoHtml(repo),
     description: repo.description,
-    fork: false,
+    fork: repo.forkOf !== undefined,
     url: api,
     archive_url: `${api}/{archive_format}{/ref}`,
     assignees_url: `${api}/assignees{/user}`,

@@ -32,6 +32,15 @@ export function userByLogin(rt: FakeRuntime, login: string): Record<string, unkn
   return simpleUser(rt, rt.users.get(login));
 }
 
+/** REST `collaborator`: a user with their role on one repository. */
+export function collaboratorShape(rt: FakeRuntime, user: FakeUser, role: 'admin' | 'write' | 'read' | 'none'): Record<string, unknown> {
+  return {
+    ...simpleUser(rt, user),
+    role_name: role,
+    permissions: { pull: role !== 'none', triage: role !== 'none', push: role === 'write' || role === 'admin', maintain: role === 'admin', admin: role === 'admin' },
+  };
+}
+
 /** REST `private-user`: `GET /user` for the token's user. */
 export function privateUser(rt: FakeRuntime, user: FakeUser): Record<string, unknown> {
   return {

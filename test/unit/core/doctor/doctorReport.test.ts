@@ -97,13 +97,20 @@ describe('renderDoctorReport', () => {
     assert.doesNotMatch(report, /Not checked: ATO makes no request/);
   });
 
+  it('says why a GitHub check sent nothing', () => {
+    const connections: ConnectionResult[] = [{ service: 'GitHub', url: '', outcome: 'refused', detail: 'The `origin` remote is on evil.example, which is neither github.com nor a GitHub Enterprise you configured' }];
+    const report = renderDoctorReport(facts(anAtoState(), { connections }));
+    assert.match(report, /! GitHub: no request — The `origin` remote is on evil\.example/);
+  });
+
   it('prints no key value, even after real connection checks that sent the keys', async () => {
     const values: Readonly<Record<SecretId, string>> = { 'github.token': 'gh-value-1111', 'gitlab.token': 'gl-value-2222', 'jules.apiKey': 'jules-value-3333', 'anthropic.apiKey': 'anth-value-4444' };
     const server = await startTestServer((_request, response) => response.writeHead(200).end('{}'));
     try {
       const base = server.url;
       const { settings } = readSettings(key => (key.endsWith('.apiUrl') ? `${base}/${key}` : undefined));
-      const connections = await checkConnections({ settings, secrets: { get: id => Promise.resolve(values[id]) }, fetch });
+      const secrets = { get: (id: SecretId) => Promise.resolve(values[id]) };
+      const connections = await checkConnections({ settings, secrets, github: { kind: 'endpoint', apiUrl: settings['github.apiUrl'], token: () => secrets.get('github.token') }, fetch });
       assert.equal(server.requests.length, 4, 'every key was sent');
       for (const kind of planningKinds) {
         const state = anAtoState({ planning: planningExamples[kind], auth: { github: { kind: 'token' }, gitlab: true, jules: true, anthropic: true } });

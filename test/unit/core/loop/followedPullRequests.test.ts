@@ -4,8 +4,8 @@ import { followedPullRequests } from '../../../../src/core/loop/followedPullRequ
 import { loopCounts } from '../../../../src/core/loop/loopCounts';
 import { defaultMergePolicy } from '../../../../src/core/loop/loopModel';
 import { mergeVerdict } from '../../../../src/core/loop/mergePolicy';
-import { linkObservation } from '../../../../src/core/loop/stageClassifier';
-import { aCheckRun, aMergedPullRequest, anIssue, aPullRequest, aQueueEntry, aSnapshot, aTaskEntry, someChecks } from '../../../support/githubBuilders';
+import { linkObservation, pullRequestCheck } from '../../../../src/core/loop/stageClassifier';
+import { aCheckRun, aMergedPullRequest, anIssue, aPullRequest, aQueueEntry, aSnapshot, aTaskEntry, aTrust, someChecks } from '../../../support/githubBuilders';
 import { capabilityIssue, gapIssue, taskIssue } from '../../../support/planningIssues';
 
 const now = new Date('2026-11-21T12:00:00Z');
@@ -26,10 +26,10 @@ describe('followedPullRequests', () => {
     recentlyClosedPullRequests: [merged],
   });
   const queue = [aTaskEntry('processed', { id: 'a' }), aTaskEntry('processed', { id: 'b' }), aTaskEntry('complete', { id: 't' })];
-  const observation = { snapshot, queue, policy: defaultMergePolicy, now };
+  const observation = { snapshot, queue, policy: defaultMergePolicy, now, trust: aTrust() };
 
   it('lists every open PR of the gap analysis, a task or a capability update — not only red ones — by number', () => {
-    const followed = followedPullRequests(linkObservation(observation), defaultMergePolicy);
+    const followed = followedPullRequests(linkObservation(observation), pullRequestCheck(observation));
     assert.deepEqual(followed.map(pr => [pr.number, pr.work, pr.ci]), [
       [2, { kind: 'gapAnalysis', issueNumber: 1 }, 'pending'],
       [7, { kind: 'task', taskId: 'a', issueNumber: 5 }, 'green'],
@@ -41,12 +41,12 @@ describe('followedPullRequests', () => {
   });
 
   it('leaves out PRs of no ATO work, closed or merged PRs, and a PR older than its work\'s issue (an earlier run)', () => {
-    const numbers = followedPullRequests(linkObservation(observation), defaultMergePolicy).map(pr => pr.number);
+    const numbers = followedPullRequests(linkObservation(observation), pullRequestCheck(observation)).map(pr => pr.number);
     for (const left of [stranger.number, earlierRun.number, merged.number]) assert.ok(!numbers.includes(left), String(left));
   });
 
   it('carries the CI state with failing and pending checks, and the merge verdict with every rule and its reason', () => {
-    const followed = followedPullRequests(linkObservation(observation), defaultMergePolicy);
+    const followed = followedPullRequests(linkObservation(observation), pullRequestCheck(observation));
     const capability = followed.find(pr => pr.number === 41);
     assert.ok(capability);
     assert.deepEqual(capability.failingChecks, [{ name: 'test', url: 'https://ci.example/test/1' }]);
@@ -71,7 +71,7 @@ describe('loopCounts', () => {
       issues: [taskIssue('cut-short', { number: 4 }), taskIssue('a', { number: 5 }), taskIssue('t', { number: 30, state: 'closed' })],
       openPullRequests: [aPullRequest({ number: 7, closingIssues: [5] }), aPullRequest({ number: 9 }), aPullRequest({ number: 10 })],
     });
-    const links = linkObservation({ snapshot, queue, policy: defaultMergePolicy, now });
+    const links = linkObservation({ snapshot, queue, policy: defaultMergePolicy, now, trust: aTrust() });
     assert.deepEqual(loopCounts({ snapshot, queue, links, followedPullRequests: 1, localDrafts: 2 }), {
       pending: 3, processed: 1, complete: 1, invalid: 1,
       // "new" only: "cut-short" already has an open issue, and the broken file is no task.

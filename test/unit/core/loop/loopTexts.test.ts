@@ -5,7 +5,7 @@ import { defaultMergePolicy, type MergePolicy, type StageDecision } from '../../
 import { classifyPlanning, type PlanningObservation } from '../../../../src/core/loop/stageClassifier';
 import { focusLabel } from '../../../../src/core/loop/workNames';
 import type { QueueEntry } from '../../../../src/core/queue/queueEntry';
-import { aCheckRun, aMergedPullRequest, aPullRequest, aQueueEntry, aSignal, aSnapshot, aTaskEntry, someChecks } from '../../../support/githubBuilders';
+import { aCheckRun, aMergedPullRequest, aPullRequest, aQueueEntry, aSignal, aSnapshot, aTaskEntry, aTrust, someChecks } from '../../../support/githubBuilders';
 import { capabilityIssue, gapIssue, taskIssue } from '../../../support/planningIssues';
 
 /**
@@ -79,7 +79,7 @@ const scenarios: readonly Scenario[] = [
 ];
 
 function decide(scenario: Scenario): StageDecision {
-  const observation: PlanningObservation = { snapshot: aSnapshot(scenario.snapshot), queue: scenario.queue ?? [], policy: { ...defaultMergePolicy, ...scenario.policy }, now };
+  const observation: PlanningObservation = { snapshot: aSnapshot(scenario.snapshot), queue: scenario.queue ?? [], policy: { ...defaultMergePolicy, ...scenario.policy }, now, trust: aTrust() };
   return classifyPlanning(observation);
 }
 

@@ -52,7 +52,7 @@ describe('mergeVerdict', () => {
   it('passes every rule of a clean PR, each with a reason, in a fixed order', () => {
     const verdict = verdictOf(aPullRequest());
     assert.equal(verdict.ready, true);
-    assert.deepEqual(verdict.rules.map(r => r.rule), ['open', 'notWip', 'reviewSignal', 'notConflicted', 'checksGreen', 'protectedPaths', 'requiredLabel']);
+    assert.deepEqual(verdict.rules.map(r => r.rule), ['open', 'notWip', 'reviewSignal', 'reviews', 'notConflicted', 'checksGreen', 'mergeState', 'protectedPaths', 'requiredLabel', 'notRefused']);
     for (const r of verdict.rules) assert.notEqual(r.detail, '');
     assert.deepEqual(unmetReasons(verdict), []);
   });
@@ -70,13 +70,14 @@ describe('mergeVerdict', () => {
   });
 
   describe('review signal', () => {
-    const none = { reviewRequests: [], approvals: [], timeline: [] };
+    const none = { reviewRequests: [], reviews: [], timeline: [] };
     const table: { name: string; pr: Partial<PullRequestSummary>; ok: boolean }[] = [
       { name: 'nothing at all', pr: none, ok: false },
       { name: 'a pending review request', pr: { ...none, reviewRequests: ['alice'] }, ok: true },
       { name: 'a review request seen only in the timeline', pr: { ...none, timeline: [aSignal('reviewRequested', '2026-11-21T10:30:00Z')] }, ok: true },
       { name: "Copilot's work-finished event", pr: { ...none, timeline: [aSignal('copilotWorkStarted', '2026-11-21T10:00:00Z'), aSignal('copilotWorkFinished', '2026-11-21T10:30:00Z')] }, ok: true },
-      { name: 'an approval', pr: { ...none, approvals: ['bob'] }, ok: true },
+      { name: 'an approval by someone with write access', pr: { ...none, reviews: [{ author: 'bob', state: 'APPROVED', authorCanPush: true }] }, ok: true },
+      { name: 'an approval by someone without write access', pr: { ...none, reviews: [{ author: 'mallory', state: 'APPROVED', authorCanPush: false }] }, ok: false },
       { name: 'an approved review decision', pr: { ...none, reviewDecision: 'approved' }, ok: true },
       { name: 'ready-for-review alone', pr: { ...none, timeline: [aSignal('readyForReview', '2026-11-21T10:30:00Z')] }, ok: false },
       { name: 'Copilot started again after a finish', pr: { ...none, timeline: [aSignal('copilotWorkFinished', '2026-11-21T10:30:00Z'), aSignal('copilotWorkStarted', '2026-11-21T11:00:00Z')] }, ok: false },
@@ -145,10 +146,23 @@ describe('mergeVerdict', () => {
       assert.equal(rule(verdictOf(pr), 'checksGreen').detail, 'checks failing: ext; checks pending: ci/build; checks cancelled: lint');
     });
 
-    it('accepts no CI only when the policy allows it', () => {
+    it('no CI is not green: refused by default (ato.merge.allowNoChecks off), accepted only when the policy allows it', () => {
       const pr = aPullRequest({ checks: someChecks([], { rollupState: null }) });
-      assert.equal(rule(verdictOf(pr), 'checksGreen').ok, true);
-      assert.equal(rule(verdictOf(pr, { allowNoChecks: false }), 'checksGreen').ok, false);
+      assert.equal(defaultMergePolicy.allowNoChecks, false);
+      const refused = rule(verdictOf(pr), 'checksGreen');
+      assert.equal(refused.ok, false);
+      assert.match(refused.detail, /^no CI: no check or status reported on /);
+      assert.equal(rule(verdictOf(pr, { allowNoChecks: true }), 'checksGreen').ok, true);
+    });
+
+    it('no CI on a PR that is otherwise ready is for a person; on one still in progress it only waits', () => {
+      const noCi = someChecks([], { rollupState: null });
+      const ready = aPullRequest({ checks: noCi });
+      assert.deepEqual(blockedForAto(verdictOf(ready)).map(r => r.rule), ['checksGreen']);
+      const working = aPullRequest({ title: '[WIP] Add login', checks: noCi });
+      assert.deepEqual(blockedForAto(verdictOf(working)), []);
+      const approval = aPullRequest({ checks: someChecks([], { rollupState: null, awaitingApproval: 1 }) });
+      assert.deepEqual(blockedForAto(verdictOf(approval)), [], 'runs awaiting approval are their own needs-you item');
     });
 
     it('holds while workflow runs await approval', () => {
@@ -162,12 +176,76 @@ describe('mergeVerdict', () => {
     });
   });
 
+  describe('"ready" agrees with GitHub', () => {
+    const writer = (author: string, state: string) => ({ author, state, authorCanPush: true });
+    const stranger = (author: string, state: string) => ({ author, state, authorCanPush: false });
+
+    it('a reviewer with write access who requested changes holds the merge, even where GitHub requires no review', () => {
+      const pr = aPullRequest({ reviewDecision: null, reviews: [writer('bob', 'CHANGES_REQUESTED'), writer('carol', 'APPROVED')] });
+      const verdict = verdictOf(pr);
+      assert.equal(verdict.ready, false);
+      assert.equal(rule(verdict, 'reviews').detail, 'changes requested by bob');
+      assert.deepEqual(blockedForAto(verdict), [], 'the agent or the author answers it: the loop waits');
+    });
+
+    it('changes requested by someone without write access count for nothing (as on GitHub)', () => {
+      assert.equal(verdictOf(aPullRequest({ reviews: [stranger('mallory', 'CHANGES_REQUESTED')] })).ready, true);
+    });
+
+    it('GitHub\'s CHANGES_REQUESTED decision holds the merge', () => {
+      assert.equal(rule(verdictOf(aPullRequest({ reviewDecision: 'changesRequested' })), 'reviews').detail, 'changes requested');
+    });
+
+    it('missing required approvals: how many, from whom, and a person is asked once nothing else is missing', () => {
+      const pr = aPullRequest({ reviewDecision: 'reviewRequired', mergeStateStatus: 'BLOCKED', reviewRules: { approvals: 2, codeOwners: false }, reviews: [writer('bob', 'APPROVED'), stranger('mallory', 'APPROVED')] });
+      const verdict = verdictOf(pr);
+      assert.equal(rule(verdict, 'reviews').detail, 'GitHub requires 2 approving reviews from people with write access (1 so far)');
+      assert.equal(rule(verdict, 'mergeState').detail, 'GitHub reports the merge as blocked (branch protection or rulesets)');
+      assert.deepEqual(blockedForAto(verdict).map(r => r.rule), ['reviews', 'mergeState']);
+      const stillWorking = verdictOf({ ...pr, title: '[WIP] Add login' });
+      assert.deepEqual(blockedForAto(stillWorking), []);
+    });
+
+    it('a code owner\'s review GitHub requires', () => {
+      const pr = aPullRequest({ reviewDecision: 'reviewRequired', reviewRules: { approvals: 1, codeOwners: true }, reviews: [writer('bob', 'APPROVED')] });
+      assert.equal(rule(verdictOf(pr), 'reviews').detail, 'GitHub requires a code owner\'s approval');
+    });
+
+    it('merge states GitHub does not merge: BLOCKED and BEHIND; UNSTABLE, HAS_HOOKS and CLEAN merge', () => {
+      assert.equal(rule(verdictOf(aPullRequest({ mergeStateStatus: 'BLOCKED' })), 'mergeState').ok, false);
+      assert.equal(rule(verdictOf(aPullRequest({ mergeStateStatus: 'BEHIND' })), 'mergeState').detail, 'behind main: GitHub requires it to be up to date');
+      for (const state of ['UNSTABLE', 'HAS_HOOKS', 'CLEAN', 'DRAFT']) assert.equal(rule(verdictOf(aPullRequest({ mergeStateStatus: state })), 'mergeState').ok, true, state);
+    });
+
+    it('a merge GitHub refused holds, with GitHub\'s message, and needs a person', () => {
+      const pr = aPullRequest();
+      const verdict = mergeVerdict(pr, defaultMergePolicy, ciState(pr.checks), { pullNumber: pr.number, message: 'At least 1 approving review is required by reviewers with write access.', stateKey: '', at: '2026-11-21T10:00:00Z' });
+      assert.equal(verdict.ready, false);
+      assert.equal(rule(verdict, 'notRefused').detail, 'GitHub refused to merge it: At least 1 approving review is required by reviewers with write access.');
+      assert.deepEqual(blockedForAto(verdict).map(r => r.rule), ['notRefused']);
+    });
+  });
+
   describe('protected paths', () => {
     it('refuses a PR that changes a workflow (default policy)', () => {
       const verdict = verdictOf(aPullRequest({ changedFiles: ['src/a.ts', '.github/workflows/ci.yml'] }));
       assert.equal(verdict.ready, false);
       assert.equal(rule(verdict, 'protectedPaths').detail, 'changes protected paths: .github/workflows/ci.yml (.github/workflows/**)');
       assert.deepEqual(blockedForAto(verdict).map(r => r.rule), ['protectedPaths']);
+    });
+
+    it('a rename out of .github/workflows/ touches the protected path (GitHub names only the new path)', () => {
+      const verdict = verdictOf(aPullRequest({ changedFiles: ['ci-disabled.yml'], renames: [{ path: 'ci-disabled.yml', previousPath: '.github/workflows/ci.yml' }] }));
+      assert.equal(verdict.ready, false);
+      assert.equal(rule(verdict, 'protectedPaths').detail, 'changes protected paths: .github/workflows/ci.yml (renamed to ci-disabled.yml) (.github/workflows/**)');
+      assert.deepEqual(blockedForAto(verdict).map(r => r.rule), ['protectedPaths']);
+      assert.equal(verdictOf(aPullRequest({ changedFiles: ['src/b.ts'], renames: [{ path: 'src/b.ts', previousPath: 'src/a.ts' }] })).ready, true);
+    });
+
+    it('a rename whose previous path is not known fails closed', () => {
+      const result = rule(verdictOf(aPullRequest({ changedFiles: ['ci-disabled.yml'], renames: [{ path: 'ci-disabled.yml', previousPath: null }] })), 'protectedPaths');
+      assert.deepEqual([result.ok, result.detail], [false, 'renamed files whose previous path is not known: ci-disabled.yml']);
+      assert.equal(rule(verdictOf(aPullRequest({ renames: [{ path: 'x', previousPath: null }] }), { protectedPaths: [] }), 'protectedPaths').ok, true, 'nothing to protect');
     });
 
     it('fails closed when the changed-file list is truncated', () => {
@@ -186,7 +264,7 @@ describe('mergeVerdict', () => {
   });
 
   it('lists every unmet rule', () => {
-    const verdict = verdictOf(aPullRequest({ title: 'WIP x', mergeable: 'conflicting', reviewRequests: [], checks: someChecks([aCheckRun('build', { status: 'QUEUED', conclusion: null })]) }));
+    const verdict = verdictOf(aPullRequest({ title: 'WIP x', mergeable: 'conflicting', reviewRequests: [], timeline: [], checks: someChecks([aCheckRun('build', { status: 'QUEUED', conclusion: null })]) }));
     assert.deepEqual(verdict.rules.filter(r => !r.ok).map(r => r.rule), ['notWip', 'reviewSignal', 'notConflicted', 'checksGreen']);
     assert.equal(unmetReasons(verdict).length, 4);
   });

@@ -3,6 +3,7 @@ import type { PullRequestSummary, RepoSnapshot } from '../../../../src/core/forg
 import { gapAnalysisIssueTitle } from '../../../../src/core/loop/gapAnalysisTemplate';
 import { defaultMergePolicy, type MergePolicy, type PlannedAction, type StageDecision, type StageId } from '../../../../src/core/loop/loopModel';
 import { formatMarker } from '../../../../src/core/loop/markers';
+import type { TrustFacts } from '../../../../src/core/loop/pullRequestTrust';
 import { classifyPlanning, type PlanningObservation } from '../../../../src/core/loop/stageClassifier';
 import type { QueueEntry } from '../../../../src/core/queue/queueEntry';
 import {
@@ -12,8 +13,11 @@ import { capabilityIssue, copilot, gapIssue, taskIssue } from '../../../support/
 
 const now = new Date('2026-11-21T12:00:00Z');
 
+/** ATO's agents (Copilot, the token's user octocat) and alice, whom GitHub confirmed to have write access. */
+const trust: TrustFacts = { agentAccounts: [], allowForks: false, viewerLogin: 'octocat', writeAccess: new Map([['alice', true], ['mallory', false]]) };
+
 function observe(parts: { snapshot?: Partial<RepoSnapshot>; queue?: QueueEntry[]; policy?: Partial<MergePolicy>; extra?: Partial<PlanningObservation> }): PlanningObservation {
-  return { snapshot: aSnapshot(parts.snapshot), queue: parts.queue ?? [], policy: { ...defaultMergePolicy, ...parts.policy }, now, ...parts.extra };
+  return { snapshot: aSnapshot(parts.snapshot), queue: parts.queue ?? [], policy: { ...defaultMergePolicy, ...parts.policy }, now, trust, ...parts.extra };
 }
 
 const notReady: Partial<PullRequestSummary> = { title: '[WIP] Working on it' };
@@ -95,6 +99,13 @@ describe('classifyPlanning', () => {
       const decision = classifyPlanning(observe({ snapshot: { issues: [gapIssue()], openPullRequests: [pr] } }));
       action(decision, 'mergePullRequest');
       assert.deepEqual(decision.needsYou.map(item => [item.kind, item.action, item.pullNumber]), [['readyToMerge', 'merge', 2]]);
+    });
+
+    it('every merge prompt names the PR\'s author', () => {
+      const pr = aPullRequest({ number: 2, closingIssues: [1], author: { login: 'alice', isBot: false }, authorAssociation: 'COLLABORATOR' });
+      const decision = classifyPlanning(observe({ snapshot: { issues: [gapIssue()], openPullRequests: [pr] } }));
+      assert.deepEqual(decision.needsYou.map(item => [item.title, item.author]), [['PR #2 by alice (the gap analysis) is ready to merge', 'alice']]);
+      assert.match(decision.reason, /^PR #2 by alice \(the gap analysis\) is ready to merge/);
     });
 
     it('1c: closes the gap issue GitHub left open after its PR merged', () => {
@@ -252,6 +263,38 @@ describe('classifyPlanning', () => {
       assert.deepEqual(needsKinds(decision), ['mergeBlocked']);
     });
 
+    it('a stranger\'s PR on the task\'s branch, approved by another stranger, is never linked, counted or merged; the reason says why', () => {
+      const strangers = aPullRequest({
+        number: 7, closingIssues: [30], headRefName: 'ato/t', author: { login: 'mallory', isBot: false }, authorAssociation: 'NONE',
+        reviews: [{ author: 'eve', state: 'APPROVED', authorCanPush: false }], timeline: [], reviewRequests: [],
+      });
+      const decision = classifyPlanning(observe({ queue: [aTaskEntry('processed', { id: 't' })], snapshot: { issues: [taskIssue('t', { number: 30, linkedPullRequests: [7] })], openPullRequests: [strangers] }, policy: { autoMerge: true } }));
+      expectStage(decision, '2b', undefined);
+      assert.match(decision.reason, /^Waiting for copilot-swe-agent\[bot\] to open a PR for issue #30 \(task t\)/);
+      assert.match(decision.reason, /Ignored, not trusted: PR #7 \(ato\/t\), opened by mallory, who is not one of ATO's agents and has no write access\./);
+      assert.deepEqual(decision.needsYou, []);
+    });
+
+    it('the same PR by someone with write access is linked; a writer\'s approval is its review signal', () => {
+      const pr = aPullRequest({ number: 7, closingIssues: [30], headRefName: 'ato/t', author: { login: 'alice', isBot: false }, authorAssociation: 'COLLABORATOR', timeline: [], reviewRequests: [] });
+      const observation = (reviewer: string, canPush: boolean) => observe({ queue: [aTaskEntry('processed', { id: 't' })], snapshot: { issues: [taskIssue('t', { number: 30 })], openPullRequests: [{ ...pr, reviews: [{ author: reviewer, state: 'APPROVED', authorCanPush: canPush }] }] }, policy: { autoMerge: true } });
+      const strangerApproved = classifyPlanning(observation('eve', false));
+      expectStage(strangerApproved, '2b', undefined);
+      assert.match(strangerApproved.reason, /no review request or approval yet/);
+      expectStage(classifyPlanning(observation('bob', true)), '2c', 'mergePullRequest');
+    });
+
+    it('2b: a PR with no CI at all waits, and needs you: "no CI"', () => {
+      const pr = aPullRequest({ number: 12, closingIssues: [30], checks: someChecks([], { rollupState: null }) });
+      const decision = classifyPlanning(observe({ queue: [aTaskEntry('processed', { id: 't' })], snapshot: { issues: [taskIssue('t', { number: 30 })], openPullRequests: [pr] } }));
+      expectStage(decision, '2b', undefined);
+      assert.deepEqual(decision.needsYou.map(item => [item.kind, item.title, item.pullNumber]), [['mergeBlocked', 'PR #12 has no CI (task t)', 12]]);
+      assert.match(decision.needsYou[0]?.detail ?? '', /^No CI: no check or status reported on .*ato\.merge\.allowNoChecks/);
+      assert.match(decision.reason, /no CI/);
+      const allowed = classifyPlanning(observe({ queue: [aTaskEntry('processed', { id: 't' })], snapshot: { issues: [taskIssue('t', { number: 30 })], openPullRequests: [pr] }, policy: { allowNoChecks: true } }));
+      expectStage(allowed, '2c', 'mergePullRequest');
+    });
+
     it('2c: merges a ready task PR (a draft with a review request is marked ready first) and closes its issue', () => {
       const pr = aPullRequest({ number: 12, isDraft: true, reviewRequests: [], timeline: [aSignal('reviewRequested', '2026-11-21T11:00:00Z')] });
       const issue = taskIssue('t', { number: 30, linkedPullRequests: [12] });
@@ -259,7 +302,7 @@ describe('classifyPlanning', () => {
       expectStage(decision, '2c', 'mergePullRequest');
       const merge = action(decision, 'mergePullRequest');
       assert.deepEqual([merge.pullNumber, merge.markReady, merge.closeIssues, merge.stage], [12, true, [30], '2c']);
-      assert.equal(decision.reason, 'PR #12 (task t) is ready to merge (a draft: marked ready first).');
+      assert.equal(decision.reason, 'PR #12 by Copilot (task t) is ready to merge (a draft: marked ready first).');
     });
 
     it('2c: after the merge, moves the task to complete/ before anything else', () => {

@@ -30,6 +30,8 @@ describe('environment settings', () => {
       'loop.agent': 'ATO_LOOP_AGENT',
       'loop.copilotInstructions': 'ATO_LOOP_COPILOT_INSTRUCTIONS',
       'loop.queueMoves': 'ATO_LOOP_QUEUE_MOVES',
+      'loop.agentAccounts': 'ATO_LOOP_AGENT_ACCOUNTS',
+      'loop.allowForkPullRequests': 'ATO_LOOP_ALLOW_FORK_PULL_REQUESTS',
       'merge.auto': 'ATO_MERGE_AUTO',
       'merge.method': 'ATO_MERGE_METHOD',
       'merge.requireReviewSignal': 'ATO_MERGE_REQUIRE_REVIEW_SIGNAL',

@@ -24,6 +24,9 @@ describe('GraphQL pull request → PullRequestSummary', () => {
       state: 'open',
       isDraft: false,
       author: { login: 'Copilot', isBot: true },
+      authorAssociation: 'NONE',
+      isCrossRepository: false,
+      headRepository: 'octo/app',
       headRefName: 'copilot/change-7',
       headSha: 'a'.repeat(40),
       baseRefName: 'main',
@@ -31,14 +34,16 @@ describe('GraphQL pull request → PullRequestSummary', () => {
       mergeStateStatus: 'CLEAN',
       reviewDecision: 'reviewRequired',
       reviewRequests: ['alice', 'core'],
-      approvals: ['bob'],
+      reviews: [{ author: 'bob', state: 'APPROVED', authorCanPush: true }, { author: 'carol', state: 'COMMENTED', authorCanPush: false }],
+      reviewRules: { approvals: 2, codeOwners: true },
       timeline: [
         { kind: 'readyForReview', actor: 'alice', subject: null, at: '2026-11-02T09:00:00Z' },
         { kind: 'reviewRequested', actor: 'Copilot', subject: 'alice', at: '2026-11-02T09:30:00Z' },
       ],
       labels: ['ato:task'],
-      changedFiles: ['src/a.ts', 'README.md'],
+      changedFiles: ['src/a.ts', 'docs/README.md'],
       changedFilesTruncated: false,
+      renames: [{ path: 'docs/README.md', previousPath: null }],
       closingIssues: [6],
       checks: {
         rollupState: 'PENDING',
@@ -80,7 +85,7 @@ describe('GraphQL pull request → PullRequestSummary', () => {
   });
 
   it('more contexts or files than one page are flagged as truncated', () => {
-    const payload = graphqlPullRequest(7, { files: { totalCount: 250, nodes: [{ path: 'a' }] } });
+    const payload = graphqlPullRequest(7, { files: { totalCount: 250, nodes: [{ path: 'a', changeType: 'ADDED' }] } });
     const commit = (payload['commits'] as { nodes: { commit: { statusCheckRollup: { contexts: { pageInfo: { hasNextPage: boolean } } } } }[] }).nodes[0]!.commit;
     commit.statusCheckRollup.contexts.pageInfo.hasNextPage = true;
     const { summary } = pullRequest(payload);
@@ -89,14 +94,14 @@ describe('GraphQL pull request → PullRequestSummary', () => {
   });
 
   it('sub-fields GitHub nulled (SAML, permissions) are left out with a warning, never a guess', () => {
-    const payload = graphqlPullRequest(7, { files: null, labels: null, latestReviews: { nodes: [null, { state: 'APPROVED', author: null }] } });
+    const payload = graphqlPullRequest(7, { files: null, labels: null, latestReviews: { nodes: [null, { state: 'APPROVED', authorCanPushToRepository: true, author: null }] } });
     const commit = (payload['commits'] as { nodes: { commit: Record<string, unknown> }[] }).nodes[0]!.commit;
     commit['checkSuites'] = null;
     const { summary, warnings } = pullRequest(payload);
     assert.deepEqual(summary.changedFiles, []);
     assert.equal(summary.changedFilesTruncated, true, 'unknown files must not pass a protected-path check');
     assert.deepEqual(summary.labels, []);
-    assert.deepEqual(summary.approvals, ['ghost']);
+    assert.deepEqual(summary.reviews, [{ author: 'ghost', state: 'APPROVED', authorCanPush: true }]);
     assert.equal(summary.checks.awaitingApproval, 0);
     assert.deepEqual(warnings, [
       'changed files of pull request #7 could not be read',

@@ -34,6 +34,9 @@ export function graphqlPullRequest(number: number, overrides: Record<string, unk
     updatedAt: '2026-11-02T10:00:00Z',
     mergedAt: null,
     author: { login: 'Copilot', __typename: 'Bot' },
+    authorAssociation: 'NONE',
+    isCrossRepository: false,
+    headRepository: { nameWithOwner: 'octo/app' },
     headRefName: `copilot/change-${number}`,
     headRefOid: 'a'.repeat(40),
     baseRefName: 'main',
@@ -41,7 +44,7 @@ export function graphqlPullRequest(number: number, overrides: Record<string, unk
     mergeStateStatus: 'CLEAN',
     reviewDecision: 'REVIEW_REQUIRED',
     reviewRequests: { nodes: [{ requestedReviewer: { __typename: 'User', login: 'alice' } }, { requestedReviewer: { __typename: 'Team', slug: 'core' } }] },
-    latestReviews: { nodes: [{ state: 'APPROVED', author: { login: 'bob' } }, { state: 'COMMENTED', author: { login: 'carol' } }] },
+    latestReviews: { nodes: [{ state: 'APPROVED', authorCanPushToRepository: true, author: { login: 'bob' } }, { state: 'COMMENTED', authorCanPushToRepository: false, author: { login: 'carol' } }] },
     timelineItems: {
       nodes: [
         { __typename: 'ReadyForReviewEvent', createdAt: '2026-11-02T09:00:00Z', actor: { login: 'alice' } },
@@ -49,9 +52,12 @@ export function graphqlPullRequest(number: number, overrides: Record<string, unk
       ],
     },
     labels: { nodes: [{ name: 'ato:task' }] },
-    files: { totalCount: 2, nodes: [{ path: 'src/a.ts' }, { path: 'README.md' }] },
+    files: { totalCount: 2, nodes: [{ path: 'src/a.ts', changeType: 'MODIFIED' }, { path: 'docs/README.md', changeType: 'RENAMED' }] },
     closingIssuesReferences: { nodes: [{ number: number - 1 }] },
-    baseRef: { branchProtectionRule: { requiredStatusCheckContexts: ['ci/build'] }, refUpdateRule: { requiredStatusCheckContexts: ['ci/build', 'lint'] } },
+    baseRef: {
+      branchProtectionRule: { requiredStatusCheckContexts: ['ci/build'], requiresApprovingReviews: true, requiredApprovingReviewCount: 1, requiresCodeOwnerReviews: false },
+      refUpdateRule: { requiredStatusCheckContexts: ['ci/build', 'lint'], requiredApprovingReviewCount: 2, requiresCodeOwnerReviews: true },
+    },
     commits: {
       nodes: [{
         commit: {

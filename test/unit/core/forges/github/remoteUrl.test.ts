@@ -1,31 +1,32 @@
 import assert from 'node:assert/strict';
-import { apiUrlFor, graphqlUrlFor, parseRemoteUrl, repoCoordinatesFromRemote } from '../../../../../src/core/forges/github/remoteUrl';
+import { graphqlUrlFor, parseRemoteUrl } from '../../../../../src/core/forges/github/remoteUrl';
 
 describe('parseRemoteUrl', () => {
-  const table: readonly (readonly [string, { host: string; owner: string; name: string } | undefined])[] = [
-    ['https://github.com/octo/app.git', { host: 'github.com', owner: 'octo', name: 'app' }],
-    ['https://github.com/octo/app', { host: 'github.com', owner: 'octo', name: 'app' }],
-    ['https://github.com/octo/app/', { host: 'github.com', owner: 'octo', name: 'app' }],
-    ['https://x-access-token:ghp_secret@github.com/octo/app.git', { host: 'github.com', owner: 'octo', name: 'app' }],
-    ['https://user@GitHub.com/Octo/App.git', { host: 'github.com', owner: 'Octo', name: 'App' }],
-    ['http://127.0.0.1:43111/octo/app.git', { host: '127.0.0.1:43111', owner: 'octo', name: 'app' }],
-    ['https://ghe.example.com:8443/team/tool.git', { host: 'ghe.example.com:8443', owner: 'team', name: 'tool' }],
-    ['git@github.com:octo/app.git', { host: 'github.com', owner: 'octo', name: 'app' }],
-    ['git@github.com:octo/app', { host: 'github.com', owner: 'octo', name: 'app' }],
-    ['github.com:octo/app.git', { host: 'github.com', owner: 'octo', name: 'app' }],
-    ['org-123@github.com:octo/my.repo.git', { host: 'github.com', owner: 'octo', name: 'my.repo' }],
-    ['ssh://git@github.com/octo/app.git', { host: 'github.com', owner: 'octo', name: 'app' }],
-    ['ssh://git@ssh.github.com:443/octo/app.git', { host: 'github.com', owner: 'octo', name: 'app' }],
-    ['ssh://git@ghe.example.com:2222/team/tool', { host: 'ghe.example.com', owner: 'team', name: 'tool' }],
-    ['git+ssh://git@github.com/octo/app.git', { host: 'github.com', owner: 'octo', name: 'app' }],
-    ['git://github.com/octo/app.git', { host: 'github.com', owner: 'octo', name: 'app' }],
-    ['  https://www.github.com/octo/app.git\n', { host: 'github.com', owner: 'octo', name: 'app' }],
+  const table: readonly (readonly [string, { host: string; owner: string; name: string; via: 'http' | 'ssh' } | undefined])[] = [
+    ['https://github.com/octo/app.git', { host: 'github.com', owner: 'octo', name: 'app', via: 'http' }],
+    ['https://github.com/octo/app', { host: 'github.com', owner: 'octo', name: 'app', via: 'http' }],
+    ['https://github.com/octo/app/', { host: 'github.com', owner: 'octo', name: 'app', via: 'http' }],
+    ['https://x-access-token:ghp_secret@github.com/octo/app.git', { host: 'github.com', owner: 'octo', name: 'app', via: 'http' }],
+    ['https://user@GitHub.com/Octo/App.git', { host: 'github.com', owner: 'Octo', name: 'App', via: 'http' }],
+    ['http://127.0.0.1:43111/octo/app.git', { host: '127.0.0.1:43111', owner: 'octo', name: 'app', via: 'http' }],
+    ['https://ghe.example.com:8443/team/tool.git', { host: 'ghe.example.com:8443', owner: 'team', name: 'tool', via: 'http' }],
+    ['git@github.com:octo/app.git', { host: 'github.com', owner: 'octo', name: 'app', via: 'ssh' }],
+    ['git@github.com:octo/app', { host: 'github.com', owner: 'octo', name: 'app', via: 'ssh' }],
+    ['github.com:octo/app.git', { host: 'github.com', owner: 'octo', name: 'app', via: 'ssh' }],
+    ['org-123@github.com:octo/my.repo.git', { host: 'github.com', owner: 'octo', name: 'my.repo', via: 'ssh' }],
+    ['ssh://git@github.com/octo/app.git', { host: 'github.com', owner: 'octo', name: 'app', via: 'ssh' }],
+    ['ssh://git@ssh.github.com:443/octo/app.git', { host: 'github.com', owner: 'octo', name: 'app', via: 'ssh' }],
+    ['ssh://git@ghe.example.com:2222/team/tool', { host: 'ghe.example.com', owner: 'team', name: 'tool', via: 'ssh' }],
+    ['git+ssh://git@github.com/octo/app.git', { host: 'github.com', owner: 'octo', name: 'app', via: 'ssh' }],
+    ['git://github.com/octo/app.git', { host: 'github.com', owner: 'octo', name: 'app', via: 'ssh' }],
+    ['  https://www.github.com/octo/app.git\n', { host: 'github.com', owner: 'octo', name: 'app', via: 'http' }],
     ['https://gitlab.com/group/sub/project.git', undefined],
     ['https://github.com/octo', undefined],
     ['/home/me/repos/app', undefined],
     ['file:///home/me/repos/app.git', undefined],
     ['C:/repos/app', undefined],
     ['../app.git', undefined],
+    ['git@evil<script>.example:octo/app.git', undefined],
     ['', undefined],
   ];
   for (const [remote, expected] of table) {
@@ -41,30 +42,17 @@ describe('parseRemoteUrl', () => {
   });
 });
 
-describe('apiUrlFor and graphqlUrlFor', () => {
-  const table: readonly (readonly [string, string | undefined, string, string])[] = [
-    ['github.com', undefined, 'https://api.github.com', 'https://api.github.com/graphql'],
-    ['github.com', 'https://api.github.com', 'https://api.github.com', 'https://api.github.com/graphql'],
-    ['github.com', 'https://api.github.com/', 'https://api.github.com', 'https://api.github.com/graphql'],
-    ['ghe.example.com', undefined, 'https://ghe.example.com/api/v3', 'https://ghe.example.com/api/graphql'],
-    // The default setting value says nothing: the host decides.
-    ['ghe.example.com', 'https://api.github.com', 'https://ghe.example.com/api/v3', 'https://ghe.example.com/api/graphql'],
-    ['ghe.example.com:8443', undefined, 'https://ghe.example.com:8443/api/v3', 'https://ghe.example.com:8443/api/graphql'],
-    ['octocorp.ghe.com', undefined, 'https://api.octocorp.ghe.com', 'https://api.octocorp.ghe.com/graphql'],
-    // An explicit, non-default setting wins (the fake GitHub in tests, a proxy).
-    ['127.0.0.1:43111', 'http://127.0.0.1:43111', 'http://127.0.0.1:43111', 'http://127.0.0.1:43111/graphql'],
-    ['github.com', 'https://proxy.example/github/', 'https://proxy.example/github', 'https://proxy.example/github/graphql'],
+describe('graphqlUrlFor', () => {
+  const table: readonly (readonly [string, string])[] = [
+    ['https://api.github.com', 'https://api.github.com/graphql'],
+    ['https://ghe.example.com/api/v3', 'https://ghe.example.com/api/graphql'],
+    ['https://ghe.example.com:8443/api/v3/', 'https://ghe.example.com:8443/api/graphql'],
+    ['https://api.octocorp.ghe.com', 'https://api.octocorp.ghe.com/graphql'],
+    ['http://127.0.0.1:43111', 'http://127.0.0.1:43111/graphql'],
   ];
-  for (const [host, configured, api, graphql] of table) {
-    it(`${host} with ${configured ?? 'no setting'} → ${api}`, () => {
-      assert.equal(apiUrlFor(host, configured), api);
+  for (const [api, graphql] of table) {
+    it(`${api} → ${graphql}`, () => {
       assert.equal(graphqlUrlFor(api), graphql);
     });
   }
-
-  it('repoCoordinatesFromRemote puts both together', () => {
-    assert.deepEqual(repoCoordinatesFromRemote('git@ghe.example.com:team/tool.git'), { owner: 'team', name: 'tool', apiUrl: 'https://ghe.example.com/api/v3' });
-    assert.deepEqual(repoCoordinatesFromRemote('http://127.0.0.1:5000/octo/app.git', 'http://127.0.0.1:5000'), { owner: 'octo', name: 'app', apiUrl: 'http://127.0.0.1:5000' });
-    assert.equal(repoCoordinatesFromRemote('/not/a/remote'), undefined);
-  });
 });
