@@ -82,7 +82,7 @@ describe('ato CLI: the GitHub token goes only to the GitHub the user configured'
     const seen = server.requests.map(r => `${r.method} ${r.url}${String(r.headers.authorization).includes(canary) ? ' with the token' : ''}`);
     assert.equal(server.connections(), 0, `the server saw ${String(server.connections())} connection(s): ${seen.join('; ')}`);
 
-    assert.match(status.stdout, new RegExp(`loop: The \`origin\` remote is on ${host.replace(/\./g, '\\.')}, which is neither github\\.com nor a GitHub Enterprise you configured`), status.stdout + status.stderr);
+    assert.match(status.stdout, new RegExp(`^loop: local, not running — The \`origin\` remote is on ${host.replace(/\./g, '\\.')}, which is neither github\\.com nor a GitHub Enterprise you configured`, 'm'), status.stdout + status.stderr);
     assert.match(status.stdout, /ATO_GITHUB_API_URL/);
     const parsed = JSON.parse(json.stdout) as { loop: { mode: string; reason: string } };
     assert.equal(parsed.loop.mode, 'local');

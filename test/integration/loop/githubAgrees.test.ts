@@ -42,7 +42,7 @@ describe('the loop\'s "ready to merge" agrees with GitHub', function () {
     const waiting = loop.state();
     assert.equal(waiting.stage?.stage, '2b', waiting.stage?.reason);
     assert.match(waiting.stage.reason, /GitHub requires 1 approving review from people with write access \(0 so far\)/);
-    assert.deepEqual(waiting.needsYou.map(item => [item.kind, item.title, item.pullNumber]), [['mergeBlocked', `PR #${String(pr)} waits for a review GitHub requires`, pr]]);
+    assert.deepEqual(waiting.needsYou.map(item => [item.kind, item.title, item.pullNumber]), [['mergeBlocked', `PR #${String(pr)} waits for a review GitHub requires (task add-login)`, pr]]);
 
     await fake.simulate.review(pr, 'alice', 'CHANGES_REQUESTED');
     assert.deepEqual(await tickOk(loop), []);
@@ -98,7 +98,7 @@ describe('the loop\'s "ready to merge" agrees with GitHub', function () {
     const state = loop.state();
     assert.match(state.stage?.reason ?? '', /GitHub refused to merge it: At least 1 approving review is required/);
     const item = state.needsYou.find(candidate => candidate.pullNumber === pr);
-    assert.deepEqual([item?.kind, item?.title], ['mergeBlocked', `GitHub refused to merge PR #${String(pr)}`]);
+    assert.deepEqual([item?.kind, item?.title], ['mergeBlocked', `GitHub refused to merge PR #${String(pr)} (task add-login)`]);
     assert.match(item?.detail ?? '', /At least 1 approving review is required by reviewers with write access\./);
 
     await github.simulate.approve(pr, 'alice');

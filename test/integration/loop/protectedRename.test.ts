@@ -32,8 +32,8 @@ describe('the loop: a rename out of a protected path', function () {
     assert.deepEqual(await tickOk(loop), []);
     assert.equal(fake.state.repo().pull(pr)?.pull.merged, false);
     const item = loop.state().needsYou.find(candidate => candidate.pullNumber === pr);
-    assert.deepEqual([item?.kind, item?.title], ['mergeBlocked', `ATO may not merge PR #${String(pr)}`]);
-    assert.equal(item?.detail, 'changes protected paths: .github/workflows/ci.yml (renamed to ci-disabled.yml) (.github/workflows/**)');
+    assert.deepEqual([item?.kind, item?.title], ['mergeBlocked', `ATO may not merge PR #${String(pr)} (task add-login)`]);
+    assert.equal(item?.detail, 'Changes protected paths: .github/workflows/ci.yml (renamed to ci-disabled.yml) (.github/workflows/**).');
     assert.equal(fileReads(), 1, 'read once for this head, not on every tick');
 
     await fake.simulate.pushFiles(fake.state.repo().pull(pr)?.pull.headRef ?? '', { 'src/login.ts': 'export const login = 2;\n' }, 'More work', 'Copilot');

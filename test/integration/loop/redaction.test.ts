@@ -133,6 +133,8 @@ describe('nothing ATO writes carries a secret (canary through the loop, the fake
     });
     try {
       const root = await cloneApp(fake, tempDir());
+      // The API is configured for the origin's host: a token goes only to the host it was issued for.
+      await gitAsync(root, 'remote', 'set-url', 'origin', `${echo.url}/octo/app.git`);
       const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(ATO_|GITHUB_TOKEN$|GH_TOKEN$|ANTHROPIC_|JULES_)/.test(name)));
       const child = spawn(process.execPath, ['--import', 'tsx', '--import', join(__dirname, 'cliVersion.ts'), join(repoRoot, 'src/cli/ato.ts'), 'run', '--workspace', root], {
         cwd: repoRoot,

@@ -169,14 +169,14 @@ describe('ato status --json against the fake GitHub (the real CLI)', function ()
     for (const pattern of [
       /^planning: ready \(the loop reads the planning branch; counts below\)$/m,
       /^loop: octo\/app, planning branch main$/m,
-      new RegExp(`^stage 2c · Development: PR #${String(reviewPr)} \\(task review-api\\) is ready to merge \\(a draft: marked ready first\\)\\. Also needs you: issue #${String(closedByHand)} \\(task add-login\\)`, 'm'),
+      new RegExp(`^stage 2c · Development: PR #${String(reviewPr)} by copilot-swe-agent \\(task review-api\\) is ready to merge \\(a draft: marked ready first\\)\\. Also needs you: issue #${String(closedByHand)} \\(task add-login\\)`, 'm'),
       new RegExp(`^focus: Task review-api · issue #${String(reviewIssue)} · PR #${String(reviewPr)} — Build review-api$`, 'm'),
       new RegExp(`^  planning: Mark PR #${String(reviewPr)} ready and merge it at [0-9a-f]{7}, then close #${String(reviewIssue)} \\(waits for you\\) — `, 'm'),
       /^counts on main: 2 pending · 3 processed · 0 complete · 2 unpromoted · 2 open ATO issues · 2 of 3 open PRs followed · 1 local draft$/m,
       new RegExp(`^  #${String(notesPr)} \\[WIP\\] Build add-notes \\(by [^)]+\\) — Task add-notes · CI red · \\d merge rules? unmet$`, 'm'),
       /^ {6}✗ checks failing: ci\/build$/m,
       new RegExp(`^red PRs:\\n  #${String(notesPr)} \\[WIP\\] Build add-notes — failing: ci/build \\(draft\\)$`, 'm'),
-      new RegExp(`^needs you:\\n  PR #${String(reviewPr)} \\(task review-api\\) is ready to merge — `, 'm'),
+      new RegExp(`^needs you:\\n  PR #${String(reviewPr)} by copilot-swe-agent \\(task review-api\\) is ready to merge — `, 'm'),
       /^budget: core \d+\/5000 \(resets [^)]+\) · GraphQL \d+\/5000 \(resets [^)]+\)$/m,
     ]) assert.match(text, pattern);
   });
@@ -196,9 +196,13 @@ describe('ato status --json against the fake GitHub (the real CLI)', function ()
     const noToken = { ATO_GITHUB_API_URL: fake.apiUrl };
     const text = await runCli(['status', '--workspace', workspace], noToken);
     assert.equal(text.code, 0, text.stderr);
-    assert.match(text.stdout, /^loop: off — No GitHub token: to run the loop on octo\/app, sign in with "ATO: Sign in to GitHub" \(or "ATO: Set GitHub Token"\) in VS Code, or set ATO_GITHUB_TOKEN for the ato CLI\.$/m);
+    // The fake is a GitHub Enterprise configured by ATO_GITHUB_API_URL: the reason names that host and how to sign in to it.
+    const api = fake.apiUrl;
+    const host = new URL(api).host;
+    const reason = `No GitHub token for ${host}: to run the loop on octo/app, use VS Code's GitHub Enterprise sign-in (with \`github-enterprise.uri\` set to it) or "ATO: Set GitHub Token" with \`ato.github.apiUrl\` set to ${api}; for the ato CLI set ATO_GITHUB_TOKEN and ATO_GITHUB_API_URL=${api}.`;
+    assert.ok(text.stdout.split('\n').includes(`loop: off — ${reason}`), text.stdout);
     const json = parseDocument(await runCli(['status', '--json', '--workspace', workspace], noToken));
-    assert.deepEqual(json.loop, { available: false, mode: 'off', reason: 'No GitHub token: to run the loop on octo/app, sign in with "ATO: Sign in to GitHub" (or "ATO: Set GitHub Token") in VS Code, or set ATO_GITHUB_TOKEN for the ato CLI.' });
+    assert.deepEqual(json.loop, { available: false, mode: 'off', reason });
     assert.deepEqual(json.auth.github, { kind: 'none' });
   });
 });
