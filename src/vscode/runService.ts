@@ -109,14 +109,22 @@ export class RunService implements vscode.Disposable {
     return runtime;
   }
 
-  /** Dispatches a task by id, or asks which one. */
-  async dispatch(taskId?: string): Promise<void> {
+  /** The dispatch runtime and the queue index, or a warning when the queue is not ready yet. */
+  private async readyQueue(): Promise<{ readonly runtime: DispatchRuntime; readonly index: QueueIndex } | undefined> {
     const runtime = await this.ensureRuntime();
     const index = this.queue.current;
     if (runtime === undefined || index === undefined) {
       void vscode.window.showWarningMessage('ATO: the queue is not ready yet (is there a planning folder?).');
-      return;
+      return undefined;
     }
+    return { runtime, index };
+  }
+
+  /** Dispatches a task by id, or asks which one. */
+  async dispatch(taskId?: string): Promise<void> {
+    const ready = await this.readyQueue();
+    if (ready === undefined) return;
+    const { runtime, index } = ready;
     let id = taskId;
     if (id === undefined) {
       const ready = index.snapshot().pending.ready;
@@ -160,12 +168,9 @@ export class RunService implements vscode.Disposable {
    * progress). Asks which one when no id is given: the tasks in `processed/` no run of this window is on.
    */
   async requeue(taskId?: string): Promise<void> {
-    const runtime = await this.ensureRuntime();
-    const index = this.queue.current;
-    if (runtime === undefined || index === undefined) {
-      void vscode.window.showWarningMessage('ATO: the queue is not ready yet (is there a planning folder?).');
-      return;
-    }
+    const ready = await this.readyQueue();
+    if (ready === undefined) return;
+    const { runtime, index } = ready;
     let id = taskId;
     if (id === undefined) {
       const running = new Set(runtime.dispatcher.activeRuns().map(run => run.taskId));

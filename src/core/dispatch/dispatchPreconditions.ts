@@ -1,4 +1,3 @@
-import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentBackend } from '../agents/agentBackend';
 import { GitError } from '../git/git';
@@ -7,6 +6,7 @@ import { assertWorktreeTaskId } from '../git/worktrees';
 import { describeError } from '../logging/redactor';
 import { planningLayout } from '../planning/planningLayout';
 import type { ValidQueueEntry } from '../queue/queueEntry';
+import { pathExists } from '../util/pathExists';
 
 export interface DispatchPreconditionInput {
   readonly workspaceRoot: string;
@@ -34,8 +34,8 @@ export async function checkDispatchPreconditions(input: DispatchPreconditionInpu
 async function queueFolderProblems({ planningRoot, entry }: DispatchPreconditionInput): Promise<string[]> {
   if (entry.folder !== 'pending') return [];
   const problems: string[] = [];
-  if (!(await exists(entry.file))) problems.push(`The task file ${entry.relativePath} is gone.`);
-  if (await exists(join(planningRoot, planningLayout.processed, entry.fileName))) {
+  if (!(await pathExists(entry.file))) problems.push(`The task file ${entry.relativePath} is gone.`);
+  if (await pathExists(join(planningRoot, planningLayout.processed, entry.fileName))) {
     problems.push(`${planningLayout.processed}/ already holds a file named ${entry.fileName}: rename one of them.`);
   }
   return problems;
@@ -68,13 +68,4 @@ async function worktreeProblems({ workspaceRoot, entry, agent }: DispatchPrecond
     if (type !== 'tree') problems.push(`The task's cwd "${task.cwd ?? ''}" is not a folder in the last commit (HEAD), so it would not exist in the agent's worktree${type === undefined ? '' : ` (it is a ${type === 'blob' ? 'file or a symbolic link' : type})`}: commit it, or fix the cwd.`);
   }
   return problems;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,10 +1,11 @@
-import { lstat, mkdir, readdir, realpath, rm } from 'node:fs/promises';
+import { mkdir, readdir, realpath, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { atoDirectoryName, ensureAtoDirectory } from '../events/atoDirectory';
 import { uncommittedFiles } from './changedFiles';
 import { taskBranchPrefix as atoBranchPrefix, taskIdProblem } from '../tasks/taskIdRules';
 import { GitError, runGit } from './git';
 import { parseWorktreeList, type WorktreeEntry } from './worktreeList';
+import { pathExists } from '../util/pathExists';
 
 /**
  * Git worktrees for local agents (PRODUCT §5): each run works in `<repo>/.ato/worktrees/<task-id>` on its
@@ -104,7 +105,7 @@ export async function createWorktree(options: CreateWorktreeOptions): Promise<Cr
     salvaged = await salvageUncommittedWork(leftover);
     await forceRemove(root, path);
     removedLeftover = true;
-  } else if (await exists(path)) {
+  } else if (await pathExists(path)) {
     await rm(path, { recursive: true, force: true });
     removedLeftover = true;
   }
@@ -157,7 +158,7 @@ export async function removeWorktree(options: RemoveWorktreeOptions): Promise<bo
   if ((await listWorktrees(root)).some(entry => entry.path === path)) {
     await forceRemove(root, path);
     removed = true;
-  } else if (await exists(path)) {
+  } else if (await pathExists(path)) {
     await rm(path, { recursive: true, force: true });
     removed = true;
   }
@@ -227,7 +228,7 @@ export async function removeOrphanedWorktrees(repoRoot: string, liveTaskIds: Ite
  * nothing. Clean worktrees are left as they are. Dirty ones on another branch or detached are refused.
  */
 async function salvageUncommittedWork(entry: WorktreeEntry): Promise<Salvaged | undefined> {
-  if (entry.prunable || !(await exists(entry.path))) return undefined;
+  if (entry.prunable || !(await pathExists(entry.path))) return undefined;
   // A crash inside `git worktree add` leaves it locked "initializing" and half checked out: no agent ran
   // there, and its "changes" are files not yet written.
   if (entry.locked && entry.lockReason === 'initializing') return undefined;
@@ -262,15 +263,6 @@ async function branchExists(root: string, branch: string): Promise<boolean> {
 async function ownCommitCount(root: string, baseSha: string, branch: string): Promise<number> {
   const { stdout } = await runGit(['rev-list', '--count', `${baseSha}..refs/heads/${branch}`], { cwd: root });
   return Number.parseInt(stdout.trim(), 10);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function resolveExisting(path: string): Promise<string> {

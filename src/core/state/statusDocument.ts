@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import '../../shared/zod';
-import { ciStates, panelStageIds, plannedActionKinds, workKinds } from '../../shared/loopSnapshot';
+import { ciStates, panelLoopCountsSchema, panelStageIds, plannedActionKinds, workKinds } from '../../shared/loopSnapshot';
 import { planningSnapshotSchema } from '../../shared/protocol';
 import type { NeedsYouKind } from '../loop/loopModel';
 
@@ -64,20 +64,12 @@ export const statusPullRequestSchema = z.object({
   verdict: z.object({ ready: z.boolean(), rules: z.array(z.object({ rule: text(), ok: z.boolean(), detail: text() })) }),
 });
 
-/** Counts from the planning branch the loop reads and from GitHub, never from the working tree. */
-export const statusCountsSchema = z.object({
-  pending: count(),
-  processed: count(),
-  complete: count(),
-  invalid: count(),
-  /** Valid pending tasks no open issue carries yet. */
-  unpromoted: count(),
-  openAtoIssues: count(),
-  openPullRequests: count(),
-  followedPullRequests: count(),
-  /** Task files only in the working tree. */
-  localDrafts: count(),
-});
+/**
+ * Counts from the planning branch the loop reads and from GitHub, never from the working tree: the same
+ * counts the panel shows (`unpromoted`: valid pending tasks no open issue carries; `localDrafts`: task
+ * files only in the working tree).
+ */
+export const statusCountsSchema = panelLoopCountsSchema;
 
 export const statusLoopSchema = z.discriminatedUnion('available', [
   z.object({
