@@ -27,7 +27,7 @@ export function registerRunCommands(services: AtoServices, runs: RunService, get
       let taskId = run?.taskId ?? ref;
       if (taskId === undefined && offers.length > 0) {
         const local = { label: 'A task of a local run…', description: '', id: undefined };
-        const picked = await vscode.window.showQuickPick([...offers.map(offer => ({ label: offer.taskId, description: offer.title, id: offer.taskId as string | undefined })), local], { title: 'ATO: Requeue Task', placeHolder: 'Which task goes back to pending/ to run again?' });
+        const picked = await vscode.window.showQuickPick([...offers.map(offer => ({ label: offer.taskId, description: offer.title, id: offer.taskId })), local], { title: 'ATO: Requeue Task', placeHolder: 'Which task goes back to pending/ to run again?' });
         if (picked === undefined) return;
         taskId = picked.id;
       }

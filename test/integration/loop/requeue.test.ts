@@ -29,9 +29,13 @@ describe('requeue a failed task in GitHub mode (the fake GitHub)', function () {
     assert.deepEqual(await tickOk(loop), ['promoteTask:done']);
     const issue = taskIssueNumber(fake, 'add-login');
     const pr = await fake.simulate.copilotOpensPullRequest(issue, { files: { 'src/login.ts': 'export const login = 1;\n' } });
+    await closeUnmerged(pr);
+    return issue;
+  }
+
+  async function closeUnmerged(pr: number): Promise<void> {
     const closed = await fetch(`${fake.apiUrl}/repos/octo/app/pulls/${String(pr)}`, { method: 'PATCH', headers: { authorization: `token ${fake.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ state: 'closed' }) });
     assert.equal(closed.status, 200, await closed.text());
-    return issue;
   }
 
   function requeueOffer(needsYou: readonly LoopNeedsYou[]): LoopNeedsYou | undefined {
@@ -75,7 +79,7 @@ describe('requeue a failed task in GitHub mode (the fake GitHub)', function () {
       assert.ok(fresh && fresh.number !== oldIssue, 'a new open issue');
       const after = await loop.result.engine.preview();
       assert.equal(after.stage?.stage, '2b', after.stage?.reason);
-      assert.equal(after.stage?.needsYou.filter(item => item.taskId === 'add-login').length, 0, JSON.stringify(after.stage?.needsYou));
+      assert.equal(after.stage.needsYou.filter(item => item.taskId === 'add-login').length, 0, JSON.stringify(after.stage.needsYou));
 
       // While that run is in progress the requeue is refused.
       const refused = await loop.result.engine.requeueTask('add-login');
@@ -105,6 +109,45 @@ describe('requeue a failed task in GitHub mode (the fake GitHub)', function () {
       assert.equal(second.result, 'done', second.message);
       assert.deepEqual(await foldersOf(fake, 'add-login'), ['pending']);
       assert.equal(repo().comments(oldIssue).length, 1);
+    } finally {
+      await loop.close();
+    }
+  });
+
+  it('on a protected planning branch (queueMoves: pullRequest) the move back to pending/ is proposed as one PR, once', async () => {
+    const loop = await openKitLoop(fake, await cloneApp(fake, tempDir()), { settings: { 'loop.queueMoves': 'pullRequest' } });
+    const moves = () => repo().pulls.filter(pr => pr.pull.headRef.startsWith('ato/queue/'));
+    const mergeMove = async (number: number): Promise<void> => {
+      await fake.simulate.setCheckRuns(number, [{ name: 'ci/build', status: 'completed', conclusion: 'success' }]);
+      const merged = await fetch(`${fake.apiUrl}/repos/octo/app/pulls/${String(number)}/merge`, { method: 'PUT', headers: { authorization: `token ${fake.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ merge_method: 'merge' }) });
+      assert.equal(merged.status, 200, await merged.text());
+    };
+    try {
+      await queueTask(fake, 'add-login');
+      assert.deepEqual(await tickOk(loop), ['promoteTask:done']);
+      const promotion = moves()[0];
+      assert.ok(promotion);
+      await mergeMove(promotion.number);
+      const oldIssue = taskIssueNumber(fake, 'add-login');
+      const pr = await fake.simulate.copilotOpensPullRequest(oldIssue, { files: { 'src/login.ts': 'export const login = 1;\n' } });
+      await closeUnmerged(pr);
+
+      const outcome = await loop.result.engine.requeueTask('add-login');
+      assert.equal(outcome.result, 'done', outcome.message);
+      assert.match(outcome.message, /closed its old issue #\d+: proposed the move to pending\/ in PR #\d+/);
+      assert.equal(repo().issue(oldIssue)?.state, 'closed');
+      assert.deepEqual(await foldersOf(fake, 'add-login'), ['processed'], 'main is not written directly');
+      const proposal = moves().find(move => move.pull.headRef.includes('pending-'));
+      assert.ok(proposal, moves().map(move => move.pull.headRef).join(', '));
+
+      const again = await loop.result.engine.requeueTask('add-login');
+      assert.equal(again.result, 'skipped', again.message);
+      assert.match(again.message, new RegExp(`waits for PR #${String(proposal.number)}`));
+      assert.equal(moves().length, 2, 'no second proposal');
+      assert.equal(repo().comments(oldIssue).length, 1);
+
+      await mergeMove(proposal.number);
+      assert.deepEqual(await foldersOf(fake, 'add-login'), ['pending']);
     } finally {
       await loop.close();
     }
