@@ -67,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
     ...registerSecretCommands(services),
     ...registerDoctorCommand(services),
     ...registerTaskCommands(services),
-    ...registerRunCommands(services, runs),
+    ...registerRunCommands(services, runs, () => loop.controller),
   );
   const ended = performance.now();
   const activationMs = ended - started;

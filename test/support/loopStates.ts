@@ -83,6 +83,11 @@ export const someCounts: LoopCounts = { pending: 3, processed: 1, complete: 2, i
 export const readyToMerge: LoopNeedsYou = { kind: 'readyToMerge', title: 'PR #12 is ready to merge', detail: 'auto-merge is off', url: `${repoUrl}/pull/12`, pullNumber: 12, action: 'merge' };
 export const awaitingApproval: LoopNeedsYou = { kind: 'workflowsAwaitingApproval', title: 'PR #14: 2 workflow runs await approval', detail: 'Copilot PRs need a maintainer to approve their workflows', url: `${repoUrl}/pull/14`, pullNumber: 14, action: 'open' };
 export const closedOutside: LoopNeedsYou = { kind: 'issueClosedOutsideLoop', title: 'Issue #9 was closed by hand', detail: 'its task stays in processed/', url: `${repoUrl}/issues/9`, issueNumber: 9, taskId: 'add-login', action: 'open' };
+/** A failed run of a task the loop offers to requeue (GitHub mode). */
+export const requeueOffered: LoopNeedsYou = {
+  kind: 'runFailed', title: 'The run of task add-login failed', detail: 'PR #12 was closed without being merged. Requeue it to run it again.', url: `${repoUrl}/pull/12`, pullNumber: 12, issueNumber: 9, taskId: 'add-login', action: 'requeue',
+  requeue: { kind: 'requeueTask', reason: 'Task add-login: its run failed.', taskId: 'add-login', path: 'planning/issue_queue/processed/add-login.task.md', closeIssues: [9] },
+};
 export const invalidRemoteTask: LoopNeedsYou = { kind: 'invalidTask', title: 'Invalid task file bad.task.md', detail: 'fix it on the default branch', taskId: 'bad' };
 
 /** A GitHub-mode loop at stage 2c, paused, with a plan, a report, a budget, red PRs and needs-you items. */

@@ -64,6 +64,7 @@ const actionIcons: Readonly<Record<PlannedActionKind, string>> = {
   completeTask: 'pass',
   openCapabilityIssue: 'issues',
   closeIssue: 'issue-closed',
+  requeueTask: 'debug-restart',
 };
 
 /** `in 2 min`, `3 min ago`, `just now`: coarse on purpose, it is re-rendered every second. */

@@ -20,5 +20,9 @@ export function describeAction(action: PlannedAction): string {
       return `Open a capability-update issue for PR #${action.pullNumber}`;
     case 'closeIssue':
       return `Close issue #${action.issueNumber}`;
+    case 'requeueTask': {
+      const close = action.closeIssues.length === 0 ? '' : `, closing ${action.closeIssues.map(n => `#${n}`).join(', ')}`;
+      return `Requeue task ${action.taskId} (back to pending/${close})`;
+    }
   }
 }

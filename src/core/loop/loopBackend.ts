@@ -64,6 +64,8 @@ export interface LoopBackend {
   adoptIssues?(dryRun: boolean): Promise<AdoptionReport>;
   /** Commits a local draft to the planning branch's pending/ (GitHub mode); idempotent. */
   queueDraft?(path: string): Promise<ExecutionResult>;
+  /** Which queue folder of the last observation holds the task (GitHub mode: of the planning branch). */
+  taskFolder?(taskId: string): 'pending' | 'processed' | 'complete' | undefined;
   /** Requests and points spent so far (monotonic), and the budgets last seen. */
   usage(): BackendUsage;
   dispose?(): Promise<void>;

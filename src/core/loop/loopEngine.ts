@@ -4,7 +4,7 @@ import type { Logger } from '../logging/logger';
 import { describeError } from '../logging/redactor';
 import type { Disposable } from '../util/disposable';
 import type { BackendUsage, LeaseAnswer, LoopBackend, LoopObservation } from './loopBackend';
-import type { ActionOutcome, LoopController, LoopState, PlannedAction, TickPlan, TickReport, TrackPlan } from './loopModel';
+import type { ActionOutcome, LoopController, LoopState, PlannedAction, RequeueTaskAction, TickPlan, TickReport, TrackPlan } from './loopModel';
 import { describeAction } from './describeAction';
 import { summariseAdoption } from './issueAdoption';
 
@@ -113,6 +113,44 @@ export class LoopEngine implements LoopController, Disposable {
       if (this.last !== undefined) this.publish(this.last, undefined, undefined);
       return outcome;
     });
+  }
+
+  requeueTask(taskId: string): Promise<ActionOutcome> {
+    return this.serialised(async () => {
+      const observation = await this.observe(true);
+      const action = observation.decision.needsYou.find(item => item.action === 'requeue' && item.requeue?.taskId === taskId)?.requeue;
+      if (action === undefined) {
+        // Not offered: already requeued (a second click), still running, merged, or not a task of the queue.
+        const { pending, why } = this.whyNotRequeued(taskId);
+        const message = `Task ${taskId} is not requeued: ${why}`;
+        const requested: RequeueTaskAction = { kind: 'requeueTask', reason: message, taskId, path: '', closeIssues: [] };
+        // In pending/ already is the idempotent no-op; anything else is a refusal.
+        const result = pending ? 'skipped' : 'failed';
+        this.options.appendEvent({ kind: 'loop.requeue', taskId, result, message });
+        return { track: 'planning', action: requested, result, message };
+      }
+      const outcome = await this.act(action).finally(() => this.releaseUnlessRunning());
+      this.options.appendEvent({ kind: 'loop.requeue', taskId, result: outcome.result, message: outcome.message });
+      await this.observe(true).then(after => { this.publish(after, undefined, undefined); }, () => undefined);
+      return outcome;
+    });
+  }
+
+  /** Why the loop offers no requeue for a task: in pending/ already (nothing to do), or its work is not failed. */
+  private whyNotRequeued(taskId: string): { readonly pending: boolean; readonly why: string } {
+    const { backend } = this.options;
+    if (!this.options.trusted()) return { pending: false, why: 'this workspace is not trusted: ATO takes no action.' };
+    if (backend.taskFolder === undefined) return { pending: false, why: 'the loop requeues only in GitHub mode.' };
+    switch (backend.taskFolder(taskId)) {
+      case 'pending':
+        return { pending: true, why: 'it is in pending/ already (nothing to do).' };
+      case 'complete':
+        return { pending: false, why: 'it is complete: there is nothing to run again.' };
+      case undefined:
+        return { pending: false, why: 'no valid task with this id is in the planning queue.' };
+      case 'processed':
+        return { pending: false, why: 'only a task in processed/ whose run failed, or whose issue was closed outside the loop, is requeued (not one whose run is in progress or merged).' };
+    }
   }
 
   queueDraft(path: string): Promise<{ readonly result: 'done' | 'skipped' | 'failed'; readonly message: string }> {

@@ -95,7 +95,24 @@ export type PlannedAction =
     }
   | { readonly kind: 'completeTask'; readonly reason: string; readonly taskId: string; readonly path: string; readonly pullNumber: number; readonly issueNumber: number | undefined }
   | { readonly kind: 'openCapabilityIssue'; readonly reason: string; readonly pullNumber: number }
-  | { readonly kind: 'closeIssue'; readonly reason: string; readonly issueNumber: number };
+  | { readonly kind: 'closeIssue'; readonly reason: string; readonly issueNumber: number }
+  | RequeueTaskAction;
+
+/**
+ * A task whose run failed, or whose issue was closed outside the loop, goes back to pending/ to run again:
+ * its old issues are closed first (a pending task with an open issue is a promotion cut short, which would
+ * reuse it), so the next promotion opens a new issue and the old run's PRs stop counting. Only ever on the
+ * user's click (a needs-you item offers it), never taken by a tick on its own.
+ */
+export interface RequeueTaskAction {
+  readonly kind: 'requeueTask';
+  readonly reason: string;
+  readonly taskId: string;
+  /** The task file in processed/ (the planning read's path). */
+  readonly path: string;
+  /** The task's issues still open: closed, with a comment, before the move. */
+  readonly closeIssues: readonly number[];
+}
 
 export type NeedsYouKind =
   | 'readyToMerge'
@@ -117,7 +134,9 @@ export interface LoopNeedsYou {
   readonly taskId?: string;
   /** The PR's author, on every merge prompt. */
   readonly author?: string;
-  readonly action?: 'merge' | 'open';
+  /** `requeue`: the task goes back to pending/ with one click (`requeue` is what that click does). */
+  readonly action?: 'merge' | 'open' | 'requeue';
+  readonly requeue?: RequeueTaskAction;
 }
 
 /** Where the planning track stands, why, and what the next tick would do there. */
@@ -282,6 +301,12 @@ export interface LoopController {
   mergeNow(pullNumber: number): Promise<ActionOutcome>;
   /** "Queue it": commits a local draft (a path from `LoopState.drafts`) to pending/ on the planning branch. */
   queueDraft(path: string): Promise<{ readonly result: 'done' | 'skipped' | 'failed'; readonly message: string }>;
+  /**
+   * GitHub mode: a task whose run failed (or whose issue was closed outside the loop) back to pending/ on the
+   * planning branch, its old issue closed, through the guarded action behind the lease. Only what needs-you
+   * offers; a task already in pending/ is `skipped` (a second click).
+   */
+  requeueTask(taskId: string): Promise<ActionOutcome>;
   /**
    * Open issues made by hand (or by an earlier tool) for queued tasks and the gap analysis, matched by title:
    * listed (`dryRun`), or labelled and marked as ATO's behind the lease. `report` is undefined when nothing

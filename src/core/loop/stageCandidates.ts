@@ -1,5 +1,5 @@
 import type { IssueSummary } from '../forges/github/githubModel';
-import type { Focus, LoopNeedsYou, MergeRuleResult, PlannedAction, StageId, WorkItem } from './loopModel';
+import type { Focus, LoopNeedsYou, MergeRuleResult, PlannedAction, RequeueTaskAction, StageId, WorkItem } from './loopModel';
 import { blockedForAto, unmetReasons } from './mergePolicy';
 import { capitalise, issueName, workFocus, workName } from './workNames';
 import type { WorkProgress } from './workProgress';
@@ -59,6 +59,8 @@ export interface ItemInfo {
   readonly title: string;
   readonly issue: IssueSummary | undefined;
   readonly closeIssues: readonly number[];
+  /** A task in processed/ that may go back to pending/ when its run failed or its issue was closed. */
+  readonly requeue?: RequeueTaskAction;
 }
 
 /** Turns one work item's progress into candidates and needs-you items (the same rules in 1x, 2x and 3x). */
@@ -89,15 +91,16 @@ export function followProgress(into: Candidates, progress: WorkProgress, item: I
       return;
     }
     case 'failed': {
-      const next = item.stage === '2' ? 'Move the task back to pending/ to run it again, or to complete/ if it is done' : 'Re-assign the issue, or close it so ATO starts over';
-      into.needsYou.push({ kind: 'runFailed', title: `The run of ${work} failed`, detail: `${capitalise(progress.why)}. ${next}; the loop goes on meanwhile.`, url: progress.pr.url, pullNumber: progress.pr.number, ...optionalTask, ...(item.issue === undefined ? {} : { issueNumber: item.issue.number }), action: 'open' });
+      const next = item.stage !== '2' ? 'Re-assign the issue, or close it so ATO starts over' : item.requeue === undefined ? 'Move the task back to pending/ to run it again, or to complete/ if it is done' : requeueAdvice;
+      into.needsYou.push({ kind: 'runFailed', title: `The run of ${work} failed`, detail: `${capitalise(progress.why)}. ${next}; the loop goes on meanwhile.`, url: progress.pr.url, pullNumber: progress.pr.number, ...optionalTask, ...(item.issue === undefined ? {} : { issueNumber: item.issue.number }), ...offer(item.requeue) });
       const clause = `the run of ${work} failed (${progress.why})`;
       into.candidates.push(stalled(s('b'), item.track, focus({ pullRequest: progress.pr }), `${capitalise(clause)}: needs you.`, clause));
       return;
     }
     case 'issueClosed': {
       const issue = issueName(item.work, progress.issue.number);
-      into.needsYou.push({ kind: 'issueClosedOutsideLoop', title: `${capitalise(issue)} was closed outside the loop`, detail: 'It was closed without a merged pull request. Move the task back to pending/ to run it again, or to complete/ if it is done.', url: progress.issue.url, issueNumber: progress.issue.number, ...optionalTask, action: 'open' });
+      const next = item.requeue === undefined ? 'Move the task back to pending/ to run it again, or to complete/ if it is done' : requeueAdvice;
+      into.needsYou.push({ kind: 'issueClosedOutsideLoop', title: `${capitalise(issue)} was closed outside the loop`, detail: `It was closed without a merged pull request. ${next}.`, url: progress.issue.url, issueNumber: progress.issue.number, ...optionalTask, ...offer(item.requeue) });
       const clause = `${issue} was closed without a merged PR`;
       into.candidates.push(stalled(s('b'), item.track, focus({ issue: progress.issue }), `${capitalise(clause)}: needs you.`, clause));
       return;
@@ -113,6 +116,14 @@ export function followProgress(into: Candidates, progress: WorkProgress, item: I
     case 'noIssue':
       return;
   }
+}
+
+/** What the user is told when a needs-you item offers the one-click requeue. */
+export const requeueAdvice = 'Requeue it to run it again (back to pending/, its old issue closed: the next promotion opens a new one), or move it to complete/ if it is done';
+
+/** A needs-you item's one-click action: requeue when the task may go back to pending/, else open it on GitHub. */
+export function offer(requeue: RequeueTaskAction | undefined): Pick<LoopNeedsYou, 'action' | 'requeue'> {
+  return requeue === undefined ? { action: 'open' } : { action: 'requeue', requeue };
 }
 
 /** What a person is asked about: GitHub's refusal, the policy, then what waiting will not change. */

@@ -2,15 +2,15 @@ import type { IssueSummary, PullRequestSummary, RepoSnapshot } from '../forges/g
 import { isFolderProblem, isValidQueueEntry, pathInQueueFolder, queueEntryId, type QueueEntry, type ValidQueueEntry } from '../queue/queueEntry';
 import { describeBlockReason, orderPending } from '../queue/queueOrder';
 import { gapAnalysisIssueTitle, isUnsafeGapBody, unsafeGapInstructions } from './gapAnalysisTemplate';
-import type { Focus, MergePolicy, PlannedAction, StageDecision, WorkItem } from './loopModel';
+import type { Focus, MergePolicy, PlannedAction, RequeueTaskAction, StageDecision, WorkItem } from './loopModel';
 import { isGapAnalysisBody } from './markers';
 import { currentRefusal, type MergeRefusal } from './mergeRefusals';
 import { claimsAtoWork, linkPlanning, type PlanningLinks, type WorkLink } from './planningLinks';
 import { trustedSnapshot, type IgnoredPullRequest, type TrustFacts } from './pullRequestTrust';
-import { act, followProgress, rank, stalled, track, wait, type Candidate, type Candidates } from './stageCandidates';
+import { act, followProgress, offer, rank, requeueAdvice, stalled, track, wait, type Candidate, type Candidates } from './stageCandidates';
 import { isDevelopmentTask } from './taskWorkKind';
 import { capitalise, issueName, workFocus, workName } from './workNames';
-import { assignedTo, checkPullRequest, workProgress, type PullRequestCheck } from './workProgress';
+import { assignedTo, checkPullRequest, currentPullRequests, workProgress, type PullRequestCheck, type WorkProgress } from './workProgress';
 
 /** Everything the planning track decides from: one read of GitHub and of the planning queue. */
 export interface PlanningObservation {
@@ -151,12 +151,14 @@ function taskTracks(context: Context, valid: readonly ValidQueueEntry[]): Develo
       const pr = `PR #${String(progress.pr.number)}`;
       context.candidates.push({ rank: rank.bookkeeping, track: development ? track.development : track.side, stage: '2c', focus: workFocus(work, task.title, { issue: link.issue, pullRequest: progress.pr }), reason: `${pr} (${workName(work)}) is merged: move the task to complete/.`, action: { kind: 'completeTask', reason: 'Its pull request is merged.', taskId: task.id, path: entry.file, pullNumber: progress.pr.number, issueNumber: link.issue?.number } });
     } else if (progress.kind === 'noIssue') {
-      context.needsYou.push({ kind: 'runFailed', title: `Task ${task.id} has no issue or pull request`, detail: 'It is in processed/ but ATO sees no run for it on GitHub. Move it back to pending/ to run it again.', taskId: task.id, action: 'open' });
+      const requeue: RequeueTaskAction = { kind: 'requeueTask', reason: `Task ${task.id} is in processed/ with no issue or pull request on GitHub.`, taskId: task.id, path: entry.file, closeIssues: [] };
+      context.needsYou.push({ kind: 'runFailed', title: `Task ${task.id} has no issue or pull request`, detail: `It is in processed/ but ATO sees no run for it on GitHub. ${requeueAdvice}.`, taskId: task.id, ...offer(requeue) });
       context.notes.push(`${workName(work)} is in processed/ with no issue or PR on GitHub`);
       continue;
     } else {
       const closeIssues = link.issue?.state === 'open' ? [link.issue.number] : [];
-      followProgress(context, progress, { stage: '2', track: development ? track.development : track.side, work, title: task.title, issue: link.issue, closeIssues }, observation.now);
+      const requeue = requeueOffer(task.id, entry.file, link, progress);
+      followProgress(context, progress, { stage: '2', track: development ? track.development : track.side, work, title: task.title, issue: link.issue, closeIssues, ...(requeue === undefined ? {} : { requeue }) }, observation.now);
       if (progress.kind === 'failed' || progress.kind === 'issueClosed') continue;
     }
     if (development) inFlight++;
@@ -285,6 +287,19 @@ function decide(context: Context): StageDecision {
   const note = `${attention.length === 0 ? '' : ` Also needs you: ${attention.join('; ')}.`}${duplicateNote(context.links)}${ignoredNote(context.ignored)}`;
   if (chosen === undefined) return { stage: '1a', reason: `Nothing to do.${note}`, focus: undefined, action: undefined, needsYou };
   return { stage: chosen.stage, reason: `${chosen.reason}${note}`, focus: chosen.focus, action: chosen.action, needsYou };
+}
+
+/**
+ * The requeue a task in processed/ is offered: when its run failed, or its issue was closed with no pull
+ * request of this run still open (an open one is work in progress: merge or close it first). Never for a
+ * merged run (that one is completed). Every open issue of the task is closed by it.
+ */
+function requeueOffer(taskId: string, path: string, link: WorkLink, progress: WorkProgress): RequeueTaskAction | undefined {
+  if (progress.kind !== 'failed' && progress.kind !== 'issueClosed') return undefined;
+  if (progress.kind === 'issueClosed' && currentPullRequests(link).some(pr => pr.state === 'open')) return undefined;
+  const why = progress.kind === 'failed' ? `its run failed (${progress.why})` : `its issue #${String(progress.issue.number)} was closed without a merged PR`;
+  const closeIssues = link.issues.filter(issue => issue.state === 'open').map(issue => issue.number);
+  return { kind: 'requeueTask', reason: `Task ${taskId}: ${why}; run it again.`, taskId, path, closeIssues };
 }
 
 function promote(entry: ValidQueueEntry, reason: string): PlannedAction {

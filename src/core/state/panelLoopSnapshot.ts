@@ -96,6 +96,10 @@ function needsYouItem(item: LoopNeedsYou, index: number, link: (url: string | un
       ? { ...base, label: 'Merge', action: { type: 'loop.merge', pullNumber }, url: page }
       : { ...base, label: 'Merge', action: null, url: page };
   }
+  // A task whose run failed (or whose issue was closed): one click puts it back in pending/ on the planning branch.
+  if (item.action === 'requeue' && item.taskId !== undefined && item.taskId.length >= 1 && item.taskId.length <= 200) {
+    return { ...base, label: 'Requeue', action: { type: 'requeueTask', taskId: item.taskId }, url: target ?? page };
+  }
   if (item.kind === 'workflowsAwaitingApproval') {
     return { ...base, label: 'Approve on GitHub', action: target === undefined ? null : { type: 'openExternal', url: target }, url: page === target ? null : page };
   }

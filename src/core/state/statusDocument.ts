@@ -96,7 +96,7 @@ export const statusLoopSchema = z.discriminatedUnion('available', [
       pullNumber: z.nullable(number()),
       issueNumber: z.nullable(number()),
       taskId: z.nullable(text()),
-      action: z.nullable(z.enum(['merge', 'open'])),
+      action: z.nullable(z.enum(['merge', 'open', 'requeue'])),
     })),
     drafts: z.array(z.object({ path: text(), taskId: text(), title: text(), valid: z.boolean() })),
     rateLimit: z.object({ core: budget(), graphql: budget() }),

@@ -68,6 +68,8 @@ export const treeItemContexts = {
   /** The tree's Loop row while the loop ticks on its timer, and while it is paused. */
   loopRunning: 'ato.loop.running',
   loopPaused: 'ato.loop.paused',
+  /** A loop needs-you item of a task the loop can requeue (its run failed, its issue was closed); its `ref` is the task id. */
+  requeueableLoopTask: 'ato.needsYou.requeueable',
   /** A PR ready to merge (auto-merge off): merge, open. */
   readyPullRequest: 'ato.pr.ready',
   /** A PR whose workflow runs wait for a maintainer's approval: approve (on GitHub), open. */

@@ -145,9 +145,11 @@ function budgetText(loop: LoopState): { readonly text: string; readonly tooltip:
 function loopNeedsYouRow(item: LoopNeedsYou, index: number): TreeNodeModel {
   const link = needsYouLink(item);
   const pull = item.pullNumber;
+  const requeue = item.action === 'requeue' ? item.taskId : undefined;
   const context = item.kind === 'readyToMerge' && pull !== undefined ? treeItemContexts.readyPullRequest
     : item.kind === 'workflowsAwaitingApproval' && pull !== undefined ? treeItemContexts.awaitingApprovalPullRequest
-      : link !== undefined ? treeItemContexts.link : undefined;
+      : requeue !== undefined ? treeItemContexts.requeueableLoopTask
+        : link !== undefined ? treeItemContexts.link : undefined;
   return {
     id: `needsYou/loop/${item.kind}/${pull ?? item.issueNumber ?? item.taskId ?? `#${index}`}`,
     label: item.title,
@@ -157,7 +159,8 @@ function loopNeedsYouRow(item: LoopNeedsYou, index: number): TreeNodeModel {
     // A click opens the page (never merges); merge and approve are in the row's menu and inline icons.
     ...opens(item.url === undefined ? undefined : pullRequestPage(item.url)),
     ...(link !== undefined ? { url: link } : {}),
-    ...(pull !== undefined ? { ref: String(pull) } : {}),
+    // A requeue names the task (a click still opens the page); merge and approve name the PR.
+    ...(requeue !== undefined ? { ref: requeue } : pull !== undefined ? { ref: String(pull) } : {}),
     ...(context === undefined ? {} : { contextValue: context }),
   };
 }

@@ -1,11 +1,12 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import type { LoopController, LoopState } from '../../core/loop/loopModel';
 import { commandIds } from '../../core/views/commandIds';
 import type { AtoServices } from '../atoServices';
 import type { RunService } from '../runService';
 import { registerCommand } from './registerCommand';
 
 /** Dispatch Task, Cancel Run, Requeue Task, Show Run Log (each takes an id as argument or asks); the project MCP servers choice. */
-export function registerRunCommands(services: AtoServices, runs: RunService): vscode.Disposable[] {
+export function registerRunCommands(services: AtoServices, runs: RunService, getLoopController: () => LoopController | undefined): vscode.Disposable[] {
   // From the palette: nothing (the command asks); from a tree row: its model, which carries `ref`.
   const id = (value: unknown): string | undefined => {
     if (typeof value === 'string') return value;
@@ -16,12 +17,40 @@ export function registerRunCommands(services: AtoServices, runs: RunService): vs
     registerCommand(services, commandIds.dispatchTask, { mutates: true }, async (taskId?: unknown) => { await runs.dispatch(id(taskId)); }),
     registerCommand(services, commandIds.cancelRun, { mutates: true }, async (runId?: unknown) => { await runs.cancel(id(runId)); }),
     // A task id (the panel, the palette), or a run's tree row, whose `ref` is the run id.
+    // A task the loop offers to requeue (GitHub mode: its run failed on GitHub) goes through the loop's guarded
+    // action on the planning branch; anything else is a local run's task, moved in the working tree.
     registerCommand(services, commandIds.requeueTask, { mutates: true }, async (target?: unknown) => {
       const ref = id(target);
       const run = typeof target === 'object' ? services.store.state.runs.find(known => known.runId === ref) : undefined;
-      await runs.requeue(run?.taskId ?? ref);
+      const loop = getLoopController();
+      const offers = loop === undefined || run !== undefined ? [] : loopRequeueOffers(services.store.state.loop);
+      let taskId = run?.taskId ?? ref;
+      if (taskId === undefined && offers.length > 0) {
+        const local = { label: 'A task of a local run…', description: '', id: undefined };
+        const picked = await vscode.window.showQuickPick([...offers.map(offer => ({ label: offer.taskId, description: offer.title, id: offer.taskId })), local], { title: 'ATO: Requeue Task', placeHolder: 'Which task goes back to pending/ to run again?' });
+        if (picked === undefined) return;
+        taskId = picked.id;
+      }
+      if (loop !== undefined && taskId !== undefined && offers.some(offer => offer.taskId === taskId)) {
+        await requeueThroughLoop(services, loop, taskId);
+        return;
+      }
+      await runs.requeue(taskId);
     }),
     registerCommand(services, commandIds.showRunLog, { mutates: false }, async (runId?: unknown) => { await runs.showLog(id(runId)); }),
     registerCommand(services, commandIds.chooseProjectMcpServers, { mutates: true }, async () => { await runs.chooseProjectMcpServers(); }),
   ];
+}
+
+/** The tasks the loop's needs-you items offer to requeue (GitHub mode). */
+function loopRequeueOffers(loop: LoopState): { readonly taskId: string; readonly title: string }[] {
+  return loop.needsYou.flatMap(item => (item.action === 'requeue' && item.taskId !== undefined ? [{ taskId: item.taskId, title: item.title }] : []));
+}
+
+async function requeueThroughLoop(services: AtoServices, loop: LoopController, taskId: string): Promise<void> {
+  const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ATO: requeueing ${taskId}…` }, () => loop.requeueTask(taskId));
+  const message = services.redactor.redact(outcome.message);
+  services.log.info('requeue %s through the loop: %s %s', taskId, outcome.result, message);
+  if (outcome.result === 'failed') void vscode.window.showWarningMessage(`ATO: ${message}`);
+  else void vscode.window.showInformationMessage(`ATO: ${message}`);
 }

@@ -114,6 +114,10 @@ export class GitHubLoopBackend implements LoopBackend {
       : { result: 'done', message: `Queued ${path} on ${this.options.branch}.` };
   }
 
+  taskFolder(taskId: string): 'pending' | 'processed' | 'complete' | undefined {
+    return this.observed?.planning.entries.find(entry => isValidQueueEntry(entry) && entry.result.task.id === taskId)?.folder;
+  }
+
   usage(): BackendUsage {
     const usage = this.options.port.usage;
     // The lease writes through the same port, so its requests are in these counts.

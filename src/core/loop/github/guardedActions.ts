@@ -8,8 +8,8 @@ import { gapAnalysisIssueBody, gapAnalysisIssueTitle } from '../gapAnalysisTempl
 import type { IntentLog } from '../intentLog';
 import { adoptionRecord, adoptIssue, describeAdoption, gapAdoptionTarget, planAdoption, queuedTaskTargets } from '../issueAdoption';
 import type { ExecutionResult } from '../loopBackend';
-import type { PlannedAction } from '../loopModel';
-import { capabilitySourcesInBody, isGapAnalysisBody, taskIdsInBody } from '../markers';
+import type { PlannedAction, RequeueTaskAction } from '../loopModel';
+import { capabilitySourcesInBody, formatMarker, isGapAnalysisBody, taskIdsInBody } from '../markers';
 import { mergeStateKey } from '../mergeRefusals';
 import { canonicalIssue } from '../planningLinks';
 import type { PlanningRead } from '../planningSource';
@@ -67,6 +67,8 @@ export async function executeGuardedAction(context: GuardedActionContext, action
       return openCapabilityIssue(context, action.pullNumber);
     case 'closeIssue':
       return closeIssue(context, action.issueNumber);
+    case 'requeueTask':
+      return requeueTask(context, action);
   }
 }
 
@@ -289,4 +291,47 @@ async function closeIssue(context: GuardedActionContext, issueNumber: number): P
   if (issue.state === 'closed') return { result: 'skipped', message: `Issue #${String(issueNumber)} is already closed.` };
   await context.port.updateIssue(issueNumber, { state: 'closed', stateReason: 'completed' });
   return { result: 'done', message: `Closed issue #${String(issueNumber)}.` };
+}
+
+/** The comment ATO leaves on a task's old issue when it requeues the task: the same text each time (a retry finds it). */
+export function requeueComment(taskId: string): string {
+  return `ATO requeued task ${taskId}: its run here failed or this issue was closed outside the loop. The task is back in pending/; its next run gets a new issue.\n\n${formatMarker({ kind: 'task', taskId })}`;
+}
+
+/**
+ * Requeue (GitHub mode): the task's open issues are closed first, each with ATO's comment, then the file
+ * moves processed/ → pending/ in one commit (or a proposed PR on a protected branch). In that order a crash
+ * leaves either a closed issue and the task in processed/ (offered again, and the retry finishes it) or the
+ * task in pending/ with no open issue (promoted afresh) — never a pending task with an open old issue, which
+ * the classifier would take for a promotion cut short and reuse.
+ */
+async function requeueTask(context: GuardedActionContext, action: RequeueTaskAction): Promise<ExecutionResult> {
+  const { port, intents, observed } = context;
+  const to = action.path.replace('/issue_queue/processed/', '/issue_queue/pending/');
+  if (to === action.path) return { result: 'failed', message: `Task ${action.taskId} is not in processed/ (${action.path}): only a task in processed/ is requeued.` };
+  const intent = await intents.begin('requeueTask', `requeue:${action.taskId}`, { path: action.path });
+  const notes: string[] = [];
+  const body = requeueComment(action.taskId);
+  for (const number of action.closeIssues) {
+    const issue = await port.getIssue(number);
+    if (issue.state !== 'open') continue;
+    if (!(await port.listComments(number)).some(comment => comment.body === body)) await port.createComment(number, body);
+    await context.checkpoint('requeueTask:afterComment');
+    await port.updateIssue(number, { state: 'closed', stateReason: 'not_planned' });
+    await intents.step(intent, `closed:${String(number)}`, number);
+    notes.push(`closed its old issue #${String(number)}`);
+  }
+  await context.checkpoint('requeueTask:beforeMove');
+  const closed = notes.length === 0 ? '' : `; ${notes.join(', ')}`;
+  if (context.queueMoves === 'pullRequest') {
+    const proposal = await proposeMove(context, action.path, to, undefined, `ATO: task ${action.taskId} requeued`);
+    await intents.finish(intent);
+    return { result: proposal.opened || notes.length > 0 ? 'done' : 'skipped', message: `Task ${action.taskId}${closed}: ${proposal.text}` };
+  }
+  const moved = await moveTaskRemote(port, { branch: context.branch, from: action.path, to, message: `ATO: task ${action.taskId} requeued`, expectedHeadSha: observed.planning.revision });
+  await intents.step(intent, 'moved', moved.headSha);
+  await intents.finish(intent);
+  return moved.status === 'alreadyDone' && notes.length === 0
+    ? { result: 'skipped', message: `Task ${action.taskId} was already in pending/.` }
+    : { result: 'done', message: `Requeued task ${action.taskId}: moved it back to pending/${closed}. The next promotion opens a new issue for it.` };
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { PullRequestSummary, RepoSnapshot } from '../../../../src/core/forges/github/githubModel';
+import { describeAction } from '../../../../src/core/loop/describeAction';
 import { gapAnalysisIssueTitle } from '../../../../src/core/loop/gapAnalysisTemplate';
 import { defaultMergePolicy, type MergePolicy, type PlannedAction, type StageDecision, type StageId } from '../../../../src/core/loop/loopModel';
 import { formatMarker } from '../../../../src/core/loop/markers';
@@ -310,6 +311,67 @@ describe('classifyPlanning', () => {
       const decision = classifyPlanning(observe({ queue: [aTaskEntry('processed', { id: 't' })], snapshot: { issues: [taskIssue('t', { number: 30, state: 'closed', closedAt: '2026-11-21T11:00:00Z' })], recentlyClosedPullRequests: [pr] } }));
       expectStage(decision, '2c', 'completeTask');
       assert.deepEqual(action(decision, 'completeTask'), { kind: 'completeTask', reason: 'Its pull request is merged.', taskId: 't', path: '/work/repo/planning/issue_queue/processed/t.task.md', pullNumber: 12, issueNumber: 30 });
+    });
+  });
+
+  describe('requeue offered on a task whose work failed (GitHub mode, issue 9 A4)', () => {
+    const processed = aTaskEntry('processed', { id: 't' });
+    const requeueOf = (decision: StageDecision, taskId = 't') => decision.needsYou.find(item => item.taskId === taskId && item.action === 'requeue');
+
+    it('a PR closed unmerged: runFailed offers the requeue, which closes the open issue and moves the file back', () => {
+      const decision = classifyPlanning(observe({ queue: [processed], snapshot: { issues: [taskIssue('t', { number: 30 })], recentlyClosedPullRequests: [aPullRequest({ number: 12, closingIssues: [30], state: 'closed' })] } }));
+      const item = requeueOf(decision);
+      assert.ok(item, JSON.stringify(decision.needsYou));
+      assert.equal(item.kind, 'runFailed');
+      assert.match(item.detail, /^PR #12 was closed without being merged\. Requeue it to run it again \(back to pending\/, its old issue closed/);
+      assert.deepEqual(item.requeue, { kind: 'requeueTask', reason: 'Task t: its run failed (PR #12 was closed without being merged); run it again.', taskId: 't', path: processed.file, closeIssues: [30] });
+      // Offered, never taken by a tick on its own.
+      assert.notEqual(decision.action?.kind, 'requeueTask');
+      assert.equal(describeAction(item.requeue), 'Requeue task t (back to pending/, closing #30)');
+    });
+
+    it('Copilot reported failure on its open PR: offered too', () => {
+      const pr = aPullRequest({ number: 12, closingIssues: [30], ...notReady, timeline: [aSignal('copilotWorkStarted', '2026-11-21T10:00:00Z'), aSignal('copilotWorkFailed', '2026-11-21T10:10:00Z')] });
+      const decision = classifyPlanning(observe({ queue: [processed], snapshot: { issues: [taskIssue('t', { number: 30 })], openPullRequests: [pr] } }));
+      assert.deepEqual(requeueOf(decision)?.requeue?.closeIssues, [30]);
+    });
+
+    it('every open issue of the task is closed by it (duplicates too)', () => {
+      const decision = classifyPlanning(observe({ queue: [processed], snapshot: { issues: [taskIssue('t', { number: 30 }), taskIssue('t', { number: 31 })], recentlyClosedPullRequests: [aPullRequest({ number: 12, closingIssues: [30], state: 'closed' })] } }));
+      assert.deepEqual(requeueOf(decision)?.requeue?.closeIssues, [30, 31]);
+    });
+
+    it('an issue closed outside the loop with no PR: offered, with nothing left to close', () => {
+      const closed = taskIssue('t', { number: 30, state: 'closed', stateReason: 'not_planned', closedAt: '2026-11-21T11:00:00Z' });
+      const item = requeueOf(classifyPlanning(observe({ queue: [processed], snapshot: { issues: [closed] } })));
+      assert.equal(item?.kind, 'issueClosedOutsideLoop');
+      assert.deepEqual(item.requeue?.closeIssues, []);
+      assert.match(item.detail, /Requeue it to run it again/);
+    });
+
+    it('a task in processed/ with no issue or PR: offered', () => {
+      const item = requeueOf(classifyPlanning(observe({ queue: [processed] })));
+      assert.equal(item?.kind, 'runFailed');
+      assert.deepEqual(item.requeue, { kind: 'requeueTask', reason: 'Task t is in processed/ with no issue or pull request on GitHub.', taskId: 't', path: processed.file, closeIssues: [] });
+    });
+
+    it('never while a run is in progress, on a merged run, or for the gap analysis', () => {
+      const closedWithOpenPr = classifyPlanning(observe({ queue: [processed], snapshot: { issues: [taskIssue('t', { number: 30, state: 'closed', closedAt: '2026-11-21T11:00:00Z' })], openPullRequests: [aPullRequest({ number: 12, closingIssues: [30] })] } }));
+      assert.deepEqual(closedWithOpenPr.needsYou.map(item => [item.kind, item.action]), [['issueClosedOutsideLoop', 'open']], 'its PR is still open: merge or close it first');
+      const waiting = classifyPlanning(observe({ queue: [processed], snapshot: { issues: [taskIssue('t', { number: 30 })], openPullRequests: [aPullRequest({ number: 12, closingIssues: [30], ...pendingChecks })] } }));
+      assert.equal(requeueOf(waiting), undefined);
+      const merged = classifyPlanning(observe({ queue: [processed], snapshot: { issues: [taskIssue('t', { number: 30 })], recentlyClosedPullRequests: [aMergedPullRequest({ number: 12, closingIssues: [30] })] } }));
+      assert.equal(action(merged, 'completeTask').taskId, 't');
+      assert.equal(requeueOf(merged), undefined);
+      const gapFailed = aPullRequest({ number: 2, closingIssues: [1], ...notReady, timeline: [aSignal('copilotWorkStarted', '2026-11-21T10:00:00Z'), aSignal('copilotWorkFailed', '2026-11-21T10:30:00Z')] });
+      assert.deepEqual(classifyPlanning(observe({ snapshot: { issues: [gapIssue()], openPullRequests: [gapFailed] } })).needsYou.map(item => item.action), ['open']);
+    });
+
+    it('after the requeue (task in pending/, old issue closed), the task is promoted again with a new issue', () => {
+      const closed = taskIssue('t', { number: 30, state: 'closed', stateReason: 'not_planned', closedAt: '2026-11-21T11:00:00Z' });
+      const decision = classifyPlanning(observe({ queue: [aTaskEntry('pending', { id: 't' })], snapshot: { issues: [closed], recentlyClosedPullRequests: [aPullRequest({ number: 12, closingIssues: [30], state: 'closed' })] } }));
+      expectStage(decision, '2a', 'promoteTask');
+      assert.deepEqual(decision.needsYou, []);
     });
   });
 

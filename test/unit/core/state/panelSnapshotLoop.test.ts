@@ -3,7 +3,7 @@ import { initialLoopState } from '../../../../src/core/loop/loopModel';
 import { redactedMarker, Redactor } from '../../../../src/core/logging/redactor';
 import { buildPanelSnapshot } from '../../../../src/core/state/panelSnapshot';
 import { parseToWebviewMessage, type PanelSnapshot } from '../../../../src/shared/protocol';
-import { aBusyLoopState, aFollowedPullRequest, aLoopState, aPlan, aRedPullRequest, awaitingApproval, closedOutside, evilText, invalidRemoteTask, mergeAction, readyToMerge, repoUrl, someCounts } from '../../../support/loopStates';
+import { aBusyLoopState, aFollowedPullRequest, aLoopState, aPlan, aRedPullRequest, awaitingApproval, closedOutside, evilText, invalidRemoteTask, mergeAction, readyToMerge, repoUrl, requeueOffered, someCounts } from '../../../support/loopStates';
 import { aBusyState, aRun } from '../../../support/panelState';
 import { anAtoState, planningExamples } from '../../../support/stateBuilders';
 
@@ -83,6 +83,16 @@ describe('buildPanelSnapshot: the loop', () => {
       ['issueClosedOutsideLoop', 'loop:issueClosedOutsideLoop:9', 'Open', { type: 'openExternal', url: `${repoUrl}/issues/9` }, null],
       ['invalidTask', 'loop:invalidTask:bad', '', null, null],
       ['runFailed', 'run-00003', 'Show Log', { type: 'showRunLog', runId: 'run-00003' }, null],
+    ]);
+    assert.ok(parses(snapshot));
+  });
+
+  it('a task the loop offers to requeue (GitHub mode): Requeue, the same message as a local requeue, and its GitHub page', () => {
+    const snapshot = buildPanelSnapshot(anAtoState({ loop: aLoopState({ needsYou: [requeueOffered, { ...requeueOffered, taskId: 'x'.repeat(201) }] }) }), new Redactor());
+    assert.deepEqual(snapshot.needsYou.map(item => [item.key, item.label, item.action, item.url]), [
+      ['loop:runFailed:12', 'Requeue', { type: 'requeueTask', taskId: 'add-login' }, `${repoUrl}/pull/12`],
+      // An id no message can carry: the page instead of the requeue.
+      ['loop:runFailed:12', 'Open', { type: 'openExternal', url: `${repoUrl}/pull/12` }, null],
     ]);
     assert.ok(parses(snapshot));
   });

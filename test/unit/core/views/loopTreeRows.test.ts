@@ -6,7 +6,7 @@ import { loopUrls } from '../../../../src/core/views/loopLinks';
 import { maxTreeTasks } from '../../../../src/core/views/queueTreeRows';
 import { buildTreeModel, type TreeNodeModel } from '../../../../src/core/views/treeModel';
 import type { AtoState } from '../../../../src/core/state/atoState';
-import { aBusyLoopState, aFollowedPullRequest, aLoopState, aPlan, mergeAction, repoUrl } from '../../../support/loopStates';
+import { aBusyLoopState, aFollowedPullRequest, aLoopState, aPlan, mergeAction, repoUrl, requeueOffered } from '../../../support/loopStates';
 import { aBusyState, aRun } from '../../../support/panelState';
 import { anAtoState, planningExamples } from '../../../support/stateBuilders';
 
@@ -93,6 +93,15 @@ describe('tree: the loop', () => {
     assert.equal(find(nodes, 'needsYou/run/run-00004').contextValue, treeItemContexts.activeRun);
     assert.equal(find(nodes, 'needsYou/run/run-00003').command, commandIds.showRunLog);
     assert.equal(find(nodes, 'needsYou').description, '6');
+  });
+
+  it('needs you: a task the loop offers to requeue has Requeue in its menu (its ref is the task id); a click opens the page', () => {
+    const nodes = tree({ loop: aLoopState({ needsYou: [requeueOffered] }) });
+    const row = find(nodes, 'needsYou/loop/runFailed/12');
+    assert.deepEqual([row.contextValue, row.ref, row.command, row.commandArgs], [treeItemContexts.requeueableLoopTask, 'add-login', commandIds.openPullRequest, [`${repoUrl}/pull/12`]]);
+    const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as { contributes: { menus: Record<string, { command: string; when?: string; group?: string }[]> } };
+    const menus = (manifest.contributes.menus['view/item/context'] ?? []).filter(item => item.when === `view == ato.tree && viewItem == ${treeItemContexts.requeueableLoopTask}`);
+    assert.deepEqual(menus.map(item => [item.command, item.group]), [[commandIds.requeueTask, 'inline@1'], [commandIds.requeueTask, '1_run@1']]);
   });
 
   it('red PRs list their failing checks as children; a check with a link opens it', () => {
