@@ -16,7 +16,11 @@ const suites: Record<string, () => Promise<Measurement[]>> = { foundation: found
 async function main(): Promise<void> {
   const all: Record<string, Measurement[]> = {};
   process.stdout.write(`ATO benchmarks — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}\n`);
-  for (const [name, suite] of Object.entries(suites)) {
+  // `npm run bench -- loopRequests cycles` runs only those suites (bench.json then holds only them).
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter(name => !(name in suites));
+  if (unknown.length > 0) throw new Error(`Unknown bench suite(s): ${unknown.join(', ')}. Suites: ${Object.keys(suites).join(', ')}.`);
+  for (const [name, suite] of Object.entries(suites).filter(([name]) => wanted.length === 0 || wanted.includes(name))) {
     const results = await suite();
     all[name] = results;
     process.stdout.write(`\n${name}\n`);
