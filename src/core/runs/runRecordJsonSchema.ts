@@ -1,5 +1,4 @@
-import * as z from 'zod/mini';
-import '../../shared/zod';
+import { jsonSchemaDocument } from '../util/jsonSchemaDocument';
 import { runRecordSchema } from './runRecord';
 
 /**
@@ -7,12 +6,9 @@ import { runRecordSchema } from './runRecord';
  * is this document; a unit test keeps the two equal (run it with ATO_UPDATE_SCHEMAS=1 to rewrite the file).
  */
 export function runRecordJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(runRecordSchema) as Record<string, unknown>;
-  return {
-    $schema: generated['$schema'],
-    $id: 'urn:ato:schema:run-record:1',
+  return jsonSchemaDocument(runRecordSchema, {
+    id: 'urn:ato:schema:run-record:1',
     title: 'ATO run record',
     description: 'One agent working on one task, as ATO stores it in .ato/runs/<runId>.json (version 1).',
-    ...generated,
-  };
+  });
 }

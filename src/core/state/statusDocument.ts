@@ -3,6 +3,7 @@ import '../../shared/zod';
 import { ciStates, panelLoopCountsSchema, panelStageIds, plannedActionKinds, workKinds } from '../../shared/loopSnapshot';
 import { planningSnapshotSchema } from '../../shared/protocol';
 import type { NeedsYouKind } from '../loop/loopModel';
+import { jsonSchemaDocument } from '../util/jsonSchemaDocument';
 
 /**
  * `ato status --json`: the contract the CLI, CI and scripts read (the panel and the tree show the same state).
@@ -128,12 +129,9 @@ export type StatusDocument = z.infer<typeof statusDocumentSchema>;
 
 /** The JSON Schema of `ato status --json`, generated from {@link statusDocumentSchema}. */
 export function statusDocumentJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(statusDocumentSchema) as Record<string, unknown>;
-  return {
-    $schema: generated['$schema'],
-    $id: 'urn:ato:schema:status:1',
+  return jsonSchemaDocument(statusDocumentSchema, {
+    id: 'urn:ato:schema:status:1',
     title: 'ato status --json',
     description: 'The workspace, its planning folder, the keys present, setting problems, and the planning loop: stage, reason, focus, next steps, counts from the planning branch, followed pull requests with CI and merge verdict, red PRs, needs-you items, rate-limit budgets.',
-    ...generated,
-  };
+  });
 }
