@@ -182,6 +182,7 @@ export async function startFakeJules(scenario: JulesScenario = {}, port = 0): Pr
     for (const session of state.listSessions().filter((candidate: FakeSession) => !terminalStates.has(candidate.state))) state.step(session.id);
   }, scenario.autoStepMs);
   timer?.unref();
+  let stopped: Promise<void> | undefined;
   return {
     apiUrl: `${base}/v1alpha`,
     apiKey: state.apiKey,
@@ -189,11 +190,15 @@ export async function startFakeJules(scenario: JulesScenario = {}, port = 0): Pr
     faults,
     state,
     scriptNext: script => { state.nextScript = script; },
-    stop: () => new Promise<void>((resolve, reject) => {
-      if (timer !== undefined) clearInterval(timer);
-      server.closeAllConnections();
-      server.close(error => { if (error) reject(error); else resolve(); });
-    }),
+    // Idempotent: a test that restarts the fake with another scenario stops it twice.
+    stop: () => {
+      stopped ??= new Promise<void>((resolve, reject) => {
+        if (timer !== undefined) clearInterval(timer);
+        server.closeAllConnections();
+        server.close(error => { if (error) reject(error); else resolve(); });
+      });
+      return stopped;
+    },
   };
 }
 
