@@ -80,4 +80,6 @@ export interface AgentBackend {
   /** Stops the run; for local agents, kills the whole process group. Idempotent. */
   cancel(handle: AgentRunHandle): Promise<void>;
   followUp?(handle: AgentRunHandle, message: string): Promise<void>;
+  /** Approves the plan the run waits on (Jules's `requirePlanApproval`); agents without plans have none. */
+  approvePlan?(handle: AgentRunHandle): Promise<void>;
 }

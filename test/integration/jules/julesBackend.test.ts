@@ -180,6 +180,20 @@ describe('JulesBackend against the fake Jules', function () {
     }
   });
 
+  it('sends the key only to ato.jules.apiUrl: a redirect elsewhere is refused and the other server gets nothing', async () => {
+    const elsewhere = await startTestServer((_request, response) => { response.writeHead(200).end('{}'); });
+    const redirecting = await startTestServer((_request, response) => { response.writeHead(302, { location: `${elsewhere.url}/v1alpha/sessions` }).end(); });
+    try {
+      const backend = julesBackend({ ...fake, apiUrl: `${redirecting.url}/v1alpha` }, root);
+      await assert.rejects(backend.poll({ runId: 'run-1', agentId: 'jules', ref: 'sessions/1' }), (error: unknown) => JulesApiError.is(error) && error.failure === 'network');
+      assert.equal(redirecting.requests.length, 1);
+      assert.equal(redirecting.requests[0]?.headers['x-goog-api-key'], fake.apiKey);
+      assert.equal(elsewhere.requests.length, 0);
+    } finally {
+      await Promise.all([elsewhere.close(), redirecting.close()]);
+    }
+  });
+
   it('after a crash between create and record, a restarted backend follows the same session instead of creating a second', async () => {
     const first = julesBackend(fake, root);
     await first.dispatch(julesRequest(julesTask(), 'run-1').request);

@@ -3,6 +3,7 @@ import type { AgentBackend } from '../agentBackend';
 import { ClaudeCodeBackend } from '../claudeCode/claudeCodeBackend';
 import { CustomCliBackend } from '../custom/customCliBackend';
 import { readCustomAgents } from '../custom/customAgentSettings';
+import { configuredJules, type JulesInputs } from '../jules/configuredJules';
 
 export interface ConfiguredAgents {
   readonly agents: readonly AgentBackend[];
@@ -17,11 +18,12 @@ export interface WorkspaceAllowances {
 }
 
 /**
- * The local agents the settings declare: Claude Code (always; its health says whether it can run) and
- * every valid custom CLI agent. The Anthropic key, when set, is the only secret Claude Code receives; a
- * non-default API URL (a proxy, or the test fake) is passed along with it.
+ * The agents the settings declare: Claude Code (always; its health says whether it can run), every valid
+ * custom CLI agent, and Jules when it is enabled and its key is set (`jules`: the key, the workspace, a log).
+ * The Anthropic key, when set, is the only secret Claude Code receives; a non-default API URL (a proxy, or
+ * the test fake) is passed along with it.
  */
-export function configuredAgents(settings: AtoSettings, anthropicKey: string | undefined, allowances: WorkspaceAllowances): ConfiguredAgents {
+export function configuredAgents(settings: AtoSettings, anthropicKey: string | undefined, allowances: WorkspaceAllowances, jules?: JulesInputs): ConfiguredAgents {
   const env: Record<string, string> = {};
   if (anthropicKey !== undefined) env['ANTHROPIC_API_KEY'] = anthropicKey;
   if (settings['anthropic.apiUrl'] !== 'https://api.anthropic.com') env['ANTHROPIC_BASE_URL'] = settings['anthropic.apiUrl'];
@@ -35,5 +37,6 @@ export function configuredAgents(settings: AtoSettings, anthropicKey: string | u
     env,
   });
   const custom = readCustomAgents(settings['agents.custom']);
-  return { agents: [claude, ...custom.agents.map(entry => new CustomCliBackend(entry))], problems: custom.problems };
+  const julesAgent = configuredJules(settings, jules);
+  return { agents: [claude, ...custom.agents.map(entry => new CustomCliBackend(entry)), ...(julesAgent === undefined ? [] : [julesAgent])], problems: custom.problems };
 }

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { configuredAgents } from '../../../src/core/agents/fleet/configuredAgents';
+import { approveTaskPlan } from '../../../src/core/dispatch/approvePlan';
+import { createDispatchRuntime } from '../../../src/core/dispatch/dispatchRuntime';
+import { Redactor } from '../../../src/core/logging/redactor';
+import { QueueIndex } from '../../../src/core/queue/queueIndex';
+import { readSettings, type AtoSettings, type SettingKey } from '../../../src/core/settings/settings';
+import { parseTaskFile } from '../../../src/core/tasks/parseTaskFile';
+import { startFakeJules, type FakeJules } from '../../fakes/jules/fakeJules';
+import { git, initRepo } from '../../support/gitRepo';
+import { useTempDir } from '../../support/tempDir';
+import { until } from '../agents/agentTestKit';
+import { julesBackend, silentLog } from './julesKit';
+
+const queue = (root: string, folder: string, file = ''): string => join(root, 'planning', 'issue_queue', folder, file);
+
+function settingsWith(values: Partial<Record<SettingKey, unknown>>): AtoSettings {
+  return readSettings(key => values[key]).settings;
+}
+
+/** A task file with `agent: jules` through the real TaskDispatcher, queue and run records, against the fake Jules. */
+describe('a task dispatched to jules through the TaskDispatcher', function () {
+  this.timeout(60_000);
+  const dir = useTempDir('ato-jules-dispatch-');
+  let fake: FakeJules;
+  let root: string;
+
+  beforeEach(async () => {
+    fake = await startFakeJules({ sources: [{ owner: 'acme', repo: 'app' }] });
+    root = dir();
+    initRepo(root, { 'README.md': '# app\n', 'planning/issue_queue/pending/.gitkeep': '', 'planning/issue_queue/processed/.gitkeep': '', 'planning/issue_queue/complete/.gitkeep': '' });
+    git(root, 'remote', 'add', 'origin', 'git@github.com:acme/app.git');
+    writeFileSync(queue(root, 'pending', 'add-login.task.md'), '---\nagent: jules\ntype: feature\n---\n# Add login\n\nAdd a login page.\n');
+  });
+
+  afterEach(async () => {
+    await fake.stop();
+  });
+
+  it('is registered only when enabled and a key is set, with its settings', () => {
+    const enabled = settingsWith({ 'agents.jules.enabled': true, 'jules.apiUrl': fake.apiUrl, 'agents.jules.concurrent': 2 });
+    const inputs = { apiKey: fake.apiKey, workspaceRoot: root, log: silentLog };
+    const jules = configuredAgents(enabled, undefined, { projectMcpServers: false }, inputs).agents.find(agent => agent.id === 'jules');
+    assert.deepEqual([jules?.kind, jules?.needsWorktree, jules?.limits.concurrent], ['jules', false, 2]);
+    assert.equal(configuredAgents(settingsWith({}), undefined, { projectMcpServers: false }, inputs).agents.some(agent => agent.id === 'jules'), false, 'off by default');
+    assert.equal(configuredAgents(enabled, undefined, { projectMcpServers: false }, { ...inputs, apiKey: undefined }).agents.some(agent => agent.id === 'jules'), false, 'no key, no agent');
+  });
+
+  it('needs your approval of the plan, then completes with the pull request in the task\'s result', async () => {
+    const index = new QueueIndex({ planningRoot: join(root, 'planning'), parse: parseTaskFile, workspaceRoot: root });
+    await index.coldIndex();
+    const redactor = new Redactor();
+    const { dispatcher, runs, registry } = createDispatchRuntime({
+      workspaceRoot: root, index, agents: [julesBackend(fake, root, { requirePlanApproval: true })], maxConcurrentRuns: 2, defaultTimeoutMs: 60_000, redactor,
+      events: { append: () => Promise.resolve() }, log: silentLog,
+    });
+    try {
+      const outcome = await dispatcher.dispatch('add-login');
+      if (outcome.status !== 'started') assert.fail(JSON.stringify(outcome));
+      assert.equal(outcome.agentId, 'jules');
+      const session = fake.state.listSessions()[0];
+      if (session === undefined) assert.fail('no session was created');
+      const started = await runs.read(outcome.runId);
+      assert.ok(started.ok);
+      assert.deepEqual(started.record.handle, { runId: outcome.runId, agentId: 'jules', ref: session.name });
+      assert.equal(started.record.branch, undefined, 'no worktree: Jules works on GitHub');
+
+      fake.state.advance(session.id);
+      assert.equal(session.state, 'AWAITING_PLAN_APPROVAL');
+      await until(async () => (await readFile(runs.logFile(outcome.runId), 'utf8').catch(() => '')).includes('Jules plan: 1.'), 10_000, 'the plan in the run log');
+      assert.deepEqual(await approveTaskPlan('add-login', runs, agentId => registry.get(agentId)), { status: 'approved', runId: outcome.runId, agentId: 'jules', message: `Approved the plan of run ${outcome.runId} (jules) for task "add-login".` });
+      assert.equal(session.state, 'IN_PROGRESS');
+      fake.state.advance(session.id);
+
+      const done = await dispatcher.whenDone(outcome.runId);
+      assert.equal(done?.state, 'succeeded');
+      assert.match(done.summary ?? '', /^Jules opened https:\/\/github\.com\/acme\/app\/pull\/1 \(Add login\)/);
+      const result = readFileSync(queue(root, 'complete', 'add-login.task.md'), 'utf8');
+      assert.match(result, /## Result[\s\S]*https:\/\/github\.com\/acme\/app\/pull\/1/);
+      assert.match(result, /jules/);
+      assert.deepEqual(await approveTaskPlan('add-login', runs, agentId => registry.get(agentId)), { status: 'noRun', message: 'Task "add-login" has no run in progress whose plan could be approved.' });
+    } finally {
+      await dispatcher.dispose();
+      index.dispose();
+    }
+  });
+});
