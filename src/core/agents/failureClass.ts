@@ -10,3 +10,10 @@ export const transientFailureClasses: ReadonlySet<FailureClass> = new Set<Failur
 export function isTransient(failure: FailureClass): boolean {
   return transientFailureClasses.has(failure);
 }
+
+/** The failure class an error names (an agent's API error knows a 429 from a 401), if it names one. */
+export function failureClassOf(error: unknown): FailureClass | undefined {
+  if (typeof error !== 'object' || error === null || !('failure' in error)) return undefined;
+  const { failure } = error;
+  return failureClasses.find(known => known === failure);
+}

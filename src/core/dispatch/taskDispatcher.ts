@@ -3,7 +3,7 @@ import { relative, sep } from 'node:path';
 import type { AgentBackend, AgentHealth, AgentRunHandle, AgentRunStatus } from '../agents/agentBackend';
 import type { AgentRegistry } from '../agents/fleet/agentRegistry';
 import type { ConcurrencyLimiter, ConcurrencySlot } from '../agents/fleet/concurrencyLimiter';
-import type { FailureClass } from '../agents/failureClass';
+import { failureClassOf, type FailureClass } from '../agents/failureClass';
 import { computeSuccessRates } from '../agents/fleet/successRates';
 import type { EventInput } from '../events/eventLog';
 import { changedFiles } from '../git/changedFiles';
@@ -213,8 +213,10 @@ export class TaskDispatcher {
     } catch (error) {
       const message = TaskPathError.is(error) ? error.message : describeError(error);
       this.options.log.error('dispatching %s to %s failed: %s', task.id, agent.id, message);
-      // A task that cannot run as written fails the same on every agent: a person fixes it.
-      const failed = await this.fail(run, 'fatal', `could not start: ${message}`, {}, undefined, TaskPathError.is(error));
+      // A task that cannot run as written fails the same on every agent: a person fixes it. An agent's error
+      // may name its class (a rate limit at start is retried like one met later).
+      const failure = TaskPathError.is(error) ? 'fatal' : failureClassOf(error) ?? 'fatal';
+      const failed = await this.fail(run, failure, `could not start: ${message}`, {}, undefined, TaskPathError.is(error));
       this.release(run);
       await this.dropWorktree(run);
       resolveDone(failed);

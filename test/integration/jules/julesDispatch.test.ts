@@ -11,6 +11,7 @@ import { readSettings, type AtoSettings, type SettingKey } from '../../../src/co
 import { parseTaskFile } from '../../../src/core/tasks/parseTaskFile';
 import { startFakeJules, type FakeJules } from '../../fakes/jules/fakeJules';
 import { git, initRepo } from '../../support/gitRepo';
+import { startTestServer } from '../../support/httpServer';
 import { useTempDir } from '../../support/tempDir';
 import { until } from '../agents/agentTestKit';
 import { julesBackend, silentLog } from './julesKit';
@@ -85,6 +86,63 @@ describe('a task dispatched to jules through the TaskDispatcher', function () {
     } finally {
       await dispatcher.dispose();
       index.dispose();
+    }
+  });
+
+  it('a 429 when creating the session fails the run as a rate limit, which is retried, not as fatal', async () => {
+    fake.faults.add({ method: 'POST', path: '/v1alpha/sessions', status: 429, retryAfterSeconds: 1 });
+    const index = new QueueIndex({ planningRoot: join(root, 'planning'), parse: parseTaskFile, workspaceRoot: root });
+    await index.coldIndex();
+    const redactor = new Redactor();
+    const { dispatcher, runs } = createDispatchRuntime({
+      workspaceRoot: root, index, agents: [julesBackend(fake, root)], maxConcurrentRuns: 2, defaultTimeoutMs: 60_000, redactor,
+      events: { append: () => Promise.resolve() }, log: silentLog, retry: { baseDelayMs: 20, maxDelayMs: 40, maxAttempts: 2 },
+    });
+    try {
+      const outcome = await dispatcher.dispatch('add-login');
+      assert.equal(outcome.status, 'failed');
+      const [failed] = (await runs.list()).records;
+      assert.equal(failed?.failure?.class, 'rateLimit');
+      assert.equal(failed.followUp?.kind, 'retry');
+      await until(async () => (await runs.list()).records.some(record => record.state === 'running' || record.state === 'succeeded'), 10_000, 'the retry');
+      assert.equal(fake.state.listSessions().length, 1, 'the retry created the session');
+    } finally {
+      await dispatcher.dispose();
+      index.dispose();
+    }
+  });
+
+  it('redacts the key from what ATO records when a server echoes it back', async () => {
+    // A server that knows the source (health passes) and echoes the key when refusing a session.
+    const echo = await startTestServer((request, response) => {
+      if (request.method === 'GET') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(fake.state.sources[0]));
+        return;
+      }
+      response.writeHead(400, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: { code: 400, message: `API key not valid: ${String(request.headers['x-goog-api-key'])}`, status: 'INVALID_ARGUMENT', details: [{ reason: 'API_KEY_INVALID' }] } }));
+    });
+    const index = new QueueIndex({ planningRoot: join(root, 'planning'), parse: parseTaskFile, workspaceRoot: root });
+    await index.coldIndex();
+    const redactor = new Redactor();
+    const key = 'jules-key-0123456789';
+    // As the CLI and the extension do for every key they read.
+    redactor.addSecret(key);
+    const { dispatcher, runs } = createDispatchRuntime({
+      workspaceRoot: root, index, agents: [julesBackend({ ...fake, apiUrl: `${echo.url}/v1alpha` }, root, { apiKey: key })], maxConcurrentRuns: 2, defaultTimeoutMs: 60_000, redactor,
+      events: { append: () => Promise.resolve() }, log: silentLog,
+    });
+    try {
+      await dispatcher.dispatch('add-login');
+      const [failed] = (await runs.list()).records;
+      assert.equal(failed?.failure?.class, 'auth');
+      assert.match(failed.failure.message, /API key not valid: ‹redacted›/);
+      assert.equal(readFileSync(runs.recordFile(failed.runId), 'utf8').includes(key), false);
+    } finally {
+      await dispatcher.dispose();
+      index.dispose();
+      await echo.close();
     }
   });
 });
