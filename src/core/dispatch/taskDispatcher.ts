@@ -229,7 +229,9 @@ export class TaskDispatcher {
     try {
       const handle = run.handle;
       if (handle === undefined) throw new Error('run has no handle');
-      const status = await run.agent.wait(handle);
+      let noted = Promise.resolve();
+      const status = await run.agent.wait(handle, seen => { noted = noted.then(() => this.noteStatus(run, seen)); });
+      await noted;
       await this.step('agentFinished', runId);
       return status.state === 'succeeded' ? await this.succeed(run, status, taskFile) : await this.failFromStatus(run, status);
     } catch (error) {
@@ -237,6 +239,20 @@ export class TaskDispatcher {
     } finally {
       this.release(run);
       await this.dropWorktree(run);
+    }
+  }
+
+  /** A remote run that waits for you (a plan to approve, a question) is `needsYou` in its record until it goes on. */
+  private async noteStatus(run: ActiveRun, status: AgentRunStatus): Promise<void> {
+    try {
+      if (status.state === 'needsYou' && run.record.state === 'running') {
+        await this.save(run, transition(run.record, 'needsYou', status.reason, this.now));
+        await this.options.events.append({ kind: 'run.needsYou', runId: run.record.runId, taskId: run.record.taskId, reason: status.reason });
+      } else if (status.state === 'running' && run.record.state === 'needsYou') {
+        await this.save(run, transition(run.record, 'running', `${run.agent.id} goes on`, this.now));
+      }
+    } catch (error) {
+      this.options.log.warn('could not record that run %s %s: %s', run.record.runId, status.state, describeError(error));
     }
   }
 

@@ -72,12 +72,19 @@ describe('a task dispatched to jules through the TaskDispatcher', function () {
       fake.state.advance(session.id);
       assert.equal(session.state, 'AWAITING_PLAN_APPROVAL');
       await until(async () => (await readFile(runs.logFile(outcome.runId), 'utf8').catch(() => '')).includes('Jules plan: 1.'), 10_000, 'the plan in the run log');
+      // The run record says it needs you, with the plan: what the panel's needs-you inbox shows.
+      await until(async () => { const read = await runs.read(outcome.runId); return read.ok && read.record.state === 'needsYou'; }, 10_000, 'the run to need you');
+      const waiting = await runs.read(outcome.runId);
+      assert.equal(waiting.ok && waiting.record.history.at(-1)?.reason, 'Jules plan awaiting approval: 1. Read the task: # Add login; 2. Make the change and run the tests; 3. Open a pull request');
       assert.deepEqual(await approveTaskPlan('add-login', runs, agentId => registry.get(agentId)), { status: 'approved', runId: outcome.runId, agentId: 'jules', message: `Approved the plan of run ${outcome.runId} (jules) for task "add-login".` });
       assert.equal(session.state, 'IN_PROGRESS');
       fake.state.advance(session.id);
 
       const done = await dispatcher.whenDone(outcome.runId);
       assert.equal(done?.state, 'succeeded');
+      // After the approval it may be seen running again, or already done (the fake is advanced at once).
+      const after = done.history.map(entry => entry.state).slice(done.history.findIndex(entry => entry.state === 'needsYou'));
+      assert.ok(['needsYou,running,succeeded', 'needsYou,succeeded'].includes(after.join(',')), after.join(','));
       assert.match(done.summary ?? '', /^Jules opened https:\/\/github\.com\/acme\/app\/pull\/1 \(Add login\)/);
       const result = readFileSync(queue(root, 'complete', 'add-login.task.md'), 'utf8');
       assert.match(result, /## Result[\s\S]*https:\/\/github\.com\/acme\/app\/pull\/1/);

@@ -47,7 +47,8 @@ export class CopilotWaiter {
 
   constructor(private readonly deps: WaiterDeps) {}
 
-  async wait(handle: AgentRunHandle): Promise<AgentRunStatus> {
+  /** `onStatus` hears each change between running and needs-you (the first status included); it must not throw. */
+  async wait(handle: AgentRunHandle, onStatus?: (status: AgentRunStatus) => void): Promise<AgentRunStatus> {
     const { intervals } = this.deps;
     let delay = intervals.initialMs;
     let previous: string | undefined;
@@ -60,6 +61,7 @@ export class CopilotWaiter {
         const described = status.state === 'needsYou' ? `needs you: ${status.reason}` : 'running';
         if (described !== previous) {
           if (previous !== undefined) this.deps.report(handle, described);
+          onStatus?.(status);
           previous = described;
           delay = intervals.initialMs;
           next = Math.min(intervals.maxMs, delay * intervals.factor);

@@ -160,8 +160,8 @@ export class JulesBackend implements AgentBackend {
   }
 
   /** Polls until the session ends; errors are waited out (as long as Jules asks), a refused key ends the run. */
-  async wait(handle: AgentRunHandle): Promise<AgentRunStatus> {
-    const status = await this.waiter.wait(handle);
+  async wait(handle: AgentRunHandle, onStatus?: (status: AgentRunStatus) => void): Promise<AgentRunStatus> {
+    const status = await this.waiter.wait(handle, onStatus);
     this.outputs.delete(handle.runId);
     return status;
   }
