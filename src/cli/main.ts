@@ -1,7 +1,7 @@
 import { resolve, join, basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { configuredAgents } from '../core/agents/configuredAgents';
-import { projectMcpServersAllowed } from '../core/agents/projectMcpServers';
+import { configuredAgents } from '../core/agents/fleet/configuredAgents';
+import { projectMcpServersAllowed } from '../core/agents/claudeCode/projectMcpServers';
 import { checkConnections, githubProbeTarget } from '../core/doctor/connectionCheck';
 import { headlessTokenLookup } from '../core/forges/github/githubToken';
 import { checkLocalTools } from '../core/doctor/localChecks';

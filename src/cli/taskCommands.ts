@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { configuredAgents } from '../core/agents/configuredAgents';
-import { projectMcpServersAllowed } from '../core/agents/projectMcpServers';
+import { configuredAgents } from '../core/agents/fleet/configuredAgents';
+import { projectMcpServersAllowed } from '../core/agents/claudeCode/projectMcpServers';
 import { createDispatchRuntime } from '../core/dispatch/dispatchRuntime';
 import { recoverRuns } from '../core/dispatch/runRecovery';
 import { isValidQueueEntry, queueEntryId, type QueueEntry } from '../core/queue/queueEntry';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { projectMcpServersStateKey } from '../core/agents/projectMcpServers';
+import { projectMcpServersStateKey } from '../core/agents/claudeCode/projectMcpServers';
 
 /**
  * The user's per-workspace choice whether Claude Code may start the repository's `.mcp.json` servers. Kept

@@ -1,6 +1,6 @@
 import type { AgentBackend, AgentHealth } from '../agents/agentBackend';
-import { AgentRegistry } from '../agents/agentRegistry';
-import { ConcurrencyLimiter } from '../agents/concurrencyLimiter';
+import { AgentRegistry } from '../agents/fleet/agentRegistry';
+import { ConcurrencyLimiter } from '../agents/fleet/concurrencyLimiter';
 import type { Logger } from '../logging/logger';
 import type { Redactor } from '../logging/redactor';
 import { PlanningWriter } from '../planning/planningWriter';

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import type { AgentBackend, AgentHealth, AgentRunHandle, AgentRunStatus } from '../agents/agentBackend';
-import type { AgentRegistry } from '../agents/agentRegistry';
-import type { ConcurrencyLimiter, ConcurrencySlot } from '../agents/concurrencyLimiter';
+import type { AgentRegistry } from '../agents/fleet/agentRegistry';
+import type { ConcurrencyLimiter, ConcurrencySlot } from '../agents/fleet/concurrencyLimiter';
 import type { FailureClass } from '../agents/failureClass';
-import { computeSuccessRates } from '../agents/successRates';
+import { computeSuccessRates } from '../agents/fleet/successRates';
 import type { EventInput } from '../events/eventLog';
 import { changedFiles } from '../git/changedFiles';
 import { createWorktree, removeWorktree } from '../git/worktrees';

@@ -1,4 +1,4 @@
-import { projectMcpServersVariable } from '../agents/projectMcpServers';
+import { projectMcpServersVariable } from '../agents/claudeCode/projectMcpServers';
 import { secretDescriptions, secretIds } from '../secrets/secrets';
 import { readSettings, settingDefinitions, type SettingKey, type SettingsReadResult } from './settings';
 

@@ -60,7 +60,7 @@ export const settingDefinitions = {
   'merge.requiredLabel': { schema: z.string(), default: '' },
   'merge.requiredChecks': { schema: z.enum(['required', 'all']), default: 'required' },
   'merge.allowNoChecks': { schema: z.boolean(), default: false },
-  /** Entries are validated one by one by readCustomAgents (src/core/agents/customAgentSettings.ts). */
+  /** Entries are validated one by one by readCustomAgents (src/core/agents/custom/customAgentSettings.ts). */
   'agents.custom': { schema: z.array(z.unknown()), default: [], userOnly: true },
 } as const;
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { configuredAgents } from '../../core/agents/configuredAgents';
+import { configuredAgents } from '../../core/agents/fleet/configuredAgents';
 import { checkConnections, githubProbeTarget } from '../../core/doctor/connectionCheck';
 import { githubTokenFor } from '../../core/forges/github/githubToken';
 import { checkLocalTools } from '../../core/doctor/localChecks';

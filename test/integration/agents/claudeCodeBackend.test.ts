@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { ClaudeCodeBackend, type ClaudeCodeBackendOptions } from '../../../src/core/agents/claudeCodeBackend';
+import { ClaudeCodeBackend, type ClaudeCodeBackendOptions } from '../../../src/core/agents/claudeCode/claudeCodeBackend';
 import { isTransient } from '../../../src/core/agents/failureClass';
-import { liveGroupMembers } from '../../../src/core/agents/processGroup';
+import { liveGroupMembers } from '../../../src/core/agents/local/processGroup';
 import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicScenario, type FakeUsage } from '../../fakes/fakeAnthropicServer';
 import { git } from '../../support/gitRepo';
 import { useTempDir } from '../../support/tempDir';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentRunStatus } from '../../../src/core/agents/agentBackend';
-import { ClaudeCodeBackend } from '../../../src/core/agents/claudeCodeBackend';
+import { ClaudeCodeBackend } from '../../../src/core/agents/claudeCode/claudeCodeBackend';
 import type { TaskType } from '../../../src/core/tasks/taskTypes';
 import { startFakeAnthropic, type FakeAnthropic, type FakeToolCall } from '../../fakes/fakeAnthropicServer';
 import { git } from '../../support/gitRepo';

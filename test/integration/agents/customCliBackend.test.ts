@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { customAgentSettingsSchema, type CustomAgentSettings } from '../../../src/core/agents/customAgentSettings';
-import { CustomCliBackend } from '../../../src/core/agents/customCliBackend';
-import { liveGroupMembers } from '../../../src/core/agents/processGroup';
+import { customAgentSettingsSchema, type CustomAgentSettings } from '../../../src/core/agents/custom/customAgentSettings';
+import { CustomCliBackend } from '../../../src/core/agents/custom/customCliBackend';
+import { liveGroupMembers } from '../../../src/core/agents/local/processGroup';
 import { git } from '../../support/gitRepo';
 import { useTempDir } from '../../support/tempDir';
 import { aTask, aWorkspace, commitWorktree, readText, requestKit, until } from './agentTestKit';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ClaudeCodeBackend } from '../../../src/core/agents/claudeCodeBackend';
+import { ClaudeCodeBackend } from '../../../src/core/agents/claudeCode/claudeCodeBackend';
 import { createDispatchRuntime } from '../../../src/core/dispatch/dispatchRuntime';
 import { EventLog, readEvents } from '../../../src/core/events/eventLog';
 import { ensureAtoDirectory } from '../../../src/core/events/atoDirectory';

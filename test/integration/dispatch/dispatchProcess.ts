@@ -3,7 +3,7 @@
 // dispatch again what recovery says, wait. With crashAt, the process kills itself (SIGKILL, no cleanup)
 // right after that dispatch step — the closest thing to a power cut.
 import { join } from 'node:path';
-import { configuredAgents } from '../../../src/core/agents/configuredAgents';
+import { configuredAgents } from '../../../src/core/agents/fleet/configuredAgents';
 import { createDispatchRuntime } from '../../../src/core/dispatch/dispatchRuntime';
 import { recoverRuns } from '../../../src/core/dispatch/runRecovery';
 import { EventLog } from '../../../src/core/events/eventLog';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CustomCliBackend } from '../../../src/core/agents/customCliBackend';
-import { customAgentSettingsSchema } from '../../../src/core/agents/customAgentSettings';
+import { CustomCliBackend } from '../../../src/core/agents/custom/customCliBackend';
+import { customAgentSettingsSchema } from '../../../src/core/agents/custom/customAgentSettings';
 import { createDispatchRuntime, type DispatchRuntime } from '../../../src/core/dispatch/dispatchRuntime';
 import type { DispatchOutcome } from '../../../src/core/dispatch/taskDispatcher';
 import type { EventInput } from '../../../src/core/events/eventLog';

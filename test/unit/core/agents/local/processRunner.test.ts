@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { realpathSync } from 'node:fs';
-import { childEnvironment, nonInteractiveVariables } from '../../../../src/core/agents/childEnvironment';
-import { liveGroupMembers } from '../../../../src/core/agents/processGroup';
-import { startProcess, type OutputStreamName, type ProcessSpec } from '../../../../src/core/agents/processRunner';
-import { useTempDir } from '../../../support/tempDir';
+import { childEnvironment, nonInteractiveVariables } from '../../../../../src/core/agents/local/childEnvironment';
+import { liveGroupMembers } from '../../../../../src/core/agents/local/processGroup';
+import { startProcess, type OutputStreamName, type ProcessSpec } from '../../../../../src/core/agents/local/processRunner';
+import { useTempDir } from '../../../../support/tempDir';
 
 const node = process.execPath;
 

@@ -1,4 +1,4 @@
-import type { AgentRunHandle, AgentRunStatus, AgentUsage } from './agentBackend';
+import type { AgentRunHandle, AgentRunStatus, AgentUsage } from '../agentBackend';
 import { stopOrphanedRun } from './processGroup';
 import type { ProcessResult, RunningProcess } from './processRunner';
 

@@ -1,8 +1,8 @@
-import type { AtoSettings } from '../settings/settings';
-import type { AgentBackend } from './agentBackend';
-import { ClaudeCodeBackend } from './claudeCodeBackend';
-import { CustomCliBackend } from './customCliBackend';
-import { readCustomAgents } from './customAgentSettings';
+import type { AtoSettings } from '../../settings/settings';
+import type { AgentBackend } from '../agentBackend';
+import { ClaudeCodeBackend } from '../claudeCode/claudeCodeBackend';
+import { CustomCliBackend } from '../custom/customCliBackend';
+import { readCustomAgents } from '../custom/customAgentSettings';
 
 export interface ConfiguredAgents {
   readonly agents: readonly AgentBackend[];

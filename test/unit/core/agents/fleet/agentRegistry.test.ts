@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import type { AgentBackend, AgentHealth } from '../../../../src/core/agents/agentBackend';
-import { AgentRegistry, type AgentPreferences, type SelectionDecision, type SelectionInputs } from '../../../../src/core/agents/agentRegistry';
-import { ConcurrencyLimiter } from '../../../../src/core/agents/concurrencyLimiter';
-import { computeSuccessRates, type SuccessRates } from '../../../../src/core/agents/successRates';
-import { taskTypes, type TaskPriority, type TaskType } from '../../../../src/core/tasks/taskTypes';
-import { aRunRecord } from '../../../support/runRecords';
+import type { AgentBackend, AgentHealth } from '../../../../../src/core/agents/agentBackend';
+import { AgentRegistry, type AgentPreferences, type SelectionDecision, type SelectionInputs } from '../../../../../src/core/agents/fleet/agentRegistry';
+import { ConcurrencyLimiter } from '../../../../../src/core/agents/fleet/concurrencyLimiter';
+import { computeSuccessRates, type SuccessRates } from '../../../../../src/core/agents/fleet/successRates';
+import { taskTypes, type TaskPriority, type TaskType } from '../../../../../src/core/tasks/taskTypes';
+import { aRunRecord } from '../../../../support/runRecords';
 
 function aBackend(id: string, kind: AgentBackend['kind'], types: readonly TaskType[] = taskTypes, concurrent = 2): AgentBackend {
   const unused = () => Promise.reject(new Error('not used by selection'));

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import '../../shared/zod';
-import { taskTypes } from '../tasks/taskTypes';
+import '../../../shared/zod';
+import { taskTypes } from '../../tasks/taskTypes';
 
 /** Ids a custom agent cannot take: the built-in agents and `auto`. */
 export const reservedAgentIds: ReadonlySet<string> = new Set(['auto', 'claude-code', 'claude', 'copilot', 'jules', 'custom']);

@@ -1,13 +1,13 @@
 import { access, constants } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
-import type { AgentBackend, AgentHealth, AgentLimits, AgentRunHandle, AgentRunStatus, DispatchRequest } from './agentBackend';
-import { classifyFailure, processEvidence } from './classifyFailure';
+import type { AgentBackend, AgentHealth, AgentLimits, AgentRunHandle, AgentRunStatus, DispatchRequest } from '../agentBackend';
+import { classifyFailure, processEvidence } from '../local/classifyFailure';
 import type { CustomAgentSettings } from './customAgentSettings';
-import { LocalProcessAgent } from './localProcessAgent';
-import { LocalRuns } from './localRuns';
-import { runIdVariable } from './processGroup';
-import { startProcess, type ProcessResult } from './processRunner';
-import type { TaskType } from '../tasks/taskTypes';
+import { LocalProcessAgent } from '../local/localProcessAgent';
+import { LocalRuns } from '../local/localRuns';
+import { runIdVariable } from '../local/processGroup';
+import { startProcess, type ProcessResult } from '../local/processRunner';
+import type { TaskType } from '../../tasks/taskTypes';
 
 /** Lines of stdout that make a successful run's summary. */
 export const summaryLines = 40;

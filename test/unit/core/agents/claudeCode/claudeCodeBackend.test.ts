@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AgentOutput } from '../../../../src/core/agents/agentBackend';
-import { ClaudeCodeBackend, parseClaudeVersion } from '../../../../src/core/agents/claudeCodeBackend';
-import { defaultWriteTools } from '../../../../src/core/agents/claudeCodeArgs';
-import { maxRepositoryNotesLength, repositoryNotes } from '../../../../src/core/agents/repositoryNotes';
-import type { Task } from '../../../../src/core/tasks/task';
-import { useTempDir } from '../../../support/tempDir';
+import type { AgentOutput } from '../../../../../src/core/agents/agentBackend';
+import { ClaudeCodeBackend, parseClaudeVersion } from '../../../../../src/core/agents/claudeCode/claudeCodeBackend';
+import { defaultWriteTools } from '../../../../../src/core/agents/claudeCode/claudeCodeArgs';
+import { maxRepositoryNotesLength, repositoryNotes } from '../../../../../src/core/agents/claudeCode/repositoryNotes';
+import type { Task } from '../../../../../src/core/tasks/task';
+import { useTempDir } from '../../../../support/tempDir';
 
 /** A stand-in `claude` (a node script with a shebang) that reports what it received. */
-const fakeClaude = join(__dirname, '..', '..', '..', 'fixtures', 'agents', 'fake-claude.mjs');
+const fakeClaude = join(__dirname, '..', '..', '..', '..', 'fixtures', 'agents', 'fake-claude.mjs');
 
 const task = (type: Task['type']): Task => ({
   id: 't', title: 't', type, priority: 'medium', agent: 'auto', created: undefined, dependsOn: [], cwd: undefined, timeoutMs: undefined,

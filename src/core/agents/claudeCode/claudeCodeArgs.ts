@@ -1,4 +1,4 @@
-import { readOnlyTaskTypes, type TaskType } from '../tasks/taskTypes';
+import { readOnlyTaskTypes, type TaskType } from '../../tasks/taskTypes';
 
 /** `--permission-mode` choices of Claude Code 2.1.330. */
 export const claudePermissionModes = ['acceptEdits', 'auto', 'bypassPermissions', 'manual', 'dontAsk', 'plan'] as const;

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AgentOutput } from '../../../../src/core/agents/agentBackend';
-import { ClaudeRunMonitor, type AbortRequest } from '../../../../src/core/agents/claudeRunMonitor';
-import { parseClaudeStreamLine } from '../../../../src/core/agents/claudeStreamParser';
-import type { ProcessResult } from '../../../../src/core/agents/processRunner';
+import type { AgentOutput } from '../../../../../src/core/agents/agentBackend';
+import { ClaudeRunMonitor, type AbortRequest } from '../../../../../src/core/agents/claudeCode/claudeRunMonitor';
+import { parseClaudeStreamLine } from '../../../../../src/core/agents/claudeCode/claudeStreamParser';
+import type { ProcessResult } from '../../../../../src/core/agents/local/processRunner';
 
-const repoRoot = join(__dirname, '..', '..', '..', '..');
+const repoRoot = join(__dirname, '..', '..', '..', '..', '..');
 const samples = join(repoRoot, 'test', 'fixtures', 'claude-code', 'samples');
 const fixtures = join(repoRoot, 'test', 'fixtures', 'claude-code');
 

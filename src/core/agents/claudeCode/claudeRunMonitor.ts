@@ -1,7 +1,7 @@
-import type { AgentOutput, AgentRunStatus, AgentUsage } from './agentBackend';
-import { classifyFailure, processEvidence } from './classifyFailure';
+import type { AgentOutput, AgentRunStatus, AgentUsage } from '../agentBackend';
+import { classifyFailure, processEvidence } from '../local/classifyFailure';
 import type { ClaudeApiError, ClaudeResult, ClaudeStreamEvent } from './claudeStreamParser';
-import type { ProcessResult } from './processRunner';
+import type { ProcessResult } from '../local/processRunner';
 
 /** Why the monitor wants the process stopped before it ends on its own. */
 export interface AbortRequest {

@@ -1,15 +1,15 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AgentBackend, AgentHealth, AgentLimits, AgentRunHandle, DispatchRequest } from './agentBackend';
+import type { AgentBackend, AgentHealth, AgentLimits, AgentRunHandle, DispatchRequest } from '../agentBackend';
 import { claudeArgs, type ClaudeArgsOptions, type ClaudeRunContext } from './claudeCodeArgs';
 import { ClaudeRunMonitor } from './claudeRunMonitor';
 import { parseClaudeStreamLine } from './claudeStreamParser';
-import { LocalProcessAgent } from './localProcessAgent';
-import { LocalRuns } from './localRuns';
-import { runIdVariable } from './processGroup';
-import { startProcess } from './processRunner';
+import { LocalProcessAgent } from '../local/localProcessAgent';
+import { LocalRuns } from '../local/localRuns';
+import { runIdVariable } from '../local/processGroup';
+import { startProcess } from '../local/processRunner';
 import { repositoryNotes } from './repositoryNotes';
-import { readOnlyTaskTypes, taskTypes, type TaskType } from '../tasks/taskTypes';
+import { readOnlyTaskTypes, taskTypes, type TaskType } from '../../tasks/taskTypes';
 
 /** Set for every run unless `env` overrides them: no telemetry, no self-update in the middle of a task. */
 export const defaultClaudeEnv: Readonly<Record<string, string>> = {

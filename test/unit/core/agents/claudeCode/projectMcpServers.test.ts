@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configuredAgents } from '../../../../src/core/agents/configuredAgents';
-import { projectMcpServersAllowed, projectMcpServersVariable } from '../../../../src/core/agents/projectMcpServers';
-import { readEnvironmentSettings, settingEnvironmentVariable } from '../../../../src/core/settings/environmentSettings';
-import { settingDefinitions } from '../../../../src/core/settings/settings';
-import type { Task } from '../../../../src/core/tasks/task';
-import { useTempDir } from '../../../support/tempDir';
+import { configuredAgents } from '../../../../../src/core/agents/fleet/configuredAgents';
+import { projectMcpServersAllowed, projectMcpServersVariable } from '../../../../../src/core/agents/claudeCode/projectMcpServers';
+import { readEnvironmentSettings, settingEnvironmentVariable } from '../../../../../src/core/settings/environmentSettings';
+import { settingDefinitions } from '../../../../../src/core/settings/settings';
+import type { Task } from '../../../../../src/core/tasks/task';
+import { useTempDir } from '../../../../support/tempDir';
 
 /** A stand-in `claude` that reports its argv (see the fixture). */
-const fakeClaude = join(__dirname, '..', '..', '..', 'fixtures', 'agents', 'fake-claude.mjs');
+const fakeClaude = join(__dirname, '..', '..', '..', '..', 'fixtures', 'agents', 'fake-claude.mjs');
 
 const task: Task = {
   id: 't', title: 't', type: 'fix', priority: 'medium', agent: 'auto', created: undefined, dependsOn: [], cwd: undefined, timeoutMs: undefined,

@@ -1,5 +1,5 @@
-import { Emitter, type Event } from '../util/emitter';
-import type { AgentBackend } from './agentBackend';
+import { Emitter, type Event } from '../../util/emitter';
+import type { AgentBackend } from '../agentBackend';
 
 /** A slot taken by one run. Releasing it twice is harmless. */
 export interface ConcurrencySlot {

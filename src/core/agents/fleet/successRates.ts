@@ -1,5 +1,5 @@
-import type { RunRecord } from '../runs/runRecord';
-import type { TaskType } from '../tasks/taskTypes';
+import type { RunRecord } from '../../runs/runRecord';
+import type { TaskType } from '../../tasks/taskTypes';
 
 export interface SuccessStats {
   readonly succeeded: number;

@@ -1,6 +1,6 @@
-import type { Task } from '../tasks/task';
-import { autoAgent, type TaskPriority } from '../tasks/taskTypes';
-import type { AgentBackend, AgentHealth } from './agentBackend';
+import type { Task } from '../../tasks/task';
+import { autoAgent, type TaskPriority } from '../../tasks/taskTypes';
+import type { AgentBackend, AgentHealth } from '../agentBackend';
 import type { AgentLoad } from './concurrencyLimiter';
 import type { SuccessRates } from './successRates';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { LineSplitter } from '../../../../src/core/agents/lineSplitter';
+import { LineSplitter } from '../../../../../src/core/agents/local/lineSplitter';
 
 function split(chunks: readonly (Buffer | string)[], maxLineLength?: number): string[] {
   const lines: string[] = [];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { customAgentSettingsSchema, readCustomAgents } from '../../../../src/core/agents/customAgentSettings';
-import { taskTypes } from '../../../../src/core/tasks/taskTypes';
+import { customAgentSettingsSchema, readCustomAgents } from '../../../../../src/core/agents/custom/customAgentSettings';
+import { taskTypes } from '../../../../../src/core/tasks/taskTypes';
 
 describe('custom agent settings (ato.agents.custom)', () => {
   it('fills in the defaults', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ConcurrencyLimiter, type ConcurrencyCounts } from '../../../../src/core/agents/concurrencyLimiter';
+import { ConcurrencyLimiter, type ConcurrencyCounts } from '../../../../../src/core/agents/fleet/concurrencyLimiter';
 
 describe('ConcurrencyLimiter', () => {
   const backends = [{ id: 'claude-code', limits: { concurrent: 2 } }, { id: 'jules', limits: { concurrent: 1 } }];

@@ -1,4 +1,4 @@
-import type { FailureClass } from './failureClass';
+import type { FailureClass } from '../failureClass';
 import type { ProcessResult } from './processRunner';
 
 /** What is known about a local agent run that did not succeed. Every field is optional. */

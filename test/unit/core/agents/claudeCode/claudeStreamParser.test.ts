@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { parseClaudeStreamLine, type ClaudeResult, type ClaudeStreamEvent } from '../../../../src/core/agents/claudeStreamParser';
+import { parseClaudeStreamLine, type ClaudeResult, type ClaudeStreamEvent } from '../../../../../src/core/agents/claudeCode/claudeStreamParser';
 
-const repoRoot = join(__dirname, '..', '..', '..', '..');
+const repoRoot = join(__dirname, '..', '..', '..', '..', '..');
 /** Real CLI output recorded for the project (shared/ sits beside the checkout). */
 const samplesDir = join(repoRoot, 'test', 'fixtures', 'claude-code', 'samples');
 const fixturesDir = join(repoRoot, 'test', 'fixtures', 'claude-code');

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../../shared/zod';
+import '../../../shared/zod';
 
 /**
  * Parses the lines Claude Code prints with `-p --output-format stream-json --verbose` (and the single

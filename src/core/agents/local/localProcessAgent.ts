@@ -1,4 +1,4 @@
-import type { AgentRunHandle, AgentRunStatus } from './agentBackend';
+import type { AgentRunHandle, AgentRunStatus } from '../agentBackend';
 import type { LocalRuns } from './localRuns';
 
 /**

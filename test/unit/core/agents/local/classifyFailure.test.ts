@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { classifyFailure, type FailureEvidence } from '../../../../src/core/agents/classifyFailure';
-import type { FailureClass } from '../../../../src/core/agents/failureClass';
+import { classifyFailure, type FailureEvidence } from '../../../../../src/core/agents/local/classifyFailure';
+import type { FailureClass } from '../../../../../src/core/agents/failureClass';
 
 const table: readonly (readonly [string, FailureEvidence, FailureClass])[] = [
   // How ATO stopped the process comes first, whatever else was seen.

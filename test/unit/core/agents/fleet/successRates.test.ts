@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { computeSuccessRates } from '../../../../src/core/agents/successRates';
-import type { RunRecord } from '../../../../src/core/runs/runRecord';
-import { aRunRecord } from '../../../support/runRecords';
+import { computeSuccessRates } from '../../../../../src/core/agents/fleet/successRates';
+import type { RunRecord } from '../../../../../src/core/runs/runRecord';
+import { aRunRecord } from '../../../../support/runRecords';
 
 let sequence = 0;
 function finished(agentId: string, state: RunRecord['state'], overrides: Partial<RunRecord> = {}): RunRecord {
