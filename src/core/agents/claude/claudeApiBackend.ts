@@ -1,7 +1,7 @@
 import type * as AnthropicSdk from '@anthropic-ai/sdk';
 import type { TaskType } from '../../tasks/taskTypes';
 import type { AgentBackend, AgentHealth, AgentLimits, AgentOutput, AgentRunHandle, AgentRunStatus, DispatchRequest } from '../agentBackend';
-import { LineSplitter } from '../lineSplitter';
+import { LineSplitter } from '../local/lineSplitter';
 import { claudeUsage, readClaudeAnswer, stopReasonProblem } from './claudeAnswer';
 import { classifyClaudeError, type ClaudeStopReason } from './claudeFailure';
 import { priceOf } from './claudePrices';
