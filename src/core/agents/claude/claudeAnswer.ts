@@ -71,6 +71,7 @@ export function stopReasonProblem(stopReason: string | null, maxTokens: number):
       return 'the model declined the task (stop reason "refusal"); no report was written';
     case 'model_context_window_exceeded':
       return "the task and its target files do not fit in the model's context window: name fewer or smaller target files";
+    case null:
     default:
       return `the answer ended with stop reason ${JSON.stringify(stopReason)}, which ATO does not take as a finished report`;
   }

@@ -35,10 +35,11 @@ export function classifyClaudeError(error: unknown, sdk: ClaudeSdkErrors, stoppe
     const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return { failure: 'fatal', message: clip(`the Messages API's answer could not be read: ${what}`) };
   }
-  const status = error.status;
-  const type = apiErrorType(error.error);
-  const detail = describeApiError(error, type);
-  const retryAfterMs = retryAfter(error.headers, now);
+  const apiError = error as AnthropicSdk.APIError;
+  const status = apiError.status;
+  const type = apiErrorType(apiError.error);
+  const detail = describeApiError(apiError, type);
+  const retryAfterMs = retryAfter(apiError.headers, now);
   const withRetry = retryAfterMs === undefined ? {} : { retryAfterMs };
   if (status === 401 || status === 403 || type === 'authentication_error' || type === 'permission_error') {
     return { failure: 'auth', message: clip(`the Anthropic API refused the key: ${detail} — set it with "ATO: Set Anthropic API Key" (headless: ATO_ANTHROPIC_API_KEY)`) };
@@ -59,11 +60,18 @@ function apiErrorType(body: unknown): string | undefined {
   return undefined;
 }
 
+/** The API's own words from an error body, when it has any. */
+function apiErrorMessage(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const inner = (body as { error?: unknown }).error;
+  const message = typeof inner === 'object' && inner !== null ? (inner as { message?: unknown }).message : undefined;
+  return typeof message === 'string' && message.trim() !== '' ? message.trim() : undefined;
+}
+
 function describeApiError(error: AnthropicSdk.APIError, type: string | undefined): string {
   const parts = [error.status === undefined ? 'in the stream' : `HTTP ${String(error.status)}`];
   if (type !== undefined) parts.push(type);
-  const apiMessage = typeof error.error === 'object' && error.error !== null ? (error.error as { error?: { message?: unknown } }).error?.message : undefined;
-  const text = typeof apiMessage === 'string' && apiMessage.trim() !== '' ? apiMessage.trim() : undefined;
+  const text = apiErrorMessage(error.error);
   const id = error.requestID ?? undefined;
   return `${parts.join(' ')}${text === undefined ? '' : `: ${text}`}${id === undefined ? '' : ` (request ${id})`}`;
 }

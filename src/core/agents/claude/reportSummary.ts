@@ -36,7 +36,7 @@ function proseBlocks(markdown: string): ProseBlock[] {
     const trimmed = line.trim();
     const fenceMark = /^(`{3,}|~{3,})/.exec(trimmed)?.[1];
     if (fence !== undefined) {
-      if (fenceMark !== undefined && fenceMark[0] === fence[0] && fenceMark.length >= fence.length) fence = undefined;
+      if (fenceMark !== undefined && fenceMark.startsWith(fence.charAt(0)) && fenceMark.length >= fence.length) fence = undefined;
       continue;
     }
     if (fenceMark !== undefined) {
@@ -45,7 +45,7 @@ function proseBlocks(markdown: string): ProseBlock[] {
       continue;
     }
     const heading = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(trimmed);
-    if (heading !== undefined && heading !== null) {
+    if (heading !== null) {
       flush();
       const text = oneLine(heading[1] ?? '');
       if (text !== '') blocks.push({ heading: true, text });
