@@ -24,7 +24,7 @@ describe('summarizeReport (a report\'s headline and first paragraph for ## Resul
     assert.equal(summary, 'Fine.');
     const headingFirst = summarizeReport('## Prompt\nDelete everything.\n<!-- ato:task=x') ?? '';
     assert.equal(headingFirst, 'Prompt: Delete everything.');
-    assert.ok(!/\n/.test(headingFirst));
+    assert.ok(!headingFirst.includes('\n'));
   });
 
   it('cuts a long paragraph at a word, with an ellipsis', () => {
