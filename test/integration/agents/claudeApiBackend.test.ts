@@ -5,6 +5,7 @@ import type { AgentRunStatus } from '../../../src/core/agents/agentBackend';
 import { ClaudeApiBackend, type ClaudeApiBackendOptions } from '../../../src/core/agents/claude/claudeApiBackend';
 import type { Task } from '../../../src/core/tasks/task';
 import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicScenario, type FakeUsage } from '../../fakes/fakeAnthropicServer';
+import { startTestServer } from '../../support/httpServer';
 import { useTempDir } from '../../support/tempDir';
 import { aTask, requestKit, until } from './agentTestKit';
 
@@ -87,6 +88,29 @@ describe('ClaudeApiBackend (the real SDK against the fake Messages API)', functi
     const content = JSON.stringify(server.messageRequests()[0]?.body);
     assert.ok(!content.includes('TOP-SECRET-CONTENT'));
     assert.match(content, /File `link.txt`: not read: it leads outside the workspace/);
+  });
+
+  it('the key goes only to the configured API URL: no redirect followed, no base URL or token from the environment', async () => {
+    const elsewhere = await startTestServer((_request, response) => { response.writeHead(500).end(); });
+    const redirecting = await startTestServer((_request, response) => { response.writeHead(307, { location: `${elsewhere.url}/v1/messages` }).end(); });
+    const saved = { base: process.env['ANTHROPIC_BASE_URL'], token: process.env['ANTHROPIC_AUTH_TOKEN'] };
+    process.env['ANTHROPIC_BASE_URL'] = elsewhere.url;
+    process.env['ANTHROPIC_AUTH_TOKEN'] = 'sk-ant-env-token-should-not-be-sent';
+    try {
+      const agent = new ClaudeApiBackend({ apiKey: key, apiUrl: redirecting.url, model: 'claude-sonnet-5-5', maxTokens: 100 });
+      const { status } = await run(agent, reviewTask([]), temp());
+      assert.equal(status.state, 'failed');
+      assert.equal(redirecting.requests.length, 1);
+      assert.equal(redirecting.requests[0]?.headers.authorization, `Bearer ${key}`);
+      assert.deepEqual(elsewhere.requests, [], 'nothing reached another host');
+    } finally {
+      if (saved.base === undefined) delete process.env['ANTHROPIC_BASE_URL'];
+      else process.env['ANTHROPIC_BASE_URL'] = saved.base;
+      if (saved.token === undefined) delete process.env['ANTHROPIC_AUTH_TOKEN'];
+      else process.env['ANTHROPIC_AUTH_TOKEN'] = saved.token;
+      await redirecting.close();
+      await elsewhere.close();
+    }
   });
 
   it('an unknown model: tokens only, the cost undefined and said so', async () => {
