@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { configuredAgents } from '../../../src/core/agents/fleet/configuredAgents';
 import { createDispatchRuntime, type DispatchRuntime } from '../../../src/core/dispatch/dispatchRuntime';
+import type { DispatchStep } from '../../../src/core/dispatch/dispatchSteps';
+import { recoverRuns } from '../../../src/core/dispatch/runRecovery';
 import { ensureAtoDirectory } from '../../../src/core/events/atoDirectory';
 import { EventLog, readEvents } from '../../../src/core/events/eventLog';
 import { createLogger } from '../../../src/core/logging/logger';
@@ -55,7 +57,7 @@ describe('a read-only task run by the claude agent (the real SDK against the fak
   });
 
   /** A workspace with one pending task, and the dispatcher wired as the extension and the CLI wire it. */
-  async function setUp(scenario: FakeAnthropicScenario, type = 'review', settingsOverrides: Partial<Record<SettingKey, unknown>> = {}): Promise<{ repo: string; runtime: DispatchRuntime; fake: FakeAnthropic }> {
+  async function setUp(scenario: FakeAnthropicScenario, type = 'review', settingsOverrides: Partial<Record<SettingKey, unknown>> = {}, checkpoint?: (step: DispatchStep) => Promise<void> | undefined): Promise<{ repo: string; runtime: DispatchRuntime; fake: FakeAnthropic; redactor: Redactor }> {
     fake = await startFakeAnthropic({ scenario, apiKey: key, usage: { inputTokens: 1200, outputTokens: 300 } });
     const repo = join(temp(), `repo-${String(++repos)}`);
     mkdirSync(repo);
@@ -70,8 +72,8 @@ describe('a read-only task run by the claude agent (the real SDK against the fak
     const { settings, problems } = readSettings(setting => raw[setting]);
     assert.deepEqual(problems, []);
     const agents = configuredAgents(settings, key, { projectMcpServers: false }).agents;
-    runtime = createDispatchRuntime({ workspaceRoot: repo, index, agents, maxConcurrentRuns: 4, defaultTimeoutMs: 30_000, redactor, events, log: createLogger({ write: () => undefined }, redactor), random: () => 0.5 });
-    return { repo, runtime, fake };
+    runtime = createDispatchRuntime({ workspaceRoot: repo, index, agents, maxConcurrentRuns: 4, defaultTimeoutMs: 30_000, redactor, events, log: createLogger({ write: () => undefined }, redactor), random: () => 0.5, ...(checkpoint === undefined ? {} : { checkpoint }) });
+    return { repo, runtime, fake, redactor };
   }
 
   it('writes the report beside the task in complete/, summarises it in ## Result with a link, and records tokens and cost', async () => {
@@ -113,6 +115,26 @@ describe('a read-only task run by the claude agent (the real SDK against the fak
     await events?.flush();
     const written = [report, task, log, JSON.stringify(stored.record), JSON.stringify(await readEvents(join(repo, '.ato'), 2))].join('\n');
     assert.ok(!written.includes(key));
+  });
+
+  it('stopped right after the report and the summary were recorded: a restart finishes the task with its ## Result linking the report', async () => {
+    let stopped = false;
+    // The dispatcher stops there for good, as if ATO were killed: nothing after this step runs.
+    const { repo, runtime: first, redactor } = await setUp({ kind: 'text', text: answer }, 'review', {}, step => (step === 'changesCommitted' ? new Promise<void>(() => { stopped = true; }) : undefined));
+    const outcome = await first.dispatcher.dispatch('review-app');
+    if (outcome.status !== 'started') assert.fail(JSON.stringify(outcome));
+    await until(() => stopped, 20_000, 'the dispatch to reach changesCommitted');
+    const processed = join(repo, 'planning', 'issue_queue', 'processed', 'review-app.task.md');
+    assert.ok(existsSync(processed), 'the task is still in processed/');
+    assert.ok(existsSync(join(repo, 'planning', 'issue_queue', 'complete', 'review-app.report.md')), 'the report is already where the task will be');
+
+    const recovery = await recoverRuns({ workspaceRoot: repo, planningRoot: join(repo, 'planning'), runs: first.runs, events: { append: () => Promise.resolve() }, log: createLogger({ write: () => undefined }, redactor), planningWriter: first.planningWriter });
+    assert.deepEqual(recovery.completed, [outcome.runId]);
+    assert.deepEqual(recovery.redispatch, []);
+    const task = readFileSync(join(repo, 'planning', 'issue_queue', 'complete', 'review-app.task.md'), 'utf8');
+    assert.match(task, /## Result\n\nError handling: Two awaits in `main` have no catch, so a failed fetch ends the process\.\n\n- \*\*Outcome:\*\* succeeded\n- \*\*Report:\*\* \[review-app\.report\.md\]\(review-app\.report\.md\)\n/);
+    assert.ok(!existsSync(processed));
+    assert.equal(fake?.messageRequests().length, 1, 'the model was asked once');
   });
 
   it('a code-changing task type naming claude is refused by selection, and stays in pending/', async () => {
@@ -167,7 +189,8 @@ describe('a read-only task run by the claude agent (the real SDK against the fak
     const { runtime, fake: server } = await setUp({ kind: 'text', text: answer, hangAfterStart: true });
     const outcome = await runtime.dispatcher.dispatch('review-app');
     if (outcome.status !== 'started') assert.fail(JSON.stringify(outcome));
-    await until(() => readFileSync(runtime.runs.logFile(outcome.runId), 'utf8').includes('the model started answering'), 10_000, 'the answer to start');
+    const logFile = runtime.runs.logFile(outcome.runId);
+    await until(() => existsSync(logFile) && readFileSync(logFile, 'utf8').includes('the model started answering'), 10_000, 'the answer to start');
     assert.equal(await runtime.dispatcher.cancel(outcome.runId), true);
     const record = await runtime.dispatcher.whenDone(outcome.runId);
     assert.equal(record?.state, 'cancelled');
