@@ -17,3 +17,10 @@ export function failureClassOf(error: unknown): FailureClass | undefined {
   const { failure } = error;
   return failureClasses.find(known => known === failure);
 }
+
+/** The wait an error says the vendor asked for (a 429's retry-after), in ms, if it says one. */
+export function retryAfterOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null || !('retryAfterMs' in error)) return undefined;
+  const { retryAfterMs } = error;
+  return typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) && retryAfterMs >= 0 ? retryAfterMs : undefined;
+}
