@@ -40,11 +40,21 @@ export interface AgentUsage {
   readonly sessionId?: string;
 }
 
+/**
+ * The vendor said when to come back (a 429's retry-after, Claude Code's rejected `rate_limit_event`): the
+ * fleet closes the vendor's window until then.
+ */
+export interface VendorWindowNotice {
+  /** ISO 8601. */
+  readonly until: string;
+  readonly source: 'retryAfter' | 'rateLimitEvent';
+}
+
 export type AgentRunStatus =
   | { readonly state: 'running'; readonly usage?: AgentUsage }
   | { readonly state: 'needsYou'; readonly reason: string; readonly usage?: AgentUsage }
   | { readonly state: 'succeeded'; readonly summary: string; readonly usage: AgentUsage; readonly exitCode?: number }
-  | { readonly state: 'failed'; readonly failure: FailureClass; readonly message: string; readonly usage: AgentUsage; readonly exitCode?: number }
+  | { readonly state: 'failed'; readonly failure: FailureClass; readonly message: string; readonly usage: AgentUsage; readonly exitCode?: number; readonly vendorWindow?: VendorWindowNotice }
   /** The backend no longer knows the run (e.g. ATO restarted while a local process ran). */
   | { readonly state: 'lost' };
 
