@@ -18,6 +18,8 @@ export interface FleetOptions {
   readonly events: { append(event: EventInput): Promise<void> };
   /** The window file; absent: windows live in memory only (unit tests). */
   readonly windowStore?: WindowStore;
+  /** The run records at start (`RunStore.list`), read once, on first use. */
+  readonly loadRecords?: () => Promise<readonly RunRecord[]>;
   readonly now?: () => Date;
   readonly random?: () => number;
 }
@@ -33,6 +35,7 @@ export class Fleet {
   private readonly gate: StartGate;
   private readonly now: () => Date;
   private readonly records = new Map<string, RunRecord>();
+  private loaded: Promise<void> | undefined;
 
   constructor(private readonly options: FleetOptions) {
     this.now = options.now ?? (() => new Date());
@@ -40,10 +43,14 @@ export class Fleet {
     this.gate = new StartGate({ startsPerMinute: options.settings.startsPerMinute, now: this.now, random: options.random ?? Math.random });
   }
 
-  /** Reads the window file and the run records once, at start. */
-  async load(records: Iterable<RunRecord>): Promise<void> {
-    for (const record of records) this.observe(record);
-    if (this.options.windowStore !== undefined) this.windows.restore(await this.options.windowStore.read(), this.now());
+  /** Reads the run records and the window file, once; later calls wait for the same read. */
+  ensureLoaded(): Promise<void> {
+    this.loaded ??= (async () => {
+      // A record observed meanwhile is newer than the one on disk: it stays.
+      for (const record of (await this.options.loadRecords?.()) ?? []) if (!this.records.has(record.runId)) this.observe(record);
+      if (this.options.windowStore !== undefined) this.windows.restore(await this.options.windowStore.read(), this.now());
+    })();
+    return this.loaded;
   }
 
   observe(record: RunRecord): void {

@@ -27,3 +27,8 @@ export interface FleetSettings {
   /** Starts per vendor per minute (burst-safe starts). */
   readonly startsPerMinute: number;
 }
+
+/** The fleet's part of the settings. */
+export function fleetSettingsOf(settings: { readonly 'fleet.limits': FleetLimits; readonly 'fleet.budgets': FleetBudgets; readonly 'fleet.copilotPremiumRequestUsd': number; readonly 'fleet.startsPerMinute': number }): FleetSettings {
+  return { limits: settings['fleet.limits'], budgets: settings['fleet.budgets'], copilotPremiumRequestUsd: settings['fleet.copilotPremiumRequestUsd'], startsPerMinute: settings['fleet.startsPerMinute'] };
+}
