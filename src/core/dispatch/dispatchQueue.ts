@@ -75,15 +75,19 @@ export class DispatchQueue implements Disposable {
       do {
         this.again = false;
         await this.pass();
-      } while (this.again && !this.disposed);
+      } while (this.askedAgain());
     })().finally(() => { this.pumping = undefined; });
     return this.pumping;
+  }
+
+  /** A pump call came in during the pass (read through a method: the flag changes across the await). */
+  private askedAgain(): boolean {
+    return this.again;
   }
 
   private async pass(): Promise<void> {
     let soonest: number | undefined;
     for (const taskId of [...this.waiting.keys()]) {
-      if (this.disposed) return;
       let outcome: DispatchOutcome;
       try {
         outcome = await this.dispatcher.dispatch(taskId);

@@ -26,7 +26,8 @@ export function failsOverNow(fleet: Fleet, registry: AgentRegistry, task: Task, 
  */
 export function failoverEvent(fleet: Fleet, registry: AgentRegistry, task: Task, inputs: SelectionInputs, chosen: string): { readonly kind: 'fleet.failover'; readonly taskId: string; readonly from: string; readonly to: string; readonly why: string } | undefined {
   if (!isAuto(task)) return undefined;
-  const { headroom: _everyoneHasHeadroom, ...withoutHeadroom } = inputs;
+  // The same inputs with every agent's headroom open.
+  const withoutHeadroom: SelectionInputs = { health: inputs.health, load: inputs.load, successRates: inputs.successRates, ...(inputs.exclude === undefined ? {} : { exclude: inputs.exclude }) };
   const preferred = registry.select(task, withoutHeadroom);
   if (preferred.status !== 'selected' || preferred.agentId === chosen) return undefined;
   const headroom = fleet.headroom(preferred.agentId);
