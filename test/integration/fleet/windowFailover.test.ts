@@ -98,11 +98,13 @@ describe('a 429 with retry-after closes the anthropic window and auto work fails
     const logged = (await readEvents(atoDirectory, 2)).events;
     const closed = logged.filter(event => event.kind === 'fleet.windowClosed');
     assert.equal(closed.length, 1, 'closed once');
-    assert.equal(closed[0]?.['vendor'], 'anthropic');
-    assert.equal(closed[0]?.['source'], 'retryAfter');
-    const until = Date.parse(String(closed[0]?.['until']));
+    const [closure] = closed;
+    if (closure === undefined) assert.fail('no fleet.windowClosed event');
+    assert.equal(closure['vendor'], 'anthropic');
+    assert.equal(closure['source'], 'retryAfter');
+    const until = Date.parse(String(closure['until']));
     // The CLI waits the server's retry-after (30 s, plus its jitter) before retrying: the window closes until then.
-    assert.ok(until - started >= 30_000 && until - started < 45_000, `closed until ${String(closed[0]?.['until'])}`);
+    assert.ok(until - started >= 30_000 && until - started < 45_000, `closed until ${String(closure['until'])}`);
     const failovers = logged.filter(event => event.kind === 'fleet.failover');
     assert.deepEqual(failovers.map(event => [event['taskId'], event['from'], event['to']]), [['first', 'claude-code', 'counter'], ['second', 'claude-code', 'counter']]);
     assert.match(String(failovers[0]?.['why']), /^claude-code: anthropic window closed until .* \(429 retry-after\)$/);
@@ -111,9 +113,11 @@ describe('a 429 with retry-after closes the anthropic window and auto work fails
     const index2 = new QueueIndex({ planningRoot: join(repo, 'planning'), parse: parseTaskFile, workspaceRoot: repo });
     await index2.coldIndex();
     const again = createDispatchRuntime({ workspaceRoot: repo, index: index2, agents: [claudeCode, counter], maxConcurrentRuns: 4, defaultTimeoutMs: 90_000, redactor, events, log: createLogger({ write: () => undefined }, redactor), fleet });
-    await again.fleet?.ensureLoaded();
-    assert.deepEqual(again.fleet?.headroom('claude-code').open, false);
-    assert.equal(again.fleet?.ledger.agentDay('counter', new Date()).runs, 2, 'and the ledger counts the two runs of today');
+    const restarted = again.fleet;
+    if (restarted === undefined) assert.fail('the runtime has a fleet');
+    await restarted.ensureLoaded();
+    assert.equal(restarted.headroom('claude-code').open, false);
+    assert.equal(restarted.ledger.agentDay('counter', new Date()).runs, 2, 'and the ledger counts the two runs of today');
     await again.dispatcher.dispose();
     index2.dispose();
   });
