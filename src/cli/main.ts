@@ -13,6 +13,7 @@ import { adopt } from './adoptCommand';
 import { dispatchTask, listTasks } from './taskCommands';
 import { loopStatus, run, tick } from './loopCommands';
 import { requeue } from './requeueCommand';
+import { agents } from './agentsCommand';
 import { describeError, Redactor } from '../core/logging/redactor';
 import { initializePlanningFolder, inspectPlanningFolder } from '../core/planning/planningFolder';
 import { environmentSecretSource, learnEnvironmentSecrets, redactingSecretSource, secretIds, type SecretId } from '../core/secrets/secrets';
@@ -39,6 +40,9 @@ Commands:
   init                create the planning folder (keeps existing files)
   tasks [--json]      every task file, its folder and validity (exit 1 if any is invalid)
   dispatch <id>       run one task with its agent, to the end (exit 0 on success)
+  agents [--json]     each agent: health, in flight and runs today against its caps, spend against the
+                      vendor's budget, the vendor's window, headroom, last error, success rates
+  agents --test <id>  that agent's Doctor check (git and the agent's health)
   requeue <id>        put a failed, cancelled or interrupted task back in pending/ to run it again
                       (its run records keep their history; refused while a run of it is in progress)
   help                this text
@@ -60,7 +64,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   learnEnvironmentSecrets(env, redactor);
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean' }, workspace: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'dry-run': { type: 'boolean' }, 'max-ticks': { type: 'string' } } });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean' }, workspace: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'dry-run': { type: 'boolean' }, 'max-ticks': { type: 'string' }, test: { type: 'string' } } });
   } catch (error) {
     err(`ato: ${describeError(error)}\n\n${usage}`);
     return 2;
@@ -85,6 +89,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await dispatchTask(context, parsed.positionals[1]);
       case 'requeue':
         return await requeue(context, parsed.positionals[1]);
+      case 'agents':
+        return await agents(context, parsed.values.test);
       case 'tick':
         return await tick(context, parsed.values['dry-run'] === true);
       case 'adopt':

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { configuredAgents } from '../core/agents/fleet/configuredAgents';
 import { projectMcpServersAllowed } from '../core/agents/claudeCode/projectMcpServers';
 import { createDispatchRuntime } from '../core/dispatch/dispatchRuntime';
+import { fleetSettingsOf } from '../core/agents/fleet/fleetSettings';
 import { recoverRuns } from '../core/dispatch/runRecovery';
 import { isValidQueueEntry, queueEntryId, type QueueEntry } from '../core/queue/queueEntry';
 import { QueueIndex } from '../core/queue/queueIndex';
@@ -83,6 +84,7 @@ export async function dispatchTask(context: CliContext, taskId: string | undefin
     redactor: context.redactor,
     events,
     log: context.log,
+    fleet: fleetSettingsOf(settings),
   });
   try {
     await recoverRuns({ agent: agentId => runtime.registry.get(agentId), workspaceRoot: context.workspaceRoot, planningRoot: index.planningRoot, runs: runtime.runs, events, log: context.log, planningWriter: runtime.planningWriter });
