@@ -40,6 +40,8 @@ Commands:
   init                create the planning folder (keeps existing files)
   tasks [--json]      every task file, its folder and validity (exit 1 if any is invalid)
   dispatch <id>       run one task with its agent, to the end (exit 0 on success)
+  resume <id> --budget <usd>
+                      raise the budget_usd of a task a run stopped at its budget, and run it again
   agents [--json]     each agent: health, in flight and runs today against its caps, spend against the
                       vendor's budget, the vendor's window, headroom, last error, success rates
   agents --test <id>  that agent's Doctor check (git and the agent's health)
@@ -64,7 +66,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   learnEnvironmentSecrets(env, redactor);
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean' }, workspace: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'dry-run': { type: 'boolean' }, 'max-ticks': { type: 'string' }, test: { type: 'string' } } });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean' }, workspace: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'dry-run': { type: 'boolean' }, 'max-ticks': { type: 'string' }, test: { type: 'string' }, budget: { type: 'string' } } });
   } catch (error) {
     err(`ato: ${describeError(error)}\n\n${usage}`);
     return 2;
@@ -89,6 +91,15 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await dispatchTask(context, parsed.positionals[1]);
       case 'requeue':
         return await requeue(context, parsed.positionals[1]);
+      case 'resume': {
+        const raw = parsed.values.budget;
+        const budget = raw === undefined ? Number.NaN : Number(raw);
+        if (parsed.positionals[1] === undefined || !Number.isFinite(budget) || budget <= 0) {
+          err('ato resume: which task, and its new budget? ato resume <id> --budget <usd>\n');
+          return 2;
+        }
+        return await dispatchTask(context, parsed.positionals[1], budget);
+      }
       case 'agents':
         return await agents(context, parsed.values.test);
       case 'tick':

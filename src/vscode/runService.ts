@@ -102,6 +102,7 @@ export class RunService implements vscode.Disposable {
       events: { append: event => this.services.workspace.record(event) },
       log: this.services.log.scoped('dispatch'),
       fleet: fleetSettingsOf(settings),
+      defaultBudgetUsd: settings['runs.defaultBudgetUsd'],
     });
     runtime.dispatcher.onDidChangeRuns(() => { this.publish(); void this.pump(); });
     if (this.runtime !== undefined) await this.runtime.dispatcher.dispose();

@@ -19,6 +19,8 @@ export interface DispatchRequest {
   /** The prompt as ATO composed it from the task (title, prompt, targets, criteria, context). */
   readonly prompt: string;
   readonly timeoutMs: number;
+  /** The task's spend cap in USD (its `budget_usd`, else `ato.runs.defaultBudgetUsd`); absent: none. */
+  readonly budgetUsd?: number;
   /** Output as it arrives; must not throw. */
   readonly onOutput: (output: AgentOutput) => void;
 }

@@ -20,6 +20,8 @@ export interface DispatchRuntimeOptions {
   readonly agents: readonly AgentBackend[];
   readonly maxConcurrentRuns: number;
   readonly defaultTimeoutMs: number;
+  /** `ato.runs.defaultBudgetUsd` (0: none). */
+  readonly defaultBudgetUsd?: number;
   readonly redactor: Redactor;
   readonly events: EventSink;
   readonly log: Logger;
@@ -81,6 +83,7 @@ export function createDispatchRuntime(options: DispatchRuntimeOptions): Dispatch
     log: options.log,
     planningWriter,
     defaultTimeoutMs: options.defaultTimeoutMs,
+    ...(options.defaultBudgetUsd === undefined ? {} : { defaultBudgetUsd: options.defaultBudgetUsd }),
     health,
     ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),

@@ -17,7 +17,7 @@ import { moveTask } from '../queue/queueMoves';
 import type { QueueIndex } from '../queue/queueIndex';
 import { isValidQueueEntry, queueEntryId, type ValidQueueEntry } from '../queue/queueEntry';
 import { orderPending } from '../queue/queueOrder';
-import { decideRetry, type RetryPolicyOptions } from '../runs/retryPolicy';
+import { decideRetry, type RetryDecision, type RetryPolicyOptions } from '../runs/retryPolicy';
 import { newRunId, newRunRecord, type RunRecord } from '../runs/runRecord';
 import type { RunStore } from '../runs/runStore';
 import { transition } from '../runs/runTransitions';
@@ -48,6 +48,8 @@ export interface TaskDispatcherOptions {
   /** Writes the `## Result` section (redacted: it quotes the agent). */
   readonly planningWriter: PlanningWriter;
   readonly defaultTimeoutMs: number;
+  /** `ato.runs.defaultBudgetUsd`: the spend cap of a task without `budget_usd` (0: none). */
+  readonly defaultBudgetUsd?: number;
   readonly retry?: RetryPolicyOptions;
   readonly now?: () => Date;
   readonly random?: () => number;
@@ -212,6 +214,7 @@ export class TaskDispatcher {
         branch,
         prompt: composePrompt(task),
         timeoutMs: task.timeoutMs ?? this.options.defaultTimeoutMs,
+        ...budgetOf(task.budgetUsd, this.options.defaultBudgetUsd),
         onOutput: output => { void this.options.runs.appendLog(runId, `[${output.stream}] ${output.text}\n`).catch(() => undefined); },
       });
       run.handle = handle;
@@ -295,7 +298,9 @@ export class TaskDispatcher {
     const task = !taskProblem && entry !== undefined && isValidQueueEntry(entry) ? entry.result.task : undefined;
     const others = task !== undefined && this.options.registry.select(task, await this.selectionInputs(computeSuccessRates([]), tried)).status !== 'none';
     const retryAfterMs = window === undefined ? undefined : Math.max(0, Date.parse(window.until) - this.now().getTime());
-    let decision = decideRetry({ failure, attempts: run.agentTries, nextAgentAvailable: others, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }, this.random, this.options.retry);
+    let decision: RetryDecision = failure === 'budget'
+      ? { retry: false, escalate: 'needsYou', reason: 'budget reached: raise the budget and resume (ato resume <id> --budget <usd>)' }
+      : decideRetry({ failure, attempts: run.agentTries, nextAgentAvailable: others, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }, this.random, this.options.retry);
     // Failover: the vendor closed its window and the task named no agent — the retry goes now, to the next
     // eligible agent, instead of waiting for the window (it returns to this agent once the window reopens).
     const fleet = this.options.fleet;
@@ -447,4 +452,10 @@ export class TaskDispatcher {
     await Promise.all([...this.active.keys()].map(runId => this.cancel(runId)));
     this.changed.dispose();
   }
+}
+
+/** The task's `budget_usd` when it sets one above 0, else the default when above 0; else no cap. */
+function budgetOf(taskBudget: number | undefined, defaultBudget: number | undefined): { budgetUsd?: number } {
+  const budget = taskBudget !== undefined && taskBudget > 0 ? taskBudget : defaultBudget;
+  return budget !== undefined && budget > 0 ? { budgetUsd: budget } : {};
 }

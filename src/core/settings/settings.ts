@@ -64,6 +64,7 @@ export const settingDefinitions = {
   'fleet.limits': { schema: fleetLimitsSchema, default: {}, userOnly: true },
   'fleet.budgets': { schema: fleetBudgetsSchema, default: {}, userOnly: true },
   'fleet.copilotPremiumRequestUsd': { schema: z.number().check(z.minimum(0), z.maximum(100)), default: 0.04 },
+  'runs.defaultBudgetUsd': { schema: z.number().check(z.minimum(0), z.maximum(10_000)), default: 0 },
   'fleet.startsPerMinute': { schema: z.int().check(z.minimum(1), z.maximum(600)), default: 6 },
   /** Entries are validated one by one by readCustomAgents (src/core/agents/custom/customAgentSettings.ts). */
   'agents.custom': { schema: z.array(z.unknown()), default: [], userOnly: true },
