@@ -5,6 +5,7 @@ import { activationBench } from './activation.bench';
 import { cyclesBench } from './cycles.bench';
 import { dispatchBench } from './dispatch.bench';
 import { firstEventBench } from './firstEvent.bench';
+import { fleetBurstBench, fleetSelectionBench } from './fleet.bench';
 import { foundationBench } from './foundation.bench';
 import { loopRequestsBench } from './loopRequests.bench';
 import { panelBench } from './panel.bench';
@@ -12,7 +13,7 @@ import { parserBench } from './parser.bench';
 import { queueBench } from './queue.bench';
 import type { Measurement } from './measure';
 
-const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench, parser: parserBench, queue: queueBench, dispatch: dispatchBench, panel: panelBench, activation: activationBench, loopRequests: loopRequestsBench, cycles: cyclesBench, firstEvent: firstEventBench };
+const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench, parser: parserBench, queue: queueBench, dispatch: dispatchBench, panel: panelBench, activation: activationBench, loopRequests: loopRequestsBench, cycles: cyclesBench, firstEvent: firstEventBench, fleetSelection: fleetSelectionBench, fleetBurst: fleetBurstBench };
 
 async function main(): Promise<void> {
   const all: Record<string, Measurement[]> = {};

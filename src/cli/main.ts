@@ -14,6 +14,7 @@ import { dispatchTask, listTasks } from './taskCommands';
 import { loopStatus, run, tick } from './loopCommands';
 import { approvePlan } from './approveCommand';
 import { requeue } from './requeueCommand';
+import { agents } from './agentsCommand';
 import { describeError, Redactor } from '../core/logging/redactor';
 import { initializePlanningFolder, inspectPlanningFolder } from '../core/planning/planningFolder';
 import { environmentSecretSource, learnEnvironmentSecrets, redactingSecretSource, secretIds, type SecretId } from '../core/secrets/secrets';
@@ -40,6 +41,11 @@ Commands:
   init                create the planning folder (keeps existing files)
   tasks [--json]      every task file, its folder and validity (exit 1 if any is invalid)
   dispatch <id>       run one task with its agent, to the end (exit 0 on success)
+  resume <id> --budget <usd>
+                      raise the budget_usd of a task a run stopped at its budget, and run it again
+  agents [--json]     each agent: health, in flight and runs today against its caps, spend against the
+                      vendor's budget, the vendor's window, headroom, last error, success rates
+  agents --test <id>  that agent's Doctor check (git and the agent's health)
   requeue <id>        put a failed, cancelled or interrupted task back in pending/ to run it again
                       (its run records keep their history; refused while a run of it is in progress)
   approve <id>        approve the plan the task's run waits on (a Jules session with plan approval)
@@ -62,7 +68,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   learnEnvironmentSecrets(env, redactor);
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean' }, workspace: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'dry-run': { type: 'boolean' }, 'max-ticks': { type: 'string' } } });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean' }, workspace: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'dry-run': { type: 'boolean' }, 'max-ticks': { type: 'string' }, test: { type: 'string' }, budget: { type: 'string' } } });
   } catch (error) {
     err(`ato: ${describeError(error)}\n\n${usage}`);
     return 2;
@@ -89,6 +95,17 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await requeue(context, parsed.positionals[1]);
       case 'approve':
         return await approvePlan(context, parsed.positionals[1]);
+      case 'resume': {
+        const raw = parsed.values.budget;
+        const budget = raw === undefined ? Number.NaN : Number(raw);
+        if (parsed.positionals[1] === undefined || !Number.isFinite(budget) || budget <= 0) {
+          err('ato resume: which task, and its new budget? ato resume <id> --budget <usd>\n');
+          return 2;
+        }
+        return await dispatchTask(context, parsed.positionals[1], budget);
+      }
+      case 'agents':
+        return await agents(context, parsed.values.test);
       case 'tick':
         return await tick(context, parsed.values['dry-run'] === true);
       case 'adopt':

@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import { configuredAgents } from '../core/agents/fleet/configuredAgents';
 import { projectMcpServersAllowed } from '../core/agents/claudeCode/projectMcpServers';
 import { createDispatchRuntime } from '../core/dispatch/dispatchRuntime';
+import { fleetSettingsOf } from '../core/agents/fleet/fleetSettings';
 import { recoverRuns } from '../core/dispatch/runRecovery';
+import { raiseTaskBudget } from '../core/dispatch/raiseBudget';
 import { isValidQueueEntry, queueEntryId, type QueueEntry } from '../core/queue/queueEntry';
 import { QueueIndex } from '../core/queue/queueIndex';
 import { describeBlockReason } from '../core/queue/queueOrder';
@@ -62,7 +64,7 @@ function describe(entry: QueueEntry, blocked: string | undefined): {
 }
 
 /** `ato dispatch <id>`: recover what a crash left, run the task to the end, report. Exit 0 on success. */
-export async function dispatchTask(context: CliContext, taskId: string | undefined): Promise<number> {
+export async function dispatchTask(context: CliContext, taskId: string | undefined, raiseBudgetTo?: number): Promise<number> {
   if (taskId === undefined) {
     context.err('ato dispatch: which task? (`ato tasks` lists them)\n');
     return 2;
@@ -83,10 +85,20 @@ export async function dispatchTask(context: CliContext, taskId: string | undefin
     redactor: context.redactor,
     events,
     log: context.log,
+    fleet: fleetSettingsOf(settings),
+    defaultBudgetUsd: settings['runs.defaultBudgetUsd'],
   });
   try {
     await recoverRuns({ agent: agentId => runtime.registry.get(agentId), workspaceRoot: context.workspaceRoot, planningRoot: index.planningRoot, runs: runtime.runs, events, log: context.log, planningWriter: runtime.planningWriter });
     await index.coldIndex();
+    if (raiseBudgetTo !== undefined) {
+      const raised = await raiseTaskBudget(taskId, raiseBudgetTo, { index, writer: runtime.planningWriter, activeRuns: () => runtime.dispatcher.activeRuns() });
+      if (raised.status !== 'raised') {
+        context.err(`ato resume: ${raised.reason}\n`);
+        return raised.status === 'invalid' ? 2 : 1;
+      }
+      context.err(`budget_usd of ${taskId} is now ${String(raiseBudgetTo)}\n`);
+    }
     const resume = index.byId(taskId).some(entry => entry.folder === 'processed') && !index.byId(taskId).some(entry => entry.folder === 'pending');
     const outcome = await runtime.dispatcher.dispatch(taskId, { resume });
     if (outcome.status !== 'started') {

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { configuredAgents } from '../core/agents/fleet/configuredAgents';
 import { approveTaskPlan } from '../core/dispatch/approvePlan';
 import { createDispatchRuntime, type DispatchRuntime } from '../core/dispatch/dispatchRuntime';
+import { fleetSettingsOf } from '../core/agents/fleet/fleetSettings';
 import { recoverRuns } from '../core/dispatch/runRecovery';
 import type { DispatchOutcome } from '../core/dispatch/taskDispatcher';
 import { isValidQueueEntry } from '../core/queue/queueEntry';
@@ -102,6 +103,8 @@ export class RunService implements vscode.Disposable {
       redactor: this.services.redactor,
       events: { append: event => this.services.workspace.record(event) },
       log: this.services.log.scoped('dispatch'),
+      fleet: fleetSettingsOf(settings),
+      defaultBudgetUsd: settings['runs.defaultBudgetUsd'],
     });
     runtime.dispatcher.onDidChangeRuns(() => { this.publish(); void this.pump(); });
     if (this.runtime !== undefined) await this.runtime.dispatcher.dispose();
@@ -245,6 +248,16 @@ export class RunService implements vscode.Disposable {
     await vscode.window.showTextDocument(vscode.Uri.file(runtime.runs.logFile(id)), { preview: true });
   }
 
+  private pumpTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private pumpLater(delayMs: number): void {
+    if (this.pumpTimer !== undefined) clearTimeout(this.pumpTimer);
+    this.pumpTimer = setTimeout(() => {
+      this.pumpTimer = undefined;
+      void this.pump();
+    }, delayMs);
+  }
+
   private async pump(): Promise<void> {
     const runtime = this.runtime;
     const index = this.queue.current;
@@ -256,7 +269,11 @@ export class RunService implements vscode.Disposable {
       for (const entry of index.snapshot().pending.ready.slice(0, 20)) {
         if (!isValidQueueEntry(entry)) continue;
         const outcome = await runtime.dispatcher.dispatch(entry.result.task.id);
-        if (outcome.status === 'busy') break;
+        if (outcome.status === 'busy') {
+          // A staggered start or a closed vendor window says when to look again; a freed slot fires a change anyway.
+          if (outcome.retryInMs !== undefined) this.pumpLater(outcome.retryInMs);
+          break;
+        }
         if (outcome.status !== 'started') this.services.log.warn('auto-dispatch skipped %s: %s', entry.result.task.id, outcome.reason);
       }
     } finally {
@@ -321,6 +338,7 @@ export class RunService implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.pumpTimer !== undefined) clearTimeout(this.pumpTimer);
     this.recordWatcher?.dispose();
     void this.runtime?.dispatcher.dispose();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();

@@ -19,6 +19,8 @@ export interface DispatchRequest {
   /** The prompt as ATO composed it from the task (title, prompt, targets, criteria, context). */
   readonly prompt: string;
   readonly timeoutMs: number;
+  /** The task's spend cap in USD (its `budget_usd`, else `ato.runs.defaultBudgetUsd`); absent: none. */
+  readonly budgetUsd?: number;
   /** Output as it arrives; must not throw. */
   readonly onOutput: (output: AgentOutput) => void;
 }
@@ -48,6 +50,16 @@ export interface AgentUsage {
   readonly sessionId?: string;
 }
 
+/**
+ * The vendor said when to come back (a 429's retry-after, Claude Code's rejected `rate_limit_event`): the
+ * fleet closes the vendor's window until then.
+ */
+export interface VendorWindowNotice {
+  /** ISO 8601. */
+  readonly until: string;
+  readonly source: 'retryAfter' | 'rateLimitEvent';
+}
+
 export type AgentRunStatus =
   | { readonly state: 'running'; readonly usage?: AgentUsage }
   | { readonly state: 'needsYou'; readonly reason: string; readonly usage?: AgentUsage }
@@ -57,7 +69,7 @@ export type AgentRunStatus =
    */
   | { readonly state: 'succeeded'; readonly summary: string; readonly usage: AgentUsage; readonly exitCode?: number; readonly report?: string }
   /** `retryAfterMs`: the vendor asked to wait this long (a 429's `retry-after`); no retry comes sooner. */
-  | { readonly state: 'failed'; readonly failure: FailureClass; readonly message: string; readonly usage: AgentUsage; readonly exitCode?: number; readonly retryAfterMs?: number }
+  | { readonly state: 'failed'; readonly failure: FailureClass; readonly message: string; readonly usage: AgentUsage; readonly exitCode?: number; readonly retryAfterMs?: number; readonly vendorWindow?: VendorWindowNotice }
   /** The backend no longer knows the run (e.g. ATO restarted while a local process ran). */
   | { readonly state: 'lost' };
 

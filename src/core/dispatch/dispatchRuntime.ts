@@ -1,6 +1,10 @@
 import type { AgentBackend, AgentHealth } from '../agents/agentBackend';
 import { AgentRegistry } from '../agents/fleet/agentRegistry';
 import { ConcurrencyLimiter } from '../agents/fleet/concurrencyLimiter';
+import { Fleet } from '../agents/fleet/fleet';
+import type { FleetSettings } from '../agents/fleet/fleetSettings';
+import { windowFile } from '../agents/fleet/windowFile';
+import { atoDirectory } from '../events/atoDirectory';
 import type { Logger } from '../logging/logger';
 import type { Redactor } from '../logging/redactor';
 import { PlanningWriter } from '../planning/planningWriter';
@@ -16,6 +20,8 @@ export interface DispatchRuntimeOptions {
   readonly agents: readonly AgentBackend[];
   readonly maxConcurrentRuns: number;
   readonly defaultTimeoutMs: number;
+  /** `ato.runs.defaultBudgetUsd` (0: none). */
+  readonly defaultBudgetUsd?: number;
   readonly redactor: Redactor;
   readonly events: EventSink;
   readonly log: Logger;
@@ -25,6 +31,12 @@ export interface DispatchRuntimeOptions {
   readonly healthTtlMs?: number;
   /** Values in [0, 1) for run ids and the retry jitter; default Math.random (tests pin it). */
   readonly random?: () => number;
+  /**
+   * Caps, budgets, vendor windows (kept in `.ato/fleet/`) and burst-safe starts; see `fleetSettingsOf`.
+   * Absent: none of them (a test that wants the dispatcher alone).
+   */
+  readonly fleet?: FleetSettings;
+  readonly now?: () => Date;
 }
 
 export interface DispatchRuntime {
@@ -34,6 +46,7 @@ export interface DispatchRuntime {
   readonly runs: RunStore;
   /** What the dispatcher (and crash recovery) write into the planning folder with. */
   readonly planningWriter: PlanningWriter;
+  readonly fleet: Fleet | undefined;
 }
 
 /** Wires the dispatcher the same way for the extension host and the CLI. */
@@ -51,6 +64,15 @@ export function createDispatchRuntime(options: DispatchRuntimeOptions): Dispatch
     cache.set(agent.id, { at: Date.now(), health: fresh });
     return fresh;
   };
+  const fleet = options.fleet === undefined ? undefined : new Fleet({
+    agents: options.agents,
+    settings: options.fleet,
+    events: options.events,
+    windowStore: windowFile(atoDirectory(options.workspaceRoot), options.redactor),
+    loadRecords: async () => (await runs.list()).records,
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.random === undefined ? {} : { random: options.random }),
+  });
   const dispatcher = new TaskDispatcher({
     workspaceRoot: options.workspaceRoot,
     index: options.index,
@@ -61,10 +83,13 @@ export function createDispatchRuntime(options: DispatchRuntimeOptions): Dispatch
     log: options.log,
     planningWriter,
     defaultTimeoutMs: options.defaultTimeoutMs,
+    ...(options.defaultBudgetUsd === undefined ? {} : { defaultBudgetUsd: options.defaultBudgetUsd }),
     health,
     ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     ...(options.random === undefined ? {} : { random: options.random }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(fleet === undefined ? {} : { fleet }),
   });
-  return { dispatcher, registry, limiter, runs, planningWriter };
+  return { dispatcher, registry, limiter, runs, planningWriter, fleet };
 }

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename, relative, sep } from 'node:path';
-import type { AgentBackend, AgentHealth, AgentRunHandle, AgentRunStatus } from '../agents/agentBackend';
-import type { AgentRegistry } from '../agents/fleet/agentRegistry';
+import type { AgentBackend, AgentHealth, AgentRunHandle, AgentRunStatus, VendorWindowNotice } from '../agents/agentBackend';
+import type { AgentRegistry, SelectionInputs } from '../agents/fleet/agentRegistry';
+import type { Fleet } from '../agents/fleet/fleet';
+import { failoverEvent, failsOverNow } from '../agents/fleet/failover';
 import type { ConcurrencyLimiter, ConcurrencySlot } from '../agents/fleet/concurrencyLimiter';
 import { failureClassOf, retryAfterOf, type FailureClass } from '../agents/failureClass';
 import { computeSuccessRates } from '../agents/fleet/successRates';
@@ -15,11 +17,12 @@ import { moveTask } from '../queue/queueMoves';
 import type { QueueIndex } from '../queue/queueIndex';
 import { isValidQueueEntry, queueEntryId, type ValidQueueEntry } from '../queue/queueEntry';
 import { orderPending } from '../queue/queueOrder';
-import { decideRetry, type RetryPolicyOptions } from '../runs/retryPolicy';
+import { decideRetry, type RetryDecision, type RetryPolicyOptions } from '../runs/retryPolicy';
 import { newRunId, newRunRecord, type RunRecord } from '../runs/runRecord';
 import type { RunStore } from '../runs/runStore';
 import { transition } from '../runs/runTransitions';
 import { composePrompt } from '../tasks/composePrompt';
+import type { Task } from '../tasks/task';
 import { appendResultSection } from '../tasks/taskResultSection';
 import { Emitter, type Event } from '../util/emitter';
 import { checkDispatchPreconditions } from './dispatchPreconditions';
@@ -46,6 +49,8 @@ export interface TaskDispatcherOptions {
   /** Writes the `## Result` section (redacted: it quotes the agent). */
   readonly planningWriter: PlanningWriter;
   readonly defaultTimeoutMs: number;
+  /** `ato.runs.defaultBudgetUsd`: the spend cap of a task without `budget_usd` (0: none). */
+  readonly defaultBudgetUsd?: number;
   readonly retry?: RetryPolicyOptions;
   readonly now?: () => Date;
   readonly random?: () => number;
@@ -53,11 +58,15 @@ export interface TaskDispatcherOptions {
   readonly checkpoint?: (step: DispatchStep, runId: string) => void | Promise<void>;
   /** Agent health, cached by the caller (a health check can spawn a process). */
   readonly health?: (agent: AgentBackend) => Promise<AgentHealth>;
+  /** Caps, budgets, vendor windows and burst-safe starts (issue 10); absent: none of them. */
+  readonly fleet?: Fleet;
 }
 
 export type DispatchOutcome =
   | { readonly status: 'started'; readonly runId: string; readonly agentId: string }
-  | { readonly status: 'notFound' | 'invalid' | 'blocked' | 'notPending' | 'noAgent' | 'unmet' | 'busy' | 'failed'; readonly reason: string };
+  /** No agent can start it now; `retryInMs`, when known, is when one may (a staggered start, a window that reopens). */
+  | { readonly status: 'busy'; readonly reason: string; readonly retryInMs?: number }
+  | { readonly status: 'notFound' | 'invalid' | 'blocked' | 'notPending' | 'noAgent' | 'unmet' | 'failed'; readonly reason: string };
 
 export interface DispatchOptions {
   /** Dispatch a task already in `processed/` (a retry, or a resume after a restart). */
@@ -138,14 +147,10 @@ export class TaskDispatcher {
     }
     const task = entry.result.task;
     const records = (await this.options.runs.list()).records;
-    const decision = registry.select(task, {
-      health: await this.healthOf(registry.all()),
-      load: agentId => limiter.load(agentId),
-      successRates: computeSuccessRates(records),
-      ...(options.exclude === undefined ? {} : { exclude: options.exclude }),
-    });
+    const inputs = await this.selectionInputs(computeSuccessRates(records), options.exclude);
+    const decision = registry.select(task, inputs);
     if (decision.status === 'none') return { status: 'noAgent', reason: decision.reason };
-    if (decision.status === 'wait') return { status: 'busy', reason: decision.reason };
+    if (decision.status === 'wait') return { status: 'busy', reason: decision.reason, ...this.untilReopening() };
     const agent = registry.get(decision.agentId);
     if (agent === undefined) return { status: 'noAgent', reason: `No agent "${decision.agentId}" is configured.` };
     // Before anything moves: an unmet precondition leaves the task where it is, with the reason.
@@ -153,6 +158,12 @@ export class TaskDispatcher {
     if (!unmet.ok) return { status: 'unmet', reason: `${unmet.reason} The task stays in ${entry.folder}/.` };
     const slot = limiter.tryAcquire(decision.agentId);
     if (slot === undefined) return { status: 'busy', reason: `${decision.agentId} is at its concurrency limit.` };
+    const permit = this.options.fleet?.tryStart(decision.agentId) ?? { ok: true };
+    if (!permit.ok) {
+      slot.release();
+      return { status: 'busy', reason: permit.reason, retryInMs: permit.waitMs };
+    }
+    await this.noteFailover(task, inputs, decision.agentId);
     // A task dispatched again (after a requeue) numbers its run after the ones it had.
     const attempt = options.attempt ?? 1 + Math.max(0, ...records.filter(record => record.taskId === task.id).map(record => record.attempt));
     return this.start(entry, agent, slot, decision.reason, { ...options, attempt });
@@ -204,6 +215,7 @@ export class TaskDispatcher {
         branch,
         prompt: composePrompt(task),
         timeoutMs: task.timeoutMs ?? this.options.defaultTimeoutMs,
+        ...budgetOf(task.budgetUsd, this.options.defaultBudgetUsd),
         onOutput: output => { void this.options.runs.appendLog(runId, `[${output.stream}] ${output.text}\n`).catch(() => undefined); },
       });
       run.handle = handle;
@@ -295,7 +307,7 @@ export class TaskDispatcher {
   }
 
   private async failFromStatus(run: ActiveRun, status: AgentRunStatus): Promise<RunRecord> {
-    if (status.state === 'failed') return this.fail(run, status.failure, status.message, status.usage, { exitCode: status.exitCode, retryAfterMs: status.retryAfterMs });
+    if (status.state === 'failed') return this.fail(run, status.failure, status.message, status.usage, { exitCode: status.exitCode, retryAfterMs: status.retryAfterMs, window: status.vendorWindow });
     if (status.state === 'lost') return this.fail(run, 'fatal', 'the agent lost track of the run', {});
     return this.fail(run, 'fatal', `the agent ended in state ${status.state}`, {});
   }
@@ -303,17 +315,29 @@ export class TaskDispatcher {
   /** Records the failure, then retries, hands over to the next agent, or asks a human. */
   /**
    * `taskProblem`: the task cannot run as written (no other agent helps). `retryAfterMs`: the vendor's
-   * own wait (a 429's retry-after), which the retry policy never undercuts.
+   * own wait (a 429's retry-after), which the retry policy never undercuts; with a rate limit it also closes
+   * the vendor's window (as `window`, a Claude Code rate-limit notice, does), so queued work fails over.
    */
-  private async fail(run: ActiveRun, failure: FailureClass, message: string, usage: RunRecord['usage'], extra: { readonly exitCode?: number | undefined; readonly taskProblem?: boolean; readonly retryAfterMs?: number | undefined } = {}): Promise<RunRecord> {
-    const { exitCode, taskProblem = false, retryAfterMs } = extra;
+  private async fail(run: ActiveRun, failure: FailureClass, message: string, usage: RunRecord['usage'], extra: { readonly exitCode?: number | undefined; readonly taskProblem?: boolean; readonly retryAfterMs?: number | undefined; readonly window?: VendorWindowNotice | undefined } = {}): Promise<RunRecord> {
+    const { exitCode, taskProblem = false } = extra;
+    const window = extra.window ?? (failure === 'rateLimit' && extra.retryAfterMs !== undefined ? { until: new Date(this.now().getTime() + extra.retryAfterMs).toISOString(), source: 'retryAfter' as const } : undefined);
     const state = failure === 'cancelled' ? 'cancelled' : 'failed';
     const tried = new Set([...run.exclude, run.agent.id]);
+    if (window !== undefined) await this.options.fleet?.closeWindow(run.agent.id, window, run.record.runId);
     const entry = this.options.index.byId(run.record.taskId).find(e => e.folder === 'processed');
-    const others = !taskProblem && entry !== undefined && isValidQueueEntry(entry)
-      ? this.options.registry.select(entry.result.task, { health: await this.healthOf(this.options.registry.all()), load: agentId => this.options.limiter.load(agentId), successRates: computeSuccessRates([]), exclude: tried }).status !== 'none'
-      : false;
-    const decision = decideRetry({ failure, attempts: run.agentTries, nextAgentAvailable: others, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }, this.random, this.options.retry);
+    const task = !taskProblem && entry !== undefined && isValidQueueEntry(entry) ? entry.result.task : undefined;
+    const others = task !== undefined && this.options.registry.select(task, await this.selectionInputs(computeSuccessRates([]), tried)).status !== 'none';
+    const windowWaitMs = window === undefined ? undefined : Math.max(0, Date.parse(window.until) - this.now().getTime());
+    const retryAfterMs = extra.retryAfterMs === undefined ? windowWaitMs : Math.max(extra.retryAfterMs, windowWaitMs ?? 0);
+    let decision: RetryDecision = failure === 'budget'
+      ? { retry: false, escalate: 'needsYou', reason: 'budget reached: raise the budget and resume (ato resume <id> --budget <usd>)' }
+      : decideRetry({ failure, attempts: run.agentTries, nextAgentAvailable: others, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }, this.random, this.options.retry);
+    // Failover: the vendor closed its window and the task named no agent — the retry goes now, to the next
+    // eligible agent, instead of waiting for the window (it returns to this agent once the window reopens).
+    const fleet = this.options.fleet;
+    if (decision.retry && task !== undefined && fleet !== undefined && failsOverNow(fleet, this.options.registry, task, run.agent.id, await this.selectionInputs(computeSuccessRates([]), run.exclude))) {
+      decision = { ...decision, delayMs: 0, reason: `${decision.reason}; ${run.agent.id} has no headroom (${fleet.headroom(run.agent.id).reasons.join('; ')}), so it goes to the next eligible agent now` };
+    }
     const ended = this.now();
     const followUp = decision.retry
       ? { kind: 'retry' as const, at: new Date(ended.getTime() + decision.delayMs).toISOString(), reason: decision.reason }
@@ -385,6 +409,7 @@ export class TaskDispatcher {
     const previous = run.record;
     run.record = record;
     await this.options.runs.write(record);
+    this.options.fleet?.observe(record);
     if (previous.state !== record.state) {
       const reason = record.history.at(-1)?.reason ?? '';
       await this.options.events.append({ kind: 'run.transition', runId: record.runId, taskId: record.taskId, agentId: record.agentId, from: previous.state, to: record.state, reason });
@@ -413,6 +438,31 @@ export class TaskDispatcher {
     await this.options.checkpoint?.(step, runId);
   }
 
+  private async selectionInputs(successRates: SelectionInputs['successRates'], exclude: ReadonlySet<string> | undefined): Promise<SelectionInputs> {
+    const fleet = this.options.fleet;
+    await fleet?.ensureLoaded();
+    await fleet?.announceReopened();
+    return {
+      health: await this.healthOf(this.options.registry.all()),
+      load: agentId => this.options.limiter.load(agentId),
+      successRates,
+      ...(exclude === undefined ? {} : { exclude }),
+      ...(fleet === undefined ? {} : { headroom: (agentId: string) => fleet.headroom(agentId) }),
+    };
+  }
+
+  /** Logs `fleet.failover` when an `auto` task goes elsewhere because its preferred agent has no headroom. */
+  private async noteFailover(task: Task, inputs: SelectionInputs, chosen: string): Promise<void> {
+    const event = this.options.fleet === undefined ? undefined : failoverEvent(this.options.fleet, this.options.registry, task, inputs, chosen);
+    if (event !== undefined) await this.options.events.append(event);
+  }
+
+  /** When the next closed vendor window reopens, as a `retryInMs` (nothing when none is closed). */
+  private untilReopening(): { retryInMs?: number } {
+    const at = this.options.fleet?.nextReopening();
+    return at === undefined ? {} : { retryInMs: Math.max(1, at.getTime() - this.now().getTime()) };
+  }
+
   private async healthOf(agents: readonly AgentBackend[]): Promise<ReadonlyMap<string, AgentHealth>> {
     const check = this.options.health ?? (agent => agent.health());
     return new Map(await Promise.all(agents.map(async agent => [agent.id, await check(agent).catch((error: unknown) => ({ ok: false, detail: describeError(error) }))] as const)));
@@ -433,4 +483,10 @@ export class TaskDispatcher {
     await Promise.all([...this.active.keys()].map(runId => this.cancel(runId)));
     this.changed.dispose();
   }
+}
+
+/** The task's `budget_usd` when it sets one above 0, else the default when above 0; else no cap. */
+function budgetOf(taskBudget: number | undefined, defaultBudget: number | undefined): { budgetUsd?: number } {
+  const budget = taskBudget !== undefined && taskBudget > 0 ? taskBudget : defaultBudget;
+  return budget !== undefined && budget > 0 ? { budgetUsd: budget } : {};
 }

@@ -13,11 +13,11 @@ export function readEnvironmentSettings(env: Readonly<Record<string, string | un
     const raw = env[settingEnvironmentVariable(key)];
     if (raw === undefined || raw === '') return undefined;
     // Environment values are strings: numeric settings get a number when the text is one, booleans
-    // `true`/`false`/`1`/`0`, lists JSON. Anything else stays text, for the schema to reject by name.
+    // `true`/`false`/`1`/`0`, lists and objects JSON. Anything else stays text, for the schema to reject by name.
     const fallback = settingDefinitions[key].default;
     if (typeof fallback === 'number' && raw.trim() !== '' && Number.isFinite(Number(raw))) return Number(raw);
     if (typeof fallback === 'boolean') return ({ true: true, '1': true, false: false, '0': false } as Record<string, boolean | undefined>)[raw.trim().toLowerCase()] ?? raw;
-    if (Array.isArray(fallback)) {
+    if (typeof fallback === 'object') {
       try {
         return JSON.parse(raw) as unknown;
       } catch {

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import '../../shared/zod';
+import { fleetBudgetsSchema, fleetLimitsSchema } from '../agents/fleet/fleetSettings';
 import { describeError } from '../logging/redactor';
 
 /** A setting whose value was rejected; the default was used instead. */
@@ -69,6 +70,11 @@ export const settingDefinitions = {
   'merge.requiredLabel': { schema: z.string(), default: '' },
   'merge.requiredChecks': { schema: z.enum(['required', 'all']), default: 'required' },
   'merge.allowNoChecks': { schema: z.boolean(), default: false },
+  'fleet.limits': { schema: fleetLimitsSchema, default: {}, userOnly: true },
+  'fleet.budgets': { schema: fleetBudgetsSchema, default: {}, userOnly: true },
+  'fleet.copilotPremiumRequestUsd': { schema: z.number().check(z.minimum(0), z.maximum(100)), default: 0.04 },
+  'runs.defaultBudgetUsd': { schema: z.number().check(z.minimum(0), z.maximum(10_000)), default: 0 },
+  'fleet.startsPerMinute': { schema: z.int().check(z.minimum(1), z.maximum(600)), default: 6 },
   /** Entries are validated one by one by readCustomAgents (src/core/agents/custom/customAgentSettings.ts). */
   'agents.custom': { schema: z.array(z.unknown()), default: [], userOnly: true },
 } as const;

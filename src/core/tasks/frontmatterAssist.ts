@@ -61,7 +61,7 @@ function valueDocs(key: FrontmatterKey, agentIds: readonly string[]): readonly V
       return [...new Set(['auto', ...agentIds])].map(value => ({ value, doc: agentDoc(value) }));
     case 'timeout':
       return timeoutExamples.map(([value, doc]) => ({ value, doc }));
-    case 'id': case 'created': case 'depends_on': case 'cwd':
+    case 'id': case 'created': case 'depends_on': case 'cwd': case 'budget_usd':
       return [];
   }
 }

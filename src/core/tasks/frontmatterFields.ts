@@ -4,8 +4,11 @@ import type { TaskPriority, TaskType } from './taskTypes';
  * The one table that documents task-file frontmatter. The parser's key list, the editor's completion
  * and hover, and `schemas/task-frontmatter.schema.json` (checked by a unit test) all derive from it.
  */
-export const frontmatterKeys = ['id', 'type', 'priority', 'agent', 'created', 'depends_on', 'cwd', 'timeout'] as const;
+export const frontmatterKeys = ['id', 'type', 'priority', 'agent', 'created', 'depends_on', 'cwd', 'timeout', 'budget_usd'] as const;
 export type FrontmatterKey = (typeof frontmatterKeys)[number];
+
+/** The largest `budget_usd:` a task may give (the same ceiling as `ato.agents.claudeCode.maxBudgetUsd`). */
+export const maxTaskBudgetUsd = 10_000;
 
 export interface FrontmatterFieldDoc {
   /** One line, shown as the completion's detail. */
@@ -63,6 +66,12 @@ export const frontmatterFields: Readonly<Record<FrontmatterKey, FrontmatterField
     description: 'How long the agent may run before ATO stops it: a duration such as `90s`, `30m`, `2h` or `1h30m`; a bare number is minutes. At most 24 hours.',
     example: '30m',
     defaultValue: "the agent's own timeout",
+  },
+  budget_usd: {
+    summary: 'Spend cap in USD',
+    description: 'The most this task may spend, in US dollars (e.g. `2.5`). Claude Code gets it as `--max-budget-usd`; an agent that reports its cost while running is stopped when it reaches it. A run that reaches it waits for you with "Raise budget and resume" (`ato resume <id> --budget <usd>`). 0 means no cap.',
+    example: '2.5',
+    defaultValue: '`ato.runs.defaultBudgetUsd` (0: no cap)',
   },
 };
 

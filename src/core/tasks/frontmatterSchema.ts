@@ -1,5 +1,5 @@
 import { maxTimeoutMs } from './duration';
-import { agentDocs, builtInAgentIds, frontmatterFields, frontmatterKeys, taskPriorityDocs, taskTypeDocs, type FrontmatterKey } from './frontmatterFields';
+import { agentDocs, builtInAgentIds, frontmatterFields, frontmatterKeys, maxTaskBudgetUsd, taskPriorityDocs, taskTypeDocs, type FrontmatterKey } from './frontmatterFields';
 import { maxTaskIdLength } from './taskIdRules';
 import { taskPriorities, taskTypes } from './taskTypes';
 
@@ -42,6 +42,8 @@ function valueSchema(key: FrontmatterKey): Record<string, unknown> {
           { type: 'number', exclusiveMinimum: 0, maximum: maxTimeoutMs / 60_000, description: 'Minutes.' },
         ],
       };
+    case 'budget_usd':
+      return { type: 'number', minimum: 0, maximum: maxTaskBudgetUsd };
   }
 }
 

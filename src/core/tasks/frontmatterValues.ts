@@ -1,5 +1,5 @@
 import { isScalar, isSeq, Scalar } from 'yaml';
-import { builtInAgentIds } from './frontmatterFields';
+import { builtInAgentIds, maxTaskBudgetUsd } from './frontmatterFields';
 import type { FrontmatterEntry } from './frontmatterYaml';
 import { maxTimeoutMs, parseDurationMs } from './duration';
 import { isIsoTimestamp } from './isoTimestamp';
@@ -21,6 +21,7 @@ export interface FrontmatterValues {
   dependsOn?: readonly string[];
   cwd?: string;
   timeoutMs?: number;
+  budgetUsd?: number;
 }
 
 /** A `depends_on` id and where it is written. */
@@ -112,6 +113,13 @@ export function interpretFrontmatter(entries: readonly FrontmatterEntry[], diagn
         if (ms === undefined || ms <= 0) report('error', 'invalid-timeout', `Invalid timeout ${quoted(text)}: use a duration such as "30m", "1h30m", "90s" or "2h" (a bare number is minutes).`, valueRange);
         else if (ms > maxTimeoutMs) report('error', 'timeout-too-long', `Timeout ${quoted(text)} is longer than the maximum of 24h.`, valueRange);
         else values.timeoutMs = ms;
+        break;
+      }
+      case 'budget_usd': {
+        const usd = /^\$?\d+(?:\.\d+)?$/.test(text) ? Number(text.replace(/^\$/, '')) : Number.NaN;
+        if (!Number.isFinite(usd)) report('error', 'invalid-budget', `Invalid budget_usd ${quoted(text)}: use a number of US dollars such as "2.5" (0 means no cap).`, valueRange);
+        else if (usd > maxTaskBudgetUsd) report('error', 'budget-too-high', `budget_usd ${quoted(text)} is more than the maximum of ${String(maxTaskBudgetUsd)}.`, valueRange);
+        else values.budgetUsd = usd;
         break;
       }
     }

@@ -125,6 +125,7 @@ function parse(text: string, fileName: string): TaskFileParse {
     dependsOn: values.dependsOn ?? [],
     cwd: values.cwd,
     timeoutMs: values.timeoutMs,
+    ...(values.budgetUsd === undefined ? {} : { budgetUsd: values.budgetUsd }),
     targetFiles: sections.targetFiles.map(target => target.text),
     prompt,
     successCriteria: sections.successCriteria,

@@ -36,6 +36,8 @@ export interface Task {
   /** Working directory relative to the workspace root, when given. */
   readonly cwd: string | undefined;
   readonly timeoutMs: number | undefined;
+  /** `budget_usd`: the most the task may spend; absent (or 0) means the default from the settings. */
+  readonly budgetUsd?: number;
   /** Paths relative to the workspace root. */
   readonly targetFiles: readonly string[];
   readonly prompt: string;

@@ -42,6 +42,8 @@ export interface ClaudeRunContext {
   readonly projectMcpConfig?: string;
   /** The repository's CLAUDE.md, framed as its content (see repositoryNotes.ts). */
   readonly repositoryNotes?: string;
+  /** The task's spend cap (`budget_usd`, or the default): wins over the agent's `maxBudgetUsd` when lower. */
+  readonly budgetUsd?: number;
 }
 
 /**
@@ -65,7 +67,8 @@ export function claudeArgs(options: ClaudeArgsOptions, type: TaskType, run: Clau
   if (tools.length > 0) args.push('--allowedTools', ...tools);
   if (readOnly) args.push('--disallowedTools', ...readOnlyDeniedTools);
   if (options.model !== undefined) args.push('--model', options.model);
-  if (options.maxBudgetUsd !== undefined) args.push('--max-budget-usd', String(options.maxBudgetUsd));
+  const budgets = [options.maxBudgetUsd, run.budgetUsd].filter((usd): usd is number => usd !== undefined && usd > 0);
+  if (budgets.length > 0) args.push('--max-budget-usd', String(Math.min(...budgets)));
   args.push(...(options.extraArgs ?? []));
   return args;
 }

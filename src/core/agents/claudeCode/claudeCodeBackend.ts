@@ -109,7 +109,7 @@ export class ClaudeCodeBackend extends LocalProcessAgent implements AgentBackend
   async dispatch(request: DispatchRequest): Promise<AgentRunHandle> {
     // Looked up first: the checks below and `runs.add` must run without an await in between.
     const [projectMcpConfig, notes] = await Promise.all([this.projectMcpConfig(request.task.type, request.workdir), repositoryNotes(request.workdir)]);
-    const args = this.argsFor(request.task.type, { ...(projectMcpConfig === undefined ? {} : { projectMcpConfig }), ...(notes === undefined ? {} : { repositoryNotes: notes }) });
+    const args = this.argsFor(request.task.type, { ...(projectMcpConfig === undefined ? {} : { projectMcpConfig }), ...(notes === undefined ? {} : { repositoryNotes: notes }), ...(request.budgetUsd === undefined ? {} : { budgetUsd: request.budgetUsd }) });
     if (this.runs.isRunning(request.runId)) throw new Error(`Run ${request.runId} is already running on ${this.id}`);
     if (this.runs.active >= this.limits.concurrent) throw new Error(`${this.id} already runs ${this.runs.active} task(s), its limit (${this.limits.concurrent})`);
     const monitor = new ClaudeRunMonitor({ stopOnAuthRetry: this.options.stopOnAuthRetry ?? true, stopAfterRateLimitRetries: this.options.stopAfterRateLimitRetries });

@@ -1,4 +1,4 @@
-import type { AgentOutput, AgentRunStatus, AgentUsage } from '../agentBackend';
+import type { AgentOutput, AgentRunStatus, AgentUsage, VendorWindowNotice } from '../agentBackend';
 import { classifyFailure, processEvidence } from '../local/classifyFailure';
 import type { ClaudeApiError, ClaudeResult, ClaudeStreamEvent } from './claudeStreamParser';
 import type { ProcessResult } from '../local/processRunner';
@@ -33,8 +33,10 @@ export class ClaudeRunMonitor {
   private lastApiError: ClaudeApiError | undefined;
   private result: ClaudeResult | undefined;
   private rateLimitRetries = 0;
+  /** When the vendor said to come back: the latest rate-limit retry's delay, or a rejected rate_limit_event's reset. */
+  private vendorWindow: VendorWindowNotice | undefined;
 
-  constructor(private readonly options: ClaudeRunMonitorOptions) {}
+  constructor(private readonly options: ClaudeRunMonitorOptions, private readonly now: () => Date = () => new Date()) {}
 
   /**
    * Takes one parsed event; returns an abort request when the run should be stopped now, and the human
@@ -64,6 +66,10 @@ export class ClaudeRunMonitor {
         }
         const isRateLimit = status === 429 || status === 529 || event.error === 'rate_limit' || event.error === 'overloaded';
         if (isRateLimit) this.rateLimitRetries++;
+        // The CLI waits the server's retry-after (or its own backoff) before the next try.
+        if (isRateLimit && event.delayMs !== undefined && this.vendorWindow?.source !== 'rateLimitEvent') {
+          this.vendorWindow = { until: new Date(this.now().getTime() + event.delayMs).toISOString(), source: 'retryAfter' };
+        }
         const limit = this.options.stopAfterRateLimitRetries;
         if (isRateLimit && limit !== undefined && this.rateLimitRetries >= limit) {
           return { output: { stream: 'event', text }, abort: { message: `API rate limited (HTTP ${status ?? '?'}): stopped after ${this.rateLimitRetries} retries` } };
@@ -76,6 +82,9 @@ export class ClaudeRunMonitor {
         const r = event.result;
         return { output: { stream: 'event', text: `result: ${r.subtype}${r.isError ? ' (error)' : ''}, ${r.turns ?? '?'} turns, $${r.costUsd ?? '?'}` } };
       }
+      case 'rateLimit':
+        if (event.status === 'rejected' && event.resetsAt !== undefined) this.vendorWindow = { until: event.resetsAt.toISOString(), source: 'rateLimitEvent' };
+        return event.status === 'rejected' ? { output: { stream: 'event', text: `rate limit${event.limitType === undefined ? '' : ` (${event.limitType})`} reached${event.resetsAt === undefined ? '' : `: resets at ${event.resetsAt.toISOString()}`}` } } : {};
       case 'user':
       case 'streamEvent':
       case 'system':
@@ -125,7 +134,8 @@ export class ClaudeRunMonitor {
       outputTail: r || process.stopReason !== undefined ? stderrTail : [...stderrTail, 'the CLI ended without a result line'],
     });
     const extra = process.stopReason === 'timeout' && process.stopMessage !== undefined ? `: ${process.stopMessage}` : '';
-    return { state: 'failed', failure, message: `${message}${extra}`, usage, ...withExit };
+    const window = failure === 'rateLimit' ? this.vendorWindow : undefined;
+    return { state: 'failed', failure, message: `${message}${extra}`, usage, ...withExit, ...(window === undefined ? {} : { vendorWindow: window }) };
   }
 }
 

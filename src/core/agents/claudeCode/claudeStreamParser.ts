@@ -60,6 +60,8 @@ const lineSchema = z.looseObject({
   api_error_status: z.catch(z.optional(z.nullable(z.number())), undefined),
   api_error_type: str,
   is_api_error_message: bool,
+  // rate_limit_event: `resetsAt` is unix seconds; `rejected` means requests are refused until then
+  rate_limit_info: z.catch(z.optional(z.looseObject({ status: str, resetsAt: num, rateLimitType: str })), undefined),
   // stream_event
   event: z.catch(z.optional(z.looseObject({ type: str })), undefined),
   // result
@@ -124,6 +126,8 @@ export type ClaudeStreamEvent =
   /** The CLI will retry a failed API request (`system/api_retry`). */
   | { readonly kind: 'apiRetry'; readonly sessionId: string | undefined; readonly attempt: number | undefined; readonly maxRetries: number | undefined; readonly delayMs: number | undefined; readonly errorStatus: number | undefined; readonly error: string | undefined }
   | { readonly kind: 'result'; readonly result: ClaudeResult }
+  /** The subscription's rate-limit state changed (`rate_limit_event`): `rejected` until `resetsAt`. */
+  | { readonly kind: 'rateLimit'; readonly sessionId: string | undefined; readonly status: string | undefined; readonly resetsAt: Date | undefined; readonly limitType: string | undefined }
   /** A raw Messages API event (`--include-partial-messages`). */
   | { readonly kind: 'streamEvent'; readonly sessionId: string | undefined; readonly eventType: string | undefined }
   /** Any other `system` line (`status`, `compact_boundary`, hooks…). */
@@ -178,6 +182,11 @@ function toEvent(data: Line): ClaudeStreamEvent {
       };
     case 'result':
       return { kind: 'result', result: toResult(data) };
+    case 'rate_limit_event': {
+      const info = data.rate_limit_info;
+      const resetsAt = info?.resetsAt !== undefined && Number.isFinite(info.resetsAt) ? new Date(info.resetsAt * 1000) : undefined;
+      return { kind: 'rateLimit', sessionId, status: info?.status, resetsAt: resetsAt !== undefined && Number.isNaN(resetsAt.getTime()) ? undefined : resetsAt, limitType: info?.rateLimitType };
+    }
     case 'stream_event':
       return { kind: 'streamEvent', sessionId, eventType: data.event?.type };
     default:

@@ -34,6 +34,11 @@ export interface SelectionInputs {
   readonly successRates: SuccessRates;
   /** Agents that already failed this task (escalation to the next agent). */
   readonly exclude?: ReadonlySet<string>;
+  /**
+   * Caps, budgets and vendor windows (usually `headroomOf` over the fleet's ledger): an agent without
+   * headroom is not eligible, with the reasons it gives. Absent: no such limits.
+   */
+  readonly headroom?: (agentId: string) => { readonly open: boolean; readonly reasons: readonly string[] };
 }
 
 export interface ScoreFactors {
@@ -124,7 +129,7 @@ export class AgentRegistry {
     const eligible = candidates.filter(candidate => candidate.eligible);
     const best = eligible.sort(compareCandidates)[0];
     if (best?.score === undefined) {
-      return { status: 'wait', agentId: undefined, reason: `no agent can start now (${capable.map(backend => backend.id).join(', ')} busy or unhealthy)`, candidates };
+      return { status: 'wait', agentId: undefined, reason: `no agent can start now (${capable.map(backend => backend.id).join(', ')} busy, unhealthy or out of headroom)`, candidates };
     }
     const runnerUp = eligible[1];
     let reason = `${best.agentId} scored highest (${best.score.toFixed(3)})`;
@@ -145,6 +150,8 @@ export class AgentRegistry {
     else if (!health.ok) reasons.push(`unhealthy: ${health.detail}`);
     const load = inputs.load(backend.id);
     if (!load.canStart) reasons.push(load.active >= load.limit ? `at its limit (${load.active}/${load.limit} running)` : 'the overall run limit is reached');
+    const headroom = inputs.headroom?.(backend.id);
+    if (headroom !== undefined && !headroom.open) reasons.push(...headroom.reasons);
     const base = { agentId: backend.id, kind: backend.kind };
     if (reasons.length > 0) return { ...base, eligible: false, reasons, score: undefined, factors: undefined };
 

@@ -48,6 +48,11 @@ describe('environment settings', () => {
       'merge.requiredLabel': 'ATO_MERGE_REQUIRED_LABEL',
       'merge.requiredChecks': 'ATO_MERGE_REQUIRED_CHECKS',
       'merge.allowNoChecks': 'ATO_MERGE_ALLOW_NO_CHECKS',
+      'fleet.limits': 'ATO_FLEET_LIMITS',
+      'fleet.budgets': 'ATO_FLEET_BUDGETS',
+      'fleet.copilotPremiumRequestUsd': 'ATO_FLEET_COPILOT_PREMIUM_REQUEST_USD',
+      'fleet.startsPerMinute': 'ATO_FLEET_STARTS_PER_MINUTE',
+      'runs.defaultBudgetUsd': 'ATO_RUNS_DEFAULT_BUDGET_USD',
     };
     assert.deepEqual(Object.keys(expected).sort(), Object.keys(settingDefinitions).sort());
     for (const [key, variable] of Object.entries(expected) as [SettingKey, string][]) {
@@ -128,5 +133,12 @@ describe('environment settings', () => {
     assert.deepEqual(problems, []);
     assert.equal(settings['eventLog.maxFiles'], 5);
     assert.equal(settings['github.apiUrl'], 'https://api.github.com');
+  });
+  it('reads an object setting as JSON and validates it whole (ato.fleet.limits, ato.fleet.budgets)', () => {
+    const { settings, problems } = readEnvironmentSettings({ ATO_FLEET_LIMITS: '{"claude-code":{"dailyRuns":15}}', ATO_FLEET_BUDGETS: '{"anthropic":{"dailyUsd":-1}}' });
+    assert.deepEqual(settings['fleet.limits'], { 'claude-code': { dailyRuns: 15 } });
+    assert.deepEqual(settings['fleet.budgets'], {}, 'a negative budget is refused: the default is used');
+    assert.deepEqual(problems.map(problem => problem.setting), ['ato.fleet.budgets']);
+    assert.equal(readEnvironmentSettings({ ATO_FLEET_LIMITS: 'not json' }).problems[0]?.setting, 'ato.fleet.limits');
   });
 });

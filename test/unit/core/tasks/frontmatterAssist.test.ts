@@ -31,7 +31,7 @@ describe('frontmatter completion', () => {
 
   it('leaves out keys already present (any spelling), and completes a partly typed key', () => {
     const items = complete('---\nType: fix\ndependencies: [a]\npri|\n---\n');
-    assert.deepEqual(items.map(item => item.label), ['id', 'priority', 'agent', 'created', 'cwd', 'timeout']);
+    assert.deepEqual(items.map(item => item.label), ['id', 'priority', 'agent', 'created', 'cwd', 'timeout', 'budget_usd']);
   });
 
   it('completes keys in a frontmatter that is still being written (no closing ---)', () => {

@@ -111,4 +111,46 @@ describe('ClaudeRunMonitor', () => {
       assert.equal(status.failure, stopReason);
     }
   });
+  describe('the vendor window a rate-limited run reports', () => {
+    const now = (): Date => new Date('2026-12-07T14:00:00.000Z');
+    const observeLines = (m: ClaudeRunMonitor, lines: readonly unknown[]): AgentOutput[] => lines.flatMap(line => {
+      const event = parseClaudeStreamLine(JSON.stringify(line));
+      const output = event === undefined ? undefined : m.observe(event).output;
+      return output === undefined ? [] : [output];
+    });
+    const retry429 = { type: 'system', subtype: 'api_retry', attempt: 1, max_retries: 10, retry_delay_ms: 30_000, error_status: 429, error: 'rate_limit', session_id: 's' };
+
+    it('a 429 retry: the window closes for the delay the CLI waits (the server\'s retry-after)', () => {
+      const m = new ClaudeRunMonitor({ stopOnAuthRetry: true, stopAfterRateLimitRetries: 1 }, now);
+      observeLines(m, [retry429]);
+      const status = m.finish(exited({ exitCode: null, signal: 'SIGTERM', stopReason: 'aborted', stopMessage: 'API rate limited (HTTP 429): stopped after 1 retries' }));
+      assert.ok(status.state === 'failed');
+      assert.equal(status.failure, 'rateLimit');
+      assert.deepEqual(status.vendorWindow, { until: '2026-12-07T14:00:30.000Z', source: 'retryAfter' });
+    });
+
+    it('a rejected rate_limit_event: the window closes until its resetsAt, logged; an allowed one changes nothing', () => {
+      const m = new ClaudeRunMonitor({ stopOnAuthRetry: true, stopAfterRateLimitRetries: 1 }, now);
+      const resetsAt = Date.parse('2026-12-07T19:00:00.000Z') / 1000;
+      const outputs = observeLines(m, [
+        { type: 'rate_limit_event', rate_limit_info: { status: 'allowed', resetsAt, rateLimitType: 'five_hour' }, uuid: 'u1', session_id: 's' },
+        { type: 'rate_limit_event', rate_limit_info: { status: 'rejected', resetsAt, rateLimitType: 'five_hour' }, uuid: 'u2', session_id: 's' },
+        retry429,
+      ]);
+      assert.equal(outputs[0]?.text, 'rate limit (five_hour) reached: resets at 2026-12-07T19:00:00.000Z');
+      const status = m.finish(exited({ exitCode: null, signal: 'SIGTERM', stopReason: 'aborted', stopMessage: 'API rate limited (HTTP 429): stopped after 1 retries' }));
+      assert.ok(status.state === 'failed');
+      assert.deepEqual(status.vendorWindow, { until: '2026-12-07T19:00:00.000Z', source: 'rateLimitEvent' }, 'the subscription\'s reset wins over the retry delay');
+    });
+
+    it('a run that failed for another reason reports no window, even after a rejected rate_limit_event', () => {
+      const m = new ClaudeRunMonitor({ stopOnAuthRetry: true, stopAfterRateLimitRetries: undefined }, now);
+      observeLines(m, [{ type: 'rate_limit_event', rate_limit_info: { status: 'rejected', resetsAt: Date.parse('2026-12-07T19:00:00.000Z') / 1000 }, session_id: 's' }]);
+      feed(m, join(samples, 'result-error-max-turns.json'));
+      const status = m.finish(exited({ exitCode: 1 }));
+      assert.ok(status.state === 'failed');
+      assert.equal(status.failure, 'maxTurns');
+      assert.equal(status.vendorWindow, undefined);
+    });
+  });
 });

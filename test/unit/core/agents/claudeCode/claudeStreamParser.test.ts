@@ -154,7 +154,14 @@ describe('parseClaudeStreamLine', () => {
   });
 
   it('reports a JSON line of an unknown type as other', () => {
-    assert.deepEqual(parseClaudeStreamLine('{"type":"rate_limit_event","session_id":"s"}'), { kind: 'other', sessionId: 's', type: 'rate_limit_event' });
+    assert.deepEqual(parseClaudeStreamLine('{"type":"tool_use_summary","session_id":"s"}'), { kind: 'other', sessionId: 's', type: 'tool_use_summary' });
+  });
+
+  it('reads a rate_limit_event (the shape of CLI 2.1.330): status, resetsAt (unix seconds) and the window type; bad fields read as absent', () => {
+    const line = JSON.stringify({ type: 'rate_limit_event', rate_limit_info: { status: 'rejected', resetsAt: 1796680800, rateLimitType: 'five_hour', utilization: 1 }, uuid: 'u', session_id: 's' });
+    assert.deepEqual(parseClaudeStreamLine(line), { kind: 'rateLimit', sessionId: 's', status: 'rejected', resetsAt: new Date(1796680800 * 1000), limitType: 'five_hour' });
+    assert.deepEqual(parseClaudeStreamLine('{"type":"rate_limit_event","rate_limit_info":{"status":3,"resetsAt":"soon"},"session_id":"s"}'), { kind: 'rateLimit', sessionId: 's', status: undefined, resetsAt: undefined, limitType: undefined });
+    assert.deepEqual(parseClaudeStreamLine('{"type":"rate_limit_event","rate_limit_info":{"status":"rejected","resetsAt":1e300}}'), { kind: 'rateLimit', sessionId: undefined, status: 'rejected', resetsAt: undefined, limitType: undefined });
   });
 
   it('returns undefined for blank lines and unparsed for garbage', () => {

@@ -23,6 +23,8 @@ interface Setup {
   readonly overall?: number;
   readonly rates?: Readonly<Record<string, number>>;
   readonly exclude?: readonly string[];
+  /** Agents out of headroom, with the reasons the fleet gives. */
+  readonly closed?: Readonly<Record<string, readonly string[]>>;
 }
 
 function decide(setup: Setup, task: { agent?: string; type?: TaskType; priority?: TaskPriority } = {}): SelectionDecision {
@@ -38,7 +40,11 @@ function decide(setup: Setup, task: { agent?: string; type?: TaskType; priority?
     rate: agentId => setup.rates?.[agentId] ?? 0.5,
     stats: agentId => ({ succeeded: 0, failed: 0, rate: setup.rates?.[agentId] ?? 0.5 }),
   };
-  const inputs: SelectionInputs = { health, load: id => limiter.load(id), successRates, exclude: new Set(setup.exclude ?? []) };
+  const closed = setup.closed;
+  const inputs: SelectionInputs = {
+    health, load: id => limiter.load(id), successRates, exclude: new Set(setup.exclude ?? []),
+    ...(closed === undefined ? {} : { headroom: (id: string) => ({ open: closed[id] === undefined, reasons: closed[id] ?? [] }) }),
+  };
   return registry.select({ agent: task.agent ?? 'auto', type: task.type ?? 'feature', priority: task.priority ?? 'medium' }, inputs);
 }
 
@@ -155,6 +161,28 @@ describe('AgentRegistry.select', () => {
       const limiter = ConcurrencyLimiter.fromBackends([jules, claudeCode], 10);
       const decision = registry.select({ agent: 'auto', type: 'feature', priority: 'low' }, { health: new Map([['jules', ok], ['claude-code', ok]]), load: id => limiter.load(id), successRates: computeSuccessRates(records) });
       assert.equal(selected(decision), 'claude-code');
+    });
+  });
+
+  describe('headroom (caps, budgets, vendor windows)', () => {
+    it('an auto task skips an agent out of headroom and says why in its candidate report', () => {
+      const decision = decide({ backends: [claudeCode, custom], rates: { 'claude-code': 0.9, codex: 0.2 }, closed: { 'claude-code': ['anthropic window closed until 14:32 UTC (429 retry-after)'] } });
+      assert.equal(selected(decision), 'codex');
+      const report = decision.candidates.find(candidate => candidate.agentId === 'claude-code');
+      assert.deepEqual([report?.eligible, report?.reasons], [false, ['anthropic window closed until 14:32 UTC (429 retry-after)']]);
+      assert.equal(selected(decide({ backends: [claudeCode, custom], rates: { 'claude-code': 0.9, codex: 0.2 } })), 'claude-code', 'with headroom it would have won');
+    });
+
+    it('every capable agent out of headroom: wait, not none (the window or day turns)', () => {
+      const decision = decide({ backends: [claudeCode, custom], closed: { 'claude-code': ['daily cap 15/15'], codex: ['codex daily budget reached ($1.00/$1.00)'] } });
+      assert.equal(decision.status, 'wait');
+      assert.match(decision.reason, /busy, unhealthy or out of headroom/);
+    });
+
+    it('a task naming an agent out of headroom waits for it, with the reason', () => {
+      const decision = decide({ backends: [claudeCode, custom], closed: { 'claude-code': ['daily cap 15/15'] } }, { agent: 'claude-code' });
+      assert.equal(decision.status, 'wait');
+      assert.match(decision.reason, /the task names claude-code: daily cap 15\/15/);
     });
   });
 
