@@ -201,6 +201,7 @@ export class TaskDispatcher {
         task,
         workdir,
         branch,
+        taskFile: this.relativeToWorkspace(taskFile),
         prompt: composePrompt(task),
         timeoutMs: task.timeoutMs ?? this.options.defaultTimeoutMs,
         onOutput: output => { void this.options.runs.appendLog(runId, `[${output.stream}] ${output.text}\n`).catch(() => undefined); },
