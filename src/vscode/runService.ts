@@ -1,6 +1,8 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { workspaceCopilotBackend } from '../core/agents/copilot/workspaceCopilot';
 import { configuredAgents } from '../core/agents/fleet/configuredAgents';
+import { githubTokenFor, type GitHubTokenSources } from '../core/forges/github/githubToken';
 import { createDispatchRuntime, type DispatchRuntime } from '../core/dispatch/dispatchRuntime';
 import { recoverRuns } from '../core/dispatch/runRecovery';
 import type { DispatchOutcome } from '../core/dispatch/taskDispatcher';
@@ -11,6 +13,7 @@ import type { RunRecordProblem } from '../core/runs/runStore';
 import type { AtoServices } from './atoServices';
 import { chooseProjectMcpServers, projectMcpServersAllowed } from './projectMcpServersChoice';
 import type { QueueService } from './queueService';
+import { readGitHubEnterpriseUri } from './settingsAdapter';
 
 const recentRuns = 50;
 
@@ -88,7 +91,13 @@ export class RunService implements vscode.Disposable {
     const projectMcpServers = projectMcpServersAllowed(this.services.workspaceState);
     const fingerprint = JSON.stringify([projectMcpServers, settings['agents.custom'], settings['agents.claudeCode.executable'], settings['agents.claudeCode.maxTurns'], settings['agents.claudeCode.concurrent'], settings['agents.claudeCode.model'], settings['agents.claudeCode.maxBudgetUsd'], settings['anthropic.apiUrl'], settings['agents.maxConcurrentRuns'], anthropicKey !== undefined]);
     if (this.runtime !== undefined && this.runtimeFor === index && (fingerprint === this.fingerprint || this.runtime.dispatcher.activeRuns().length > 0)) return this.runtime;
-    const { agents, problems } = configuredAgents(settings, anthropicKey, { projectMcpServers });
+    const configured = configuredAgents(settings, anthropicKey, { projectMcpServers });
+    const { problems } = configured;
+    // `agent: copilot` in a task file: Copilot works on this workspace's GitHub origin (asked lazily, on first use).
+    const hosts = { apiUrl: settings['github.apiUrl'], enterpriseUri: readGitHubEnterpriseUri() };
+    const sources: GitHubTokenSources = { configured: () => this.services.secrets.get('github.token'), session: provider => this.services.secrets.githubSessionToken(provider) };
+    const copilot = workspaceCopilotBackend({ workspaceRoot: root, settings, token: endpoint => githubTokenFor(endpoint, hosts, sources), enterpriseUri: hosts.enterpriseUri, log: this.services.log.scoped('copilot'), redactor: this.services.redactor, userAgent: `ato-vscode/${this.services.extensionVersion}` });
+    const agents = [...configured.agents, copilot];
     for (const problem of problems) this.services.log.warn(problem);
     if (problems.length > 0) void vscode.window.showWarningMessage(`ATO: ${problems[0] ?? ''}`);
     const runtime = createDispatchRuntime({

@@ -20,8 +20,8 @@ export const copilotTaskTypes: readonly TaskType[] = ['feature', 'fix', 'ci_fix'
 
 export interface CopilotBackendDeps {
   readonly port: CopilotPortSource;
-  /** The branch Copilot starts from (`agent_assignment.base_branch`). */
-  readonly baseBranch: string;
+  /** The branch Copilot starts from (`agent_assignment.base_branch`), or how to learn it (the remote's default branch). */
+  readonly baseBranch: string | (() => Promise<string>);
   /** `agent_assignment.custom_instructions` (setting `ato.loop.copilotInstructions`); omitted when empty. */
   readonly customInstructions?: string;
   /** `agent_assignment.model`; omitted → GitHub chooses. */
@@ -102,7 +102,7 @@ export class CopilotBackend implements AgentBackend {
     const outcome = await ensureTaskIssue(port, {
       task,
       path: request.taskFile,
-      agent: { agentId: this.id, assignees: [copilotAssigneeLogin], agentAssignment: this.agentAssignment(port) },
+      agent: { agentId: this.id, assignees: [copilotAssigneeLogin], agentAssignment: await this.agentAssignment(port) },
       reuseClosed: true,
     }, {
       adopting: () => this.ensureLabels(port),
@@ -151,7 +151,7 @@ export class CopilotBackend implements AgentBackend {
       if (port.removeAssignees) await port.removeAssignees(issue.number, copilotLogins(issue));
       else this.log.warn('the GitHub port cannot remove assignees: assigning Copilot again to #%d without unassigning it first', issue.number);
     }
-    const assigned = await port.addAssignees(issue.number, [copilotAssigneeLogin], this.agentAssignment(port));
+    const assigned = await port.addAssignees(issue.number, [copilotAssigneeLogin], await this.agentAssignment(port));
     this.checkAssigned(assigned);
     this.emit(request.runId, `assigned Copilot to issue #${assigned.number} (${assigned.url})`);
     return { issueNumber: assigned.number, assignedAt: assigned.updatedAt, ...afterPull };
@@ -232,12 +232,13 @@ export class CopilotBackend implements AgentBackend {
     }
   }
 
-  private agentAssignment(port: CopilotGitHubPort): AgentAssignment {
+  private async agentAssignment(port: CopilotGitHubPort): Promise<AgentAssignment> {
+    const base = this.deps.baseBranch;
     const instructions = this.deps.customInstructions?.trim() ?? '';
     const model = this.deps.model?.trim() ?? '';
     return {
       target_repo: `${port.repo.owner}/${port.repo.name}`,
-      base_branch: this.deps.baseBranch,
+      base_branch: typeof base === 'string' ? base : await base(),
       ...(instructions === '' ? {} : { custom_instructions: instructions }),
       ...(model === '' ? {} : { model }),
     };
