@@ -135,7 +135,7 @@ function waitingText(issue: IssueSummary, name: string, age: string): string {
   const local = localAgentOf(issue);
   return local === undefined
     ? `Waiting for ${issue.assignees.join(', ')} to open a PR for ${name}, opened ${age}.`
-    : `Waiting for the local agent ${local} to finish ${name} (opened ${age}); ATO pushes its branch and opens the PR.`;
+    : `Waiting for the local agent ${local} to finish ${name}, opened ${age}; ATO then pushes its branch and opens the PR.`;
 }
 
 /** What the user is told when a needs-you item offers the one-click requeue. */
