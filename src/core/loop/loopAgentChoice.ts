@@ -54,6 +54,16 @@ export class LoopAgentChooser {
     return { status: 'selected', agentId: decision.agentId, local: backend?.needsWorktree === true, reason: why };
   }
 
+  /**
+   * The gap analysis and capability updates are issues the Copilot coding agent works on; when
+   * `ato.loop.agent` names another agent, the plan says so rather than pretend (a local agent serves tasks).
+   */
+  issueWorkNote(): string | undefined {
+    const setting = this.options.setting().trim().toLowerCase();
+    if (setting === copilotAgentId || setting === autoAgent) return undefined;
+    return `Assigned to Copilot: \`ato.loop.agent\` (${setting}) serves the loop's tasks; the gap analysis and capability updates stay with the Copilot coding agent.`;
+  }
+
   /** The local agent with this id, for the run ATO starts itself. */
   localAgent(agentId: string): AgentBackend | undefined {
     const backend = this.registry.get(agentId);

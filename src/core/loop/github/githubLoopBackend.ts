@@ -151,7 +151,10 @@ export class GitHubLoopBackend implements LoopBackend {
   private async withAgent(decision: StageDecision, planning: PlanningRead): Promise<StageDecision> {
     const { action } = decision;
     const chooser = this.options.chooser;
-    if (action?.kind !== 'promoteTask' || chooser === undefined) return decision;
+    if (chooser === undefined) return decision;
+    const note = chooser.issueWorkNote();
+    if ((action?.kind === 'ensureGapIssue' || action?.kind === 'openCapabilityIssue') && note !== undefined) return { ...decision, action: { ...action, reason: `${action.reason} ${note}` } };
+    if (action?.kind !== 'promoteTask') return decision;
     const entry = planning.entries.find(candidate => candidate.file === action.path);
     if (entry === undefined || !isValidQueueEntry(entry)) return decision;
     const choice = await chooser.choose(entry.result.task);

@@ -46,6 +46,12 @@ describe('LoopAgentChooser: which agent a promoted task goes to', () => {
     assert.deepEqual(waiting, { status: 'unavailable', reason: 'the task names gone: unhealthy: `gone` not found on PATH (`ato.loop.agent` is `gone`)' });
   });
 
+  it('says in the plan that the gap analysis and capability updates stay with Copilot when the setting names another agent', () => {
+    assert.equal(chooser('copilot').issueWorkNote(), undefined);
+    assert.equal(chooser('auto').issueWorkNote(), undefined);
+    assert.match(chooser('my-cli').issueWorkNote() ?? '', /`ato\.loop\.agent` \(my-cli\) serves the loop's tasks; the gap analysis and capability updates stay with the Copilot coding agent/);
+  });
+
   it('asks a local agent\'s health once per minute, not on every tick', async () => {
     const counted = anAgent('counted', 'custom');
     let now = 0;
