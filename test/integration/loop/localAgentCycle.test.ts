@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { AgentBackend } from '../../../src/core/agents/agentBackend';
 import { CustomCliBackend } from '../../../src/core/agents/custom/customCliBackend';
 import { readCustomAgents } from '../../../src/core/agents/custom/customAgentSettings';
+import { Redactor } from '../../../src/core/logging/redactor';
 import { readMarkers } from '../../../src/core/loop/markers';
 import type { FakeGitHub } from '../../fakes/github/fakeGitHub';
 import { useTempDir } from '../../support/tempDir';
@@ -13,8 +14,8 @@ import { foldersOf, issuesByMarker, openKitLoop, queueTask, taskIssueNumber, tic
 const agentScript = join(__dirname, '..', '..', 'fixtures', 'agents', 'scripted-agent.mjs');
 
 /** A user's CLI agent (`ato.agents.custom`) that writes src/<task>.md in its worktree: a real process. */
-function scriptedAgent(file = 'src/add-login.md'): AgentBackend {
-  const { agents, problems } = readCustomAgents([{ id: 'my-cli', command: process.execPath, args: [agentScript], env: { AGENT_FILE: file } }]);
+function scriptedAgent(file = 'src/add-login.md', env: Readonly<Record<string, string>> = {}): AgentBackend {
+  const { agents, problems } = readCustomAgents([{ id: 'my-cli', command: process.execPath, args: [agentScript], env: { AGENT_FILE: file, ...env } }]);
   assert.deepEqual(problems, []);
   const [agent] = agents;
   assert.ok(agent);
@@ -137,6 +138,32 @@ describe('the planning loop with a local agent instead of Copilot (the fake GitH
       assert.deepEqual(await foldersOf(fake, 'add-login'), ['processed']);
     });
   }
+
+  it('work that holds a secret ATO knows is never pushed: the issue says why (redacted) and is closed, which offers the requeue', async () => {
+    const root = await cloneApp(fake, tempDir());
+    await queueTask(fake, 'add-login');
+    const redactor = new Redactor();
+    redactor.addSecret(fake.token);
+    // The scripted agent writes its whole environment to env.json in its worktree: here it holds the token.
+    const loop = await openKitLoop(fake, root, { settings: { 'loop.agent': 'my-cli' }, localAgents: [scriptedAgent('src/add-login.md', { LEAKED: fake.token })], redactor });
+    try {
+      assert.deepEqual(await tickOk(loop), ['promoteTask:done']);
+      const outcome = await loop.result.localRuns.settled().then(() => 'settled');
+      assert.equal(outcome, 'settled');
+      assert.equal(pushes().length, 0, 'nothing pushed');
+      assert.equal(await repo().readFile('ato/add-login', 'env.json'), undefined);
+      const issueNumber = taskIssueNumber(fake, 'add-login');
+      assert.equal(repo().issue(issueNumber)?.state, 'closed');
+      const comments = repo().comments(issueNumber).map(comment => comment.body);
+      assert.equal(comments.length, 1);
+      assert.match(comments[0] ?? '', /holds a secret ATO knows or a token-shaped string, so ATO did not push it/);
+      assert.ok(!comments.some(body => body.includes(fake.token)));
+      const plan = await loop.result.engine.preview();
+      assert.ok(plan.stage?.needsYou.some(item => item.taskId === 'add-login' && item.action === 'requeue'), JSON.stringify(plan.stage?.needsYou));
+    } finally {
+      await loop.close();
+    }
+  });
 
   it('a task file\'s own agent: wins over ato.loop.agent, and an agent that is not configured leaves the task pending with the reason', async () => {
     const root = await cloneApp(fake, tempDir());

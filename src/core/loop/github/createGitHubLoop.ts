@@ -107,6 +107,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     baseBranch: branch,
     push: (cwd, source, target) => pushWithToken({ cwd, remoteUrl: pushUrl, source, branch: target, token }),
     timeoutMs: settings['agents.timeoutMinutes'] * 60_000,
+    holdsSecret: text => setup.redactor.redact(text) !== text,
     log: setup.log,
     now,
     checkpoint: setup.checkpoint ?? (() => undefined),

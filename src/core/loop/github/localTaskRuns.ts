@@ -34,6 +34,11 @@ export interface LocalTaskRunsOptions {
   readonly now: () => Date;
   /** Named points between the steps; the crash tests throw there. */
   readonly checkpoint: (name: string) => void | Promise<void>;
+  /**
+   * Whether text holds a secret ATO knows or a token-shaped string (the redactor would change it): the
+   * agent's commits are pushed as they are, so work that carries one is never pushed.
+   */
+  readonly holdsSecret: (text: string) => boolean;
   /** Called when a run ends (the loop ticks again to follow its PR). */
   readonly onSettled?: (taskId: string) => void;
 }
@@ -150,6 +155,10 @@ export class LocalTaskRuns {
       await commitAgentChanges(worktree.path, `${task.title}\n\nATO task ${task.id}, run ${runId} by ${agent.id}.`);
       const ahead = await runGit(['rev-list', '--count', `${worktree.baseSha}..HEAD`], { cwd: worktree.path });
       if (Number(ahead.stdout.trim()) === 0) return { kind: 'failed', reason: `${agent.id} finished task ${task.id} without changing anything` };
+      const work = await runGit(['log', '--patch', '--format=%an <%ae>%n%B', `${worktree.baseSha}..HEAD`], { cwd: worktree.path });
+      if (this.options.holdsSecret(work.stdout)) {
+        return { kind: 'failed', reason: `the work of ${agent.id} on task ${task.id} holds a secret ATO knows or a token-shaped string, so ATO did not push it; look at the local branch ${worktree.branch}` };
+      }
       await this.options.push(worktree.path, 'HEAD', branch);
       await this.options.checkpoint('localRun:afterPush');
       return { kind: 'pushed', summary: status.summary };
