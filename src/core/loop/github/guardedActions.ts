@@ -191,20 +191,21 @@ async function promoteTask(context: GuardedActionContext, action: Extract<Planne
   }
   const agentName = local?.id ?? assignee.agentId;
   if (!created && local === undefined) await assign(context, issue);
-  const startNote = local === undefined ? '' : ` ${startLocalRun(context, { task: entry.result.task, issue, agent: local })}`;
+  // The run starts once the task's move is done (or proposed): a failed move starts nothing.
+  const start = (): string => (local === undefined ? '' : ` ${startLocalRun(context, { task: entry.result.task, issue, agent: local })}`);
   const to = path.replace('/issue_queue/pending/', '/issue_queue/processed/');
   const adoptedNote = adoption === undefined ? '' : ` (adopted: an open issue with the task's title, now labelled and marked, instead of a second issue)`;
   const adopted = adoption === undefined ? {} : { adopted: [adoptionRecord(adoption)] };
   if (context.queueMoves === 'pullRequest') {
     const proposal = await proposeMove(context, path, to, undefined, `ATO: task ${taskId} dispatched (issue ${String(issue.number)})`);
     await intents.finish(intent);
-    return { result: created || adoption !== undefined || proposal.opened ? 'done' : 'skipped', message: `Task ${taskId} is issue #${String(issue.number)}${adoptedNote}, ${served(local, agentName)}; ${proposal.text}${startNote}`, ...adopted };
+    return { result: created || adoption !== undefined || proposal.opened ? 'done' : 'skipped', message: `Task ${taskId} is issue #${String(issue.number)}${adoptedNote}, ${served(local, agentName)}; ${proposal.text}${start()}`, ...adopted };
   }
   const moved = await moveTaskRemote(port, { branch: context.branch, from: path, to, message: `ATO: task ${taskId} dispatched as #${String(issue.number)}`, expectedHeadSha: observed.planning.revision });
   await intents.step(intent, 'moved', moved.headSha);
   await context.checkpoint('promoteTask:afterMove');
   await intents.finish(intent);
-  return { result: 'done', message: `Task ${taskId} is issue #${String(issue.number)}${adoptedNote}, ${served(local, agentName)}; moved to processed/.${startNote}`, ...adopted };
+  return { result: 'done', message: `Task ${taskId} is issue #${String(issue.number)}${adoptedNote}, ${served(local, agentName)}; moved to processed/.${start()}`, ...adopted };
 }
 
 /** How a promotion message names who works on the task. */
