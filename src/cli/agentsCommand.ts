@@ -23,7 +23,7 @@ import type { CliContext } from './cliContext';
 export async function agents(context: CliContext, testId: string | undefined): Promise<number> {
   const { settings, problems } = readEnvironmentSettings(context.env);
   const secrets = redactingSecretSource(environmentSecretSource(context.env), context.redactor);
-  const configured = configuredAgents(settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(context.env) });
+  const configured = configuredAgents(settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(context.env) }, { apiKey: await secrets.get('jules.apiKey'), workspaceRoot: context.workspaceRoot, log: context.log });
   if (testId !== undefined) return testAgent(context, testId, configured.agents);
   const listed = await new RunStore({ workspaceRoot: context.workspaceRoot, redactor: context.redactor }).list();
   const fleet = new Fleet({

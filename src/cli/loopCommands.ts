@@ -1,3 +1,5 @@
+import { projectMcpServersAllowed } from '../core/agents/claudeCode/projectMcpServers';
+import { configuredAgents } from '../core/agents/fleet/configuredAgents';
 import { ensureAtoDirectory } from '../core/events/atoDirectory';
 import { EventLog } from '../core/events/eventLog';
 import { headlessTokenLookup } from '../core/forges/github/githubToken';
@@ -48,8 +50,10 @@ export async function openLoop(context: CliContext): Promise<CliLoop> {
     userAgent: `ato-cli/${ATO_VERSION}`,
     ...(holder === undefined ? {} : { holder }),
     ...(spacing === undefined ? {} : { retry: { writeSpacingMs: spacing, notificationSpacingMs: spacing } }),
+    localAgents: configuredAgents(settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(context.env) }).agents,
   });
-  return { loop, state: () => state, close: async () => { await Promise.all(pending); } };
+  // A local agent the loop started works to its PR before the command ends (ato tick, ato run).
+  return { loop, state: () => state, close: async () => { if (loop.kind === 'ready') await loop.localRuns.settled(); await Promise.all(pending); } };
 }
 
 /**

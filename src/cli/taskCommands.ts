@@ -1,5 +1,7 @@
 import { join } from 'node:path';
+import { workspaceCopilotBackend } from '../core/agents/copilot/workspaceCopilot';
 import { configuredAgents } from '../core/agents/fleet/configuredAgents';
+import { headlessTokenLookup } from '../core/forges/github/githubToken';
 import { projectMcpServersAllowed } from '../core/agents/claudeCode/projectMcpServers';
 import { createDispatchRuntime } from '../core/dispatch/dispatchRuntime';
 import { fleetSettingsOf } from '../core/agents/fleet/fleetSettings';
@@ -13,6 +15,8 @@ import { readEnvironmentSettings } from '../core/settings/environmentSettings';
 import { parseTaskFile } from '../core/tasks/parseTaskFile';
 import type { CliContext } from './cliContext';
 import { openCliEventLog } from './cliEventLog';
+
+declare const ATO_VERSION: string;
 
 export async function openQueue(context: CliContext): Promise<QueueIndex> {
   const { settings } = readEnvironmentSettings(context.env);
@@ -76,10 +80,12 @@ export async function dispatchTask(context: CliContext, taskId: string | undefin
   const events = await openCliEventLog(context, settings);
   const agents = configuredAgents(settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(context.env) }, { apiKey: await secrets.get('jules.apiKey'), workspaceRoot: context.workspaceRoot, log: context.log });
   for (const problem of agents.problems) context.log.warn(problem);
+  // `agent: copilot` in a task file: Copilot works on the workspace's GitHub origin (the token only for its API).
+  const copilot = workspaceCopilotBackend({ workspaceRoot: context.workspaceRoot, settings, token: headlessTokenLookup({ apiUrl: settings['github.apiUrl'] }, () => secrets.get('github.token')), log: context.log.scoped('copilot'), redactor: context.redactor, userAgent: `ato-cli/${ATO_VERSION}` });
   const runtime = createDispatchRuntime({
     workspaceRoot: context.workspaceRoot,
     index,
-    agents: agents.agents,
+    agents: [...agents.agents, copilot],
     maxConcurrentRuns: settings['agents.maxConcurrentRuns'],
     defaultTimeoutMs: settings['agents.timeoutMinutes'] * 60_000,
     redactor: context.redactor,

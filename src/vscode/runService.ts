@@ -1,7 +1,9 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { workspaceCopilotBackend } from '../core/agents/copilot/workspaceCopilot';
 import { configuredAgents } from '../core/agents/fleet/configuredAgents';
 import { approveTaskPlan } from '../core/dispatch/approvePlan';
+import { githubTokenFor, type GitHubTokenSources } from '../core/forges/github/githubToken';
 import { createDispatchRuntime, type DispatchRuntime } from '../core/dispatch/dispatchRuntime';
 import { fleetSettingsOf } from '../core/agents/fleet/fleetSettings';
 import { recoverRuns } from '../core/dispatch/runRecovery';
@@ -13,6 +15,7 @@ import type { RunRecordProblem } from '../core/runs/runStore';
 import type { AtoServices } from './atoServices';
 import { chooseProjectMcpServers, projectMcpServersAllowed } from './projectMcpServersChoice';
 import type { QueueService } from './queueService';
+import { readGitHubEnterpriseUri } from './settingsAdapter';
 
 const recentRuns = 50;
 
@@ -91,7 +94,13 @@ export class RunService implements vscode.Disposable {
     const projectMcpServers = projectMcpServersAllowed(this.services.workspaceState);
     const fingerprint = JSON.stringify([projectMcpServers, settings['agents.custom'], settings['agents.claudeCode.executable'], settings['agents.claudeCode.maxTurns'], settings['agents.claudeCode.concurrent'], settings['agents.claudeCode.model'], settings['agents.claudeCode.maxBudgetUsd'], settings['agents.claude.enabled'], settings['agents.claude.model'], settings['agents.claude.maxTokens'], settings['agents.claude.concurrent'], settings['anthropic.apiUrl'], settings['agents.maxConcurrentRuns'], anthropicKey !== undefined, julesKey !== undefined, settings['jules.apiUrl'], settings['agents.jules.enabled'], settings['agents.jules.concurrent'], settings['agents.jules.dailySessions'], settings['agents.jules.requirePlanApproval'], settings['agents.jules.startingBranch']]);
     if (this.runtime !== undefined && this.runtimeFor === index && (fingerprint === this.fingerprint || this.runtime.dispatcher.activeRuns().length > 0)) return this.runtime;
-    const { agents, problems } = configuredAgents(settings, anthropicKey, { projectMcpServers }, { apiKey: julesKey, workspaceRoot: root, log: this.services.log });
+    const configured = configuredAgents(settings, anthropicKey, { projectMcpServers }, { apiKey: julesKey, workspaceRoot: root, log: this.services.log });
+    const { problems } = configured;
+    // `agent: copilot` in a task file: Copilot works on this workspace's GitHub origin (asked lazily, on first use).
+    const hosts = { apiUrl: settings['github.apiUrl'], enterpriseUri: readGitHubEnterpriseUri() };
+    const sources: GitHubTokenSources = { configured: () => this.services.secrets.get('github.token'), session: provider => this.services.secrets.githubSessionToken(provider) };
+    const copilot = workspaceCopilotBackend({ workspaceRoot: root, settings, token: endpoint => githubTokenFor(endpoint, hosts, sources), enterpriseUri: hosts.enterpriseUri, log: this.services.log.scoped('copilot'), redactor: this.services.redactor, userAgent: `ato-vscode/${this.services.extensionVersion}` });
+    const agents = [...configured.agents, copilot];
     for (const problem of problems) this.services.log.warn(problem);
     if (problems.length > 0) void vscode.window.showWarningMessage(`ATO: ${problems[0] ?? ''}`);
     const runtime = createDispatchRuntime({

@@ -16,6 +16,8 @@ export interface DispatchRequest {
   readonly workdir: string;
   /** The branch checked out in `workdir` (`ato/<task-id>`), when there is one. */
   readonly branch: string | undefined;
+  /** The task file relative to the workspace (forward slashes), for what the agent's forge shows of the task. */
+  readonly taskFile?: string;
   /** The prompt as ATO composed it from the task (title, prompt, targets, criteria, context). */
   readonly prompt: string;
   readonly timeoutMs: number;

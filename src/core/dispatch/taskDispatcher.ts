@@ -213,6 +213,7 @@ export class TaskDispatcher {
         task,
         workdir,
         branch,
+        taskFile: this.relativeToWorkspace(taskFile),
         prompt: composePrompt(task),
         timeoutMs: task.timeoutMs ?? this.options.defaultTimeoutMs,
         ...budgetOf(task.budgetUsd, this.options.defaultBudgetUsd),

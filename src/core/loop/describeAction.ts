@@ -6,7 +6,7 @@ export function describeAction(action: PlannedAction): string {
     case 'ensureGapIssue':
       return action.repairIssue === undefined ? 'Open a gap-analysis issue and assign an agent' : `Repair gap-analysis issue #${action.repairIssue}`;
     case 'promoteTask':
-      return `Promote task ${action.taskId}`;
+      return action.agent === undefined ? `Promote task ${action.taskId}` : `Promote task ${action.taskId} to ${action.agent.id}`;
     case 'dispatchIssue':
       return `Dispatch issue #${action.issueNumber} to an agent`;
     case 'mergePullRequest': {

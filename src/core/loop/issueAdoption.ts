@@ -114,7 +114,7 @@ export function planAdoption(openIssues: readonly IssueSummary[], targets: reado
 
 function reasonNotToAdopt(issue: IssueSummary, target: AdoptionTarget): string | undefined {
   const own = adoptionMarker(target);
-  if (readMarkers(issue.body).some(marker => !sameMarker(marker, own))) return 'It carries ATO\'s marker for other work.';
+  if (readMarkers(issue.body).some(marker => marker.kind !== 'agent' && !sameMarker(marker, own))) return 'It carries ATO\'s marker for other work.';
   const vouched = labelsFor(labelKind(target)).some(label => hasLabel(issue.labels, label));
   const association = issue.authorAssociation ?? 'unknown';
   if (!vouched && !trustedAssociations.has(association)) {

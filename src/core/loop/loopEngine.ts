@@ -84,6 +84,11 @@ export class LoopEngine implements LoopController, Disposable {
     void this.serialised(() => this.releaseLease());
   }
 
+  /** Something the loop follows changed outside GitHub's probe (a local agent's run ended): a running loop ticks now. */
+  wake(): void {
+    if (this.running && !this.disposed) this.schedule(0);
+  }
+
   tickNow(): Promise<TickReport> {
     return this.serialised(() => this.tick(false));
   }

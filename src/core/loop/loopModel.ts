@@ -81,7 +81,7 @@ export type CiState = 'green' | 'red' | 'pending' | 'noCi';
 /** A mutating step the planning track may take; one per tick, previewable, recorded with its reason. */
 export type PlannedAction =
   | { readonly kind: 'ensureGapIssue'; readonly reason: string; readonly repairIssue?: number }
-  | { readonly kind: 'promoteTask'; readonly reason: string; readonly taskId: string; readonly path: string }
+  | { readonly kind: 'promoteTask'; readonly reason: string; readonly taskId: string; readonly path: string; readonly agent?: PromotionAgent }
   | { readonly kind: 'dispatchIssue'; readonly reason: string; readonly issueNumber: number }
   | {
       readonly kind: 'mergePullRequest';
@@ -97,6 +97,14 @@ export type PlannedAction =
   | { readonly kind: 'openCapabilityIssue'; readonly reason: string; readonly pullNumber: number }
   | { readonly kind: 'closeIssue'; readonly reason: string; readonly issueNumber: number }
   | RequeueTaskAction;
+
+/** The agent a promotion hands the task to (the registry's choice), and why. Absent: the Copilot coding agent. */
+export interface PromotionAgent {
+  readonly id: string;
+  /** A local agent (claude-code, a custom CLI): ATO runs it, pushes `ato/<task-id>` and opens the PR. */
+  readonly local: boolean;
+  readonly reason: string;
+}
 
 /**
  * A task whose run failed, or whose issue was closed outside the loop, goes back to pending/ to run again:

@@ -9,7 +9,9 @@ import { isTaskId } from '../tasks/taskFileName';
 export type AtoMarker =
   | { readonly kind: 'task'; readonly taskId: string }
   | { readonly kind: 'gapAnalysis' }
-  | { readonly kind: 'capabilityUpdate'; readonly sourcePr: number };
+  | { readonly kind: 'capabilityUpdate'; readonly sourcePr: number }
+  /** Which agent serves the work (a task issue a local agent works on is assigned to nobody on GitHub). */
+  | { readonly kind: 'agent'; readonly agentId: string };
 
 /** Task ids in markers are slugs of bounded length (a marker is a line, not a document). */
 export const maxMarkerTaskIdLength = 200;
@@ -24,11 +26,15 @@ export function formatMarker(marker: AtoMarker): string {
     case 'capabilityUpdate':
       if (!isPullNumber(marker.sourcePr)) throw new Error(`${String(marker.sourcePr)} is not a pull request number`);
       return `<!-- ato:kind=capability-update source-pr=${String(marker.sourcePr)} -->`;
+    case 'agent':
+      if (!isMarkerAgentId(marker.agentId)) throw new Error(`"${marker.agentId}" is not an agent id`);
+      return `<!-- ato:agent=${marker.agentId} -->`;
   }
 }
 
 const taskPattern = /^<!-- ato:task=(\S+) -->$/;
 const gapPattern = /^<!-- ato:kind=gap-analysis -->$/;
+const agentPattern = /^<!-- ato:agent=(\S+) -->$/;
 const capabilityPattern = /^<!-- ato:kind=capability-update source-pr=([1-9]\d{0,9}) -->$/;
 
 /** One line's marker, if the line is exactly one (surrounding blanks aside). */
@@ -38,6 +44,8 @@ export function parseMarkerLine(line: string): AtoMarker | undefined {
   const task = taskPattern.exec(text);
   if (task?.[1] !== undefined) return isMarkerTaskId(task[1]) ? { kind: 'task', taskId: task[1] } : undefined;
   if (gapPattern.test(text)) return { kind: 'gapAnalysis' };
+  const agent = agentPattern.exec(text);
+  if (agent?.[1] !== undefined) return isMarkerAgentId(agent[1]) ? { kind: 'agent', agentId: agent[1] } : undefined;
   const capability = capabilityPattern.exec(text);
   if (capability?.[1] !== undefined) {
     const sourcePr = Number(capability[1]);
@@ -102,6 +110,16 @@ export function isGapAnalysisBody(body: string): boolean {
 /** The merged PRs a capability-update body names (normally one). */
 export function capabilitySourcesInBody(body: string): number[] {
   return readMarkers(body).flatMap(marker => (marker.kind === 'capabilityUpdate' ? [marker.sourcePr] : []));
+}
+
+/** The agent a body's marker names (ATO writes one; the first counts), if any. */
+export function agentInBody(body: string): string | undefined {
+  return readMarkers(body).flatMap(marker => (marker.kind === 'agent' ? [marker.agentId] : []))[0];
+}
+
+/** Agent ids: the built-in ones and `ato.agents.custom` ids (lowercase slugs, at most 64 characters). */
+function isMarkerAgentId(id: string): boolean {
+  return /^[a-z0-9][a-z0-9._-]{0,63}$/.test(id);
 }
 
 function isMarkerTaskId(id: string): boolean {

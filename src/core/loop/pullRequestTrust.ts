@@ -1,4 +1,5 @@
 import type { PullRequestSummary, RepoSnapshot, TimelineSignal } from '../forges/github/githubModel';
+import { isAtoOwnPullRequest } from './atoPullRequest';
 import { normalLogin } from './workProgress';
 
 /** Who, besides people with write access, may open PRs ATO links and merges (settings a repository cannot set). */
@@ -27,11 +28,26 @@ const copilotLogins = new Set(['copilot-swe-agent']);
 /** Associations that can come with write access; anyone else's (CONTRIBUTOR, NONE, FIRST_TIMER, …) cannot. */
 const mayWrite = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
 
-/** One of ATO's agents: the Copilot bot (a bot, not a user who took its name), the token's user, a configured account. */
+/**
+ * One of ATO's agents' accounts: the Copilot bot (a bot, not a user who took its name), the token's user, a
+ * configured account. For a PR's author, `openedByAgent` also asks that the token's user's PR be ATO's own.
+ */
 export function isAgent(login: string, isBot: boolean | undefined, facts: Pick<TrustFacts, 'viewerLogin' | 'agentAccounts'>): boolean {
   const name = normalLogin(login);
   if (copilotLogins.has(name)) return isBot !== false;
   return (facts.viewerLogin !== undefined && name === normalLogin(facts.viewerLogin)) || facts.agentAccounts.some(account => normalLogin(account) === name);
+}
+
+/**
+ * Whether ATO's agents opened this PR. The token's user is one of them only for the PRs ATO itself opened for
+ * a local agent (its marker in the body on the task's branch `ato/<id>`): that user's other PRs are a
+ * person's, judged by write access like anyone's. The marker alone proves nothing — anyone can copy it.
+ */
+function openedByAgent(pr: PullRequestSummary, facts: Pick<TrustFacts, 'viewerLogin' | 'agentAccounts'>): boolean {
+  const name = normalLogin(pr.author.login);
+  const viewer = facts.viewerLogin !== undefined && name === normalLogin(facts.viewerLogin);
+  if (viewer && !copilotLogins.has(name) && !facts.agentAccounts.some(account => normalLogin(account) === name)) return isAtoOwnPullRequest(pr);
+  return isAgent(pr.author.login, pr.author.isBot, facts);
 }
 
 /** Whether GitHub confirmed write access for this login (never guessed: unchecked is no). */
@@ -48,7 +64,7 @@ export function authorTrust(pr: PullRequestSummary, facts: TrustFacts): AuthorTr
   if (pr.isCrossRepository && !facts.allowForks) {
     return { trusted: false, why: `opened from the fork ${pr.headRepository ?? 'of a deleted repository'}; ATO trusts fork PRs only with \`ato.loop.allowForkPullRequests\`` };
   }
-  if (isAgent(author, pr.author.isBot, facts)) return { trusted: true, as: 'agent' };
+  if (openedByAgent(pr, facts)) return { trusted: true, as: 'agent' };
   if (pr.authorAssociation === 'OWNER' || hasWriteAccess(author, facts)) return { trusted: true, as: 'writer' };
   return { trusted: false, why: `opened by ${author}, who is not one of ATO's agents and has no write access` };
 }
@@ -62,7 +78,7 @@ export function loginsToCheck(prs: readonly PullRequestSummary[], facts: Omit<Tr
   const logins = new Set<string>();
   for (const pr of prs) {
     if (pr.isCrossRepository && !facts.allowForks) continue;
-    if (!isAgent(pr.author.login, pr.author.isBot, facts) && pr.authorAssociation !== 'OWNER' && mayWrite.has(pr.authorAssociation)) logins.add(normalLogin(pr.author.login));
+    if (!openedByAgent(pr, facts) && pr.authorAssociation !== 'OWNER' && mayWrite.has(pr.authorAssociation)) logins.add(normalLogin(pr.author.login));
     for (const signal of pr.timeline) {
       if (signal.kind === 'reviewRequested' && !isAgent(signal.actor, undefined, facts)) logins.add(normalLogin(signal.actor));
     }

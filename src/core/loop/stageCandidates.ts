@@ -1,5 +1,7 @@
 import type { IssueSummary } from '../forges/github/githubModel';
 import type { Focus, LoopNeedsYou, MergeRuleResult, PlannedAction, RequeueTaskAction, StageId, WorkItem } from './loopModel';
+import { copilotAgentId } from './loopAgentChoice';
+import { agentInBody } from './markers';
 import { blockedForAto, unmetReasons } from './mergePolicy';
 import { capitalise, issueName, workFocus, workName } from './workNames';
 import type { WorkProgress } from './workProgress';
@@ -107,15 +109,33 @@ export function followProgress(into: Candidates, progress: WorkProgress, item: I
     }
     case 'unassigned': {
       const issue = capitalise(issueName(item.work, progress.issue.number));
+      const local = localAgentOf(progress.issue);
+      if (local !== undefined) {
+        into.candidates.push(act(s('a'), item.track, focus({ issue: progress.issue }), `${issue} is for the local agent ${local}, with no run in flight and no PR: start its run.`, { kind: 'dispatchIssue', reason: `No run of ${local} works on ${work} (ATO restarted, or the run stopped before its PR).`, issueNumber: progress.issue.number }));
+        return;
+      }
       into.candidates.push(act(s('a'), item.track, focus({ issue: progress.issue }), `${issue} is open without an agent: assign it.`, { kind: 'dispatchIssue', reason: `No agent works on ${work} yet.`, issueNumber: progress.issue.number }));
       return;
     }
     case 'waitingOnAgent':
-      into.candidates.push(wait(item.stage === '2' ? '2b' : s('a'), item.track, focus({ issue: progress.issue }), `Waiting for ${progress.issue.assignees.join(', ')} to open a PR for ${issueName(item.work, progress.issue.number)}, opened ${ago(now, progress.issue.createdAt)}.`));
+      into.candidates.push(wait(item.stage === '2' ? '2b' : s('a'), item.track, focus({ issue: progress.issue }), waitingText(progress.issue, issueName(item.work, progress.issue.number), ago(now, progress.issue.createdAt))));
       return;
     case 'noIssue':
       return;
   }
+}
+
+/** The local agent an issue records (its agent marker), if it is not the Copilot coding agent. */
+function localAgentOf(issue: IssueSummary): string | undefined {
+  const agent = agentInBody(issue.body);
+  return agent === undefined || agent === copilotAgentId ? undefined : agent;
+}
+
+function waitingText(issue: IssueSummary, name: string, age: string): string {
+  const local = localAgentOf(issue);
+  return local === undefined
+    ? `Waiting for ${issue.assignees.join(', ')} to open a PR for ${name}, opened ${age}.`
+    : `Waiting for the local agent ${local} to finish ${name}, opened ${age}; ATO then pushes its branch and opens the PR.`;
 }
 
 /** What the user is told when a needs-you item offers the one-click requeue. */

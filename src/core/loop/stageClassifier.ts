@@ -3,7 +3,8 @@ import { isFolderProblem, isValidQueueEntry, pathInQueueFolder, queueEntryId, ty
 import { describeBlockReason, orderPending } from '../queue/queueOrder';
 import { gapAnalysisIssueTitle, isUnsafeGapBody, unsafeGapInstructions } from './gapAnalysisTemplate';
 import type { Focus, MergePolicy, PlannedAction, RequeueTaskAction, StageDecision, WorkItem } from './loopModel';
-import { isGapAnalysisBody } from './markers';
+import { copilotAgentId } from './loopAgentChoice';
+import { agentInBody, isGapAnalysisBody } from './markers';
 import { currentRefusal, type MergeRefusal } from './mergeRefusals';
 import { claimsAtoWork, linkPlanning, type PlanningLinks, type WorkLink } from './planningLinks';
 import { trustedSnapshot, type IgnoredPullRequest, type TrustFacts } from './pullRequestTrust';
@@ -27,6 +28,21 @@ export interface PlanningObservation {
   readonly mergeRefusals?: ReadonlyMap<number, MergeRefusal>;
   /** Whose PRs ATO links, counts and merges (PRODUCT §4 "Whom ATO trusts"). */
   readonly trust: TrustFacts;
+  /** Tasks a local agent works on in this process now (their issues are assigned to nobody on GitHub). */
+  readonly localRuns?: ReadonlySet<string>;
+}
+
+/**
+ * Whether someone works on a task's issue: an assignee on GitHub, or a local agent (the issue's agent
+ * marker) whose run is in flight here. A local agent's issue with no run and no PR is unassigned: the
+ * loop starts the run (again, after a restart).
+ */
+function taskIssueServed(taskId: string, localRuns: ReadonlySet<string> | undefined): (issue: IssueSummary) => boolean {
+  return issue => {
+    const agent = agentInBody(issue.body);
+    if (agent !== undefined && agent !== copilotAgentId) return localRuns?.has(taskId) === true;
+    return assignedTo(undefined)(issue);
+  };
 }
 
 /** How long after a gap PR merged the loop waits for its task file to show in the queue before it stops waiting. */
@@ -145,7 +161,7 @@ function taskTracks(context: Context, valid: readonly ValidQueueEntry[]): Develo
     const development = isDevelopmentTask(task);
     const link = links.tasks.get(task.id);
     if (link === undefined) continue;
-    const progress = workProgress(link, context.check, assignedTo(undefined));
+    const progress = workProgress(link, context.check, taskIssueServed(task.id, observation.localRuns));
     const work: WorkItem = { kind: 'task', taskId: task.id };
     if (progress.kind === 'merged') {
       const pr = `PR #${String(progress.pr.number)}`;

@@ -14,16 +14,16 @@ export function taskIssueTitle(task: Pick<Task, 'title'>): string {
 /**
  * The body of a task's issue (stage 2a): the task as the agent's prompt (title, prompt, target files,
  * success criteria, context, as `composePrompt` lays them out), where it comes from, the one-pull-request
- * rule, and the task marker that links the issue back to the task. The task file's text is the
+ * rule, and the task marker (`taskIssueText` adds the agent's) that links the issue back to the task. The task file's text is the
  * repository's, so any HTML comment in it is defused: only ATO's own marker line links.
  */
-export function taskIssueBody(task: Task, path: string): string {
+export function taskIssueBody(task: Task, path: string | undefined): string {
   const prompt = defuseMarkers(composePrompt(task)).trimEnd();
   return `${[
     prompt,
     '',
     '---',
-    `ATO task ${codeSpan(task.id)} (${task.type}, priority ${task.priority}) from ${codeSpan(path)}.`,
+    `ATO task ${codeSpan(task.id)} (${task.type}, priority ${task.priority})${path === undefined ? '' : ` from ${codeSpan(path)}`}.`,
     'Work in the one pull request opened for this issue; do not open other pull requests or create issues.',
     '',
     formatMarker({ kind: 'task', taskId: task.id }),

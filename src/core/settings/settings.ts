@@ -58,7 +58,7 @@ export const settingDefinitions = {
   'loop.pollSecondsIdle': { schema: z.int().check(z.minimum(10), z.maximum(86_400)), default: 300 },
   'loop.fullRefreshMinutes': { schema: z.int().check(z.minimum(1), z.maximum(1440)), default: 10 },
   'loop.leaseSeconds': { schema: z.int().check(z.minimum(30), z.maximum(3600)), default: 300 },
-  'loop.agent': { schema: z.enum(['copilot']), default: 'copilot' },
+  'loop.agent': { schema: z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be `auto` or an agent id (`copilot`, `claude-code`, an `ato.agents.custom` id)')), default: 'copilot' },
   'loop.copilotInstructions': { schema: z.string(), default: '' },
   'loop.queueMoves': { schema: z.enum(['commit', 'pullRequest']), default: 'commit' },
   'loop.agentAccounts': { schema: z.array(z.string().check(z.regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/, 'must be a GitHub login'))), default: [], userOnly: true },

@@ -55,6 +55,8 @@ export interface FakeRequest {
   readonly operationId?: string;
   /** GraphQL: the operation's name, when it has one. */
   readonly graphqlOperationName?: string;
+  /** git: what the request authenticated with (GitHub's git takes the token as a Basic password). */
+  readonly gitCredentials?: 'token' | 'other' | 'none';
 }
 
 /** Read access to one repository's state, for assertions. */

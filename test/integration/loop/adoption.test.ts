@@ -62,7 +62,8 @@ describe('issues made by hand are adopted, not doubled', function () {
     }
     assert.equal(fake.state.repo('octo', 'app').issues.length, 1, 'no second issue');
     const adopted = issue('Build adopt-me');
-    assert.equal(adopted.body, 'Opened by hand before ATO ran here.\n\n<!-- ato:task=adopt-me -->\n');
+    // The task's marker, then the agent it went to (taskIssue.ts records the agent on every task issue).
+    assert.equal(adopted.body, 'Opened by hand before ATO ran here.\n\n<!-- ato:task=adopt-me -->\n\n<!-- ato:agent=copilot -->\n');
     assert.deepEqual([...adopted.labels].sort(), ['ato', 'ato:task']);
     assert.deepEqual(adopted.assignees, ['Copilot']);
     assert.deepEqual(await foldersOf(fake, 'adopt-me'), ['processed']);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { AgentBackend } from '../../../src/core/agents/agentBackend';
 import type { EventInput } from '../../../src/core/events/eventLog';
 import { headlessTokenLookup } from '../../../src/core/forges/github/githubToken';
 import type { GitHubRetryOptions } from '../../../src/core/forges/github/octokitFactory';
@@ -45,6 +46,8 @@ export interface KitLoopOptions {
   readonly apiUrl?: string;
   /** The loop's redactor (for its log and everything it writes to GitHub); default one that knows no secret. */
   readonly redactor?: Redactor;
+  /** Configured local agents the loop may hand tasks to. */
+  readonly localAgents?: readonly AgentBackend[];
 }
 
 /** The GitHub loop on a clone of the fake, as the extension builds it, with fast adapter waits by default. */
@@ -71,6 +74,7 @@ export async function openKitLoop(fake: FakeGitHub, workspaceRoot: string, optio
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.holder === undefined ? {} : { holder: options.holder }),
     ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
+    ...(options.localAgents === undefined ? {} : { localAgents: options.localAgents }),
   });
   if (result.kind !== 'ready') throw new Error(`no loop: ${result.reason}`);
   return { result, events, timers, state: () => state, tick: () => result.engine.tickNow(), close: () => result.engine.close() };

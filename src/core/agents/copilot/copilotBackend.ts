@@ -7,8 +7,7 @@ import type { AgentBackend, AgentHealth, AgentLimits, AgentOutput, AgentRunHandl
 import { CopilotAvailability, defaultAvailabilityTtlMs } from './copilotAvailability';
 import { portGetter, type CopilotGitHubPort, type CopilotPortSource } from './copilotGitHub';
 import { copilotAssigneeLogin, isCopilotLogin } from './copilotIdentity';
-import { adoptIssue } from '../../loop/issueAdoption';
-import { adoptableTaskIssue, chooseTaskIssue, taskIssueBody, taskIssueLabel, taskIssueLabels } from './copilotIssue';
+import { ensureTaskIssue } from '../../loop/taskIssue';
 import { formatCopilotRunRef, parseCopilotRunRef, type CopilotRunRef } from './copilotRunRef';
 import { CopilotRunReader, defaultMaxLinkedPullRequests, type CopilotRunRead } from './copilotRunReader';
 import { defaultCopilotStartTimeoutMs } from './copilotRunStatus';
@@ -21,8 +20,8 @@ export const copilotTaskTypes: readonly TaskType[] = ['feature', 'fix', 'ci_fix'
 
 export interface CopilotBackendDeps {
   readonly port: CopilotPortSource;
-  /** The branch Copilot starts from (`agent_assignment.base_branch`). */
-  readonly baseBranch: string;
+  /** The branch Copilot starts from (`agent_assignment.base_branch`), or how to learn it (the remote's default branch). */
+  readonly baseBranch: string | (() => Promise<string>);
   /** `agent_assignment.custom_instructions` (setting `ato.loop.copilotInstructions`); omitted when empty. */
   readonly customInstructions?: string;
   /** `agent_assignment.model`; omitted → GitHub chooses. */
@@ -99,35 +98,31 @@ export class CopilotBackend implements AgentBackend {
     this.outputs.set(request.runId, request.onOutput);
     this.cancelled.delete(request.runId);
     const { task } = request;
-    const { issue: existing, duplicates } = chooseTaskIssue(await port.listIssuesByLabel(taskIssueLabel, 'all'), task.id);
-    if (duplicates.length > 0) this.log.warn('task %s has several issues with its marker: using #%d, not %s', task.id, existing?.number, duplicates.map(d => `#${d.number}`).join(', '));
+    // The task's issue has one owner (taskIssue.ts), the same the loop's promotion uses: one body, ATO's markers.
+    const outcome = await ensureTaskIssue(port, {
+      task,
+      path: request.taskFile,
+      agent: { agentId: this.id, assignees: [copilotAssigneeLogin], agentAssignment: await this.agentAssignment(port) },
+      reuseClosed: true,
+    }, {
+      adopting: () => this.ensureLabels(port),
+      beforeCreate: () => this.ensureLabels(port),
+    }).catch((error: unknown) => {
+      // GitHub refuses (422) to create an issue with an assignee it cannot assign.
+      if (!isGitHubError(error, 'invalid')) throw error;
+      this.availability.invalidate();
+      throw new Error(`GitHub refused to create the issue assigned to Copilot (${error.message}): ${notEnabledHint}`, { cause: error });
+    });
+    const { issue, duplicates } = outcome;
+    if (duplicates.length > 0) this.log.warn('task %s has several issues with its marker: using #%d, not %s', task.id, issue.number, duplicates.map(d => `#${d.number}`).join(', '));
     let ref: CopilotRunRef;
-    // Only when no issue carries the task's marker: one listing of the open issues, for one made by hand.
-    const adoption = existing === undefined ? adoptableTaskIssue(await port.listOpenIssues(), task) : undefined;
-    if (adoption !== undefined) {
-      await this.ensureLabels(port);
-      const adopted = await adoptIssue(port, adoption);
-      this.emit(request.runId, `adopted issue #${adoption.issue.number} (${adoption.issue.url}): it has the task's title; labelled and marked instead of opening a second issue`);
-      ref = await this.resume(port, request, adopted);
-    } else if (existing === undefined) {
-      await this.ensureLabels(port);
-      const created = await port.createIssue({
-        title: task.title,
-        body: taskIssueBody(request.prompt, task.id),
-        labels: taskIssueLabels,
-        assignees: [copilotAssigneeLogin],
-        agentAssignment: this.agentAssignment(port),
-      }).catch((error: unknown) => {
-        // GitHub refuses (422) to create an issue with an assignee it cannot assign.
-        if (!isGitHubError(error, 'invalid')) throw error;
-        this.availability.invalidate();
-        throw new Error(`GitHub refused to create the issue assigned to Copilot (${error.message}): ${notEnabledHint}`, { cause: error });
-      });
-      this.checkAssigned(created);
-      this.emit(request.runId, `created issue #${created.number} (${created.url}) and assigned Copilot`);
-      ref = { issueNumber: created.number, assignedAt: created.createdAt };
+    if (outcome.how === 'created') {
+      this.checkAssigned(issue);
+      this.emit(request.runId, `created issue #${issue.number} (${issue.url}) and assigned Copilot`);
+      ref = { issueNumber: issue.number, assignedAt: issue.createdAt };
     } else {
-      ref = await this.resume(port, request, existing);
+      if (outcome.how === 'adopted') this.emit(request.runId, `adopted issue #${issue.number} (${issue.url}): it has the task's title; labelled and marked instead of opening a second issue`);
+      ref = await this.resume(port, request, issue);
     }
     return { runId: request.runId, agentId: this.id, ref: formatCopilotRunRef(ref) };
   }
@@ -156,7 +151,7 @@ export class CopilotBackend implements AgentBackend {
       if (port.removeAssignees) await port.removeAssignees(issue.number, copilotLogins(issue));
       else this.log.warn('the GitHub port cannot remove assignees: assigning Copilot again to #%d without unassigning it first', issue.number);
     }
-    const assigned = await port.addAssignees(issue.number, [copilotAssigneeLogin], this.agentAssignment(port));
+    const assigned = await port.addAssignees(issue.number, [copilotAssigneeLogin], await this.agentAssignment(port));
     this.checkAssigned(assigned);
     this.emit(request.runId, `assigned Copilot to issue #${assigned.number} (${assigned.url})`);
     return { issueNumber: assigned.number, assignedAt: assigned.updatedAt, ...afterPull };
@@ -237,12 +232,13 @@ export class CopilotBackend implements AgentBackend {
     }
   }
 
-  private agentAssignment(port: CopilotGitHubPort): AgentAssignment {
+  private async agentAssignment(port: CopilotGitHubPort): Promise<AgentAssignment> {
+    const base = this.deps.baseBranch;
     const instructions = this.deps.customInstructions?.trim() ?? '';
     const model = this.deps.model?.trim() ?? '';
     return {
       target_repo: `${port.repo.owner}/${port.repo.name}`,
-      base_branch: this.deps.baseBranch,
+      base_branch: typeof base === 'string' ? base : await base(),
       ...(instructions === '' ? {} : { custom_instructions: instructions }),
       ...(model === '' ? {} : { model }),
     };

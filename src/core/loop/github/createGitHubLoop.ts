@@ -1,4 +1,8 @@
+import type { AgentBackend } from '../../agents/agentBackend';
+import { CopilotBackend } from '../../agents/copilot/copilotBackend';
 import type { EventInput } from '../../events/eventLog';
+import { pushWithToken } from '../../git/tokenPush';
+import { LoopAgentChooser } from '../loopAgentChoice';
 import { createGitHubPort } from '../../forges/github/githubAdapter';
 import type { GitHubPort } from '../../forges/github/githubPort';
 import type { GitHubRetryOptions } from '../../forges/github/octokitFactory';
@@ -15,6 +19,7 @@ import { leaseSite, RemoteLease } from '../remoteLease';
 import { RemotePlanningSource } from '../remotePlanningSource';
 import { GitHubLoopBackend } from './githubLoopBackend';
 import type { LoopAssignee } from './guardedActions';
+import { LocalTaskRuns } from './localTaskRuns';
 
 export interface GitHubLoopSetup {
   readonly workspaceRoot: string;
@@ -42,10 +47,15 @@ export interface GitHubLoopSetup {
   readonly localRuns?: () => number;
   /** The adapter's retries and request spacing; tests shrink the waits. Default: GitHub's recommendations. */
   readonly retry?: GitHubRetryOptions;
+  /**
+   * The configured local agents (configuredAgents: claude-code, custom CLIs): `ato.loop.agent` or a task's
+   * `agent:` may hand a task to one; ATO then runs it, pushes `ato/<task-id>` and opens the PR. Default none.
+   */
+  readonly localAgents?: readonly AgentBackend[];
 }
 
 export type GitHubLoopResult =
-  | { readonly kind: 'ready'; readonly engine: LoopEngine; readonly port: GitHubPort; readonly branch: string; readonly repo: string }
+  | { readonly kind: 'ready'; readonly engine: LoopEngine; readonly port: GitHubPort; readonly branch: string; readonly repo: string; readonly localRuns: LocalTaskRuns }
   /** Why there is no GitHub loop here (shown in the panel and by `ato status`). */
   | { readonly kind: 'unavailable'; readonly reason: string; readonly mode: 'off' | 'local' };
 
@@ -83,6 +93,26 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
   const port = await createGitHubPort({ repo, token, timeoutMs: settings['network.timeoutSeconds'] * 1000, log: setup.log, redactor: setup.redactor, userAgent: setup.userAgent, now: () => now().getTime(), ...(setup.retry === undefined ? {} : { retry: setup.retry }) });
   const lease = new RemoteLease(port, { ttlMs: settings['loop.leaseSeconds'] * 1000, site: await leaseSite(workspaceRoot), ...(setup.holder === undefined ? {} : { holder: setup.holder }) });
   const instructions = settings['loop.copilotInstructions'];
+  const localAgents = (setup.localAgents ?? []).filter(agent => agent.needsWorktree);
+  const chooser = new LoopAgentChooser({
+    agents: [new CopilotBackend({ port, baseBranch: branch, customInstructions: instructions, log: setup.log, now }), ...localAgents],
+    setting: () => settings['loop.agent'],
+    now: () => now().getTime(),
+  });
+  // The token goes to the one host it was issued for: the push URL is built from that endpoint, not read from `origin`.
+  const pushUrl = `${new URL(repo.apiUrl).protocol}//${remote.endpoint.webHost}/${repo.owner}/${repo.name}.git`;
+  const runs = new LocalTaskRuns({
+    workspaceRoot,
+    port,
+    baseBranch: branch,
+    push: (cwd, source, target) => pushWithToken({ cwd, remoteUrl: pushUrl, source, branch: target, token }),
+    timeoutMs: settings['agents.timeoutMinutes'] * 60_000,
+    holdsSecret: text => setup.redactor.redact(text) !== text,
+    log: setup.log,
+    now,
+    checkpoint: setup.checkpoint ?? (() => undefined),
+    onSettled: () => { engine.wake(); },
+  });
   const backend = new GitHubLoopBackend({
     port,
     branch,
@@ -99,6 +129,8 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     trust: () => ({ agentAccounts: settings['loop.agentAccounts'], allowForks: settings['loop.allowForkPullRequests'] }),
     writeAccessTtlMs: settings['loop.fullRefreshMinutes'] * 60_000,
     ...(setup.localRuns === undefined ? {} : { localRuns: setup.localRuns }),
+    chooser,
+    localAgents: { agent: agentId => chooser.localAgent(agentId), runs },
   });
   const engine = new LoopEngine({
     backend,
@@ -111,7 +143,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     autoMerge: () => settings['merge.auto'],
     trusted: setup.trusted,
   });
-  return { kind: 'ready', engine, port, branch, repo: `${repo.owner}/${repo.name}` };
+  return { kind: 'ready', engine, port, branch, repo: `${repo.owner}/${repo.name}`, localRuns: runs };
 }
 
 function signInReason(endpoint: GitHubEndpoint, repo: string): string {
@@ -121,7 +153,7 @@ function signInReason(endpoint: GitHubEndpoint, repo: string): string {
 }
 
 /** The remote's default branch: `origin/HEAD` as clone set it, else asked of the remote. */
-async function defaultBranch(workspaceRoot: string): Promise<string> {
+export async function defaultBranch(workspaceRoot: string): Promise<string> {
   const local = await runGit(['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'], { cwd: workspaceRoot, okExitCodes: [1, 128] });
   if (local.exitCode === 0 && local.stdout.trim().startsWith('origin/')) return local.stdout.trim().slice('origin/'.length);
   const remote = await runGit(['ls-remote', '--symref', 'origin', 'HEAD'], { cwd: workspaceRoot, timeoutMs: 30_000 });

@@ -7,7 +7,8 @@ import type { AdoptionReport } from '../issueAdoption';
 import { followedPullRequests } from '../followedPullRequests';
 import { loopCounts } from '../loopCounts';
 import type { BackendUsage, ExecutionResult, LeaseAnswer, LoopBackend, LoopObservation } from '../loopBackend';
-import type { MergePolicy, PlannedAction, TrackPlan } from '../loopModel';
+import type { LoopAgentChooser } from '../loopAgentChoice';
+import type { MergePolicy, PlannedAction, StageDecision, TrackPlan } from '../loopModel';
 import type { MergeRefusal } from '../mergeRefusals';
 import { claimsAtoWork } from '../planningLinks';
 import { authorTrust, loginsToCheck, type TrustFacts, type TrustSettings } from '../pullRequestTrust';
@@ -35,6 +36,8 @@ export interface GitHubLoopBackendOptions extends Omit<GuardedActionContext, 'ob
   readonly policy: () => MergePolicy;
   /** Local runs in flight, for the runs track (the dispatcher owns them). */
   readonly localRuns?: () => number;
+  /** Which agent a promoted task goes to (`ato.loop.agent`, the task's `agent:`); absent: Copilot. */
+  readonly chooser?: LoopAgentChooser;
 }
 
 /**
@@ -66,15 +69,16 @@ export class GitHubLoopBackend implements LoopBackend {
     const trust = await this.trustFacts(read);
     const snapshot = await this.withPreviousPaths(read, trust);
     this.observed = { snapshot, planning };
-    const observation = { snapshot, queue: planning.entries, policy: this.options.policy(), now: this.options.now(), mergeRefusals: this.refusals, trust };
+    const localRuns = this.options.localAgents?.runs.activeTaskIds();
+    const observation = { snapshot, queue: planning.entries, policy: this.options.policy(), now: this.options.now(), mergeRefusals: this.refusals, trust, ...(localRuns === undefined ? {} : { localRuns }) };
     // Linked from the trusted PRs only: a stranger's PR is never followed, counted or merged.
     const links = linkObservation(observation);
-    const decision = classifyPlanning(observation, links);
+    const decision = await this.withAgent(classifyPlanning(observation, links), planning);
     const followed = followedPullRequests(links, pullRequestCheck(observation));
     // CI results and re-runs do not show in the cheap probe: while a check is pending on a PR the loop
     // follows, or the planning track waits on a PR (1b, 2b, 3b), every tick reads everything. Other PRs'
     // CI does not count: in a busy repository some CI is always running.
-    const inFlight = waitingStages.has(decision.stage) || followed.some(pr => pr.ci === 'pending');
+    const inFlight = waitingStages.has(decision.stage) || followed.some(pr => pr.ci === 'pending') || (localRuns?.size ?? 0) > 0;
     const drafts = planning.drafts.map(entry => ({ path: entry.file, taskId: queueEntryId(entry), title: entry.result.task?.title ?? entry.fileName, valid: isValidQueueEntry(entry) }));
     const counts = loopCounts({ snapshot, queue: planning.entries, links, followedPullRequests: followed.length, localDrafts: drafts.length });
     return { decision, otherTracks: [this.runsTrack()], redPullRequests: redPullRequests(snapshot, new Map()), followedPullRequests: followed, counts, drafts, inFlight };
@@ -140,8 +144,29 @@ export class GitHubLoopBackend implements LoopBackend {
     return { ...snapshot, openPullRequests };
   }
 
+  /**
+   * A promotion names the agent the registry chose, and why; when no agent can take the task now (or
+   * ever, until a setting changes) the task stays pending and the stage says why.
+   */
+  private async withAgent(decision: StageDecision, planning: PlanningRead): Promise<StageDecision> {
+    const { action } = decision;
+    const chooser = this.options.chooser;
+    if (chooser === undefined) return decision;
+    const note = chooser.issueWorkNote();
+    if ((action?.kind === 'ensureGapIssue' || action?.kind === 'openCapabilityIssue') && note !== undefined) return { ...decision, action: { ...action, reason: `${action.reason} ${note}` } };
+    if (action?.kind !== 'promoteTask') return decision;
+    const entry = planning.entries.find(candidate => candidate.file === action.path);
+    if (entry === undefined || !isValidQueueEntry(entry)) return decision;
+    const choice = await chooser.choose(entry.result.task);
+    if (choice.status !== 'selected') {
+      return { ...decision, action: undefined, reason: `${decision.reason} It waits: ${choice.reason}.` };
+    }
+    const agent = { id: choice.agentId, local: choice.local, reason: choice.reason };
+    return { ...decision, action: { ...action, agent, reason: `${action.reason} Agent: ${choice.agentId} (${choice.reason}).` } };
+  }
+
   private runsTrack(): TrackPlan {
-    const active = this.options.localRuns?.() ?? 0;
+    const active = (this.options.localRuns?.() ?? 0) + (this.options.localAgents?.runs.activeTaskIds().size ?? 0);
     return { track: 'runs', action: undefined, reason: active === 0 ? 'No local agent run in flight.' : `${String(active)} local agent run(s) in flight; the dispatcher watches them.` };
   }
 }

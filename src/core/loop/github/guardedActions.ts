@@ -9,13 +9,17 @@ import type { IntentLog } from '../intentLog';
 import { adoptionRecord, adoptIssue, describeAdoption, gapAdoptionTarget, planAdoption, queuedTaskTargets } from '../issueAdoption';
 import type { ExecutionResult } from '../loopBackend';
 import type { PlannedAction, RequeueTaskAction } from '../loopModel';
-import { capabilitySourcesInBody, formatMarker, isGapAnalysisBody, taskIdsInBody } from '../markers';
+import { agentInBody, capabilitySourcesInBody, formatMarker, isGapAnalysisBody, taskIdsInBody } from '../markers';
 import { mergeStateKey } from '../mergeRefusals';
 import { canonicalIssue } from '../planningLinks';
 import type { PlanningRead } from '../planningSource';
 import { proposeTaskMove } from '../remoteQueueMoveProposal';
 import { moveTaskRemote } from '../remoteQueueMoves';
-import { taskIssueBody, taskIssueTitle } from '../taskIssueBody';
+import { ensureTaskIssue } from '../taskIssue';
+import type { AgentBackend } from '../../agents/agentBackend';
+import { taskBranch } from '../atoPullRequest';
+import { copilotAgentId } from '../loopAgentChoice';
+import type { LocalTaskRequest, LocalTaskRuns } from './localTaskRuns';
 import { taskResultText } from './taskResultText';
 
 /** Who the loop's issues go to: the Copilot coding agent, with its assignment options (PRODUCT §5). */
@@ -41,11 +45,20 @@ export interface GuardedActionContext {
   /** What the action was planned from. */
   readonly observed: { readonly snapshot: RepoSnapshot; readonly planning: PlanningRead };
   readonly now: () => Date;
+  /** The local agents the loop may hand tasks to, and their runs (absent: every task goes to Copilot). */
+  readonly localAgents?: LocalAgentHooks;
   /**
    * Named points between remote writes; tests make one throw (or kill the process) to prove that a restart
    * finishes the action without doubling anything.
    */
   readonly checkpoint: (name: string) => void | Promise<void>;
+}
+
+/** A local agent serving a GitHub task: ATO runs it and opens its PR (localTaskRuns.ts). */
+export interface LocalAgentHooks {
+  /** The configured local agent with this id. */
+  agent(agentId: string): AgentBackend | undefined;
+  readonly runs: LocalTaskRuns;
 }
 
 const created = new WeakSet<GitHubPort>();
@@ -56,7 +69,7 @@ export async function executeGuardedAction(context: GuardedActionContext, action
     case 'ensureGapIssue':
       return ensureGapIssue(context, action.repairIssue);
     case 'promoteTask':
-      return promoteTask(context, action.taskId, action.path);
+      return promoteTask(context, action);
     case 'dispatchIssue':
       return dispatchIssue(context, action.issueNumber);
     case 'mergePullRequest':
@@ -135,50 +148,96 @@ async function ensureGapIssue(context: GuardedActionContext, repairIssue: number
   return { result: 'done', message: `Opened gap-analysis issue #${String(issue.number)} and assigned it to ${context.assignee.agentId}.` };
 }
 
-async function promoteTask(context: GuardedActionContext, taskId: string, path: string): Promise<ExecutionResult> {
+async function promoteTask(context: GuardedActionContext, action: Extract<PlannedAction, { kind: 'promoteTask' }>): Promise<ExecutionResult> {
   const { port, intents, observed } = context;
+  const { taskId, path } = action;
+  const chosen = action.agent?.local === true ? context.localAgents?.agent(action.agent.id) : undefined;
+  if (action.agent?.local === true && chosen === undefined) return { result: 'failed', message: `Task ${taskId} goes to ${action.agent.id}, which is not a configured local agent here.` };
   const entry = observed.planning.entries.find(e => e.file === path);
   if (entry === undefined || !isValidQueueEntry(entry)) return { result: 'failed', message: `Task file ${path} is not a valid task on ${context.branch}.` };
   const intent = await intents.begin('promoteTask', `promote:${taskId}`, { path });
   await ensureLabels(context);
   await context.checkpoint('promoteTask:labels');
-  // One listing of every open issue: ATO's own by label and marker, else one made by hand with the task's title.
-  const openIssues = await port.listOpenIssues();
-  const mine = openIssues.filter(issue => hasLabel(issue.labels, atoLabels.task.name) && taskIdsInBody(issue.body).includes(taskId));
-  let issue = canonicalIssue(mine);
-  const adoption = issue === undefined ? planAdoption(openIssues, queuedTaskTargets(observed.planning.entries)).adopt.find(found => found.target.kind === 'task' && found.target.taskId === taskId) : undefined;
-  if (adoption !== undefined) {
-    await intents.step(intent, 'adopted', adoption.issue.number);
-    issue = await adoptIssue(port, adoption);
-    await context.checkpoint('promoteTask:afterAdopt');
+  // The task's issue has one owner (taskIssue.ts): ATO's own by label and marker, else one made by hand with the task's title, else a new one.
+  const { assignee } = context;
+  // A local agent's issue is assigned to nobody on GitHub: its marker records the agent, ATO runs it.
+  const agent = chosen === undefined
+    ? { agentId: assignee.agentId, assignees: assignee.logins, ...(assignee.agentAssignment === undefined ? {} : { agentAssignment: assignee.agentAssignment }) }
+    : { agentId: chosen.id, assignees: [] };
+  const outcome = await ensureTaskIssue(port, {
+    task: entry.result.task,
+    path,
+    agent,
+    reuseClosed: false,
+    adoptionTargets: queuedTaskTargets(observed.planning.entries),
+  }, {
+    adopting: async adoption => { await intents.step(intent, 'adopted', adoption.issue.number); },
+    adopted: () => context.checkpoint('promoteTask:afterAdopt'),
+    beforeCreate: () => context.checkpoint('promoteTask:beforeCreate'),
+    created: async created => {
+      await intents.step(intent, 'issue', created.number);
+      await context.checkpoint('promoteTask:afterCreate');
+    },
+  });
+  const { issue } = outcome;
+  const created = outcome.how === 'created';
+  const adoption = outcome.how === 'adopted' ? outcome.adoption : undefined;
+  // An issue found or adopted keeps the agent it records (a promotion cut short, finished after a restart).
+  const recorded = agentInBody(issue.body);
+  const local = recorded === undefined ? chosen : context.localAgents?.agent(recorded);
+  if (recorded !== undefined && recorded !== copilotAgentId && local === undefined) {
+    await intents.finish(intent);
+    return { result: 'failed', message: `Task ${taskId} is issue #${String(issue.number)}, which records the local agent ${recorded}: it is not configured here, so the task stays in pending/.` };
   }
-  const created = issue === undefined;
-  if (issue === undefined) {
-    await context.checkpoint('promoteTask:beforeCreate');
-    issue = await newAssignedIssue(context, taskIssueTitle(entry.result.task), taskIssueBody(entry.result.task, path), labelsFor('task'));
-    await intents.step(intent, 'issue', issue.number);
-    await context.checkpoint('promoteTask:afterCreate');
-  } else {
-    await assign(context, issue);
-  }
+  const agentName = local?.id ?? assignee.agentId;
+  if (!created && local === undefined) await assign(context, issue);
+  // The run starts once the task's move is done (or proposed): a failed move starts nothing.
+  const start = (): string => (local === undefined ? '' : ` ${startLocalRun(context, { task: entry.result.task, issue, agent: local })}`);
   const to = path.replace('/issue_queue/pending/', '/issue_queue/processed/');
   const adoptedNote = adoption === undefined ? '' : ` (adopted: an open issue with the task's title, now labelled and marked, instead of a second issue)`;
   const adopted = adoption === undefined ? {} : { adopted: [adoptionRecord(adoption)] };
   if (context.queueMoves === 'pullRequest') {
     const proposal = await proposeMove(context, path, to, undefined, `ATO: task ${taskId} dispatched (issue ${String(issue.number)})`);
     await intents.finish(intent);
-    return { result: created || adoption !== undefined || proposal.opened ? 'done' : 'skipped', message: `Task ${taskId} is issue #${String(issue.number)}${adoptedNote}, assigned to ${context.assignee.agentId}; ${proposal.text}`, ...adopted };
+    return { result: created || adoption !== undefined || proposal.opened ? 'done' : 'skipped', message: `Task ${taskId} is issue #${String(issue.number)}${adoptedNote}, ${served(local, agentName)}; ${proposal.text}${start()}`, ...adopted };
   }
   const moved = await moveTaskRemote(port, { branch: context.branch, from: path, to, message: `ATO: task ${taskId} dispatched as #${String(issue.number)}`, expectedHeadSha: observed.planning.revision });
   await intents.step(intent, 'moved', moved.headSha);
   await context.checkpoint('promoteTask:afterMove');
   await intents.finish(intent);
-  return { result: 'done', message: `Task ${taskId} is issue #${String(issue.number)}${adoptedNote}, assigned to ${context.assignee.agentId}; moved to processed/.`, ...adopted };
+  return { result: 'done', message: `Task ${taskId} is issue #${String(issue.number)}${adoptedNote}, ${served(local, agentName)}; moved to processed/.${start()}`, ...adopted };
+}
+
+/** How a promotion message names who works on the task. */
+function served(local: AgentBackend | undefined, agentId: string): string {
+  return local === undefined ? `assigned to ${agentId}` : `for the local agent ${agentId} (recorded on the issue, assigned to nobody)`;
+}
+
+/** Starts the local agent's run of the task unless one is under way; the sentence says which. */
+function startLocalRun(context: GuardedActionContext, request: LocalTaskRequest): string {
+  const runs = context.localAgents?.runs;
+  if (runs === undefined) return '';
+  const { started } = runs.start(request);
+  return started
+    ? `Started ${request.agent.id} on it in its worktree; ATO pushes ${taskBranch(request.task.id)} and opens the PR when it is done.`
+    : `${request.agent.id} already works on it.`;
+}
+
+/** A local agent's task issue with no run in flight and no PR: start the run (again, after a restart). */
+function dispatchLocal(context: GuardedActionContext, issue: IssueSummary, agentId: string): ExecutionResult {
+  const agent = context.localAgents?.agent(agentId);
+  if (agent === undefined) return { result: 'failed', message: `Issue #${String(issue.number)} is for ${agentId}, which is not a configured local agent here.` };
+  const taskId = taskIdsInBody(issue.body)[0];
+  const entry = context.observed.planning.entries.find(candidate => candidate.folder === 'processed' && isValidQueueEntry(candidate) && candidate.result.task.id === taskId);
+  if (entry === undefined || !isValidQueueEntry(entry)) return { result: 'failed', message: `Issue #${String(issue.number)} names no task in processed/ on ${context.branch}.` };
+  return { result: 'done', message: `Issue #${String(issue.number)}: ${startLocalRun(context, { task: entry.result.task, issue, agent })}` };
 }
 
 async function dispatchIssue(context: GuardedActionContext, issueNumber: number): Promise<ExecutionResult> {
   const issue = await context.port.getIssue(issueNumber);
   if (issue.state !== 'open') return { result: 'skipped', message: `Issue #${String(issueNumber)} is closed.` };
+  const agentId = agentInBody(issue.body);
+  if (agentId !== undefined && context.localAgents?.agent(agentId) !== undefined) return dispatchLocal(context, issue, agentId);
   const assigned = await assign(context, issue);
   return assigned
     ? { result: 'done', message: `Assigned issue #${String(issueNumber)} to ${context.assignee.agentId}.` }
@@ -236,7 +295,10 @@ async function completeTask(context: GuardedActionContext, action: Extract<Plann
   const { port, observed } = context;
   const pr = observed.snapshot.recentlyClosedPullRequests.find(p => p.number === action.pullNumber) ?? await port.getPullRequest(action.pullNumber);
   const to = action.path.replace('/issue_queue/processed/', '/issue_queue/complete/');
-  const appendText = taskResultText({ taskId: action.taskId, pullRequest: pr, issueNumber: action.issueNumber, agentId: context.assignee.agentId, completedAt: pr.mergedAt ?? context.now().toISOString() });
+  // The agent the task's issue records (a local agent's), else the one the loop assigns.
+  const issueBody = observed.snapshot.issues.find(issue => issue.number === action.issueNumber)?.body ?? '';
+  const agentId = agentInBody(issueBody) ?? context.assignee.agentId;
+  const appendText = taskResultText({ taskId: action.taskId, pullRequest: pr, issueNumber: action.issueNumber, agentId, completedAt: pr.mergedAt ?? context.now().toISOString() });
   if (context.queueMoves === 'pullRequest') {
     const proposal = await proposeMove(context, action.path, to, appendText, `ATO: task ${action.taskId} complete`);
     return { result: proposal.opened ? 'done' : 'skipped', message: `Task ${action.taskId}: ${proposal.text}` };

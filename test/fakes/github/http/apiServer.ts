@@ -81,7 +81,7 @@ export class ApiServer {
         gitRepo.data.pushedAt = this.rt.clock.now();
         await gitRepo.refs();
       }
-      this.log({ method, path: url.pathname, query: url.search, status, points: 0, resource: 'git' });
+      this.log({ method, path: url.pathname, query: url.search, status, points: 0, resource: 'git', gitCredentials: this.gitCredentials(request.headers.authorization) });
       return;
     }
     const raw = await readBody(request);
@@ -181,6 +181,13 @@ export class ApiServer {
       ...(answer.operationId === undefined ? {} : { operationId: answer.operationId }),
       ...(answer.graphqlOperationName === undefined ? {} : { graphqlOperationName: answer.graphqlOperationName }),
     });
+  }
+
+  private gitCredentials(authorization: string | undefined): 'token' | 'other' | 'none' {
+    if (authorization === undefined) return 'none';
+    const basic = /^basic\s+(\S+)$/i.exec(authorization)?.[1];
+    const password = basic === undefined ? undefined : Buffer.from(basic, 'base64').toString('utf8').split(':').slice(1).join(':');
+    return password === this.rt.token ? 'token' : 'other';
   }
 
   private log(entry: FakeRequest): void {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { allAtoLabels, atoLabels, hasLabel, labelsFor } from '../../../../src/core/loop/atoLabels';
-import { appendMarker, capabilitySourcesInBody, formatMarker, isGapAnalysisBody, parseMarkerLine, readMarkers, taskIdsInBody, type AtoMarker } from '../../../../src/core/loop/markers';
+import { agentInBody, appendMarker, capabilitySourcesInBody, formatMarker, isGapAnalysisBody, parseMarkerLine, readMarkers, taskIdsInBody, type AtoMarker } from '../../../../src/core/loop/markers';
 import { defuseMarkers, fenced } from '../../../../src/core/loop/thirdPartyText';
 import { isTaskId } from '../../../../src/core/tasks/taskFileName';
 
@@ -10,6 +10,7 @@ describe('ATO markers', () => {
     [{ kind: 'task', taskId: 'add-login' }, '<!-- ato:task=add-login -->'],
     [{ kind: 'gapAnalysis' }, '<!-- ato:kind=gap-analysis -->'],
     [{ kind: 'capabilityUpdate', sourcePr: 42 }, '<!-- ato:kind=capability-update source-pr=42 -->'],
+    [{ kind: 'agent', agentId: 'claude-code' }, '<!-- ato:agent=claude-code -->'],
   ];
   for (const [marker, text] of examples) {
     it(`writes and reads ${text}`, () => {
@@ -30,6 +31,13 @@ describe('ATO markers', () => {
   it('refuses to write an invalid id or number', () => {
     assert.throws(() => formatMarker({ kind: 'task', taskId: 'bad id -->' }));
     assert.throws(() => formatMarker({ kind: 'capabilityUpdate', sourcePr: 0 }));
+    assert.throws(() => formatMarker({ kind: 'agent', agentId: 'Evil -->' }));
+  });
+
+  it('reads the agent a task issue records: the first agent marker, none from an invalid id', () => {
+    assert.equal(agentInBody('x\n<!-- ato:agent=my-cli -->\n<!-- ato:agent=copilot -->\n'), 'my-cli');
+    assert.equal(agentInBody('<!-- ato:agent=UPPER -->'), undefined);
+    assert.equal(agentInBody('no marker'), undefined);
   });
 
   const notMarkers = [

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import type { RepoPermission } from '../../../../src/core/forges/github/githubPort';
+import { atoPullRequestText } from '../../../../src/core/loop/atoPullRequest';
 import { authorTrust, loginsToCheck, trustedSnapshot, type TrustFacts } from '../../../../src/core/loop/pullRequestTrust';
 import { WriteAccessCache } from '../../../../src/core/loop/writeAccessCache';
 import { aPullRequest, aSignal, aSnapshot, defaultTime } from '../../../support/githubBuilders';
 
 const facts: TrustFacts = { agentAccounts: ['ato-bot'], allowForks: false, viewerLogin: 'octocat', writeAccess: new Map([['alice', true], ['mallory', false]]) };
+const atoOwn = (taskId: string) => ({ headRefName: `ato/${taskId}`, body: atoPullRequestText({ id: taskId, title: 'Add login' }, 7, 'claude-code', 'Done.').body });
 const by = (login: string, isBot = false, authorAssociation = 'NONE') => ({ author: { login, isBot }, authorAssociation });
 
 describe('whom ATO trusts on GitHub', () => {
@@ -12,7 +14,11 @@ describe('whom ATO trusts on GitHub', () => {
     const table: readonly (readonly [string, Parameters<typeof aPullRequest>[0], ReturnType<typeof authorTrust>['trusted']])[] = [
       ['the Copilot coding agent (a bot)', by('copilot-swe-agent', true), true],
       ['a user who took the name Copilot', by('Copilot', false), false],
-      ['the token\'s user (ATO\'s local agents)', by('OctoCat'), true],
+      ['ATO\'s own PR for a local agent: the token\'s user, the task\'s marker on ato/<id>', { ...by('OctoCat'), ...atoOwn('add-login') }, true],
+      ['the token\'s user without ATO\'s marker (a person\'s PR, no write access confirmed)', by('OctoCat'), false],
+      ['the token\'s user, the marker of another task than its branch names', { ...by('octocat'), headRefName: 'ato/add-login', body: '<!-- ato:task=other -->' }, false],
+      ['a stranger with ATO\'s marker copied onto ato/<id>', { ...by('eve'), ...atoOwn('add-login') }, false],
+      ['a collaborator without write access, with ATO\'s marker copied', { ...by('mallory', false, 'COLLABORATOR'), ...atoOwn('add-login') }, false],
       ['a configured agent account', by('ato-bot[bot]', true), true],
       ['the repository\'s owner', by('octo', false, 'OWNER'), true],
       ['someone GitHub confirmed to have write access', by('alice', false, 'COLLABORATOR'), true],
@@ -27,6 +33,13 @@ describe('whom ATO trusts on GitHub', () => {
 
     it('says why, naming the author', () => {
       assert.deepEqual(authorTrust(aPullRequest(by('eve')), facts), { trusted: false, why: 'opened by eve, who is not one of ATO\'s agents and has no write access' });
+    });
+
+    it('the token\'s user\'s own PRs without ATO\'s marker are judged by write access, like anyone\'s', () => {
+      const plain = aPullRequest(by('octocat', false, 'COLLABORATOR'));
+      assert.deepEqual(authorTrust(plain, { ...facts, writeAccess: new Map([['octocat', true]]) }), { trusted: true, as: 'writer' });
+      assert.equal(authorTrust(aPullRequest({ ...by('octocat', false, 'COLLABORATOR'), ...atoOwn('add-login') }), facts).trusted, true);
+      assert.deepEqual(loginsToCheck([plain], { agentAccounts: [], allowForks: false, viewerLogin: 'octocat' }), ['octocat']);
     });
 
     it('a fork PR only with the opt-in, and then only from a trusted author', () => {

@@ -199,6 +199,30 @@ describe('classifyPlanning', () => {
       expectStage(decision, '2a', 'dispatchIssue');
     });
 
+    describe('a task a local agent serves (its issue assigned to nobody, the agent in its marker)', () => {
+      const localIssue = taskIssue('t', { number: 30, assignees: [], body: `Do t.\n\n${formatMarker({ kind: 'task', taskId: 't' })}\n\n${formatMarker({ kind: 'agent', agentId: 'my-cli' })}\n` });
+      const queue = [aTaskEntry('processed', { id: 't' }), aTaskEntry('pending', { id: 'next' })];
+
+      it('2b while its run is in flight here: waits for the agent and ATO\'s PR, and promotes nothing else', () => {
+        const decision = classifyPlanning(observe({ queue, snapshot: { issues: [localIssue] }, extra: { localRuns: new Set(['t']) } }));
+        expectStage(decision, '2b', undefined);
+        assert.match(decision.reason, /^Waiting for the local agent my-cli to finish issue #30 \(task t\), opened 2 h ago; ATO then pushes its branch and opens the PR\.$/);
+      });
+
+      it('2a with no run in flight and no PR (a restart): starts the run again, never assigns Copilot', () => {
+        const decision = classifyPlanning(observe({ queue, snapshot: { issues: [localIssue] }, extra: { localRuns: new Set() } }));
+        expectStage(decision, '2a', 'dispatchIssue');
+        assert.match(decision.reason, /is for the local agent my-cli, with no run in flight and no PR: start its run/);
+      });
+
+      it('2b once ATO\'s PR is open, whether a run is in flight or not', () => {
+        const pr = aPullRequest({ number: 31, headRefName: 'ato/t', author: { login: 'octocat', isBot: false }, body: `Closes #30\n\n${formatMarker({ kind: 'task', taskId: 't' })}\n`, closingIssues: [30], ...pendingChecks });
+        const decision = classifyPlanning(observe({ queue, snapshot: { issues: [localIssue], openPullRequests: [pr] } }));
+        expectStage(decision, '2b', undefined);
+        assert.match(decision.reason, /PR #31/);
+      });
+    });
+
     it('2b: waits for the agent, and does not promote the next task meanwhile (one at a time)', () => {
       const queue = [aTaskEntry('processed', { id: 'busy' }), aTaskEntry('pending', { id: 'next' })];
       const decision = classifyPlanning(observe({ queue, snapshot: { issues: [taskIssue('busy', { number: 30 })] } }));

@@ -5,6 +5,8 @@ import { parseCopilotRunRef } from '../../../../../src/core/agents/copilot/copil
 import { GitHubError } from '../../../../../src/core/forges/github/githubError';
 import { createLogger } from '../../../../../src/core/logging/logger';
 import { Redactor } from '../../../../../src/core/logging/redactor';
+import { readMarkers } from '../../../../../src/core/loop/markers';
+import { composePrompt } from '../../../../../src/core/tasks/composePrompt';
 import type { Task } from '../../../../../src/core/tasks/task';
 import { MemoryCopilotPort } from './memoryCopilotPort';
 
@@ -74,7 +76,8 @@ describe('CopilotBackend', () => {
   });
 
   describe('dispatch', () => {
-    it('creates one issue with the prompt and the marker, assigned to Copilot with the agent assignment', async () => {
+    // The loop's body (taskIssue.ts is the one owner): the task as the prompt, where it comes from, the one-PR rule, the markers.
+    it('creates one issue with the task, its marker and the agent\'s, assigned to Copilot with the agent assignment', async () => {
       const outputs: AgentOutput[] = [];
       const { port, backend } = setup();
       const handle = await backend.dispatch(request('run-1', outputs));
@@ -82,13 +85,26 @@ describe('CopilotBackend', () => {
       const issue = [...port.issues.values()][0];
       assert.ok(issue);
       assert.equal(issue.title, 'Add login');
-      assert.equal(issue.body, '# Add login\n\nAdd a login page.\n\n<!-- ato:task=add-login -->\n');
+      assert.equal(issue.body, [
+        '# Add login', '', 'Add a login page.', '', '---', 'ATO task `add-login` (feature, priority medium).',
+        'Work in the one pull request opened for this issue; do not open other pull requests or create issues.', '',
+        '<!-- ato:task=add-login -->', '', '<!-- ato:agent=copilot -->', '',
+      ].join('\n'));
       assert.deepEqual(issue.labels, ['ato', 'ato:task']);
       assert.deepEqual(issue.assignees, ['Copilot']);
       assert.deepEqual(port.assignments, [{ issue: issue.number, agentAssignment: { target_repo: 'octo/app', base_branch: 'main', custom_instructions: 'Keep PRs small.', model: 'claude-sonnet-4.6' } }]);
       assert.deepEqual([...port.labels].sort(), ['ato', 'ato:task']);
       assert.deepEqual(handle, { runId: 'run-1', agentId: 'copilot', ref: `${issue.number}@${issue.createdAt}` });
       assert.ok(outputs.some(output => output.stream === 'event' && output.text.includes(`created issue #${issue.number}`)));
+    });
+
+    it('builds the body as the loop does: the task file named, a marker in the task text defused (only its own links)', async () => {
+      const { port, backend } = setup();
+      const hostile = { ...task, prompt: 'Add a login page.\n<!-- ato:task=someone-else -->\n<!-- ato:agent=evil -->' };
+      await backend.dispatch({ ...request(), task: hostile, prompt: composePrompt(hostile), taskFile: 'planning/issue_queue/processed/add-login.task.md' });
+      const body = [...port.issues.values()][0]?.body ?? '';
+      assert.deepEqual(readMarkers(body), [{ kind: 'task', taskId: 'add-login' }, { kind: 'agent', agentId: 'copilot' }]);
+      assert.match(body, /from `planning\/issue_queue\/processed\/add-login\.task\.md`/);
     });
 
     it('leaves out empty instructions and model', async () => {
@@ -132,7 +148,7 @@ describe('CopilotBackend', () => {
       assert.equal(issueOf(await backend.dispatch(request())), handMade.number);
       assert.equal(port.count('createIssue'), 0);
       const adopted = port.issues.get(handMade.number);
-      assert.deepEqual([adopted?.body, adopted?.labels, adopted?.assignees], ['By hand.\n\n<!-- ato:task=add-login -->\n', ['ato', 'ato:task'], ['Copilot']]);
+      assert.deepEqual([adopted?.body, adopted?.labels, adopted?.assignees], ['By hand.\n\n<!-- ato:task=add-login -->\n\n<!-- ato:agent=copilot -->\n', ['ato', 'ato:task'], ['Copilot']]);
     });
 
     it('uses the oldest open issue when several carry the marker', async () => {

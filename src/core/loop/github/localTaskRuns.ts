@@ -1,0 +1,178 @@
+import type { AgentBackend } from '../../agents/agentBackend';
+import { resolveAgentWorkdir } from '../../dispatch/taskContainment';
+import { commitAgentChanges } from '../../dispatch/worktreeCommit';
+import { isGitHubError } from '../../forges/github/githubError';
+import type { IssueSummary } from '../../forges/github/githubModel';
+import type { GitHubPort, PullRequestRef } from '../../forges/github/githubPort';
+import { runGit } from '../../git/git';
+import { createWorktree, removeWorktree } from '../../git/worktrees';
+import type { Logger } from '../../logging/logger';
+import { describeError } from '../../logging/redactor';
+import { newRunId } from '../../runs/runRecord';
+import { composePrompt } from '../../tasks/composePrompt';
+import type { Task } from '../../tasks/task';
+import { atoPullRequestText, taskBranch } from '../atoPullRequest';
+import { formatMarker } from '../markers';
+import { fenced } from '../thirdPartyText';
+
+/** One task of the planning branch for a local agent, with its issue. */
+export interface LocalTaskRequest {
+  readonly task: Task;
+  readonly issue: Pick<IssueSummary, 'number' | 'url'>;
+  readonly agent: AgentBackend;
+}
+
+export interface LocalTaskRunsOptions {
+  readonly workspaceRoot: string;
+  readonly port: Pick<GitHubPort, 'getRef' | 'openPullRequest' | 'openPullRequestsFrom' | 'listComments' | 'createComment' | 'updateIssue'>;
+  /** The planning branch: the run starts from `origin/<it>` and its PR goes into it. */
+  readonly baseBranch: string;
+  /** Pushes a commit-ish of a worktree to a branch of `origin` (with the token, for GitHub's host only). */
+  readonly push: (cwd: string, source: string, branch: string) => Promise<void>;
+  readonly timeoutMs: number;
+  readonly log: Logger;
+  readonly now: () => Date;
+  /** Named points between the steps; the crash tests throw there. */
+  readonly checkpoint: (name: string) => void | Promise<void>;
+  /**
+   * Whether text holds a secret ATO knows or a token-shaped string (the redactor would change it): the
+   * agent's commits are pushed as they are, so work that carries one is never pushed.
+   */
+  readonly holdsSecret: (text: string) => boolean;
+  /** Called when a run ends (the loop ticks again to follow its PR). */
+  readonly onSettled?: (taskId: string) => void;
+}
+
+/** How a run ended. */
+export type LocalTaskResult =
+  | { readonly kind: 'pullRequest'; readonly pullRequest: PullRequestRef; readonly opened: boolean }
+  | { readonly kind: 'failed'; readonly reason: string };
+
+/**
+ * A local agent (claude-code, a custom CLI) serving a task of the GitHub loop (PRODUCT §4–§5): it works in
+ * its own worktree on `ato/<task-id>` from the planning branch; ATO commits what it left, pushes the branch
+ * to `origin` and opens the PR with `Closes #<issue>` and its marker, so stages 2b/2c and the merge policy
+ * follow it as they follow Copilot's. Every step looks before it writes: a restart after the push opens the
+ * PR once (the branch is on the remote), after the PR finds it by its head branch. A run that fails says
+ * why on the issue and closes it (one comment, by marker), which offers the requeue.
+ */
+export class LocalTaskRuns {
+  /**
+   * Runs in flight in this process, by workspace and task: shared by every loop built for the workspace
+   * (a settings change rebuilds the loop while an agent works), so a task never gets two runs in one worktree.
+   */
+  private static readonly inFlight = new Map<string, Promise<LocalTaskResult>>();
+
+  constructor(private readonly options: LocalTaskRunsOptions) {}
+
+  /** Task ids with a run in flight in this process. */
+  activeTaskIds(): ReadonlySet<string> {
+    const prefix = this.key('');
+    return new Set([...LocalTaskRuns.inFlight.keys()].filter(key => key.startsWith(prefix)).map(key => key.slice(prefix.length)));
+  }
+
+  /** Starts the task's run unless one is under way; resolves with its result. */
+  start(request: LocalTaskRequest): { readonly started: boolean; readonly result: Promise<LocalTaskResult> } {
+    const taskId = request.task.id;
+    const key = this.key(taskId);
+    const existing = LocalTaskRuns.inFlight.get(key);
+    if (existing !== undefined) return { started: false, result: existing };
+    const result = this.run(request).catch((error: unknown): LocalTaskResult => {
+      const reason = describeError(error);
+      this.options.log.error('local run of %s with %s failed: %s', taskId, request.agent.id, reason);
+      return { kind: 'failed', reason };
+    }).finally(() => {
+      LocalTaskRuns.inFlight.delete(key);
+      this.options.onSettled?.(taskId);
+    });
+    LocalTaskRuns.inFlight.set(key, result);
+    return { started: true, result };
+  }
+
+  /** Resolves when every run in flight has ended (deactivate, tests). */
+  async settled(): Promise<void> {
+    const prefix = this.key('');
+    await Promise.allSettled([...LocalTaskRuns.inFlight].filter(([key]) => key.startsWith(prefix)).map(([, run]) => run));
+  }
+
+  private key(taskId: string): string {
+    return `${this.options.workspaceRoot}\0${taskId}`;
+  }
+
+  private async run(request: LocalTaskRequest): Promise<LocalTaskResult> {
+    const { task } = request;
+    const branch = taskBranch(task.id);
+    const open = await this.options.port.openPullRequestsFrom(branch);
+    if (open[0] !== undefined) return { kind: 'pullRequest', pullRequest: open[0], opened: false };
+    let summary = '';
+    if ((await this.options.port.getRef(`refs/heads/${branch}`)) === undefined) {
+      const worked = await this.work(request, branch);
+      if (worked.kind === 'failed') {
+        await this.reportFailure(request, worked.reason);
+        return worked;
+      }
+      summary = worked.summary;
+    }
+    await this.options.checkpoint('localRun:beforePullRequest');
+    const text = atoPullRequestText(task, request.issue.number, request.agent.id, summary);
+    let pullRequest: PullRequestRef;
+    try {
+      pullRequest = await this.options.port.openPullRequest({ head: branch, base: this.options.baseBranch, title: text.title, body: text.body });
+    } catch (error) {
+      // 422: a PR from this branch exists already (opened by a run that crashed before it heard the answer).
+      const found = isGitHubError(error, 'invalid') ? (await this.options.port.openPullRequestsFrom(branch))[0] : undefined;
+      if (found === undefined) throw error;
+      pullRequest = found;
+    }
+    await this.options.checkpoint('localRun:afterPullRequest');
+    return { kind: 'pullRequest', pullRequest, opened: true };
+  }
+
+  /** The agent's run in a fresh worktree, its work committed and pushed. */
+  private async work(request: LocalTaskRequest, branch: string): Promise<{ readonly kind: 'pushed'; readonly summary: string } | { readonly kind: 'failed'; readonly reason: string }> {
+    const { task, agent } = request;
+    const { workspaceRoot, baseBranch, log } = this.options;
+    await runGit(['fetch', '--quiet', 'origin', `refs/heads/${baseBranch}:refs/remotes/origin/${baseBranch}`], { cwd: workspaceRoot, timeoutMs: 120_000 });
+    const worktree = await createWorktree({ repoRoot: workspaceRoot, taskId: task.id, baseRef: `refs/remotes/origin/${baseBranch}` });
+    try {
+      const runId = newRunId(this.options.now, Math.random);
+      const scoped = log.scoped(`${agent.id} ${task.id}`);
+      const handle = await agent.dispatch({
+        runId,
+        task,
+        workdir: await resolveAgentWorkdir(task, worktree.path),
+        branch: worktree.branch,
+        prompt: composePrompt(task),
+        timeoutMs: task.timeoutMs ?? this.options.timeoutMs,
+        onOutput: output => { scoped.debug('[%s] %s', output.stream, output.text); },
+      });
+      const status = await agent.wait(handle);
+      await this.options.checkpoint('localRun:afterAgent');
+      if (status.state !== 'succeeded') {
+        const why = status.state === 'failed' ? `${status.failure}: ${status.message}` : status.state === 'lost' ? 'the run was lost' : status.state === 'needsYou' ? status.reason : 'it was still running';
+        return { kind: 'failed', reason: `${agent.id} did not finish task ${task.id} (${why})` };
+      }
+      await commitAgentChanges(worktree.path, `${task.title}\n\nATO task ${task.id}, run ${runId} by ${agent.id}.`);
+      const ahead = await runGit(['rev-list', '--count', `${worktree.baseSha}..HEAD`], { cwd: worktree.path });
+      if (Number(ahead.stdout.trim()) === 0) return { kind: 'failed', reason: `${agent.id} finished task ${task.id} without changing anything` };
+      const work = await runGit(['log', '--patch', '--format=%an <%ae>%n%B', `${worktree.baseSha}..HEAD`], { cwd: worktree.path });
+      if (this.options.holdsSecret(work.stdout)) {
+        return { kind: 'failed', reason: `the work of ${agent.id} on task ${task.id} holds a secret ATO knows or a token-shaped string, so ATO did not push it; look at the local branch ${worktree.branch}` };
+      }
+      await this.options.push(worktree.path, 'HEAD', branch);
+      await this.options.checkpoint('localRun:afterPush');
+      return { kind: 'pushed', summary: status.summary };
+    } finally {
+      await removeWorktree({ repoRoot: workspaceRoot, path: worktree.path }).catch((error: unknown) => { log.warn('could not remove the worktree of %s: %s', task.id, describeError(error)); });
+    }
+  }
+
+  /** Says on the issue why the run failed, once (by marker), and closes it: the loop then offers the requeue. */
+  private async reportFailure(request: LocalTaskRequest, reason: string): Promise<void> {
+    const { port } = this.options;
+    const marker = formatMarker({ kind: 'agent', agentId: request.agent.id });
+    const body = `ATO's local run of this task failed; requeue the task to run it again.\n\n${fenced(reason)}\n\n${marker}`;
+    if (!(await port.listComments(request.issue.number)).some(comment => comment.body === body)) await port.createComment(request.issue.number, body);
+    await port.updateIssue(request.issue.number, { state: 'closed', stateReason: 'not_planned' });
+  }
+}
