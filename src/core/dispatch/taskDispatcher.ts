@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import type { AgentBackend, AgentHealth, AgentRunHandle, AgentRunStatus } from '../agents/agentBackend';
-import type { AgentRegistry } from '../agents/fleet/agentRegistry';
+import type { AgentRegistry, SelectionDecision } from '../agents/fleet/agentRegistry';
 import type { ConcurrencyLimiter, ConcurrencySlot } from '../agents/fleet/concurrencyLimiter';
 import type { FailureClass } from '../agents/failureClass';
 import { computeSuccessRates } from '../agents/fleet/successRates';
+import { SuccessRateCache } from '../agents/fleet/successRateCache';
 import type { EventInput } from '../events/eventLog';
 import { changedFiles } from '../git/changedFiles';
 import { createWorktree, removeWorktree } from '../git/worktrees';
@@ -23,6 +24,7 @@ import { composePrompt } from '../tasks/composePrompt';
 import { appendResultSection } from '../tasks/taskResultSection';
 import { Emitter, type Event } from '../util/emitter';
 import { checkDispatchPreconditions } from './dispatchPreconditions';
+import { dispatchPreviewOf, type DispatchPreview, type PreviewInput } from './dispatchPreview';
 import { FollowUpTimers } from './followUpTimers';
 import { requeueTask, type RequeueOutcome } from './requeueTask';
 import type { DispatchStep } from './dispatchSteps';
@@ -68,6 +70,11 @@ export interface DispatchOptions {
   readonly agentTries?: number;
 }
 
+/** A refusal (with the registry's decision when it got that far), or the agent a dispatch would start. */
+type Chosen =
+  | { readonly outcome: DispatchOutcome; readonly decision?: SelectionDecision }
+  | { readonly outcome: undefined; readonly entry: ValidQueueEntry; readonly agent: AgentBackend; readonly decision: Extract<SelectionDecision, { status: 'selected' }>; readonly records: readonly RunRecord[] };
+
 interface ActiveRun {
   record: RunRecord;
   readonly agentTries: number;
@@ -96,10 +103,13 @@ export class TaskDispatcher {
   private readonly now: () => Date;
   private readonly random: () => number;
   private disposed = false;
+  /** Run records and success rates, read again only when a record was written since. */
+  private readonly history: SuccessRateCache;
 
   constructor(private readonly options: TaskDispatcherOptions) {
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? Math.random;
+    this.history = new SuccessRateCache(options.runs);
   }
 
   /** Records of the runs in progress in this process. */
@@ -113,48 +123,63 @@ export class TaskDispatcher {
   }
 
   async dispatch(taskId: string, options: DispatchOptions = {}): Promise<DispatchOutcome> {
-    if (this.disposed) return { status: 'failed', reason: 'the dispatcher is shut down' };
+    const chosen = await this.choose(taskId, options);
+    if (chosen.outcome !== undefined) return chosen.outcome;
+    const { entry, agent, decision, records } = chosen;
+    const slot = this.options.limiter.tryAcquire(agent.id);
+    if (slot === undefined) return { status: 'busy', reason: `${agent.id} is at its concurrency limit.` };
+    // A task dispatched again (after a requeue) numbers its run after the ones it had.
+    const attempt = options.attempt ?? 1 + Math.max(0, ...records.filter(record => record.taskId === entry.result.task.id).map(record => record.attempt));
+    return this.start(entry, agent, slot, decision.reason, { ...options, attempt });
+  }
+
+  /** What `dispatch` would do now, and why (the registry's ranking of every agent), without moving anything. */
+  async preview(taskId: string, options: DispatchOptions = {}): Promise<DispatchPreview> {
+    const chosen = await this.choose(taskId, options);
+    const verdict: PreviewInput = chosen.outcome === undefined ? { status: 'start', agentId: chosen.agent.id } : chosen.outcome.status === 'started' ? { status: 'start', agentId: chosen.outcome.agentId } : chosen.outcome;
+    return dispatchPreviewOf(taskId, verdict, chosen.decision);
+  }
+
+  /** Everything `dispatch` checks before a slot is taken: the task, its place, its dependencies, the agent, the preconditions. */
+  private async choose(taskId: string, options: DispatchOptions): Promise<Chosen> {
+    if (this.disposed) return { outcome: { status: 'failed', reason: 'the dispatcher is shut down' } };
     const { index, registry, limiter } = this.options;
     const entries = index.byId(taskId);
     const wanted = options.resume === true ? 'processed' : 'pending';
     const entry = entries.find(e => e.folder === wanted);
     if (entry === undefined) {
-      return entries.length === 0 ? { status: 'notFound', reason: `No task "${taskId}" in the queue.` } : { status: 'notPending', reason: `Task "${taskId}" is in ${entries.map(e => e.folder).join(', ')}, not ${wanted}.` };
+      return { outcome: entries.length === 0 ? { status: 'notFound', reason: `No task "${taskId}" in the queue.` } : { status: 'notPending', reason: `Task "${taskId}" is in ${entries.map(e => e.folder).join(', ')}, not ${wanted}.` } };
     }
-    if (!isValidQueueEntry(entry)) return { status: 'invalid', reason: `Task "${taskId}" has errors: ${entry.result.diagnostics.filter(d => d.severity === 'error').map(d => d.message).join('; ')}` };
+    if (!isValidQueueEntry(entry)) return { outcome: { status: 'invalid', reason: `Task "${taskId}" has errors: ${entry.result.diagnostics.filter(d => d.severity === 'error').map(d => d.message).join('; ')}` } };
     // As the queue does: a duplicate id is ambiguous (which file, which branch ato/<id>?), so neither runs.
-    if (entries.length > 1) return { status: 'blocked', reason: `Task "${taskId}" has the same id as ${entries.filter(other => other !== entry).map(other => other.relativePath).join(', ')}: give each task its own id.` };
+    if (entries.length > 1) return { outcome: { status: 'blocked', reason: `Task "${taskId}" has the same id as ${entries.filter(other => other !== entry).map(other => other.relativePath).join(', ')}: give each task its own id.` } };
     try {
       await checkTaskInWorkspace(entry.result.task, this.options.workspaceRoot);
     } catch (error) {
       if (!TaskPathError.is(error)) throw error;
-      return { status: 'invalid', reason: error.message };
+      return { outcome: { status: 'invalid', reason: error.message } };
     }
     if (entry.folder === 'pending') {
       const completed = new Set([...index.entries('complete')].map(queueEntryId));
       const blocked = orderPending([entry], completed).blocked[0];
-      if (blocked !== undefined) return { status: 'blocked', reason: `Task "${taskId}" waits for ${JSON.stringify(blocked.reason)}.` };
+      if (blocked !== undefined) return { outcome: { status: 'blocked', reason: `Task "${taskId}" waits for ${JSON.stringify(blocked.reason)}.` } };
     }
     const task = entry.result.task;
-    const records = (await this.options.runs.list()).records;
+    const history = await this.history.current();
     const decision = registry.select(task, {
       health: await this.healthOf(registry.all()),
       load: agentId => limiter.load(agentId),
-      successRates: computeSuccessRates(records),
+      successRates: history.successRates,
       ...(options.exclude === undefined ? {} : { exclude: options.exclude }),
     });
-    if (decision.status === 'none') return { status: 'noAgent', reason: decision.reason };
-    if (decision.status === 'wait') return { status: 'busy', reason: decision.reason };
+    if (decision.status === 'none') return { outcome: { status: 'noAgent', reason: decision.reason }, decision };
+    if (decision.status === 'wait') return { outcome: { status: 'busy', reason: decision.reason }, decision };
     const agent = registry.get(decision.agentId);
-    if (agent === undefined) return { status: 'noAgent', reason: `No agent "${decision.agentId}" is configured.` };
+    if (agent === undefined) return { outcome: { status: 'noAgent', reason: `No agent "${decision.agentId}" is configured.` }, decision };
     // Before anything moves: an unmet precondition leaves the task where it is, with the reason.
     const unmet = await checkDispatchPreconditions({ workspaceRoot: this.options.workspaceRoot, planningRoot: this.planningRoot(), entry, agent });
-    if (!unmet.ok) return { status: 'unmet', reason: `${unmet.reason} The task stays in ${entry.folder}/.` };
-    const slot = limiter.tryAcquire(decision.agentId);
-    if (slot === undefined) return { status: 'busy', reason: `${decision.agentId} is at its concurrency limit.` };
-    // A task dispatched again (after a requeue) numbers its run after the ones it had.
-    const attempt = options.attempt ?? 1 + Math.max(0, ...records.filter(record => record.taskId === task.id).map(record => record.attempt));
-    return this.start(entry, agent, slot, decision.reason, { ...options, attempt });
+    if (!unmet.ok) return { outcome: { status: 'unmet', reason: `${unmet.reason} The task stays in ${entry.folder}/.` }, decision };
+    return { outcome: undefined, entry, agent, decision, records: history.records };
   }
 
   private async start(entry: ValidQueueEntry, agent: AgentBackend, slot: ConcurrencySlot, why: string, options: DispatchOptions): Promise<DispatchOutcome> {
