@@ -10,7 +10,8 @@ import { createLogger, streamLogSink } from '../core/logging/logger';
 import type { CliContext } from './cliContext';
 import { cliStreams } from './terminalText';
 import { adopt } from './adoptCommand';
-import { dispatchTask, listTasks } from './taskCommands';
+import { dispatchCommand } from './dispatchCommand';
+import { listTasks } from './taskCommands';
 import { loopStatus, run, tick } from './loopCommands';
 import { requeue } from './requeueCommand';
 import { describeError, Redactor } from '../core/logging/redactor';
@@ -39,6 +40,12 @@ Commands:
   init                create the planning folder (keeps existing files)
   tasks [--json]      every task file, its folder and validity (exit 1 if any is invalid)
   dispatch <id>       run one task with its agent, to the end (exit 0 on success)
+  dispatch <id> --dry-run [--json]
+                      where the task would go and why: every agent, eligible or not, its score, the
+                      factors and each reason (schemas/dispatch-preview.schema.json); moves nothing
+  dispatch <id> <id>… fan-out: start several pending tasks at once, as limits allow; a task waits for its
+                      depends_on and while a running task's targets overlap its own, and each line says
+                      why (exit 0 when every run succeeded)
   requeue <id>        put a failed, cancelled or interrupted task back in pending/ to run it again
                       (its run records keep their history; refused while a run of it is in progress)
   help                this text
@@ -82,7 +89,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       case 'tasks':
         return await listTasks(context);
       case 'dispatch':
-        return await dispatchTask(context, parsed.positionals[1]);
+        return await dispatchCommand(context, parsed.positionals.slice(1), parsed.values['dry-run'] === true);
       case 'requeue':
         return await requeue(context, parsed.positionals[1]);
       case 'tick':

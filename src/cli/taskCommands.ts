@@ -1,16 +1,10 @@
 import { join } from 'node:path';
-import { configuredAgents } from '../core/agents/fleet/configuredAgents';
-import { projectMcpServersAllowed } from '../core/agents/claudeCode/projectMcpServers';
-import { createDispatchRuntime } from '../core/dispatch/dispatchRuntime';
-import { recoverRuns } from '../core/dispatch/runRecovery';
 import { isValidQueueEntry, queueEntryId, type QueueEntry } from '../core/queue/queueEntry';
 import { QueueIndex } from '../core/queue/queueIndex';
 import { describeBlockReason } from '../core/queue/queueOrder';
-import { environmentSecretSource, redactingSecretSource } from '../core/secrets/secrets';
 import { readEnvironmentSettings } from '../core/settings/environmentSettings';
 import { parseTaskFile } from '../core/tasks/parseTaskFile';
 import type { CliContext } from './cliContext';
-import { openCliEventLog } from './cliEventLog';
 
 export async function openQueue(context: CliContext): Promise<QueueIndex> {
   const { settings } = readEnvironmentSettings(context.env);
@@ -59,48 +53,4 @@ function describe(entry: QueueEntry, blocked: string | undefined): {
     blocked,
     diagnostics: entry.result.diagnostics.map(d => ({ severity: d.severity, message: d.message, line: d.range.start.line + 1 })),
   };
-}
-
-/** `ato dispatch <id>`: recover what a crash left, run the task to the end, report. Exit 0 on success. */
-export async function dispatchTask(context: CliContext, taskId: string | undefined): Promise<number> {
-  if (taskId === undefined) {
-    context.err('ato dispatch: which task? (`ato tasks` lists them)\n');
-    return 2;
-  }
-  const { settings, problems } = readEnvironmentSettings(context.env);
-  for (const problem of problems) context.log.warn(problem.message);
-  const secrets = redactingSecretSource(environmentSecretSource(context.env), context.redactor);
-  const index = await openQueue(context);
-  const events = await openCliEventLog(context, settings);
-  const agents = configuredAgents(settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(context.env) });
-  for (const problem of agents.problems) context.log.warn(problem);
-  const runtime = createDispatchRuntime({
-    workspaceRoot: context.workspaceRoot,
-    index,
-    agents: agents.agents,
-    maxConcurrentRuns: settings['agents.maxConcurrentRuns'],
-    defaultTimeoutMs: settings['agents.timeoutMinutes'] * 60_000,
-    redactor: context.redactor,
-    events,
-    log: context.log,
-  });
-  try {
-    await recoverRuns({ agent: agentId => runtime.registry.get(agentId), workspaceRoot: context.workspaceRoot, planningRoot: index.planningRoot, runs: runtime.runs, events, log: context.log, planningWriter: runtime.planningWriter });
-    await index.coldIndex();
-    const resume = index.byId(taskId).some(entry => entry.folder === 'processed') && !index.byId(taskId).some(entry => entry.folder === 'pending');
-    const outcome = await runtime.dispatcher.dispatch(taskId, { resume });
-    if (outcome.status !== 'started') {
-      context.err(`ato dispatch: ${outcome.reason}\n`);
-      return 1;
-    }
-    context.err(`dispatched ${taskId} to ${outcome.agentId} (run ${outcome.runId}); log: ${runtime.runs.logFile(outcome.runId)}\n`);
-    const record = await runtime.dispatcher.whenDone(outcome.runId);
-    if (context.json) context.out(`${JSON.stringify(record, null, 2)}\n`);
-    else context.out(`${record?.state ?? 'unknown'}: ${record?.summary ?? record?.failure?.message ?? ''}\n`);
-    return record?.state === 'succeeded' ? 0 : 1;
-  } finally {
-    await events.flush();
-    await runtime.dispatcher.dispose();
-    index.dispose();
-  }
 }

@@ -2,6 +2,8 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { configuredAgents } from '../core/agents/fleet/configuredAgents';
 import { createDispatchRuntime, type DispatchRuntime } from '../core/dispatch/dispatchRuntime';
+import { renderDispatchPreview, type DispatchPreview } from '../core/dispatch/dispatchPreview';
+import { describeFanOutReport, dispatchMany, type FanOut, type FanOutReport } from '../core/dispatch/fanOut';
 import { recoverRuns } from '../core/dispatch/runRecovery';
 import type { DispatchOutcome } from '../core/dispatch/taskDispatcher';
 import { isValidQueueEntry } from '../core/queue/queueEntry';
@@ -140,6 +142,60 @@ export class RunService implements vscode.Disposable {
     }
     if (id === undefined) return;
     this.report(await runtime.dispatcher.dispatch(id), id);
+  }
+
+  /**
+   * Fan-out: dispatches several pending tasks at once (asks which when none are given). Each task's
+   * report — started, waiting and why, refused and why — goes to the log, and a summary to a notification.
+   * Resolves with the fan-out once every task has its first report (undefined when nothing was chosen).
+   */
+  async dispatchMany(taskIds?: readonly string[]): Promise<FanOut | undefined> {
+    const ready = await this.readyQueue();
+    if (ready === undefined) return undefined;
+    const { runtime, index } = ready;
+    let ids = taskIds;
+    if (ids === undefined || ids.length === 0) {
+      const pending = [...index.snapshot().pending.ready, ...index.snapshot().pending.blocked.map(blocked => blocked.entry)];
+      if (pending.length === 0) {
+        void vscode.window.showInformationMessage('ATO: no task in pending/ to dispatch.');
+        return undefined;
+      }
+      const picked = await vscode.window.showQuickPick(
+        pending.slice(0, 500).map(entry => ({ label: entry.result.task.title, description: entry.result.task.id, detail: `${entry.result.task.type} · ${entry.result.task.priority} · agent: ${entry.result.task.agent}`, id: entry.result.task.id })),
+        { title: 'ATO: Dispatch Tasks', placeHolder: 'Which tasks? They start as limits, dependencies and overlapping targets allow.', canPickMany: true, matchOnDescription: true },
+      );
+      ids = picked?.map(item => item.id);
+    }
+    if (ids === undefined || ids.length === 0) return undefined;
+    const fanOut = await dispatchMany(ids, { dispatcher: runtime.dispatcher, queue: index });
+    const log = (reports: readonly FanOutReport[]): void => { for (const report of reports) this.services.log.info('fan-out %s', describeFanOutReport(report)); };
+    log(fanOut.reports());
+    fanOut.onDidChange(log);
+    const reports = fanOut.reports();
+    const started = reports.filter(report => report.status === 'started').length;
+    const waiting = reports.filter(report => report.status === 'waiting').length;
+    const refused = reports.filter(report => report.status === 'refused');
+    const summary = `ATO: ${started} started, ${waiting} waiting, ${refused.length} refused.${refused.length === 0 ? '' : ` ${refused.map(report => describeFanOutReport(report)).join(' · ')}`}`;
+    void (refused.length > 0 ? vscode.window.showWarningMessage(this.services.redactor.redact(summary)) : vscode.window.showInformationMessage(this.services.redactor.redact(summary)));
+    void fanOut.done.then(() => { fanOut.dispose(); });
+    return fanOut;
+  }
+
+  /** The registry's ranking for one task (asks which when none is given), in a read-only editor. */
+  async previewDispatch(taskId?: string): Promise<DispatchPreview | undefined> {
+    const ready = await this.readyQueue();
+    if (ready === undefined) return undefined;
+    const { runtime, index } = ready;
+    let id = taskId;
+    if (id === undefined) {
+      const pending = [...index.snapshot().pending.ready, ...index.snapshot().pending.blocked.map(blocked => blocked.entry)];
+      id = (await vscode.window.showQuickPick(pending.slice(0, 500).map(entry => ({ label: entry.result.task.title, description: entry.result.task.id, id: entry.result.task.id })), { title: 'ATO: Preview Dispatch', matchOnDescription: true }))?.id;
+    }
+    if (id === undefined) return undefined;
+    const preview = await runtime.dispatcher.preview(id);
+    const content = this.services.redactor.redact(`# Dispatch preview: ${id}\n\n\`\`\`text\n${renderDispatchPreview(preview)}\`\`\`\n`);
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'markdown', content }), { preview: true });
+    return preview;
   }
 
   /** Asks whether Claude Code may start the repository's MCP servers; later runs follow the answer. */
