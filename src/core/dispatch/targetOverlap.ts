@@ -41,10 +41,23 @@ function segmentsOf(path: string): string[] {
   return path === '' ? [] : path.split('/');
 }
 
-/** `{a,b}` alternatives, outermost first; a brace without a comma is literal. Bounded, for hostile input. */
-function expandBraces(pattern: string, budget = { left: 64 }): string[] {
+/** `{a,b}` alternatives; a brace without a comma is literal. Past 64 alternatives (hostile input) it may match anything. */
+function expandBraces(pattern: string): string[] {
+  const results: string[] = [];
+  const pending = [pattern];
+  while (pending.length > 0) {
+    const next = pending.pop() ?? '';
+    const expanded = expandFirstBrace(next);
+    if (expanded === undefined) results.push(next);
+    else pending.push(...expanded);
+    if (results.length + pending.length > 64) return ['**'];
+  }
+  return results;
+}
+
+function expandFirstBrace(pattern: string): string[] | undefined {
   const open = pattern.indexOf('{');
-  if (open < 0 || budget.left <= 0) return [pattern];
+  if (open < 0) return undefined;
   let depth = 0;
   let close = -1;
   const commas: number[] = [];
@@ -54,17 +67,9 @@ function expandBraces(pattern: string, budget = { left: 64 }): string[] {
     else if (char === '}' && --depth === 0) { close = index; break; }
     else if (char === ',' && depth === 1) commas.push(index);
   }
-  if (close < 0 || commas.length === 0) return [pattern];
-  const before = pattern.slice(0, open);
-  const after = pattern.slice(close + 1);
+  if (close < 0 || commas.length === 0) return undefined;
   const bounds = [open, ...commas, close];
-  const results: string[] = [];
-  for (let index = 0; index + 1 < bounds.length; index++) {
-    budget.left--;
-    const choice = pattern.slice((bounds[index] ?? 0) + 1, bounds[index + 1]);
-    results.push(...expandBraces(`${before}${choice}${after}`, budget));
-  }
-  return results;
+  return bounds.slice(1).map((end, index) => `${pattern.slice(0, open)}${pattern.slice((bounds[index] ?? 0) + 1, end)}${pattern.slice(close + 1)}`);
 }
 
 /** Segment by segment; `**` takes any number of segments; a path that ends first is a folder holding the other. */
