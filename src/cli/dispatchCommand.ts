@@ -4,6 +4,7 @@ import { createDispatchRuntime, type DispatchRuntime } from '../core/dispatch/di
 import { renderDispatchPreview } from '../core/dispatch/dispatchPreview';
 import { describeFanOutReport, dispatchMany, type FanOutReport } from '../core/dispatch/fanOut';
 import { recoverRuns } from '../core/dispatch/runRecovery';
+import { stallSettingsOf } from '../core/dispatch/stallWatch';
 import type { EventLog } from '../core/events/eventLog';
 import type { QueueIndex } from '../core/queue/queueIndex';
 import { environmentSecretSource, redactingSecretSource } from '../core/secrets/secrets';
@@ -37,6 +38,7 @@ async function openDispatch(context: CliContext): Promise<OpenDispatch> {
     redactor: context.redactor,
     events,
     log: context.log,
+    stall: () => stallSettingsOf(settings),
   });
   return {
     runtime,

@@ -5,6 +5,7 @@ import { createDispatchRuntime, type DispatchRuntime } from '../core/dispatch/di
 import { renderDispatchPreview, type DispatchPreview } from '../core/dispatch/dispatchPreview';
 import { describeFanOutReport, dispatchMany, type FanOut, type FanOutReport } from '../core/dispatch/fanOut';
 import { recoverRuns } from '../core/dispatch/runRecovery';
+import { stallSettingsOf } from '../core/dispatch/stallWatch';
 import type { DispatchOutcome } from '../core/dispatch/taskDispatcher';
 import { isValidQueueEntry } from '../core/queue/queueEntry';
 import type { QueueIndex } from '../core/queue/queueIndex';
@@ -102,6 +103,7 @@ export class RunService implements vscode.Disposable {
       redactor: this.services.redactor,
       events: { append: event => this.services.workspace.record(event) },
       log: this.services.log.scoped('dispatch'),
+      stall: () => stallSettingsOf(this.services.workspace.settings),
     });
     runtime.dispatcher.onDidChangeRuns(() => { this.publish(); void this.pump(); });
     if (this.runtime !== undefined) await this.runtime.dispatcher.dispose();

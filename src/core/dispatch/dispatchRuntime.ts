@@ -8,6 +8,7 @@ import type { QueueIndex } from '../queue/queueIndex';
 import type { RetryPolicyOptions } from '../runs/retryPolicy';
 import { RunStore } from '../runs/runStore';
 import type { DispatchStep } from './dispatchSteps';
+import type { StallSettings } from './stallWatch';
 import { TaskDispatcher, type EventSink } from './taskDispatcher';
 
 export interface DispatchRuntimeOptions {
@@ -25,6 +26,8 @@ export interface DispatchRuntimeOptions {
   readonly healthTtlMs?: number;
   /** Values in [0, 1) for run ids and the retry jitter; default Math.random (tests pin it). */
   readonly random?: () => number;
+  /** The stall watch's settings, read at every check (see stallWatch.ts); no watch without. */
+  readonly stall?: () => StallSettings;
 }
 
 export interface DispatchRuntime {
@@ -65,6 +68,7 @@ export function createDispatchRuntime(options: DispatchRuntimeOptions): Dispatch
     ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     ...(options.random === undefined ? {} : { random: options.random }),
+    ...(options.stall === undefined ? {} : { stall: options.stall }),
   });
   return { dispatcher, registry, limiter, runs, planningWriter };
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import type { AgentBackend, AgentHealth, AgentRunHandle, AgentRunStatus } from '../agents/agentBackend';
 import type { AgentRegistry, SelectionDecision } from '../agents/fleet/agentRegistry';
@@ -27,6 +27,7 @@ import { checkDispatchPreconditions } from './dispatchPreconditions';
 import { dispatchPreviewOf, type DispatchPreview, type PreviewInput } from './dispatchPreview';
 import { FollowUpTimers } from './followUpTimers';
 import { requeueTask, type RequeueOutcome } from './requeueTask';
+import { StallWatch, stallReasonPrefix, type StallSettings, type StallVerdict } from './stallWatch';
 import type { DispatchStep } from './dispatchSteps';
 import { entryAt } from './queueLocation';
 import { checkTaskInWorkspace, resolveAgentWorkdir, TaskPathError } from './taskContainment';
@@ -54,6 +55,8 @@ export interface TaskDispatcherOptions {
   readonly checkpoint?: (step: DispatchStep, runId: string) => void | Promise<void>;
   /** Agent health, cached by the caller (a health check can spawn a process). */
   readonly health?: (agent: AgentBackend) => Promise<AgentHealth>;
+  /** The stall watch's settings (`ato.runs.stallMinutes`, `ato.runs.stallPolicy`), read at every check; no watch without. */
+  readonly stall?: () => StallSettings;
 }
 
 export type DispatchOutcome =
@@ -83,6 +86,8 @@ interface ActiveRun {
   readonly slot: ConcurrencySlot;
   readonly title: string;
   handle?: AgentRunHandle;
+  /** Set when the stall watch cancelled the run to retry it: its end is a timeout, not a cancel. */
+  stalled?: string;
   worktree?: { readonly path: string; readonly baseSha: string };
   readonly done: Promise<RunRecord>;
 }
@@ -103,6 +108,7 @@ export class TaskDispatcher {
   private readonly now: () => Date;
   private readonly random: () => number;
   private disposed = false;
+  private readonly stalls: StallWatch | undefined;
   /** Run records and success rates, read again only when a record was written since. */
   private readonly history: SuccessRateCache;
 
@@ -110,6 +116,18 @@ export class TaskDispatcher {
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? Math.random;
     this.history = new SuccessRateCache(options.runs);
+    const stall = options.stall;
+    if (stall !== undefined) {
+      this.stalls = new StallWatch({
+        settings: stall,
+        runs: () => this.activeRuns().filter(record => record.state === 'running' || record.state === 'needsYou'),
+        logChangedMs: runId => stat(options.runs.logFile(runId)).then(stats => stats.mtimeMs, () => undefined),
+        onVerdict: (runId, verdict) => this.stalledOrResumed(runId, verdict),
+        onError: error => { options.log.warn('the stall watch failed: %s', describeError(error)); },
+        ...(options.now === undefined ? {} : { now: options.now }),
+      });
+      this.stalls.start();
+    }
   }
 
   /** Records of the runs in progress in this process. */
@@ -297,6 +315,7 @@ export class TaskDispatcher {
   }
 
   private async failFromStatus(run: ActiveRun, status: AgentRunStatus): Promise<RunRecord> {
+    if (run.stalled !== undefined) return this.fail(run, 'timeout', `${stallReasonPrefix}${run.stalled}`, status.state === 'failed' ? status.usage : {});
     if (status.state === 'failed') return this.fail(run, status.failure, status.message, status.usage, status.exitCode);
     if (status.state === 'lost') return this.fail(run, 'fatal', 'the agent lost track of the run', {});
     return this.fail(run, 'fatal', `the agent ended in state ${status.state}`, {});
@@ -339,6 +358,21 @@ export class TaskDispatcher {
     const now = await this.options.runs.read(failed.runId);
     const due = now.ok && (now.record.followUp?.kind === 'retry' || now.record.followUp?.kind === 'nextAgent');
     return due ? this.dispatch(failed.taskId, options) : { status: 'notPending', reason: `run ${failed.runId} has no follow-up due any more (its task was requeued)` };
+  }
+
+  /** A stalled run needs you, or is cancelled to be retried (by policy); a stalled run that writes again is running again. */
+  private async stalledOrResumed(runId: string, verdict: Exclude<StallVerdict, { kind: 'fine' }>): Promise<void> {
+    const run = this.active.get(runId);
+    if (run?.handle === undefined || run.stalled !== undefined) return;
+    await this.options.events.append({ kind: verdict.kind === 'resumed' ? 'run.resumed' : 'run.stalled', runId, taskId: run.record.taskId, reason: verdict.reason, ...(verdict.kind === 'stalled' ? { policy: verdict.action } : {}) });
+    if (verdict.kind === 'resumed') await this.save(run, transition(run.record, 'running', verdict.reason, this.now));
+    else if (verdict.action === 'needsYou') {
+      await this.save(run, transition(run.record, 'needsYou', `${stallReasonPrefix}${verdict.reason}`, this.now));
+      await this.options.events.append({ kind: 'run.needsYou', runId, taskId: run.record.taskId, reason: verdict.reason });
+    } else {
+      run.stalled = verdict.reason;
+      await run.agent.cancel(run.handle);
+    }
   }
 
   /** Cancels a run of this process: kills the agent (its whole process group for local agents). */
@@ -426,6 +460,7 @@ export class TaskDispatcher {
   /** Stops scheduling; cancels runs still going (their processes die with ATO anyway). */
   async dispose(): Promise<void> {
     this.disposed = true;
+    this.stalls?.dispose();
     this.followUps.dropAll();
     await Promise.all([...this.active.keys()].map(runId => this.cancel(runId)));
     this.changed.dispose();
