@@ -3,15 +3,22 @@ import { projectMcpServersAllowed } from '../core/agents/claudeCode/projectMcpSe
 import { createDispatchRuntime, type DispatchRuntime } from '../core/dispatch/dispatchRuntime';
 import { renderDispatchPreview } from '../core/dispatch/dispatchPreview';
 import { describeFanOutReport, dispatchMany, type FanOutReport } from '../core/dispatch/fanOut';
+import type { EscalationIssuePort } from '../core/dispatch/escalation';
+import { escalationIssuePort } from '../core/dispatch/escalationGitHub';
 import { recoverRuns } from '../core/dispatch/runRecovery';
+import { headlessTokenLookup } from '../core/forges/github/githubToken';
 import { stallSettingsOf } from '../core/dispatch/stallWatch';
 import type { EventLog } from '../core/events/eventLog';
 import type { QueueIndex } from '../core/queue/queueIndex';
 import { environmentSecretSource, redactingSecretSource } from '../core/secrets/secrets';
 import { readEnvironmentSettings } from '../core/settings/environmentSettings';
+import type { AtoSettings } from '../core/settings/settings';
 import type { CliContext } from './cliContext';
 import { openCliEventLog } from './cliEventLog';
+import { requestSpacingMs } from './loopCommands';
 import { openQueue } from './taskCommands';
+
+declare const ATO_VERSION: string;
 
 interface OpenDispatch {
   readonly runtime: DispatchRuntime;
@@ -39,6 +46,7 @@ async function openDispatch(context: CliContext): Promise<OpenDispatch> {
     events,
     log: context.log,
     stall: () => stallSettingsOf(settings),
+    ...escalation(context, settings, () => secrets.get('github.token')),
   });
   return {
     runtime,
@@ -50,6 +58,21 @@ async function openDispatch(context: CliContext): Promise<OpenDispatch> {
       index.dispose();
     },
   };
+}
+
+/** The escalation issue's GitHub, when `ato.runs.escalationIssue` is on: the environment's token, for the configured API only. */
+function escalation(context: CliContext, settings: AtoSettings, configuredToken: () => Promise<string | undefined>): { escalationIssues?: () => Promise<EscalationIssuePort | undefined> } {
+  const spacing = requestSpacingMs(context.env);
+  const issues = escalationIssuePort({
+    workspaceRoot: context.workspaceRoot,
+    settings,
+    token: headlessTokenLookup({ apiUrl: settings['github.apiUrl'] }, configuredToken),
+    log: context.log,
+    redactor: context.redactor,
+    userAgent: `ato-cli/${ATO_VERSION}`,
+    ...(spacing === undefined ? {} : { retry: { writeSpacingMs: spacing, notificationSpacingMs: spacing } }),
+  });
+  return issues === undefined ? {} : { escalationIssues: issues };
 }
 
 /** Finishes what a crash left (runs marked in progress, worktrees), then reads the queue again. */

@@ -6,6 +6,9 @@ import { renderDispatchPreview, type DispatchPreview } from '../core/dispatch/di
 import { describeFanOutReport, dispatchMany, type FanOut, type FanOutReport } from '../core/dispatch/fanOut';
 import { recoverRuns } from '../core/dispatch/runRecovery';
 import { stallSettingsOf } from '../core/dispatch/stallWatch';
+import type { EscalationIssuePort } from '../core/dispatch/escalation';
+import { escalationIssuePort } from '../core/dispatch/escalationGitHub';
+import { githubTokenFor } from '../core/forges/github/githubToken';
 import type { DispatchOutcome } from '../core/dispatch/taskDispatcher';
 import { isValidQueueEntry } from '../core/queue/queueEntry';
 import type { QueueIndex } from '../core/queue/queueIndex';
@@ -13,6 +16,7 @@ import { runIdPattern, type RunRecord } from '../core/runs/runRecord';
 import type { RunRecordProblem } from '../core/runs/runStore';
 import type { AtoServices } from './atoServices';
 import { chooseProjectMcpServers, projectMcpServersAllowed } from './projectMcpServersChoice';
+import { readGitHubEnterpriseUri } from './settingsAdapter';
 import type { QueueService } from './queueService';
 
 const recentRuns = 50;
@@ -40,7 +44,7 @@ export class RunService implements vscode.Disposable {
     this.disposables.push(
       queue.onDidStart(index => { void this.attach(index); }),
       vscode.workspace.onDidChangeConfiguration(event => {
-        if (event.affectsConfiguration('ato.agents') || event.affectsConfiguration('ato.anthropic')) this.fingerprint = 'stale';
+        if (event.affectsConfiguration('ato.agents') || event.affectsConfiguration('ato.anthropic') || event.affectsConfiguration('ato.runs.escalationIssue')) this.fingerprint = 'stale';
       }),
     );
   }
@@ -89,7 +93,7 @@ export class RunService implements vscode.Disposable {
     const settings = this.services.workspace.settings;
     const anthropicKey = await this.services.secrets.get('anthropic.apiKey');
     const projectMcpServers = projectMcpServersAllowed(this.services.workspaceState);
-    const fingerprint = JSON.stringify([projectMcpServers, settings['agents.custom'], settings['agents.claudeCode.executable'], settings['agents.claudeCode.maxTurns'], settings['agents.claudeCode.concurrent'], settings['agents.claudeCode.model'], settings['agents.claudeCode.maxBudgetUsd'], settings['anthropic.apiUrl'], settings['agents.maxConcurrentRuns'], anthropicKey !== undefined]);
+    const fingerprint = JSON.stringify([projectMcpServers, settings['agents.custom'], settings['agents.claudeCode.executable'], settings['agents.claudeCode.maxTurns'], settings['agents.claudeCode.concurrent'], settings['agents.claudeCode.model'], settings['agents.claudeCode.maxBudgetUsd'], settings['anthropic.apiUrl'], settings['agents.maxConcurrentRuns'], settings['runs.escalationIssue'], anthropicKey !== undefined]);
     if (this.runtime !== undefined && this.runtimeFor === index && (fingerprint === this.fingerprint || this.runtime.dispatcher.activeRuns().length > 0)) return this.runtime;
     const { agents, problems } = configuredAgents(settings, anthropicKey, { projectMcpServers });
     for (const problem of problems) this.services.log.warn(problem);
@@ -104,6 +108,7 @@ export class RunService implements vscode.Disposable {
       events: { append: event => this.services.workspace.record(event) },
       log: this.services.log.scoped('dispatch'),
       stall: () => stallSettingsOf(this.services.workspace.settings),
+      ...this.escalationIssues(root),
     });
     runtime.dispatcher.onDidChangeRuns(() => { this.publish(); void this.pump(); });
     if (this.runtime !== undefined) await this.runtime.dispatcher.dispose();
@@ -111,6 +116,23 @@ export class RunService implements vscode.Disposable {
     this.runtimeFor = index;
     this.fingerprint = fingerprint;
     return runtime;
+  }
+
+  /** The escalation issue's GitHub when `ato.runs.escalationIssue` is on: the token issued for origin's host, as the loop gets it. */
+  private escalationIssues(workspaceRoot: string): { escalationIssues?: () => Promise<EscalationIssuePort | undefined> } {
+    const settings = this.services.workspace.settings;
+    const secrets = this.services.secrets;
+    const hosts = { apiUrl: settings['github.apiUrl'], enterpriseUri: readGitHubEnterpriseUri() };
+    const issues = escalationIssuePort({
+      workspaceRoot,
+      settings,
+      token: endpoint => githubTokenFor(endpoint, hosts, { configured: () => secrets.get('github.token'), session: provider => secrets.githubSessionToken(provider) }),
+      enterpriseUri: hosts.enterpriseUri,
+      log: this.services.log.scoped('escalation'),
+      redactor: this.services.redactor,
+      userAgent: `ato-vscode/${this.services.extensionVersion}`,
+    });
+    return issues === undefined ? {} : { escalationIssues: issues };
   }
 
   /** The dispatch runtime and the queue index, or a warning when the queue is not ready yet. */

@@ -8,6 +8,7 @@ import type { QueueIndex } from '../queue/queueIndex';
 import type { RetryPolicyOptions } from '../runs/retryPolicy';
 import { RunStore } from '../runs/runStore';
 import type { DispatchStep } from './dispatchSteps';
+import type { EscalationIssuePort } from './escalation';
 import type { StallSettings } from './stallWatch';
 import { TaskDispatcher, type EventSink } from './taskDispatcher';
 
@@ -28,6 +29,8 @@ export interface DispatchRuntimeOptions {
   readonly random?: () => number;
   /** The stall watch's settings, read at every check (see stallWatch.ts); no watch without. */
   readonly stall?: () => StallSettings;
+  /** The GitHub port for escalation issues, asked for when a run escalates (see escalation.ts); none: no issue. */
+  readonly escalationIssues?: () => Promise<EscalationIssuePort | undefined>;
 }
 
 export interface DispatchRuntime {
@@ -69,6 +72,7 @@ export function createDispatchRuntime(options: DispatchRuntimeOptions): Dispatch
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     ...(options.random === undefined ? {} : { random: options.random }),
     ...(options.stall === undefined ? {} : { stall: options.stall }),
+    ...(options.escalationIssues === undefined ? {} : { escalationIssues: options.escalationIssues }),
   });
   return { dispatcher, registry, limiter, runs, planningWriter };
 }

@@ -24,6 +24,7 @@ import { composePrompt } from '../tasks/composePrompt';
 import { appendResultSection } from '../tasks/taskResultSection';
 import { Emitter, type Event } from '../util/emitter';
 import { checkDispatchPreconditions } from './dispatchPreconditions';
+import { escalateRun, type EscalationIssuePort } from './escalation';
 import { dispatchPreviewOf, type DispatchPreview, type PreviewInput } from './dispatchPreview';
 import { FollowUpTimers } from './followUpTimers';
 import { requeueTask, type RequeueOutcome } from './requeueTask';
@@ -55,6 +56,8 @@ export interface TaskDispatcherOptions {
   readonly checkpoint?: (step: DispatchStep, runId: string) => void | Promise<void>;
   /** Agent health, cached by the caller (a health check can spawn a process). */
   readonly health?: (agent: AgentBackend) => Promise<AgentHealth>;
+  /** The GitHub port for escalation issues (`ato.runs.escalationIssue` on, a GitHub remote and token); none: no issue. */
+  readonly escalationIssues?: () => Promise<EscalationIssuePort | undefined>;
   /** The stall watch's settings (`ato.runs.stallMinutes`, `ato.runs.stallPolicy`), read at every check; no watch without. */
   readonly stall?: () => StallSettings;
 }
@@ -350,8 +353,17 @@ export class TaskDispatcher {
       this.schedule(record, 0, { resume: true, attempt: record.attempt + 1, agentTries: 1, exclude: tried });
     } else if (decision.escalate === 'needsYou') {
       await this.options.events.append({ kind: 'run.needsYou', runId: record.runId, taskId: record.taskId, reason: decision.reason });
+      return this.escalate(run, record);
     }
     return record;
+  }
+
+  /** Out of retries and agents: priority up, the needs-you item says so, and the optional issue (escalation.ts). */
+  private async escalate(run: ActiveRun, failed: RunRecord): Promise<RunRecord> {
+    const { workspaceRoot, runs, planningWriter, events, log, escalationIssues } = this.options;
+    run.record = await escalateRun(failed, { workspaceRoot, runs, planningWriter, events, log, ...(escalationIssues === undefined ? {} : { issues: escalationIssues }) });
+    this.changed.fire();
+    return run.record;
   }
 
   private async followUp(failed: RunRecord, options: DispatchOptions): Promise<DispatchOutcome> {

@@ -1,3 +1,4 @@
+import { runIdPattern } from '../runs/runRecord';
 import { isTaskId } from '../tasks/taskFileName';
 
 /**
@@ -9,7 +10,9 @@ import { isTaskId } from '../tasks/taskFileName';
 export type AtoMarker =
   | { readonly kind: 'task'; readonly taskId: string }
   | { readonly kind: 'gapAnalysis' }
-  | { readonly kind: 'capabilityUpdate'; readonly sourcePr: number };
+  | { readonly kind: 'capabilityUpdate'; readonly sourcePr: number }
+  /** The issue that reports a task's run after its retries ran out (one per run). */
+  | { readonly kind: 'escalation'; readonly taskId: string; readonly runId: string };
 
 /** Task ids in markers are slugs of bounded length (a marker is a line, not a document). */
 export const maxMarkerTaskIdLength = 200;
@@ -24,12 +27,17 @@ export function formatMarker(marker: AtoMarker): string {
     case 'capabilityUpdate':
       if (!isPullNumber(marker.sourcePr)) throw new Error(`${String(marker.sourcePr)} is not a pull request number`);
       return `<!-- ato:kind=capability-update source-pr=${String(marker.sourcePr)} -->`;
+    case 'escalation':
+      if (!isMarkerTaskId(marker.taskId)) throw new Error(`"${marker.taskId}" is not a task id`);
+      if (!runIdPattern.test(marker.runId)) throw new Error(`"${marker.runId}" is not a run id`);
+      return `<!-- ato:escalation ${marker.taskId} ${marker.runId} -->`;
   }
 }
 
 const taskPattern = /^<!-- ato:task=(\S+) -->$/;
 const gapPattern = /^<!-- ato:kind=gap-analysis -->$/;
 const capabilityPattern = /^<!-- ato:kind=capability-update source-pr=([1-9]\d{0,9}) -->$/;
+const escalationPattern = /^<!-- ato:escalation (\S+) (\S+) -->$/;
 
 /** One line's marker, if the line is exactly one (surrounding blanks aside). */
 export function parseMarkerLine(line: string): AtoMarker | undefined {
@@ -42,6 +50,10 @@ export function parseMarkerLine(line: string): AtoMarker | undefined {
   if (capability?.[1] !== undefined) {
     const sourcePr = Number(capability[1]);
     return isPullNumber(sourcePr) ? { kind: 'capabilityUpdate', sourcePr } : undefined;
+  }
+  const escalation = escalationPattern.exec(text);
+  if (escalation?.[1] !== undefined && escalation[2] !== undefined) {
+    return isMarkerTaskId(escalation[1]) && runIdPattern.test(escalation[2]) ? { kind: 'escalation', taskId: escalation[1], runId: escalation[2] } : undefined;
   }
   return undefined;
 }

@@ -41,7 +41,7 @@ describe('the dispatch preview (ato dispatch <id> --dry-run --json)', () => {
     assert.deepEqual(cheap?.factors, { weight: 1, successRate: 0.5, load: 0, priorityBonus: 0, costRank: 0 });
     assert.equal(claude?.score, 0.25, 'half loaded: 1 × 0.5 × (1 − 0.5)');
     assert.deepEqual(reviewer?.reasons, ['does not take feature tasks']);
-    assert.equal(reviewer?.score, null);
+    assert.equal(reviewer.score, null);
     assert.deepEqual(sick?.reasons, ['unhealthy: the CLI is missing']);
     const text = renderDispatchPreview(preview);
     assert.match(text, /^add-login would go to cheap: cheap scored highest/);
