@@ -71,11 +71,12 @@ describe('escalation after the retries run out: priority up, needs you, one GitH
       const [issue] = issues;
       if (issue === undefined) assert.fail('one issue');
       assert.equal(issue.number, issueNumber);
-      assert.deepEqual(readMarkers(issue.body), [{ kind: 'escalation', taskId: 'broken', runId: outcome.runId }]);
-      assert.match(issue.body, /Error:\n\n```text\ncompiling… \| Error: build failed: missing module \.\/config/);
-      assert.match(issue.body, /The end of the run.s log[^\n]*\n\n```text\n\[stdout\] compiling…\n\[stderr\] Error: build failed/);
-      assert.match(issue.body, /Priority: low → medium/);
-      assert.ok(!issue.body.includes(secret), 'the agent\'s error is redacted before it goes to GitHub');
+      const body = issue.body ?? '';
+      assert.deepEqual(readMarkers(body), [{ kind: 'escalation', taskId: 'broken', runId: outcome.runId }]);
+      assert.match(body, /Error:\n\n```text\ncompiling… \| Error: build failed: missing module \.\/config/);
+      assert.match(body, /The end of the run.s log[^\n]*\n\n```text\n\[stdout\] compiling…\n\[stderr\] Error: build failed/);
+      assert.match(body, /Priority: low → medium/);
+      assert.ok(!body.includes(secret), 'the agent\'s error is redacted before it goes to GitHub');
       assert.deepEqual([...issue.labels].sort(), ['ato', 'ato:escalation']);
 
       // The same run escalated again (a second window, a retried step): nothing new anywhere.
