@@ -33,18 +33,31 @@ export interface AgentRunHandle {
 
 /** Usage and cost as the agent reported them. */
 export interface AgentUsage {
+  /** Absent when the agent reported none and ATO cannot price the tokens (`costNote` then says why). */
   readonly costUsd?: number;
   readonly turns?: number;
+  /** Input tokens not read from or written to a prompt cache. */
   readonly inputTokens?: number;
   readonly outputTokens?: number;
+  readonly cacheReadTokens?: number;
+  readonly cacheWriteTokens?: number;
+  /** The model that answered, when the agent says. */
+  readonly model?: string;
+  /** How the cost was found, or why it is unknown (e.g. no price for the model). */
+  readonly costNote?: string;
   readonly sessionId?: string;
 }
 
 export type AgentRunStatus =
   | { readonly state: 'running'; readonly usage?: AgentUsage }
   | { readonly state: 'needsYou'; readonly reason: string; readonly usage?: AgentUsage }
-  | { readonly state: 'succeeded'; readonly summary: string; readonly usage: AgentUsage; readonly exitCode?: number }
-  | { readonly state: 'failed'; readonly failure: FailureClass; readonly message: string; readonly usage: AgentUsage; readonly exitCode?: number }
+  /**
+   * `report`: a document the run produced (a read-only agent's answer, Markdown). The dispatcher writes it
+   * beside the task file as `<name>.report.md` and links it from the task's `## Result`.
+   */
+  | { readonly state: 'succeeded'; readonly summary: string; readonly usage: AgentUsage; readonly exitCode?: number; readonly report?: string }
+  /** `retryAfterMs`: the vendor asked to wait this long (a 429's `retry-after`); no retry comes sooner. */
+  | { readonly state: 'failed'; readonly failure: FailureClass; readonly message: string; readonly usage: AgentUsage; readonly exitCode?: number; readonly retryAfterMs?: number }
   /** The backend no longer knows the run (e.g. ATO restarted while a local process ran). */
   | { readonly state: 'lost' };
 
@@ -75,9 +88,15 @@ export interface AgentBackend {
   /** Starts the run and returns at once; progress comes from `poll` and `onOutput`. */
   dispatch(request: DispatchRequest): Promise<AgentRunHandle>;
   poll(handle: AgentRunHandle): Promise<AgentRunStatus>;
-  /** Resolves when the run reaches a final state (succeeded, failed, lost). */
-  wait(handle: AgentRunHandle): Promise<AgentRunStatus>;
+  /**
+   * Resolves when the run reaches a final state (succeeded, failed, lost). A remote agent calls `onStatus`
+   * each time the run moves between running and needing you (a plan to approve, a question), so the run's
+   * record can say so.
+   */
+  wait(handle: AgentRunHandle, onStatus?: (status: AgentRunStatus) => void): Promise<AgentRunStatus>;
   /** Stops the run; for local agents, kills the whole process group. Idempotent. */
   cancel(handle: AgentRunHandle): Promise<void>;
   followUp?(handle: AgentRunHandle, message: string): Promise<void>;
+  /** Approves the plan the run waits on (Jules's `requirePlanApproval`); agents without plans have none. */
+  approvePlan?(handle: AgentRunHandle): Promise<void>;
 }

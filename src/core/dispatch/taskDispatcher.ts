@@ -1,9 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
-import { relative, sep } from 'node:path';
+import { basename, relative, sep } from 'node:path';
 import type { AgentBackend, AgentHealth, AgentRunHandle, AgentRunStatus } from '../agents/agentBackend';
 import type { AgentRegistry, SelectionDecision } from '../agents/fleet/agentRegistry';
 import type { ConcurrencyLimiter, ConcurrencySlot } from '../agents/fleet/concurrencyLimiter';
-import type { FailureClass } from '../agents/failureClass';
+import { failureClassOf, retryAfterOf, type FailureClass } from '../agents/failureClass';
 import { computeSuccessRates } from '../agents/fleet/successRates';
 import { SuccessRateCache } from '../agents/fleet/successRateCache';
 import type { EventInput } from '../events/eventLog';
@@ -31,6 +31,7 @@ import { requeueTask, type RequeueOutcome } from './requeueTask';
 import { StallWatch, stallReasonPrefix, type StallSettings, type StallVerdict } from './stallWatch';
 import type { DispatchStep } from './dispatchSteps';
 import { entryAt } from './queueLocation';
+import { writeRunReport } from './runReport';
 import { checkTaskInWorkspace, resolveAgentWorkdir, TaskPathError } from './taskContainment';
 import { commitAgentChanges } from './worktreeCommit';
 
@@ -259,8 +260,10 @@ export class TaskDispatcher {
     } catch (error) {
       const message = TaskPathError.is(error) ? error.message : describeError(error);
       this.options.log.error('dispatching %s to %s failed: %s', task.id, agent.id, message);
-      // A task that cannot run as written fails the same on every agent: a person fixes it.
-      const failed = await this.fail(run, 'fatal', `could not start: ${message}`, {}, undefined, TaskPathError.is(error));
+      // A task that cannot run as written fails the same on every agent: a person fixes it. An agent's error
+      // may name its class and the vendor's wait (a 429 at start is retried like one met later).
+      const failure = TaskPathError.is(error) ? 'fatal' : failureClassOf(error) ?? 'fatal';
+      const failed = await this.fail(run, failure, `could not start: ${message}`, {}, { taskProblem: TaskPathError.is(error), retryAfterMs: retryAfterOf(error) });
       this.release(run);
       await this.dropWorktree(run);
       resolveDone(failed);
@@ -273,7 +276,9 @@ export class TaskDispatcher {
     try {
       const handle = run.handle;
       if (handle === undefined) throw new Error('run has no handle');
-      const status = await run.agent.wait(handle);
+      let noted = Promise.resolve();
+      const status = await run.agent.wait(handle, seen => { noted = noted.then(() => this.noteStatus(run, seen)); });
+      await noted;
       await this.step('agentFinished', runId);
       return status.state === 'succeeded' ? await this.succeed(run, status, taskFile) : await this.failFromStatus(run, status);
     } catch (error) {
@@ -284,6 +289,20 @@ export class TaskDispatcher {
     }
   }
 
+  /** A remote run that waits for you (a plan to approve, a question) is `needsYou` in its record until it goes on. */
+  private async noteStatus(run: ActiveRun, status: AgentRunStatus): Promise<void> {
+    try {
+      if (status.state === 'needsYou' && run.record.state === 'running') {
+        await this.save(run, transition(run.record, 'needsYou', status.reason, this.now));
+        await this.options.events.append({ kind: 'run.needsYou', runId: run.record.runId, taskId: run.record.taskId, reason: status.reason });
+      } else if (status.state === 'running' && run.record.state === 'needsYou') {
+        await this.save(run, transition(run.record, 'running', `${run.agent.id} goes on`, this.now));
+      }
+    } catch (error) {
+      this.options.log.warn('could not record that run %s %s: %s', run.record.runId, status.state, describeError(error));
+    }
+  }
+
   private async succeed(run: ActiveRun, status: Extract<AgentRunStatus, { state: 'succeeded' }>, taskFile: string): Promise<RunRecord> {
     const { runId, taskId } = run.record;
     let filesChanged: readonly string[] = [];
@@ -291,7 +310,10 @@ export class TaskDispatcher {
       await commitAgentChanges(run.worktree.path, `ato(${taskId}): ${run.title}`);
       filesChanged = (await changedFiles(run.worktree.path, run.worktree.baseSha)).all;
     }
-    await this.save(run, { ...run.record, filesChanged: [...filesChanged], usage: { ...status.usage }, summary: status.summary, ...(status.exitCode === undefined ? {} : { exitCode: status.exitCode }) });
+    // The report goes where the task will be, before the record says the agent finished (which recovery trusts).
+    const report = status.report === undefined ? undefined
+      : this.relativeToWorkspace(await writeRunReport({ workspaceRoot: this.options.workspaceRoot, planningRoot: this.planningRoot(), taskFile: this.relativeToWorkspace(taskFile), text: status.report, writer: this.options.planningWriter }));
+    await this.save(run, { ...run.record, filesChanged: [...filesChanged], usage: { ...status.usage }, summary: status.summary, ...(report === undefined ? {} : { report }), ...(status.exitCode === undefined ? {} : { exitCode: status.exitCode }) });
     await this.step('changesCommitted', runId);
     const text = await readFile(taskFile, 'utf8');
     const appended = appendResultSection(text, {
@@ -303,6 +325,7 @@ export class TaskDispatcher {
       ...(run.record.branch === undefined ? {} : { branch: run.record.branch }),
       ...(status.usage.costUsd === undefined ? {} : { costUsd: status.usage.costUsd }),
       ...(status.usage.turns === undefined ? {} : { turns: status.usage.turns }),
+      ...(report === undefined ? {} : { report: basename(report) }),
       durationMs: this.now().getTime() - Date.parse(run.record.startedAt),
     });
     if (appended.changed) await this.options.planningWriter.replace(taskFile, appended.text);
@@ -319,20 +342,25 @@ export class TaskDispatcher {
 
   private async failFromStatus(run: ActiveRun, status: AgentRunStatus): Promise<RunRecord> {
     if (run.stalled !== undefined) return this.fail(run, 'timeout', `${stallReasonPrefix}${run.stalled}`, status.state === 'failed' ? status.usage : {});
-    if (status.state === 'failed') return this.fail(run, status.failure, status.message, status.usage, status.exitCode);
+    if (status.state === 'failed') return this.fail(run, status.failure, status.message, status.usage, { exitCode: status.exitCode, retryAfterMs: status.retryAfterMs });
     if (status.state === 'lost') return this.fail(run, 'fatal', 'the agent lost track of the run', {});
     return this.fail(run, 'fatal', `the agent ended in state ${status.state}`, {});
   }
 
   /** Records the failure, then retries, hands over to the next agent, or asks a human. */
-  private async fail(run: ActiveRun, failure: FailureClass, message: string, usage: RunRecord['usage'], exitCode?: number, taskProblem = false): Promise<RunRecord> {
+  /**
+   * `taskProblem`: the task cannot run as written (no other agent helps). `retryAfterMs`: the vendor's
+   * own wait (a 429's retry-after), which the retry policy never undercuts.
+   */
+  private async fail(run: ActiveRun, failure: FailureClass, message: string, usage: RunRecord['usage'], extra: { readonly exitCode?: number | undefined; readonly taskProblem?: boolean; readonly retryAfterMs?: number | undefined } = {}): Promise<RunRecord> {
+    const { exitCode, taskProblem = false, retryAfterMs } = extra;
     const state = failure === 'cancelled' ? 'cancelled' : 'failed';
     const tried = new Set([...run.exclude, run.agent.id]);
     const entry = this.options.index.byId(run.record.taskId).find(e => e.folder === 'processed');
     const others = !taskProblem && entry !== undefined && isValidQueueEntry(entry)
       ? this.options.registry.select(entry.result.task, { health: await this.healthOf(this.options.registry.all()), load: agentId => this.options.limiter.load(agentId), successRates: computeSuccessRates([]), exclude: tried }).status !== 'none'
       : false;
-    const decision = decideRetry({ failure, attempts: run.agentTries, nextAgentAvailable: others }, this.random, this.options.retry);
+    const decision = decideRetry({ failure, attempts: run.agentTries, nextAgentAvailable: others, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }, this.random, this.options.retry);
     const ended = this.now();
     const followUp = decision.retry
       ? { kind: 'retry' as const, at: new Date(ended.getTime() + decision.delayMs).toISOString(), reason: decision.reason }
@@ -346,7 +374,7 @@ export class TaskDispatcher {
       ...(exitCode === undefined ? {} : { exitCode }),
       followUp,
     });
-    await this.options.events.append({ kind: 'run.failed', runId: record.runId, taskId: record.taskId, failure, message, decision });
+    await this.options.events.append({ kind: 'run.failed', runId: record.runId, taskId: record.taskId, failure, message, decision, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
     if (decision.retry) {
       this.schedule(record, decision.delayMs, { resume: true, attempt: record.attempt + 1, agentTries: run.agentTries + 1, exclude: run.exclude });
     } else if (decision.escalate === 'nextAgent') {

@@ -24,6 +24,7 @@ export const commandIds = {
   previewDispatch: 'ato.previewDispatch',
   cancelRun: 'ato.cancelRun',
   requeueTask: 'ato.requeueTask',
+  approvePlan: 'ato.approvePlan',
   showRunLog: 'ato.showRunLog',
   chooseProjectMcpServers: 'ato.chooseProjectMcpServers',
   startLoop: 'ato.startLoop',
