@@ -60,7 +60,8 @@ export async function openLoop(context: CliContext): Promise<CliLoop> {
  * `ATO_GITHUB_REQUEST_SPACING_MS`: the pause between writes (GitHub asks for 1 s, and 3 s before requests
  * that notify people). Only for a fake or a test server, where the pauses are wasted time.
  */
-function requestSpacingMs(env: NodeJS.ProcessEnv): number | undefined {
+/** `ATO_GITHUB_REQUEST_SPACING_MS`: the spacing of GitHub writes, for a fake or test server only. */
+export function requestSpacingMs(env: NodeJS.ProcessEnv): number | undefined {
   const raw = env[cliEnvironmentVariables.requestSpacing.name]?.trim();
   return raw !== undefined && /^\d{1,6}$/.test(raw) ? Number(raw) : undefined;
 }

@@ -10,7 +10,8 @@ import { createLogger, streamLogSink } from '../core/logging/logger';
 import type { CliContext } from './cliContext';
 import { cliStreams } from './terminalText';
 import { adopt } from './adoptCommand';
-import { dispatchTask, listTasks } from './taskCommands';
+import { dispatchCommand, resumeWithBudget } from './dispatchCommand';
+import { listTasks } from './taskCommands';
 import { loopStatus, run, tick } from './loopCommands';
 import { approvePlan } from './approveCommand';
 import { requeue } from './requeueCommand';
@@ -46,6 +47,12 @@ Commands:
   agents [--json]     each agent: health, in flight and runs today against its caps, spend against the
                       vendor's budget, the vendor's window, headroom, last error, success rates
   agents --test <id>  that agent's Doctor check (git and the agent's health)
+  dispatch <id> --dry-run [--json]
+                      where the task would go and why: every agent, eligible or not, its score, the
+                      factors and each reason (schemas/dispatch-preview.schema.json); moves nothing
+  dispatch <id> <id>… fan-out: start several pending tasks at once, as limits allow; a task waits for its
+                      depends_on and while a running task's targets overlap its own, and each line says
+                      why (exit 0 when every run succeeded)
   requeue <id>        put a failed, cancelled or interrupted task back in pending/ to run it again
                       (its run records keep their history; refused while a run of it is in progress)
   approve <id>        approve the plan the task's run waits on (a Jules session with plan approval)
@@ -90,7 +97,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       case 'tasks':
         return await listTasks(context);
       case 'dispatch':
-        return await dispatchTask(context, parsed.positionals[1]);
+        return await dispatchCommand(context, parsed.positionals.slice(1), parsed.values['dry-run'] === true);
       case 'requeue':
         return await requeue(context, parsed.positionals[1]);
       case 'approve':
@@ -102,7 +109,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
           err('ato resume: which task, and its new budget? ato resume <id> --budget <usd>\n');
           return 2;
         }
-        return await dispatchTask(context, parsed.positionals[1], budget);
+        return await resumeWithBudget(context, parsed.positionals[1], budget);
       }
       case 'agents':
         return await agents(context, parsed.values.test);

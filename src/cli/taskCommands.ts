@@ -1,20 +1,10 @@
 import { join } from 'node:path';
-import { workspaceCopilotBackend } from '../core/agents/copilot/workspaceCopilot';
-import { configuredAgents } from '../core/agents/fleet/configuredAgents';
-import { headlessTokenLookup } from '../core/forges/github/githubToken';
-import { projectMcpServersAllowed } from '../core/agents/claudeCode/projectMcpServers';
-import { createDispatchRuntime } from '../core/dispatch/dispatchRuntime';
-import { fleetSettingsOf } from '../core/agents/fleet/fleetSettings';
-import { recoverRuns } from '../core/dispatch/runRecovery';
-import { raiseTaskBudget } from '../core/dispatch/raiseBudget';
 import { isValidQueueEntry, queueEntryId, type QueueEntry } from '../core/queue/queueEntry';
 import { QueueIndex } from '../core/queue/queueIndex';
 import { describeBlockReason } from '../core/queue/queueOrder';
-import { environmentSecretSource, redactingSecretSource } from '../core/secrets/secrets';
 import { readEnvironmentSettings } from '../core/settings/environmentSettings';
 import { parseTaskFile } from '../core/tasks/parseTaskFile';
 import type { CliContext } from './cliContext';
-import { openCliEventLog } from './cliEventLog';
 
 declare const ATO_VERSION: string;
 
@@ -65,60 +55,4 @@ function describe(entry: QueueEntry, blocked: string | undefined): {
     blocked,
     diagnostics: entry.result.diagnostics.map(d => ({ severity: d.severity, message: d.message, line: d.range.start.line + 1 })),
   };
-}
-
-/** `ato dispatch <id>`: recover what a crash left, run the task to the end, report. Exit 0 on success. */
-export async function dispatchTask(context: CliContext, taskId: string | undefined, raiseBudgetTo?: number): Promise<number> {
-  if (taskId === undefined) {
-    context.err('ato dispatch: which task? (`ato tasks` lists them)\n');
-    return 2;
-  }
-  const { settings, problems } = readEnvironmentSettings(context.env);
-  for (const problem of problems) context.log.warn(problem.message);
-  const secrets = redactingSecretSource(environmentSecretSource(context.env), context.redactor);
-  const index = await openQueue(context);
-  const events = await openCliEventLog(context, settings);
-  const agents = configuredAgents(settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(context.env) }, { apiKey: await secrets.get('jules.apiKey'), workspaceRoot: context.workspaceRoot, log: context.log });
-  for (const problem of agents.problems) context.log.warn(problem);
-  // `agent: copilot` in a task file: Copilot works on the workspace's GitHub origin (the token only for its API).
-  const copilot = workspaceCopilotBackend({ workspaceRoot: context.workspaceRoot, settings, token: headlessTokenLookup({ apiUrl: settings['github.apiUrl'] }, () => secrets.get('github.token')), log: context.log.scoped('copilot'), redactor: context.redactor, userAgent: `ato-cli/${ATO_VERSION}` });
-  const runtime = createDispatchRuntime({
-    workspaceRoot: context.workspaceRoot,
-    index,
-    agents: [...agents.agents, copilot],
-    maxConcurrentRuns: settings['agents.maxConcurrentRuns'],
-    defaultTimeoutMs: settings['agents.timeoutMinutes'] * 60_000,
-    redactor: context.redactor,
-    events,
-    log: context.log,
-    fleet: fleetSettingsOf(settings),
-    defaultBudgetUsd: settings['runs.defaultBudgetUsd'],
-  });
-  try {
-    await recoverRuns({ agent: agentId => runtime.registry.get(agentId), workspaceRoot: context.workspaceRoot, planningRoot: index.planningRoot, runs: runtime.runs, events, log: context.log, planningWriter: runtime.planningWriter });
-    await index.coldIndex();
-    if (raiseBudgetTo !== undefined) {
-      const raised = await raiseTaskBudget(taskId, raiseBudgetTo, { index, writer: runtime.planningWriter, activeRuns: () => runtime.dispatcher.activeRuns() });
-      if (raised.status !== 'raised') {
-        context.err(`ato resume: ${raised.reason}\n`);
-        return raised.status === 'invalid' ? 2 : 1;
-      }
-      context.err(`budget_usd of ${taskId} is now ${String(raiseBudgetTo)}\n`);
-    }
-    const resume = index.byId(taskId).some(entry => entry.folder === 'processed') && !index.byId(taskId).some(entry => entry.folder === 'pending');
-    const outcome = await runtime.dispatcher.dispatch(taskId, { resume });
-    if (outcome.status !== 'started') {
-      context.err(`ato dispatch: ${outcome.reason}\n`);
-      return 1;
-    }
-    context.err(`dispatched ${taskId} to ${outcome.agentId} (run ${outcome.runId}); log: ${runtime.runs.logFile(outcome.runId)}\n`);
-    const record = await runtime.dispatcher.whenDone(outcome.runId);
-    if (context.json) context.out(`${JSON.stringify(record, null, 2)}\n`);
-    else context.out(`${record?.state ?? 'unknown'}: ${record?.summary ?? record?.failure?.message ?? ''}\n`);
-    return record?.state === 'succeeded' ? 0 : 1;
-  } finally {
-    await events.flush();
-    await runtime.dispatcher.dispose();
-    index.dispose();
-  }
 }

@@ -6,7 +6,12 @@ import { approveTaskPlan } from '../core/dispatch/approvePlan';
 import { githubTokenFor, type GitHubTokenSources } from '../core/forges/github/githubToken';
 import { createDispatchRuntime, type DispatchRuntime } from '../core/dispatch/dispatchRuntime';
 import { fleetSettingsOf } from '../core/agents/fleet/fleetSettings';
+import { renderDispatchPreview, type DispatchPreview } from '../core/dispatch/dispatchPreview';
+import { describeFanOutReport, dispatchMany, type FanOut, type FanOutReport } from '../core/dispatch/fanOut';
 import { recoverRuns } from '../core/dispatch/runRecovery';
+import { stallSettingsOf } from '../core/dispatch/stallWatch';
+import type { EscalationIssuePort } from '../core/dispatch/escalation';
+import { escalationIssuePort } from '../core/dispatch/escalationGitHub';
 import type { DispatchOutcome } from '../core/dispatch/taskDispatcher';
 import { isValidQueueEntry } from '../core/queue/queueEntry';
 import type { QueueIndex } from '../core/queue/queueIndex';
@@ -14,8 +19,8 @@ import { runIdPattern, type RunRecord } from '../core/runs/runRecord';
 import type { RunRecordProblem } from '../core/runs/runStore';
 import type { AtoServices } from './atoServices';
 import { chooseProjectMcpServers, projectMcpServersAllowed } from './projectMcpServersChoice';
-import type { QueueService } from './queueService';
 import { readGitHubEnterpriseUri } from './settingsAdapter';
+import type { QueueService } from './queueService';
 
 const recentRuns = 50;
 
@@ -42,7 +47,7 @@ export class RunService implements vscode.Disposable {
     this.disposables.push(
       queue.onDidStart(index => { void this.attach(index); }),
       vscode.workspace.onDidChangeConfiguration(event => {
-        if (event.affectsConfiguration('ato.agents') || event.affectsConfiguration('ato.anthropic')) this.fingerprint = 'stale';
+        if (event.affectsConfiguration('ato.agents') || event.affectsConfiguration('ato.anthropic') || event.affectsConfiguration('ato.runs.escalationIssue')) this.fingerprint = 'stale';
       }),
     );
   }
@@ -92,7 +97,7 @@ export class RunService implements vscode.Disposable {
     const anthropicKey = await this.services.secrets.get('anthropic.apiKey');
     const julesKey = await this.services.secrets.get('jules.apiKey');
     const projectMcpServers = projectMcpServersAllowed(this.services.workspaceState);
-    const fingerprint = JSON.stringify([projectMcpServers, settings['agents.custom'], settings['agents.claudeCode.executable'], settings['agents.claudeCode.maxTurns'], settings['agents.claudeCode.concurrent'], settings['agents.claudeCode.model'], settings['agents.claudeCode.maxBudgetUsd'], settings['agents.claude.enabled'], settings['agents.claude.model'], settings['agents.claude.maxTokens'], settings['agents.claude.concurrent'], settings['anthropic.apiUrl'], settings['agents.maxConcurrentRuns'], anthropicKey !== undefined, julesKey !== undefined, settings['jules.apiUrl'], settings['agents.jules.enabled'], settings['agents.jules.concurrent'], settings['agents.jules.dailySessions'], settings['agents.jules.requirePlanApproval'], settings['agents.jules.startingBranch']]);
+    const fingerprint = JSON.stringify([projectMcpServers, settings['agents.custom'], settings['agents.claudeCode.executable'], settings['agents.claudeCode.maxTurns'], settings['agents.claudeCode.concurrent'], settings['agents.claudeCode.model'], settings['agents.claudeCode.maxBudgetUsd'], settings['agents.claude.enabled'], settings['agents.claude.model'], settings['agents.claude.maxTokens'], settings['agents.claude.concurrent'], settings['anthropic.apiUrl'], settings['agents.maxConcurrentRuns'], settings['runs.escalationIssue'], anthropicKey !== undefined, julesKey !== undefined, settings['jules.apiUrl'], settings['agents.jules.enabled'], settings['agents.jules.concurrent'], settings['agents.jules.dailySessions'], settings['agents.jules.requirePlanApproval'], settings['agents.jules.startingBranch']]);
     if (this.runtime !== undefined && this.runtimeFor === index && (fingerprint === this.fingerprint || this.runtime.dispatcher.activeRuns().length > 0)) return this.runtime;
     const configured = configuredAgents(settings, anthropicKey, { projectMcpServers }, { apiKey: julesKey, workspaceRoot: root, log: this.services.log });
     const { problems } = configured;
@@ -114,6 +119,8 @@ export class RunService implements vscode.Disposable {
       log: this.services.log.scoped('dispatch'),
       fleet: fleetSettingsOf(settings),
       defaultBudgetUsd: settings['runs.defaultBudgetUsd'],
+      stall: () => stallSettingsOf(this.services.workspace.settings),
+      ...this.escalationIssues(root),
     });
     runtime.dispatcher.onDidChangeRuns(() => { this.publish(); void this.pump(); });
     if (this.runtime !== undefined) await this.runtime.dispatcher.dispose();
@@ -121,6 +128,23 @@ export class RunService implements vscode.Disposable {
     this.runtimeFor = index;
     this.fingerprint = fingerprint;
     return runtime;
+  }
+
+  /** The escalation issue's GitHub when `ato.runs.escalationIssue` is on: the token issued for origin's host, as the loop gets it. */
+  private escalationIssues(workspaceRoot: string): { escalationIssues?: () => Promise<EscalationIssuePort | undefined> } {
+    const settings = this.services.workspace.settings;
+    const secrets = this.services.secrets;
+    const hosts = { apiUrl: settings['github.apiUrl'], enterpriseUri: readGitHubEnterpriseUri() };
+    const issues = escalationIssuePort({
+      workspaceRoot,
+      settings,
+      token: endpoint => githubTokenFor(endpoint, hosts, { configured: () => secrets.get('github.token'), session: provider => secrets.githubSessionToken(provider) }),
+      enterpriseUri: hosts.enterpriseUri,
+      log: this.services.log.scoped('escalation'),
+      redactor: this.services.redactor,
+      userAgent: `ato-vscode/${this.services.extensionVersion}`,
+    });
+    return issues === undefined ? {} : { escalationIssues: issues };
   }
 
   /** The dispatch runtime and the queue index, or a warning when the queue is not ready yet. */
@@ -154,6 +178,60 @@ export class RunService implements vscode.Disposable {
     }
     if (id === undefined) return;
     this.report(await runtime.dispatcher.dispatch(id), id);
+  }
+
+  /**
+   * Fan-out: dispatches several pending tasks at once (asks which when none are given). Each task's
+   * report — started, waiting and why, refused and why — goes to the log, and a summary to a notification.
+   * Resolves with the fan-out once every task has its first report (undefined when nothing was chosen).
+   */
+  async dispatchMany(taskIds?: readonly string[]): Promise<FanOut | undefined> {
+    const ready = await this.readyQueue();
+    if (ready === undefined) return undefined;
+    const { runtime, index } = ready;
+    let ids = taskIds;
+    if (ids === undefined || ids.length === 0) {
+      const pending = [...index.snapshot().pending.ready, ...index.snapshot().pending.blocked.map(blocked => blocked.entry)];
+      if (pending.length === 0) {
+        void vscode.window.showInformationMessage('ATO: no task in pending/ to dispatch.');
+        return undefined;
+      }
+      const picked = await vscode.window.showQuickPick(
+        pending.slice(0, 500).map(entry => ({ label: entry.result.task.title, description: entry.result.task.id, detail: `${entry.result.task.type} · ${entry.result.task.priority} · agent: ${entry.result.task.agent}`, id: entry.result.task.id })),
+        { title: 'ATO: Dispatch Tasks', placeHolder: 'Which tasks? They start as limits, dependencies and overlapping targets allow.', canPickMany: true, matchOnDescription: true },
+      );
+      ids = picked?.map(item => item.id);
+    }
+    if (ids === undefined || ids.length === 0) return undefined;
+    const fanOut = await dispatchMany(ids, { dispatcher: runtime.dispatcher, queue: index });
+    const log = (reports: readonly FanOutReport[]): void => { for (const report of reports) this.services.log.info('fan-out %s', describeFanOutReport(report)); };
+    log(fanOut.reports());
+    fanOut.onDidChange(log);
+    const reports = fanOut.reports();
+    const started = reports.filter(report => report.status === 'started').length;
+    const waiting = reports.filter(report => report.status === 'waiting').length;
+    const refused = reports.filter(report => report.status === 'refused');
+    const summary = `ATO: ${started} started, ${waiting} waiting, ${refused.length} refused.${refused.length === 0 ? '' : ` ${refused.map(report => describeFanOutReport(report)).join(' · ')}`}`;
+    void (refused.length > 0 ? vscode.window.showWarningMessage(this.services.redactor.redact(summary)) : vscode.window.showInformationMessage(this.services.redactor.redact(summary)));
+    void fanOut.done.then(() => { fanOut.dispose(); });
+    return fanOut;
+  }
+
+  /** The registry's ranking for one task (asks which when none is given), in a read-only editor. */
+  async previewDispatch(taskId?: string): Promise<DispatchPreview | undefined> {
+    const ready = await this.readyQueue();
+    if (ready === undefined) return undefined;
+    const { runtime, index } = ready;
+    let id = taskId;
+    if (id === undefined) {
+      const pending = [...index.snapshot().pending.ready, ...index.snapshot().pending.blocked.map(blocked => blocked.entry)];
+      id = (await vscode.window.showQuickPick(pending.slice(0, 500).map(entry => ({ label: entry.result.task.title, description: entry.result.task.id, id: entry.result.task.id })), { title: 'ATO: Preview Dispatch', matchOnDescription: true }))?.id;
+    }
+    if (id === undefined) return undefined;
+    const preview = await runtime.dispatcher.preview(id);
+    const content = this.services.redactor.redact(`# Dispatch preview: ${id}\n\n\`\`\`text\n${renderDispatchPreview(preview)}\`\`\`\n`);
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'markdown', content }), { preview: true });
+    return preview;
   }
 
   /** Asks whether Claude Code may start the repository's MCP servers; later runs follow the answer. */

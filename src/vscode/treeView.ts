@@ -45,9 +45,10 @@ class AtoTreeDataProvider implements vscode.TreeDataProvider<TreeNodeModel> {
   }
 }
 
+/** Several queue rows can be selected at once, for Dispatch Tasks (fan-out). */
 export function createTreeView(store: Store<AtoState>): vscode.Disposable {
   const provider = new AtoTreeDataProvider(store);
-  const view = vscode.window.createTreeView(viewIds.tree, { treeDataProvider: provider, showCollapseAll: true });
+  const view = vscode.window.createTreeView(viewIds.tree, { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
   const subscription = store.onDidChange(state => { provider.update(state); });
   return vscode.Disposable.from(view, provider, { dispose: () => { subscription.dispose(); } });
 }

@@ -12,6 +12,8 @@ import type { QueueIndex } from '../queue/queueIndex';
 import type { RetryPolicyOptions } from '../runs/retryPolicy';
 import { RunStore } from '../runs/runStore';
 import type { DispatchStep } from './dispatchSteps';
+import type { EscalationIssuePort } from './escalation';
+import type { StallSettings } from './stallWatch';
 import { TaskDispatcher, type EventSink } from './taskDispatcher';
 
 export interface DispatchRuntimeOptions {
@@ -37,6 +39,10 @@ export interface DispatchRuntimeOptions {
    */
   readonly fleet?: FleetSettings;
   readonly now?: () => Date;
+  /** The stall watch's settings, read at every check (see stallWatch.ts); no watch without. */
+  readonly stall?: () => StallSettings;
+  /** The GitHub port for escalation issues, asked for when a run escalates (see escalation.ts); none: no issue. */
+  readonly escalationIssues?: () => Promise<EscalationIssuePort | undefined>;
 }
 
 export interface DispatchRuntime {
@@ -90,6 +96,8 @@ export function createDispatchRuntime(options: DispatchRuntimeOptions): Dispatch
     ...(options.random === undefined ? {} : { random: options.random }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(fleet === undefined ? {} : { fleet }),
+    ...(options.stall === undefined ? {} : { stall: options.stall }),
+    ...(options.escalationIssues === undefined ? {} : { escalationIssues: options.escalationIssues }),
   });
   return { dispatcher, registry, limiter, runs, planningWriter, fleet };
 }

@@ -1,12 +1,13 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, relative, sep } from 'node:path';
 import type { AgentBackend, AgentHealth, AgentRunHandle, AgentRunStatus, VendorWindowNotice } from '../agents/agentBackend';
-import type { AgentRegistry, SelectionInputs } from '../agents/fleet/agentRegistry';
+import type { AgentRegistry, SelectionDecision, SelectionInputs } from '../agents/fleet/agentRegistry';
 import type { Fleet } from '../agents/fleet/fleet';
 import { failoverEvent, failsOverNow } from '../agents/fleet/failover';
 import type { ConcurrencyLimiter, ConcurrencySlot } from '../agents/fleet/concurrencyLimiter';
 import { failureClassOf, retryAfterOf, type FailureClass } from '../agents/failureClass';
 import { computeSuccessRates } from '../agents/fleet/successRates';
+import { SuccessRateCache } from '../agents/fleet/successRateCache';
 import type { EventInput } from '../events/eventLog';
 import { changedFiles } from '../git/changedFiles';
 import { createWorktree, removeWorktree } from '../git/worktrees';
@@ -26,8 +27,11 @@ import type { Task } from '../tasks/task';
 import { appendResultSection } from '../tasks/taskResultSection';
 import { Emitter, type Event } from '../util/emitter';
 import { checkDispatchPreconditions } from './dispatchPreconditions';
+import { escalateRun, type EscalationIssuePort } from './escalation';
+import { dispatchPreviewOf, type DispatchPreview, type PreviewInput } from './dispatchPreview';
 import { FollowUpTimers } from './followUpTimers';
 import { requeueTask, type RequeueOutcome } from './requeueTask';
+import { StallWatch, stallReasonPrefix, type StallSettings, type StallVerdict } from './stallWatch';
 import type { DispatchStep } from './dispatchSteps';
 import { entryAt } from './queueLocation';
 import { writeRunReport } from './runReport';
@@ -60,6 +64,10 @@ export interface TaskDispatcherOptions {
   readonly health?: (agent: AgentBackend) => Promise<AgentHealth>;
   /** Caps, budgets, vendor windows and burst-safe starts (issue 10); absent: none of them. */
   readonly fleet?: Fleet;
+  /** The GitHub port for escalation issues (`ato.runs.escalationIssue` on, a GitHub remote and token); none: no issue. */
+  readonly escalationIssues?: () => Promise<EscalationIssuePort | undefined>;
+  /** The stall watch's settings (`ato.runs.stallMinutes`, `ato.runs.stallPolicy`), read at every check; no watch without. */
+  readonly stall?: () => StallSettings;
 }
 
 export type DispatchOutcome =
@@ -78,6 +86,11 @@ export interface DispatchOptions {
   readonly agentTries?: number;
 }
 
+/** A refusal (with the registry's decision when it got that far), or the agent a dispatch would start. */
+type Chosen =
+  | { readonly outcome: DispatchOutcome; readonly decision?: SelectionDecision }
+  | { readonly outcome: undefined; readonly entry: ValidQueueEntry; readonly agent: AgentBackend; readonly decision: Extract<SelectionDecision, { status: 'selected' }>; readonly records: readonly RunRecord[]; readonly inputs: SelectionInputs };
+
 interface ActiveRun {
   record: RunRecord;
   readonly agentTries: number;
@@ -86,6 +99,8 @@ interface ActiveRun {
   readonly slot: ConcurrencySlot;
   readonly title: string;
   handle?: AgentRunHandle;
+  /** Set when the stall watch cancelled the run to retry it: its end is a timeout, not a cancel. */
+  stalled?: string;
   worktree?: { readonly path: string; readonly baseSha: string };
   readonly done: Promise<RunRecord>;
 }
@@ -106,10 +121,26 @@ export class TaskDispatcher {
   private readonly now: () => Date;
   private readonly random: () => number;
   private disposed = false;
+  private readonly stalls: StallWatch | undefined;
+  /** Run records and success rates, read again only when a record was written since. */
+  private readonly history: SuccessRateCache;
 
   constructor(private readonly options: TaskDispatcherOptions) {
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? Math.random;
+    this.history = new SuccessRateCache(options.runs);
+    const stall = options.stall;
+    if (stall !== undefined) {
+      this.stalls = new StallWatch({
+        settings: stall,
+        runs: () => this.activeRuns().filter(record => record.state === 'running' || record.state === 'needsYou'),
+        logChangedMs: runId => stat(options.runs.logFile(runId)).then(stats => stats.mtimeMs, () => undefined),
+        onVerdict: (runId, verdict) => this.stalledOrResumed(runId, verdict),
+        onError: error => { options.log.warn('the stall watch failed: %s', describeError(error)); },
+        ...(options.now === undefined ? {} : { now: options.now }),
+      });
+      this.stalls.start();
+    }
   }
 
   /** Records of the runs in progress in this process. */
@@ -123,50 +154,65 @@ export class TaskDispatcher {
   }
 
   async dispatch(taskId: string, options: DispatchOptions = {}): Promise<DispatchOutcome> {
-    if (this.disposed) return { status: 'failed', reason: 'the dispatcher is shut down' };
-    const { index, registry, limiter } = this.options;
-    const entries = index.byId(taskId);
-    const wanted = options.resume === true ? 'processed' : 'pending';
-    const entry = entries.find(e => e.folder === wanted);
-    if (entry === undefined) {
-      return entries.length === 0 ? { status: 'notFound', reason: `No task "${taskId}" in the queue.` } : { status: 'notPending', reason: `Task "${taskId}" is in ${entries.map(e => e.folder).join(', ')}, not ${wanted}.` };
-    }
-    if (!isValidQueueEntry(entry)) return { status: 'invalid', reason: `Task "${taskId}" has errors: ${entry.result.diagnostics.filter(d => d.severity === 'error').map(d => d.message).join('; ')}` };
-    // As the queue does: a duplicate id is ambiguous (which file, which branch ato/<id>?), so neither runs.
-    if (entries.length > 1) return { status: 'blocked', reason: `Task "${taskId}" has the same id as ${entries.filter(other => other !== entry).map(other => other.relativePath).join(', ')}: give each task its own id.` };
-    try {
-      await checkTaskInWorkspace(entry.result.task, this.options.workspaceRoot);
-    } catch (error) {
-      if (!TaskPathError.is(error)) throw error;
-      return { status: 'invalid', reason: error.message };
-    }
-    if (entry.folder === 'pending') {
-      const completed = new Set([...index.entries('complete')].map(queueEntryId));
-      const blocked = orderPending([entry], completed).blocked[0];
-      if (blocked !== undefined) return { status: 'blocked', reason: `Task "${taskId}" waits for ${JSON.stringify(blocked.reason)}.` };
-    }
-    const task = entry.result.task;
-    const records = (await this.options.runs.list()).records;
-    const inputs = await this.selectionInputs(computeSuccessRates(records), options.exclude);
-    const decision = registry.select(task, inputs);
-    if (decision.status === 'none') return { status: 'noAgent', reason: decision.reason };
-    if (decision.status === 'wait') return { status: 'busy', reason: decision.reason, ...this.untilReopening() };
-    const agent = registry.get(decision.agentId);
-    if (agent === undefined) return { status: 'noAgent', reason: `No agent "${decision.agentId}" is configured.` };
-    // Before anything moves: an unmet precondition leaves the task where it is, with the reason.
-    const unmet = await checkDispatchPreconditions({ workspaceRoot: this.options.workspaceRoot, planningRoot: this.planningRoot(), entry, agent });
-    if (!unmet.ok) return { status: 'unmet', reason: `${unmet.reason} The task stays in ${entry.folder}/.` };
-    const slot = limiter.tryAcquire(decision.agentId);
-    if (slot === undefined) return { status: 'busy', reason: `${decision.agentId} is at its concurrency limit.` };
-    const permit = this.options.fleet?.tryStart(decision.agentId) ?? { ok: true };
+    const chosen = await this.choose(taskId, options);
+    if (chosen.outcome !== undefined) return chosen.outcome;
+    const { entry, agent, decision, records, inputs } = chosen;
+    const slot = this.options.limiter.tryAcquire(agent.id);
+    if (slot === undefined) return { status: 'busy', reason: `${agent.id} is at its concurrency limit.` };
+    const permit = this.options.fleet?.tryStart(agent.id) ?? { ok: true };
     if (!permit.ok) {
       slot.release();
       return { status: 'busy', reason: permit.reason, retryInMs: permit.waitMs };
     }
-    await this.noteFailover(task, inputs, decision.agentId);
+    await this.noteFailover(entry.result.task, inputs, agent.id);
     // A task dispatched again (after a requeue) numbers its run after the ones it had.
-    const attempt = options.attempt ?? 1 + Math.max(0, ...records.filter(record => record.taskId === task.id).map(record => record.attempt));
+    const attempt = options.attempt ?? 1 + Math.max(0, ...records.filter(record => record.taskId === entry.result.task.id).map(record => record.attempt));
     return this.start(entry, agent, slot, decision.reason, { ...options, attempt });
+  }
+
+  /** What `dispatch` would do now, and why (the registry's ranking of every agent), without moving anything. */
+  async preview(taskId: string, options: DispatchOptions = {}): Promise<DispatchPreview> {
+    const chosen = await this.choose(taskId, options);
+    const verdict: PreviewInput = chosen.outcome === undefined ? { status: 'start', agentId: chosen.agent.id } : chosen.outcome.status === 'started' ? { status: 'start', agentId: chosen.outcome.agentId } : chosen.outcome;
+    return dispatchPreviewOf(taskId, verdict, chosen.decision);
+  }
+
+  /** Everything `dispatch` checks before a slot is taken: the task, its place, its dependencies, the agent, the preconditions. */
+  private async choose(taskId: string, options: DispatchOptions): Promise<Chosen> {
+    if (this.disposed) return { outcome: { status: 'failed', reason: 'the dispatcher is shut down' } };
+    const { index, registry } = this.options;
+    const entries = index.byId(taskId);
+    const wanted = options.resume === true ? 'processed' : 'pending';
+    const entry = entries.find(e => e.folder === wanted);
+    if (entry === undefined) {
+      return { outcome: entries.length === 0 ? { status: 'notFound', reason: `No task "${taskId}" in the queue.` } : { status: 'notPending', reason: `Task "${taskId}" is in ${entries.map(e => e.folder).join(', ')}, not ${wanted}.` } };
+    }
+    if (!isValidQueueEntry(entry)) return { outcome: { status: 'invalid', reason: `Task "${taskId}" has errors: ${entry.result.diagnostics.filter(d => d.severity === 'error').map(d => d.message).join('; ')}` } };
+    // As the queue does: a duplicate id is ambiguous (which file, which branch ato/<id>?), so neither runs.
+    if (entries.length > 1) return { outcome: { status: 'blocked', reason: `Task "${taskId}" has the same id as ${entries.filter(other => other !== entry).map(other => other.relativePath).join(', ')}: give each task its own id.` } };
+    try {
+      await checkTaskInWorkspace(entry.result.task, this.options.workspaceRoot);
+    } catch (error) {
+      if (!TaskPathError.is(error)) throw error;
+      return { outcome: { status: 'invalid', reason: error.message } };
+    }
+    if (entry.folder === 'pending') {
+      const completed = new Set([...index.entries('complete')].map(queueEntryId));
+      const blocked = orderPending([entry], completed).blocked[0];
+      if (blocked !== undefined) return { outcome: { status: 'blocked', reason: `Task "${taskId}" waits for ${JSON.stringify(blocked.reason)}.` } };
+    }
+    const task = entry.result.task;
+    const history = await this.history.current();
+    const inputs = await this.selectionInputs(history.successRates, options.exclude);
+    const decision = registry.select(task, inputs);
+    if (decision.status === 'none') return { outcome: { status: 'noAgent', reason: decision.reason }, decision };
+    if (decision.status === 'wait') return { outcome: { status: 'busy', reason: decision.reason, ...this.untilReopening() }, decision };
+    const agent = registry.get(decision.agentId);
+    if (agent === undefined) return { outcome: { status: 'noAgent', reason: `No agent "${decision.agentId}" is configured.` }, decision };
+    // Before anything moves: an unmet precondition leaves the task where it is, with the reason.
+    const unmet = await checkDispatchPreconditions({ workspaceRoot: this.options.workspaceRoot, planningRoot: this.planningRoot(), entry, agent });
+    if (!unmet.ok) return { outcome: { status: 'unmet', reason: `${unmet.reason} The task stays in ${entry.folder}/.` }, decision };
+    return { outcome: undefined, entry, agent, decision, records: history.records, inputs };
   }
 
   private async start(entry: ValidQueueEntry, agent: AgentBackend, slot: ConcurrencySlot, why: string, options: DispatchOptions): Promise<DispatchOutcome> {
@@ -308,6 +354,7 @@ export class TaskDispatcher {
   }
 
   private async failFromStatus(run: ActiveRun, status: AgentRunStatus): Promise<RunRecord> {
+    if (run.stalled !== undefined) return this.fail(run, 'timeout', `${stallReasonPrefix}${run.stalled}`, status.state === 'failed' ? status.usage : {});
     if (status.state === 'failed') return this.fail(run, status.failure, status.message, status.usage, { exitCode: status.exitCode, retryAfterMs: status.retryAfterMs, window: status.vendorWindow });
     if (status.state === 'lost') return this.fail(run, 'fatal', 'the agent lost track of the run', {});
     return this.fail(run, 'fatal', `the agent ended in state ${status.state}`, {});
@@ -359,14 +406,39 @@ export class TaskDispatcher {
       this.schedule(record, 0, { resume: true, attempt: record.attempt + 1, agentTries: 1, exclude: tried });
     } else if (decision.escalate === 'needsYou') {
       await this.options.events.append({ kind: 'run.needsYou', runId: record.runId, taskId: record.taskId, reason: decision.reason });
+      // A task that cannot run as written is not a run that ran out of tries: nothing to escalate.
+      return taskProblem ? record : this.escalate(run, record);
     }
     return record;
+  }
+
+  /** Out of retries and agents: priority up, the needs-you item says so, and the optional issue (escalation.ts). */
+  private async escalate(run: ActiveRun, failed: RunRecord): Promise<RunRecord> {
+    const { workspaceRoot, runs, planningWriter, events, log, escalationIssues } = this.options;
+    run.record = await escalateRun(failed, { workspaceRoot, runs, planningWriter, events, log, ...(escalationIssues === undefined ? {} : { issues: escalationIssues }) });
+    this.changed.fire();
+    return run.record;
   }
 
   private async followUp(failed: RunRecord, options: DispatchOptions): Promise<DispatchOutcome> {
     const now = await this.options.runs.read(failed.runId);
     const due = now.ok && (now.record.followUp?.kind === 'retry' || now.record.followUp?.kind === 'nextAgent');
     return due ? this.dispatch(failed.taskId, options) : { status: 'notPending', reason: `run ${failed.runId} has no follow-up due any more (its task was requeued)` };
+  }
+
+  /** A stalled run needs you, or is cancelled to be retried (by policy); a stalled run that writes again is running again. */
+  private async stalledOrResumed(runId: string, verdict: Exclude<StallVerdict, { kind: 'fine' }>): Promise<void> {
+    const run = this.active.get(runId);
+    if (run?.handle === undefined || run.stalled !== undefined) return;
+    await this.options.events.append({ kind: verdict.kind === 'resumed' ? 'run.resumed' : 'run.stalled', runId, taskId: run.record.taskId, reason: verdict.reason, ...(verdict.kind === 'stalled' ? { policy: verdict.action } : {}) });
+    if (verdict.kind === 'resumed') await this.save(run, transition(run.record, 'running', verdict.reason, this.now));
+    else if (verdict.action === 'needsYou') {
+      await this.save(run, transition(run.record, 'needsYou', `${stallReasonPrefix}${verdict.reason}`, this.now));
+      await this.options.events.append({ kind: 'run.needsYou', runId, taskId: run.record.taskId, reason: verdict.reason });
+    } else {
+      run.stalled = verdict.reason;
+      await run.agent.cancel(run.handle);
+    }
   }
 
   /** Cancels a run of this process: kills the agent (its whole process group for local agents). */
@@ -480,6 +552,7 @@ export class TaskDispatcher {
   /** Stops scheduling; cancels runs still going (their processes die with ATO anyway). */
   async dispose(): Promise<void> {
     this.disposed = true;
+    this.stalls?.dispose();
     this.followUps.dropAll();
     await Promise.all([...this.active.keys()].map(runId => this.cancel(runId)));
     this.changed.dispose();

@@ -1,3 +1,4 @@
+import { runIdPattern } from '../runs/runRecord';
 import { isTaskId } from '../tasks/taskFileName';
 
 /**
@@ -11,7 +12,9 @@ export type AtoMarker =
   | { readonly kind: 'gapAnalysis' }
   | { readonly kind: 'capabilityUpdate'; readonly sourcePr: number }
   /** Which agent serves the work (a task issue a local agent works on is assigned to nobody on GitHub). */
-  | { readonly kind: 'agent'; readonly agentId: string };
+  | { readonly kind: 'agent'; readonly agentId: string }
+  /** The issue that reports a task's run after its retries ran out (one per run). */
+  | { readonly kind: 'escalation'; readonly taskId: string; readonly runId: string };
 
 /** Task ids in markers are slugs of bounded length (a marker is a line, not a document). */
 export const maxMarkerTaskIdLength = 200;
@@ -29,6 +32,10 @@ export function formatMarker(marker: AtoMarker): string {
     case 'agent':
       if (!isMarkerAgentId(marker.agentId)) throw new Error(`"${marker.agentId}" is not an agent id`);
       return `<!-- ato:agent=${marker.agentId} -->`;
+    case 'escalation':
+      if (!isMarkerTaskId(marker.taskId)) throw new Error(`"${marker.taskId}" is not a task id`);
+      if (!runIdPattern.test(marker.runId)) throw new Error(`"${marker.runId}" is not a run id`);
+      return `<!-- ato:escalation ${marker.taskId} ${marker.runId} -->`;
   }
 }
 
@@ -36,6 +43,7 @@ const taskPattern = /^<!-- ato:task=(\S+) -->$/;
 const gapPattern = /^<!-- ato:kind=gap-analysis -->$/;
 const agentPattern = /^<!-- ato:agent=(\S+) -->$/;
 const capabilityPattern = /^<!-- ato:kind=capability-update source-pr=([1-9]\d{0,9}) -->$/;
+const escalationPattern = /^<!-- ato:escalation (\S+) (\S+) -->$/;
 
 /** One line's marker, if the line is exactly one (surrounding blanks aside). */
 export function parseMarkerLine(line: string): AtoMarker | undefined {
@@ -50,6 +58,10 @@ export function parseMarkerLine(line: string): AtoMarker | undefined {
   if (capability?.[1] !== undefined) {
     const sourcePr = Number(capability[1]);
     return isPullNumber(sourcePr) ? { kind: 'capabilityUpdate', sourcePr } : undefined;
+  }
+  const escalation = escalationPattern.exec(text);
+  if (escalation?.[1] !== undefined && escalation[2] !== undefined) {
+    return isMarkerTaskId(escalation[1]) && runIdPattern.test(escalation[2]) ? { kind: 'escalation', taskId: escalation[1], runId: escalation[2] } : undefined;
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import '../../shared/zod';
 import { failureClasses } from '../agents/failureClass';
-import { taskTypes } from '../tasks/taskTypes';
+import { taskPriorities, taskTypes } from '../tasks/taskTypes';
 
 /**
  * A run record (PRODUCT §8): one agent working on one task, stored as `.ato/runs/<runId>.json`.
@@ -82,6 +82,15 @@ export const runRecordSchema = z.object({
    * next run starts from `pending/`. Absent on runs that did not fail.
    */
   followUp: z.optional(z.object({ kind: z.enum(['retry', 'nextAgent', 'needsYou', 'none', 'requeued']), at: z.optional(z.iso.datetime()), reason: z.string() })),
+  /**
+   * What escalation did after the task's retries ran out: the priority it set in the task file (one step up,
+   * written here before the file, so doing it again sets the same one) and the GitHub issue it opened.
+   */
+  escalation: z.optional(z.object({
+    priorityFrom: z.enum(taskPriorities),
+    priorityTo: z.enum(taskPriorities),
+    issue: z.optional(z.object({ number: z.int().check(z.positive()), url: z.string() })),
+  })),
 });
 
 export type RunRecord = z.infer<typeof runRecordSchema>;

@@ -64,6 +64,8 @@ export class RunStore {
   private readonly now: () => Date;
   private readonly logQueues = new Map<string, Promise<void>>();
   private prepared: Promise<void> | undefined;
+  /** Records this store wrote; with the folder's mtime, the records' revision. */
+  private writes = 0;
 
   constructor(private readonly options: RunStoreOptions) {
     this.now = options.now ?? (() => new Date());
@@ -102,7 +104,23 @@ export class RunStore {
       await unlink(temp).catch(() => undefined);
       throw error;
     }
+    this.writes++;
     await syncDirectory(this.directory);
+  }
+
+  /**
+   * Changes whenever a record is written — by this store, or by another process or window: every write
+   * renames a file into the folder, which changes the folder's mtime. (A record edited in place by hand
+   * may go unnoticed until the next write.)
+   */
+  async revision(): Promise<string> {
+    let mtime = 'none';
+    try {
+      mtime = (await stat(this.directory, { bigint: true })).mtimeNs.toString();
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') throw error;
+    }
+    return `${mtime}:${String(this.writes)}`;
   }
 
   async read(runId: string): Promise<ReadRunResult> {

@@ -207,7 +207,7 @@ function runNeedsYou(records: readonly RunRecord[], runs: readonly PanelRun[], r
       // The (redacted) task id the panel shows, as the queue's Dispatch Now names its task.
       const requeue = requeueable.has(record.runId);
       const action: NeedsYouItem['action'] = requeue ? { type: 'requeueTask', taskId: run.taskId } : runLog(run.runId);
-      items.push({ kind: 'runFailed', key: run.runId, title: `${run.taskId} failed on ${run.agentId}`, detail: run.failure === null ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`, label: requeue ? 'Requeue' : 'Show Log', action, url: null });
+      items.push({ kind: 'runFailed', key: run.runId, title: `${run.taskId} failed on ${run.agentId}`, detail: `${run.failure === null ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`}${escalationNote(record)}`, label: requeue ? 'Requeue' : 'Show Log', action, url: null });
     }
   }
   return items;
@@ -228,6 +228,14 @@ function invalidTaskItems(tasks: readonly PanelTask[]): NeedsYouItem[] {
     if (!task.valid) items.push({ kind: 'invalidTask', key: task.path, title: `Invalid task file ${task.title}`, detail: task.firstError ?? '', label: 'Open', action: queuePathPattern.test(task.path) ? { type: 'openTask', path: task.path } : null, url: null });
   }
   return items;
+}
+
+/** What escalation did, after the error: " · priority raised to high · issue #12". */
+function escalationNote(record: RunRecord): string {
+  const escalation = record.escalation;
+  if (escalation === undefined) return '';
+  const priority = escalation.priorityTo === escalation.priorityFrom ? '' : ` · priority raised to ${escalation.priorityTo}`;
+  return `${priority}${escalation.issue === undefined ? '' : ` · issue #${String(escalation.issue.number)}`}`;
 }
 
 /** A failed run needs a human unless another try is already scheduled (a retry, or the next agent) or a human requeued its task. */

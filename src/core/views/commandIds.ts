@@ -18,6 +18,10 @@ export const commandIds = {
   newTask: 'ato.newTask',
   delegateToAI: 'ato.delegateToAI',
   dispatchTask: 'ato.dispatchTask',
+  /** Fan-out: several pending tasks at once (an array of task ids, the tree's selection, or asks). */
+  dispatchTasks: 'ato.dispatchTasks',
+  /** The registry's ranking for one task, without dispatching it (a task id, a tree row, or asks). */
+  previewDispatch: 'ato.previewDispatch',
   cancelRun: 'ato.cancelRun',
   requeueTask: 'ato.requeueTask',
   approvePlan: 'ato.approvePlan',

@@ -5,7 +5,7 @@ import type { AtoServices } from '../atoServices';
 import type { RunService } from '../runService';
 import { registerCommand } from './registerCommand';
 
-/** Dispatch Task, Cancel Run, Requeue Task, Approve Agent Plan, Show Run Log (each takes an id as argument or asks); the project MCP servers choice. */
+/** Dispatch Task, Dispatch Tasks (fan-out), Preview Dispatch, Cancel Run, Requeue Task, Approve Agent Plan, Show Run Log (each takes an id as argument or asks); the project MCP servers choice. */
 export function registerRunCommands(services: AtoServices, runs: RunService, getLoopController: () => LoopController | undefined): vscode.Disposable[] {
   // From the palette: nothing (the command asks); from a tree row: its model, which carries `ref`.
   const id = (value: unknown): string | undefined => {
@@ -13,8 +13,16 @@ export function registerRunCommands(services: AtoServices, runs: RunService, get
     if (typeof value === 'object' && value !== null && 'ref' in value && typeof value.ref === 'string') return value.ref;
     return undefined;
   };
+  const ids = (first: unknown, selection: unknown): string[] | undefined => {
+    const values = Array.isArray(first) ? first : Array.isArray(selection) ? selection : first === undefined ? [] : [first];
+    const found = values.map(id).filter((value): value is string => value !== undefined);
+    return found.length === 0 ? undefined : found;
+  };
   return [
     registerCommand(services, commandIds.dispatchTask, { mutates: true }, async (taskId?: unknown) => { await runs.dispatch(id(taskId)); }),
+    // An array of task ids (the panel), the tree's clicked row and its selection (canSelectMany), or nothing (asks).
+    registerCommand(services, commandIds.dispatchTasks, { mutates: true }, async (first?: unknown, selection?: unknown) => { await runs.dispatchMany(ids(first, selection)); }),
+    registerCommand(services, commandIds.previewDispatch, { mutates: false }, async (taskId?: unknown) => { await runs.previewDispatch(id(taskId)); }),
     registerCommand(services, commandIds.cancelRun, { mutates: true }, async (runId?: unknown) => { await runs.cancel(id(runId)); }),
     // A task id (the panel, the palette), or a run's tree row, whose `ref` is the run id.
     // A task the loop offers to requeue (GitHub mode: its run failed on GitHub) goes through the loop's guarded

@@ -11,6 +11,7 @@ describe('ATO markers', () => {
     [{ kind: 'gapAnalysis' }, '<!-- ato:kind=gap-analysis -->'],
     [{ kind: 'capabilityUpdate', sourcePr: 42 }, '<!-- ato:kind=capability-update source-pr=42 -->'],
     [{ kind: 'agent', agentId: 'claude-code' }, '<!-- ato:agent=claude-code -->'],
+    [{ kind: 'escalation', taskId: 'add-login', runId: '20261121T100000Z-k3x9q1' }, '<!-- ato:escalation add-login 20261121T100000Z-k3x9q1 -->'],
   ];
   for (const [marker, text] of examples) {
     it(`writes and reads ${text}`, () => {
@@ -31,6 +32,7 @@ describe('ATO markers', () => {
   it('refuses to write an invalid id or number', () => {
     assert.throws(() => formatMarker({ kind: 'task', taskId: 'bad id -->' }));
     assert.throws(() => formatMarker({ kind: 'capabilityUpdate', sourcePr: 0 }));
+    assert.throws(() => formatMarker({ kind: 'escalation', taskId: 'a', runId: 'two words' }));
     assert.throws(() => formatMarker({ kind: 'agent', agentId: 'Evil -->' }));
   });
 
@@ -55,6 +57,9 @@ describe('ATO markers', () => {
     '<!-- ato:kind=capability-update source-pr=99999999999 -->',
     '<!-- ato:kind=capability-update source-pr=-3 -->',
     '<!-- ato:kind=something-else -->',
+    '<!-- ato:escalation add-login -->',
+    '<!-- ato:escalation add-login run-1 extra -->',
+    '<!-- ato:escalation -bad run-1 -->',
     `<!-- ato:task=${'a'.repeat(201)} -->`,
   ];
   for (const text of notMarkers) {

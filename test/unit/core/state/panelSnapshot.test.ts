@@ -155,6 +155,13 @@ describe('buildPanelSnapshot: queue, runs and needs-you', () => {
     assert.equal(snapshot.needsYou[1]?.detail, 'fatal: exit code 3');
   });
 
+  it('needs you: an escalated run says what escalation did after its error', () => {
+    const escalated = { ...aRun(3, 'failed', 'lost-task'), escalation: { priorityFrom: 'low' as const, priorityTo: 'medium' as const, issue: { number: 12, url: 'https://github.com/o/r/issues/12' } } };
+    assert.equal(buildPanelSnapshot(anAtoState({ runs: [escalated] }), new Redactor()).needsYou[0]?.detail, 'fatal: exit code 3 · priority raised to medium · issue #12');
+    const atTheTop = { ...escalated, escalation: { priorityFrom: 'critical' as const, priorityTo: 'critical' as const } };
+    assert.equal(buildPanelSnapshot(anAtoState({ runs: [atTheTop] }), new Redactor()).needsYou[0]?.detail, 'fatal: exit code 3');
+  });
+
   it('needs you: a failed task waiting in processed/ offers Requeue; a requeued one asks for nobody', () => {
     const entries = new QueueEntries();
     entries.set(aQueueEntry('processed', 'stuck.task.md', taskFileText({ id: 'stuck', title: 'Stuck' })));
