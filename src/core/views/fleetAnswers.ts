@@ -10,10 +10,12 @@ import { clipText } from '../util/clipText';
  */
 const outcomeSchema = z.object({
   taskId: z.string(),
-  status: z.enum(['started', 'waiting', 'refused']),
+  /** `finished`: started and already done (a fan-out reports it later). */
+  status: z.enum(['started', 'waiting', 'refused', 'finished']),
   agentId: z.optional(z.string()),
   runId: z.optional(z.string()),
   reason: z.optional(z.string()),
+  detail: z.optional(z.string()),
 });
 const outcomesSchema = z.union([z.array(outcomeSchema), z.object({ outcomes: z.array(outcomeSchema) })]);
 
@@ -29,20 +31,31 @@ const decisionSchema = z.object({
   reason: z.string(),
   candidates: z.array(candidateSchema),
 });
-const previewSchema = z.union([decisionSchema, z.object({ decision: decisionSchema })]);
+/** The dispatcher's preview (`ato dispatch <id> --dry-run --json`): a verdict, `start` when it would start now. */
+const dispatchPreviewSchema = z.object({
+  verdict: z.string(),
+  agentId: z.nullable(z.string()),
+  reason: z.string(),
+  candidates: z.array(candidateSchema),
+});
+const previewSchema = z.union([dispatchPreviewSchema, decisionSchema, z.object({ decision: decisionSchema })]);
 
 const textLimit = 500;
 
 /** The per-task outcomes of a fan-out, or undefined when the answer is not one. */
 export function dispatchOutcomesForPanel(answer: unknown, redactor: Redactor): PanelDispatchOutcome[] | undefined {
-  const parsed = outcomesSchema.safeParse(answer);
+  // A live fan-out answers with its reports so far.
+  const reports = typeof answer === 'object' && answer !== null && 'reports' in answer && typeof answer.reports === 'function' ? (answer.reports as () => unknown)() : answer;
+  const parsed = outcomesSchema.safeParse(reports);
   if (!parsed.success) return undefined;
   const outcomes = Array.isArray(parsed.data) ? parsed.data : parsed.data.outcomes;
   return outcomes.map(outcome => {
-    const detail = outcome.status === 'started'
-      ? [outcome.agentId === undefined ? 'started' : `on ${outcome.agentId}`, outcome.runId === undefined ? '' : `run ${outcome.runId}`].filter(part => part !== '').join(' · ')
+    const where = [outcome.agentId === undefined ? '' : `on ${outcome.agentId}`, outcome.runId === undefined ? '' : `run ${outcome.runId}`];
+    const detail = outcome.status === 'started' || outcome.status === 'finished'
+      ? [...where, outcome.status === 'finished' ? `finished${outcome.detail === undefined ? '' : `: ${outcome.detail}`}` : ''].filter(part => part !== '').join(' · ')
       : outcome.reason ?? outcome.status;
-    return { taskId: clipText(redactor.redact(outcome.taskId), 200), status: outcome.status, detail: clipText(redactor.redact(detail), textLimit) };
+    const status = outcome.status === 'finished' ? 'started' : outcome.status;
+    return { taskId: clipText(redactor.redact(outcome.taskId), 200), status, detail: clipText(redactor.redact(detail), textLimit) };
   });
 }
 
@@ -50,13 +63,25 @@ export function dispatchOutcomesForPanel(answer: unknown, redactor: Redactor): P
 export function previewForPanel(taskId: string, answer: unknown, redactor: Redactor): PanelPreview | undefined {
   const parsed = previewSchema.safeParse(answer);
   if (!parsed.success) return undefined;
-  const decision = 'decision' in parsed.data ? parsed.data.decision : parsed.data;
-  const chosen = decision.status === 'selected' ? decision.agentId ?? null : null;
+  const data = parsed.data;
+  let chosen: string | null;
+  let summary: string;
+  let candidates: readonly z.infer<typeof candidateSchema>[];
+  if ('verdict' in data) {
+    chosen = data.verdict === 'start' ? data.agentId : null;
+    summary = data.verdict === 'start' ? data.reason : `${data.verdict}: ${data.reason}`;
+    candidates = data.candidates;
+  } else {
+    const decision = 'decision' in data ? data.decision : data;
+    chosen = decision.status === 'selected' ? decision.agentId ?? null : null;
+    summary = decision.status === 'selected' ? decision.reason : decision.status === 'wait' ? `waits: ${decision.reason}` : `no agent: ${decision.reason}`;
+    candidates = decision.candidates;
+  }
   return redactor.redactValue<PanelPreview>({
     taskId,
     chosen,
-    summary: clipText(decision.status === 'selected' ? decision.reason : decision.status === 'wait' ? `waits: ${decision.reason}` : `no agent: ${decision.reason}`, textLimit),
-    candidates: decision.candidates.slice(0, 50).map(candidate => ({
+    summary: clipText(summary, textLimit),
+    candidates: candidates.slice(0, 50).map(candidate => ({
       agentId: clipText(candidate.agentId, 100),
       eligible: candidate.eligible,
       score: candidate.score ?? null,

@@ -103,4 +103,16 @@ describe('answers of the fan-out and preview commands, for the panel', () => {
     });
     assert.equal(previewForPanel('x', { ...decision, status: 'wait', reason: 'busy' }, new Redactor())?.chosen, null);
   });
+
+  it('reads the dispatcher\'s preview document (a verdict, the agent, every candidate) and a live fan-out\'s reports', () => {
+    const document = {
+      taskId: 'add-login', verdict: 'start', agentId: 'my-cli', explicit: false, reason: 'my-cli scored highest (0.900)',
+      candidates: [{ agentId: 'my-cli', kind: 'custom', eligible: true, score: 0.9, factors: null, reasons: ['score 0.900 = …'], chosen: true }],
+    };
+    assert.deepEqual(previewForPanel('add-login', document, new Redactor())?.chosen, 'my-cli');
+    const busy = previewForPanel('add-login', { ...document, verdict: 'busy', reason: 'at its limit (1/1 running)' }, new Redactor());
+    assert.deepEqual([busy?.chosen, busy?.summary], [null, 'busy: at its limit (1/1 running)']);
+    const fanOut = { reports: () => [{ taskId: 'a', status: 'finished', agentId: 'my-cli', runId: 'r1', state: 'succeeded', detail: 'succeeded' }, { taskId: 'b', status: 'waiting', reason: 'waits for a' }] };
+    assert.deepEqual(dispatchOutcomesForPanel(fanOut, new Redactor()), [{ taskId: 'a', status: 'started', detail: 'on my-cli · run r1 · finished: succeeded' }, { taskId: 'b', status: 'waiting', detail: 'waits for a' }]);
+  });
 });
