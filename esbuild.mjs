@@ -20,6 +20,7 @@ const pkg = JSON.parse(await readFile('package.json', 'utf8'));
  */
 const lazyModules = {
   chokidar: 'chokidar.js',
+  '@anthropic-ai/sdk': 'anthropic.js',
 };
 
 /**

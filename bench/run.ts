@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { activationBench } from './activation.bench';
 import { cyclesBench } from './cycles.bench';
 import { dispatchBench } from './dispatch.bench';
+import { firstEventBench } from './firstEvent.bench';
 import { foundationBench } from './foundation.bench';
 import { loopRequestsBench } from './loopRequests.bench';
 import { panelBench } from './panel.bench';
@@ -11,7 +12,7 @@ import { parserBench } from './parser.bench';
 import { queueBench } from './queue.bench';
 import type { Measurement } from './measure';
 
-const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench, parser: parserBench, queue: queueBench, dispatch: dispatchBench, panel: panelBench, activation: activationBench, loopRequests: loopRequestsBench, cycles: cyclesBench };
+const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench, parser: parserBench, queue: queueBench, dispatch: dispatchBench, panel: panelBench, activation: activationBench, loopRequests: loopRequestsBench, cycles: cyclesBench, firstEvent: firstEventBench };
 
 async function main(): Promise<void> {
   const all: Record<string, Measurement[]> = {};

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { isTaskFileName } from '../core/planning/planningLayout';
 import type { QueueSnapshot } from '../core/queue/queueEntries';
 import type { AtoState } from '../core/state/atoState';
 import type { Store } from '../core/state/store';
@@ -49,7 +50,8 @@ export function registerTaskFileLanguage(store: Store<AtoState>, sources: TaskFi
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   let indexed = new Map<string, readonly TaskDiagnostic[]>();
 
-  const isTaskFile = (document: vscode.TextDocument): boolean => vscode.languages.match(taskFileSelector, document) > 0;
+  // ATO's reports beside task files (`<name>.report.md`) match the selector's glob but are not tasks.
+  const isTaskFile = (document: vscode.TextDocument): boolean => vscode.languages.match(taskFileSelector, document) > 0 && isTaskFileName(basename(document.fileName));
 
   const checkOpen = async (document: vscode.TextDocument): Promise<void> => {
     const text = document.getText();

@@ -40,6 +40,8 @@ describe('activation', () => {
     const loaded = Object.keys(require.cache);
     assert.ok(loaded.some(path => path.endsWith('extension.js') && path.includes('dist')), 'the extension bundle is among the loaded modules');
     assert.deepEqual(loaded.filter(path => heavyModules.test(path)), []);
+    // Bundled, the Anthropic SDK is dist/vendor/anthropic.js: only a claude run (or extraction) loads it.
+    assert.deepEqual(loaded.filter(path => /[\\/]dist[\\/]vendor[\\/]anthropic\.js$/.test(path)), []);
   });
 
   it('registers exactly the commands it contributes', async () => {

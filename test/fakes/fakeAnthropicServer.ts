@@ -11,8 +11,16 @@ import { listenOnLoopback } from '../support/httpServer';
  */
 
 export type FakeAnthropicScenario =
-  /** Answers every request with `text` and `end_turn`. */
-  | { readonly kind: 'text'; readonly text?: string }
+  /**
+   * Answers every request with `text` and `end_turn` (or `stopReason`: `max_tokens`, `refusal`…). With
+   * `hangAfterStart`, a streamed answer stops after `message_start` and the first text delta and never ends.
+   */
+  | { readonly kind: 'text'; readonly text?: string; readonly stopReason?: string; readonly hangAfterStart?: boolean }
+  /**
+   * A 200 whose body the client cannot read: broken JSON for a plain request; for a streamed one, a
+   * `message_start` event whose data is broken JSON.
+   */
+  | { readonly kind: 'malformed' }
   /**
    * First turn: a `Write` tool call (or `Edit` with `oldString`, when the CLI offers no `Write` or `tool`
    * says so) that puts `content` in `path` — relative to the CLI's working directory, which the fake
@@ -48,6 +56,11 @@ export interface FakeUsage {
 export interface FakeAnthropicOptions {
   readonly scenario: FakeAnthropicScenario;
   readonly usage?: FakeUsage;
+  /**
+   * The one key the fake accepts (`x-api-key`, or `Authorization: Bearer` as the SDK ≥ 1.0 sends it): any
+   * other answers 401 `authentication_error`. Unset: any key is accepted.
+   */
+  readonly apiKey?: string;
 }
 
 export interface RecordedAnthropicRequest {
@@ -124,6 +137,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions): Promise
       error(response, recorded, 401, 'authentication_error', 'x-api-key header is required');
       return;
     }
+    if (options.apiKey !== undefined && keyOf(request.headers) !== options.apiKey) {
+      error(response, recorded, 401, 'authentication_error', 'invalid x-api-key');
+      return;
+    }
     if (request.method === 'GET' && path === '/v1/models') {
       const data = fakeModels.map(id => ({ type: 'model', id, display_name: id, created_at: '2026-01-01T00:00:00Z' }));
       reply(response, recorded, 200, { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null });
@@ -153,6 +170,17 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions): Promise
     }
     const scenario = state.scenario;
     if (scenario.kind === 'hang') return;
+    if (scenario.kind === 'malformed') {
+      recorded.status = 200;
+      if (body['stream'] !== true) {
+        response.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_fake_${n}` });
+        response.end('{"id": "msg_fake", "type": "message", "content": [');
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'request-id': `req_fake_${n}` });
+      response.end('event: message_start\ndata: {"type": "message_start", "message": {\n\n');
+      return;
+    }
     if (scenario.kind === 'status') {
       const headers: Record<string, string> = scenario.retryAfterSeconds === undefined ? {} : { 'retry-after': String(scenario.retryAfterSeconds) };
       error(response, recorded, scenario.status, scenario.errorType, scenario.message ?? defaultErrorMessage(scenario.errorType), headers);
@@ -160,7 +188,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions): Promise
     }
     const blocks = answer(scenario, body, recorded.tools, n);
     const model = body['model'] as string;
-    const message = { id: `msg_fake_${n}`, type: 'message', role: 'assistant', model, content: blocks, stop_reason: blocks.some(b => b.type === 'tool_use') ? 'tool_use' : 'end_turn', stop_sequence: null, usage: usageJson(state.usage) };
+    const stopReason = scenario.kind === 'text' && scenario.stopReason !== undefined ? scenario.stopReason : blocks.some(b => b.type === 'tool_use') ? 'tool_use' : 'end_turn';
+    const message = { id: `msg_fake_${n}`, type: 'message', role: 'assistant', model, content: blocks, stop_reason: stopReason, stop_sequence: null, usage: usageJson(state.usage) };
     recorded.status = 200;
     if (body['stream'] !== true) {
       reply(response, recorded, 200, message);
@@ -172,6 +201,11 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions): Promise
     };
     send('message_start', { message: { ...message, content: [], stop_reason: null, usage: { ...usageJson(state.usage), output_tokens: 1 } } });
     send('ping', {});
+    if (scenario.kind === 'text' && scenario.hangAfterStart === true) {
+      send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
+      send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: (blocks[0]?.type === 'text' ? blocks[0].text : '').slice(0, 10) } });
+      return;
+    }
     blocks.forEach((block, index) => {
       if (block.type === 'text') {
         send('content_block_start', { index, content_block: { type: 'text', text: '' } });
@@ -221,7 +255,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions): Promise
 }
 
 /** What the model "says" for a scenario, given the conversation so far. */
-function answer(scenario: Exclude<FakeAnthropicScenario, { kind: 'status' | 'hang' }>, body: Record<string, unknown>, tools: readonly string[], n: number): Block[] {
+function answer(scenario: Exclude<FakeAnthropicScenario, { kind: 'status' | 'hang' | 'malformed' }>, body: Record<string, unknown>, tools: readonly string[], n: number): Block[] {
   const turn = assistantTurns(body);
   switch (scenario.kind) {
     case 'text':
@@ -280,6 +314,13 @@ function defaultErrorMessage(type: string): string {
     default:
       return type;
   }
+}
+
+/** The key a request carries: `x-api-key` (Claude Code), else the bearer token (the SDK since 1.0). */
+function keyOf(headers: IncomingHttpHeaders): string | undefined {
+  const key = headers['x-api-key'];
+  if (typeof key === 'string') return key;
+  return /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

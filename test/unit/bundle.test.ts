@@ -59,6 +59,18 @@ describe('bundles (dist/meta, written by esbuild.mjs)', function () {
     assert.ok(nodeModulesInputs(vendor).some(path => path.startsWith('node_modules/chokidar/')));
   });
 
+  it('the Anthropic SDK is its own vendor file, reached from the extension and the CLI only by a dynamic import (never at activation)', () => {
+    const vendor = readMeta('vendor');
+    assert.ok(Object.keys(vendor.outputs).includes('dist/vendor/anthropic.js'));
+    assert.ok(nodeModulesInputs(vendor).some(path => path.startsWith('node_modules/@anthropic-ai/sdk/')));
+    for (const name of ['extension', 'cli']) {
+      const meta = readMeta(name) as Metafile & { readonly inputs: Readonly<Record<string, { readonly imports: readonly { readonly path: string; readonly kind: string }[] }>> };
+      assert.deepEqual(nodeModulesInputs(meta).filter(path => path.includes('node_modules/@anthropic-ai/')), [], `${name} bundles none of the SDK`);
+      const importers = Object.entries(meta.inputs).flatMap(([input, { imports }]) => imports.filter(i => i.path === 'lazy-vendor:@anthropic-ai/sdk').map(i => `${input} ${i.kind}`));
+      assert.deepEqual(importers, ['src/core/agents/claude/claudeApiBackend.ts dynamic-import'], `${name}: who loads the SDK, and how`);
+    }
+  });
+
   for (const name of ['extension', 'cli', 'webview']) {
     it(`${name}: uses zod/mini only, never the classic zod entry`, function () {
       if (!existsSync(join(metaDirectory, `${name}.json`))) this.skip();

@@ -33,18 +33,31 @@ export interface AgentRunHandle {
 
 /** Usage and cost as the agent reported them. */
 export interface AgentUsage {
+  /** Absent when the agent reported none and ATO cannot price the tokens (`costNote` then says why). */
   readonly costUsd?: number;
   readonly turns?: number;
+  /** Input tokens not read from or written to a prompt cache. */
   readonly inputTokens?: number;
   readonly outputTokens?: number;
+  readonly cacheReadTokens?: number;
+  readonly cacheWriteTokens?: number;
+  /** The model that answered, when the agent says. */
+  readonly model?: string;
+  /** How the cost was found, or why it is unknown (e.g. no price for the model). */
+  readonly costNote?: string;
   readonly sessionId?: string;
 }
 
 export type AgentRunStatus =
   | { readonly state: 'running'; readonly usage?: AgentUsage }
   | { readonly state: 'needsYou'; readonly reason: string; readonly usage?: AgentUsage }
-  | { readonly state: 'succeeded'; readonly summary: string; readonly usage: AgentUsage; readonly exitCode?: number }
-  | { readonly state: 'failed'; readonly failure: FailureClass; readonly message: string; readonly usage: AgentUsage; readonly exitCode?: number }
+  /**
+   * `report`: a document the run produced (a read-only agent's answer, Markdown). The dispatcher writes it
+   * beside the task file as `<name>.report.md` and links it from the task's `## Result`.
+   */
+  | { readonly state: 'succeeded'; readonly summary: string; readonly usage: AgentUsage; readonly exitCode?: number; readonly report?: string }
+  /** `retryAfterMs`: the vendor asked to wait this long (a 429's `retry-after`); no retry comes sooner. */
+  | { readonly state: 'failed'; readonly failure: FailureClass; readonly message: string; readonly usage: AgentUsage; readonly exitCode?: number; readonly retryAfterMs?: number }
   /** The backend no longer knows the run (e.g. ATO restarted while a local process ran). */
   | { readonly state: 'lost' };
 

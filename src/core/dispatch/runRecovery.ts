@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { relative, sep } from 'node:path';
+import { basename, relative, sep } from 'node:path';
 import type { AgentBackend } from '../agents/agentBackend';
 import { GitError } from '../git/git';
 import { removeOrphanedWorktrees } from '../git/worktrees';
@@ -79,7 +79,7 @@ export async function recoverRuns(options: RecoveryOptions): Promise<RecoveryRep
     if (finished) {
       let file = location.file;
       if (location.folder === 'processed') {
-        const appended = appendResultSection(text, { runId: record.runId, agentId: record.agentId, finishedAt: now().toISOString(), outcome: 'succeeded', ...(record.summary === undefined ? {} : { summary: record.summary }), ...(record.branch === undefined ? {} : { branch: record.branch }), ...(record.usage.costUsd === undefined ? {} : { costUsd: record.usage.costUsd }), ...(record.usage.turns === undefined ? {} : { turns: record.usage.turns }) });
+        const appended = appendResultSection(text, { runId: record.runId, agentId: record.agentId, finishedAt: now().toISOString(), outcome: 'succeeded', ...(record.summary === undefined ? {} : { summary: record.summary }), ...(record.branch === undefined ? {} : { branch: record.branch }), ...(record.usage.costUsd === undefined ? {} : { costUsd: record.usage.costUsd }), ...(record.usage.turns === undefined ? {} : { turns: record.usage.turns }), ...(record.report === undefined ? {} : { report: basename(record.report) }) });
         if (appended.changed) await options.planningWriter.replace(location.file, appended.text);
         file = (await moveTask(entryAt(options.planningRoot, 'processed', location.file), 'complete', { workspaceRoot: options.workspaceRoot })).to;
         await options.events.append({ kind: 'queue.moved', taskId: record.taskId, from: 'processed', to: 'complete', runId: record.runId, recovered: true });

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { relative, sep } from 'node:path';
+import { basename, relative, sep } from 'node:path';
 import type { AgentBackend, AgentHealth, AgentRunHandle, AgentRunStatus } from '../agents/agentBackend';
 import type { AgentRegistry } from '../agents/fleet/agentRegistry';
 import type { ConcurrencyLimiter, ConcurrencySlot } from '../agents/fleet/concurrencyLimiter';
@@ -27,6 +27,7 @@ import { FollowUpTimers } from './followUpTimers';
 import { requeueTask, type RequeueOutcome } from './requeueTask';
 import type { DispatchStep } from './dispatchSteps';
 import { entryAt } from './queueLocation';
+import { writeRunReport } from './runReport';
 import { checkTaskInWorkspace, resolveAgentWorkdir, TaskPathError } from './taskContainment';
 import { commitAgentChanges } from './worktreeCommit';
 
@@ -214,7 +215,7 @@ export class TaskDispatcher {
       const message = TaskPathError.is(error) ? error.message : describeError(error);
       this.options.log.error('dispatching %s to %s failed: %s', task.id, agent.id, message);
       // A task that cannot run as written fails the same on every agent: a person fixes it.
-      const failed = await this.fail(run, 'fatal', `could not start: ${message}`, {}, undefined, TaskPathError.is(error));
+      const failed = await this.fail(run, 'fatal', `could not start: ${message}`, {}, { taskProblem: TaskPathError.is(error) });
       this.release(run);
       await this.dropWorktree(run);
       resolveDone(failed);
@@ -245,7 +246,10 @@ export class TaskDispatcher {
       await commitAgentChanges(run.worktree.path, `ato(${taskId}): ${run.title}`);
       filesChanged = (await changedFiles(run.worktree.path, run.worktree.baseSha)).all;
     }
-    await this.save(run, { ...run.record, filesChanged: [...filesChanged], usage: { ...status.usage }, summary: status.summary, ...(status.exitCode === undefined ? {} : { exitCode: status.exitCode }) });
+    // The report goes where the task will be, before the record says the agent finished (which recovery trusts).
+    const report = status.report === undefined ? undefined
+      : this.relativeToWorkspace(await writeRunReport({ workspaceRoot: this.options.workspaceRoot, planningRoot: this.planningRoot(), taskFile: this.relativeToWorkspace(taskFile), text: status.report, writer: this.options.planningWriter }));
+    await this.save(run, { ...run.record, filesChanged: [...filesChanged], usage: { ...status.usage }, summary: status.summary, ...(report === undefined ? {} : { report }), ...(status.exitCode === undefined ? {} : { exitCode: status.exitCode }) });
     await this.step('changesCommitted', runId);
     const text = await readFile(taskFile, 'utf8');
     const appended = appendResultSection(text, {
@@ -257,6 +261,7 @@ export class TaskDispatcher {
       ...(run.record.branch === undefined ? {} : { branch: run.record.branch }),
       ...(status.usage.costUsd === undefined ? {} : { costUsd: status.usage.costUsd }),
       ...(status.usage.turns === undefined ? {} : { turns: status.usage.turns }),
+      ...(report === undefined ? {} : { report: basename(report) }),
       durationMs: this.now().getTime() - Date.parse(run.record.startedAt),
     });
     if (appended.changed) await this.options.planningWriter.replace(taskFile, appended.text);
@@ -272,20 +277,25 @@ export class TaskDispatcher {
   }
 
   private async failFromStatus(run: ActiveRun, status: AgentRunStatus): Promise<RunRecord> {
-    if (status.state === 'failed') return this.fail(run, status.failure, status.message, status.usage, status.exitCode);
+    if (status.state === 'failed') return this.fail(run, status.failure, status.message, status.usage, { exitCode: status.exitCode, retryAfterMs: status.retryAfterMs });
     if (status.state === 'lost') return this.fail(run, 'fatal', 'the agent lost track of the run', {});
     return this.fail(run, 'fatal', `the agent ended in state ${status.state}`, {});
   }
 
   /** Records the failure, then retries, hands over to the next agent, or asks a human. */
-  private async fail(run: ActiveRun, failure: FailureClass, message: string, usage: RunRecord['usage'], exitCode?: number, taskProblem = false): Promise<RunRecord> {
+  /**
+   * `taskProblem`: the task cannot run as written (no other agent helps). `retryAfterMs`: the vendor's
+   * own wait (a 429's retry-after), which the retry policy never undercuts.
+   */
+  private async fail(run: ActiveRun, failure: FailureClass, message: string, usage: RunRecord['usage'], extra: { readonly exitCode?: number | undefined; readonly taskProblem?: boolean; readonly retryAfterMs?: number | undefined } = {}): Promise<RunRecord> {
+    const { exitCode, taskProblem = false, retryAfterMs } = extra;
     const state = failure === 'cancelled' ? 'cancelled' : 'failed';
     const tried = new Set([...run.exclude, run.agent.id]);
     const entry = this.options.index.byId(run.record.taskId).find(e => e.folder === 'processed');
     const others = !taskProblem && entry !== undefined && isValidQueueEntry(entry)
       ? this.options.registry.select(entry.result.task, { health: await this.healthOf(this.options.registry.all()), load: agentId => this.options.limiter.load(agentId), successRates: computeSuccessRates([]), exclude: tried }).status !== 'none'
       : false;
-    const decision = decideRetry({ failure, attempts: run.agentTries, nextAgentAvailable: others }, this.random, this.options.retry);
+    const decision = decideRetry({ failure, attempts: run.agentTries, nextAgentAvailable: others, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }, this.random, this.options.retry);
     const ended = this.now();
     const followUp = decision.retry
       ? { kind: 'retry' as const, at: new Date(ended.getTime() + decision.delayMs).toISOString(), reason: decision.reason }
@@ -299,7 +309,7 @@ export class TaskDispatcher {
       ...(exitCode === undefined ? {} : { exitCode }),
       followUp,
     });
-    await this.options.events.append({ kind: 'run.failed', runId: record.runId, taskId: record.taskId, failure, message, decision });
+    await this.options.events.append({ kind: 'run.failed', runId: record.runId, taskId: record.taskId, failure, message, decision, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
     if (decision.retry) {
       this.schedule(record, decision.delayMs, { resume: true, attempt: record.attempt + 1, agentTries: run.agentTries + 1, exclude: run.exclude });
     } else if (decision.escalate === 'nextAgent') {

@@ -19,7 +19,16 @@ export function planningPartPath(planningRoot: string, part: PlanningPart): stri
   return join(planningRoot, planningLayout[part]);
 }
 
-/** Files that count as queued tasks: `*.task.md`, and plain `*.md` (PRODUCT §3). */
+/** ATO's reports beside task files (`<name>.report.md`, see {@link reportFileName}): Markdown, never a task. */
+export const reportFileSuffix = '.report.md';
+
+/** Files that count as queued tasks: `*.task.md`, and plain `*.md` (PRODUCT §3), except READMEs and ATO's reports. */
 export function isTaskFileName(name: string): boolean {
-  return name.endsWith('.md') && !name.startsWith('.') && name.toLowerCase() !== 'readme.md';
+  const lower = name.toLowerCase();
+  return name.endsWith('.md') && !name.startsWith('.') && lower !== 'readme.md' && !lower.endsWith(reportFileSuffix);
+}
+
+/** The report of a task file's run, beside it: `review-auth.task.md` → `review-auth.report.md`. */
+export function reportFileName(taskFileName: string): string {
+  return `${taskFileName.replace(/(\.task)?\.md$/i, '')}${reportFileSuffix}`;
 }

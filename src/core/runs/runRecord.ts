@@ -38,6 +38,12 @@ export const runUsageSchema = z.object({
   turns: z.optional(count()),
   inputTokens: z.optional(count()),
   outputTokens: z.optional(count()),
+  cacheReadTokens: z.optional(count()),
+  cacheWriteTokens: z.optional(count()),
+  /** The model that answered, when the agent says. */
+  model: z.optional(z.string()),
+  /** How the cost was found, or why it is unknown (a model with no known price: tokens only). */
+  costNote: z.optional(z.string()),
   sessionId: z.optional(z.string()),
 });
 
@@ -68,6 +74,8 @@ export const runRecordSchema = z.object({
   failure: z.optional(z.object({ class: z.enum(failureClasses), message: z.string() })),
   attempts: count(),
   summary: z.optional(z.string()),
+  /** The report the run wrote beside its task file (a read-only agent's answer), relative to the workspace root. */
+  report: z.optional(nonEmpty()),
   /**
    * What happens after a failure: another try (this or another agent) is scheduled, so nobody needs to
    * act; or nothing is, and a human decides; or a human requeued the task (`requeued`, `at` when), so the

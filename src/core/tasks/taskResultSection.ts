@@ -13,6 +13,8 @@ export interface TaskResult {
   readonly costUsd?: number;
   readonly turns?: number;
   readonly durationMs?: number;
+  /** The file name of the run's report, beside the task file (see reportFileName). */
+  readonly report?: string;
 }
 
 /** The marker that makes an ATO result section recognisable, one per run. */
@@ -48,6 +50,7 @@ export function renderResultSection(result: TaskResult): string[] {
     const label = result.pullRequest.title === undefined ? result.pullRequest.url : `${oneLine(result.pullRequest.title)} (${result.pullRequest.url})`;
     lines.push(`- **Pull request:** ${neutralizeMarkers(label)}`);
   }
+  if (result.report !== undefined) lines.push(`- **Report:** [${oneLine(result.report).replace(/[[\]]/g, '')}](${linkTarget(result.report)})`);
   lines.push(`- **Agent:** ${oneLine(result.agentId)}`);
   if (result.costUsd !== undefined) lines.push(`- **Cost:** ${formatCost(result.costUsd)}`);
   if (result.turns !== undefined) lines.push(`- **Turns:** ${result.turns}`);
@@ -74,6 +77,11 @@ export function formatDuration(ms: number): string {
 /** Agent text must not be able to forge a marker (and so suppress a later run's section) or hide text. */
 function neutralizeMarkers(text: string): string {
   return text.replace(/<!--/g, '&lt;!--');
+}
+
+/** A relative link's target, percent-encoded (parentheses too), so no name can end the link early. */
+function linkTarget(name: string): string {
+  return encodeURIComponent(name).replace(/[()]/g, paren => `%${paren.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 function oneLine(text: string): string {

@@ -1,5 +1,6 @@
 import type { AtoSettings } from '../../settings/settings';
 import type { AgentBackend } from '../agentBackend';
+import { ClaudeApiBackend } from '../claude/claudeApiBackend';
 import { ClaudeCodeBackend } from '../claudeCode/claudeCodeBackend';
 import { CustomCliBackend } from '../custom/customCliBackend';
 import { readCustomAgents } from '../custom/customAgentSettings';
@@ -17,9 +18,10 @@ export interface WorkspaceAllowances {
 }
 
 /**
- * The local agents the settings declare: Claude Code (always; its health says whether it can run) and
- * every valid custom CLI agent. The Anthropic key, when set, is the only secret Claude Code receives; a
- * non-default API URL (a proxy, or the test fake) is passed along with it.
+ * The agents the settings declare: Claude Code (always; its health says whether it can run), `claude` (the
+ * Messages API, unless `ato.agents.claude.enabled` is off) and every valid custom CLI agent. The Anthropic
+ * key, when set, is the only secret Claude Code receives, and `claude` sends it only to `ato.anthropic.apiUrl`;
+ * a non-default API URL (a proxy, or the test fake) is passed along with it.
  */
 export function configuredAgents(settings: AtoSettings, anthropicKey: string | undefined, allowances: WorkspaceAllowances): ConfiguredAgents {
   const env: Record<string, string> = {};
@@ -34,6 +36,10 @@ export function configuredAgents(settings: AtoSettings, anthropicKey: string | u
     projectMcpServers: allowances.projectMcpServers,
     env,
   });
+  // The Messages API for read-only work; without a key it is listed, unhealthy, and says how to add one.
+  const api = settings['agents.claude.enabled']
+    ? [new ClaudeApiBackend({ apiKey: anthropicKey, apiUrl: settings['anthropic.apiUrl'], model: settings['agents.claude.model'], maxTokens: settings['agents.claude.maxTokens'], concurrent: settings['agents.claude.concurrent'] })]
+    : [];
   const custom = readCustomAgents(settings['agents.custom']);
-  return { agents: [claude, ...custom.agents.map(entry => new CustomCliBackend(entry))], problems: custom.problems };
+  return { agents: [claude, ...api, ...custom.agents.map(entry => new CustomCliBackend(entry))], problems: custom.problems };
 }

@@ -91,6 +91,15 @@ describe('QueueIndex', () => {
       assert.deepEqual(index.snapshot().counts, { pending: 1, processed: 0, complete: 0 });
     });
 
+    it('an ATO report beside a task (<name>.report.md, any case) is not a task', async () => {
+      await put('complete', 'review-app.task.md', { id: 'review-app' });
+      await put('complete', 'review-app.report.md', '# Report: Review the app\n\nAll good.\n');
+      await put('pending', 'Weekly.REPORT.md', '# Report: weekly\n');
+      const index = makeIndex();
+      await index.coldIndex();
+      assert.deepEqual([...index.entries()].map(e => e.fileName), ['review-app.task.md']);
+    });
+
     it('on a second run re-reads only changed files, drops deleted ones and reports nothing when nothing changed', async () => {
       await put('pending', 'a.task.md', { id: 'a' });
       await put('pending', 'b.task.md', { id: 'b' });

@@ -33,6 +33,13 @@ Added the form and its tests.
 `);
   });
 
+  it('links the run\'s report beside the task file, by a relative link that survives odd names', () => {
+    const { text } = appendResultSection(taskFile, { runId: 'r1', agentId: 'claude-code', finishedAt: '2026-11-21T10:12:34.000Z', outcome: 'succeeded', summary: 'Reviewed.', report: 'review app.report.md' });
+    assert.match(text, /\n- \*\*Outcome:\*\* succeeded\n- \*\*Report:\*\* \[review app\.report\.md\]\(review%20app\.report\.md\)\n- \*\*Agent:\*\* claude-code\n/);
+    const odd = appendResultSection(taskFile, aResult({ report: 'x](javascript:alert(1)) [y.report.md' })).text;
+    assert.match(odd, /- \*\*Report:\*\* \[x\(javascript:alert\(1\)\) y\.report\.md\]\(x%5D%28javascript%3Aalert%281%29%29%20%5By\.report\.md\)/);
+  });
+
   it('writes only what it knows', () => {
     const { text } = appendResultSection('# T\n', { runId: 'r1', agentId: 'jules', finishedAt: '2026-11-21T10:00:00.000Z' });
     assert.equal(text, '# T\n\n<!-- ato:result run=r1 -->\n## Result\n\n- **Agent:** jules\n- **Finished:** 2026-11-21T10:00:00.000Z\n- **Run:** r1\n');
