@@ -56,6 +56,8 @@ describe('the fleet in a real VS Code', () => {
 
   test('the Agents section shows each agent with health in words, load and headroom, and the tree an Agents node', async () => {
     await page.locator('.activitybar a[aria-label="ATO"]').click();
+    // The welcome view says ATO is active and has looked for a planning folder.
+    await page.locator('.sidebar .welcome-view-content', { hasText: 'no planning folder' }).waitFor({ timeout: 90_000 });
     await runCommand(page, 'ATO: Initialize Planning Folder');
     const pending = path.join(server.workspace, 'planning', 'issue_queue', 'pending');
     for (let i = 0; i < 50 && !fs.existsSync(pending); i++) await new Promise(r => setTimeout(r, 100));
