@@ -46,7 +46,8 @@ export function buildAgentCards(snapshot: PanelSnapshot): AgentCard[] {
         { label: `${agent.id}: spend today`, value: agent.spendTodayUsd, max: agent.budgetUsd, text: spendText(agent) },
       ],
       window,
-      lastError: agent.lastError ?? undefined,
+      // A failing health check is the last error too: said once, as the detail.
+      lastError: agent.lastError === null || agent.lastError === agent.healthDetail ? undefined : agent.lastError,
       actions: [
         action(`Test ${agent.id}`, 'beaker', { type: 'testAgent', agentId: agent.id }, true, snapshot.trusted),
         action(`Configure ${agent.id}`, 'gear', { type: 'configureAgent', agentId: agent.id }, false, snapshot.trusted),

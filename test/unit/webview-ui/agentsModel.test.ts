@@ -22,6 +22,11 @@ describe('the Agents section model', () => {
     assert.deepEqual(jules?.meters[1], { label: 'jules: runs today', value: 15, max: 15, text: '15/15 runs today' });
   });
 
+  it('says a failing health check once, not again as the last error', () => {
+    const [broken] = buildAgentCards(snapshotWith(true, anAgentSummary({ health: { state: 'failing', detail: '`x` not found' }, lastError: '`x` not found' })));
+    assert.deepEqual([broken?.healthDetail, broken?.lastError], ['`x` not found', undefined]);
+  });
+
   it('a healthy agent at its daily cap or budget is a warning', () => {
     const [capped, broke] = buildAgentCards(snapshotWith(true, anAgentSummary({ dailyCap: 2, runsToday: 2 }), anAgentSummary({ id: 'b', budgetUsd: 1, spendTodayUsd: 1 })));
     assert.deepEqual([capped?.tone, broke?.tone], ['warning', 'warning']);
