@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AgentBackend } from '../src/core/agents/agentBackend';
 import { ClaudeApiBackend } from '../src/core/agents/claude/claudeApiBackend';
+import { JulesBackend } from '../src/core/agents/jules/julesBackend';
 import { createDispatchRuntime } from '../src/core/dispatch/dispatchRuntime';
 import { createLogger } from '../src/core/logging/logger';
 import { Redactor } from '../src/core/logging/redactor';
 import { QueueIndex } from '../src/core/queue/queueIndex';
 import { parseTaskFile } from '../src/core/tasks/parseTaskFile';
 import { startFakeAnthropic } from '../test/fakes/fakeAnthropicServer';
+import { startFakeJules } from '../test/fakes/jules/fakeJules';
 import type { Measurement } from './measure';
 
 const dispatches = 10;
@@ -74,6 +76,7 @@ export async function firstEventBench(): Promise<Measurement[]> {
     const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
     return [
       ...vendorLoad(),
+      ...(await julesFirstEvent()),
       { name: 'claude: dispatch → first agent event, first run (SDK load included)', value: first[0] ?? Number.NaN, unit: 'ms' },
       { name: `claude: dispatch → first agent event, median of ${String(dispatches)}`, value: median(first), unit: 'ms' },
       { name: `claude: dispatch → the model's first event (loopback fake), median of ${String(dispatches)}`, value: median(fromModel), unit: 'ms' },
@@ -91,4 +94,45 @@ function vendorLoad(): Measurement[] {
   const script = `const t = performance.now(); require(${JSON.stringify(join(process.cwd(), vendor))}); process.stdout.write(String(performance.now() - t));`;
   const runs = Array.from({ length: 3 }, () => Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })));
   return [{ name: 'claude: loading dist/vendor/anthropic.js (the bundled SDK), median of 3', value: runs.sort((a, b) => a - b)[1] ?? Number.NaN, unit: 'ms' }];
+}
+
+/**
+ * `jules` against the fake Jules over loopback HTTP: from `dispatch()` through selection with its health
+ * check (origin → source), run record and move, the search for a session a restart left, and the create,
+ * to the backend's first event ("created Jules session …"). The sessions stay open (plan approval).
+ */
+async function julesFirstEvent(): Promise<Measurement[]> {
+  const root = await mkdtemp(join(tmpdir(), 'ato-jules-first-event-bench-'));
+  const fake = await startFakeJules({ concurrentLimit: dispatches, dailySessions: 0 });
+  const git = (...args: string[]): void => { execFileSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: root, stdio: 'ignore' }); };
+  try {
+    for (const folder of ['pending', 'processed', 'complete']) await mkdir(join(root, 'planning', 'issue_queue', folder), { recursive: true });
+    await writeFile(join(root, 'README.md'), '# bench\n');
+    git('init', '--quiet', '--initial-branch=main');
+    git('add', '--all');
+    git('commit', '--quiet', '-m', 'initial');
+    git('remote', 'add', 'origin', 'https://github.com/acme/app.git');
+    for (let n = 0; n < dispatches; n++) await writeFile(join(root, 'planning', 'issue_queue', 'pending', `bench-${String(n)}.task.md`), `---\nagent: jules\n---\n# Bench ${String(n)}\n\nDo nothing.\n`);
+    const index = new QueueIndex({ planningRoot: join(root, 'planning'), parse: parseTaskFile, workspaceRoot: root });
+    await index.coldIndex();
+    const redactor = new Redactor();
+    const log = createLogger({ write: () => undefined }, redactor);
+    const jules = new JulesBackend({ apiUrl: fake.apiUrl, apiKey: fake.apiKey, workspaceRoot: root, concurrent: dispatches, dailySessions: 0, requirePlanApproval: true, startingBranch: '', requestTimeoutMs: 10_000, log });
+    const first: number[] = [];
+    let began = 0;
+    const runtime = createDispatchRuntime({ workspaceRoot: root, index, agents: [timed(jules, () => began, first, [])], maxConcurrentRuns: dispatches, defaultTimeoutMs: 60_000, redactor, events: { append: () => Promise.resolve() }, log });
+    for (let n = 0; n < dispatches; n++) {
+      began = performance.now();
+      const outcome = await runtime.dispatcher.dispatch(`bench-${String(n)}`);
+      if (outcome.status !== 'started') throw new Error(outcome.reason);
+    }
+    jules.dispose();
+    await runtime.dispatcher.dispose();
+    index.dispose();
+    const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+    return [{ name: `jules: dispatch → first agent event (fake Jules), median of ${String(dispatches)}`, value: median(first), unit: 'ms' }];
+  } finally {
+    await fake.stop();
+    await rm(root, { recursive: true, force: true });
+  }
 }

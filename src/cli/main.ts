@@ -12,6 +12,7 @@ import { cliStreams } from './terminalText';
 import { adopt } from './adoptCommand';
 import { dispatchTask, listTasks } from './taskCommands';
 import { loopStatus, run, tick } from './loopCommands';
+import { approvePlan } from './approveCommand';
 import { requeue } from './requeueCommand';
 import { describeError, Redactor } from '../core/logging/redactor';
 import { initializePlanningFolder, inspectPlanningFolder } from '../core/planning/planningFolder';
@@ -41,6 +42,7 @@ Commands:
   dispatch <id>       run one task with its agent, to the end (exit 0 on success)
   requeue <id>        put a failed, cancelled or interrupted task back in pending/ to run it again
                       (its run records keep their history; refused while a run of it is in progress)
+  approve <id>        approve the plan the task's run waits on (a Jules session with plan approval)
   help                this text
 
 Options:
@@ -85,6 +87,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await dispatchTask(context, parsed.positionals[1]);
       case 'requeue':
         return await requeue(context, parsed.positionals[1]);
+      case 'approve':
+        return await approvePlan(context, parsed.positionals[1]);
       case 'tick':
         return await tick(context, parsed.values['dry-run'] === true);
       case 'adopt':
@@ -144,7 +148,7 @@ async function doctor(context: CliContext, env: NodeJS.ProcessEnv): Promise<numb
   const hosts = { apiUrl: settings.settings['github.apiUrl'] };
   const github = await githubProbeTarget(context.workspaceRoot, hosts, headlessTokenLookup(hosts, () => secrets.get('github.token')));
   const connections = await checkConnections({ settings: settings.settings, secrets, github, fetch: globalThis.fetch });
-  const agents = configuredAgents(settings.settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(env) });
+  const agents = configuredAgents(settings.settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(env) }, { apiKey: await secrets.get('jules.apiKey'), workspaceRoot: context.workspaceRoot, log: context.log });
   const tools = await checkLocalTools(context.workspaceRoot, agents.agents);
   const listed = await new RunStore({ workspaceRoot: context.workspaceRoot, redactor: context.redactor }).list();
   const runRecords = { readable: listed.records.length, problems: listed.problems };

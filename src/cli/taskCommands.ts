@@ -72,7 +72,7 @@ export async function dispatchTask(context: CliContext, taskId: string | undefin
   const secrets = redactingSecretSource(environmentSecretSource(context.env), context.redactor);
   const index = await openQueue(context);
   const events = await openCliEventLog(context, settings);
-  const agents = configuredAgents(settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(context.env) });
+  const agents = configuredAgents(settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(context.env) }, { apiKey: await secrets.get('jules.apiKey'), workspaceRoot: context.workspaceRoot, log: context.log });
   for (const problem of agents.problems) context.log.warn(problem);
   const runtime = createDispatchRuntime({
     workspaceRoot: context.workspaceRoot,

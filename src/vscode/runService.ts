@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { configuredAgents } from '../core/agents/fleet/configuredAgents';
+import { approveTaskPlan } from '../core/dispatch/approvePlan';
 import { createDispatchRuntime, type DispatchRuntime } from '../core/dispatch/dispatchRuntime';
 import { recoverRuns } from '../core/dispatch/runRecovery';
 import type { DispatchOutcome } from '../core/dispatch/taskDispatcher';
@@ -89,10 +90,11 @@ export class RunService implements vscode.Disposable {
     if (index === undefined || root === undefined) return undefined;
     const settings = this.services.workspace.settings;
     const anthropicKey = await this.services.secrets.get('anthropic.apiKey');
+    const julesKey = await this.services.secrets.get('jules.apiKey');
     const projectMcpServers = projectMcpServersAllowed(this.services.workspaceState);
-    const fingerprint = JSON.stringify([projectMcpServers, settings['agents.custom'], settings['agents.claudeCode.executable'], settings['agents.claudeCode.maxTurns'], settings['agents.claudeCode.concurrent'], settings['agents.claudeCode.model'], settings['agents.claudeCode.maxBudgetUsd'], settings['agents.claude.enabled'], settings['agents.claude.model'], settings['agents.claude.maxTokens'], settings['agents.claude.concurrent'], settings['anthropic.apiUrl'], settings['agents.maxConcurrentRuns'], anthropicKey !== undefined]);
+    const fingerprint = JSON.stringify([projectMcpServers, settings['agents.custom'], settings['agents.claudeCode.executable'], settings['agents.claudeCode.maxTurns'], settings['agents.claudeCode.concurrent'], settings['agents.claudeCode.model'], settings['agents.claudeCode.maxBudgetUsd'], settings['agents.claude.enabled'], settings['agents.claude.model'], settings['agents.claude.maxTokens'], settings['agents.claude.concurrent'], settings['anthropic.apiUrl'], settings['agents.maxConcurrentRuns'], anthropicKey !== undefined, julesKey !== undefined, settings['jules.apiUrl'], settings['agents.jules.enabled'], settings['agents.jules.concurrent'], settings['agents.jules.dailySessions'], settings['agents.jules.requirePlanApproval'], settings['agents.jules.startingBranch']]);
     if (this.runtime !== undefined && this.runtimeFor === index && (fingerprint === this.fingerprint || this.runtime.dispatcher.activeRuns().length > 0)) return this.runtime;
-    const { agents, problems } = configuredAgents(settings, anthropicKey, { projectMcpServers });
+    const { agents, problems } = configuredAgents(settings, anthropicKey, { projectMcpServers }, { apiKey: julesKey, workspaceRoot: root, log: this.services.log });
     for (const problem of problems) this.services.log.warn(problem);
     if (problems.length > 0) void vscode.window.showWarningMessage(`ATO: ${problems[0] ?? ''}`);
     const runtime = createDispatchRuntime({
@@ -166,6 +168,29 @@ export class RunService implements vscode.Disposable {
     const id = runId ?? (await vscode.window.showQuickPick(active.map(run => ({ label: run.taskId, description: `${run.agentId} · ${run.state}`, id: run.runId })), { title: 'ATO: Cancel Run' }))?.id;
     if (id === undefined || runtime === undefined) return;
     if (!(await runtime.dispatcher.cancel(id))) void vscode.window.showInformationMessage('ATO: that run is not in progress in this window.');
+  }
+
+  /**
+   * Approve Agent Plan: the plan the task's run waits on (a Jules session). Asks which task when no id is
+   * given: the runs in progress on an agent that has plans.
+   */
+  async approvePlan(taskId?: string): Promise<void> {
+    const runtime = await this.ensureRuntime();
+    if (runtime === undefined) return;
+    let id = taskId;
+    if (id === undefined) {
+      const candidates = runtime.dispatcher.activeRuns().filter(run => runtime.registry.get(run.agentId)?.approvePlan !== undefined);
+      if (candidates.length === 0) {
+        void vscode.window.showInformationMessage('ATO: no run in progress here has a plan to approve.');
+        return;
+      }
+      id = (await vscode.window.showQuickPick(candidates.map(run => ({ label: run.taskId, description: `${run.agentId} · ${run.state}`, id: run.taskId })), { title: 'ATO: Approve Agent Plan' }))?.id;
+    }
+    if (id === undefined) return;
+    const outcome = await approveTaskPlan(id, runtime.runs, agentId => runtime.registry.get(agentId));
+    const message = this.services.redactor.redact(`ATO: ${outcome.message}`);
+    if (outcome.status === 'approved') void vscode.window.showInformationMessage(message);
+    else void vscode.window.showWarningMessage(message);
   }
 
   /**

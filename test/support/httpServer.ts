@@ -40,16 +40,16 @@ export async function startTestServer(handler: (request: IncomingMessage, respon
   };
 }
 
-/** Starts `server` on a free port of 127.0.0.1 and returns its base URL. */
-export async function listenOnLoopback(server: Server): Promise<string> {
+/** Starts `server` on 127.0.0.1 (a free port unless `port` names one) and returns its base URL. */
+export async function listenOnLoopback(server: Server, port = 0): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       resolve();
     });
   });
-  const { port } = server.address() as AddressInfo;
-  return `http://127.0.0.1:${port}`;
+  const address = server.address() as AddressInfo;
+  return `http://127.0.0.1:${address.port}`;
 }
 
 export interface TlsTestServer extends TestServer {

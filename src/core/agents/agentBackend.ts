@@ -88,9 +88,15 @@ export interface AgentBackend {
   /** Starts the run and returns at once; progress comes from `poll` and `onOutput`. */
   dispatch(request: DispatchRequest): Promise<AgentRunHandle>;
   poll(handle: AgentRunHandle): Promise<AgentRunStatus>;
-  /** Resolves when the run reaches a final state (succeeded, failed, lost). */
-  wait(handle: AgentRunHandle): Promise<AgentRunStatus>;
+  /**
+   * Resolves when the run reaches a final state (succeeded, failed, lost). A remote agent calls `onStatus`
+   * each time the run moves between running and needing you (a plan to approve, a question), so the run's
+   * record can say so.
+   */
+  wait(handle: AgentRunHandle, onStatus?: (status: AgentRunStatus) => void): Promise<AgentRunStatus>;
   /** Stops the run; for local agents, kills the whole process group. Idempotent. */
   cancel(handle: AgentRunHandle): Promise<void>;
   followUp?(handle: AgentRunHandle, message: string): Promise<void>;
+  /** Approves the plan the run waits on (Jules's `requirePlanApproval`); agents without plans have none. */
+  approvePlan?(handle: AgentRunHandle): Promise<void>;
 }

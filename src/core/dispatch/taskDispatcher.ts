@@ -3,7 +3,7 @@ import { basename, relative, sep } from 'node:path';
 import type { AgentBackend, AgentHealth, AgentRunHandle, AgentRunStatus } from '../agents/agentBackend';
 import type { AgentRegistry } from '../agents/fleet/agentRegistry';
 import type { ConcurrencyLimiter, ConcurrencySlot } from '../agents/fleet/concurrencyLimiter';
-import type { FailureClass } from '../agents/failureClass';
+import { failureClassOf, retryAfterOf, type FailureClass } from '../agents/failureClass';
 import { computeSuccessRates } from '../agents/fleet/successRates';
 import type { EventInput } from '../events/eventLog';
 import { changedFiles } from '../git/changedFiles';
@@ -214,8 +214,10 @@ export class TaskDispatcher {
     } catch (error) {
       const message = TaskPathError.is(error) ? error.message : describeError(error);
       this.options.log.error('dispatching %s to %s failed: %s', task.id, agent.id, message);
-      // A task that cannot run as written fails the same on every agent: a person fixes it.
-      const failed = await this.fail(run, 'fatal', `could not start: ${message}`, {}, { taskProblem: TaskPathError.is(error) });
+      // A task that cannot run as written fails the same on every agent: a person fixes it. An agent's error
+      // may name its class and the vendor's wait (a 429 at start is retried like one met later).
+      const failure = TaskPathError.is(error) ? 'fatal' : failureClassOf(error) ?? 'fatal';
+      const failed = await this.fail(run, failure, `could not start: ${message}`, {}, { taskProblem: TaskPathError.is(error), retryAfterMs: retryAfterOf(error) });
       this.release(run);
       await this.dropWorktree(run);
       resolveDone(failed);
@@ -228,7 +230,9 @@ export class TaskDispatcher {
     try {
       const handle = run.handle;
       if (handle === undefined) throw new Error('run has no handle');
-      const status = await run.agent.wait(handle);
+      let noted = Promise.resolve();
+      const status = await run.agent.wait(handle, seen => { noted = noted.then(() => this.noteStatus(run, seen)); });
+      await noted;
       await this.step('agentFinished', runId);
       return status.state === 'succeeded' ? await this.succeed(run, status, taskFile) : await this.failFromStatus(run, status);
     } catch (error) {
@@ -236,6 +240,20 @@ export class TaskDispatcher {
     } finally {
       this.release(run);
       await this.dropWorktree(run);
+    }
+  }
+
+  /** A remote run that waits for you (a plan to approve, a question) is `needsYou` in its record until it goes on. */
+  private async noteStatus(run: ActiveRun, status: AgentRunStatus): Promise<void> {
+    try {
+      if (status.state === 'needsYou' && run.record.state === 'running') {
+        await this.save(run, transition(run.record, 'needsYou', status.reason, this.now));
+        await this.options.events.append({ kind: 'run.needsYou', runId: run.record.runId, taskId: run.record.taskId, reason: status.reason });
+      } else if (status.state === 'running' && run.record.state === 'needsYou') {
+        await this.save(run, transition(run.record, 'running', `${run.agent.id} goes on`, this.now));
+      }
+    } catch (error) {
+      this.options.log.warn('could not record that run %s %s: %s', run.record.runId, status.state, describeError(error));
     }
   }
 

@@ -20,6 +20,7 @@ export const commandIds = {
   dispatchTask: 'ato.dispatchTask',
   cancelRun: 'ato.cancelRun',
   requeueTask: 'ato.requeueTask',
+  approvePlan: 'ato.approvePlan',
   showRunLog: 'ato.showRunLog',
   chooseProjectMcpServers: 'ato.chooseProjectMcpServers',
   startLoop: 'ato.startLoop',

@@ -28,9 +28,9 @@ export function registerDoctorCommand(services: AtoServices): vscode.Disposable[
           const secrets = services.secrets;
           const github = async () => githubProbeTarget(services.workspace.workspaceRoot, hosts, endpoint => githubTokenFor(endpoint, hosts, { configured: () => secrets.get('github.token'), session: provider => secrets.githubSessionToken(provider) }));
           const connections = trusted ? await checkConnections({ settings, secrets, github: await github(), fetch: globalThis.fetch }) : [];
-          const agents = configuredAgents(settings, await services.secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(services.workspaceState) });
-          const tools = trusted ? await checkLocalTools(services.workspace.workspaceRoot, agents.agents) : [];
           const root = services.workspace.workspaceRoot;
+          const agents = configuredAgents(settings, await services.secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(services.workspaceState) }, root === undefined ? undefined : { apiKey: await services.secrets.get('jules.apiKey'), workspaceRoot: root, log: services.log });
+          const tools = trusted ? await checkLocalTools(services.workspace.workspaceRoot, agents.agents) : [];
           const listed = trusted && root !== undefined ? await new RunStore({ workspaceRoot: root, redactor: services.redactor }).list() : undefined;
           for (const result of connections) {
             if (result.outcome === 'failed') services.log.warn('doctor: %s at %s failed: %s', result.service, result.url, result.detail);

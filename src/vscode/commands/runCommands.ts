@@ -5,7 +5,7 @@ import type { AtoServices } from '../atoServices';
 import type { RunService } from '../runService';
 import { registerCommand } from './registerCommand';
 
-/** Dispatch Task, Cancel Run, Requeue Task, Show Run Log (each takes an id as argument or asks); the project MCP servers choice. */
+/** Dispatch Task, Cancel Run, Requeue Task, Approve Agent Plan, Show Run Log (each takes an id as argument or asks); the project MCP servers choice. */
 export function registerRunCommands(services: AtoServices, runs: RunService, getLoopController: () => LoopController | undefined): vscode.Disposable[] {
   // From the palette: nothing (the command asks); from a tree row: its model, which carries `ref`.
   const id = (value: unknown): string | undefined => {
@@ -36,6 +36,12 @@ export function registerRunCommands(services: AtoServices, runs: RunService, get
         return;
       }
       await runs.requeue(taskId);
+    }),
+    // A task id (the panel's Approve button, the palette's argument), or a run's tree row (its `ref` is the run id).
+    registerCommand(services, commandIds.approvePlan, { mutates: true }, async (target?: unknown) => {
+      const ref = id(target);
+      const run = typeof target === 'object' ? services.store.state.runs.find(known => known.runId === ref) : undefined;
+      await runs.approvePlan(run?.taskId ?? ref);
     }),
     registerCommand(services, commandIds.showRunLog, { mutates: false }, async (runId?: unknown) => { await runs.showLog(id(runId)); }),
     registerCommand(services, commandIds.chooseProjectMcpServers, { mutates: true }, async () => { await runs.chooseProjectMcpServers(); }),

@@ -170,8 +170,8 @@ export class CopilotBackend implements AgentBackend {
   }
 
   /** Polls until the run succeeds, fails or is lost; GitHub errors on the way are waited out, except a refused token. */
-  async wait(handle: AgentRunHandle): Promise<AgentRunStatus> {
-    const status = await this.waiter.wait(handle);
+  async wait(handle: AgentRunHandle, onStatus?: (status: AgentRunStatus) => void): Promise<AgentRunStatus> {
+    const status = await this.waiter.wait(handle, onStatus);
     this.outputs.delete(handle.runId);
     return status;
   }

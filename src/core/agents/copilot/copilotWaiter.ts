@@ -19,11 +19,27 @@ export interface WaiterDeps {
   readonly log: Logger;
   /** A change worth a line in the run's log ("needs you: …", "running again"). */
   readonly report: (handle: AgentRunHandle, text: string) => void;
+  /** What a polling error means for the wait; default {@link judgeGitHubError}. Another remote agent passes its own. */
+  readonly judgeError?: (error: unknown) => PollErrorVerdict;
+}
+
+/** A polling error either ends the run (`end`) or is waited out, at least `retryAfterMs` when the service said so. */
+export interface PollErrorVerdict {
+  readonly end?: AgentRunStatus;
+  readonly retryAfterMs?: number;
+}
+
+/** GitHub's: a refused token ends the run as an `auth` failure; a rate limit is waited out as long as GitHub asks. */
+export function judgeGitHubError(error: unknown): PollErrorVerdict {
+  const message = error instanceof Error ? error.message : String(error);
+  if (isGitHubError(error, 'auth')) return { end: { state: 'failed', failure: 'auth', message: `GitHub refused the token while following the run: ${message}`, usage: {} } };
+  if (isGitHubError(error, 'rateLimited') && error.retryAfterMs !== undefined) return { retryAfterMs: error.retryAfterMs };
+  return {};
 }
 
 /**
- * Polls runs until they end. A change of state resets the interval; a GitHub error is waited out (as long
- * as GitHub asks on a rate limit), except a refused token, which ends the run as an `auth` failure.
+ * Polls a remote agent's runs until they end. A change of state resets the interval; an error is waited out
+ * (as long as the service asks on a rate limit) unless `judgeError` says it ends the run (a refused token).
  */
 export class CopilotWaiter {
   private readonly wakers = new Map<string, () => void>();
@@ -31,7 +47,8 @@ export class CopilotWaiter {
 
   constructor(private readonly deps: WaiterDeps) {}
 
-  async wait(handle: AgentRunHandle): Promise<AgentRunStatus> {
+  /** `onStatus` hears each change between running and needs-you (the first status included); it must not throw. */
+  async wait(handle: AgentRunHandle, onStatus?: (status: AgentRunStatus) => void): Promise<AgentRunStatus> {
     const { intervals } = this.deps;
     let delay = intervals.initialMs;
     let previous: string | undefined;
@@ -44,14 +61,16 @@ export class CopilotWaiter {
         const described = status.state === 'needsYou' ? `needs you: ${status.reason}` : 'running';
         if (described !== previous) {
           if (previous !== undefined) this.deps.report(handle, described);
+          onStatus?.(status);
           previous = described;
           delay = intervals.initialMs;
           next = Math.min(intervals.maxMs, delay * intervals.factor);
         }
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        if (isGitHubError(error, 'auth')) return { state: 'failed', failure: 'auth', message: `GitHub refused the token while following the run: ${message}`, usage: {} };
-        if (isGitHubError(error, 'rateLimited') && error.retryAfterMs !== undefined) delay = Math.max(delay, error.retryAfterMs);
+        const verdict = (this.deps.judgeError ?? judgeGitHubError)(error);
+        if (verdict.end !== undefined) return verdict.end;
+        if (verdict.retryAfterMs !== undefined) delay = Math.max(delay, verdict.retryAfterMs);
         this.deps.log.warn('polling %s failed, trying again in %d s: %s', handle.runId, Math.round(delay / 1000), message);
       }
       await this.pause(handle.runId, delay);

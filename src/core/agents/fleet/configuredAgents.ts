@@ -4,6 +4,7 @@ import { ClaudeApiBackend } from '../claude/claudeApiBackend';
 import { ClaudeCodeBackend } from '../claudeCode/claudeCodeBackend';
 import { CustomCliBackend } from '../custom/customCliBackend';
 import { readCustomAgents } from '../custom/customAgentSettings';
+import { configuredJules, type JulesInputs } from '../jules/configuredJules';
 
 export interface ConfiguredAgents {
   readonly agents: readonly AgentBackend[];
@@ -19,11 +20,12 @@ export interface WorkspaceAllowances {
 
 /**
  * The agents the settings declare: Claude Code (always; its health says whether it can run), `claude` (the
- * Messages API, unless `ato.agents.claude.enabled` is off) and every valid custom CLI agent. The Anthropic
- * key, when set, is the only secret Claude Code receives, and `claude` sends it only to `ato.anthropic.apiUrl`;
- * a non-default API URL (a proxy, or the test fake) is passed along with it.
+ * Messages API, unless `ato.agents.claude.enabled` is off), every valid custom CLI agent, and `jules` when it
+ * is enabled and its key is set (`jules`: the key, the workspace, a log). The Anthropic key, when set, is the
+ * only secret Claude Code receives, and `claude` sends it only to `ato.anthropic.apiUrl`; a non-default API
+ * URL (a proxy, or the test fake) is passed along with it.
  */
-export function configuredAgents(settings: AtoSettings, anthropicKey: string | undefined, allowances: WorkspaceAllowances): ConfiguredAgents {
+export function configuredAgents(settings: AtoSettings, anthropicKey: string | undefined, allowances: WorkspaceAllowances, jules?: JulesInputs): ConfiguredAgents {
   const env: Record<string, string> = {};
   if (anthropicKey !== undefined) env['ANTHROPIC_API_KEY'] = anthropicKey;
   if (settings['anthropic.apiUrl'] !== 'https://api.anthropic.com') env['ANTHROPIC_BASE_URL'] = settings['anthropic.apiUrl'];
@@ -41,5 +43,6 @@ export function configuredAgents(settings: AtoSettings, anthropicKey: string | u
     ? [new ClaudeApiBackend({ apiKey: anthropicKey, apiUrl: settings['anthropic.apiUrl'], model: settings['agents.claude.model'], maxTokens: settings['agents.claude.maxTokens'], concurrent: settings['agents.claude.concurrent'] })]
     : [];
   const custom = readCustomAgents(settings['agents.custom']);
-  return { agents: [claude, ...api, ...custom.agents.map(entry => new CustomCliBackend(entry))], problems: custom.problems };
+  const julesAgent = configuredJules(settings, jules);
+  return { agents: [claude, ...api, ...custom.agents.map(entry => new CustomCliBackend(entry)), ...(julesAgent === undefined ? [] : [julesAgent])], problems: custom.problems };
 }
