@@ -4,6 +4,7 @@ import { Redactor } from './core/logging/redactor';
 import { initialAtoState, type AtoState } from './core/state/atoState';
 import { Store } from './core/state/store';
 import type { AtoServices } from './vscode/atoServices';
+import { registerAgentCommands } from './vscode/commands/agentCommands';
 import { registerDoctorCommand } from './vscode/commands/doctorCommand';
 import { registerLoopCommands } from './vscode/commands/loopCommands';
 import { registerPlanningCommands } from './vscode/commands/planningCommands';
@@ -68,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
     ...registerDoctorCommand(services),
     ...registerTaskCommands(services),
     ...registerRunCommands(services, runs, () => loop.controller),
+    ...registerAgentCommands(services, runs),
   );
   const ended = performance.now();
   const activationMs = ended - started;

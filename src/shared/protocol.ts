@@ -127,6 +127,12 @@ const requeueTaskMessage = z.object({ type: z.literal('requeueTask'), taskId: ta
 const showRunLogMessage = z.object({ type: z.literal('showRunLog'), runId: runId() });
 const openRunRecordMessage = z.object({ type: z.literal('openRunRecord'), runId: runId() });
 const newTaskMessage = z.object({ type: z.literal('newTask') });
+/** Agent ids as the registry allows them (custom ids are lowercase; built-in ones too); the host looks them up again. */
+export const panelAgentIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const agentId = () => z.string().check(z.regex(panelAgentIdPattern));
+const approvePlanMessage = z.object({ type: z.literal('approvePlan'), taskId: taskId() });
+/** At most this many tasks in one fan-out from the panel. */
+export const maxFanOutTasks = 100;
 const loopMergeMessage = z.object({ type: z.literal('loop.merge'), pullNumber: issueNumber() });
 const openExternalMessage = z.object({ type: z.literal('openExternal'), url: externalUrl() });
 
@@ -134,6 +140,8 @@ const openExternalMessage = z.object({ type: z.literal('openExternal'), url: ext
 export const needsYouKinds = [
   'invalidTask', 'runFailed', 'runNeedsYou', 'corruptRunRecord',
   'readyToMerge', 'workflowsAwaitingApproval', 'issueClosedOutsideLoop', 'fixAttemptsExhausted', 'mergeBlocked',
+  /** A Jules run waiting for its plan to be approved. */
+  'planAwaitingApproval',
 ] as const;
 export type NeedsYouKind = (typeof needsYouKinds)[number];
 
@@ -147,15 +155,37 @@ export const needsYouItemSchema = z.object({
   /** The action's label; empty when the item has no action at all. */
   label: text(),
   /** Null when the item has no action (empty label) or its path or id cannot be named in a message (then the panel says so). */
-  action: z.nullable(z.discriminatedUnion('type', [openTaskMessage, showRunLogMessage, openRunRecordMessage, dispatchTaskMessage, requeueTaskMessage, loopMergeMessage, openExternalMessage])),
+  action: z.nullable(z.discriminatedUnion('type', [openTaskMessage, showRunLogMessage, openRunRecordMessage, dispatchTaskMessage, requeueTaskMessage, loopMergeMessage, openExternalMessage, approvePlanMessage])),
   /** The issue or PR on GitHub, offered as a second action when it is not the action itself. */
   url: z.nullable(externalUrl()),
 });
 export type NeedsYouItem = z.infer<typeof needsYouItemSchema>;
 
+const money = () => z.number().check(z.nonnegative());
+
+/** One agent of the fleet: health, limits and headroom, its vendor window, its last error. */
+export const panelAgentSchema = z.object({
+  id: z.string().check(z.regex(panelAgentIdPattern)),
+  kind: z.enum(['claude-code', 'custom', 'claude', 'copilot', 'jules']),
+  health: z.enum(['ok', 'failing', 'unchecked']),
+  healthDetail: text(),
+  inFlight: count(),
+  concurrentCap: count(),
+  runsToday: count(),
+  /** Null: no daily cap. */
+  dailyCap: z.nullable(count()),
+  spendTodayUsd: money(),
+  /** Null: no budget. */
+  budgetUsd: z.nullable(money()),
+  /** The vendor's window while it is closed: until when (ISO 8601) and why. */
+  window: z.nullable(z.object({ closedUntil: text(), reason: text() })),
+  lastError: z.nullable(text()),
+});
+export type PanelAgent = z.infer<typeof panelAgentSchema>;
+
 export const panelSnapshotSchema = z.object({
   /** Bumped when the shape changes incompatibly. */
-  version: z.literal(4),
+  version: z.literal(5),
   workspaceName: z.nullable(z.string()),
   /** False in Restricted Mode: the panel shows state, every action is disabled. */
   trusted: z.boolean(),
@@ -181,12 +211,42 @@ export const panelSnapshotSchema = z.object({
   needsYou: z.array(needsYouItemSchema),
   /** The planning loop: stage, plan, last tick, budget, red PRs. */
   loop: panelLoopSchema,
+  /** The configured agents, in the registry's order. */
+  agents: z.array(panelAgentSchema),
 });
 export type PanelSnapshot = z.infer<typeof panelSnapshotSchema>;
+
+/** What became of one task of a fan-out ("Dispatch selected"). */
+export const panelDispatchOutcomeSchema = z.object({
+  taskId: text(),
+  status: z.enum(['started', 'waiting', 'refused']),
+  /** The agent and run when started; why, when waiting or refused. */
+  detail: text(),
+});
+export type PanelDispatchOutcome = z.infer<typeof panelDispatchOutcomeSchema>;
+
+/** The registry's ranking for one task: each agent, eligible or not, its score and every reason. */
+export const panelPreviewSchema = z.object({
+  taskId: text(),
+  /** The agent a dispatch would choose now, or null (with `summary` saying why). */
+  chosen: z.nullable(text()),
+  summary: text(),
+  candidates: z.array(z.object({
+    agentId: text(),
+    eligible: z.boolean(),
+    score: z.nullable(z.number()),
+    reasons: z.array(text()),
+  })),
+});
+export type PanelPreview = z.infer<typeof panelPreviewSchema>;
 
 /** Host → webview. */
 export const toWebviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('snapshot'), snapshot: panelSnapshotSchema }),
+  /** The answer to `dispatchTasks`, per task. */
+  z.object({ type: z.literal('dispatchResult'), outcomes: z.array(panelDispatchOutcomeSchema) }),
+  /** The answer to `previewDispatch`. */
+  z.object({ type: z.literal('preview'), preview: panelPreviewSchema }),
 ]);
 export type ToWebviewMessage = z.infer<typeof toWebviewMessageSchema>;
 
@@ -227,6 +287,16 @@ export const toHostMessageSchema = z.discriminatedUnion('type', [
   loopMergeMessage,
   /** Open an http(s) link in the browser; the host opens only links it has sent in a snapshot. */
   openExternalMessage,
+  /** Run Doctor's check for one agent (`ato.testAgent`). */
+  z.object({ type: z.literal('testAgent'), agentId: agentId() }),
+  /** Open the agent's setting (the host picks it from the agent it knows). */
+  z.object({ type: z.literal('configureAgent'), agentId: agentId() }),
+  /** Approve the plan of a Jules run waiting for it (`ato.approvePlan`). */
+  approvePlanMessage,
+  /** Dispatch several pending tasks at once (`ato.dispatchTasks`). */
+  z.object({ type: z.literal('dispatchTasks'), taskIds: z.array(taskId()).check(z.minLength(1), z.maxLength(maxFanOutTasks)) }),
+  /** Show the registry's ranking for a pending task (`ato.previewDispatch`). */
+  z.object({ type: z.literal('previewDispatch'), taskId: taskId() }),
 ]);
 export type ToHostMessage = z.infer<typeof toHostMessageSchema>;
 export type ToHostMessageType = ToHostMessage['type'];
@@ -239,6 +309,7 @@ export function isMutatingMessage(message: ToHostMessage): boolean {
     case 'showRunLog':
     case 'openRunRecord':
     case 'openExternal':
+    case 'configureAgent':
       return false;
     case 'action':
       return mutatingPanelActions.has(message.action);
@@ -251,7 +322,11 @@ export function isMutatingMessage(message: ToHostMessage): boolean {
     case 'loop.tick':
     case 'loop.preview':
     case 'loop.merge':
-      // Every loop action talks to GitHub or acts; a preview makes requests too.
+    case 'testAgent':
+    case 'approvePlan':
+    case 'dispatchTasks':
+    case 'previewDispatch':
+      // Every loop action talks to GitHub or acts; a preview makes requests too; a test runs the agent's CLI.
       return true;
   }
 }

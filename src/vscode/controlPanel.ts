@@ -5,7 +5,8 @@ import type { AtoState } from '../core/state/atoState';
 import { resolveTaskPath } from '../core/state/panelPaths';
 import { buildPanelSnapshot } from '../core/state/panelSnapshot';
 import type { Store } from '../core/state/store';
-import { commandIds, viewIds, workbenchCommands, type CommandId, type WorkbenchCommandId } from '../core/views/commandIds';
+import { commandIds, fleetCommands, viewIds, workbenchCommands, type CommandId, type WorkbenchCommandId } from '../core/views/commandIds';
+import { dispatchOutcomesForPanel, previewForPanel } from '../core/views/fleetAnswers';
 import { loopUrls } from '../core/views/loopLinks';
 import { isMutatingMessage, parseToHostMessage, type PanelAction, type ToHostMessage, type ToWebviewMessage } from '../shared/protocol';
 import { controlPanelHtml, createNonce } from './webviewHtml';
@@ -113,6 +114,28 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       case 'newTask':
         this.run(commandIds.newTask);
         return;
+      case 'testAgent':
+        this.run(commandIds.testAgent, message.agentId);
+        return;
+      case 'configureAgent':
+        this.run(commandIds.configureAgent, message.agentId);
+        return;
+      case 'approvePlan':
+        this.run(fleetCommands.approvePlan, message.taskId);
+        return;
+      case 'dispatchTasks':
+        this.ask(fleetCommands.dispatchTasks, message.taskIds, answer => {
+          const outcomes = dispatchOutcomesForPanel(answer, this.redactor);
+          if (outcomes !== undefined) this.postMessage({ type: 'dispatchResult', outcomes });
+        });
+        return;
+      case 'previewDispatch':
+        this.ask(fleetCommands.previewDispatch, message.taskId, answer => {
+          const preview = previewForPanel(message.taskId, answer, this.redactor);
+          if (preview !== undefined) this.postMessage({ type: 'preview', preview });
+          else this.log.warn('control panel: %s answered no ranking for "%s"', fleetCommands.previewDispatch, message.taskId);
+        });
+        return;
       case 'loop.start':
       case 'loop.pause':
       case 'loop.tick':
@@ -160,6 +183,18 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     });
   }
 
+  /** Runs a command whose answer the panel shows. */
+  private ask(command: string, argument: unknown, answer: (value: unknown) => void): void {
+    vscode.commands.executeCommand(command, argument).then(answer, (error: unknown) => {
+      this.log.warn('control panel: %s failed: %s', command, error);
+    });
+  }
+
+  private postMessage(message: ToWebviewMessage): void {
+    if (this.view === undefined || !this.ready) return;
+    void this.view.webview.postMessage(message);
+  }
+
   private schedulePost(): void {
     if (this.pending !== undefined) return;
     this.pending = setTimeout(() => {
@@ -170,8 +205,7 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
 
   private post(): void {
     if (this.view === undefined || !this.ready) return;
-    const message: ToWebviewMessage = { type: 'snapshot', snapshot: buildPanelSnapshot(this.store.state, this.redactor) };
-    void this.view.webview.postMessage(message);
+    this.postMessage({ type: 'snapshot', snapshot: buildPanelSnapshot(this.store.state, this.redactor) });
   }
 
   private disposeView(): void {

@@ -17,6 +17,7 @@ import { isValidQueueEntry } from '../core/queue/queueEntry';
 import type { QueueIndex } from '../core/queue/queueIndex';
 import { runIdPattern, type RunRecord } from '../core/runs/runRecord';
 import type { RunRecordProblem } from '../core/runs/runStore';
+import { AgentHealthService } from './agentHealthService';
 import type { AtoServices } from './atoServices';
 import { chooseProjectMcpServers, projectMcpServersAllowed } from './projectMcpServersChoice';
 import { readGitHubEnterpriseUri } from './settingsAdapter';
@@ -39,11 +40,14 @@ export class RunService implements vscode.Disposable {
   private recordWatcher: vscode.FileSystemWatcher | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private pumping = false;
+  /** The fleet's health, load and headroom for the panel and the tree. */
+  readonly agents: AgentHealthService;
 
   constructor(
     private readonly services: AtoServices,
     private readonly queue: QueueService,
   ) {
+    this.agents = new AgentHealthService(services);
     this.disposables.push(
       queue.onDidStart(index => { void this.attach(index); }),
       vscode.workspace.onDidChangeConfiguration(event => {
@@ -127,6 +131,7 @@ export class RunService implements vscode.Disposable {
     this.runtime = runtime;
     this.runtimeFor = index;
     this.fingerprint = fingerprint;
+    this.agents.attach(runtime);
     return runtime;
   }
 
@@ -422,11 +427,13 @@ export class RunService implements vscode.Disposable {
     const runs = this.recent;
     const runProblems = [...this.problems.values()];
     this.services.store.update(state => ({ ...state, runs, runProblems }));
+    this.agents.publish();
   }
 
   dispose(): void {
     if (this.pumpTimer !== undefined) clearTimeout(this.pumpTimer);
     this.recordWatcher?.dispose();
+    this.agents.dispose();
     void this.runtime?.dispatcher.dispose();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }

@@ -1,3 +1,4 @@
+import type { AgentSummary } from '../../src/core/agents/fleet/agentSummary';
 import type { QueueFolder } from '../../src/core/planning/planningLayout';
 import type { QueueEntry } from '../../src/core/queue/queueEntry';
 import { QueueEntries } from '../../src/core/queue/queueEntries';
@@ -52,4 +53,13 @@ export function aBusyState(taskCount: number, runCount: number): { readonly stat
   const runs: RunRecord[] = [];
   for (let index = runCount - 1; index >= 0; index--) runs.push(aRun(index, runStates[index % runStates.length] ?? 'running'));
   return { state: anAtoState({ planning: { ...planningExamples.ready, path: planningRoot, queue: queue.counts }, queue, runs }), entries };
+}
+
+/** An agent as the store holds it: healthy, idle, no caps, no window. */
+export function anAgentSummary(overrides: Partial<AgentSummary> = {}): AgentSummary {
+  return {
+    id: 'claude-code', kind: 'claude-code', health: { state: 'ok', detail: 'claude 2.1.330' }, inFlight: 0, concurrentCap: 2, runsToday: 0,
+    dailyCap: undefined, spendTodayUsd: 0, budgetUsd: undefined, window: undefined, lastError: undefined, settingId: 'ato.agents.claudeCode',
+    ...overrides,
+  };
 }

@@ -25,6 +25,7 @@ export function anAtoState(overrides: Partial<AtoState> = {}): AtoState {
     runs: [],
     runProblems: [],
     loop: initialLoopState,
+    agents: [],
     ...overrides,
   };
 }

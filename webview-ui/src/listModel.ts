@@ -3,6 +3,7 @@ import { ciStateLabels, verdictText } from '../../src/shared/loopWords';
 import {
   activePanelRunStates,
   isMutatingMessage,
+  panelAgentIdPattern,
   panelRunIdPattern,
   parseToHostMessage,
   queuePathPattern,
@@ -29,7 +30,8 @@ export interface RowAction {
 
 export type ListRow =
   | { readonly kind: 'group'; readonly key: string; readonly group: string; readonly label: string; readonly count: number; readonly collapsed: boolean }
-  | { readonly kind: 'task'; readonly key: string; readonly task: PanelTask; readonly status: string; readonly tone: Tone; readonly actions: readonly RowAction[] }
+  /** `selectable`: a valid pending task, which "Dispatch selected" can send; `selected`: it is in the selection. */
+  | { readonly kind: 'task'; readonly key: string; readonly task: PanelTask; readonly status: string; readonly tone: Tone; readonly actions: readonly RowAction[]; readonly selectable: boolean; readonly selected: boolean }
   | { readonly kind: 'run'; readonly key: string; readonly run: PanelRun; readonly tone: Tone; readonly actions: readonly RowAction[] }
   | { readonly kind: 'needsYou'; readonly key: string; readonly item: NeedsYouItem; readonly actions: readonly RowAction[] }
   | { readonly kind: 'redPr'; readonly key: string; readonly pr: PanelRedPullRequest; readonly detail: string; readonly actions: readonly RowAction[] }
@@ -56,7 +58,12 @@ export function nameable(message: ToHostMessage): boolean {
       return panelRunIdPattern.test(message.runId);
     case 'dispatchTask':
     case 'requeueTask':
+    case 'approvePlan':
+    case 'previewDispatch':
       return message.taskId.length > 0 && message.taskId.length <= 200;
+    case 'testAgent':
+    case 'configureAgent':
+      return panelAgentIdPattern.test(message.agentId);
     case 'openExternal':
       return isExternalUrl(message.url);
     case 'loop.merge':
@@ -64,6 +71,7 @@ export function nameable(message: ToHostMessage): boolean {
     case 'ready':
     case 'action':
     case 'newTask':
+    case 'dispatchTasks':
     case 'loop.start':
     case 'loop.pause':
     case 'loop.tick':
@@ -128,8 +136,8 @@ export function taskStatus(task: PanelTask): { readonly text: string; readonly t
   return { text: parts.join(' · '), tone: 'normal' };
 }
 
-/** The queue as rows: grouped by folder (invalid files apart), filtered, sorted. */
-export function buildQueueRows(snapshot: PanelSnapshot, ui: UiState): ListRow[] {
+/** The queue as rows: grouped by folder (invalid files apart), filtered, sorted; `selected`: task ids picked for a fan-out. */
+export function buildQueueRows(snapshot: PanelSnapshot, ui: UiState, selected: ReadonlySet<string> = new Set()): ListRow[] {
   const queue = snapshot.queue;
   if (queue === null) return [];
   let tasks = queue.items.filter(task => matchesFilter(ui.filter, [task.title, task.id, task.path, task.agent, task.type, task.priority]));
@@ -137,12 +145,14 @@ export function buildQueueRows(snapshot: PanelSnapshot, ui: UiState): ListRow[] 
   return grouped('queue', tasks, queueGroups, task => task.valid ? task.folder : 'invalid', task => {
     const status = taskStatus(task);
     const actions: RowAction[] = [];
-    if (task.valid && task.folder === 'pending') {
+    const pending = task.valid && task.folder === 'pending';
+    if (pending) {
       const dispatch = action('Dispatch Now', 'play', { type: 'dispatchTask', taskId: task.id }, true, snapshot.trusted);
       actions.push(task.blocked === null || dispatch.disabledReason !== undefined ? dispatch : { ...dispatch, message: undefined, disabledReason: `Blocked: ${task.blocked}` });
+      actions.push(action('Preview Agent', 'list-ordered', { type: 'previewDispatch', taskId: task.id }, true, snapshot.trusted));
     }
     actions.push(action('Open', 'go-to-file', { type: 'openTask', path: task.path }, false, snapshot.trusted));
-    return { kind: 'task', key: `task:${task.path}`, task, status: status.text, tone: status.tone, actions };
+    return { kind: 'task', key: `task:${task.path}`, task, status: status.text, tone: status.tone, actions, selectable: pending && snapshot.trusted, selected: pending && selected.has(task.id) };
   }, ui);
 }
 
@@ -180,6 +190,8 @@ function needsYouActionIcon(message: NonNullable<NeedsYouItem['action']>): strin
       return 'git-merge';
     case 'openExternal':
       return 'link-external';
+    case 'approvePlan':
+      return 'check';
   }
 }
 

@@ -20,9 +20,20 @@ window.addEventListener('message', (event: MessageEvent) => {
     console.warn(`ATO panel: ignored ${parsed.error}`);
     return;
   }
-  // The host sends only full snapshots (see src/shared/protocol.ts).
-  view?.render(parsed.message.snapshot);
-  document.body.dataset['ready'] = 'true';
+  const message = parsed.message;
+  switch (message.type) {
+    case 'snapshot':
+      // Snapshots are always full (see src/shared/protocol.ts).
+      view?.render(message.snapshot);
+      document.body.dataset['ready'] = 'true';
+      return;
+    case 'dispatchResult':
+      view?.showDispatchResult(message.outcomes);
+      return;
+    case 'preview':
+      view?.showPreview(message.preview);
+      return;
+  }
 });
 
 // Elapsed times of active runs tick locally between snapshots.

@@ -1,4 +1,6 @@
-import { parseToHostMessage, type NeedsYouItem, type PanelSnapshot, type ToHostMessage } from '../../src/shared/protocol';
+import { parseToHostMessage, type NeedsYouItem, type PanelDispatchOutcome, type PanelPreview, type PanelSnapshot, type ToHostMessage } from '../../src/shared/protocol';
+import { element, icon, text } from './dom';
+import { FleetView } from './fleetView';
 import type { HostApi } from './hostApi';
 import { buildFollowedPullRequestRows, buildNeedsYouRows, buildQueueRows, buildRedPullRequestRows, buildRunRows, runDetail, type ListRow } from './listModel';
 import { LoopView } from './loopView';
@@ -20,6 +22,7 @@ const needsYouIcons: Readonly<Record<NeedsYouItem['kind'], string>> = {
   issueClosedOutsideLoop: 'issue-closed',
   fixAttemptsExhausted: 'debug-disconnect',
   mergeBlocked: 'shield',
+  planAwaitingApproval: 'checklist',
 };
 
 /** Anything the panel can post: a row action, a section button or a loop button. */
@@ -42,6 +45,10 @@ export class PanelView {
   private readonly counts: Readonly<Record<ListId, HTMLElement>> = { needsYou: element('span', 'count'), redPrs: element('span', 'count'), followedPrs: element('span', 'count'), queue: element('span', 'count'), runs: element('span', 'count') };
   private readonly lists: Readonly<Record<ListId, VirtualList<ListRow>>>;
   private readonly loop: LoopView;
+  private readonly fleet: FleetView;
+  /** Pending task ids picked for "Dispatch selected"; kept across snapshots while the tasks stay pending. */
+  private readonly selected = new Set<string>();
+  private selectionVersion = 0;
   private snapshot: PanelSnapshot | undefined;
   /** Queue rows depend only on the queue revision, trust and the UI state: reused while those stay. */
   private queueMemo: { readonly key: string; readonly rows: readonly ListRow[] } | undefined;
@@ -63,6 +70,10 @@ export class PanelView {
     });
     this.lists = { needsYou: list('needsYou', 176), redPrs: list('redPrs', 176), followedPrs: list('followedPrs', 264), queue: list('queue', 352), runs: list('runs', 264) };
     this.loop = new LoopView(action => { this.post(action); }, now);
+    this.fleet = new FleetView(action => { this.post(action); }, {
+      ids: () => [...this.selected],
+      clear: () => { this.changeSelection(() => { this.selected.clear(); }); },
+    });
     for (const virtual of Object.values(this.lists)) virtual.element.addEventListener('click', event => { this.onListClick(virtual, event); });
 
     const toolbar = element('div', 'toolbar');
@@ -95,8 +106,11 @@ export class PanelView {
       listSection('followedPrs', 'Pull requests the loop follows'),
       this.top,
       toolbar,
+      this.fleet.fanOut,
       listSection('queue', 'Queue'),
+      this.fleet.preview,
       listSection('runs', 'Runs'),
+      this.fleet.agents,
       this.footer,
     );
   }
@@ -104,13 +118,34 @@ export class PanelView {
   /** Renders a new snapshot (the host only sends full ones). */
   render(snapshot: PanelSnapshot): void {
     this.snapshot = snapshot;
+    // A task that left pending/ (or became invalid) leaves the selection.
+    const pending = new Set((snapshot.queue?.items ?? []).filter(task => task.valid && task.folder === 'pending').map(task => task.id));
+    for (const id of this.selected) if (!pending.has(id) || !snapshot.trusted) this.selected.delete(id);
     const model = buildPanelModel(snapshot);
     this.renderHeader(model);
     this.notice.replaceChildren(...(model.notice === undefined ? [] : [this.renderSection(model.notice)]));
     this.loop.render(snapshot);
     this.top.replaceChildren(...model.sections.map(s => this.renderSection(s)));
     this.footer.replaceChildren(...model.footer.map(s => this.renderSection(s)));
+    this.fleet.render(snapshot);
     this.renderLists(true);
+  }
+
+  /** What became of each task of "Dispatch selected"; the selection is done with. */
+  showDispatchResult(outcomes: readonly PanelDispatchOutcome[]): void {
+    this.fleet.showOutcomes(outcomes);
+    this.changeSelection(() => { this.selected.clear(); });
+  }
+
+  showPreview(preview: PanelPreview): void {
+    this.fleet.showPreview(preview);
+  }
+
+  private changeSelection(change: () => void): void {
+    change();
+    this.selectionVersion++;
+    this.fleet.renderSelection();
+    this.renderLists(false);
   }
 
   /** Re-renders the elapsed times of the visible active runs. */
@@ -135,10 +170,10 @@ export class PanelView {
   private renderLists(restoreScroll: boolean): void {
     const snapshot = this.snapshot;
     if (snapshot === undefined) return;
-    const queueKey = JSON.stringify([snapshot.queue?.revision ?? -1, snapshot.queue?.items.length ?? -1, snapshot.trusted, this.ui.filter, this.ui.sort, this.ui.collapsed]);
+    const queueKey = JSON.stringify([snapshot.queue?.revision ?? -1, snapshot.queue?.items.length ?? -1, snapshot.trusted, this.ui.filter, this.ui.sort, this.ui.collapsed, this.selectionVersion]);
     let queueRows = this.queueMemo?.key === queueKey ? this.queueMemo.rows : undefined;
     if (queueRows === undefined) {
-      queueRows = buildQueueRows(snapshot, this.ui);
+      queueRows = buildQueueRows(snapshot, this.ui, this.selected);
       this.queueMemo = { key: queueKey, rows: queueRows };
     }
     const rows: Readonly<Record<ListId, readonly ListRow[]>> = { needsYou: buildNeedsYouRows(snapshot, this.ui), redPrs: buildRedPullRequestRows(snapshot, this.ui), followedPrs: buildFollowedPullRequestRows(snapshot, this.ui), queue: queueRows, runs: buildRunRows(snapshot, this.ui) };
@@ -177,6 +212,11 @@ export class PanelView {
     if (row === undefined) return;
     if (row.kind === 'group') {
       this.dispatch({ kind: 'toggleGroup', group: row.group });
+      return;
+    }
+    if (row.kind === 'task' && row.selectable && event.target.closest('[data-select]') !== null) {
+      const id = row.task.id;
+      this.changeSelection(() => { if (!this.selected.delete(id)) this.selected.add(id); });
       return;
     }
     const button = event.target.closest<HTMLElement>('[data-act]');
@@ -251,6 +291,16 @@ export class PanelView {
       }
       case 'task':
         node.classList.add(`tone-${row.tone}`);
+        if (row.selectable) {
+          // A real checkbox: Tab reaches it, Space toggles it, a screen reader says what it selects.
+          const box = document.createElement('input');
+          box.type = 'checkbox';
+          box.className = 'select';
+          box.checked = row.selected;
+          box.dataset['select'] = row.task.id;
+          box.setAttribute('aria-label', `Select ${row.task.title} for Dispatch selected`);
+          node.append(box);
+        }
         node.append(icon(!row.task.valid ? 'error' : row.task.blocked !== null ? 'watch' : 'file'), text('row-title', row.task.title), text('row-detail', row.status));
         node.title = row.task.path;
         break;
@@ -352,22 +402,4 @@ function renderRow(row: PanelRow): HTMLElement {
   item.append(icon(row.icon), text('row-text', row.text));
   if (row.detail !== undefined) item.append(text('row-detail', row.detail));
   return item;
-}
-
-function icon(name: string): HTMLElement {
-  const node = element('span', `codicon codicon-${name}`);
-  node.setAttribute('aria-hidden', 'true');
-  return node;
-}
-
-function text(className: string, value: string): HTMLElement {
-  const node = element('span', className);
-  node.textContent = value;
-  return node;
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  return node;
 }

@@ -1,3 +1,4 @@
+import type { AgentSummary } from '../agents/fleet/agentSummary';
 import { initialLoopState, type LoopState } from '../loop/loopModel';
 import type { QueueSnapshot } from '../queue/queueEntries';
 import type { RunRecord } from '../runs/runRecord';
@@ -49,6 +50,8 @@ export interface AtoState {
   readonly runProblems: readonly RunRecordProblem[];
   /** The planning loop: mode, stage, plan, red PRs, needs-you items, rate-limit budget. */
   readonly loop: LoopState;
+  /** The configured agents with their health, limits and headroom (empty until the dispatcher is built). */
+  readonly agents: readonly AgentSummary[];
 }
 
 export function initialAtoState(workspaceName: string | undefined, trusted: boolean): AtoState {
@@ -62,5 +65,6 @@ export function initialAtoState(workspaceName: string | undefined, trusted: bool
     runs: [],
     runProblems: [],
     loop: initialLoopState,
+    agents: [],
   };
 }

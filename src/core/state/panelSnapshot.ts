@@ -1,5 +1,5 @@
 import type { PanelCiState, PanelStageId, PanelWorkKind, PlannedActionKind } from '../../shared/loopSnapshot';
-import { panelRunIdPattern, queuePathPattern, type NeedsYouItem, type PanelRun, type PanelRunState, type PanelSnapshot, type PanelTask } from '../../shared/protocol';
+import { panelAgentIdPattern, panelRunIdPattern, queuePathPattern, type NeedsYouItem, type PanelAgent, type PanelRun, type PanelRunState, type PanelSnapshot, type PanelTask } from '../../shared/protocol';
 import type { CiState, PlannedAction, StageId, WorkKind } from '../loop/loopModel';
 import type { Redactor } from '../logging/redactor';
 import { isValidQueueEntry, queueEntryId, type QueueEntry } from '../queue/queueEntry';
@@ -9,6 +9,7 @@ import type { RunRecord, RunState } from '../runs/runRecord';
 import { clipText } from '../util/clipText';
 import { describeRunRecordProblem } from '../runs/runRecordProblemText';
 import type { RunRecordProblem } from '../runs/runStore';
+import { agentFields } from '../views/agentTreeRows';
 import { loopNotRunningReason } from '../views/loopText';
 import type { AtoState } from './atoState';
 import { loopSnapshot } from './panelLoopSnapshot';
@@ -73,7 +74,7 @@ export function buildPanelSnapshot(state: AtoState, redactor: Redactor): PanelSn
   const runs = runSnapshots(state.runs, redactor, cache);
   const loop = cachedLoop(state, redactor, cache);
   return {
-    version: 4,
+    version: 5,
     workspaceName: head.workspaceName,
     trusted: state.trusted,
     planning: head.planning,
@@ -81,8 +82,9 @@ export function buildPanelSnapshot(state: AtoState, redactor: Redactor): PanelSn
     settingsProblems: head.settingsProblems,
     queue,
     runs,
-    needsYou: [...loop.needsYou, ...runNeedsYou(state.runs, runs, requeueableRuns(state)), ...runRecordItems(state.runProblems, redactor), ...(queue === null ? [] : cache.invalidItems)],
+    needsYou: [...loop.needsYou, ...runNeedsYou(state.runs, runs, requeueableRuns(state), julesAgents(state), redactor), ...runRecordItems(state.runProblems, redactor), ...(queue === null ? [] : cache.invalidItems)],
     loop: loop.loop,
+    agents: panelAgents(state.agents, redactor),
   };
 }
 
@@ -192,7 +194,7 @@ function runSnapshots(records: readonly RunRecord[], redactor: Redactor, cache: 
  * record) — with a one-click Requeue when the task waits in processed/ — and runs waiting for an answer.
  * Built from already-redacted items.
  */
-function runNeedsYou(records: readonly RunRecord[], runs: readonly PanelRun[], requeueable: ReadonlyMap<string, unknown>): NeedsYouItem[] {
+function runNeedsYou(records: readonly RunRecord[], runs: readonly PanelRun[], requeueable: ReadonlyMap<string, unknown>, jules: ReadonlySet<string>, redactor: Redactor): NeedsYouItem[] {
   const items: NeedsYouItem[] = [];
   const latestByTask = new Set<string>();
   for (const [index, record] of records.entries()) {
@@ -200,7 +202,11 @@ function runNeedsYou(records: readonly RunRecord[], runs: readonly PanelRun[], r
     if (run === undefined) continue;
     const latest = !latestByTask.has(record.taskId);
     latestByTask.add(record.taskId);
-    if (run.state === 'needsYou') {
+    if (run.state === 'needsYou' && jules.has(record.agentId) && run.failure === null) {
+      // A Jules run waits in needsYou for its plan: the reason carries the plan's summary (redacted like the run).
+      const reason = redactor.redact(record.history.at(-1)?.reason ?? '');
+      items.push({ kind: 'planAwaitingApproval', key: run.runId, title: `${run.agentId} asks you to approve its plan for ${run.taskId}`, detail: clipText(reason, planSummaryLimit), label: 'Approve plan', action: { type: 'approvePlan', taskId: run.taskId }, url: null });
+    } else if (run.state === 'needsYou') {
       const reason = record.history.at(-1)?.reason ?? '';
       items.push({ kind: 'runNeedsYou', key: run.runId, title: `${run.agentId} needs you on ${run.taskId}`, detail: run.failure?.message ?? reason, label: 'Show Log', action: runLog(run.runId), url: null });
     } else if (run.state === 'failed' && latest && waitsForAHuman(record)) {
@@ -212,6 +218,29 @@ function runNeedsYou(records: readonly RunRecord[], runs: readonly PanelRun[], r
   }
   return items;
 }
+
+/** The longest plan summary a needs-you item carries (the run log has all of it). */
+export const planSummaryLimit = 2000;
+
+/** The ids of the Jules agents: their runs wait in needsYou for plan approval. */
+function julesAgents(state: AtoState): ReadonlySet<string> {
+  return new Set(state.agents.filter(agent => agent.kind === 'jules').map(agent => agent.id));
+}
+
+/** The agents as the panel shows them; every text is redacted (a health detail or an error can quote anything). */
+function panelAgents(agents: AtoState['agents'], redactor: Redactor): PanelAgent[] {
+  return agents.filter(agent => panelAgentIdPattern.test(agent.id)).map(summary => {
+    const agent = agentFields(summary);
+    return redactor.redactValue<PanelAgent>({
+      ...agent,
+      healthDetail: clipText(agent.healthDetail, agentTextLimit),
+      lastError: agent.lastError === null ? null : clipText(agent.lastError, agentTextLimit),
+      window: agent.window === null ? null : { closedUntil: agent.window.closedUntil, reason: clipText(agent.window.reason, agentTextLimit) },
+    });
+  });
+}
+
+const agentTextLimit = 1000;
 
 /** Run records that could not be read: each is reported, with a way to open the file. */
 function runRecordItems(problems: readonly RunRecordProblem[], redactor: Redactor): NeedsYouItem[] {

@@ -36,6 +36,18 @@ export const commandIds = {
   approveWorkflowRuns: 'ato.approveWorkflowRuns',
   queueDraft: 'ato.queueDraft',
   adoptIssues: 'ato.adoptIssues',
+  testAgent: 'ato.testAgent',
+  configureAgent: 'ato.configureAgent',
+} as const;
+
+/**
+ * Commands the panel and the tree run that other parts of ATO contribute (fan-out and preview: the runs
+ * part; plan approval: the jules backend).
+ */
+export const fleetCommands = {
+  dispatchTasks: 'ato.dispatchTasks',
+  previewDispatch: 'ato.previewDispatch',
+  approvePlan: 'ato.approvePlan',
 } as const;
 
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];
@@ -44,6 +56,8 @@ export type CommandId = (typeof commandIds)[keyof typeof commandIds];
 export const workbenchCommands = {
   /** The Workspace Trust editor: trust the folder, or not. */
   manageTrust: 'workbench.trust.manage',
+  /** The Settings editor, searching for a setting id. */
+  openSettings: 'workbench.action.openSettings',
 } as const;
 
 export type WorkbenchCommandId = (typeof workbenchCommands)[keyof typeof workbenchCommands];
@@ -83,4 +97,8 @@ export const treeItemContexts = {
   redPullRequest: 'ato.pr.red',
   /** Anything else with a link on GitHub (an issue, a check): open. */
   link: 'ato.link',
+  /** An agent of the fleet: test, configure. */
+  agent: 'ato.agent',
+  /** A Jules run waiting for its plan to be approved: approve, show log. Its `ref` is the task id. */
+  planAwaitingApproval: 'ato.needsYou.plan',
 } as const;

@@ -171,10 +171,16 @@ export function needsYouRows(state: AtoState): TreeNodeModel[] {
   const requeueable = requeueableRuns(state);
   const seen = new Set<string>();
   let runItems = 0;
+  const jules = new Set(state.agents.filter(agent => agent.kind === 'jules').map(agent => agent.id));
   for (const run of state.runs) {
     const latest = !seen.has(run.taskId);
     seen.add(run.taskId);
-    if (run.state === 'needsYou') {
+    if (run.state === 'needsYou' && jules.has(run.agentId) && run.failure === undefined) {
+      // A Jules run waiting for its plan: approve inline, or read the plan (the reason) in the tooltip and log.
+      runItems++;
+      const plan = run.history.at(-1)?.reason ?? '';
+      children.push({ id: `needsYou/run/${run.runId}`, label: `${run.agentId} asks you to approve its plan for ${run.taskId}`, description: plan, tooltip: plan, icon: 'checklist', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.taskId, contextValue: treeItemContexts.planAwaitingApproval });
+    } else if (run.state === 'needsYou') {
       runItems++;
       children.push({ id: `needsYou/run/${run.runId}`, label: `${run.agentId} needs you on ${run.taskId}`, description: run.history.at(-1)?.reason ?? '', icon: 'bell-dot', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.runId, contextValue: treeItemContexts.activeRun });
     } else if (run.state === 'failed' && latest && waitsForAHuman(run)) {

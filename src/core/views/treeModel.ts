@@ -5,6 +5,7 @@ import { secretDescriptions } from '../secrets/secrets';
 import type { AtoState } from '../state/atoState';
 import { requeueableRuns } from '../state/requeueableRuns';
 import { commandIds, workbenchCommands, type CommandId, type WorkbenchCommandId } from './commandIds';
+import { agentRows } from './agentTreeRows';
 import { followedPullRequestRows } from './followedPullRequestRows';
 import { loopRows, needsYouRows, redPullRequestRows } from './loopTreeRows';
 import { queueRows, runRows } from './queueTreeRows';
@@ -94,6 +95,7 @@ function planningRows(state: AtoState): readonly TreeNodeModel[] {
         },
         ...queueRows(state.queue?.counts ?? planning.queue, state.queue),
         ...runRows(state.runs, requeueableRuns(state)),
+        ...agentRows(state),
         ...accountRows(state),
         ...settingsRows(state),
       ];

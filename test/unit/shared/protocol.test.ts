@@ -50,13 +50,15 @@ const busyLoop: PanelLoop = {
   lease: { holder: 'ci', mine: false, expiresAt: '2026-11-21T10:10:00.000Z' },
 };
 
+const anAgent = { id: 'claude-code', kind: 'claude-code', health: 'ok', healthDetail: 'claude 2.1', inFlight: 0, concurrentCap: 2, runsToday: 0, dailyCap: null, spendTodayUsd: 0, budgetUsd: null, window: null, lastError: null };
+
 function loopOf(s: Record<string, unknown>): Record<string, unknown> {
   return s['loop'] as Record<string, unknown>;
 }
 
 function snapshot(overrides: Partial<PanelSnapshot> = {}): PanelSnapshot {
   return {
-    version: 4,
+    version: 5,
     workspaceName: 'repo',
     trusted: true,
     planning: { kind: 'ready', path: '/repo/planning', queue: { pending: 1, processed: 0, complete: 2 } },
@@ -82,6 +84,7 @@ function snapshot(overrides: Partial<PanelSnapshot> = {}): PanelSnapshot {
       { kind: 'runNeedsYou', key: 'run-2', title: 'x', detail: 'y', label: 'Show Log', action: null, url: null },
     ],
     loop: busyLoop,
+    agents: [],
     ...overrides,
   };
 }
@@ -111,6 +114,12 @@ const validHostMessages: ToHostMessage[] = [
   { type: 'loop.merge', pullNumber: 2_147_483_647 },
   { type: 'openExternal', url: 'https://github.com/octo/repo/pull/12' },
   { type: 'openExternal', url: 'http://ghe.example:8080/octo/repo/pull/12/checks?check_run_id=7#step:3:1' },
+  { type: 'testAgent', agentId: 'claude-code' },
+  { type: 'configureAgent', agentId: 'my.agent_2' },
+  { type: 'approvePlan', taskId: 'add-login' },
+  { type: 'dispatchTasks', taskIds: ['add-login', 'add-logout'] },
+  { type: 'dispatchTasks', taskIds: Array.from({ length: 100 }, (_, index) => `task-${index}`) },
+  { type: 'previewDispatch', taskId: 'add-login' },
 ];
 
 
@@ -119,6 +128,21 @@ const validWebviewMessages: ToWebviewMessage[] = [
   { type: 'snapshot', snapshot: snapshot({ workspaceName: null, trusted: false, auth: { github: 'none', githubAccount: null, gitlab: true, jules: false, anthropic: true }, settingsProblems: [] }) },
   { type: 'snapshot', snapshot: snapshot({ loop: offLoop, needsYou: [] }) },
   { type: 'snapshot', snapshot: snapshot({ loop: { ...busyLoop, mode: 'local', running: false, ticking: false, error: null, stage: { ...busyLoop.stage!, focus: null, action: null }, plan: { at: 'x', stage: null, tracks: [] } } }) },
+  {
+    type: 'snapshot',
+    snapshot: snapshot({
+      agents: [
+        { id: 'jules', kind: 'jules', health: 'failing', healthDetail: 'no key', inFlight: 0, concurrentCap: 3, runsToday: 15, dailyCap: 15, spendTodayUsd: 0, budgetUsd: null, window: { closedUntil: '2026-11-21T14:32:00.000Z', reason: '429 retry-after' }, lastError: 'rateLimit: 429' },
+        { id: 'claude-code', kind: 'claude-code', health: 'unchecked', healthDetail: 'not checked yet', inFlight: 1, concurrentCap: 2, runsToday: 3, dailyCap: null, spendTodayUsd: 1.25, budgetUsd: 5, window: null, lastError: null },
+      ],
+      needsYou: [{ kind: 'planAwaitingApproval', key: 'run-9', title: 'jules asks you to approve its plan for add-login', detail: '1. Read 2. Write', label: 'Approve plan', action: { type: 'approvePlan', taskId: 'add-login' }, url: null }],
+    }),
+  },
+];
+
+const validPanelAnswers: ToWebviewMessage[] = [
+  { type: 'dispatchResult', outcomes: [{ taskId: 'a', status: 'started', detail: 'on claude-code · run r1' }, { taskId: 'b', status: 'waiting', detail: 'targets overlap with a' }, { taskId: 'c', status: 'refused', detail: 'unknown task' }] },
+  { type: 'preview', preview: { taskId: 'a', chosen: 'claude-code', summary: 'claude-code scored highest (0.900)', candidates: [{ agentId: 'claude-code', eligible: true, score: 0.9, reasons: ['score 0.900 = …'] }, { agentId: 'jules', eligible: false, score: null, reasons: ['unhealthy: no key'] }] } },
 ];
 
 describe('webview protocol', () => {
@@ -129,7 +153,13 @@ describe('webview protocol', () => {
       });
     }
     for (const message of validWebviewMessages) {
-      it(`host → webview: snapshot, planning ${message.snapshot.planning.kind}, trusted ${message.snapshot.trusted}, loop ${message.snapshot.loop.mode}`, () => {
+      const shown = message.type === 'snapshot' ? `snapshot, planning ${message.snapshot.planning.kind}, trusted ${message.snapshot.trusted}, loop ${message.snapshot.loop.mode}, ${message.snapshot.agents.length} agents` : message.type;
+      it(`host → webview: ${shown}`, () => {
+        assert.deepEqual(parseToWebviewMessage(overTheWire(message)), { ok: true, message });
+      });
+    }
+    for (const message of validPanelAnswers) {
+      it(`host → webview: ${message.type}`, () => {
         assert.deepEqual(parseToWebviewMessage(overTheWire(message)), { ok: true, message });
       });
     }
@@ -208,6 +238,19 @@ describe('webview protocol', () => {
       ['openExternal in upper case scheme smuggling', { type: 'openExternal', url: 'https:/\\evil.example' }],
       ['openExternal far too long', { type: 'openExternal', url: `https://github.com/${'a'.repeat(2100)}` }],
       ['openExternal with a url array', { type: 'openExternal', url: ['https://github.com'] }],
+      ['testAgent without an id', { type: 'testAgent' }],
+      ['testAgent with a path as id', { type: 'testAgent', agentId: '../claude' }],
+      ['testAgent with a command line as id', { type: 'testAgent', agentId: 'claude; rm -rf /' }],
+      ['configureAgent with a setting id as id', { type: 'configureAgent', agentId: 'ato.agents.custom"' }],
+      ['configureAgent with a huge id', { type: 'configureAgent', agentId: 'a'.repeat(65) }],
+      ['approvePlan with an empty id', { type: 'approvePlan', taskId: '' }],
+      ['approvePlan with a huge id', { type: 'approvePlan', taskId: 'x'.repeat(201) }],
+      ['dispatchTasks with no task', { type: 'dispatchTasks', taskIds: [] }],
+      ['dispatchTasks with more than 100 tasks', { type: 'dispatchTasks', taskIds: Array.from({ length: 101 }, (_, index) => `t${index}`) }],
+      ['dispatchTasks with an empty id', { type: 'dispatchTasks', taskIds: ['a', ''] }],
+      ['dispatchTasks with a numeric id', { type: 'dispatchTasks', taskIds: [7] }],
+      ['dispatchTasks with a single id, not a list', { type: 'dispatchTasks', taskIds: 'a' }],
+      ['previewDispatch without an id', { type: 'previewDispatch' }],
     ];
     for (const [label, raw] of forged) {
       it(label, () => {
@@ -245,8 +288,18 @@ describe('webview protocol', () => {
 
   describe('rejects malformed snapshots from the host', () => {
     const bad: readonly [string, (s: Record<string, unknown>) => unknown][] = [
-      ['a future version', s => ({ ...s, version: 5 })],
-      ['the previous version', s => ({ ...s, version: 3 })],
+      ['a future version', s => ({ ...s, version: 6 })],
+      ['the previous version', s => ({ ...s, version: 4 })],
+      ['the previous version without agents', s => ({ ...Object.fromEntries(Object.entries(s).filter(([key]) => key !== 'agents')), version: 4 })],
+      ['a snapshot without agents', s => Object.fromEntries(Object.entries(s).filter(([key]) => key !== 'agents'))],
+      ['an agent of an unknown kind', s => ({ ...s, agents: [{ ...anAgent, kind: 'skynet' }] })],
+      ['an agent whose id is a path', s => ({ ...s, agents: [{ ...anAgent, id: '../x' }] })],
+      ['an agent in an unknown health', s => ({ ...s, agents: [{ ...anAgent, health: 'great' }] })],
+      ['an agent with negative runs in flight', s => ({ ...s, agents: [{ ...anAgent, inFlight: -1 }] })],
+      ['an agent with a fractional daily cap', s => ({ ...s, agents: [{ ...anAgent, dailyCap: 1.5 }] })],
+      ['an agent with a negative spend', s => ({ ...s, agents: [{ ...anAgent, spendTodayUsd: -0.01 }] })],
+      ['an agent whose window has no reason', s => ({ ...s, agents: [{ ...anAgent, window: { closedUntil: 'x' } }] })],
+      ['a plan to approve whose action runs a command', s => ({ ...s, needsYou: [{ kind: 'planAwaitingApproval', key: 'k', title: 't', detail: 'd', label: 'Approve plan', action: { type: 'testAgent', agentId: 'jules' }, url: null }] })],
       ['a snapshot without runs', s => Object.fromEntries(Object.entries(s).filter(([key]) => key !== 'runs'))],
       ['a task in an unknown folder', s => ({ ...s, queue: { ...(s['queue'] as object), items: [{ ...firstTask(s), folder: 'trash' }] } })],
       ['a task with a negative diagnostics count', s => ({ ...s, queue: { ...(s['queue'] as object), items: [{ ...firstTask(s), diagnostics: -1 }] } })],
@@ -298,11 +351,27 @@ describe('webview protocol', () => {
     }
   });
 
+  describe('rejects malformed answers from the host', () => {
+    const bad: readonly [string, unknown][] = [
+      ['a dispatch result in an unknown status', { type: 'dispatchResult', outcomes: [{ taskId: 'a', status: 'exploded', detail: '' }] }],
+      ['a dispatch result without outcomes', { type: 'dispatchResult' }],
+      ['a dispatch outcome without detail', { type: 'dispatchResult', outcomes: [{ taskId: 'a', status: 'started' }] }],
+      ['a preview without candidates', { type: 'preview', preview: { taskId: 'a', chosen: null, summary: 's' } }],
+      ['a preview whose candidate has no reasons', { type: 'preview', preview: { taskId: 'a', chosen: null, summary: 's', candidates: [{ agentId: 'x', eligible: true, score: 1 }] } }],
+      ['a preview whose score is a string', { type: 'preview', preview: { taskId: 'a', chosen: null, summary: 's', candidates: [{ agentId: 'x', eligible: true, score: '1', reasons: [] }] } }],
+    ];
+    for (const [label, raw] of bad) {
+      it(label, () => {
+        assert.equal(parseToWebviewMessage(raw).ok, false);
+      });
+    }
+  });
+
   describe('actions', () => {
     it('marks every message that changes something as mutating, and only those', () => {
       const mutating = validHostMessages.filter(isMutatingMessage).map(m => m.type === 'action' ? m.action : m.type);
       assert.deepEqual([...new Set(mutating)].sort(), [
-        'cancelRun', 'dispatchTask', 'doctor', 'initPlanningFolder', 'loop.merge', 'loop.pause', 'loop.preview', 'loop.start', 'loop.tick', 'newTask', 'requeueTask', 'setGitHubToken', 'signInToGitHub',
+        'approvePlan', 'cancelRun', 'dispatchTask', 'dispatchTasks', 'doctor', 'initPlanningFolder', 'loop.merge', 'loop.pause', 'loop.preview', 'loop.start', 'loop.tick', 'newTask', 'previewDispatch', 'requeueTask', 'setGitHubToken', 'signInToGitHub', 'testAgent',
       ]);
       assert.ok(!isMutatingMessage({ type: 'openExternal', url: 'https://github.com/octo/repo' }), 'opening a link acts on nothing');
     });
@@ -320,6 +389,6 @@ describe('webview protocol', () => {
   });
 
   it('the snapshot schema accepts what the examples build', () => {
-    for (const message of validWebviewMessages) assert.ok(panelSnapshotSchema.safeParse(message.snapshot).success);
+    for (const message of validWebviewMessages) if (message.type === 'snapshot') assert.ok(panelSnapshotSchema.safeParse(message.snapshot).success);
   });
 });

@@ -54,7 +54,7 @@ describe('list models', () => {
       const byId = (id: string) => rows.find(row => row.kind === 'task' && row.task.id === id);
       const ready = byId('a');
       assert.ok(ready?.kind === 'task');
-      assert.deepEqual(ready.actions.map(a => [a.message, a.disabledReason]), [[{ type: 'dispatchTask', taskId: 'a' }, undefined], [{ type: 'openTask', path: 'issue_queue/pending/a.task.md' }, undefined]]);
+      assert.deepEqual(ready.actions.map(a => [a.message, a.disabledReason]), [[{ type: 'dispatchTask', taskId: 'a' }, undefined], [{ type: 'previewDispatch', taskId: 'a' }, undefined], [{ type: 'openTask', path: 'issue_queue/pending/a.task.md' }, undefined]]);
       const blocked = byId('b');
       assert.ok(blocked?.kind === 'task');
       assert.match(blocked.actions[0]?.disabledReason ?? '', /Blocked: waits for x/);
@@ -64,7 +64,15 @@ describe('list models', () => {
       const restricted = buildQueueRows(withTasks([task()], false), ui()).find(row => row.kind === 'task');
       assert.ok(restricted?.kind === 'task');
       assert.equal(restricted.actions[0]?.disabledReason, restrictedReason);
-      assert.equal(restricted.actions[1]?.disabledReason, undefined, 'opening a file stays possible');
+      assert.equal(restricted.actions.find(a => a.message?.type === 'previewDispatch')?.disabledReason, restrictedReason, 'a preview checks the agents: refused too');
+      assert.equal(restricted.actions.find(a => a.message?.type === 'openTask')?.disabledReason, undefined, 'opening a file stays possible');
+      assert.equal(restricted.selectable, false, 'nothing to select for a fan-out in Restricted Mode');
+    });
+
+    it('marks valid pending tasks selectable for a fan-out, and the selected ones', () => {
+      const rows = buildQueueRows(withTasks([task(), task({ id: 'b', path: 'issue_queue/pending/b.md' }), task({ id: 'p', folder: 'processed', path: 'issue_queue/processed/p.md' })]), ui({ sort: 'order' }), new Set(['b', 'p']));
+      const tasks = rows.flatMap(row => (row.kind === 'task' ? [[row.task.id, row.selectable, row.selected]] : []));
+      assert.deepEqual(tasks, [['a', true, false], ['b', true, true], ['p', false, false]]);
     });
 
     it('disables open for a path the host would refuse', () => {

@@ -7,7 +7,7 @@ import { anAtoState, planningExamples, planningKinds } from '../../support/state
 
 function snapshot(overrides: Partial<PanelSnapshot> = {}): PanelSnapshot {
   return {
-    version: 4,
+    version: 5,
     workspaceName: 'repo',
     trusted: true,
     planning: { kind: 'ready', path: '/repo/planning', queue: { pending: 4, processed: 1, complete: 9 } },
@@ -17,6 +17,7 @@ function snapshot(overrides: Partial<PanelSnapshot> = {}): PanelSnapshot {
     runs: [],
     needsYou: [],
     loop: buildPanelSnapshot(anAtoState(), new Redactor()).loop,
+    agents: [],
     ...overrides,
   };
 }

@@ -96,7 +96,7 @@ describe('buildPanelSnapshot', () => {
 describe('buildPanelSnapshot: queue, runs and needs-you', () => {
   it('has no queue before the index has read the folder, and no runs or needs-you items in a fresh state', () => {
     const snapshot = buildPanelSnapshot(anAtoState(), new Redactor());
-    assert.equal(snapshot.version, 4);
+    assert.equal(snapshot.version, 5);
     assert.equal(snapshot.queue, null);
     assert.deepEqual(snapshot.runs, []);
     assert.deepEqual(snapshot.needsYou, []);
