@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { AgentBackend, AgentHealth } from '../core/agents/agentBackend';
-import { summarizeAgents } from '../core/agents/fleet/agentSummary';
+import { headroomFromReport, summarizeAgents } from '../core/agents/fleet/agentSummary';
 import type { DispatchRuntime } from '../core/dispatch/dispatchRuntime';
 import { checkLocalTools, type ToolCheck } from '../core/doctor/localChecks';
 import type { AtoServices } from './atoServices';
@@ -40,7 +40,9 @@ export class AgentHealthService implements vscode.Disposable {
   publish(): void {
     const runtime = this.runtime;
     if (runtime === undefined) return;
-    const agents = summarizeAgents({ agents: runtime.registry.all(), health: this.health, counts: runtime.limiter.counts(), runs: this.services.store.state.runs, now: new Date() });
+    // The ledger's caps, spend, budgets and vendor windows, when the fleet keeps them.
+    const report = runtime.fleet?.report(runtime.registry.all(), runtime.limiter, this.health);
+    const agents = summarizeAgents({ agents: runtime.registry.all(), health: this.health, counts: runtime.limiter.counts(), runs: this.services.store.state.runs, now: new Date(), ...(report === undefined ? {} : { headroom: headroomFromReport(report) }) });
     this.services.store.update(state => ({ ...state, agents }));
   }
 

@@ -5,7 +5,7 @@ import type { AtoState } from '../core/state/atoState';
 import { resolveTaskPath } from '../core/state/panelPaths';
 import { buildPanelSnapshot } from '../core/state/panelSnapshot';
 import type { Store } from '../core/state/store';
-import { commandIds, fleetCommands, viewIds, workbenchCommands, type CommandId, type WorkbenchCommandId } from '../core/views/commandIds';
+import { commandIds, viewIds, workbenchCommands, type CommandId, type WorkbenchCommandId } from '../core/views/commandIds';
 import { dispatchOutcomesForPanel, previewForPanel } from '../core/views/fleetAnswers';
 import { loopUrls } from '../core/views/loopLinks';
 import { isMutatingMessage, parseToHostMessage, type PanelAction, type ToHostMessage, type ToWebviewMessage } from '../shared/protocol';
@@ -121,20 +121,20 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         this.run(commandIds.configureAgent, message.agentId);
         return;
       case 'approvePlan':
-        this.run(fleetCommands.approvePlan, message.taskId);
+        this.run(commandIds.approvePlan, message.taskId);
         return;
       case 'dispatchTasks':
-        this.ask(fleetCommands.dispatchTasks, message.taskIds, answer => {
+        this.ask(commandIds.dispatchTasks, message.taskIds, answer => {
           const outcomes = dispatchOutcomesForPanel(answer, this.redactor);
           if (outcomes !== undefined) this.postMessage({ type: 'dispatchResult', outcomes });
         });
         return;
       case 'previewDispatch':
-        this.ask(fleetCommands.previewDispatch, message.taskId, answer => {
+        this.ask(commandIds.previewDispatch, message.taskId, answer => {
           const preview = previewForPanel(message.taskId, answer, this.redactor);
           if (preview !== undefined) this.postMessage({ type: 'preview', preview });
-          else this.log.warn('control panel: %s answered no ranking for "%s"', fleetCommands.previewDispatch, message.taskId);
-        });
+          else this.log.warn('control panel: %s answered no ranking for "%s"', commandIds.previewDispatch, message.taskId);
+        }, { editor: false });
         return;
       case 'loop.start':
       case 'loop.pause':
@@ -184,8 +184,8 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   }
 
   /** Runs a command whose answer the panel shows. */
-  private ask(command: string, argument: unknown, answer: (value: unknown) => void): void {
-    vscode.commands.executeCommand(command, argument).then(answer, (error: unknown) => {
+  private ask(command: string, argument: unknown, answer: (value: unknown) => void, ...more: unknown[]): void {
+    vscode.commands.executeCommand(command, argument, ...more).then(answer, (error: unknown) => {
       this.log.warn('control panel: %s failed: %s', command, error);
     });
   }

@@ -8,12 +8,14 @@ import { createDispatchRuntime, type DispatchRuntime } from '../core/dispatch/di
 import { fleetSettingsOf } from '../core/agents/fleet/fleetSettings';
 import { renderDispatchPreview, type DispatchPreview } from '../core/dispatch/dispatchPreview';
 import { describeFanOutReport, dispatchMany, type FanOut, type FanOutReport } from '../core/dispatch/fanOut';
+import { raiseTaskBudget } from '../core/dispatch/raiseBudget';
 import { recoverRuns } from '../core/dispatch/runRecovery';
 import { stallSettingsOf } from '../core/dispatch/stallWatch';
 import type { EscalationIssuePort } from '../core/dispatch/escalation';
 import { escalationIssuePort } from '../core/dispatch/escalationGitHub';
 import type { DispatchOutcome } from '../core/dispatch/taskDispatcher';
 import { isValidQueueEntry } from '../core/queue/queueEntry';
+import { commandIds } from '../core/views/commandIds';
 import type { QueueIndex } from '../core/queue/queueIndex';
 import { runIdPattern, type RunRecord } from '../core/runs/runRecord';
 import type { RunRecordProblem } from '../core/runs/runStore';
@@ -223,7 +225,7 @@ export class RunService implements vscode.Disposable {
   }
 
   /** The registry's ranking for one task (asks which when none is given), in a read-only editor. */
-  async previewDispatch(taskId?: string): Promise<DispatchPreview | undefined> {
+  async previewDispatch(taskId?: string, openEditor = true): Promise<DispatchPreview | undefined> {
     const ready = await this.readyQueue();
     if (ready === undefined) return undefined;
     const { runtime, index } = ready;
@@ -234,6 +236,7 @@ export class RunService implements vscode.Disposable {
     }
     if (id === undefined) return undefined;
     const preview = await runtime.dispatcher.preview(id);
+    if (!openEditor) return preview;
     const content = this.services.redactor.redact(`# Dispatch preview: ${id}\n\n\`\`\`text\n${renderDispatchPreview(preview)}\`\`\`\n`);
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'markdown', content }), { preview: true });
     return preview;
@@ -264,6 +267,46 @@ export class RunService implements vscode.Disposable {
    * Approve Agent Plan: the plan the task's run waits on (a Jules session). Asks which task when no id is
    * given: the runs in progress on an agent that has plans.
    */
+  /**
+   * "Raise budget and resume": a run stopped at its task's `budget_usd` left the task in processed/; this
+   * writes the new budget into the task file and runs it again (asks which task and how much when not given).
+   */
+  async raiseBudgetAndResume(taskId?: string, budgetUsd?: number): Promise<void> {
+    const ready = await this.readyQueue();
+    if (ready === undefined) return;
+    const { runtime, index } = ready;
+    let id = taskId;
+    if (id === undefined) {
+      const stopped = this.runs().filter(run => run.failure?.class === 'budget' && index.byId(run.taskId).some(entry => entry.folder === 'processed'));
+      const ids = [...new Set(stopped.map(run => run.taskId))];
+      if (ids.length === 0) {
+        void vscode.window.showInformationMessage('ATO: no task waits after reaching its budget.');
+        return;
+      }
+      id = (await vscode.window.showQuickPick(ids.map(value => ({ label: value, id: value })), { title: 'ATO: Raise Budget and Resume' }))?.id;
+    }
+    if (id === undefined) return;
+    let budget = budgetUsd;
+    if (budget === undefined) {
+      const current = index.byId(id).find(entry => entry.folder === 'processed');
+      const was = current !== undefined && isValidQueueEntry(current) ? current.result.task.budgetUsd : undefined;
+      const answer = await vscode.window.showInputBox({
+        title: `ATO: Raise the budget of ${id}`,
+        prompt: `The new budget_usd in US dollars${was === undefined ? '' : ` (now ${String(was)})`}`,
+        value: was === undefined ? '' : String(was * 2),
+        validateInput: value => (Number.isFinite(Number(value)) && Number(value) > 0 ? undefined : 'A number of US dollars above 0'),
+      });
+      if (answer === undefined) return;
+      budget = Number(answer);
+    }
+    const raised = await raiseTaskBudget(id, budget, { index, writer: runtime.planningWriter, activeRuns: () => runtime.dispatcher.activeRuns() });
+    if (raised.status !== 'raised') {
+      void vscode.window.showWarningMessage(`ATO: ${raised.reason}`);
+      return;
+    }
+    this.report(await runtime.dispatcher.dispatch(id, { resume: true }), id);
+  }
+
   async approvePlan(taskId?: string): Promise<void> {
     const runtime = await this.ensureRuntime();
     if (runtime === undefined) return;
@@ -384,7 +427,12 @@ export class RunService implements vscode.Disposable {
         const succeeded = record.state === 'succeeded';
         if (notify === 'off' || (succeeded && notify === 'failures')) return;
         const message = succeeded ? `ATO: "${taskId}" finished${record.branch === undefined ? '' : ` on ${record.branch}`}.` : `ATO: "${taskId}" ${record.state}: ${record.failure?.message ?? ''}`;
-        void (succeeded ? vscode.window.showInformationMessage(message, open) : vscode.window.showWarningMessage(this.services.redactor.redact(message), open)).then(choice => { if (choice === open) void this.showLog(record.runId); });
+        // A run stopped at its budget_usd waits for a person: the notification offers the way on.
+        const raise = record.failure?.class === 'budget' ? ['Raise Budget and Resume'] : [];
+        void (succeeded ? vscode.window.showInformationMessage(message, open) : vscode.window.showWarningMessage(this.services.redactor.redact(message), ...raise, open)).then(choice => {
+          if (choice === open) void this.showLog(record.runId);
+          else if (choice !== undefined && raise.includes(choice)) void vscode.commands.executeCommand(commandIds.raiseBudgetAndResume, taskId);
+        });
       });
       return;
     }

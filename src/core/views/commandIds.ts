@@ -25,6 +25,7 @@ export const commandIds = {
   cancelRun: 'ato.cancelRun',
   requeueTask: 'ato.requeueTask',
   approvePlan: 'ato.approvePlan',
+  raiseBudgetAndResume: 'ato.raiseBudgetAndResume',
   showRunLog: 'ato.showRunLog',
   chooseProjectMcpServers: 'ato.chooseProjectMcpServers',
   startLoop: 'ato.startLoop',
@@ -38,16 +39,6 @@ export const commandIds = {
   adoptIssues: 'ato.adoptIssues',
   testAgent: 'ato.testAgent',
   configureAgent: 'ato.configureAgent',
-} as const;
-
-/**
- * Commands the panel and the tree run that other parts of ATO contribute (fan-out and preview: the runs
- * part; plan approval: the jules backend).
- */
-export const fleetCommands = {
-  dispatchTasks: 'ato.dispatchTasks',
-  previewDispatch: 'ato.previewDispatch',
-  approvePlan: 'ato.approvePlan',
 } as const;
 
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];

@@ -1,3 +1,4 @@
+import type { AgentsReport } from '../../../shared/agentsReport';
 import type { RunRecord } from '../../runs/runRecord';
 import type { AgentBackend, AgentHealth } from '../agentBackend';
 import type { ConcurrencyCounts } from './concurrencyLimiter';
@@ -97,4 +98,21 @@ export function summarizeAgents(inputs: AgentSummaryInputs): AgentSummary[] {
       settingId: agentSettingIds[agent.kind],
     };
   });
+}
+
+/** The ledger's figures per agent, as the summaries read them (the budget is the agent's vendor's daily one). */
+export function headroomFromReport(report: AgentsReport): ReadonlyMap<string, AgentHeadroom> {
+  const vendors = new Map(report.vendors.map(vendor => [vendor.vendor, vendor]));
+  return new Map(report.agents.map(agent => {
+    const budgetUsd = vendors.get(agent.vendor)?.spendToday.capUsd ?? undefined;
+    const closed = !agent.window.open && agent.window.until !== null;
+    const headroom: AgentHeadroom = {
+      runsToday: agent.runsToday.used,
+      spendTodayUsd: agent.spendToday,
+      ...(agent.runsToday.cap === null ? {} : { dailyCap: agent.runsToday.cap }),
+      ...(budgetUsd === undefined ? {} : { budgetUsd }),
+      ...(closed && agent.window.until !== null ? { window: { closedUntil: agent.window.until, reason: agent.window.reason ?? 'the vendor asked to wait' } } : {}),
+    };
+    return [agent.id, headroom];
+  }));
 }

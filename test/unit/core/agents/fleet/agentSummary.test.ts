@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { agentSettingIds, summarizeAgents } from '../../../../../src/core/agents/fleet/agentSummary';
+import { agentSettingIds, headroomFromReport, summarizeAgents } from '../../../../../src/core/agents/fleet/agentSummary';
+import type { AgentReport, VendorReport } from '../../../../../src/shared/agentsReport';
 import { ConcurrencyLimiter } from '../../../../../src/core/agents/fleet/concurrencyLimiter';
 import { aRunRecord } from '../../../../support/runRecords';
 
@@ -57,5 +58,28 @@ describe('summarizeAgents', () => {
     const [claude, custom] = summarizeAgents({ agents, health: new Map(), counts: new ConcurrencyLimiter(4).counts(), runs: [], now });
     assert.deepEqual([claude?.settingId, custom?.settingId], ['ato.agents.claudeCode', 'ato.agents.custom']);
     assert.equal(agentSettingIds.jules, 'ato.jules');
+  });
+});
+
+describe('headroomFromReport', () => {
+  const window = { open: false, until: '2026-12-07T14:32:00.000Z', source: 'retryAfter' as const, reason: 'anthropic window closed until 14:32 UTC (429 retry-after)' };
+  const openWindow = { open: true, until: null, source: null, reason: null };
+  const agent = (id: string, vendor: string, over: Partial<AgentReport> = {}): AgentReport => ({
+    id, kind: 'custom', vendor, health: null, inFlight: { used: 0, cap: 1 }, runsToday: { used: 0, cap: null }, spendToday: 0, spendMonth: 0,
+    window: openWindow, headroom: { open: true, reasons: [] }, lastError: null, successRates: [], ...over,
+  });
+  const vendor = (name: string, capUsd: number | null, over: Partial<VendorReport> = {}): VendorReport => ({
+    vendor: name, agents: [], inFlight: 0, runsToday: { used: 0, cap: null }, spendToday: { spentUsd: 0, capUsd }, spendMonth: { spentUsd: 0, capUsd: null },
+    premiumRequests: null, window: openWindow, closedBecause: [], ...over,
+  });
+
+  it("gives each agent its runs, daily cap, spend, its vendor's daily budget and a closed window", () => {
+    const headroom = headroomFromReport({
+      version: 1, generatedAt: '2026-12-07T14:00:00.000Z', problems: [],
+      agents: [agent('claude-code', 'anthropic', { runsToday: { used: 15, cap: 15 }, spendToday: 4.5, window }), agent('my-cli', 'my-cli', { runsToday: { used: 2, cap: null } })],
+      vendors: [vendor('anthropic', 5), vendor('my-cli', null)],
+    });
+    assert.deepEqual(headroom.get('claude-code'), { runsToday: 15, dailyCap: 15, spendTodayUsd: 4.5, budgetUsd: 5, window: { closedUntil: '2026-12-07T14:32:00.000Z', reason: window.reason } });
+    assert.deepEqual(headroom.get('my-cli'), { runsToday: 2, spendTodayUsd: 0 });
   });
 });
