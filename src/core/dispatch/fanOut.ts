@@ -64,6 +64,8 @@ export class FanOut implements Disposable {
   private again = false;
   private activeCount: number;
   private finished = false;
+  /** A staggered start or a closed vendor window says when to try again: one timer, at the soonest. */
+  private wake: { readonly at: number; readonly timer: ReturnType<typeof setTimeout> } | undefined;
 
   private constructor(taskIds: readonly string[], private readonly options: FanOutOptions) {
     this.members = [...new Set(taskIds)].map(taskId => ({ taskId, report: { taskId, status: 'waiting', reason: 'not looked at yet' } }));
@@ -91,6 +93,7 @@ export class FanOut implements Disposable {
   }
 
   dispose(): void {
+    this.clearWake();
     this.subscription.dispose();
     this.changed.dispose();
   }
@@ -143,6 +146,7 @@ export class FanOut implements Disposable {
         void this.options.dispatcher.whenDone(outcome.runId)?.then(record => { this.ended(member, record); });
       } else if (outcome.status === 'busy') {
         this.update(member, { taskId: member.taskId, status: 'waiting', reason: `waits: ${outcome.reason}` });
+        if (outcome.retryInMs !== undefined) this.wakeIn(outcome.retryInMs);
       } else {
         this.update(member, { taskId: member.taskId, status: 'refused', reason: outcome.reason });
       }
@@ -190,10 +194,23 @@ export class FanOut implements Disposable {
     void this.turn();
   }
 
-  /** Waiting with nothing running anywhere: nothing will ever wake the task. */
+  /** Tries again after `ms` (or sooner, when an earlier wake is already set). */
+  private wakeIn(ms: number): void {
+    const at = Date.now() + ms;
+    if (this.wake !== undefined && this.wake.at <= at) return;
+    this.clearWake();
+    this.wake = { at, timer: setTimeout(() => { this.wake = undefined; void this.turn(); }, ms) };
+  }
+
+  private clearWake(): void {
+    if (this.wake !== undefined) clearTimeout(this.wake.timer);
+    this.wake = undefined;
+  }
+
+  /** Waiting with nothing running anywhere and no timer set: nothing will ever wake the task. */
   private refuseTheStuck(): void {
     const anythingRunning = this.options.dispatcher.activeRuns().length > 0 || this.members.some(member => member.report.status === 'started');
-    if (anythingRunning) return;
+    if (anythingRunning || this.wake !== undefined) return;
     for (const member of this.members) {
       if (member.report.status === 'waiting') this.update(member, { taskId: member.taskId, status: 'refused', reason: `nothing is running that could end its wait (${member.report.reason.replace(/^waits: /, '')})` });
     }
@@ -202,6 +219,7 @@ export class FanOut implements Disposable {
   private settle(): void {
     if (this.finished || this.members.some(member => member.report.status === 'waiting' || member.report.status === 'started')) return;
     this.finished = true;
+    this.clearWake();
     this.subscription.dispose();
     this.resolveDone(this.reports());
   }

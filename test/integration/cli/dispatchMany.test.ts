@@ -55,9 +55,14 @@ describe('the built CLI: `ato dispatch a b c` (fan-out) and `ato dispatch x --dr
     assert.equal(preview.agentId, 'journal');
     assert.equal(preview.explicit, false);
     // The built-in claude-code is configured too; its executable is pointed where there is none: unhealthy.
-    assert.deepEqual(preview.candidates.map(c => [c.agentId, c.eligible, c.chosen]), [['journal', true, true], ['claude-code', false, false], ['reviewer', false, false]]);
-    assert.match(preview.candidates[1]?.reasons.join('; ') ?? '', /^unhealthy: `\S*no-claude-here` could not be started/);
-    assert.deepEqual(preview.candidates[2]?.reasons, ['does not take fix tasks']);
+    // Every configured agent is ranked: the built-in claude-code (its executable pointed where there is none:
+    // unhealthy), claude (read-only: no fix tasks), copilot (no GitHub remote here) and the two custom agents.
+    const byId = new Map(preview.candidates.map(c => [c.agentId, c]));
+    assert.deepEqual(preview.candidates.map(c => [c.agentId, c.eligible, c.chosen]).sort(), [['claude', false, false], ['claude-code', false, false], ['copilot', false, false], ['journal', true, true], ['reviewer', false, false]]);
+    assert.equal(preview.candidates[0]?.agentId, 'journal', 'the chosen agent is ranked first');
+    assert.match(byId.get('claude-code')?.reasons.join('; ') ?? '', /^unhealthy: `\S*no-claude-here` could not be started/);
+    assert.deepEqual(byId.get('reviewer')?.reasons, ['does not take fix tasks']);
+    assert.deepEqual(byId.get('claude')?.reasons.slice(0, 1), ['does not take fix tasks']);
     assert.match(preview.candidates[0]?.reasons[0] ?? '', /^score 0\.550 = weight 1 × success 0\.50 × \(1 − load 0\.00\) \+ priority bonus 0\.050$/);
     assert.ok(existsSync(join(repo, 'planning', 'issue_queue', 'pending', 'x.task.md')), 'the task stays in pending/');
     assert.equal(readFileSync(journal, 'utf8'), '', 'no agent ran');
