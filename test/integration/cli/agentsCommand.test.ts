@@ -84,6 +84,6 @@ describe('ato agents [--json] on the built CLI', function () {
     assert.match(broken.stdout, /✗ agent ghost \(custom\)/);
     const unknown = await runBuiltCli(['agents', '--test', 'nobody', '--workspace', repo], env);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /no agent "nobody" is configured \(agents: claude-code, counter, ghost\)/);
+    assert.match(unknown.stderr, /no agent "nobody" is configured \(agents: claude-code, claude, counter, ghost\)/);
   });
 });
