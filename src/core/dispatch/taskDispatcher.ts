@@ -406,8 +406,9 @@ export class TaskDispatcher {
       this.schedule(record, 0, { resume: true, attempt: record.attempt + 1, agentTries: 1, exclude: tried });
     } else if (decision.escalate === 'needsYou') {
       await this.options.events.append({ kind: 'run.needsYou', runId: record.runId, taskId: record.taskId, reason: decision.reason });
-      // A task that cannot run as written is not a run that ran out of tries: nothing to escalate.
-      return taskProblem ? record : this.escalate(run, record);
+      // A task that cannot run as written, or one that reached its budget (a person decides about money),
+      // is not a run that ran out of tries: nothing to escalate.
+      return taskProblem || failure === 'budget' ? record : this.escalate(run, record);
     }
     return record;
   }
