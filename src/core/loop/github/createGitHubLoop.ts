@@ -1,5 +1,6 @@
 import type { AgentBackend } from '../../agents/agentBackend';
 import { CopilotBackend } from '../../agents/copilot/copilotBackend';
+import { taskTypes } from '../../tasks/taskTypes';
 import type { EventInput } from '../../events/eventLog';
 import { pushWithToken } from '../../git/tokenPush';
 import { LoopAgentChooser } from '../loopAgentChoice';
@@ -95,7 +96,9 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
   const instructions = settings['loop.copilotInstructions'];
   const localAgents = (setup.localAgents ?? []).filter(agent => agent.needsWorktree);
   const chooser = new LoopAgentChooser({
-    agents: [new CopilotBackend({ port, baseBranch: branch, customInstructions: instructions, log: setup.log, now }), ...localAgents],
+    // In the loop Copilot takes every task type, reviews included (its issue asks for the review as a PR), as
+    // before the loop asked the registry; the dispatcher's Copilot keeps the narrower set for local task files.
+    agents: [new CopilotBackend({ port, baseBranch: branch, customInstructions: instructions, log: setup.log, now, taskTypes }), ...localAgents],
     setting: () => settings['loop.agent'],
     now: () => now().getTime(),
   });
