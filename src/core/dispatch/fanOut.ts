@@ -48,7 +48,8 @@ interface Member {
  *   when a dependency is neither complete nor coming (not in the batch and not running), or when one fails;
  * - waits while a running task (of this batch or any other) has a target that may name the same file
  *   (see targetOverlap), and starts when that run ends;
- * - waits while every agent that could take it is at its limit.
+ * - waits while every agent that could take it is at its limit, and, when the dispatcher says when one may
+ *   start (the fleet spaces starts to a vendor out, a window reopens), tries again then;
  * Every change of a task's report fires `onDidChange`; `done` resolves when every task was refused or its
  * run ended. A task that waits when nothing is running anywhere would wait forever: it is refused instead.
  * A failed run's retry, when the dispatcher schedules one, happens outside the batch.
@@ -64,6 +65,8 @@ export class FanOut implements Disposable {
   private again = false;
   private activeCount: number;
   private finished = false;
+  /** The next try the dispatcher asked for (`retryInMs` of a busy answer), while one is due. */
+  private retry: { readonly at: number; readonly timer: ReturnType<typeof setTimeout> } | undefined;
 
   private constructor(taskIds: readonly string[], private readonly options: FanOutOptions) {
     this.members = [...new Set(taskIds)].map(taskId => ({ taskId, report: { taskId, status: 'waiting', reason: 'not looked at yet' } }));
@@ -91,6 +94,7 @@ export class FanOut implements Disposable {
   }
 
   dispose(): void {
+    this.cancelRetry();
     this.subscription.dispose();
     this.changed.dispose();
   }
@@ -143,6 +147,7 @@ export class FanOut implements Disposable {
         void this.options.dispatcher.whenDone(outcome.runId)?.then(record => { this.ended(member, record); });
       } else if (outcome.status === 'busy') {
         this.update(member, { taskId: member.taskId, status: 'waiting', reason: `waits: ${outcome.reason}` });
+        if (outcome.retryInMs !== undefined) this.retryIn(outcome.retryInMs);
       } else {
         this.update(member, { taskId: member.taskId, status: 'refused', reason: outcome.reason });
       }
@@ -190,10 +195,27 @@ export class FanOut implements Disposable {
     void this.turn();
   }
 
-  /** Waiting with nothing running anywhere: nothing will ever wake the task. */
+  /** Turns again after `ms` (the earliest of the tries asked for): no run may end to wake a spaced-out start. */
+  private retryIn(ms: number): void {
+    const at = Date.now() + Math.max(0, ms);
+    if (this.retry !== undefined && this.retry.at <= at) return;
+    this.cancelRetry();
+    const timer = setTimeout(() => {
+      this.retry = undefined;
+      void this.turn();
+    }, Math.max(0, ms));
+    this.retry = { at, timer };
+  }
+
+  private cancelRetry(): void {
+    if (this.retry !== undefined) clearTimeout(this.retry.timer);
+    this.retry = undefined;
+  }
+
+  /** Waiting with nothing running anywhere and no try due: nothing will ever wake the task. */
   private refuseTheStuck(): void {
     const anythingRunning = this.options.dispatcher.activeRuns().length > 0 || this.members.some(member => member.report.status === 'started');
-    if (anythingRunning) return;
+    if (anythingRunning || this.retry !== undefined) return;
     for (const member of this.members) {
       if (member.report.status === 'waiting') this.update(member, { taskId: member.taskId, status: 'refused', reason: `nothing is running that could end its wait (${member.report.reason.replace(/^waits: /, '')})` });
     }
@@ -202,6 +224,7 @@ export class FanOut implements Disposable {
   private settle(): void {
     if (this.finished || this.members.some(member => member.report.status === 'waiting' || member.report.status === 'started')) return;
     this.finished = true;
+    this.cancelRetry();
     this.subscription.dispose();
     this.resolveDone(this.reports());
   }
