@@ -6,8 +6,6 @@ import { readEnvironmentSettings } from '../core/settings/environmentSettings';
 import { parseTaskFile } from '../core/tasks/parseTaskFile';
 import type { CliContext } from './cliContext';
 
-declare const ATO_VERSION: string;
-
 export async function openQueue(context: CliContext): Promise<QueueIndex> {
   const { settings } = readEnvironmentSettings(context.env);
   const index = new QueueIndex({ planningRoot: join(context.workspaceRoot, settings.planningPath), parse: parseTaskFile, workspaceRoot: context.workspaceRoot });

@@ -124,6 +124,8 @@ const openTaskMessage = z.object({ type: z.literal('openTask'), path: queuePath(
 const dispatchTaskMessage = z.object({ type: z.literal('dispatchTask'), taskId: taskId() });
 const cancelRunMessage = z.object({ type: z.literal('cancelRun'), runId: runId() });
 const requeueTaskMessage = z.object({ type: z.literal('requeueTask'), taskId: taskId() });
+/** Raise the budget_usd of a task its run stopped at, and run it again (`ato.raiseBudgetAndResume` asks how much). */
+const raiseBudgetMessage = z.object({ type: z.literal('raiseBudget'), taskId: taskId() });
 const showRunLogMessage = z.object({ type: z.literal('showRunLog'), runId: runId() });
 const openRunRecordMessage = z.object({ type: z.literal('openRunRecord'), runId: runId() });
 const newTaskMessage = z.object({ type: z.literal('newTask') });
@@ -155,7 +157,7 @@ export const needsYouItemSchema = z.object({
   /** The action's label; empty when the item has no action at all. */
   label: text(),
   /** Null when the item has no action (empty label) or its path or id cannot be named in a message (then the panel says so). */
-  action: z.nullable(z.discriminatedUnion('type', [openTaskMessage, showRunLogMessage, openRunRecordMessage, dispatchTaskMessage, requeueTaskMessage, loopMergeMessage, openExternalMessage, approvePlanMessage])),
+  action: z.nullable(z.discriminatedUnion('type', [openTaskMessage, showRunLogMessage, openRunRecordMessage, dispatchTaskMessage, requeueTaskMessage, raiseBudgetMessage, loopMergeMessage, openExternalMessage, approvePlanMessage])),
   /** The issue or PR on GitHub, offered as a second action when it is not the action itself. */
   url: z.nullable(externalUrl()),
 });
@@ -269,6 +271,8 @@ export const toHostMessageSchema = z.discriminatedUnion('type', [
   cancelRunMessage,
   /** Put a failed, cancelled or interrupted task back in pending/ (`ato.requeueTask`). */
   requeueTaskMessage,
+  /** Raise a budget-stopped task's budget_usd and resume it (`ato.raiseBudgetAndResume`). */
+  raiseBudgetMessage,
   /** Show a run's log (`ato.showRunLog`). */
   showRunLogMessage,
   /** Open a run record that could not be read (one the snapshot reported), to fix or delete it. */
@@ -316,6 +320,7 @@ export function isMutatingMessage(message: ToHostMessage): boolean {
     case 'dispatchTask':
     case 'cancelRun':
     case 'requeueTask':
+    case 'raiseBudget':
     case 'newTask':
     case 'loop.start':
     case 'loop.pause':

@@ -123,6 +123,9 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       case 'approvePlan':
         this.run(commandIds.approvePlan, message.taskId);
         return;
+      case 'raiseBudget':
+        this.run(commandIds.raiseBudgetAndResume, message.taskId);
+        return;
       case 'dispatchTasks':
         this.ask(commandIds.dispatchTasks, message.taskIds, answer => {
           const outcomes = dispatchOutcomesForPanel(answer, this.redactor);

@@ -58,6 +58,7 @@ export function nameable(message: ToHostMessage): boolean {
       return panelRunIdPattern.test(message.runId);
     case 'dispatchTask':
     case 'requeueTask':
+    case 'raiseBudget':
     case 'approvePlan':
     case 'previewDispatch':
       return message.taskId.length > 0 && message.taskId.length <= 200;
@@ -186,6 +187,8 @@ function needsYouActionIcon(message: NonNullable<NeedsYouItem['action']>): strin
       return 'play';
     case 'requeueTask':
       return requeueIcon;
+    case 'raiseBudget':
+      return 'credit-card';
     case 'loop.merge':
       return 'git-merge';
     case 'openExternal':

@@ -212,8 +212,11 @@ function runNeedsYou(records: readonly RunRecord[], runs: readonly PanelRun[], r
     } else if (run.state === 'failed' && latest && waitsForAHuman(record)) {
       // The (redacted) task id the panel shows, as the queue's Dispatch Now names its task.
       const requeue = requeueable.has(record.runId);
-      const action: NeedsYouItem['action'] = requeue ? { type: 'requeueTask', taskId: run.taskId } : runLog(run.runId);
-      items.push({ kind: 'runFailed', key: run.runId, title: `${run.taskId} failed on ${run.agentId}`, detail: `${run.failure === null ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`}${escalationNote(record)}`, label: requeue ? 'Requeue' : 'Show Log', action, url: null });
+      // A run stopped at its task's budget_usd goes on with a higher budget, not from the start.
+      const raise = requeue && record.failure?.class === 'budget';
+      const action: NeedsYouItem['action'] = raise ? { type: 'raiseBudget', taskId: run.taskId } : requeue ? { type: 'requeueTask', taskId: run.taskId } : runLog(run.runId);
+      const label = raise ? 'Raise Budget and Resume' : requeue ? 'Requeue' : 'Show Log';
+      items.push({ kind: 'runFailed', key: run.runId, title: `${run.taskId} failed on ${run.agentId}`, detail: `${run.failure === null ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`}${escalationNote(record)}`, label, action, url: null });
     }
   }
   return items;

@@ -78,7 +78,7 @@ describe('CopilotBackend against the fake GitHub', function () {
       assert.equal(issue.title, 'Add login');
       // The one body of a task issue (taskIssue.ts, pinned in its unit tests), the same the loop's promotion writes.
       assert.equal(issue.body, taskIssueText(task, undefined, 'copilot').body);
-      assert.match(issue.body ?? '', /^<!-- ato:task=add-login -->\n\n<!-- ato:agent=copilot -->\n$/m);
+      assert.match(issue.body, /^<!-- ato:task=add-login -->\n\n<!-- ato:agent=copilot -->\n$/m);
       assert.deepEqual([...issue.labels].sort(), ['ato', 'ato:task']);
       assert.deepEqual(issue.assignees, ['Copilot']);
       assert.deepEqual(issue.agentAssignment, { target_repo: 'octo/app', base_branch: 'main', custom_instructions: 'Keep the PR small.', model: 'gpt-5.4' });

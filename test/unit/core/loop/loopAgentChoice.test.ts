@@ -33,8 +33,8 @@ describe('LoopAgentChooser: which agent a promoted task goes to', () => {
   it('auto: the registry scores the agents, ties go to the cheapest, and the reason says so', async () => {
     const choice = await chooser('auto').choose(task());
     assert.equal(choice.status, 'selected');
-    assert.equal(choice.status === 'selected' ? choice.agentId : '', 'my-cli');
-    assert.match(choice.status === 'selected' ? choice.reason : '', /^`ato\.loop\.agent` is `auto`: my-cli scored highest \(0\.500\), tied with copilot and cheaper$/);
+    assert.equal(choice.agentId, 'my-cli');
+    assert.match(choice.reason, /^`ato\.loop\.agent` is `auto`: my-cli scored highest \(0\.500\), tied with copilot and cheaper$/);
   });
 
   it('an agent that is not configured, cannot take the type or is unhealthy: the task waits, with the registry\'s reason', async () => {

@@ -5,7 +5,7 @@ import { QueueEntries } from '../../../../src/core/queue/queueEntries';
 import { resolveTaskPath } from '../../../../src/core/state/panelPaths';
 import { buildPanelSnapshot, redactMany } from '../../../../src/core/state/panelSnapshot';
 import type { AtoState, GitHubAuthState, PlanningFolderState } from '../../../../src/core/state/atoState';
-import { panelSnapshotSchema, parseToWebviewMessage } from '../../../../src/shared/protocol';
+import { panelSnapshotSchema, parseToHostMessage, parseToWebviewMessage } from '../../../../src/shared/protocol';
 import { aBusyState, aQueueEntry, aRun } from '../../../support/panelState';
 import { aRunRecord } from '../../../support/runRecords';
 import { taskFileText } from '../../../support/simpleTaskParser';
@@ -173,6 +173,18 @@ describe('buildPanelSnapshot: queue, runs and needs-you', () => {
     const requeued = { ...failed, followUp: { kind: 'requeued' as const, at: '2026-11-21T11:00:00.000Z', reason: 'requeued' } };
     assert.deepEqual(buildPanelSnapshot(anAtoState({ queue: entries.snapshot(), runs: [requeued] }), new Redactor()).needsYou, []);
     assert.ok(panelSnapshotSchema.safeParse(buildPanelSnapshot(state, new Redactor())).success);
+  });
+
+  it('needs you: a task whose run stopped at its budget offers Raise Budget and Resume instead of Requeue', () => {
+    const entries = new QueueEntries();
+    entries.set(aQueueEntry('processed', 'costly.task.md', taskFileText({ id: 'costly', title: 'Costly' })));
+    entries.commit();
+    const stopped = { ...aRun(3, 'failed', 'costly'), failure: { class: 'budget' as const, message: 'budget reached (budget_usd 0.01)' } };
+    const snapshot = buildPanelSnapshot(anAtoState({ queue: entries.snapshot(), runs: [stopped] }), new Redactor());
+    const [item] = snapshot.needsYou;
+    assert.deepEqual([item?.kind, item?.label, item?.action], ['runFailed', 'Raise Budget and Resume', { type: 'raiseBudget', taskId: 'costly' }]);
+    assert.ok(panelSnapshotSchema.safeParse(snapshot).success);
+    assert.deepEqual(parseToHostMessage({ type: 'raiseBudget', taskId: 'costly' }), { ok: true, message: { type: 'raiseBudget', taskId: 'costly' } });
   });
 
   it('redacts task titles, paths, errors and run text', () => {
