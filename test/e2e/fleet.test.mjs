@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { artifactsDir, launchChromium, repoRoot, runCommand, setColorTheme, startCodeServer } from './harness.mjs';
+import { artifactsDir, launchChromium, repoRoot, runCommand, setColorTheme, setSidebarWidth, startCodeServer } from './harness.mjs';
 
 const vsix = path.join(repoRoot, 'dist-vsix', 'ato.vsix');
 const taskFile = (id, title) => `---\nid: ${id}\ntype: feature\nagent: counter\ntargets: [${id}.txt]\n---\n# ${title}\n\n**Prompt:**\nWrite result.txt.\n`;
@@ -13,19 +13,6 @@ const taskFile = (id, title) => `---\nid: ${id}\ntype: feature\nagent: counter\n
 let server, context, page;
 const panel = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 const agentCard = id => panel().locator(`[data-section="agents"] [data-agent="${id}"]`);
-
-/** Drags the sash on the sidebar's right edge until the sidebar is `width` px wide. */
-async function setSidebarWidth(width) {
-  const sidebar = page.locator('.part.sidebar');
-  const box = await sidebar.boundingBox();
-  const edge = box.x + box.width;
-  await page.mouse.move(edge, box.y + 300);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, box.y + 300, { steps: 8 });
-  await page.mouse.up();
-  const after = await sidebar.boundingBox();
-  assert.ok(Math.abs(after.width - width) <= 12, `the sidebar is ${after.width}px wide, wanted ${width}`);
-}
 
 describe('the fleet in a real VS Code', () => {
   before(async () => {
@@ -102,7 +89,7 @@ describe('the fleet in a real VS Code', () => {
       await page.locator(`.monaco-workbench.${workbench}`).waitFor({ timeout: 30_000 });
       await panel().locator(`body.vscode-${kind}`).waitFor({ timeout: 30_000 });
       for (const width of [300, 500]) {
-        await setSidebarWidth(width);
+        await setSidebarWidth(page, width);
         await agentCard('broken').scrollIntoViewIfNeeded();
         await page.waitForTimeout(300);
         const file = path.join(artifactsDir, `fleet-agents-${width}-${kind}.png`);

@@ -146,6 +146,19 @@ export async function setColorTheme(page, label) {
   await box.waitFor({ state: 'hidden' });
 }
 
+/** Drags the sash on the sidebar's right edge until the sidebar is `width` px wide. */
+export async function setSidebarWidth(page, width) {
+  const sidebar = page.locator('.part.sidebar');
+  const box = await sidebar.boundingBox();
+  const edge = box.x + box.width;
+  await page.mouse.move(edge, box.y + 300);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, box.y + 300, { steps: 8 });
+  await page.mouse.up();
+  const after = await sidebar.boundingBox();
+  if (Math.abs(after.width - width) > 12) throw new Error(`the sidebar is ${after.width}px wide, wanted ${width}`);
+}
+
 /** The control panel's document: VS Code's webview iframe, then the panel's own frame inside it. */
 export const controlPanel = page => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 

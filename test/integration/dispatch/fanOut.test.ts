@@ -86,4 +86,43 @@ describe('fan-out: several pending tasks dispatched at once, with the real dispa
       index.dispose();
     }
   });
+
+  it('starts a task the fleet spaced out once the gap between starts ends, even when the first run ended before it', async () => {
+    const repo = join(temp(), 'spaced');
+    mkdirSync(repo);
+    const pending = 'planning/issue_queue/pending';
+    initRepo(repo, {
+      'README.md': '# r\n', [`${pending}/.gitkeep`]: '', 'planning/issue_queue/processed/.gitkeep': '', 'planning/issue_queue/complete/.gitkeep': '',
+      [`${pending}/one.task.md`]: taskFile('one', 1, { targets: ['one.txt'] }),
+      [`${pending}/two.task.md`]: taskFile('two', 2, { targets: ['two.txt'] }),
+    });
+    const journal = join(temp(), 'spaced-journal.txt');
+    writeFileSync(journal, '');
+    const index = new QueueIndex({ planningRoot: join(repo, 'planning'), parse: parseTaskFile, workspaceRoot: repo });
+    await index.coldIndex();
+    const agent = new CustomCliBackend(customAgentSettingsSchema.parse({ id: 'journal', command: process.execPath, args: [journalAgent, journal, 'work', '10'], concurrent: 3 }));
+    const redactor = new Redactor();
+    // 20 starts a minute: the second start waits a gap of 1.5–3 s; the first run is over well before that.
+    const { dispatcher } = createDispatchRuntime({
+      workspaceRoot: repo, index, agents: [agent], maxConcurrentRuns: 3, defaultTimeoutMs: 60_000, redactor,
+      events: { append: () => Promise.resolve() }, log: createLogger({ write: () => undefined }, redactor),
+      fleet: { limits: {}, budgets: {}, copilotPremiumRequestUsd: 0.04, startsPerMinute: 20 },
+    });
+    try {
+      const fanOut = await dispatchMany(['one', 'two'], { dispatcher, queue: index });
+      const first = fanOut.reports();
+      assert.equal(first[0]?.status, 'started');
+      assert.ok(first[1]?.status === 'waiting' && first[1].reason.includes('starts are spaced out'), JSON.stringify(first[1]));
+      const final = await fanOut.done;
+      fanOut.dispose();
+      for (const id of ['one', 'two']) {
+        const report = final.find(r => r.taskId === id);
+        assert.ok(report?.status === 'finished' && report.state === 'succeeded', `${id}: ${JSON.stringify(report)}`);
+        assert.ok(existsSync(join(repo, 'planning', 'issue_queue', 'complete', `${id}.task.md`)), `${id} is complete`);
+      }
+    } finally {
+      await dispatcher.dispose();
+      index.dispose();
+    }
+  });
 });

@@ -1,0 +1,169 @@
+// NOT in the e2e-ui step yet: it passed no two runs in a row (see /work/notes/h-e2e.md); run it alone with
+//   npm run package && ATO_E2E_HOME=… node --test --test-timeout=300000 test/e2e/fleetRuns.test.mjs
+// and add it to scripts/test.mjs's e2e-ui list once it has passed twice in a row.
+//
+// Fleet runs in a real VS Code (code-server, the extension from its .vsix), driven through the control panel
+// by Playwright: a fan-out of two pending tasks to a custom CLI agent with "Dispatch selected", and a Jules
+// run (against the fake Jules over real HTTP) whose plan is approved from Needs you. Screenshots in
+// test-results/e2e/.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { tsImport } from 'tsx/esm/api';
+import { artifactsDir, launchChromium, repoRoot, runCommand, setColorTheme, setSidebarWidth, startCodeServer } from './harness.mjs';
+
+const { startFakeJules } = await tsImport('../fakes/jules/fakeJules.ts', import.meta.url);
+
+const vsix = path.join(repoRoot, 'dist-vsix', 'ato.vsix');
+const taskFile = (id, title, agent) => `---\nid: ${id}\ntype: feature\nagent: ${agent}\ntargets: [${id}.txt]\n---\n# ${title}\n\n**Prompt:**\nWrite result.txt.\n`;
+
+let server, context, page, jules;
+const panel = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+const queueFolder = folder => path.join(server.workspace, 'planning', 'issue_queue', folder);
+
+async function eventually(what, check, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(resolve => setTimeout(resolve, 200));
+  }
+}
+
+/** The panel's row for the task's succeeded run (the Succeeded group starts collapsed: it is expanded first). */
+async function succeededRun(taskId) {
+  const group = panel().locator('[data-list="runs"] .vrow.group[data-group="runs:succeeded"]');
+  await group.waitFor({ timeout: 30_000 });
+  if (await group.getAttribute('aria-expanded') === 'false') await group.click();
+  await panel().locator('[data-list="runs"] .vrow.group[data-group="runs:succeeded"][aria-expanded="true"]').waitFor({ timeout: 15_000 });
+  return panel().locator('[data-list="runs"] .vrow[data-state="succeeded"]', { hasText: `${taskId} · ` }).first();
+}
+
+/** The sidebar at 300 px in the given theme, with `row` in view, saved as `name`. */
+async function screenshotSidebar(row, theme, kind, workbench, name) {
+  await setColorTheme(page, theme);
+  await page.locator(`.monaco-workbench.${workbench}`).waitFor({ timeout: 30_000 });
+  await panel().locator(`body.vscode-${kind}`).waitFor({ timeout: 30_000 });
+  await setSidebarWidth(page, 300);
+  await row.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(300);
+  const file = path.join(artifactsDir, name);
+  await page.locator('.part.sidebar').screenshot({ path: file });
+  assert.ok(fs.statSync(file).size > 5000, `${file} holds a real screenshot`);
+  const overflow = await row.evaluate(node => node.scrollWidth - node.clientWidth);
+  assert.ok(overflow <= 1, `the row overflows by ${overflow}px at 300px (${name})`);
+}
+
+describe('fleet runs in a real VS Code', () => {
+  before(async () => {
+    assert.ok(fs.existsSync(vsix), `build the .vsix first (npm run package): ${vsix} is missing`);
+    fs.mkdirSync(artifactsDir, { recursive: true });
+    jules = await startFakeJules({ sources: [{ owner: 'acme', repo: 'app' }] });
+    server = await startCodeServer({
+      vsix: [vsix],
+      files: { 'README.md': '# fleet runs sample\n' },
+      git: true,
+      machineSettings: {
+        'ato.agents.custom': [
+          { id: 'counter', command: process.execPath, args: [path.join(repoRoot, 'test/fixtures/agents/countingAgent.mjs')], taskTypes: ['feature'], concurrent: 3 },
+        ],
+        'ato.agents.jules.enabled': true,
+        'ato.jules.apiUrl': jules.apiUrl,
+      },
+    });
+    // Jules finds its source from `origin` (github.com/acme/app, never contacted: only its name is read).
+    execFileSync('git', ['remote', 'add', 'origin', 'https://github.com/acme/app.git'], { cwd: server.workspace });
+    context = await launchChromium(path.join(server.tmp, 'chromium'));
+    page = context.pages()[0] ?? await context.newPage();
+    await page.goto(server.url());
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    await page.locator('.activitybar a[aria-label="ATO"]').click();
+    await page.locator('.sidebar .welcome-view-content', { hasText: 'no planning folder' }).waitFor({ timeout: 90_000 });
+    await runCommand(page, 'ATO: Initialize Planning Folder');
+    await eventually('the queue folders', () => ['pending', 'processed', 'complete'].every(folder => fs.existsSync(queueFolder(folder))), 30_000);
+    // The Jules key as a user gives it: into SecretStorage through the command.
+    await runCommand(page, 'ATO: Set Jules API Key');
+    const box = page.locator('.quick-input-widget');
+    await box.locator('.quick-input-title', { hasText: 'ATO: Set Jules API Key' }).waitFor({ timeout: 15_000 });
+    await box.locator('input').fill(jules.apiKey);
+    await page.keyboard.press('Enter');
+    await box.waitFor({ state: 'hidden' });
+    // F1 pressed right after the input box closes may not reach the workbench: focus the editor area first.
+    await page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
+  });
+
+  after(async () => {
+    if (page) await page.screenshot({ path: path.join(artifactsDir, 'fleet-runs-last.png') }).catch(() => undefined);
+    await context?.close();
+    await server?.stop();
+    await jules?.stop();
+  });
+
+  test('fan-out: two pending tasks ticked in the panel go out with "Dispatch selected", both start and complete', async () => {
+    fs.writeFileSync(path.join(queueFolder('pending'), 'fan-one.task.md'), taskFile('fan-one', 'First fanned task', 'counter'));
+    fs.writeFileSync(path.join(queueFolder('pending'), 'fan-two.task.md'), taskFile('fan-two', 'Second fanned task', 'counter'));
+    await runCommand(page, 'ATO: Open Control Panel');
+    const queue = panel().locator('[data-list="queue"]');
+    await queue.locator('input[data-select="fan-one"]').check({ timeout: 60_000 });
+    await queue.locator('input[data-select="fan-two"]').check({ timeout: 30_000 });
+    assert.equal(await panel().locator('.fanout-count').textContent(), '2 tasks selected');
+    await panel().locator('vscode-button[data-action="dispatchTasks"]').click();
+
+    // The panel says what became of each: the first starts at once; the fleet spaces the second start to the
+    // same agent out by 5–10 s (ato.fleet.startsPerMinute), so it waits, saying why, and starts after the gap.
+    const outcomes = panel().locator('.fanout-outcomes li[data-outcome]');
+    await outcomes.nth(1).waitFor({ timeout: 60_000 });
+    const said = (await outcomes.evaluateAll(items => items.map(item => [item.dataset.outcome, item.textContent]))).sort();
+    assert.equal(said.length, 2, JSON.stringify(said));
+    const started = said.filter(([outcome]) => outcome === 'started');
+    assert.equal(started.length, 1, JSON.stringify(said));
+    assert.match(started[0][1], /^fan-(one|two): started.*on counter · run /);
+    const waiting = said.find(([outcome]) => outcome === 'waiting');
+    assert.match(waiting?.[1] ?? '', /^fan-(one|two): waiting.*counter: starts are spaced out/, JSON.stringify(said));
+    await screenshotSidebar(panel().locator('.fanout-outcomes'), 'Light Modern', 'light', 'vs', 'fleet-fanout-300-light.png');
+
+    // Both runs finish: each task is moved to complete/ with its result, and its run says succeeded.
+    for (const id of ['fan-one', 'fan-two']) {
+      await eventually(`${id} in complete/`, () => fs.existsSync(path.join(queueFolder('complete'), `${id}.task.md`)), 90_000);
+      assert.ok(!fs.existsSync(path.join(queueFolder('pending'), `${id}.task.md`)), `${id} left pending/`);
+      await (await succeededRun(id)).waitFor({ timeout: 30_000 });
+    }
+  });
+
+  test('Jules: the plan awaits approval in Needs you, "Approve plan" approves it at the fake, the run completes', async () => {
+    fs.writeFileSync(path.join(queueFolder('pending'), 'jules-plan.task.md'), taskFile('jules-plan', 'A task for Jules', 'jules'));
+    const row = panel().locator('[data-list="queue"] .vrow', { hasText: 'A task for Jules' });
+    await row.locator('[data-row-action="dispatchTask"]').click({ timeout: 60_000 });
+
+    // The extension created one session on the repository's source; Jules plans and waits for approval.
+    const session = await eventually('a Jules session', () => jules.state.listSessions()[0], 60_000);
+    assert.equal(jules.state.listSessions().length, 1);
+    assert.equal(session.sourceContext.source, 'sources/github/acme/app');
+    assert.match(session.prompt, /<!-- ato:task=jules-plan -->/);
+    assert.equal(jules.state.advance(session.id).state, 'AWAITING_PLAN_APPROVAL');
+
+    const item = panel().locator('[data-list="needsYou"] .vrow[data-kind="planAwaitingApproval"]');
+    await item.waitFor({ timeout: 90_000 });
+    assert.equal(await item.locator('.row-title').textContent(), 'jules asks you to approve its plan for jules-plan');
+    assert.match(await item.locator('.row-detail').textContent(), /^Jules plan awaiting approval: 1\. /);
+    assert.ok(!jules.requests.some(request => request.path.endsWith(':approvePlan')), 'nothing approved before the click');
+    await screenshotSidebar(item, 'Light Modern', 'light', 'vs', 'fleet-jules-approve-300-light.png');
+    await screenshotSidebar(item, 'Dark Modern', 'dark', 'vs-dark', 'fleet-jules-approve-300-dark.png');
+
+    await item.locator('[data-row-action="approvePlan"]').click();
+    const approval = await eventually('the approval at the fake', () => jules.requests.find(request => request.method === 'POST' && request.path === `/v1alpha/sessions/${session.id}:approvePlan`), 30_000);
+    assert.equal(approval.status, 200);
+    assert.ok(approval.authorized, 'the approval carried the key');
+    assert.equal(jules.state.session(session.id).state, 'IN_PROGRESS');
+
+    assert.equal(jules.state.advance(session.id).state, 'COMPLETED');
+    const done = path.join(queueFolder('complete'), 'jules-plan.task.md');
+    await eventually('jules-plan in complete/', () => fs.existsSync(done), 150_000);
+    assert.match(fs.readFileSync(done, 'utf8'), /## Result[\s\S]*https:\/\/github\.com\/acme\/app\/pull\/1/, 'the pull request Jules opened is in the result');
+    await item.waitFor({ state: 'detached', timeout: 30_000 });
+    assert.match(await (await succeededRun('jules-plan')).locator('.row-title').textContent({ timeout: 30_000 }), /^jules-plan · jules$/);
+  });
+});
