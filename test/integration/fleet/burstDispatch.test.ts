@@ -51,7 +51,8 @@ describe('burst-safe starts: 10 dispatches at once against an agent that takes 3
 
     // The stagger lets two more start; then the agent's cap holds the other seven.
     let running: readonly RunRecord[] = [];
-    for (let i = 0; i < 100 && running.length < 3; i++) {
+    // A run is in the dispatcher's active list a moment before the queue hears its start: wait for both.
+    for (let i = 0; i < 100 && (running.length < 3 || queue.queued().length > 7); i++) {
       await new Promise(resolve => setTimeout(resolve, 50));
       running = runtime.dispatcher.activeRuns();
     }
