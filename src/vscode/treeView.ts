@@ -25,7 +25,7 @@ class AtoTreeDataProvider implements vscode.TreeDataProvider<TreeNodeModel> {
 
   getTreeItem(node: TreeNodeModel): vscode.TreeItem {
     const hasChildren = node.children !== undefined && node.children.length > 0;
-    const item = new vscode.TreeItem(node.label, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(node.label, !hasChildren ? vscode.TreeItemCollapsibleState.None : node.collapsed === true ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
     item.id = node.id;
     item.iconPath = new vscode.ThemeIcon(node.icon);
     if (node.description !== undefined) item.description = node.description;

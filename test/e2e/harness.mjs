@@ -121,11 +121,23 @@ export async function launchChromium(userDataDir, { colorScheme = 'dark' } = {})
 
 /** Runs a command from the command palette by its full title ("ATO: Doctor"). */
 export async function runCommand(page, title) {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  // On a loaded machine the palette can open before the extension's commands are registered, or F1 can
+  // land while the workbench does not have focus yet: close it and ask again, up to three times.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ timeout: 15_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+      await page.locator('.part.editor').click({ position: { x: 200, y: 200 } }).catch(() => undefined);
+    }
+  }
   await page.keyboard.press('Enter');
 }
 

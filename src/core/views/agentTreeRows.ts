@@ -15,6 +15,8 @@ export function agentRows(state: AtoState): TreeNodeModel[] {
     label: 'Agents',
     description: [String(state.agents.length), running > 0 ? `${String(running)} running` : '', unhealthy > 0 ? `${String(unhealthy)} unhealthy` : ''].filter(part => part !== '').join(' · '),
     icon: 'hubot',
+    // The panel's Agents section is the full view; here the agents would push the accounts out of sight.
+    collapsed: true,
     children: state.agents.map(summary => {
       const agent = agentFields(summary);
       return {

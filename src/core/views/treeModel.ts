@@ -30,6 +30,8 @@ export interface TreeNodeModel {
   /** The row's page on GitHub (an issue, a PR, a check), for "open" in its menu. */
   readonly url?: string;
   readonly children?: readonly TreeNodeModel[];
+  /** Starts collapsed (VS Code then keeps what the user chose, by `id`); parents start expanded otherwise. */
+  readonly collapsed?: boolean;
 }
 
 /**
