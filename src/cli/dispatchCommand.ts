@@ -7,6 +7,7 @@ import { renderDispatchPreview } from '../core/dispatch/dispatchPreview';
 import { describeFanOutReport, dispatchMany, type FanOutReport } from '../core/dispatch/fanOut';
 import type { EscalationIssuePort } from '../core/dispatch/escalation';
 import { escalationIssuePort } from '../core/dispatch/escalationGitHub';
+import { dispatchWhenAllowed } from '../core/dispatch/dispatchWhenAllowed';
 import { raiseTaskBudget } from '../core/dispatch/raiseBudget';
 import { recoverRuns } from '../core/dispatch/runRecovery';
 import { headlessTokenLookup } from '../core/forges/github/githubToken';
@@ -142,7 +143,7 @@ async function dispatchOne(context: CliContext, taskId: string, raiseBudgetTo?: 
       context.err(`budget_usd of ${taskId} is now ${String(raiseBudgetTo)}\n`);
     }
     const resume = index.byId(taskId).some(entry => entry.folder === 'processed') && !index.byId(taskId).some(entry => entry.folder === 'pending');
-    const outcome = await runtime.dispatcher.dispatch(taskId, { resume });
+    const outcome = await dispatchWhenAllowed(() => runtime.dispatcher.dispatch(taskId, { resume }));
     if (outcome.status !== 'started') {
       context.err(`ato dispatch: ${outcome.reason}\n`);
       return 1;

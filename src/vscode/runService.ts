@@ -8,6 +8,7 @@ import { createDispatchRuntime, type DispatchRuntime } from '../core/dispatch/di
 import { fleetSettingsOf } from '../core/agents/fleet/fleetSettings';
 import { renderDispatchPreview, type DispatchPreview } from '../core/dispatch/dispatchPreview';
 import { describeFanOutReport, dispatchMany, type FanOut, type FanOutReport } from '../core/dispatch/fanOut';
+import { dispatchWhenAllowed } from '../core/dispatch/dispatchWhenAllowed';
 import { raiseTaskBudget } from '../core/dispatch/raiseBudget';
 import { recoverRuns } from '../core/dispatch/runRecovery';
 import { stallSettingsOf } from '../core/dispatch/stallWatch';
@@ -184,7 +185,8 @@ export class RunService implements vscode.Disposable {
       id = picked?.id;
     }
     if (id === undefined) return;
-    this.report(await runtime.dispatcher.dispatch(id), id);
+    const chosen = id;
+    this.report(await dispatchWhenAllowed(() => runtime.dispatcher.dispatch(chosen)), id);
   }
 
   /**
@@ -304,7 +306,8 @@ export class RunService implements vscode.Disposable {
       void vscode.window.showWarningMessage(`ATO: ${raised.reason}`);
       return;
     }
-    this.report(await runtime.dispatcher.dispatch(id, { resume: true }), id);
+    const chosen = id;
+    this.report(await dispatchWhenAllowed(() => runtime.dispatcher.dispatch(chosen, { resume: true })), id);
   }
 
   async approvePlan(taskId?: string): Promise<void> {
