@@ -63,7 +63,7 @@ describe('the built CLI: `ato dispatch a b c` (fan-out) and `ato dispatch x --dr
     assert.match(byId.get('claude-code')?.reasons.join('; ') ?? '', /^unhealthy: `\S*no-claude-here` could not be started/);
     assert.deepEqual(byId.get('reviewer')?.reasons, ['does not take fix tasks']);
     assert.deepEqual(byId.get('claude')?.reasons.slice(0, 1), ['does not take fix tasks']);
-    assert.match(preview.candidates[0]?.reasons[0] ?? '', /^score 0\.550 = weight 1 × success 0\.50 × \(1 − load 0\.00\) \+ priority bonus 0\.050$/);
+    assert.match(preview.candidates[0].reasons[0] ?? '', /^score 0\.550 = weight 1 × success 0\.50 × \(1 − load 0\.00\) \+ priority bonus 0\.050$/);
     assert.ok(existsSync(join(repo, 'planning', 'issue_queue', 'pending', 'x.task.md')), 'the task stays in pending/');
     assert.equal(readFileSync(journal, 'utf8'), '', 'no agent ran');
     assert.ok(!existsSync(join(repo, '.ato', 'runs')) || readdirSync(join(repo, '.ato', 'runs')).length === 0, 'no run record');

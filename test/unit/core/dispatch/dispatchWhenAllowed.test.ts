@@ -5,7 +5,7 @@ import type { DispatchOutcome } from '../../../../src/core/dispatch/taskDispatch
 describe('dispatchWhenAllowed', () => {
   const answers = (...outcomes: DispatchOutcome[]): (() => Promise<DispatchOutcome>) => {
     let next = 0;
-    return () => Promise.resolve(outcomes[Math.min(next++, outcomes.length - 1)] as DispatchOutcome);
+    return () => Promise.resolve(outcomes[Math.min(next++, outcomes.length - 1)]!);
   };
 
   it('waits out a spaced-out start and tries again', async () => {

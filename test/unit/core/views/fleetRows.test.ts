@@ -49,8 +49,8 @@ describe('the fleet in the panel snapshot and the tree', () => {
 
   it('the tree has an Agents node: health, load and headroom in words, Test and Configure in the menu', () => {
     const [node] = agentRows(anAtoState({ agents: [anAgentSummary({ inFlight: 1 }), jules] }));
-    assert.equal(node?.collapsed, true, 'starts collapsed: the accounts below stay in sight');
     assert.equal(node?.label, 'Agents');
+    assert.equal(node.collapsed, true, 'starts collapsed: the accounts below stay in sight');
     assert.equal(node.description, '2 · 1 running · 1 unhealthy');
     const [claude, julesRow] = node.children ?? [];
     assert.deepEqual([claude?.label, claude?.description, claude?.icon, claude?.contextValue, claude?.ref], ['claude-code', 'healthy · 1/2 running · 0 runs today · $0.00 today', 'pass', treeItemContexts.agent, 'claude-code']);
