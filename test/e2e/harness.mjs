@@ -125,11 +125,13 @@ export async function runCommand(page, title) {
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   // On a loaded machine the palette can open before the extension's commands are registered, or F1 can
   // land while the workbench does not have focus yet: close it and ask again, up to three times.
+  // The palette can also close under the fill when an editor or a notification opened by the previous command
+  // takes focus.
   for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
-    await input.waitFor();
-    await input.fill(`>${title}`);
     try {
+      await page.keyboard.press('F1');
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill(`>${title}`, { timeout: 10_000 });
       await row.waitFor({ timeout: 15_000 });
       break;
     } catch (error) {
