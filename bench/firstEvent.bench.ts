@@ -15,6 +15,7 @@ import { parseTaskFile } from '../src/core/tasks/parseTaskFile';
 import { startFakeAnthropic } from '../test/fakes/fakeAnthropicServer';
 import { startFakeJules } from '../test/fakes/jules/fakeJules';
 import type { Measurement } from './measure';
+import { initBenchRepository } from './benchRepository';
 
 const dispatches = 10;
 
@@ -104,13 +105,8 @@ function vendorLoad(): Measurement[] {
 async function julesFirstEvent(): Promise<Measurement[]> {
   const root = await mkdtemp(join(tmpdir(), 'ato-jules-first-event-bench-'));
   const fake = await startFakeJules({ concurrentLimit: dispatches, dailySessions: 0 });
-  const git = (...args: string[]): void => { execFileSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: root, stdio: 'ignore' }); };
   try {
-    for (const folder of ['pending', 'processed', 'complete']) await mkdir(join(root, 'planning', 'issue_queue', folder), { recursive: true });
-    await writeFile(join(root, 'README.md'), '# bench\n');
-    git('init', '--quiet', '--initial-branch=main');
-    git('add', '--all');
-    git('commit', '--quiet', '-m', 'initial');
+    const git = await initBenchRepository(root);
     git('remote', 'add', 'origin', 'https://github.com/acme/app.git');
     for (let n = 0; n < dispatches; n++) await writeFile(join(root, 'planning', 'issue_queue', 'pending', `bench-${String(n)}.task.md`), `---\nagent: jules\n---\n# Bench ${String(n)}\n\nDo nothing.\n`);
     const index = new QueueIndex({ planningRoot: join(root, 'planning'), parse: parseTaskFile, workspaceRoot: root });

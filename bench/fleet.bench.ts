@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +18,7 @@ import { newRunRecord, type RunRecord } from '../src/core/runs/runRecord';
 import { parseTaskFile } from '../src/core/tasks/parseTaskFile';
 import { taskPriorities, taskTypes } from '../src/core/tasks/taskTypes';
 import type { Measurement } from './measure';
+import { initBenchRepository } from './benchRepository';
 
 const tasks = 10_000;
 const history = 5_000;
@@ -73,13 +73,8 @@ export async function fleetSelectionBench(): Promise<Measurement[]> {
  */
 export async function fleetBurstBench(): Promise<Measurement[]> {
   const root = await mkdtemp(join(tmpdir(), 'ato-burst-bench-'));
-  const git = (...args: string[]): void => { execFileSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: root, stdio: 'ignore' }); };
   try {
-    for (const folder of ['pending', 'processed', 'complete']) await mkdir(join(root, 'planning', 'issue_queue', folder), { recursive: true });
-    await writeFile(join(root, 'README.md'), '# bench\n');
-    git('init', '--quiet', '--initial-branch=main');
-    git('add', '--all');
-    git('commit', '--quiet', '-m', 'initial');
+    await initBenchRepository(root);
     const ids = Array.from({ length: 10 }, (_, n) => `burst-${n}`);
     for (const id of ids) await writeFile(join(root, 'planning', 'issue_queue', 'pending', `${id}.task.md`), `---\nagent: slow\n---\n# ${id}\n\nWait.\n`);
     const index = new QueueIndex({ planningRoot: join(root, 'planning'), parse: parseTaskFile, workspaceRoot: root });
