@@ -1,29 +1,18 @@
-import { parseToHostMessage, type NeedsYouItem, type PanelDispatchOutcome, type PanelPreview, type PanelSnapshot, type ToHostMessage } from '../../src/shared/protocol';
-import { element, icon, text } from './dom';
+import { parseToHostMessage, type PanelDispatchOutcome, type PanelPreview, type PanelSnapshot, type ToHostMessage } from '../../src/shared/protocol';
+import { element } from './dom';
 import { FleetView } from './fleetView';
 import type { HostApi } from './hostApi';
 import { buildFollowedPullRequestRows, buildNeedsYouRows, buildQueueRows, buildRedPullRequestRows, buildRunRows, runDetail, type ListRow } from './listModel';
 import { LoopView } from './loopView';
-import { buildPanelModel, type PanelModel, type PanelRow, type PanelSection } from './panelModel';
+import { buildPanelModel, type PanelButton } from './panelModel';
+import { renderListRow } from './listRowView';
+import { renderHeader, renderSection } from './sectionView';
 import { reduceUiState, type SortOrder, type UiEvent, type UiState } from './uiState';
 import { VirtualList } from './virtualList';
 
 const rowHeight = 22;
 type ListId = 'needsYou' | 'redPrs' | 'followedPrs' | 'queue' | 'runs';
 const listIds: readonly ListId[] = ['needsYou', 'redPrs', 'followedPrs', 'queue', 'runs'];
-
-const needsYouIcons: Readonly<Record<NeedsYouItem['kind'], string>> = {
-  invalidTask: 'error',
-  runFailed: 'error',
-  runNeedsYou: 'bell',
-  corruptRunRecord: 'file-binary',
-  readyToMerge: 'git-merge',
-  workflowsAwaitingApproval: 'workflow',
-  issueClosedOutsideLoop: 'issue-closed',
-  fixAttemptsExhausted: 'debug-disconnect',
-  mergeBlocked: 'shield',
-  planAwaitingApproval: 'checklist',
-};
 
 /** Anything the panel can post: a row action, a section button or a loop button. */
 interface Postable {
@@ -65,7 +54,7 @@ export class PanelView {
       rowHeight,
       maxHeight,
       overscan: 8,
-      renderRow: row => this.renderRow(row),
+      renderRow: row => renderListRow(row, this.now()),
       onScroll: top => { this.dispatch({ kind: 'scroll', list: id, top }); },
     });
     this.lists = { needsYou: list('needsYou', 176), redPrs: list('redPrs', 176), followedPrs: list('followedPrs', 264), queue: list('queue', 352), runs: list('runs', 264) };
@@ -122,11 +111,12 @@ export class PanelView {
     const pending = new Set((snapshot.queue?.items ?? []).filter(task => task.valid && task.folder === 'pending').map(task => task.id));
     for (const id of this.selected) if (!pending.has(id) || !snapshot.trusted) this.selected.delete(id);
     const model = buildPanelModel(snapshot);
-    this.renderHeader(model);
-    this.notice.replaceChildren(...(model.notice === undefined ? [] : [this.renderSection(model.notice)]));
+    const post = (button: PanelButton): void => { this.post(button); };
+    renderHeader(this.header, model);
+    this.notice.replaceChildren(...(model.notice === undefined ? [] : [renderSection(model.notice, post)]));
     this.loop.render(snapshot);
-    this.top.replaceChildren(...model.sections.map(s => this.renderSection(s)));
-    this.footer.replaceChildren(...model.footer.map(s => this.renderSection(s)));
+    this.top.replaceChildren(...model.sections.map(s => renderSection(s, post)));
+    this.footer.replaceChildren(...model.footer.map(s => renderSection(s, post)));
     this.fleet.render(snapshot);
     this.renderLists(true);
   }
@@ -230,161 +220,6 @@ export class PanelView {
     const parsed = parseToHostMessage(action.message);
     if (parsed.ok) this.host.post(parsed.message);
   }
-
-  private renderHeader(model: PanelModel): void {
-    const title = element('h2', 'panel-title');
-    title.textContent = model.title;
-    const children: HTMLElement[] = [title];
-    if (model.badge !== undefined) {
-      const badge = element('span', `badge tone-${model.badge.tone}`);
-      badge.dataset['badge'] = 'trust';
-      badge.textContent = model.badge.text;
-      children.push(badge);
-    }
-    this.header.replaceChildren(...children);
-  }
-
-  private renderSection(model: PanelSection): HTMLElement {
-    const container = element('section', 'panel-section');
-    container.dataset['section'] = model.id;
-    const heading = element('h3', 'section-title');
-    heading.textContent = model.title;
-    container.append(heading);
-    if (model.rows.length > 0) {
-      const list = element('ul', 'rows');
-      for (const row of model.rows) list.append(renderRow(row));
-      container.append(list);
-    }
-    if (model.buttons.length > 0) {
-      const actions = element('div', 'actions');
-      for (const button of model.buttons) {
-        const node = document.createElement('vscode-button');
-        node.textContent = button.label;
-        node.setAttribute('icon', button.icon);
-        node.dataset['action'] = button.action;
-        if (button.secondary) node.setAttribute('secondary', '');
-        if (button.disabledReason !== undefined) {
-          node.setAttribute('disabled', '');
-          node.title = button.disabledReason;
-        } else {
-          node.addEventListener('click', () => { this.post(button); });
-        }
-        actions.append(node);
-      }
-      container.append(actions);
-    }
-    return container;
-  }
-
-  private renderRow(row: ListRow): HTMLElement {
-    const node = element('div', 'vrow');
-    node.setAttribute('role', 'listitem');
-    node.dataset['key'] = row.key;
-    switch (row.kind) {
-      case 'group': {
-        node.classList.add('group');
-        node.dataset['group'] = row.group;
-        node.setAttribute('aria-expanded', String(!row.collapsed));
-        node.title = row.collapsed ? 'Expand' : 'Collapse';
-        node.append(icon(row.collapsed ? 'chevron-right' : 'chevron-down'), text('row-title', row.label), text('count', String(row.count)));
-        return node;
-      }
-      case 'task':
-        node.classList.add(`tone-${row.tone}`);
-        if (row.selectable) {
-          // A real checkbox: Tab reaches it, Space toggles it, a screen reader says what it selects.
-          const box = document.createElement('input');
-          box.type = 'checkbox';
-          box.className = 'select';
-          box.checked = row.selected;
-          box.dataset['select'] = row.task.id;
-          box.setAttribute('aria-label', `Select ${row.task.title} for Dispatch selected`);
-          node.append(box);
-        }
-        node.append(icon(!row.task.valid ? 'error' : row.task.blocked !== null ? 'watch' : 'file'), text('row-title', row.task.title), text('row-detail', row.status));
-        node.title = row.task.path;
-        break;
-      case 'run':
-        node.classList.add(`tone-${row.tone}`);
-        node.dataset['state'] = row.run.state;
-        node.append(icon(runIcon(row.run.state)), text('row-title', `${row.run.taskId} · ${row.run.agentId}`), text('row-detail', runDetail(row.run, this.now())));
-        node.title = row.run.summary ?? row.run.runId;
-        break;
-      case 'needsYou':
-        node.classList.add('tone-warning');
-        node.dataset['kind'] = row.item.kind;
-        node.append(icon(needsYouIcons[row.item.kind]), text('row-title', row.item.title), text('row-detail', row.item.detail));
-        node.title = `${row.item.title}\n${row.item.detail}`;
-        break;
-      case 'redPr': {
-        node.classList.add('tone-error');
-        node.dataset['pr'] = String(row.pr.number);
-        const title = text('row-title', `#${row.pr.number} ${row.pr.title}`);
-        node.append(icon(row.pr.isDraft ? 'git-pull-request-draft' : 'git-pull-request'), linked(title, row.actions.length > 0), text('row-detail', row.detail));
-        node.title = row.pr.title;
-        break;
-      }
-      case 'followedPr': {
-        node.classList.add(`tone-${row.tone}`);
-        node.dataset['pr'] = String(row.pr.number);
-        node.dataset['ci'] = row.pr.ci;
-        const title = text('row-title', `#${row.pr.number} ${row.pr.title}`);
-        node.append(icon(row.pr.ready ? 'git-merge' : row.pr.ci === 'red' ? 'error' : row.pr.isDraft ? 'git-pull-request-draft' : 'git-pull-request'), linked(title, row.actions.length > 0), text('row-detail', row.detail));
-        node.title = `${row.pr.title} (by ${row.pr.author})`;
-        break;
-      }
-      case 'rule':
-        node.classList.add(row.ok ? 'tone-normal' : 'tone-warning', 'indent');
-        node.dataset['rule'] = row.rule;
-        node.append(icon(row.ok ? 'pass' : 'circle-large-outline'), text('row-title', row.detail), text('row-detail', row.ok ? 'met' : 'unmet'));
-        node.title = `${row.rule}: ${row.detail}`;
-        break;
-      case 'check':
-        node.classList.add('tone-error', 'indent');
-        node.append(icon('error'), linked(text('row-title', row.name), row.actions.length > 0), text('row-detail', 'failing'));
-        node.title = row.name;
-        break;
-    }
-    const actions = element('span', 'row-actions');
-    for (const [index, action] of row.actions.entries()) {
-      const button = document.createElement('vscode-toolbar-button');
-      button.setAttribute('icon', action.icon);
-      button.setAttribute('label', action.label);
-      button.dataset['act'] = String(index);
-      button.dataset['rowAction'] = action.message?.type ?? 'none';
-      button.title = action.disabledReason ?? action.label;
-      if (action.disabledReason !== undefined) button.setAttribute('disabled', '');
-      actions.append(button);
-    }
-    node.append(actions);
-    return node;
-  }
-}
-
-/** Makes a row's title a link to the row's first action (opening it on GitHub). */
-function linked(title: HTMLElement, enabled: boolean): HTMLElement {
-  if (!enabled) return title;
-  title.classList.add('link');
-  title.dataset['act'] = '0';
-  return title;
-}
-
-function runIcon(state: string): string {
-  switch (state) {
-    case 'running':
-    case 'preparing':
-      return 'sync';
-    case 'queued':
-      return 'clock';
-    case 'needsYou':
-      return 'bell';
-    case 'succeeded':
-      return 'pass';
-    case 'failed':
-      return 'error';
-    default:
-      return 'circle-slash';
-  }
 }
 
 function section(id: string, title: string, count: HTMLElement, empty: HTMLElement, list: HTMLElement): HTMLElement {
@@ -395,11 +230,4 @@ function section(id: string, title: string, count: HTMLElement, empty: HTMLEleme
   heading.append(count);
   container.append(heading, empty, list);
   return container;
-}
-
-function renderRow(row: PanelRow): HTMLElement {
-  const item = element('li', `row tone-${row.tone}`);
-  item.append(icon(row.icon), text('row-text', row.text));
-  if (row.detail !== undefined) item.append(text('row-detail', row.detail));
-  return item;
 }
