@@ -8,6 +8,7 @@ import { readSettings } from '../src/core/settings/settings';
 import { initialAtoState } from '../src/core/state/atoState';
 import { buildPanelSnapshot } from '../src/core/state/panelSnapshot';
 import { parseToWebviewMessage } from '../src/shared/protocol';
+import { fullPanelUpdate } from '../src/core/state/panelUpdates';
 import { medianMs, type Measurement } from './measure';
 
 /** Figures for the foundation's hot paths: redaction, logging, events, settings, snapshots, bundles. */
@@ -45,7 +46,7 @@ export async function foundationBench(): Promise<Measurement[]> {
   const state = { ...initialAtoState('bench', true), planning: { kind: 'ready' as const, path: '/w/planning', queue: { pending: 10_000, processed: 12, complete: 3000 } } };
   const snapshotMs = await medianMs(() => buildPanelSnapshot(state, redactor));
   results.push({ name: 'host: build the panel snapshot', value: snapshotMs * 1000, unit: 'µs' });
-  const message = JSON.parse(JSON.stringify({ type: 'snapshot', snapshot: buildPanelSnapshot(state, redactor) })) as unknown;
+  const message = JSON.parse(JSON.stringify(fullPanelUpdate(buildPanelSnapshot(state, redactor)))) as unknown;
   const parseMs = await medianMs(() => parseToWebviewMessage(message));
   results.push({ name: 'webview: validate a snapshot message', value: parseMs * 1000, unit: 'µs' });
 

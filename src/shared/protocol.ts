@@ -3,8 +3,10 @@
  * validate what they receive with these schemas, because the webview renders third-party text and a
  * compromised or stale webview must not be able to drive the host.
  *
- * Flow: the webview posts `ready` once its script runs; only then does the host post, and it always
- * posts a full `snapshot` (never a delta), so a webview that was hidden and missed messages recovers.
+ * Flow: the webview posts `ready` once its script runs; only then does the host post: first a full
+ * `update` (every part), then updates with only the parts that changed (the queue only when its revision
+ * or its items changed, runs by id). A webview that was hidden, or got an update it cannot apply, posts
+ * `ready` again and gets a full one, so nothing it missed stays missing.
  */
 import * as z from 'zod/mini';
 import { externalUrl, issueNumber, panelLoopSchema } from './loopSnapshot';
@@ -185,9 +187,14 @@ export const panelAgentSchema = z.object({
 });
 export type PanelAgent = z.infer<typeof panelAgentSchema>;
 
-export const panelSnapshotSchema = z.object({
-  /** Bumped when the shape changes incompatibly. */
-  version: z.literal(5),
+/**
+ * Bumped when a message's shape changes incompatibly. The webview checks it before anything else and, on a
+ * mismatch (a panel left open across an update of the extension), says so instead of rendering nothing.
+ */
+export const panelProtocolVersion = 6;
+
+/** The small part of the snapshot: the workspace, trust, the planning folder, accounts and settings. */
+export const panelHeadSchema = z.object({
   workspaceName: z.nullable(z.string()),
   /** False in Restricted Mode: the panel shows state, every action is disabled. */
   trusted: z.boolean(),
@@ -200,13 +207,21 @@ export const panelSnapshotSchema = z.object({
     anthropic: z.boolean(),
   }),
   settingsProblems: z.array(z.object({ setting: z.string(), message: z.string() })),
-  /** The queue index, or null before it has read the planning folder (or without one). */
-  queue: z.nullable(z.object({
-    revision: count(),
-    counts: z.object({ pending: count(), processed: count(), complete: count(), invalid: count() }),
-    /** Every task file: valid pending in dispatch order, then processed, complete, then invalid ones. */
-    items: z.array(fastPanelTaskSchema),
-  })),
+});
+export type PanelHead = z.infer<typeof panelHeadSchema>;
+
+/** The queue index, or null before it has read the planning folder (or without one). */
+export const panelQueueSchema = z.nullable(z.object({
+  revision: count(),
+  counts: z.object({ pending: count(), processed: count(), complete: count(), invalid: count() }),
+  /** Every task file: valid pending in dispatch order, then processed, complete, then invalid ones. */
+  items: z.array(fastPanelTaskSchema),
+}));
+
+/** The whole state the panel renders: the host builds it, the webview reassembles it from the parts it got. */
+export const panelSnapshotSchema = z.object({
+  ...panelHeadSchema.shape,
+  queue: panelQueueSchema,
   /** Runs in progress and recent ones, newest first. */
   runs: z.array(panelRunSchema),
   /** The loop's items first, then runs, then invalid task files. */
@@ -217,6 +232,40 @@ export const panelSnapshotSchema = z.object({
   agents: z.array(panelAgentSchema),
 });
 export type PanelSnapshot = z.infer<typeof panelSnapshotSchema>;
+
+/** The parts of a snapshot the host sends separately, each only when it changed. */
+export const panelParts = ['head', 'queue', 'runs', 'needsYou', 'loop', 'agents'] as const;
+export type PanelPart = (typeof panelParts)[number];
+
+/**
+ * The runs part: `changed` holds every run that is new or differs from the one of the same id the webview
+ * has; `ids` the order of all runs (newest first), sent only when it changed. A full update sends both whole.
+ */
+export const panelRunsPartSchema = z.object({
+  ids: z.optional(z.array(text())),
+  changed: z.array(panelRunSchema),
+});
+export type PanelRunsPart = z.infer<typeof panelRunsPartSchema>;
+
+/** What one `update` carries: only the parts that changed since the last one (all of them when `full`). */
+export const panelUpdatePartsSchema = z.object({
+  head: z.optional(panelHeadSchema),
+  queue: z.optional(panelQueueSchema),
+  runs: z.optional(panelRunsPartSchema),
+  needsYou: z.optional(z.array(needsYouItemSchema)),
+  loop: z.optional(panelLoopSchema),
+  agents: z.optional(z.array(panelAgentSchema)),
+});
+export type PanelUpdateParts = z.infer<typeof panelUpdatePartsSchema>;
+
+export const panelUpdateSchema = z.object({
+  type: z.literal('update'),
+  version: z.literal(panelProtocolVersion),
+  /** True for the first update after `ready`: every part, nothing kept from before. */
+  full: z.boolean(),
+  parts: panelUpdatePartsSchema,
+}).check(z.refine(update => !update.full || panelParts.every(part => update.parts[part] !== undefined), { error: 'a full update carries every part', path: ['parts'] }));
+export type PanelUpdate = z.infer<typeof panelUpdateSchema>;
 
 /** What became of one task of a fan-out ("Dispatch selected"). */
 export const panelDispatchOutcomeSchema = z.object({
@@ -244,7 +293,8 @@ export type PanelPreview = z.infer<typeof panelPreviewSchema>;
 
 /** Host → webview. */
 export const toWebviewMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('snapshot'), snapshot: panelSnapshotSchema }),
+  /** The state, in parts (see `panelUpdateSchema`). */
+  panelUpdateSchema,
   /** The answer to `dispatchTasks`, per task. */
   z.object({ type: z.literal('dispatchResult'), outcomes: z.array(panelDispatchOutcomeSchema) }),
   /** The answer to `previewDispatch`. */
@@ -352,4 +402,21 @@ export function parseToHostMessage(raw: unknown): ParseResult<ToHostMessage> {
 
 export function parseToWebviewMessage(raw: unknown): ParseResult<ToWebviewMessage> {
   return parseWith(toWebviewMessageSchema, raw);
+}
+
+/**
+ * A message from a host that speaks another protocol version: an `update` of another version, or a
+ * `snapshot` (how versions up to 5 sent the state). Gives the version it says (possibly not a number), or
+ * undefined for any other message. Checked before parsing, so the panel can say what is wrong instead of
+ * dropping every message.
+ */
+export function foreignProtocolVersion(raw: unknown): { readonly version: unknown } | undefined {
+  if (!isRecord(raw)) return undefined;
+  if (raw['type'] === 'update') return raw['version'] === panelProtocolVersion ? undefined : { version: raw['version'] };
+  if (raw['type'] === 'snapshot') return { version: isRecord(raw['snapshot']) ? raw['snapshot']['version'] : undefined };
+  return undefined;
+}
+
+function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

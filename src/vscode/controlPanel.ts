@@ -4,6 +4,7 @@ import type { Redactor } from '../core/logging/redactor';
 import type { AtoState } from '../core/state/atoState';
 import { resolveTaskPath } from '../core/state/panelPaths';
 import { buildPanelSnapshot } from '../core/state/panelSnapshot';
+import { PanelUpdateEncoder } from '../core/state/panelUpdates';
 import type { Store } from '../core/state/store';
 import { commandIds, viewIds, workbenchCommands, type CommandId, type WorkbenchCommandId } from '../core/views/commandIds';
 import { dispatchOutcomesForPanel, previewForPanel } from '../core/views/fleetAnswers';
@@ -31,18 +32,20 @@ const loopCommands: Readonly<Record<Extract<ToHostMessage['type'], `loop.${strin
   'loop.merge': commandIds.mergePullRequest,
 };
 
-/** Snapshots are coalesced: at most one post per this many ms while the state churns. */
+/** Updates are coalesced: at most one post per this many ms while the state churns. */
 const snapshotThrottleMs = 50;
 
 /**
  * Hosts the control-panel webview view. It posts nothing until the webview says `ready`, then a full
- * snapshot on every store change (throttled). Messages from the webview are validated; anything
- * malformed or not allowed is logged and dropped.
+ * update, then on every store change (throttled) an update with only the parts that changed. Messages from
+ * the webview are validated; anything malformed or not allowed is logged and dropped.
  */
 class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private ready = false;
   private pending: ReturnType<typeof setTimeout> | undefined;
+  /** What the webview has; reset whenever it starts over (`ready`), so it gets everything again. */
+  private readonly updates = new PanelUpdateEncoder();
   private readonly viewDisposables: vscode.Disposable[] = [];
   private readonly storeSubscription;
 
@@ -94,6 +97,7 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     switch (message.type) {
       case 'ready':
         this.ready = true;
+        this.updates.reset();
         this.post();
         return;
       case 'action':
@@ -207,8 +211,12 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   }
 
   private post(): void {
-    if (this.view === undefined || !this.ready) return;
-    this.postMessage({ type: 'snapshot', snapshot: buildPanelSnapshot(this.store.state, this.redactor) });
+    const view = this.view;
+    if (view === undefined || !this.ready) return;
+    const update = this.updates.next(buildPanelSnapshot(this.store.state, this.redactor));
+    if (update === undefined) return;
+    // An update that did not arrive would leave the webview behind: the next one is full.
+    view.webview.postMessage(update).then(delivered => { if (!delivered) this.updates.reset(); }, () => { this.updates.reset(); });
   }
 
   private disposeView(): void {

@@ -8,3 +8,4 @@ export function startFakeHost(): Promise<FakeHost>;
 export function launchBrowser(): Promise<Browser>;
 export function openPanel(browser: Browser, host: FakeHost, state?: unknown): Promise<{ tab: Page; errors: string[] }>;
 export function deliver(tab: Page, snapshot: unknown): Promise<[number, number]>;
+export function deliverMessage(tab: Page, message: unknown): Promise<[number, number]>;

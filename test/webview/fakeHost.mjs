@@ -9,6 +9,9 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { tsImport } from 'tsx/esm/api';
+
+const { fullPanelUpdate } = await tsImport('../../src/core/state/panelUpdates.ts', import.meta.url);
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bundle = path.join(repoRoot, 'dist', 'webview');
@@ -96,12 +99,21 @@ export async function openPanel(browser, host, state) {
   return { tab, errors };
 }
 
-/** Delivers a snapshot and returns [handler ms, ms until the next frame after delivery started]. */
+/**
+ * Delivers a snapshot as the full update a host sends after `ready` (the real encoder, which only splits it
+ * into parts, so a malformed snapshot still reaches the panel's parser) and returns
+ * [handler ms, ms until the next frame after delivery started].
+ */
 export function deliver(tab, snapshot) {
+  return deliverMessage(tab, fullPanelUpdate(snapshot));
+}
+
+/** Delivers any host message (e.g. a partial update); returns the same timings as `deliver`. */
+export function deliverMessage(tab, message) {
   return tab.evaluate(async data => {
     const start = performance.now();
     const handler = window.__deliver(data);
     await new Promise(resolve => requestAnimationFrame(() => resolve(undefined)));
     return [handler, performance.now() - start];
-  }, { type: 'snapshot', snapshot });
+  }, message);
 }

@@ -3,7 +3,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
-import { parseToWebviewMessage } from '../../src/shared/protocol';
+import { foreignProtocolVersion, parseToWebviewMessage } from '../../src/shared/protocol';
 import { connectToHost } from './hostApi';
 import { PanelView } from './render';
 import { parseUiState } from './uiState';
@@ -13,6 +13,13 @@ const root = document.getElementById('app');
 const view = root === null ? undefined : new PanelView(root, host, parseUiState(host.getState()), state => { host.setState(state); });
 
 window.addEventListener('message', (event: MessageEvent) => {
+  // Checked first: an update of another version fails every schema, and the user must learn why.
+  const foreign = foreignProtocolVersion(event.data);
+  if (foreign !== undefined) {
+    view?.showProtocolMismatch(foreign.version);
+    document.body.dataset['ready'] = 'true';
+    return;
+  }
   const parsed = parseToWebviewMessage(event.data);
   if (!parsed.ok) {
     // A message we cannot trust is dropped, and the drop is visible in the webview's devtools.
@@ -22,9 +29,14 @@ window.addEventListener('message', (event: MessageEvent) => {
   }
   const message = parsed.message;
   switch (message.type) {
-    case 'snapshot':
-      // Snapshots are always full (see src/shared/protocol.ts).
-      view?.render(message.snapshot);
+    case 'update':
+      // Only the parts that changed come (src/shared/protocol.ts); one that cannot be applied asks for a full update.
+      if (view !== undefined && !view.update(message)) {
+        // eslint-disable-next-line no-console -- the webview has no other log
+        console.warn('ATO panel: an update did not fit what the panel has; asked the host for all of it');
+        host.post({ type: 'ready' });
+        return;
+      }
       document.body.dataset['ready'] = 'true';
       return;
     case 'dispatchResult':

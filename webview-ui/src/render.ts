@@ -1,10 +1,12 @@
-import { parseToHostMessage, type PanelDispatchOutcome, type PanelPreview, type PanelSnapshot, type ToHostMessage } from '../../src/shared/protocol';
+import { panelProtocolVersion, parseToHostMessage, type PanelDispatchOutcome, type PanelPart, type PanelPreview, type PanelSnapshot, type PanelUpdate, type ToHostMessage } from '../../src/shared/protocol';
 import { element } from './dom';
 import { FleetView } from './fleetView';
 import type { HostApi } from './hostApi';
 import { buildFollowedPullRequestRows, buildNeedsYouRows, buildQueueRows, buildRedPullRequestRows, buildRunRows, runDetail, type ListRow } from './listModel';
 import { LoopView } from './loopView';
 import { buildPanelModel, type PanelButton } from './panelModel';
+import { applyPanelUpdate } from './panelParts';
+import { reuseRows } from './rowReuse';
 import { renderListRow } from './listRowView';
 import { renderHeader, renderSection } from './sectionView';
 import { reduceUiState, type SortOrder, type UiEvent, type UiState } from './uiState';
@@ -21,8 +23,8 @@ interface Postable {
 }
 
 /**
- * The panel's DOM. Built once; each snapshot re-renders the small static sections and hands new rows to
- * the three virtual lists. Every piece of text goes through `textContent`, never HTML, so a task title or
+ * The panel's DOM. Built once; each update re-renders the sections whose parts changed and hands new rows
+ * to the virtual lists whose inputs changed (rows that did not change keep their objects and elements). Every piece of text goes through `textContent`, never HTML, so a task title or
  * an issue comment can never inject markup or script.
  */
 export class PanelView {
@@ -39,11 +41,13 @@ export class PanelView {
   private readonly selected = new Set<string>();
   private selectionVersion = 0;
   private snapshot: PanelSnapshot | undefined;
-  /** Queue rows depend only on the queue revision, trust and the UI state: reused while those stay. */
-  private queueMemo: { readonly key: string; readonly rows: readonly ListRow[] } | undefined;
+  /** Each list's rows and what they were built from (parts and UI state, by identity): rebuilt only when one of those changed. */
+  private readonly listMemo = new Map<ListId, { readonly inputs: readonly unknown[]; readonly rows: readonly ListRow[] }>();
+  /** The panel's own layout, put back after a protocol mismatch replaced it. */
+  private readonly layout: readonly HTMLElement[];
 
   constructor(
-    root: HTMLElement,
+    private readonly root: HTMLElement,
     private readonly host: HostApi,
     private ui: UiState,
     private readonly saveUi: (state: UiState) => void,
@@ -86,7 +90,7 @@ export class PanelView {
     toolbar.append(filter, sort);
 
     const listSection = (id: ListId, title: string): HTMLElement => section(id, title, this.counts[id], this.empty[id], this.lists[id].element);
-    root.replaceChildren(
+    this.layout = [
       this.header,
       this.notice,
       this.loop.element,
@@ -101,24 +105,55 @@ export class PanelView {
       listSection('runs', 'Runs'),
       this.fleet.agents,
       this.footer,
-    );
+    ];
+    root.replaceChildren(...this.layout);
   }
 
-  /** Renders a new snapshot (the host only sends full ones). */
-  render(snapshot: PanelSnapshot): void {
+  /**
+   * Applies an update from the host and renders the sections whose parts came (all of them for a full
+   * one). False when the update cannot be applied (a partial one with nothing to apply it to, a run the
+   * panel does not know): nothing changed, and the caller asks the host to start over.
+   */
+  update(update: PanelUpdate): boolean {
+    const applied = applyPanelUpdate(this.snapshot, update);
+    if (!applied.ok) return false;
+    if (this.root.firstElementChild !== this.header) this.root.replaceChildren(...this.layout);
+    this.render(applied.snapshot, applied.changed, update.full);
+    return true;
+  }
+
+  /** The host speaks another protocol version: say so, and how to fix it, instead of a blank or stale panel. */
+  showProtocolMismatch(version: unknown): void {
+    const notice = element('section', 'panel-section');
+    notice.dataset['section'] = 'protocolMismatch';
+    const heading = element('h3', 'section-title');
+    heading.textContent = 'ATO was updated';
+    const detail = element('p', 'tone-warning');
+    detail.textContent = `This panel and the running extension speak different versions of the panel protocol (panel ${String(panelProtocolVersion)}, extension ${typeof version === 'number' ? String(version) : 'unknown'}). Run "Developer: Reload Window" to load the panel that matches.`;
+    notice.append(heading, detail);
+    this.root.replaceChildren(notice);
+  }
+
+  private render(snapshot: PanelSnapshot, changed: ReadonlySet<PanelPart>, full: boolean): void {
     this.snapshot = snapshot;
-    // A task that left pending/ (or became invalid) leaves the selection.
-    const pending = new Set((snapshot.queue?.items ?? []).filter(task => task.valid && task.folder === 'pending').map(task => task.id));
-    for (const id of this.selected) if (!pending.has(id) || !snapshot.trusted) this.selected.delete(id);
-    const model = buildPanelModel(snapshot);
-    const post = (button: PanelButton): void => { this.post(button); };
-    renderHeader(this.header, model);
-    this.notice.replaceChildren(...(model.notice === undefined ? [] : [renderSection(model.notice, post)]));
-    this.loop.render(snapshot);
-    this.top.replaceChildren(...model.sections.map(s => renderSection(s, post)));
-    this.footer.replaceChildren(...model.footer.map(s => renderSection(s, post)));
-    this.fleet.render(snapshot);
-    this.renderLists(true);
+    const head = changed.has('head');
+    if (head || changed.has('queue')) {
+      // A task that left pending/ (or became invalid) leaves the selection.
+      const pending = new Set((snapshot.queue?.items ?? []).filter(task => task.valid && task.folder === 'pending').map(task => task.id));
+      const before = this.selected.size;
+      for (const id of this.selected) if (!pending.has(id) || !snapshot.trusted) this.selected.delete(id);
+      if (this.selected.size !== before) this.selectionVersion++;
+      const model = buildPanelModel(snapshot);
+      const post = (button: PanelButton): void => { this.post(button); };
+      renderHeader(this.header, model);
+      this.notice.replaceChildren(...(model.notice === undefined ? [] : [renderSection(model.notice, post)]));
+      this.top.replaceChildren(...model.sections.map(s => renderSection(s, post)));
+      this.footer.replaceChildren(...model.footer.map(s => renderSection(s, post)));
+    }
+    if (head || changed.has('loop')) this.loop.render(snapshot);
+    if (head || changed.has('agents')) this.fleet.render(snapshot);
+    else if (changed.has('queue')) this.fleet.renderSelection();
+    this.renderLists(full);
   }
 
   /** What became of each task of "Dispatch selected"; the selection is done with. */
@@ -160,15 +195,18 @@ export class PanelView {
   private renderLists(restoreScroll: boolean): void {
     const snapshot = this.snapshot;
     if (snapshot === undefined) return;
-    const queueKey = JSON.stringify([snapshot.queue?.revision ?? -1, snapshot.queue?.items.length ?? -1, snapshot.trusted, this.ui.filter, this.ui.sort, this.ui.collapsed, this.selectionVersion]);
-    let queueRows = this.queueMemo?.key === queueKey ? this.queueMemo.rows : undefined;
-    if (queueRows === undefined) {
-      queueRows = buildQueueRows(snapshot, this.ui, this.selected);
-      this.queueMemo = { key: queueKey, rows: queueRows };
-    }
-    const rows: Readonly<Record<ListId, readonly ListRow[]>> = { needsYou: buildNeedsYouRows(snapshot, this.ui), redPrs: buildRedPullRequestRows(snapshot, this.ui), followedPrs: buildFollowedPullRequestRows(snapshot, this.ui), queue: queueRows, runs: buildRunRows(snapshot, this.ui) };
+    const ui = this.ui;
+    const shared = [snapshot.trusted, ui.filter, ui.sort, ui.collapsed];
+    const rows: Readonly<Record<ListId, readonly ListRow[]>> = {
+      needsYou: this.rowsOf('needsYou', [snapshot.needsYou, ...shared], () => buildNeedsYouRows(snapshot, ui)),
+      redPrs: this.rowsOf('redPrs', [snapshot.loop, ...shared], () => buildRedPullRequestRows(snapshot, ui)),
+      followedPrs: this.rowsOf('followedPrs', [snapshot.loop, ...shared], () => buildFollowedPullRequestRows(snapshot, ui)),
+      queue: this.rowsOf('queue', [snapshot.queue, this.selectionVersion, ...shared], () => buildQueueRows(snapshot, ui, this.selected)),
+      // A run's Requeue depends on its task waiting in processed/.
+      runs: this.rowsOf('runs', [snapshot.runs, snapshot.queue, ...shared], () => buildRunRows(snapshot, ui)),
+    };
     for (const id of listIds) {
-      this.lists[id].setRows(rows[id]);
+      if (this.lists[id].rows !== rows[id]) this.lists[id].setRows(rows[id]);
       if (restoreScroll) this.lists[id].scrollTo(this.ui.scroll[id] ?? 0);
     }
     const filtered = (id: ListId): string => rows[id].length === 0 ? 'Nothing matches the filter.' : '';
@@ -193,6 +231,15 @@ export class PanelView {
     this.counts.runs.textContent = String(snapshot.runs.length);
     this.empty.runs.textContent = snapshot.runs.length === 0 ? 'No runs yet: dispatch a pending task to start one.' : filtered('runs');
     for (const empty of Object.values(this.empty)) empty.hidden = empty.textContent === '';
+  }
+
+  /** The list's rows, built again only when one of `inputs` is not what they were built from; unchanged rows keep their objects. */
+  private rowsOf(id: ListId, inputs: readonly unknown[], build: () => ListRow[]): readonly ListRow[] {
+    const memo = this.listMemo.get(id);
+    if (memo?.inputs.length === inputs.length && memo.inputs.every((input, index) => input === inputs[index])) return memo.rows;
+    const rows = reuseRows(memo?.rows ?? [], build());
+    this.listMemo.set(id, { inputs, rows });
+    return rows;
   }
 
   private onListClick(list: VirtualList<ListRow>, event: Event): void {

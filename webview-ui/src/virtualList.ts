@@ -1,7 +1,8 @@
 /**
  * A fixed-row-height virtual scroller: however many rows there are, only those in view plus `overscan`
  * on each side are in the DOM, absolutely positioned inside a spacer as tall as all of them. A row whose
- * object is unchanged keeps its element, so an update that leaves the visible rows alone touches no DOM.
+ * object is unchanged keeps its element, even when it moved (a new run on top shifts every row down), so an
+ * update that leaves the visible rows alone touches no DOM but their position.
  */
 export interface VirtualListOptions<Row> {
   readonly id: string;
@@ -16,8 +17,8 @@ export interface VirtualListOptions<Row> {
 export class VirtualList<Row> {
   readonly element: HTMLElement;
   private readonly spacer: HTMLElement;
-  private rows: readonly Row[] = [];
-  private readonly rendered = new Map<number, { readonly row: Row; readonly element: HTMLElement }>();
+  private rowList: readonly Row[] = [];
+  private rendered = new Map<number, { readonly row: Row; readonly element: HTMLElement }>();
   private frame: number | undefined;
 
   constructor(private readonly options: VirtualListOptions<Row>) {
@@ -38,16 +39,21 @@ export class VirtualList<Row> {
     }, { passive: true });
   }
 
+  /** The rows last set. */
+  get rows(): readonly Row[] {
+    return this.rowList;
+  }
+
   get rowCount(): number {
-    return this.rows.length;
+    return this.rowList.length;
   }
 
   rowAt(index: number): Row | undefined {
-    return this.rows[index];
+    return this.rowList[index];
   }
 
   setRows(rows: readonly Row[]): void {
-    this.rows = rows;
+    this.rowList = rows;
     const total = rows.length * this.options.rowHeight;
     this.spacer.style.height = `${total}px`;
     this.element.style.height = `${Math.min(total, this.options.maxHeight)}px`;
@@ -69,23 +75,29 @@ export class VirtualList<Row> {
     const { rowHeight, overscan, maxHeight } = this.options;
     const viewport = this.element.clientHeight > 0 ? this.element.clientHeight : maxHeight;
     const first = Math.max(0, Math.floor(this.element.scrollTop / rowHeight) - overscan);
-    const last = Math.min(this.rows.length, Math.ceil((this.element.scrollTop + viewport) / rowHeight) + overscan);
-    for (const [index, entry] of this.rendered) {
-      if (index < first || index >= last || this.rows[index] !== entry.row) {
-        entry.element.remove();
-        this.rendered.delete(index);
-      }
-    }
+    const last = Math.min(this.rowList.length, Math.ceil((this.element.scrollTop + viewport) / rowHeight) + overscan);
+    // Elements by the row they show: a row still in range keeps its element, wherever it moved.
+    const previous = new Map<Row, HTMLElement>();
+    for (const entry of this.rendered.values()) previous.set(entry.row, entry.element);
+    const rendered = new Map<number, { readonly row: Row; readonly element: HTMLElement }>();
     for (let index = first; index < last; index++) {
-      if (this.rendered.has(index)) continue;
-      const row = this.rows[index];
+      const row = this.rowList[index];
       if (row === undefined) continue;
-      const element = this.options.renderRow(row, index);
-      element.dataset['index'] = String(index);
-      element.style.transform = `translateY(${index * rowHeight}px)`;
-      element.style.height = `${rowHeight}px`;
-      this.spacer.append(element);
-      this.rendered.set(index, { row, element });
+      let element = previous.get(row);
+      if (element === undefined) {
+        element = this.options.renderRow(row, index);
+        element.style.height = `${rowHeight}px`;
+        this.spacer.append(element);
+      } else {
+        previous.delete(row);
+      }
+      if (element.dataset['index'] !== String(index)) {
+        element.dataset['index'] = String(index);
+        element.style.transform = `translateY(${index * rowHeight}px)`;
+      }
+      rendered.set(index, { row, element });
     }
+    for (const element of previous.values()) element.remove();
+    this.rendered = rendered;
   }
 }

@@ -74,7 +74,6 @@ export function buildPanelSnapshot(state: AtoState, redactor: Redactor): PanelSn
   const runs = runSnapshots(state.runs, redactor, cache);
   const loop = cachedLoop(state, redactor, cache);
   return {
-    version: 5,
     workspaceName: head.workspaceName,
     trusted: state.trusted,
     planning: head.planning,

@@ -5,6 +5,7 @@ import {
   mutatingPanelActions,
   panelQueueFolders,
   panelActions,
+  panelProtocolVersion,
   panelSnapshotSchema,
   parseToHostMessage,
   parseToWebviewMessage,
@@ -13,7 +14,19 @@ import {
   type ToWebviewMessage,
 } from '../../../src/shared/protocol';
 import { isExternalUrl, type PanelLoop } from '../../../src/shared/loopSnapshot';
+import { fullPanelUpdate } from '../../../src/core/state/panelUpdates';
 import { planningExamples, planningKinds } from '../../support/stateBuilders';
+
+/**
+ * A (possibly corrupted) snapshot as the full update that would carry it, field for field: the version moves
+ * to the message, the runs go as the runs part. No logic of the encoder's, so a corruption reaches the parser.
+ */
+function asFullUpdate(corrupted: unknown): unknown {
+  const s = corrupted as Record<string, unknown>;
+  const { version, queue, runs, needsYou, loop, agents, ...head } = s;
+  const runsPart = Array.isArray(runs) ? { ids: runs.map(run => (run as { runId?: unknown }).runId), changed: runs } : runs;
+  return overTheWire({ type: 'update', ...('version' in s ? { version } : {}), full: true, parts: { head, queue, runs: runsPart, needsYou, loop, agents } });
+}
 
 function firstTask(s: Record<string, unknown>): object {
   return (s['queue'] as { items: object[] }).items[0] ?? {};
@@ -58,7 +71,6 @@ function loopOf(s: Record<string, unknown>): Record<string, unknown> {
 
 function snapshot(overrides: Partial<PanelSnapshot> = {}): PanelSnapshot {
   return {
-    version: 5,
     workspaceName: 'repo',
     trusted: true,
     planning: { kind: 'ready', path: '/repo/planning', queue: { pending: 1, processed: 0, complete: 2 } },
@@ -124,20 +136,20 @@ const validHostMessages: ToHostMessage[] = [
 
 
 const validWebviewMessages: ToWebviewMessage[] = [
-  ...planningKinds.map(kind => ({ type: 'snapshot' as const, snapshot: snapshot({ planning: { ...planningExamples[kind], ...(kind === 'partial' ? { missing: ['reviews'] } : {}) } as PanelSnapshot['planning'] }) })),
-  { type: 'snapshot', snapshot: snapshot({ workspaceName: null, trusted: false, auth: { github: 'none', githubAccount: null, gitlab: true, jules: false, anthropic: true }, settingsProblems: [] }) },
-  { type: 'snapshot', snapshot: snapshot({ loop: offLoop, needsYou: [] }) },
-  { type: 'snapshot', snapshot: snapshot({ loop: { ...busyLoop, mode: 'local', running: false, ticking: false, error: null, stage: { ...busyLoop.stage!, focus: null, action: null }, plan: { at: 'x', stage: null, tracks: [] } } }) },
-  {
-    type: 'snapshot',
-    snapshot: snapshot({
+  ...planningKinds.map(kind => fullPanelUpdate(snapshot({ planning: { ...planningExamples[kind], ...(kind === 'partial' ? { missing: ['reviews'] } : {}) } as PanelSnapshot['planning'] }))),
+  fullPanelUpdate(snapshot({ workspaceName: null, trusted: false, auth: { github: 'none', githubAccount: null, gitlab: true, jules: false, anthropic: true }, settingsProblems: [] })),
+  fullPanelUpdate(snapshot({ loop: offLoop, needsYou: [] })),
+  fullPanelUpdate(snapshot({ loop: { ...busyLoop, mode: 'local', running: false, ticking: false, error: null, stage: { ...busyLoop.stage!, focus: null, action: null }, plan: { at: 'x', stage: null, tracks: [] } } })),
+  fullPanelUpdate(snapshot({
       agents: [
         { id: 'jules', kind: 'jules', health: 'failing', healthDetail: 'no key', inFlight: 0, concurrentCap: 3, runsToday: 15, dailyCap: 15, spendTodayUsd: 0, budgetUsd: null, window: { closedUntil: '2026-11-21T14:32:00.000Z', reason: '429 retry-after' }, lastError: 'rateLimit: 429' },
         { id: 'claude-code', kind: 'claude-code', health: 'unchecked', healthDetail: 'not checked yet', inFlight: 1, concurrentCap: 2, runsToday: 3, dailyCap: null, spendTodayUsd: 1.25, budgetUsd: 5, window: null, lastError: null },
       ],
       needsYou: [{ kind: 'planAwaitingApproval', key: 'run-9', title: 'jules asks you to approve its plan for add-login', detail: '1. Read 2. Write', label: 'Approve plan', action: { type: 'approvePlan', taskId: 'add-login' }, url: null }],
-    }),
-  },
+  })),
+  // A partial update: one changed run, and the small parts that changed.
+  { type: 'update', version: panelProtocolVersion, full: false, parts: { runs: { changed: [snapshot().runs[0]!] }, agents: [] } },
+  { type: 'update', version: panelProtocolVersion, full: false, parts: { queue: null, runs: { ids: [], changed: [] } } },
 ];
 
 const validPanelAnswers: ToWebviewMessage[] = [
@@ -153,7 +165,8 @@ describe('webview protocol', () => {
       });
     }
     for (const message of validWebviewMessages) {
-      const shown = message.type === 'snapshot' ? `snapshot, planning ${message.snapshot.planning.kind}, trusted ${message.snapshot.trusted}, loop ${message.snapshot.loop.mode}, ${message.snapshot.agents.length} agents` : message.type;
+      const parts = message.type === 'update' ? message.parts : {};
+      const shown = message.type === 'update' ? `${message.full ? 'full' : 'partial'} update, parts ${Object.keys(parts).join(' ')}, planning ${parts.head?.planning.kind ?? '-'}, trusted ${String(parts.head?.trusted ?? '-')}, loop ${parts.loop?.mode ?? '-'}, ${String(parts.agents?.length ?? '-')} agents` : message.type;
       it(`host → webview: ${shown}`, () => {
         assert.deepEqual(parseToWebviewMessage(overTheWire(message)), { ok: true, message });
       });
@@ -174,7 +187,7 @@ describe('webview protocol', () => {
       ['an array', [{ type: 'ready' }]],
       ['an empty object', {}],
       ['an unknown type', { type: 'runShell', command: 'rm -rf /' }],
-      ['a type of the other direction', { type: 'snapshot', snapshot: snapshot() }],
+      ['a type of the other direction', fullPanelUpdate(snapshot())],
       ['an unknown action', { type: 'action', action: 'deleteEverything' }],
       ['an action inherited from Object', { type: 'action', action: 'toString' }],
       ['an action that is a command id', { type: 'action', action: 'ato.initPlanningFolder' }],
@@ -288,9 +301,11 @@ describe('webview protocol', () => {
 
   describe('rejects malformed snapshots from the host', () => {
     const bad: readonly [string, (s: Record<string, unknown>) => unknown][] = [
-      ['a future version', s => ({ ...s, version: 6 })],
-      ['the previous version', s => ({ ...s, version: 4 })],
+      ['a future version', s => ({ ...s, version: panelProtocolVersion + 1 })],
+      ['the previous version', s => ({ ...s, version: panelProtocolVersion - 1 })],
       ['the previous version without agents', s => ({ ...Object.fromEntries(Object.entries(s).filter(([key]) => key !== 'agents')), version: 4 })],
+      ['a full update without agents', s => Object.fromEntries(Object.entries(s).filter(([key]) => key !== 'agents'))],
+      ['a runs part whose order is not strings', s => ({ ...s, runs: { ids: [1], changed: [] } })],
       ['a snapshot without agents', s => Object.fromEntries(Object.entries(s).filter(([key]) => key !== 'agents'))],
       ['an agent of an unknown kind', s => ({ ...s, agents: [{ ...anAgent, kind: 'skynet' }] })],
       ['an agent whose id is a path', s => ({ ...s, agents: [{ ...anAgent, id: '../x' }] })],
@@ -343,10 +358,10 @@ describe('webview protocol', () => {
     ];
     for (const [label, corrupt] of bad) {
       it(label, () => {
-        const raw = { type: 'snapshot', snapshot: corrupt(overTheWire(snapshot()) as Record<string, unknown>) };
+        const raw = asFullUpdate(corrupt({ ...(overTheWire(snapshot()) as Record<string, unknown>), version: panelProtocolVersion }));
         const result = parseToWebviewMessage(raw);
         assert.equal(result.ok, false);
-        assert.match(result.error, /^invalid message at snapshot/);
+        assert.match(result.error, /^invalid message at (parts|version)/);
       });
     }
   });
@@ -389,6 +404,7 @@ describe('webview protocol', () => {
   });
 
   it('the snapshot schema accepts what the examples build', () => {
-    for (const message of validWebviewMessages) if (message.type === 'snapshot') assert.ok(panelSnapshotSchema.safeParse(message.snapshot).success);
+    assert.ok(panelSnapshotSchema.safeParse(snapshot()).success);
+    assert.ok(panelSnapshotSchema.safeParse(snapshot({ loop: offLoop, needsYou: [], queue: null })).success);
   });
 });

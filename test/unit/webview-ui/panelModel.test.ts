@@ -7,7 +7,6 @@ import { anAtoState, planningExamples, planningKinds } from '../../support/state
 
 function snapshot(overrides: Partial<PanelSnapshot> = {}): PanelSnapshot {
   return {
-    version: 5,
     workspaceName: 'repo',
     trusted: true,
     planning: { kind: 'ready', path: '/repo/planning', queue: { pending: 4, processed: 1, complete: 9 } },

@@ -4,6 +4,7 @@ import { redactedMarker, Redactor } from '../../../../src/core/logging/redactor'
 import { QueueEntries } from '../../../../src/core/queue/queueEntries';
 import { resolveTaskPath } from '../../../../src/core/state/panelPaths';
 import { buildPanelSnapshot, redactMany } from '../../../../src/core/state/panelSnapshot';
+import { fullPanelUpdate } from '../../../../src/core/state/panelUpdates';
 import type { AtoState, GitHubAuthState, PlanningFolderState } from '../../../../src/core/state/atoState';
 import { panelSnapshotSchema, parseToHostMessage, parseToWebviewMessage } from '../../../../src/shared/protocol';
 import { aBusyState, aQueueEntry, aRun } from '../../../support/panelState';
@@ -22,7 +23,7 @@ describe('buildPanelSnapshot', () => {
           const snapshot = buildPanelSnapshot(state, new Redactor());
           const parsed = panelSnapshotSchema.safeParse(snapshot);
           assert.ok(parsed.success, `${kind}/${String(trusted)}/${github.kind}: ${JSON.stringify(parsed.error?.issues)}`);
-          assert.deepEqual(parseToWebviewMessage(JSON.parse(JSON.stringify({ type: 'snapshot', snapshot }))).ok, true);
+          assert.deepEqual(parseToWebviewMessage(JSON.parse(JSON.stringify(fullPanelUpdate(snapshot)))).ok, true);
           assert.equal(snapshot.planning.kind, kind);
           assert.equal(snapshot.trusted, trusted);
         }
@@ -96,7 +97,6 @@ describe('buildPanelSnapshot', () => {
 describe('buildPanelSnapshot: queue, runs and needs-you', () => {
   it('has no queue before the index has read the folder, and no runs or needs-you items in a fresh state', () => {
     const snapshot = buildPanelSnapshot(anAtoState(), new Redactor());
-    assert.equal(snapshot.version, 5);
     assert.equal(snapshot.queue, null);
     assert.deepEqual(snapshot.runs, []);
     assert.deepEqual(snapshot.needsYou, []);
@@ -127,7 +127,7 @@ describe('buildPanelSnapshot: queue, runs and needs-you', () => {
       path: 'issue_queue/pending/broken.task.md', mtime: '2026-01-02T00:00:00.000Z',
     });
     assert.deepEqual(snapshot.needsYou, [{ kind: 'invalidTask', key: 'issue_queue/pending/broken.task.md', title: 'Invalid task file broken.task.md', detail: 'The file says INVALID', label: 'Open', action: { type: 'openTask', path: 'issue_queue/pending/broken.task.md' }, url: null }]);
-    assert.ok(parseToWebviewMessage(JSON.parse(JSON.stringify({ type: 'snapshot', snapshot }))).ok);
+    assert.ok(parseToWebviewMessage(JSON.parse(JSON.stringify(fullPanelUpdate(snapshot)))).ok);
   });
 
   it('maps runs, newest first, with elapsed inputs, cost, turns, branch, failure and summary', () => {
@@ -226,7 +226,7 @@ describe('buildPanelSnapshot: queue, runs and needs-you', () => {
     assert.equal(snapshot.queue.items.length, 10_000);
     assert.equal(snapshot.runs.length, 1000);
     assert.equal(snapshot.queue.counts.invalid, 200);
-    assert.ok(parseToWebviewMessage(JSON.parse(JSON.stringify({ type: 'snapshot', snapshot }))).ok);
+    assert.ok(parseToWebviewMessage(JSON.parse(JSON.stringify(fullPanelUpdate(snapshot)))).ok);
   });
 });
 

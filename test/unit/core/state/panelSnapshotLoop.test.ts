@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { initialLoopState } from '../../../../src/core/loop/loopModel';
 import { redactedMarker, Redactor } from '../../../../src/core/logging/redactor';
 import { buildPanelSnapshot } from '../../../../src/core/state/panelSnapshot';
+import { fullPanelUpdate } from '../../../../src/core/state/panelUpdates';
 import { parseToWebviewMessage, type PanelSnapshot } from '../../../../src/shared/protocol';
 import { aBusyLoopState, aFollowedPullRequest, aLoopState, aPlan, aRedPullRequest, awaitingApproval, closedOutside, evilText, invalidRemoteTask, mergeAction, readyToMerge, repoUrl, requeueOffered, someCounts } from '../../../support/loopStates';
 import { aBusyState, aRun } from '../../../support/panelState';
 import { anAtoState, planningExamples } from '../../../support/stateBuilders';
 
-const parses = (snapshot: PanelSnapshot): boolean => parseToWebviewMessage(JSON.parse(JSON.stringify({ type: 'snapshot', snapshot }))).ok;
+const parses = (snapshot: PanelSnapshot): boolean => parseToWebviewMessage(JSON.parse(JSON.stringify(fullPanelUpdate(snapshot)))).ok;
 
 describe('buildPanelSnapshot: the loop', () => {
   it('an off loop says why, first reason first', () => {
