@@ -11,8 +11,6 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { tsImport } from 'tsx/esm/api';
 
-const { fullPanelUpdate } = await tsImport('../../src/core/state/panelUpdates.ts', import.meta.url);
-
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bundle = path.join(repoRoot, 'dist', 'webview');
 const types = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
@@ -104,7 +102,9 @@ export async function openPanel(browser, host, state) {
  * into parts, so a malformed snapshot still reaches the panel's parser) and returns
  * [handler ms, ms until the next frame after delivery started].
  */
-export function deliver(tab, snapshot) {
+export async function deliver(tab, snapshot) {
+  // Imported here, not at the top: a top-level await would keep the bench (loaded through require) from importing this file.
+  const { fullPanelUpdate } = await tsImport('../../src/core/state/panelUpdates.ts', import.meta.url);
   return deliverMessage(tab, fullPanelUpdate(snapshot));
 }
 
