@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Redactor } from '../../../src/core/logging/redactor';
 import { buildPanelSnapshot } from '../../../src/core/state/panelSnapshot';
 import { fullPanelUpdate } from '../../../src/core/state/panelUpdates';
-import { panelProtocolVersion, type PanelSnapshot } from '../../../src/shared/protocol';
+import { panelProtocolVersion, type PanelSnapshot, type PanelUpdate } from '../../../src/shared/protocol';
 import { applyPanelUpdate } from '../../../webview-ui/src/panelParts';
 import { aBusyState } from '../../support/panelState';
 
@@ -40,7 +40,7 @@ describe('applyPanelUpdate (the webview keeps the last parts)', () => {
 
   it('refuses what it cannot apply, so the panel asks for everything again', () => {
     const before = shown();
-    const update = (parts: object, full = false) => ({ type: 'update' as const, version: panelProtocolVersion, full, parts });
+    const update = (parts: PanelUpdate['parts'], full = false): PanelUpdate => ({ type: 'update', version: panelProtocolVersion, full, parts });
     assert.deepEqual(applyPanelUpdate(undefined, update({ runs: { changed: [] } })), { ok: false, reason: 'a partial update before any full one' });
     assert.equal(applyPanelUpdate(before, update({ runs: { ids: ['run-unknown'], changed: [] } })).ok, false, 'an order naming a run the panel never got');
     assert.equal(applyPanelUpdate(before, update({ runs: { changed: [{ ...before.runs[0]!, runId: 'run-unknown' }] } })).ok, false, 'a changed run outside the list');
