@@ -124,6 +124,11 @@ describe('Restricted Mode says so, with the way out', () => {
     const notice = controlPanel(page).locator('[data-section="trust"]');
     await notice.waitFor({ timeout: 30_000 });
     assert.match(await notice.innerText(), /takes no action: it runs no agent, writes nothing and makes no request/);
+    // The lists the loop fills from GitHub say that Restricted Mode hides them, not "No GitHub remote yet".
+    for (const [section, hidden] of [['redPrs', 'Restricted Mode hides red PRs'], ['followedPrs', 'Restricted Mode hides the loop\'s pull requests'], ['needsYou', 'Restricted Mode hides what the loop would find']]) {
+      const text = await controlPanel(page).locator(`[data-section="${section}"]`).innerText();
+      assert.ok(text.includes(hidden) && !text.includes('No GitHub remote'), `${section}: ${text}`);
+    }
     await page.waitForTimeout(300);
     await page.locator('.part.sidebar').screenshot({ path: path.join(artifactsDir, 'restricted-dark.png') });
     await notice.locator('vscode-button[data-action="manageTrust"]').click();
