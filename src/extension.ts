@@ -19,6 +19,7 @@ import { QueueService } from './vscode/queueService';
 import { RunService } from './vscode/runService';
 import { VscodeSecrets } from './vscode/secretStore';
 import { createStatusBar } from './vscode/statusBar';
+import { registerTaskFileCodeLens } from './vscode/taskFileCodeLens';
 import { registerTaskFileLanguage } from './vscode/taskFileLanguage';
 import { createTreeView } from './vscode/treeView';
 import { WorkspaceMonitor } from './vscode/workspaceMonitor';
@@ -78,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
     loop.start();
     // Diagnostics, completion and hover for task files: registered just after activation, which they do not need to delay.
     context.subscriptions.push(registerTaskFileLanguage(store, { workspaceRoot: () => workspace.workspaceRoot, agentIds: () => runs.agentIds(), knownIds: () => queue.knownIds() }));
+    context.subscriptions.push(registerTaskFileCodeLens(store));
     // The queue index follows the planning folder: started once it exists, restarted when it moves.
     context.subscriptions.push(store.onDidChange(state => {
       const planning = state.planning;

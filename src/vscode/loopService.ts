@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
+import { plainText } from '../shared/codeSpans';
 import { configuredAgents } from '../core/agents/fleet/configuredAgents';
 import { projectMcpServersAllowed } from './projectMcpServersChoice';
 import { githubTokenFor, type GitHubTokenSources } from '../core/forges/github/githubToken';
@@ -65,7 +66,7 @@ export class LoopService implements vscode.Disposable {
     if (fresh.length === 0 || this.services.workspace.settings['notifications.runs'] === 'off') return;
     for (const item of fresh.slice(0, 3)) {
       const action = item.action === 'merge' && item.pullNumber !== undefined ? 'Merge' : item.action === 'requeue' && item.taskId !== undefined ? 'Requeue' : 'Open Control Panel';
-      void vscode.window.showWarningMessage(this.services.redactor.redact(`ATO needs you: ${item.title} — ${item.detail}`), action).then(choice => {
+      void vscode.window.showWarningMessage(plainText(this.services.redactor.redact(`ATO needs you: ${item.title} — ${item.detail}`)), action).then(choice => {
         if (choice === 'Merge') void vscode.commands.executeCommand(commandIds.mergePullRequest, item.pullNumber);
         else if (choice === 'Requeue') void vscode.commands.executeCommand(commandIds.requeueTask, item.taskId);
         else if (choice !== undefined) void vscode.commands.executeCommand(commandIds.openControlPanel);

@@ -17,9 +17,11 @@ import { escalationIssuePort } from '../core/dispatch/escalationGitHub';
 import type { DispatchOutcome } from '../core/dispatch/taskDispatcher';
 import { isValidQueueEntry } from '../core/queue/queueEntry';
 import { commandIds } from '../core/views/commandIds';
+import { dispatchFixes } from '../core/views/dispatchFixes';
 import type { QueueIndex } from '../core/queue/queueIndex';
 import { runIdPattern, type RunRecord } from '../core/runs/runRecord';
 import type { RunRecordProblem } from '../core/runs/runStore';
+import { plainText } from '../shared/codeSpans';
 import { AgentHealthService } from './agentHealthService';
 import type { AtoServices } from './atoServices';
 import { chooseProjectMcpServers, projectMcpServersAllowed } from './projectMcpServersChoice';
@@ -439,7 +441,12 @@ export class RunService implements vscode.Disposable {
       });
       return;
     }
-    void vscode.window.showWarningMessage(this.services.redactor.redact(`ATO: could not dispatch "${taskId}": ${outcome.reason}`));
+    // The refusal comes with what fixes it (retry, Doctor, the agent's settings…): one click, not a search.
+    const fixes = dispatchFixes(outcome, taskId);
+    void vscode.window.showWarningMessage(plainText(this.services.redactor.redact(`ATO: could not dispatch "${taskId}": ${outcome.reason}`)), ...fixes.map(fix => fix.label)).then(choice => {
+      const fix = fixes.find(candidate => candidate.label === choice);
+      if (fix !== undefined) void vscode.commands.executeCommand(fix.command, ...fix.args);
+    });
   }
 
   /**

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { AtoState } from '../core/state/atoState';
 import { statusBarView } from '../core/views/statusBarModel';
 import type { Store } from '../core/state/store';
+import { plainText } from '../shared/codeSpans';
+import { markdownOf } from './markdownText';
 
 /** The loop indicator in the status bar: a pure render of the store. */
 export function createStatusBar(store: Store<AtoState>): vscode.Disposable {
@@ -9,8 +11,8 @@ export function createStatusBar(store: Store<AtoState>): vscode.Disposable {
   item.name = 'ATO';
   const render = (state: AtoState): void => {
     const view = statusBarView(state);
-    item.text = view.text;
-    item.tooltip = view.tooltip;
+    item.text = plainText(view.text);
+    item.tooltip = markdownOf(view.tooltip);
     item.command = view.command;
     item.backgroundColor = view.tone === 'normal' ? undefined : new vscode.ThemeColor(view.tone === 'warning' ? 'statusBarItem.warningBackground' : 'statusBarItem.errorBackground');
   };

@@ -3,6 +3,8 @@ import type { AtoState } from '../core/state/atoState';
 import type { Store } from '../core/state/store';
 import { viewIds } from '../core/views/commandIds';
 import { buildTreeModel, type TreeNodeModel } from '../core/views/treeModel';
+import { plainText } from '../shared/codeSpans';
+import { markdownOf } from './markdownText';
 
 /** Maps the core tree model to VS Code's tree. `getChildren` only reads the store. */
 class AtoTreeDataProvider implements vscode.TreeDataProvider<TreeNodeModel> {
@@ -25,11 +27,12 @@ class AtoTreeDataProvider implements vscode.TreeDataProvider<TreeNodeModel> {
 
   getTreeItem(node: TreeNodeModel): vscode.TreeItem {
     const hasChildren = node.children !== undefined && node.children.length > 0;
-    const item = new vscode.TreeItem(node.label, !hasChildren ? vscode.TreeItemCollapsibleState.None : node.collapsed === true ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
+    // Labels and descriptions are plain text (code ticks dropped); tooltips render code spans as code.
+    const item = new vscode.TreeItem(plainText(node.label), !hasChildren ? vscode.TreeItemCollapsibleState.None : node.collapsed === true ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
     item.id = node.id;
     item.iconPath = new vscode.ThemeIcon(node.icon);
-    if (node.description !== undefined) item.description = node.description;
-    if (node.tooltip !== undefined) item.tooltip = node.tooltip;
+    if (node.description !== undefined) item.description = plainText(node.description);
+    if (node.tooltip !== undefined) item.tooltip = markdownOf(node.tooltip);
     if (node.contextValue !== undefined) item.contextValue = node.contextValue;
     if (node.openFile !== undefined) {
       item.resourceUri = vscode.Uri.file(node.openFile);

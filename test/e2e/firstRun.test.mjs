@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { artifactsDir, controlPanel, launchChromium, repoRoot, setColorTheme, startCodeServer } from './harness.mjs';
+import { artifactsDir, controlPanel, launchChromium, repoRoot, setColorTheme, setSidebarWidth, startCodeServer } from './harness.mjs';
 
 const vsix = path.join(repoRoot, 'dist-vsix', 'ato.vsix');
 const statusItem = (page, text) => page.locator('.statusbar-item', { hasText: text });
@@ -124,6 +124,21 @@ describe('Restricted Mode says so, with the way out', () => {
     const notice = controlPanel(page).locator('[data-section="trust"]');
     await notice.waitFor({ timeout: 30_000 });
     assert.match(await notice.innerText(), /takes no action: it runs no agent, writes nothing and makes no request/);
+    // The lists the loop fills from GitHub say that Restricted Mode hides them, not "No GitHub remote yet".
+    for (const [section, hidden] of [['redPrs', 'Restricted Mode hides red PRs'], ['followedPrs', 'Restricted Mode hides the loop\'s pull requests'], ['needsYou', 'Restricted Mode hides what the loop would find']]) {
+      const text = await controlPanel(page).locator(`[data-section="${section}"]`).innerText();
+      assert.ok(text.includes(hidden) && !text.includes('No GitHub remote'), `${section}: ${text}`);
+    }
+    for (const [theme, kind] of [['Light Modern', 'light'], ['Dark Modern', 'dark']]) {
+      await setColorTheme(page, theme);
+      await controlPanel(page).locator(`body.vscode-${kind}`).waitFor({ timeout: 30_000 });
+      for (const width of [300, 500]) {
+        await setSidebarWidth(page, width);
+        await controlPanel(page).locator('[data-section="redPrs"]').scrollIntoViewIfNeeded();
+        await page.waitForTimeout(300);
+        await page.locator('.part.sidebar').screenshot({ path: path.join(artifactsDir, `restricted-lists-${width}-${kind}.png`) });
+      }
+    }
     await page.waitForTimeout(300);
     await page.locator('.part.sidebar').screenshot({ path: path.join(artifactsDir, 'restricted-dark.png') });
     await notice.locator('vscode-button[data-action="manageTrust"]').click();

@@ -11,6 +11,8 @@ import { artifactsDir, launchChromium, repoRoot, runCommand, startCodeServer } f
 const vsix = path.join(repoRoot, 'dist-vsix', 'ato.vsix');
 const scenario = path.join(repoRoot, 'test', 'fakes', 'github', 'scenarios', 'planning-loop.yaml');
 let fake, server, context, page;
+/** The PR the needs-you test makes ready (the merge test confirms and merges it). */
+let readyPr;
 
 /** The fake GitHub in its own process (`npm run fake:github`), so this process may run git synchronously. */
 async function startFake() {
@@ -37,7 +39,11 @@ async function startFake() {
     const response = await fetch(`${info.api}/repos/octo/app/issues?state=all`, { headers: { authorization: `token ${info.token}` } });
     return (await response.json()).filter(issue => issue.pull_request === undefined);
   };
-  return { ...info, control, issues, stop: () => child.kill('SIGTERM') };
+  const pull = async number => {
+    const response = await fetch(`${info.api}/repos/octo/app/pulls/${number}`, { headers: { authorization: `token ${info.token}` } });
+    return response.json();
+  };
+  return { ...info, control, issues, pull, stop: () => child.kill('SIGTERM') };
 }
 
 const shot = name => page.screenshot({ path: path.join(artifactsDir, `loop-${name}.png`) });
@@ -106,10 +112,39 @@ describe('the planning loop in a real VS Code, against the fake GitHub', () => {
     const pr = await fake.control('copilotOpensPullRequest', issue.number, { files: { 'planning/issue_queue/pending/add-login.task.md': '# Add a login form\n' } });
     await fake.control('setCheckRuns', pr, [{ name: 'ci/build', status: 'completed', conclusion: 'success' }]);
     await fake.control('copilotFinishes', pr);
+    readyPr = pr;
     await loopSection().locator('vscode-button[data-loop-action="tick"]').click();
     await page.locator('.statusbar-item .codicon-bell-dot').first().waitFor({ timeout: 60_000 });
     await panel().getByText(new RegExp(`#${pr}`)).first().waitFor({ timeout: 30_000 });
     assert.equal((await fake.issues()).filter(i => i.state === 'open').length, 1, 'nothing merged or opened without the user');
     await shot('04-needs-you');
+  });
+
+  test('Merge asks first, naming the PR\'s title, author, short head SHA and method; Cancel merges nothing, Merge merges', async () => {
+    const number = readyPr;
+    assert.ok(number, 'the needs-you test made a PR ready');
+    const pr = await fake.pull(number);
+    assert.equal(pr.merged, false);
+    const merge = panel().locator('[data-section="needsYou"] vscode-toolbar-button[icon="git-merge"]').first();
+    const dialog = page.locator('.monaco-dialog-box');
+    await merge.click();
+    await dialog.waitFor({ timeout: 30_000 });
+    const text = await dialog.innerText();
+    assert.match(text, new RegExp(`Merge PR #${number}`));
+    assert.ok(text.includes(`Title: ${pr.title}`), text);
+    // The loop reads the author from GraphQL, where the Copilot coding agent (REST's `Copilot`) is `copilot-swe-agent`.
+    assert.ok(pr.user.login === 'Copilot' && text.includes('Author: copilot-swe-agent'), text);
+    assert.ok(text.includes(`Head: ${pr.head.sha.slice(0, 7)}`) && !text.includes(pr.head.sha.slice(0, 8)), text);
+    assert.match(text, /Method: squash/);
+    await shot('05-merge-confirmation');
+    await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+    await new Promise(resolve => setTimeout(resolve, 2_000));
+    assert.equal((await fake.pull(number)).merged, false, 'Cancel merges nothing');
+
+    await merge.click();
+    await dialog.locator('.monaco-button', { hasText: /^Merge$/ }).click();
+    for (let i = 0; i < 300 && !(await fake.pull(number)).merged; i++) await new Promise(r => setTimeout(r, 100));
+    assert.equal((await fake.pull(number)).merged, true, 'Merge merges, through the guarded action');
   });
 });

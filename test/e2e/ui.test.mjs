@@ -1,6 +1,7 @@
 // The extension, installed from its .vsix into a real VS Code (code-server 1.139), driven through the
 // UI by Playwright in Chromium: what a user sees and does. Run by scripts/test.mjs (node --test).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -74,6 +75,20 @@ describe('ATO in a real VS Code', () => {
     await context?.close();
     await server?.stop();
     echo?.close();
+  });
+
+  test('the .vsix carries the users\' README with every image it links (relative, not rewritten), and no CONTRIBUTING', () => {
+    const files = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).split('\n');
+    const readme = execFileSync('unzip', ['-p', vsix, 'extension/readme.md'], { encoding: 'utf8' });
+    assert.equal(readme, fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8'), 'the README as written: its relative links are left for the details page to resolve');
+    assert.match(readme.split('\n').slice(0, 12).join('\n'), /npm ci && npm start[\s\S]*npm ci && npm test/, 'its first lines still name the two commands');
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map(match => match[1]);
+    assert.ok(images.length >= 2, 'the README shows screenshots');
+    for (const image of images) {
+      assert.doesNotMatch(image, /^\w+:/, `a relative link: ${image}`);
+      assert.ok(files.includes(`extension/${image}`), `${image} is in the .vsix`);
+    }
+    assert.ok(!files.some(file => /contributing/i.test(file)), 'CONTRIBUTING.md stays in the repository');
   });
 
   test('opening the ATO container activates the extension: status bar, welcome view, control panel', async () => {

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { settingDefinitions, settingsSection, userOnlySettings } from '../../src/core/settings/settings';
 import { commandIds, contextKeys, treeItemContexts, viewIds } from '../../src/core/views/commandIds';
+import { plainText } from '../../src/shared/codeSpans';
 
 interface CommandContribution {
   readonly command: string;
@@ -98,6 +99,12 @@ describe('package.json manifest', () => {
       const views = Object.values(contributes.views ?? {}).flat().map(v => v.id);
       assert.deepEqual(sorted(views), sorted([viewIds.controlPanel, viewIds.tree]));
       assert.deepEqual(Object.keys(contributes.views ?? {}), [viewIds.container]);
+    });
+
+    it('writes welcome content and walkthrough steps as plain text: they render links, not code spans', () => {
+      const texts = [...(contributes.viewsWelcome ?? []).map(welcome => welcome.contents), ...(contributes.walkthroughs ?? []).flatMap(walkthrough => walkthrough.steps.map(step => step.description))];
+      assert.ok(texts.length > 5);
+      for (const text of texts) assert.equal(plainText(text), text, `a code span would show its ticks: ${text}`);
     });
 
     it('puts welcome content only on contributed views', () => {

@@ -1,5 +1,6 @@
 import { panelProtocolVersion, parseToHostMessage, type PanelDispatchOutcome, type PanelPart, type PanelPreview, type PanelSnapshot, type PanelUpdate, type ToHostMessage } from '../../src/shared/protocol';
 import { element } from './dom';
+import { emptyLoopListText } from './emptyListText';
 import { FleetView } from './fleetView';
 import type { HostApi } from './hostApi';
 import { buildFollowedPullRequestRows, buildNeedsYouRows, buildQueueRows, buildRedPullRequestRows, buildRunRows, runDetail, type ListRow } from './listModel';
@@ -212,18 +213,12 @@ export class PanelView {
     const filtered = (id: ListId): string => rows[id].length === 0 ? 'Nothing matches the filter.' : '';
     const red = snapshot.loop.redPullRequests.length;
     this.counts.needsYou.textContent = String(snapshot.needsYou.length);
-    this.empty.needsYou.textContent = snapshot.needsYou.length === 0 ? 'Nothing needs you.' : filtered('needsYou');
+    this.empty.needsYou.textContent = snapshot.needsYou.length === 0 ? emptyLoopListText(snapshot, 'needsYou') : filtered('needsYou');
     this.counts.redPrs.textContent = String(red);
-    this.empty.redPrs.textContent = red > 0 ? filtered('redPrs')
-      : snapshot.loop.mode === 'github' ? 'No red PRs: no open pull request has failing checks.'
-        : snapshot.loop.mode === 'local' ? 'Local mode: there are no pull requests to watch.'
-          : 'No GitHub remote yet: red PRs appear here once the GitHub loop runs.';
+    this.empty.redPrs.textContent = red > 0 ? filtered('redPrs') : emptyLoopListText(snapshot, 'redPrs');
     const followed = snapshot.loop.followedPullRequests.length;
     this.counts.followedPrs.textContent = String(followed);
-    this.empty.followedPrs.textContent = followed > 0 ? filtered('followedPrs')
-      : snapshot.loop.mode === 'github' ? 'No open pull request of the gap analysis, a task or a capability update.'
-        : snapshot.loop.mode === 'local' ? 'Local mode: there are no pull requests to follow.'
-          : 'No GitHub remote yet: the loop\'s pull requests appear here once it runs.';
+    this.empty.followedPrs.textContent = followed > 0 ? filtered('followedPrs') : emptyLoopListText(snapshot, 'followedPrs');
     this.counts.queue.textContent = snapshot.queue === null ? '' : String(snapshot.queue.items.length);
     this.empty.queue.textContent = snapshot.queue === null
       ? 'The queue appears here once ATO has read the planning folder.'

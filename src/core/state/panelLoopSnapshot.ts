@@ -1,3 +1,4 @@
+import { plainText } from '../../shared/codeSpans';
 import { isExternalUrl, type PanelLoop, type PanelLoopAction } from '../../shared/loopSnapshot';
 import type { NeedsYouItem } from '../../shared/protocol';
 import type { Redactor } from '../logging/redactor';
@@ -7,8 +8,13 @@ import { needsYouLink, pullRequestPage } from '../views/loopLinks';
 import { tickError } from '../views/loopText';
 import { describeAction } from '../loop/describeAction';
 
+/** The panel shows the loop's words as text: a reason's code ticks (`ato.merge.auto`) are dropped. */
+function nullablePlain(text: string | undefined): string | null {
+  return text === undefined ? null : plainText(text);
+}
+
 function action(planned: PlannedAction | undefined): PanelLoopAction | null {
-  return planned === undefined ? null : { kind: planned.kind, summary: describeAction(planned), reason: planned.reason };
+  return planned === undefined ? null : { kind: planned.kind, summary: describeAction(planned), reason: plainText(planned.reason) };
 }
 
 /**
@@ -25,10 +31,10 @@ export function loopSnapshot(loop: LoopState, offReason: string | null, redactor
     offReason,
     running: loop.running,
     ticking: loop.ticking,
-    error: tickError(loop) ?? null,
+    error: nullablePlain(tickError(loop)),
     stage: stage === undefined ? null : {
       stage: stage.stage,
-      reason: stage.reason,
+      reason: plainText(stage.reason),
       focus: stage.focus === undefined ? null : {
         kind: stage.focus.kind,
         label: focusLabel(stage.focus),
@@ -44,11 +50,11 @@ export function loopSnapshot(loop: LoopState, offReason: string | null, redactor
     plan: loop.plan === undefined ? null : {
       at: loop.plan.at,
       stage: loop.plan.stage?.stage ?? null,
-      tracks: loop.plan.tracks.map(track => ({ track: track.track, action: action(track.action ?? track.held?.action), waitsFor: track.held?.waitsFor ?? null, reason: track.reason })),
+      tracks: loop.plan.tracks.map(track => ({ track: track.track, action: action(track.action ?? track.held?.action), waitsFor: track.held?.waitsFor ?? null, reason: plainText(track.reason) })),
     },
     lastReport: loop.lastReport === undefined ? null : {
       at: loop.lastTickAt ?? loop.lastReport.plan.at,
-      outcomes: loop.lastReport.outcomes.map(outcome => ({ track: outcome.track, summary: describeAction(outcome.action), result: outcome.result, message: outcome.message })),
+      outcomes: loop.lastReport.outcomes.map(outcome => ({ track: outcome.track, summary: describeAction(outcome.action), result: outcome.result, message: plainText(outcome.message) })),
       requests: nonNegative(loop.lastReport.requests),
       points: nonNegative(loop.lastReport.points),
     },
@@ -89,7 +95,7 @@ function needsYouItem(item: LoopNeedsYou, index: number, link: (url: string | un
   const target = link(needsYouLink(item)) ?? undefined;
   const page = link(item.url === undefined ? undefined : pullRequestPage(item.url));
   const key = `loop:${item.kind}:${item.pullNumber ?? item.issueNumber ?? item.taskId ?? `#${index}`}`;
-  const base = { kind: item.kind, key, title: item.title, detail: item.detail };
+  const base = { kind: item.kind, key, title: plainText(item.title), detail: plainText(item.detail) };
   if (item.kind === 'readyToMerge' || item.action === 'merge') {
     const pullNumber = item.pullNumber;
     return validNumber(pullNumber)

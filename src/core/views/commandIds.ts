@@ -49,6 +49,8 @@ export const workbenchCommands = {
   manageTrust: 'workbench.trust.manage',
   /** The Settings editor, searching for a setting id. */
   openSettings: 'workbench.action.openSettings',
+  /** The Problems panel, where a task file's errors are listed. */
+  showProblems: 'workbench.actions.view.problems',
 } as const;
 
 export type WorkbenchCommandId = (typeof workbenchCommands)[keyof typeof workbenchCommands];

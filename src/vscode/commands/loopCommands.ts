@@ -4,6 +4,8 @@ import { commandIds, viewIds } from '../../core/views/commandIds';
 import { pullNumberOf, urlOf } from '../../core/views/loopCommandArgs';
 import { loopUrls, pullRequestChecksUrl, pullRequestUrl } from '../../core/views/loopLinks';
 import { describePlan, loopUnavailableReason, summarizeTickReport } from '../../core/views/loopText';
+import { mergeConfirmation } from '../../core/views/mergeConfirmation';
+import { plainText } from '../../shared/codeSpans';
 import { isExternalUrl } from '../../shared/loopSnapshot';
 import type { AtoServices } from '../atoServices';
 import { registerCommand } from './registerCommand';
@@ -24,10 +26,11 @@ export interface LoopCommandDeps {
 export function registerLoopCommands(deps: LoopCommandDeps): vscode.Disposable[] {
   const { services } = deps;
   const state = () => services.store.state;
-  const redact = (text: string): string => services.redactor.redact(text);
+  // Notifications show plain text: a reason's code ticks (`ato.merge.auto`) are dropped, not shown.
+  const redact = (text: string): string => plainText(services.redactor.redact(text));
   const controller = (): LoopController | undefined => {
     const found = deps.getController();
-    if (found === undefined) void vscode.window.showWarningMessage(`ATO: ${loopNotRunningMessage(services)}`);
+    if (found === undefined) void vscode.window.showWarningMessage(redact(`ATO: ${loopNotRunningMessage(services)}`));
     return found;
   };
 
@@ -66,6 +69,13 @@ export function registerLoopCommands(deps: LoopCommandDeps): vscode.Disposable[]
       if (loop === undefined) return;
       const pullNumber = pullNumberOf(target) ?? await pickReadyPullRequest(services);
       if (pullNumber === undefined) return;
+      // Every merge (panel, tree, notification, palette) asks first; cancel does nothing. The merge re-checks the policy.
+      const confirmation = mergeConfirmation(state().loop, pullNumber, services.workspace.settings['merge.method']);
+      const choice = await vscode.window.showWarningMessage(redact(confirmation.message), { modal: true, detail: redact(confirmation.detail) }, confirmation.confirm);
+      if (choice !== confirmation.confirm) {
+        services.log.info('merge PR #%d: cancelled', pullNumber);
+        return;
+      }
       const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ATO: merging PR #${pullNumber}…` }, () => loop.mergeNow(pullNumber));
       const message = redact(outcome.message);
       services.log.info('merge PR #%d: %s %s', pullNumber, outcome.result, message);
