@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ciWorkflowPath } from '../src/core/ci/ciWorkflow';
-import { startFakeGitHub, type FakeGitHub, type FakeRequest } from '../test/fakes/github/fakeGitHub';
+import { startFakeGitHub, type FakeRequest } from '../test/fakes/github/fakeGitHub';
 import { cloneApp, gitAsync, scenarioFile } from '../test/integration/loop/loopHarness';
 import { openGapIssue } from '../test/integration/loop/loopKit';
 import { runWorkflowJob, type ActionsEvent } from '../test/support/actionsRunner';

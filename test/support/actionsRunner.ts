@@ -125,7 +125,7 @@ export async function runWorkflowJob(options: ActionsRunOptions): Promise<Action
       if (step.run !== undefined) {
         const script = join(runnerTemp, `step-${String(index)}.sh`);
         await writeFile(script, step.run, 'utf8');
-        const env = { ...runnerEnv, ...Object.fromEntries(Object.entries(step.env ?? {}).map(([key, value]) => [key, evaluate(String(value))])) };
+        const env = { ...runnerEnv, ...Object.fromEntries(Object.entries(step.env ?? {}).map(([key, value]) => [key, evaluate(value)])) };
         const { stdout, stderr } = await execFileAsync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd: workspace, env, timeout: 240_000, maxBuffer: 32 * 1024 * 1024 });
         output = stdout + stderr;
       } else {
@@ -148,7 +148,10 @@ function evaluateExpression(expression: string, context: Record<string, unknown>
   let value: unknown = context[head ?? ''];
   if (value === undefined) throw new Error(`unknown context in \${{ ${expression} }}`);
   for (const key of rest) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-  return value === undefined || value === null ? '' : String(value as string | number | boolean);
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
 }
 
 interface Equivalents {

@@ -63,7 +63,7 @@ describe('ato init-ci, and its workflow run the way GitHub Actions runs it', fun
     assert.match(first.stdout, /finished runs of Build and test/);
     const written = await readFile(join(clone, ciWorkflowPath), 'utf8');
     assert.match(written, /workflows: \["Build and test"\]/);
-    assert.deepEqual(JSON.parse(await readFile(join(clone, '.github/ato/package.json'), 'utf8')), { name: 'ato-ci-cli', version: JSON.parse(await readFile(join(__dirname, '../../../package.json'), 'utf8')).version, private: true, type: 'commonjs', description: 'The ato CLI that .github/workflows/ato.yml runs, written by `ato init-ci`.' });
+    assert.deepEqual(JSON.parse(await readFile(join(clone, '.github/ato/package.json'), 'utf8')), { name: 'ato-ci-cli', version: (JSON.parse(await readFile(join(__dirname, '../../../package.json'), 'utf8')) as { version: string }).version, private: true, type: 'commonjs', description: 'The ato CLI that .github/workflows/ato.yml runs, written by `ato init-ci`.' });
     const second = await init();
     assert.equal(second.code, 0, second.stderr);
     assert.doesNotMatch(second.stdout, /created|replaced/);

@@ -80,13 +80,15 @@ describe('the CI workflow ato init-ci writes', () => {
     assert.deepEqual(steps.map(s => s.uses ?? 'run'), ['actions/checkout@v4', 'actions/setup-node@v4', 'run', 'actions/upload-artifact@v4']);
     assert.deepEqual(steps[0]?.with, { ref: 'trunk', 'persist-credentials': false });
     const tick = steps[2];
-    assert.deepEqual(tick?.env, Object.fromEntries(ciSecrets.map(name => [name, `\${{ secrets.${name} }}`])));
-    assert.match(tick?.run ?? '', /^node \.github\/ato\/cli\.js tick$/m);
-    assert.match(tick?.run ?? '', /^export ATO_GITHUB_API_URL="\$GITHUB_API_URL"$/m);
-    assert.match(tick?.run ?? '', /^export ATO_LOOP_HOLDER=/m);
+    assert.ok(tick);
+    assert.deepEqual(tick.env, Object.fromEntries(ciSecrets.map(name => [name, `\${{ secrets.${name} }}`])));
+    assert.match(tick.run ?? '', /^node \.github\/ato\/cli\.js tick$/m);
+    assert.match(tick.run ?? '', /^export ATO_GITHUB_API_URL="\$GITHUB_API_URL"$/m);
+    assert.match(tick.run ?? '', /^export ATO_LOOP_HOLDER=/m);
     const upload = steps[3];
-    assert.equal(upload?.if, 'always()');
-    assert.match(String(upload?.with?.['path']), /\.ato\/events\.ndjson\*/);
+    assert.ok(upload);
+    assert.equal(upload.if, 'always()');
+    assert.match(String(upload.with?.['path']), /\.ato\/events\.ndjson\*/);
   });
 
   it('quotes names from the repository: a hostile workflow or branch name stays one YAML string', () => {

@@ -23,16 +23,15 @@ describe('createTaskFile (ato new)', () => {
     const root = await planning();
     const outcome = await createTaskFile(writer, root, { title: 'Add a  login form', type: 'bug_fix', priority: 'HIGH', agent: 'claude-code', prompt: 'Build it.' }, now);
     assert.equal(outcome.kind, 'created');
-    if (outcome.kind !== 'created') return;
     assert.equal(outcome.file, join(planningPartPath(root, 'pending'), 'add-a-login-form.task.md'));
     const text = await readFile(outcome.file, 'utf8');
     const parsed = parseTaskFile(text, outcome.file);
     assert.deepEqual(parsed.diagnostics.filter(d => d.severity === 'error'), []);
-    assert.equal(parsed.task?.id, 'add-a-login-form');
-    assert.equal(parsed.task?.title, 'Add a login form');
-    assert.equal(parsed.task?.type, 'fix');
-    assert.equal(parsed.task?.priority, 'high');
-    assert.equal(parsed.task?.agent, 'claude-code');
+    assert.equal(parsed.task.id, 'add-a-login-form');
+    assert.equal(parsed.task.title, 'Add a login form');
+    assert.equal(parsed.task.type, 'fix');
+    assert.equal(parsed.task.priority, 'high');
+    assert.equal(parsed.task.agent, 'claude-code');
     assert.match(text, /^created: 2026-12-07T10:00:00Z$/m);
   });
 
@@ -41,9 +40,9 @@ describe('createTaskFile (ato new)', () => {
     const outcome = await createTaskFile(writer, root, { title: 'Tidy up', agent: 'my-agent', id: 'tidy.v2' }, now);
     assert.equal(outcome.kind === 'created' ? outcome.id : outcome.reason, 'tidy.v2');
     const parsed = parseTaskFile(await readFile(join(planningPartPath(root, 'pending'), 'tidy.v2.task.md'), 'utf8'), 'tidy.v2.task.md');
-    assert.equal(parsed.task?.agent, 'my-agent');
-    assert.equal(parsed.task?.type, 'feature');
-    assert.equal(parsed.task?.priority, 'medium');
+    assert.equal(parsed.task.agent, 'my-agent');
+    assert.equal(parsed.task.type, 'feature');
+    assert.equal(parsed.task.priority, 'medium');
   });
 
   it('refuses to overwrite: a task of that id in pending/, processed/ or complete/ is left as it was', async () => {
@@ -52,7 +51,7 @@ describe('createTaskFile (ato new)', () => {
     await writeFile(done, '# Add search\n', 'utf8');
     const outcome = await createTaskFile(writer, root, { title: 'Add search' }, now);
     assert.equal(outcome.kind, 'refused');
-    assert.match(outcome.kind === 'refused' ? outcome.reason : '', /add-search\.md exists.*not overwritten/);
+    assert.match(outcome.reason, /add-search\.md exists.*not overwritten/);
     assert.equal(await readFile(done, 'utf8'), '# Add search\n');
     assert.deepEqual((await readdir(planningPartPath(root, 'pending'))).filter(n => n !== '.gitkeep'), []);
     const first = await createTaskFile(writer, root, { title: 'Add export' }, now);
@@ -68,7 +67,7 @@ describe('createTaskFile (ato new)', () => {
     for (const request of [{ title: 'x', type: 'featur' }, { title: 'x', priority: 'urgentt' }, { title: 'x', agent: 'has space' }, { title: 'x', id: 'a..b' }, { title: '   ' }]) {
       const outcome = await createTaskFile(writer, root, request, now);
       assert.equal(outcome.kind, 'refused', JSON.stringify(request));
-      reasons.push(outcome.kind === 'refused' ? outcome.reason : '');
+      reasons.push(outcome.reason);
     }
     assert.match(reasons[0] ?? '', /Unknown type "featur": did you mean "feature"\?/);
     assert.match(reasons[1] ?? '', /Unknown priority "urgentt"/);
