@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { activationBench } from './activation.bench';
+import { ciRequestsBench } from './ciRequests.bench';
 import { cyclesBench } from './cycles.bench';
 import { dispatchBench } from './dispatch.bench';
 import { firstEventBench } from './firstEvent.bench';
@@ -13,7 +14,7 @@ import { parserBench } from './parser.bench';
 import { queueBench } from './queue.bench';
 import type { Measurement } from './measure';
 
-const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench, parser: parserBench, queue: queueBench, dispatch: dispatchBench, panel: panelBench, activation: activationBench, loopRequests: loopRequestsBench, cycles: cyclesBench, firstEvent: firstEventBench, fleetSelection: fleetSelectionBench, fleetBurst: fleetBurstBench };
+const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench, parser: parserBench, queue: queueBench, dispatch: dispatchBench, panel: panelBench, activation: activationBench, loopRequests: loopRequestsBench, cycles: cyclesBench, firstEvent: firstEventBench, fleetSelection: fleetSelectionBench, fleetBurst: fleetBurstBench, ciRequests: ciRequestsBench };
 
 async function main(): Promise<void> {
   const all: Record<string, Measurement[]> = {};

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { createLogger } from './core/logging/logger';
 import { Redactor } from './core/logging/redactor';
@@ -65,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
     loop,
     ...registerLoopCommands({ services, getController: () => loop.controller, isPanelVisible: () => panel.visible }),
     ...registerViewCommands(services),
-    ...registerPlanningCommands(services),
+    ...registerPlanningCommands(services, join(context.extensionPath, 'dist')),
     ...registerSecretCommands(services),
     ...registerDoctorCommand(services),
     ...registerTaskCommands(services),

@@ -15,6 +15,8 @@ import { listTasks } from './taskCommands';
 import { loopStatus, run, tick } from './loopCommands';
 import { approvePlan } from './approveCommand';
 import { requeue } from './requeueCommand';
+import { initCiCommand } from './initCiCommand';
+import { newTaskCommand } from './newTaskCommand';
 import { agents } from './agentsCommand';
 import { describeError, Redactor } from '../core/logging/redactor';
 import { initializePlanningFolder, inspectPlanningFolder } from '../core/planning/planningFolder';
@@ -40,6 +42,11 @@ Commands:
   run [--max-ticks n] the loop on its timer until Ctrl-C (or n ticks); for CI
   doctor [--json]     check the set-up and each configured service's connection
   init                create the planning folder (keeps existing files)
+  init-ci [--force]   write .github/workflows/ato.yml (the loop on GitHub Actions: a tick on each event
+                      that changes what it would do, hourly as a safety net) and the CLI copy it runs in
+                      .github/ato/; a file that differs is replaced only with --force (it says what differs)
+  new <title> [--type t] [--priority p] [--agent a] [--id id] [--prompt text]
+                      create pending/<id>.task.md and print its path (never overwrites)
   tasks [--json]      every task file, its folder and validity (exit 1 if any is invalid)
   dispatch <id>       run one task with its agent, to the end (exit 0 on success)
   resume <id> --budget <usd>
@@ -75,7 +82,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   learnEnvironmentSecrets(env, redactor);
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean' }, workspace: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'dry-run': { type: 'boolean' }, 'max-ticks': { type: 'string' }, test: { type: 'string' }, budget: { type: 'string' } } });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean' }, workspace: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'dry-run': { type: 'boolean' }, 'max-ticks': { type: 'string' }, test: { type: 'string' }, budget: { type: 'string' }, force: { type: 'boolean' }, type: { type: 'string' }, priority: { type: 'string' }, agent: { type: 'string' }, id: { type: 'string' }, prompt: { type: 'string' } } });
   } catch (error) {
     err(`ato: ${describeError(error)}\n\n${usage}`);
     return 2;
@@ -94,6 +101,17 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await doctor(context, env);
       case 'init':
         return await init(context, env);
+      case 'init-ci':
+        return await initCiCommand(context, parsed.values.force === true);
+      case 'new': {
+        const title = parsed.positionals.slice(1).join(' ');
+        if (title.trim() === '') {
+          err('ato new: what is the task? ato new <title> [--type t] [--priority p] [--agent a]\n');
+          return 2;
+        }
+        const { type, priority, agent, id, prompt } = parsed.values;
+        return await newTaskCommand(context, { title, ...(type === undefined ? {} : { type }), ...(priority === undefined ? {} : { priority }), ...(agent === undefined ? {} : { agent }), ...(id === undefined ? {} : { id }), ...(prompt === undefined ? {} : { prompt }) });
+      }
       case 'tasks':
         return await listTasks(context);
       case 'dispatch':

@@ -6,6 +6,8 @@ export const commandIds = {
   openControlPanel: 'ato.openControlPanel',
   refresh: 'ato.refresh',
   initPlanningFolder: 'ato.initPlanningFolder',
+  /** Writes the loop's GitHub Actions workflow (as `ato init-ci`) and opens it. */
+  setUpCi: 'ato.setUpCi',
   signInToGitHub: 'ato.signInToGitHub',
   setGitHubToken: 'ato.setGitHubToken',
   setGitLabToken: 'ato.setGitLabToken',

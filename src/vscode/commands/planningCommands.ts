@@ -1,12 +1,35 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { initCi, type InitCiResult } from '../../core/ci/initCi';
+import { ciSecrets, ciWorkflowPath } from '../../core/ci/ciWorkflow';
 import { initializePlanningFolder } from '../../core/planning/planningFolder';
 import { planningLayout } from '../../core/planning/planningLayout';
 import type { AtoServices } from '../atoServices';
 import { commandIds } from '../../core/views/commandIds';
 import { registerCommand } from './registerCommand';
 
-export function registerPlanningCommands(services: AtoServices): vscode.Disposable[] {
+/** `cliBundleDirectory`: the extension's `dist/` (cli.js and vendor/), which `ATO: Set Up CI` copies as `ato init-ci` does. */
+export function registerPlanningCommands(services: AtoServices, cliBundleDirectory: string): vscode.Disposable[] {
   return [
+    registerCommand(services, commandIds.setUpCi, { mutates: true }, async () => {
+      const root = services.workspace.workspaceRoot;
+      if (root === undefined) {
+        void vscode.window.showWarningMessage('Open a folder first: the workflow goes into its .github/workflows/.');
+        return;
+      }
+      const setUp = (force: boolean): Promise<InitCiResult> => initCi({ workspaceRoot: root, cliBundleDirectory, atoVersion: services.extensionVersion, force });
+      let result = await setUp(false);
+      if (!result.written) {
+        const differences = result.files.flatMap(file => (file.outcome === 'differs' ? [file.detail] : []));
+        const replace = 'Replace';
+        const choice = await vscode.window.showWarningMessage('ATO: the CI files differ from what this ATO writes. Replace them?', { modal: true, detail: differences.join('\n') }, replace);
+        if (choice !== replace) return;
+        result = await setUp(true);
+      }
+      await services.workspace.record({ kind: 'ci.setUp', files: result.files.map(file => ({ path: file.path, outcome: file.outcome })), defaultBranch: result.defaultBranch });
+      await vscode.window.showTextDocument(vscode.Uri.file(join(root, ciWorkflowPath)), { preview: false });
+      void vscode.window.showInformationMessage(`ATO: the loop's workflow is in ${ciWorkflowPath}. Commit it with .github/ato/ and set the repository secret ${ciSecrets[0]} (${ciSecrets.slice(1).join(', ')} optional).`);
+    }),
     registerCommand(services, commandIds.initPlanningFolder, { mutates: true }, async () => {
       const planningRoot = services.workspace.planningRoot;
       if (planningRoot === undefined) {
