@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import type { JulesBackend } from '../../../src/core/agents/jules/julesBackend';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { approveTaskPlan } from '../../../src/core/dispatch/approvePlan';
+import { recoverRuns } from '../../../src/core/dispatch/runRecovery';
+import { PlanningWriter } from '../../../src/core/planning/planningWriter';
 import { Redactor } from '../../../src/core/logging/redactor';
 import { readMarkers } from '../../../src/core/loop/markers';
 import type { RunRecord } from '../../../src/core/runs/runRecord';
@@ -10,9 +14,9 @@ import { julesBotLogin } from '../../fakes/github/users';
 import { startFakeJules, type FakeJules } from '../../fakes/jules/fakeJules';
 import type { FakeSession } from '../../fakes/jules/model';
 import { useTempDir } from '../../support/tempDir';
-import { julesBackend } from '../jules/julesKit';
+import { julesBackend, silentLog } from '../jules/julesKit';
 import { cloneApp, queueOnMain, scenarioFile, startFakeGitHub } from './loopHarness';
-import { assertNoDuplicateComments, foldersOf, greenAndApproved, issuesByMarker, openKitLoop, queueTask, taskIssueNumber, tickOk, type KitLoop, type KitLoopOptions } from './loopKit';
+import { assertNoDuplicateComments, foldersOf, greenAndApproved, issuesByMarker, openKitLoop, queuePath, queueTask, taskIssueNumber, taskText, tickOk, type KitLoop, type KitLoopOptions } from './loopKit';
 
 /** Polls (real time) until `check` holds; the Jules run is followed in the background. */
 async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
@@ -171,6 +175,39 @@ describe('the planning loop with Jules instead of Copilot (the fake GitHub and t
       await loop.result.localRuns.settled();
       await loop.close();
     }
+  });
+
+  it('the dispatcher\'s start-up recovery leaves the loop\'s Jules run alone: the restarted loop follows the same session to its PR', async () => {
+    const root = await cloneApp(fake, tempDir());
+    await queueTask(fake, 'add-login');
+    const agent = julesAgent(root);
+    const first = await julesLoop(root, agent, { checkpoint: name => { if (name === 'remoteRun:afterSession') throw new Error(`crash at ${name}`); } });
+    try {
+      assert.deepEqual(await tickOk(first), ['promoteTask:done']);
+      await first.result.localRuns.settled();
+    } finally {
+      await first.close();
+    }
+    // The user pulled the planning branch: the task is in processed/ in the working tree, as recovery looks for it.
+    const processed = join(root, queuePath('processed', 'add-login'));
+    await mkdir(dirname(processed), { recursive: true });
+    await writeFile(processed, taskText('add-login'));
+    const redactor = new Redactor();
+    const recovery = await recoverRuns({ agent: id => (id === 'jules' ? agent : undefined), workspaceRoot: root, planningRoot: join(root, 'planning'), runs: new RunStore({ workspaceRoot: root, redactor }), events: { append: () => Promise.resolve() }, log: silentLog, planningWriter: new PlanningWriter(redactor) });
+    assert.deepEqual([recovery.interrupted, recovery.redispatch], [[], []], 'not taken for a dispatcher run cut off');
+    assert.notEqual(onlySession().archived, true, 'the session was not archived');
+    assert.deepEqual((await records(root)).map(record => record.state), ['running']);
+
+    const again = await julesLoop(root, julesAgent(root));
+    try {
+      assert.deepEqual(await tickOk(again), ['dispatchIssue:done']);
+      await julesCompletes(again, onlySession());
+      assert.deepEqual((await records(root)).map(record => record.state), ['succeeded'], 'one run record, adopted');
+    } finally {
+      await again.result.localRuns.settled();
+      await again.close();
+    }
+    assert.equal(julesPulls().length, 1, 'one PR');
   });
 
   for (const crashAt of ['remoteRun:afterSession', 'remoteRun:afterPullRequest', 'remoteRun:afterLink'] as const) {
