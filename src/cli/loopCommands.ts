@@ -50,7 +50,8 @@ export async function openLoop(context: CliContext): Promise<CliLoop> {
     userAgent: `ato-cli/${ATO_VERSION}`,
     ...(holder === undefined ? {} : { holder }),
     ...(spacing === undefined ? {} : { retry: { writeSpacingMs: spacing, notificationSpacingMs: spacing } }),
-    localAgents: configuredAgents(settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(context.env) }).agents,
+    // Jules serves the loop too when it is enabled and its key is set (ATO_JULES_API_KEY).
+    localAgents: configuredAgents(settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(context.env) }, { apiKey: await secrets.get('jules.apiKey'), workspaceRoot: context.workspaceRoot, log: context.log }).agents,
   });
   // A local agent the loop started works to its PR before the command ends (ato tick, ato run).
   return { loop, state: () => state, close: async () => { if (loop.kind === 'ready') await loop.localRuns.settled(); await Promise.all(pending); } };

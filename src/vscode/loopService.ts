@@ -113,8 +113,8 @@ export class LoopService implements vscode.Disposable {
     const settings = workspace.settings;
     const hosts = { apiUrl: settings['github.apiUrl'], enterpriseUri: readGitHubEnterpriseUri() };
     const sources: GitHubTokenSources = { configured: () => secrets.get('github.token'), session: provider => secrets.githubSessionToken(provider) };
-    // The Anthropic key too: the loop's local agent claude-code runs with it.
-    const tokens = await Promise.all([sources.configured(), sources.session('github'), sources.session('github-enterprise'), secrets.get('anthropic.apiKey')]);
+    // The Anthropic key too: the loop's local agent claude-code runs with it; and Jules's, which serves the loop when enabled.
+    const tokens = await Promise.all([sources.configured(), sources.session('github'), sources.session('github-enterprise'), secrets.get('anthropic.apiKey'), secrets.get('jules.apiKey')]);
     // Rebuild only when something the loop depends on changed (not on every store update).
     const fingerprint = JSON.stringify([root, settings, hosts.enterpriseUri ?? null, tokens.map(token => (token === undefined ? 'none' : createHash('sha256').update(token).digest('hex')))]);
     if (fingerprint === this.fingerprint && this.engine !== undefined) return;
@@ -132,7 +132,7 @@ export class LoopService implements vscode.Disposable {
       trusted: () => store.state.trusted,
       userAgent: `ato-vscode/${this.services.extensionVersion}`,
       localRuns: this.activeLocalRuns,
-      localAgents: configuredAgents(settings, tokens[3], { projectMcpServers: projectMcpServersAllowed(this.services.workspaceState) }).agents,
+      localAgents: configuredAgents(settings, tokens[3], { projectMcpServers: projectMcpServersAllowed(this.services.workspaceState) }, { apiKey: tokens[4], workspaceRoot: root, log: this.services.log.scoped('loop') }).agents,
     }).catch((error: unknown) => ({ kind: 'unavailable' as const, mode: 'off' as const, reason: `The planning loop could not start: ${describeError(error)}` }));
     if (built.kind === 'unavailable') {
       this.off(built.reason, built.mode);

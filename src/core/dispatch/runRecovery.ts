@@ -51,7 +51,8 @@ export interface RecoveryReport {
  * - `processed/` → failed as interrupted and dispatched again, unless an earlier run of the task was
  *   already interrupted: then a human decides (so a task is re-dispatched at most once);
  * - nowhere → failed: the task file is gone.
- * Then worktrees without a live run are removed (their branches, with any salvaged work, stay).
+ * Then worktrees without a live run are removed (their branches, with any salvaged work, stay). Runs of the
+ * GitHub loop (remoteTaskRuns.ts) are left to the loop.
  */
 export async function recoverRuns(options: RecoveryOptions): Promise<RecoveryReport> {
   const now = options.now ?? (() => new Date());
@@ -65,7 +66,10 @@ export async function recoverRuns(options: RecoveryOptions): Promise<RecoveryRep
     await options.events.append({ kind: 'run.recovered', runId: record.runId, taskId: record.taskId, state: record.state, reason: record.history.at(-1)?.reason ?? '' });
   };
 
-  for (const record of records.filter(r => !isFinalRunState(r.state))) {
+  // A run the GitHub loop started (`loopLink`: a Jules session for a task's issue) is the loop's: its restart
+  // adopts the session and links the PR. Taken for a dispatcher run here, its session would be archived and
+  // the task dispatched a second time.
+  for (const record of records.filter(r => !isFinalRunState(r.state) && r.loopLink === undefined)) {
     const found = await findTaskFile(options.workspaceRoot, options.planningRoot, queueInnerPath(options.workspaceRoot, options.planningRoot, record.taskFile));
     if (found.kind !== 'found') {
       const why = found.kind === 'missing' ? 'the task file is gone' : `the task file is not in a queue folder ATO reads: ${planningLayout[found.folder]}/ leads outside the workspace (to ${found.realPath})`;

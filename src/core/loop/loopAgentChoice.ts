@@ -64,10 +64,10 @@ export class LoopAgentChooser {
     return `Assigned to Copilot: \`ato.loop.agent\` (${setting}) serves the loop's tasks; the gap analysis and capability updates stay with the Copilot coding agent.`;
   }
 
-  /** The local agent with this id, for the run ATO starts itself. */
+  /** The agent with this id whose run ATO starts itself: a local agent, or a remote one that opens its PR (Jules). */
   localAgent(agentId: string): AgentBackend | undefined {
     const backend = this.registry.get(agentId);
-    return backend?.needsWorktree === true ? backend : undefined;
+    return backend !== undefined && backend.kind !== 'copilot' ? backend : undefined;
   }
 
   /** Health of the agents the choice may fall on: the named one, or every agent for `auto`. */

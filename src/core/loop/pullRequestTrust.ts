@@ -16,6 +16,11 @@ export interface TrustFacts extends TrustSettings {
   readonly viewerLogin: string | undefined;
   /** Logins checked for write access (`admin` or `write` on the repository), by `normalLogin`. */
   readonly writeAccess: ReadonlyMap<string, boolean>;
+  /**
+   * PRs a remote agent's session that ATO created reported (Jules: `outputs[].pullRequest`), by number, with
+   * the head branch it reported: such a PR is the agent's whoever the app's bot account is. Absent: none.
+   */
+  readonly agentPullRequests?: ReadonlyMap<number, string>;
 }
 
 export type AuthorTrust =
@@ -43,7 +48,9 @@ export function isAgent(login: string, isBot: boolean | undefined, facts: Pick<T
  * a local agent (its marker in the body on the task's branch `ato/<id>`): that user's other PRs are a
  * person's, judged by write access like anyone's. The marker alone proves nothing — anyone can copy it.
  */
-function openedByAgent(pr: PullRequestSummary, facts: Pick<TrustFacts, 'viewerLogin' | 'agentAccounts'>): boolean {
+function openedByAgent(pr: PullRequestSummary, facts: Pick<TrustFacts, 'viewerLogin' | 'agentAccounts' | 'agentPullRequests'>): boolean {
+  // The number and head branch a session ATO created reported; a copied marker or title names neither.
+  if (!pr.isCrossRepository && facts.agentPullRequests?.get(pr.number) === pr.headRefName) return true;
   const name = normalLogin(pr.author.login);
   const viewer = facts.viewerLogin !== undefined && name === normalLogin(facts.viewerLogin);
   if (viewer && !copilotLogins.has(name) && !facts.agentAccounts.some(account => normalLogin(account) === name)) return isAtoOwnPullRequest(pr);

@@ -86,6 +86,14 @@ export const runRecordSchema = z.object({
    * What escalation did after the task's retries ran out: the priority it set in the task file (one step up,
    * written here before the file, so doing it again sets the same one) and the GitHub issue it opened.
    */
+  /**
+   * A run the GitHub loop started for a task's issue (a remote agent such as Jules): the issue, and the pull
+   * request the agent's session reported once ATO checked it is on the loop's repository.
+   */
+  loopLink: z.optional(z.object({
+    issueNumber: z.int().check(z.positive()),
+    pullRequest: z.optional(z.object({ number: z.int().check(z.positive()), url: nonEmpty(), headRef: nonEmpty() })),
+  })),
   escalation: z.optional(z.object({
     priorityFrom: z.enum(taskPriorities),
     priorityTo: z.enum(taskPriorities),

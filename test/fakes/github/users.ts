@@ -3,6 +3,8 @@ import type { FakeUser, UserType } from './model';
 
 /** The Copilot coding agent as REST shows it (PR author, assignee); GraphQL calls it `copilot-swe-agent`. */
 export const copilotLogin = 'Copilot';
+/** The account of Google's Jules GitHub app, which opens the PRs of Jules sessions. */
+export const julesBotLogin = 'google-labs-jules[bot]';
 export const copilotGraphqlLogin = 'copilot-swe-agent';
 /** The assignee name REST clients send to hand an issue to Copilot. */
 export const copilotAssigneeLogin = 'copilot-swe-agent[bot]';
@@ -29,6 +31,8 @@ export class UserRegistry {
 
   constructor(private readonly createdAt: string) {
     this.add({ login: copilotLogin, graphqlLogin: copilotGraphqlLogin, id: 198982749, nodeId: nodeId('Bot', 198982749), type: 'Bot', name: 'Copilot', email: null, createdAt });
+    // Jules' GitHub app opens its PRs as this bot (REST `google-labs-jules[bot]`, GraphQL `google-labs-jules`).
+    this.add({ login: julesBotLogin, graphqlLogin: 'google-labs-jules', id: 161369871, nodeId: nodeId('Bot', 161369871), type: 'Bot', name: 'google-labs-jules[bot]', email: null, createdAt });
     this.add({ login: 'github', graphqlLogin: 'github', id: 9919, nodeId: nodeId('Organization', 9919), type: 'Organization', name: 'GitHub', email: null, createdAt });
   }
 

@@ -34,6 +34,14 @@ interface SessionRuntime {
   progressed: boolean;
   notFoundPending: boolean;
   createdMs: number;
+  /** Its pull request is being opened (the `onPullRequest` hook): it completes when the PR exists. */
+  openingPull: boolean;
+}
+
+/** The pull request a hook opened on a GitHub for a completing session. */
+export interface OpenedPullRequest {
+  readonly url: string;
+  readonly headRef: string;
 }
 
 export interface CreateSessionInput {
@@ -58,6 +66,12 @@ export class JulesState {
   private nextPull = 1;
   /** Applied to the next session created, then cleared. */
   nextScript: SessionScript = {};
+  /**
+   * Opens the session's pull request for real (a test wires it to the fake GitHub). Without it the session
+   * reports a PR URL that points nowhere. A hook that throws fails the session.
+   */
+  onPullRequest: ((session: FakeSession) => Promise<OpenedPullRequest>) | undefined;
+  private readonly opening = new Set<Promise<void>>();
   /** Creation times of every session ever created (the daily quota counts the last 24 h). */
   private readonly created: number[] = [];
 
@@ -140,7 +154,7 @@ export class JulesState {
       automationMode: input.automationMode ?? 'AUTOMATION_MODE_UNSPECIFIED',
     };
     if (source === undefined) delete (session.sourceContext as { source?: string }).source;
-    const run: SessionRuntime = { session, activities: [], script: this.nextScript, asked: false, progressed: false, notFoundPending: this.scenario.notFoundAfterCreate === true, createdMs: Date.parse(now) };
+    const run: SessionRuntime = { session, activities: [], script: this.nextScript, asked: false, progressed: false, notFoundPending: this.scenario.notFoundAfterCreate === true, createdMs: Date.parse(now), openingPull: false };
     this.nextScript = {};
     this.sessions.set(id, run);
     this.created.push(run.createdMs);
@@ -188,6 +202,8 @@ export class JulesState {
           run.asked = true;
           this.addActivity(run, 'agent', { agentMessaged: { agentMessage: run.script.ask } }, 'Agent asked a question');
           this.setState(run, 'AWAITING_USER_FEEDBACK');
+        } else if (run.openingPull) {
+          // Waits for its pull request to be opened.
         } else if (!run.progressed) {
           run.progressed = true;
           this.addActivity(run, 'agent', { progressUpdated: { title: 'Ran tests', description: '3 passed' } }, 'Progress', [{ bashOutput: { command: 'npm test', output: 'ok\n', exitCode: 0 } }]);
@@ -207,6 +223,11 @@ export class JulesState {
         break;
     }
     return session;
+  }
+
+  /** Resolves when every pull request being opened by `onPullRequest` is open (and its session COMPLETED or FAILED). */
+  async pullRequestsOpened(): Promise<void> {
+    while (this.opening.size > 0) await Promise.allSettled([...this.opening]);
   }
 
   /** Steps until the session ends or waits for someone (plan approval, a question). */
@@ -254,9 +275,25 @@ export class JulesState {
         suggestedCommitMessage: session.title,
       },
     };
-    this.addActivity(run, 'agent', { sessionCompleted: {} }, 'Session completed', [{ changeSet }]);
     const repo = source === '' ? undefined : this.sources.find(candidate => candidate.name === source)?.githubRepo;
     const wantsPull = session.automationMode === 'AUTO_CREATE_PR' && run.script.output !== 'changeSet' && repo !== undefined;
+    const hook = this.onPullRequest;
+    if (wantsPull && hook !== undefined) {
+      run.openingPull = true;
+      const opening = hook(session).then(pull => {
+        this.addActivity(run, 'agent', { sessionCompleted: {} }, 'Session completed', [{ changeSet }]);
+        session.outputs = [{ pullRequest: { url: pull.url, title: session.title, description: 'Made by the fake Jules.', headRef: pull.headRef, baseRef: session.sourceContext.githubRepoContext?.startingBranch ?? repo.defaultBranch.displayName } }];
+        this.setState(run, 'COMPLETED');
+      }, (error: unknown) => {
+        this.finishFailed(run, `could not open the pull request: ${error instanceof Error ? error.message : String(error)}`);
+      }).finally(() => {
+        run.openingPull = false;
+        this.opening.delete(opening);
+      });
+      this.opening.add(opening);
+      return;
+    }
+    this.addActivity(run, 'agent', { sessionCompleted: {} }, 'Session completed', [{ changeSet }]);
     session.outputs = wantsPull
       ? [{ pullRequest: { url: `${this.scenario.githubWebUrl ?? 'https://github.com'}/${repo.owner}/${repo.repo}/pull/${this.nextPull++}`, title: session.title, description: 'Made by the fake Jules.', headRef: `jules/${session.id}`, baseRef: session.sourceContext.githubRepoContext?.startingBranch ?? repo.defaultBranch.displayName } }]
       : [{ changeSet }];

@@ -9,7 +9,7 @@ import { readMarkers } from '../../../src/core/loop/markers';
 import type { FakeGitHub } from '../../fakes/github/fakeGitHub';
 import { useTempDir } from '../../support/tempDir';
 import { cloneApp, gitAsync, queueOnMain, scenarioFile, startFakeGitHub } from './loopHarness';
-import { foldersOf, issuesByMarker, openKitLoop, queueTask, taskIssueNumber, tickOk, type KitLoop, type KitLoopOptions } from './loopKit';
+import { foldersOf, greenAndApproved, issuesByMarker, openKitLoop, queueTask, taskIssueNumber, tickOk, type KitLoop, type KitLoopOptions } from './loopKit';
 
 const agentScript = join(__dirname, '..', '..', 'fixtures', 'agents', 'scripted-agent.mjs');
 
@@ -43,12 +43,6 @@ describe('the planning loop with a local agent instead of Copilot (the fake GitH
 
   async function localLoop(root: string, options: KitLoopOptions = {}): Promise<KitLoop> {
     return openKitLoop(fake, root, { settings: { 'merge.auto': true, 'loop.agent': 'my-cli' }, localAgents: [scriptedAgent()], ...options });
-  }
-
-  async function greenAndApproved(pull: number): Promise<void> {
-    await fake.simulate.setCheckRuns(pull, [{ name: 'ci/build', status: 'completed', conclusion: 'success' }]);
-    await fake.simulate.grantWriteAccess('alice');
-    await fake.simulate.approve(pull, 'alice');
   }
 
   it('promote → run → push → PR with markers and Closes → green CI → guarded merge → task complete', async () => {
@@ -90,7 +84,7 @@ describe('the planning loop with a local agent instead of Copilot (the fake GitH
       // 2b while CI runs, then green and approved: 2c merges, and the merge completes the task.
       assert.deepEqual(await tickOk(loop), []);
       assert.equal(loop.state().stage?.stage, '2b');
-      await greenAndApproved(pull.number);
+      await greenAndApproved(fake, pull.number);
       assert.deepEqual(await tickOk(loop), ['mergePullRequest:done']);
       assert.equal(repo().pull(pull.number)?.pull.merged, true);
       assert.deepEqual(await tickOk(loop), ['completeTask:done']);

@@ -188,3 +188,10 @@ export function openGapIssue(fake: FakeGitHub): number {
   assert.ok(issue, 'an open gap-analysis issue');
   return issue.number;
 }
+
+/** CI is green on the PR and alice, given write access, approves it: the merge policy's signals. */
+export async function greenAndApproved(fake: FakeGitHub, pull: number): Promise<void> {
+  await fake.simulate.setCheckRuns(pull, [{ name: 'ci/build', status: 'completed', conclusion: 'success' }]);
+  await fake.simulate.grantWriteAccess('alice');
+  await fake.simulate.approve(pull, 'alice');
+}

@@ -39,6 +39,14 @@ export interface JulesBackendDeps {
   readonly waitIntervals?: WaitIntervals;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly fetch?: JulesFetch;
+  /** The GitHub whose repositories Jules works on: github.com (default); tests point it at the fake GitHub. */
+  readonly githubApiUrl?: string;
+}
+
+/** The pull request a completed session reported (`outputs[].pullRequest`), as Jules wrote it: hostile input. */
+export interface JulesReportedPullRequest {
+  readonly url: string;
+  readonly headRef?: string | undefined;
 }
 
 /**
@@ -166,6 +174,13 @@ export class JulesBackend implements AgentBackend {
     return status;
   }
 
+  /** The pull request the session reported when it completed, if it did (the loop checks it before it trusts it). */
+  async reportedPullRequest(handle: AgentRunHandle): Promise<JulesReportedPullRequest | undefined> {
+    const session = await this.client.getSession(sessionIdOf(handle.ref));
+    const pull = session.state === 'COMPLETED' ? session.outputs?.find(output => output.pullRequest !== undefined)?.pullRequest : undefined;
+    return pull === undefined ? undefined : { url: pull.url, headRef: pull.headRef };
+  }
+
   /** Approves the plan the session waits on (`:approvePlan`); Jules refuses it in any other state. */
   async approvePlan(handle: AgentRunHandle): Promise<void> {
     await this.client.approvePlan(sessionIdOf(handle.ref));
@@ -216,7 +231,7 @@ export class JulesBackend implements AgentBackend {
   /** Found once and kept; a miss or an error is asked again next time (the app may have been installed since). */
   private source(fresh: boolean): Promise<JulesSourceLookup> {
     if (fresh || this.sourceLookup === undefined) {
-      const lookup = findJulesSource(this.client, this.deps.workspaceRoot);
+      const lookup = findJulesSource(this.client, this.deps.workspaceRoot, this.deps.githubApiUrl);
       this.sourceLookup = lookup;
       lookup.then(result => { if (result.kind === 'missing') this.sourceLookup = undefined; }, () => { this.sourceLookup = undefined; });
     }

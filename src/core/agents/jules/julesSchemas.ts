@@ -23,7 +23,7 @@ export const julesSourceSchema = z.looseObject({
 });
 export type JulesSource = z.output<typeof julesSourceSchema>;
 
-const pullRequestSchema = z.looseObject({ url: z.string(), title: z.optional(z.string()), description: z.optional(z.string()) });
+const pullRequestSchema = z.looseObject({ url: z.string(), title: z.optional(z.string()), description: z.optional(z.string()), headRef: z.optional(z.string()), baseRef: z.optional(z.string()) });
 
 export const julesSessionSchema = z.looseObject({
   name: z.string().check(z.regex(/^sessions\/[^/]+$/, 'must be sessions/{id}')),

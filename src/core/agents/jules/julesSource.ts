@@ -14,11 +14,12 @@ const maxSourcePages = 20;
  * on github.com only; the remote's host is never asked anything), named `sources/github/<owner>/<repo>`;
  * when Jules does not know that name, `GET /sources` is searched by owner and repo (the docs also show a
  * `sources/github-<owner>-<repo>` form). Missing: the Jules GitHub app is not installed on the repository.
+ * `githubApiUrl` is github.com's API unless a test serves GitHub elsewhere (the fake GitHub).
  */
-export async function findJulesSource(client: JulesClient, workspaceRoot: string): Promise<JulesSourceLookup> {
-  const remote = await workspaceGitHubRemote(workspaceRoot, { apiUrl: dotComEndpoint.apiUrl });
+export async function findJulesSource(client: JulesClient, workspaceRoot: string, githubApiUrl: string = dotComEndpoint.apiUrl): Promise<JulesSourceLookup> {
+  const remote = await workspaceGitHubRemote(workspaceRoot, { apiUrl: githubApiUrl });
   if (remote.kind === 'noRemote') return { kind: 'missing', reason: 'the repository has no `origin` remote: Jules works on a GitHub repository' };
-  if (remote.kind !== 'github' || remote.endpoint.kind !== 'dotcom') return { kind: 'missing', reason: 'the `origin` remote is not a github.com repository: Jules works on github.com only' };
+  if (remote.kind !== 'github' || (remote.endpoint.kind !== 'dotcom' && githubApiUrl === dotComEndpoint.apiUrl)) return { kind: 'missing', reason: 'the `origin` remote is not a github.com repository: Jules works on github.com only' };
   const repo = `${remote.owner}/${remote.name}`;
   const direct = await client.getSource(`sources/github/${repo}`);
   if (direct !== undefined) return { kind: 'found', source: direct, repo };

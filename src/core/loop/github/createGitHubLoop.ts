@@ -21,6 +21,9 @@ import { RemotePlanningSource } from '../remotePlanningSource';
 import { GitHubLoopBackend } from './githubLoopBackend';
 import type { LoopAssignee } from './guardedActions';
 import { LocalTaskRuns } from './localTaskRuns';
+import { LoopTaskRuns } from './loopTaskRuns';
+import { isRemoteLoopAgent, RemoteTaskRuns } from './remoteTaskRuns';
+import { RunStore } from '../../runs/runStore';
 
 export interface GitHubLoopSetup {
   readonly workspaceRoot: string;
@@ -50,13 +53,14 @@ export interface GitHubLoopSetup {
   readonly retry?: GitHubRetryOptions;
   /**
    * The configured local agents (configuredAgents: claude-code, custom CLIs): `ato.loop.agent` or a task's
-   * `agent:` may hand a task to one; ATO then runs it, pushes `ato/<task-id>` and opens the PR. Default none.
+   * `agent:` may hand a task to one; ATO then runs it, pushes `ato/<task-id>` and opens the PR. A remote agent
+   * that opens its own PR (Jules) serves the loop too: ATO follows its session and links the PR. Default none.
    */
   readonly localAgents?: readonly AgentBackend[];
 }
 
 export type GitHubLoopResult =
-  | { readonly kind: 'ready'; readonly engine: LoopEngine; readonly port: GitHubPort; readonly branch: string; readonly repo: string; readonly localRuns: LocalTaskRuns }
+  | { readonly kind: 'ready'; readonly engine: LoopEngine; readonly port: GitHubPort; readonly branch: string; readonly repo: string; readonly localRuns: LoopTaskRuns }
   /** Why there is no GitHub loop here (shown in the panel and by `ato status`). */
   | { readonly kind: 'unavailable'; readonly reason: string; readonly mode: 'off' | 'local' };
 
@@ -94,7 +98,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
   const port = await createGitHubPort({ repo, token, timeoutMs: settings['network.timeoutSeconds'] * 1000, log: setup.log, redactor: setup.redactor, userAgent: setup.userAgent, now: () => now().getTime(), ...(setup.retry === undefined ? {} : { retry: setup.retry }) });
   const lease = new RemoteLease(port, { ttlMs: settings['loop.leaseSeconds'] * 1000, site: await leaseSite(workspaceRoot), ...(setup.holder === undefined ? {} : { holder: setup.holder }) });
   const instructions = settings['loop.copilotInstructions'];
-  const localAgents = (setup.localAgents ?? []).filter(agent => agent.needsWorktree);
+  const localAgents = (setup.localAgents ?? []).filter(agent => agent.needsWorktree || isRemoteLoopAgent(agent));
   const chooser = new LoopAgentChooser({
     // In the loop Copilot takes every task type, reviews included (its issue asks for the review as a PR), as
     // before the loop asked the registry; the dispatcher's Copilot keeps the narrower set for local task files.
@@ -104,7 +108,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
   });
   // The token goes to the one host it was issued for: the push URL is built from that endpoint, not read from `origin`.
   const pushUrl = `${new URL(repo.apiUrl).protocol}//${remote.endpoint.webHost}/${repo.owner}/${repo.name}.git`;
-  const runs = new LocalTaskRuns({
+  const local = new LocalTaskRuns({
     workspaceRoot,
     port,
     baseBranch: branch,
@@ -116,10 +120,24 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     checkpoint: setup.checkpoint ?? (() => undefined),
     onSettled: () => { engine.wake(); },
   });
+  const planningPath = settings.planningPath.replace(/\\/g, '/').replace(/\/+$/, '');
+  const remoteRuns = new RemoteTaskRuns({
+    workspaceRoot,
+    planningPath,
+    port,
+    repo: { protocol: new URL(repo.apiUrl).protocol, webHost: remote.endpoint.webHost, owner: repo.owner, name: repo.name },
+    runs: new RunStore({ workspaceRoot, redactor: setup.redactor, now }),
+    timeoutMs: settings['agents.timeoutMinutes'] * 60_000,
+    log: setup.log,
+    now,
+    checkpoint: setup.checkpoint ?? (() => undefined),
+    onSettled: () => { engine.wake(); },
+  });
+  const runs = new LoopTaskRuns(local, remoteRuns);
   const backend = new GitHubLoopBackend({
     port,
     branch,
-    planningPath: settings.planningPath.replace(/\\/g, '/').replace(/\/+$/, ''),
+    planningPath,
     intents: new IntentLog({ workspaceRoot, now, onProblem: problem => { setup.log.warn('Intent record %s: %s', problem.file, problem.message); } }),
     assignee: { ...copilot, agentAssignment: { target_repo: `${repo.owner}/${repo.name}`, base_branch: branch, ...(instructions === '' ? {} : { custom_instructions: instructions }) } },
     now,
@@ -134,6 +152,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     ...(setup.localRuns === undefined ? {} : { localRuns: setup.localRuns }),
     chooser,
     localAgents: { agent: agentId => chooser.localAgent(agentId), runs },
+    reportedPullRequests: () => runs.reportedPullRequests(),
   });
   const engine = new LoopEngine({
     backend,

@@ -38,6 +38,8 @@ export interface GitHubLoopBackendOptions extends Omit<GuardedActionContext, 'ob
   readonly localRuns?: () => number;
   /** Which agent a promoted task goes to (`ato.loop.agent`, the task's `agent:`); absent: Copilot. */
   readonly chooser?: LoopAgentChooser;
+  /** PRs the sessions of ATO's remote agents reported (number → head branch): trusted as its agents'. */
+  readonly reportedPullRequests?: () => Promise<ReadonlyMap<number, string>>;
 }
 
 /**
@@ -133,7 +135,8 @@ export class GitHubLoopBackend implements LoopBackend {
    * PRs that claim ATO's work (cached per login; a stranger's PR costs no request).
    */
   private async trustFacts(snapshot: RepoSnapshot): Promise<TrustFacts> {
-    const base = { ...this.options.trust(), viewerLogin: snapshot.viewerLogin };
+    const reported = await this.options.reportedPullRequests?.();
+    const base = { ...this.options.trust(), viewerLogin: snapshot.viewerLogin, ...(reported === undefined ? {} : { agentPullRequests: reported }) };
     const claiming = [...snapshot.openPullRequests, ...snapshot.recentlyClosedPullRequests].filter(pr => claimsAtoWork(pr, snapshot));
     return { ...base, writeAccess: await this.writers.lookup(loginsToCheck(claiming, base)) };
   }

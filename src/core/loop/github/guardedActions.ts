@@ -19,7 +19,8 @@ import { ensureTaskIssue } from '../taskIssue';
 import type { AgentBackend } from '../../agents/agentBackend';
 import { taskBranch } from '../atoPullRequest';
 import { copilotAgentId } from '../loopAgentChoice';
-import type { LocalTaskRequest, LocalTaskRuns } from './localTaskRuns';
+import type { LocalTaskRequest } from './localTaskRuns';
+import type { LoopTaskRuns } from './loopTaskRuns';
 import { taskResultText } from './taskResultText';
 
 /** Who the loop's issues go to: the Copilot coding agent, with its assignment options (PRODUCT §5). */
@@ -54,11 +55,11 @@ export interface GuardedActionContext {
   readonly checkpoint: (name: string) => void | Promise<void>;
 }
 
-/** A local agent serving a GitHub task: ATO runs it and opens its PR (localTaskRuns.ts). */
+/** An agent other than Copilot serving a GitHub task: ATO runs it (localTaskRuns.ts) or its session (remoteTaskRuns.ts). */
 export interface LocalAgentHooks {
-  /** The configured local agent with this id. */
+  /** The configured agent with this id that ATO runs for the loop (a local agent, Jules). */
   agent(agentId: string): AgentBackend | undefined;
-  readonly runs: LocalTaskRuns;
+  readonly runs: Pick<LoopTaskRuns, 'start' | 'activeTaskIds'>;
 }
 
 const created = new WeakSet<GitHubPort>();
@@ -151,8 +152,9 @@ async function ensureGapIssue(context: GuardedActionContext, repairIssue: number
 async function promoteTask(context: GuardedActionContext, action: Extract<PlannedAction, { kind: 'promoteTask' }>): Promise<ExecutionResult> {
   const { port, intents, observed } = context;
   const { taskId, path } = action;
-  const chosen = action.agent?.local === true ? context.localAgents?.agent(action.agent.id) : undefined;
-  if (action.agent?.local === true && chosen === undefined) return { result: 'failed', message: `Task ${taskId} goes to ${action.agent.id}, which is not a configured local agent here.` };
+  const runByAto = action.agent !== undefined && action.agent.id !== copilotAgentId;
+  const chosen = runByAto ? context.localAgents?.agent(action.agent.id) : undefined;
+  if (runByAto && chosen === undefined) return { result: 'failed', message: `Task ${taskId} goes to ${action.agent.id}, which is not an agent ATO runs here.` };
   const entry = observed.planning.entries.find(e => e.file === path);
   if (entry === undefined || !isValidQueueEntry(entry)) return { result: 'failed', message: `Task file ${path} is not a valid task on ${context.branch}.` };
   const intent = await intents.begin('promoteTask', `promote:${taskId}`, { path });
@@ -218,9 +220,10 @@ function startLocalRun(context: GuardedActionContext, request: LocalTaskRequest)
   const runs = context.localAgents?.runs;
   if (runs === undefined) return '';
   const { started } = runs.start(request);
-  return started
+  if (!started) return `${request.agent.id} already works on it.`;
+  return request.agent.needsWorktree
     ? `Started ${request.agent.id} on it in its worktree; ATO pushes ${taskBranch(request.task.id)} and opens the PR when it is done.`
-    : `${request.agent.id} already works on it.`;
+    : `Started a ${request.agent.id} session on it; ATO links the PR the session reports to the issue when it is done.`;
 }
 
 /** A local agent's task issue with no run in flight and no PR: start the run (again, after a restart). */

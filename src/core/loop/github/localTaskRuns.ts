@@ -12,8 +12,7 @@ import { newRunId } from '../../runs/runRecord';
 import { composePrompt } from '../../tasks/composePrompt';
 import type { Task } from '../../tasks/task';
 import { atoPullRequestText, taskBranch } from '../atoPullRequest';
-import { formatMarker } from '../markers';
-import { fenced } from '../thirdPartyText';
+import { reportTaskRunFailure } from './taskRunFailure';
 
 /** One task of the planning branch for a local agent, with its issue. */
 export interface LocalTaskRequest {
@@ -167,12 +166,8 @@ export class LocalTaskRuns {
     }
   }
 
-  /** Says on the issue why the run failed, once (by marker), and closes it: the loop then offers the requeue. */
+  /** Says on the issue why the run failed, once, and closes it: the loop then offers the requeue. */
   private async reportFailure(request: LocalTaskRequest, reason: string): Promise<void> {
-    const { port } = this.options;
-    const marker = formatMarker({ kind: 'agent', agentId: request.agent.id });
-    const body = `ATO's local run of this task failed; requeue the task to run it again.\n\n${fenced(reason)}\n\n${marker}`;
-    if (!(await port.listComments(request.issue.number)).some(comment => comment.body === body)) await port.createComment(request.issue.number, body);
-    await port.updateIssue(request.issue.number, { state: 'closed', stateReason: 'not_planned' });
+    await reportTaskRunFailure(this.options.port, request.issue.number, request.agent.id, 'ATO\'s local run of this task', reason);
   }
 }

@@ -31,6 +31,16 @@ describe('whom ATO trusts on GitHub', () => {
       });
     }
 
+    it('a remote agent\'s PR: trusted only as the number and head branch its session reported, not by a copied marker', () => {
+      const reported: TrustFacts = { ...facts, agentPullRequests: new Map([[12, 'jules/1000001']]) };
+      const jules = (number: number, headRefName: string, login = 'google-labs-jules[bot]') => aPullRequest({ ...by(login, true), number, headRefName, body: 'Closes #7\n\n<!-- ato:task=add-login -->' });
+      assert.deepEqual(authorTrust(jules(12, 'jules/1000001'), reported), { trusted: true, as: 'agent' });
+      assert.equal(authorTrust(jules(12, 'jules/1000001'), facts).trusted, false, 'no session reported it');
+      assert.equal(authorTrust(jules(13, 'jules/1000001', 'eve'), reported).trusted, false, 'another number, the same branch name and marker');
+      assert.equal(authorTrust(jules(12, 'eve/patch'), reported).trusted, false, 'the number, another head branch');
+      assert.equal(authorTrust(aPullRequest({ ...by('eve'), number: 12, headRefName: 'jules/1000001', isCrossRepository: true, headRepository: 'eve/app' }), { ...reported, allowForks: true }).trusted, false, 'a fork\'s branch of that name');
+    });
+
     it('says why, naming the author', () => {
       assert.deepEqual(authorTrust(aPullRequest(by('eve')), facts), { trusted: false, why: 'opened by eve, who is not one of ATO\'s agents and has no write access' });
     });
