@@ -4,6 +4,7 @@ import { FleetView } from './fleetView';
 import type { HostApi } from './hostApi';
 import { buildFollowedPullRequestRows, buildNeedsYouRows, buildQueueRows, buildRedPullRequestRows, buildRunRows, runDetail, type ListRow } from './listModel';
 import { LoopView } from './loopView';
+import { isPlanRow, PlanCards } from './needsYouView';
 import { buildPanelModel, type PanelModel, type PanelRow, type PanelSection } from './panelModel';
 import { reduceUiState, type SortOrder, type UiEvent, type UiState } from './uiState';
 import { VirtualList } from './virtualList';
@@ -46,6 +47,8 @@ export class PanelView {
   private readonly lists: Readonly<Record<ListId, VirtualList<ListRow>>>;
   private readonly loop: LoopView;
   private readonly fleet: FleetView;
+  /** Jules plans awaiting approval: cards under the Needs you list, not its fixed-height rows. */
+  private readonly plans: PlanCards;
   /** Pending task ids picked for "Dispatch selected"; kept across snapshots while the tasks stay pending. */
   private readonly selected = new Set<string>();
   private selectionVersion = 0;
@@ -70,6 +73,7 @@ export class PanelView {
     });
     this.lists = { needsYou: list('needsYou', 176), redPrs: list('redPrs', 176), followedPrs: list('followedPrs', 264), queue: list('queue', 352), runs: list('runs', 264) };
     this.loop = new LoopView(action => { this.post(action); }, now);
+    this.plans = new PlanCards(action => { this.post(action); });
     this.fleet = new FleetView(action => { this.post(action); }, {
       ids: () => [...this.selected],
       clear: () => { this.changeSelection(() => { this.selected.clear(); }); },
@@ -97,11 +101,13 @@ export class PanelView {
     toolbar.append(filter, sort);
 
     const listSection = (id: ListId, title: string): HTMLElement => section(id, title, this.counts[id], this.empty[id], this.lists[id].element);
+    const needsYou = listSection('needsYou', 'Needs you');
+    needsYou.append(this.plans.element);
     root.replaceChildren(
       this.header,
       this.notice,
       this.loop.element,
-      listSection('needsYou', 'Needs you'),
+      needsYou,
       listSection('redPrs', 'Red PRs'),
       listSection('followedPrs', 'Pull requests the loop follows'),
       this.top,
@@ -176,7 +182,9 @@ export class PanelView {
       queueRows = buildQueueRows(snapshot, this.ui, this.selected);
       this.queueMemo = { key: queueKey, rows: queueRows };
     }
-    const rows: Readonly<Record<ListId, readonly ListRow[]>> = { needsYou: buildNeedsYouRows(snapshot, this.ui), redPrs: buildRedPullRequestRows(snapshot, this.ui), followedPrs: buildFollowedPullRequestRows(snapshot, this.ui), queue: queueRows, runs: buildRunRows(snapshot, this.ui) };
+    const needsYou = buildNeedsYouRows(snapshot, this.ui);
+    this.plans.render(needsYou.filter(isPlanRow));
+    const rows: Readonly<Record<ListId, readonly ListRow[]>> = { needsYou: needsYou.filter(row => !isPlanRow(row)), redPrs: buildRedPullRequestRows(snapshot, this.ui), followedPrs: buildFollowedPullRequestRows(snapshot, this.ui), queue: queueRows, runs: buildRunRows(snapshot, this.ui) };
     for (const id of listIds) {
       this.lists[id].setRows(rows[id]);
       if (restoreScroll) this.lists[id].scrollTo(this.ui.scroll[id] ?? 0);
@@ -184,7 +192,7 @@ export class PanelView {
     const filtered = (id: ListId): string => rows[id].length === 0 ? 'Nothing matches the filter.' : '';
     const red = snapshot.loop.redPullRequests.length;
     this.counts.needsYou.textContent = String(snapshot.needsYou.length);
-    this.empty.needsYou.textContent = snapshot.needsYou.length === 0 ? 'Nothing needs you.' : filtered('needsYou');
+    this.empty.needsYou.textContent = snapshot.needsYou.length === 0 ? 'Nothing needs you.' : needsYou.length === 0 ? 'Nothing matches the filter.' : '';
     this.counts.redPrs.textContent = String(red);
     this.empty.redPrs.textContent = red > 0 ? filtered('redPrs')
       : snapshot.loop.mode === 'github' ? 'No red PRs: no open pull request has failing checks.'
