@@ -50,7 +50,8 @@ const themes = {
  */
 async function screenshotSidebar(part, name, order, inner = '*') {
   for (const kind of order) {
-    await setColorTheme(page, themes[kind].label);
+    // Switching themes goes through the palette: not when the workbench is in that theme already.
+    if (await page.locator(`.monaco-workbench.${themes[kind].workbench}`).count() === 0) await setColorTheme(page, themes[kind].label);
     await page.locator(`.monaco-workbench.${themes[kind].workbench}`).waitFor({ timeout: 30_000 });
     await panel().locator(`body.vscode-${kind}`).waitFor({ timeout: 30_000 });
     for (const width of kind === order[0] ? [300, 500] : [500, 300]) {
@@ -96,7 +97,7 @@ describe('fleet runs in a real VS Code', () => {
     execFileSync('git', ['remote', 'add', 'origin', 'https://github.com/acme/app.git'], { cwd: server.workspace });
     context = await launchChromium(path.join(server.tmp, 'chromium'));
     page = context.pages()[0] ?? await context.newPage();
-    await page.goto(server.url());
+    await page.goto(server.url(), { timeout: 90_000 });
     await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
     await page.locator('.activitybar a[aria-label="ATO"]').click();
     await page.locator('.sidebar .welcome-view-content', { hasText: 'no planning folder' }).waitFor({ timeout: 90_000 });
