@@ -99,7 +99,8 @@ describe('fleet runs in a real VS Code', () => {
     page = context.pages()[0] ?? await context.newPage();
     await page.goto(server.url(), { timeout: 90_000 });
     await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
-    await page.locator('.activitybar a[aria-label="ATO"]').click();
+    // The workbench's renderer is still busy starting the extension host on a loaded machine: give it as long as the load.
+    await page.locator('.activitybar a[aria-label="ATO"]').click({ timeout: 90_000 });
     await page.locator('.sidebar .welcome-view-content', { hasText: 'no planning folder' }).waitFor({ timeout: 90_000 });
     await runCommand(page, 'ATO: Initialize Planning Folder');
     await eventually('the queue folders', () => ['pending', 'processed', 'complete'].every(folder => fs.existsSync(queueFolder(folder))), 30_000);
