@@ -38,8 +38,8 @@ describe('the fan-out lines', () => {
       ['waiting', 'running', 'two: running', 'on counter · run r-two', 'sync'],
       ['refused', undefined, 'three: refused', 'no eligible agent', 'circle-slash'],
     ]);
-    const failed = fanOutLines(answer.slice(1, 2), runsOf(aRunRecord({ runId: 'r-two', taskId: 'two', agentId: 'counter', state: 'failed', startedAt: at(2), endedAt: at(4), failure: { class: 'agentError', message: 'exit 1' } })), new Set());
-    assert.deepEqual(failed.map(line => [line.title, line.detail, line.tone]), [['two: failed', 'on counter · run r-two · agentError: exit 1', 'error']]);
+    const failed = fanOutLines(answer.slice(1, 2), runsOf(aRunRecord({ runId: 'r-two', taskId: 'two', agentId: 'counter', state: 'failed', startedAt: at(2), endedAt: at(4), failure: { class: 'fatal', message: 'exit 1' } })), new Set());
+    assert.deepEqual(failed.map(line => [line.title, line.detail, line.tone]), [['two: failed', 'on counter · run r-two · fatal: exit 1', 'error']]);
   });
 
   it('a refused task is never matched to a run, even one that is new', () => {
