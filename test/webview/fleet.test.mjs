@@ -83,10 +83,39 @@ describe('the fleet in the control panel, headless Chromium', () => {
   test('a Jules plan in Needs you shows the plan and approves with one click', async () => {
     const { tab } = await openPanel(browser, host);
     await deliver(tab, fleetSnapshot());
-    const row = tab.locator('[data-list="needsYou"] .vrow[data-kind="planAwaitingApproval"]');
-    assert.equal(await row.locator('.row-detail').textContent(), planReason);
-    await row.locator('[data-row-action="approvePlan"]').click();
+    const card = tab.locator('[data-section="needsYou"] .plan-card[data-kind="planAwaitingApproval"]');
+    assert.equal(await card.locator('.plan-title').textContent(), 'jules asks you to approve its plan for add-search');
+    assert.equal(await card.locator('.plan-intro').textContent(), 'Jules plan awaiting approval');
+    assert.deepEqual(await card.locator('.plan-steps li').allTextContents(), ['Read the login form', 'Add validation', 'Add tests']);
+    assert.equal(await tab.locator('[data-list="needsYou"] .vrow[data-kind="planAwaitingApproval"]').count(), 0, 'the plan is a card, not a one-line row as well');
+    assert.equal(await tab.locator('[data-section="needsYou"] .count').textContent(), '1');
+    await card.locator('vscode-button[data-row-action="approvePlan"]').click();
     assert.deepEqual(await posted(tab), [{ type: 'approvePlan', taskId: 'add-search' }]);
+    // Restricted Mode: the plan is still readable, Approve is disabled with the reason and posts nothing.
+    await deliver(tab, fleetSnapshot({ trusted: false }));
+    const approve = card.locator('vscode-button[data-row-action="approvePlan"]');
+    assert.match(await approve.getAttribute('title'), /Restricted Mode/);
+    await approve.dispatchEvent('click');
+    assert.equal((await posted(tab)).length, 1);
+    await tab.close();
+  });
+
+  test('at 300 px the plan wraps: every step and Approve are inside the width, none cut', async () => {
+    const { tab } = await openPanel(browser, host);
+    await tab.setViewportSize({ width: 300, height: 900 });
+    const longStep = 'Rewrite the validation of every field of the login form so that each error is said next to its field';
+    const plan = aRunRecord({ runId: 'run-plan', taskId: 'add-search', agentId: 'jules', state: 'needsYou', history: [{ state: 'needsYou', at: '2026-11-21T10:00:00.000Z', reason: `Jules plan awaiting approval: 1. ${longStep}; 2. ${evil}; 3. Add tests` }] });
+    await deliver(tab, fleetSnapshot({ runs: [plan] }));
+    const card = tab.locator('.plan-card');
+    assert.deepEqual(await card.locator('.plan-steps li').allTextContents(), [longStep, evil, 'Add tests']);
+    const fits = await card.evaluate(node => [node, ...node.querySelectorAll('.plan-title, .plan-step, vscode-button')].map(part => {
+      const box = part.getBoundingClientRect();
+      return { part: part.className || part.tagName, inside: box.left >= 0 && box.right <= document.documentElement.clientWidth + 0.5, overflow: part.scrollWidth - part.clientWidth };
+    }));
+    for (const fit of fits) assert.ok(fit.inside && fit.overflow <= 1, JSON.stringify(fit));
+    const lineHeight = await card.locator('.plan-step').first().evaluate(node => parseFloat(getComputedStyle(node).lineHeight) || 16);
+    assert.ok((await card.locator('.plan-step').first().boundingBox()).height > 1.5 * lineHeight, 'the long step wraps onto more lines');
+    assert.equal(await tab.locator('#app img').count(), 0);
     await tab.close();
   });
 
@@ -119,6 +148,39 @@ describe('the fleet in the control panel, headless Chromium', () => {
       ['refused', `x: refused${evil}`],
     ]);
     assert.equal(await tab.locator('.fanout-count').textContent(), 'Select pending tasks to dispatch them together.', 'the selection is done with');
+    assert.equal(await tab.locator('#app img').count(), 0);
+    await tab.close();
+  });
+
+  test('fan-out lines follow the runs: a waiting task that starts, then finishes, and one that fails, as the Runs section says', async () => {
+    const { tab } = await openPanel(browser, host);
+    // add-logout ran once before (failed): that old run is not the one this dispatch starts.
+    const oldRun = aRunRecord({ runId: 'old-logout', taskId: 'add-logout', state: 'failed', startedAt: '2026-11-21T09:00:00.000Z', endedAt: '2026-11-21T09:01:00.000Z', failure: { class: 'agentError', message: 'exit 1' } });
+    await deliver(tab, fleetSnapshot({ runs: [oldRun] }));
+    await tab.locator('[data-list="queue"] input[data-select="add-login"]').check();
+    await tab.locator('[data-list="queue"] input[data-select="add-logout"]').check();
+    await tab.locator('vscode-button[data-action="dispatchTasks"]').click();
+    await send(tab, { type: 'dispatchResult', outcomes: [{ taskId: 'add-login', status: 'started', detail: 'on claude-code · run r-login' }, { taskId: 'add-logout', status: 'waiting', detail: 'waits: claude-code: starts are spaced out (next in 7.3 s)' }] });
+    const lines = async () => tab.locator('.fanout-outcomes li').evaluateAll(items => items.map(item => [item.dataset.outcome, item.dataset.runState ?? '', item.textContent]));
+    const login = (state, extra = {}) => aRunRecord({ runId: 'r-login', taskId: 'add-login', state, startedAt: '2026-11-21T10:00:00.000Z', ...extra });
+    const logout = (state, extra = {}) => aRunRecord({ runId: 'r-logout', taskId: 'add-logout', state, startedAt: '2026-11-21T10:00:08.000Z', ...extra });
+
+    await deliver(tab, fleetSnapshot({ runs: [login('running'), oldRun] }));
+    assert.deepEqual(await lines(), [
+      ['started', 'running', 'add-login: runningon claude-code · run r-login'],
+      ['waiting', '', 'add-logout: waitingwaits: claude-code: starts are spaced out (next in 7.3 s)'],
+    ]);
+    await deliver(tab, fleetSnapshot({ runs: [logout('running'), login('succeeded', { endedAt: '2026-11-21T10:00:05.000Z' }), oldRun] }));
+    assert.deepEqual(await lines(), [
+      ['started', 'succeeded', 'add-login: succeededon claude-code · run r-login'],
+      ['waiting', 'running', 'add-logout: runningon claude-code · run r-logout'],
+    ]);
+    await deliver(tab, fleetSnapshot({ runs: [logout('failed', { endedAt: '2026-11-21T10:00:20.000Z', failure: { class: 'agentError', message: evil } }), login('succeeded', { endedAt: '2026-11-21T10:00:05.000Z' }), oldRun] }));
+    assert.deepEqual(await lines(), [
+      ['started', 'succeeded', 'add-login: succeededon claude-code · run r-login'],
+      ['waiting', 'failed', `add-logout: failedon claude-code · run r-logout · agentError: ${evil}`],
+    ]);
+    assert.equal(await tab.locator('.fanout-outcomes li[data-run-state="failed"]').getAttribute('class'), 'row tone-error');
     assert.equal(await tab.locator('#app img').count(), 0);
     await tab.close();
   });

@@ -2,12 +2,7 @@ import type { PanelDispatchOutcome, PanelPreview, PanelSnapshot } from '../../sr
 import { buildAgentCards, type AgentCard, type Meter } from './agentsModel';
 import { restrictedReason, type RowAction } from './listModel';
 import { element, icon, text } from './dom';
-
-const outcomeWords: Readonly<Record<PanelDispatchOutcome['status'], { readonly icon: string; readonly word: string }>> = {
-  started: { icon: 'play-circle', word: 'started' },
-  waiting: { icon: 'watch', word: 'waiting' },
-  refused: { icon: 'circle-slash', word: 'refused' },
-};
+import { fanOutLines } from './fanOutModel';
 
 /**
  * The fleet's parts of the panel: the Agents section (health, load, headroom meters, window, last error,
@@ -26,6 +21,11 @@ export class FleetView {
   private readonly clearButton = document.createElement('vscode-button');
   private readonly outcomes = element('ul', 'rows fanout-outcomes');
   private trusted = true;
+  private runs: PanelSnapshot['runs'] = [];
+  /** The runs there were when "Dispatch selected" was clicked: a run not among them is one the dispatch started. */
+  private runsAtDispatch: ReadonlySet<string> = new Set();
+  /** The last fan-out's answers, which its lines follow through later snapshots. */
+  private dispatched: { readonly outcomes: readonly PanelDispatchOutcome[]; readonly runsBefore: ReadonlySet<string> } | undefined;
 
   constructor(
     private readonly post: (action: RowAction) => void,
@@ -44,6 +44,8 @@ export class FleetView {
     this.dispatchButton.addEventListener('click', () => {
       const taskIds = this.selection.ids();
       if (taskIds.length === 0 || !this.trusted) return;
+      this.runsAtDispatch = new Set(this.runs.map(run => run.runId));
+      this.dispatched = undefined;
       this.outcomes.replaceChildren(outcomeRow('loading', `Dispatching ${plural(taskIds.length, 'task')}…`));
       this.post({ label: 'Dispatch selected', icon: 'run-all', message: { type: 'dispatchTasks', taskIds: [...taskIds] }, disabledReason: undefined });
     });
@@ -61,12 +63,14 @@ export class FleetView {
 
   render(snapshot: PanelSnapshot): void {
     this.trusted = snapshot.trusted;
+    this.runs = snapshot.runs;
     const cards = buildAgentCards(snapshot);
     this.agentCount.textContent = String(cards.length);
     this.agentEmpty.textContent = cards.length === 0 ? 'The agents appear here once ATO has read the planning folder in a trusted workspace.' : '';
     this.agentEmpty.hidden = cards.length > 0;
     this.agentList.replaceChildren(...cards.map(card => this.renderCard(card)));
     this.renderSelection();
+    this.renderOutcomes();
   }
 
   /** The selection changed: the bar says how many, and "Dispatch selected" is enabled only with some. */
@@ -80,11 +84,19 @@ export class FleetView {
   }
 
   showOutcomes(outcomes: readonly PanelDispatchOutcome[]): void {
-    this.outcomes.replaceChildren(...outcomes.map(outcome => {
-      const words = outcomeWords[outcome.status];
-      const row = outcomeRow(words.icon, `${outcome.taskId}: ${words.word}`, outcome.detail);
-      row.dataset['outcome'] = outcome.status;
-      row.classList.add(outcome.status === 'refused' ? 'tone-error' : outcome.status === 'waiting' ? 'tone-warning' : 'tone-normal');
+    this.dispatched = { outcomes, runsBefore: this.runsAtDispatch };
+    this.renderOutcomes();
+  }
+
+  /** Each task's line: the dispatch's answer, then the state of the run it started (one truth with the Runs section). */
+  private renderOutcomes(): void {
+    if (this.dispatched === undefined) return;
+    this.outcomes.replaceChildren(...fanOutLines(this.dispatched.outcomes, this.runs, this.dispatched.runsBefore).map(line => {
+      const row = outcomeRow(line.icon, line.title, line.detail);
+      row.dataset['outcome'] = line.outcome;
+      row.dataset['task'] = line.taskId;
+      if (line.runState !== undefined) row.dataset['runState'] = line.runState;
+      row.classList.add(`tone-${line.tone}`);
       return row;
     }));
   }

@@ -6,6 +6,7 @@ import type { HostApi } from './hostApi';
 import { buildFollowedPullRequestRows, buildNeedsYouRows, buildQueueRows, buildRedPullRequestRows, buildRunRows, runDetail, type ListRow } from './listModel';
 import { LoopView } from './loopView';
 import { buildPanelModel, type PanelButton } from './panelModel';
+import { isPlanRow, PlanCards } from './needsYouView';
 import { applyPanelUpdate } from './panelParts';
 import { reuseRows } from './rowReuse';
 import { renderListRow } from './listRowView';
@@ -38,6 +39,10 @@ export class PanelView {
   private readonly lists: Readonly<Record<ListId, VirtualList<ListRow>>>;
   private readonly loop: LoopView;
   private readonly fleet: FleetView;
+  /** Jules plans awaiting approval: cards under the Needs you list, not its fixed-height rows. */
+  private readonly plans: PlanCards;
+  /** The Needs you rows last split into plan cards and list rows (the split is redone only when they change). */
+  private needsYouSplit: { readonly source: readonly ListRow[]; readonly listed: readonly ListRow[] } | undefined;
   /** Pending task ids picked for "Dispatch selected"; kept across snapshots while the tasks stay pending. */
   private readonly selected = new Set<string>();
   private selectionVersion = 0;
@@ -64,6 +69,7 @@ export class PanelView {
     });
     this.lists = { needsYou: list('needsYou', 176), redPrs: list('redPrs', 176), followedPrs: list('followedPrs', 264), queue: list('queue', 352), runs: list('runs', 264) };
     this.loop = new LoopView(action => { this.post(action); }, now);
+    this.plans = new PlanCards(action => { this.post(action); });
     this.fleet = new FleetView(action => { this.post(action); }, {
       ids: () => [...this.selected],
       clear: () => { this.changeSelection(() => { this.selected.clear(); }); },
@@ -91,11 +97,13 @@ export class PanelView {
     toolbar.append(filter, sort);
 
     const listSection = (id: ListId, title: string): HTMLElement => section(id, title, this.counts[id], this.empty[id], this.lists[id].element);
+    const needsYou = listSection('needsYou', 'Needs you');
+    needsYou.append(this.plans.element);
     this.layout = [
       this.header,
       this.notice,
       this.loop.element,
-      listSection('needsYou', 'Needs you'),
+      needsYou,
       listSection('redPrs', 'Red PRs'),
       listSection('followedPrs', 'Pull requests the loop follows'),
       this.top,
@@ -198,8 +206,15 @@ export class PanelView {
     if (snapshot === undefined) return;
     const ui = this.ui;
     const shared = [snapshot.trusted, ui.filter, ui.sort, ui.collapsed];
+    // Jules plans are cards under the list (they need their height); the list keeps the other items.
+    const needsYou = this.rowsOf('needsYou', [snapshot.needsYou, ...shared], () => buildNeedsYouRows(snapshot, ui));
+    const split = this.needsYouSplit?.source === needsYou ? this.needsYouSplit : { source: needsYou, listed: needsYou.filter(row => !isPlanRow(row)) };
+    if (split !== this.needsYouSplit) {
+      this.needsYouSplit = split;
+      this.plans.render(needsYou.filter(isPlanRow));
+    }
     const rows: Readonly<Record<ListId, readonly ListRow[]>> = {
-      needsYou: this.rowsOf('needsYou', [snapshot.needsYou, ...shared], () => buildNeedsYouRows(snapshot, ui)),
+      needsYou: split.listed,
       redPrs: this.rowsOf('redPrs', [snapshot.loop, ...shared], () => buildRedPullRequestRows(snapshot, ui)),
       followedPrs: this.rowsOf('followedPrs', [snapshot.loop, ...shared], () => buildFollowedPullRequestRows(snapshot, ui)),
       queue: this.rowsOf('queue', [snapshot.queue, this.selectionVersion, ...shared], () => buildQueueRows(snapshot, ui, this.selected)),
@@ -213,7 +228,7 @@ export class PanelView {
     const filtered = (id: ListId): string => rows[id].length === 0 ? 'Nothing matches the filter.' : '';
     const red = snapshot.loop.redPullRequests.length;
     this.counts.needsYou.textContent = String(snapshot.needsYou.length);
-    this.empty.needsYou.textContent = snapshot.needsYou.length === 0 ? emptyLoopListText(snapshot, 'needsYou') : filtered('needsYou');
+    this.empty.needsYou.textContent = snapshot.needsYou.length === 0 ? emptyLoopListText(snapshot, 'needsYou') : needsYou.length === 0 ? 'Nothing matches the filter.' : '';
     this.counts.redPrs.textContent = String(red);
     this.empty.redPrs.textContent = red > 0 ? filtered('redPrs') : emptyLoopListText(snapshot, 'redPrs');
     const followed = snapshot.loop.followedPullRequests.length;
