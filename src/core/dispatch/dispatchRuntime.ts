@@ -14,6 +14,7 @@ import { RunStore } from '../runs/runStore';
 import type { DispatchStep } from './dispatchSteps';
 import type { EscalationIssuePort } from './escalation';
 import type { StallSettings } from './stallWatch';
+import { FleetRuns } from './fleetRuns';
 import { TaskDispatcher, type EventSink } from './taskDispatcher';
 
 export interface DispatchRuntimeOptions {
@@ -53,6 +54,8 @@ export interface DispatchRuntime {
   /** What the dispatcher (and crash recovery) write into the planning folder with. */
   readonly planningWriter: PlanningWriter;
   readonly fleet: Fleet | undefined;
+  /** Every run in progress in this process — task files and the loop's local runs — with their slots and records. */
+  readonly fleetRuns: FleetRuns;
 }
 
 /** Wires the dispatcher the same way for the extension host and the CLI. */
@@ -79,11 +82,20 @@ export function createDispatchRuntime(options: DispatchRuntimeOptions): Dispatch
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.random === undefined ? {} : { random: options.random }),
   });
+  const fleetRuns = new FleetRuns({
+    limiter,
+    runs,
+    events: options.events,
+    log: options.log,
+    ...(fleet === undefined ? {} : { fleet }),
+    ...(options.stall === undefined ? {} : { stall: options.stall }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
   const dispatcher = new TaskDispatcher({
     workspaceRoot: options.workspaceRoot,
     index: options.index,
     registry,
-    limiter,
+    fleetRuns,
     runs,
     events: options.events,
     log: options.log,
@@ -95,9 +107,7 @@ export function createDispatchRuntime(options: DispatchRuntimeOptions): Dispatch
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     ...(options.random === undefined ? {} : { random: options.random }),
     ...(options.now === undefined ? {} : { now: options.now }),
-    ...(fleet === undefined ? {} : { fleet }),
-    ...(options.stall === undefined ? {} : { stall: options.stall }),
     ...(options.escalationIssues === undefined ? {} : { escalationIssues: options.escalationIssues }),
   });
-  return { dispatcher, registry, limiter, runs, planningWriter, fleet };
+  return { dispatcher, registry, limiter, runs, planningWriter, fleet, fleetRuns };
 }
