@@ -58,21 +58,15 @@ export interface DispatchRuntime {
   readonly fleetRuns: FleetRuns;
 }
 
-/** Wires the dispatcher the same way for the extension host and the CLI. */
-export function createDispatchRuntime(options: DispatchRuntimeOptions): DispatchRuntime {
-  const registry = new AgentRegistry(options.agents);
+export type FleetRunsSetup = Pick<DispatchRuntimeOptions, 'workspaceRoot' | 'agents' | 'maxConcurrentRuns' | 'redactor' | 'events' | 'log' | 'fleet' | 'stall' | 'now' | 'random'>;
+
+/**
+ * The fleet's side of runs for a workspace (limits, start gate, ledger, records, stall watch): the
+ * dispatcher's, or — where no dispatcher runs (the CLI's loop) — the loop's own over the same records.
+ */
+export function createFleetRuns(options: FleetRunsSetup): { readonly fleetRuns: FleetRuns; readonly fleet: Fleet | undefined; readonly limiter: ConcurrencyLimiter; readonly runs: RunStore } {
   const limiter = new ConcurrencyLimiter(options.maxConcurrentRuns, options.agents.map(agent => [agent.id, agent.limits.concurrent] as const));
   const runs = new RunStore({ workspaceRoot: options.workspaceRoot, redactor: options.redactor });
-  const planningWriter = new PlanningWriter(options.redactor);
-  const ttl = options.healthTtlMs ?? 60_000;
-  const cache = new Map<string, { at: number; health: Promise<AgentHealth> }>();
-  const health = (agent: AgentBackend): Promise<AgentHealth> => {
-    const cached = cache.get(agent.id);
-    if (cached !== undefined && Date.now() - cached.at < ttl) return cached.health;
-    const fresh = agent.health();
-    cache.set(agent.id, { at: Date.now(), health: fresh });
-    return fresh;
-  };
   const fleet = options.fleet === undefined ? undefined : new Fleet({
     agents: options.agents,
     settings: options.fleet,
@@ -91,6 +85,23 @@ export function createDispatchRuntime(options: DispatchRuntimeOptions): Dispatch
     ...(options.stall === undefined ? {} : { stall: options.stall }),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
+  return { fleetRuns, fleet, limiter, runs };
+}
+
+/** Wires the dispatcher the same way for the extension host and the CLI. */
+export function createDispatchRuntime(options: DispatchRuntimeOptions): DispatchRuntime {
+  const registry = new AgentRegistry(options.agents);
+  const { fleetRuns, fleet, limiter, runs } = createFleetRuns(options);
+  const planningWriter = new PlanningWriter(options.redactor);
+  const ttl = options.healthTtlMs ?? 60_000;
+  const cache = new Map<string, { at: number; health: Promise<AgentHealth> }>();
+  const health = (agent: AgentBackend): Promise<AgentHealth> => {
+    const cached = cache.get(agent.id);
+    if (cached !== undefined && Date.now() - cached.at < ttl) return cached.health;
+    const fresh = agent.health();
+    cache.set(agent.id, { at: Date.now(), health: fresh });
+    return fresh;
+  };
   const dispatcher = new TaskDispatcher({
     workspaceRoot: options.workspaceRoot,
     index: options.index,

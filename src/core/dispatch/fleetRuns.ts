@@ -205,6 +205,24 @@ export class FleetRuns {
     return { failure: 'fatal', message: `the agent ended in state ${status.state}`, usage };
   }
 
+  /**
+   * Ends a run that needs no retry decision here (the loop's runs: their issue says what happened): the
+   * record's final state, with the usage and, for a failure, its class and message.
+   */
+  async settle(run: FleetRun, end: { readonly summary: string; readonly usage: AgentUsage; readonly filesChanged?: readonly string[] } | RunEnding): Promise<RunRecord> {
+    const endedAt = this.now().toISOString();
+    if (!('failure' in end)) {
+      return this.save(run, { ...transition(run.record, 'succeeded', 'the agent finished', this.now), endedAt, summary: end.summary, usage: { ...run.record.usage, ...end.usage }, filesChanged: [...(end.filesChanged ?? [])] });
+    }
+    return this.save(run, {
+      ...transition(run.record, end.failure === 'cancelled' ? 'cancelled' : 'failed', end.message, this.now),
+      endedAt,
+      failure: { class: end.failure, message: end.message },
+      usage: { ...run.record.usage, ...end.usage },
+      ...(end.exitCode === undefined ? {} : { exitCode: end.exitCode }),
+    });
+  }
+
   /** The run is over here: its slot is free. */
   release(run: FleetRun): void {
     run.slot.release();

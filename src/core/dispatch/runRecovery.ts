@@ -66,6 +66,12 @@ export async function recoverRuns(options: RecoveryOptions): Promise<RecoveryRep
   };
 
   for (const record of records.filter(r => !isFinalRunState(r.state))) {
+    if (record.source !== undefined) {
+      await stopLeftover(options, record);
+      await save(failed(record, `${interruptedReason}; the GitHub loop starts it again from issue #${String(record.source.issue)}`, now));
+      interrupted.push(record.runId);
+      continue;
+    }
     const found = await findTaskFile(options.workspaceRoot, options.planningRoot, queueInnerPath(options.workspaceRoot, options.planningRoot, record.taskFile));
     if (found.kind !== 'found') {
       const why = found.kind === 'missing' ? 'the task file is gone' : `the task file is not in a queue folder ATO reads: ${planningLayout[found.folder]}/ leads outside the workspace (to ${found.realPath})`;
@@ -89,14 +95,7 @@ export async function recoverRuns(options: RecoveryOptions): Promise<RecoveryRep
       completed.push(record.runId);
       continue;
     }
-    // A local agent's process survives a killed ATO: stop it before anything runs the task again.
-    if (record.handle !== undefined) {
-      try {
-        await options.agent?.(record.agentId)?.cancel(record.handle);
-      } catch (error) {
-        options.log.warn('could not stop the leftover process of run %s: %s', record.runId, describeError(error));
-      }
-    }
+    await stopLeftover(options, record);
     await save(failed(record, interruptedReason, now));
     interrupted.push(record.runId);
     if (location.folder !== 'processed') continue;
@@ -116,6 +115,16 @@ export async function recoverRuns(options: RecoveryOptions): Promise<RecoveryRep
     options.log.info('recovered after a restart: %d completed, %d interrupted, %d to dispatch again, %d worktrees removed', completed.length, interrupted.length, redispatch.length, removedWorktrees.length);
   }
   return { completed, interrupted, redispatch, needsYou, removedWorktrees, problems };
+}
+
+/** A local agent's process survives a killed ATO: stop it before anything runs the task again. */
+async function stopLeftover(options: RecoveryOptions, record: RunRecord): Promise<void> {
+  if (record.handle === undefined) return;
+  try {
+    await options.agent?.(record.agentId)?.cancel(record.handle);
+  } catch (error) {
+    options.log.warn('could not stop the leftover process of run %s: %s', record.runId, describeError(error));
+  }
 }
 
 function failed(record: RunRecord, message: string, now: () => Date): RunRecord {

@@ -86,6 +86,12 @@ export const runRecordSchema = z.object({
    * What escalation did after the task's retries ran out: the priority it set in the task file (one step up,
    * written here before the file, so doing it again sets the same one) and the GitHub issue it opened.
    */
+  /**
+   * Where the work came from when not a task file of the local queue: the GitHub loop's task issue. Such a
+   * run's task lives on the planning branch, so a restart neither moves a local file nor re-dispatches it
+   * (the loop starts it again from its issue).
+   */
+  source: z.optional(z.object({ kind: z.literal('githubLoop'), issue: z.int().check(z.positive()) })),
   escalation: z.optional(z.object({
     priorityFrom: z.enum(taskPriorities),
     priorityTo: z.enum(taskPriorities),
