@@ -259,7 +259,7 @@ export class FleetRuns {
     const spent = usage.costUsd;
     const cap = run.budgetUsd;
     if (spent === undefined || cap === undefined || spent < cap || run.stoppedBy !== undefined || run.handle === undefined) return;
-    run.stoppedBy = { failure: 'budget', message: `budget reached: $${spent.toFixed(4)} spent of the task's $${cap.toFixed(2)} budget (budget_usd), so ATO stopped ${run.agent.id}` };
+    run.stoppedBy = { failure: 'budget', message: `budget reached: $${spent.toFixed(4)} spent of the task's $${String(cap)} budget (budget_usd), so ATO stopped ${run.agent.id}` };
     await run.agent.cancel(run.handle);
   }
 
