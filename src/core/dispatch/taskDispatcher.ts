@@ -1,11 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { basename, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import type { AgentBackend, AgentHealth, AgentRunStatus, VendorWindowNotice } from '../agents/agentBackend';
 import type { AgentRegistry, SelectionDecision, SelectionInputs } from '../agents/fleet/agentRegistry';
 import type { ConcurrencySlot } from '../agents/fleet/concurrencyLimiter';
 import { failureClassOf, retryAfterOf, type FailureClass } from '../agents/failureClass';
 import { SuccessRateCache } from '../agents/fleet/successRateCache';
-import { changedFiles } from '../git/changedFiles';
 import { createWorktree, removeWorktree } from '../git/worktrees';
 import type { Logger } from '../logging/logger';
 import type { PlanningWriter } from '../planning/planningWriter';
@@ -19,7 +17,6 @@ import { newRunId, newRunRecord, type RunRecord } from '../runs/runRecord';
 import type { RunStore } from '../runs/runStore';
 import { transition } from '../runs/runTransitions';
 import { composePrompt } from '../tasks/composePrompt';
-import { appendResultSection } from '../tasks/taskResultSection';
 import type { Event } from '../util/emitter';
 import { checkDispatchPreconditions } from './dispatchPreconditions';
 import { escalateRun, type EscalationIssuePort } from './escalation';
@@ -29,10 +26,8 @@ import { requeueTask, type RequeueOutcome } from './requeueTask';
 import { budgetOf, type EventSink, type FleetRun, type FleetRuns } from './fleetRuns';
 import { FleetSelection } from './fleetSelection';
 import type { DispatchStep } from './dispatchSteps';
-import { entryAt } from './queueLocation';
-import { writeRunReport } from './runReport';
+import { completeSucceededRun } from './succeededRun';
 import { checkTaskInWorkspace, resolveAgentWorkdir, TaskPathError } from './taskContainment';
-import { commitAgentChanges } from './worktreeCommit';
 
 export type { EventSink } from './fleetRuns';
 
@@ -264,41 +259,13 @@ export class TaskDispatcher {
     }
   }
 
-  private async succeed(run: ActiveRun, status: Extract<AgentRunStatus, { state: 'succeeded' }>, taskFile: string): Promise<RunRecord> {
-    const { runId, taskId } = run.record;
-    let filesChanged: readonly string[] = [];
-    if (run.worktree !== undefined) {
-      await commitAgentChanges(run.worktree.path, `ato(${taskId}): ${run.title}`);
-      filesChanged = (await changedFiles(run.worktree.path, run.worktree.baseSha)).all;
-    }
-    // The report goes where the task will be, before the record says the agent finished (which recovery trusts).
-    const report = status.report === undefined ? undefined
-      : this.relativeToWorkspace(await writeRunReport({ workspaceRoot: this.options.workspaceRoot, planningRoot: this.planningRoot(), taskFile: this.relativeToWorkspace(taskFile), text: status.report, writer: this.options.planningWriter }));
-    await this.save(run, { ...run.record, filesChanged: [...filesChanged], usage: { ...status.usage }, summary: status.summary, ...(report === undefined ? {} : { report }), ...(status.exitCode === undefined ? {} : { exitCode: status.exitCode }) });
-    await this.step('changesCommitted', runId);
-    const text = await readFile(taskFile, 'utf8');
-    const appended = appendResultSection(text, {
-      runId,
-      agentId: run.agent.id,
-      finishedAt: this.now().toISOString(),
-      outcome: 'succeeded',
-      summary: status.summary,
-      ...(run.record.branch === undefined ? {} : { branch: run.record.branch }),
-      ...(status.usage.costUsd === undefined ? {} : { costUsd: status.usage.costUsd }),
-      ...(status.usage.turns === undefined ? {} : { turns: status.usage.turns }),
-      ...(report === undefined ? {} : { report: basename(report) }),
-      durationMs: this.now().getTime() - Date.parse(run.record.startedAt),
+  private succeed(run: ActiveRun, status: Extract<AgentRunStatus, { state: 'succeeded' }>, taskFile: string): Promise<RunRecord> {
+    const { workspaceRoot, planningWriter, index, events } = this.options;
+    return completeSucceededRun({ record: () => run.record, agentId: run.agent.id, title: run.title, ...(run.worktree === undefined ? {} : { worktree: run.worktree }) }, status, taskFile, {
+      workspaceRoot, planningRoot: this.planningRoot(), planningWriter, index, events, now: this.now,
+      save: record => this.save(run, record),
+      step: step => this.step(step, run.record.runId),
     });
-    if (appended.changed) await this.options.planningWriter.replace(taskFile, appended.text);
-    await this.step('resultAppended', runId);
-    const moved = await moveTask(entryAt(this.planningRoot(), 'processed', taskFile), 'complete', { workspaceRoot: this.options.workspaceRoot });
-    await this.options.index.applyChange({ kind: 'add', file: moved.to });
-    await this.options.events.append({ kind: 'queue.moved', taskId, from: 'processed', to: 'complete', runId });
-    await this.save(run, { ...run.record, taskFile: this.relativeToWorkspace(moved.to) });
-    await this.step('movedToComplete', runId);
-    const final = await this.save(run, { ...transition(run.record, 'succeeded', 'the agent finished', this.now), endedAt: this.now().toISOString() });
-    await this.step('recordFinalized', runId);
-    return final;
   }
 
   private async failFromStatus(run: ActiveRun, status: Exclude<AgentRunStatus, { state: 'succeeded' }>): Promise<RunRecord> {

@@ -113,7 +113,7 @@ describe('the loop\'s local runs are fleet runs (the fake GitHub, a real agent p
       // The slot is free again: the task file starts now.
       const started = await runtime.dispatcher.dispatch('local-one');
       assert.equal(started.status, 'started');
-      if (started.status === 'started') await runtime.dispatcher.whenDone(started.runId);
+      await runtime.dispatcher.whenDone(started.runId);
     } finally {
       // A failed assertion leaves the hanging agent running: stop it before waiting for the loop's run.
       await runtime.dispatcher.dispose();
