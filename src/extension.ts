@@ -54,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
   const services: AtoServices = { extensionVersion: String((context.extension.packageJSON as { version?: unknown }).version), channel, log, redactor, store, secrets, workspace, workspaceState: context.workspaceState };
   const queue = new QueueService(store, log.scoped('queue'), () => workspace.workspaceRoot);
   const runs = new RunService(services, queue);
-  const loop = new LoopService(services, () => runs.activeRunCount());
+  const loop = new LoopService(services, () => runs.activeRunCount(), () => runs.fleetRuns());
   closeLoop = () => loop.close();
   const panel = registerControlPanel(context.extensionUri, store, redactor, log.scoped('panel'));
 

@@ -5,6 +5,7 @@ import { configuredAgents } from '../core/agents/fleet/configuredAgents';
 import { projectMcpServersAllowed } from './projectMcpServersChoice';
 import { githubTokenFor, type GitHubTokenSources } from '../core/forges/github/githubToken';
 import { createGitHubLoop } from '../core/loop/github/createGitHubLoop';
+import type { FleetRuns } from '../core/dispatch/fleetRuns';
 import { acquireLoopLock, type LoopLock } from '../core/loop/localLock';
 import type { LoopEngine } from '../core/loop/loopEngine';
 import { initialLoopState, type LoopController, type LoopNeedsYou, type LoopState } from '../core/loop/loopModel';
@@ -34,7 +35,7 @@ export class LoopService implements vscode.Disposable {
   private building: Promise<void> = Promise.resolve();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly services: AtoServices, private readonly activeLocalRuns: () => number) {}
+  constructor(private readonly services: AtoServices, private readonly activeLocalRuns: () => number, private readonly fleetRuns: () => Promise<FleetRuns | undefined>) {}
 
   /** The controller the commands and the panel drive, while a loop exists. */
   get controller(): LoopController | undefined {
@@ -132,6 +133,7 @@ export class LoopService implements vscode.Disposable {
       trusted: () => store.state.trusted,
       userAgent: `ato-vscode/${this.services.extensionVersion}`,
       localRuns: this.activeLocalRuns,
+      fleetRuns: this.fleetRuns,
       localAgents: configuredAgents(settings, tokens[3], { projectMcpServers: projectMcpServersAllowed(this.services.workspaceState) }, { apiKey: tokens[4], workspaceRoot: root, log: this.services.log.scoped('loop') }).agents,
     }).catch((error: unknown) => ({ kind: 'unavailable' as const, mode: 'off' as const, reason: `The planning loop could not start: ${describeError(error)}` }));
     if (built.kind === 'unavailable') {

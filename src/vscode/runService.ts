@@ -15,6 +15,7 @@ import { stallSettingsOf } from '../core/dispatch/stallWatch';
 import type { EscalationIssuePort } from '../core/dispatch/escalation';
 import { escalationIssuePort } from '../core/dispatch/escalationGitHub';
 import type { DispatchOutcome } from '../core/dispatch/taskDispatcher';
+import type { FleetRuns } from '../core/dispatch/fleetRuns';
 import { isValidQueueEntry } from '../core/queue/queueEntry';
 import { commandIds } from '../core/views/commandIds';
 import { dispatchFixes } from '../core/views/dispatchFixes';
@@ -255,6 +256,11 @@ export class RunService implements vscode.Disposable {
   }
 
   /** Local agent runs in flight in this window (the loop's runs track). */
+  /** The fleet's runs of this window (the loop's local runs take their slots and records here too). */
+  async fleetRuns(): Promise<FleetRuns | undefined> {
+    return (await this.ensureRuntime())?.fleetRuns;
+  }
+
   activeRunCount(): number {
     return this.runtime?.dispatcher.activeRuns().length ?? 0;
   }

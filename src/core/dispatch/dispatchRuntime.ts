@@ -14,6 +14,7 @@ import { RunStore } from '../runs/runStore';
 import type { DispatchStep } from './dispatchSteps';
 import type { EscalationIssuePort } from './escalation';
 import type { StallSettings } from './stallWatch';
+import { FleetRuns } from './fleetRuns';
 import { TaskDispatcher, type EventSink } from './taskDispatcher';
 
 export interface DispatchRuntimeOptions {
@@ -53,13 +54,44 @@ export interface DispatchRuntime {
   /** What the dispatcher (and crash recovery) write into the planning folder with. */
   readonly planningWriter: PlanningWriter;
   readonly fleet: Fleet | undefined;
+  /** Every run in progress in this process — task files and the loop's local runs — with their slots and records. */
+  readonly fleetRuns: FleetRuns;
+}
+
+export type FleetRunsSetup = Pick<DispatchRuntimeOptions, 'workspaceRoot' | 'agents' | 'maxConcurrentRuns' | 'redactor' | 'events' | 'log' | 'fleet' | 'stall' | 'now' | 'random'>;
+
+/**
+ * The fleet's side of runs for a workspace (limits, start gate, ledger, records, stall watch): the
+ * dispatcher's, or — where no dispatcher runs (the CLI's loop) — the loop's own over the same records.
+ */
+export function createFleetRuns(options: FleetRunsSetup): { readonly fleetRuns: FleetRuns; readonly fleet: Fleet | undefined; readonly limiter: ConcurrencyLimiter; readonly runs: RunStore } {
+  const limiter = new ConcurrencyLimiter(options.maxConcurrentRuns, options.agents.map(agent => [agent.id, agent.limits.concurrent] as const));
+  const runs = new RunStore({ workspaceRoot: options.workspaceRoot, redactor: options.redactor });
+  const fleet = options.fleet === undefined ? undefined : new Fleet({
+    agents: options.agents,
+    settings: options.fleet,
+    events: options.events,
+    windowStore: windowFile(atoDirectory(options.workspaceRoot), options.redactor),
+    loadRecords: async () => (await runs.list()).records,
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.random === undefined ? {} : { random: options.random }),
+  });
+  const fleetRuns = new FleetRuns({
+    limiter,
+    runs,
+    events: options.events,
+    log: options.log,
+    ...(fleet === undefined ? {} : { fleet }),
+    ...(options.stall === undefined ? {} : { stall: options.stall }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+  return { fleetRuns, fleet, limiter, runs };
 }
 
 /** Wires the dispatcher the same way for the extension host and the CLI. */
 export function createDispatchRuntime(options: DispatchRuntimeOptions): DispatchRuntime {
   const registry = new AgentRegistry(options.agents);
-  const limiter = new ConcurrencyLimiter(options.maxConcurrentRuns, options.agents.map(agent => [agent.id, agent.limits.concurrent] as const));
-  const runs = new RunStore({ workspaceRoot: options.workspaceRoot, redactor: options.redactor });
+  const { fleetRuns, fleet, limiter, runs } = createFleetRuns(options);
   const planningWriter = new PlanningWriter(options.redactor);
   const ttl = options.healthTtlMs ?? 60_000;
   const cache = new Map<string, { at: number; health: Promise<AgentHealth> }>();
@@ -70,20 +102,11 @@ export function createDispatchRuntime(options: DispatchRuntimeOptions): Dispatch
     cache.set(agent.id, { at: Date.now(), health: fresh });
     return fresh;
   };
-  const fleet = options.fleet === undefined ? undefined : new Fleet({
-    agents: options.agents,
-    settings: options.fleet,
-    events: options.events,
-    windowStore: windowFile(atoDirectory(options.workspaceRoot), options.redactor),
-    loadRecords: async () => (await runs.list()).records,
-    ...(options.now === undefined ? {} : { now: options.now }),
-    ...(options.random === undefined ? {} : { random: options.random }),
-  });
   const dispatcher = new TaskDispatcher({
     workspaceRoot: options.workspaceRoot,
     index: options.index,
     registry,
-    limiter,
+    fleetRuns,
     runs,
     events: options.events,
     log: options.log,
@@ -95,9 +118,7 @@ export function createDispatchRuntime(options: DispatchRuntimeOptions): Dispatch
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     ...(options.random === undefined ? {} : { random: options.random }),
     ...(options.now === undefined ? {} : { now: options.now }),
-    ...(fleet === undefined ? {} : { fleet }),
-    ...(options.stall === undefined ? {} : { stall: options.stall }),
     ...(options.escalationIssues === undefined ? {} : { escalationIssues: options.escalationIssues }),
   });
-  return { dispatcher, registry, limiter, runs, planningWriter, fleet };
+  return { dispatcher, registry, limiter, runs, planningWriter, fleet, fleetRuns };
 }

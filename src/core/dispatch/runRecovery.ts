@@ -66,10 +66,18 @@ export async function recoverRuns(options: RecoveryOptions): Promise<RecoveryRep
     await options.events.append({ kind: 'run.recovered', runId: record.runId, taskId: record.taskId, state: record.state, reason: record.history.at(-1)?.reason ?? '' });
   };
 
-  // A run the GitHub loop started (`loopLink`: a Jules session for a task's issue) is the loop's: its restart
-  // adopts the session and links the PR. Taken for a dispatcher run here, its session would be archived and
-  // the task dispatched a second time.
-  for (const record of records.filter(r => !isFinalRunState(r.state) && r.loopLink === undefined)) {
+  for (const record of records.filter(r => !isFinalRunState(r.state))) {
+    if (record.loopLink !== undefined) {
+      // The GitHub loop's run. A remote session (an agent without a worktree: Jules) is the loop's to follow again — taken for
+      // a dispatcher run here, it would be archived and the task dispatched twice. A local agent's process died
+      // with the host: the run is interrupted and the loop starts it again from its issue.
+      const backend = options.agent?.(record.agentId);
+      if (backend === undefined ? record.workdir === undefined : !backend.needsWorktree) continue;
+      await stopLeftover(options, record);
+      await save(failed(record, `${interruptedReason}; the GitHub loop starts it again from issue #${String(record.loopLink.issueNumber)}`, now));
+      interrupted.push(record.runId);
+      continue;
+    }
     const found = await findTaskFile(options.workspaceRoot, options.planningRoot, queueInnerPath(options.workspaceRoot, options.planningRoot, record.taskFile));
     if (found.kind !== 'found') {
       const why = found.kind === 'missing' ? 'the task file is gone' : `the task file is not in a queue folder ATO reads: ${planningLayout[found.folder]}/ leads outside the workspace (to ${found.realPath})`;
@@ -93,14 +101,7 @@ export async function recoverRuns(options: RecoveryOptions): Promise<RecoveryRep
       completed.push(record.runId);
       continue;
     }
-    // A local agent's process survives a killed ATO: stop it before anything runs the task again.
-    if (record.handle !== undefined) {
-      try {
-        await options.agent?.(record.agentId)?.cancel(record.handle);
-      } catch (error) {
-        options.log.warn('could not stop the leftover process of run %s: %s', record.runId, describeError(error));
-      }
-    }
+    await stopLeftover(options, record);
     await save(failed(record, interruptedReason, now));
     interrupted.push(record.runId);
     if (location.folder !== 'processed') continue;
@@ -120,6 +121,16 @@ export async function recoverRuns(options: RecoveryOptions): Promise<RecoveryRep
     options.log.info('recovered after a restart: %d completed, %d interrupted, %d to dispatch again, %d worktrees removed', completed.length, interrupted.length, redispatch.length, removedWorktrees.length);
   }
   return { completed, interrupted, redispatch, needsYou, removedWorktrees, problems };
+}
+
+/** A local agent's process survives a killed ATO: stop it before anything runs the task again. */
+async function stopLeftover(options: RecoveryOptions, record: RunRecord): Promise<void> {
+  if (record.handle === undefined) return;
+  try {
+    await options.agent?.(record.agentId)?.cancel(record.handle);
+  } catch (error) {
+    options.log.warn('could not stop the leftover process of run %s: %s', record.runId, describeError(error));
+  }
 }
 
 function failed(record: RunRecord, message: string, now: () => Date): RunRecord {

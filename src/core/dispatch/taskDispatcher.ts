@@ -1,15 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
-import { basename, relative, sep } from 'node:path';
-import type { AgentBackend, AgentHealth, AgentRunHandle, AgentRunStatus, VendorWindowNotice } from '../agents/agentBackend';
+import { relative, sep } from 'node:path';
+import type { AgentBackend, AgentHealth, AgentRunStatus, VendorWindowNotice } from '../agents/agentBackend';
 import type { AgentRegistry, SelectionDecision, SelectionInputs } from '../agents/fleet/agentRegistry';
-import type { Fleet } from '../agents/fleet/fleet';
-import { failoverEvent, failsOverNow } from '../agents/fleet/failover';
-import type { ConcurrencyLimiter, ConcurrencySlot } from '../agents/fleet/concurrencyLimiter';
+import type { ConcurrencySlot } from '../agents/fleet/concurrencyLimiter';
 import { failureClassOf, retryAfterOf, type FailureClass } from '../agents/failureClass';
-import { computeSuccessRates } from '../agents/fleet/successRates';
 import { SuccessRateCache } from '../agents/fleet/successRateCache';
-import type { EventInput } from '../events/eventLog';
-import { changedFiles } from '../git/changedFiles';
 import { createWorktree, removeWorktree } from '../git/worktrees';
 import type { Logger } from '../logging/logger';
 import type { PlanningWriter } from '../planning/planningWriter';
@@ -23,30 +17,26 @@ import { newRunId, newRunRecord, type RunRecord } from '../runs/runRecord';
 import type { RunStore } from '../runs/runStore';
 import { transition } from '../runs/runTransitions';
 import { composePrompt } from '../tasks/composePrompt';
-import type { Task } from '../tasks/task';
-import { appendResultSection } from '../tasks/taskResultSection';
-import { Emitter, type Event } from '../util/emitter';
+import type { Event } from '../util/emitter';
 import { checkDispatchPreconditions } from './dispatchPreconditions';
 import { escalateRun, type EscalationIssuePort } from './escalation';
 import { dispatchPreviewOf, type DispatchPreview, type PreviewInput } from './dispatchPreview';
 import { FollowUpTimers } from './followUpTimers';
 import { requeueTask, type RequeueOutcome } from './requeueTask';
-import { StallWatch, stallReasonPrefix, type StallSettings, type StallVerdict } from './stallWatch';
+import { budgetOf, type EventSink, type FleetRun, type FleetRuns } from './fleetRuns';
+import { FleetSelection } from './fleetSelection';
 import type { DispatchStep } from './dispatchSteps';
-import { entryAt } from './queueLocation';
-import { writeRunReport } from './runReport';
+import { completeSucceededRun } from './succeededRun';
 import { checkTaskInWorkspace, resolveAgentWorkdir, TaskPathError } from './taskContainment';
-import { commitAgentChanges } from './worktreeCommit';
 
-export interface EventSink {
-  append(event: EventInput): Promise<void>;
-}
+export type { EventSink } from './fleetRuns';
 
 export interface TaskDispatcherOptions {
   readonly workspaceRoot: string;
   readonly index: QueueIndex;
   readonly registry: AgentRegistry;
-  readonly limiter: ConcurrencyLimiter;
+  /** Slots, start gate, run records, stall watch, spend cap and cancel: shared with the loop's local runs. */
+  readonly fleetRuns: FleetRuns;
   readonly runs: RunStore;
   readonly events: EventSink;
   readonly log: Logger;
@@ -62,12 +52,8 @@ export interface TaskDispatcherOptions {
   readonly checkpoint?: (step: DispatchStep, runId: string) => void | Promise<void>;
   /** Agent health, cached by the caller (a health check can spawn a process). */
   readonly health?: (agent: AgentBackend) => Promise<AgentHealth>;
-  /** Caps, budgets, vendor windows and burst-safe starts (issue 10); absent: none of them. */
-  readonly fleet?: Fleet;
   /** The GitHub port for escalation issues (`ato.runs.escalationIssue` on, a GitHub remote and token); none: no issue. */
   readonly escalationIssues?: () => Promise<EscalationIssuePort | undefined>;
-  /** The stall watch's settings (`ato.runs.stallMinutes`, `ato.runs.stallPolicy`), read at every check; no watch without. */
-  readonly stall?: () => StallSettings;
 }
 
 export type DispatchOutcome =
@@ -91,18 +77,11 @@ type Chosen =
   | { readonly outcome: DispatchOutcome; readonly decision?: SelectionDecision }
   | { readonly outcome: undefined; readonly entry: ValidQueueEntry; readonly agent: AgentBackend; readonly decision: Extract<SelectionDecision, { status: 'selected' }>; readonly records: readonly RunRecord[]; readonly inputs: SelectionInputs };
 
-interface ActiveRun {
-  record: RunRecord;
+interface ActiveRun extends FleetRun {
   readonly agentTries: number;
   readonly exclude: ReadonlySet<string>;
-  readonly agent: AgentBackend;
-  readonly slot: ConcurrencySlot;
   readonly title: string;
-  handle?: AgentRunHandle;
-  /** Set when the stall watch cancelled the run to retry it: its end is a timeout, not a cancel. */
-  stalled?: string;
   worktree?: { readonly path: string; readonly baseSha: string };
-  readonly done: Promise<RunRecord>;
 }
 
 /**
@@ -113,15 +92,14 @@ interface ActiveRun {
  * before the next begins, so `recoverRuns` can finish or undo it after a crash.
  */
 export class TaskDispatcher {
-  private readonly active = new Map<string, ActiveRun>();
   /** Retries and hand-overs waiting to start. */
   private readonly followUps = new FollowUpTimers();
-  private readonly changed = new Emitter<void>();
-  readonly onDidChangeRuns: Event<void> = this.changed.event;
+  readonly onDidChangeRuns: Event<void>;
   private readonly now: () => Date;
   private readonly random: () => number;
   private disposed = false;
-  private readonly stalls: StallWatch | undefined;
+  private readonly inFlight: FleetRuns;
+  private readonly selection: FleetSelection;
   /** Run records and success rates, read again only when a record was written since. */
   private readonly history: SuccessRateCache;
 
@@ -129,42 +107,29 @@ export class TaskDispatcher {
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? Math.random;
     this.history = new SuccessRateCache(options.runs);
-    const stall = options.stall;
-    if (stall !== undefined) {
-      this.stalls = new StallWatch({
-        settings: stall,
-        runs: () => this.activeRuns().filter(record => record.state === 'running' || record.state === 'needsYou'),
-        logChangedMs: runId => stat(options.runs.logFile(runId)).then(stats => stats.mtimeMs, () => undefined),
-        onVerdict: (runId, verdict) => this.stalledOrResumed(runId, verdict),
-        onError: error => { options.log.warn('the stall watch failed: %s', describeError(error)); },
-        ...(options.now === undefined ? {} : { now: options.now }),
-      });
-      this.stalls.start();
-    }
+    this.inFlight = options.fleetRuns;
+    this.onDidChangeRuns = this.inFlight.onDidChange;
+    this.selection = new FleetSelection({ registry: options.registry, fleetRuns: options.fleetRuns, events: options.events, now: this.now, ...(options.health === undefined ? {} : { health: options.health }) });
   }
 
-  /** Records of the runs in progress in this process. */
+  /** Records of the runs in progress in this process (the loop's local runs too). */
   activeRuns(): RunRecord[] {
-    return [...this.active.values()].map(run => run.record);
+    return this.inFlight.activeRuns();
   }
 
   /** Resolves with the final record when the run ends (undefined for an unknown run). */
   whenDone(runId: string): Promise<RunRecord> | undefined {
-    return this.active.get(runId)?.done;
+    return this.inFlight.whenDone(runId);
   }
 
   async dispatch(taskId: string, options: DispatchOptions = {}): Promise<DispatchOutcome> {
     const chosen = await this.choose(taskId, options);
     if (chosen.outcome !== undefined) return chosen.outcome;
     const { entry, agent, decision, records, inputs } = chosen;
-    const slot = this.options.limiter.tryAcquire(agent.id);
-    if (slot === undefined) return { status: 'busy', reason: `${agent.id} is at its concurrency limit.` };
-    const permit = this.options.fleet?.tryStart(agent.id) ?? { ok: true };
-    if (!permit.ok) {
-      slot.release();
-      return { status: 'busy', reason: permit.reason, retryInMs: permit.waitMs };
-    }
-    await this.noteFailover(entry.result.task, inputs, agent.id);
+    const taken = this.inFlight.trySlot(agent.id);
+    if (!taken.ok) return { status: 'busy', reason: taken.reason, ...(taken.retryInMs === undefined ? {} : { retryInMs: taken.retryInMs }) };
+    const slot = taken.slot;
+    await this.selection.noteFailover(entry.result.task, inputs, agent.id);
     // A task dispatched again (after a requeue) numbers its run after the ones it had.
     const attempt = options.attempt ?? 1 + Math.max(0, ...records.filter(record => record.taskId === entry.result.task.id).map(record => record.attempt));
     return this.start(entry, agent, slot, decision.reason, { ...options, attempt });
@@ -203,10 +168,10 @@ export class TaskDispatcher {
     }
     const task = entry.result.task;
     const history = await this.history.current();
-    const inputs = await this.selectionInputs(history.successRates, options.exclude);
+    const inputs = await this.selection.inputs(history.successRates, options.exclude);
     const decision = registry.select(task, inputs);
     if (decision.status === 'none') return { outcome: { status: 'noAgent', reason: decision.reason }, decision };
-    if (decision.status === 'wait') return { outcome: { status: 'busy', reason: decision.reason, ...this.untilReopening() }, decision };
+    if (decision.status === 'wait') return { outcome: { status: 'busy', reason: decision.reason, ...this.selection.untilReopening() }, decision };
     const agent = registry.get(decision.agentId);
     if (agent === undefined) return { outcome: { status: 'noAgent', reason: `No agent "${decision.agentId}" is configured.` }, decision };
     // Before anything moves: an unmet precondition leaves the task where it is, with the reason.
@@ -229,7 +194,7 @@ export class TaskDispatcher {
       exclude: options.exclude ?? new Set(),
       done: new Promise(resolve => { resolveDone = resolve; }),
     };
-    this.active.set(runId, run);
+    this.inFlight.add(run);
     try {
       record = transition(record, 'preparing', `dispatching to ${agent.id}`, this.now);
       await this.save(run, record);
@@ -254,8 +219,7 @@ export class TaskDispatcher {
         await this.save(run, { ...run.record, branch, workdir });
         await this.step('worktreeCreated', runId);
       }
-      const handle = await agent.dispatch({
-        runId,
+      await this.inFlight.launch(run, {
         task,
         workdir,
         branch,
@@ -263,10 +227,7 @@ export class TaskDispatcher {
         prompt: composePrompt(task),
         timeoutMs: task.timeoutMs ?? this.options.defaultTimeoutMs,
         ...budgetOf(task.budgetUsd, this.options.defaultBudgetUsd),
-        onOutput: output => { void this.options.runs.appendLog(runId, `[${output.stream}] ${output.text}\n`).catch(() => undefined); },
       });
-      run.handle = handle;
-      await this.save(run, { ...transition(run.record, 'running', `${agent.id} started`, this.now), handle });
       await this.step('agentStarted', runId);
       void this.finish(run, taskFile).then(resolveDone);
       return { status: 'started', runId, agentId: agent.id };
@@ -287,11 +248,7 @@ export class TaskDispatcher {
   private async finish(run: ActiveRun, taskFile: string): Promise<RunRecord> {
     const runId = run.record.runId;
     try {
-      const handle = run.handle;
-      if (handle === undefined) throw new Error('run has no handle');
-      let noted = Promise.resolve();
-      const status = await run.agent.wait(handle, seen => { noted = noted.then(() => this.noteStatus(run, seen)); });
-      await noted;
+      const status = await this.inFlight.wait(run);
       await this.step('agentFinished', runId);
       return status.state === 'succeeded' ? await this.succeed(run, status, taskFile) : await this.failFromStatus(run, status);
     } catch (error) {
@@ -302,62 +259,18 @@ export class TaskDispatcher {
     }
   }
 
-  /** A remote run that waits for you (a plan to approve, a question) is `needsYou` in its record until it goes on. */
-  private async noteStatus(run: ActiveRun, status: AgentRunStatus): Promise<void> {
-    try {
-      if (status.state === 'needsYou' && run.record.state === 'running') {
-        await this.save(run, transition(run.record, 'needsYou', status.reason, this.now));
-        await this.options.events.append({ kind: 'run.needsYou', runId: run.record.runId, taskId: run.record.taskId, reason: status.reason });
-      } else if (status.state === 'running' && run.record.state === 'needsYou') {
-        await this.save(run, transition(run.record, 'running', `${run.agent.id} goes on`, this.now));
-      }
-    } catch (error) {
-      this.options.log.warn('could not record that run %s %s: %s', run.record.runId, status.state, describeError(error));
-    }
-  }
-
-  private async succeed(run: ActiveRun, status: Extract<AgentRunStatus, { state: 'succeeded' }>, taskFile: string): Promise<RunRecord> {
-    const { runId, taskId } = run.record;
-    let filesChanged: readonly string[] = [];
-    if (run.worktree !== undefined) {
-      await commitAgentChanges(run.worktree.path, `ato(${taskId}): ${run.title}`);
-      filesChanged = (await changedFiles(run.worktree.path, run.worktree.baseSha)).all;
-    }
-    // The report goes where the task will be, before the record says the agent finished (which recovery trusts).
-    const report = status.report === undefined ? undefined
-      : this.relativeToWorkspace(await writeRunReport({ workspaceRoot: this.options.workspaceRoot, planningRoot: this.planningRoot(), taskFile: this.relativeToWorkspace(taskFile), text: status.report, writer: this.options.planningWriter }));
-    await this.save(run, { ...run.record, filesChanged: [...filesChanged], usage: { ...status.usage }, summary: status.summary, ...(report === undefined ? {} : { report }), ...(status.exitCode === undefined ? {} : { exitCode: status.exitCode }) });
-    await this.step('changesCommitted', runId);
-    const text = await readFile(taskFile, 'utf8');
-    const appended = appendResultSection(text, {
-      runId,
-      agentId: run.agent.id,
-      finishedAt: this.now().toISOString(),
-      outcome: 'succeeded',
-      summary: status.summary,
-      ...(run.record.branch === undefined ? {} : { branch: run.record.branch }),
-      ...(status.usage.costUsd === undefined ? {} : { costUsd: status.usage.costUsd }),
-      ...(status.usage.turns === undefined ? {} : { turns: status.usage.turns }),
-      ...(report === undefined ? {} : { report: basename(report) }),
-      durationMs: this.now().getTime() - Date.parse(run.record.startedAt),
+  private succeed(run: ActiveRun, status: Extract<AgentRunStatus, { state: 'succeeded' }>, taskFile: string): Promise<RunRecord> {
+    const { workspaceRoot, planningWriter, index, events } = this.options;
+    return completeSucceededRun({ record: () => run.record, agentId: run.agent.id, title: run.title, ...(run.worktree === undefined ? {} : { worktree: run.worktree }) }, status, taskFile, {
+      workspaceRoot, planningRoot: this.planningRoot(), planningWriter, index, events, now: this.now,
+      save: record => this.save(run, record),
+      step: step => this.step(step, run.record.runId),
     });
-    if (appended.changed) await this.options.planningWriter.replace(taskFile, appended.text);
-    await this.step('resultAppended', runId);
-    const moved = await moveTask(entryAt(this.planningRoot(), 'processed', taskFile), 'complete', { workspaceRoot: this.options.workspaceRoot });
-    await this.options.index.applyChange({ kind: 'add', file: moved.to });
-    await this.options.events.append({ kind: 'queue.moved', taskId, from: 'processed', to: 'complete', runId });
-    await this.save(run, { ...run.record, taskFile: this.relativeToWorkspace(moved.to) });
-    await this.step('movedToComplete', runId);
-    const final = await this.save(run, { ...transition(run.record, 'succeeded', 'the agent finished', this.now), endedAt: this.now().toISOString() });
-    await this.step('recordFinalized', runId);
-    return final;
   }
 
-  private async failFromStatus(run: ActiveRun, status: AgentRunStatus): Promise<RunRecord> {
-    if (run.stalled !== undefined) return this.fail(run, 'timeout', `${stallReasonPrefix}${run.stalled}`, status.state === 'failed' ? status.usage : {});
-    if (status.state === 'failed') return this.fail(run, status.failure, status.message, status.usage, { exitCode: status.exitCode, retryAfterMs: status.retryAfterMs, window: status.vendorWindow });
-    if (status.state === 'lost') return this.fail(run, 'fatal', 'the agent lost track of the run', {});
-    return this.fail(run, 'fatal', `the agent ended in state ${status.state}`, {});
+  private async failFromStatus(run: ActiveRun, status: Exclude<AgentRunStatus, { state: 'succeeded' }>): Promise<RunRecord> {
+    const ending = this.inFlight.endingOf(run, status);
+    return this.fail(run, ending.failure, ending.message, ending.usage, { exitCode: ending.exitCode, retryAfterMs: ending.retryAfterMs, window: ending.window });
   }
 
   /** Records the failure, then retries, hands over to the next agent, or asks a human. */
@@ -371,10 +284,10 @@ export class TaskDispatcher {
     const window = extra.window ?? (failure === 'rateLimit' && extra.retryAfterMs !== undefined ? { until: new Date(this.now().getTime() + extra.retryAfterMs).toISOString(), source: 'retryAfter' as const } : undefined);
     const state = failure === 'cancelled' ? 'cancelled' : 'failed';
     const tried = new Set([...run.exclude, run.agent.id]);
-    if (window !== undefined) await this.options.fleet?.closeWindow(run.agent.id, window, run.record.runId);
+    if (window !== undefined) await this.inFlight.fleet?.closeWindow(run.agent.id, window, run.record.runId);
     const entry = this.options.index.byId(run.record.taskId).find(e => e.folder === 'processed');
     const task = !taskProblem && entry !== undefined && isValidQueueEntry(entry) ? entry.result.task : undefined;
-    const others = task !== undefined && this.options.registry.select(task, await this.selectionInputs(computeSuccessRates([]), tried)).status !== 'none';
+    const others = task !== undefined && await this.selection.othersTake(task, tried);
     const windowWaitMs = window === undefined ? undefined : Math.max(0, Date.parse(window.until) - this.now().getTime());
     const retryAfterMs = extra.retryAfterMs === undefined ? windowWaitMs : Math.max(extra.retryAfterMs, windowWaitMs ?? 0);
     let decision: RetryDecision = failure === 'budget'
@@ -382,10 +295,8 @@ export class TaskDispatcher {
       : decideRetry({ failure, attempts: run.agentTries, nextAgentAvailable: others, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }, this.random, this.options.retry);
     // Failover: the vendor closed its window and the task named no agent — the retry goes now, to the next
     // eligible agent, instead of waiting for the window (it returns to this agent once the window reopens).
-    const fleet = this.options.fleet;
-    if (decision.retry && task !== undefined && fleet !== undefined && failsOverNow(fleet, this.options.registry, task, run.agent.id, await this.selectionInputs(computeSuccessRates([]), run.exclude))) {
-      decision = { ...decision, delayMs: 0, reason: `${decision.reason}; ${run.agent.id} has no headroom (${fleet.headroom(run.agent.id).reasons.join('; ')}), so it goes to the next eligible agent now` };
-    }
+    const failover = decision.retry && task !== undefined ? await this.selection.failoverNow(task, run.agent.id, run.exclude) : undefined;
+    if (decision.retry && failover !== undefined) decision = { ...decision, delayMs: 0, reason: `${decision.reason}; ${failover}` };
     const ended = this.now();
     const followUp = decision.retry
       ? { kind: 'retry' as const, at: new Date(ended.getTime() + decision.delayMs).toISOString(), reason: decision.reason }
@@ -417,7 +328,7 @@ export class TaskDispatcher {
   private async escalate(run: ActiveRun, failed: RunRecord): Promise<RunRecord> {
     const { workspaceRoot, runs, planningWriter, events, log, escalationIssues } = this.options;
     run.record = await escalateRun(failed, { workspaceRoot, runs, planningWriter, events, log, ...(escalationIssues === undefined ? {} : { issues: escalationIssues }) });
-    this.changed.fire();
+    this.inFlight.notify();
     return run.record;
   }
 
@@ -427,27 +338,9 @@ export class TaskDispatcher {
     return due ? this.dispatch(failed.taskId, options) : { status: 'notPending', reason: `run ${failed.runId} has no follow-up due any more (its task was requeued)` };
   }
 
-  /** A stalled run needs you, or is cancelled to be retried (by policy); a stalled run that writes again is running again. */
-  private async stalledOrResumed(runId: string, verdict: Exclude<StallVerdict, { kind: 'fine' }>): Promise<void> {
-    const run = this.active.get(runId);
-    if (run?.handle === undefined || run.stalled !== undefined) return;
-    await this.options.events.append({ kind: verdict.kind === 'resumed' ? 'run.resumed' : 'run.stalled', runId, taskId: run.record.taskId, reason: verdict.reason, ...(verdict.kind === 'stalled' ? { policy: verdict.action } : {}) });
-    if (verdict.kind === 'resumed') await this.save(run, transition(run.record, 'running', verdict.reason, this.now));
-    else if (verdict.action === 'needsYou') {
-      await this.save(run, transition(run.record, 'needsYou', `${stallReasonPrefix}${verdict.reason}`, this.now));
-      await this.options.events.append({ kind: 'run.needsYou', runId, taskId: run.record.taskId, reason: verdict.reason });
-    } else {
-      run.stalled = verdict.reason;
-      await run.agent.cancel(run.handle);
-    }
-  }
-
   /** Cancels a run of this process: kills the agent (its whole process group for local agents). */
-  async cancel(runId: string): Promise<boolean> {
-    const run = this.active.get(runId);
-    if (run?.handle === undefined) return false;
-    await run.agent.cancel(run.handle);
-    return true;
+  cancel(runId: string): Promise<boolean> {
+    return this.inFlight.cancel(runId);
   }
 
   /**
@@ -465,7 +358,7 @@ export class TaskDispatcher {
       now: this.now,
       beforeMove: () => { this.followUps.drop(taskId); },
     });
-    this.changed.fire();
+    this.inFlight.notify();
     return outcome;
   }
 
@@ -479,23 +372,12 @@ export class TaskDispatcher {
     });
   }
 
-  private async save(run: ActiveRun, record: RunRecord): Promise<RunRecord> {
-    const previous = run.record;
-    run.record = record;
-    await this.options.runs.write(record);
-    this.options.fleet?.observe(record);
-    if (previous.state !== record.state) {
-      const reason = record.history.at(-1)?.reason ?? '';
-      await this.options.events.append({ kind: 'run.transition', runId: record.runId, taskId: record.taskId, agentId: record.agentId, from: previous.state, to: record.state, reason });
-    }
-    this.changed.fire();
-    return record;
+  private save(run: ActiveRun, record: RunRecord): Promise<RunRecord> {
+    return this.inFlight.save(run, record);
   }
 
   private release(run: ActiveRun): void {
-    run.slot.release();
-    this.active.delete(run.record.runId);
-    this.changed.fire();
+    this.inFlight.release(run);
   }
 
   /** The worktree goes; the branch, with the agent's commits, stays. */
@@ -512,36 +394,6 @@ export class TaskDispatcher {
     await this.options.checkpoint?.(step, runId);
   }
 
-  private async selectionInputs(successRates: SelectionInputs['successRates'], exclude: ReadonlySet<string> | undefined): Promise<SelectionInputs> {
-    const fleet = this.options.fleet;
-    await fleet?.ensureLoaded();
-    await fleet?.announceReopened();
-    return {
-      health: await this.healthOf(this.options.registry.all()),
-      load: agentId => this.options.limiter.load(agentId),
-      successRates,
-      ...(exclude === undefined ? {} : { exclude }),
-      ...(fleet === undefined ? {} : { headroom: (agentId: string) => fleet.headroom(agentId) }),
-    };
-  }
-
-  /** Logs `fleet.failover` when an `auto` task goes elsewhere because its preferred agent has no headroom. */
-  private async noteFailover(task: Task, inputs: SelectionInputs, chosen: string): Promise<void> {
-    const event = this.options.fleet === undefined ? undefined : failoverEvent(this.options.fleet, this.options.registry, task, inputs, chosen);
-    if (event !== undefined) await this.options.events.append(event);
-  }
-
-  /** When the next closed vendor window reopens, as a `retryInMs` (nothing when none is closed). */
-  private untilReopening(): { retryInMs?: number } {
-    const at = this.options.fleet?.nextReopening();
-    return at === undefined ? {} : { retryInMs: Math.max(1, at.getTime() - this.now().getTime()) };
-  }
-
-  private async healthOf(agents: readonly AgentBackend[]): Promise<ReadonlyMap<string, AgentHealth>> {
-    const check = this.options.health ?? (agent => agent.health());
-    return new Map(await Promise.all(agents.map(async agent => [agent.id, await check(agent).catch((error: unknown) => ({ ok: false, detail: describeError(error) }))] as const)));
-  }
-
   private planningRoot(): string {
     return this.options.index.planningRoot;
   }
@@ -553,15 +405,7 @@ export class TaskDispatcher {
   /** Stops scheduling; cancels runs still going (their processes die with ATO anyway). */
   async dispose(): Promise<void> {
     this.disposed = true;
-    this.stalls?.dispose();
     this.followUps.dropAll();
-    await Promise.all([...this.active.keys()].map(runId => this.cancel(runId)));
-    this.changed.dispose();
+    await this.inFlight.dispose();
   }
-}
-
-/** The task's `budget_usd` when it sets one above 0, else the default when above 0; else no cap. */
-function budgetOf(taskBudget: number | undefined, defaultBudget: number | undefined): { budgetUsd?: number } {
-  const budget = taskBudget !== undefined && taskBudget > 0 ? taskBudget : defaultBudget;
-  return budget !== undefined && budget > 0 ? { budgetUsd: budget } : {};
 }

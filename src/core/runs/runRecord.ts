@@ -87,8 +87,10 @@ export const runRecordSchema = z.object({
    * written here before the file, so doing it again sets the same one) and the GitHub issue it opened.
    */
   /**
-   * A run the GitHub loop started for a task's issue (a remote agent such as Jules): the issue, and the pull
-   * request the agent's session reported once ATO checked it is on the loop's repository.
+   * A run the GitHub loop started for a task's issue, not a task file of the local queue: the issue, and (a
+   * remote agent such as Jules) the pull request its session reported once ATO checked it is on the loop's
+   * repository. Its task lives on the planning branch, so a restart neither moves a local file nor
+   * re-dispatches it: the loop follows a remote session again and starts a local run again from its issue.
    */
   loopLink: z.optional(z.object({
     issueNumber: z.int().check(z.positive()),

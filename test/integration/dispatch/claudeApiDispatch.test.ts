@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { main } from '../../../src/cli/main';
 import { configuredAgents } from '../../../src/core/agents/fleet/configuredAgents';
 import { createDispatchRuntime, type DispatchRuntime } from '../../../src/core/dispatch/dispatchRuntime';
 import type { DispatchStep } from '../../../src/core/dispatch/dispatchSteps';
@@ -13,6 +14,7 @@ import { QueueIndex } from '../../../src/core/queue/queueIndex';
 import { readSettings, type SettingKey } from '../../../src/core/settings/settings';
 import { parseTaskFile } from '../../../src/core/tasks/parseTaskFile';
 import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicScenario } from '../../fakes/fakeAnthropicServer';
+import { captureOutput } from '../../support/captureOutput';
 import { initRepo } from '../../support/gitRepo';
 import { useTempDir } from '../../support/tempDir';
 import { until } from '../agents/agentTestKit';
@@ -45,6 +47,8 @@ describe('a read-only task run by the claude agent (the real SDK against the fak
   let index: QueueIndex | undefined;
   let events: EventLog | undefined;
   let repos = 0;
+
+  before(() => { (globalThis as { ATO_VERSION?: string }).ATO_VERSION ??= '0.0.0-test'; });
 
   afterEach(async () => {
     await runtime?.dispatcher.dispose();
@@ -196,5 +200,33 @@ describe('a read-only task run by the claude agent (the real SDK against the fak
     assert.equal(record?.state, 'cancelled');
     assert.equal(record.followUp?.kind, 'none');
     assert.equal(server.messageRequests().length, 1);
+  });
+
+  it('budget_usd reached while the answer streams: stopped as budget, needs you; ato resume --budget raises it and the task runs to its report', async () => {
+    // 1,200 input tokens at the model's price are past a $0.001 cap as soon as message_start reports them.
+    const { repo, runtime, fake: server } = await setUp({ kind: 'text', text: answer, hangAfterStart: true });
+    const taskFile = join(repo, 'planning', 'issue_queue', 'pending', 'review-app.task.md');
+    writeFileSync(taskFile, taskText('review').replace('agent: claude\n', 'agent: claude\nbudget_usd: 0.001\n'));
+    await index?.applyChange({ kind: 'add', file: taskFile });
+    const outcome = await runtime.dispatcher.dispatch('review-app');
+    if (outcome.status !== 'started') assert.fail(JSON.stringify(outcome));
+    const stopped = await runtime.dispatcher.whenDone(outcome.runId);
+    assert.equal(stopped?.state, 'failed', JSON.stringify(stopped));
+    assert.equal(stopped.failure?.class, 'budget');
+    assert.match(stopped.failure.message, /^budget reached: \$0\.\d{4} spent of the task's \$0\.001 budget \(budget_usd\), so ATO stopped claude$/);
+    assert.deepEqual(stopped.followUp, { kind: 'needsYou', reason: 'budget reached: raise the budget and resume (ato resume <id> --budget <usd>)' });
+    assert.equal(stopped.usage.inputTokens, 1200, 'what it had spent is recorded');
+    assert.ok((stopped.usage.costUsd ?? 0) > 0.001);
+    assert.equal(server.messageRequests().length, 1);
+    await runtime.dispatcher.dispose();
+
+    server.scenario = { kind: 'text', text: answer };
+    const env = { ATO_ANTHROPIC_API_URL: server.url, ATO_ANTHROPIC_API_KEY: key, ATO_AGENTS_CLAUDE_CODE_EXECUTABLE: join(repo, 'no-such-claude'), PATH: process.env['PATH'] ?? '' };
+    const resumed = await captureOutput(() => main(['resume', 'review-app', '--budget', '5', '--workspace', repo], env));
+    assert.equal(resumed.result, 0, resumed.stderr + resumed.stdout);
+    const done = readFileSync(join(repo, 'planning', 'issue_queue', 'complete', 'review-app.task.md'), 'utf8');
+    assert.match(done, /budget_usd: 5\n/);
+    assert.match(done, /## Result/);
+    assert.equal(server.messageRequests().length, 2);
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { AgentBackend } from '../../../src/core/agents/agentBackend';
+import type { FleetRuns } from '../../../src/core/dispatch/fleetRuns';
 import type { EventInput } from '../../../src/core/events/eventLog';
 import { headlessTokenLookup } from '../../../src/core/forges/github/githubToken';
 import type { GitHubRetryOptions } from '../../../src/core/forges/github/octokitFactory';
@@ -48,6 +49,8 @@ export interface KitLoopOptions {
   readonly redactor?: Redactor;
   /** Configured local agents the loop may hand tasks to. */
   readonly localAgents?: readonly AgentBackend[];
+  /** The fleet the local runs take their slots and records from (a dispatcher's); default the loop's own. */
+  readonly fleetRuns?: () => Promise<FleetRuns | undefined>;
 }
 
 /** The GitHub loop on a clone of the fake, as the extension builds it, with fast adapter waits by default. */
@@ -75,6 +78,7 @@ export async function openKitLoop(fake: FakeGitHub, workspaceRoot: string, optio
     ...(options.holder === undefined ? {} : { holder: options.holder }),
     ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
     ...(options.localAgents === undefined ? {} : { localAgents: options.localAgents }),
+    ...(options.fleetRuns === undefined ? {} : { fleetRuns: options.fleetRuns }),
   });
   if (result.kind !== 'ready') throw new Error(`no loop: ${result.reason}`);
   return { result, events, timers, state: () => state, tick: () => result.engine.tickNow(), close: () => result.engine.close() };

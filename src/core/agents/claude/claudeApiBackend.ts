@@ -1,10 +1,10 @@
 import type * as AnthropicSdk from '@anthropic-ai/sdk';
 import type { TaskType } from '../../tasks/taskTypes';
-import type { AgentBackend, AgentHealth, AgentLimits, AgentOutput, AgentRunHandle, AgentRunStatus, DispatchRequest } from '../agentBackend';
+import type { AgentBackend, AgentHealth, AgentLimits, AgentOutput, AgentRunHandle, AgentRunStatus, AgentUsage, DispatchRequest } from '../agentBackend';
 import { LineSplitter } from '../local/lineSplitter';
 import { claudeUsage, readClaudeAnswer, stopReasonProblem } from './claudeAnswer';
 import { classifyClaudeError, type ClaudeStopReason } from './claudeFailure';
-import { priceOf } from './claudePrices';
+import { priceOf, type ClaudeTokenUsage } from './claudePrices';
 import { renderClaudeReport } from './claudeReport';
 import { claudeRequestBody } from './claudeRequest';
 import { summarizeReport } from './reportSummary';
@@ -36,6 +36,10 @@ export interface ClaudeApiBackendOptions {
 
 interface ApiRun {
   readonly controller: AbortController;
+  /** Who `wait`s with `onStatus`: told the spend so far as the answer streams (the fleet's spend cap stops the run). */
+  readonly listeners: Set<(status: AgentRunStatus) => void>;
+  /** The usage so far, from `message_start` and each `message_delta`. */
+  spent: AgentUsage | undefined;
   stopped: ClaudeStopReason | undefined;
   settled: AgentRunStatus | undefined;
   final: Promise<AgentRunStatus>;
@@ -89,9 +93,10 @@ export class ClaudeApiBackend implements AgentBackend {
     const existing = this.runs.get(request.runId);
     if (existing !== undefined && existing.settled === undefined) return Promise.reject(new Error(`Run ${request.runId} is already running on ${this.id}`));
     if (this.active >= this.limits.concurrent) return Promise.reject(new Error(`${this.id} already runs ${String(this.active)} task(s), its limit (${String(this.limits.concurrent)})`));
-    const run: ApiRun = { controller: new AbortController(), stopped: undefined, settled: undefined, final: Promise.resolve({ state: 'lost' }) };
+    const run: ApiRun = { controller: new AbortController(), listeners: new Set(), spent: undefined, stopped: undefined, settled: undefined, final: Promise.resolve({ state: 'lost' }) };
     run.final = this.execute(request, apiKey, run).then(status => {
       run.settled = status;
+      run.listeners.clear();
       this.prune();
       return status;
     });
@@ -105,8 +110,15 @@ export class ClaudeApiBackend implements AgentBackend {
     return Promise.resolve(run === undefined ? { state: 'lost' } : run.settled ?? { state: 'running' });
   }
 
-  wait(handle: AgentRunHandle): Promise<AgentRunStatus> {
-    return this.runs.get(handle.runId)?.final ?? Promise.resolve({ state: 'lost' });
+  /** `onStatus` hears the spend so far as the answer streams in (`running`, with usage and cost). */
+  wait(handle: AgentRunHandle, onStatus?: (status: AgentRunStatus) => void): Promise<AgentRunStatus> {
+    const run = this.runs.get(handle.runId);
+    if (run === undefined) return Promise.resolve({ state: 'lost' });
+    if (onStatus !== undefined && run.settled === undefined) {
+      run.listeners.add(onStatus);
+      if (run.spent !== undefined) onStatus({ state: 'running', usage: run.spent });
+    }
+    return run.final;
   }
 
   /** Aborts the request (the connection is closed; the API stops generating). Idempotent. */
@@ -147,8 +159,19 @@ export class ClaudeApiBackend implements AgentBackend {
       const client = new sdk.Anthropic({ apiKey, baseURL: this.options.apiUrl, maxRetries: 0, timeout: request.timeoutMs, logLevel: 'off', fetchOptions: { redirect: 'error' } });
       const stream = client.messages.stream(body, { signal: run.controller.signal });
       const lines = new LineSplitter(line => { emit({ stream: 'stdout', text: line }); }, 64 * 1024);
+      let model = this.options.model;
+      let tokens: ClaudeTokenUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
       stream.on('streamEvent', event => {
-        if (event.type === 'message_start') emit({ stream: 'event', text: `the model started answering (${event.message.model}, ${String(event.message.usage.input_tokens)} input tokens)` });
+        if (event.type === 'message_start') {
+          emit({ stream: 'event', text: `the model started answering (${event.message.model}, ${String(event.message.usage.input_tokens)} input tokens)` });
+          const usage = event.message.usage;
+          model = event.message.model;
+          tokens = { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens, cacheReadTokens: usage.cache_read_input_tokens ?? 0, cacheWriteTokens: usage.cache_creation_input_tokens ?? 0 };
+          spentSoFar(run, claudeUsage(model, tokens));
+        } else if (event.type === 'message_delta') {
+          tokens = { ...tokens, outputTokens: event.usage.output_tokens };
+          spentSoFar(run, claudeUsage(model, tokens));
+        }
       });
       stream.on('text', delta => { lines.push(delta); });
       const message = await stream.finalMessage();
@@ -180,6 +203,18 @@ export class ClaudeApiBackend implements AgentBackend {
   private prune(): void {
     const finished = [...this.runs.entries()].filter(([, run]) => run.settled !== undefined);
     for (const [runId] of finished.slice(0, Math.max(0, finished.length - maxFinishedRuns))) this.runs.delete(runId);
+  }
+}
+
+/** Tells the run's waiters what it has spent so far. */
+function spentSoFar(run: ApiRun, usage: AgentUsage): void {
+  run.spent = usage;
+  for (const listener of run.listeners) {
+    try {
+      listener({ state: 'running', usage });
+    } catch {
+      // a waiter's error is its own; the run goes on
+    }
   }
 }
 

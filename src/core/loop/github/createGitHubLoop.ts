@@ -24,6 +24,10 @@ import { LocalTaskRuns } from './localTaskRuns';
 import { LoopTaskRuns } from './loopTaskRuns';
 import { isRemoteLoopAgent, RemoteTaskRuns } from './remoteTaskRuns';
 import { RunStore } from '../../runs/runStore';
+import { createFleetRuns } from '../../dispatch/dispatchRuntime';
+import { fleetSettingsOf } from '../../agents/fleet/fleetSettings';
+import { stallSettingsOf } from '../../dispatch/stallWatch';
+import type { FleetRuns } from '../../dispatch/fleetRuns';
 
 export interface GitHubLoopSetup {
   readonly workspaceRoot: string;
@@ -57,6 +61,11 @@ export interface GitHubLoopSetup {
    * that opens its own PR (Jules) serves the loop too: ATO follows its session and links the PR. Default none.
    */
   readonly localAgents?: readonly AgentBackend[];
+  /**
+   * The fleet a local agent's run takes its slot and record from: the task-file dispatcher's (one limit, one
+   * ledger, one cancel). Undefined, or absent (the CLI): the loop's own, over the same `.ato/runs` records.
+   */
+  readonly fleetRuns?: () => Promise<FleetRuns | undefined>;
 }
 
 export type GitHubLoopResult =
@@ -99,6 +108,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
   const lease = new RemoteLease(port, { ttlMs: settings['loop.leaseSeconds'] * 1000, site: await leaseSite(workspaceRoot), ...(setup.holder === undefined ? {} : { holder: setup.holder }) });
   const instructions = settings['loop.copilotInstructions'];
   const localAgents = (setup.localAgents ?? []).filter(agent => agent.needsWorktree || isRemoteLoopAgent(agent));
+  const planningPath = settings.planningPath.replace(/\\/g, '/').replace(/\/+$/, '');
   const chooser = new LoopAgentChooser({
     // In the loop Copilot takes every task type, reviews included (its issue asks for the review as a PR), as
     // before the loop asked the registry; the dispatcher's Copilot keeps the narrower set for local task files.
@@ -108,8 +118,16 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
   });
   // The token goes to the one host it was issued for: the push URL is built from that endpoint, not read from `origin`.
   const pushUrl = `${new URL(repo.apiUrl).protocol}//${remote.endpoint.webHost}/${repo.owner}/${repo.name}.git`;
+  let own: FleetRuns | undefined;
+  const ownFleetRuns = (): FleetRuns => {
+    own ??= createFleetRuns({ workspaceRoot, agents: localAgents, maxConcurrentRuns: settings['agents.maxConcurrentRuns'], redactor: setup.redactor, events: { append: event => { setup.appendEvent(event); return Promise.resolve(); } }, log: setup.log, fleet: fleetSettingsOf(settings), stall: () => stallSettingsOf(settings), now }).fleetRuns;
+    return own;
+  };
   const local = new LocalTaskRuns({
     workspaceRoot,
+    planningPath,
+    fleetRuns: async () => (await setup.fleetRuns?.()) ?? ownFleetRuns(),
+    defaultBudgetUsd: settings['runs.defaultBudgetUsd'],
     port,
     baseBranch: branch,
     push: (cwd, source, target) => pushWithToken({ cwd, remoteUrl: pushUrl, source, branch: target, token }),
@@ -120,7 +138,6 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     checkpoint: setup.checkpoint ?? (() => undefined),
     onSettled: () => { engine.wake(); },
   });
-  const planningPath = settings.planningPath.replace(/\\/g, '/').replace(/\/+$/, '');
   const remoteRuns = new RemoteTaskRuns({
     workspaceRoot,
     planningPath,

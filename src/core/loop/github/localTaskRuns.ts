@@ -1,4 +1,5 @@
-import type { AgentBackend } from '../../agents/agentBackend';
+import type { AgentBackend, AgentUsage } from '../../agents/agentBackend';
+import { budgetOf, type FleetRun, type FleetRuns, type RunEnding } from '../../dispatch/fleetRuns';
 import { resolveAgentWorkdir } from '../../dispatch/taskContainment';
 import { commitAgentChanges } from '../../dispatch/worktreeCommit';
 import { isGitHubError } from '../../forges/github/githubError';
@@ -8,7 +9,8 @@ import { runGit } from '../../git/git';
 import { createWorktree, removeWorktree } from '../../git/worktrees';
 import type { Logger } from '../../logging/logger';
 import { describeError } from '../../logging/redactor';
-import { newRunId } from '../../runs/runRecord';
+import { isFinalRunState, newRunId, newRunRecord, type RunRecord } from '../../runs/runRecord';
+import { transition } from '../../runs/runTransitions';
 import { composePrompt } from '../../tasks/composePrompt';
 import type { Task } from '../../tasks/task';
 import { atoPullRequestText, taskBranch } from '../atoPullRequest';
@@ -29,6 +31,15 @@ export interface LocalTaskRunsOptions {
   /** Pushes a commit-ish of a worktree to a branch of `origin` (with the token, for GitHub's host only). */
   readonly push: (cwd: string, source: string, branch: string) => Promise<void>;
   readonly timeoutMs: number;
+  /** `ato.runs.defaultBudgetUsd`: the spend cap of a task without `budget_usd` (0: none). */
+  readonly defaultBudgetUsd?: number;
+  /** The planning folder's path in the repository (`planning`), for the task file the run record names. */
+  readonly planningPath: string;
+  /**
+   * The fleet the run takes its slot, start, record and cancel from — the task-file dispatcher's in this
+   * process, so one concurrency limit, one ledger and one cancel cover both.
+   */
+  readonly fleetRuns: () => Promise<FleetRuns>;
   readonly log: Logger;
   readonly now: () => Date;
   /** Named points between the steps; the crash tests throw there. */
@@ -41,6 +52,11 @@ export interface LocalTaskRunsOptions {
   /** Called when a run ends (the loop ticks again to follow its PR). */
   readonly onSettled?: (taskId: string) => void;
 }
+
+type WorkResult =
+  | { readonly kind: 'pushed'; readonly summary: string; readonly usage: AgentUsage }
+  /** `ending`: how the agent's run ended, when it was the agent that did not finish. */
+  | { readonly kind: 'failed'; readonly reason: string; readonly ending?: RunEnding };
 
 /** How a run ended. */
 export type LocalTaskResult =
@@ -107,7 +123,7 @@ export class LocalTaskRuns {
     if ((await this.options.port.getRef(`refs/heads/${branch}`)) === undefined) {
       const worked = await this.work(request, branch);
       if (worked.kind === 'failed') {
-        await this.reportFailure(request, worked.reason);
+        await this.reportFailure(request, worked.reason, worked.ending?.failure === 'cancelled');
         return worked;
       }
       summary = worked.summary;
@@ -127,31 +143,66 @@ export class LocalTaskRuns {
     return { kind: 'pullRequest', pullRequest, opened: true };
   }
 
-  /** The agent's run in a fresh worktree, its work committed and pushed. */
-  private async work(request: LocalTaskRequest, branch: string): Promise<{ readonly kind: 'pushed'; readonly summary: string } | { readonly kind: 'failed'; readonly reason: string }> {
+  /**
+   * The agent's run in a fresh worktree, its work committed and pushed. It waits for the agent's slot and
+   * start (as a task file's run does), and the fleet records it in `.ato/runs` from start to end, so the
+   * ledger, `ato agents` and cancel see it.
+   */
+  private async work(request: LocalTaskRequest, branch: string): Promise<WorkResult> {
+    const { task, agent, issue } = request;
+    const { log, now } = this.options;
+    const fleetRuns = await this.options.fleetRuns();
+    const slot = await fleetRuns.waitForSlot(agent.id, reason => { log.info('task %s waits for %s: %s', task.id, agent.id, reason); });
+    const runId = newRunId(now, Math.random);
+    const reason = `the GitHub loop, issue #${String(issue.number)}`;
+    let resolveDone: (record: RunRecord) => void = () => undefined;
+    const run: FleetRun = {
+      record: { ...newRunRecord({ runId, taskId: task.id, taskFile: `${this.options.planningPath}/issue_queue/processed/${task.id}.task.md`, taskType: task.type, agentId: agent.id, reason }, now), loopLink: { issueNumber: issue.number } },
+      agent,
+      slot,
+      done: new Promise(resolve => { resolveDone = resolve; }),
+    };
+    fleetRuns.add(run);
+    try {
+      await fleetRuns.save(run, transition(run.record, 'preparing', `dispatching to ${agent.id} for ${reason}`, now));
+      const worked = await this.inWorktree(request, branch, fleetRuns, run);
+      if (!isFinalRunState(run.record.state)) {
+        await fleetRuns.settle(run, worked.kind === 'pushed' ? { summary: worked.summary, usage: worked.usage } : worked.ending ?? { failure: 'fatal', message: worked.reason, usage: {} });
+      }
+      return worked;
+    } catch (error) {
+      if (!isFinalRunState(run.record.state)) await fleetRuns.settle(run, { failure: 'fatal', message: describeError(error), usage: run.usageSoFar ?? {} }).catch(() => undefined);
+      throw error;
+    } finally {
+      fleetRuns.release(run);
+      resolveDone(run.record);
+    }
+  }
+
+  private async inWorktree(request: LocalTaskRequest, branch: string, fleetRuns: FleetRuns, run: FleetRun): Promise<WorkResult> {
     const { task, agent } = request;
     const { workspaceRoot, baseBranch, log } = this.options;
     await runGit(['fetch', '--quiet', 'origin', `refs/heads/${baseBranch}:refs/remotes/origin/${baseBranch}`], { cwd: workspaceRoot, timeoutMs: 120_000 });
     const worktree = await createWorktree({ repoRoot: workspaceRoot, taskId: task.id, baseRef: `refs/remotes/origin/${baseBranch}` });
     try {
-      const runId = newRunId(this.options.now, Math.random);
-      const scoped = log.scoped(`${agent.id} ${task.id}`);
-      const handle = await agent.dispatch({
-        runId,
+      const workdir = await resolveAgentWorkdir(task, worktree.path);
+      await fleetRuns.save(run, { ...run.record, branch: worktree.branch, workdir });
+      await fleetRuns.launch(run, {
         task,
-        workdir: await resolveAgentWorkdir(task, worktree.path),
+        workdir,
         branch: worktree.branch,
         prompt: composePrompt(task),
         timeoutMs: task.timeoutMs ?? this.options.timeoutMs,
-        onOutput: output => { scoped.debug('[%s] %s', output.stream, output.text); },
+        ...budgetOf(task.budgetUsd, this.options.defaultBudgetUsd),
       });
-      const status = await agent.wait(handle);
+      const status = await fleetRuns.wait(run);
       await this.options.checkpoint('localRun:afterAgent');
       if (status.state !== 'succeeded') {
-        const why = status.state === 'failed' ? `${status.failure}: ${status.message}` : status.state === 'lost' ? 'the run was lost' : status.state === 'needsYou' ? status.reason : 'it was still running';
-        return { kind: 'failed', reason: `${agent.id} did not finish task ${task.id} (${why})` };
+        const ending = fleetRuns.endingOf(run, status);
+        const why = ending.failure === 'cancelled' ? 'it was cancelled' : `${ending.failure}: ${ending.message}`;
+        return { kind: 'failed', reason: `${agent.id} did not finish task ${task.id} (${why})`, ending };
       }
-      await commitAgentChanges(worktree.path, `${task.title}\n\nATO task ${task.id}, run ${runId} by ${agent.id}.`);
+      await commitAgentChanges(worktree.path, `${task.title}\n\nATO task ${task.id}, run ${run.record.runId} by ${agent.id}.`);
       const ahead = await runGit(['rev-list', '--count', `${worktree.baseSha}..HEAD`], { cwd: worktree.path });
       if (Number(ahead.stdout.trim()) === 0) return { kind: 'failed', reason: `${agent.id} finished task ${task.id} without changing anything` };
       const work = await runGit(['log', '--patch', '--format=%an <%ae>%n%B', `${worktree.baseSha}..HEAD`], { cwd: worktree.path });
@@ -160,14 +211,14 @@ export class LocalTaskRuns {
       }
       await this.options.push(worktree.path, 'HEAD', branch);
       await this.options.checkpoint('localRun:afterPush');
-      return { kind: 'pushed', summary: status.summary };
+      return { kind: 'pushed', summary: status.summary, usage: status.usage };
     } finally {
       await removeWorktree({ repoRoot: workspaceRoot, path: worktree.path }).catch((error: unknown) => { log.warn('could not remove the worktree of %s: %s', task.id, describeError(error)); });
     }
   }
 
-  /** Says on the issue why the run failed, once, and closes it: the loop then offers the requeue. */
-  private async reportFailure(request: LocalTaskRequest, reason: string): Promise<void> {
-    await reportTaskRunFailure(this.options.port, request.issue.number, request.agent.id, 'ATO\'s local run of this task', reason);
+  /** Says on the issue why the run failed or that it was cancelled, once, and closes it: the loop then offers the requeue. */
+  private async reportFailure(request: LocalTaskRequest, reason: string, cancelled: boolean): Promise<void> {
+    await reportTaskRunFailure(this.options.port, request.issue.number, request.agent.id, 'ATO\'s local run of this task', reason, cancelled ? 'was cancelled' : 'failed');
   }
 }
