@@ -178,13 +178,14 @@ describe('ClaudeCodeBackend with the real Claude Code CLI and the fake Anthropic
     await assertGroupGone(Number(handle.ref));
   });
 
-  it('reports a 529 overload as rateLimit (transient) once the CLI gives up', async () => {
+  it('reports a 529 overload as transient (network, no vendor window) once the CLI gives up, as the claude backend does', async () => {
     const { backend, server } = await setUp({ kind: 'status', status: 529, errorType: 'overloaded_error', retryAfterSeconds: 1 });
     const ws = aWorkspace(tempDir(), 'o1');
     const status = await backend.wait(await backend.dispatch(requestKit().request({ task: aTask('o1'), workdir: ws.worktree })));
-    assert.equal(status.state, 'failed');
-    assert.equal(status.failure, 'rateLimit');
+    assert.ok(status.state === 'failed');
+    assert.equal(status.failure, 'network');
     assert.ok(isTransient(status.failure));
+    assert.equal(status.vendorWindow, undefined, 'an overloaded service is not this key\'s rate limit');
     assert.match(status.message, /529/);
     assert.equal(server.messageRequests().length, 3, 'Claude Code 2.1.330 tries a 529 three times');
   });
