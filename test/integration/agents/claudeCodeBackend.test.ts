@@ -8,9 +8,8 @@ import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicScenario, typ
 import { git } from '../../support/gitRepo';
 import { useTempDir } from '../../support/tempDir';
 import { aTask, aWorkspace, commitWorktree, readText, requestKit, until } from './agentTestKit';
-import { claudeMissingMessage, findClaudeBinary } from './claudeCli';
+import { useClaudeCli } from './claudeCli';
 
-const claudeBin = findClaudeBinary();
 const dummyKey = 'sk-ant-api03-dummyKeyForTheFakeServer000000';
 
 /** The process group is gone: `kill(-pid, 0)` fails, or finds only zombies (PID 1 here does not reap orphans). */
@@ -27,16 +26,9 @@ async function assertGroupGone(pid: number): Promise<void> {
 
 describe('ClaudeCodeBackend with the real Claude Code CLI and the fake Anthropic API', function () {
   this.timeout(120_000);
+  const claudeBin = useClaudeCli();
   const tempDir = useTempDir('ato-claude-');
   let fake: FakeAnthropic | undefined;
-
-  before(function () {
-    if (claudeBin === undefined) {
-      // eslint-disable-next-line no-console -- say why these tests did not run
-      console.log(`      skipped: ${claudeMissingMessage}`);
-      this.skip();
-    }
-  });
 
   afterEach(async () => {
     await fake?.close();
@@ -49,7 +41,7 @@ describe('ClaudeCodeBackend with the real Claude Code CLI and the fake Anthropic
     const home = join(tempDir(), 'home');
     mkdirSync(home);
     const backend = new ClaudeCodeBackend({
-      executable: claudeBin ?? 'claude',
+      executable: claudeBin(),
       maxTurns: 5,
       killGraceMs: 1000,
       ...options,
@@ -218,7 +210,7 @@ describe('ClaudeCodeBackend with the real Claude Code CLI and the fake Anthropic
     assert.deepEqual(await backend.health(), { ok: true, detail: 'claude 2.1.330, API key configured' });
     const home = join(tempDir(), 'empty-home');
     mkdirSync(home);
-    const keyless = new ClaudeCodeBackend({ executable: claudeBin ?? 'claude', env: { HOME: home } });
+    const keyless = new ClaudeCodeBackend({ executable: claudeBin(), env: { HOME: home } });
     assert.deepEqual(await keyless.health(), { ok: false, detail: 'claude 2.1.330, no API key configured: set the Anthropic API key or run `claude /login`' });
     const missing = new ClaudeCodeBackend({ executable: join(tempDir(), 'no-claude-here') });
     const health = await missing.health();
