@@ -1,5 +1,4 @@
-import { workspaceCopilotBackend } from '../core/agents/copilot/workspaceCopilot';
-import { configuredAgents } from '../core/agents/fleet/configuredAgents';
+import { hostAgents } from '../core/agents/fleet/hostAgents';
 import { fleetSettingsOf } from '../core/agents/fleet/fleetSettings';
 import { projectMcpServersAllowed } from '../core/agents/claudeCode/projectMcpServers';
 import { createDispatchRuntime, type DispatchRuntime } from '../core/dispatch/dispatchRuntime';
@@ -38,14 +37,14 @@ async function openDispatch(context: CliContext): Promise<OpenDispatch> {
   const secrets = redactingSecretSource(environmentSecretSource(context.env), context.redactor);
   const index = await openQueue(context);
   const events = await openCliEventLog(context, settings);
-  const agents = configuredAgents(settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(context.env) }, { apiKey: await secrets.get('jules.apiKey'), workspaceRoot: context.workspaceRoot, log: context.log });
-  for (const problem of agents.problems) context.log.warn(problem);
   // `agent: copilot` in a task file: Copilot works on the workspace's GitHub origin (the token only for its API).
-  const copilot = workspaceCopilotBackend({ workspaceRoot: context.workspaceRoot, settings, token: headlessTokenLookup({ apiUrl: settings['github.apiUrl'] }, () => secrets.get('github.token')), log: context.log.scoped('copilot'), redactor: context.redactor, userAgent: `ato-cli/${ATO_VERSION}` });
+  const copilot = { token: headlessTokenLookup({ apiUrl: settings['github.apiUrl'] }, () => secrets.get('github.token')), redactor: context.redactor, userAgent: `ato-cli/${ATO_VERSION}` };
+  const agents = await hostAgents({ settings, secrets, workspaceRoot: context.workspaceRoot, log: context.log, allowances: { projectMcpServers: projectMcpServersAllowed(context.env) }, remote: { jules: true, copilot } });
+  for (const problem of agents.problems) context.log.warn(problem);
   const runtime = createDispatchRuntime({
     workspaceRoot: context.workspaceRoot,
     index,
-    agents: [...agents.agents, copilot],
+    agents: agents.agents,
     fleet: fleetSettingsOf(settings),
     defaultBudgetUsd: settings['runs.defaultBudgetUsd'],
     maxConcurrentRuns: settings['agents.maxConcurrentRuns'],

@@ -1,5 +1,5 @@
 import { projectMcpServersAllowed } from '../core/agents/claudeCode/projectMcpServers';
-import { configuredAgents } from '../core/agents/fleet/configuredAgents';
+import { hostAgents } from '../core/agents/fleet/hostAgents';
 import { ensureAtoDirectory } from '../core/events/atoDirectory';
 import { EventLog } from '../core/events/eventLog';
 import { headlessTokenLookup } from '../core/forges/github/githubToken';
@@ -50,7 +50,8 @@ export async function openLoop(context: CliContext): Promise<CliLoop> {
     userAgent: `ato-cli/${ATO_VERSION}`,
     ...(holder === undefined ? {} : { holder }),
     ...(spacing === undefined ? {} : { retry: { writeSpacingMs: spacing, notificationSpacingMs: spacing } }),
-    localAgents: configuredAgents(settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(context.env) }).agents,
+    // The loop's own agents are local: it hands remote work to Copilot itself.
+    localAgents: (await hostAgents({ settings, secrets, workspaceRoot: context.workspaceRoot, log: context.log, allowances: { projectMcpServers: projectMcpServersAllowed(context.env) }, remote: { jules: false } })).agents,
   });
   // A local agent the loop started works to its PR before the command ends (ato tick, ato run).
   return { loop, state: () => state, close: async () => { if (loop.kind === 'ready') await loop.localRuns.settled(); await Promise.all(pending); } };

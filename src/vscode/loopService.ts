@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
-import { configuredAgents } from '../core/agents/fleet/configuredAgents';
+import { hostAgents } from '../core/agents/fleet/hostAgents';
 import { projectMcpServersAllowed } from './projectMcpServersChoice';
 import { githubTokenFor, type GitHubTokenSources } from '../core/forges/github/githubToken';
 import { createGitHubLoop } from '../core/loop/github/createGitHubLoop';
@@ -131,7 +131,8 @@ export class LoopService implements vscode.Disposable {
       trusted: () => store.state.trusted,
       userAgent: `ato-vscode/${this.services.extensionVersion}`,
       localRuns: this.activeLocalRuns,
-      localAgents: configuredAgents(settings, tokens[3], { projectMcpServers: projectMcpServersAllowed(this.services.workspaceState) }).agents,
+      // The loop's own agents are local: it hands remote work to Copilot itself.
+      localAgents: (await hostAgents({ settings, secrets, workspaceRoot: root, log: this.services.log, allowances: { projectMcpServers: projectMcpServersAllowed(this.services.workspaceState) }, remote: { jules: false } })).agents,
     }).catch((error: unknown) => ({ kind: 'unavailable' as const, mode: 'off' as const, reason: `The planning loop could not start: ${describeError(error)}` }));
     if (built.kind === 'unavailable') {
       this.off(built.reason, built.mode);

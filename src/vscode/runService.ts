@@ -1,7 +1,6 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { workspaceCopilotBackend } from '../core/agents/copilot/workspaceCopilot';
-import { configuredAgents } from '../core/agents/fleet/configuredAgents';
+import { hostAgents, type HostCopilotInputs } from '../core/agents/fleet/hostAgents';
 import { approveTaskPlan } from '../core/dispatch/approvePlan';
 import { githubTokenFor, type GitHubTokenSources } from '../core/forges/github/githubToken';
 import { createDispatchRuntime, type DispatchRuntime } from '../core/dispatch/dispatchRuntime';
@@ -106,13 +105,11 @@ export class RunService implements vscode.Disposable {
     const projectMcpServers = projectMcpServersAllowed(this.services.workspaceState);
     const fingerprint = JSON.stringify([projectMcpServers, settings['agents.custom'], settings['agents.claudeCode.executable'], settings['agents.claudeCode.maxTurns'], settings['agents.claudeCode.concurrent'], settings['agents.claudeCode.model'], settings['agents.claudeCode.maxBudgetUsd'], settings['agents.claude.enabled'], settings['agents.claude.model'], settings['agents.claude.maxTokens'], settings['agents.claude.concurrent'], settings['anthropic.apiUrl'], settings['agents.maxConcurrentRuns'], settings['runs.escalationIssue'], anthropicKey !== undefined, julesKey !== undefined, settings['jules.apiUrl'], settings['agents.jules.enabled'], settings['agents.jules.concurrent'], settings['agents.jules.dailySessions'], settings['agents.jules.requirePlanApproval'], settings['agents.jules.startingBranch']]);
     if (this.runtime !== undefined && this.runtimeFor === index && (fingerprint === this.fingerprint || this.runtime.dispatcher.activeRuns().length > 0)) return this.runtime;
-    const configured = configuredAgents(settings, anthropicKey, { projectMcpServers }, { apiKey: julesKey, workspaceRoot: root, log: this.services.log });
-    const { problems } = configured;
     // `agent: copilot` in a task file: Copilot works on this workspace's GitHub origin (asked lazily, on first use).
     const hosts = { apiUrl: settings['github.apiUrl'], enterpriseUri: readGitHubEnterpriseUri() };
     const sources: GitHubTokenSources = { configured: () => this.services.secrets.get('github.token'), session: provider => this.services.secrets.githubSessionToken(provider) };
-    const copilot = workspaceCopilotBackend({ workspaceRoot: root, settings, token: endpoint => githubTokenFor(endpoint, hosts, sources), enterpriseUri: hosts.enterpriseUri, log: this.services.log.scoped('copilot'), redactor: this.services.redactor, userAgent: `ato-vscode/${this.services.extensionVersion}` });
-    const agents = [...configured.agents, copilot];
+    const copilot: HostCopilotInputs = { token: endpoint => githubTokenFor(endpoint, hosts, sources), enterpriseUri: hosts.enterpriseUri, redactor: this.services.redactor, userAgent: `ato-vscode/${this.services.extensionVersion}` };
+    const { agents, problems } = await hostAgents({ settings, secrets: this.services.secrets, workspaceRoot: root, log: this.services.log, allowances: { projectMcpServers }, remote: { jules: true, copilot } });
     for (const problem of problems) this.services.log.warn(problem);
     if (problems.length > 0) void vscode.window.showWarningMessage(`ATO: ${problems[0] ?? ''}`);
     const runtime = createDispatchRuntime({
