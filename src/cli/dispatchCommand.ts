@@ -27,6 +27,8 @@ interface OpenDispatch {
   readonly runtime: DispatchRuntime;
   readonly index: QueueIndex;
   readonly events: EventLog;
+  /** The escalation issue's GitHub, for recovery too. */
+  readonly escalation: { escalationIssues?: () => Promise<EscalationIssuePort | undefined> };
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ async function openDispatch(context: CliContext): Promise<OpenDispatch> {
   const copilot = { token: headlessTokenLookup({ apiUrl: settings['github.apiUrl'] }, () => secrets.get('github.token')), redactor: context.redactor, userAgent: `ato-cli/${ATO_VERSION}` };
   const agents = await hostAgents({ settings, secrets, workspaceRoot: context.workspaceRoot, log: context.log, allowances: { projectMcpServers: projectMcpServersAllowed(context.env) }, remote: { jules: true, copilot } });
   for (const problem of agents.problems) context.log.warn(problem);
+  const issues = escalation(context, settings, () => secrets.get('github.token'));
   const runtime = createDispatchRuntime({
     workspaceRoot: context.workspaceRoot,
     index,
@@ -53,12 +56,13 @@ async function openDispatch(context: CliContext): Promise<OpenDispatch> {
     events,
     log: context.log,
     stall: () => stallSettingsOf(settings),
-    ...escalation(context, settings, () => secrets.get('github.token')),
+    ...issues,
   });
   return {
     runtime,
     index,
     events,
+    escalation: issues,
     close: async () => {
       await events.flush();
       await runtime.dispatcher.dispose();
@@ -82,10 +86,14 @@ function escalation(context: CliContext, settings: AtoSettings, configuredToken:
   return issues === undefined ? {} : { escalationIssues: issues };
 }
 
-/** Finishes what a crash left (runs marked in progress, worktrees), then reads the queue again. */
-async function recover(context: CliContext, { runtime, index, events }: OpenDispatch): Promise<void> {
-  await recoverRuns({ agent: agentId => runtime.registry.get(agentId), workspaceRoot: context.workspaceRoot, planningRoot: index.planningRoot, runs: runtime.runs, events, log: context.log, planningWriter: runtime.planningWriter });
+/**
+ * Finishes what a crash left (runs marked in progress, escalations, worktrees), reads the queue again, and
+ * follows the remote runs still going while this command runs (at its end they are left to the next start).
+ */
+async function recover(context: CliContext, { runtime, index, events, escalation: issues }: OpenDispatch): Promise<void> {
+  const report = await recoverRuns({ agent: agentId => runtime.registry.get(agentId), workspaceRoot: context.workspaceRoot, planningRoot: index.planningRoot, runs: runtime.runs, events, log: context.log, planningWriter: runtime.planningWriter, ...issues });
   await index.coldIndex();
+  for (const record of report.reattach) runtime.dispatcher.reattach(record);
 }
 
 /**

@@ -82,8 +82,10 @@ export class RunService implements vscode.Disposable {
       events: { append: event => this.services.workspace.record(event) },
       log: this.services.log.scoped('recovery'),
       planningWriter: runtime.planningWriter,
+      ...this.escalationIssues(workspaceRoot),
     });
     await index.coldIndex();
+    for (const record of recovery.reattach) runtime.dispatcher.reattach(record);
     for (const { taskId, attempt } of recovery.redispatch) this.report(await runtime.dispatcher.dispatch(taskId, { resume: true, attempt }), taskId);
     for (const { taskId, reason } of recovery.needsYou) void vscode.window.showWarningMessage(`ATO: task "${taskId}" needs you — ${reason}`);
     const listed = await runtime.runs.list();

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { basename, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import type { AgentBackend, AgentHealth, AgentRunHandle, AgentRunStatus, VendorWindowNotice } from '../agents/agentBackend';
 import type { AgentRegistry, SelectionDecision, SelectionInputs } from '../agents/fleet/agentRegistry';
 import type { Fleet } from '../agents/fleet/fleet';
@@ -32,7 +32,7 @@ import { dispatchPreviewOf, type DispatchPreview, type PreviewInput } from './di
 import { FollowUpTimers } from './followUpTimers';
 import { requeueTask, type RequeueOutcome } from './requeueTask';
 import { StallWatch, stallReasonPrefix, type StallSettings, type StallVerdict } from './stallWatch';
-import type { DispatchStep } from './dispatchSteps';
+import type { DispatchStep, FailureStep } from './dispatchSteps';
 import { entryAt } from './queueLocation';
 import { writeRunReport } from './runReport';
 import { checkTaskInWorkspace, resolveAgentWorkdir, TaskPathError } from './taskContainment';
@@ -59,7 +59,7 @@ export interface TaskDispatcherOptions {
   readonly now?: () => Date;
   readonly random?: () => number;
   /** Called after each step of a dispatch; the crash tests stop the process here. */
-  readonly checkpoint?: (step: DispatchStep, runId: string) => void | Promise<void>;
+  readonly checkpoint?: (step: DispatchStep | FailureStep, runId: string) => void | Promise<void>;
   /** Agent health, cached by the caller (a health check can spawn a process). */
   readonly health?: (agent: AgentBackend) => Promise<AgentHealth>;
   /** Caps, budgets, vendor windows and burst-safe starts (issue 10); absent: none of them. */
@@ -168,6 +168,33 @@ export class TaskDispatcher {
     // A task dispatched again (after a requeue) numbers its run after the ones it had.
     const attempt = options.attempt ?? 1 + Math.max(0, ...records.filter(record => record.taskId === entry.result.task.id).map(record => record.attempt));
     return this.start(entry, agent, slot, decision.reason, { ...options, attempt });
+  }
+
+  /**
+   * Follows a remote run again after a restart (recoverRuns' `reattach`: its record in progress, its task in
+   * `processed/`): waits on its handle and records its end as for any run. False when its agent is gone.
+   */
+  reattach(record: RunRecord): boolean {
+    const agent = this.options.registry.get(record.agentId);
+    const handle = record.handle;
+    if (this.disposed || agent === undefined || handle === undefined || this.active.has(record.runId)) return false;
+    const entry = this.options.index.byId(record.taskId).find(e => e.folder === 'processed');
+    let resolveDone: (record: RunRecord) => void = () => undefined;
+    const run: ActiveRun = {
+      record,
+      agent,
+      // Counted even past the limits: it is running whether or not there is room.
+      slot: this.options.limiter.adopt(agent.id),
+      title: entry !== undefined && isValidQueueEntry(entry) ? entry.result.task.title : record.taskId,
+      agentTries: 1,
+      exclude: new Set(),
+      handle,
+      done: new Promise(resolve => { resolveDone = resolve; }),
+    };
+    this.active.set(record.runId, run);
+    void this.finish(run, join(this.options.workspaceRoot, ...record.taskFile.split('/'))).then(resolveDone);
+    this.changed.fire();
+    return true;
   }
 
   /** What `dispatch` would do now, and why (the registry's ranking of every agent), without moving anything. */
@@ -292,9 +319,12 @@ export class TaskDispatcher {
       let noted = Promise.resolve();
       const status = await run.agent.wait(handle, seen => { noted = noted.then(() => this.noteStatus(run, seen)); });
       await noted;
+      // A remote run this ATO stopped following (dispose) is the next start's to record (recoverRuns).
+      if (this.disposed && run.agent.remoteRuns === true) return run.record;
       await this.step('agentFinished', runId);
       return status.state === 'succeeded' ? await this.succeed(run, status, taskFile) : await this.failFromStatus(run, status);
     } catch (error) {
+      if (this.disposed && run.agent.remoteRuns === true) return run.record;
       return await this.fail(run, 'fatal', describeError(error), {});
     } finally {
       this.release(run);
@@ -390,7 +420,11 @@ export class TaskDispatcher {
     const followUp = decision.retry
       ? { kind: 'retry' as const, at: new Date(ended.getTime() + decision.delayMs).toISOString(), reason: decision.reason }
       : { kind: decision.escalate, reason: decision.reason };
-    // The failure and what follows it land in one write: no reader (or crash) ever sees one without the other.
+    // A task that cannot run as written, or one that reached its budget (a person decides about money),
+    // is not a run that ran out of tries: nothing to escalate.
+    const escalates = !decision.retry && decision.escalate === 'needsYou' && !taskProblem && failure !== 'budget';
+    // The failure and what follows it (with the escalation still to do) land in one write: no reader (or
+    // crash) ever sees one without the other.
     const record = await this.save(run, {
       ...transition(run.record, state, message, this.now),
       endedAt: ended.toISOString(),
@@ -398,17 +432,17 @@ export class TaskDispatcher {
       usage: { ...run.record.usage, ...usage },
       ...(exitCode === undefined ? {} : { exitCode }),
       followUp,
+      ...(escalates ? { escalationDue: true as const } : {}),
     });
     await this.options.events.append({ kind: 'run.failed', runId: record.runId, taskId: record.taskId, failure, message, decision, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+    await this.step('failureRecorded', record.runId);
     if (decision.retry) {
       this.schedule(record, decision.delayMs, { resume: true, attempt: record.attempt + 1, agentTries: run.agentTries + 1, exclude: run.exclude });
     } else if (decision.escalate === 'nextAgent') {
       this.schedule(record, 0, { resume: true, attempt: record.attempt + 1, agentTries: 1, exclude: tried });
     } else if (decision.escalate === 'needsYou') {
       await this.options.events.append({ kind: 'run.needsYou', runId: record.runId, taskId: record.taskId, reason: decision.reason });
-      // A task that cannot run as written, or one that reached its budget (a person decides about money),
-      // is not a run that ran out of tries: nothing to escalate.
-      return taskProblem || failure === 'budget' ? record : this.escalate(run, record);
+      return escalates ? this.escalate(run, record) : record;
     }
     return record;
   }
@@ -508,7 +542,7 @@ export class TaskDispatcher {
     }
   }
 
-  private async step(step: DispatchStep, runId: string): Promise<void> {
+  private async step(step: DispatchStep | FailureStep, runId: string): Promise<void> {
     await this.options.checkpoint?.(step, runId);
   }
 
@@ -550,12 +584,15 @@ export class TaskDispatcher {
     return relative(this.options.workspaceRoot, file).split(sep).join('/');
   }
 
-  /** Stops scheduling; cancels runs still going (their processes die with ATO anyway). */
+  /**
+   * Stops scheduling; cancels the runs still going whose processes die with ATO anyway. A remote run (Jules,
+   * Copilot) goes on at its vendor: its record stays in progress and the next start re-attaches to it.
+   */
   async dispose(): Promise<void> {
     this.disposed = true;
     this.stalls?.dispose();
     this.followUps.dropAll();
-    await Promise.all([...this.active.keys()].map(runId => this.cancel(runId)));
+    await Promise.all([...this.active.values()].filter(run => run.agent.remoteRuns !== true).map(run => this.cancel(run.record.runId)));
     this.changed.dispose();
   }
 }
