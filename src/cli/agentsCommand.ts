@@ -1,7 +1,7 @@
 import { projectMcpServersAllowed } from '../core/agents/claudeCode/projectMcpServers';
 import type { AgentHealth } from '../core/agents/agentBackend';
 import { ConcurrencyLimiter } from '../core/agents/fleet/concurrencyLimiter';
-import { configuredAgents } from '../core/agents/fleet/configuredAgents';
+import { hostAgents } from '../core/agents/fleet/hostAgents';
 import { Fleet } from '../core/agents/fleet/fleet';
 import { fleetSettingsOf } from '../core/agents/fleet/fleetSettings';
 import { windowFile } from '../core/agents/fleet/windowFile';
@@ -23,7 +23,7 @@ import type { CliContext } from './cliContext';
 export async function agents(context: CliContext, testId: string | undefined): Promise<number> {
   const { settings, problems } = readEnvironmentSettings(context.env);
   const secrets = redactingSecretSource(environmentSecretSource(context.env), context.redactor);
-  const configured = configuredAgents(settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(context.env) }, { apiKey: await secrets.get('jules.apiKey'), workspaceRoot: context.workspaceRoot, log: context.log });
+  const configured = await hostAgents({ settings, secrets, workspaceRoot: context.workspaceRoot, log: context.log, allowances: { projectMcpServers: projectMcpServersAllowed(context.env) }, remote: { jules: true } });
   if (testId !== undefined) return testAgent(context, testId, configured.agents);
   const listed = await new RunStore({ workspaceRoot: context.workspaceRoot, redactor: context.redactor }).list();
   const fleet = new Fleet({

@@ -1,4 +1,4 @@
-import { configuredAgents } from '../core/agents/fleet/configuredAgents';
+import { hostAgents } from '../core/agents/fleet/hostAgents';
 import { approveTaskPlan } from '../core/dispatch/approvePlan';
 import { projectMcpServersAllowed } from '../core/agents/claudeCode/projectMcpServers';
 import { RunStore } from '../core/runs/runStore';
@@ -19,7 +19,7 @@ export async function approvePlan(context: CliContext, taskId: string | undefine
   const { settings, problems } = readEnvironmentSettings(context.env);
   for (const problem of problems) context.log.warn(problem.message);
   const secrets = redactingSecretSource(environmentSecretSource(context.env), context.redactor);
-  const { agents } = configuredAgents(settings, undefined, { projectMcpServers: projectMcpServersAllowed(context.env) }, { apiKey: await secrets.get('jules.apiKey'), workspaceRoot: context.workspaceRoot, log: context.log });
+  const { agents } = await hostAgents({ settings, secrets, workspaceRoot: context.workspaceRoot, log: context.log, allowances: { projectMcpServers: projectMcpServersAllowed(context.env) }, remote: { jules: true } });
   const runs = new RunStore({ workspaceRoot: context.workspaceRoot, redactor: context.redactor });
   const outcome = await approveTaskPlan(taskId, runs, agentId => agents.find(agent => agent.id === agentId));
   if (context.json) context.out(`${JSON.stringify({ taskId, ...outcome }, null, 2)}\n`);

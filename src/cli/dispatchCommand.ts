@@ -1,5 +1,4 @@
-import { workspaceCopilotBackend } from '../core/agents/copilot/workspaceCopilot';
-import { configuredAgents } from '../core/agents/fleet/configuredAgents';
+import { hostAgents } from '../core/agents/fleet/hostAgents';
 import { fleetSettingsOf } from '../core/agents/fleet/fleetSettings';
 import { projectMcpServersAllowed } from '../core/agents/claudeCode/projectMcpServers';
 import { createDispatchRuntime, type DispatchRuntime } from '../core/dispatch/dispatchRuntime';
@@ -28,6 +27,8 @@ interface OpenDispatch {
   readonly runtime: DispatchRuntime;
   readonly index: QueueIndex;
   readonly events: EventLog;
+  /** The escalation issue's GitHub, for recovery too. */
+  readonly escalation: { escalationIssues?: () => Promise<EscalationIssuePort | undefined> };
   close(): Promise<void>;
 }
 
@@ -38,14 +39,15 @@ async function openDispatch(context: CliContext): Promise<OpenDispatch> {
   const secrets = redactingSecretSource(environmentSecretSource(context.env), context.redactor);
   const index = await openQueue(context);
   const events = await openCliEventLog(context, settings);
-  const agents = configuredAgents(settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(context.env) }, { apiKey: await secrets.get('jules.apiKey'), workspaceRoot: context.workspaceRoot, log: context.log });
-  for (const problem of agents.problems) context.log.warn(problem);
   // `agent: copilot` in a task file: Copilot works on the workspace's GitHub origin (the token only for its API).
-  const copilot = workspaceCopilotBackend({ workspaceRoot: context.workspaceRoot, settings, token: headlessTokenLookup({ apiUrl: settings['github.apiUrl'] }, () => secrets.get('github.token')), log: context.log.scoped('copilot'), redactor: context.redactor, userAgent: `ato-cli/${ATO_VERSION}` });
+  const copilot = { token: headlessTokenLookup({ apiUrl: settings['github.apiUrl'] }, () => secrets.get('github.token')), redactor: context.redactor, userAgent: `ato-cli/${ATO_VERSION}` };
+  const agents = await hostAgents({ settings, secrets, workspaceRoot: context.workspaceRoot, log: context.log, allowances: { projectMcpServers: projectMcpServersAllowed(context.env) }, remote: { jules: true, copilot } });
+  for (const problem of agents.problems) context.log.warn(problem);
+  const issues = escalation(context, settings, () => secrets.get('github.token'));
   const runtime = createDispatchRuntime({
     workspaceRoot: context.workspaceRoot,
     index,
-    agents: [...agents.agents, copilot],
+    agents: agents.agents,
     fleet: fleetSettingsOf(settings),
     defaultBudgetUsd: settings['runs.defaultBudgetUsd'],
     maxConcurrentRuns: settings['agents.maxConcurrentRuns'],
@@ -54,12 +56,13 @@ async function openDispatch(context: CliContext): Promise<OpenDispatch> {
     events,
     log: context.log,
     stall: () => stallSettingsOf(settings),
-    ...escalation(context, settings, () => secrets.get('github.token')),
+    ...issues,
   });
   return {
     runtime,
     index,
     events,
+    escalation: issues,
     close: async () => {
       await events.flush();
       await runtime.dispatcher.dispose();
@@ -83,10 +86,14 @@ function escalation(context: CliContext, settings: AtoSettings, configuredToken:
   return issues === undefined ? {} : { escalationIssues: issues };
 }
 
-/** Finishes what a crash left (runs marked in progress, worktrees), then reads the queue again. */
-async function recover(context: CliContext, { runtime, index, events }: OpenDispatch): Promise<void> {
-  await recoverRuns({ agent: agentId => runtime.registry.get(agentId), workspaceRoot: context.workspaceRoot, planningRoot: index.planningRoot, runs: runtime.runs, events, log: context.log, planningWriter: runtime.planningWriter });
+/**
+ * Finishes what a crash left (runs marked in progress, escalations, worktrees), reads the queue again, and
+ * follows the remote runs still going while this command runs (at its end they are left to the next start).
+ */
+async function recover(context: CliContext, { runtime, index, events, escalation: issues }: OpenDispatch): Promise<void> {
+  const report = await recoverRuns({ agent: agentId => runtime.registry.get(agentId), workspaceRoot: context.workspaceRoot, planningRoot: index.planningRoot, runs: runtime.runs, events, log: context.log, planningWriter: runtime.planningWriter, ...issues });
   await index.coldIndex();
+  for (const record of report.reattach) runtime.dispatcher.reattach(record);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { projectMcpServersAllowed } from '../core/agents/claudeCode/projectMcpServers';
-import { configuredAgents } from '../core/agents/fleet/configuredAgents';
+import { hostAgents } from '../core/agents/fleet/hostAgents';
 import { ensureAtoDirectory } from '../core/events/atoDirectory';
 import { EventLog } from '../core/events/eventLog';
 import { headlessTokenLookup } from '../core/forges/github/githubToken';
@@ -50,8 +50,8 @@ export async function openLoop(context: CliContext): Promise<CliLoop> {
     userAgent: `ato-cli/${ATO_VERSION}`,
     ...(holder === undefined ? {} : { holder }),
     ...(spacing === undefined ? {} : { retry: { writeSpacingMs: spacing, notificationSpacingMs: spacing } }),
-    // Jules serves the loop too when it is enabled and its key is set (ATO_JULES_API_KEY).
-    localAgents: configuredAgents(settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(context.env) }, { apiKey: await secrets.get('jules.apiKey'), workspaceRoot: context.workspaceRoot, log: context.log }).agents,
+    // The loop's agents: the local ones, and Jules when it is enabled and its key is set (ATO_JULES_API_KEY); Copilot the loop builds itself.
+    localAgents: (await hostAgents({ settings, secrets, workspaceRoot: context.workspaceRoot, log: context.log, allowances: { projectMcpServers: projectMcpServersAllowed(context.env) }, remote: { jules: true } })).agents,
   });
   // A local agent the loop started works to its PR before the command ends (ato tick, ato run).
   return { loop, state: () => state, close: async () => { if (loop.kind === 'ready') await loop.localRuns.settled(); await Promise.all(pending); } };

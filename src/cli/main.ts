@@ -1,6 +1,6 @@
 import { resolve, join, basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { configuredAgents } from '../core/agents/fleet/configuredAgents';
+import { hostAgents } from '../core/agents/fleet/hostAgents';
 import { projectMcpServersAllowed } from '../core/agents/claudeCode/projectMcpServers';
 import { checkConnections, githubProbeTarget } from '../core/doctor/connectionCheck';
 import { headlessTokenLookup } from '../core/forges/github/githubToken';
@@ -190,7 +190,7 @@ async function doctor(context: CliContext, env: NodeJS.ProcessEnv): Promise<numb
   const hosts = { apiUrl: settings.settings['github.apiUrl'] };
   const github = await githubProbeTarget(context.workspaceRoot, hosts, headlessTokenLookup(hosts, () => secrets.get('github.token')));
   const connections = await checkConnections({ settings: settings.settings, secrets, github, fetch: globalThis.fetch });
-  const agents = configuredAgents(settings.settings, await secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(env) }, { apiKey: await secrets.get('jules.apiKey'), workspaceRoot: context.workspaceRoot, log: context.log });
+  const agents = await hostAgents({ settings: settings.settings, secrets, workspaceRoot: context.workspaceRoot, log: context.log, allowances: { projectMcpServers: projectMcpServersAllowed(env) }, remote: { jules: true } });
   const tools = await checkLocalTools(context.workspaceRoot, agents.agents);
   const listed = await new RunStore({ workspaceRoot: context.workspaceRoot, redactor: context.redactor }).list();
   const runRecords = { readable: listed.records.length, problems: listed.problems };

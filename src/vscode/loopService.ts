@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { plainText } from '../shared/codeSpans';
-import { configuredAgents } from '../core/agents/fleet/configuredAgents';
+import { hostAgents } from '../core/agents/fleet/hostAgents';
 import { projectMcpServersAllowed } from './projectMcpServersChoice';
 import { githubTokenFor, type GitHubTokenSources } from '../core/forges/github/githubToken';
 import { createGitHubLoop } from '../core/loop/github/createGitHubLoop';
@@ -134,7 +134,8 @@ export class LoopService implements vscode.Disposable {
       userAgent: `ato-vscode/${this.services.extensionVersion}`,
       localRuns: this.activeLocalRuns,
       fleetRuns: this.fleetRuns,
-      localAgents: configuredAgents(settings, tokens[3], { projectMcpServers: projectMcpServersAllowed(this.services.workspaceState) }, { apiKey: tokens[4], workspaceRoot: root, log: this.services.log.scoped('loop') }).agents,
+      // The loop's agents: the local ones, and Jules when it is enabled and its key is set; Copilot the loop builds itself.
+      localAgents: (await hostAgents({ settings, secrets, workspaceRoot: root, log: this.services.log.scoped('loop'), allowances: { projectMcpServers: projectMcpServersAllowed(this.services.workspaceState) }, remote: { jules: true } })).agents,
     }).catch((error: unknown) => ({ kind: 'unavailable' as const, mode: 'off' as const, reason: `The planning loop could not start: ${describeError(error)}` }));
     if (built.kind === 'unavailable') {
       this.off(built.reason, built.mode);

@@ -1,15 +1,10 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { workspaceCopilotBackend } from '../core/agents/copilot/workspaceCopilot';
-import { configuredAgents } from '../core/agents/fleet/configuredAgents';
-import { approveTaskPlan } from '../core/dispatch/approvePlan';
+import { hostAgents, type HostCopilotInputs } from '../core/agents/fleet/hostAgents';
 import { githubTokenFor, type GitHubTokenSources } from '../core/forges/github/githubToken';
 import { createDispatchRuntime, type DispatchRuntime } from '../core/dispatch/dispatchRuntime';
 import { fleetSettingsOf } from '../core/agents/fleet/fleetSettings';
-import { renderDispatchPreview, type DispatchPreview } from '../core/dispatch/dispatchPreview';
-import { describeFanOutReport, dispatchMany, type FanOut, type FanOutReport } from '../core/dispatch/fanOut';
 import { dispatchWhenAllowed } from '../core/dispatch/dispatchWhenAllowed';
-import { raiseTaskBudget } from '../core/dispatch/raiseBudget';
 import { recoverRuns } from '../core/dispatch/runRecovery';
 import { stallSettingsOf } from '../core/dispatch/stallWatch';
 import type { EscalationIssuePort } from '../core/dispatch/escalation';
@@ -24,6 +19,7 @@ import { runIdPattern, type RunRecord } from '../core/runs/runRecord';
 import type { RunRecordProblem } from '../core/runs/runStore';
 import { plainText } from '../shared/codeSpans';
 import { AgentHealthService } from './agentHealthService';
+import { FleetRunCommands } from './fleetRunCommands';
 import type { AtoServices } from './atoServices';
 import { chooseProjectMcpServers, projectMcpServersAllowed } from './projectMcpServersChoice';
 import { readGitHubEnterpriseUri } from './settingsAdapter';
@@ -48,12 +44,15 @@ export class RunService implements vscode.Disposable {
   private pumping = false;
   /** The fleet's health, load and headroom for the panel and the tree. */
   readonly agents: AgentHealthService;
+  /** Fan-out, preview, plan approval and budget commands (fleetRunCommands.ts). */
+  readonly fleet: FleetRunCommands;
 
   constructor(
     private readonly services: AtoServices,
     private readonly queue: QueueService,
   ) {
     this.agents = new AgentHealthService(services);
+    this.fleet = new FleetRunCommands(services, this);
     this.disposables.push(
       queue.onDidStart(index => { void this.attach(index); }),
       vscode.workspace.onDidChangeConfiguration(event => {
@@ -86,8 +85,10 @@ export class RunService implements vscode.Disposable {
       events: { append: event => this.services.workspace.record(event) },
       log: this.services.log.scoped('recovery'),
       planningWriter: runtime.planningWriter,
+      ...this.escalationIssues(workspaceRoot),
     });
     await index.coldIndex();
+    for (const record of recovery.reattach) runtime.dispatcher.reattach(record);
     for (const { taskId, attempt } of recovery.redispatch) this.report(await runtime.dispatcher.dispatch(taskId, { resume: true, attempt }), taskId);
     for (const { taskId, reason } of recovery.needsYou) void vscode.window.showWarningMessage(`ATO: task "${taskId}" needs you — ${reason}`);
     const listed = await runtime.runs.list();
@@ -100,7 +101,7 @@ export class RunService implements vscode.Disposable {
   }
 
   /** Builds (or rebuilds, after a settings change with nothing running) the dispatcher. */
-  private async ensureRuntime(index: QueueIndex | undefined = this.queue.current): Promise<DispatchRuntime | undefined> {
+  async ensureRuntime(index: QueueIndex | undefined = this.queue.current): Promise<DispatchRuntime | undefined> {
     const root = this.services.workspace.workspaceRoot;
     if (index === undefined || root === undefined) return undefined;
     const settings = this.services.workspace.settings;
@@ -109,13 +110,11 @@ export class RunService implements vscode.Disposable {
     const projectMcpServers = projectMcpServersAllowed(this.services.workspaceState);
     const fingerprint = JSON.stringify([projectMcpServers, settings['agents.custom'], settings['agents.claudeCode.executable'], settings['agents.claudeCode.maxTurns'], settings['agents.claudeCode.concurrent'], settings['agents.claudeCode.model'], settings['agents.claudeCode.maxBudgetUsd'], settings['agents.claude.enabled'], settings['agents.claude.model'], settings['agents.claude.maxTokens'], settings['agents.claude.concurrent'], settings['anthropic.apiUrl'], settings['agents.maxConcurrentRuns'], settings['runs.escalationIssue'], anthropicKey !== undefined, julesKey !== undefined, settings['jules.apiUrl'], settings['agents.jules.enabled'], settings['agents.jules.concurrent'], settings['agents.jules.dailySessions'], settings['agents.jules.requirePlanApproval'], settings['agents.jules.startingBranch']]);
     if (this.runtime !== undefined && this.runtimeFor === index && (fingerprint === this.fingerprint || this.runtime.dispatcher.activeRuns().length > 0)) return this.runtime;
-    const configured = configuredAgents(settings, anthropicKey, { projectMcpServers }, { apiKey: julesKey, workspaceRoot: root, log: this.services.log });
-    const { problems } = configured;
     // `agent: copilot` in a task file: Copilot works on this workspace's GitHub origin (asked lazily, on first use).
     const hosts = { apiUrl: settings['github.apiUrl'], enterpriseUri: readGitHubEnterpriseUri() };
     const sources: GitHubTokenSources = { configured: () => this.services.secrets.get('github.token'), session: provider => this.services.secrets.githubSessionToken(provider) };
-    const copilot = workspaceCopilotBackend({ workspaceRoot: root, settings, token: endpoint => githubTokenFor(endpoint, hosts, sources), enterpriseUri: hosts.enterpriseUri, log: this.services.log.scoped('copilot'), redactor: this.services.redactor, userAgent: `ato-vscode/${this.services.extensionVersion}` });
-    const agents = [...configured.agents, copilot];
+    const copilot: HostCopilotInputs = { token: endpoint => githubTokenFor(endpoint, hosts, sources), enterpriseUri: hosts.enterpriseUri, redactor: this.services.redactor, userAgent: `ato-vscode/${this.services.extensionVersion}` };
+    const { agents, problems } = await hostAgents({ settings, secrets: this.services.secrets, workspaceRoot: root, log: this.services.log, allowances: { projectMcpServers }, remote: { jules: true, copilot } });
     for (const problem of problems) this.services.log.warn(problem);
     if (problems.length > 0) void vscode.window.showWarningMessage(`ATO: ${problems[0] ?? ''}`);
     const runtime = createDispatchRuntime({
@@ -159,7 +158,7 @@ export class RunService implements vscode.Disposable {
   }
 
   /** The dispatch runtime and the queue index, or a warning when the queue is not ready yet. */
-  private async readyQueue(): Promise<{ readonly runtime: DispatchRuntime; readonly index: QueueIndex } | undefined> {
+  async readyQueue(): Promise<{ readonly runtime: DispatchRuntime; readonly index: QueueIndex } | undefined> {
     const runtime = await this.ensureRuntime();
     const index = this.queue.current;
     if (runtime === undefined || index === undefined) {
@@ -192,61 +191,6 @@ export class RunService implements vscode.Disposable {
     this.report(await dispatchWhenAllowed(() => runtime.dispatcher.dispatch(chosen)), id);
   }
 
-  /**
-   * Fan-out: dispatches several pending tasks at once (asks which when none are given). Each task's
-   * report — started, waiting and why, refused and why — goes to the log, and a summary to a notification.
-   * Resolves with the fan-out once every task has its first report (undefined when nothing was chosen).
-   */
-  async dispatchMany(taskIds?: readonly string[]): Promise<FanOut | undefined> {
-    const ready = await this.readyQueue();
-    if (ready === undefined) return undefined;
-    const { runtime, index } = ready;
-    let ids = taskIds;
-    if (ids === undefined || ids.length === 0) {
-      const pending = [...index.snapshot().pending.ready, ...index.snapshot().pending.blocked.map(blocked => blocked.entry)];
-      if (pending.length === 0) {
-        void vscode.window.showInformationMessage('ATO: no task in pending/ to dispatch.');
-        return undefined;
-      }
-      const picked = await vscode.window.showQuickPick(
-        pending.slice(0, 500).map(entry => ({ label: entry.result.task.title, description: entry.result.task.id, detail: `${entry.result.task.type} · ${entry.result.task.priority} · agent: ${entry.result.task.agent}`, id: entry.result.task.id })),
-        { title: 'ATO: Dispatch Tasks', placeHolder: 'Which tasks? They start as limits, dependencies and overlapping targets allow.', canPickMany: true, matchOnDescription: true },
-      );
-      ids = picked?.map(item => item.id);
-    }
-    if (ids === undefined || ids.length === 0) return undefined;
-    const fanOut = await dispatchMany(ids, { dispatcher: runtime.dispatcher, queue: index });
-    const log = (reports: readonly FanOutReport[]): void => { for (const report of reports) this.services.log.info('fan-out %s', describeFanOutReport(report)); };
-    log(fanOut.reports());
-    fanOut.onDidChange(log);
-    const reports = fanOut.reports();
-    const started = reports.filter(report => report.status === 'started').length;
-    const waiting = reports.filter(report => report.status === 'waiting').length;
-    const refused = reports.filter(report => report.status === 'refused');
-    const summary = `ATO: ${started} started, ${waiting} waiting, ${refused.length} refused.${refused.length === 0 ? '' : ` ${refused.map(report => describeFanOutReport(report)).join(' · ')}`}`;
-    void (refused.length > 0 ? vscode.window.showWarningMessage(this.services.redactor.redact(summary)) : vscode.window.showInformationMessage(this.services.redactor.redact(summary)));
-    void fanOut.done.then(() => { fanOut.dispose(); });
-    return fanOut;
-  }
-
-  /** The registry's ranking for one task (asks which when none is given), in a read-only editor. */
-  async previewDispatch(taskId?: string, openEditor = true): Promise<DispatchPreview | undefined> {
-    const ready = await this.readyQueue();
-    if (ready === undefined) return undefined;
-    const { runtime, index } = ready;
-    let id = taskId;
-    if (id === undefined) {
-      const pending = [...index.snapshot().pending.ready, ...index.snapshot().pending.blocked.map(blocked => blocked.entry)];
-      id = (await vscode.window.showQuickPick(pending.slice(0, 500).map(entry => ({ label: entry.result.task.title, description: entry.result.task.id, id: entry.result.task.id })), { title: 'ATO: Preview Dispatch', matchOnDescription: true }))?.id;
-    }
-    if (id === undefined) return undefined;
-    const preview = await runtime.dispatcher.preview(id);
-    if (!openEditor) return preview;
-    const content = this.services.redactor.redact(`# Dispatch preview: ${id}\n\n\`\`\`text\n${renderDispatchPreview(preview)}\`\`\`\n`);
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'markdown', content }), { preview: true });
-    return preview;
-  }
-
   /** Asks whether Claude Code may start the repository's MCP servers; later runs follow the answer. */
   async chooseProjectMcpServers(): Promise<void> {
     const allowed = await chooseProjectMcpServers(this.services.workspaceState);
@@ -271,70 +215,6 @@ export class RunService implements vscode.Disposable {
     const id = runId ?? (await vscode.window.showQuickPick(active.map(run => ({ label: run.taskId, description: `${run.agentId} · ${run.state}`, id: run.runId })), { title: 'ATO: Cancel Run' }))?.id;
     if (id === undefined || runtime === undefined) return;
     if (!(await runtime.dispatcher.cancel(id))) void vscode.window.showInformationMessage('ATO: that run is not in progress in this window.');
-  }
-
-  /**
-   * Approve Agent Plan: the plan the task's run waits on (a Jules session). Asks which task when no id is
-   * given: the runs in progress on an agent that has plans.
-   */
-  /**
-   * "Raise budget and resume": a run stopped at its task's `budget_usd` left the task in processed/; this
-   * writes the new budget into the task file and runs it again (asks which task and how much when not given).
-   */
-  async raiseBudgetAndResume(taskId?: string, budgetUsd?: number): Promise<void> {
-    const ready = await this.readyQueue();
-    if (ready === undefined) return;
-    const { runtime, index } = ready;
-    let id = taskId;
-    if (id === undefined) {
-      const stopped = this.runs().filter(run => run.failure?.class === 'budget' && index.byId(run.taskId).some(entry => entry.folder === 'processed'));
-      const ids = [...new Set(stopped.map(run => run.taskId))];
-      if (ids.length === 0) {
-        void vscode.window.showInformationMessage('ATO: no task waits after reaching its budget.');
-        return;
-      }
-      id = (await vscode.window.showQuickPick(ids.map(value => ({ label: value, id: value })), { title: 'ATO: Raise Budget and Resume' }))?.id;
-    }
-    if (id === undefined) return;
-    let budget = budgetUsd;
-    if (budget === undefined) {
-      const current = index.byId(id).find(entry => entry.folder === 'processed');
-      const was = current !== undefined && isValidQueueEntry(current) ? current.result.task.budgetUsd : undefined;
-      const answer = await vscode.window.showInputBox({
-        title: `ATO: Raise the budget of ${id}`,
-        prompt: `The new budget_usd in US dollars${was === undefined ? '' : ` (now ${String(was)})`}`,
-        value: was === undefined ? '' : String(was * 2),
-        validateInput: value => (Number.isFinite(Number(value)) && Number(value) > 0 ? undefined : 'A number of US dollars above 0'),
-      });
-      if (answer === undefined) return;
-      budget = Number(answer);
-    }
-    const raised = await raiseTaskBudget(id, budget, { index, writer: runtime.planningWriter, activeRuns: () => runtime.dispatcher.activeRuns() });
-    if (raised.status !== 'raised') {
-      void vscode.window.showWarningMessage(`ATO: ${raised.reason}`);
-      return;
-    }
-    const chosen = id;
-    this.report(await dispatchWhenAllowed(() => runtime.dispatcher.dispatch(chosen, { resume: true })), id);
-  }
-
-  async approvePlan(taskId?: string): Promise<void> {
-    const runtime = await this.ensureRuntime();
-    if (runtime === undefined) return;
-    let id = taskId;
-    if (id === undefined) {
-      const candidates = runtime.dispatcher.activeRuns().filter(run => runtime.registry.get(run.agentId)?.approvePlan !== undefined);
-      if (candidates.length === 0) {
-        void vscode.window.showInformationMessage('ATO: no run in progress here has a plan to approve.');
-        return;
-      }
-      id = (await vscode.window.showQuickPick(candidates.map(run => ({ label: run.taskId, description: `${run.agentId} · ${run.state}`, id: run.taskId })), { title: 'ATO: Approve Agent Plan' }))?.id;
-    }
-    if (id === undefined) return;
-    const outcome = await approveTaskPlan(id, runtime.runs, agentId => runtime.registry.get(agentId));
-    const message = this.services.redactor.redact(`ATO: ${outcome.message}`);
-    if (outcome.status === 'approved') void vscode.window.showInformationMessage(message);
-    else void vscode.window.showWarningMessage(message);
   }
 
   /**
@@ -427,7 +307,7 @@ export class RunService implements vscode.Disposable {
     }
   }
 
-  private report(outcome: DispatchOutcome, taskId: string): void {
+  report(outcome: DispatchOutcome, taskId: string): void {
     if (outcome.status === 'started') {
       this.services.log.info('dispatched %s to %s (run %s)', taskId, outcome.agentId, outcome.runId);
       const open = 'Show Log';

@@ -98,6 +98,11 @@ export interface AgentBackend {
   readonly limits: AgentLimits;
   /** Local agents work in a git worktree the dispatcher prepares; remote ones on the forge. */
   readonly needsWorktree: boolean;
+  /**
+   * The run goes on at the vendor without an ATO process (Jules, Copilot): when ATO stops, it stops following
+   * the run and a restart waits on its handle again. Absent: the run lives in ATO's host and dies with it.
+   */
+  readonly remoteRuns?: boolean;
   health(): Promise<AgentHealth>;
   /** Starts the run and returns at once; progress comes from `poll` and `onOutput`. */
   dispatch(request: DispatchRequest): Promise<AgentRunHandle>;

@@ -11,7 +11,7 @@ import { PlanningWriter } from '../planning/planningWriter';
 import type { QueueIndex } from '../queue/queueIndex';
 import type { RetryPolicyOptions } from '../runs/retryPolicy';
 import { RunStore } from '../runs/runStore';
-import type { DispatchStep } from './dispatchSteps';
+import type { DispatchStep, FailureStep } from './dispatchSteps';
 import type { EscalationIssuePort } from './escalation';
 import type { StallSettings } from './stallWatch';
 import { FleetRuns } from './fleetRuns';
@@ -28,7 +28,7 @@ export interface DispatchRuntimeOptions {
   readonly redactor: Redactor;
   readonly events: EventSink;
   readonly log: Logger;
-  readonly checkpoint?: (step: DispatchStep, runId: string) => void | Promise<void>;
+  readonly checkpoint?: (step: DispatchStep | FailureStep, runId: string) => void | Promise<void>;
   readonly retry?: RetryPolicyOptions;
   /** How long a health result is reused. Default 60 s. */
   readonly healthTtlMs?: number;

@@ -15,5 +15,8 @@ export const dispatchSteps = [
 ] as const;
 export type DispatchStep = (typeof dispatchSteps)[number];
 
+/** After a failed run's record is written, before what follows it (escalation): a crash test stops there too. */
+export type FailureStep = 'failureRecorded';
+
 /** Marks a run that a restart found unfinished: its task is re-dispatched at most once. */
 export const interruptedReason = 'interrupted: ATO stopped while this run was in progress';

@@ -57,9 +57,19 @@ export async function escalateRun(failed: RunRecord, options: EscalationOptions)
   try {
     record = await openIssue(record, options);
   } catch (error) {
+    // The mark stays: the next start-up (recoverRuns) tries the issue again, and finds it if it was opened.
     options.log.warn('escalating %s: could not open the GitHub issue: %s', record.taskId, describeError(error));
+    return record;
   }
-  return record;
+  return record.escalationDue === undefined ? record : await escalationDone(record, options);
+}
+
+/** Escalation is over (a task file that cannot be edited will not get better by trying again): the mark goes. */
+async function escalationDone(record: RunRecord, options: EscalationOptions): Promise<RunRecord> {
+  const done: RunRecord = { ...record };
+  delete done.escalationDue;
+  await options.runs.write(done);
+  return done;
 }
 
 async function raisePriority(failed: RunRecord, taskFile: string, options: EscalationOptions): Promise<RunRecord> {

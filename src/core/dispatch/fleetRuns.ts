@@ -278,12 +278,15 @@ export class FleetRuns {
     }
   }
 
-  /** Stops the stall watch and cancels the runs still going (their processes die with ATO anyway). */
+  /**
+   * Stops the stall watch and cancels the runs still going whose processes die with ATO anyway. A remote run
+   * (Jules, Copilot) goes on at its vendor: its record stays in progress and the next start re-attaches to it.
+   */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     this.stalls?.dispose();
-    await Promise.all([...this.active.keys()].map(runId => this.cancel(runId)));
+    await Promise.all([...this.active.values()].filter(run => run.agent.remoteRuns !== true).map(run => this.cancel(run.record.runId)));
     this.changed.dispose();
   }
 }

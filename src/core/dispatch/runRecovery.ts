@@ -13,11 +13,12 @@ import type { RunRecordProblem, RunStore } from '../runs/runStore';
 import { transition } from '../runs/runTransitions';
 import { appendResultSection, hasResultSection } from '../tasks/taskResultSection';
 import { interruptedReason } from './dispatchSteps';
+import { escalateRun, type EscalationIssuePort } from './escalation';
 import { entryAt, findTaskFile, queueInnerPath } from './queueLocation';
 import type { EventSink } from './taskDispatcher';
 
 export interface RecoveryOptions {
-  /** The agents, to stop a run's process that outlived the ATO that started it. */
+  /** The agents: to stop a run's process that outlived the ATO that started it, and to know a remote run. */
   readonly agent?: (agentId: string) => AgentBackend | undefined;
   readonly workspaceRoot: string;
   readonly planningRoot: string;
@@ -26,6 +27,8 @@ export interface RecoveryOptions {
   readonly log: Logger;
   /** Writes the `## Result` section of a run that had finished (redacted: it quotes the agent). */
   readonly planningWriter: PlanningWriter;
+  /** The escalation issue's GitHub (as the dispatcher has it), for an escalation a crash cut short. */
+  readonly escalationIssues?: () => Promise<EscalationIssuePort | undefined>;
   readonly now?: () => Date;
 }
 
@@ -38,6 +41,10 @@ export interface RecoveryReport {
   readonly redispatch: readonly { readonly taskId: string; readonly attempt: number }[];
   /** Tasks that were interrupted twice: a human decides. */
   readonly needsYou: readonly { readonly taskId: string; readonly reason: string }[];
+  /** Remote runs still going at their vendor (Jules, Copilot): the host follows them again (TaskDispatcher.reattach). */
+  readonly reattach: readonly RunRecord[];
+  /** Runs whose escalation a crash cut short, finished now. */
+  readonly escalated: readonly string[];
   readonly removedWorktrees: readonly string[];
   readonly problems: readonly RunRecordProblem[];
 }
@@ -51,8 +58,12 @@ export interface RecoveryReport {
  * - `processed/` → failed as interrupted and dispatched again, unless an earlier run of the task was
  *   already interrupted: then a human decides (so a task is re-dispatched at most once);
  * - nowhere → failed: the task file is gone.
+ * A remote run (its agent's `remoteRuns`: Jules, Copilot) that had started, with its task in `processed/`, was
+ * not cut off: it is left in progress and handed back to be followed again. A failed run whose escalation a
+ * crash cut short (`escalationDue`) is escalated now: each step finds what was done (no second issue).
  * Then worktrees without a live run are removed (their branches, with any salvaged work, stay). Runs of the
- * GitHub loop (remoteTaskRuns.ts) are left to the loop.
+ * GitHub loop (`loopLink`) are the loop's: a remote session is followed again by the loop, a local run is
+ * interrupted and started again from its issue.
  */
 export async function recoverRuns(options: RecoveryOptions): Promise<RecoveryReport> {
   const now = options.now ?? (() => new Date());
@@ -61,6 +72,7 @@ export async function recoverRuns(options: RecoveryOptions): Promise<RecoveryRep
   const interrupted: string[] = [];
   const redispatch: { taskId: string; attempt: number }[] = [];
   const needsYou: { taskId: string; reason: string }[] = [];
+  const reattach: RunRecord[] = [];
   const save = async (record: RunRecord): Promise<void> => {
     await options.runs.write(record);
     await options.events.append({ kind: 'run.recovered', runId: record.runId, taskId: record.taskId, state: record.state, reason: record.history.at(-1)?.reason ?? '' });
@@ -101,6 +113,11 @@ export async function recoverRuns(options: RecoveryOptions): Promise<RecoveryRep
       completed.push(record.runId);
       continue;
     }
+    if (started && record.handle !== undefined && location.folder === 'processed' && options.agent?.(record.agentId)?.remoteRuns === true) {
+      await options.events.append({ kind: 'run.recovered', runId: record.runId, taskId: record.taskId, state: record.state, reason: `${record.agentId} goes on with it remotely: following it again` });
+      reattach.push(record);
+      continue;
+    }
     await stopLeftover(options, record);
     await save(failed(record, interruptedReason, now));
     interrupted.push(record.runId);
@@ -110,6 +127,13 @@ export async function recoverRuns(options: RecoveryOptions): Promise<RecoveryRep
     else needsYou.push({ taskId: record.taskId, reason: `ATO was stopped during ${earlier.length + 1} runs of this task; dispatch it again by hand when it is safe.` });
   }
 
+  const escalated: string[] = [];
+  for (const record of records.filter(r => r.escalationDue === true && r.followUp?.kind === 'needsYou')) {
+    const { workspaceRoot, runs, planningWriter, events, log, escalationIssues } = options;
+    await escalateRun(record, { workspaceRoot, runs, planningWriter, events, log, ...(escalationIssues === undefined ? {} : { issues: escalationIssues }) });
+    escalated.push(record.runId);
+  }
+
   const removedWorktrees: string[] = [];
   try {
     const result = await removeOrphanedWorktrees(options.workspaceRoot, []);
@@ -117,10 +141,10 @@ export async function recoverRuns(options: RecoveryOptions): Promise<RecoveryRep
   } catch (error) {
     if (!GitError.is(error, 'notARepository')) options.log.warn('could not clean up worktrees: %s', describeError(error));
   }
-  if (interrupted.length + completed.length + removedWorktrees.length > 0) {
-    options.log.info('recovered after a restart: %d completed, %d interrupted, %d to dispatch again, %d worktrees removed', completed.length, interrupted.length, redispatch.length, removedWorktrees.length);
+  if (interrupted.length + completed.length + reattach.length + escalated.length + removedWorktrees.length > 0) {
+    options.log.info('recovered after a restart: %d completed, %d interrupted, %d to dispatch again, %d remote runs followed again, %d escalations finished, %d worktrees removed', completed.length, interrupted.length, redispatch.length, reattach.length, escalated.length, removedWorktrees.length);
   }
-  return { completed, interrupted, redispatch, needsYou, removedWorktrees, problems };
+  return { completed, interrupted, redispatch, needsYou, reattach, escalated, removedWorktrees, problems };
 }
 
 /** A local agent's process survives a killed ATO: stop it before anything runs the task again. */

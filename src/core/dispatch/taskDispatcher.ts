@@ -1,4 +1,4 @@
-import { relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { AgentBackend, AgentHealth, AgentRunStatus, VendorWindowNotice } from '../agents/agentBackend';
 import type { AgentRegistry, SelectionDecision, SelectionInputs } from '../agents/fleet/agentRegistry';
 import type { ConcurrencySlot } from '../agents/fleet/concurrencyLimiter';
@@ -25,7 +25,7 @@ import { FollowUpTimers } from './followUpTimers';
 import { requeueTask, type RequeueOutcome } from './requeueTask';
 import { budgetOf, type EventSink, type FleetRun, type FleetRuns } from './fleetRuns';
 import { FleetSelection } from './fleetSelection';
-import type { DispatchStep } from './dispatchSteps';
+import type { DispatchStep, FailureStep } from './dispatchSteps';
 import { completeSucceededRun } from './succeededRun';
 import { checkTaskInWorkspace, resolveAgentWorkdir, TaskPathError } from './taskContainment';
 
@@ -49,7 +49,7 @@ export interface TaskDispatcherOptions {
   readonly now?: () => Date;
   readonly random?: () => number;
   /** Called after each step of a dispatch; the crash tests stop the process here. */
-  readonly checkpoint?: (step: DispatchStep, runId: string) => void | Promise<void>;
+  readonly checkpoint?: (step: DispatchStep | FailureStep, runId: string) => void | Promise<void>;
   /** Agent health, cached by the caller (a health check can spawn a process). */
   readonly health?: (agent: AgentBackend) => Promise<AgentHealth>;
   /** The GitHub port for escalation issues (`ato.runs.escalationIssue` on, a GitHub remote and token); none: no issue. */
@@ -133,6 +133,32 @@ export class TaskDispatcher {
     // A task dispatched again (after a requeue) numbers its run after the ones it had.
     const attempt = options.attempt ?? 1 + Math.max(0, ...records.filter(record => record.taskId === entry.result.task.id).map(record => record.attempt));
     return this.start(entry, agent, slot, decision.reason, { ...options, attempt });
+  }
+
+  /**
+   * Follows a remote run again after a restart (recoverRuns' `reattach`: its record in progress, its task in
+   * `processed/`): waits on its handle and records its end as for any run. False when its agent is gone.
+   */
+  reattach(record: RunRecord): boolean {
+    const agent = this.options.registry.get(record.agentId);
+    const handle = record.handle;
+    if (this.disposed || agent === undefined || handle === undefined || this.inFlight.whenDone(record.runId) !== undefined) return false;
+    const entry = this.options.index.byId(record.taskId).find(e => e.folder === 'processed');
+    let resolveDone: (record: RunRecord) => void = () => undefined;
+    const run: ActiveRun = {
+      record,
+      agent,
+      // Counted even past the limits: it is running whether or not there is room.
+      slot: this.inFlight.limiter.adopt(agent.id),
+      title: entry !== undefined && isValidQueueEntry(entry) ? entry.result.task.title : record.taskId,
+      agentTries: 1,
+      exclude: new Set(),
+      handle,
+      done: new Promise(resolve => { resolveDone = resolve; }),
+    };
+    this.inFlight.add(run);
+    void this.finish(run, join(this.options.workspaceRoot, ...record.taskFile.split('/'))).then(resolveDone);
+    return true;
   }
 
   /** What `dispatch` would do now, and why (the registry's ranking of every agent), without moving anything. */
@@ -249,9 +275,12 @@ export class TaskDispatcher {
     const runId = run.record.runId;
     try {
       const status = await this.inFlight.wait(run);
+      // A remote run this ATO stopped following (dispose) is the next start's to record (recoverRuns).
+      if (this.disposed && run.agent.remoteRuns === true) return run.record;
       await this.step('agentFinished', runId);
       return status.state === 'succeeded' ? await this.succeed(run, status, taskFile) : await this.failFromStatus(run, status);
     } catch (error) {
+      if (this.disposed && run.agent.remoteRuns === true) return run.record;
       return await this.fail(run, 'fatal', describeError(error), {});
     } finally {
       this.release(run);
@@ -301,7 +330,11 @@ export class TaskDispatcher {
     const followUp = decision.retry
       ? { kind: 'retry' as const, at: new Date(ended.getTime() + decision.delayMs).toISOString(), reason: decision.reason }
       : { kind: decision.escalate, reason: decision.reason };
-    // The failure and what follows it land in one write: no reader (or crash) ever sees one without the other.
+    // A task that cannot run as written, or one that reached its budget (a person decides about money),
+    // is not a run that ran out of tries: nothing to escalate.
+    const escalates = !decision.retry && decision.escalate === 'needsYou' && !taskProblem && failure !== 'budget';
+    // The failure and what follows it (with the escalation still to do) land in one write: no reader (or
+    // crash) ever sees one without the other.
     const record = await this.save(run, {
       ...transition(run.record, state, message, this.now),
       endedAt: ended.toISOString(),
@@ -309,17 +342,17 @@ export class TaskDispatcher {
       usage: { ...run.record.usage, ...usage },
       ...(exitCode === undefined ? {} : { exitCode }),
       followUp,
+      ...(escalates ? { escalationDue: true as const } : {}),
     });
     await this.options.events.append({ kind: 'run.failed', runId: record.runId, taskId: record.taskId, failure, message, decision, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+    await this.step('failureRecorded', record.runId);
     if (decision.retry) {
       this.schedule(record, decision.delayMs, { resume: true, attempt: record.attempt + 1, agentTries: run.agentTries + 1, exclude: run.exclude });
     } else if (decision.escalate === 'nextAgent') {
       this.schedule(record, 0, { resume: true, attempt: record.attempt + 1, agentTries: 1, exclude: tried });
     } else if (decision.escalate === 'needsYou') {
       await this.options.events.append({ kind: 'run.needsYou', runId: record.runId, taskId: record.taskId, reason: decision.reason });
-      // A task that cannot run as written, or one that reached its budget (a person decides about money),
-      // is not a run that ran out of tries: nothing to escalate.
-      return taskProblem || failure === 'budget' ? record : this.escalate(run, record);
+      return escalates ? this.escalate(run, record) : record;
     }
     return record;
   }
@@ -390,7 +423,7 @@ export class TaskDispatcher {
     }
   }
 
-  private async step(step: DispatchStep, runId: string): Promise<void> {
+  private async step(step: DispatchStep | FailureStep, runId: string): Promise<void> {
     await this.options.checkpoint?.(step, runId);
   }
 
@@ -402,7 +435,10 @@ export class TaskDispatcher {
     return relative(this.options.workspaceRoot, file).split(sep).join('/');
   }
 
-  /** Stops scheduling; cancels runs still going (their processes die with ATO anyway). */
+  /**
+   * Stops scheduling; cancels the runs still going whose processes die with ATO anyway. A remote run (Jules,
+   * Copilot) goes on at its vendor: its record stays in progress and the next start re-attaches to it.
+   */
   async dispose(): Promise<void> {
     this.disposed = true;
     this.followUps.dropAll();

@@ -101,6 +101,11 @@ export const runRecordSchema = z.object({
     priorityTo: z.enum(taskPriorities),
     issue: z.optional(z.object({ number: z.int().check(z.positive()), url: z.string() })),
   })),
+  /**
+   * Written with the failure that escalates, removed when escalation is done: a run that still says so after
+   * a crash is escalated by recoverRuns (every step of escalation is idempotent).
+   */
+  escalationDue: z.optional(z.literal(true)),
 });
 
 export type RunRecord = z.infer<typeof runRecordSchema>;

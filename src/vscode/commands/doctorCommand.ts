@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { configuredAgents } from '../../core/agents/fleet/configuredAgents';
+import { hostAgents } from '../../core/agents/fleet/hostAgents';
 import { checkConnections, githubProbeTarget } from '../../core/doctor/connectionCheck';
 import { githubTokenFor } from '../../core/forges/github/githubToken';
 import { checkLocalTools } from '../../core/doctor/localChecks';
@@ -29,7 +29,7 @@ export function registerDoctorCommand(services: AtoServices): vscode.Disposable[
           const github = async () => githubProbeTarget(services.workspace.workspaceRoot, hosts, endpoint => githubTokenFor(endpoint, hosts, { configured: () => secrets.get('github.token'), session: provider => secrets.githubSessionToken(provider) }));
           const connections = trusted ? await checkConnections({ settings, secrets, github: await github(), fetch: globalThis.fetch }) : [];
           const root = services.workspace.workspaceRoot;
-          const agents = configuredAgents(settings, await services.secrets.get('anthropic.apiKey'), { projectMcpServers: projectMcpServersAllowed(services.workspaceState) }, root === undefined ? undefined : { apiKey: await services.secrets.get('jules.apiKey'), workspaceRoot: root, log: services.log });
+          const agents = await hostAgents({ settings, secrets, workspaceRoot: root, log: services.log, allowances: { projectMcpServers: projectMcpServersAllowed(services.workspaceState) }, remote: { jules: true } });
           const tools = trusted ? await checkLocalTools(services.workspace.workspaceRoot, agents.agents) : [];
           const listed = trusted && root !== undefined ? await new RunStore({ workspaceRoot: root, redactor: services.redactor }).list() : undefined;
           for (const result of connections) {

@@ -21,9 +21,9 @@ export function registerRunCommands(services: AtoServices, runs: RunService, get
   return [
     registerCommand(services, commandIds.dispatchTask, { mutates: true }, async (taskId?: unknown) => { await runs.dispatch(id(taskId)); }),
     // An array of task ids (the panel), the tree's clicked row and its selection (canSelectMany), or nothing (asks).
-    registerCommand(services, commandIds.dispatchTasks, { mutates: true }, (first?: unknown, selection?: unknown) => runs.dispatchMany(ids(first, selection))),
+    registerCommand(services, commandIds.dispatchTasks, { mutates: true }, (first?: unknown, selection?: unknown) => runs.fleet.dispatchMany(ids(first, selection))),
     // The answer is the preview document (the panel shows it in place: `{ editor: false }`); else it opens as Markdown too.
-    registerCommand(services, commandIds.previewDispatch, { mutates: false }, (taskId?: unknown, options?: unknown) => runs.previewDispatch(id(taskId), !(typeof options === 'object' && options !== null && 'editor' in options && options.editor === false))),
+    registerCommand(services, commandIds.previewDispatch, { mutates: false }, (taskId?: unknown, options?: unknown) => runs.fleet.previewDispatch(id(taskId), !(typeof options === 'object' && options !== null && 'editor' in options && options.editor === false))),
     registerCommand(services, commandIds.cancelRun, { mutates: true }, async (runId?: unknown) => { await runs.cancel(id(runId)); }),
     // A task id (the panel, the palette), or a run's tree row, whose `ref` is the run id.
     // A task the loop offers to requeue (GitHub mode: its run failed on GitHub) goes through the loop's guarded
@@ -50,10 +50,10 @@ export function registerRunCommands(services: AtoServices, runs: RunService, get
     registerCommand(services, commandIds.approvePlan, { mutates: true }, async (target?: unknown) => {
       const ref = id(target);
       const run = typeof target === 'object' ? services.store.state.runs.find(known => known.runId === ref) : undefined;
-      await runs.approvePlan(run?.taskId ?? ref);
+      await runs.fleet.approvePlan(run?.taskId ?? ref);
     }),
     // A task id (a needs-you item's button) and optionally the new budget in USD; without them it asks.
-    registerCommand(services, commandIds.raiseBudgetAndResume, { mutates: true }, async (taskId?: unknown, budgetUsd?: unknown) => { await runs.raiseBudgetAndResume(id(taskId), typeof budgetUsd === 'number' ? budgetUsd : undefined); }),
+    registerCommand(services, commandIds.raiseBudgetAndResume, { mutates: true }, async (taskId?: unknown, budgetUsd?: unknown) => { await runs.fleet.raiseBudgetAndResume(id(taskId), typeof budgetUsd === 'number' ? budgetUsd : undefined); }),
     registerCommand(services, commandIds.showRunLog, { mutates: false }, async (runId?: unknown) => { await runs.showLog(id(runId)); }),
     registerCommand(services, commandIds.chooseProjectMcpServers, { mutates: true }, async () => { await runs.chooseProjectMcpServers(); }),
   ];

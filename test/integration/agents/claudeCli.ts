@@ -49,3 +49,21 @@ export function findClaudeBinary(): string | undefined {
 }
 
 export const claudeMissingMessage = 'the real Claude Code CLI is not installed: run `bash scripts/setup-claude.sh` (or set ATO_CLAUDE_BIN)';
+
+/**
+ * Call in a `describe`: the suite is skipped, saying why, when the real CLI is not installed. Returns the
+ * executable's path for the tests (they run only when there is one).
+ */
+export function useClaudeCli(): () => string {
+  const binary = findClaudeBinary();
+  before(function () {
+    if (binary !== undefined) return;
+    // eslint-disable-next-line no-console -- say why these tests did not run
+    console.log(`      skipped: ${claudeMissingMessage}`);
+    this.skip();
+  });
+  return () => {
+    if (binary === undefined) throw new Error(claudeMissingMessage);
+    return binary;
+  };
+}

@@ -8,9 +8,8 @@ import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicScenario, typ
 import { git } from '../../support/gitRepo';
 import { useTempDir } from '../../support/tempDir';
 import { aTask, aWorkspace, commitWorktree, readText, requestKit, until } from './agentTestKit';
-import { claudeMissingMessage, findClaudeBinary } from './claudeCli';
+import { useClaudeCli } from './claudeCli';
 
-const claudeBin = findClaudeBinary();
 const dummyKey = 'sk-ant-api03-dummyKeyForTheFakeServer000000';
 
 /** The process group is gone: `kill(-pid, 0)` fails, or finds only zombies (PID 1 here does not reap orphans). */
@@ -27,16 +26,9 @@ async function assertGroupGone(pid: number): Promise<void> {
 
 describe('ClaudeCodeBackend with the real Claude Code CLI and the fake Anthropic API', function () {
   this.timeout(120_000);
+  const claudeBin = useClaudeCli();
   const tempDir = useTempDir('ato-claude-');
   let fake: FakeAnthropic | undefined;
-
-  before(function () {
-    if (claudeBin === undefined) {
-      // eslint-disable-next-line no-console -- say why these tests did not run
-      console.log(`      skipped: ${claudeMissingMessage}`);
-      this.skip();
-    }
-  });
 
   afterEach(async () => {
     await fake?.close();
@@ -49,7 +41,7 @@ describe('ClaudeCodeBackend with the real Claude Code CLI and the fake Anthropic
     const home = join(tempDir(), 'home');
     mkdirSync(home);
     const backend = new ClaudeCodeBackend({
-      executable: claudeBin ?? 'claude',
+      executable: claudeBin(),
       maxTurns: 5,
       killGraceMs: 1000,
       ...options,
@@ -178,13 +170,14 @@ describe('ClaudeCodeBackend with the real Claude Code CLI and the fake Anthropic
     await assertGroupGone(Number(handle.ref));
   });
 
-  it('reports a 529 overload as rateLimit (transient) once the CLI gives up', async () => {
+  it('reports a 529 overload as transient (network, no vendor window) once the CLI gives up, as the claude backend does', async () => {
     const { backend, server } = await setUp({ kind: 'status', status: 529, errorType: 'overloaded_error', retryAfterSeconds: 1 });
     const ws = aWorkspace(tempDir(), 'o1');
     const status = await backend.wait(await backend.dispatch(requestKit().request({ task: aTask('o1'), workdir: ws.worktree })));
-    assert.equal(status.state, 'failed');
-    assert.equal(status.failure, 'rateLimit');
+    assert.ok(status.state === 'failed');
+    assert.equal(status.failure, 'network');
     assert.ok(isTransient(status.failure));
+    assert.equal(status.vendorWindow, undefined, 'an overloaded service is not this key\'s rate limit');
     assert.match(status.message, /529/);
     assert.equal(server.messageRequests().length, 3, 'Claude Code 2.1.330 tries a 529 three times');
   });
@@ -217,7 +210,7 @@ describe('ClaudeCodeBackend with the real Claude Code CLI and the fake Anthropic
     assert.deepEqual(await backend.health(), { ok: true, detail: 'claude 2.1.330, API key configured' });
     const home = join(tempDir(), 'empty-home');
     mkdirSync(home);
-    const keyless = new ClaudeCodeBackend({ executable: claudeBin ?? 'claude', env: { HOME: home } });
+    const keyless = new ClaudeCodeBackend({ executable: claudeBin(), env: { HOME: home } });
     assert.deepEqual(await keyless.health(), { ok: false, detail: 'claude 2.1.330, no API key configured: set the Anthropic API key or run `claude /login`' });
     const missing = new ClaudeCodeBackend({ executable: join(tempDir(), 'no-claude-here') });
     const health = await missing.health();

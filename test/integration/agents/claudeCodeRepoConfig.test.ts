@@ -8,9 +8,8 @@ import { startFakeAnthropic, type FakeAnthropic, type FakeToolCall } from '../..
 import { git } from '../../support/gitRepo';
 import { useTempDir } from '../../support/tempDir';
 import { aTask, aWorkspace, readText, requestKit, type RequestKit, type Workspace } from './agentTestKit';
-import { claudeMissingMessage, findClaudeBinary } from './claudeCli';
+import { useClaudeCli } from './claudeCli';
 
-const claudeBin = findClaudeBinary();
 /** The one secret of the run: it must reach the fake Messages API and nothing of the repository's. */
 const canaryKey = 'sk-ant-api03-repoConfigCanary0000000000000000';
 
@@ -84,16 +83,9 @@ function toolResults(server: FakeAnthropic): string[] {
 
 describe('Claude Code in a cloned repository that tries to configure it (real CLI, fake Messages API)', function () {
   this.timeout(120_000);
+  const claudeBin = useClaudeCli();
   const tempDir = useTempDir('ato-claude-repo-');
   const servers: FakeAnthropic[] = [];
-
-  before(function () {
-    if (claudeBin === undefined) {
-      // eslint-disable-next-line no-console -- say why these tests did not run
-      console.log(`      skipped: ${claudeMissingMessage}`);
-      this.skip();
-    }
-  });
 
   afterEach(async () => {
     await Promise.all(servers.splice(0).map(server => server.close()));
@@ -128,7 +120,7 @@ describe('Claude Code in a cloned repository that tries to configure it (real CL
     const api = await startFakeAnthropic({ scenario: { kind: 'toolCalls', calls: calls(worktree, markers), finalText: 'finished' } });
     servers.push(api);
     const backend = new ClaudeCodeBackend({
-      executable: claudeBin ?? 'claude', maxTurns: 8, killGraceMs: 1000, ...options,
+      executable: claudeBin(), maxTurns: 8, killGraceMs: 1000, ...options,
       env: { ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: canaryKey, HOME: home },
     });
     const kit = requestKit();

@@ -12,7 +12,7 @@ import { parseTaskFile } from '../../../src/core/tasks/parseTaskFile';
 import { startFakeAnthropic, type FakeAnthropic } from '../../fakes/fakeAnthropicServer';
 import { git, initRepo } from '../../support/gitRepo';
 import { useTempDir } from '../../support/tempDir';
-import { findClaudeBinary } from '../agents/claudeCli';
+import { useClaudeCli } from '../agents/claudeCli';
 
 const taskText = `---
 id: add-feature
@@ -32,16 +32,8 @@ Write src/feature.txt with the words "feature done".
 describe('a task file run to the end by the real Claude Code CLI (against the fake Messages API)', function () {
   this.timeout(120_000);
   const temp = useTempDir('ato-claude-dispatch-');
-  const claude = findClaudeBinary();
+  const claude = useClaudeCli();
   let fake: FakeAnthropic | undefined;
-
-  before(function () {
-    if (claude === undefined) {
-      // eslint-disable-next-line no-console -- say why the test did not run
-      console.log('    (skipped: the Claude Code CLI is not installed — run `bash scripts/setup-claude.sh`)');
-      this.skip();
-    }
-  });
 
   afterEach(async () => {
     await fake?.close();
@@ -62,7 +54,7 @@ describe('a task file run to the end by the real Claude Code CLI (against the fa
     const events = new EventLog({ directory: await ensureAtoDirectory(repo), maxFileBytes: 1e7, maxFiles: 2, redactor });
     const index = new QueueIndex({ planningRoot: join(repo, 'planning'), parse: parseTaskFile, workspaceRoot: repo });
     await index.coldIndex();
-    const agent = new ClaudeCodeBackend({ executable: claude ?? 'claude', maxTurns: 5, killGraceMs: 1000, env: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'sk-ant-test-dummy-key-0000000000', HOME: home } });
+    const agent = new ClaudeCodeBackend({ executable: claude(), maxTurns: 5, killGraceMs: 1000, env: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'sk-ant-test-dummy-key-0000000000', HOME: home } });
     const { dispatcher, runs } = createDispatchRuntime({ workspaceRoot: repo, index, agents: [agent], maxConcurrentRuns: 2, defaultTimeoutMs: 90_000, redactor, events, log: createLogger({ write: () => undefined }, redactor) });
 
     const outcome = await dispatcher.dispatch('add-feature');

@@ -5,6 +5,7 @@ import { CustomCliBackend } from '../../../src/core/agents/custom/customCliBacke
 import { customAgentSettingsSchema } from '../../../src/core/agents/custom/customAgentSettings';
 import { createDispatchRuntime } from '../../../src/core/dispatch/dispatchRuntime';
 import { escalateRun, escalationLabel } from '../../../src/core/dispatch/escalation';
+import { recoverRuns } from '../../../src/core/dispatch/runRecovery';
 import type { EventInput } from '../../../src/core/events/eventLog';
 import { createLogger } from '../../../src/core/logging/logger';
 import { Redactor } from '../../../src/core/logging/redactor';
@@ -94,6 +95,55 @@ describe('escalation after the retries run out: priority up, needs you, one GitH
     } finally {
       await dispatcher.dispose();
       index.dispose();
+    }
+  });
+
+  it('ATO stops between the failure and the escalation: the next start escalates the run, and a third start opens no second issue', async () => {
+    const repo = join(temp(), 'repo');
+    mkdirSync(repo);
+    const task = '---\nid: broken\npriority: low\nagent: failing\n---\n# Broken build\n\nFix the build.\n';
+    initRepo(repo, { 'README.md': '# r\n', 'planning/issue_queue/pending/broken.task.md': task, 'planning/issue_queue/processed/.gitkeep': '', 'planning/issue_queue/complete/.gitkeep': '' });
+    const redactor = new Redactor();
+    const log = createLogger({ write: () => undefined }, redactor);
+    const agent = new CustomCliBackend(customAgentSettingsSchema.parse({ id: 'failing', command: process.execPath, args: ['-e', 'console.error("Error: build failed"); process.exit(1)'] }));
+    const open = async (checkpoint?: (step: string) => Promise<void>): Promise<{ runtime: ReturnType<typeof createDispatchRuntime>; index: QueueIndex }> => {
+      const index = new QueueIndex({ planningRoot: join(repo, 'planning'), parse: parseTaskFile, workspaceRoot: repo });
+      await index.coldIndex();
+      const runtime = createDispatchRuntime({
+        workspaceRoot: repo, index, agents: [agent], maxConcurrentRuns: 1, defaultTimeoutMs: 30_000, redactor, events: { append: () => Promise.resolve() }, log,
+        escalationIssues: () => Promise.resolve(github.port), ...(checkpoint === undefined ? {} : { checkpoint }),
+      });
+      return { runtime, index };
+    };
+    // The first ATO stops for good right after it recorded the failure: nothing after that step runs.
+    let stopped: (runId: string) => void = () => undefined;
+    const stoppedAt = new Promise<string>(resolve => { stopped = resolve; });
+    const first = await open(async step => { if (step === 'failureRecorded') { stopped('failureRecorded'); await new Promise(() => undefined); } });
+    const outcome = await first.runtime.dispatcher.dispatch('broken');
+    if (outcome.status !== 'started') assert.fail(JSON.stringify(outcome));
+    assert.equal(await stoppedAt, 'failureRecorded');
+    first.index.dispose();
+    const taskFile = join(repo, 'planning', 'issue_queue', 'processed', 'broken.task.md');
+    assert.equal(readFileSync(taskFile, 'utf8'), task, 'not escalated yet');
+    const escalationIssues = (): number => github.fake.state.repo().issues.filter(issue => issue.labels.includes(escalationLabel.name)).length;
+    assert.equal(escalationIssues(), 0);
+
+    for (const start of [1, 2]) {
+      const next = await open();
+      try {
+        const report = await recoverRuns({ agent: agentId => next.runtime.registry.get(agentId), workspaceRoot: repo, planningRoot: next.index.planningRoot, runs: next.runtime.runs, events: { append: () => Promise.resolve() }, log, planningWriter: next.runtime.planningWriter, escalationIssues: () => Promise.resolve(github.port) });
+        assert.deepEqual(report.escalated, start === 1 ? [outcome.runId] : [], `start ${String(start)}`);
+        const stored = await next.runtime.runs.read(outcome.runId);
+        assert.ok(stored.ok);
+        assert.equal(stored.record.escalation?.priorityTo, 'medium');
+        assert.ok(stored.record.escalation.issue !== undefined, 'the record names the issue');
+        assert.equal(stored.record.escalationDue, undefined, 'escalation is done');
+        assert.equal(readFileSync(taskFile, 'utf8'), task.replace('priority: low', 'priority: medium'));
+        assert.equal(escalationIssues(), 1, 'one issue');
+      } finally {
+        await next.runtime.dispatcher.dispose();
+        next.index.dispose();
+      }
     }
   });
 

@@ -16,23 +16,18 @@ import { captureOutput } from '../../support/captureOutput';
 import { initRepo } from '../../support/gitRepo';
 import { anAtoState } from '../../support/stateBuilders';
 import { useTempDir } from '../../support/tempDir';
-import { findClaudeBinary } from '../agents/claudeCli';
+import { useClaudeCli } from '../agents/claudeCli';
 
 const versionGlobal = globalThis as { ATO_VERSION?: string };
 
 describe('budget_usd reached: needs-you, then raise the budget and resume (real Claude Code CLI, fake Messages API)', function () {
   this.timeout(120_000);
   const temp = useTempDir('ato-budget-');
-  const claude = findClaudeBinary();
+  const claude = useClaudeCli();
   let fake: FakeAnthropic | undefined;
 
   before(function () {
     versionGlobal.ATO_VERSION ??= '0.0.0-test';
-    if (claude === undefined) {
-      // eslint-disable-next-line no-console -- say why the test did not run
-      console.log('    (skipped: the Claude Code CLI is not installed — run `bash scripts/setup-claude.sh`)');
-      this.skip();
-    }
   });
 
   afterEach(async () => {
@@ -55,7 +50,7 @@ describe('budget_usd reached: needs-you, then raise the budget and resume (real 
     const events = new EventLog({ directory: atoDirectory, maxFileBytes: 1e7, maxFiles: 2, redactor });
     const index = new QueueIndex({ planningRoot: join(repo, 'planning'), parse: parseTaskFile, workspaceRoot: repo });
     await index.coldIndex();
-    const agent = new ClaudeCodeBackend({ executable: claude ?? 'claude', maxTurns: 5, killGraceMs: 1000, env: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'sk-ant-test-dummy-key-0000000000', HOME: home } });
+    const agent = new ClaudeCodeBackend({ executable: claude(), maxTurns: 5, killGraceMs: 1000, env: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'sk-ant-test-dummy-key-0000000000', HOME: home } });
     const runtime = createDispatchRuntime({ workspaceRoot: repo, index, agents: [agent], maxConcurrentRuns: 2, defaultTimeoutMs: 90_000, redactor, events, log: createLogger({ write: () => undefined }, redactor) });
     const outcome = await runtime.dispatcher.dispatch('pricey');
     if (outcome.status !== 'started') assert.fail(JSON.stringify(outcome));
@@ -72,7 +67,7 @@ describe('budget_usd reached: needs-you, then raise the budget and resume (real 
     assert.ok((await readEvents(atoDirectory, 2)).events.some(event => event.kind === 'run.needsYou' && event['taskId'] === 'pricey'));
 
     const env = {
-      ATO_AGENTS_CLAUDE_CODE_EXECUTABLE: claude ?? 'claude', ATO_ANTHROPIC_API_URL: fake.url, ATO_ANTHROPIC_API_KEY: 'sk-ant-test-dummy-key-0000000000', HOME: home, PATH: process.env['PATH'] ?? '',
+      ATO_AGENTS_CLAUDE_CODE_EXECUTABLE: claude(), ATO_ANTHROPIC_API_URL: fake.url, ATO_ANTHROPIC_API_KEY: 'sk-ant-test-dummy-key-0000000000', HOME: home, PATH: process.env['PATH'] ?? '',
     };
     const refused = await captureOutput(() => main(['resume', 'pricey', '--budget', 'lots', '--workspace', repo], env));
     assert.equal(refused.result, 2, 'a budget that is not a number is a usage error');

@@ -17,7 +17,7 @@ import { startFakeAnthropic, type FakeAnthropic } from '../../fakes/fakeAnthropi
 import { initRepo } from '../../support/gitRepo';
 import { aRunRecord } from '../../support/runRecords';
 import { useTempDir } from '../../support/tempDir';
-import { findClaudeBinary } from '../agents/claudeCli';
+import { useClaudeCli } from '../agents/claudeCli';
 
 const countingAgent = join(__dirname, '../../fixtures/agents/countingAgent.mjs');
 const fleet: FleetSettings = { limits: {}, budgets: {}, copilotPremiumRequestUsd: 0.04, startsPerMinute: 600 };
@@ -25,16 +25,8 @@ const fleet: FleetSettings = { limits: {}, budgets: {}, copilotPremiumRequestUsd
 describe('a 429 with retry-after closes the anthropic window and auto work fails over (real Claude Code CLI, fake Messages API)', function () {
   this.timeout(120_000);
   const temp = useTempDir('ato-failover-');
-  const claude = findClaudeBinary();
+  const claude = useClaudeCli();
   let fake: FakeAnthropic | undefined;
-
-  before(function () {
-    if (claude === undefined) {
-      // eslint-disable-next-line no-console -- say why the test did not run
-      console.log('    (skipped: the Claude Code CLI is not installed — run `bash scripts/setup-claude.sh`)');
-      this.skip();
-    }
-  });
 
   afterEach(async () => {
     await fake?.close();
@@ -55,7 +47,7 @@ describe('a 429 with retry-after closes the anthropic window and auto work fails
     const events = new EventLog({ directory: atoDirectory, maxFileBytes: 1e7, maxFiles: 2, redactor });
     const index = new QueueIndex({ planningRoot: join(repo, 'planning'), parse: parseTaskFile, workspaceRoot: repo });
     await index.coldIndex();
-    const claudeCode = new ClaudeCodeBackend({ executable: claude ?? 'claude', maxTurns: 3, killGraceMs: 1000, stopAfterRateLimitRetries: 1, env: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'sk-ant-test-dummy-key-0000000000', HOME: home } });
+    const claudeCode = new ClaudeCodeBackend({ executable: claude(), maxTurns: 3, killGraceMs: 1000, stopAfterRateLimitRetries: 1, env: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'sk-ant-test-dummy-key-0000000000', HOME: home } });
     const counter = new CustomCliBackend(customAgentSettingsSchema.parse({ id: 'counter', command: process.execPath, args: [countingAgent], concurrent: 2 }));
     const runtime = createDispatchRuntime({
       workspaceRoot: repo, index, agents: [claudeCode, counter], maxConcurrentRuns: 4, defaultTimeoutMs: 90_000, redactor, events,

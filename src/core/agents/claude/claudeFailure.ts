@@ -1,4 +1,5 @@
 import type * as AnthropicSdk from '@anthropic-ai/sdk';
+import { anthropicFailureClass } from '../anthropic/anthropicFailureClass';
 import type { FailureClass } from '../failureClass';
 
 /** The SDK's error classes the classifier tells apart (the lazily loaded module, or its test import). */
@@ -41,14 +42,11 @@ export function classifyClaudeError(error: unknown, sdk: ClaudeSdkErrors, stoppe
   const detail = describeApiError(apiError, type);
   const retryAfterMs = retryAfter(apiError.headers, now);
   const withRetry = retryAfterMs === undefined ? {} : { retryAfterMs };
-  if (status === 401 || status === 403 || type === 'authentication_error' || type === 'permission_error') {
-    return { failure: 'auth', message: clip(`the Anthropic API refused the key: ${detail} — set it with "ATO: Set Anthropic API Key" (headless: ATO_ANTHROPIC_API_KEY)`) };
-  }
-  if (status === 402 || type === 'billing_error') return { failure: 'budget', message: clip(`billing: ${detail}`) };
-  if (status === 429 || type === 'rate_limit_error') return { failure: 'rateLimit', message: clip(`rate limited: ${detail}`), ...withRetry };
-  if ((status !== undefined && status >= 500) || type === 'overloaded_error' || type === 'api_error' || type === 'timeout_error') {
-    return { failure: 'network', message: clip(`the Messages API failed to answer: ${detail}`), ...withRetry };
-  }
+  const failure = anthropicFailureClass(status, type);
+  if (failure === 'auth') return { failure, message: clip(`the Anthropic API refused the key: ${detail} — set it with "ATO: Set Anthropic API Key" (headless: ATO_ANTHROPIC_API_KEY)`) };
+  if (failure === 'budget') return { failure, message: clip(`billing: ${detail}`) };
+  if (failure === 'rateLimit') return { failure, message: clip(`rate limited: ${detail}`), ...withRetry };
+  if (failure === 'network') return { failure, message: clip(`the Messages API failed to answer: ${detail}`), ...withRetry };
   return { failure: 'fatal', message: clip(`the Messages API refused the request: ${detail}`) };
 }
 

@@ -1,4 +1,5 @@
 import type { AgentOutput, AgentRunStatus, AgentUsage, VendorWindowNotice } from '../agentBackend';
+import { anthropicFailureClass, isAnthropicOverload } from '../anthropic/anthropicFailureClass';
 import { classifyFailure, processEvidence } from '../local/classifyFailure';
 import type { ClaudeApiError, ClaudeResult, ClaudeStreamEvent } from './claudeStreamParser';
 import type { ProcessResult } from '../local/processRunner';
@@ -64,15 +65,17 @@ export class ClaudeRunMonitor {
         if (isAuth && this.options.stopOnAuthRetry) {
           return { output: { stream: 'event', text }, abort: { message: `API authentication failed (HTTP ${status ?? '?'}): stopped instead of waiting for the CLI's retries` } };
         }
-        const isRateLimit = status === 429 || status === 529 || event.error === 'rate_limit' || event.error === 'overloaded';
-        if (isRateLimit) this.rateLimitRetries++;
-        // The CLI waits the server's retry-after (or its own backoff) before the next try.
+        const isRateLimit = anthropicFailureClass(status, event.error) === 'rateLimit';
+        const isOverload = isAnthropicOverload(status, event.error);
+        if (isRateLimit || isOverload) this.rateLimitRetries++;
+        // The CLI waits the server's retry-after (or its own backoff) before the next try. Only the key's own
+        // rate limit is a vendor window; an overloaded service (529) passes for everyone.
         if (isRateLimit && event.delayMs !== undefined && this.vendorWindow?.source !== 'rateLimitEvent') {
           this.vendorWindow = { until: new Date(this.now().getTime() + event.delayMs).toISOString(), source: 'retryAfter' };
         }
         const limit = this.options.stopAfterRateLimitRetries;
-        if (isRateLimit && limit !== undefined && this.rateLimitRetries >= limit) {
-          return { output: { stream: 'event', text }, abort: { message: `API rate limited (HTTP ${status ?? '?'}): stopped after ${this.rateLimitRetries} retries` } };
+        if ((isRateLimit || isOverload) && limit !== undefined && this.rateLimitRetries >= limit) {
+          return { output: { stream: 'event', text }, abort: { message: `API ${isOverload ? 'overloaded' : 'rate limited'} (HTTP ${status ?? '?'}): stopped after ${this.rateLimitRetries} retries` } };
         }
         return { output: { stream: 'event', text } };
       }

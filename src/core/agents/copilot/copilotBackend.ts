@@ -56,6 +56,7 @@ export class CopilotBackend implements AgentBackend {
   readonly taskTypes: ReadonlySet<TaskType>;
   readonly limits: AgentLimits;
   readonly needsWorktree = false;
+  readonly remoteRuns = true;
   private readonly port: () => Promise<CopilotGitHubPort>;
   private readonly availability: CopilotAvailability;
   private readonly reader: CopilotRunReader;

@@ -60,6 +60,7 @@ export class JulesBackend implements AgentBackend {
   readonly taskTypes: ReadonlySet<TaskType> = new Set(julesTaskTypes);
   readonly limits: AgentLimits;
   readonly needsWorktree = false;
+  readonly remoteRuns = true;
   readonly ledger: JulesSessionLedger;
   private readonly client: JulesClient;
   private readonly feed: JulesActivityFeed;

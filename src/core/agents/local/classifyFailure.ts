@@ -1,3 +1,4 @@
+import { anthropicFailureClass } from '../anthropic/anthropicFailureClass';
 import type { FailureClass } from '../failureClass';
 import type { ProcessResult } from './processRunner';
 
@@ -43,16 +44,14 @@ export interface ClassifiedFailure {
   readonly message: string;
 }
 
-const authTypes = new Set(['authentication_error', 'permission_error', 'authentication_failed', 'oauth_org_not_allowed']);
-const rateLimitTypes = new Set(['rate_limit_error', 'overloaded_error', 'overloaded', 'rate_limit']);
-
 /** Text patterns, tried in this order on the messages, the result text and the output tail. */
 const textRules: readonly (readonly [FailureClass, RegExp])[] = [
   ['maxTurns', /reached maximum number of turns|max(imum)?[ _-]turns (exceeded|reached)/i],
   ['budget', /max(imum)?[ _-]budget|budget (exceeded|reached)|credit balance is too low|billing_error/i],
   ['auth', /authentication_error|authentication_failed|permission_error|invalid (x-)?api[ -]key|please run \/login|not logged in|\blogin required|unauthori[sz]ed|\b(http|status|code|error)[ :]*40[13]\b|\b40[13] (unauthori[sz]ed|forbidden)|oauth token (has )?expired|missing api key|no api key/i],
-  ['rateLimit', /rate[ _-]?limit|overloaded|too many requests|\b(http|status|code|error)[ :]*(429|529)\b|\b(429|529)\b.*(error|overloaded|too many)|quota (exceeded|exhausted)|usage limit (reached|exceeded)/i],
-  ['network', /\b(ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE)\b|fetch failed|socket hang up|network error|getaddrinfo|connection (error|refused|reset)|unable to connect|could not resolve host/i],
+  ['rateLimit', /rate[ _-]?limit|too many requests|\b(http|status|code|error)[ :]*429\b|\b429\b.*(error|too many)|quota (exceeded|exhausted)|usage limit (reached|exceeded)/i],
+  // An overloaded service (Anthropic's 529) passes for everyone: transient, not this key's rate limit.
+  ['network', /overloaded|\b(http|status|code|error)[ :]*529\b|\b(ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE)\b|fetch failed|socket hang up|network error|getaddrinfo|connection (error|refused|reset)|unable to connect|could not resolve host/i],
   ['interactivePrompt', /requires? (your |user |human )?approval|permission (prompt|request)|waiting for (user |human )?(input|confirmation|response)|\((y\/n|yes\/no)\)|\[y\/n\]|press (enter|any key|return)|not a tty|stdin is not a (tty|terminal)|raw mode is not supported|inappropriate ioctl for device|input (is )?required|cannot prompt|interactive (prompt|mode|input) (is )?(required|needed|not (available|supported))/i],
 ];
 
@@ -69,17 +68,9 @@ export function classifyFailure(evidence: FailureEvidence): ClassifiedFailure {
   if (evidence.resultSubtype === 'error_max_turns') return { failure: 'maxTurns', message };
   if (evidence.resultSubtype === 'error_max_budget_usd') return { failure: 'budget', message };
 
-  const status = evidence.apiErrorStatus;
-  if (status === 401 || status === 403) return { failure: 'auth', message };
-  if (status === 429 || status === 529) return { failure: 'rateLimit', message };
-  const type = evidence.apiErrorType;
-  if (type !== undefined) {
-    if (authTypes.has(type)) return { failure: 'auth', message };
-    if (rateLimitTypes.has(type)) return { failure: 'rateLimit', message };
-    if (type === 'billing_error') return { failure: 'budget', message };
-  }
-  // Other 5xx: the service failed to answer, which passes like a network failure.
-  if (status !== undefined && status >= 500 && status <= 599) return { failure: 'network', message };
+  // The API's status and error type (Claude Code reports Anthropic's), read as the Messages API backend reads them.
+  const api = anthropicFailureClass(evidence.apiErrorStatus, evidence.apiErrorType);
+  if (api !== undefined) return { failure: api, message };
 
   const texts = [...(evidence.errors ?? []), evidence.resultText ?? '', evidence.spawnError ?? '', ...(evidence.outputTail ?? [])];
   for (const [failure, pattern] of textRules) {

@@ -81,11 +81,13 @@ describe('ClaudeRunMonitor', () => {
     assert.deepEqual(feed(overload, join(fixtures, 'stream-json-529.jsonl')).aborts, []);
     const overloadStatus = overload.finish(exited({ exitCode: 1 }));
     assert.ok(overloadStatus.state === 'failed');
-    assert.equal(overloadStatus.failure, 'rateLimit');
+    // 529 overloaded is transient (the claude backend agrees: anthropicFailureClass), not a rate limit.
+    assert.equal(overloadStatus.failure, 'network');
+    assert.equal(overloadStatus.vendorWindow, undefined, 'an overloaded service closes no vendor window');
   });
 
-  it('stops after the configured number of rate-limit retries', () => {
-    assert.equal(feed(monitor(2), join(fixtures, 'stream-json-529.jsonl')).aborts[0]?.message, 'API rate limited (HTTP 529): stopped after 2 retries');
+  it('stops after the configured number of overload retries', () => {
+    assert.equal(feed(monitor(2), join(fixtures, 'stream-json-529.jsonl')).aborts[0]?.message, 'API overloaded (HTTP 529): stopped after 2 retries');
   });
 
   it('fails a run without a result line, and one that exited 0 with an error result', () => {
