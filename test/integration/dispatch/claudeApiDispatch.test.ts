@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
 import { configuredAgents } from '../../../src/core/agents/fleet/configuredAgents';
 import { createDispatchRuntime, type DispatchRuntime } from '../../../src/core/dispatch/dispatchRuntime';
-import type { DispatchStep } from '../../../src/core/dispatch/dispatchSteps';
+import type { DispatchStep, FailureStep } from '../../../src/core/dispatch/dispatchSteps';
 import { recoverRuns } from '../../../src/core/dispatch/runRecovery';
 import { ensureAtoDirectory } from '../../../src/core/events/atoDirectory';
 import { EventLog, readEvents } from '../../../src/core/events/eventLog';
@@ -61,7 +61,7 @@ describe('a read-only task run by the claude agent (the real SDK against the fak
   });
 
   /** A workspace with one pending task, and the dispatcher wired as the extension and the CLI wire it. */
-  async function setUp(scenario: FakeAnthropicScenario, type = 'review', settingsOverrides: Partial<Record<SettingKey, unknown>> = {}, checkpoint?: (step: DispatchStep) => Promise<void> | undefined): Promise<{ repo: string; runtime: DispatchRuntime; fake: FakeAnthropic; redactor: Redactor }> {
+  async function setUp(scenario: FakeAnthropicScenario, type = 'review', settingsOverrides: Partial<Record<SettingKey, unknown>> = {}, checkpoint?: (step: DispatchStep | FailureStep) => Promise<void> | undefined): Promise<{ repo: string; runtime: DispatchRuntime; fake: FakeAnthropic; redactor: Redactor }> {
     fake = await startFakeAnthropic({ scenario, apiKey: key, usage: { inputTokens: 1200, outputTokens: 300 } });
     const repo = join(temp(), `repo-${String(++repos)}`);
     mkdirSync(repo);

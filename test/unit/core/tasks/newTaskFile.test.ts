@@ -27,6 +27,7 @@ describe('createTaskFile (ato new)', () => {
     const text = await readFile(outcome.file, 'utf8');
     const parsed = parseTaskFile(text, outcome.file);
     assert.deepEqual(parsed.diagnostics.filter(d => d.severity === 'error'), []);
+    assert.ok(parsed.task);
     assert.equal(parsed.task.id, 'add-a-login-form');
     assert.equal(parsed.task.title, 'Add a login form');
     assert.equal(parsed.task.type, 'fix');
@@ -40,6 +41,7 @@ describe('createTaskFile (ato new)', () => {
     const outcome = await createTaskFile(writer, root, { title: 'Tidy up', agent: 'my-agent', id: 'tidy.v2' }, now);
     assert.equal(outcome.kind === 'created' ? outcome.id : outcome.reason, 'tidy.v2');
     const parsed = parseTaskFile(await readFile(join(planningPartPath(root, 'pending'), 'tidy.v2.task.md'), 'utf8'), 'tidy.v2.task.md');
+    assert.ok(parsed.task);
     assert.equal(parsed.task.agent, 'my-agent');
     assert.equal(parsed.task.type, 'feature');
     assert.equal(parsed.task.priority, 'medium');
