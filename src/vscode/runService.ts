@@ -205,8 +205,9 @@ export class RunService implements vscode.Disposable {
     return (await this.ensureRuntime())?.fleetRuns;
   }
 
+  /** Runs of task files in progress (the loop's runs share the fleet but the loop counts those itself). */
   activeRunCount(): number {
-    return this.runtime?.dispatcher.activeRuns().length ?? 0;
+    return this.runtime?.dispatcher.activeRuns().filter(record => record.loopLink === undefined).length ?? 0;
   }
 
   async cancel(runId?: string): Promise<void> {

@@ -34,7 +34,7 @@ export interface GitHubLoopBackendOptions extends Omit<GuardedActionContext, 'ob
   readonly workspaceRoot: string;
   readonly lease: RemoteLease;
   readonly policy: () => MergePolicy;
-  /** Local runs in flight, for the runs track (the dispatcher owns them). */
+  /** Task-file runs in flight, for the runs track (the dispatcher owns them; the loop counts its own runs). */
   readonly localRuns?: () => number;
   /** Which agent a promoted task goes to (`ato.loop.agent`, the task's `agent:`); absent: Copilot. */
   readonly chooser?: LoopAgentChooser;
@@ -170,6 +170,6 @@ export class GitHubLoopBackend implements LoopBackend {
 
   private runsTrack(): TrackPlan {
     const active = (this.options.localRuns?.() ?? 0) + (this.options.localAgents?.runs.activeTaskIds().size ?? 0);
-    return { track: 'runs', action: undefined, reason: active === 0 ? 'No local agent run in flight.' : `${String(active)} local agent run(s) in flight; the dispatcher watches them.` };
+    return { track: 'runs', action: undefined, reason: active === 0 ? 'No local agent run in flight.' : `${String(active)} agent run(s) in flight; the fleet watches them.` };
   }
 }

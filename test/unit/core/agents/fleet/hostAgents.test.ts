@@ -28,8 +28,8 @@ const ids = async (from: HostAgentsInputs): Promise<string[]> => (await hostAgen
 describe('hostAgents: the fleet\'s agents for one host', () => {
   it('gives every host the local agents, and the remote ones only where the host can use them', async () => {
     assert.deepEqual(await ids(inputs({ remote: { jules: true, copilot } })), ['claude-code', 'claude', 'codex', 'jules', 'copilot'], 'a dispatcher (CLI, VS Code)');
-    assert.deepEqual(await ids(inputs({ remote: { jules: true } })), ['claude-code', 'claude', 'codex', 'jules'], 'ato agents, Doctor, ato approve');
-    assert.deepEqual(await ids(inputs({ remote: { jules: false } })), ['claude-code', 'claude', 'codex'], 'the loop: local agents only');
+    assert.deepEqual(await ids(inputs({ remote: { jules: true } })), ['claude-code', 'claude', 'codex', 'jules'], 'ato agents, Doctor, ato approve, the loops (which build their own Copilot)');
+    assert.deepEqual(await ids(inputs({ remote: { jules: false } })), ['claude-code', 'claude', 'codex'], 'a host that offers no remote agent: local agents only');
   });
 
   it('leaves out the agents that work on a repository when no folder is open', async () => {
@@ -37,9 +37,9 @@ describe('hostAgents: the fleet\'s agents for one host', () => {
   });
 
   it('reads the Jules key only for a host that can use Jules, and offers no jules without one', async () => {
-    const loop = secretsOf({ 'anthropic.apiKey': 'k', 'jules.apiKey': 'jules-key' });
-    await hostAgents(inputs({ secrets: loop, remote: { jules: false } }));
-    assert.deepEqual(loop.asked, ['anthropic.apiKey']);
+    const withoutJules = secretsOf({ 'anthropic.apiKey': 'k', 'jules.apiKey': 'jules-key' });
+    await hostAgents(inputs({ secrets: withoutJules, remote: { jules: false } }));
+    assert.deepEqual(withoutJules.asked, ['anthropic.apiKey']);
     assert.ok(!(await ids(inputs({ secrets: secretsOf({}), remote: { jules: true } }))).includes('jules'));
   });
 
