@@ -85,8 +85,11 @@ describe('the loop\'s local runs are fleet runs (the fake GitHub, a real agent p
       assert.equal(busy.reason, 'the task names my-cli: at its limit (1/1 running)');
       assert.deepEqual(index.byId('local-one').map(entry => entry.folder), ['pending']);
 
-      // Recorded in .ato/runs, as a run of the loop's issue, with its log.
-      const stored = await new RunStore({ workspaceRoot: root, redactor }).read(running.runId);
+      // Recorded in .ato/runs, as a run of the loop's issue, with its log. The record in memory moves before
+      // its file is written: wait for the file, the view another process has.
+      const store = new RunStore({ workspaceRoot: root, redactor });
+      await until(async () => { const read = await store.read(running.runId); return read.ok && read.record.state === 'running'; }, 30_000, 'the loop\'s run is recorded as running');
+      const stored = await store.read(running.runId);
       assert.ok(stored.ok);
       assert.equal(stored.record.state, 'running');
       assert.equal(stored.record.agentId, 'my-cli');
