@@ -207,7 +207,7 @@ describe('ATO in a real VS Code', () => {
     const panelText = await panel().locator('body').innerText();
     await panel().locator('[data-section="accounts"]', { hasText: 'Anthropic API key set' }).waitFor();
     const panelMessages = await panelFrame.evaluate(() => window.__atoMessages);
-    assert.ok(panelMessages.some(m => m.includes('"snapshot"')), 'the panel received snapshots while the keys were set');
+    assert.ok(panelMessages.some(m => m.includes('"type":"update"')), 'the panel received updates while the keys were set');
     const logs = path.join(server.userData, 'logs');
     // The ATO output channel's file: it logged each failed connection, with the echo redacted.
     const atoLog = filesContaining(logs, 'doctor: GitHub').find(file => file.endsWith(path.join('ato-team.ato', 'ATO.log')));
