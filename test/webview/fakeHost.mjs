@@ -9,6 +9,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { after, before } from 'node:test';
 import { tsImport } from 'tsx/esm/api';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -85,6 +86,23 @@ export function launchBrowser() {
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
+}
+
+/**
+ * The fake host and a headless Chromium for one suite: started before its tests, closed after them. Returns
+ * `open(state?)`, the suite's `openPanel`.
+ */
+export function useFakeHostAndBrowser() {
+  let host, browser;
+  before(async () => {
+    host = await startFakeHost();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await host?.close();
+  });
+  return { open: (...state) => openPanel(browser, host, ...state) };
 }
 
 /** Opens the panel page and waits for its ready handshake. */

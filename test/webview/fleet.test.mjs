@@ -1,9 +1,9 @@
 // The fleet's parts of the control panel — Agents, plan approval, fan-out, agent preview — in the real bundle
 // (dist/webview) in headless Chromium, against the fake host page. Snapshots come from the real builder.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { tsImport } from 'tsx/esm/api';
-import { deliver, launchBrowser, openPanel, startFakeHost } from './fakeHost.mjs';
+import { deliver, useFakeHostAndBrowser } from './fakeHost.mjs';
 
 const { buildPanelSnapshot } = await tsImport('../../src/core/state/panelSnapshot.ts', import.meta.url);
 const { Redactor } = await tsImport('../../src/core/logging/redactor.ts', import.meta.url);
@@ -34,20 +34,11 @@ function fleetSnapshot(overrides = {}) {
 const posted = async tab => (await tab.evaluate(() => window.__posted)).slice(1);
 const send = (tab, message) => tab.evaluate(data => window.__deliver(data), message);
 
-let host, browser;
-
 describe('the fleet in the control panel, headless Chromium', () => {
-  before(async () => {
-    host = await startFakeHost();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await host?.close();
-  });
+  const panelPage = useFakeHostAndBrowser();
 
   test('Agents: each agent with health in words, meters with text, the window and the last error, as text', async () => {
-    const { tab, errors } = await openPanel(browser, host);
+    const { tab, errors } = await panelPage.open();
     await deliver(tab, fleetSnapshot());
     const claude = tab.locator('[data-section="agents"] [data-agent="claude-code"]');
     const jules = tab.locator('[data-section="agents"] [data-agent="jules"]');
@@ -66,7 +57,7 @@ describe('the fleet in the control panel, headless Chromium', () => {
   });
 
   test('Test and Configure post their validated messages; Restricted Mode disables Test with the reason', async () => {
-    const { tab } = await openPanel(browser, host);
+    const { tab } = await panelPage.open();
     await deliver(tab, fleetSnapshot());
     const jules = tab.locator('[data-agent="jules"]');
     await jules.locator('[data-row-action="testAgent"]').click();
@@ -81,7 +72,7 @@ describe('the fleet in the control panel, headless Chromium', () => {
   });
 
   test('a Jules plan in Needs you shows the plan and approves with one click', async () => {
-    const { tab } = await openPanel(browser, host);
+    const { tab } = await panelPage.open();
     await deliver(tab, fleetSnapshot());
     const card = tab.locator('[data-section="needsYou"] .plan-card[data-kind="planAwaitingApproval"]');
     assert.equal(await card.locator('.plan-title').textContent(), 'jules asks you to approve its plan for add-search');
@@ -101,7 +92,7 @@ describe('the fleet in the control panel, headless Chromium', () => {
   });
 
   test('at 300 px the plan wraps: every step and Approve are inside the width, none cut', async () => {
-    const { tab } = await openPanel(browser, host);
+    const { tab } = await panelPage.open();
     await tab.setViewportSize({ width: 300, height: 900 });
     const longStep = 'Rewrite the validation of every field of the login form so that each error is said next to its field';
     const plan = aRunRecord({ runId: 'run-plan', taskId: 'add-search', agentId: 'jules', state: 'needsYou', history: [{ state: 'needsYou', at: '2026-11-21T10:00:00.000Z', reason: `Jules plan awaiting approval: 1. ${longStep}; 2. ${evil}; 3. Add tests` }] });
@@ -120,7 +111,7 @@ describe('the fleet in the control panel, headless Chromium', () => {
   });
 
   test('fan-out: pending tasks are selected with the keyboard, Dispatch selected posts them, each outcome is said in words', async () => {
-    const { tab } = await openPanel(browser, host);
+    const { tab } = await panelPage.open();
     await deliver(tab, fleetSnapshot());
     const dispatch = tab.locator('vscode-button[data-action="dispatchTasks"]');
     assert.equal(await dispatch.getAttribute('disabled'), '', 'nothing selected yet');
@@ -153,7 +144,7 @@ describe('the fleet in the control panel, headless Chromium', () => {
   });
 
   test('fan-out lines follow the runs: a waiting task that starts, then finishes, and one that fails, as the Runs section says', async () => {
-    const { tab } = await openPanel(browser, host);
+    const { tab } = await panelPage.open();
     // add-logout ran once before (failed): that old run is not the one this dispatch starts.
     const oldRun = aRunRecord({ runId: 'old-logout', taskId: 'add-logout', state: 'failed', startedAt: '2026-11-21T09:00:00.000Z', endedAt: '2026-11-21T09:01:00.000Z', failure: { class: 'agentError', message: 'exit 1' } });
     await deliver(tab, fleetSnapshot({ runs: [oldRun] }));
@@ -186,7 +177,7 @@ describe('the fleet in the control panel, headless Chromium', () => {
   });
 
   test('Preview Agent posts the task; the ranking shows each agent, eligible or not, with its score and reasons', async () => {
-    const { tab } = await openPanel(browser, host);
+    const { tab } = await panelPage.open();
     await deliver(tab, fleetSnapshot());
     assert.equal(await tab.locator('[data-section="preview"]').isVisible(), false);
     await tab.locator('[data-list="queue"] .vrow', { hasText: 'Add a login form' }).locator('[data-row-action="previewDispatch"]').click();
@@ -201,7 +192,7 @@ describe('the fleet in the control panel, headless Chromium', () => {
   });
 
   test('drops a malformed answer and keeps the panel as it was', async () => {
-    const { tab, errors } = await openPanel(browser, host);
+    const { tab, errors } = await panelPage.open();
     await deliver(tab, fleetSnapshot());
     await send(tab, { type: 'preview', preview: { taskId: 'a', chosen: null, summary: 's', candidates: [{ agentId: 'x', eligible: 'yes', score: null, reasons: [] }] } });
     await send(tab, { type: 'dispatchResult', outcomes: [{ taskId: 'a', status: 'exploded', detail: '' }] });

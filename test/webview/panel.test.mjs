@@ -1,9 +1,9 @@
 // The control panel's real bundle (dist/webview, build it with `node esbuild.mjs`) in headless Chromium,
 // against a fake host page (fakeHost.mjs). Snapshots come from the real host-side builder.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { tsImport } from 'tsx/esm/api';
-import { deliver, launchBrowser, openPanel, startFakeHost } from './fakeHost.mjs';
+import { deliver, useFakeHostAndBrowser } from './fakeHost.mjs';
 
 const { buildPanelSnapshot } = await tsImport('../../src/core/state/panelSnapshot.ts', import.meta.url);
 const { Redactor } = await tsImport('../../src/core/logging/redactor.ts', import.meta.url);
@@ -39,20 +39,11 @@ function evilLoopSnapshot(overrides = {}, loopOverrides = {}) {
   return wire(buildPanelSnapshot(anAtoState({ loop, ...overrides }), new Redactor()));
 }
 
-let host, browser;
-
 describe('control panel in headless Chromium', () => {
-  before(async () => {
-    host = await startFakeHost();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await host?.close();
-  });
+  const panelPage = useFakeHostAndBrowser();
 
   test('says ready first, once, and renders nothing before a snapshot', async () => {
-    const { tab, errors } = await openPanel(browser, host);
+    const { tab, errors } = await panelPage.open();
     assert.deepEqual(await tab.evaluate(() => window.__posted), [{ type: 'ready' }]);
     assert.equal(await tab.locator('body[data-ready="true"]').count(), 0);
     await deliver(tab, smallSnapshot());
@@ -63,7 +54,7 @@ describe('control panel in headless Chromium', () => {
   });
 
   test('a task title with markup shows as text and runs nothing', async () => {
-    const { tab, errors } = await openPanel(browser, host);
+    const { tab, errors } = await panelPage.open();
     await deliver(tab, smallSnapshot());
     const title = tab.locator('[data-list="queue"] .row-title', { hasText: 'onerror' });
     await title.waitFor();
@@ -76,7 +67,7 @@ describe('control panel in headless Chromium', () => {
   });
 
   test('keeps the markers the real-VS-Code test relies on', async () => {
-    const { tab } = await openPanel(browser, host);
+    const { tab } = await panelPage.open();
     await deliver(tab, smallSnapshot({ planning: { kind: 'missing', path: '/repo/planning' }, queue: undefined, runs: [] }));
     assert.equal(await tab.locator('#app[aria-live]').count(), 1);
     assert.match(await tab.locator('[data-section="planning"]').innerText(), /No planning folder yet/);
@@ -87,7 +78,7 @@ describe('control panel in headless Chromium', () => {
   });
 
   test('clicks post the right validated messages; Restricted Mode disables them with the reason', async () => {
-    const { tab } = await openPanel(browser, host);
+    const { tab } = await panelPage.open();
     await deliver(tab, smallSnapshot());
     const row = tab.locator('[data-list="queue"] .vrow', { hasText: 'Add a login form' });
     await row.locator('[data-row-action="dispatchTask"]').click();
@@ -115,7 +106,7 @@ describe('control panel in headless Chromium', () => {
 
   test('10,000 tasks and 1,000 runs render and scroll with a bounded DOM', async () => {
     const snapshot = wire(buildPanelSnapshot(aBusyState(10_000, 1000).state, new Redactor()));
-    const { tab, errors } = await openPanel(browser, host);
+    const { tab, errors } = await panelPage.open();
     const [handlerMs] = await deliver(tab, snapshot);
     const rows = () => tab.locator('.vrow').count();
     const initial = await rows();
@@ -142,7 +133,7 @@ describe('control panel in headless Chromium', () => {
   });
 
   test('filter text and collapsed groups are kept with setState and restored from getState', async () => {
-    const { tab } = await openPanel(browser, host);
+    const { tab } = await panelPage.open();
     await deliver(tab, smallSnapshot());
     await tab.locator('[data-list="runs"] .vrow.group', { hasText: 'Running' }).click();
     assert.equal(await tab.locator('[data-list="runs"] .vrow:not(.group)').count(), 1, 'the Running group collapsed');
@@ -156,7 +147,7 @@ describe('control panel in headless Chromium', () => {
     assert.deepEqual(await tab.locator('[data-list="queue"] .vrow:not(.group) .row-title').allTextContents(), ['Add a login form']);
     await tab.close();
 
-    const restored = await openPanel(browser, host, { ...state, filter: 'zzz-nothing' });
+    const restored = await panelPage.open({ ...state, filter: 'zzz-nothing' });
     await deliver(restored.tab, smallSnapshot());
     assert.deepEqual(await restored.tab.locator('[data-list="queue"] .vrow:not(.group) .row-title').allTextContents(), []);
     assert.equal(await restored.tab.locator('vscode-textfield[data-control="filter"]').evaluate(field => field.value), 'zzz-nothing');
@@ -164,7 +155,7 @@ describe('control panel in headless Chromium', () => {
   });
 
   test('GitHub text in the loop (PR title, check name, reason, plan) shows as text and runs nothing', async () => {
-    const { tab, errors } = await openPanel(browser, host);
+    const { tab, errors } = await panelPage.open();
     await deliver(tab, evilLoopSnapshot());
     await tab.locator('[data-section="loop"] .loop-reason').waitFor();
     assert.equal(await tab.locator('[data-section="loop"] .loop-reason').textContent(), evil);
@@ -185,7 +176,7 @@ describe('control panel in headless Chromium', () => {
   });
 
   test('the loop header: state, a stepper that marks the stage in words, the reason, ticks and budget', async () => {
-    const { tab, errors } = await openPanel(browser, host);
+    const { tab, errors } = await panelPage.open();
     await deliver(tab, evilLoopSnapshot({}, { stage: { ...aPlan().stage, stage: '2b', reason: 'task add-login is dispatched' } }));
     const loop = tab.locator('[data-section="loop"]');
     await loop.locator('.stepper').waitFor();
@@ -214,7 +205,7 @@ describe('control panel in headless Chromium', () => {
   });
 
   test('preview renders the plan: each track\'s action and why, or why nothing', async () => {
-    const { tab } = await openPanel(browser, host);
+    const { tab } = await panelPage.open();
     await deliver(tab, evilLoopSnapshot({}, { plan: undefined, lastReport: undefined }));
     assert.equal(await tab.locator('[data-loop-part="plan"]').count(), 0);
     await tab.locator('vscode-button[data-loop-action="preview"]').click();
@@ -232,7 +223,7 @@ describe('control panel in headless Chromium', () => {
   });
 
   test('the pull requests the loop follows: each with its work, CI and verdict, then every merge rule with its reason', async () => {
-    const { tab, errors } = await openPanel(browser, host);
+    const { tab, errors } = await panelPage.open();
     const green = aFollowedPullRequest(30, { ci: 'green', pendingChecks: [], verdict: { ready: true, rules: [{ rule: 'open', ok: true, detail: 'open' }] } });
     await deliver(tab, evilLoopSnapshot({}, { followedPullRequests: [aFollowedPullRequest(12), green] }));
     const list = tab.locator('[data-list="followedPrs"]');
@@ -248,7 +239,7 @@ describe('control panel in headless Chromium', () => {
   });
 
   test('the loop\'s buttons, merge, approve and links post the right messages', async () => {
-    const { tab } = await openPanel(browser, host);
+    const { tab } = await panelPage.open();
     await deliver(tab, evilLoopSnapshot());
     await tab.locator('vscode-button[data-loop-action="start"]').click();
     await tab.locator('vscode-button[data-loop-action="tick"]').click();
@@ -281,7 +272,7 @@ describe('control panel in headless Chromium', () => {
   });
 
   test('a focused loop button keeps its focus when a snapshot changes only the lists', async () => {
-    const { tab } = await openPanel(browser, host);
+    const { tab } = await panelPage.open();
     await deliver(tab, evilLoopSnapshot({ runs: [aRun(1, 'running')] }));
     await tab.locator('vscode-button[data-loop-action="tick"]').focus();
     await deliver(tab, evilLoopSnapshot({ runs: [aRun(2, 'running'), aRun(1, 'running')] }));
@@ -290,7 +281,7 @@ describe('control panel in headless Chromium', () => {
   });
 
   test('Restricted Mode shows the loop but disables every loop action with the reason; links still open', async () => {
-    const { tab } = await openPanel(browser, host);
+    const { tab } = await panelPage.open();
     await deliver(tab, evilLoopSnapshot({ trusted: false }));
     const loop = tab.locator('[data-section="loop"]');
     assert.equal(await loop.locator('[data-loop-state]').getAttribute('data-loop-state'), 'untrusted');
@@ -312,7 +303,7 @@ describe('control panel in headless Chromium', () => {
   });
 
   test('drops a malformed snapshot and keeps the last good one', async () => {
-    const { tab } = await openPanel(browser, host);
+    const { tab } = await panelPage.open();
     await deliver(tab, smallSnapshot());
     const bad = smallSnapshot();
     bad.queue.items[0].folder = '../../etc';

@@ -1,9 +1,9 @@
 // Partial updates in the panel's real bundle (dist/webview; `node esbuild.mjs`) in headless Chromium: the
 // host's real encoder makes the updates, the fake host page delivers them (fakeHost.mjs).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { tsImport } from 'tsx/esm/api';
-import { deliverMessage, launchBrowser, openPanel, startFakeHost } from './fakeHost.mjs';
+import { deliverMessage, useFakeHostAndBrowser } from './fakeHost.mjs';
 
 const { buildPanelSnapshot } = await tsImport('../../src/core/state/panelSnapshot.ts', import.meta.url);
 const { PanelUpdateEncoder } = await tsImport('../../src/core/state/panelUpdates.ts', import.meta.url);
@@ -28,22 +28,13 @@ const markRows = (tab, list) => tab.evaluate(id => {
 }, list);
 const rowsOf = (tab, list) => tab.evaluate(id => [...document.querySelectorAll(`[data-list="${id}"] .vrow`)].map(row => ({ key: row.dataset['key'], kept: row.dataset['mark'] === 'kept', detail: row.querySelector('.row-detail')?.textContent ?? '' })), list);
 
-let host, browser;
-
 describe('control panel: partial updates in headless Chromium', () => {
-  before(async () => {
-    host = await startFakeHost();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await host?.close();
-  });
+  const panelPage = useFakeHostAndBrowser();
 
   test('a run changes: only that run is sent, and only its row is rendered again', async () => {
     const { state } = aBusyState(300, 40);
     const panel = aHost();
-    const { tab, errors } = await openPanel(browser, host);
+    const { tab, errors } = await panelPage.open();
     await deliverMessage(tab, panel.next(state));
     const running = state.runs.findIndex(run => run.state === 'running');
     const runId = state.runs[running].runId;
@@ -71,7 +62,7 @@ describe('control panel: partial updates in headless Chromium', () => {
   test('the queue is sent again only with a new revision, and then its rows change', async () => {
     const { state, entries } = aBusyState(20, 3);
     const panel = aHost();
-    const { tab } = await openPanel(browser, host);
+    const { tab } = await panelPage.open();
     await deliverMessage(tab, panel.next(state));
     await markRows(tab, 'queue');
     // The store publishes the same revision again (a re-scan that found nothing new): nothing to send.
@@ -94,7 +85,7 @@ describe('control panel: partial updates in headless Chromium', () => {
       // How a host of version 5 and before sent its state.
       { type: 'snapshot', snapshot: { version: 5, workspaceName: 'repo' } },
     ]) {
-      const { tab, errors } = await openPanel(browser, host);
+      const { tab, errors } = await panelPage.open();
       await deliverMessage(tab, message);
       const notice = tab.locator('[data-section="protocolMismatch"]');
       await notice.waitFor();
@@ -110,7 +101,7 @@ describe('control panel: partial updates in headless Chromium', () => {
   test('an update the panel cannot apply keeps what it shows and asks the host for everything again', async () => {
     const { state } = aBusyState(10, 5);
     const panel = aHost();
-    const { tab } = await openPanel(browser, host);
+    const { tab } = await panelPage.open();
     // A partial update first (as after a missed full one): nothing to apply it to.
     await deliverMessage(tab, { type: 'update', version: panelProtocolVersion, full: false, parts: { agents: [] } });
     assert.deepEqual(await tab.evaluate(() => window.__posted), [{ type: 'ready' }, { type: 'ready' }]);
