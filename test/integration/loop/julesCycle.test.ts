@@ -6,7 +6,7 @@ import { approveTaskPlan } from '../../../src/core/dispatch/approvePlan';
 import { recoverRuns } from '../../../src/core/dispatch/runRecovery';
 import { PlanningWriter } from '../../../src/core/planning/planningWriter';
 import { Redactor } from '../../../src/core/logging/redactor';
-import { readMarkers } from '../../../src/core/loop/markers';
+import { readMarkers } from '../../../src/core/loop/texts/markers';
 import type { RunRecord } from '../../../src/core/runs/runRecord';
 import { RunStore } from '../../../src/core/runs/runStore';
 import type { FakeGitHub } from '../../fakes/github/fakeGitHub';

@@ -13,7 +13,7 @@ import { isFinalRunState, newRunId, newRunRecord, type RunRecord } from '../../r
 import { transition } from '../../runs/runTransitions';
 import { composePrompt } from '../../tasks/composePrompt';
 import type { Task } from '../../tasks/task';
-import { atoPullRequestText, taskBranch } from '../atoPullRequest';
+import { atoPullRequestText, taskBranch } from '../tracks/planning/atoPullRequest';
 import { reportTaskRunFailure } from './taskRunFailure';
 
 /** One task of the planning branch for a local agent, with its issue. */

@@ -6,7 +6,7 @@ import { isFinalRunState, newRunId, newRunRecord, type RunRecord, type RunState 
 import type { RunStore } from '../../runs/runStore';
 import { transition } from '../../runs/runTransitions';
 import { composePrompt } from '../../tasks/composePrompt';
-import { bodyWithLoopLinks, checkReportedPullRequest, type LoopRepository, type ReportedPullRequest } from '../reportedPullRequest';
+import { bodyWithLoopLinks, checkReportedPullRequest, type LoopRepository, type ReportedPullRequest } from '../tracks/planning/reportedPullRequest';
 import type { LocalTaskRequest, LocalTaskResult } from './localTaskRuns';
 import { reportTaskRunFailure } from './taskRunFailure';
 
