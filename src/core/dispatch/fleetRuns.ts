@@ -61,8 +61,8 @@ export interface FleetRunsOptions {
 /**
  * The fleet's side of every agent run (issue 10, "one fleet"): the concurrency slot and the vendor's start
  * gate, the run record in `.ato/runs` (each state written, seen by the ledger, logged as an event), the run
- * log, the stall watch, the spend cap, and cancel. The task-file dispatcher and the GitHub loop's local runs
- * both start their runs here, so limits, the ledger, `ato agents` and cancel see them all; each keeps what
+ * log, the stall watch, the spend cap, and cancel. The task-file dispatcher and the GitHub loop's runs (local
+ * agents' and remote sessions') all start their runs here, so limits, the ledger, `ato agents` and cancel see them all; each keeps what
  * is its own (queue moves and retries; push and PR).
  */
 export class FleetRuns {
@@ -95,6 +95,11 @@ export class FleetRuns {
 
   get limiter(): ConcurrencyLimiter {
     return this.options.limiter;
+  }
+
+  /** The run records of the workspace (`.ato/runs`): the one store every run of this fleet is written to. */
+  get runs(): RunStore {
+    return this.options.runs;
   }
 
   /** Records of the runs in progress in this process. */
