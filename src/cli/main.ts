@@ -14,6 +14,7 @@ import { dispatchCommand, resumeWithBudget } from './dispatchCommand';
 import { listTasks } from './taskCommands';
 import { loopStatus, run, tick } from './loopCommands';
 import { approvePlan } from './approveCommand';
+import { cancelCommand } from './cancelCommand';
 import { requeue } from './requeueCommand';
 import { initCiCommand } from './initCiCommand';
 import { newTaskCommand } from './newTaskCommand';
@@ -63,6 +64,9 @@ Commands:
   requeue <id>        put a failed, cancelled or interrupted task back in pending/ to run it again
                       (its run records keep their history; refused while a run of it is in progress)
   approve <id>        approve the plan the task's run waits on (a Jules session with plan approval)
+  cancel <run-id> [--json]
+                      cancel a run in progress, whichever process runs it: its record ends cancelled, a
+                      local agent's process group is killed, a Jules session archived (again: no-op)
   help                this text
 
 Options:
@@ -120,6 +124,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await requeue(context, parsed.positionals[1]);
       case 'approve':
         return await approvePlan(context, parsed.positionals[1]);
+      case 'cancel':
+        return await cancelCommand(context, parsed.positionals[1]);
       case 'resume': {
         const raw = parsed.values.budget;
         const budget = raw === undefined ? Number.NaN : Number(raw);

@@ -230,6 +230,8 @@ describe('the planning loop with Jules instead of Copilot (the fake GitHub and t
         if (crashAt !== 'remoteRun:afterSession') {
           // Linked (by Closes after the edit, else by the task's title, the session's PR title) and trusted: the record names it.
           assert.deepEqual(restarted, [], 'the PR is linked: nothing to start');
+          // The record knew the PR when ATO stopped: the first observe after the restart finishes it (no session is followed again).
+          assert.deepEqual((await records(root)).map(record => [record.state, record.loopLink?.pullRequest?.number]), [['succeeded', julesPulls()[0]?.number]], 'the run ends succeeded, with its one PR');
         } else {
           assert.deepEqual(restarted, ['dispatchIssue:done']);
           await julesCompletes(again, onlySession());
