@@ -14,6 +14,7 @@ import { loopNotRunningReason } from '../views/loopText';
 import type { AtoState } from './atoState';
 import { loopSnapshot } from './panelLoopSnapshot';
 import { requeueableRuns } from './requeueableRuns';
+import { isLandable } from '../runs/landing/landingTarget';
 
 /** The panel's run states must be exactly the record's (compile-time check). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -181,6 +182,8 @@ function runSnapshots(records: readonly RunRecord[], redactor: Redactor, cache: 
         branch: record.branch ?? null,
         failure: record.failure === undefined ? null : { class: record.failure.class, message: record.failure.message },
         summary: record.summary ?? null,
+        ...(isLandable(record) ? { landable: true } : {}),
+        ...(record.landing === undefined ? {} : { landing: record.landing.detail }),
       });
       cache.runs.set(record, run);
     }

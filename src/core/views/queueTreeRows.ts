@@ -1,6 +1,7 @@
 import type { QueueSnapshot } from '../queue/queueEntries';
 import { queueEntryId } from '../queue/queueEntry';
 import { describeBlockReason } from '../queue/queueOrder';
+import { isLandable } from '../runs/landing/landingTarget';
 import type { RunRecord } from '../runs/runRecord';
 import type { QueueCounts } from '../state/atoState';
 import { commandIds, treeItemContexts } from './commandIds';
@@ -79,8 +80,16 @@ export function runRows(runs: readonly RunRecord[], requeueable: ReadonlyMap<str
         command: commandIds.showRunLog,
         commandArgs: [run.runId],
         ref: run.runId,
-        contextValue: run.state === 'running' || run.state === 'preparing' ? treeItemContexts.activeRun : requeueable.has(run.runId) ? treeItemContexts.requeueableRun : treeItemContexts.finishedRun,
+        contextValue: runContext(run, requeueable),
       })),
     },
   ];
+}
+
+/** The run row's `contextValue`: which of its actions the tree's menus offer. */
+function runContext(run: RunRecord, requeueable: ReadonlyMap<string, string>): string {
+  if (run.state === 'running' || run.state === 'preparing') return treeItemContexts.activeRun;
+  const landable = isLandable(run);
+  if (requeueable.has(run.runId)) return landable ? treeItemContexts.requeueableLandableRun : treeItemContexts.requeueableRun;
+  return landable ? treeItemContexts.landableRun : treeItemContexts.finishedRun;
 }
