@@ -104,6 +104,23 @@ describe('control panel in headless Chromium', () => {
     await tab.close();
   });
 
+  test('a finished local run offers View Diff, Open Pull Request, Merge and Discard; each posts its message; a landed run offers none', async () => {
+    const { tab } = await panelPage.open();
+    await deliver(tab, smallSnapshot());
+    const run = tab.locator('[data-list="runs"] .vrow[data-state="failed"]');
+    const actions = () => run.locator('[data-row-action]').evaluateAll(buttons => buttons.map(button => [button.dataset.rowAction, button.getAttribute('title')]));
+    assert.deepEqual(await actions(), [['showRunLog', 'Show Log'], ['viewRunDiff', 'View Diff'], ['openRunPullRequest', 'Open Pull Request'], ['mergeRun', 'Merge into Current Branch'], ['discardRun', 'Discard Branch']]);
+    for (const type of ['viewRunDiff', 'openRunPullRequest', 'mergeRun', 'discardRun']) await run.locator(`[data-row-action="${type}"]`).click();
+    assert.deepEqual((await tab.evaluate(() => window.__posted)).slice(1), ['viewRunDiff', 'openRunPullRequest', 'mergeRun', 'discardRun'].map(type => ({ type, runId: 'run-00001' })));
+    assert.deepEqual(await tab.locator('[data-list="runs"] .vrow[data-state="running"] [data-row-action]').evaluateAll(buttons => buttons.map(button => button.dataset.rowAction)), ['showRunLog', 'cancelRun'], 'a running run has nothing to land yet');
+
+    const landed = { ...aRun(1, 'failed'), landing: { kind: 'discarded', at: '2026-11-21T10:05:00.000Z', detail: 'deleted ato/task-1' } };
+    await deliver(tab, smallSnapshot({ runs: [aRun(2, 'running'), landed] }));
+    await tab.waitForFunction(() => document.querySelector('[data-list="runs"] .vrow[data-state="failed"] [data-row-action="discardRun"]') === null);
+    assert.deepEqual((await actions()).map(([type]) => type), ['showRunLog']);
+    await tab.close();
+  });
+
   test('10,000 tasks and 1,000 runs render and scroll with a bounded DOM', async () => {
     const snapshot = wire(buildPanelSnapshot(aBusyState(10_000, 1000).state, new Redactor()));
     const { tab, errors } = await panelPage.open();
