@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { githubTokenFor } from '../../core/forges/github/githubToken';
 import { LandingError } from '../../core/runs/landing/landingError';
 import { landingGitHub } from '../../core/runs/landing/landingGitHub';
-import { isLandable } from '../../core/runs/landing/landingTarget';
+import { landableRuns } from '../../core/runs/landing/landingTarget';
 import { RunLanding, type LandingResult } from '../../core/runs/landing/runLanding';
 import type { RunRecord } from '../../core/runs/runRecord';
 import { RunStore } from '../../core/runs/runStore';
@@ -44,7 +44,9 @@ export function registerRunLandingCommands(services: AtoServices, runs: RunServi
   const pick = async (target: unknown, title: string): Promise<string | undefined> => {
     const given = runIdOf(target);
     if (given !== undefined) return given;
-    const candidates = services.store.state.runs.filter(isLandable);
+    const runsNow = services.store.state.runs;
+    const landable = landableRuns(runsNow);
+    const candidates = runsNow.filter(run => landable.has(run.runId));
     if (candidates.length === 0) {
       void vscode.window.showInformationMessage('ATO: no finished local run has a branch to land.');
       return undefined;

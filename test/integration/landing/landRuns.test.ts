@@ -175,6 +175,24 @@ describe('landing a finished local run (real git, a real agent process, the real
     assert.match(merge.stderr, /was discarded already/);
   });
 
+  it('an earlier run whose branch a later run of the task reused cannot merge or discard the later run\'s work', async () => {
+    const root = repository();
+    const later = await runTask(root, 'theta');
+    const store = new RunStore({ workspaceRoot: root, redactor: new Redactor() });
+    // The task's first run, failed with no commits of its own: the second run reused ato/theta.
+    const earlier: RunRecord = { ...later, runId: '20200101T000000Z-aaaaaa', state: 'failed', startedAt: '2020-01-01T00:00:00.000Z', history: [{ state: 'failed', at: '2020-01-01T00:00:00.000Z', reason: 'exit 1' }], endedAt: '2020-01-01T00:01:00.000Z', failure: { class: 'fatal', message: 'exit 1' } };
+    await store.write(earlier);
+    const tip = git(root, 'rev-parse', 'ato/theta');
+    for (const args of [['discard', earlier.runId], ['land', earlier.runId, '--merge']]) {
+      const refused = await cli(root, ...args);
+      assert.equal(refused.result, 1, args.join(' '));
+      assert.match(refused.stderr, new RegExp(`ato/theta now holds the work of a later run of theta \\(${later.runId}\\): land or discard that run instead`));
+    }
+    assert.equal(git(root, 'rev-parse', 'ato/theta'), tip, 'the later run\'s work is untouched');
+    const discarded = await cli(root, 'discard', later.runId);
+    assert.equal(discarded.result, 0, discarded.stderr);
+  });
+
   it('a record whose branch would be read as an option, or is not ATO\'s, is refused before git runs', async () => {
     const root = repository();
     const record = await runTask(root, 'epsilon');

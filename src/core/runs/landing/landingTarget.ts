@@ -23,6 +23,30 @@ export function isLandable(record: RunRecord): boolean {
 }
 
 /**
+ * The runs of `records` whose branch can be landed now: landable ones (see {@link isLandable}) whose branch no
+ * later run took over. A task's next run reuses `ato/<id>` when the earlier run left no commits of its own;
+ * the branch then holds the later run's work, which only the later run may land or discard.
+ */
+export function landableRuns(records: readonly RunRecord[]): ReadonlySet<string> {
+  const newest = new Map<string, RunRecord>();
+  for (const record of records) {
+    if (record.branch === undefined) continue;
+    const known = newest.get(record.branch);
+    if (known === undefined || laterThan(record, known)) newest.set(record.branch, record);
+  }
+  return new Set(records.filter(record => isLandable(record) && record.branch !== undefined && newest.get(record.branch) === record).map(record => record.runId));
+}
+
+/** The later run of the same branch, when one took it over (see {@link landableRuns}). */
+export function laterRunOnBranch(record: RunRecord, records: readonly RunRecord[]): RunRecord | undefined {
+  return records.find(other => other.runId !== record.runId && other.branch !== undefined && other.branch === record.branch && laterThan(other, record));
+}
+
+function laterThan(a: RunRecord, b: RunRecord): boolean {
+  return a.startedAt > b.startedAt || (a.startedAt === b.startedAt && a.runId > b.runId);
+}
+
+/**
  * The run's branch and base as git will get them. A record is a file anyone can edit: a branch that is not
  * `ato/…`, that git would refuse, or that could be read as an option, and a base that is not a full commit
  * id are refused here, before any git command.

@@ -6,7 +6,7 @@ import type { RunLanding as RunLandingRecord, RunRecord } from '../runRecord';
 import type { RunStore } from '../runStore';
 import { discardRunBranch } from './discardRun';
 import { LandingError } from './landingError';
-import { landableTarget, landingTarget } from './landingTarget';
+import { landableTarget, landingTarget, laterRunOnBranch, type LandingTarget } from './landingTarget';
 import { mergeRunBranch } from './mergeRun';
 import { fileAtCommit, runDiffFiles, runDiffRange, runDiffText, type RunDiffFile, type RunDiffRange } from './runDiff';
 import { openRunPullRequest, runPullRequestText, type RunPullRequestForge } from './runPullRequest';
@@ -64,7 +64,7 @@ export class RunLanding {
   async merge(runId: string): Promise<LandingResult> {
     const record = await this.record(runId);
     if (record.landing?.kind === 'merged') return { kind: 'merged', record, message: record.landing.detail, already: true };
-    const target = landableTarget(record);
+    const target = await this.ownTarget(record);
     const title = await this.taskTitle(record);
     const outcome = await mergeRunBranch(this.options.workspaceRoot, target, `Merge ${target.branch}: ${title}\n\nATO run ${record.runId} (${record.agentId}).`);
     const detail = outcome.alreadyMerged ? `${target.branch} was in ${outcome.into} already (${outcome.commit.slice(0, 7)})` : `merged ${target.branch} into ${outcome.into} as ${outcome.commit.slice(0, 7)}`;
@@ -75,7 +75,7 @@ export class RunLanding {
   async discard(runId: string): Promise<LandingResult> {
     const record = await this.record(runId);
     if (record.landing?.kind === 'discarded') return { kind: 'discarded', record, message: record.landing.detail, already: true };
-    const target = landableTarget(record);
+    const target = await this.ownTarget(record);
     const outcome = await discardRunBranch(this.options.workspaceRoot, target);
     const parts = [
       ...(outcome.removedWorktree === undefined ? [] : [`removed the worktree ${basename(outcome.removedWorktree)}`]),
@@ -91,7 +91,7 @@ export class RunLanding {
     if (record.landing?.kind === 'pullRequest' && record.landing.pullRequest !== undefined) {
       return { kind: 'pullRequest', record, message: record.landing.detail, already: true, url: record.landing.pullRequest.url };
     }
-    const target = landableTarget(record);
+    const target = await this.ownTarget(record);
     const forge = await this.options.forge?.();
     if (forge === undefined || 'unavailable' in forge) throw new LandingError('noForge', `No pull request for run ${record.runId}: ${forge?.unavailable ?? 'no GitHub remote is configured here.'}`);
     const text = runPullRequestText({ title: await this.taskTitle(record), taskId: record.taskId, runId: record.runId, agentId: record.agentId, summary: record.summary, branch: target.branch });
@@ -100,6 +100,14 @@ export class RunLanding {
     const detail = `${outcome.opened ? 'opened' : 'found the open'} pull request #${String(number)} from ${target.branch} (${url})`;
     const landed = await this.land(record, { kind: 'pullRequest', at: this.now().toISOString(), detail, pullRequest: { number, url } });
     return { kind: 'pullRequest', record: landed, message: detail, already: false, url };
+  }
+
+  /** The run's target, when the branch is still this run's: a later run of the task may have taken it over. */
+  private async ownTarget(record: RunRecord): Promise<LandingTarget> {
+    const target = landableTarget(record);
+    const later = laterRunOnBranch(record, (await this.options.runs.list()).records);
+    if (later !== undefined) throw new LandingError('notLandable', `${target.branch} now holds the work of a later run of ${record.taskId} (${later.runId}): land or discard that run instead.`);
+    return target;
   }
 
   private async record(runId: string): Promise<RunRecord> {

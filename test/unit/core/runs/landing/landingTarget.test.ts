@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { LandingError } from '../../../../../src/core/runs/landing/landingError';
-import { isLandable, landableTarget, landingTarget } from '../../../../../src/core/runs/landing/landingTarget';
+import { isLandable, landableRuns, landableTarget, landingTarget, laterRunOnBranch } from '../../../../../src/core/runs/landing/landingTarget';
 import { runPullRequestText } from '../../../../../src/core/runs/landing/runPullRequest';
 import { runRecordSchema } from '../../../../../src/core/runs/runRecord';
 import { aRunRecord } from '../../../../support/runRecords';
@@ -42,6 +42,19 @@ describe('landingTarget: what a run record may hand to git', () => {
     assert.equal(runRecordSchema.safeParse({ ...finished, baseSha: '--all' }).success, false);
     assert.equal(runRecordSchema.safeParse({ ...finished, landing: { kind: 'pushed', at: finished.startedAt, detail: '' } }).success, false);
     assert.equal(runRecordSchema.safeParse({ ...finished, landing: { kind: 'pullRequest', at: finished.startedAt, detail: 'opened', pullRequest: { number: 4, url: 'https://github.com/o/r/pull/4' } } }).success, true);
+  });
+});
+
+describe('landableRuns: a branch a later run took over is that run\'s to land', () => {
+  it('offers the newest run of a branch, not an earlier one whose branch was reused', () => {
+    const earlier = aRunRecord({ runId: 'run-a', state: 'failed', branch: 'ato/add-login', startedAt: '2026-11-21T10:00:00.000Z' });
+    const later = aRunRecord({ runId: 'run-b', state: 'succeeded', branch: 'ato/add-login', startedAt: '2026-11-21T11:00:00.000Z' });
+    const other = aRunRecord({ runId: 'run-c', state: 'succeeded', branch: 'ato/other', startedAt: '2026-11-21T09:00:00.000Z' });
+    assert.deepEqual([...landableRuns([later, earlier, other])].sort(), ['run-b', 'run-c']);
+    assert.equal(laterRunOnBranch(earlier, [earlier, later, other])?.runId, 'run-b');
+    assert.equal(laterRunOnBranch(later, [earlier, later, other]), undefined);
+    const landedLater = { ...later, landing: { kind: 'merged' as const, at: '2026-11-21T12:00:00.000Z', detail: 'merged' } };
+    assert.deepEqual([...landableRuns([earlier, landedLater])], [], 'the earlier run stays superseded once the later one is landed');
   });
 });
 
