@@ -6,7 +6,8 @@ import type { Fleet } from '../agents/fleet/fleet';
 import type { EventInput } from '../events/eventLog';
 import type { Logger } from '../logging/logger';
 import { describeError } from '../logging/redactor';
-import type { RunRecord } from '../runs/runRecord';
+import { isFinalRunState, type RunRecord } from '../runs/runRecord';
+import { runLogFooter, runLogHeader } from '../runs/runLogFrame';
 import type { RunStore } from '../runs/runStore';
 import { transition } from '../runs/runTransitions';
 import { Emitter, type Event } from '../util/emitter';
@@ -165,6 +166,10 @@ export class FleetRuns {
     const previous = run.record;
     run.record = record;
     await this.options.runs.write(record);
+    // The log ends with how the run ended (once: a final state has no way out).
+    if (isFinalRunState(record.state) && !isFinalRunState(previous.state) && previous.state !== 'queued') {
+      await this.options.runs.appendLog(record.runId, runLogFooter(record)).catch((error: unknown) => { this.options.log.warn('could not end the log of run %s: %s', record.runId, describeError(error)); });
+    }
     this.options.fleet?.observe(record);
     if (previous.state !== record.state) {
       const reason = record.history.at(-1)?.reason ?? '';
@@ -183,10 +188,15 @@ export class FleetRuns {
   async launch(run: FleetRun, request: Omit<DispatchRequest, 'runId' | 'onOutput'>): Promise<void> {
     const runId = run.record.runId;
     if (request.budgetUsd !== undefined) run.budgetUsd = request.budgetUsd;
+    const startedAt = this.now();
     const handle = await run.agent.dispatch({
       ...request,
       runId,
       onOutput: output => { void this.options.runs.appendLog(runId, `[${output.stream}] ${output.text}\n`).catch(() => undefined); },
+      onCommand: argv => {
+        const header = runLogHeader({ runId, taskId: run.record.taskId, agentId: run.agent.id, argv, branch: request.branch, workdir: request.workdir, startedAt });
+        void this.options.runs.appendLog(runId, header).catch(() => undefined);
+      },
     });
     run.handle = handle;
     await this.save(run, { ...transition(run.record, 'running', `${run.agent.id} started`, this.now), handle });

@@ -242,7 +242,7 @@ export class TaskDispatcher {
         // The cwd is resolved inside this run's own worktree, now that it exists (committed symlinks too).
         workdir = await resolveAgentWorkdir(task, worktree.path);
         branch = worktree.branch;
-        await this.save(run, { ...run.record, branch, workdir });
+        await this.save(run, { ...run.record, branch, workdir, baseSha: worktree.baseSha });
         await this.step('worktreeCreated', runId);
       }
       await this.inFlight.launch(run, {
