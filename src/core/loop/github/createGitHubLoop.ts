@@ -131,6 +131,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     port,
     baseBranch: branch,
     push: (cwd, source, target) => pushWithToken({ cwd, remoteUrl: pushUrl, source, branch: target, token }),
+    worktreePoolSize: settings['agents.worktreePoolSize'],
     timeoutMs: settings['agents.timeoutMinutes'] * 60_000,
     holdsSecret: text => setup.redactor.redact(text) !== text,
     log: setup.log,
