@@ -27,7 +27,8 @@ export async function dispatchBench(): Promise<Measurement[]> {
   return [...await dispatchSeries(0), ...await dispatchSeries(2)];
 }
 
-async function dispatchSeries(poolSize: number): Promise<Measurement[]> {
+/** One series of dispatches with the given pool size (0: none); exported for running one series alone. */
+export async function dispatchSeries(poolSize: number): Promise<Measurement[]> {
   const root = await mkdtemp(join(tmpdir(), 'ato-dispatch-bench-'));
   const git = (...args: string[]): void => { execFileSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: root, stdio: 'ignore' }); };
   try {

@@ -15,9 +15,9 @@ import { runGit } from './git';
  * - Claiming = renaming a slot's directory to the run's path: a rename is atomic, so of two runs (in one
  *   process or two) only one can get an entry; the other meets ENOENT and tries the next slot. The claimer
  *   then repairs git's record of the move (`git worktree repair`), checks out the run's branch at the base
- *   with `--force`, removes every untracked and ignored file (`git clean -ffdx`) and checks that
- *   `git status --ignored` is empty and HEAD is the base: exactly the base, nothing left from the run
- *   before. If any step fails the entry is removed and the caller adds a fresh worktree as before.
+ *   with `--force`, and when `git status --ignored` shows any untracked or ignored file removes them all
+ *   (`git clean -ffdx`) and checks again; and HEAD must be the base: exactly the base, nothing left from the
+ *   run before. If any step fails the entry is removed and the caller adds a fresh worktree as before.
  * - Releasing = detaching HEAD and renaming the run's directory to a free slot (a rename onto an existing
  *   slot fails, so the pool never holds more than its size), then `git worktree repair`. No free slot, a
  *   pool size of 0 or any failure: the caller removes the worktree as before. Slots at or above the size
@@ -108,13 +108,21 @@ export async function releaseToPool(root: string, path: string, pool: WorktreePo
 async function resetToBase({ root, path, branch, branchFlag, baseSha }: PoolClaim): Promise<void> {
   await runGit(['worktree', 'repair', path], { cwd: root });
   await runGit(['checkout', '--quiet', '--force', '--no-recurse-submodules', branchFlag, branch, baseSha], { cwd: path });
-  await runGit(['clean', '-ffdxq'], { cwd: path });
-  const [status, head] = await Promise.all([
-    runGit(['status', '--porcelain', '--ignored', '--untracked-files=all'], { cwd: path }),
-    runGit(['rev-parse', 'HEAD'], { cwd: path }),
-  ]);
-  if (status.stdout.trim() !== '') throw new Error(`a pooled worktree still differs from ${baseSha}: ${status.stdout.trim().slice(0, 200)}`);
-  if (head.stdout.trim() !== baseSha) throw new Error(`a pooled worktree is at ${head.stdout.trim()}, not ${baseSha}`);
+  const head = runGit(['rev-parse', 'HEAD'], { cwd: path });
+  head.catch(() => undefined); // Awaited below; a failure of `status` first must not leave it unhandled.
+  // Untracked and ignored files left by the run before are removed; `git clean` runs only when there are some.
+  if ((await leftovers(path)) !== '') {
+    await runGit(['clean', '-ffdxq'], { cwd: path });
+    const left = await leftovers(path);
+    if (left !== '') throw new Error(`a pooled worktree still differs from ${baseSha}: ${left.slice(0, 200)}`);
+  }
+  const at = (await head).stdout.trim();
+  if (at !== baseSha) throw new Error(`a pooled worktree is at ${at}, not ${baseSha}`);
+}
+
+/** What `git status` sees besides the checked-out commit: changes, untracked and ignored files ('' = none). */
+async function leftovers(path: string): Promise<string> {
+  return (await runGit(['status', '--porcelain', '--ignored', '--untracked-files=all'], { cwd: path })).stdout.trim();
 }
 
 async function slots(directory: string): Promise<{ readonly name: string; readonly index: number }[]> {

@@ -108,7 +108,8 @@ export async function createWorktree(options: CreateWorktreeOptions): Promise<Cr
 
   let removedLeftover = false;
   let salvaged: Salvaged | undefined;
-  const leftover = (await listWorktrees(root)).find(entry => entry.path === path);
+  let worktrees = await listWorktrees(root);
+  const leftover = worktrees.find(entry => entry.path === path);
   if (leftover !== undefined) {
     salvaged = await salvageUncommittedWork(leftover);
     await forceRemoveWorktree(root, path);
@@ -118,7 +119,8 @@ export async function createWorktree(options: CreateWorktreeOptions): Promise<Cr
     removedLeftover = true;
   }
 
-  const checkedOut = new Set((await listWorktrees(root)).flatMap(entry => (entry.branch === undefined ? [] : [entry.branch])));
+  if (removedLeftover) worktrees = await listWorktrees(root);
+  const checkedOut = new Set(worktrees.flatMap(entry => (entry.branch === undefined ? [] : [entry.branch])));
   const skippedBranches: string[] = [];
   for (let suffix = 1; suffix <= maxBranchSuffix; suffix++) {
     const branch = `${atoBranchPrefix}${taskId}${suffix === 1 ? '' : `-${suffix}`}`;
