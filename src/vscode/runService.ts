@@ -122,6 +122,7 @@ export class RunService implements vscode.Disposable {
       index,
       agents,
       maxConcurrentRuns: settings['agents.maxConcurrentRuns'],
+      worktreePoolSize: () => this.services.workspace.settings['agents.worktreePoolSize'],
       defaultTimeoutMs: settings['agents.timeoutMinutes'] * 60_000,
       redactor: this.services.redactor,
       events: { append: event => this.services.workspace.record(event) },

@@ -96,13 +96,16 @@ export function mergePolicyFrom(settings: AtoSettings): MergePolicy {
  */
 export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLoopResult> {
   const { workspaceRoot, settings } = setup;
+  // `origin/HEAD` is read while the remote is (one git process waits on no other: issue 14, `ato status`).
+  const localBranch = localDefaultBranch(workspaceRoot);
+  localBranch.catch(() => undefined);
   const remote = await workspaceGitHubRemote(workspaceRoot, { apiUrl: settings['github.apiUrl'], enterpriseUri: setup.enterpriseUri });
   if (remote.kind === 'noRemote') return { kind: 'unavailable', mode: 'local', reason: 'This repository has no `origin` remote: the loop works on the local planning folder.' };
   if (remote.kind === 'notGitHub') return { kind: 'unavailable', mode: 'local', reason: remote.reason };
   const repo = { owner: remote.owner, name: remote.name, apiUrl: remote.endpoint.apiUrl };
   const token = await setup.token(remote.endpoint);
   if (token === undefined) return { kind: 'unavailable', mode: 'off', reason: signInReason(remote.endpoint, `${repo.owner}/${repo.name}`) };
-  const branch = await defaultBranch(workspaceRoot);
+  const branch = (await localBranch) ?? await defaultBranch(workspaceRoot);
   const now = setup.now ?? (() => new Date());
   const port = await createGitHubPort({ repo, token, timeoutMs: settings['network.timeoutSeconds'] * 1000, log: setup.log, redactor: setup.redactor, userAgent: setup.userAgent, now: () => now().getTime(), ...(setup.retry === undefined ? {} : { retry: setup.retry }) });
   const lease = new RemoteLease(port, { ttlMs: settings['loop.leaseSeconds'] * 1000, site: await leaseSite(workspaceRoot), ...(setup.holder === undefined ? {} : { holder: setup.holder }) });
@@ -133,6 +136,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     port,
     baseBranch: branch,
     push: (cwd, source, target) => pushWithToken({ cwd, remoteUrl: pushUrl, source, branch: target, token }),
+    worktreePoolSize: settings['agents.worktreePoolSize'],
     timeoutMs: settings['agents.timeoutMinutes'] * 60_000,
     holdsSecret: text => setup.redactor.redact(text) !== text,
     log: setup.log,
@@ -195,9 +199,15 @@ function signInReason(endpoint: GitHubEndpoint, repo: string): string {
 
 /** The remote's default branch: `origin/HEAD` as clone set it, else asked of the remote. */
 export async function defaultBranch(workspaceRoot: string): Promise<string> {
-  const local = await runGit(['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'], { cwd: workspaceRoot, okExitCodes: [1, 128] });
-  if (local.exitCode === 0 && local.stdout.trim().startsWith('origin/')) return local.stdout.trim().slice('origin/'.length);
+  const local = await localDefaultBranch(workspaceRoot);
+  if (local !== undefined) return local;
   const remote = await runGit(['ls-remote', '--symref', 'origin', 'HEAD'], { cwd: workspaceRoot, timeoutMs: 30_000 });
   const match = /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(remote.stdout);
   return match?.[1] ?? 'main';
+}
+
+/** `origin/HEAD` as clone set it (no request); undefined when it is not set. */
+async function localDefaultBranch(workspaceRoot: string): Promise<string | undefined> {
+  const local = await runGit(['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'], { cwd: workspaceRoot, okExitCodes: [1, 128] });
+  return local.exitCode === 0 && local.stdout.trim().startsWith('origin/') ? local.stdout.trim().slice('origin/'.length) : undefined;
 }

@@ -62,10 +62,14 @@ export class GitHubLoopBackend implements LoopBackend {
 
   async observe({ full }: { readonly full: boolean }): Promise<LoopObservation | 'unchanged'> {
     const { port } = this.options;
+    // A full read fetches the planning branch whatever the probe says: the fetch (a git process) starts
+    // first and runs while the probe's request is out (issue 14: `ato status` waited for one, then the other).
+    const early = full || this.observed === undefined ? this.options.planningSource.read({ fetch: true }) : undefined;
+    early?.catch(() => undefined);
     const changed = await port.probeChanges();
     if (!changed && !full && this.observed !== undefined) return 'unchanged';
     const [planning, read] = await Promise.all([
-      this.options.planningSource.read({ fetch: true }),
+      early ?? this.options.planningSource.read({ fetch: true }),
       port.snapshot({ issueLabels: allAtoLabels.map(label => label.name) }),
     ]);
     const trust = await this.trustFacts(read);

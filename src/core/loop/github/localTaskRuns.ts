@@ -6,7 +6,7 @@ import { isGitHubError } from '../../forges/github/githubError';
 import type { IssueSummary } from '../../forges/github/githubModel';
 import type { GitHubPort, PullRequestRef } from '../../forges/github/githubPort';
 import { runGit } from '../../git/git';
-import { createWorktree, removeWorktree } from '../../git/worktrees';
+import { createWorktree, retireWorktree } from '../../git/worktrees';
 import type { Logger } from '../../logging/logger';
 import { describeError } from '../../logging/redactor';
 import { isFinalRunState, newRunId, newRunRecord, type RunRecord } from '../../runs/runRecord';
@@ -31,6 +31,8 @@ export interface LocalTaskRunsOptions {
   readonly baseBranch: string;
   /** Pushes a commit-ish of a worktree to a branch of `origin` (with the token, for GitHub's host only). */
   readonly push: (cwd: string, source: string, branch: string) => Promise<void>;
+  /** `ato.agents.worktreePoolSize`: finished runs' worktrees kept for the next (see worktreePool.ts); absent: none. */
+  readonly worktreePoolSize?: number;
   readonly timeoutMs: number;
   /** `ato.runs.defaultBudgetUsd`: the spend cap of a task without `budget_usd` (0: none). */
   readonly defaultBudgetUsd?: number;
@@ -170,7 +172,8 @@ export class LocalTaskRuns {
     const { task, agent } = request;
     const { workspaceRoot, baseBranch, log } = this.options;
     await runGit(['fetch', '--quiet', 'origin', `refs/heads/${baseBranch}:refs/remotes/origin/${baseBranch}`], { cwd: workspaceRoot, timeoutMs: 120_000 });
-    const worktree = await createWorktree({ repoRoot: workspaceRoot, taskId: task.id, baseRef: `refs/remotes/origin/${baseBranch}` });
+    const pool = this.options.worktreePoolSize === undefined ? {} : { pool: { size: this.options.worktreePoolSize } };
+    const worktree = await createWorktree({ repoRoot: workspaceRoot, taskId: task.id, baseRef: `refs/remotes/origin/${baseBranch}`, ...pool });
     try {
       const workdir = await resolveAgentWorkdir(task, worktree.path);
       await fleetRuns.save(run, { ...run.record, branch: worktree.branch, workdir });
@@ -200,7 +203,7 @@ export class LocalTaskRuns {
       await this.options.checkpoint('localRun:afterPush');
       return { kind: 'pushed', summary: status.summary, usage: status.usage };
     } finally {
-      await removeWorktree({ repoRoot: workspaceRoot, path: worktree.path }).catch((error: unknown) => { log.warn('could not remove the worktree of %s: %s', task.id, describeError(error)); });
+      await retireWorktree({ repoRoot: workspaceRoot, path: worktree.path, ...pool }).catch((error: unknown) => { log.warn('could not remove the worktree of %s: %s', task.id, describeError(error)); });
     }
   }
 
