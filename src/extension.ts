@@ -6,6 +6,7 @@ import { initialAtoState, type AtoState } from './core/state/atoState';
 import { Store } from './core/state/store';
 import type { AtoServices } from './vscode/atoServices';
 import { registerAgentCommands } from './vscode/commands/agentCommands';
+import { refreshCliLauncher, registerCliLauncherCommands } from './vscode/commands/cliLauncherCommands';
 import { registerDoctorCommand } from './vscode/commands/doctorCommand';
 import { registerLoopCommands } from './vscode/commands/loopCommands';
 import { registerPlanningCommands } from './vscode/commands/planningCommands';
@@ -72,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
     ...registerTaskCommands(services),
     ...registerRunCommands(services, runs, () => loop.controller),
     ...registerAgentCommands(services, runs),
+    ...registerCliLauncherCommands(services, join(context.extensionPath, 'dist', 'cli.js')),
   );
   const ended = performance.now();
   const activationMs = ended - started;
@@ -81,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
     // Diagnostics, completion and hover for task files: registered just after activation, which they do not need to delay.
     context.subscriptions.push(registerTaskFileLanguage(store, { workspaceRoot: () => workspace.workspaceRoot, agentIds: () => runs.agentIds(), knownIds: () => queue.knownIds() }));
     context.subscriptions.push(registerTaskFileCodeLens(store));
+    void refreshCliLauncher(services, join(context.extensionPath, 'dist', 'cli.js')).catch((error: unknown) => { log.warn('the ato launcher could not be refreshed: %s', error); });
     // The queue index follows the planning folder: started once it exists, restarted when it moves.
     context.subscriptions.push(store.onDidChange(state => {
       const planning = state.planning;

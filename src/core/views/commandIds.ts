@@ -41,6 +41,9 @@ export const commandIds = {
   adoptIssues: 'ato.adoptIssues',
   testAgent: 'ato.testAgent',
   configureAgent: 'ato.configureAgent',
+  /** Puts `ato` on the PATH: a launcher in the user's bin folder that runs the extension's bundled CLI. */
+  installCliLauncher: 'ato.installCliLauncher',
+  uninstallCliLauncher: 'ato.uninstallCliLauncher',
 } as const;
 
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];
