@@ -13,6 +13,7 @@ import { registerPlanningCommands } from './vscode/commands/planningCommands';
 import { registerRunCommands } from './vscode/commands/runCommands';
 import { registerSecretCommands } from './vscode/commands/secretCommands';
 import { registerTaskCommands } from './vscode/commands/taskCommands';
+import { registerTaskEventsCommand } from './vscode/commands/taskEventsCommand';
 import { registerViewCommands } from './vscode/commands/viewCommands';
 import { registerControlPanel } from './vscode/controlPanel';
 import { logChannelSink } from './vscode/logChannelSink';
@@ -22,6 +23,7 @@ import { RunService } from './vscode/runService';
 import { VscodeSecrets } from './vscode/secretStore';
 import { createStatusBar } from './vscode/statusBar';
 import { registerTaskFileCodeLens } from './vscode/taskFileCodeLens';
+import { registerTaskEventsDocuments } from './vscode/taskEventsDocument';
 import { registerTaskFileLanguage } from './vscode/taskFileLanguage';
 import { createTreeView } from './vscode/treeView';
 import { WorkspaceMonitor } from './vscode/workspaceMonitor';
@@ -74,6 +76,8 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
     ...registerRunCommands(services, runs, () => loop.controller),
     ...registerAgentCommands(services, runs),
     ...registerCliLauncherCommands(services, join(context.extensionPath, 'dist', 'cli.js')),
+    registerTaskEventsDocuments(services),
+    registerTaskEventsCommand(services, () => queue.knownIds()),
   );
   const ended = performance.now();
   const activationMs = ended - started;

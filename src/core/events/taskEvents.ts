@@ -70,3 +70,11 @@ function scalarField(event: AtoEvent, name: string): string | undefined {
   const value = (event as Record<string, unknown>)[name];
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
 }
+
+/** The text of a task's event view: a header, then one line per event (or why there is none). */
+export function taskEventsText(taskId: string, events: readonly AtoEvent[], skipped: number): string {
+  const header = `# Events of task ${taskId}: ${events.length === 1 ? '1 event' : `${String(events.length)} events`}, oldest first (time UTC · kind · run · message). Updates as ATO records more.`;
+  const note = skipped > 0 ? [`# ${String(skipped)} line(s) of the log are not events (cut short by a crash, or edited) and were skipped.`] : [];
+  const body = events.length === 0 ? ['No event of this task is recorded yet.'] : events.map(eventLine);
+  return `${[header, ...note, '', ...body].join('\n')}\n`;
+}

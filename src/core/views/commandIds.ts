@@ -17,6 +17,8 @@ export const commandIds = {
   doctor: 'ato.doctor',
   showLog: 'ato.showLog',
   openEventLog: 'ato.openEventLog',
+  /** One task's events, in a read-only view that follows the log (a task id, a task or run row, or asks). */
+  showTaskEvents: 'ato.showTaskEvents',
   newTask: 'ato.newTask',
   delegateToAI: 'ato.delegateToAI',
   dispatchTask: 'ato.dispatchTask',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { AtoEvent } from '../../../../src/core/events/eventLog';
-import { eventLine, eventMessage, eventsOfTask } from '../../../../src/core/events/taskEvents';
+import { eventLine, eventMessage, eventsOfTask, taskEventsText } from '../../../../src/core/events/taskEvents';
 
 const at = (second: number): string => `2026-12-07T20:41:${String(second).padStart(2, '0')}.123Z`;
 const event = (second: number, kind: string, fields: Record<string, unknown> = {}): AtoEvent => ({ v: 1, time: at(second), kind, ...fields });
@@ -39,5 +39,18 @@ describe('the events of one task, one line each', () => {
     const line = eventMessage(event(0, 'loop.tickFailed', { message: 'x'.repeat(2000) }));
     assert.equal(line.length, 500);
     assert.ok(line.endsWith('…'));
+  });
+
+  it('the view\'s text: a header with the count, a note of skipped lines, then the lines; or says there is none', () => {
+    const text = taskEventsText('other', eventsOfTask(log, 'other'), 1);
+    assert.deepEqual(text.split('\n'), [
+      '# Events of task other: 2 events, oldest first (time UTC · kind · run · message). Updates as ATO records more.',
+      '# 1 line(s) of the log are not events (cut short by a crash, or edited) and were skipped.',
+      '',
+      '2026-12-07 20:41:03Z  queue.moved  run-2  pending → processed',
+      '2026-12-07 20:41:05Z  fleet.windowClosed  run-2  a 429 retry-after',
+      '',
+    ]);
+    assert.equal(taskEventsText('nobody', [], 0).split('\n')[2], 'No event of this task is recorded yet.');
   });
 });
