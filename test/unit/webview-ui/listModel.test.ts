@@ -54,13 +54,13 @@ describe('list models', () => {
       const byId = (id: string) => rows.find(row => row.kind === 'task' && row.task.id === id);
       const ready = byId('a');
       assert.ok(ready?.kind === 'task');
-      assert.deepEqual(ready.actions.map(a => [a.message, a.disabledReason]), [[{ type: 'dispatchTask', taskId: 'a' }, undefined], [{ type: 'previewDispatch', taskId: 'a' }, undefined], [{ type: 'openTask', path: 'issue_queue/pending/a.task.md' }, undefined]]);
+      assert.deepEqual(ready.actions.map(a => [a.message, a.disabledReason]), [[{ type: 'dispatchTask', taskId: 'a' }, undefined], [{ type: 'previewDispatch', taskId: 'a' }, undefined], [{ type: 'showTaskEvents', taskId: 'a' }, undefined], [{ type: 'openTask', path: 'issue_queue/pending/a.task.md' }, undefined]]);
       const blocked = byId('b');
       assert.ok(blocked?.kind === 'task');
       assert.match(blocked.actions[0]?.disabledReason ?? '', /Blocked: waits for x/);
       assert.equal(blocked.tone, 'warning');
       const processed = byId('p');
-      assert.deepEqual(processed?.kind === 'task' && processed.actions.map(a => a.message?.type), ['openTask']);
+      assert.deepEqual(processed?.kind === 'task' && processed.actions.map(a => a.message?.type), ['showTaskEvents', 'openTask']);
       const restricted = buildQueueRows(withTasks([task()], false), ui()).find(row => row.kind === 'task');
       assert.ok(restricted?.kind === 'task');
       assert.equal(restricted.actions[0]?.disabledReason, restrictedReason);
@@ -109,11 +109,11 @@ describe('list models', () => {
       const rows = buildRunRows(snapshot({ runs }), ui());
       assert.deepEqual(keys(rows), ['runs:needsYou', 'run:run-00004', 'runs:running', 'run:run-00005', 'runs:failed', 'run:run-00003', 'runs:succeeded', 'run:run-00002']);
       const actions = (id: string) => rows.find(row => row.key === id)?.kind === 'run' ? (rows.find(row => row.key === id) as Extract<ListRow, { kind: 'run' }>).actions.map(a => a.message?.type) : [];
-      assert.deepEqual(actions('run:run-00005'), ['showRunLog', 'cancelRun']);
-      assert.deepEqual(actions('run:run-00003'), ['showRunLog']);
+      assert.deepEqual(actions('run:run-00005'), ['showRunLog', 'cancelRun', 'showTaskEvents']);
+      assert.deepEqual(actions('run:run-00003'), ['showRunLog', 'showTaskEvents']);
       const restricted = buildRunRows(snapshot({ runs, trusted: false }), ui()).find(row => row.key === 'run:run-00005');
       assert.ok(restricted?.kind === 'run');
-      assert.deepEqual(restricted.actions.map(a => a.disabledReason), [undefined, restrictedReason]);
+      assert.deepEqual(restricted.actions.map(a => a.disabledReason), [undefined, restrictedReason, undefined]);
     });
 
     it('offers Requeue on the latest failed or cancelled run of a task waiting in processed/, and only there', () => {
