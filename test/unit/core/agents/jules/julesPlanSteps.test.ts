@@ -4,7 +4,7 @@ import { julesRunStatus, updateRunView } from '../../../../../src/core/agents/ju
 
 describe('the steps of a Jules plan, from a run\'s reason', () => {
   it('reads back the steps julesStatus wrote, in order', () => {
-    const view = updateRunView({}, { name: 'a/1', planGenerated: { plan: { steps: [{ index: 1, title: 'Add validation' }, { index: 0, title: 'Read the\nform' }, { index: 2, description: 'Test it' }] } } });
+    const view = updateRunView({}, { name: 'a/1', createTime: '2026-12-07T20:00:00Z', planGenerated: { plan: { steps: [{ index: 1, title: 'Add validation' }, { index: 0, title: 'Read the\nform' }, { index: 2, description: 'Test it' }] } } });
     const status = julesRunStatus({ name: 'sessions/1', state: 'AWAITING_PLAN_APPROVAL' }, view);
     assert.ok(status.state === 'needsYou');
     assert.deepEqual(julesPlanSteps(status.reason), ['Read the form', 'Add validation', 'Test it']);
