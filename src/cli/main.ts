@@ -14,6 +14,7 @@ import { dispatchCommand, resumeWithBudget } from './dispatchCommand';
 import { listTasks } from './taskCommands';
 import { loopStatus, run, tick } from './loopCommands';
 import { approvePlan } from './approveCommand';
+import { cancelCommand } from './cancelCommand';
 import { requeue } from './requeueCommand';
 import { initCiCommand } from './initCiCommand';
 import { newTaskCommand } from './newTaskCommand';
@@ -67,6 +68,9 @@ Commands:
   events [--task <id>] [--follow] [--json]
                       the event log, oldest first: time, kind, run, message (--json: the events as NDJSON);
                       --task: that task's events and its runs'; --follow: then new ones until Ctrl-C
+  cancel <run-id> [--json]
+                      cancel a run in progress, whichever process runs it: its record ends cancelled, a
+                      local agent's process group is killed, a Jules session archived (again: no-op)
   help                this text
 
 Options:
@@ -124,6 +128,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await requeue(context, parsed.positionals[1]);
       case 'approve':
         return await approvePlan(context, parsed.positionals[1]);
+      case 'cancel':
+        return await cancelCommand(context, parsed.positionals[1]);
       case 'resume': {
         const raw = parsed.values.budget;
         const budget = raw === undefined ? Number.NaN : Number(raw);

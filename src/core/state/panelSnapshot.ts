@@ -1,6 +1,6 @@
 import type { PanelCiState, PanelStageId, PanelWorkKind, PlannedActionKind } from '../../shared/loopSnapshot';
 import { panelAgentIdPattern, panelRunIdPattern, queuePathPattern, type NeedsYouItem, type PanelAgent, type PanelRun, type PanelRunState, type PanelSnapshot, type PanelTask } from '../../shared/protocol';
-import type { CiState, PlannedAction, StageId, WorkKind } from '../loop/loopModel';
+import type { CiState, PlannedAction, StageId, WorkKind } from '../loop/engine/loopModel';
 import type { Redactor } from '../logging/redactor';
 import { isValidQueueEntry, queueEntryId, type QueueEntry } from '../queue/queueEntry';
 import type { QueueSnapshot } from '../queue/queueEntries';

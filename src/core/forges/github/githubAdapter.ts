@@ -5,6 +5,7 @@ import type { Redactor } from '../../logging/redactor';
 import { EtagCache, type EtagCacheOptions } from './etagCache';
 import { GitHubClient, type GraphqlResult } from './githubClient';
 import { GitHubError, isGitHubError } from './githubError';
+import { createGitHubMaintenance, type GitHubMaintenance } from './githubMaintenance';
 import type {
   AgentAssignment, FileChange, FileRename, GitCommitInfo, GitRefValue, IssueComment, IssueSummary, MergeMethod, MergeResult,
   NewIssue, PullRequestSummary, RepoCoordinates, RepoSnapshot, TimelineSignal,
@@ -71,9 +72,11 @@ const rawContentSchema = z.union([z.string(), z.instanceof(ArrayBuffer)]);
 
 class GitHubAdapter implements GitHubPort {
   private readonly git: GitData;
+  readonly maintenance: GitHubMaintenance;
 
   constructor(private readonly client: GitHubClient, private readonly log: Logger, private readonly now: () => number) {
     this.git = new GitData(client);
+    this.maintenance = createGitHubMaintenance(client);
   }
 
   get repo(): RepoCoordinates {

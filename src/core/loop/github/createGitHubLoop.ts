@@ -3,7 +3,7 @@ import { CopilotBackend } from '../../agents/copilot/copilotBackend';
 import { taskTypes } from '../../tasks/taskTypes';
 import type { EventInput } from '../../events/eventLog';
 import { pushWithToken } from '../../git/tokenPush';
-import { LoopAgentChooser } from '../loopAgentChoice';
+import { LoopAgentChooser } from '../tracks/planning/loopAgentChoice';
 import { createGitHubPort } from '../../forges/github/githubAdapter';
 import type { GitHubPort } from '../../forges/github/githubPort';
 import type { GitHubRetryOptions } from '../../forges/github/octokitFactory';
@@ -13,17 +13,16 @@ import { runGit } from '../../git/git';
 import type { Logger } from '../../logging/logger';
 import type { Redactor } from '../../logging/redactor';
 import type { AtoSettings } from '../../settings/settings';
-import { IntentLog } from '../intentLog';
-import { LoopEngine, type LoopTimers } from '../loopEngine';
-import type { LoopState, MergePolicy } from '../loopModel';
-import { leaseSite, RemoteLease } from '../remoteLease';
-import { RemotePlanningSource } from '../remotePlanningSource';
+import { IntentLog } from '../engine/intentLog';
+import { LoopEngine, type LoopTimers } from '../engine/loopEngine';
+import type { LoopState, MergePolicy } from '../engine/loopModel';
+import { leaseSite, RemoteLease } from '../engine/remoteLease';
+import { RemotePlanningSource } from '../tracks/planning/remotePlanningSource';
 import { GitHubLoopBackend } from './githubLoopBackend';
 import type { LoopAssignee } from './guardedActions';
 import { LocalTaskRuns } from './localTaskRuns';
 import { LoopTaskRuns } from './loopTaskRuns';
 import { isRemoteLoopAgent, RemoteTaskRuns } from './remoteTaskRuns';
-import { RunStore } from '../../runs/runStore';
 import { createFleetRuns } from '../../dispatch/dispatchRuntime';
 import { fleetSettingsOf } from '../../agents/fleet/fleetSettings';
 import { stallSettingsOf } from '../../dispatch/stallWatch';
@@ -62,8 +61,9 @@ export interface GitHubLoopSetup {
    */
   readonly localAgents?: readonly AgentBackend[];
   /**
-   * The fleet a local agent's run takes its slot and record from: the task-file dispatcher's (one limit, one
-   * ledger, one cancel). Undefined, or absent (the CLI): the loop's own, over the same `.ato/runs` records.
+   * The fleet the loop's runs (a local agent's, a remote session's) take their slot and record from: the
+   * task-file dispatcher's (one limit, one ledger, one cancel, one RunStore). Undefined, or absent (the CLI):
+   * the loop's own, over the same `.ato/runs` records.
    */
   readonly fleetRuns?: () => Promise<FleetRuns | undefined>;
 }
@@ -123,10 +123,12 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     own ??= createFleetRuns({ workspaceRoot, agents: localAgents, maxConcurrentRuns: settings['agents.maxConcurrentRuns'], redactor: setup.redactor, events: { append: event => { setup.appendEvent(event); return Promise.resolve(); } }, log: setup.log, fleet: fleetSettingsOf(settings), stall: () => stallSettingsOf(settings), now }).fleetRuns;
     return own;
   };
+  // One fleet for the loop's runs, local and remote: its slots, its start gate and its RunStore (.ato/runs).
+  const fleetRuns = async (): Promise<FleetRuns> => (await setup.fleetRuns?.()) ?? ownFleetRuns();
   const local = new LocalTaskRuns({
     workspaceRoot,
     planningPath,
-    fleetRuns: async () => (await setup.fleetRuns?.()) ?? ownFleetRuns(),
+    fleetRuns,
     defaultBudgetUsd: settings['runs.defaultBudgetUsd'],
     port,
     baseBranch: branch,
@@ -143,7 +145,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     planningPath,
     port,
     repo: { protocol: new URL(repo.apiUrl).protocol, webHost: remote.endpoint.webHost, owner: repo.owner, name: repo.name },
-    runs: new RunStore({ workspaceRoot, redactor: setup.redactor, now }),
+    fleetRuns,
     timeoutMs: settings['agents.timeoutMinutes'] * 60_000,
     log: setup.log,
     now,

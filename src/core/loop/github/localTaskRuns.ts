@@ -13,7 +13,8 @@ import { isFinalRunState, newRunId, newRunRecord, type RunRecord } from '../../r
 import { transition } from '../../runs/runTransitions';
 import { composePrompt } from '../../tasks/composePrompt';
 import type { Task } from '../../tasks/task';
-import { atoPullRequestText, taskBranch } from '../atoPullRequest';
+import { atoPullRequestText, taskBranch } from '../tracks/planning/atoPullRequest';
+import { InFlightTaskRuns, type StartedRun } from './inFlightTaskRuns';
 import { reportTaskRunFailure } from './taskRunFailure';
 
 /** One task of the planning branch for a local agent, with its issue. */
@@ -76,42 +77,28 @@ export class LocalTaskRuns {
    * Runs in flight in this process, by workspace and task: shared by every loop built for the workspace
    * (a settings change rebuilds the loop while an agent works), so a task never gets two runs in one worktree.
    */
-  private static readonly inFlight = new Map<string, Promise<LocalTaskResult>>();
+  private static readonly inFlight = new InFlightTaskRuns<LocalTaskResult>();
 
   constructor(private readonly options: LocalTaskRunsOptions) {}
 
   /** Task ids with a run in flight in this process. */
   activeTaskIds(): ReadonlySet<string> {
-    const prefix = this.key('');
-    return new Set([...LocalTaskRuns.inFlight.keys()].filter(key => key.startsWith(prefix)).map(key => key.slice(prefix.length)));
+    return LocalTaskRuns.inFlight.activeTaskIds(this.options.workspaceRoot);
   }
 
   /** Starts the task's run unless one is under way; resolves with its result. */
-  start(request: LocalTaskRequest): { readonly started: boolean; readonly result: Promise<LocalTaskResult> } {
+  start(request: LocalTaskRequest): StartedRun<LocalTaskResult> {
     const taskId = request.task.id;
-    const key = this.key(taskId);
-    const existing = LocalTaskRuns.inFlight.get(key);
-    if (existing !== undefined) return { started: false, result: existing };
-    const result = this.run(request).catch((error: unknown): LocalTaskResult => {
+    return LocalTaskRuns.inFlight.start(this.options.workspaceRoot, taskId, () => this.run(request), (error): LocalTaskResult => {
       const reason = describeError(error);
       this.options.log.error('local run of %s with %s failed: %s', taskId, request.agent.id, reason);
       return { kind: 'failed', reason };
-    }).finally(() => {
-      LocalTaskRuns.inFlight.delete(key);
-      this.options.onSettled?.(taskId);
-    });
-    LocalTaskRuns.inFlight.set(key, result);
-    return { started: true, result };
+    }, this.options.onSettled);
   }
 
   /** Resolves when every run in flight has ended (deactivate, tests). */
   async settled(): Promise<void> {
-    const prefix = this.key('');
-    await Promise.allSettled([...LocalTaskRuns.inFlight].filter(([key]) => key.startsWith(prefix)).map(([, run]) => run));
-  }
-
-  private key(taskId: string): string {
-    return `${this.options.workspaceRoot}\0${taskId}`;
+    await LocalTaskRuns.inFlight.settled(this.options.workspaceRoot);
   }
 
   private async run(request: LocalTaskRequest): Promise<LocalTaskResult> {

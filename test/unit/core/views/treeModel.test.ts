@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { initialLoopState } from '../../../../src/core/loop/loopModel';
+import { initialLoopState } from '../../../../src/core/loop/engine/loopModel';
 import { QueueEntries } from '../../../../src/core/queue/queueEntries';
 import { commandIds, treeItemContexts, workbenchCommands } from '../../../../src/core/views/commandIds';
 import { buildTreeModel, type TreeNodeModel } from '../../../../src/core/views/treeModel';
