@@ -6,6 +6,7 @@ import { initialAtoState, type AtoState } from './core/state/atoState';
 import { Store } from './core/state/store';
 import type { AtoServices } from './vscode/atoServices';
 import { registerAgentCommands } from './vscode/commands/agentCommands';
+import { refreshCliLauncher, registerCliLauncherCommands } from './vscode/commands/cliLauncherCommands';
 import { registerDoctorCommand } from './vscode/commands/doctorCommand';
 import { registerLoopCommands } from './vscode/commands/loopCommands';
 import { registerPlanningCommands } from './vscode/commands/planningCommands';
@@ -13,6 +14,7 @@ import { registerRunCommands } from './vscode/commands/runCommands';
 import { registerRunLandingCommands } from './vscode/commands/runLandingCommands';
 import { registerSecretCommands } from './vscode/commands/secretCommands';
 import { registerTaskCommands } from './vscode/commands/taskCommands';
+import { registerTaskEventsCommand } from './vscode/commands/taskEventsCommand';
 import { registerViewCommands } from './vscode/commands/viewCommands';
 import { registerControlPanel } from './vscode/controlPanel';
 import { logChannelSink } from './vscode/logChannelSink';
@@ -22,6 +24,7 @@ import { RunService } from './vscode/runService';
 import { VscodeSecrets } from './vscode/secretStore';
 import { createStatusBar } from './vscode/statusBar';
 import { registerTaskFileCodeLens } from './vscode/taskFileCodeLens';
+import { registerTaskEventsDocuments } from './vscode/taskEventsDocument';
 import { registerTaskFileLanguage } from './vscode/taskFileLanguage';
 import { createTreeView } from './vscode/treeView';
 import { WorkspaceMonitor } from './vscode/workspaceMonitor';
@@ -74,6 +77,9 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
     ...registerRunCommands(services, runs, () => loop.controller),
     ...registerRunLandingCommands(services, runs),
     ...registerAgentCommands(services, runs),
+    ...registerCliLauncherCommands(services, join(context.extensionPath, 'dist', 'cli.js')),
+    registerTaskEventsDocuments(services),
+    registerTaskEventsCommand(services, () => queue.knownIds()),
   );
   const ended = performance.now();
   const activationMs = ended - started;
@@ -83,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
     // Diagnostics, completion and hover for task files: registered just after activation, which they do not need to delay.
     context.subscriptions.push(registerTaskFileLanguage(store, { workspaceRoot: () => workspace.workspaceRoot, agentIds: () => runs.agentIds(), knownIds: () => queue.knownIds() }));
     context.subscriptions.push(registerTaskFileCodeLens(store));
+    void refreshCliLauncher(services, join(context.extensionPath, 'dist', 'cli.js')).catch((error: unknown) => { log.warn('the ato launcher could not be refreshed: %s', error); });
     // The queue index follows the planning folder: started once it exists, restarted when it moves.
     context.subscriptions.push(store.onDidChange(state => {
       const planning = state.planning;

@@ -20,6 +20,7 @@ import { initCiCommand } from './initCiCommand';
 import { newTaskCommand } from './newTaskCommand';
 import { agents } from './agentsCommand';
 import { diffCommand, landCommand } from './landCommands';
+import { eventsCommand } from './eventsCommand';
 import { describeError, Redactor } from '../core/logging/redactor';
 import { initializePlanningFolder, inspectPlanningFolder } from '../core/planning/planningFolder';
 import { environmentSecretSource, learnEnvironmentSecrets, redactingSecretSource, secretIds, type SecretId } from '../core/secrets/secrets';
@@ -65,6 +66,9 @@ Commands:
   requeue <id>        put a failed, cancelled or interrupted task back in pending/ to run it again
                       (its run records keep their history; refused while a run of it is in progress)
   approve <id>        approve the plan the task's run waits on (a Jules session with plan approval)
+  events [--task <id>] [--follow] [--json]
+                      the event log, oldest first: time, kind, run, message (--json: the events as NDJSON);
+                      --task: that task's events and its runs'; --follow: then new ones until Ctrl-C
   cancel <run-id> [--json]
                       cancel a run in progress, whichever process runs it: its record ends cancelled, a
                       local agent's process group is killed, a Jules session archived (again: no-op)
@@ -94,7 +98,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   learnEnvironmentSecrets(env, redactor);
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean' }, workspace: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'dry-run': { type: 'boolean' }, 'max-ticks': { type: 'string' }, test: { type: 'string' }, budget: { type: 'string' }, force: { type: 'boolean' }, type: { type: 'string' }, priority: { type: 'string' }, agent: { type: 'string' }, id: { type: 'string' }, prompt: { type: 'string' }, merge: { type: 'boolean' }, pr: { type: 'boolean' } } });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean' }, workspace: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'dry-run': { type: 'boolean' }, 'max-ticks': { type: 'string' }, test: { type: 'string' }, budget: { type: 'string' }, force: { type: 'boolean' }, type: { type: 'string' }, priority: { type: 'string' }, agent: { type: 'string' }, id: { type: 'string' }, prompt: { type: 'string' }, merge: { type: 'boolean' }, pr: { type: 'boolean' }, task: { type: 'string' }, follow: { type: 'boolean' } } });
   } catch (error) {
     err(`ato: ${describeError(error)}\n\n${usage}`);
     return 2;
@@ -155,6 +159,14 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       }
       case 'agents':
         return await agents(context, parsed.values.test);
+      case 'events': {
+        const task = parsed.values.task;
+        if (task?.trim() === '') {
+          err('ato events: which task? ato events --task <id> [--follow] [--json]\n');
+          return 2;
+        }
+        return await eventsCommand(context, { follow: parsed.values.follow === true, ...(task === undefined ? {} : { task }) });
+      }
       case 'tick':
         return await tick(context, parsed.values['dry-run'] === true);
       case 'adopt':

@@ -141,6 +141,7 @@ const newTaskMessage = z.object({ type: z.literal('newTask') });
 export const panelAgentIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const agentId = () => z.string().check(z.regex(panelAgentIdPattern));
 const approvePlanMessage = z.object({ type: z.literal('approvePlan'), taskId: taskId() });
+const showTaskEventsMessage = z.object({ type: z.literal('showTaskEvents'), taskId: taskId() });
 /** At most this many tasks in one fan-out from the panel. */
 export const maxFanOutTasks = 100;
 const loopMergeMessage = z.object({ type: z.literal('loop.merge'), pullNumber: issueNumber() });
@@ -359,6 +360,8 @@ export const toHostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('dispatchTasks'), taskIds: z.array(taskId()).check(z.minLength(1), z.maxLength(maxFanOutTasks)) }),
   /** Show the registry's ranking for a pending task (`ato.previewDispatch`). */
   z.object({ type: z.literal('previewDispatch'), taskId: taskId() }),
+  /** Show one task's events, and its runs' (`ato.showTaskEvents`). */
+  showTaskEventsMessage,
 ]);
 export type ToHostMessage = z.infer<typeof toHostMessageSchema>;
 export type ToHostMessageType = ToHostMessage['type'];
@@ -373,6 +376,7 @@ export function isMutatingMessage(message: ToHostMessage): boolean {
     case 'openExternal':
     case 'configureAgent':
     case 'viewRunDiff':
+    case 'showTaskEvents':
       return false;
     case 'action':
       return mutatingPanelActions.has(message.action);

@@ -133,6 +133,9 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       case 'approvePlan':
         this.run(commandIds.approvePlan, message.taskId);
         return;
+      case 'showTaskEvents':
+        this.run(commandIds.showTaskEvents, message.taskId);
+        return;
       case 'raiseBudget':
         this.run(commandIds.raiseBudgetAndResume, message.taskId);
         return;

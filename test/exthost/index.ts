@@ -6,7 +6,9 @@ import Mocha from 'mocha';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false });
-  for (const file of readdirSync(__dirname).sort()) if (file.endsWith('.test.js')) mocha.addFile(join(__dirname, file));
+  // ATO_EXTHOST_FILES (comma-separated names, e.g. `cliLauncher,eventsDocument`): only those files, for one change's tests.
+  const only = process.env['ATO_EXTHOST_FILES']?.split(',').map(name => `${name.trim()}.test.js`);
+  for (const file of readdirSync(__dirname).sort()) if (file.endsWith('.test.js') && (only === undefined || only.includes(file))) mocha.addFile(join(__dirname, file));
   return new Promise((resolve, reject) => {
     const runner = mocha.run(failures => {
       // ATO_EXTHOST_RESULTS comes from the payload's extensionEnvironment (test/e2e/runExtHostTests.mjs).

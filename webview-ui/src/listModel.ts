@@ -65,6 +65,7 @@ export function nameable(message: ToHostMessage): boolean {
     case 'raiseBudget':
     case 'approvePlan':
     case 'previewDispatch':
+    case 'showTaskEvents':
       return message.taskId.length > 0 && message.taskId.length <= 200;
     case 'testAgent':
     case 'configureAgent':
@@ -156,6 +157,7 @@ export function buildQueueRows(snapshot: PanelSnapshot, ui: UiState, selected: R
       actions.push(task.blocked === null || dispatch.disabledReason !== undefined ? dispatch : { ...dispatch, message: undefined, disabledReason: `Blocked: ${task.blocked}` });
       actions.push(action('Preview Agent', 'list-ordered', { type: 'previewDispatch', taskId: task.id }, true, snapshot.trusted));
     }
+    if (task.valid) actions.push(action('Task Events', 'history', { type: 'showTaskEvents', taskId: task.id }, false, snapshot.trusted));
     actions.push(action('Open', 'go-to-file', { type: 'openTask', path: task.path }, false, snapshot.trusted));
     return { kind: 'task', key: `task:${task.path}`, task, status: status.text, tone: status.tone, actions, selectable: pending && snapshot.trusted, selected: pending && selected.has(task.id) };
   }, ui);
@@ -178,6 +180,7 @@ export function buildRunRows(snapshot: PanelSnapshot, ui: UiState): ListRow[] {
       actions.push(action('Merge into Current Branch', 'git-merge', { type: 'mergeRun', runId: run.runId }, true, snapshot.trusted));
       actions.push(action('Discard Branch', 'trash', { type: 'discardRun', runId: run.runId }, true, snapshot.trusted));
     }
+    actions.push(action('Task Events', 'history', { type: 'showTaskEvents', taskId: run.taskId }, false, snapshot.trusted));
     const tone: Tone = run.state === 'failed' ? 'error' : run.state === 'needsYou' ? 'warning' : 'normal';
     return { kind: 'run', key: `run:${run.runId}`, run, tone, actions };
   }, ui);

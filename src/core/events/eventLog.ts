@@ -119,10 +119,19 @@ export interface ReadEventsResult {
 }
 
 /** Reads the live file and the rotated ones, oldest first. */
-export async function readEvents(directory: string, maxFiles: number): Promise<ReadEventsResult> {
+export function readEvents(directory: string, maxFiles: number): Promise<ReadEventsResult> {
+  return readEventFiles(directory, maxFiles, 0);
+}
+
+/** Reads only the rotated files, oldest first (a follower reads the live one itself: eventTail.ts). */
+export function readRotatedEvents(directory: string, maxFiles: number): Promise<ReadEventsResult> {
+  return readEventFiles(directory, maxFiles, 1);
+}
+
+async function readEventFiles(directory: string, maxFiles: number, newest: number): Promise<ReadEventsResult> {
   const events: AtoEvent[] = [];
   let skipped = 0;
-  for (let index = maxFiles - 1; index >= 0; index--) {
+  for (let index = maxFiles - 1; index >= newest; index--) {
     const file = join(directory, index === 0 ? eventLogFileName : `events.${index}.ndjson`);
     let text: string;
     try {

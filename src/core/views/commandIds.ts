@@ -17,6 +17,8 @@ export const commandIds = {
   doctor: 'ato.doctor',
   showLog: 'ato.showLog',
   openEventLog: 'ato.openEventLog',
+  /** One task's events, in a read-only view that follows the log (a task id, a task or run row, or asks). */
+  showTaskEvents: 'ato.showTaskEvents',
   newTask: 'ato.newTask',
   delegateToAI: 'ato.delegateToAI',
   dispatchTask: 'ato.dispatchTask',
@@ -46,6 +48,9 @@ export const commandIds = {
   adoptIssues: 'ato.adoptIssues',
   testAgent: 'ato.testAgent',
   configureAgent: 'ato.configureAgent',
+  /** Puts `ato` on the PATH: a launcher in the user's bin folder that runs the extension's bundled CLI. */
+  installCliLauncher: 'ato.installCliLauncher',
+  uninstallCliLauncher: 'ato.uninstallCliLauncher',
 } as const;
 
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];

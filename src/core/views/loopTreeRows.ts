@@ -1,4 +1,5 @@
 import { isExternalUrl, stageMeanings } from '../../shared/loopSnapshot';
+import { julesPlanSteps } from '../agents/jules/julesPlanSteps';
 import { focusRefCaption, loopCountsText } from '../../shared/loopWords';
 import type { LoopNeedsYou, LoopState, NeedsYouKind, WorkKind } from '../loop/engine/loopModel';
 import { queueEntryId } from '../queue/queueEntry';
@@ -178,8 +179,12 @@ export function needsYouRows(state: AtoState): TreeNodeModel[] {
     if (run.state === 'needsYou' && jules.has(run.agentId) && run.failure === undefined) {
       // A Jules run waiting for its plan: approve inline, or read the plan (the reason) in the tooltip and log.
       runItems++;
+      // Its steps are its rows (readable at any width), and the last row approves it (as the inline action does).
       const plan = run.history.at(-1)?.reason ?? '';
-      children.push({ id: `needsYou/run/${run.runId}`, label: `${run.agentId} asks you to approve its plan for ${run.taskId}`, description: plan, tooltip: plan, icon: 'checklist', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.taskId, contextValue: treeItemContexts.planAwaitingApproval });
+      const steps = julesPlanSteps(plan);
+      const stepRows: TreeNodeModel[] = steps.map((step, index) => ({ id: `needsYou/run/${run.runId}/step/${String(index + 1)}`, label: `${String(index + 1)}. ${step}`, tooltip: `Step ${String(index + 1)} of ${String(steps.length)}: ${step}`, icon: 'circle-small' }));
+      const approveRow: TreeNodeModel = { id: `needsYou/run/${run.runId}/approve`, label: 'Approve plan', description: `Jules starts on ${run.taskId}`, icon: 'check', command: commandIds.approvePlan, commandArgs: [run.taskId] };
+      children.push({ id: `needsYou/run/${run.runId}`, label: `${run.agentId} asks you to approve its plan for ${run.taskId}`, description: steps.length === 1 ? '1 step' : `${String(steps.length)} steps`, tooltip: plan, icon: 'checklist', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.taskId, contextValue: treeItemContexts.planAwaitingApproval, children: [...stepRows, approveRow] });
     } else if (run.state === 'needsYou') {
       runItems++;
       children.push({ id: `needsYou/run/${run.runId}`, label: `${run.agentId} needs you on ${run.taskId}`, description: run.history.at(-1)?.reason ?? '', icon: 'bell-dot', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.runId, contextValue: treeItemContexts.activeRun });

@@ -23,7 +23,7 @@ export function queueRows(counts: QueueCounts, queue: QueueSnapshot | undefined)
       pendingChildren.push({ id: `task/${entry.relativePath}`, label: task.title, description: `${task.id} · ${task.priority} · ${task.agent}`, icon: 'circle-large-outline', openFile: entry.file, contextValue: treeItemContexts.pendingTask, ref: task.id });
     }
     for (const blocked of queue.pending.blocked.slice(0, maxTreeTasks)) {
-      pendingChildren.push({ id: `task/${blocked.entry.relativePath}`, label: blocked.entry.result.task.title, description: `blocked: ${describeBlockReason(blocked.reason, blocked.entry.result.task.id)}`, icon: 'lock', openFile: blocked.entry.file, contextValue: treeItemContexts.blockedTask });
+      pendingChildren.push({ id: `task/${blocked.entry.relativePath}`, label: blocked.entry.result.task.title, description: `blocked: ${describeBlockReason(blocked.reason, blocked.entry.result.task.id)}`, icon: 'lock', openFile: blocked.entry.file, contextValue: treeItemContexts.blockedTask, ref: blocked.entry.result.task.id });
     }
     const shown = Math.min(queue.pending.ready.length, maxTreeTasks) + Math.min(queue.pending.blocked.length, maxTreeTasks);
     const total = queue.pending.ready.length + queue.pending.blocked.length;

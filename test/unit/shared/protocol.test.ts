@@ -133,6 +133,7 @@ const validHostMessages: ToHostMessage[] = [
   { type: 'dispatchTasks', taskIds: ['add-login', 'add-logout'] },
   { type: 'dispatchTasks', taskIds: Array.from({ length: 100 }, (_, index) => `task-${index}`) },
   { type: 'previewDispatch', taskId: 'add-login' },
+  { type: 'showTaskEvents', taskId: 'add-login' },
 ];
 
 

@@ -54,13 +54,13 @@ describe('list models', () => {
       const byId = (id: string) => rows.find(row => row.kind === 'task' && row.task.id === id);
       const ready = byId('a');
       assert.ok(ready?.kind === 'task');
-      assert.deepEqual(ready.actions.map(a => [a.message, a.disabledReason]), [[{ type: 'dispatchTask', taskId: 'a' }, undefined], [{ type: 'previewDispatch', taskId: 'a' }, undefined], [{ type: 'openTask', path: 'issue_queue/pending/a.task.md' }, undefined]]);
+      assert.deepEqual(ready.actions.map(a => [a.message, a.disabledReason]), [[{ type: 'dispatchTask', taskId: 'a' }, undefined], [{ type: 'previewDispatch', taskId: 'a' }, undefined], [{ type: 'showTaskEvents', taskId: 'a' }, undefined], [{ type: 'openTask', path: 'issue_queue/pending/a.task.md' }, undefined]]);
       const blocked = byId('b');
       assert.ok(blocked?.kind === 'task');
       assert.match(blocked.actions[0]?.disabledReason ?? '', /Blocked: waits for x/);
       assert.equal(blocked.tone, 'warning');
       const processed = byId('p');
-      assert.deepEqual(processed?.kind === 'task' && processed.actions.map(a => a.message?.type), ['openTask']);
+      assert.deepEqual(processed?.kind === 'task' && processed.actions.map(a => a.message?.type), ['showTaskEvents', 'openTask']);
       const restricted = buildQueueRows(withTasks([task()], false), ui()).find(row => row.kind === 'task');
       assert.ok(restricted?.kind === 'task');
       assert.equal(restricted.actions[0]?.disabledReason, restrictedReason);
@@ -109,17 +109,17 @@ describe('list models', () => {
       const rows = buildRunRows(snapshot({ runs }), ui());
       assert.deepEqual(keys(rows), ['runs:needsYou', 'run:run-00004', 'runs:running', 'run:run-00005', 'runs:failed', 'run:run-00003', 'runs:succeeded', 'run:run-00002']);
       const actions = (id: string) => rows.find(row => row.key === id)?.kind === 'run' ? (rows.find(row => row.key === id) as Extract<ListRow, { kind: 'run' }>).actions.map(a => a.message?.type) : [];
-      assert.deepEqual(actions('run:run-00005'), ['showRunLog', 'cancelRun']);
-      assert.deepEqual(actions('run:run-00003'), ['showRunLog', 'viewRunDiff', 'openRunPullRequest', 'mergeRun', 'discardRun'], 'a finished local run with a branch can be landed');
+      assert.deepEqual(actions('run:run-00005'), ['showRunLog', 'cancelRun', 'showTaskEvents']);
+      assert.deepEqual(actions('run:run-00003'), ['showRunLog', 'viewRunDiff', 'openRunPullRequest', 'mergeRun', 'discardRun', 'showTaskEvents'], 'a finished local run with a branch can be landed');
       const restricted = buildRunRows(snapshot({ runs, trusted: false }), ui()).find(row => row.key === 'run:run-00005');
       assert.ok(restricted?.kind === 'run');
-      assert.deepEqual(restricted.actions.map(a => a.disabledReason), [undefined, restrictedReason]);
+      assert.deepEqual(restricted.actions.map(a => a.disabledReason), [undefined, restrictedReason, undefined]);
       const restrictedLanding = buildRunRows(snapshot({ runs, trusted: false }), ui()).find(row => row.key === 'run:run-00003');
       assert.ok(restrictedLanding?.kind === 'run');
-      assert.deepEqual(restrictedLanding.actions.map(a => a.disabledReason), [undefined, undefined, restrictedReason, restrictedReason, restrictedReason], 'the diff is only looked at; landing acts');
+      assert.deepEqual(restrictedLanding.actions.map(a => a.disabledReason), [undefined, undefined, restrictedReason, restrictedReason, restrictedReason, undefined], 'the diff and the events are only looked at; landing acts');
       const landed = buildRunRows(snapshot({ runs: runs.map(run => ({ ...run, landable: false, landing: 'merged' })) }), ui()).find(row => row.key === 'run:run-00003');
       assert.ok(landed?.kind === 'run');
-      assert.deepEqual(landed.actions.map(a => a.message?.type), ['showRunLog'], 'landed: the actions go');
+      assert.deepEqual(landed.actions.map(a => a.message?.type), ['showRunLog', 'showTaskEvents'], 'landed: the landing actions go');
     });
 
     it('offers Requeue on the latest failed or cancelled run of a task waiting in processed/, and only there', () => {

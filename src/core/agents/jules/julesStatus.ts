@@ -1,4 +1,5 @@
 import type { AgentRunStatus } from '../agentBackend';
+import { julesPlanAwaitingPrefix } from './julesPlanSteps';
 import type { JulesActivity, JulesSession } from './julesSchemas';
 
 /** What the activities said so far that the session's state alone does not: the plan, a question, a failure reason. */
@@ -52,7 +53,7 @@ export function julesRunStatus(session: JulesSession, view: JulesRunView): Agent
       return { state: 'failed', failure: atCap ? 'rateLimit' : 'fatal', message: `Jules session ${where} failed: ${reason}`, usage };
     }
     case 'AWAITING_PLAN_APPROVAL':
-      return { state: 'needsYou', reason: `Jules plan awaiting approval: ${view.planSummary ?? '(the plan is not listed yet)'}`, usage };
+      return { state: 'needsYou', reason: `${julesPlanAwaitingPrefix}${view.planSummary ?? '(the plan is not listed yet)'}`, usage };
     case 'AWAITING_USER_FEEDBACK':
       return { state: 'needsYou', reason: `Jules asks: ${view.question ?? '(see the session)'} — answer with a follow-up, or at ${where}`, usage };
     case 'PAUSED':

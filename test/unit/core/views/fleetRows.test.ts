@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Redactor } from '../../../../src/core/logging/redactor';
 import { buildPanelSnapshot } from '../../../../src/core/state/panelSnapshot';
 import { agentRows } from '../../../../src/core/views/agentTreeRows';
-import { treeItemContexts } from '../../../../src/core/views/commandIds';
+import { commandIds, treeItemContexts } from '../../../../src/core/views/commandIds';
 import { dispatchOutcomesForPanel, previewForPanel } from '../../../../src/core/views/fleetAnswers';
 import { needsYouRows } from '../../../../src/core/views/loopTreeRows';
 import { buildTreeModel } from '../../../../src/core/views/treeModel';
@@ -65,7 +65,23 @@ describe('the fleet in the panel snapshot and the tree', () => {
   it('the tree\'s Needs you offers Approve on a Jules plan (its ref is the task id)', () => {
     const [needsYou] = needsYouRows(anAtoState({ agents: [jules], runs: [planRun] }));
     const row = needsYou?.children?.find(child => child.id === 'needsYou/run/run-plan');
-    assert.deepEqual([row?.contextValue, row?.ref, row?.description], [treeItemContexts.planAwaitingApproval, 'add-login', 'Jules plan awaiting approval: 1. Read the form 2. Add validation']);
+    assert.deepEqual([row?.contextValue, row?.ref, row?.tooltip], [treeItemContexts.planAwaitingApproval, 'add-login', 'Jules plan awaiting approval: 1. Read the form 2. Add validation']);
+  });
+
+  it('issue 14: the tree shows a Jules plan as rows, one per step, then an Approve plan row (not only in a tooltip)', () => {
+    const reason = 'Jules plan awaiting approval: 1. Read the login form; 2. Bump the validator to version 3. then test; 3. Add validation';
+    const run = aRunRecord({ ...planRun, history: [{ state: 'needsYou', at: '2026-11-21T10:00:00.000Z', reason }] });
+    const [needsYou] = needsYouRows(anAtoState({ agents: [jules], runs: [run] }));
+    const row = needsYou?.children?.find(child => child.id === 'needsYou/run/run-plan');
+    assert.ok(row?.children);
+    assert.equal(row.description, '3 steps');
+    assert.deepEqual(row.children.map(child => [child.label, child.command, child.commandArgs]), [
+      ['1. Read the login form', undefined, undefined],
+      ['2. Bump the validator to version 3. then test', undefined, undefined],
+      ['3. Add validation', undefined, undefined],
+      ['Approve plan', commandIds.approvePlan, ['add-login']],
+    ]);
+    assert.equal(row.children[1]?.tooltip, 'Step 2 of 3: Bump the validator to version 3. then test');
   });
 });
 
