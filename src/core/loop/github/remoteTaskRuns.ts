@@ -7,8 +7,8 @@ import type { RunStore } from '../../runs/runStore';
 import { transition } from '../../runs/runTransitions';
 import { composePrompt } from '../../tasks/composePrompt';
 import { bodyWithLoopLinks, checkReportedPullRequest, type LoopRepository, type ReportedPullRequest } from '../reportedPullRequest';
-import type { LocalTaskRequest, LocalTaskResult } from './localTaskRuns';
-import { reportTaskRunFailure } from './taskRunFailure';
+import type { WorkFailurePort } from '../loopWorkItem';
+import { workOf, type LocalTaskRequest, type LocalTaskResult } from './localTaskRuns';
 
 /** A remote agent that opens its own pull request (Jules) and says which one when its run completes. */
 export interface PullRequestReporter {
@@ -24,7 +24,7 @@ export interface RemoteTaskRunsOptions {
   readonly workspaceRoot: string;
   /** `planning` (or the configured folder): where the task's file is, for its run record. */
   readonly planningPath: string;
-  readonly port: Pick<GitHubPort, 'getPullRequest' | 'updateIssue' | 'listComments' | 'createComment'>;
+  readonly port: Pick<GitHubPort, 'getPullRequest'> & WorkFailurePort;
   /** The loop's repository: the only one whose PRs a session may report. */
   readonly repo: LoopRepository;
   /** The run records the dispatcher keeps (.ato/runs): a restart finds the session, the PR, and needs-you shows there. */
@@ -100,7 +100,7 @@ export class RemoteTaskRuns {
     if (record.loopLink.pullRequest === undefined) {
       const outcome = await this.follow(agent, request, record);
       if (outcome.kind === 'failed') {
-        await reportTaskRunFailure(this.options.port, issue.number, agent.id, `The ${agent.id} session of this task`, outcome.reason);
+        await workOf(request, this.options.planningPath).reportFailure(this.options.port, agent.id, `The ${agent.id} session of this task`, outcome.reason, 'failed');
         return outcome;
       }
       record = outcome.record;
@@ -108,7 +108,7 @@ export class RemoteTaskRuns {
     const pull = record.loopLink.pullRequest;
     if (pull === undefined) throw new Error('no pull request recorded');
     const current = await this.options.port.getPullRequest(pull.number);
-    const body = bodyWithLoopLinks(current.body, issue.number, task.id);
+    const body = bodyWithLoopLinks(current.body, issue.number, task.id, workOf(request, this.options.planningPath).marker);
     if (body !== undefined) {
       await this.options.port.updateIssue(pull.number, { body });
       await this.options.checkpoint('remoteRun:afterLink');
@@ -190,7 +190,7 @@ export class RemoteTaskRuns {
     const fresh = newRunRecord({
       runId,
       taskId: request.task.id,
-      taskFile: `${this.options.planningPath}/issue_queue/processed/${request.task.id}.task.md`,
+      taskFile: workOf(request, this.options.planningPath).taskFile,
       taskType: request.task.type,
       agentId: request.agent.id,
       reason: `the loop promoted the task as issue #${String(request.issue.number)}`,
@@ -201,7 +201,7 @@ export class RemoteTaskRuns {
   /** The task's prompt, then where it lives on GitHub: the PR the agent opens is linked to that issue by ATO. */
   private prompt(request: LocalTaskRequest): string {
     const issue = `This task is GitHub issue #${String(request.issue.number)} (${request.issue.url}) of ${this.options.repo.owner}/${this.options.repo.name}. Open one pull request with the change; ATO links it to the issue.`;
-    return `${composePrompt(request.task).trimEnd()}\n\n${issue}`;
+    return `${(workOf(request, this.options.planningPath).prompt ?? composePrompt(request.task)).trimEnd()}\n\n${issue}`;
   }
 
   /** The record after entering `state` (runTransitions), still linked to its issue. */
