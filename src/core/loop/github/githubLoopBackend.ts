@@ -7,7 +7,9 @@ import type { AdoptionReport } from '../issueAdoption';
 import { followedPullRequests } from '../followedPullRequests';
 import { loopCounts } from '../loopCounts';
 import type { BackendUsage, ExecutionResult, LeaseAnswer, LoopBackend, LoopObservation } from '../loopBackend';
-import type { LoopAgentChooser } from '../loopAgentChoice';
+import type { LoopAgentChoice, LoopAgentChooser } from '../loopAgentChoice';
+import { issueWorkOf } from '../loopWorkItem';
+import { agentInBody } from '../markers';
 import type { MergePolicy, PlannedAction, StageDecision, TrackPlan } from '../loopModel';
 import type { MergeRefusal } from '../mergeRefusals';
 import { claimsAtoWork } from '../planningLinks';
@@ -36,7 +38,7 @@ export interface GitHubLoopBackendOptions extends Omit<GuardedActionContext, 'ob
   readonly policy: () => MergePolicy;
   /** Task-file runs in flight, for the runs track (the dispatcher owns them; the loop counts its own runs). */
   readonly localRuns?: () => number;
-  /** Which agent a promoted task goes to (`ato.loop.agent`, the task's `agent:`); absent: Copilot. */
+  /** Which agent a promoted task, the gap analysis or a capability update goes to (`ato.loop.agent`, a task's `agent:`); absent: Copilot. */
   readonly chooser?: LoopAgentChooser;
   /** PRs the sessions of ATO's remote agents reported (number → head branch): trusted as its agents'. */
   readonly reportedPullRequests?: () => Promise<ReadonlyMap<number, string>>;
@@ -75,7 +77,7 @@ export class GitHubLoopBackend implements LoopBackend {
     const observation = { snapshot, queue: planning.entries, policy: this.options.policy(), now: this.options.now(), mergeRefusals: this.refusals, trust, ...(localRuns === undefined ? {} : { localRuns }) };
     // Linked from the trusted PRs only: a stranger's PR is never followed, counted or merged.
     const links = linkObservation(observation);
-    const decision = await this.withAgent(classifyPlanning(observation, links), planning);
+    const decision = await this.withAgent(classifyPlanning(observation, links), planning, snapshot);
     const followed = followedPullRequests(links, pullRequestCheck(observation));
     // CI results and re-runs do not show in the cheap probe: while a check is pending on a PR the loop
     // follows, or the planning track waits on a PR (1b, 2b, 3b), every tick reads everything. Other PRs'
@@ -148,19 +150,29 @@ export class GitHubLoopBackend implements LoopBackend {
   }
 
   /**
-   * A promotion names the agent the registry chose, and why; when no agent can take the task now (or
-   * ever, until a setting changes) the task stays pending and the stage says why.
+   * A promotion, the gap analysis and a capability update name the agent the registry chose, and why; when no
+   * agent can take the work now (or ever, until a setting changes) it waits and the stage says why.
    */
-  private async withAgent(decision: StageDecision, planning: PlanningRead): Promise<StageDecision> {
+  private async withAgent(decision: StageDecision, planning: PlanningRead, snapshot: RepoSnapshot): Promise<StageDecision> {
     const { action } = decision;
     const chooser = this.options.chooser;
-    if (chooser === undefined) return decision;
-    const note = chooser.issueWorkNote();
-    if ((action?.kind === 'ensureGapIssue' || action?.kind === 'openCapabilityIssue') && note !== undefined) return { ...decision, action: { ...action, reason: `${action.reason} ${note}` } };
-    if (action?.kind !== 'promoteTask') return decision;
-    const entry = planning.entries.find(candidate => candidate.file === action.path);
-    if (entry === undefined || !isValidQueueEntry(entry)) return decision;
-    const choice = await chooser.choose(entry.result.task);
+    if (chooser === undefined || action === undefined) return decision;
+    let choice: LoopAgentChoice;
+    if (action.kind === 'promoteTask') {
+      const entry = planning.entries.find(candidate => candidate.file === action.path);
+      if (entry === undefined || !isValidQueueEntry(entry)) return decision;
+      choice = await chooser.choose(entry.result.task);
+    } else if ((action.kind === 'ensureGapIssue' && action.repairIssue === undefined) || action.kind === 'openCapabilityIssue') {
+      choice = await chooser.chooseIssueWork(action.kind === 'ensureGapIssue' ? 'gapAnalysis' : 'capabilityUpdate');
+    } else if (action.kind === 'dispatchIssue') {
+      // An issue of the gap analysis or a capability update that records no agent (assigned to nobody by a person, or older than the registry).
+      const issue = snapshot.issues.find(candidate => candidate.number === action.issueNumber);
+      const work = issue === undefined ? undefined : issueWorkOf(issue);
+      if (issue === undefined || work === undefined || agentInBody(issue.body) !== undefined) return decision;
+      choice = await chooser.chooseIssueWork(work.kind);
+    } else {
+      return decision;
+    }
     if (choice.status !== 'selected') {
       return { ...decision, action: undefined, reason: `${decision.reason} It waits: ${choice.reason}.` };
     }
