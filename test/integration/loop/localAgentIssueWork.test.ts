@@ -189,6 +189,46 @@ describe('the gap analysis and capability updates with a local agent (the fake G
     });
   }
 
+  for (const crashAt of ['openCapabilityIssue:afterCreate', 'localRun:afterPush'] as const) {
+    it(`a capability update: a crash at ${crashAt}, then a restart: one issue, one push, one PR`, async () => {
+      const root = await cloneApp(fake, tempDir());
+      const runsFile = join(tempDir(), 'runs.log');
+      await fake.simulate.pushFiles('main', { [queuePath('pending', 'add-login')]: taskText('add-login').replace('priority: high', 'priority: high\nagent: copilot') }, 'Queue add-login');
+      const settings = { 'merge.auto': true, 'loop.agent': 'my-cli' };
+      const crashing = (name: string): void => { if (name === crashAt) throw new Error(`crash at ${name}`); };
+      let armed = false;
+      const first = await openKitLoop(fake, root, { settings, localAgents: [fileAgent(capabilitiesPath, '# Capabilities\n', runsFile)], checkpoint: name => { if (armed) crashing(name); } });
+      const seen = { taskPr: 0 };
+      try {
+        assert.deepEqual(await tickOk(first), ['promoteTask:done']);
+        seen.taskPr = await copilotDelivers(fake, taskIssueNumber(fake, 'add-login'), { 'src/login.ts': 'export const login = true;\n' });
+        assert.deepEqual(await tickOk(first), ['mergePullRequest:done']);
+        assert.deepEqual(await tickOk(first), ['completeTask:done']);
+        armed = true;
+        const report = await first.tick();
+        assert.deepEqual(report.outcomes.map(outcome => outcome.action.kind), ['openCapabilityIssue']);
+        await first.result.localRuns.settled();
+      } finally {
+        await first.close();
+      }
+      const again = await openKitLoop(fake, root, { settings, localAgents: [fileAgent(capabilitiesPath, '# Capabilities\n', runsFile)] });
+      try {
+        assert.deepEqual(await tickOk(again), ['dispatchIssue:done']);
+        await again.result.localRuns.settled();
+        assert.deepEqual(await tickOk(again), []);
+        assert.equal(again.state().stage?.stage, '3b');
+      } finally {
+        await again.result.localRuns.settled();
+        await again.close();
+      }
+      assert.equal(issuesByMarker(fake).capabilities.get(seen.taskPr), 1, 'one issue');
+      assert.equal(pullsFrom('ato-work/capability-').length, 1, 'one PR');
+      assert.equal(pushes().length, 1, 'one push');
+      assert.equal((await promptsIn(runsFile)).length, 1, 'one run');
+      assertNoDuplicateComments(fake);
+    });
+  }
+
   it('a failed run: the issue says why once, is labelled ato:run-failed and stays open; the loop waits for a person, with no second gap issue', async () => {
     const root = await cloneApp(fake, tempDir());
     const runsFile = join(tempDir(), 'runs.log');
