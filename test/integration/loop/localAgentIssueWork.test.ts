@@ -229,7 +229,7 @@ describe('the gap analysis and capability updates with a local agent (the fake G
     });
   }
 
-  it('a failed run: the issue says why once, is labelled ato:run-failed and stays open; the loop waits for a person, with no second gap issue', async () => {
+  it('a failed run: the issue says why once, is labelled ato:run-failed and stays open; the loop waits for a person, with no second gap issue; removing the label runs it again', async () => {
     const root = await cloneApp(fake, tempDir());
     const runsFile = join(tempDir(), 'runs.log');
     // The agent writes a source file: the gap analysis may write only task files in pending/, so nothing is pushed.
@@ -253,6 +253,25 @@ describe('the gap analysis and capability updates with a local agent (the fake G
       assert.equal((await promptsIn(runsFile)).length, 1);
     } finally {
       await loop.close();
+    }
+
+    // A person removes the label: the next tick runs the agent again on the same issue (now it writes a task file).
+    const gapNumber = openGapIssue(fake);
+    const issue = repo().issue(gapNumber);
+    assert.ok(issue);
+    issue.labels = issue.labels.filter(label => label !== 'ato:run-failed');
+    const retry = await gapLoop(root, runsFile);
+    try {
+      assert.deepEqual(await tickOk(retry), ['dispatchIssue:done']);
+      await retry.result.localRuns.settled();
+      assert.equal((await promptsIn(runsFile)).length, 2);
+      assert.equal(pushes().length, 1);
+      assert.deepEqual(pullsFrom('ato-work/').map(pull => pull.pull.headRef), [`ato-work/gap-${String(gapNumber)}`]);
+      assert.equal(issuesByMarker(fake).gap, 1);
+      assertNoDuplicateComments(fake);
+    } finally {
+      await retry.result.localRuns.settled();
+      await retry.close();
     }
   });
 
