@@ -25,8 +25,8 @@ export interface LoopWorkItem {
   readonly marker: AtoMarker;
   /** The text ATO gives the agent; undefined: the task's composed prompt. */
   readonly prompt: string | undefined;
-  /** Which changed paths the agent's work may touch (repository-relative); undefined: any. */
-  readonly allows: ((path: string) => boolean) | undefined;
+  /** Which changes the agent's work may make (repository-relative path; `A`dded, `M`odified, `D`eleted…, as git names them); undefined: any. */
+  readonly allows: ((path: string, status: string) => boolean) | undefined;
   /** What the run's changes must be described as when they are refused (`only new task files in planning/issue_queue/pending/`). */
   readonly allowedText: string | undefined;
   pullRequestText(agentId: string, summary: string): AtoPullRequestText;
@@ -121,9 +121,10 @@ export function issueWorkItem(input: IssueWorkInput): LoopWorkItem {
   const marker: AtoMarker = work.kind === 'gapAnalysis' ? { kind: 'gapAnalysis' } : { kind: 'capabilityUpdate', sourcePr: work.sourcePr };
   const pending = `${planningPath}/issue_queue/pending/`;
   const capabilities = `${planningPath}/state/system_capabilities.md`;
+  // The gap analysis adds task files (it never edits or removes a queued one); a capability update edits (or creates) the document.
   const allows = work.kind === 'gapAnalysis'
-    ? (path: string) => path.startsWith(pending) && path.endsWith('.task.md') && !path.slice(pending.length).includes('/')
-    : (path: string) => path === capabilities;
+    ? (path: string, status: string) => status === 'A' && path.startsWith(pending) && path.endsWith('.task.md') && !path.slice(pending.length).includes('/')
+    : (path: string, status: string) => (status === 'A' || status === 'M') && path === capabilities;
   const allowedText = work.kind === 'gapAnalysis' ? `only new task files in ${pending}` : `only ${capabilities}`;
   const frame = [
     `You work in a fresh git worktree of this repository's planning branch. Change ${allowedText}; ATO commits what you leave, pushes the branch ${branch} and opens the pull request for GitHub issue #${String(work.issueNumber)}.`,

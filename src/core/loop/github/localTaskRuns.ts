@@ -235,6 +235,11 @@ export class LocalTaskRuns {
 async function changedOutside(cwd: string, baseSha: string, item: LoopWorkItem): Promise<string | undefined> {
   const allows = item.allows;
   if (allows === undefined) return undefined;
-  const changed = await runGit(['-c', 'core.quotepath=false', 'diff', '--name-only', '--no-renames', `${baseSha}..HEAD`], { cwd });
-  return changed.stdout.split('\n').map(line => line.trim()).filter(line => line !== '').find(path => !allows(path));
+  const changed = await runGit(['-c', 'core.quotepath=false', 'diff', '--name-status', '--no-renames', `${baseSha}..HEAD`], { cwd });
+  const changes = changed.stdout.split('\n').filter(line => line.trim() !== '').map(line => {
+    const [status = '', ...path] = line.split('\t');
+    return { status: status.charAt(0), path: path.join('\t') };
+  });
+  const refused = changes.find(change => !allows(change.path, change.status));
+  return refused === undefined ? undefined : refused.status === 'A' ? refused.path : `${refused.path} (${refused.status === 'D' ? 'deleted' : 'changed'})`;
 }

@@ -32,11 +32,15 @@ describe('the loop\'s work items (tasks, the gap analysis, capability updates)',
 
   it('what the agent may change: the gap analysis only new task files in pending/, a capability update only the capabilities document', () => {
     const allowsGap = gap.allows ?? (() => true);
-    assert.ok(allowsGap('planning/issue_queue/pending/add-search.task.md'));
-    for (const path of ['planning/issue_queue/pending/sub/x.task.md', 'planning/issue_queue/processed/x.task.md', 'planning/issue_queue/pending/notes.md', 'src/x.ts', 'planning/state/system_capabilities.md']) assert.ok(!allowsGap(path), path);
+    assert.ok(allowsGap('planning/issue_queue/pending/add-search.task.md', 'A'));
+    assert.ok(!allowsGap('planning/issue_queue/pending/queued.task.md', 'M'), 'a queued task is never edited');
+    assert.ok(!allowsGap('planning/issue_queue/pending/queued.task.md', 'D'), 'nor removed');
+    for (const path of ['planning/issue_queue/pending/sub/x.task.md', 'planning/issue_queue/processed/x.task.md', 'planning/issue_queue/pending/notes.md', 'src/x.ts', 'planning/state/system_capabilities.md']) assert.ok(!allowsGap(path, 'A'), path);
     const allowsCapability = capability.allows ?? (() => true);
-    assert.ok(allowsCapability('plans/state/system_capabilities.md'));
-    assert.ok(!allowsCapability('planning/state/system_capabilities.md'));
+    assert.ok(allowsCapability('plans/state/system_capabilities.md', 'M'));
+    assert.ok(allowsCapability('plans/state/system_capabilities.md', 'A'));
+    assert.ok(!allowsCapability('plans/state/system_capabilities.md', 'D'));
+    assert.ok(!allowsCapability('planning/state/system_capabilities.md', 'M'));
     assert.equal(taskWorkItem({ id: 't', title: 'T' }, 3, 'planning').allows, undefined, 'a task may change any path');
   });
 
