@@ -58,7 +58,9 @@ describe('a capability update by Jules (the fake GitHub and the fake Jules)', fu
       assert.deepEqual(await tickOk(loop), ['mergePullRequest:done']);
       assert.deepEqual(await tickOk(loop), ['completeTask:done']);
 
-      const planned = (await loop.result.engine.preview()).stage.action;
+      const preview = await loop.result.engine.preview();
+      assert.ok(preview.stage);
+      const planned = preview.stage.action;
       assert.deepEqual(planned?.kind === 'openCapabilityIssue' ? planned.agent : planned, { id: 'jules', local: false, reason: '`ato.loop.agent` is `jules`' });
       assert.deepEqual(await tickOk(loop), ['openCapabilityIssue:done']);
       assert.match(loop.state().lastReport?.outcomes[0]?.message ?? '', /Started a jules session on it/);
@@ -94,6 +96,7 @@ describe('a capability update by Jules (the fake GitHub and the fake Jules)', fu
 
       // Jules does not take gap_analysis: the next gap analysis waits, with the registry's reason.
       const next = await loop.result.engine.preview();
+      assert.ok(next.stage);
       assert.equal(next.stage.action, undefined);
       assert.match(next.stage.reason, /It waits: jules does not take gap_analysis tasks \(`ato\.loop\.agent` is `jules`\)\./);
     } finally {
