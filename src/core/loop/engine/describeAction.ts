@@ -4,11 +4,12 @@ import type { PlannedAction } from './loopModel';
 export function describeAction(action: PlannedAction): string {
   switch (action.kind) {
     case 'ensureGapIssue':
-      return action.repairIssue === undefined ? 'Open a gap-analysis issue and assign an agent' : `Repair gap-analysis issue #${action.repairIssue}`;
+      if (action.repairIssue !== undefined) return `Repair gap-analysis issue #${action.repairIssue}`;
+      return action.agent === undefined ? 'Open a gap-analysis issue and assign an agent' : `Open a gap-analysis issue for ${action.agent.id}`;
     case 'promoteTask':
       return action.agent === undefined ? `Promote task ${action.taskId}` : `Promote task ${action.taskId} to ${action.agent.id}`;
     case 'dispatchIssue':
-      return `Dispatch issue #${action.issueNumber} to an agent`;
+      return `Dispatch issue #${action.issueNumber} to ${action.agent === undefined ? 'an agent' : action.agent.id}`;
     case 'mergePullRequest': {
       const at = action.headSha === '' ? '' : ` at ${action.headSha.slice(0, 7)}`;
       const merge = `${action.markReady ? `Mark PR #${action.pullNumber} ready and merge it` : `Merge PR #${action.pullNumber}`}${at}`;
@@ -17,7 +18,7 @@ export function describeAction(action: PlannedAction): string {
     case 'completeTask':
       return `Move task ${action.taskId} to complete/ (PR #${action.pullNumber})`;
     case 'openCapabilityIssue':
-      return `Open a capability-update issue for PR #${action.pullNumber}`;
+      return `Open a capability-update issue for PR #${action.pullNumber}${action.agent === undefined ? '' : ` for ${action.agent.id}`}`;
     case 'closeIssue':
       return `Close issue #${action.issueNumber}`;
     case 'requeueTask': {

@@ -80,9 +80,9 @@ export type CiState = 'green' | 'red' | 'pending' | 'noCi';
 
 /** A mutating step the planning track may take; one per tick, previewable, recorded with its reason. */
 export type PlannedAction =
-  | { readonly kind: 'ensureGapIssue'; readonly reason: string; readonly repairIssue?: number }
+  | { readonly kind: 'ensureGapIssue'; readonly reason: string; readonly repairIssue?: number; readonly agent?: PromotionAgent }
   | { readonly kind: 'promoteTask'; readonly reason: string; readonly taskId: string; readonly path: string; readonly agent?: PromotionAgent }
-  | { readonly kind: 'dispatchIssue'; readonly reason: string; readonly issueNumber: number }
+  | { readonly kind: 'dispatchIssue'; readonly reason: string; readonly issueNumber: number; readonly agent?: PromotionAgent }
   | {
       readonly kind: 'mergePullRequest';
       readonly reason: string;
@@ -94,11 +94,14 @@ export type PlannedAction =
       readonly stage: StageId;
     }
   | { readonly kind: 'completeTask'; readonly reason: string; readonly taskId: string; readonly path: string; readonly pullNumber: number; readonly issueNumber: number | undefined }
-  | { readonly kind: 'openCapabilityIssue'; readonly reason: string; readonly pullNumber: number }
+  | { readonly kind: 'openCapabilityIssue'; readonly reason: string; readonly pullNumber: number; readonly agent?: PromotionAgent }
   | { readonly kind: 'closeIssue'; readonly reason: string; readonly issueNumber: number }
   | RequeueTaskAction;
 
-/** The agent a promotion hands the task to (the registry's choice), and why. Absent: the Copilot coding agent. */
+/**
+ * The agent a promotion, the gap analysis or a capability update goes to (the registry's choice), and why.
+ * Absent: the Copilot coding agent.
+ */
 export interface PromotionAgent {
   readonly id: string;
   /** A local agent (claude-code, a custom CLI): ATO runs it, pushes `ato/<task-id>` and opens the PR. */

@@ -7,7 +7,7 @@ import type { AdoptionReport } from '../tracks/planning/issueAdoption';
 import { followedPullRequests } from '../tracks/planning/followedPullRequests';
 import { loopCounts } from '../engine/loopCounts';
 import type { BackendUsage, ExecutionResult, LeaseAnswer, LoopBackend, LoopObservation } from '../engine/loopBackend';
-import type { LoopAgentChooser } from '../tracks/planning/loopAgentChoice';
+import type { LoopAgentChoice, LoopAgentChooser } from '../tracks/planning/loopAgentChoice';
 import type { MergePolicy, PlannedAction, StageDecision, TrackPlan } from '../engine/loopModel';
 import type { MergeRefusal } from '../policy/mergeRefusals';
 import { claimsAtoWork } from '../tracks/planning/planningLinks';
@@ -18,6 +18,8 @@ import { redPullRequests } from '../tracks/maintenance/redPullRequests';
 import { queueDraft } from '../tracks/planning/remoteQueueMoves';
 import type { RemoteLease } from '../engine/remoteLease';
 import { classifyPlanning, linkObservation, pullRequestCheck } from '../tracks/planning/stageClassifier';
+import { issueWorkOf } from '../tracks/planning/loopWorkItem';
+import { agentInBody } from '../texts/markers';
 import { adoptExistingIssues } from './adoptExistingIssues';
 import { executeGuardedAction, type GuardedActionContext } from './guardedActions';
 import { PreviousPaths } from './previousPaths';
@@ -36,7 +38,7 @@ export interface GitHubLoopBackendOptions extends Omit<GuardedActionContext, 'ob
   readonly policy: () => MergePolicy;
   /** Task-file runs in flight, for the runs track (the dispatcher owns them; the loop counts its own runs). */
   readonly localRuns?: () => number;
-  /** Which agent a promoted task goes to (`ato.loop.agent`, the task's `agent:`); absent: Copilot. */
+  /** Which agent a promoted task, the gap analysis or a capability update goes to (`ato.loop.agent`, a task's `agent:`); absent: Copilot. */
   readonly chooser?: LoopAgentChooser;
   /** PRs the sessions of ATO's remote agents reported (number → head branch): trusted as its agents'. */
   readonly reportedPullRequests?: () => Promise<ReadonlyMap<number, string>>;
@@ -79,7 +81,7 @@ export class GitHubLoopBackend implements LoopBackend {
     const observation = { snapshot, queue: planning.entries, policy: this.options.policy(), now: this.options.now(), mergeRefusals: this.refusals, trust, ...(localRuns === undefined ? {} : { localRuns }) };
     // Linked from the trusted PRs only: a stranger's PR is never followed, counted or merged.
     const links = linkObservation(observation);
-    const decision = await this.withAgent(classifyPlanning(observation, links), planning);
+    const decision = await this.withAgent(classifyPlanning(observation, links), planning, snapshot);
     const followed = followedPullRequests(links, pullRequestCheck(observation));
     // CI results and re-runs do not show in the cheap probe: while a check is pending on a PR the loop
     // follows, or the planning track waits on a PR (1b, 2b, 3b), every tick reads everything. Other PRs'
@@ -152,19 +154,29 @@ export class GitHubLoopBackend implements LoopBackend {
   }
 
   /**
-   * A promotion names the agent the registry chose, and why; when no agent can take the task now (or
-   * ever, until a setting changes) the task stays pending and the stage says why.
+   * A promotion, the gap analysis and a capability update name the agent the registry chose, and why; when no
+   * agent can take the work now (or ever, until a setting changes) it waits and the stage says why.
    */
-  private async withAgent(decision: StageDecision, planning: PlanningRead): Promise<StageDecision> {
+  private async withAgent(decision: StageDecision, planning: PlanningRead, snapshot: RepoSnapshot): Promise<StageDecision> {
     const { action } = decision;
     const chooser = this.options.chooser;
-    if (chooser === undefined) return decision;
-    const note = chooser.issueWorkNote();
-    if ((action?.kind === 'ensureGapIssue' || action?.kind === 'openCapabilityIssue') && note !== undefined) return { ...decision, action: { ...action, reason: `${action.reason} ${note}` } };
-    if (action?.kind !== 'promoteTask') return decision;
-    const entry = planning.entries.find(candidate => candidate.file === action.path);
-    if (entry === undefined || !isValidQueueEntry(entry)) return decision;
-    const choice = await chooser.choose(entry.result.task);
+    if (chooser === undefined || action === undefined) return decision;
+    let choice: LoopAgentChoice;
+    if (action.kind === 'promoteTask') {
+      const entry = planning.entries.find(candidate => candidate.file === action.path);
+      if (entry === undefined || !isValidQueueEntry(entry)) return decision;
+      choice = await chooser.choose(entry.result.task);
+    } else if ((action.kind === 'ensureGapIssue' && action.repairIssue === undefined) || action.kind === 'openCapabilityIssue') {
+      choice = await chooser.chooseIssueWork(action.kind === 'ensureGapIssue' ? 'gapAnalysis' : 'capabilityUpdate');
+    } else if (action.kind === 'dispatchIssue') {
+      // An issue of the gap analysis or a capability update that records no agent (assigned to nobody by a person, or older than the registry).
+      const issue = snapshot.issues.find(candidate => candidate.number === action.issueNumber);
+      const work = issue === undefined ? undefined : issueWorkOf(issue);
+      if (issue === undefined || work === undefined || agentInBody(issue.body) !== undefined) return decision;
+      choice = await chooser.chooseIssueWork(work.kind);
+    } else {
+      return decision;
+    }
     if (choice.status !== 'selected') {
       return { ...decision, action: undefined, reason: `${decision.reason} It waits: ${choice.reason}.` };
     }

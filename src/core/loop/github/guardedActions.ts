@@ -8,7 +8,7 @@ import { gapAnalysisIssueBody, gapAnalysisIssueTitle } from '../texts/gapAnalysi
 import type { IntentLog } from '../engine/intentLog';
 import { adoptionRecord, adoptIssue, describeAdoption, gapAdoptionTarget, planAdoption, queuedTaskTargets } from '../tracks/planning/issueAdoption';
 import type { ExecutionResult } from '../engine/loopBackend';
-import type { PlannedAction, RequeueTaskAction } from '../engine/loopModel';
+import type { PlannedAction, PromotionAgent, RequeueTaskAction } from '../engine/loopModel';
 import { agentInBody, capabilitySourcesInBody, formatMarker, isGapAnalysisBody, taskIdsInBody } from '../texts/markers';
 import { mergeStateKey } from '../policy/mergeRefusals';
 import { canonicalIssue } from '../tracks/planning/planningLinks';
@@ -22,6 +22,7 @@ import { copilotAgentId } from '../tracks/planning/loopAgentChoice';
 import type { LocalTaskRequest } from './localTaskRuns';
 import type { LoopTaskRuns } from './loopTaskRuns';
 import { taskResultText } from './taskResultText';
+import { agentRunByAto, bodyForAgent, dispatchIssueWork, startIssueWork } from './issueWorkActions';
 
 /** Who the loop's issues go to: the Copilot coding agent, with its assignment options (PRODUCT §5). */
 export interface LoopAssignee {
@@ -68,17 +69,17 @@ const created = new WeakSet<GitHubPort>();
 export async function executeGuardedAction(context: GuardedActionContext, action: PlannedAction): Promise<ExecutionResult> {
   switch (action.kind) {
     case 'ensureGapIssue':
-      return ensureGapIssue(context, action.repairIssue);
+      return ensureGapIssue(context, action.repairIssue, action.agent);
     case 'promoteTask':
       return promoteTask(context, action);
     case 'dispatchIssue':
-      return dispatchIssue(context, action.issueNumber);
+      return dispatchIssue(context, action.issueNumber, action.agent);
     case 'mergePullRequest':
       return mergePullRequest(context, action);
     case 'completeTask':
       return completeTask(context, action);
     case 'openCapabilityIssue':
-      return openCapabilityIssue(context, action.pullNumber);
+      return openCapabilityIssue(context, action.pullNumber, action.agent);
     case 'closeIssue':
       return closeIssue(context, action.issueNumber);
     case 'requeueTask':
@@ -97,8 +98,10 @@ function isAssigned(context: GuardedActionContext, issue: IssueSummary): boolean
   return issue.assignees.some(login => names.has(login.toLowerCase().replace(/\[bot\]$/, '')));
 }
 
-async function newAssignedIssue(context: GuardedActionContext, title: string, body: string, labels: readonly string[]): Promise<IssueSummary> {
+/** A new issue for the Copilot coding agent (assigned), or for an agent ATO runs (`local`: its marker in the body, assigned to nobody). */
+async function newAssignedIssue(context: GuardedActionContext, title: string, body: string, labels: readonly string[], local?: AgentBackend): Promise<IssueSummary> {
   const { assignee } = context;
+  if (local !== undefined) return context.port.createIssue({ title, body: bodyForAgent(body, local), labels, assignees: [] });
   return context.port.createIssue({ title, body, labels, assignees: assignee.logins, ...(assignee.agentAssignment === undefined ? {} : { agentAssignment: assignee.agentAssignment }) });
 }
 
@@ -112,7 +115,7 @@ function planningFile(context: GuardedActionContext, relative: string): string {
   return `${context.planningPath}/${relative}`;
 }
 
-async function ensureGapIssue(context: GuardedActionContext, repairIssue: number | undefined): Promise<ExecutionResult> {
+async function ensureGapIssue(context: GuardedActionContext, repairIssue: number | undefined, chosen: PromotionAgent | undefined): Promise<ExecutionResult> {
   const { port, intents } = context;
   const body = gapAnalysisIssueBody(planningFile(context, 'vision/goal.md'), planningFile(context, 'state/system_capabilities.md'), planningFile(context, 'issue_queue/pending/'));
   if (repairIssue !== undefined) {
@@ -121,6 +124,9 @@ async function ensureGapIssue(context: GuardedActionContext, repairIssue: number
     await port.updateIssue(repairIssue, { body });
     return { result: 'done', message: `Replaced the body of gap-analysis issue #${String(repairIssue)} with ATO's own template (the old one asked the agent to open PRs or issues).` };
   }
+  const runner = agentRunByAto(context, chosen);
+  if ('failed' in runner) return { result: 'failed', message: `The gap analysis goes to ${runner.failed}.` };
+  const local = runner.agent;
   const intent = await intents.begin('ensureGapIssue', 'gap-analysis');
   await ensureLabels(context);
   await context.checkpoint('ensureGapIssue:labels');
@@ -128,6 +134,11 @@ async function ensureGapIssue(context: GuardedActionContext, repairIssue: number
   const open = openIssues.filter(issue => hasLabel(issue.labels, atoLabels.gapAnalysis.name) && isGapAnalysisBody(issue.body));
   const existing = canonicalIssue(open);
   if (existing !== undefined) {
+    const work = await dispatchIssueWork(context, existing, chosen);
+    if (work !== undefined) {
+      await intents.finish(intent);
+      return work;
+    }
     const assigned = await assign(context, existing);
     await intents.finish(intent);
     return { result: assigned ? 'done' : 'skipped', message: assigned ? `Assigned gap-analysis issue #${String(existing.number)}.` : `Gap-analysis issue #${String(existing.number)} is open and assigned.` };
@@ -137,16 +148,20 @@ async function ensureGapIssue(context: GuardedActionContext, repairIssue: number
     await intents.step(intent, 'adopted', adoption.issue.number);
     const adopted = await adoptIssue(port, adoption);
     await context.checkpoint('ensureGapIssue:afterAdopt');
-    await assign(context, adopted);
+    const work = await dispatchIssueWork(context, adopted, chosen);
+    if (work === undefined) await assign(context, adopted);
     await intents.finish(intent);
-    return { result: 'done', message: `Adopted the open issue ${describeAdoption(adoption)} (same title; labelled and marked) and assigned it to ${context.assignee.agentId}, instead of opening a second one.`, adopted: [adoptionRecord(adoption)] };
+    const to = work === undefined ? `assigned it to ${context.assignee.agentId}.` : work.message;
+    return { result: work?.result === 'failed' ? 'failed' : 'done', message: `Adopted the open issue ${describeAdoption(adoption)} (same title; labelled and marked) instead of opening a second one; ${to}`, adopted: [adoptionRecord(adoption)] };
   }
   await context.checkpoint('ensureGapIssue:beforeCreate');
-  const issue = await newAssignedIssue(context, gapAnalysisIssueTitle, body, labelsFor('gapAnalysis'));
+  const issue = await newAssignedIssue(context, gapAnalysisIssueTitle, body, labelsFor('gapAnalysis'), local);
   await intents.step(intent, 'created', issue.number);
   await context.checkpoint('ensureGapIssue:afterCreate');
   await intents.finish(intent);
-  return { result: 'done', message: `Opened gap-analysis issue #${String(issue.number)} and assigned it to ${context.assignee.agentId}.` };
+  if (local === undefined) return { result: 'done', message: `Opened gap-analysis issue #${String(issue.number)} and assigned it to ${context.assignee.agentId}.` };
+  const started = startIssueWork(context, issue, { kind: 'gapAnalysis', issueNumber: issue.number }, local, body);
+  return { result: 'done', message: `Opened gap-analysis issue #${String(issue.number)} ${served(local, local.id)}. ${started}` };
 }
 
 async function promoteTask(context: GuardedActionContext, action: Extract<PlannedAction, { kind: 'promoteTask' }>): Promise<ExecutionResult> {
@@ -236,9 +251,11 @@ function dispatchLocal(context: GuardedActionContext, issue: IssueSummary, agent
   return { result: 'done', message: `Issue #${String(issue.number)}: ${startLocalRun(context, { task: entry.result.task, issue, agent })}` };
 }
 
-async function dispatchIssue(context: GuardedActionContext, issueNumber: number): Promise<ExecutionResult> {
+async function dispatchIssue(context: GuardedActionContext, issueNumber: number, chosen: PromotionAgent | undefined): Promise<ExecutionResult> {
   const issue = await context.port.getIssue(issueNumber);
   if (issue.state !== 'open') return { result: 'skipped', message: `Issue #${String(issueNumber)} is closed.` };
+  const work = await dispatchIssueWork(context, issue, chosen);
+  if (work !== undefined) return work;
   const agentId = agentInBody(issue.body);
   if (agentId !== undefined && context.localAgents?.agent(agentId) !== undefined) return dispatchLocal(context, issue, agentId);
   const assigned = await assign(context, issue);
@@ -331,8 +348,11 @@ async function proposeMove(context: GuardedActionContext, from: string, to: stri
   return { opened, text };
 }
 
-async function openCapabilityIssue(context: GuardedActionContext, pullNumber: number): Promise<ExecutionResult> {
+async function openCapabilityIssue(context: GuardedActionContext, pullNumber: number, chosen: PromotionAgent | undefined): Promise<ExecutionResult> {
   const { port, intents } = context;
+  const runner = agentRunByAto(context, chosen);
+  if ('failed' in runner) return { result: 'failed', message: `The capability update for PR #${String(pullNumber)} goes to ${runner.failed}.` };
+  const local = runner.agent;
   const intent = await intents.begin('openCapabilityIssue', `capability:${String(pullNumber)}`, { pullNumber });
   await ensureLabels(context);
   const existing = (await port.listIssuesByLabel(atoLabels.capability.name, 'all')).filter(issue => capabilitySourcesInBody(issue.body).includes(pullNumber));
@@ -344,11 +364,14 @@ async function openCapabilityIssue(context: GuardedActionContext, pullNumber: nu
   const pr = await port.getPullRequest(pullNumber);
   const comments = await port.listComments(pullNumber);
   await context.checkpoint('openCapabilityIssue:beforeCreate');
-  const issue = await newAssignedIssue(context, capabilityIssueTitle(pr), capabilityIssueBody(pr, comments, planningFile(context, 'state/system_capabilities.md')), labelsFor('capability'));
+  const body = capabilityIssueBody(pr, comments, planningFile(context, 'state/system_capabilities.md'));
+  const issue = await newAssignedIssue(context, capabilityIssueTitle(pr), body, labelsFor('capability'), local);
   await intents.step(intent, 'created', issue.number);
   await context.checkpoint('openCapabilityIssue:afterCreate');
   await intents.finish(intent);
-  return { result: 'done', message: `Opened capability-update issue #${String(issue.number)} for PR #${String(pullNumber)} and assigned it to ${context.assignee.agentId}.` };
+  if (local === undefined) return { result: 'done', message: `Opened capability-update issue #${String(issue.number)} for PR #${String(pullNumber)} and assigned it to ${context.assignee.agentId}.` };
+  const started = startIssueWork(context, issue, { kind: 'capabilityUpdate', issueNumber: issue.number, sourcePr: pullNumber }, local, body);
+  return { result: 'done', message: `Opened capability-update issue #${String(issue.number)} for PR #${String(pullNumber)} ${served(local, local.id)}. ${started}` };
 }
 
 async function closeIssue(context: GuardedActionContext, issueNumber: number): Promise<ExecutionResult> {

@@ -13,20 +13,26 @@ import { isFinalRunState, newRunId, newRunRecord, type RunRecord } from '../../r
 import { transition } from '../../runs/runTransitions';
 import { composePrompt } from '../../tasks/composePrompt';
 import type { Task } from '../../tasks/task';
-import { atoPullRequestText, taskBranch } from '../tracks/planning/atoPullRequest';
 import { InFlightTaskRuns, type StartedRun } from './inFlightTaskRuns';
-import { reportTaskRunFailure } from './taskRunFailure';
+import { taskWorkItem, type LoopWorkItem, type WorkFailurePort } from '../tracks/planning/loopWorkItem';
 
 /** One task of the planning branch for a local agent, with its issue. */
 export interface LocalTaskRequest {
   readonly task: Task;
   readonly issue: Pick<IssueSummary, 'number' | 'url'>;
   readonly agent: AgentBackend;
+  /** The loop's issue work this run serves (loopWorkItem.ts); absent: the task itself. */
+  readonly work?: LoopWorkItem;
+}
+
+/** The work item a request serves: its own, else its task's. */
+export function workOf(request: LocalTaskRequest, planningPath: string): LoopWorkItem {
+  return request.work ?? taskWorkItem(request.task, request.issue.number, planningPath);
 }
 
 export interface LocalTaskRunsOptions {
   readonly workspaceRoot: string;
-  readonly port: Pick<GitHubPort, 'getRef' | 'openPullRequest' | 'openPullRequestsFrom' | 'listComments' | 'createComment' | 'updateIssue'>;
+  readonly port: Pick<GitHubPort, 'getRef' | 'openPullRequest' | 'openPullRequestsFrom'> & WorkFailurePort;
   /** The planning branch: the run starts from `origin/<it>` and its PR goes into it. */
   readonly baseBranch: string;
   /** Pushes a commit-ish of a worktree to a branch of `origin` (with the token, for GitHub's host only). */
@@ -104,8 +110,8 @@ export class LocalTaskRuns {
   }
 
   private async run(request: LocalTaskRequest): Promise<LocalTaskResult> {
-    const { task } = request;
-    const branch = taskBranch(task.id);
+    const item = workOf(request, this.options.planningPath);
+    const branch = item.branch;
     const open = await this.options.port.openPullRequestsFrom(branch);
     if (open[0] !== undefined) return { kind: 'pullRequest', pullRequest: open[0], opened: false };
     let summary = '';
@@ -118,7 +124,7 @@ export class LocalTaskRuns {
       summary = worked.summary;
     }
     await this.options.checkpoint('localRun:beforePullRequest');
-    const text = atoPullRequestText(task, request.issue.number, request.agent.id, summary);
+    const text = item.pullRequestText(request.agent.id, summary);
     let pullRequest: PullRequestRef;
     try {
       pullRequest = await this.options.port.openPullRequest({ head: branch, base: this.options.baseBranch, title: text.title, body: text.body });
@@ -146,7 +152,7 @@ export class LocalTaskRuns {
     const reason = `the GitHub loop, issue #${String(issue.number)}`;
     let resolveDone: (record: RunRecord) => void = () => undefined;
     const run: FleetRun = {
-      record: { ...newRunRecord({ runId, taskId: task.id, taskFile: `${this.options.planningPath}/issue_queue/processed/${task.id}.task.md`, taskType: task.type, agentId: agent.id, reason }, now), loopLink: { issueNumber: issue.number } },
+      record: { ...newRunRecord({ runId, taskId: task.id, taskFile: workOf(request, this.options.planningPath).taskFile, taskType: task.type, agentId: agent.id, reason }, now), loopLink: { issueNumber: issue.number } },
       agent,
       slot,
       done: new Promise(resolve => { resolveDone = resolve; }),
@@ -181,7 +187,7 @@ export class LocalTaskRuns {
         task,
         workdir,
         branch: worktree.branch,
-        prompt: composePrompt(task),
+        prompt: workOf(request, this.options.planningPath).prompt ?? composePrompt(task),
         timeoutMs: task.timeoutMs ?? this.options.timeoutMs,
         ...budgetOf(task.budgetUsd, this.options.defaultBudgetUsd),
       });
@@ -195,6 +201,8 @@ export class LocalTaskRuns {
       await commitAgentChanges(worktree.path, `${task.title}\n\nATO task ${task.id}, run ${run.record.runId} by ${agent.id}.`);
       const ahead = await runGit(['rev-list', '--count', `${worktree.baseSha}..HEAD`], { cwd: worktree.path });
       if (Number(ahead.stdout.trim()) === 0) return { kind: 'failed', reason: `${agent.id} finished task ${task.id} without changing anything` };
+      const outside = await changedOutside(worktree.path, worktree.baseSha, workOf(request, this.options.planningPath));
+      if (outside !== undefined) return { kind: 'failed', reason: `${agent.id} changed ${outside} in ${task.id}, which may change ${workOf(request, this.options.planningPath).allowedText ?? 'nothing else'}: ATO did not push it` };
       const work = await runGit(['log', '--patch', '--format=%an <%ae>%n%B', `${worktree.baseSha}..HEAD`], { cwd: worktree.path });
       if (this.options.holdsSecret(work.stdout)) {
         return { kind: 'failed', reason: `the work of ${agent.id} on task ${task.id} holds a secret ATO knows or a token-shaped string, so ATO did not push it; look at the local branch ${worktree.branch}` };
@@ -209,6 +217,19 @@ export class LocalTaskRuns {
 
   /** Says on the issue why the run failed or that it was cancelled, once, and closes it: the loop then offers the requeue. */
   private async reportFailure(request: LocalTaskRequest, reason: string, cancelled: boolean): Promise<void> {
-    await reportTaskRunFailure(this.options.port, request.issue.number, request.agent.id, 'ATO\'s local run of this task', reason, cancelled ? 'was cancelled' : 'failed');
+    await workOf(request, this.options.planningPath).reportFailure(this.options.port, request.agent.id, 'ATO\'s local run of this task', reason, cancelled ? 'was cancelled' : 'failed');
   }
+}
+
+/** The first path the work changed that its work item does not allow (a gap analysis writes only task files), if any. */
+async function changedOutside(cwd: string, baseSha: string, item: LoopWorkItem): Promise<string | undefined> {
+  const allows = item.allows;
+  if (allows === undefined) return undefined;
+  const changed = await runGit(['-c', 'core.quotepath=false', 'diff', '--name-status', '--no-renames', `${baseSha}..HEAD`], { cwd });
+  const changes = changed.stdout.split('\n').filter(line => line.trim() !== '').map(line => {
+    const [status = '', ...path] = line.split('\t');
+    return { status: status.charAt(0), path: path.join('\t') };
+  });
+  const refused = changes.find(change => !allows(change.path, change.status));
+  return refused === undefined ? undefined : refused.status === 'A' ? refused.path : `${refused.path} (${refused.status === 'D' ? 'deleted' : 'changed'})`;
 }

@@ -9,8 +9,8 @@ import { transition } from '../../runs/runTransitions';
 import { composePrompt } from '../../tasks/composePrompt';
 import { bodyWithLoopLinks, checkReportedPullRequest, type LoopRepository, type ReportedPullRequest } from '../tracks/planning/reportedPullRequest';
 import { InFlightTaskRuns, type StartedRun } from './inFlightTaskRuns';
-import type { LocalTaskRequest, LocalTaskResult } from './localTaskRuns';
-import { reportTaskRunFailure } from './taskRunFailure';
+import { workOf, type LocalTaskRequest, type LocalTaskResult } from './localTaskRuns';
+import type { WorkFailurePort } from '../tracks/planning/loopWorkItem';
 
 /** A remote agent that opens its own pull request (Jules) and says which one when its run completes. */
 export interface PullRequestReporter {
@@ -26,7 +26,7 @@ export interface RemoteTaskRunsOptions {
   readonly workspaceRoot: string;
   /** `planning` (or the configured folder): where the task's file is, for its run record. */
   readonly planningPath: string;
-  readonly port: Pick<GitHubPort, 'getPullRequest' | 'updateIssue' | 'listComments' | 'createComment'>;
+  readonly port: Pick<GitHubPort, 'getPullRequest'> & WorkFailurePort;
   /** The loop's repository: the only one whose PRs a session may report. */
   readonly repo: LoopRepository;
   /**
@@ -113,7 +113,7 @@ export class RemoteTaskRuns {
   }
 
   private async run(request: LocalTaskRequest): Promise<LocalTaskResult> {
-    const { agent, task, issue } = request;
+    const { agent, task } = request;
     if (!isRemoteLoopAgent(agent)) throw new Error(`${agent.id} does not open and report its own pull requests`);
     const fleetRuns = await this.options.fleetRuns();
     const found = await this.recordFor(request, fleetRuns.runs);
@@ -130,7 +130,7 @@ export class RemoteTaskRuns {
     try {
       const outcome = await this.follow(agent, request, fleetRuns, run, save);
       if (outcome.kind === 'failed') {
-        await reportTaskRunFailure(this.options.port, issue.number, agent.id, `The ${agent.id} session of this task`, outcome.reason, outcome.cancelled ? 'was cancelled' : 'failed');
+        await workOf(request, this.options.planningPath).reportFailure(this.options.port, agent.id, `The ${agent.id} session of this task`, outcome.reason, outcome.cancelled ? 'was cancelled' : 'failed');
         return { kind: 'failed', reason: outcome.reason };
       }
       return await this.linked(request, outcome.record, save);
@@ -148,7 +148,7 @@ export class RemoteTaskRuns {
     const pull = record.loopLink.pullRequest;
     if (pull === undefined) throw new Error('no pull request recorded');
     const current = await this.options.port.getPullRequest(pull.number);
-    const body = bodyWithLoopLinks(current.body, issue.number, task.id);
+    const body = bodyWithLoopLinks(current.body, issue.number, task.id, workOf(request, this.options.planningPath).marker);
     if (body !== undefined) {
       await this.options.port.updateIssue(pull.number, { body });
       await this.options.checkpoint('remoteRun:afterLink');
@@ -212,7 +212,7 @@ export class RemoteTaskRuns {
     const fresh = newRunRecord({
       runId,
       taskId: request.task.id,
-      taskFile: `${this.options.planningPath}/issue_queue/processed/${request.task.id}.task.md`,
+      taskFile: workOf(request, this.options.planningPath).taskFile,
       taskType: request.task.type,
       agentId: request.agent.id,
       reason: `the loop promoted the task as issue #${String(request.issue.number)}`,
@@ -225,7 +225,7 @@ export class RemoteTaskRuns {
   /** The task's prompt, then where it lives on GitHub: the PR the agent opens is linked to that issue by ATO. */
   private prompt(request: LocalTaskRequest): string {
     const issue = `This task is GitHub issue #${String(request.issue.number)} (${request.issue.url}) of ${this.options.repo.owner}/${this.options.repo.name}. Open one pull request with the change; ATO links it to the issue.`;
-    return `${composePrompt(request.task).trimEnd()}\n\n${issue}`;
+    return `${(workOf(request, this.options.planningPath).prompt ?? composePrompt(request.task)).trimEnd()}\n\n${issue}`;
   }
 
   /** The record after entering `state` (runTransitions), still linked to its issue. */

@@ -1,6 +1,7 @@
 import type { PullRequestSummary, RepoSnapshot, TimelineSignal } from '../../forges/github/githubModel';
 import { isAtoOwnPullRequest } from '../tracks/planning/atoPullRequest';
 import { normalLogin } from '../tracks/planning/workProgress';
+import { isAtoWorkPullRequest } from '../tracks/planning/loopWorkItem';
 
 /** Who, besides people with write access, may open PRs ATO links and merges (settings a repository cannot set). */
 export interface TrustSettings {
@@ -45,7 +46,8 @@ export function isAgent(login: string, isBot: boolean | undefined, facts: Pick<T
 
 /**
  * Whether ATO's agents opened this PR. The token's user is one of them only for the PRs ATO itself opened for
- * a local agent (its marker in the body on the task's branch `ato/<id>`): that user's other PRs are a
+ * a local agent (its marker in the body on the task's branch `ato/<id>`, or the gap-analysis or
+ * capability-update marker on `ato-work/gap-<n>` / `ato-work/capability-<n>`): that user's other PRs are a
  * person's, judged by write access like anyone's. The marker alone proves nothing — anyone can copy it.
  */
 function openedByAgent(pr: PullRequestSummary, facts: Pick<TrustFacts, 'viewerLogin' | 'agentAccounts' | 'agentPullRequests'>): boolean {
@@ -53,7 +55,7 @@ function openedByAgent(pr: PullRequestSummary, facts: Pick<TrustFacts, 'viewerLo
   if (!pr.isCrossRepository && facts.agentPullRequests?.get(pr.number) === pr.headRefName) return true;
   const name = normalLogin(pr.author.login);
   const viewer = facts.viewerLogin !== undefined && name === normalLogin(facts.viewerLogin);
-  if (viewer && !copilotLogins.has(name) && !facts.agentAccounts.some(account => normalLogin(account) === name)) return isAtoOwnPullRequest(pr);
+  if (viewer && !copilotLogins.has(name) && !facts.agentAccounts.some(account => normalLogin(account) === name)) return isAtoOwnPullRequest(pr) || isAtoWorkPullRequest(pr);
   return isAgent(pr.author.login, pr.author.isBot, facts);
 }
 

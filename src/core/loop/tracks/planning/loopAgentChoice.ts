@@ -2,6 +2,7 @@ import type { AgentBackend, AgentHealth } from '../../../agents/agentBackend';
 import { AgentRegistry, type SelectableTask, type SelectionInputs } from '../../../agents/fleet/agentRegistry';
 import { computeSuccessRates } from '../../../agents/fleet/successRates';
 import { autoAgent } from '../../../tasks/taskTypes';
+import { workTaskTypes, type IssueWork } from './loopWorkItem';
 
 /** The agent that serves a piece of the loop's work, and why (shown in the plan, the preview and `ato status`). */
 export type LoopAgentChoice =
@@ -25,7 +26,8 @@ export interface LoopAgentChooserOptions {
 }
 
 /**
- * The loop's side of the agent registry (PRODUCT §5): which agent serves a task it promotes. The task's own
+ * The loop's side of the agent registry (PRODUCT §5): which agent serves a task it promotes, the gap
+ * analysis or a capability update. The task's own
  * `agent:` wins (as in local mode), else `ato.loop.agent`; `auto` lets the registry score the agents. An
  * agent that is not configured, does not take the task's type or cannot run now leaves the task pending,
  * with the registry's reason.
@@ -55,13 +57,11 @@ export class LoopAgentChooser {
   }
 
   /**
-   * The gap analysis and capability updates are issues the Copilot coding agent works on; when
-   * `ato.loop.agent` names another agent, the plan says so rather than pretend (a local agent serves tasks).
+   * Which agent serves the gap analysis (`gap_analysis`) or a capability update (`capability_update`): asked of
+   * the registry like a task's, with `ato.loop.agent` (an agent id, or `auto` to score them) and the same reasons.
    */
-  issueWorkNote(): string | undefined {
-    const setting = this.options.setting().trim().toLowerCase();
-    if (setting === copilotAgentId || setting === autoAgent) return undefined;
-    return `Assigned to Copilot: \`ato.loop.agent\` (${setting}) serves the loop's tasks; the gap analysis and capability updates stay with the Copilot coding agent.`;
+  chooseIssueWork(kind: IssueWork['kind']): Promise<LoopAgentChoice> {
+    return this.choose({ type: workTaskTypes[kind], priority: 'high', agent: autoAgent });
   }
 
   /** The agent with this id whose run ATO starts itself: a local agent, or a remote one that opens its PR (Jules). */

@@ -1,4 +1,4 @@
-import { appendMarker, formatMarker, taskIdsInBody } from '../../texts/markers';
+import { appendMarker, formatMarker, readMarkers, type AtoMarker } from '../../texts/markers';
 
 /** The repository the loop works on, as its web pages are addressed (`https://github.com/octo/app`). */
 export interface LoopRepository {
@@ -49,16 +49,16 @@ export function checkReportedPullRequest(reported: { readonly url: string; reado
 
 /**
  * The body of a remote agent's PR with what the loop needs appended: `Closes #<issue>` (GitHub links the
- * PR to the task's issue and closes it on merge) and ATO's task marker, after a line that closes a code
+ * PR to the task's issue and closes it on merge) and ATO's marker (the task's, or the issue work's), after a line that closes a code
  * block the agent's text left open. The agent wrote the body; ATO only appends, and only when something
  * is missing, so editing again changes nothing (undefined: nothing to do).
  */
-export function bodyWithLoopLinks(body: string, issueNumber: number, taskId: string): string | undefined {
+export function bodyWithLoopLinks(body: string, issueNumber: number, taskId: string, work: AtoMarker = { kind: 'task', taskId }): string | undefined {
   const closes = `Closes #${String(issueNumber)}`;
-  const marker = formatMarker({ kind: 'task', taskId });
+  const marker = formatMarker(work);
   const hasCloses = body.split(/\r?\n/).some(line => line.trim() === closes);
-  if (hasCloses && taskIdsInBody(body).includes(taskId)) return undefined;
-  const withMarker = appendMarker(body, { kind: 'task', taskId });
+  if (hasCloses && readMarkers(body).some(found => formatMarker(found) === marker)) return undefined;
+  const withMarker = appendMarker(body, work);
   if (hasCloses) return withMarker;
   const at = withMarker.lastIndexOf(marker);
   return `${withMarker.slice(0, at)}${closes}\n\n${withMarker.slice(at)}`;

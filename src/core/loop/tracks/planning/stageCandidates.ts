@@ -3,6 +3,8 @@ import type { Focus, LoopNeedsYou, MergeRuleResult, PlannedAction, RequeueTaskAc
 import { copilotAgentId } from './loopAgentChoice';
 import { agentInBody } from '../../texts/markers';
 import { blockedForAto, unmetReasons } from '../../policy/mergePolicy';
+import { hasLabel } from '../../texts/atoLabels';
+import { runFailedLabel } from './loopWorkItem';
 import { capitalise, issueName, workFocus, workName } from './workNames';
 import type { WorkProgress } from './workProgress';
 
@@ -110,6 +112,13 @@ export function followProgress(into: Candidates, progress: WorkProgress, item: I
     case 'unassigned': {
       const issue = capitalise(issueName(item.work, progress.issue.number));
       const local = localAgentOf(progress.issue);
+      if (local !== undefined && hasLabel(progress.issue.labels, runFailedLabel.name)) {
+        // ATO's run of the gap analysis or a capability update failed (it said why on the issue): a person decides.
+        into.needsYou.push({ kind: 'runFailed', title: `The run of ${work} failed`, detail: `ATO's run of ${local} failed; the issue says why. Remove the label ${runFailedLabel.name} to run it again, or close the issue${item.stage === '1' ? ' so ATO starts over' : ''}; the loop goes on meanwhile.`, url: progress.issue.url, issueNumber: progress.issue.number, ...optionalTask, action: 'open' });
+        const clause = `the run of ${work} by ${local} failed (${issueName(item.work, progress.issue.number)} says why)`;
+        into.candidates.push(stalled(s('b'), item.track, focus({ issue: progress.issue }), `${capitalise(clause)}: needs you.`, clause));
+        return;
+      }
       if (local !== undefined) {
         into.candidates.push(act(s('a'), item.track, focus({ issue: progress.issue }), `${issue} is for the local agent ${local}, with no run in flight and no PR: start its run.`, { kind: 'dispatchIssue', reason: `No run of ${local} works on ${work} (ATO restarted, or the run stopped before its PR).`, issueNumber: progress.issue.number }));
         return;

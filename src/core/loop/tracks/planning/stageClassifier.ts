@@ -6,6 +6,7 @@ import type { Focus, MergePolicy, PlannedAction, RequeueTaskAction, StageDecisio
 import { copilotAgentId } from './loopAgentChoice';
 import { agentInBody, isGapAnalysisBody } from '../../texts/markers';
 import { currentRefusal, type MergeRefusal } from '../../policy/mergeRefusals';
+import { issueWorkKey } from './loopWorkItem';
 import { claimsAtoWork, linkPlanning, type PlanningLinks, type WorkLink } from './planningLinks';
 import { trustedSnapshot, type IgnoredPullRequest, type TrustFacts } from '../../policy/pullRequestTrust';
 import { act, followProgress, offer, rank, requeueAdvice, stalled, track, wait, type Candidate, type Candidates } from './stageCandidates';
@@ -28,20 +29,21 @@ export interface PlanningObservation {
   readonly mergeRefusals?: ReadonlyMap<number, MergeRefusal>;
   /** Whose PRs ATO links, counts and merges (PRODUCT §4 "Whom ATO trusts"). */
   readonly trust: TrustFacts;
-  /** Tasks a local agent works on in this process now (their issues are assigned to nobody on GitHub). */
+  /** Work an agent ATO runs is doing in this process now, by run key (task id, `gap-<issue>`, `capability-<issue>`): its issues are assigned to nobody on GitHub. */
   readonly localRuns?: ReadonlySet<string>;
 }
 
 /**
- * Whether someone works on a task's issue: an assignee on GitHub, or a local agent (the issue's agent
- * marker) whose run is in flight here. A local agent's issue with no run and no PR is unassigned: the
- * loop starts the run (again, after a restart).
+ * Whether someone works on an issue (a task's, the gap analysis', a capability update's): an assignee on
+ * GitHub (`login` when given), or an agent ATO runs (the issue's agent marker) whose run is in flight here
+ * under `runKey` (the task id, `gap-<issue>`, `capability-<issue>`). Such an issue with no run and no PR is
+ * unassigned: the loop starts the run (again, after a restart).
  */
-function taskIssueServed(taskId: string, localRuns: ReadonlySet<string> | undefined): (issue: IssueSummary) => boolean {
+function issueServed(runKey: (issue: IssueSummary) => string, localRuns: ReadonlySet<string> | undefined, login?: string): (issue: IssueSummary) => boolean {
   return issue => {
     const agent = agentInBody(issue.body);
-    if (agent !== undefined && agent !== copilotAgentId) return localRuns?.has(taskId) === true;
-    return assignedTo(undefined)(issue);
+    if (agent !== undefined && agent !== copilotAgentId) return localRuns?.has(runKey(issue)) === true;
+    return assignedTo(login)(issue);
   };
 }
 
@@ -125,7 +127,7 @@ function gapTrack(context: Context): boolean {
     return recentMerge !== undefined || orphan !== undefined;
   }
   const issue = gap.issue;
-  const progress = workProgress(gap, context.check, assignedTo(observation.gapAnalysisAgentLogin));
+  const progress = workProgress(gap, context.check, issueServed(open => issueWorkKey({ kind: 'gapAnalysis', issueNumber: open.number }), observation.localRuns, observation.gapAnalysisAgentLogin));
   const unsafe = isUnsafeGapBody(issue.body);
   if ((progress.kind === 'unassigned' || progress.kind === 'waitingOnAgent') && (unsafe || (progress.kind === 'unassigned' && !isGapAnalysisBody(issue.body)))) {
     const why = unsafe ? `its body asks the agent to ${quote(unsafeGapInstructions(issue.body)[0] ?? 'open pull requests or issues')}` : 'its body is not ATO\'s template';
@@ -161,7 +163,7 @@ function taskTracks(context: Context, valid: readonly ValidQueueEntry[]): Develo
     const development = isDevelopmentTask(task);
     const link = links.tasks.get(task.id);
     if (link === undefined) continue;
-    const progress = workProgress(link, context.check, taskIssueServed(task.id, observation.localRuns));
+    const progress = workProgress(link, context.check, issueServed(() => task.id, observation.localRuns));
     const work: WorkItem = { kind: 'task', taskId: task.id };
     if (progress.kind === 'merged') {
       const pr = `PR #${String(progress.pr.number)}`;
@@ -223,7 +225,7 @@ function capabilityTrack(context: Context, valid: readonly ValidQueueEntry[]): b
   open.sort(([, a], [, b]) => (a.issue?.number ?? 0) - (b.issue?.number ?? 0));
   for (const [sourcePr, link] of open) {
     if (link.issue === undefined) continue;
-    const progress = workProgress(link, context.check, assignedTo(undefined));
+    const progress = workProgress(link, context.check, issueServed(issue => issueWorkKey({ kind: 'capabilityUpdate', issueNumber: issue.number }), observation.localRuns));
     const work: WorkItem = { kind: 'capabilityUpdate', sourcePullRequest: sourcePr };
     followProgress(context, progress, { stage: '3', track: track.capability, work, title: link.issue.title, issue: link.issue, closeIssues: [link.issue, ...link.duplicates].map(issue => issue.number) }, observation.now);
     if (progress.kind !== 'failed' && progress.kind !== 'issueClosed') busy = true;

@@ -24,7 +24,7 @@ function countedFleet(root: string): { readonly remote: RemoteTaskRuns; readonly
   const remote = new RemoteTaskRuns({
     workspaceRoot: root,
     planningPath: 'planning',
-    port: { getPullRequest: () => Promise.reject(new Error('no request expected')), updateIssue: () => Promise.reject(new Error('no request expected')), listComments: () => Promise.resolve([]), createComment: () => Promise.reject(new Error('no request expected')) },
+    port: { getPullRequest: () => Promise.reject(new Error('no request expected')), updateIssue: () => Promise.reject(new Error('no request expected')), listComments: () => Promise.resolve([]), createComment: () => Promise.reject(new Error('no request expected')), addLabels: () => Promise.reject(new Error('no request expected')), ensureLabel: () => Promise.reject(new Error('no request expected')) },
     repo: { protocol: 'https:', webHost: 'github.com', owner: 'octo', name: 'app' },
     fleetRuns: () => Promise.resolve(fleetRuns),
     timeoutMs: 60_000,

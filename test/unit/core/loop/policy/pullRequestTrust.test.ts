@@ -4,6 +4,7 @@ import { atoPullRequestText } from '../../../../../src/core/loop/tracks/planning
 import { authorTrust, loginsToCheck, trustedSnapshot, type TrustFacts } from '../../../../../src/core/loop/policy/pullRequestTrust';
 import { WriteAccessCache } from '../../../../../src/core/loop/policy/writeAccessCache';
 import { aPullRequest, aSignal, aSnapshot, defaultTime } from '../../../../support/githubBuilders';
+import { issueWorkItem } from '../../../../../src/core/loop/tracks/planning/loopWorkItem';
 
 const facts: TrustFacts = { agentAccounts: ['ato-bot'], allowForks: false, viewerLogin: 'octocat', writeAccess: new Map([['alice', true], ['mallory', false]]) };
 const atoOwn = (taskId: string) => ({ headRefName: `ato/${taskId}`, body: atoPullRequestText({ id: taskId, title: 'Add login' }, 7, 'claude-code', 'Done.').body });
@@ -39,6 +40,22 @@ describe('whom ATO trusts on GitHub', () => {
       assert.equal(authorTrust(jules(13, 'jules/1000001', 'eve'), reported).trusted, false, 'another number, the same branch name and marker');
       assert.equal(authorTrust(jules(12, 'eve/patch'), reported).trusted, false, 'the number, another head branch');
       assert.equal(authorTrust(aPullRequest({ ...by('eve'), number: 12, headRefName: 'jules/1000001', isCrossRepository: true, headRepository: 'eve/app' }), { ...reported, allowForks: true }).trusted, false, 'a fork\'s branch of that name');
+    });
+
+    it('the token\'s user\'s PR for the gap analysis or a capability update: ATO\'s agent only on that work\'s branch with that work\'s marker', () => {
+      const gap = issueWorkItem({ work: { kind: 'gapAnalysis', issueNumber: 5 }, issueTitle: 'Gap', template: 'x', planningPath: 'planning' });
+      const capability = issueWorkItem({ work: { kind: 'capabilityUpdate', issueNumber: 9, sourcePr: 4 }, issueTitle: 'Cap', template: 'x', planningPath: 'planning' });
+      const pr = (headRefName: string, body: string, login = 'octocat') => aPullRequest({ ...by(login), headRefName, body });
+      const gapBody = gap.pullRequestText('my-cli', 'Wrote a task.').body;
+      const capabilityBody = capability.pullRequestText('my-cli', '').body;
+      assert.deepEqual(authorTrust(pr('ato-work/gap-5', gapBody), facts), { trusted: true, as: 'agent' });
+      assert.deepEqual(authorTrust(pr('ato-work/capability-9', capabilityBody), facts), { trusted: true, as: 'agent' });
+      assert.equal(authorTrust(pr('ato-work/gap-5', capabilityBody), facts).trusted, false, 'the capability marker on the gap branch');
+      assert.equal(authorTrust(pr('ato-work/capability-9', gapBody), facts).trusted, false, 'the gap marker on a capability branch');
+      assert.equal(authorTrust(pr('feature/x', gapBody), facts).trusted, false, 'the marker on another branch');
+      assert.equal(authorTrust(pr('ato-work/gap-5', 'Closes #5'), facts).trusted, false, 'the branch without the marker');
+      assert.equal(authorTrust(pr('ato-work/gap-5', `~~~\n${gapBody}~~~\n`), facts).trusted, false, 'the marker only quoted in a fence');
+      assert.equal(authorTrust(pr('ato-work/gap-5', gapBody, 'eve'), facts).trusted, false, 'a stranger with the branch and marker copied');
     });
 
     it('says why, naming the author', () => {

@@ -46,10 +46,18 @@ describe('LoopAgentChooser: which agent a promoted task goes to', () => {
     assert.deepEqual(waiting, { status: 'unavailable', reason: 'the task names gone: unhealthy: `gone` not found on PATH (`ato.loop.agent` is `gone`)' });
   });
 
-  it('says in the plan that the gap analysis and capability updates stay with Copilot when the setting names another agent', () => {
-    assert.equal(chooser('copilot').issueWorkNote(), undefined);
-    assert.equal(chooser('auto').issueWorkNote(), undefined);
-    assert.match(chooser('my-cli').issueWorkNote() ?? '', /`ato\.loop\.agent` \(my-cli\) serves the loop's tasks; the gap analysis and capability updates stay with the Copilot coding agent/);
+  it('the gap analysis and capability updates ask the registry too: `gap_analysis` and `capability_update`, the setting\'s agent or `auto`', async () => {
+    assert.deepEqual(await chooser('copilot').chooseIssueWork('gapAnalysis'), { status: 'selected', agentId: 'copilot', local: false, reason: '`ato.loop.agent` is `copilot`' });
+    assert.deepEqual(await chooser('my-cli').chooseIssueWork('gapAnalysis'), { status: 'selected', agentId: 'my-cli', local: true, reason: '`ato.loop.agent` is `my-cli`' });
+    assert.deepEqual(await chooser('my-cli').chooseIssueWork('capabilityUpdate'), { status: 'selected', agentId: 'my-cli', local: true, reason: '`ato.loop.agent` is `my-cli`' });
+    const auto = await chooser('auto').chooseIssueWork('capabilityUpdate');
+    assert.equal(auto.status === 'selected' ? auto.agentId : auto.reason, 'my-cli');
+    assert.match(auto.reason, /^`ato\.loop\.agent` is `auto`: my-cli scored highest/);
+    // An agent that does not declare the type is never handed the work: it waits with the reason, or `auto` passes it over.
+    const featuresOnly = anAgent('feature-cli', 'custom', undefined, ['feature']);
+    assert.deepEqual(await chooser('feature-cli', [copilot, featuresOnly]).chooseIssueWork('gapAnalysis'), { status: 'unavailable', reason: 'feature-cli does not take gap_analysis tasks (`ato.loop.agent` is `feature-cli`)' });
+    const passedOver = await chooser('auto', [copilot, featuresOnly]).chooseIssueWork('capabilityUpdate');
+    assert.equal(passedOver.status === 'selected' ? passedOver.agentId : passedOver.reason, 'copilot');
   });
 
   it('asks a local agent\'s health once per minute, not on every tick', async () => {

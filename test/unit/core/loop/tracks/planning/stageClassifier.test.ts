@@ -199,6 +199,50 @@ describe('classifyPlanning', () => {
       expectStage(decision, '2a', 'dispatchIssue');
     });
 
+    describe('the gap analysis and a capability update an agent ATO runs serves (issue 10: assigned to nobody, the agent in its marker)', () => {
+      const mark = (body: string): string => `${body.trimEnd()}\n\n${formatMarker({ kind: 'agent', agentId: 'my-cli' })}\n`;
+      const localGap = gapIssue({ number: 5, assignees: [], body: mark(gapIssue().body) });
+      const localCapability = capabilityIssue(9, { number: 12, assignees: [], body: mark(capabilityIssue(9).body) });
+
+      it('1a while its run is in flight here (gap-<issue>): waits for the agent, opens no second gap issue', () => {
+        const decision = classifyPlanning(observe({ snapshot: { issues: [localGap] }, extra: { localRuns: new Set(['gap-5']) } }));
+        expectStage(decision, '1a', undefined);
+        assert.match(decision.reason, /^Waiting for the local agent my-cli to finish .*; ATO then pushes its branch and opens the PR\./);
+      });
+
+      it('1a with no run in flight and no PR (a restart): starts the run again, never assigns Copilot', () => {
+        const decision = classifyPlanning(observe({ snapshot: { issues: [localGap] }, extra: { localRuns: new Set(['t', 'gap-6']) } }));
+        expectStage(decision, '1a', 'dispatchIssue');
+        assert.equal(action(decision, 'dispatchIssue').issueNumber, 5);
+        assert.match(decision.reason, /is for the local agent my-cli, with no run in flight and no PR: start its run/);
+      });
+
+      it('3a the same for a capability update (capability-<issue>)', () => {
+        expectStage(classifyPlanning(observe({ snapshot: { issues: [localCapability] }, extra: { localRuns: new Set(['capability-12']) } })), '3a', undefined);
+        const restart = classifyPlanning(observe({ snapshot: { issues: [localCapability] }, extra: { localRuns: new Set() } }));
+        expectStage(restart, '3a', 'dispatchIssue');
+        assert.equal(action(restart, 'dispatchIssue').issueNumber, 12);
+      });
+
+      it('a failed run (ato:run-failed on the issue): needs you, no new run and no second issue, until a person removes the label', () => {
+        const failed = { ...localGap, labels: [...localGap.labels, 'ato:run-failed'] };
+        const decision = classifyPlanning(observe({ snapshot: { issues: [failed] }, extra: { localRuns: new Set() } }));
+        expectStage(decision, '1b', undefined);
+        assert.deepEqual(decision.needsYou.map(item => [item.kind, item.issueNumber, item.action]), [['runFailed', 5, 'open']]);
+        assert.match(decision.needsYou[0]?.detail ?? '', /Remove the label ato:run-failed to run it again, or close the issue so ATO starts over/);
+        const capabilityFailed = classifyPlanning(observe({ snapshot: { issues: [{ ...localCapability, labels: [...localCapability.labels, 'ato:run-failed'] }] }, extra: { localRuns: new Set() } }));
+        expectStage(capabilityFailed, '3b', undefined);
+        assert.deepEqual(needsKinds(capabilityFailed), ['runFailed']);
+      });
+
+      it('ATO\'s PR on ato-work/gap-<issue> by the token\'s user: linked and merged when ready (1c)', () => {
+        const pr = aPullRequest({ number: 7, headRefName: 'ato-work/gap-5', author: { login: 'octocat', isBot: false }, authorAssociation: 'NONE', body: `Closes #5\n\n${formatMarker({ kind: 'gapAnalysis' })}\n`, closingIssues: [5], timeline: [aSignal('reviewRequested', '2026-11-21T11:00:00Z', { actor: 'octocat', subject: 'alice' })], reviewRequests: ['alice'] });
+        const decision = classifyPlanning(observe({ snapshot: { issues: [localGap], openPullRequests: [pr] } }));
+        expectStage(decision, '1c', 'mergePullRequest');
+        assert.deepEqual(action(decision, 'mergePullRequest').closeIssues, [5]);
+      });
+    });
+
     describe('a task a local agent serves (its issue assigned to nobody, the agent in its marker)', () => {
       const localIssue = taskIssue('t', { number: 30, assignees: [], body: `Do t.\n\n${formatMarker({ kind: 'task', taskId: 't' })}\n\n${formatMarker({ kind: 'agent', agentId: 'my-cli' })}\n` });
       const queue = [aTaskEntry('processed', { id: 't' }), aTaskEntry('pending', { id: 'next' })];
