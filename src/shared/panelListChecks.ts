@@ -9,7 +9,7 @@
 import * as z from 'zod/mini';
 import type { PanelRun, PanelTask } from './protocol';
 
-type Fields = Readonly<Record<string, unknown>>;
+type Fields = Readonly<Partial<Record<string, unknown>>>;
 
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isNullableString = (value: unknown): value is string | null => value === null || typeof value === 'string';
@@ -18,72 +18,70 @@ const isFields = (value: unknown): value is Fields => typeof value === 'object' 
 /** `z.int().check(z.nonnegative())`. */
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
-/** Exactly `panelTaskSchema`'s check. */
-export function isPanelTask(value: unknown): value is PanelTask {
-  if (!isFields(value)) return false;
-  const folder = value['folder'];
-  return isString(value['id']) && isString(value['title'])
-    && (folder === 'pending' || folder === 'processed' || folder === 'complete')
-    && typeof value['valid'] === 'boolean'
-    && isCount(value['diagnostics'])
-    && isNullableString(value['firstError']) && isNullableString(value['priority']) && isNullableString(value['type'])
-    && isNullableString(value['agent']) && isNullableString(value['blocked'])
-    && isString(value['path']) && isString(value['mtime']);
+/**
+ * The task as `panelTaskSchema` parses it (its own fields, unknown keys dropped), or undefined exactly where
+ * the schema refuses it. Each field is read once: the check and the copy are one pass.
+ */
+export function readPanelTask(value: unknown): PanelTask | undefined {
+  if (!isFields(value)) return undefined;
+  const { id, title, folder, valid, diagnostics, firstError, priority, type, agent, blocked, path, mtime } = value;
+  if (!isString(id) || !isString(title) || (folder !== 'pending' && folder !== 'processed' && folder !== 'complete') || typeof valid !== 'boolean' || !isCount(diagnostics)) return undefined;
+  if (!isNullableString(firstError) || !isNullableString(priority) || !isNullableString(type) || !isNullableString(agent) || !isNullableString(blocked)) return undefined;
+  if (!isString(path) || !isString(mtime)) return undefined;
+  return { id, title, folder, valid, diagnostics, firstError, priority, type, agent, blocked, path, mtime };
 }
 
-/** The task's own fields, as the object schema would give them (unknown keys dropped). */
-export function copyPanelTask(task: PanelTask): PanelTask {
-  return {
-    id: task.id, title: task.title, folder: task.folder, valid: task.valid, diagnostics: task.diagnostics, firstError: task.firstError,
-    priority: task.priority, type: task.type, agent: task.agent, blocked: task.blocked, path: task.path, mtime: task.mtime,
-  };
+/** Exactly `panelTaskSchema`'s check. */
+export function isPanelTask(value: unknown): value is PanelTask {
+  return readPanelTask(value) !== undefined;
 }
 
 const runStates: ReadonlySet<unknown> = new Set<PanelRun['state']>(['queued', 'preparing', 'running', 'needsYou', 'succeeded', 'failed', 'cancelled']);
 
-/** Exactly `panelRunSchema`'s check. */
-export function isPanelRun(value: unknown): value is PanelRun {
-  if (!isFields(value)) return false;
-  const cost = value['costUsd'];
-  const turns = value['turns'];
-  const failure = value['failure'];
-  return isString(value['runId']) && isString(value['taskId']) && isString(value['agentId'])
-    && runStates.has(value['state'])
-    && isString(value['startedAt']) && isNullableString(value['endedAt'])
-    && (cost === null || (typeof cost === 'number' && Number.isFinite(cost) && cost >= 0))
-    && (turns === null || isCount(turns))
-    && isNullableString(value['branch'])
-    && (failure === null || (isFields(failure) && isString(failure['class']) && isString(failure['message'])))
-    && isNullableString(value['summary']);
+/** The run as `panelRunSchema` parses it, or undefined exactly where the schema refuses it (one pass, as for tasks). */
+export function readPanelRun(value: unknown): PanelRun | undefined {
+  if (!isFields(value)) return undefined;
+  const { runId, taskId, agentId, state, startedAt, endedAt, costUsd, turns, branch, failure, summary } = value;
+  if (!isString(runId) || !isString(taskId) || !isString(agentId) || !runStates.has(state) || !isString(startedAt) || !isNullableString(endedAt)) return undefined;
+  if (costUsd !== null && !(typeof costUsd === 'number' && Number.isFinite(costUsd) && costUsd >= 0)) return undefined;
+  if ((turns !== null && !isCount(turns)) || !isNullableString(branch) || !isNullableString(summary)) return undefined;
+  let failureCopy: PanelRun['failure'] = null;
+  if (failure !== null) {
+    if (!isFields(failure) || !isString(failure['class']) || !isString(failure['message'])) return undefined;
+    failureCopy = { class: failure['class'], message: failure['message'] };
+  }
+  return { runId, taskId, agentId, state: state as PanelRun['state'], startedAt, endedAt, costUsd, turns, branch, failure: failureCopy, summary };
 }
 
-/** The run's own fields, as the object schema would give them. */
-export function copyPanelRun(run: PanelRun): PanelRun {
-  return {
-    runId: run.runId, taskId: run.taskId, agentId: run.agentId, state: run.state, startedAt: run.startedAt, endedAt: run.endedAt,
-    costUsd: run.costUsd, turns: run.turns, branch: run.branch, failure: run.failure === null ? null : { class: run.failure.class, message: run.failure.message },
-    summary: run.summary,
-  };
+/** Exactly `panelRunSchema`'s check. */
+export function isPanelRun(value: unknown): value is PanelRun {
+  return readPanelRun(value) !== undefined;
+}
+
+/** A string as `z.string()` parses it. */
+export function readString(value: unknown): string | undefined {
+  return isString(value) ? value : undefined;
 }
 
 /**
- * `z.array(exact)`, fast: one loop of `check` and `copy` over the elements. On the first element `check`
- * refuses, `exact` parses it: its value is taken if it passes after all, else its issues become the
- * array's, at that element's index, so the error is the one `z.array(exact)` gives (its first issue, which
- * is what the protocol reports).
+ * `z.array(exact)`, fast: one loop of `read` over the elements. On the first element `read` refuses,
+ * `exact` parses it: its value is taken if it passes after all, else its issues become the array's, at
+ * that element's index, so the error is the one `z.array(exact)` gives (its first issue, which is what the
+ * protocol reports).
  */
-export function fastArray<T>(check: (value: unknown) => value is T, copy: (value: T) => T, exact: z.ZodMiniType<T>): z.ZodMiniType<T[]> {
+export function fastArray<T>(read: (value: unknown) => T | undefined, exact: z.ZodMiniType<T>): z.ZodMiniType<T[]> {
   return z.pipe(
     z.custom<unknown[]>(Array.isArray, { error: 'Invalid input: expected array' }),
     z.transform((items: unknown[], payload): T[] => {
       const copies = new Array<T>(items.length);
       for (let index = 0; index < items.length; index++) {
         const item = items[index];
-        if (check(item)) {
-          copies[index] = copy(item);
+        const copy = read(item);
+        if (copy !== undefined) {
+          copies[index] = copy;
           continue;
         }
-        // The schema decides: the check only ever saves work (were they to disagree, the schema's answer stands).
+        // The schema decides: the reader only ever saves work (were they to disagree, the schema's answer stands).
         const parsed = exact.safeParse(item);
         if (parsed.success) {
           copies[index] = parsed.data;

@@ -10,7 +10,7 @@
  */
 import * as z from 'zod/mini';
 import { externalUrl, issueNumber, panelLoopSchema } from './loopSnapshot';
-import { copyPanelRun, copyPanelTask, fastArray, isPanelRun, isPanelTask } from './panelListChecks';
+import { fastArray, readPanelRun, readPanelTask, readString } from './panelListChecks';
 import './zod';
 
 export { isPanelRun, isPanelTask } from './panelListChecks';
@@ -73,9 +73,6 @@ export const panelTaskSchema = z.object({
   mtime: text(),
 });
 export type PanelTask = z.infer<typeof panelTaskSchema>;
-
-const isString = (value: unknown): value is string => typeof value === 'string';
-const same = <T>(value: T): T => value;
 
 /** Run states (mirrors RunRecord's; src/core/state/panelSnapshot.ts checks they agree). */
 export const panelRunStates = ['queued', 'preparing', 'running', 'needsYou', 'succeeded', 'failed', 'cancelled'] as const;
@@ -191,7 +188,7 @@ export const panelQueueSchema = z.nullable(z.object({
   revision: count(),
   counts: z.object({ pending: count(), processed: count(), complete: count(), invalid: count() }),
   /** Every task file: valid pending in dispatch order, then processed, complete, then invalid ones. */
-  items: fastArray(isPanelTask, copyPanelTask, panelTaskSchema),
+  items: fastArray(readPanelTask, panelTaskSchema),
 }));
 
 /** The whole state the panel renders: the host builds it, the webview reassembles it from the parts it got. */
@@ -218,8 +215,8 @@ export type PanelPart = (typeof panelParts)[number];
  * has; `ids` the order of all runs (newest first), sent only when it changed. A full update sends both whole.
  */
 export const panelRunsPartSchema = z.object({
-  ids: z.optional(fastArray(isString, same, text())),
-  changed: fastArray(isPanelRun, copyPanelRun, panelRunSchema),
+  ids: z.optional(fastArray(readString, text())),
+  changed: fastArray(readPanelRun, panelRunSchema),
 });
 export type PanelRunsPart = z.infer<typeof panelRunsPartSchema>;
 

@@ -1,3 +1,5 @@
+import type { RowList } from './rowList';
+
 /**
  * A fixed-row-height virtual scroller: however many rows there are, only those in view plus `overscan`
  * on each side are in the DOM, absolutely positioned inside a spacer as tall as all of them. A row whose
@@ -32,7 +34,7 @@ interface Rendered<Row> {
 export class VirtualList<Row> {
   readonly element: HTMLElement;
   private readonly spacer: HTMLElement;
-  private rowList: readonly Row[] = [];
+  private rowList: RowList<Row> = [];
   private rendered = new Map<number, Rendered<Row>>();
   private frame: number | undefined;
   /** The scroll position the rows are rendered for: the last one set or seen in a scroll event. */
@@ -63,7 +65,7 @@ export class VirtualList<Row> {
   }
 
   /** The rows last set. */
-  get rows(): readonly Row[] {
+  get rows(): RowList<Row> {
     return this.rowList;
   }
 
@@ -72,10 +74,11 @@ export class VirtualList<Row> {
   }
 
   rowAt(index: number): Row | undefined {
-    return this.rowList[index];
+    return this.rowList.at(index);
   }
 
-  setRows(rows: readonly Row[]): void {
+  /** The rows to show: an array, or a list that builds a row when first asked for (only those in view are). */
+  setRows(rows: RowList<Row>): void {
     this.rowList = rows;
     const total = rows.length * this.options.rowHeight;
     this.spacer.style.height = `${total}px`;
@@ -126,7 +129,7 @@ export class VirtualList<Row> {
     const rendered = new Map<number, Rendered<Row>>();
     const size = String(count);
     for (let index = first; index < last; index++) {
-      const row = this.rowList[index];
+      const row = this.rowList.at(index);
       if (row === undefined) continue;
       rendered.set(index, { row, element: this.place(row, index, previous, size) });
     }
