@@ -98,14 +98,24 @@ const contexts = {
     target: 'node20',
     external: ['vscode'],
   },
+  // The CLI: dist/cli.js is a small loader that compiles dist/cliMain.js (the CLI itself) through V8's code cache.
   cli: {
     ...common,
     plugins: [lazyVendor],
     entryPoints: ['src/cli/ato.ts'],
+    outfile: 'dist/cliMain.js',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+  },
+  cliLoader: {
+    ...common,
+    entryPoints: ['src/cli/cliLoader.ts'],
     outfile: 'dist/cli.js',
     format: 'cjs',
     platform: 'node',
     target: 'node20',
+    external: ['./cliMain.js'],
   },
   vendor: {
     ...common,

@@ -1,7 +1,7 @@
 // The loop benchmark's world: the planning-loop repository with its gap-analysis issue open and assigned
 // (the planning track waits in 1a and takes no action), plus N open pull requests with green CI.
-import { allAtoLabels, labelsFor } from '../src/core/loop/atoLabels';
-import { gapAnalysisIssueBody, gapAnalysisIssueTitle } from '../src/core/loop/gapAnalysisTemplate';
+import { allAtoLabels, labelsFor } from '../src/core/loop/texts/atoLabels';
+import { gapAnalysisIssueBody, gapAnalysisIssueTitle } from '../src/core/loop/texts/gapAnalysisTemplate';
 import type { FakeGitHub } from '../test/fakes/github/fakeGitHub';
 import type { FakePull } from '../test/fakes/github/model';
 import type { Scenario } from '../test/fakes/github/scenario';

@@ -12,9 +12,10 @@ import { loopRequestsBench } from './loopRequests.bench';
 import { panelBench } from './panel.bench';
 import { parserBench } from './parser.bench';
 import { queueBench } from './queue.bench';
+import { statusCliBench } from './statusCli.bench';
 import type { Measurement } from './measure';
 
-const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench, parser: parserBench, queue: queueBench, dispatch: dispatchBench, panel: panelBench, activation: activationBench, loopRequests: loopRequestsBench, cycles: cyclesBench, firstEvent: firstEventBench, fleetSelection: fleetSelectionBench, fleetBurst: fleetBurstBench, ciRequests: ciRequestsBench };
+const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench, parser: parserBench, queue: queueBench, dispatch: dispatchBench, panel: panelBench, activation: activationBench, loopRequests: loopRequestsBench, cycles: cyclesBench, firstEvent: firstEventBench, fleetSelection: fleetSelectionBench, fleetBurst: fleetBurstBench, ciRequests: ciRequestsBench, statusCli: statusCliBench };
 
 async function main(): Promise<void> {
   const all: Record<string, Measurement[]> = {};

@@ -40,10 +40,11 @@ if [ ! -f "$E2E_HOME/cs/.complete-$CODE_SERVER_VERSION" ]; then
   # npm_config_node_gyp and the like; the inner npm would take them as its own configuration, and
   # code-server's postinstall reads the node version from npm_config_user_agent ("requires node v24").
   # So the inner install gets no npm_* variable but the cache folder.
-  inherited_npm_vars=$(compgen -e | grep -i '^npm_' | grep -vix 'npm_config_cache' || true)
+  # (An array: with no npm_* variable — the script run by hand — there is no `-u` at all.)
+  unset_npm=()
+  for name in $(compgen -e | grep -i '^npm_' | grep -vix 'npm_config_cache' || true); do unset_npm+=(-u "$name"); done
   # Native modules are built against node 24's headers (the environment overrides ~/.npmrc's nodedir).
-  # shellcheck disable=SC2086 # one `-u NAME` per inherited variable
-  step "npm install code-server@$CODE_SERVER_VERSION" env $(printf -- '-u %s ' $inherited_npm_vars) \
+  step "npm install code-server@$CODE_SERVER_VERSION" env "${unset_npm[@]}" \
     PATH="$E2E_HOME/node24/bin:$PATH" npm_config_nodedir="$E2E_HOME/node24" JOBS=max \
     npm install -g --prefix "$E2E_HOME/cs" --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION"
   touch "$E2E_HOME/cs/.complete-$CODE_SERVER_VERSION"

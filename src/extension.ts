@@ -10,6 +10,7 @@ import { registerDoctorCommand } from './vscode/commands/doctorCommand';
 import { registerLoopCommands } from './vscode/commands/loopCommands';
 import { registerPlanningCommands } from './vscode/commands/planningCommands';
 import { registerRunCommands } from './vscode/commands/runCommands';
+import { registerRunLandingCommands } from './vscode/commands/runLandingCommands';
 import { registerSecretCommands } from './vscode/commands/secretCommands';
 import { registerTaskCommands } from './vscode/commands/taskCommands';
 import { registerViewCommands } from './vscode/commands/viewCommands';
@@ -71,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
     ...registerDoctorCommand(services),
     ...registerTaskCommands(services),
     ...registerRunCommands(services, runs, () => loop.controller),
+    ...registerRunLandingCommands(services, runs),
     ...registerAgentCommands(services, runs),
   );
   const ended = performance.now();

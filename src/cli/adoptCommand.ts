@@ -1,4 +1,4 @@
-import type { AdoptionRecord, AdoptionReport } from '../core/loop/issueAdoption';
+import type { AdoptionRecord, AdoptionReport } from '../core/loop/tracks/planning/issueAdoption';
 import type { CliContext } from './cliContext';
 import { openLoop, unavailable, withLock } from './loopCommands';
 

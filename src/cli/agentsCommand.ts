@@ -7,6 +7,7 @@ import { fleetSettingsOf } from '../core/agents/fleet/fleetSettings';
 import { windowFile } from '../core/agents/fleet/windowFile';
 import { checkLocalTools } from '../core/doctor/localChecks';
 import { atoDirectory } from '../core/events/atoDirectory';
+import { headlessTokenLookup } from '../core/forges/github/githubToken';
 import { describeError } from '../core/logging/redactor';
 import { isFinalRunState } from '../core/runs/runRecord';
 import { RunStore } from '../core/runs/runStore';
@@ -15,15 +16,20 @@ import { readEnvironmentSettings } from '../core/settings/environmentSettings';
 import { renderAgentsReport } from './agentsText';
 import type { CliContext } from './cliContext';
 
+declare const ATO_VERSION: string;
+
 /**
  * `ato agents [--json]`: every configured agent with its health, limits and headroom, and every vendor's
- * spend and window, from the run records and the window file (`.ato/fleet/`). Runs whose records are not
+ * spend and window, from the run records and the window file (`.ato/fleet/`) — Copilot included, with its
+ * health on the workspace's GitHub and its premium requests. Runs whose records are not
  * final count as in flight. `ato agents --test <id>`: that agent's Doctor check (git and its health).
  */
 export async function agents(context: CliContext, testId: string | undefined): Promise<number> {
   const { settings, problems } = readEnvironmentSettings(context.env);
   const secrets = redactingSecretSource(environmentSecretSource(context.env), context.redactor);
-  const configured = await hostAgents({ settings, secrets, workspaceRoot: context.workspaceRoot, log: context.log, allowances: { projectMcpServers: projectMcpServersAllowed(context.env) }, remote: { jules: true } });
+  // Copilot as the panel's Agents section lists it: on the workspace's GitHub `origin`, with the GitHub token.
+  const copilot = { token: headlessTokenLookup({ apiUrl: settings['github.apiUrl'] }, () => secrets.get('github.token')), redactor: context.redactor, userAgent: `ato-cli/${ATO_VERSION}` };
+  const configured = await hostAgents({ settings, secrets, workspaceRoot: context.workspaceRoot, log: context.log, allowances: { projectMcpServers: projectMcpServersAllowed(context.env) }, remote: { jules: true, copilot } });
   if (testId !== undefined) return testAgent(context, testId, configured.agents);
   const listed = await new RunStore({ workspaceRoot: context.workspaceRoot, redactor: context.redactor }).list();
   const fleet = new Fleet({

@@ -51,6 +51,7 @@ async function openDispatch(context: CliContext): Promise<OpenDispatch> {
     fleet: fleetSettingsOf(settings),
     defaultBudgetUsd: settings['runs.defaultBudgetUsd'],
     maxConcurrentRuns: settings['agents.maxConcurrentRuns'],
+    worktreePoolSize: () => settings['agents.worktreePoolSize'],
     defaultTimeoutMs: settings['agents.timeoutMinutes'] * 60_000,
     redactor: context.redactor,
     events,

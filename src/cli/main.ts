@@ -14,10 +14,12 @@ import { dispatchCommand, resumeWithBudget } from './dispatchCommand';
 import { listTasks } from './taskCommands';
 import { loopStatus, run, tick } from './loopCommands';
 import { approvePlan } from './approveCommand';
+import { cancelCommand } from './cancelCommand';
 import { requeue } from './requeueCommand';
 import { initCiCommand } from './initCiCommand';
 import { newTaskCommand } from './newTaskCommand';
 import { agents } from './agentsCommand';
+import { diffCommand, landCommand } from './landCommands';
 import { describeError, Redactor } from '../core/logging/redactor';
 import { initializePlanningFolder, inspectPlanningFolder } from '../core/planning/planningFolder';
 import { environmentSecretSource, learnEnvironmentSecrets, redactingSecretSource, secretIds, type SecretId } from '../core/secrets/secrets';
@@ -63,6 +65,16 @@ Commands:
   requeue <id>        put a failed, cancelled or interrupted task back in pending/ to run it again
                       (its run records keep their history; refused while a run of it is in progress)
   approve <id>        approve the plan the task's run waits on (a Jules session with plan approval)
+  cancel <run-id> [--json]
+                      cancel a run in progress, whichever process runs it: its record ends cancelled, a
+                      local agent's process group is killed, a Jules session archived (again: no-op)
+  diff <run>          git diff --stat and the patch of a finished local run's branch (a run id, or a
+                      task id for its newest run), from the commit its worktree started at
+  land <run> --merge  merge the run's branch into the current branch (refused on uncommitted changes;
+                      a conflicting merge is aborted)
+  land <run> --pr     push the run's branch and open a pull request (GitHub remote and token; a second
+                      call finds the open one)
+  discard <run>       remove the run's worktree and delete its branch
   help                this text
 
 Options:
@@ -82,7 +94,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   learnEnvironmentSecrets(env, redactor);
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean' }, workspace: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'dry-run': { type: 'boolean' }, 'max-ticks': { type: 'string' }, test: { type: 'string' }, budget: { type: 'string' }, force: { type: 'boolean' }, type: { type: 'string' }, priority: { type: 'string' }, agent: { type: 'string' }, id: { type: 'string' }, prompt: { type: 'string' } } });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean' }, workspace: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'dry-run': { type: 'boolean' }, 'max-ticks': { type: 'string' }, test: { type: 'string' }, budget: { type: 'string' }, force: { type: 'boolean' }, type: { type: 'string' }, priority: { type: 'string' }, agent: { type: 'string' }, id: { type: 'string' }, prompt: { type: 'string' }, merge: { type: 'boolean' }, pr: { type: 'boolean' } } });
   } catch (error) {
     err(`ato: ${describeError(error)}\n\n${usage}`);
     return 2;
@@ -120,6 +132,18 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await requeue(context, parsed.positionals[1]);
       case 'approve':
         return await approvePlan(context, parsed.positionals[1]);
+      case 'cancel':
+        return await cancelCommand(context, parsed.positionals[1]);
+      case 'diff':
+        return await diffCommand(context, parsed.positionals[1]);
+      case 'land':
+        if (parsed.values.merge === true && parsed.values.pr === true) {
+          err('ato land: --merge or --pr, not both\n');
+          return 2;
+        }
+        return await landCommand(context, parsed.values.merge === true ? 'merge' : parsed.values.pr === true ? 'pr' : undefined, parsed.positionals[1]);
+      case 'discard':
+        return await landCommand(context, 'discard', parsed.positionals[1]);
       case 'resume': {
         const raw = parsed.values.budget;
         const budget = raw === undefined ? Number.NaN : Number(raw);

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { requeueTask } from '../core/dispatch/requeueTask';
-import type { LoopController } from '../core/loop/loopModel';
+import type { LoopController } from '../core/loop/engine/loopModel';
 import { RunStore } from '../core/runs/runStore';
 import { readEnvironmentSettings } from '../core/settings/environmentSettings';
 import type { CliContext } from './cliContext';

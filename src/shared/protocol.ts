@@ -92,6 +92,10 @@ export const panelRunSchema = z.object({
   branch: z.nullable(text()),
   failure: z.nullable(z.object({ class: text(), message: text() })),
   summary: z.nullable(text()),
+  /** A finished local run whose branch can be landed: View Diff, Open PR, Merge, Discard (issue 14). */
+  landable: z.optional(z.boolean()),
+  /** What was done with its branch, once landed or discarded ("merged ato/x into main as 1a2b3c4"). */
+  landing: z.optional(text()),
 });
 export type PanelRun = z.infer<typeof panelRunSchema>;
 
@@ -102,6 +106,8 @@ const requeueTaskMessage = z.object({ type: z.literal('requeueTask'), taskId: ta
 /** Raise the budget_usd of a task its run stopped at, and run it again (`ato.raiseBudgetAndResume` asks how much). */
 const raiseBudgetMessage = z.object({ type: z.literal('raiseBudget'), taskId: taskId() });
 const showRunLogMessage = z.object({ type: z.literal('showRunLog'), runId: runId() });
+/** A finished local run's branch (issue 14): its diff, a pull request, a merge (the host confirms), a discard (the host confirms). */
+const landRunMessage = z.object({ type: z.enum(['viewRunDiff', 'openRunPullRequest', 'mergeRun', 'discardRun']), runId: runId() });
 const openRunRecordMessage = z.object({ type: z.literal('openRunRecord'), runId: runId() });
 const newTaskMessage = z.object({ type: z.literal('newTask') });
 /** Agent ids as the registry allows them (custom ids are lowercase; built-in ones too); the host looks them up again. */
@@ -300,6 +306,8 @@ export const toHostMessageSchema = z.discriminatedUnion('type', [
   showRunLogMessage,
   /** Open a run record that could not be read (one the snapshot reported), to fix or delete it. */
   openRunRecordMessage,
+  /** View a finished local run's diff, open a PR from it, merge it, or discard it (`ato.viewRunDiff` … `ato.discardRun`). */
+  landRunMessage,
   /** Create a task file (`ato.newTask`). */
   newTaskMessage,
   /** Start the loop's timer (`ato.startLoop`). */
@@ -337,6 +345,7 @@ export function isMutatingMessage(message: ToHostMessage): boolean {
     case 'openRunRecord':
     case 'openExternal':
     case 'configureAgent':
+    case 'viewRunDiff':
       return false;
     case 'action':
       return mutatingPanelActions.has(message.action);
@@ -354,6 +363,9 @@ export function isMutatingMessage(message: ToHostMessage): boolean {
     case 'approvePlan':
     case 'dispatchTasks':
     case 'previewDispatch':
+    case 'openRunPullRequest':
+    case 'mergeRun':
+    case 'discardRun':
       // Every loop action talks to GitHub or acts; a preview makes requests too; a test runs the agent's CLI.
       return true;
   }

@@ -115,6 +115,12 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       case 'showRunLog':
         this.run(commandIds.showRunLog, message.runId);
         return;
+      case 'viewRunDiff':
+      case 'openRunPullRequest':
+      case 'mergeRun':
+      case 'discardRun':
+        this.run(commandIds[message.type], message.runId);
+        return;
       case 'newTask':
         this.run(commandIds.newTask);
         return;

@@ -122,6 +122,7 @@ export class RunService implements vscode.Disposable {
       index,
       agents,
       maxConcurrentRuns: settings['agents.maxConcurrentRuns'],
+      worktreePoolSize: () => this.services.workspace.settings['agents.worktreePoolSize'],
       defaultTimeoutMs: settings['agents.timeoutMinutes'] * 60_000,
       redactor: this.services.redactor,
       events: { append: event => this.services.workspace.record(event) },
@@ -266,6 +267,12 @@ export class RunService implements vscode.Disposable {
     });
   }
 
+  /** A record written outside the dispatcher (a landing): the views show it as it is now. */
+  noteRecord(record: RunRecord): void {
+    this.recent = this.recent.map(run => (run.runId === record.runId ? record : run));
+    this.publish();
+  }
+
   /** Opens the run's log; VS Code shows what the agent appends while it runs. */
   async showLog(runId?: string): Promise<void> {
     const runs = this.runs();
@@ -348,6 +355,8 @@ export class RunService implements vscode.Disposable {
       if (!runIdPattern.test(runId)) return;
       void runtime.runs.read(runId).then(result => {
         const known = this.problems.get(runId);
+        // Landed or discarded in another window or by the CLI: the run's actions go.
+        if (result.ok && this.recent.some(run => run.runId === runId && run.landing === undefined && result.record.landing !== undefined)) this.noteRecord(result.record);
         if (result.ok || result.missing) {
           if (known === undefined) return;
           this.problems.delete(runId);

@@ -1,4 +1,4 @@
-import type { TrustFacts } from '../../src/core/loop/pullRequestTrust';
+import type { TrustFacts } from '../../src/core/loop/policy/pullRequestTrust';
 import type {
   CheckContext, IssueComment, IssueSummary, PullRequestChecks, PullRequestSummary, RepoSnapshot, TimelineSignal,
 } from '../../src/core/forges/github/githubModel';

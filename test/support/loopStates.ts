@@ -1,4 +1,4 @@
-import { initialLoopState, type Focus, type FollowedPullRequest, type LoopCounts, type LoopNeedsYou, type LoopState, type PlannedAction, type RedPullRequest, type TickPlan, type TickReport } from '../../src/core/loop/loopModel';
+import { initialLoopState, type Focus, type FollowedPullRequest, type LoopCounts, type LoopNeedsYou, type LoopState, type PlannedAction, type RedPullRequest, type TickPlan, type TickReport } from '../../src/core/loop/engine/loopModel';
 
 /** Markup that must show as text wherever GitHub text is rendered, and never run. */
 export const evilText = '<img src=x onerror="window.__pwned=1">';

@@ -1,7 +1,7 @@
 import type { IssueSummary } from '../../src/core/forges/github/githubModel';
-import { labelsFor } from '../../src/core/loop/atoLabels';
-import { gapAnalysisIssueBody, gapAnalysisIssueTitle } from '../../src/core/loop/gapAnalysisTemplate';
-import { formatMarker } from '../../src/core/loop/markers';
+import { labelsFor } from '../../src/core/loop/texts/atoLabels';
+import { gapAnalysisIssueBody, gapAnalysisIssueTitle } from '../../src/core/loop/texts/gapAnalysisTemplate';
+import { formatMarker } from '../../src/core/loop/texts/markers';
 import { anIssue } from './githubBuilders';
 
 /** ATO's own issues as the loop reads them (marker, label, assigned to Copilot), for classifier tests. */

@@ -1,4 +1,4 @@
-import { initialLoopState } from '../../src/core/loop/loopModel';
+import { initialLoopState } from '../../src/core/loop/engine/loopModel';
 import type { AtoState, PlanningFolderState } from '../../src/core/state/atoState';
 
 /** One example of every planning-folder state, keyed by kind, so tests can be table-driven over all of them. */

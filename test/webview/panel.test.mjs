@@ -1,6 +1,9 @@
 // The control panel's real bundle (dist/webview, build it with `node esbuild.mjs`) in headless Chromium,
 // against a fake host page (fakeHost.mjs). Snapshots come from the real host-side builder.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { tsImport } from 'tsx/esm/api';
 import { deliver, useFakeHostAndBrowser } from './fakeHost.mjs';
@@ -13,6 +16,8 @@ const { taskFileText } = await tsImport('../support/simpleTaskParser.ts', import
 const { anAtoState } = await tsImport('../support/stateBuilders.ts', import.meta.url);
 const { aFollowedPullRequest, aLoopState, aPlan, aRedPullRequest, mergeAction, readyToMerge, awaitingApproval } = await tsImport('../support/loopStates.ts', import.meta.url);
 
+const screenshots = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results', 'webview');
+fs.mkdirSync(screenshots, { recursive: true });
 const wire = value => JSON.parse(JSON.stringify(value));
 const evil = '<img src=x onerror="window.__pwned=1">';
 
@@ -101,6 +106,31 @@ describe('control panel in headless Chromium', () => {
     assert.equal(await dispatch.getAttribute('disabled'), '');
     await dispatch.dispatchEvent('click');
     assert.equal((await tab.evaluate(() => window.__posted)).length, 6, 'a disabled action posts nothing');
+    await tab.close();
+  });
+
+  test('a finished local run offers View Diff, Open Pull Request, Merge and Discard; each posts its message; a landed run offers none', async () => {
+    const { tab } = await panelPage.open();
+    await deliver(tab, smallSnapshot());
+    const run = tab.locator('[data-list="runs"] .vrow[data-state="failed"]');
+    const actions = () => run.locator('[data-row-action]').evaluateAll(buttons => buttons.map(button => [button.dataset.rowAction, button.getAttribute('title')]));
+    assert.deepEqual(await actions(), [['showRunLog', 'Show Log'], ['viewRunDiff', 'View Diff'], ['openRunPullRequest', 'Open Pull Request'], ['mergeRun', 'Merge into Current Branch'], ['discardRun', 'Discard Branch']]);
+    for (const type of ['viewRunDiff', 'openRunPullRequest', 'mergeRun', 'discardRun']) await run.locator(`[data-row-action="${type}"]`).click();
+    assert.deepEqual((await tab.evaluate(() => window.__posted)).slice(1), ['viewRunDiff', 'openRunPullRequest', 'mergeRun', 'discardRun'].map(type => ({ type, runId: 'run-00001' })));
+    assert.deepEqual(await tab.locator('[data-list="runs"] .vrow[data-state="running"] [data-row-action]').evaluateAll(buttons => buttons.map(button => button.dataset.rowAction)), ['showRunLog', 'cancelRun'], 'a running run has nothing to land yet');
+    // Narrow and wide: every button inside the row and the window (the title gives way), for a look in test-results/webview/.
+    for (const width of [300, 500]) {
+      await tab.setViewportSize({ width, height: 700 });
+      const outside = await run.evaluate(row => [...row.querySelectorAll('[data-row-action]')].map(button => button.getBoundingClientRect().right - Math.min(row.getBoundingClientRect().right, document.documentElement.clientWidth)).filter(excess => excess > 0.5));
+      assert.deepEqual(outside, [], `no Land action is cut at ${width}px`);
+      await run.scrollIntoViewIfNeeded();
+      await tab.screenshot({ path: path.join(screenshots, `land-run-actions-${width}.png`) });
+    }
+
+    const landed = { ...aRun(1, 'failed'), landing: { kind: 'discarded', at: '2026-11-21T10:05:00.000Z', detail: 'deleted ato/task-1' } };
+    await deliver(tab, smallSnapshot({ runs: [aRun(2, 'running'), landed] }));
+    await tab.waitForFunction(() => document.querySelector('[data-list="runs"] .vrow[data-state="failed"] [data-row-action="discardRun"]') === null);
+    assert.deepEqual((await actions()).map(([type]) => type), ['showRunLog']);
     await tab.close();
   });
 

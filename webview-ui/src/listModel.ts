@@ -56,6 +56,10 @@ export function nameable(message: ToHostMessage): boolean {
     case 'showRunLog':
     case 'cancelRun':
     case 'openRunRecord':
+    case 'viewRunDiff':
+    case 'openRunPullRequest':
+    case 'mergeRun':
+    case 'discardRun':
       return panelRunIdPattern.test(message.runId);
     case 'dispatchTask':
     case 'requeueTask':
@@ -191,6 +195,12 @@ export function runRows(snapshot: PanelSnapshot, ui: UiState, previous?: RowList
     const actions = [action('Show Log', 'output', { type: 'showRunLog', runId: run.runId }, false, snapshot.trusted)];
     if (activePanelRunStates.has(run.state)) actions.push(action('Cancel Run', 'stop-circle', { type: 'cancelRun', runId: run.runId }, true, snapshot.trusted));
     if (requeueable.has(run.runId)) actions.push(action('Requeue', requeueIcon, { type: 'requeueTask', taskId: run.taskId }, true, snapshot.trusted));
+    if (run.landable === true) {
+      actions.push(action('View Diff', 'diff-multiple', { type: 'viewRunDiff', runId: run.runId }, false, snapshot.trusted));
+      actions.push(action('Open Pull Request', 'git-pull-request-create', { type: 'openRunPullRequest', runId: run.runId }, true, snapshot.trusted));
+      actions.push(action('Merge into Current Branch', 'git-merge', { type: 'mergeRun', runId: run.runId }, true, snapshot.trusted));
+      actions.push(action('Discard Branch', 'trash', { type: 'discardRun', runId: run.runId }, true, snapshot.trusted));
+    }
     const tone: Tone = run.state === 'failed' ? 'error' : run.state === 'needsYou' ? 'warning' : 'normal';
     return { kind: 'run', key: `run:${run.runId}`, run, tone, actions };
   }, ui, previous);

@@ -25,6 +25,8 @@ export interface DispatchRequest {
   readonly budgetUsd?: number;
   /** Output as it arrives; must not throw. */
   readonly onOutput: (output: AgentOutput) => void;
+  /** A local agent's executable and arguments, once, just before it starts them (the run log's header); must not throw. */
+  readonly onCommand?: (argv: readonly string[]) => void;
 }
 
 /** Serializable reference to a started run, stored in the run record so a restart can find it again. */

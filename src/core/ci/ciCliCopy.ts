@@ -4,8 +4,8 @@ import * as z from 'zod/mini';
 import { ciCliDirectory } from './ciWorkflow';
 
 /**
- * The `ato` CLI the workflow runs: a copy of the bundle this ATO runs from (`dist/cli.js` and the vendor
- * files it loads on demand), committed under `.github/ato/`. ATO is not published on npm, so `npx ato` would
+ * The `ato` CLI the workflow runs: a copy of the bundle this ATO runs from (`dist/cli.js`, the loader, with
+ * `dist/cliMain.js` and the vendor files it loads on demand), committed under `.github/ato/`. ATO is not published on npm, so `npx ato` would
  * fetch someone else's package; the copy needs only Node on the runner, is pinned to the version that wrote
  * the workflow, is reviewed like any file, and comes from the default branch, never from a pull request.
  * Its `package.json` says `commonjs`, so a repository whose own package.json says `"type": "module"` does
@@ -18,9 +18,10 @@ export interface CiFile {
   readonly content: Buffer;
 }
 
-/** The files of the CLI copy, read from `bundleDirectory` (the folder holding `cli.js` and `vendor/`). */
+/** The files of the CLI copy, read from `bundleDirectory` (the folder holding `cli.js`, `cliMain.js` and `vendor/`). */
 export async function ciCliFiles(bundleDirectory: string, atoVersion: string): Promise<CiFile[]> {
-  const files: CiFile[] = [{ path: `${ciCliDirectory}/cli.js`, content: await readBundleFile(bundleDirectory, 'cli.js') }];
+  const files: CiFile[] = [];
+  for (const name of ['cli.js', 'cliMain.js']) files.push({ path: `${ciCliDirectory}/${name}`, content: await readBundleFile(bundleDirectory, name) });
   const vendor = (await readdir(join(bundleDirectory, 'vendor')).catch(() => [])).filter(name => name.endsWith('.js')).sort();
   for (const name of vendor) files.push({ path: `${ciCliDirectory}/vendor/${name}`, content: await readBundleFile(bundleDirectory, `vendor/${name}`) });
   const manifest = { name: 'ato-ci-cli', version: atoVersion, private: true, type: 'commonjs', description: 'The ato CLI that .github/workflows/ato.yml runs, written by `ato init-ci`.' };

@@ -22,6 +22,8 @@ export interface DispatchRuntimeOptions {
   readonly index: QueueIndex;
   readonly agents: readonly AgentBackend[];
   readonly maxConcurrentRuns: number;
+  /** `ato.agents.worktreePoolSize`, read at each dispatch and each run's end; absent: no pool. */
+  readonly worktreePoolSize?: () => number;
   readonly defaultTimeoutMs: number;
   /** `ato.runs.defaultBudgetUsd` (0: none). */
   readonly defaultBudgetUsd?: number;
@@ -119,6 +121,7 @@ export function createDispatchRuntime(options: DispatchRuntimeOptions): Dispatch
     ...(options.random === undefined ? {} : { random: options.random }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.escalationIssues === undefined ? {} : { escalationIssues: options.escalationIssues }),
+    ...(options.worktreePoolSize === undefined ? {} : { worktreePoolSize: options.worktreePoolSize }),
   });
   return { dispatcher, registry, limiter, runs, planningWriter, fleet, fleetRuns };
 }

@@ -6,7 +6,8 @@ import type { Fleet } from '../agents/fleet/fleet';
 import type { EventInput } from '../events/eventLog';
 import type { Logger } from '../logging/logger';
 import { describeError } from '../logging/redactor';
-import type { RunRecord } from '../runs/runRecord';
+import { isFinalRunState, type RunRecord } from '../runs/runRecord';
+import { runLogFooter, runLogHeader } from '../runs/runLogFrame';
 import type { RunStore } from '../runs/runStore';
 import { transition } from '../runs/runTransitions';
 import { Emitter, type Event } from '../util/emitter';
@@ -28,6 +29,8 @@ export interface FleetRun {
   stoppedBy?: { readonly failure: Extract<FailureClass, 'timeout' | 'budget'>; readonly message: string };
   /** The last usage the agent reported while it ran (what a stopped run had spent). */
   usageSoFar?: AgentUsage;
+  /** Another process cancelled the run through its record (`ato cancel`): its end is a cancel, whatever the agent says. */
+  cancelledElsewhere?: string;
   readonly done: Promise<RunRecord>;
 }
 
@@ -56,13 +59,15 @@ export interface FleetRunsOptions {
   /** The stall watch's settings (`ato.runs.stallMinutes`, `ato.runs.stallPolicy`), read at every check; no watch without. */
   readonly stall?: () => StallSettings;
   readonly now?: () => Date;
+  /** How often the records of the runs in progress are read for a cancel made from another process (`ato cancel`). Default 2 s. */
+  readonly cancelCheckMs?: number;
 }
 
 /**
  * The fleet's side of every agent run (issue 10, "one fleet"): the concurrency slot and the vendor's start
  * gate, the run record in `.ato/runs` (each state written, seen by the ledger, logged as an event), the run
- * log, the stall watch, the spend cap, and cancel. The task-file dispatcher and the GitHub loop's local runs
- * both start their runs here, so limits, the ledger, `ato agents` and cancel see them all; each keeps what
+ * log, the stall watch, the spend cap, and cancel. The task-file dispatcher and the GitHub loop's runs (local
+ * agents' and remote sessions') all start their runs here, so limits, the ledger, `ato agents` and cancel see them all; each keeps what
  * is its own (queue moves and retries; push and PR).
  */
 export class FleetRuns {
@@ -71,6 +76,7 @@ export class FleetRuns {
   readonly onDidChange: Event<void> = this.changed.event;
   readonly now: () => Date;
   private readonly stalls: StallWatch | undefined;
+  private cancelWatch: NodeJS.Timeout | undefined;
   private disposed = false;
 
   constructor(private readonly options: FleetRunsOptions) {
@@ -95,6 +101,11 @@ export class FleetRuns {
 
   get limiter(): ConcurrencyLimiter {
     return this.options.limiter;
+  }
+
+  /** The run records of the workspace (`.ato/runs`): the one store every run of this fleet is written to. */
+  get runs(): RunStore {
+    return this.options.runs;
   }
 
   /** Records of the runs in progress in this process. */
@@ -146,6 +157,7 @@ export class FleetRuns {
   /** Counts the run as in progress here (activeRuns, cancel, the stall watch). */
   add(run: FleetRun): void {
     this.active.set(run.record.runId, run);
+    this.cancelWatch ??= setInterval(() => { void this.cancelsFromRecords(); }, this.options.cancelCheckMs ?? 2_000).unref();
     this.changed.fire();
   }
 
@@ -154,6 +166,10 @@ export class FleetRuns {
     const previous = run.record;
     run.record = record;
     await this.options.runs.write(record);
+    // The log ends with how the run ended (once: a final state has no way out).
+    if (isFinalRunState(record.state) && !isFinalRunState(previous.state) && previous.state !== 'queued') {
+      await this.options.runs.appendLog(record.runId, runLogFooter(record)).catch((error: unknown) => { this.options.log.warn('could not end the log of run %s: %s', record.runId, describeError(error)); });
+    }
     this.options.fleet?.observe(record);
     if (previous.state !== record.state) {
       const reason = record.history.at(-1)?.reason ?? '';
@@ -172,10 +188,15 @@ export class FleetRuns {
   async launch(run: FleetRun, request: Omit<DispatchRequest, 'runId' | 'onOutput'>): Promise<void> {
     const runId = run.record.runId;
     if (request.budgetUsd !== undefined) run.budgetUsd = request.budgetUsd;
+    const startedAt = this.now();
     const handle = await run.agent.dispatch({
       ...request,
       runId,
       onOutput: output => { void this.options.runs.appendLog(runId, `[${output.stream}] ${output.text}\n`).catch(() => undefined); },
+      onCommand: argv => {
+        const header = runLogHeader({ runId, taskId: run.record.taskId, agentId: run.agent.id, argv, branch: request.branch, workdir: request.workdir, startedAt });
+        void this.options.runs.appendLog(runId, header).catch(() => undefined);
+      },
     });
     run.handle = handle;
     await this.save(run, { ...transition(run.record, 'running', `${run.agent.id} started`, this.now), handle });
@@ -192,6 +213,7 @@ export class FleetRuns {
     let noted = Promise.resolve();
     const status = await run.agent.wait(handle, seen => { noted = noted.then(() => this.noteStatus(run, seen)); });
     await noted;
+    if (status.state !== 'succeeded' && run.stoppedBy === undefined && run.cancelledElsewhere === undefined) await this.cancelledInRecord(run);
     return status;
   }
 
@@ -200,6 +222,7 @@ export class FleetRuns {
     const reported = status.state === 'failed' ? status.usage : {};
     const usage = { ...run.usageSoFar, ...reported };
     if (run.stoppedBy !== undefined) return { failure: run.stoppedBy.failure, message: run.stoppedBy.message, usage };
+    if (run.cancelledElsewhere !== undefined) return { failure: 'cancelled', message: run.cancelledElsewhere, usage };
     if (status.state === 'failed') return { failure: status.failure, message: status.message, usage, exitCode: status.exitCode, retryAfterMs: status.retryAfterMs, window: status.vendorWindow };
     if (status.state === 'lost') return { failure: 'fatal', message: 'the agent lost track of the run', usage };
     return { failure: 'fatal', message: `the agent ended in state ${status.state}`, usage };
@@ -227,6 +250,7 @@ export class FleetRuns {
   release(run: FleetRun): void {
     run.slot.release();
     this.active.delete(run.record.runId);
+    if (this.active.size === 0) this.stopCancelWatch();
     this.changed.fire();
   }
 
@@ -236,6 +260,31 @@ export class FleetRuns {
     if (run?.handle === undefined) return false;
     await run.agent.cancel(run.handle);
     return true;
+  }
+
+  /**
+   * A run another process cancelled through its record (`ato cancel`): this process stops its agent too (a
+   * Jules session is no longer followed, a local process group is gone) and the run ends as cancelled.
+   */
+  private async cancelsFromRecords(): Promise<void> {
+    for (const run of [...this.active.values()]) {
+      if (run.handle === undefined || run.stoppedBy !== undefined || run.cancelledElsewhere !== undefined) continue;
+      if (!(await this.cancelledInRecord(run))) continue;
+      await run.agent.cancel(run.handle).catch((error: unknown) => { this.options.log.warn('could not stop run %s, cancelled from another process: %s', run.record.runId, describeError(error)); });
+    }
+  }
+
+  /** Whether the run's stored record says another process cancelled it (noted on the run when it does). */
+  private async cancelledInRecord(run: FleetRun): Promise<boolean> {
+    const stored = await this.options.runs.read(run.record.runId).catch(() => undefined);
+    if (stored?.ok !== true || stored.record.state !== 'cancelled' || run.record.state === 'cancelled') return false;
+    run.cancelledElsewhere = stored.record.history.at(-1)?.reason ?? 'cancelled from another process';
+    return true;
+  }
+
+  private stopCancelWatch(): void {
+    if (this.cancelWatch !== undefined) clearInterval(this.cancelWatch);
+    this.cancelWatch = undefined;
   }
 
   private async noteStatus(run: FleetRun, status: AgentRunStatus): Promise<void> {
@@ -286,6 +335,7 @@ export class FleetRuns {
     if (this.disposed) return;
     this.disposed = true;
     this.stalls?.dispose();
+    this.stopCancelWatch();
     await Promise.all([...this.active.values()].filter(run => run.agent.remoteRuns !== true).map(run => this.cancel(run.record.runId)));
     this.changed.dispose();
   }

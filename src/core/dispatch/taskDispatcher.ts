@@ -4,7 +4,8 @@ import type { AgentRegistry, SelectionDecision, SelectionInputs } from '../agent
 import type { ConcurrencySlot } from '../agents/fleet/concurrencyLimiter';
 import { failureClassOf, retryAfterOf, type FailureClass } from '../agents/failureClass';
 import { SuccessRateCache } from '../agents/fleet/successRateCache';
-import { createWorktree, removeWorktree } from '../git/worktrees';
+import { createWorktree, retireWorktree } from '../git/worktrees';
+import type { WorktreePoolOptions } from '../git/worktreePool';
 import type { Logger } from '../logging/logger';
 import type { PlanningWriter } from '../planning/planningWriter';
 import { describeError } from '../logging/redactor';
@@ -54,6 +55,8 @@ export interface TaskDispatcherOptions {
   readonly health?: (agent: AgentBackend) => Promise<AgentHealth>;
   /** The GitHub port for escalation issues (`ato.runs.escalationIssue` on, a GitHub remote and token); none: no issue. */
   readonly escalationIssues?: () => Promise<EscalationIssuePort | undefined>;
+  /** Worktrees kept for the next runs (`ato.agents.worktreePoolSize`, see worktreePool.ts); absent: none. */
+  readonly worktreePoolSize?: () => number;
 }
 
 export type DispatchOutcome =
@@ -237,12 +240,12 @@ export class TaskDispatcher {
       let workdir = this.options.workspaceRoot;
       let branch: string | undefined;
       if (agent.needsWorktree) {
-        const worktree = await createWorktree({ repoRoot: this.options.workspaceRoot, taskId: task.id });
+        const worktree = await createWorktree({ repoRoot: this.options.workspaceRoot, taskId: task.id, ...this.pool() });
         run.worktree = { path: worktree.path, baseSha: worktree.baseSha };
         // The cwd is resolved inside this run's own worktree, now that it exists (committed symlinks too).
         workdir = await resolveAgentWorkdir(task, worktree.path);
         branch = worktree.branch;
-        await this.save(run, { ...run.record, branch, workdir });
+        await this.save(run, { ...run.record, branch, workdir, baseSha: worktree.baseSha });
         await this.step('worktreeCreated', runId);
       }
       await this.inFlight.launch(run, {
@@ -413,14 +416,19 @@ export class TaskDispatcher {
     this.inFlight.release(run);
   }
 
-  /** The worktree goes; the branch, with the agent's commits, stays. */
+  /** The worktree goes (to the pool, or removed); the branch, with the agent's commits, stays. */
   private async dropWorktree(run: ActiveRun): Promise<void> {
     if (run.worktree === undefined) return;
     try {
-      await removeWorktree({ repoRoot: this.options.workspaceRoot, path: run.worktree.path });
+      await retireWorktree({ repoRoot: this.options.workspaceRoot, path: run.worktree.path, ...this.pool() });
     } catch (error) {
       this.options.log.warn('could not remove the worktree %s: %s', run.worktree.path, error);
     }
+  }
+
+  private pool(): { pool?: WorktreePoolOptions } {
+    const size = this.options.worktreePoolSize?.();
+    return size === undefined ? {} : { pool: { size } };
   }
 
   private async step(step: DispatchStep | FailureStep, runId: string): Promise<void> {

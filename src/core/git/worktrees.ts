@@ -3,8 +3,10 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { atoDirectoryName, ensureAtoDirectory } from '../events/atoDirectory';
 import { uncommittedFiles } from './changedFiles';
 import { taskBranchPrefix as atoBranchPrefix, taskIdProblem } from '../tasks/taskIdRules';
+import { forceRemoveWorktree } from './forceRemoveWorktree';
 import { GitError, runGit } from './git';
 import { parseWorktreeList, type WorktreeEntry } from './worktreeList';
+import { claimPooledWorktree, releaseToPool, type WorktreePoolOptions } from './worktreePool';
 import { pathExists } from '../util/pathExists';
 
 /**
@@ -20,6 +22,8 @@ import { pathExists } from '../util/pathExists';
  *    with no commits of its own (every commit reachable from the base) and is not checked out elsewhere —
  *    such a branch is reset to the base, which loses nothing. A branch with commits of its own is never
  *    moved or deleted: the new run gets the next name, and the earlier work stays for review.
+ * 3. With a pool (`pool`), the worktree is a prepared one from `.ato/worktree-pool/` reset to the base when
+ *    one is there (worktreePool.ts), else added afresh; {@link retireWorktree} puts a finished run's back.
  * Branches are never deleted by this module.
  */
 
@@ -29,6 +33,8 @@ export interface CreateWorktreeOptions {
   readonly taskId: string;
   /** Commit-ish the branch starts from; default `HEAD` of `repoRoot`. */
   readonly baseRef?: string;
+  /** Take a prepared worktree from the pool when there is one (see worktreePool.ts); default none. */
+  readonly pool?: WorktreePoolOptions;
 }
 
 export interface CreatedWorktree {
@@ -38,6 +44,8 @@ export interface CreatedWorktree {
   readonly baseRef: string;
   /** The commit the branch was created at. */
   readonly baseSha: string;
+  /** The worktree came from the pool, reset to the base, rather than being written afresh. */
+  readonly fromPool: boolean;
   /** What was cleaned up from an interrupted earlier attempt. */
   readonly recovered: {
     /** A leftover worktree or directory at `path` was removed. */
@@ -100,27 +108,28 @@ export async function createWorktree(options: CreateWorktreeOptions): Promise<Cr
 
   let removedLeftover = false;
   let salvaged: Salvaged | undefined;
-  const leftover = (await listWorktrees(root)).find(entry => entry.path === path);
+  let worktrees = await listWorktrees(root);
+  const leftover = worktrees.find(entry => entry.path === path);
   if (leftover !== undefined) {
     salvaged = await salvageUncommittedWork(leftover);
-    await forceRemove(root, path);
+    await forceRemoveWorktree(root, path);
     removedLeftover = true;
   } else if (await pathExists(path)) {
     await rm(path, { recursive: true, force: true });
     removedLeftover = true;
   }
 
-  const checkedOut = new Set((await listWorktrees(root)).flatMap(entry => (entry.branch === undefined ? [] : [entry.branch])));
+  if (removedLeftover) worktrees = await listWorktrees(root);
+  const checkedOut = new Set(worktrees.flatMap(entry => (entry.branch === undefined ? [] : [entry.branch])));
   const skippedBranches: string[] = [];
   for (let suffix = 1; suffix <= maxBranchSuffix; suffix++) {
     const branch = `${atoBranchPrefix}${taskId}${suffix === 1 ? '' : `-${suffix}`}`;
-    if (!(await branchExists(root, branch))) {
-      await git(['worktree', 'add', '--quiet', '--no-track', '-b', branch, path, baseSha]);
-      return { path, branch, baseRef, baseSha, recovered: { removedLeftover, ...optional({ salvaged }), skippedBranches, reusedBranch: false } };
-    }
-    if (!checkedOut.has(branch) && (await ownCommitCount(root, baseSha, branch)) === 0) {
-      await git(['worktree', 'add', '--quiet', '--no-track', '-B', branch, path, baseSha]);
-      return { path, branch, baseRef, baseSha, recovered: { removedLeftover, ...optional({ salvaged }), skippedBranches, reusedBranch: true } };
+    const exists = await branchExists(root, branch);
+    if (!exists || (!checkedOut.has(branch) && (await ownCommitCount(root, baseSha, branch)) === 0)) {
+      const branchFlag = exists ? '-B' : '-b';
+      const fromPool = options.pool !== undefined && await claimPooledWorktree({ root, path, branch, branchFlag, baseSha }, options.pool);
+      if (!fromPool) await git(['worktree', 'add', '--quiet', '--no-track', branchFlag, branch, path, baseSha]);
+      return { path, branch, baseRef, baseSha, fromPool, recovered: { removedLeftover, ...optional({ salvaged }), skippedBranches, reusedBranch: exists } };
     }
     skippedBranches.push(branch);
   }
@@ -156,7 +165,7 @@ export async function removeWorktree(options: RemoveWorktreeOptions): Promise<bo
   }
   let removed = false;
   if ((await listWorktrees(root)).some(entry => entry.path === path)) {
-    await forceRemove(root, path);
+    await forceRemoveWorktree(root, path);
     removed = true;
   } else if (await pathExists(path)) {
     await rm(path, { recursive: true, force: true });
@@ -164,6 +173,20 @@ export async function removeWorktree(options: RemoveWorktreeOptions): Promise<bo
   }
   await runGit(['worktree', 'prune'], { cwd: root });
   return removed;
+}
+
+/**
+ * Ends a run's worktree: into the pool when `pool` has room (see worktreePool.ts), otherwise removed as
+ * {@link removeWorktree} does. Only a registered worktree directly inside `.ato/worktrees/` is pooled.
+ */
+export async function retireWorktree(options: { readonly repoRoot: string; readonly path: string; readonly pool?: WorktreePoolOptions }): Promise<'pooled' | 'removed' | 'missing'> {
+  if (options.pool !== undefined) {
+    const root = await repositoryRoot(options.repoRoot);
+    const path = await resolveExisting(resolve(root, options.path));
+    const own = taskIdOf(join(root, atoDirectoryName, 'worktrees'), path) !== undefined && (await listWorktrees(root)).some(entry => entry.path === path);
+    if (own && (await releaseToPool(root, path, options.pool))) return 'pooled';
+  }
+  return (await removeWorktree({ repoRoot: options.repoRoot, path: options.path })) ? 'removed' : 'missing';
 }
 
 /** ATO's worktrees (and stray directories) under `<repo>/.ato/worktrees/`, from `git worktree list --porcelain`. */
@@ -213,7 +236,7 @@ export async function removeOrphanedWorktrees(repoRoot: string, liveTaskIds: Ite
         kept.push({ worktree, reason: error.message });
         continue;
       }
-      await forceRemove(root, worktree.path);
+      await forceRemoveWorktree(root, worktree.path);
     } else {
       await rm(worktree.path, { recursive: true, force: true });
     }
@@ -270,21 +293,6 @@ async function resolveExisting(path: string): Promise<string> {
     return await realpath(path);
   } catch {
     return resolve(path);
-  }
-}
-
-/**
- * `git worktree remove --force --force` (uncommitted changes and locks overridden). When git refuses (a
- * submodule inside, a directory already gone), the directory is deleted and git's record unlocked and pruned.
- */
-async function forceRemove(root: string, path: string): Promise<void> {
-  try {
-    await runGit(['worktree', 'remove', '--force', '--force', path], { cwd: root });
-  } catch (error) {
-    if (!GitError.is(error)) throw error;
-    await runGit(['worktree', 'unlock', path], { cwd: root }).catch(() => undefined);
-    await rm(path, { recursive: true, force: true });
-    await runGit(['worktree', 'prune'], { cwd: root });
   }
 }
 

@@ -21,6 +21,13 @@ export function isFinalRunState(state: RunState): boolean {
   return finalRunStates.has(state);
 }
 
+/** A full commit id (SHA-1 or SHA-256), lowercase hex. */
+export const commitShaPattern = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
+/** How a finished local run's branch was landed (or not). */
+export const landingKinds = ['merged', 'pullRequest', 'discarded'] as const;
+export type LandingKind = (typeof landingKinds)[number];
+
 /** Run ids name files: letters, digits, `.`, `_`, `-`, starting with a letter or digit. */
 export const runIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -59,6 +66,19 @@ export const runRecordSchema = z.object({
   branch: z.optional(nonEmpty()),
   /** Absolute path the agent works in (a worktree for local agents). */
   workdir: z.optional(nonEmpty()),
+  /** The commit the run's worktree (and `branch`) started from: the base of its diff. */
+  baseSha: z.optional(z.string().check(z.regex(commitShaPattern))),
+  /**
+   * What a human did with a finished local run's branch (issue 14): merged it into their branch, opened a
+   * pull request from it, or discarded it (worktree removed, branch deleted). Set once; the actions then go.
+   */
+  landing: z.optional(z.object({
+    kind: z.enum(landingKinds),
+    at: z.iso.datetime(),
+    /** What was done, in a sentence ("merged into main as 1a2b3c4", "deleted ato/x at 1a2b3c4"). */
+    detail: z.string(),
+    pullRequest: z.optional(z.object({ number: z.int().check(z.positive()), url: nonEmpty() })),
+  })),
   /** The backend's reference to the started run (AgentRunHandle), so a restart can find it again. */
   handle: z.optional(z.object({ runId: nonEmpty(), agentId: nonEmpty(), ref: z.string() })),
   state: z.enum(runStates),
@@ -111,6 +131,7 @@ export const runRecordSchema = z.object({
 export type RunRecord = z.infer<typeof runRecordSchema>;
 export type RunHistoryEntry = z.infer<typeof runHistoryEntrySchema>;
 export type RunUsage = z.infer<typeof runUsageSchema>;
+export type RunLanding = NonNullable<RunRecord['landing']>;
 
 export interface NewRunRecordInput {
   readonly runId: string;

@@ -40,6 +40,7 @@ export const settingDefinitions = {
   'notifications.runs': { schema: z.enum(['all', 'failures', 'off']), default: 'all' },
   'agents.maxConcurrentRuns': { schema: z.int().check(z.minimum(1), z.maximum(32)), default: 4 },
   'agents.timeoutMinutes': { schema: z.number().check(z.minimum(1), z.maximum(24 * 60)), default: 30 },
+  'agents.worktreePoolSize': { schema: z.int().check(z.minimum(0), z.maximum(16)), default: 2 },
   'runs.stallMinutes': { schema: z.number().check(z.minimum(0), z.maximum(24 * 60)), default: 15 },
   'runs.stallPolicy': { schema: z.enum(['needsYou', 'retry']), default: 'needsYou' },
   'runs.escalationIssue': { schema: z.boolean(), default: false },

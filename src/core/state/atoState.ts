@@ -1,5 +1,5 @@
 import type { AgentSummary } from '../agents/fleet/agentSummary';
-import { initialLoopState, type LoopState } from '../loop/loopModel';
+import { initialLoopState, type LoopState } from '../loop/engine/loopModel';
 import type { QueueSnapshot } from '../queue/queueEntries';
 import type { RunRecord } from '../runs/runRecord';
 import type { RunRecordProblem } from '../runs/runStore';

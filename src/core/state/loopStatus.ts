@@ -1,6 +1,6 @@
-import { describeAction } from '../loop/describeAction';
-import type { Focus, FollowedPullRequest, LoopNeedsYou, LoopState, TickPlan, TrackPlan } from '../loop/loopModel';
-import { focusLabel, workLabel } from '../loop/workNames';
+import { describeAction } from '../loop/engine/describeAction';
+import type { Focus, FollowedPullRequest, LoopNeedsYou, LoopState, TickPlan, TrackPlan } from '../loop/engine/loopModel';
+import { focusLabel, workLabel } from '../loop/tracks/planning/workNames';
 import { stageGroupNames } from '../views/loopText';
 import type { StatusLoop } from './statusDocument';
 

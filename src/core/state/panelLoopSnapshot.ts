@@ -2,11 +2,11 @@ import { plainText } from '../../shared/codeSpans';
 import { isExternalUrl, type PanelLoop, type PanelLoopAction } from '../../shared/loopSnapshot';
 import type { NeedsYouItem } from '../../shared/protocol';
 import type { Redactor } from '../logging/redactor';
-import type { LoopCounts, LoopNeedsYou, LoopState, PlannedAction, WorkRef } from '../loop/loopModel';
-import { focusLabel, focusUrl, workLabel } from '../loop/workNames';
+import type { LoopCounts, LoopNeedsYou, LoopState, PlannedAction, WorkRef } from '../loop/engine/loopModel';
+import { focusLabel, focusUrl, workLabel } from '../loop/tracks/planning/workNames';
 import { needsYouLink, pullRequestPage } from '../views/loopLinks';
 import { tickError } from '../views/loopText';
-import { describeAction } from '../loop/describeAction';
+import { describeAction } from '../loop/engine/describeAction';
 
 /** The panel shows the loop's words as text: a reason's code ticks (`ato.merge.auto`) are dropped. */
 function nullablePlain(text: string | undefined): string | null {

@@ -1,6 +1,6 @@
 import type { PanelCiState, PanelStageId, PanelWorkKind, PlannedActionKind } from '../../shared/loopSnapshot';
 import { panelAgentIdPattern, panelRunIdPattern, queuePathPattern, type NeedsYouItem, type PanelAgent, type PanelRun, type PanelRunState, type PanelSnapshot, type PanelTask } from '../../shared/protocol';
-import type { CiState, PlannedAction, StageId, WorkKind } from '../loop/loopModel';
+import type { CiState, PlannedAction, StageId, WorkKind } from '../loop/engine/loopModel';
 import type { Redactor } from '../logging/redactor';
 import { isValidQueueEntry, queueEntryId, type QueueEntry } from '../queue/queueEntry';
 import type { QueueSnapshot } from '../queue/queueEntries';
@@ -14,6 +14,7 @@ import { loopNotRunningReason } from '../views/loopText';
 import type { AtoState } from './atoState';
 import { loopSnapshot } from './panelLoopSnapshot';
 import { requeueableRuns } from './requeueableRuns';
+import { isLandable, landableRuns } from '../runs/landing/landingTarget';
 
 /** The panel's run states must be exactly the record's (compile-time check). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -32,6 +33,8 @@ interface SnapshotCache {
   secretCount: number;
   readonly tasks: WeakMap<QueueEntry, PanelTask>;
   readonly runs: WeakMap<RunRecord, PanelRun>;
+  /** Runs whose branch a later run took over: the same run, without the Land actions. */
+  readonly supersededRuns: WeakMap<RunRecord, PanelRun>;
   queueSource: QueueSnapshot | undefined;
   queue: NonNullable<PanelSnapshot['queue']> | undefined;
   /** The invalid-task items of the inbox, for `queue` (a scan of every task otherwise). */
@@ -47,7 +50,7 @@ function cacheFor(redactor: Redactor): SnapshotCache {
   let cache = caches.get(redactor);
   if (cache?.secretCount !== redactor.knownSecretCount) {
     cache = {
-      secretCount: redactor.knownSecretCount, tasks: new WeakMap(), runs: new WeakMap(), queueSource: undefined, queue: undefined, invalidItems: [],
+      secretCount: redactor.knownSecretCount, tasks: new WeakMap(), runs: new WeakMap(), supersededRuns: new WeakMap(), queueSource: undefined, queue: undefined, invalidItems: [],
       loopSource: undefined, loopOffReason: null, loop: undefined,
     };
     caches.set(redactor, cache);
@@ -166,26 +169,41 @@ function panelTask(entry: QueueEntry, blocked: string | null): PanelTask {
 }
 
 function runSnapshots(records: readonly RunRecord[], redactor: Redactor, cache: SnapshotCache): PanelRun[] {
+  const landable = landableRuns(records);
   return records.map(record => {
-    let run = cache.runs.get(record);
-    if (run === undefined) {
-      run = redactor.redactValue<PanelRun>({
-        runId: record.runId,
-        taskId: record.taskId,
-        agentId: record.agentId,
-        state: record.state,
-        startedAt: record.startedAt,
-        endedAt: record.endedAt ?? null,
-        costUsd: record.usage.costUsd ?? null,
-        turns: record.usage.turns ?? null,
-        branch: record.branch ?? null,
-        failure: record.failure === undefined ? null : { class: record.failure.class, message: record.failure.message },
-        summary: record.summary ?? null,
-      });
-      cache.runs.set(record, run);
+    if (isLandable(record) && !landable.has(record.runId)) {
+      let superseded = cache.supersededRuns.get(record);
+      if (superseded === undefined) {
+        superseded = { ...runSnapshot(record, redactor, cache), landable: false };
+        cache.supersededRuns.set(record, superseded);
+      }
+      return superseded;
     }
-    return run;
+    return runSnapshot(record, redactor, cache);
   });
+}
+
+function runSnapshot(record: RunRecord, redactor: Redactor, cache: SnapshotCache): PanelRun {
+  let run = cache.runs.get(record);
+  if (run === undefined) {
+    run = redactor.redactValue<PanelRun>({
+      runId: record.runId,
+      taskId: record.taskId,
+      agentId: record.agentId,
+      state: record.state,
+      startedAt: record.startedAt,
+      endedAt: record.endedAt ?? null,
+      costUsd: record.usage.costUsd ?? null,
+      turns: record.usage.turns ?? null,
+      branch: record.branch ?? null,
+      failure: record.failure === undefined ? null : { class: record.failure.class, message: record.failure.message },
+      summary: record.summary ?? null,
+      ...(isLandable(record) ? { landable: true } : {}),
+      ...(record.landing === undefined ? {} : { landing: record.landing.detail }),
+    });
+    cache.runs.set(record, run);
+  }
+  return run;
 }
 
 /**

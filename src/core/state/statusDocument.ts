@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import '../../shared/zod';
 import { ciStates, panelLoopCountsSchema, panelStageIds, plannedActionKinds, workKinds } from '../../shared/loopSnapshot';
 import { planningSnapshotSchema } from '../../shared/protocol';
-import type { NeedsYouKind } from '../loop/loopModel';
+import type { NeedsYouKind } from '../loop/engine/loopModel';
 import { jsonSchemaDocument } from '../util/jsonSchemaDocument';
 
 /**

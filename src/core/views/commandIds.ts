@@ -29,6 +29,11 @@ export const commandIds = {
   approvePlan: 'ato.approvePlan',
   raiseBudgetAndResume: 'ato.raiseBudgetAndResume',
   showRunLog: 'ato.showRunLog',
+  /** A finished local run's branch (issue 14): its diff, a pull request from it, merged into the current branch, or discarded. */
+  viewRunDiff: 'ato.viewRunDiff',
+  openRunPullRequest: 'ato.openRunPullRequest',
+  mergeRun: 'ato.mergeRun',
+  discardRun: 'ato.discardRun',
   chooseProjectMcpServers: 'ato.chooseProjectMcpServers',
   startLoop: 'ato.startLoop',
   pauseLoop: 'ato.pauseLoop',
@@ -79,6 +84,10 @@ export const treeItemContexts = {
   finishedRun: 'ato.run.done',
   /** A finished run whose task can go back to pending/ (the task's latest run, failed or cancelled, the task in processed/). */
   requeueableRun: 'ato.run.requeueable',
+  /** A finished local run whose branch can be landed (diff, pull request, merge, discard); not requeueable. */
+  landableRun: 'ato.run.landable',
+  /** Both: its task can be requeued and its branch landed. */
+  requeueableLandableRun: 'ato.run.requeueable.landable',
   /** The tree's Loop row while the loop ticks on its timer, and while it is paused. */
   loopRunning: 'ato.loop.running',
   loopPaused: 'ato.loop.paused',

@@ -1,6 +1,6 @@
 import { isExternalUrl } from '../../shared/loopSnapshot';
 import { ciStateLabels, verdictText } from '../../shared/loopWords';
-import { workLabel } from '../loop/workNames';
+import { workLabel } from '../loop/tracks/planning/workNames';
 import type { AtoState } from '../state/atoState';
 import { commandIds, treeItemContexts } from './commandIds';
 import { maxTreeTasks } from './queueTreeRows';

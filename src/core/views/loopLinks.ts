@@ -1,5 +1,5 @@
 import { isExternalUrl } from '../../shared/loopSnapshot';
-import type { LoopNeedsYou, LoopState } from '../loop/loopModel';
+import type { LoopNeedsYou, LoopState } from '../loop/engine/loopModel';
 
 /**
  * Links the loop's state holds (PRs, issues, checks) and the ones derived from them (a PR's checks page).

@@ -1,5 +1,5 @@
-import { describeAction } from '../loop/describeAction';
-import type { ActionOutcome, LoopState, LoopTrack, StageId, TickPlan, TickReport, TrackPlan } from '../loop/loopModel';
+import { describeAction } from '../loop/engine/describeAction';
+import type { ActionOutcome, LoopState, LoopTrack, StageId, TickPlan, TickReport, TrackPlan } from '../loop/engine/loopModel';
 import type { AtoState } from '../state/atoState';
 
 /**

@@ -1,6 +1,6 @@
 import { isExternalUrl, stageMeanings } from '../../shared/loopSnapshot';
 import { focusRefCaption, loopCountsText } from '../../shared/loopWords';
-import type { LoopNeedsYou, LoopState, NeedsYouKind, WorkKind } from '../loop/loopModel';
+import type { LoopNeedsYou, LoopState, NeedsYouKind, WorkKind } from '../loop/engine/loopModel';
 import { queueEntryId } from '../queue/queueEntry';
 import { describeRunRecordProblem } from '../runs/runRecordProblemText';
 import type { AtoState } from '../state/atoState';
@@ -11,7 +11,7 @@ import { needsYouLink, pullRequestPage } from './loopLinks';
 import { describeOutcome, formatClock, loopNotRunningReason, loopUnavailableReason, stageLabel, tickError, trackNames, trackPlanSummary } from './loopText';
 import { maxTreeTasks } from './queueTreeRows';
 import type { TreeNodeModel } from './treeModel';
-import { focusLabel, focusUrl, workLabel } from '../loop/workNames';
+import { focusLabel, focusUrl, workLabel } from '../loop/tracks/planning/workNames';
 
 const needsYouIcons: Readonly<Record<NeedsYouKind, string>> = {
   readyToMerge: 'git-merge',

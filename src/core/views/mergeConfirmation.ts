@@ -1,4 +1,4 @@
-import type { LoopState } from '../loop/loopModel';
+import type { LoopState } from '../loop/engine/loopModel';
 import type { MergeMethod } from '../forges/github/githubModel';
 
 /** What the modal before a merge says: the PR's title, author, head commit (short) and the merge method. */

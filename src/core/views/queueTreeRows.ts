@@ -1,6 +1,7 @@
 import type { QueueSnapshot } from '../queue/queueEntries';
 import { queueEntryId } from '../queue/queueEntry';
 import { describeBlockReason } from '../queue/queueOrder';
+import { landableRuns } from '../runs/landing/landingTarget';
 import type { RunRecord } from '../runs/runRecord';
 import type { QueueCounts } from '../state/atoState';
 import { commandIds, treeItemContexts } from './commandIds';
@@ -64,6 +65,7 @@ export function queueRows(counts: QueueCounts, queue: QueueSnapshot | undefined)
 export function runRows(runs: readonly RunRecord[], requeueable: ReadonlyMap<string, string> = new Map()): TreeNodeModel[] {
   if (runs.length === 0) return [];
   const active = runs.filter(run => run.state === 'running' || run.state === 'preparing' || run.state === 'queued').length;
+  const landable = landableRuns(runs);
   return [
     {
       id: 'runs',
@@ -79,8 +81,15 @@ export function runRows(runs: readonly RunRecord[], requeueable: ReadonlyMap<str
         command: commandIds.showRunLog,
         commandArgs: [run.runId],
         ref: run.runId,
-        contextValue: run.state === 'running' || run.state === 'preparing' ? treeItemContexts.activeRun : requeueable.has(run.runId) ? treeItemContexts.requeueableRun : treeItemContexts.finishedRun,
+        contextValue: runContext(run, requeueable, landable.has(run.runId)),
       })),
     },
   ];
+}
+
+/** The run row's `contextValue`: which of its actions the tree's menus offer. */
+function runContext(run: RunRecord, requeueable: ReadonlyMap<string, string>, landable: boolean): string {
+  if (run.state === 'running' || run.state === 'preparing') return treeItemContexts.activeRun;
+  if (requeueable.has(run.runId)) return landable ? treeItemContexts.requeueableLandableRun : treeItemContexts.requeueableRun;
+  return landable ? treeItemContexts.landableRun : treeItemContexts.finishedRun;
 }

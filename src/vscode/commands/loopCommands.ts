@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { LoopController } from '../../core/loop/loopModel';
+import type { LoopController } from '../../core/loop/engine/loopModel';
 import { commandIds, viewIds } from '../../core/views/commandIds';
 import { pullNumberOf, urlOf } from '../../core/views/loopCommandArgs';
 import { loopUrls, pullRequestChecksUrl, pullRequestUrl } from '../../core/views/loopLinks';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { LoopController, LoopState } from '../../core/loop/loopModel';
+import type { LoopController, LoopState } from '../../core/loop/engine/loopModel';
 import { commandIds } from '../../core/views/commandIds';
 import type { AtoServices } from '../atoServices';
 import type { RunService } from '../runService';

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeClock } from './clock';
+import { automaticCi } from './domain/automaticCi';
 import { addAssignees, closeIssue, createIssue, ensureLabel } from './domain/issues';
 import { syncPullHeads } from './domain/pulls';
 import type { FaultInjector } from './faults';
@@ -18,12 +19,15 @@ import type {
 } from './model';
 import { isPull } from './model';
 import { openApiValidator } from './openapiValidator';
+import { actionsRoutes } from './rest/actionsRoutes';
 import { checkRoutes } from './rest/checkRoutes';
 import { contentRoutes } from './rest/contentRoutes';
+import { deploymentRoutes } from './rest/deploymentRoutes';
 import { gitRoutes } from './rest/gitRoutes';
 import { issueRoutes } from './rest/issueRoutes';
 import { pullRoutes } from './rest/pullRoutes';
 import { repoRoutes } from './rest/repoRoutes';
+import { reviewRoutes } from './rest/reviewRoutes';
 import { FakeRuntime, type RepoRuntime, Urls } from './runtime';
 import { loadScenario, type Scenario, type ScenarioRepo } from './scenario';
 import { FakeSimulator, type Simulator } from './simulator';
@@ -94,6 +98,8 @@ export interface FakeState {
   readonly repos: readonly FakeRepoState[];
   /** One repository; without arguments, the scenario's first. Throws when unknown. */
   repo(owner?: string, name?: string): FakeRepoState;
+  /** Job-log downloads that carried an Authorization header to the log host (a token sent to another host). */
+  readonly leakedTokenRequests: readonly string[];
 }
 
 export interface FakeGitHub {
@@ -133,6 +139,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   const rt = new FakeRuntime(scenario, clock, new IdSequence(), new UserRegistry(scenario.startTime ?? initialCommitDate), urls, dataDir, options.validateRequests ?? true);
   rt.onRefsLoaded = (repo, refs) => {
     syncPullHeads(rt, repo, refs);
+    automaticCi(rt, repo, refs);
   };
   try {
     for (const spec of scenario.repos) await seedRepo(rt, spec);
@@ -141,7 +148,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
-  const router = new Router([...repoRoutes, ...issueRoutes, ...pullRoutes, ...checkRoutes, ...contentRoutes, ...gitRoutes]);
+  const router = new Router([...repoRoutes, ...issueRoutes, ...pullRoutes, ...reviewRoutes, ...checkRoutes, ...actionsRoutes, ...deploymentRoutes, ...contentRoutes, ...gitRoutes]);
   server.on('request', new ApiServer(rt, router, controlApi(rt)).handle);
   return {
     apiUrl: urls.base,
@@ -224,6 +231,7 @@ function repoState(repo: RepoRuntime): FakeRepoState {
 function stateView(rt: FakeRuntime): FakeState {
   return {
     get repos() { return [...rt.repos.values()].map(repoState); },
+    leakedTokenRequests: rt.leakedTokenRequests,
     repo: (owner, name) => {
       const repo = owner === undefined ? rt.defaultRepo : rt.repo(owner, name ?? '');
       if (repo === undefined) throw new Error(`No repository ${owner ?? ''}/${name ?? ''} in the scenario`);

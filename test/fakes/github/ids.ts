@@ -2,7 +2,7 @@
 export const nodeKinds = {
   Repository: 'R', Issue: 'I', PullRequest: 'PR', User: 'U', Bot: 'BOT', Organization: 'O', Label: 'LA', IssueComment: 'IC',
   CheckRun: 'CR', CheckSuite: 'CS', StatusContext: 'SC', PullRequestReview: 'PRR', Event: 'E', Commit: 'C', Ref: 'REF',
-  WorkflowRun: 'WFR', App: 'A', Team: 'T', Blob: 'B', Tree: 'TR',
+  WorkflowRun: 'WFR', App: 'A', Team: 'T', Blob: 'B', Tree: 'TR', Deployment: 'DE', DeploymentStatus: 'DES', PullRequestReviewComment: 'PRRC',
 } as const;
 
 export type NodeKind = keyof typeof nodeKinds;

@@ -146,6 +146,8 @@ export interface FakeCheckSuite {
   status: CheckStatus;
   conclusion: CheckConclusion | null;
   readonly workflowRun: { readonly id: number; readonly nodeId: string; readonly event: string } | null;
+  /** The workflow's name as Actions shows it (`CI` unless a check run names another). */
+  workflowName: string;
   readonly createdAt: string;
   updatedAt: string;
 }
@@ -161,6 +163,8 @@ export interface FakeCheckRun {
   readonly startedAt: string;
   completedAt: string | null;
   readonly detailsUrl: string;
+  /** The job's log (a GitHub Actions check run is a job), served by `actions/download-job-logs-for-workflow-run`. */
+  log: string;
 }
 
 export type StatusState = 'error' | 'failure' | 'pending' | 'success';
@@ -175,6 +179,50 @@ export interface FakeStatus {
   readonly description: string | null;
   readonly creator: string;
   readonly createdAt: string;
+}
+
+export type DeploymentState = 'error' | 'failure' | 'inactive' | 'pending' | 'success' | 'queued' | 'in_progress';
+
+export interface FakeDeployment {
+  readonly id: number;
+  readonly nodeId: string;
+  readonly sha: string;
+  readonly ref: string;
+  readonly environment: string;
+  readonly description: string | null;
+  readonly creator: string;
+  readonly createdAt: string;
+  updatedAt: string;
+}
+
+export interface FakeDeploymentStatus {
+  readonly id: number;
+  readonly nodeId: string;
+  readonly deploymentId: number;
+  readonly state: DeploymentState;
+  readonly description: string;
+  readonly logUrl: string;
+  readonly creator: string;
+  readonly createdAt: string;
+}
+
+/** A review comment on one line of a pull request's diff (`line` on the new side). */
+export interface FakeReviewComment {
+  readonly id: number;
+  readonly nodeId: string;
+  readonly pullNumber: number;
+  readonly reviewId: number;
+  readonly path: string;
+  readonly line: number;
+  readonly body: string;
+  readonly author: string;
+  readonly commitId: string;
+  readonly createdAt: string;
+}
+
+/** The automatic CI: every new head of an open PR, and every new commit of the default branch, gets these checks. */
+export interface FakeCiRule {
+  readonly checks: readonly { readonly name: string; readonly conclusion: CheckConclusion; readonly log?: string }[];
 }
 
 export interface BranchProtection {
@@ -209,6 +257,15 @@ export interface FakeRepoData {
   readonly checkSuites: FakeCheckSuite[];
   readonly checkRuns: FakeCheckRun[];
   readonly statuses: FakeStatus[];
+  readonly deployments: FakeDeployment[];
+  readonly deploymentStatuses: FakeDeploymentStatus[];
+  readonly reviewComments: FakeReviewComment[];
+  /** The automatic CI (none: only the simulator's `setCheckRuns` writes checks). */
+  ci: FakeCiRule | null;
+  /** The default branch's commit last seen, so the automatic CI runs once per new commit. */
+  ciSeenDefaultSha: string | undefined;
+  /** Files the Copilot coding agent pushes when an `@copilot` comment asks it something on its PR (null: it does not answer). */
+  copilotAnswers: Readonly<Record<string, string>> | null;
   /** Logins with write access (assignable, can review); the token's user always is one. */
   readonly collaborators: Set<string>;
   /** `owner/name` of the repository this one is a fork of. */

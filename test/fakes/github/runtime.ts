@@ -71,6 +71,8 @@ export class FakeRuntime {
   readonly repos = new Map<string, RepoRuntime>();
   readonly requests: FakeRequest[] = [];
   readonly faults = new FaultList();
+  /** Paths of log downloads that arrived with an Authorization header (a token sent to another host). */
+  readonly leakedTokenRequests: string[] = [];
   readonly limiter: RateLimiter;
   readonly tokenUser: FakeUser;
   readonly token: string;
@@ -143,6 +145,12 @@ export class FakeRuntime {
       checkSuites: [],
       checkRuns: [],
       statuses: [],
+      deployments: [],
+      deploymentStatuses: [],
+      reviewComments: [],
+      ci: null,
+      ciSeenDefaultSha: undefined,
+      copilotAnswers: null,
       collaborators: new Set([this.tokenUser.login, ...(owner.type === 'User' ? [owner.login] : []), ...(spec.collaborators ?? [])].map(login => login.toLowerCase())),
       forkOf,
     };

@@ -1,9 +1,13 @@
+import { automaticCi } from './domain/automaticCi';
 import { addStatus, type CheckRunInput, setCheckRuns, workflowAwaitingApproval } from './domain/checks';
+import { copilotAnswersMention } from './domain/copilotAnswers';
+import { deploy } from './domain/deployments';
 import { addAssignees, addEvent, closeIssue, createComment, renameIssue } from './domain/issues';
 import { identityOf } from './domain/merge';
 import { closingKeywordNumbers, createPull, pullOf, requestReviewers, submitReview } from './domain/pulls';
+import { type ReviewCommentInput, reviewWithComments } from './domain/reviewComments';
 import type { TreeChange } from './git/bareRepo';
-import { headRefOf, isPull, type FakeIssue, type FakePull, type IssueStateReason, type ReviewState, type StatusState } from './model';
+import { type DeploymentState, type FakeCiRule, headRefOf, isPull, type FakeIssue, type FakePull, type IssueStateReason, type ReviewState, type StatusState } from './model';
 import type { FakeRuntime, RepoRuntime } from './runtime';
 import { copilotAppSlug, copilotLogin, isCopilot } from './users';
 
@@ -60,6 +64,14 @@ export interface Simulator {
   openPullRequest(input: OpenPullRequestInput): Promise<number>;
   /** The repository's admin gives `login` write access (a collaborator: assignable, their reviews count). */
   grantWriteAccess(login: string): Promise<void>;
+  /** The automatic CI: each new PR head and default-branch commit gets these completed checks (null: off). */
+  setCi(rule: FakeCiRule | null): Promise<void>;
+  /** What Copilot pushes to its PR when a comment there mentions `@copilot` (null: it does not answer). */
+  copilotAnswersMentions(files: Readonly<Record<string, string>> | null): Promise<void>;
+  /** A deployment of a commit (sha or branch) to an environment gets a status; returns the deployment's id. */
+  deploy(shaOrBranch: string, environment: string, state: DeploymentState, description?: string): Promise<number>;
+  /** A review requesting changes, with line comments (`path` must be a file the PR changes). */
+  requestChanges(pullNumber: number, login: string, body: string, comments?: readonly ReviewCommentInput[]): Promise<number>;
 }
 
 export class SimulatorError extends Error {
@@ -140,8 +152,11 @@ export class FakeSimulator implements Simulator {
     return Promise.resolve();
   }
 
-  comment(issueNumber: number, body: string, author = this.rt.tokenUser.login): Promise<number> {
-    return Promise.resolve(createComment(this.rt, this.repo, this.issue(issueNumber), body, author).id);
+  async comment(issueNumber: number, body: string, author = this.rt.tokenUser.login): Promise<number> {
+    const issue = this.issue(issueNumber);
+    const comment = createComment(this.rt, this.repo, issue, body, author);
+    await copilotAnswersMention(this.rt, this.repo, issue, comment);
+    return comment.id;
   }
 
   approve(pullNumber: number, login: string): Promise<void> {
@@ -172,6 +187,26 @@ export class FakeSimulator implements Simulator {
   grantWriteAccess(login: string): Promise<void> {
     this.repo.data.collaborators.add(this.rt.users.get(login).login.toLowerCase());
     return Promise.resolve();
+  }
+
+  async setCi(rule: FakeCiRule | null): Promise<void> {
+    this.repo.data.ci = rule;
+    automaticCi(this.rt, this.repo, await this.repo.refs());
+  }
+
+  copilotAnswersMentions(files: Readonly<Record<string, string>> | null): Promise<void> {
+    this.repo.data.copilotAnswers = files;
+    return Promise.resolve();
+  }
+
+  async deploy(shaOrBranch: string, environment: string, state: DeploymentState, description?: string): Promise<number> {
+    const { sha } = await this.target(shaOrBranch);
+    const ref = (await this.repo.branchSha(shaOrBranch)) === undefined ? sha : shaOrBranch;
+    return deploy(this.rt, this.repo.data, { sha, ref, environment, state, ...(description === undefined ? {} : { description }) }).deployment.id;
+  }
+
+  async requestChanges(pullNumber: number, login: string, body: string, comments: readonly ReviewCommentInput[] = []): Promise<number> {
+    return (await reviewWithComments(this.rt, this.repo, this.pull(pullNumber), login, 'CHANGES_REQUESTED', body, comments)).review.id;
   }
 
   /** One commit on `branch` (created from `from` when missing), written with plumbing and a compare-and-swap. */

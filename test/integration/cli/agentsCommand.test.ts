@@ -27,6 +27,8 @@ describe('ato agents [--json] on the built CLI', function () {
     await runs.write(aRunRecord({ runId: 'r1', agentId: 'counter', attempts: 1, state: 'succeeded', startedAt: at(0.2), endedAt: at(0.1), usage: { costUsd: 0.75 } }));
     await runs.write(aRunRecord({ runId: 'r2', agentId: 'counter', attempts: 1, state: 'failed', startedAt: at(0.1), endedAt: at(0.05), failure: { class: 'network', message: 'ECONNRESET talking to the model' }, usage: { costUsd: 0.25 } }));
     await runs.write(aRunRecord({ runId: 'r3', agentId: 'counter', attempts: 1, state: 'running', startedAt: at(0.01) }));
+    // A Copilot session the loop or a task file started: one premium request per attempt.
+    await runs.write(aRunRecord({ runId: 'r4', agentId: 'copilot', attempts: 2, state: 'succeeded', startedAt: at(0.3), endedAt: at(0.2) }));
     const until = new Date(today.getTime() + 45 * 60_000).toISOString();
     await windowFile(join(repo, '.ato'), new Redactor()).append({ vendor: 'anthropic', until, source: 'rateLimitEvent', agentId: 'claude-code' });
 
@@ -64,8 +66,23 @@ describe('ato agents [--json] on the built CLI', function () {
     assert.deepEqual(anthropic?.spendMonth, { spentUsd: 0, capUsd: 100 });
     assert.deepEqual(report.vendors.find(vendor => vendor.vendor === 'counter')?.spendToday, { spentUsd: 1, capUsd: 5 });
 
+    // Copilot is listed as the panel's Agents section lists it: its health on the workspace's GitHub (this
+    // repository has no GitHub origin, so it says why), and GitHub's premium-request ledger.
+    const copilot = report.agents.find(agent => agent.id === 'copilot');
+    if (copilot === undefined) assert.fail('copilot is reported');
+    assert.equal(copilot.kind, 'copilot');
+    assert.equal(copilot.vendor, 'github');
+    assert.equal(copilot.health?.ok, false);
+    assert.match(copilot.health.detail, /origin/);
+    assert.equal(copilot.runsToday.used, 2, 'runs count attempts');
+    const github = report.vendors.find(vendor => vendor.vendor === 'github');
+    assert.deepEqual(github?.agents, ['copilot']);
+    assert.deepEqual(github.premiumRequests, { today: 2, month: 2, unitUsd: 0.04 });
+
     const text = await runBuiltCli(['agents', '--workspace', repo], env);
     assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^copilot \(copilot, vendor github\)/m);
+    assert.match(text.stdout, /2 premium requests today, 2 this month/);
     assert.match(text.stdout, /^counter \(custom, vendor counter\) — no headroom: daily cap 3\/3$/m);
     assert.match(text.stdout, /^ {2}in flight {2}1\/3 {3}today 3\/3 runs {3}spend today \$1\.00, this month \$1\.00$/m);
     assert.match(text.stdout, /^ {2}window {5}anthropic window closed until .* \(rate_limit_event\)$/m);
@@ -84,6 +101,6 @@ describe('ato agents [--json] on the built CLI', function () {
     assert.match(broken.stdout, /✗ agent ghost \(custom\)/);
     const unknown = await runBuiltCli(['agents', '--test', 'nobody', '--workspace', repo], env);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /no agent "nobody" is configured \(agents: claude-code, claude, counter, ghost\)/);
+    assert.match(unknown.stderr, /no agent "nobody" is configured \(agents: claude-code, claude, counter, ghost, copilot\)/);
   });
 });

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ciWorkflowPath } from '../../../src/core/ci/ciWorkflow';
-import { defaultLeaseRef, parseLeaseRecord } from '../../../src/core/loop/remoteLease';
+import { defaultLeaseRef, parseLeaseRecord } from '../../../src/core/loop/engine/remoteLease';
 import { runWorkflowJob, type ActionsEvent, type ActionsRunResult } from '../../support/actionsRunner';
 import { runBuiltCli } from '../../support/builtCli';
 import type { FakeGitHub } from '../../fakes/github/fakeGitHub';

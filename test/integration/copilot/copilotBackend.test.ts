@@ -5,7 +5,7 @@ import { createGitHubPort } from '../../../src/core/forges/github/githubAdapter'
 import type { GitHubPort } from '../../../src/core/forges/github/githubPort';
 import { createLogger } from '../../../src/core/logging/logger';
 import { Redactor } from '../../../src/core/logging/redactor';
-import { taskIssueText } from '../../../src/core/loop/taskIssue';
+import { taskIssueText } from '../../../src/core/loop/tracks/planning/taskIssue';
 import type { Task } from '../../../src/core/tasks/task';
 import { startFakeGitHub, type FakeGitHub } from '../../fakes/github/fakeGitHub';
 

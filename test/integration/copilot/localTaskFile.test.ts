@@ -6,7 +6,7 @@ import { createDispatchRuntime } from '../../../src/core/dispatch/dispatchRuntim
 import { headlessTokenLookup } from '../../../src/core/forges/github/githubToken';
 import { createLogger } from '../../../src/core/logging/logger';
 import { Redactor } from '../../../src/core/logging/redactor';
-import { readMarkers } from '../../../src/core/loop/markers';
+import { readMarkers } from '../../../src/core/loop/texts/markers';
 import { QueueIndex } from '../../../src/core/queue/queueIndex';
 import { readSettings } from '../../../src/core/settings/settings';
 import { parseTaskFile } from '../../../src/core/tasks/parseTaskFile';

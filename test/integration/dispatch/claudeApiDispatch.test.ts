@@ -199,6 +199,7 @@ describe('a read-only task run by the claude agent (the real SDK against the fak
     const record = await runtime.dispatcher.whenDone(outcome.runId);
     assert.equal(record?.state, 'cancelled');
     assert.equal(record.followUp?.kind, 'none');
+    assert.match(readFileSync(logFile, 'utf8'), new RegExp(`ATO run ${outcome.runId} ended: cancelled by user\\nexit code: \\(none\\)\\nduration: `), 'the log ends saying the user cancelled it');
     assert.equal(server.messageRequests().length, 1);
   });
 

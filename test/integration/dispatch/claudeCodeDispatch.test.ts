@@ -69,6 +69,10 @@ describe('a task file run to the end by the real Claude Code CLI (against the fa
     const log = readFileSync(runs.logFile(outcome.runId), 'utf8');
     const resultLine = log.split('\n').filter(line => line.startsWith('[stdout] ')).map(line => JSON.parse(line.slice(9)) as Record<string, unknown>).find(line => line['type'] === 'result');
     assert.ok(resultLine, 'the run log holds the CLI\'s result line');
+    // The log's header (how the CLI was started) and footer (how the run ended, what it cost).
+    assert.match(log, /^agent: {5}claude-code\ncommand: {3}\S*claude\S* .*--output-format stream-json/m);
+    assert.match(log, /^branch: {4}ato\/add-feature$/m);
+    assert.match(log, new RegExp(`ended: succeeded\\nexit code: 0\\nduration: {2}\\d+ s\\ncost: {6}\\$${(record.usage.costUsd ?? 0).toFixed(4).replace('.', '\\.')}\\n`));
     assert.equal(record.usage.turns, resultLine['num_turns']);
     assert.equal(record.usage.turns, 2);
     assert.equal(record.usage.costUsd, resultLine['total_cost_usd']);

@@ -9,7 +9,7 @@ import { recoverRuns } from '../../../src/core/dispatch/runRecovery';
 import type { EventInput } from '../../../src/core/events/eventLog';
 import { createLogger } from '../../../src/core/logging/logger';
 import { Redactor } from '../../../src/core/logging/redactor';
-import { readMarkers } from '../../../src/core/loop/markers';
+import { readMarkers } from '../../../src/core/loop/texts/markers';
 import { PlanningWriter } from '../../../src/core/planning/planningWriter';
 import { QueueIndex } from '../../../src/core/queue/queueIndex';
 import { parseTaskFile } from '../../../src/core/tasks/parseTaskFile';

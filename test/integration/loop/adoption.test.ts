@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defaultLeaseRef, parseLeaseRecord } from '../../../src/core/loop/remoteLease';
+import { defaultLeaseRef, parseLeaseRecord } from '../../../src/core/loop/engine/remoteLease';
 import type { FakeGitHub } from '../../fakes/github/fakeGitHub';
 import { loadScenario } from '../../fakes/github/scenario';
 import { useTempDir } from '../../support/tempDir';

@@ -3,8 +3,8 @@ import { createGitHubPort } from '../../../src/core/forges/github/githubAdapter'
 import type { GitHubPort } from '../../../src/core/forges/github/githubPort';
 import { createLogger } from '../../../src/core/logging/logger';
 import { Redactor } from '../../../src/core/logging/redactor';
-import type { PlannedAction, TickReport } from '../../../src/core/loop/loopModel';
-import { defaultLeaseRef } from '../../../src/core/loop/remoteLease';
+import type { PlannedAction, TickReport } from '../../../src/core/loop/engine/loopModel';
+import { defaultLeaseRef } from '../../../src/core/loop/engine/remoteLease';
 import type { FakeGitHub } from '../../fakes/github/fakeGitHub';
 import type { FaultRule } from '../../fakes/github/faults';
 import { useTempDir } from '../../support/tempDir';

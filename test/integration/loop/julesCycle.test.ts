@@ -6,7 +6,7 @@ import { approveTaskPlan } from '../../../src/core/dispatch/approvePlan';
 import { recoverRuns } from '../../../src/core/dispatch/runRecovery';
 import { PlanningWriter } from '../../../src/core/planning/planningWriter';
 import { Redactor } from '../../../src/core/logging/redactor';
-import { readMarkers } from '../../../src/core/loop/markers';
+import { readMarkers } from '../../../src/core/loop/texts/markers';
 import type { RunRecord } from '../../../src/core/runs/runRecord';
 import { RunStore } from '../../../src/core/runs/runStore';
 import type { FakeGitHub } from '../../fakes/github/fakeGitHub';
@@ -230,6 +230,8 @@ describe('the planning loop with Jules instead of Copilot (the fake GitHub and t
         if (crashAt !== 'remoteRun:afterSession') {
           // Linked (by Closes after the edit, else by the task's title, the session's PR title) and trusted: the record names it.
           assert.deepEqual(restarted, [], 'the PR is linked: nothing to start');
+          // The record knew the PR when ATO stopped: the first observe after the restart finishes it (no session is followed again).
+          assert.deepEqual((await records(root)).map(record => [record.state, record.loopLink?.pullRequest?.number]), [['succeeded', julesPulls()[0]?.number]], 'the run ends succeeded, with its one PR');
         } else {
           assert.deepEqual(restarted, ['dispatchIssue:done']);
           await julesCompletes(again, onlySession());

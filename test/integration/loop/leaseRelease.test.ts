@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defaultLeaseRef, parseLeaseRecord, type LeaseRecord } from '../../../src/core/loop/remoteLease';
+import { defaultLeaseRef, parseLeaseRecord, type LeaseRecord } from '../../../src/core/loop/engine/remoteLease';
 import type { FakeGitHub } from '../../fakes/github/fakeGitHub';
 import { useTempDir } from '../../support/tempDir';
 import { runAto, startAto, type AtoProcess, type AtoResult } from '../cli/atoProcess';

@@ -5,7 +5,7 @@ import type { AgentBackend } from '../../../src/core/agents/agentBackend';
 import { CustomCliBackend } from '../../../src/core/agents/custom/customCliBackend';
 import { readCustomAgents } from '../../../src/core/agents/custom/customAgentSettings';
 import { Redactor } from '../../../src/core/logging/redactor';
-import { readMarkers } from '../../../src/core/loop/markers';
+import { readMarkers } from '../../../src/core/loop/texts/markers';
 import type { FakeGitHub } from '../../fakes/github/fakeGitHub';
 import { useTempDir } from '../../support/tempDir';
 import { cloneApp, gitAsync, queueOnMain, scenarioFile, startFakeGitHub } from './loopHarness';

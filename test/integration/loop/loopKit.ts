@@ -7,8 +7,8 @@ import type { GitHubRetryOptions } from '../../../src/core/forges/github/octokit
 import { createLogger } from '../../../src/core/logging/logger';
 import { Redactor } from '../../../src/core/logging/redactor';
 import { createGitHubLoop, type GitHubLoopResult } from '../../../src/core/loop/github/createGitHubLoop';
-import type { LoopTimers } from '../../../src/core/loop/loopEngine';
-import { initialLoopState, type LoopState, type TickReport } from '../../../src/core/loop/loopModel';
+import type { LoopTimers } from '../../../src/core/loop/engine/loopEngine';
+import { initialLoopState, type LoopState, type TickReport } from '../../../src/core/loop/engine/loopModel';
 import { readSettings, type SettingKey } from '../../../src/core/settings/settings';
 import type { FakeGitHub } from '../../fakes/github/fakeGitHub';
 import { gitAsync } from './loopHarness';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { requeueComment } from '../../../src/core/loop/github/guardedActions';
-import type { LoopNeedsYou } from '../../../src/core/loop/loopModel';
+import type { LoopNeedsYou } from '../../../src/core/loop/engine/loopModel';
 import { loadScenario } from '../../fakes/github/scenario';
 import type { FakeGitHub } from '../../fakes/github/fakeGitHub';
 import { runBuiltCli } from '../../support/builtCli';

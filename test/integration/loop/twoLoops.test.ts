@@ -5,7 +5,7 @@ import { createGitHubPort } from '../../../src/core/forges/github/githubAdapter'
 import type { GitHubPort } from '../../../src/core/forges/github/githubPort';
 import { createLogger } from '../../../src/core/logging/logger';
 import { Redactor } from '../../../src/core/logging/redactor';
-import { defaultLeaseRef } from '../../../src/core/loop/remoteLease';
+import { defaultLeaseRef } from '../../../src/core/loop/engine/remoteLease';
 import type { FakeGitHub } from '../../fakes/github/fakeGitHub';
 import { useTempDir } from '../../support/tempDir';
 import { startAto } from '../cli/atoProcess';

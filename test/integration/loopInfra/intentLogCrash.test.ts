@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IntentLog } from '../../../src/core/loop/intentLog';
-import { parseIntent } from '../../../src/core/loop/intentRecord';
+import { IntentLog } from '../../../src/core/loop/engine/intentLog';
+import { parseIntent } from '../../../src/core/loop/engine/intentRecord';
 import { seededRandom } from '../../support/seededRandom';
 import { useTempDir } from '../../support/tempDir';
 

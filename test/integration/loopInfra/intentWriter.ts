@@ -1,7 +1,7 @@
 // Writes intents without pause until killed: `node --import tsx intentWriter.ts <workspace>`. Prints
 // "ready" after the first record is on disk. Each round begins an intent, records three steps (one with a
 // large result, so writes take a while) and finishes or abandons it.
-import { IntentLog } from '../../../src/core/loop/intentLog';
+import { IntentLog } from '../../../src/core/loop/engine/intentLog';
 
 async function main(): Promise<void> {
   const [workspace = ''] = process.argv.slice(2);

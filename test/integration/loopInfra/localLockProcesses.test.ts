@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { acquireLoopLock, parseHolder } from '../../../src/core/loop/localLock';
+import { acquireLoopLock, parseHolder } from '../../../src/core/loop/engine/localLock';
 import { useTempDir } from '../../support/tempDir';
 
 type Reply = { acquired: true; token: string } | { acquired: false; holder: string | null } | { released: number };

@@ -4,7 +4,7 @@
 //   release                           release every lock this process holds, print {"released": n}
 // It prints "ready" first. Locks it holds stay held until released or until the process dies.
 import { createInterface } from 'node:readline';
-import { acquireLoopLock, type LoopLock } from '../../../src/core/loop/localLock';
+import { acquireLoopLock, type LoopLock } from '../../../src/core/loop/engine/localLock';
 
 const held: LoopLock[] = [];
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { parseLeaseRecord, RemoteLease, type LeaseResult } from '../../../src/core/loop/remoteLease';
+import { parseLeaseRecord, RemoteLease, type LeaseResult } from '../../../src/core/loop/engine/remoteLease';
 import { MemoryGitHubPort } from '../../support/memoryGitHubPort';
 import { seededRandom } from '../../support/seededRandom';
 import { useTempDir } from '../../support/tempDir';

@@ -108,6 +108,7 @@ function overTheWire(value: unknown): unknown {
 
 const validHostMessages: ToHostMessage[] = [
   { type: 'ready' },
+  ...(['viewRunDiff', 'openRunPullRequest', 'mergeRun', 'discardRun'] as const).map(type => ({ type, runId: '20261121T100000Z-k3x9q1' })),
   ...panelActions.map(action => ({ type: 'action' as const, action })),
   ...panelQueueFolders.map(folder => ({ type: 'openTask' as const, path: `issue_queue/${folder}/add-login.task.md` })),
   { type: 'openTask', path: 'issue_queue/pending/weird name (2).md' },
@@ -224,6 +225,10 @@ describe('webview protocol', () => {
       ['cancelRun without an id', { type: 'cancelRun' }],
       ['cancelRun with a path as id', { type: 'cancelRun', runId: '../../etc/passwd' }],
       ['cancelRun with a leading dot', { type: 'cancelRun', runId: '.hidden' }],
+      ['discardRun with an option as id', { type: 'discardRun', runId: '--all' }],
+      ['mergeRun with a path as id', { type: 'mergeRun', runId: '../x' }],
+      ['viewRunDiff without an id', { type: 'viewRunDiff' }],
+      ['an unknown landing', { type: 'pushRun', runId: 'r1' }],
       ['showRunLog with a slash', { type: 'showRunLog', runId: 'a/b' }],
       ['showRunLog with a too-long id', { type: 'showRunLog', runId: 'a'.repeat(129) }],
       ['openRunRecord with a path as id', { type: 'openRunRecord', runId: '../events' }],
@@ -386,7 +391,7 @@ describe('webview protocol', () => {
     it('marks every message that changes something as mutating, and only those', () => {
       const mutating = validHostMessages.filter(isMutatingMessage).map(m => m.type === 'action' ? m.action : m.type);
       assert.deepEqual([...new Set(mutating)].sort(), [
-        'approvePlan', 'cancelRun', 'dispatchTask', 'dispatchTasks', 'doctor', 'initPlanningFolder', 'loop.merge', 'loop.pause', 'loop.preview', 'loop.start', 'loop.tick', 'newTask', 'previewDispatch', 'requeueTask', 'setGitHubToken', 'signInToGitHub', 'testAgent',
+        'approvePlan', 'cancelRun', 'discardRun', 'dispatchTask', 'dispatchTasks', 'doctor', 'initPlanningFolder', 'loop.merge', 'loop.pause', 'loop.preview', 'loop.start', 'loop.tick', 'mergeRun', 'newTask', 'openRunPullRequest', 'previewDispatch', 'requeueTask', 'setGitHubToken', 'signInToGitHub', 'testAgent',
       ]);
       assert.ok(!isMutatingMessage({ type: 'openExternal', url: 'https://github.com/octo/repo' }), 'opening a link acts on nothing');
     });

@@ -110,10 +110,16 @@ describe('list models', () => {
       assert.deepEqual(keys(rows), ['runs:needsYou', 'run:run-00004', 'runs:running', 'run:run-00005', 'runs:failed', 'run:run-00003', 'runs:succeeded', 'run:run-00002']);
       const actions = (id: string) => rows.find(row => row.key === id)?.kind === 'run' ? (rows.find(row => row.key === id) as Extract<ListRow, { kind: 'run' }>).actions.map(a => a.message?.type) : [];
       assert.deepEqual(actions('run:run-00005'), ['showRunLog', 'cancelRun']);
-      assert.deepEqual(actions('run:run-00003'), ['showRunLog']);
+      assert.deepEqual(actions('run:run-00003'), ['showRunLog', 'viewRunDiff', 'openRunPullRequest', 'mergeRun', 'discardRun'], 'a finished local run with a branch can be landed');
       const restricted = buildRunRows(snapshot({ runs, trusted: false }), ui()).find(row => row.key === 'run:run-00005');
       assert.ok(restricted?.kind === 'run');
       assert.deepEqual(restricted.actions.map(a => a.disabledReason), [undefined, restrictedReason]);
+      const restrictedLanding = buildRunRows(snapshot({ runs, trusted: false }), ui()).find(row => row.key === 'run:run-00003');
+      assert.ok(restrictedLanding?.kind === 'run');
+      assert.deepEqual(restrictedLanding.actions.map(a => a.disabledReason), [undefined, undefined, restrictedReason, restrictedReason, restrictedReason], 'the diff is only looked at; landing acts');
+      const landed = buildRunRows(snapshot({ runs: runs.map(run => ({ ...run, landable: false, landing: 'merged' })) }), ui()).find(row => row.key === 'run:run-00003');
+      assert.ok(landed?.kind === 'run');
+      assert.deepEqual(landed.actions.map(a => a.message?.type), ['showRunLog'], 'landed: the actions go');
     });
 
     it('offers Requeue on the latest failed or cancelled run of a task waiting in processed/, and only there', () => {

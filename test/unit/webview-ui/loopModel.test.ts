@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { initialLoopState, type LoopState } from '../../../src/core/loop/loopModel';
+import { initialLoopState, type LoopState } from '../../../src/core/loop/engine/loopModel';
 import { Redactor } from '../../../src/core/logging/redactor';
 import { buildPanelSnapshot } from '../../../src/core/state/panelSnapshot';
 import { isMutatingMessage, parseToHostMessage, type PanelSnapshot } from '../../../src/shared/protocol';

@@ -1,5 +1,5 @@
 import type { AgentUsage } from '../agentBackend';
-import { defuseMarkers, singleLine } from '../../loop/thirdPartyText';
+import { defuseMarkers, singleLine } from '../../loop/texts/thirdPartyText';
 import { formatCost } from '../../tasks/taskResultSection';
 
 export interface ClaudeReportInput {

@@ -1,5 +1,5 @@
 import { constants, type FileHandle, open } from 'node:fs/promises';
-import { codeSpan, fenced } from '../../loop/thirdPartyText';
+import { codeSpan, fenced } from '../../loop/texts/thirdPartyText';
 import { decodeTaskText } from '../../tasks/taskText';
 import { resolveContained } from '../../util/pathContainment';
 

@@ -8,6 +8,7 @@ import { LocalProcessAgent } from '../local/localProcessAgent';
 import { LocalRuns } from '../local/localRuns';
 import { runIdVariable } from '../local/processGroup';
 import { startProcess } from '../local/processRunner';
+import { announceCommand } from '../local/announceCommand';
 import { repositoryNotes } from './repositoryNotes';
 import { readOnlyTaskTypes, taskTypes, type TaskType } from '../../tasks/taskTypes';
 
@@ -114,6 +115,7 @@ export class ClaudeCodeBackend extends LocalProcessAgent implements AgentBackend
     if (this.runs.active >= this.limits.concurrent) throw new Error(`${this.id} already runs ${this.runs.active} task(s), its limit (${this.limits.concurrent})`);
     const monitor = new ClaudeRunMonitor({ stopOnAuthRetry: this.options.stopOnAuthRetry ?? true, stopAfterRateLimitRetries: this.options.stopAfterRateLimitRetries });
     const emit = request.onOutput;
+    announceCommand(request, [this.executable, ...args]);
     const running = startProcess({
       command: this.executable,
       args,

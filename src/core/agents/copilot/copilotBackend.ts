@@ -1,13 +1,13 @@
 import { isGitHubError } from '../../forges/github/githubError';
 import type { AgentAssignment, IssueSummary } from '../../forges/github/githubModel';
 import type { Logger } from '../../logging/logger';
-import { atoLabels } from '../../loop/atoLabels';
+import { atoLabels } from '../../loop/texts/atoLabels';
 import type { TaskType } from '../../tasks/taskTypes';
 import type { AgentBackend, AgentHealth, AgentLimits, AgentOutput, AgentRunHandle, AgentRunStatus, DispatchRequest } from '../agentBackend';
 import { CopilotAvailability, defaultAvailabilityTtlMs } from './copilotAvailability';
 import { portGetter, type CopilotGitHubPort, type CopilotPortSource } from './copilotGitHub';
 import { copilotAssigneeLogin, isCopilotLogin } from './copilotIdentity';
-import { ensureTaskIssue } from '../../loop/taskIssue';
+import { ensureTaskIssue } from '../../loop/tracks/planning/taskIssue';
 import { formatCopilotRunRef, parseCopilotRunRef, type CopilotRunRef } from './copilotRunRef';
 import { CopilotRunReader, defaultMaxLinkedPullRequests, type CopilotRunRead } from './copilotRunReader';
 import { defaultCopilotStartTimeoutMs } from './copilotRunStatus';

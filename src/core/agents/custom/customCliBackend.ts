@@ -5,6 +5,7 @@ import { classifyFailure, processEvidence } from '../local/classifyFailure';
 import type { CustomAgentSettings } from './customAgentSettings';
 import { LocalProcessAgent } from '../local/localProcessAgent';
 import { LocalRuns } from '../local/localRuns';
+import { announceCommand } from '../local/announceCommand';
 import { runIdVariable } from '../local/processGroup';
 import { startProcess, type ProcessResult } from '../local/processRunner';
 import type { TaskType } from '../../tasks/taskTypes';
@@ -50,6 +51,7 @@ export class CustomCliBackend extends LocalProcessAgent implements AgentBackend 
       return Promise.reject(new Error(`${this.id} already runs ${this.runs.active} task(s), its limit (${this.limits.concurrent})`));
     }
     const emit = request.onOutput;
+    announceCommand(request, [this.settings.command, ...this.settings.args]);
     const running = startProcess({
       command: this.settings.command,
       args: this.settings.args,

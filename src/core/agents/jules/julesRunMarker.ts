@@ -1,4 +1,4 @@
-import { formatMarker, readMarkers } from '../../loop/markers';
+import { formatMarker, readMarkers } from '../../loop/texts/markers';
 import type { JulesSession } from './julesSchemas';
 
 /**

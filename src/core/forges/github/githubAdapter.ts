@@ -5,6 +5,7 @@ import type { Redactor } from '../../logging/redactor';
 import { EtagCache, type EtagCacheOptions } from './etagCache';
 import { GitHubClient, type GraphqlResult } from './githubClient';
 import { GitHubError, isGitHubError } from './githubError';
+import { createGitHubMaintenance, type GitHubMaintenance } from './githubMaintenance';
 import type {
   AgentAssignment, FileChange, FileRename, GitCommitInfo, GitRefValue, IssueComment, IssueSummary, MergeMethod, MergeResult,
   NewIssue, PullRequestSummary, RepoCoordinates, RepoSnapshot, TimelineSignal,
@@ -15,7 +16,7 @@ import { GitData } from './gitData';
 import { compactNodes, mapPullRequest } from './graphqlMapping';
 import { copilotGraphqlFeatures, markReadyForReviewMutation, mergeInfoPreviewAccept, pullRequestQuery, suggestedActorsQuery } from './graphqlDocuments';
 import { markReadySchema, pullRequestQuerySchema, suggestedActorsSchema } from './graphqlSchemas';
-import { createOctokit, type GitHubRetryOptions } from './octokitFactory';
+import { createOctokit, type GitHubRetryOptions, type OctokitRequester } from './octokitFactory';
 import { graphqlUrlFor } from './remoteUrl';
 import { linkedPullRequestsOf, mapRestComment, mapRestIssue, timelineSignalsOf } from './restMapping';
 import { restCommentSchema, restContentSchema, restDiffEntrySchema, restIssueSchema, restLabelSchema, restMergeSchema, restPermissionSchema, restPullSchema } from './restSchemas';
@@ -42,28 +43,36 @@ export interface GitHubPortOptions {
 }
 
 /**
- * The GitHub port over Octokit (loaded on first use, hence async). Every method throws `GitHubError`;
+ * The GitHub port over Octokit (loaded on its first request). Every method throws `GitHubError`;
  * every GET is conditional (keep one port per repository: the ETag cache lives in it); answers are
  * validated before ATO reads them. Reads and idempotent writes are retried after a 5xx or a network
  * failure; writes that a retry could duplicate or misreport (create issue, comment, merge, create ref,
  * GraphQL mutations) are not: the caller re-reads GitHub and decides.
  */
-export async function createGitHubPort(options: GitHubPortOptions): Promise<GitHubPort> {
+export function createGitHubPort(options: GitHubPortOptions): Promise<GitHubPort> {
   const log = options.log.scoped('github');
   const now = options.now ?? Date.now;
   const meter = new UsageMeter();
   const graphqlUrl = graphqlUrlFor(options.repo.apiUrl);
   const fetch = createGitHubFetch({ timeoutMs: options.timeoutMs, cache: new EtagCache(options.cache), meter, graphqlUrl, log, ...(options.fetch ? { fetch: options.fetch } : {}) });
-  const octokit = await createOctokit({
-    apiUrl: options.repo.apiUrl.replace(/\/+$/, ''),
-    token: options.token,
-    userAgent: options.userAgent,
-    fetch,
-    log,
-    retry: options.retry ?? {},
-    id: `ato:${options.repo.apiUrl}/${options.repo.owner}/${options.repo.name}`,
-  });
-  return new GitHubAdapter(new GitHubClient(options.repo, octokit, meter, graphqlUrl, now, options.redactor), log, now);
+  // Octokit (its vendor file, and Node's fetch under it) loads with the first request, not here: a caller
+  // that starts other work first (the loop's `git fetch`) overlaps the two (issue 14, `ato status`).
+  let loaded: Promise<OctokitRequester> | undefined;
+  const octokit: OctokitRequester = {
+    request: async (route, parameters) => {
+      loaded ??= createOctokit({
+        apiUrl: options.repo.apiUrl.replace(/\/+$/, ''),
+        token: options.token,
+        userAgent: options.userAgent,
+        fetch,
+        log,
+        retry: options.retry ?? {},
+        id: `ato:${options.repo.apiUrl}/${options.repo.owner}/${options.repo.name}`,
+      });
+      return (await loaded).request(route, parameters);
+    },
+  };
+  return Promise.resolve(new GitHubAdapter(new GitHubClient(options.repo, octokit, meter, graphqlUrl, now, options.redactor), log, now));
 }
 
 const anyList = z.array(z.unknown());
@@ -71,9 +80,11 @@ const rawContentSchema = z.union([z.string(), z.instanceof(ArrayBuffer)]);
 
 class GitHubAdapter implements GitHubPort {
   private readonly git: GitData;
+  readonly maintenance: GitHubMaintenance;
 
   constructor(private readonly client: GitHubClient, private readonly log: Logger, private readonly now: () => number) {
     this.git = new GitData(client);
+    this.maintenance = createGitHubMaintenance(client);
   }
 
   get repo(): RepoCoordinates {

@@ -107,6 +107,17 @@ export class GitHubClient {
     };
   }
 
+  /**
+   * A GET GitHub answers with a redirect (a job's log: a short-lived signed URL on another host). The redirect is
+   * not followed here, so the token never goes further than GitHub; the caller fetches the address without it.
+   */
+  async restRedirect(request: RestRequest): Promise<string> {
+    const response = await this.send(request, 'manual');
+    const location = response.headers['location'];
+    if (response.status < 300 || response.status >= 400 || typeof location !== 'string') throw new GitHubError('malformed', `${describe(request)}: expected a redirect, got ${String(response.status)}`, response.status);
+    return location;
+  }
+
   /** A request whose answer ATO does not read (204s, deletes). */
   async restNoContent(request: RestRequest): Promise<number> {
     return (await this.send(request)).status;
@@ -173,13 +184,13 @@ export class GitHubClient {
     return Number.isNaN(reset) ? retryAfterMs(response.headers, this.now) : Math.max(0, reset - this.now()) + 1000;
   }
 
-  private async send(request: RestRequest): Promise<OctokitResponse> {
+  private async send(request: RestRequest, redirect?: 'manual'): Promise<OctokitResponse> {
     const search = request.query === undefined ? '' : new URLSearchParams(Object.entries(request.query).map(([k, v]): [string, string] => [k, String(v)])).toString();
     const separator = request.path.includes('?') ? '&' : '?';
     const url = search === '' ? request.path : `${request.path}${separator}${search}`;
     // Octokit's constructor ignores a `headers` option: the API version goes on every request here.
     const parameters: Record<string, unknown> = { headers: { 'x-github-api-version': githubApiVersion, ...request.headers } };
-    if (request.retryOnFailure === false) parameters['request'] = { retries: 0 };
+    if (request.retryOnFailure === false || redirect !== undefined) parameters['request'] = { ...(request.retryOnFailure === false ? { retries: 0 } : {}), ...(redirect === undefined ? {} : { redirect }) };
     if (request.body !== undefined) parameters['data'] = this.redactor.redactValue(request.body);
     try {
       return await this.octokit.request(`${request.method} ${url}`, parameters);

@@ -1,3 +1,4 @@
+import type { GitHubMaintenance } from './githubMaintenance';
 import type {
   AgentAssignment, FileChange, FileRename, GitCommitInfo, GitRefValue, IssueComment, IssueSummary, MergeMethod, MergeResult,
   NewIssue, PullRequestSummary, RateLimitBudget, RepoCoordinates, RepoSnapshot, TimelineSignal,
@@ -37,6 +38,8 @@ export interface AssignableActor {
  * rate-limit points.
  */
 export interface GitHubPort {
+  /** The maintenance track's reads and writes (Actions jobs and logs, deployments, update-branch, review comments); absent in ports that do not serve it. */
+  readonly maintenance?: GitHubMaintenance;
   readonly repo: RepoCoordinates;
 
   /**

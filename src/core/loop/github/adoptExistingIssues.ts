@@ -1,7 +1,7 @@
 import type { GitHubPort } from '../../forges/github/githubPort';
-import { allAtoLabels } from '../atoLabels';
-import { adoptionRecord, adoptIssue, gapAdoptionTarget, planAdoption, queuedTaskTargets, type AdoptionReport } from '../issueAdoption';
-import type { PlanningRead } from '../planningSource';
+import { allAtoLabels } from '../texts/atoLabels';
+import { adoptionRecord, adoptIssue, gapAdoptionTarget, planAdoption, queuedTaskTargets, type AdoptionReport } from '../tracks/planning/issueAdoption';
+import type { PlanningRead } from '../tracks/planning/planningSource';
 
 /**
  * Finds the open issues that match queued tasks (pending/ and processed/) and the gap analysis by title,

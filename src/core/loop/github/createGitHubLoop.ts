@@ -3,7 +3,7 @@ import { CopilotBackend } from '../../agents/copilot/copilotBackend';
 import { taskTypes } from '../../tasks/taskTypes';
 import type { EventInput } from '../../events/eventLog';
 import { pushWithToken } from '../../git/tokenPush';
-import { LoopAgentChooser } from '../loopAgentChoice';
+import { LoopAgentChooser } from '../tracks/planning/loopAgentChoice';
 import { createGitHubPort } from '../../forges/github/githubAdapter';
 import type { GitHubPort } from '../../forges/github/githubPort';
 import type { GitHubRetryOptions } from '../../forges/github/octokitFactory';
@@ -13,17 +13,16 @@ import { runGit } from '../../git/git';
 import type { Logger } from '../../logging/logger';
 import type { Redactor } from '../../logging/redactor';
 import type { AtoSettings } from '../../settings/settings';
-import { IntentLog } from '../intentLog';
-import { LoopEngine, type LoopTimers } from '../loopEngine';
-import type { LoopState, MergePolicy } from '../loopModel';
-import { leaseSite, RemoteLease } from '../remoteLease';
-import { RemotePlanningSource } from '../remotePlanningSource';
+import { IntentLog } from '../engine/intentLog';
+import { LoopEngine, type LoopTimers } from '../engine/loopEngine';
+import type { LoopState, MergePolicy } from '../engine/loopModel';
+import { leaseSite, RemoteLease } from '../engine/remoteLease';
+import { RemotePlanningSource } from '../tracks/planning/remotePlanningSource';
 import { GitHubLoopBackend } from './githubLoopBackend';
 import type { LoopAssignee } from './guardedActions';
 import { LocalTaskRuns } from './localTaskRuns';
 import { LoopTaskRuns } from './loopTaskRuns';
 import { isRemoteLoopAgent, RemoteTaskRuns } from './remoteTaskRuns';
-import { RunStore } from '../../runs/runStore';
 import { createFleetRuns } from '../../dispatch/dispatchRuntime';
 import { fleetSettingsOf } from '../../agents/fleet/fleetSettings';
 import { stallSettingsOf } from '../../dispatch/stallWatch';
@@ -62,8 +61,9 @@ export interface GitHubLoopSetup {
    */
   readonly localAgents?: readonly AgentBackend[];
   /**
-   * The fleet a local agent's run takes its slot and record from: the task-file dispatcher's (one limit, one
-   * ledger, one cancel). Undefined, or absent (the CLI): the loop's own, over the same `.ato/runs` records.
+   * The fleet the loop's runs (a local agent's, a remote session's) take their slot and record from: the
+   * task-file dispatcher's (one limit, one ledger, one cancel, one RunStore). Undefined, or absent (the CLI):
+   * the loop's own, over the same `.ato/runs` records.
    */
   readonly fleetRuns?: () => Promise<FleetRuns | undefined>;
 }
@@ -96,13 +96,16 @@ export function mergePolicyFrom(settings: AtoSettings): MergePolicy {
  */
 export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLoopResult> {
   const { workspaceRoot, settings } = setup;
+  // `origin/HEAD` is read while the remote is (one git process waits on no other: issue 14, `ato status`).
+  const localBranch = localDefaultBranch(workspaceRoot);
+  localBranch.catch(() => undefined);
   const remote = await workspaceGitHubRemote(workspaceRoot, { apiUrl: settings['github.apiUrl'], enterpriseUri: setup.enterpriseUri });
   if (remote.kind === 'noRemote') return { kind: 'unavailable', mode: 'local', reason: 'This repository has no `origin` remote: the loop works on the local planning folder.' };
   if (remote.kind === 'notGitHub') return { kind: 'unavailable', mode: 'local', reason: remote.reason };
   const repo = { owner: remote.owner, name: remote.name, apiUrl: remote.endpoint.apiUrl };
   const token = await setup.token(remote.endpoint);
   if (token === undefined) return { kind: 'unavailable', mode: 'off', reason: signInReason(remote.endpoint, `${repo.owner}/${repo.name}`) };
-  const branch = await defaultBranch(workspaceRoot);
+  const branch = (await localBranch) ?? await defaultBranch(workspaceRoot);
   const now = setup.now ?? (() => new Date());
   const port = await createGitHubPort({ repo, token, timeoutMs: settings['network.timeoutSeconds'] * 1000, log: setup.log, redactor: setup.redactor, userAgent: setup.userAgent, now: () => now().getTime(), ...(setup.retry === undefined ? {} : { retry: setup.retry }) });
   const lease = new RemoteLease(port, { ttlMs: settings['loop.leaseSeconds'] * 1000, site: await leaseSite(workspaceRoot), ...(setup.holder === undefined ? {} : { holder: setup.holder }) });
@@ -123,14 +126,17 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     own ??= createFleetRuns({ workspaceRoot, agents: localAgents, maxConcurrentRuns: settings['agents.maxConcurrentRuns'], redactor: setup.redactor, events: { append: event => { setup.appendEvent(event); return Promise.resolve(); } }, log: setup.log, fleet: fleetSettingsOf(settings), stall: () => stallSettingsOf(settings), now }).fleetRuns;
     return own;
   };
+  // One fleet for the loop's runs, local and remote: its slots, its start gate and its RunStore (.ato/runs).
+  const fleetRuns = async (): Promise<FleetRuns> => (await setup.fleetRuns?.()) ?? ownFleetRuns();
   const local = new LocalTaskRuns({
     workspaceRoot,
     planningPath,
-    fleetRuns: async () => (await setup.fleetRuns?.()) ?? ownFleetRuns(),
+    fleetRuns,
     defaultBudgetUsd: settings['runs.defaultBudgetUsd'],
     port,
     baseBranch: branch,
     push: (cwd, source, target) => pushWithToken({ cwd, remoteUrl: pushUrl, source, branch: target, token }),
+    worktreePoolSize: settings['agents.worktreePoolSize'],
     timeoutMs: settings['agents.timeoutMinutes'] * 60_000,
     holdsSecret: text => setup.redactor.redact(text) !== text,
     log: setup.log,
@@ -143,7 +149,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     planningPath,
     port,
     repo: { protocol: new URL(repo.apiUrl).protocol, webHost: remote.endpoint.webHost, owner: repo.owner, name: repo.name },
-    runs: new RunStore({ workspaceRoot, redactor: setup.redactor, now }),
+    fleetRuns,
     timeoutMs: settings['agents.timeoutMinutes'] * 60_000,
     log: setup.log,
     now,
@@ -193,9 +199,15 @@ function signInReason(endpoint: GitHubEndpoint, repo: string): string {
 
 /** The remote's default branch: `origin/HEAD` as clone set it, else asked of the remote. */
 export async function defaultBranch(workspaceRoot: string): Promise<string> {
-  const local = await runGit(['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'], { cwd: workspaceRoot, okExitCodes: [1, 128] });
-  if (local.exitCode === 0 && local.stdout.trim().startsWith('origin/')) return local.stdout.trim().slice('origin/'.length);
+  const local = await localDefaultBranch(workspaceRoot);
+  if (local !== undefined) return local;
   const remote = await runGit(['ls-remote', '--symref', 'origin', 'HEAD'], { cwd: workspaceRoot, timeoutMs: 30_000 });
   const match = /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(remote.stdout);
   return match?.[1] ?? 'main';
+}
+
+/** `origin/HEAD` as clone set it (no request); undefined when it is not set. */
+async function localDefaultBranch(workspaceRoot: string): Promise<string | undefined> {
+  const local = await runGit(['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'], { cwd: workspaceRoot, okExitCodes: [1, 128] });
+  return local.exitCode === 0 && local.stdout.trim().startsWith('origin/') ? local.stdout.trim().slice('origin/'.length) : undefined;
 }

@@ -2,22 +2,22 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RepoSnapshot } from '../../forges/github/githubModel';
 import { isValidQueueEntry, queueEntryId } from '../../queue/queueEntry';
-import { allAtoLabels } from '../atoLabels';
-import type { AdoptionReport } from '../issueAdoption';
-import { followedPullRequests } from '../followedPullRequests';
-import { loopCounts } from '../loopCounts';
-import type { BackendUsage, ExecutionResult, LeaseAnswer, LoopBackend, LoopObservation } from '../loopBackend';
-import type { LoopAgentChooser } from '../loopAgentChoice';
-import type { MergePolicy, PlannedAction, StageDecision, TrackPlan } from '../loopModel';
-import type { MergeRefusal } from '../mergeRefusals';
-import { claimsAtoWork } from '../planningLinks';
-import { authorTrust, loginsToCheck, type TrustFacts, type TrustSettings } from '../pullRequestTrust';
-import { WriteAccessCache } from '../writeAccessCache';
-import type { PlanningRead, PlanningSource } from '../planningSource';
-import { redPullRequests } from '../redPullRequests';
-import { queueDraft } from '../remoteQueueMoves';
-import type { RemoteLease } from '../remoteLease';
-import { classifyPlanning, linkObservation, pullRequestCheck } from '../stageClassifier';
+import { allAtoLabels } from '../texts/atoLabels';
+import type { AdoptionReport } from '../tracks/planning/issueAdoption';
+import { followedPullRequests } from '../tracks/planning/followedPullRequests';
+import { loopCounts } from '../engine/loopCounts';
+import type { BackendUsage, ExecutionResult, LeaseAnswer, LoopBackend, LoopObservation } from '../engine/loopBackend';
+import type { LoopAgentChooser } from '../tracks/planning/loopAgentChoice';
+import type { MergePolicy, PlannedAction, StageDecision, TrackPlan } from '../engine/loopModel';
+import type { MergeRefusal } from '../policy/mergeRefusals';
+import { claimsAtoWork } from '../tracks/planning/planningLinks';
+import { authorTrust, loginsToCheck, type TrustFacts, type TrustSettings } from '../policy/pullRequestTrust';
+import { WriteAccessCache } from '../policy/writeAccessCache';
+import type { PlanningRead, PlanningSource } from '../tracks/planning/planningSource';
+import { redPullRequests } from '../tracks/maintenance/redPullRequests';
+import { queueDraft } from '../tracks/planning/remoteQueueMoves';
+import type { RemoteLease } from '../engine/remoteLease';
+import { classifyPlanning, linkObservation, pullRequestCheck } from '../tracks/planning/stageClassifier';
 import { adoptExistingIssues } from './adoptExistingIssues';
 import { executeGuardedAction, type GuardedActionContext } from './guardedActions';
 import { PreviousPaths } from './previousPaths';
@@ -62,10 +62,14 @@ export class GitHubLoopBackend implements LoopBackend {
 
   async observe({ full }: { readonly full: boolean }): Promise<LoopObservation | 'unchanged'> {
     const { port } = this.options;
+    // A full read fetches the planning branch whatever the probe says: the fetch (a git process) starts
+    // first and runs while the probe's request is out (issue 14: `ato status` waited for one, then the other).
+    const early = full || this.observed === undefined ? this.options.planningSource.read({ fetch: true }) : undefined;
+    early?.catch(() => undefined);
     const changed = await port.probeChanges();
     if (!changed && !full && this.observed !== undefined) return 'unchanged';
     const [planning, read] = await Promise.all([
-      this.options.planningSource.read({ fetch: true }),
+      early ?? this.options.planningSource.read({ fetch: true }),
       port.snapshot({ issueLabels: allAtoLabels.map(label => label.name) }),
     ]);
     const trust = await this.trustFacts(read);

@@ -6,14 +6,15 @@ import { isGitHubError } from '../../forges/github/githubError';
 import type { IssueSummary } from '../../forges/github/githubModel';
 import type { GitHubPort, PullRequestRef } from '../../forges/github/githubPort';
 import { runGit } from '../../git/git';
-import { createWorktree, removeWorktree } from '../../git/worktrees';
+import { createWorktree, retireWorktree } from '../../git/worktrees';
 import type { Logger } from '../../logging/logger';
 import { describeError } from '../../logging/redactor';
 import { isFinalRunState, newRunId, newRunRecord, type RunRecord } from '../../runs/runRecord';
 import { transition } from '../../runs/runTransitions';
 import { composePrompt } from '../../tasks/composePrompt';
 import type { Task } from '../../tasks/task';
-import { atoPullRequestText, taskBranch } from '../atoPullRequest';
+import { atoPullRequestText, taskBranch } from '../tracks/planning/atoPullRequest';
+import { InFlightTaskRuns, type StartedRun } from './inFlightTaskRuns';
 import { reportTaskRunFailure } from './taskRunFailure';
 
 /** One task of the planning branch for a local agent, with its issue. */
@@ -30,6 +31,8 @@ export interface LocalTaskRunsOptions {
   readonly baseBranch: string;
   /** Pushes a commit-ish of a worktree to a branch of `origin` (with the token, for GitHub's host only). */
   readonly push: (cwd: string, source: string, branch: string) => Promise<void>;
+  /** `ato.agents.worktreePoolSize`: finished runs' worktrees kept for the next (see worktreePool.ts); absent: none. */
+  readonly worktreePoolSize?: number;
   readonly timeoutMs: number;
   /** `ato.runs.defaultBudgetUsd`: the spend cap of a task without `budget_usd` (0: none). */
   readonly defaultBudgetUsd?: number;
@@ -76,42 +79,28 @@ export class LocalTaskRuns {
    * Runs in flight in this process, by workspace and task: shared by every loop built for the workspace
    * (a settings change rebuilds the loop while an agent works), so a task never gets two runs in one worktree.
    */
-  private static readonly inFlight = new Map<string, Promise<LocalTaskResult>>();
+  private static readonly inFlight = new InFlightTaskRuns<LocalTaskResult>();
 
   constructor(private readonly options: LocalTaskRunsOptions) {}
 
   /** Task ids with a run in flight in this process. */
   activeTaskIds(): ReadonlySet<string> {
-    const prefix = this.key('');
-    return new Set([...LocalTaskRuns.inFlight.keys()].filter(key => key.startsWith(prefix)).map(key => key.slice(prefix.length)));
+    return LocalTaskRuns.inFlight.activeTaskIds(this.options.workspaceRoot);
   }
 
   /** Starts the task's run unless one is under way; resolves with its result. */
-  start(request: LocalTaskRequest): { readonly started: boolean; readonly result: Promise<LocalTaskResult> } {
+  start(request: LocalTaskRequest): StartedRun<LocalTaskResult> {
     const taskId = request.task.id;
-    const key = this.key(taskId);
-    const existing = LocalTaskRuns.inFlight.get(key);
-    if (existing !== undefined) return { started: false, result: existing };
-    const result = this.run(request).catch((error: unknown): LocalTaskResult => {
+    return LocalTaskRuns.inFlight.start(this.options.workspaceRoot, taskId, () => this.run(request), (error): LocalTaskResult => {
       const reason = describeError(error);
       this.options.log.error('local run of %s with %s failed: %s', taskId, request.agent.id, reason);
       return { kind: 'failed', reason };
-    }).finally(() => {
-      LocalTaskRuns.inFlight.delete(key);
-      this.options.onSettled?.(taskId);
-    });
-    LocalTaskRuns.inFlight.set(key, result);
-    return { started: true, result };
+    }, this.options.onSettled);
   }
 
   /** Resolves when every run in flight has ended (deactivate, tests). */
   async settled(): Promise<void> {
-    const prefix = this.key('');
-    await Promise.allSettled([...LocalTaskRuns.inFlight].filter(([key]) => key.startsWith(prefix)).map(([, run]) => run));
-  }
-
-  private key(taskId: string): string {
-    return `${this.options.workspaceRoot}\0${taskId}`;
+    await LocalTaskRuns.inFlight.settled(this.options.workspaceRoot);
   }
 
   private async run(request: LocalTaskRequest): Promise<LocalTaskResult> {
@@ -183,7 +172,8 @@ export class LocalTaskRuns {
     const { task, agent } = request;
     const { workspaceRoot, baseBranch, log } = this.options;
     await runGit(['fetch', '--quiet', 'origin', `refs/heads/${baseBranch}:refs/remotes/origin/${baseBranch}`], { cwd: workspaceRoot, timeoutMs: 120_000 });
-    const worktree = await createWorktree({ repoRoot: workspaceRoot, taskId: task.id, baseRef: `refs/remotes/origin/${baseBranch}` });
+    const pool = this.options.worktreePoolSize === undefined ? {} : { pool: { size: this.options.worktreePoolSize } };
+    const worktree = await createWorktree({ repoRoot: workspaceRoot, taskId: task.id, baseRef: `refs/remotes/origin/${baseBranch}`, ...pool });
     try {
       const workdir = await resolveAgentWorkdir(task, worktree.path);
       await fleetRuns.save(run, { ...run.record, branch: worktree.branch, workdir });
@@ -213,7 +203,7 @@ export class LocalTaskRuns {
       await this.options.checkpoint('localRun:afterPush');
       return { kind: 'pushed', summary: status.summary, usage: status.usage };
     } finally {
-      await removeWorktree({ repoRoot: workspaceRoot, path: worktree.path }).catch((error: unknown) => { log.warn('could not remove the worktree of %s: %s', task.id, describeError(error)); });
+      await retireWorktree({ repoRoot: workspaceRoot, path: worktree.path, ...pool }).catch((error: unknown) => { log.warn('could not remove the worktree of %s: %s', task.id, describeError(error)); });
     }
   }
 

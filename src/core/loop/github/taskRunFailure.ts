@@ -1,6 +1,6 @@
 import type { GitHubPort } from '../../forges/github/githubPort';
-import { formatMarker } from '../markers';
-import { fenced } from '../thirdPartyText';
+import { formatMarker } from '../texts/markers';
+import { fenced } from '../texts/thirdPartyText';
 
 /**
  * Says on a task's issue why the run ATO started for it failed (or that it was cancelled), once (the same text, found again by a

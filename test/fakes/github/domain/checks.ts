@@ -11,6 +11,10 @@ export interface CheckRunInput {
   readonly required?: boolean;
   /** App slug that owns the run (default `github-actions`). */
   readonly app?: string;
+  /** The job's log text (default: a few lines naming the check and its conclusion). */
+  readonly log?: string;
+  /** The workflow the job belongs to (default `CI`). */
+  readonly workflow?: string;
 }
 
 const badConclusions: ReadonlySet<CheckConclusion> = new Set(['failure', 'timed_out', 'startup_failure', 'cancelled', 'action_required', 'stale']);
@@ -30,8 +34,8 @@ export function setRequired(repo: FakeRepoData, branch: string, name: string, re
   if (required) rule.requiredStatusChecks.push(name);
 }
 
-function suiteFor(rt: FakeRuntime, repo: FakeRepoData, sha: string, app: string): FakeCheckSuite {
-  const existing = repo.checkSuites.find(suite => suite.headSha === sha && suite.app === app);
+function suiteFor(rt: FakeRuntime, repo: FakeRepoData, sha: string, app: string, workflow = 'CI'): FakeCheckSuite {
+  const existing = repo.checkSuites.find(suite => suite.headSha === sha && suite.app === app && (app !== 'github-actions' || suite.workflowName === workflow));
   if (existing !== undefined) return existing;
   const id = rt.ids.next('checkSuite');
   const now = rt.clock.now();
@@ -39,6 +43,7 @@ function suiteFor(rt: FakeRuntime, repo: FakeRepoData, sha: string, app: string)
   const suite: FakeCheckSuite = {
     id, nodeId: nodeId('CheckSuite', id), headSha: sha, app, status: 'queued', conclusion: null, createdAt: now, updatedAt: now,
     workflowRun: app === 'github-actions' ? { id: runId, nodeId: nodeId('WorkflowRun', runId), event: 'pull_request' } : null,
+    workflowName: workflow,
   };
   repo.checkSuites.push(suite);
   return suite;
@@ -51,7 +56,7 @@ function suiteFor(rt: FakeRuntime, repo: FakeRepoData, sha: string, app: string)
 export function setCheckRuns(rt: FakeRuntime, repo: FakeRepoData, sha: string, runs: readonly CheckRunInput[], baseBranch: string): FakeCheckRun[] {
   const written: FakeCheckRun[] = [];
   for (const input of runs) {
-    const suite = suiteFor(rt, repo, sha, input.app ?? 'github-actions');
+    const suite = suiteFor(rt, repo, sha, input.app ?? 'github-actions', input.workflow);
     const now = rt.clock.now();
     const conclusion = input.status === 'completed' ? input.conclusion ?? 'success' : null;
     const open = repo.checkRuns.findLast(run => run.suiteId === suite.id && run.name === input.name && run.status !== 'completed');
@@ -59,6 +64,7 @@ export function setCheckRuns(rt: FakeRuntime, repo: FakeRepoData, sha: string, r
       open.status = input.status;
       open.conclusion = conclusion;
       open.completedAt = conclusion === null ? null : now;
+      open.log = input.log ?? defaultLog(input.name, input.status, conclusion);
       written.push(open);
     } else {
       const id = rt.ids.next('checkRun');
@@ -66,6 +72,7 @@ export function setCheckRuns(rt: FakeRuntime, repo: FakeRepoData, sha: string, r
         id, nodeId: nodeId('CheckRun', id), suiteId: suite.id, headSha: sha, name: input.name, status: input.status, conclusion,
         startedAt: now, completedAt: conclusion === null ? null : now,
         detailsUrl: rt.urls.repoHtml(repo, `/actions/runs/${suite.workflowRun?.id ?? suite.id}/job/${id}`),
+        log: input.log ?? defaultLog(input.name, input.status, conclusion),
       };
       repo.checkRuns.push(run);
       written.push(run);
@@ -74,6 +81,13 @@ export function setCheckRuns(rt: FakeRuntime, repo: FakeRepoData, sha: string, r
     refreshSuite(repo, suite, now);
   }
   return written;
+}
+
+/** What a job's log says when the test gives none: Actions' timestamps, the step and the outcome. */
+function defaultLog(name: string, status: CheckStatus, conclusion: CheckConclusion | null): string {
+  const stamp = '2026-01-01T00:00:00.0000000Z';
+  const outcome = conclusion === null ? status : conclusion === 'success' ? 'succeeded' : `##[error]Process completed with exit code 1 (${conclusion}).`;
+  return `${stamp} ##[group]Run ${name}\n${stamp} ##[endgroup]\n${stamp} ${outcome}\n`;
 }
 
 function refreshSuite(repo: FakeRepoData, suite: FakeCheckSuite, now: string): void {

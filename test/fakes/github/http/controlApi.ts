@@ -7,6 +7,7 @@ import { FakeSimulator, type Simulator } from '../simulator';
 export const simulatorActions = [
   'copilotOpensPullRequest', 'copilotFinishes', 'copilotFails', 'setCheckRuns', 'addStatus', 'workflowAwaitingApproval', 'setMergeable',
   'closeIssue', 'comment', 'approve', 'review', 'pushFiles', 'openPullRequest', 'grantWriteAccess',
+  'setCi', 'copilotAnswersMentions', 'deploy', 'requestChanges',
 ] as const satisfies readonly (keyof Simulator)[];
 
 function readJson(request: IncomingMessage): Promise<unknown> {
@@ -75,6 +76,10 @@ async function reply(rt: FakeRuntime, action: string, method: string, body: Read
 export function controlApi(rt: FakeRuntime): (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void> {
   return async (request, response, url) => {
     const method = request.method ?? 'GET';
+    if (url.pathname.startsWith('/_fake/job-logs/')) {
+      jobLog(rt, request, response, url);
+      return;
+    }
     try {
       const body = (method === 'GET' ? {} : await readJson(request)) as Readonly<Record<string, unknown>>;
       const [status, answer] = await reply(rt, url.pathname.slice('/_fake/'.length), method, body);
@@ -83,4 +88,25 @@ export function controlApi(rt: FakeRuntime): (request: IncomingMessage, response
       send(response, 400, { message: error instanceof Error ? error.message : String(error) });
     }
   };
+}
+
+/**
+ * A job's log, where `actions/download-job-logs-for-workflow-run` redirects (another origin, as GitHub's signed
+ * blob URLs are). Like that storage, it refuses a request that carries an Authorization header: a client that
+ * forwards its GitHub token across the redirect is caught here (and recorded in `rt.leakedTokenRequests`).
+ */
+function jobLog(rt: FakeRuntime, request: IncomingMessage, response: ServerResponse, url: URL): void {
+  const [owner = '', name = '', id = ''] = url.pathname.slice('/_fake/job-logs/'.length).split('/').map(decodeURIComponent);
+  if (request.headers.authorization !== undefined) {
+    rt.leakedTokenRequests.push(url.pathname);
+    send(response, 400, { message: 'Authorization header sent to the log storage host' });
+    return;
+  }
+  const job = rt.repo(owner, name)?.data.checkRuns.find(run => run.id === Number(id));
+  if (job === undefined) {
+    send(response, 404, { message: 'BlobNotFound' });
+    return;
+  }
+  response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+  response.end(job.log);
 }

@@ -79,7 +79,7 @@ export function contentFileShape(rt: FakeRuntime, repo: FakeRepoData, ref: strin
   return { ...contentEntryShape(rt, repo, ref, entry), encoding: 'base64', content: base64.endsWith('\n') || base64 === '' ? base64 : `${base64}\n` };
 }
 
-function pullMinimal(rt: FakeRuntime, repo: FakeRepoData, pull: FakePull, baseSha: string): Record<string, unknown> {
+export function pullMinimal(rt: FakeRuntime, repo: FakeRepoData, pull: FakePull, baseSha: string): Record<string, unknown> {
   const repoRef = { id: repo.id, url: rt.urls.repoApi(repo), name: repo.name };
   return {
     id: pull.id,

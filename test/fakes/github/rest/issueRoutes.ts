@@ -1,3 +1,4 @@
+import { copilotAnswersMention } from '../domain/copilotAnswers';
 import {
   addAssignees, addLabels, closeIssue, createComment, createIssue, recordMentions, removeAssignees, removeLabel, renameIssue, reopenIssue,
   setAssignees, setLabels, touch,
@@ -111,10 +112,12 @@ export const issueRoutes: readonly Route[] = [
     const { page, headers } = paginate(context, comments);
     return Promise.resolve({ status: 200, body: page.map(comment => commentShape(context.rt, context.repo.data, comment)), headers });
   }),
-  repoRoute('POST', '/repos/{owner}/{repo}/issues/{issue_number}/comments', 'issues/create-comment', context => {
+  repoRoute('POST', '/repos/{owner}/{repo}/issues/{issue_number}/comments', 'issues/create-comment', async context => {
     const issue = issueOf(context);
     const comment = createComment(context.rt, context.repo, issue, requiredString(bodyObject(context.body), 'body'), context.rt.tokenUser.login);
-    return Promise.resolve({ status: 201, body: commentShape(context.rt, context.repo.data, comment) });
+    const shape = commentShape(context.rt, context.repo.data, comment);
+    await copilotAnswersMention(context.rt, context.repo, issue, comment);
+    return { status: 201, body: shape };
   }),
   repoRoute('GET', '/repos/{owner}/{repo}/issues/{issue_number}/timeline', 'issues/list-events-for-timeline', context => {
     const { page, headers } = paginate(context, timelineShapes(context.rt, context.repo.data, issueOf(context)));

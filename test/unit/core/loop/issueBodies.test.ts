@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { capabilityIssueBody, capabilityIssueTitle } from '../../../../src/core/loop/capabilityIssueBody';
-import { gapAnalysisIssueBody, isUnsafeGapBody, unsafeGapInstructions } from '../../../../src/core/loop/gapAnalysisTemplate';
-import { readMarkers, taskIdsInBody } from '../../../../src/core/loop/markers';
-import { taskIssueBody, taskIssueTitle } from '../../../../src/core/loop/taskIssueBody';
+import { capabilityIssueBody, capabilityIssueTitle } from '../../../../src/core/loop/texts/capabilityIssueBody';
+import { gapAnalysisIssueBody, isUnsafeGapBody, unsafeGapInstructions } from '../../../../src/core/loop/texts/gapAnalysisTemplate';
+import { readMarkers, taskIdsInBody } from '../../../../src/core/loop/texts/markers';
+import { taskIssueBody, taskIssueTitle } from '../../../../src/core/loop/texts/taskIssueBody';
 import { parseTaskFile } from '../../../../src/core/tasks/parseTaskFile';
 import type { Task } from '../../../../src/core/tasks/task';
 import { aComment, aMergedPullRequest } from '../../../support/githubBuilders';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import type { PullRequestSummary, RepoSnapshot } from '../../../../src/core/forges/github/githubModel';
-import { describeAction } from '../../../../src/core/loop/describeAction';
-import { defaultMergePolicy, type MergePolicy, type StageDecision } from '../../../../src/core/loop/loopModel';
-import { classifyPlanning, type PlanningObservation } from '../../../../src/core/loop/stageClassifier';
-import { focusLabel } from '../../../../src/core/loop/workNames';
+import { describeAction } from '../../../../src/core/loop/engine/describeAction';
+import { defaultMergePolicy, type MergePolicy, type StageDecision } from '../../../../src/core/loop/engine/loopModel';
+import { classifyPlanning, type PlanningObservation } from '../../../../src/core/loop/tracks/planning/stageClassifier';
+import { focusLabel } from '../../../../src/core/loop/tracks/planning/workNames';
 import type { QueueEntry } from '../../../../src/core/queue/queueEntry';
 import { aCheckRun, aMergedPullRequest, aPullRequest, aQueueEntry, aSignal, aSnapshot, aTaskEntry, aTrust, someChecks } from '../../../support/githubBuilders';
 import { capabilityIssue, gapIssue, taskIssue } from '../../../support/planningIssues';

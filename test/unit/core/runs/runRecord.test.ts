@@ -73,7 +73,7 @@ describe('schemas/run-record.schema.json', () => {
 
   it('names every field of a record, and requires exactly the required ones', async () => {
     const schema = JSON.parse(await readFile(file, 'utf8')) as { properties: Record<string, unknown>; required: string[] };
-    const full = aRunRecord({ branch: 'b', workdir: '/w', handle: { runId: 'r', agentId: 'a', ref: 'x' }, endedAt: '2026-11-21T10:00:00.000Z', exitCode: 0, failure: { class: 'fatal', message: 'm' }, summary: 's', report: 'planning/issue_queue/complete/x.report.md', followUp: { kind: 'retry', at: '2026-11-21T10:00:10.000Z', reason: 'rate limited' }, loopLink: { issueNumber: 7, pullRequest: { number: 8, url: 'https://github.com/o/r/pull/8', headRef: 'jules/1' } }, escalation: { priorityFrom: 'low', priorityTo: 'medium', issue: { number: 7, url: 'https://github.com/o/r/issues/7' } }, escalationDue: true });
+    const full = aRunRecord({ branch: 'b', workdir: '/w', handle: { runId: 'r', agentId: 'a', ref: 'x' }, endedAt: '2026-11-21T10:00:00.000Z', exitCode: 0, failure: { class: 'fatal', message: 'm' }, summary: 's', report: 'planning/issue_queue/complete/x.report.md', followUp: { kind: 'retry', at: '2026-11-21T10:00:10.000Z', reason: 'rate limited' }, loopLink: { issueNumber: 7, pullRequest: { number: 8, url: 'https://github.com/o/r/pull/8', headRef: 'jules/1' } }, escalation: { priorityFrom: 'low', priorityTo: 'medium', issue: { number: 7, url: 'https://github.com/o/r/issues/7' } }, escalationDue: true, baseSha: 'a'.repeat(40), landing: { kind: 'merged', at: '2026-11-21T10:00:00.000Z', detail: 'merged' } });
     assert.deepEqual(Object.keys(schema.properties).sort(), Object.keys(full).sort());
     assert.deepEqual([...schema.required].sort(), Object.keys(aRunRecord()).sort());
   });

@@ -17,6 +17,7 @@ describe('environment settings', () => {
       'notifications.runs': 'ATO_NOTIFICATIONS_RUNS',
       'agents.maxConcurrentRuns': 'ATO_AGENTS_MAX_CONCURRENT_RUNS',
       'agents.timeoutMinutes': 'ATO_AGENTS_TIMEOUT_MINUTES',
+      'agents.worktreePoolSize': 'ATO_AGENTS_WORKTREE_POOL_SIZE',
       'runs.stallMinutes': 'ATO_RUNS_STALL_MINUTES',
       'runs.stallPolicy': 'ATO_RUNS_STALL_POLICY',
       'runs.escalationIssue': 'ATO_RUNS_ESCALATION_ISSUE',

@@ -135,8 +135,14 @@ describe('buildPanelSnapshot: queue, runs and needs-you', () => {
     const [mapped] = buildPanelSnapshot(anAtoState({ runs: [run] }), new Redactor()).runs;
     assert.deepEqual(mapped, {
       runId: 'run-00003', taskId: 'task-3', agentId: 'jules', state: 'failed', startedAt: '2026-11-21T10:00:03.000Z', endedAt: '2026-11-21T10:01:33.000Z',
-      costUsd: 0.03, turns: 3, branch: 'ato/task-3', failure: { class: 'fatal', message: 'exit code 3' }, summary: 'tried twice',
+      costUsd: 0.03, turns: 3, branch: 'ato/task-3', failure: { class: 'fatal', message: 'exit code 3' }, summary: 'tried twice', landable: true,
     });
+    const landed = buildPanelSnapshot(anAtoState({ runs: [{ ...run, landing: { kind: 'discarded', at: '2026-11-21T10:05:00.000Z', detail: 'deleted ato/task-3' } }] }), new Redactor()).runs[0];
+    assert.equal(landed?.landable, undefined, 'a landed run offers nothing more');
+    assert.equal(landed?.landing, 'deleted ato/task-3');
+    const reused = { ...aRun(4, 'succeeded'), branch: 'ato/task-3' };
+    const both = buildPanelSnapshot(anAtoState({ runs: [reused, run] }), new Redactor()).runs;
+    assert.deepEqual(both.map(each => [each.runId, each.landable]), [['run-00004', true], ['run-00003', false]], 'a branch a later run reused is that run\'s to land');
     const fresh = buildPanelSnapshot(anAtoState({ runs: [aRunRecord()] }), new Redactor()).runs[0];
     assert.deepEqual([fresh?.endedAt, fresh?.costUsd, fresh?.turns, fresh?.branch, fresh?.failure, fresh?.summary], [null, null, null, null, null, null]);
   });

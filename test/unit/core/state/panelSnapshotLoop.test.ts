@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { initialLoopState } from '../../../../src/core/loop/loopModel';
+import { initialLoopState } from '../../../../src/core/loop/engine/loopModel';
 import { redactedMarker, Redactor } from '../../../../src/core/logging/redactor';
 import { buildPanelSnapshot } from '../../../../src/core/state/panelSnapshot';
 import { fullPanelUpdate } from '../../../../src/core/state/panelUpdates';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { renderStatus } from '../../../../src/cli/statusText';
-import { initialLoopState, type MergeRuleResult } from '../../../../src/core/loop/loopModel';
+import { initialLoopState, type MergeRuleResult } from '../../../../src/core/loop/engine/loopModel';
 import { loopStatusOf } from '../../../../src/core/state/loopStatus';
 import { statusDocumentJsonSchema, statusDocumentSchema, statusLoopSchema, type StatusDocument } from '../../../../src/core/state/statusDocument';
 import { aFollowedPullRequest, aLoopState, aPlan, mergeAction } from '../../../support/loopStates';

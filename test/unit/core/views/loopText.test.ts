@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import type { PlannedAction } from '../../../../src/core/loop/loopModel';
+import type { PlannedAction } from '../../../../src/core/loop/engine/loopModel';
 import { pullNumberOf, urlOf } from '../../../../src/core/views/loopCommandArgs';
 import { checksPageUrl, loopUrls, needsYouLink, pullRequestChecksUrl, pullRequestPage, pullRequestUrl } from '../../../../src/core/views/loopLinks';
 import { describePlan, formatClock, loopUnavailableReason, stageLabel, summarizeTickReport } from '../../../../src/core/views/loopText';
-import { focusLabel, focusUrl } from '../../../../src/core/loop/workNames';
+import { focusLabel, focusUrl } from '../../../../src/core/loop/tracks/planning/workNames';
 import { aLoopState, aPlan, aReport, awaitingApproval, closedOutside, dispatchAction, mergeAction, readyToMerge, repoUrl } from '../../../support/loopStates';
 import { anAtoState, planningExamples } from '../../../support/stateBuilders';
-import { describeAction } from '../../../../src/core/loop/describeAction';
+import { describeAction } from '../../../../src/core/loop/engine/describeAction';
 
 describe('loop text', () => {
   it('describes every kind of action', () => {

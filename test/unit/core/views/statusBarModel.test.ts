@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { needsYouCount, statusBarView } from '../../../../src/core/views/statusBarModel';
 import type { AtoState } from '../../../../src/core/state/atoState';
-import { initialLoopState } from '../../../../src/core/loop/loopModel';
+import { initialLoopState } from '../../../../src/core/loop/engine/loopModel';
 import { aLoopState } from '../../../support/loopStates';
 import { aBusyState } from '../../../support/panelState';
 import { aRunRecord } from '../../../support/runRecords';

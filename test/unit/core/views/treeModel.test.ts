@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { initialLoopState } from '../../../../src/core/loop/loopModel';
+import { initialLoopState } from '../../../../src/core/loop/engine/loopModel';
 import { QueueEntries } from '../../../../src/core/queue/queueEntries';
 import { commandIds, treeItemContexts, workbenchCommands } from '../../../../src/core/views/commandIds';
 import { buildTreeModel, type TreeNodeModel } from '../../../../src/core/views/treeModel';
@@ -46,9 +46,21 @@ describe('buildTreeModel', () => {
     entries.commit();
     const queue = entries.snapshot();
     const nodes = buildTreeModel(anAtoState({ planning: { ...planningExamples.ready, queue: queue.counts }, queue, runs: [aRun(2, 'failed', 'stuck'), aRun(1, 'failed', 'elsewhere')] }));
-    assert.equal(find(nodes, 'run/run-00002').contextValue, treeItemContexts.requeueableRun);
+    // Both finished local runs left a branch: landable too (issue 14).
+    assert.equal(find(nodes, 'run/run-00002').contextValue, treeItemContexts.requeueableLandableRun);
     assert.equal(find(nodes, 'needsYou/run/run-00002').contextValue, treeItemContexts.requeueableRun);
-    assert.equal(find(nodes, 'run/run-00001').contextValue, treeItemContexts.finishedRun, 'its task is not in processed/');
+    assert.equal(find(nodes, 'run/run-00001').contextValue, treeItemContexts.landableRun, 'its task is not in processed/');
+  });
+
+  it('offers a finished local run\'s branch to land until it is landed, and never a running one\'s or one without a branch', () => {
+    const landed = { ...aRun(3, 'succeeded'), landing: { kind: 'merged' as const, at: '2026-11-21T10:05:00.000Z', detail: 'merged ato/task-3 into main as 1a2b3c4' } };
+    const noBranch = { ...aRun(4, 'succeeded') };
+    delete noBranch.branch;
+    const nodes = buildTreeModel(anAtoState({ planning: planningExamples.ready, runs: [aRun(5, 'succeeded'), landed, noBranch, aRun(6, 'running')] }));
+    assert.equal(find(nodes, 'run/run-00005').contextValue, treeItemContexts.landableRun);
+    assert.equal(find(nodes, 'run/run-00003').contextValue, treeItemContexts.finishedRun);
+    assert.equal(find(nodes, 'run/run-00004').contextValue, treeItemContexts.finishedRun);
+    assert.equal(find(nodes, 'run/run-00006').contextValue, treeItemContexts.activeRun);
   });
 
   it('offers to fill the gaps of a partial folder, one child per missing part', () => {

@@ -5,7 +5,7 @@ import { parseCopilotRunRef } from '../../../../../src/core/agents/copilot/copil
 import { GitHubError } from '../../../../../src/core/forges/github/githubError';
 import { createLogger } from '../../../../../src/core/logging/logger';
 import { Redactor } from '../../../../../src/core/logging/redactor';
-import { readMarkers } from '../../../../../src/core/loop/markers';
+import { readMarkers } from '../../../../../src/core/loop/texts/markers';
 import { composePrompt } from '../../../../../src/core/tasks/composePrompt';
 import type { Task } from '../../../../../src/core/tasks/task';
 import { MemoryCopilotPort } from './memoryCopilotPort';

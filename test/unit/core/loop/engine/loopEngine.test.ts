@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { GitHubError } from '../../../../../src/core/forges/github/githubError';
 import { createLogger } from '../../../../../src/core/logging/logger';
 import { Redactor } from '../../../../../src/core/logging/redactor';
-import type { ExecutionResult, LeaseAnswer, LoopBackend, LoopObservation } from '../../../../../src/core/loop/loopBackend';
-import { LoopEngine, type LoopTimers } from '../../../../../src/core/loop/loopEngine';
-import { initialLoopState, type LoopCounts, type LoopState, type PlannedAction, type StageDecision, type TickPlan, type TrackPlan } from '../../../../../src/core/loop/loopModel';
+import type { ExecutionResult, LeaseAnswer, LoopBackend, LoopObservation } from '../../../../../src/core/loop/engine/loopBackend';
+import { LoopEngine, type LoopTimers } from '../../../../../src/core/loop/engine/loopEngine';
+import { initialLoopState, type LoopCounts, type LoopState, type PlannedAction, type StageDecision, type TickPlan, type TrackPlan } from '../../../../../src/core/loop/engine/loopModel';
 import type { EventInput } from '../../../../../src/core/events/eventLog';
 
 const merge: PlannedAction = { kind: 'mergePullRequest', reason: 'PR #7 is ready', pullNumber: 7, headSha: 'abc1234def', markReady: false, closeIssues: [], stage: '2c' };

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { GitHubError } from '../../../../../src/core/forges/github/githubError';
 import { createLogger } from '../../../../../src/core/logging/logger';
 import { Redactor } from '../../../../../src/core/logging/redactor';
-import type { ExecutionResult, LeaseAnswer, LoopBackend, LoopObservation } from '../../../../../src/core/loop/loopBackend';
-import { LoopEngine } from '../../../../../src/core/loop/loopEngine';
-import { initialLoopState, type LoopState, type PlannedAction } from '../../../../../src/core/loop/loopModel';
+import type { ExecutionResult, LeaseAnswer, LoopBackend, LoopObservation } from '../../../../../src/core/loop/engine/loopBackend';
+import { LoopEngine } from '../../../../../src/core/loop/engine/loopEngine';
+import { initialLoopState, type LoopState, type PlannedAction } from '../../../../../src/core/loop/engine/loopModel';
 import type { EventInput } from '../../../../../src/core/events/eventLog';
 
 const promote: PlannedAction = { kind: 'promoteTask', reason: 'next task', taskId: 'add-login', path: 'planning/issue_queue/pending/add-login.task.md' };

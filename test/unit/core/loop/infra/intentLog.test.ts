@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IntentLog, IntentLogError, type IntentProblem } from '../../../../../src/core/loop/intentLog';
-import { parseIntent } from '../../../../../src/core/loop/intentRecord';
+import { IntentLog, IntentLogError, type IntentProblem } from '../../../../../src/core/loop/engine/intentLog';
+import { parseIntent } from '../../../../../src/core/loop/engine/intentRecord';
 import { useTempDir } from '../../../../support/tempDir';
 
 describe('intent log (write-ahead records of guarded actions in .ato/intents)', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { acquireLoopLock, parseHolder, type LoopLockHolder } from '../../../../../src/core/loop/localLock';
+import { acquireLoopLock, parseHolder, type LoopLockHolder } from '../../../../../src/core/loop/engine/localLock';
 import { useTempDir } from '../../../../support/tempDir';
 
 describe('local loop lock (.ato/loop.lock: one loop per workspace per machine)', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { leaseSite, parseLeaseRecord, RemoteLease, type LeaseRecord } from '../../../../../src/core/loop/remoteLease';
+import { leaseSite, parseLeaseRecord, RemoteLease, type LeaseRecord } from '../../../../../src/core/loop/engine/remoteLease';
 import { git } from '../../../../support/gitRepo';
 import { MemoryGitHubPort } from '../../../../support/memoryGitHubPort';
 import { useTempDir } from '../../../../support/tempDir';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { moveTaskRemote, queueDraft, RemoteQueueMoveError } from '../../../../../src/core/loop/remoteQueueMoves';
+import { moveTaskRemote, queueDraft, RemoteQueueMoveError } from '../../../../../src/core/loop/tracks/planning/remoteQueueMoves';
 import { appendResultSection, renderResultSection } from '../../../../../src/core/tasks/taskResultSection';
 import { MemoryGitHubPort } from '../../../../support/memoryGitHubPort';
 import { useTempDir } from '../../../../support/tempDir';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { WorkingTreePlanningSource } from '../../../../../src/core/loop/workingTreePlanningSource';
+import { WorkingTreePlanningSource } from '../../../../../src/core/loop/tracks/planning/workingTreePlanningSource';
 import { QueueIndex } from '../../../../../src/core/queue/queueIndex';
 import { parseTaskFile } from '../../../../../src/core/tasks/parseTaskFile';
 import { useTempDir } from '../../../../support/tempDir';
