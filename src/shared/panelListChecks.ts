@@ -41,7 +41,7 @@ const runStates: ReadonlySet<unknown> = new Set<PanelRun['state']>(['queued', 'p
 /** The run as `panelRunSchema` parses it, or undefined exactly where the schema refuses it (one pass, as for tasks). */
 export function readPanelRun(value: unknown): PanelRun | undefined {
   if (!isFields(value)) return undefined;
-  const { runId, taskId, agentId, state, startedAt, endedAt, costUsd, turns, branch, failure, summary } = value;
+  const { runId, taskId, agentId, state, startedAt, endedAt, costUsd, turns, branch, failure, summary, landable, landing } = value;
   if (!isString(runId) || !isString(taskId) || !isString(agentId) || !runStates.has(state) || !isString(startedAt) || !isNullableString(endedAt)) return undefined;
   if (costUsd !== null && !(typeof costUsd === 'number' && Number.isFinite(costUsd) && costUsd >= 0)) return undefined;
   if ((turns !== null && !isCount(turns)) || !isNullableString(branch) || !isNullableString(summary)) return undefined;
@@ -50,7 +50,12 @@ export function readPanelRun(value: unknown): PanelRun | undefined {
     if (!isFields(failure) || !isString(failure['class']) || !isString(failure['message'])) return undefined;
     failureCopy = { class: failure['class'], message: failure['message'] };
   }
-  return { runId, taskId, agentId, state: state as PanelRun['state'], startedAt, endedAt, costUsd, turns, branch, failure: failureCopy, summary };
+  if ((landable !== undefined && typeof landable !== 'boolean') || (landing !== undefined && !isString(landing))) return undefined;
+  const run: PanelRun = { runId, taskId, agentId, state: state as PanelRun['state'], startedAt, endedAt, costUsd, turns, branch, failure: failureCopy, summary };
+  // Optional fields are in the copy when they are in the run (even as undefined), as the object schema gives them.
+  if ('landable' in value) run.landable = landable;
+  if ('landing' in value) run.landing = landing;
+  return run;
 }
 
 /** Exactly `panelRunSchema`'s check. */

@@ -5,7 +5,7 @@ import { fastArray, readPanelRun, readPanelTask } from '../../../src/shared/pane
 import { panelRunSchema, panelTaskSchema, type PanelRun, type PanelTask } from '../../../src/shared/protocol';
 
 const aTask: PanelTask = { id: 'a', title: 'A task', folder: 'pending', valid: true, diagnostics: 0, firstError: null, priority: 'high', type: 'feature', agent: 'auto', blocked: null, path: 'issue_queue/pending/a.task.md', mtime: '2026-11-21T10:00:00.000Z' };
-const aRun: PanelRun = { runId: 'r1', taskId: 'a', agentId: 'claude-code', state: 'failed', startedAt: '2026-11-21T10:00:00.000Z', endedAt: '2026-11-21T10:05:00.000Z', costUsd: 0.25, turns: 3, branch: 'ato/a', failure: { class: 'exit', message: 'exit 1' }, summary: 'done' };
+const aRun: PanelRun = { runId: 'r1', taskId: 'a', agentId: 'claude-code', state: 'failed', startedAt: '2026-11-21T10:00:00.000Z', endedAt: '2026-11-21T10:05:00.000Z', costUsd: 0.25, turns: 3, branch: 'ato/a', failure: { class: 'exit', message: 'exit 1' }, summary: 'done', landable: true, landing: 'merged ato/a into main' };
 
 /** Every field set to every kind of value, each alone: the edges where a hand-written check drifts. */
 function variants(base: object): unknown[] {
