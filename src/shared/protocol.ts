@@ -10,7 +10,10 @@
  */
 import * as z from 'zod/mini';
 import { externalUrl, issueNumber, panelLoopSchema } from './loopSnapshot';
+import { fastArray, readPanelRun, readPanelTask, readString } from './panelListChecks';
 import './zod';
+
+export { isPanelRun, isPanelTask } from './panelListChecks';
 
 /** The planning folder as the panel shows it. */
 export const planningSnapshotSchema = z.discriminatedUnion('kind', [
@@ -70,36 +73,6 @@ export const panelTaskSchema = z.object({
   mtime: text(),
 });
 export type PanelTask = z.infer<typeof panelTaskSchema>;
-
-const isString = (value: unknown): value is string => typeof value === 'string';
-const isNullableString = (value: unknown): boolean => value === null || typeof value === 'string';
-
-/**
- * Exactly `panelTaskSchema`'s check, hand-written: a snapshot carries up to tens of thousands of tasks,
- * and the generic parser (which cannot compile itself under the webview's CSP) is too slow for a frame.
- * The unit tests hold the two to the same answers.
- */
-export function isPanelTask(value: unknown): value is PanelTask {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const task = value as Record<string, unknown>;
-  const diagnostics = task['diagnostics'];
-  return isString(task['id']) && isString(task['title'])
-    && (task['folder'] === 'pending' || task['folder'] === 'processed' || task['folder'] === 'complete')
-    && typeof task['valid'] === 'boolean'
-    && typeof diagnostics === 'number' && Number.isSafeInteger(diagnostics) && diagnostics >= 0
-    && isNullableString(task['firstError']) && isNullableString(task['priority']) && isNullableString(task['type'])
-    && isNullableString(task['agent']) && isNullableString(task['blocked'])
-    && isString(task['path']) && isString(task['mtime']);
-}
-
-/** The fast check as a schema; it keeps only the task's own fields, like the object schema would. */
-const fastPanelTaskSchema = z.pipe(
-  z.custom<PanelTask>(isPanelTask, { error: 'Invalid task' }),
-  z.transform((task: PanelTask): PanelTask => ({
-    id: task.id, title: task.title, folder: task.folder, valid: task.valid, diagnostics: task.diagnostics, firstError: task.firstError,
-    priority: task.priority, type: task.type, agent: task.agent, blocked: task.blocked, path: task.path, mtime: task.mtime,
-  })),
-);
 
 /** Run states (mirrors RunRecord's; src/core/state/panelSnapshot.ts checks they agree). */
 export const panelRunStates = ['queued', 'preparing', 'running', 'needsYou', 'succeeded', 'failed', 'cancelled'] as const;
@@ -222,7 +195,7 @@ export const panelQueueSchema = z.nullable(z.object({
   revision: count(),
   counts: z.object({ pending: count(), processed: count(), complete: count(), invalid: count() }),
   /** Every task file: valid pending in dispatch order, then processed, complete, then invalid ones. */
-  items: z.array(fastPanelTaskSchema),
+  items: fastArray(readPanelTask, panelTaskSchema),
 }));
 
 /** The whole state the panel renders: the host builds it, the webview reassembles it from the parts it got. */
@@ -249,8 +222,8 @@ export type PanelPart = (typeof panelParts)[number];
  * has; `ids` the order of all runs (newest first), sent only when it changed. A full update sends both whole.
  */
 export const panelRunsPartSchema = z.object({
-  ids: z.optional(z.array(text())),
-  changed: z.array(panelRunSchema),
+  ids: z.optional(fastArray(readString, text())),
+  changed: fastArray(readPanelRun, panelRunSchema),
 });
 export type PanelRunsPart = z.infer<typeof panelRunsPartSchema>;
 

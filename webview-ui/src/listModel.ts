@@ -16,6 +16,7 @@ import {
   type ToHostMessage,
 } from '../../src/shared/protocol';
 import { requeueableRuns } from '../../src/shared/requeueable';
+import { allRows, GroupedRowList, type RowGroup, type RowList } from './rowList';
 import type { UiState } from './uiState';
 
 export const restrictedReason = 'Restricted Mode: trust this workspace to let ATO act.';
@@ -105,25 +106,32 @@ const runGroups: readonly { readonly id: PanelRunState; readonly label: string }
 
 /** Case-insensitive match of every word of the filter against any of the fields. */
 export function matchesFilter(filter: string, fields: readonly (string | null)[]): boolean {
-  const words = filter.toLowerCase().split(/\s+/).filter(word => word.length > 0);
-  if (words.length === 0) return true;
-  const haystack = fields.filter(field => field !== null).join('\n').toLowerCase();
-  return words.every(word => haystack.includes(word));
+  return filterBy(filter)(fields);
 }
 
-function grouped<T, G extends string>(list: string, items: readonly T[], groups: readonly { readonly id: G; readonly label: string }[], groupOf: (item: T) => G, row: (item: T) => ListRow, ui: UiState): ListRow[] {
+/** `matchesFilter` with the filter split once, for a list of thousands of items; no filter matches all. */
+function filterBy(filter: string): (fields: readonly (string | null)[]) => boolean {
+  const words = filter.toLowerCase().split(/\s+/).filter(word => word.length > 0);
+  if (words.length === 0) return () => true;
+  return fields => {
+    const haystack = fields.filter(field => field !== null).join('\n').toLowerCase();
+    return words.every(word => haystack.includes(word));
+  };
+}
+
+/** The groups of a list, each a header and its members (none while collapsed), rows built as they are shown. */
+function grouped<T, G extends string>(list: string, items: readonly T[], groups: readonly { readonly id: G; readonly label: string }[], groupOf: (item: T) => G, row: (item: T) => ListRow, ui: UiState, previous: RowList<ListRow> | undefined): GroupedRowList<T> {
   const buckets = new Map<G, T[]>(groups.map(group => [group.id, []]));
   for (const item of items) buckets.get(groupOf(item))?.push(item);
-  const rows: ListRow[] = [];
+  const shown: RowGroup<T>[] = [];
   for (const group of groups) {
     const members = buckets.get(group.id) ?? [];
     if (members.length === 0) continue;
     const key = `${list}:${group.id}`;
     const collapsed = ui.collapsed.includes(key);
-    rows.push({ kind: 'group', key, group: key, label: group.label, count: members.length, collapsed });
-    if (!collapsed) for (const member of members) rows.push(row(member));
+    shown.push({ header: { kind: 'group', key, group: key, label: group.label, count: members.length, collapsed }, members: collapsed ? [] : members });
   }
-  return rows;
+  return new GroupedRowList(shown, row, previous);
 }
 
 /** ISO times compare as strings; newest first. */
@@ -144,9 +152,18 @@ export function taskStatus(task: PanelTask): { readonly text: string; readonly t
 
 /** The queue as rows: grouped by folder (invalid files apart), filtered, sorted; `selected`: task ids picked for a fan-out. */
 export function buildQueueRows(snapshot: PanelSnapshot, ui: UiState, selected: ReadonlySet<string> = new Set()): ListRow[] {
+  return allRows(queueRows(snapshot, ui, selected));
+}
+
+/**
+ * `buildQueueRows` as a list that builds each task's row when it is shown; rows equal to those `previous`
+ * built are those objects.
+ */
+export function queueRows(snapshot: PanelSnapshot, ui: UiState, selected: ReadonlySet<string>, previous?: RowList<ListRow>): RowList<ListRow> {
   const queue = snapshot.queue;
   if (queue === null) return [];
-  let tasks = queue.items.filter(task => matchesFilter(ui.filter, [task.title, task.id, task.path, task.agent, task.type, task.priority]));
+  const matches = filterBy(ui.filter);
+  let tasks = queue.items.filter(task => matches([task.title, task.id, task.path, task.agent, task.type, task.priority]));
   if (ui.sort === 'activity') tasks = tasks.sort(byNewest(task => task.mtime));
   return grouped('queue', tasks, queueGroups, task => task.valid ? task.folder : 'invalid', task => {
     const status = taskStatus(task);
@@ -160,14 +177,20 @@ export function buildQueueRows(snapshot: PanelSnapshot, ui: UiState, selected: R
     if (task.valid) actions.push(action('Task Events', 'history', { type: 'showTaskEvents', taskId: task.id }, false, snapshot.trusted));
     actions.push(action('Open', 'go-to-file', { type: 'openTask', path: task.path }, false, snapshot.trusted));
     return { kind: 'task', key: `task:${task.path}`, task, status: status.text, tone: status.tone, actions, selectable: pending && snapshot.trusted, selected: pending && selected.has(task.id) };
-  }, ui);
+  }, ui, previous);
 }
 
 const requeueIcon = 'debug-restart';
 
 /** Runs as rows: grouped by state (needing you first), filtered, sorted by last activity or newest start. */
 export function buildRunRows(snapshot: PanelSnapshot, ui: UiState): ListRow[] {
-  let runs = snapshot.runs.filter(run => matchesFilter(ui.filter, [run.runId, run.taskId, run.agentId, run.branch, run.state, run.summary, run.failure?.message ?? null]));
+  return allRows(runRows(snapshot, ui));
+}
+
+/** `buildRunRows` as a list that builds each run's row when it is shown; rows equal to those `previous` built are those objects. */
+export function runRows(snapshot: PanelSnapshot, ui: UiState, previous?: RowList<ListRow>): RowList<ListRow> {
+  const matches = filterBy(ui.filter);
+  let runs = snapshot.runs.filter(run => matches([run.runId, run.taskId, run.agentId, run.branch, run.state, run.summary, run.failure?.message ?? null]));
   if (ui.sort === 'activity') runs = runs.sort(byNewest(run => run.endedAt ?? run.startedAt));
   const requeueable = requeueableRuns(snapshot.runs, new Set((snapshot.queue?.items ?? []).filter(task => task.valid && task.folder === 'processed').map(task => task.id)));
   return grouped('runs', runs, runGroups, run => run.state, run => {
@@ -183,7 +206,7 @@ export function buildRunRows(snapshot: PanelSnapshot, ui: UiState): ListRow[] {
     actions.push(action('Task Events', 'history', { type: 'showTaskEvents', taskId: run.taskId }, false, snapshot.trusted));
     const tone: Tone = run.state === 'failed' ? 'error' : run.state === 'needsYou' ? 'warning' : 'normal';
     return { kind: 'run', key: `run:${run.runId}`, run, tone, actions };
-  }, ui);
+  }, ui, previous);
 }
 
 const unnameable = 'This item cannot be named safely to ATO.';

@@ -3,11 +3,12 @@ import { element } from './dom';
 import { emptyLoopListText } from './emptyListText';
 import { FleetView } from './fleetView';
 import type { HostApi } from './hostApi';
-import { buildFollowedPullRequestRows, buildNeedsYouRows, buildQueueRows, buildRedPullRequestRows, buildRunRows, runDetail, type ListRow } from './listModel';
+import { buildFollowedPullRequestRows, buildNeedsYouRows, buildRedPullRequestRows, queueRows, runDetail, runRows, type ListRow } from './listModel';
 import { LoopView } from './loopView';
 import { buildPanelModel, type PanelButton } from './panelModel';
 import { isPlanRow, PlanCards } from './needsYouView';
 import { applyPanelUpdate } from './panelParts';
+import type { RowList } from './rowList';
 import { reuseRows } from './rowReuse';
 import { renderListRow } from './listRowView';
 import { renderHeader, renderSection } from './sectionView';
@@ -48,7 +49,7 @@ export class PanelView {
   private selectionVersion = 0;
   private snapshot: PanelSnapshot | undefined;
   /** Each list's rows and what they were built from (parts and UI state, by identity): rebuilt only when one of those changed. */
-  private readonly listMemo = new Map<ListId, { readonly inputs: readonly unknown[]; readonly rows: readonly ListRow[] }>();
+  private readonly listMemo = new Map<ListId, { readonly inputs: readonly unknown[]; readonly rows: RowList<ListRow> }>();
   /** The panel's own layout, put back after a protocol mismatch replaced it. */
   private readonly layout: readonly HTMLElement[];
 
@@ -147,11 +148,13 @@ export class PanelView {
     this.snapshot = snapshot;
     const head = changed.has('head');
     if (head || changed.has('queue')) {
-      // A task that left pending/ (or became invalid) leaves the selection.
-      const pending = new Set((snapshot.queue?.items ?? []).filter(task => task.valid && task.folder === 'pending').map(task => task.id));
-      const before = this.selected.size;
-      for (const id of this.selected) if (!pending.has(id) || !snapshot.trusted) this.selected.delete(id);
-      if (this.selected.size !== before) this.selectionVersion++;
+      // A task that left pending/ (or became invalid) leaves the selection (nothing to look up when nothing is selected).
+      if (this.selected.size > 0) {
+        const pending = new Set((snapshot.queue?.items ?? []).filter(task => task.valid && task.folder === 'pending').map(task => task.id));
+        const before = this.selected.size;
+        for (const id of this.selected) if (!pending.has(id) || !snapshot.trusted) this.selected.delete(id);
+        if (this.selected.size !== before) this.selectionVersion++;
+      }
       const model = buildPanelModel(snapshot);
       const post = (button: PanelButton): void => { this.post(button); };
       renderHeader(this.header, model);
@@ -207,19 +210,20 @@ export class PanelView {
     const ui = this.ui;
     const shared = [snapshot.trusted, ui.filter, ui.sort, ui.collapsed];
     // Jules plans are cards under the list (they need their height); the list keeps the other items.
-    const needsYou = this.rowsOf('needsYou', [snapshot.needsYou, ...shared], () => buildNeedsYouRows(snapshot, ui));
+    const needsYou = this.rowsOf('needsYou', [snapshot.needsYou, ...shared], eager(() => buildNeedsYouRows(snapshot, ui)));
     const split = this.needsYouSplit?.source === needsYou ? this.needsYouSplit : { source: needsYou, listed: needsYou.filter(row => !isPlanRow(row)) };
     if (split !== this.needsYouSplit) {
       this.needsYouSplit = split;
       this.plans.render(needsYou.filter(isPlanRow));
     }
-    const rows: Readonly<Record<ListId, readonly ListRow[]>> = {
+    // The queue and the runs build a row only when it is shown (thousands of tasks, a screenful of rows).
+    const rows: Readonly<Record<ListId, RowList<ListRow>>> = {
       needsYou: split.listed,
-      redPrs: this.rowsOf('redPrs', [snapshot.loop, ...shared], () => buildRedPullRequestRows(snapshot, ui)),
-      followedPrs: this.rowsOf('followedPrs', [snapshot.loop, ...shared], () => buildFollowedPullRequestRows(snapshot, ui)),
-      queue: this.rowsOf('queue', [snapshot.queue, this.selectionVersion, ...shared], () => buildQueueRows(snapshot, ui, this.selected)),
+      redPrs: this.rowsOf('redPrs', [snapshot.loop, ...shared], eager(() => buildRedPullRequestRows(snapshot, ui))),
+      followedPrs: this.rowsOf('followedPrs', [snapshot.loop, ...shared], eager(() => buildFollowedPullRequestRows(snapshot, ui))),
+      queue: this.rowsOf('queue', [snapshot.queue, this.selectionVersion, ...shared], previous => queueRows(snapshot, ui, this.selected, previous)),
       // A run's Requeue depends on its task waiting in processed/.
-      runs: this.rowsOf('runs', [snapshot.runs, snapshot.queue, ...shared], () => buildRunRows(snapshot, ui)),
+      runs: this.rowsOf('runs', [snapshot.runs, snapshot.queue, ...shared], previous => runRows(snapshot, ui, previous)),
     };
     for (const id of listIds) {
       if (this.lists[id].rows !== rows[id]) this.lists[id].setRows(rows[id]);
@@ -243,11 +247,11 @@ export class PanelView {
     for (const empty of Object.values(this.empty)) empty.hidden = empty.textContent === '';
   }
 
-  /** The list's rows, built again only when one of `inputs` is not what they were built from; unchanged rows keep their objects. */
-  private rowsOf(id: ListId, inputs: readonly unknown[], build: () => ListRow[]): readonly ListRow[] {
+  /** The list's rows, built again only when one of `inputs` is not what they were built from (`build` gets the rows before, to reuse). */
+  private rowsOf<Rows extends RowList<ListRow>>(id: ListId, inputs: readonly unknown[], build: (previous: RowList<ListRow> | undefined) => Rows): Rows {
     const memo = this.listMemo.get(id);
-    if (memo?.inputs.length === inputs.length && memo.inputs.every((input, index) => input === inputs[index])) return memo.rows;
-    const rows = reuseRows(memo?.rows ?? [], build());
+    if (memo?.inputs.length === inputs.length && memo.inputs.every((input, index) => input === inputs[index])) return memo.rows as Rows;
+    const rows = build(memo?.rows);
     this.listMemo.set(id, { inputs, rows });
     return rows;
   }
@@ -277,6 +281,11 @@ export class PanelView {
     const parsed = parseToHostMessage(action.message);
     if (parsed.ok) this.host.post(parsed.message);
   }
+}
+
+/** A list built whole; rows equal to the previous ones (by key) are those objects. */
+function eager(build: () => ListRow[]): (previous: RowList<ListRow> | undefined) => ListRow[] {
+  return previous => reuseRows(Array.isArray(previous) ? previous as readonly ListRow[] : [], build());
 }
 
 function section(id: string, title: string, count: HTMLElement, empty: HTMLElement, list: HTMLElement): HTMLElement {

@@ -16,7 +16,8 @@ export function reuseRows(previous: readonly ListRow[], next: readonly ListRow[]
   });
 }
 
-function sameRow(a: ListRow, b: ListRow): boolean {
+/** Rows are equal when every field is the same value or the same object and their actions say the same. */
+export function sameRow(a: ListRow, b: ListRow): boolean {
   const left = a as unknown as Readonly<Record<string, unknown>>;
   const right = b as unknown as Readonly<Record<string, unknown>>;
   const keys = Object.keys(right);
