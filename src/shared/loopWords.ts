@@ -32,7 +32,7 @@ export function loopCountsText(counts: PanelLoopCounts): { readonly text: string
   ];
   const tooltip = [
     'Read from the planning branch and GitHub, not from your working tree:',
-    `task files: ${String(counts.pending)} in pending/, ${String(counts.processed)} in processed/, ${String(counts.complete)} in complete/ (${String(counts.invalid)} not valid)`,
+    `valid tasks: ${String(counts.pending)} in pending/, ${String(counts.processed)} in processed/, ${String(counts.complete)} in complete/; ${plural(counts.invalid, 'invalid task file')} apart`,
     `${plural(counts.unpromoted, 'valid pending task')} without an open issue yet`,
     `${plural(counts.openAtoIssues, 'open issue')} with an ATO label`,
     `${plural(counts.openPullRequests, 'open pull request')}, ${String(counts.followedPullRequests)} of them followed by the loop`,

@@ -21,7 +21,8 @@ export const planningSnapshotSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('ready'),
     path: z.string(),
-    queue: z.object({ pending: z.int().check(z.nonnegative()), processed: z.int().check(z.nonnegative()), complete: z.int().check(z.nonnegative()) }),
+    /** Valid tasks per folder; `invalid`: files that are not valid tasks, counted apart (once the queue was read). */
+    queue: z.object({ pending: z.int().check(z.nonnegative()), processed: z.int().check(z.nonnegative()), complete: z.int().check(z.nonnegative()), invalid: z.optional(z.int().check(z.nonnegative())) }),
   }),
   z.object({ kind: z.literal('error'), path: z.string(), message: z.string() }),
 ]);

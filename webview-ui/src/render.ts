@@ -3,7 +3,7 @@ import { element } from './dom';
 import { emptyLoopListText } from './emptyListText';
 import { FleetView } from './fleetView';
 import type { HostApi } from './hostApi';
-import { buildFollowedPullRequestRows, buildNeedsYouRows, buildQueueRows, buildRedPullRequestRows, buildRunRows, runDetail, type ListRow } from './listModel';
+import { buildFollowedPullRequestRows, buildNeedsYouRows, buildQueueRows, buildRedPullRequestRows, buildRunRows, runRowDetail, type ListRow } from './listModel';
 import { LoopView } from './loopView';
 import { buildPanelModel, type PanelButton } from './panelModel';
 import { isPlanRow, PlanCards } from './needsYouView';
@@ -189,7 +189,7 @@ export class PanelView {
     this.lists.runs.forEachRendered((row, node) => {
       if (row.kind !== 'run' || row.run.endedAt !== null) return;
       const detail = node.querySelector('.row-detail');
-      if (detail !== null) detail.textContent = runDetail(row.run, now);
+      if (detail !== null) detail.textContent = runRowDetail(row, now);
     });
   }
 

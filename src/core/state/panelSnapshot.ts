@@ -5,6 +5,8 @@ import type { Redactor } from '../logging/redactor';
 import { isValidQueueEntry, queueEntryId, type QueueEntry } from '../queue/queueEntry';
 import type { QueueSnapshot } from '../queue/queueEntries';
 import { describeBlockReason } from '../queue/queueOrder';
+import { taskTitles } from '../queue/taskTitles';
+import { taskNameText } from '../../shared/taskName';
 import type { RunRecord, RunState } from '../runs/runRecord';
 import { clipText } from '../util/clipText';
 import { describeRunRecordProblem } from '../runs/runRecordProblemText';
@@ -66,7 +68,7 @@ export function buildPanelSnapshot(state: AtoState, redactor: Redactor): PanelSn
     workspaceName: state.workspaceName ?? null,
     planning: state.planning.kind === 'partial'
       ? { ...state.planning, missing: [...state.planning.missing] }
-      : state.planning.kind === 'ready' && state.queue !== undefined ? { ...state.planning, queue: { ...state.queue.counts } } : state.planning,
+      : state.planning.kind === 'ready' && state.queue !== undefined ? { ...state.planning, queue: { ...state.queue.counts, invalid: state.queue.invalid.length } } : state.planning,
     githubAccount: github.kind === 'session' ? github.account : null,
     settingsProblems: state.settingsProblems.map(problem => ({ ...problem })),
   });
@@ -81,7 +83,7 @@ export function buildPanelSnapshot(state: AtoState, redactor: Redactor): PanelSn
     settingsProblems: head.settingsProblems,
     queue,
     runs,
-    needsYou: [...loop.needsYou, ...runNeedsYou(state.runs, runs, requeueableRuns(state), julesAgents(state), redactor), ...runRecordItems(state.runProblems, redactor), ...(queue === null ? [] : cache.invalidItems)],
+    needsYou: [...loop.needsYou, ...runNeedsYou(state.runs, runs, requeueableRuns(state), julesAgents(state), taskTitles(state.queue), redactor), ...runRecordItems(state.runProblems, redactor), ...(queue === null ? [] : cache.invalidItems)],
     loop: loop.loop,
     agents: panelAgents(state.agents, redactor),
   };
@@ -193,7 +195,7 @@ function runSnapshots(records: readonly RunRecord[], redactor: Redactor, cache: 
  * record) — with a one-click Requeue when the task waits in processed/ — and runs waiting for an answer.
  * Built from already-redacted items.
  */
-function runNeedsYou(records: readonly RunRecord[], runs: readonly PanelRun[], requeueable: ReadonlyMap<string, unknown>, jules: ReadonlySet<string>, redactor: Redactor): NeedsYouItem[] {
+function runNeedsYou(records: readonly RunRecord[], runs: readonly PanelRun[], requeueable: ReadonlyMap<string, unknown>, jules: ReadonlySet<string>, titles: ReadonlyMap<string, string>, redactor: Redactor): NeedsYouItem[] {
   const items: NeedsYouItem[] = [];
   const latestByTask = new Set<string>();
   for (const [index, record] of records.entries()) {
@@ -201,13 +203,16 @@ function runNeedsYou(records: readonly RunRecord[], runs: readonly PanelRun[], r
     if (run === undefined) continue;
     const latest = !latestByTask.has(record.taskId);
     latestByTask.add(record.taskId);
+    // The task by its title and id, as the queue and the Runs list name it (redacted like the id).
+    const title = titles.get(record.taskId);
+    const task = taskNameText(run.taskId, title === undefined ? undefined : redactor.redact(clipText(title, panelTaskTextLimits.title)));
     if (run.state === 'needsYou' && jules.has(record.agentId) && run.failure === null) {
       // A Jules run waits in needsYou for its plan: the reason carries the plan's summary (redacted like the run).
       const reason = redactor.redact(record.history.at(-1)?.reason ?? '');
-      items.push({ kind: 'planAwaitingApproval', key: run.runId, title: `${run.agentId} asks you to approve its plan for ${run.taskId}`, detail: clipText(reason, planSummaryLimit), label: 'Approve plan', action: { type: 'approvePlan', taskId: run.taskId }, url: null });
+      items.push({ kind: 'planAwaitingApproval', key: run.runId, title: `${run.agentId} asks you to approve its plan for ${task}`, detail: clipText(reason, planSummaryLimit), label: 'Approve plan', action: { type: 'approvePlan', taskId: run.taskId }, url: null });
     } else if (run.state === 'needsYou') {
       const reason = record.history.at(-1)?.reason ?? '';
-      items.push({ kind: 'runNeedsYou', key: run.runId, title: `${run.agentId} needs you on ${run.taskId}`, detail: run.failure?.message ?? reason, label: 'Show Log', action: runLog(run.runId), url: null });
+      items.push({ kind: 'runNeedsYou', key: run.runId, title: `${run.agentId} needs you on ${task}`, detail: run.failure?.message ?? reason, label: 'Show Log', action: runLog(run.runId), url: null });
     } else if (run.state === 'failed' && latest && waitsForAHuman(record)) {
       // The (redacted) task id the panel shows, as the queue's Dispatch Now names its task.
       const requeue = requeueable.has(record.runId);
@@ -215,7 +220,7 @@ function runNeedsYou(records: readonly RunRecord[], runs: readonly PanelRun[], r
       const raise = requeue && record.failure?.class === 'budget';
       const action: NeedsYouItem['action'] = raise ? { type: 'raiseBudget', taskId: run.taskId } : requeue ? { type: 'requeueTask', taskId: run.taskId } : runLog(run.runId);
       const label = raise ? 'Raise Budget and Resume' : requeue ? 'Requeue' : 'Show Log';
-      items.push({ kind: 'runFailed', key: run.runId, title: `${run.taskId} failed on ${run.agentId}`, detail: `${run.failure === null ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`}${escalationNote(record)}`, label, action, url: null });
+      items.push({ kind: 'runFailed', key: run.runId, title: `${task} failed on ${run.agentId}`, detail: `${run.failure === null ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`}${escalationNote(record)}`, label, action, url: null });
     }
   }
   return items;

@@ -2,6 +2,8 @@ import { isExternalUrl, stageMeanings } from '../../shared/loopSnapshot';
 import { focusRefCaption, loopCountsText } from '../../shared/loopWords';
 import type { LoopNeedsYou, LoopState, NeedsYouKind, WorkKind } from '../loop/loopModel';
 import { queueEntryId } from '../queue/queueEntry';
+import { taskTitles } from '../queue/taskTitles';
+import { taskNameText } from '../../shared/taskName';
 import { describeRunRecordProblem } from '../runs/runRecordProblemText';
 import type { AtoState } from '../state/atoState';
 import { requeueableRuns } from '../state/requeueableRuns';
@@ -172,20 +174,22 @@ export function needsYouRows(state: AtoState): TreeNodeModel[] {
   const seen = new Set<string>();
   let runItems = 0;
   const jules = new Set(state.agents.filter(agent => agent.kind === 'jules').map(agent => agent.id));
+  const titles = taskTitles(state.queue);
   for (const run of state.runs) {
     const latest = !seen.has(run.taskId);
     seen.add(run.taskId);
+    const task = taskNameText(run.taskId, titles.get(run.taskId));
     if (run.state === 'needsYou' && jules.has(run.agentId) && run.failure === undefined) {
       // A Jules run waiting for its plan: approve inline, or read the plan (the reason) in the tooltip and log.
       runItems++;
       const plan = run.history.at(-1)?.reason ?? '';
-      children.push({ id: `needsYou/run/${run.runId}`, label: `${run.agentId} asks you to approve its plan for ${run.taskId}`, description: plan, tooltip: plan, icon: 'checklist', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.taskId, contextValue: treeItemContexts.planAwaitingApproval });
+      children.push({ id: `needsYou/run/${run.runId}`, label: `${run.agentId} asks you to approve its plan for ${task}`, description: plan, tooltip: plan, icon: 'checklist', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.taskId, contextValue: treeItemContexts.planAwaitingApproval });
     } else if (run.state === 'needsYou') {
       runItems++;
-      children.push({ id: `needsYou/run/${run.runId}`, label: `${run.agentId} needs you on ${run.taskId}`, description: run.history.at(-1)?.reason ?? '', icon: 'bell-dot', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.runId, contextValue: treeItemContexts.activeRun });
+      children.push({ id: `needsYou/run/${run.runId}`, label: `${run.agentId} needs you on ${task}`, description: run.history.at(-1)?.reason ?? '', icon: 'bell-dot', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.runId, contextValue: treeItemContexts.activeRun });
     } else if (run.state === 'failed' && latest && waitsForAHuman(run)) {
       runItems++;
-      children.push({ id: `needsYou/run/${run.runId}`, label: `${run.taskId} failed on ${run.agentId}`, description: run.failure === undefined ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`, icon: 'error', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.runId, contextValue: requeueable.has(run.runId) ? treeItemContexts.requeueableRun : treeItemContexts.finishedRun });
+      children.push({ id: `needsYou/run/${run.runId}`, label: `${task} failed on ${run.agentId}`, description: run.failure === undefined ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`, icon: 'error', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.runId, contextValue: requeueable.has(run.runId) ? treeItemContexts.requeueableRun : treeItemContexts.finishedRun });
     }
   }
   for (const problem of state.runProblems.slice(0, maxTreeTasks)) {

@@ -2,8 +2,9 @@ import type { QueueSnapshot } from '../queue/queueEntries';
 import { queueEntryId } from '../queue/queueEntry';
 import { describeBlockReason } from '../queue/queueOrder';
 import type { RunRecord } from '../runs/runRecord';
-import type { QueueCounts } from '../state/atoState';
+import { taskName, type TaskName } from '../../shared/taskName';
 import { commandIds, treeItemContexts } from './commandIds';
+import { pendingText, type QueueTally } from './queueTally';
 import type { TreeNodeModel } from './treeModel';
 
 /** The tree lists at most this many tasks per group; the panel (virtualised) shows them all. */
@@ -13,8 +14,8 @@ const runIcons: Readonly<Record<RunRecord['state'], string>> = {
   queued: 'clock', preparing: 'loading~spin', running: 'sync~spin', needsYou: 'bell-dot', succeeded: 'pass', failed: 'error', cancelled: 'circle-slash',
 };
 
-/** Queue rows: pending tasks in dispatch order (then blocked ones), invalid files, counts. */
-export function queueRows(counts: QueueCounts, queue: QueueSnapshot | undefined): TreeNodeModel[] {
+/** Queue rows: pending tasks in dispatch order (then blocked ones), invalid files, counts (valid tasks; invalid apart). */
+export function queueRows(counts: QueueTally, queue: QueueSnapshot | undefined): TreeNodeModel[] {
   const pendingChildren: TreeNodeModel[] = [];
   if (queue !== undefined) {
     for (const entry of queue.pending.ready.slice(0, maxTreeTasks)) {
@@ -32,7 +33,7 @@ export function queueRows(counts: QueueCounts, queue: QueueSnapshot | undefined)
     {
       id: 'queue',
       label: 'Queue',
-      description: `${counts.pending} pending`,
+      description: pendingText(counts),
       icon: 'list-ordered',
       children: [
         { id: 'queue/pending', label: 'Pending', description: String(counts.pending), icon: 'inbox', ...(pendingChildren.length > 0 ? { children: pendingChildren } : {}) },
@@ -60,8 +61,11 @@ export function queueRows(counts: QueueCounts, queue: QueueSnapshot | undefined)
   return rows;
 }
 
-/** Runs: in progress first, then the most recent. `requeueable`: run id → task id (see requeueableRuns). */
-export function runRows(runs: readonly RunRecord[], requeueable: ReadonlyMap<string, string> = new Map()): TreeNodeModel[] {
+/**
+ * Runs: in progress first, then the most recent, each named by its task's title (`titles`: task id → title) with
+ * the id beside it. `requeueable`: run id → task id (see requeueableRuns).
+ */
+export function runRows(runs: readonly RunRecord[], requeueable: ReadonlyMap<string, string> = new Map(), titles: ReadonlyMap<string, string> = new Map()): TreeNodeModel[] {
   if (runs.length === 0) return [];
   const active = runs.filter(run => run.state === 'running' || run.state === 'preparing' || run.state === 'queued').length;
   return [
@@ -70,17 +74,21 @@ export function runRows(runs: readonly RunRecord[], requeueable: ReadonlyMap<str
       label: 'Runs',
       description: active > 0 ? `${active} active` : `${runs.length} recent`,
       icon: 'run-all',
-      children: runs.map(run => ({
-        id: `run/${run.runId}`,
-        label: run.taskId,
-        description: `${run.agentId} · ${run.state}${run.usage.costUsd === undefined ? '' : ` · $${run.usage.costUsd.toFixed(2)}`}`,
-        tooltip: run.failure === undefined ? run.summary ?? run.history.at(-1)?.reason ?? '' : `${run.failure.class}: ${run.failure.message}`,
-        icon: runIcons[run.state],
-        command: commandIds.showRunLog,
-        commandArgs: [run.runId],
-        ref: run.runId,
-        contextValue: run.state === 'running' || run.state === 'preparing' ? treeItemContexts.activeRun : requeueable.has(run.runId) ? treeItemContexts.requeueableRun : treeItemContexts.finishedRun,
-      })),
+      children: runs.map(run => runRow(run, requeueable, taskName(run.taskId, titles.get(run.taskId)))),
     },
   ];
+}
+
+function runRow(run: RunRecord, requeueable: ReadonlyMap<string, string>, name: TaskName): TreeNodeModel {
+  return {
+    id: `run/${run.runId}`,
+    label: name.title,
+    description: `${name.id === undefined ? '' : `${name.id} · `}${run.agentId} · ${run.state}${run.usage.costUsd === undefined ? '' : ` · $${run.usage.costUsd.toFixed(2)}`}`,
+    tooltip: run.failure === undefined ? run.summary ?? run.history.at(-1)?.reason ?? '' : `${run.failure.class}: ${run.failure.message}`,
+    icon: runIcons[run.state],
+    command: commandIds.showRunLog,
+    commandArgs: [run.runId],
+    ref: run.runId,
+    contextValue: run.state === 'running' || run.state === 'preparing' ? treeItemContexts.activeRun : requeueable.has(run.runId) ? treeItemContexts.requeueableRun : treeItemContexts.finishedRun,
+  };
 }
