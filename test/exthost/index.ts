@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import Mocha from 'mocha';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false });
+  // ATO_EXTHOST_GREP (passed by runExtHostTests.mjs) runs only the tests whose titles match, for one file's work.
+  const grep = process.env['ATO_EXTHOST_GREP'];
+  const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, ...(grep === undefined || grep === '' ? {} : { grep }) });
   for (const file of readdirSync(__dirname).sort()) if (file.endsWith('.test.js')) mocha.addFile(join(__dirname, file));
   return new Promise((resolve, reject) => {
     const runner = mocha.run(failures => {

@@ -11,6 +11,7 @@ const { aBusyState, aQueueEntry, aRun } = await tsImport('../support/panelState.
 const { QueueEntries } = await tsImport('../../src/core/queue/queueEntries.ts', import.meta.url);
 const { taskFileText } = await tsImport('../support/simpleTaskParser.ts', import.meta.url);
 const { anAtoState } = await tsImport('../support/stateBuilders.ts', import.meta.url);
+const { initialLoopState } = await tsImport('../../src/core/loop/loopModel.ts', import.meta.url);
 const { aFollowedPullRequest, aLoopState, aPlan, aRedPullRequest, mergeAction, readyToMerge, awaitingApproval } = await tsImport('../support/loopStates.ts', import.meta.url);
 
 const wire = value => JSON.parse(JSON.stringify(value));
@@ -72,7 +73,8 @@ describe('control panel in headless Chromium', () => {
     assert.equal(await tab.locator('#app[aria-live]').count(), 1);
     assert.match(await tab.locator('[data-section="planning"]').innerText(), /No planning folder yet/);
     assert.ok(await tab.locator('vscode-button[data-action="initPlanningFolder"]').isVisible());
-    assert.match(await tab.locator('[data-section="redPrs"]').innerText(), /No GitHub remote yet/);
+    assert.ok(await tab.locator('[data-section="redPrs"]').isHidden(), 'no GitHub loop: no pull-request lists');
+    assert.match(await tab.locator('[data-section="loop"] .loop-state-detail').innerText(), /no planning folder yet/);
     assert.match(await tab.locator('[data-section="runs"]').innerText(), /No runs yet/);
     await tab.close();
   });
@@ -198,8 +200,14 @@ describe('control panel in headless Chromium', () => {
     assert.match(await loop.locator('.loop-state-detail').innerText(), /GitHub answered 502/);
     await deliver(tab, wire(buildPanelSnapshot(anAtoState(), new Redactor())));
     assert.equal(await loop.locator('[data-loop-state]').getAttribute('data-loop-state'), 'off');
-    assert.match(await loop.locator('.loop-state-detail').innerText(), /has not started/);
-    assert.match(await loop.locator('vscode-button[data-loop-action="tick"]').getAttribute('title'), /^The loop is off/);
+    assert.match(await loop.locator('.loop-state-detail').innerText(), /^Loop off: .*has not started/);
+    // No GitHub loop here: one line, no stepper and no buttons that could do nothing (issue 14).
+    assert.deepEqual([await loop.locator('.stepper').count(), await loop.locator('vscode-button').count()], [0, 0]);
+    await deliver(tab, wire(buildPanelSnapshot(anAtoState({ loop: { ...initialLoopState, mode: 'local', error: 'This repository has no `origin` remote.' } }), new Redactor())));
+    assert.equal(await loop.locator('.loop-collapsed').innerText(), 'Local mode: the GitHub loop turns on with a GitHub origin remote and a sign-in (or token).');
+    assert.equal(await loop.locator('.loop-collapsed').getAttribute('title'), 'This repository has no `origin` remote.');
+    assert.ok((await loop.boundingBox()).height < 60, 'one line high');
+    assert.ok(await tab.locator('[data-section="redPrs"]').isHidden(), 'local mode has no pull requests to show');
     assert.deepEqual(errors, []);
     await tab.close();
   });

@@ -38,6 +38,8 @@ export class PanelView {
   private readonly counts: Readonly<Record<ListId, HTMLElement>> = { needsYou: element('span', 'count'), redPrs: element('span', 'count'), followedPrs: element('span', 'count'), queue: element('span', 'count'), runs: element('span', 'count') };
   private readonly lists: Readonly<Record<ListId, VirtualList<ListRow>>>;
   private readonly loop: LoopView;
+  /** The sections of the lists only a GitHub loop fills. */
+  private readonly loopSections: Readonly<Record<'redPrs' | 'followedPrs', HTMLElement>>;
   private readonly fleet: FleetView;
   /** Jules plans awaiting approval: cards under the Needs you list, not its fixed-height rows. */
   private readonly plans: PlanCards;
@@ -99,13 +101,14 @@ export class PanelView {
     const listSection = (id: ListId, title: string): HTMLElement => section(id, title, this.counts[id], this.empty[id], this.lists[id].element);
     const needsYou = listSection('needsYou', 'Needs you');
     needsYou.append(this.plans.element);
+    this.loopSections = { redPrs: listSection('redPrs', 'Red PRs'), followedPrs: listSection('followedPrs', 'Pull requests the loop follows') };
     this.layout = [
       this.header,
       this.notice,
       this.loop.element,
       needsYou,
-      listSection('redPrs', 'Red PRs'),
-      listSection('followedPrs', 'Pull requests the loop follows'),
+      this.loopSections.redPrs,
+      this.loopSections.followedPrs,
       this.top,
       toolbar,
       this.fleet.fanOut,
@@ -234,6 +237,11 @@ export class PanelView {
     const followed = snapshot.loop.followedPullRequests.length;
     this.counts.followedPrs.textContent = String(followed);
     this.empty.followedPrs.textContent = followed > 0 ? filtered('followedPrs') : emptyLoopListText(snapshot, 'followedPrs');
+    // Without a GitHub loop there are no pull requests: local mode leads with the queue, runs and agents (issue 14).
+    // In Restricted Mode they stay, saying what Restricted Mode hides.
+    const noLoop = snapshot.trusted && snapshot.loop.mode !== 'github';
+    this.loopSections.redPrs.hidden = noLoop && red === 0;
+    this.loopSections.followedPrs.hidden = noLoop && followed === 0;
     this.counts.queue.textContent = snapshot.queue === null ? '' : String(snapshot.queue.items.length);
     this.empty.queue.textContent = snapshot.queue === null
       ? 'The queue appears here once ATO has read the planning folder.'
