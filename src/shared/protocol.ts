@@ -217,6 +217,8 @@ export const panelQueueSchema = z.nullable(z.object({
   counts: z.object({ pending: count(), processed: count(), complete: count(), invalid: count() }),
   /** Every task file: valid pending in dispatch order, then processed, complete, then invalid ones. */
   items: z.array(fastPanelTaskSchema),
+  /** GitHub mode: the queue is the loop's planning branch (not the working tree), and how the working tree differs. */
+  source: z.optional(z.object({ branch: z.string(), notInCheckout: count(), onlyInCheckout: count() })),
 }));
 
 /** The whole state the panel renders: the host builds it, the webview reassembles it from the parts it got. */

@@ -67,6 +67,16 @@ describe('control panel in headless Chromium', () => {
     await tab.close();
   });
 
+  test('GitHub mode: the Queue lists the loop\'s planning branch and says so, with what the checkout lacks (issue 14)', async () => {
+    const { tab } = await panelPage.open();
+    const branch = [aQueueEntry('processed', 'add-login.task.md', taskFileText({ id: 'add-login', title: 'Add a login form' }))];
+    const loop = aLoopState({ queue: { branch: 'origin/main', revision: 'abc', entries: branch } });
+    await deliver(tab, wire(buildPanelSnapshot(anAtoState({ loop, queue: new QueueEntries().snapshot() }), new Redactor())));
+    assert.equal(await tab.locator('[data-section="queue"] [data-queue-part="source"]').innerText(), 'The loop\'s queue on origin/main · 1 task not in your checkout yet (git pull)');
+    assert.deepEqual(await tab.locator('[data-list="queue"] .vrow:not(.group) .row-title').allTextContents(), ['Add a login form']);
+    await tab.close();
+  });
+
   test('keeps the markers the real-VS-Code test relies on', async () => {
     const { tab } = await panelPage.open();
     await deliver(tab, smallSnapshot({ planning: { kind: 'missing', path: '/repo/planning' }, queue: undefined, runs: [] }));

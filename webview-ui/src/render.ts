@@ -5,6 +5,7 @@ import { FleetView } from './fleetView';
 import type { HostApi } from './hostApi';
 import { buildFollowedPullRequestRows, buildNeedsYouRows, buildQueueRows, buildRedPullRequestRows, buildRunRows, runRowDetail, type ListRow } from './listModel';
 import { LoopView } from './loopView';
+import { queueSourceText } from '../../src/shared/queueSourceText';
 import { buildPanelModel, type PanelButton } from './panelModel';
 import { isPlanRow, PlanCards } from './needsYouView';
 import { applyPanelUpdate } from './panelParts';
@@ -38,6 +39,7 @@ export class PanelView {
   private readonly counts: Readonly<Record<ListId, HTMLElement>> = { needsYou: element('span', 'count'), redPrs: element('span', 'count'), followedPrs: element('span', 'count'), queue: element('span', 'count'), runs: element('span', 'count') };
   private readonly lists: Readonly<Record<ListId, VirtualList<ListRow>>>;
   private readonly loop: LoopView;
+  private readonly queueSource = element('p', 'queue-source muted');
   /** The sections of the lists only a GitHub loop fills. */
   private readonly loopSections: Readonly<Record<'redPrs' | 'followedPrs', HTMLElement>>;
   private readonly fleet: FleetView;
@@ -112,7 +114,7 @@ export class PanelView {
       this.top,
       toolbar,
       this.fleet.fanOut,
-      listSection('queue', 'Queue'),
+      this.queueSection(listSection('queue', 'Queue')),
       this.fleet.preview,
       listSection('runs', 'Runs'),
       this.fleet.agents,
@@ -246,9 +248,20 @@ export class PanelView {
     this.empty.queue.textContent = snapshot.queue === null
       ? 'The queue appears here once ATO has read the planning folder.'
       : snapshot.queue.items.length === 0 ? 'No task files yet: add one with New Task or drop a .task.md file into issue_queue/pending.' : filtered('queue');
+    const source = snapshot.queue?.source;
+    this.queueSource.textContent = source === undefined ? '' : queueSourceText(source);
+    this.queueSource.hidden = source === undefined;
     this.counts.runs.textContent = String(snapshot.runs.length);
     this.empty.runs.textContent = snapshot.runs.length === 0 ? 'No runs yet: dispatch a pending task to start one.' : filtered('runs');
     for (const empty of Object.values(this.empty)) empty.hidden = empty.textContent === '';
+  }
+
+  /** The Queue section, with the line that says where its tasks were read (GitHub mode: the loop's planning branch). */
+  private queueSection(container: HTMLElement): HTMLElement {
+    this.queueSource.dataset['queuePart'] = 'source';
+    this.queueSource.hidden = true;
+    container.querySelector('.section-title')?.after(this.queueSource);
+    return container;
   }
 
   /** The list's rows, built again only when one of `inputs` is not what they were built from; unchanged rows keep their objects. */

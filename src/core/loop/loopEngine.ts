@@ -359,6 +359,7 @@ export class LoopEngine implements LoopController, Disposable {
       counts: observation.counts,
       needsYou: observation.decision.needsYou,
       drafts: observation.drafts,
+      queue: observation.queue === undefined || loop.queue?.revision === observation.queue.revision ? loop.queue : observation.queue,
       rateLimit: { core: usage.core, graphql: usage.graphql },
       // A new plan replaces the last; without one, the last stays only while the state it was planned from does.
       ...(plan !== undefined ? { plan } : loop.plan === undefined || planStillHolds(loop.plan, observation) ? {} : { plan: undefined }),

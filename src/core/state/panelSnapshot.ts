@@ -16,6 +16,11 @@ import { loopNotRunningReason } from '../views/loopText';
 import type { AtoState } from './atoState';
 import { loopSnapshot } from './panelLoopSnapshot';
 import { requeueableRuns } from './requeueableRuns';
+import { shownQueue } from './shownQueue';
+
+function queueTallyOf(queue: QueueSnapshot | undefined): { pending: number; processed: number; complete: number; invalid: number } {
+  return queue === undefined ? { pending: 0, processed: 0, complete: 0, invalid: 0 } : { ...queue.counts, invalid: queue.invalid.length };
+}
 
 /** The panel's run states must be exactly the record's (compile-time check). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -68,11 +73,14 @@ export function buildPanelSnapshot(state: AtoState, redactor: Redactor): PanelSn
     workspaceName: state.workspaceName ?? null,
     planning: state.planning.kind === 'partial'
       ? { ...state.planning, missing: [...state.planning.missing] }
-      : state.planning.kind === 'ready' && state.queue !== undefined ? { ...state.planning, queue: { ...state.queue.counts, invalid: state.queue.invalid.length } } : state.planning,
+      : state.planning.kind === 'ready' && shownQueue(state).queue !== undefined ? { ...state.planning, queue: { ...queueTallyOf(shownQueue(state).queue) } } : state.planning,
     githubAccount: github.kind === 'session' ? github.account : null,
     settingsProblems: state.settingsProblems.map(problem => ({ ...problem })),
   });
-  const queue = state.queue === undefined ? null : queueSnapshot(state.queue, redactor, cache);
+  // The queue the loop reads in GitHub mode (its planning branch), the working tree's otherwise.
+  const shown = shownQueue(state);
+  const listed = shown.queue === undefined ? null : queueSnapshot(shown.queue, redactor, cache);
+  const queue = listed === null || shown.source === undefined ? listed : withSource(listed, redactor.redactValue({ ...shown.source }));
   const runs = runSnapshots(state.runs, redactor, cache);
   const loop = cachedLoop(state, redactor, cache);
   return {
@@ -87,6 +95,18 @@ export function buildPanelSnapshot(state: AtoState, redactor: Redactor): PanelSn
     loop: loop.loop,
     agents: panelAgents(state.agents, redactor),
   };
+}
+
+const sourced = new WeakMap<NonNullable<PanelSnapshot['queue']>, { readonly key: string; readonly queue: NonNullable<PanelSnapshot['queue']> }>();
+
+/** The queue part with where it was read; the same object while neither changes (the update encoder compares identity). */
+function withSource(listed: NonNullable<PanelSnapshot['queue']>, source: NonNullable<NonNullable<PanelSnapshot['queue']>['source']>): NonNullable<PanelSnapshot['queue']> {
+  const key = JSON.stringify(source);
+  const known = sourced.get(listed);
+  if (known?.key === key) return known.queue;
+  const queue = { ...listed, source };
+  sourced.set(listed, { key, queue });
+  return queue;
 }
 
 /** The loop part changes only with the loop state (and the reason it is off): reused otherwise. */

@@ -1,4 +1,5 @@
 import type { AtoState, QueueCounts } from '../state/atoState';
+import { shownQueue } from '../state/shownQueue';
 
 /** The queue's counts as every view shows them: valid tasks per folder, invalid files apart. */
 export interface QueueTally extends QueueCounts {
@@ -10,7 +11,8 @@ export interface QueueTally extends QueueCounts {
  * planning folder, else the planning folder's file count (no file parsed yet, so none known invalid).
  */
 export function queueTally(state: AtoState): QueueTally | undefined {
-  if (state.queue !== undefined) return { ...state.queue.counts, invalid: state.queue.invalid.length };
+  const queue = shownQueue(state).queue;
+  if (queue !== undefined) return { ...queue.counts, invalid: queue.invalid.length };
   return state.planning.kind === 'ready' ? { ...state.planning.queue, invalid: 0 } : undefined;
 }
 

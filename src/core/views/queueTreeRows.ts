@@ -1,4 +1,5 @@
-import type { QueueSnapshot } from '../queue/queueEntries';
+import type { ShownQueue } from '../state/shownQueue';
+import { queueSourceText } from '../../shared/queueSourceText';
 import { queueEntryId } from '../queue/queueEntry';
 import { describeBlockReason } from '../queue/queueOrder';
 import type { RunRecord } from '../runs/runRecord';
@@ -15,7 +16,9 @@ const runIcons: Readonly<Record<RunRecord['state'], string>> = {
 };
 
 /** Queue rows: pending tasks in dispatch order (then blocked ones), invalid files, counts (valid tasks; invalid apart). */
-export function queueRows(counts: QueueTally, queue: QueueSnapshot | undefined): TreeNodeModel[] {
+export function queueRows(counts: QueueTally, shown: ShownQueue): TreeNodeModel[] {
+  const queue = shown.queue;
+  const source = shown.source;
   const pendingChildren: TreeNodeModel[] = [];
   if (queue !== undefined) {
     for (const entry of queue.pending.ready.slice(0, maxTreeTasks)) {
@@ -33,7 +36,8 @@ export function queueRows(counts: QueueTally, queue: QueueSnapshot | undefined):
     {
       id: 'queue',
       label: 'Queue',
-      description: pendingText(counts),
+      description: `${pendingText(counts)}${source === undefined ? '' : ` on ${source.branch}`}`,
+      ...(source === undefined ? {} : { tooltip: queueSourceText(source) }),
       icon: 'list-ordered',
       children: [
         { id: 'queue/pending', label: 'Pending', description: String(counts.pending), icon: 'inbox', ...(pendingChildren.length > 0 ? { children: pendingChildren } : {}) },

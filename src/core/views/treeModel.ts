@@ -10,6 +10,7 @@ import { followedPullRequestRows } from './followedPullRequestRows';
 import { loopRows, needsYouRows, redPullRequestRows } from './loopTreeRows';
 import { queueRows, runRows } from './queueTreeRows';
 import { queueTally } from './queueTally';
+import { shownQueue } from '../state/shownQueue';
 import { taskTitles } from '../queue/taskTitles';
 
 /** One row of ATO's native tree, independent of VS Code's TreeItem. */
@@ -97,7 +98,7 @@ function planningRows(state: AtoState): readonly TreeNodeModel[] {
             { id: 'planning/capabilities', label: 'Capabilities', description: planningLayout.capabilities, icon: 'checklist', openFile: join(planning.path, planningLayout.capabilities) },
           ],
         },
-        ...queueRows(queueTally(state) ?? { ...planning.queue, invalid: 0 }, state.queue),
+        ...queueRows(queueTally(state) ?? { ...planning.queue, invalid: 0 }, shownQueue(state)),
         ...runRows(state.runs, requeueableRuns(state), taskTitles(state.queue)),
         ...agentRows(state),
         ...accountRows(state),

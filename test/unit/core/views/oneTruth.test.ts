@@ -86,4 +86,28 @@ describe('one truth on screen: status bar, tree and panel from one state', () =>
     assert.equal(treeItem.label, 'Fix the typo in the footer (fix-typo) failed on claude-code');
     assert.equal(panelItem?.title, treeItem.label);
   });
+
+  it('GitHub mode: panel and tree show the queue the loop reads on its branch, labelled, with the checkout\'s differences', async () => {
+    const local = await fixture();
+    // The loop promoted add-login on origin/main; this checkout has not pulled since and has a draft of its own.
+    const index = new QueueIndex({ planningRoot: join(dir(), 'branch'), parse: parseTaskFile });
+    await mkdir(join(dir(), 'branch', 'issue_queue', 'processed'), { recursive: true });
+    await writeFile(join(dir(), 'branch', 'issue_queue', 'processed', 'add-login.task.md'), task('add-login', 'Add a login form'));
+    await writeFile(join(dir(), 'branch', 'issue_queue', 'processed', 'new-one.task.md'), task('new-one', 'A task only the branch has'));
+    await index.coldIndex();
+    const entries = [...index.entries()];
+    index.dispose();
+    const counts = { pending: 0, processed: 2, complete: 0, invalid: 0, unpromoted: 0, openAtoIssues: 1, openPullRequests: 0, followedPullRequests: 0, localDrafts: 1 };
+    const loop = { ...local.loop, mode: 'github' as const, counts, drafts: [{ path: 'planning/issue_queue/pending/draft.task.md', taskId: 'draft', title: 'A draft', valid: true }], queue: { branch: 'origin/main', revision: 'abc123', entries } };
+    const state: AtoState = { ...local, loop };
+
+    const snapshot = buildPanelSnapshot(state, new Redactor());
+    assert.deepEqual(snapshot.queue?.items.map(item => [item.folder, item.title]), [['processed', 'Add a login form'], ['processed', 'A task only the branch has']]);
+    assert.deepEqual(snapshot.queue.source, { branch: 'origin/main', notInCheckout: 1, onlyInCheckout: 1 });
+    assert.deepEqual(buildPanelModel(snapshot).sections.find(section => section.id === 'planning')?.rows.map(row => row.text), ['0 pending', '2 dispatched', '0 complete']);
+    const queueRow = find(buildTreeModel(state), 'queue');
+    assert.equal(queueRow?.description, '0 pending on origin/main');
+    assert.equal(queueRow.tooltip, 'The loop\'s queue on origin/main · 1 task not in your checkout yet (git pull) · 1 local task file not on origin/main yet (ATO: Queue It)');
+    assert.match(statusBarView(state).text, /: 0 pending\b/);
+  });
 });
