@@ -13,6 +13,7 @@ import type { DispatchOutcome } from '../core/dispatch/taskDispatcher';
 import type { FleetRuns } from '../core/dispatch/fleetRuns';
 import { isValidQueueEntry } from '../core/queue/queueEntry';
 import { taskTitles } from '../core/queue/taskTitles';
+import { shownQueue } from '../core/state/shownQueue';
 import { commandIds } from '../core/views/commandIds';
 import { dispatchFixes } from '../core/views/dispatchFixes';
 import type { QueueIndex } from '../core/queue/queueIndex';
@@ -312,7 +313,8 @@ export class RunService implements vscode.Disposable {
 
   report(outcome: DispatchOutcome, taskId: string): void {
     // Named as the panel and the tree name it: its title, with its id.
-    const name = taskNameText(taskId, taskTitles(this.services.store.state.queue).get(taskId));
+    const state = this.services.store.state;
+    const name = taskNameText(taskId, taskTitles(shownQueue(state).queue).get(taskId) ?? taskTitles(state.queue).get(taskId));
     if (outcome.status === 'started') {
       this.services.log.info('dispatched %s to %s (run %s)', taskId, outcome.agentId, outcome.runId);
       const open = 'Show Log';

@@ -91,7 +91,7 @@ export function buildPanelSnapshot(state: AtoState, redactor: Redactor): PanelSn
     settingsProblems: head.settingsProblems,
     queue,
     runs,
-    needsYou: [...loop.needsYou, ...runNeedsYou(state.runs, runs, requeueableRuns(state), julesAgents(state), taskTitles(state.queue), redactor), ...runRecordItems(state.runProblems, redactor), ...(queue === null ? [] : cache.invalidItems)],
+    needsYou: [...loop.needsYou, ...runNeedsYou(state.runs, runs, requeueableRuns(state), julesAgents(state), taskTitles(shown.queue), redactor), ...runRecordItems(state.runProblems, redactor), ...(queue === null ? [] : cache.invalidItems)],
     loop: loop.loop,
     agents: panelAgents(state.agents, redactor),
   };

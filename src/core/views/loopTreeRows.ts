@@ -3,6 +3,7 @@ import { focusRefCaption, loopCountsText } from '../../shared/loopWords';
 import type { LoopNeedsYou, LoopState, NeedsYouKind, WorkKind } from '../loop/loopModel';
 import { queueEntryId } from '../queue/queueEntry';
 import { taskTitles } from '../queue/taskTitles';
+import { shownQueue } from '../state/shownQueue';
 import { taskNameText } from '../../shared/taskName';
 import { describeRunRecordProblem } from '../runs/runRecordProblemText';
 import type { AtoState } from '../state/atoState';
@@ -174,7 +175,8 @@ export function needsYouRows(state: AtoState): TreeNodeModel[] {
   const seen = new Set<string>();
   let runItems = 0;
   const jules = new Set(state.agents.filter(agent => agent.kind === 'jules').map(agent => agent.id));
-  const titles = taskTitles(state.queue);
+  // As the panel names them: from the queue the views show (the planning branch in GitHub mode).
+  const titles = taskTitles(shownQueue(state).queue);
   for (const run of state.runs) {
     const latest = !seen.has(run.taskId);
     seen.add(run.taskId);

@@ -1,6 +1,7 @@
 import type { ShownQueue } from '../state/shownQueue';
 import { queueSourceText } from '../../shared/queueSourceText';
-import { queueEntryId } from '../queue/queueEntry';
+import { join } from 'node:path';
+import { queueEntryId, type QueueEntry } from '../queue/queueEntry';
 import { describeBlockReason } from '../queue/queueOrder';
 import type { RunRecord } from '../runs/runRecord';
 import { taskName, type TaskName } from '../../shared/taskName';
@@ -16,17 +17,19 @@ const runIcons: Readonly<Record<RunRecord['state'], string>> = {
 };
 
 /** Queue rows: pending tasks in dispatch order (then blocked ones), invalid files, counts (valid tasks; invalid apart). */
-export function queueRows(counts: QueueTally, shown: ShownQueue): TreeNodeModel[] {
+export function queueRows(counts: QueueTally, shown: ShownQueue, planningPath: string): TreeNodeModel[] {
   const queue = shown.queue;
   const source = shown.source;
+  // A branch entry's `file` is its path in the repository: open the working tree's copy (there after a pull).
+  const fileOf = (entry: QueueEntry): string => source === undefined ? entry.file : join(planningPath, entry.relativePath);
   const pendingChildren: TreeNodeModel[] = [];
   if (queue !== undefined) {
     for (const entry of queue.pending.ready.slice(0, maxTreeTasks)) {
       const task = entry.result.task;
-      pendingChildren.push({ id: `task/${entry.relativePath}`, label: task.title, description: `${task.id} · ${task.priority} · ${task.agent}`, icon: 'circle-large-outline', openFile: entry.file, contextValue: treeItemContexts.pendingTask, ref: task.id });
+      pendingChildren.push({ id: `task/${entry.relativePath}`, label: task.title, description: `${task.id} · ${task.priority} · ${task.agent}`, icon: 'circle-large-outline', openFile: fileOf(entry), contextValue: treeItemContexts.pendingTask, ref: task.id });
     }
     for (const blocked of queue.pending.blocked.slice(0, maxTreeTasks)) {
-      pendingChildren.push({ id: `task/${blocked.entry.relativePath}`, label: blocked.entry.result.task.title, description: `blocked: ${describeBlockReason(blocked.reason, blocked.entry.result.task.id)}`, icon: 'lock', openFile: blocked.entry.file, contextValue: treeItemContexts.blockedTask });
+      pendingChildren.push({ id: `task/${blocked.entry.relativePath}`, label: blocked.entry.result.task.title, description: `blocked: ${describeBlockReason(blocked.reason, blocked.entry.result.task.id)}`, icon: 'lock', openFile: fileOf(blocked.entry), contextValue: treeItemContexts.blockedTask });
     }
     const shown = Math.min(queue.pending.ready.length, maxTreeTasks) + Math.min(queue.pending.blocked.length, maxTreeTasks);
     const total = queue.pending.ready.length + queue.pending.blocked.length;
@@ -58,7 +61,7 @@ export function queueRows(counts: QueueTally, shown: ShownQueue): TreeNodeModel[
         description: entry.result.diagnostics.find(d => d.severity === 'error')?.message ?? 'invalid',
         tooltip: entry.result.diagnostics.map(d => `${d.severity}: ${d.message}`).join('\n'),
         icon: 'error',
-        openFile: entry.file,
+        openFile: fileOf(entry),
       })),
     });
   }
