@@ -16,7 +16,19 @@ describe('one snapshot, one truth (issue 14)', () => {
     await waitFor('the store to see no planning folder', () => api.state().planning.kind === 'missing', 20_000);
     await waitFor('the loop line to say there is none', () => /no planning folder/i.test(buildPanelSnapshot(api.state(), new Redactor()).loop.offReason ?? ''), 20_000);
 
-    await vscode.commands.executeCommand('ato.initPlanningFolder');
+    // Every state the store holds while the command runs, sampled every few ms: none may say the folder is ready
+    // while the loop line still says there is none (before, it did until the loop's rebuild ended).
+    const contradictions: string[] = [];
+    const progress = { done: false };
+    const command = Promise.resolve(vscode.commands.executeCommand('ato.initPlanningFolder')).finally(() => { progress.done = true; });
+    while (!progress.done) {
+      const seen = api.state();
+      const reason = buildPanelSnapshot(seen, new Redactor()).loop.offReason ?? '';
+      if (seen.planning.kind === 'ready' && /no planning folder/i.test(reason)) contradictions.push(reason);
+      await new Promise(resolve => setTimeout(resolve, 5));
+    }
+    await command;
+    assert.deepEqual(contradictions.slice(0, 1), [], `${String(contradictions.length)} samples said ready and "no planning folder" at once`);
     // No wait: what the command leaves is what the panel shows next.
     const state = api.state();
     const snapshot = buildPanelSnapshot(state, new Redactor());
