@@ -44,3 +44,6 @@ export function loopCountsText(counts: PanelLoopCounts): { readonly text: string
 function plural(count: number, noun: string): string {
   return `${String(count)} ${noun}${count === 1 ? '' : 's'}`;
 }
+
+/** How local mode's loop turns on: the panel's one loop line and the tree's Loop row say it (issue 14). */
+export const localModeLoopText = 'Local mode: the GitHub loop turns on with a GitHub origin remote and a sign-in (or token).';

@@ -1,5 +1,5 @@
 import { stageGroups, stageMeanings, type PanelLoop, type PanelLoopAction, type PanelStageId, type PlannedActionKind } from '../../src/shared/loopSnapshot';
-import { focusRefCaption, loopCountsText } from '../../src/shared/loopWords';
+import { focusRefCaption, localModeLoopText, loopCountsText } from '../../src/shared/loopWords';
 import type { PanelSnapshot, ToHostMessage } from '../../src/shared/protocol';
 import { restrictedReason, type Tone } from './listModel';
 
@@ -120,7 +120,7 @@ export function collapsedLoopLine(snapshot: Pick<PanelSnapshot, 'trusted' | 'loo
   if (loop.mode === 'github') return undefined;
   const why = loop.offReason ?? 'no loop runs in this workspace.';
   if (!snapshot.trusted) return { text: 'Loop off in Restricted Mode: trust this folder to let ATO run it.', tooltip: why };
-  if (loop.mode === 'local') return { text: 'Local mode: the GitHub loop turns on with a GitHub origin remote and a sign-in (or token).', tooltip: why };
+  if (loop.mode === 'local') return { text: localModeLoopText, tooltip: why };
   return { text: `Loop off: ${why}`, tooltip: why };
 }
 

@@ -1,5 +1,5 @@
 import { isExternalUrl, stageMeanings } from '../../shared/loopSnapshot';
-import { focusRefCaption, loopCountsText } from '../../shared/loopWords';
+import { focusRefCaption, localModeLoopText, loopCountsText } from '../../shared/loopWords';
 import type { LoopNeedsYou, LoopState, NeedsYouKind, WorkKind } from '../loop/loopModel';
 import { queueEntryId } from '../queue/queueEntry';
 import { taskTitles } from '../queue/taskTitles';
@@ -42,6 +42,10 @@ export function loopRows(state: AtoState): TreeNodeModel[] {
   }
   const error = tickError(loop);
   const notRunning = loopNotRunningReason(state);
+  // Local mode has no GitHub loop to show: one row saying how to turn it on, as the panel's one line (issue 14).
+  if (loop.mode === 'local' && loop.stage === undefined) {
+    return [{ id: 'loop', label: 'Loop', description: 'local mode', tooltip: `${localModeLoopText}${notRunning === undefined ? '' : `\n${notRunning}`}`, icon: 'device-desktop' }];
+  }
   const status = loop.ticking ? 'ticking' : error !== undefined ? 'error' : notRunning !== undefined ? 'not running' : loop.running ? 'running' : 'paused';
   const children: TreeNodeModel[] = [];
   if (notRunning !== undefined) children.push({ id: 'loop/notRunning', label: 'Not running', description: notRunning, tooltip: notRunning, icon: 'info' });
