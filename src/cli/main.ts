@@ -11,7 +11,7 @@ import type { CliContext } from './cliContext';
 import { cliStreams } from './terminalText';
 import { adopt } from './adoptCommand';
 import { dispatchCommand, resumeWithBudget } from './dispatchCommand';
-import { listTasks } from './taskCommands';
+import { listTasks, openQueue } from './taskCommands';
 import { loopStatus, run, tick } from './loopCommands';
 import { approvePlan } from './approveCommand';
 import { cancelCommand } from './cancelCommand';
@@ -213,11 +213,25 @@ async function status(context: CliContext, env: NodeJS.ProcessEnv): Promise<numb
   const loop: StatusLoop = state.planning.kind === 'ready' || state.planning.kind === 'partial'
     ? await loopStatus(context).catch((error: unknown): StatusLoop => ({ available: false, mode: 'github', reason: `The loop's state could not be read: ${describeError(error)}` }))
     : { available: false, mode: 'off', reason: 'No planning folder here (ato init creates one).' };
-  const planning = state.planning.kind === 'partial' ? { ...state.planning, missing: [...state.planning.missing] } : state.planning;
+  const planning = state.planning.kind === 'partial' ? { ...state.planning, missing: [...state.planning.missing] }
+    // Without a loop the counts are the working tree's: valid tasks and invalid files apart, as the panel counts them.
+    : state.planning.kind === 'ready' && !loop.available ? { ...state.planning, queue: await queueCounts(context) }
+    : state.planning;
   const document: StatusDocument = { workspace: context.workspaceRoot, planning, auth: state.auth, settingsProblems: state.settingsProblems.map(problem => ({ ...problem })), loop };
   if (context.json) context.out(`${JSON.stringify(context.redactor.redactValue(document), null, 2)}\n`);
   else context.out(renderStatus(context.redactor.redactValue(document)));
   return state.settingsProblems.length > 0 ? 1 : 0;
+}
+
+/** The queue index's counts: valid tasks per folder and invalid files apart. */
+async function queueCounts(context: CliContext): Promise<{ pending: number; processed: number; complete: number; invalid: number }> {
+  const index = await openQueue(context);
+  try {
+    const snapshot = index.snapshot();
+    return { ...snapshot.counts, invalid: snapshot.invalid.length };
+  } finally {
+    index.dispose();
+  }
 }
 
 async function doctor(context: CliContext, env: NodeJS.ProcessEnv): Promise<number> {

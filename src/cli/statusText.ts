@@ -23,7 +23,8 @@ function planningLine(document: StatusDocument): string {
   if (planning.kind !== 'ready') return `planning: ${planning.kind}`;
   // The loop's truth is its planning branch: the working tree's counts would contradict its own.
   if (document.loop.available) return 'planning: ready (the loop reads the planning branch; counts below)';
-  return `planning: ready (${String(planning.queue.pending)} pending, ${String(planning.queue.processed)} dispatched, ${String(planning.queue.complete)} complete)`;
+  const invalid = planning.queue.invalid ?? 0;
+  return `planning: ready (${String(planning.queue.pending)} pending, ${String(planning.queue.processed)} dispatched, ${String(planning.queue.complete)} complete${invalid > 0 ? `, ${String(invalid)} invalid` : ''})`;
 }
 
 function loopLines(loop: AvailableLoop): string[] {

@@ -32,7 +32,7 @@ export function loopCountsText(counts: PanelLoopCounts): { readonly text: string
   ];
   const tooltip = [
     'Read from the planning branch and GitHub, not from your working tree:',
-    `task files: ${String(counts.pending)} in pending/, ${String(counts.processed)} in processed/, ${String(counts.complete)} in complete/ (${String(counts.invalid)} not valid)`,
+    `valid tasks: ${String(counts.pending)} in pending/, ${String(counts.processed)} in processed/, ${String(counts.complete)} in complete/; ${plural(counts.invalid, 'invalid task file')} apart`,
     `${plural(counts.unpromoted, 'valid pending task')} without an open issue yet`,
     `${plural(counts.openAtoIssues, 'open issue')} with an ATO label`,
     `${plural(counts.openPullRequests, 'open pull request')}, ${String(counts.followedPullRequests)} of them followed by the loop`,
@@ -44,3 +44,6 @@ export function loopCountsText(counts: PanelLoopCounts): { readonly text: string
 function plural(count: number, noun: string): string {
   return `${String(count)} ${noun}${count === 1 ? '' : 's'}`;
 }
+
+/** How local mode's loop turns on: the panel's one loop line and the tree's Loop row say it (issue 14). */
+export const localModeLoopText = 'Local mode: the GitHub loop turns on with a GitHub origin remote and a sign-in (or token).';

@@ -24,7 +24,8 @@ export const planningSnapshotSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('ready'),
     path: z.string(),
-    queue: z.object({ pending: z.int().check(z.nonnegative()), processed: z.int().check(z.nonnegative()), complete: z.int().check(z.nonnegative()) }),
+    /** Valid tasks per folder; `invalid`: files that are not valid tasks, counted apart (once the queue was read). */
+    queue: z.object({ pending: z.int().check(z.nonnegative()), processed: z.int().check(z.nonnegative()), complete: z.int().check(z.nonnegative()), invalid: z.optional(z.int().check(z.nonnegative())) }),
   }),
   z.object({ kind: z.literal('error'), path: z.string(), message: z.string() }),
 ]);
@@ -196,6 +197,8 @@ export const panelQueueSchema = z.nullable(z.object({
   counts: z.object({ pending: count(), processed: count(), complete: count(), invalid: count() }),
   /** Every task file: valid pending in dispatch order, then processed, complete, then invalid ones. */
   items: fastArray(readPanelTask, panelTaskSchema),
+  /** GitHub mode: the queue is the loop's planning branch (not the working tree), and how the working tree differs. */
+  source: z.optional(z.object({ branch: z.string(), notInCheckout: count(), onlyInCheckout: count() })),
 }));
 
 /** The whole state the panel renders: the host builds it, the webview reassembles it from the parts it got. */

@@ -13,10 +13,21 @@ import { newNeedsYou } from '../core/loop/engine/newNeedsYou';
 import { commandIds } from '../core/views/commandIds';
 import { describeError } from '../core/logging/redactor';
 import type { AtoServices } from './atoServices';
+import type { AtoState } from '../core/state/atoState';
 import { readGitHubEnterpriseUri } from './settingsAdapter';
 
 /** A settings or sign-in change rebuilds the loop once things settle. */
 const rebuildDebounceMs = 300;
+
+/** The reasons the state alone gives for having no loop (see immediateOffReason). */
+const offReasons = {
+  noFolder: 'Open a folder to run the planning loop.',
+  untrusted: 'This workspace is not trusted: ATO shows state but runs no loop.',
+  noPlanningFolder: 'No planning folder yet: run ATO: Initialize Planning Folder.',
+} as const;
+const immediateOffReasons: ReadonlySet<string> = new Set(Object.values(offReasons));
+/** Said while the loop is being built: reading the remote, the keys and the agents takes a moment. */
+export const startingReason = 'Starting the planning loop: reading the repository\'s remote, the keys and the agents…';
 
 /**
  * The planning loop in this window: built when the workspace is trusted, has a planning folder, a GitHub
@@ -53,6 +64,10 @@ export class LoopService implements vscode.Disposable {
         const key = `${state.planning.kind}:${String(state.trusted)}`;
         if (key === this.watched) return;
         this.watched = key;
+        // One snapshot, one truth: the reason the loop is off must not outlive the state it was about (the header
+        // said "no planning folder yet" for seconds after Initialize Planning Folder, until the rebuild ended).
+        // After this update has reached every listener, not inside it.
+        queueMicrotask(() => { this.settleOffReason(); });
         this.schedule();
       })),
     );
@@ -95,20 +110,34 @@ export class LoopService implements vscode.Disposable {
     this.setLoop(loop => (loop.mode === mode && loop.error === reason ? loop : { ...initialLoopState, mode, error: reason }));
   }
 
+  /** Why there can be no loop, from the state alone (no I/O): no folder, Restricted Mode, no planning folder. */
+  private immediateOffReason(state: AtoState): string | undefined {
+    if (this.services.workspace.workspaceRoot === undefined) return offReasons.noFolder;
+    if (!state.trusted) return offReasons.untrusted;
+    if (state.planning.kind !== 'ready' && state.planning.kind !== 'partial') return offReasons.noPlanningFolder;
+    return undefined;
+  }
+
+  /**
+   * While no engine runs, the loop's off reason follows the state at once: a reason the state now gives, or,
+   * when the reason shown was one the state no longer gives, "starting" until the rebuild says more.
+   */
+  private settleOffReason(): void {
+    if (this.engine !== undefined) return;
+    const reason = this.immediateOffReason(this.services.store.state);
+    this.setLoop(loop => {
+      if (reason !== undefined) return loop.mode === 'off' && loop.error === reason ? loop : { ...initialLoopState, mode: 'off', error: reason };
+      return loop.mode === 'off' && loop.error !== undefined && immediateOffReasons.has(loop.error) ? { ...initialLoopState, mode: 'off', error: startingReason } : loop;
+    });
+  }
+
   private async rebuild(): Promise<void> {
     const { store, workspace, secrets } = this.services;
     const state = store.state;
     const root = workspace.workspaceRoot;
-    if (root === undefined) {
-      this.off('Open a folder to run the planning loop.');
-      return;
-    }
-    if (!state.trusted) {
-      this.off('This workspace is not trusted: ATO shows state but runs no loop.');
-      return;
-    }
-    if (state.planning.kind !== 'ready' && state.planning.kind !== 'partial') {
-      this.off('No planning folder yet: run ATO: Initialize Planning Folder.');
+    const offReason = this.immediateOffReason(state);
+    if (root === undefined || offReason !== undefined) {
+      this.off(offReason ?? offReasons.noFolder);
       return;
     }
     const settings = workspace.settings;

@@ -12,12 +12,15 @@ import { escalationIssuePort } from '../core/dispatch/escalationGitHub';
 import type { DispatchOutcome } from '../core/dispatch/taskDispatcher';
 import type { FleetRuns } from '../core/dispatch/fleetRuns';
 import { isValidQueueEntry } from '../core/queue/queueEntry';
+import { taskTitles } from '../core/queue/taskTitles';
+import { shownQueue } from '../core/state/shownQueue';
 import { commandIds } from '../core/views/commandIds';
 import { dispatchFixes } from '../core/views/dispatchFixes';
 import type { QueueIndex } from '../core/queue/queueIndex';
 import { runIdPattern, type RunRecord } from '../core/runs/runRecord';
 import type { RunRecordProblem } from '../core/runs/runStore';
 import { plainText } from '../shared/codeSpans';
+import { taskNameText } from '../shared/taskName';
 import { AgentHealthService } from './agentHealthService';
 import { FleetRunCommands } from './fleetRunCommands';
 import type { AtoServices } from './atoServices';
@@ -316,19 +319,22 @@ export class RunService implements vscode.Disposable {
   }
 
   report(outcome: DispatchOutcome, taskId: string): void {
+    // Named as the panel and the tree name it: its title, with its id.
+    const state = this.services.store.state;
+    const name = taskNameText(taskId, taskTitles(shownQueue(state).queue).get(taskId) ?? taskTitles(state.queue).get(taskId));
     if (outcome.status === 'started') {
       this.services.log.info('dispatched %s to %s (run %s)', taskId, outcome.agentId, outcome.runId);
       const open = 'Show Log';
       const notify = this.services.workspace.settings['notifications.runs'];
-      if (notify === 'all') void vscode.window.showInformationMessage(`ATO: "${taskId}" dispatched to ${outcome.agentId}.`, open).then(choice => { if (choice === open) void this.showLog(outcome.runId); });
+      if (notify === 'all') void vscode.window.showInformationMessage(this.services.redactor.redact(`ATO: ${name} dispatched to ${outcome.agentId}.`), open).then(choice => { if (choice === open) void this.showLog(outcome.runId); });
       const done = this.runtime?.dispatcher.whenDone(outcome.runId);
       void done?.then(record => {
         const succeeded = record.state === 'succeeded';
         if (notify === 'off' || (succeeded && notify === 'failures')) return;
-        const message = succeeded ? `ATO: "${taskId}" finished${record.branch === undefined ? '' : ` on ${record.branch}`}.` : `ATO: "${taskId}" ${record.state}: ${record.failure?.message ?? ''}`;
+        const message = succeeded ? `ATO: ${name} finished${record.branch === undefined ? '' : ` on ${record.branch}`}.` : `ATO: ${name} ${record.state}: ${record.failure?.message ?? ''}`;
         // A run stopped at its budget_usd waits for a person: the notification offers the way on.
         const raise = record.failure?.class === 'budget' ? ['Raise Budget and Resume'] : [];
-        void (succeeded ? vscode.window.showInformationMessage(message, open) : vscode.window.showWarningMessage(this.services.redactor.redact(message), ...raise, open)).then(choice => {
+        void (succeeded ? vscode.window.showInformationMessage(this.services.redactor.redact(message), open) : vscode.window.showWarningMessage(this.services.redactor.redact(message), ...raise, open)).then(choice => {
           if (choice === open) void this.showLog(record.runId);
           else if (choice !== undefined && raise.includes(choice)) void vscode.commands.executeCommand(commandIds.raiseBudgetAndResume, taskId);
         });
@@ -337,7 +343,7 @@ export class RunService implements vscode.Disposable {
     }
     // The refusal comes with what fixes it (retry, Doctor, the agent's settings…): one click, not a search.
     const fixes = dispatchFixes(outcome, taskId);
-    void vscode.window.showWarningMessage(plainText(this.services.redactor.redact(`ATO: could not dispatch "${taskId}": ${outcome.reason}`)), ...fixes.map(fix => fix.label)).then(choice => {
+    void vscode.window.showWarningMessage(plainText(this.services.redactor.redact(`ATO: could not dispatch ${name}: ${outcome.reason}`)), ...fixes.map(fix => fix.label)).then(choice => {
       const fix = fixes.find(candidate => candidate.label === choice);
       if (fix !== undefined) void vscode.commands.executeCommand(fix.command, ...fix.args);
     });

@@ -160,9 +160,9 @@ describe('fleet runs in a real VS Code', () => {
     const seen = () => panel().locator('.fanout-outcomes').evaluate(() => window.__fanOutLinesSeen);
     const shown = await seen();
     const startedSaid = shown.filter(([outcome]) => outcome === 'started');
-    assert.ok(startedSaid.length > 0 && startedSaid.every(([, , words]) => /^fan-(one|two): (started|queued|preparing|running|succeeded)on counter · run /.test(words)), JSON.stringify(shown));
+    assert.ok(startedSaid.length > 0 && startedSaid.every(([, , words]) => /^(?:First|Second) fanned task \(fan-(one|two)\): (started|queued|preparing|running|succeeded)on counter · run /.test(words)), JSON.stringify(shown));
     const waitingSaid = shown.filter(([outcome]) => outcome === 'waiting');
-    assert.match(waitingSaid[0]?.[2] ?? '', /^fan-(one|two): waiting.*counter: starts are spaced out/, JSON.stringify(shown));
+    assert.match(waitingSaid[0]?.[2] ?? '', /^(?:First|Second) fanned task \(fan-(one|two)\): waiting.*counter: starts are spaced out/, JSON.stringify(shown));
     assert.equal(waitingSaid[0]?.[1], '', 'the held-back task had no run when the answer came');
 
     // Both runs finish: each task is moved to complete/ with its result, and its run says succeeded.
@@ -181,7 +181,7 @@ describe('fleet runs in a real VS Code', () => {
     assert.deepEqual(followed.map(([outcome, state]) => [outcome, state]), [['started', 'succeeded'], ['waiting', 'succeeded']]);
     for (const [, , words] of followed) {
       // Each line names the run the dispatch started: its record says that task, that agent, succeeded.
-      const [, taskId, runId] = words.match(/^(fan-one|fan-two): succeededon counter · run (\S+)$/) ?? [];
+      const [, taskId, runId] = words.match(/^(?:First|Second) fanned task \((fan-one|fan-two)\): succeededon counter · run (\S+)$/) ?? [];
       assert.ok(runId !== undefined, words);
       const record = JSON.parse(fs.readFileSync(path.join(server.workspace, '.ato', 'runs', `${runId}.json`), 'utf8'));
       assert.deepEqual([record.taskId, record.agentId, record.state], [taskId, 'counter', 'succeeded']);
@@ -204,7 +204,7 @@ describe('fleet runs in a real VS Code', () => {
     // The plan is read in full in Needs you: a card with each step the fake planned, and Approve.
     const item = panel().locator('[data-section="needsYou"] .plan-card[data-kind="planAwaitingApproval"]');
     await item.waitFor({ timeout: 90_000 });
-    assert.equal(await item.locator('.plan-title').textContent(), 'jules asks you to approve its plan for jules-plan');
+    assert.equal(await item.locator('.plan-title').textContent(), 'jules asks you to approve its plan for A task for Jules (jules-plan)');
     const planned = jules.state.activities(session.id).flatMap(activity => activity.planGenerated?.plan.steps.map(step => step.title) ?? []);
     assert.ok(planned.length > 0, 'the fake planned steps');
     assert.deepEqual(await item.locator('.plan-steps li').allTextContents(), planned);
@@ -222,6 +222,6 @@ describe('fleet runs in a real VS Code', () => {
     await eventually('jules-plan in complete/', () => fs.existsSync(done), 150_000);
     assert.match(fs.readFileSync(done, 'utf8'), /## Result[\s\S]*https:\/\/github\.com\/acme\/app\/pull\/1/, 'the pull request Jules opened is in the result');
     await item.waitFor({ state: 'detached', timeout: 30_000 });
-    assert.match(await (await succeededRun('jules-plan')).locator('.row-title').textContent({ timeout: 30_000 }), /^jules-plan · jules$/);
+    assert.match(await (await succeededRun('jules-plan')).locator('.row-title').textContent({ timeout: 30_000 }), /^A task for Jules$/);
   });
 });

@@ -30,7 +30,7 @@ const host = new URL(server.base).host;
 const payload = [
   ['extensionDevelopmentPath', `vscode-remote://${host}${repoRoot}`],
   ['extensionTestsPath', `vscode-remote://${host}${testsPath}`],
-  ['extensionEnvironment', JSON.stringify({ ATO_EXTHOST_RESULTS: results, ...(process.env.ATO_EXTHOST_METRICS ? { ATO_EXTHOST_METRICS: process.env.ATO_EXTHOST_METRICS } : {}), ...(process.env.ATO_EXTHOST_FILES ? { ATO_EXTHOST_FILES: process.env.ATO_EXTHOST_FILES } : {}) })],
+  ['extensionEnvironment', JSON.stringify({ ATO_EXTHOST_RESULTS: results, ...(process.env.ATO_EXTHOST_METRICS ? { ATO_EXTHOST_METRICS: process.env.ATO_EXTHOST_METRICS } : {}), ...(process.env.ATO_EXTHOST_FILES ? { ATO_EXTHOST_FILES: process.env.ATO_EXTHOST_FILES } : {}), ...(process.env.ATO_EXTHOST_GREP ? { ATO_EXTHOST_GREP: process.env.ATO_EXTHOST_GREP } : {}) })],
   ['skipWelcome', 'true'],
 ];
 const context = await launchChromium(path.join(server.tmp, 'chromium'));

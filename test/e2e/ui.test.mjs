@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { artifactsDir, filesContaining, launchChromium, repoRoot, runCommand, setColorTheme, startCodeServer } from './harness.mjs';
+import { artifactsDir, filesContaining, launchChromium, repoRoot, runCommand, setColorTheme, setSidebarWidth, startCodeServer } from './harness.mjs';
 
 const vsix = path.join(repoRoot, 'dist-vsix', 'ato.vsix');
 // One unique canary per secret; none may appear anywhere ATO writes or shows.
@@ -100,11 +100,11 @@ describe('ATO in a real VS Code', () => {
     await panel().locator('[data-section="planning"]').waitFor({ timeout: 30_000 });
     assert.match(await panel().locator('[data-section="planning"]').innerText(), /No planning folder yet/);
     assert.ok(await panel().locator('vscode-button[data-action="initPlanningFolder"]').isVisible());
-    // No loop runs yet: the header says so, and why, and its buttons are disabled with that reason.
+    // No loop runs yet: one line says so and what to do, with no buttons that could do nothing (issue 14).
     const loop = panel().locator('[data-section="loop"]');
     assert.equal(await loop.locator('[data-loop-state]').getAttribute('data-loop-state'), 'off');
-    assert.match(await loop.locator('.loop-state-detail').innerText(), /no planning folder yet/);
-    assert.match(await loop.locator('vscode-button[data-loop-action="tick"]').getAttribute('title'), /^The loop is off/);
+    assert.match(await loop.locator('.loop-state-detail').innerText(), /^Loop off: there is no planning folder yet/);
+    assert.equal(await loop.locator('vscode-button').count(), 0);
     await shot('01-no-planning-folder');
   });
 
@@ -123,6 +123,9 @@ describe('ATO in a real VS Code', () => {
     const rows = await overviewRows().allTextContents();
     assert.ok(rows.includes('Planning folder') && rows.includes('Queue') && rows.includes('Accounts'), `tree rows: ${rows.join(', ')}`);
     await panel().locator('[data-section="planning"]', { hasText: '0 pending' }).waitFor({ timeout: 15_000 });
+    // One snapshot, one truth (issue 14): the update that says the folder is there does not leave the loop line
+    // saying "no planning folder yet" (it did for ~6 s, until the loop's rebuild ended).
+    assert.doesNotMatch(await panel().locator('[data-section="loop"]').innerText(), /no planning folder/i);
     await shot('02-planning-folder-ready');
   });
 
@@ -228,9 +231,13 @@ describe('ATO in a real VS Code', () => {
 
   test('the control panel follows the light and the dark theme (screenshots saved as artifacts)', async () => {
     await runCommand(page, 'ATO: Open Control Panel');
+    // No GitHub remote here: local mode leads with the queue, runs and agents; the loop is one line saying how
+    // to turn it on, with no stepper and no buttons that could do nothing (issue 14).
     const loop = panel().locator('[data-section="loop"]');
-    await loop.locator('.stepper').waitFor({ timeout: 30_000 });
-    assert.equal(await loop.locator('.step').count(), 9, 'the 1a–3c stepper');
+    await loop.locator('.loop-collapsed').waitFor({ timeout: 30_000 });
+    assert.match(await loop.innerText(), /^Local mode: the GitHub loop turns on with a GitHub origin remote/);
+    assert.deepEqual([await loop.locator('.stepper').count(), await loop.locator('vscode-button').count()], [0, 0]);
+    assert.ok(await panel().locator('[data-section="redPrs"]').isHidden(), 'no pull-request lists in local mode');
     const colours = {};
     for (const [theme, kind, workbench] of [['Light Modern', 'light', 'vs'], ['Dark Modern', 'dark', 'vs-dark']]) {
       await setColorTheme(page, theme);
@@ -249,5 +256,20 @@ describe('ATO in a real VS Code', () => {
       await shot(`06-workbench-${kind}`);
     }
     assert.notEqual(colours.light, colours.dark, `the panel's text colours follow the theme: ${JSON.stringify(colours)}`);
+    // Local mode at the sidebar's default width and wide, light and dark: the one loop line wraps, nothing is cut.
+    for (const [theme, kind, workbench] of [['Light Modern', 'light', 'vs'], ['Dark Modern', 'dark', 'vs-dark']]) {
+      await setColorTheme(page, theme);
+      await page.locator(`.monaco-workbench.${workbench}`).waitFor({ timeout: 30_000 });
+      await panel().locator(`body.vscode-${kind}`).waitFor({ timeout: 30_000 });
+      for (const width of [300, 500]) {
+        await setSidebarWidth(page, width);
+        await page.waitForTimeout(300);
+        const line = loop.locator('.loop-collapsed .loop-state-detail');
+        assert.ok(await line.evaluate(node => node.scrollWidth <= node.clientWidth + 1), `the loop line fits at ${width}px`);
+        const file = path.join(artifactsDir, `panel-local-${width}-${kind}.png`);
+        await page.locator('.part.sidebar').screenshot({ path: file });
+        assert.ok(fs.statSync(file).size > 5000, `${file} holds a real screenshot`);
+      }
+    }
   });
 });

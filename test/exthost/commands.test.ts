@@ -58,7 +58,7 @@ describe('commands in a real workspace', () => {
     await vscode.commands.executeCommand('ato.doctor');
     await waitFor('the doctor report', () => vscode.window.activeTextEditor?.document.getText().startsWith('# ATO Doctor') ?? false);
     const report = vscode.window.activeTextEditor?.document.getText() ?? '';
-    assert.match(report, /Planning folder at .*planning: 0 pending/);
+    assert.match(report, /Planning folder at .*planning: task files: 0 in pending\//);
   });
 
   it('every event is a valid NDJSON line in .ato/events.ndjson, which git ignores', async () => {

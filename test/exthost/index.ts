@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import Mocha from 'mocha';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false });
+  // ATO_EXTHOST_GREP (passed by runExtHostTests.mjs) runs only the tests whose titles match, for one file's work.
+  const grep = process.env['ATO_EXTHOST_GREP'];
+  const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, ...(grep === undefined || grep === '' ? {} : { grep }) });
   // ATO_EXTHOST_FILES (comma-separated names, e.g. `cliLauncher,eventsDocument`): only those files, for one change's tests.
   const only = process.env['ATO_EXTHOST_FILES']?.split(',').map(name => `${name.trim()}.test.js`);
   for (const file of readdirSync(__dirname).sort()) if (file.endsWith('.test.js') && (only === undefined || only.includes(file))) mocha.addFile(join(__dirname, file));

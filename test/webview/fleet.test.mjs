@@ -134,8 +134,8 @@ describe('the fleet in the control panel, headless Chromium', () => {
     await send(tab, { type: 'dispatchResult', outcomes: [{ taskId: 'add-login', status: 'started', detail: 'on claude-code · run r1' }, { taskId: 'add-logout', status: 'waiting', detail: 'targets overlap with add-login (src/a.ts)' }, { taskId: 'x', status: 'refused', detail: evil }] });
     const outcomes = tab.locator('.fanout-outcomes li');
     assert.deepEqual(await outcomes.evaluateAll(items => items.map(item => [item.dataset.outcome, item.textContent])), [
-      ['started', 'add-login: startedon claude-code · run r1'],
-      ['waiting', 'add-logout: waitingtargets overlap with add-login (src/a.ts)'],
+      ['started', 'Add a login form (add-login): startedon claude-code · run r1'],
+      ['waiting', 'Add a logout button (add-logout): waitingtargets overlap with add-login (src/a.ts)'],
       ['refused', `x: refused${evil}`],
     ]);
     assert.equal(await tab.locator('.fanout-count').textContent(), 'Select pending tasks to dispatch them together.', 'the selection is done with');
@@ -151,25 +151,25 @@ describe('the fleet in the control panel, headless Chromium', () => {
     await tab.locator('[data-list="queue"] input[data-select="add-login"]').check();
     await tab.locator('[data-list="queue"] input[data-select="add-logout"]').check();
     await tab.locator('vscode-button[data-action="dispatchTasks"]').click();
-    await send(tab, { type: 'dispatchResult', outcomes: [{ taskId: 'add-login', status: 'started', detail: 'on claude-code · run r-login' }, { taskId: 'add-logout', status: 'waiting', detail: 'waits: claude-code: starts are spaced out (next in 7.3 s)' }] });
+    await send(tab, { type: 'dispatchResult', outcomes: [{ taskId: 'add-login', status: 'started', detail: 'on claude-code · run r-login' }, { taskId: 'add-logout', status: 'waiting', detail: 'waits: claude-code: starts are spaced out (at most 6 a minute): waiting for the gap after the last start' }] });
     const lines = async () => tab.locator('.fanout-outcomes li').evaluateAll(items => items.map(item => [item.dataset.outcome, item.dataset.runState ?? '', item.textContent]));
     const login = (state, extra = {}) => aRunRecord({ runId: 'r-login', taskId: 'add-login', state, startedAt: '2026-11-21T10:00:00.000Z', ...extra });
     const logout = (state, extra = {}) => aRunRecord({ runId: 'r-logout', taskId: 'add-logout', state, startedAt: '2026-11-21T10:00:08.000Z', ...extra });
 
     await deliver(tab, fleetSnapshot({ runs: [login('running'), oldRun] }));
     assert.deepEqual(await lines(), [
-      ['started', 'running', 'add-login: runningon claude-code · run r-login'],
-      ['waiting', '', 'add-logout: waitingwaits: claude-code: starts are spaced out (next in 7.3 s)'],
+      ['started', 'running', 'Add a login form (add-login): runningon claude-code · run r-login'],
+      ['waiting', '', 'Add a logout button (add-logout): waitingwaits: claude-code: starts are spaced out (at most 6 a minute): waiting for the gap after the last start'],
     ]);
     await deliver(tab, fleetSnapshot({ runs: [logout('running'), login('succeeded', { endedAt: '2026-11-21T10:00:05.000Z' }), oldRun] }));
     assert.deepEqual(await lines(), [
-      ['started', 'succeeded', 'add-login: succeededon claude-code · run r-login'],
-      ['waiting', 'running', 'add-logout: runningon claude-code · run r-logout'],
+      ['started', 'succeeded', 'Add a login form (add-login): succeededon claude-code · run r-login'],
+      ['waiting', 'running', 'Add a logout button (add-logout): runningon claude-code · run r-logout'],
     ]);
     await deliver(tab, fleetSnapshot({ runs: [logout('failed', { endedAt: '2026-11-21T10:00:20.000Z', failure: { class: 'agentError', message: evil } }), login('succeeded', { endedAt: '2026-11-21T10:00:05.000Z' }), oldRun] }));
     assert.deepEqual(await lines(), [
-      ['started', 'succeeded', 'add-login: succeededon claude-code · run r-login'],
-      ['waiting', 'failed', `add-logout: failedon claude-code · run r-logout · agentError: ${evil}`],
+      ['started', 'succeeded', 'Add a login form (add-login): succeededon claude-code · run r-login'],
+      ['waiting', 'failed', `Add a logout button (add-logout): failedon claude-code · run r-logout · agentError: ${evil}`],
     ]);
     assert.equal(await tab.locator('.fanout-outcomes li[data-run-state="failed"]').getAttribute('class'), 'row tone-error');
     assert.equal(await tab.locator('#app img').count(), 0);

@@ -14,6 +14,7 @@ const { aBusyState, aQueueEntry, aRun } = await tsImport('../support/panelState.
 const { QueueEntries } = await tsImport('../../src/core/queue/queueEntries.ts', import.meta.url);
 const { taskFileText } = await tsImport('../support/simpleTaskParser.ts', import.meta.url);
 const { anAtoState } = await tsImport('../support/stateBuilders.ts', import.meta.url);
+const { initialLoopState } = await tsImport('../../src/core/loop/loopModel.ts', import.meta.url);
 const { aFollowedPullRequest, aLoopState, aPlan, aRedPullRequest, mergeAction, readyToMerge, awaitingApproval } = await tsImport('../support/loopStates.ts', import.meta.url);
 
 const screenshots = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results', 'webview');
@@ -71,13 +72,24 @@ describe('control panel in headless Chromium', () => {
     await tab.close();
   });
 
+  test('GitHub mode: the Queue lists the loop\'s planning branch and says so, with what the checkout lacks (issue 14)', async () => {
+    const { tab } = await panelPage.open();
+    const branch = [aQueueEntry('processed', 'add-login.task.md', taskFileText({ id: 'add-login', title: 'Add a login form' }))];
+    const loop = aLoopState({ queue: { branch: 'origin/main', revision: 'abc', entries: branch } });
+    await deliver(tab, wire(buildPanelSnapshot(anAtoState({ loop, queue: new QueueEntries().snapshot() }), new Redactor())));
+    assert.equal(await tab.locator('[data-section="queue"] [data-queue-part="source"]').innerText(), 'The loop\'s queue on origin/main · 1 task not in your checkout yet (git pull)');
+    assert.deepEqual(await tab.locator('[data-list="queue"] .vrow:not(.group) .row-title').allTextContents(), ['Add a login form']);
+    await tab.close();
+  });
+
   test('keeps the markers the real-VS-Code test relies on', async () => {
     const { tab } = await panelPage.open();
     await deliver(tab, smallSnapshot({ planning: { kind: 'missing', path: '/repo/planning' }, queue: undefined, runs: [] }));
     assert.equal(await tab.locator('#app[aria-live]').count(), 1);
     assert.match(await tab.locator('[data-section="planning"]').innerText(), /No planning folder yet/);
     assert.ok(await tab.locator('vscode-button[data-action="initPlanningFolder"]').isVisible());
-    assert.match(await tab.locator('[data-section="redPrs"]').innerText(), /No GitHub remote yet/);
+    assert.ok(await tab.locator('[data-section="redPrs"]').isHidden(), 'no GitHub loop: no pull-request lists');
+    assert.match(await tab.locator('[data-section="loop"] .loop-state-detail').innerText(), /no planning folder yet/);
     assert.match(await tab.locator('[data-section="runs"]').innerText(), /No runs yet/);
     await tab.close();
   });
@@ -228,8 +240,14 @@ describe('control panel in headless Chromium', () => {
     assert.match(await loop.locator('.loop-state-detail').innerText(), /GitHub answered 502/);
     await deliver(tab, wire(buildPanelSnapshot(anAtoState(), new Redactor())));
     assert.equal(await loop.locator('[data-loop-state]').getAttribute('data-loop-state'), 'off');
-    assert.match(await loop.locator('.loop-state-detail').innerText(), /has not started/);
-    assert.match(await loop.locator('vscode-button[data-loop-action="tick"]').getAttribute('title'), /^The loop is off/);
+    assert.match(await loop.locator('.loop-state-detail').innerText(), /^Loop off: .*has not started/);
+    // No GitHub loop here: one line, no stepper and no buttons that could do nothing (issue 14).
+    assert.deepEqual([await loop.locator('.stepper').count(), await loop.locator('vscode-button').count()], [0, 0]);
+    await deliver(tab, wire(buildPanelSnapshot(anAtoState({ loop: { ...initialLoopState, mode: 'local', error: 'This repository has no `origin` remote.' } }), new Redactor())));
+    assert.equal(await loop.locator('.loop-collapsed').innerText(), 'Local mode: the GitHub loop turns on with a GitHub origin remote and a sign-in (or token).');
+    assert.equal(await loop.locator('.loop-collapsed').getAttribute('title'), 'This repository has no `origin` remote.');
+    assert.ok((await loop.boundingBox()).height < 60, 'one line high');
+    assert.ok(await tab.locator('[data-section="redPrs"]').isHidden(), 'local mode has no pull requests to show');
     assert.deepEqual(errors, []);
     await tab.close();
   });

@@ -1,4 +1,5 @@
 import type { PanelDispatchOutcome, PanelRun, PanelRunState } from '../../src/shared/protocol';
+import { taskNameText } from '../../src/shared/taskName';
 import type { Tone } from './listModel';
 
 /** One line under "Dispatch selected": what became of a task, following its run once it has one. */
@@ -34,17 +35,19 @@ const runWords: Readonly<Record<PanelRunState, { readonly icon: string; readonly
  * The fan-out's lines: each task's first answer until a run of the task appears that was not there when
  * "Dispatch selected" was clicked (`runsBefore`); from then on the line says that run's state, as the Runs
  * section does, so a task that waited and started later, finished or failed never shows a stale answer.
- * `runs` come newest first (the snapshot's order): the newest new run is the one followed.
+ * `runs` come newest first (the snapshot's order): the newest new run is the one followed. A task is named by
+ * its title with its id (`titles`: task id → title, as the queue and the Runs section name it).
  */
-export function fanOutLines(outcomes: readonly PanelDispatchOutcome[], runs: readonly PanelRun[], runsBefore: ReadonlySet<string>): FanOutLine[] {
+export function fanOutLines(outcomes: readonly PanelDispatchOutcome[], runs: readonly PanelRun[], runsBefore: ReadonlySet<string>, titles: ReadonlyMap<string, string> = new Map()): FanOutLine[] {
   return outcomes.map(outcome => {
+    const name = taskNameText(outcome.taskId, titles.get(outcome.taskId));
     const run = outcome.status === 'refused' ? undefined : runs.find(candidate => candidate.taskId === outcome.taskId && !runsBefore.has(candidate.runId));
     if (run === undefined) {
       const words = answerWords[outcome.status];
-      return { taskId: outcome.taskId, outcome: outcome.status, runState: undefined, icon: words.icon, tone: words.tone, title: `${outcome.taskId}: ${words.word}`, detail: outcome.detail };
+      return { taskId: outcome.taskId, outcome: outcome.status, runState: undefined, icon: words.icon, tone: words.tone, title: `${name}: ${words.word}`, detail: outcome.detail };
     }
     const words = runWords[run.state];
     const failure = run.failure === null ? '' : ` · ${run.failure.class}: ${run.failure.message}`;
-    return { taskId: outcome.taskId, outcome: outcome.status, runState: run.state, icon: words.icon, tone: words.tone, title: `${outcome.taskId}: ${words.word}`, detail: `on ${run.agentId} · run ${run.runId}${failure}` };
+    return { taskId: outcome.taskId, outcome: outcome.status, runState: run.state, icon: words.icon, tone: words.tone, title: `${name}: ${words.word}`, detail: `on ${run.agentId} · run ${run.runId}${failure}` };
   });
 }

@@ -1,6 +1,6 @@
 import type { PanelDispatchOutcome, PanelPreview, PanelSnapshot } from '../../src/shared/protocol';
 import { buildAgentCards, type AgentCard, type Meter } from './agentsModel';
-import { restrictedReason, type RowAction } from './listModel';
+import { queueTitles, restrictedReason, type RowAction } from './listModel';
 import { element, icon, text } from './dom';
 import { fanOutLines } from './fanOutModel';
 
@@ -22,6 +22,7 @@ export class FleetView {
   private readonly outcomes = element('ul', 'rows fanout-outcomes');
   private trusted = true;
   private runs: PanelSnapshot['runs'] = [];
+  private titles: ReadonlyMap<string, string> = new Map();
   /** The runs there were when "Dispatch selected" was clicked: a run not among them is one the dispatch started. */
   private runsAtDispatch: ReadonlySet<string> = new Set();
   /** The last fan-out's answers, which its lines follow through later snapshots. */
@@ -64,6 +65,7 @@ export class FleetView {
   render(snapshot: PanelSnapshot): void {
     this.trusted = snapshot.trusted;
     this.runs = snapshot.runs;
+    this.titles = queueTitles(snapshot.queue);
     const cards = buildAgentCards(snapshot);
     this.agentCount.textContent = String(cards.length);
     this.agentEmpty.textContent = cards.length === 0 ? 'The agents appear here once ATO has read the planning folder in a trusted workspace.' : '';
@@ -91,7 +93,7 @@ export class FleetView {
   /** Each task's line: the dispatch's answer, then the state of the run it started (one truth with the Runs section). */
   private renderOutcomes(): void {
     if (this.dispatched === undefined) return;
-    this.outcomes.replaceChildren(...fanOutLines(this.dispatched.outcomes, this.runs, this.dispatched.runsBefore).map(line => {
+    this.outcomes.replaceChildren(...fanOutLines(this.dispatched.outcomes, this.runs, this.dispatched.runsBefore, this.titles).map(line => {
       const row = outcomeRow(line.icon, line.title, line.detail);
       row.dataset['outcome'] = line.outcome;
       row.dataset['task'] = line.taskId;

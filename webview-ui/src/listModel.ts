@@ -17,6 +17,7 @@ import {
 } from '../../src/shared/protocol';
 import { requeueableRuns } from '../../src/shared/requeueable';
 import { allRows, GroupedRowList, type RowGroup, type RowList } from './rowList';
+import { taskName } from '../../src/shared/taskName';
 import type { UiState } from './uiState';
 
 export const restrictedReason = 'Restricted Mode: trust this workspace to let ATO act.';
@@ -33,7 +34,8 @@ export type ListRow =
   | { readonly kind: 'group'; readonly key: string; readonly group: string; readonly label: string; readonly count: number; readonly collapsed: boolean }
   /** `selectable`: a valid pending task, which "Dispatch selected" can send; `selected`: it is in the selection. */
   | { readonly kind: 'task'; readonly key: string; readonly task: PanelTask; readonly status: string; readonly tone: Tone; readonly actions: readonly RowAction[]; readonly selectable: boolean; readonly selected: boolean }
-  | { readonly kind: 'run'; readonly key: string; readonly run: PanelRun; readonly tone: Tone; readonly actions: readonly RowAction[] }
+  /** `title`: the task's title (its id when the queue has no such task); `secondary`: the id, when shown apart, and the agent. */
+  | { readonly kind: 'run'; readonly key: string; readonly run: PanelRun; readonly title: string; readonly secondary: string; readonly tone: Tone; readonly actions: readonly RowAction[] }
   | { readonly kind: 'needsYou'; readonly key: string; readonly item: NeedsYouItem; readonly actions: readonly RowAction[] }
   | { readonly kind: 'redPr'; readonly key: string; readonly pr: PanelRedPullRequest; readonly detail: string; readonly actions: readonly RowAction[] }
   | { readonly kind: 'check'; readonly key: string; readonly name: string; readonly actions: readonly RowAction[] }
@@ -190,7 +192,8 @@ export function buildRunRows(snapshot: PanelSnapshot, ui: UiState): ListRow[] {
 /** `buildRunRows` as a list that builds each run's row when it is shown; rows equal to those `previous` built are those objects. */
 export function runRows(snapshot: PanelSnapshot, ui: UiState, previous?: RowList<ListRow>): RowList<ListRow> {
   const matches = filterBy(ui.filter);
-  let runs = snapshot.runs.filter(run => matches([run.runId, run.taskId, run.agentId, run.branch, run.state, run.summary, run.failure?.message ?? null]));
+  const titles = queueTitles(snapshot.queue);
+  let runs = snapshot.runs.filter(run => matches([run.runId, run.taskId, titles.get(run.taskId) ?? null, run.agentId, run.branch, run.state, run.summary, run.failure?.message ?? null]));
   if (ui.sort === 'activity') runs = runs.sort(byNewest(run => run.endedAt ?? run.startedAt));
   const requeueable = requeueableRuns(snapshot.runs, new Set((snapshot.queue?.items ?? []).filter(task => task.valid && task.folder === 'processed').map(task => task.id)));
   return grouped('runs', runs, runGroups, run => run.state, run => {
@@ -205,8 +208,24 @@ export function runRows(snapshot: PanelSnapshot, ui: UiState, previous?: RowList
     }
     actions.push(action('Task Events', 'history', { type: 'showTaskEvents', taskId: run.taskId }, false, snapshot.trusted));
     const tone: Tone = run.state === 'failed' ? 'error' : run.state === 'needsYou' ? 'warning' : 'normal';
-    return { kind: 'run', key: `run:${run.runId}`, run, tone, actions };
+    const name = taskName(run.taskId, titles.get(run.taskId));
+    return { kind: 'run', key: `run:${run.runId}`, run, title: name.title, secondary: name.id === undefined ? run.agentId : `${name.id} · ${run.agentId}`, tone, actions };
   }, ui, previous);
+}
+
+const titleCache = new WeakMap<NonNullable<PanelSnapshot['queue']>, ReadonlyMap<string, string>>();
+
+/** Task id → title of the valid tasks in the queue part (one map per queue part the host sent). */
+export function queueTitles(queue: PanelSnapshot['queue']): ReadonlyMap<string, string> {
+  if (queue === null) return new Map();
+  let titles = titleCache.get(queue);
+  if (titles === undefined) {
+    const map = new Map<string, string>();
+    for (const task of queue.items) if (task.valid && !map.has(task.id)) map.set(task.id, task.title);
+    titles = map;
+    titleCache.set(queue, titles);
+  }
+  return titles;
 }
 
 const unnameable = 'This item cannot be named safely to ATO.';
@@ -294,6 +313,11 @@ export function formatElapsed(startedAt: string, endedAt: string | null, nowMs: 
 
 export function formatCost(costUsd: number | null): string {
   return costUsd === null ? '' : `$${costUsd.toFixed(costUsd < 1 ? 3 : 2)}`;
+}
+
+/** The second line of a run row in the Runs list: the task id (when the title is shown) and agent, then runDetail. */
+export function runRowDetail(row: Extract<ListRow, { kind: 'run' }>, nowMs: number): string {
+  return `${row.secondary} · ${runDetail(row.run, nowMs)}`;
 }
 
 /** The second line of a run row: state, elapsed, cost, turns, branch, failure. */

@@ -1,6 +1,6 @@
 import type { NeedsYouItem } from '../../src/shared/protocol';
 import { icon, text, element } from './dom';
-import { runDetail, type ListRow } from './listModel';
+import { runRowDetail, type ListRow } from './listModel';
 
 const needsYouIcons: Readonly<Record<NeedsYouItem['kind'], string>> = {
   invalidTask: 'error',
@@ -51,8 +51,8 @@ export function renderListRow(row: ListRow, nowMs: number): HTMLElement {
     case 'run':
       node.classList.add(`tone-${row.tone}`);
       node.dataset['state'] = row.run.state;
-      node.append(icon(runIcon(row.run.state)), text('row-title', `${row.run.taskId} · ${row.run.agentId}`), text('row-detail', runDetail(row.run, nowMs)));
-      node.title = row.run.summary ?? row.run.runId;
+      node.append(icon(runIcon(row.run.state)), text('row-title', row.title), text('row-detail', runRowDetail(row, nowMs)));
+      node.title = `${row.title}\n${row.secondary} · run ${row.run.runId}${row.run.summary === null ? '' : `\n${row.run.summary}`}`;
       break;
     case 'needsYou':
       node.classList.add('tone-warning');

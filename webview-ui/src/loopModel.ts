@@ -1,5 +1,5 @@
 import { stageGroups, stageMeanings, type PanelLoop, type PanelLoopAction, type PanelStageId, type PlannedActionKind } from '../../src/shared/loopSnapshot';
-import { focusRefCaption, loopCountsText } from '../../src/shared/loopWords';
+import { focusRefCaption, localModeLoopText, loopCountsText } from '../../src/shared/loopWords';
 import type { PanelSnapshot, ToHostMessage } from '../../src/shared/protocol';
 import { restrictedReason, type Tone } from './listModel';
 
@@ -36,6 +36,11 @@ export interface LoopLine {
 }
 
 export interface LoopViewModel {
+  /**
+   * Set when no GitHub loop runs here (local mode, or off): the header is this one line saying how to turn it
+   * on, instead of a stepper and buttons that can do nothing (issue 14: local mode leads with what it has).
+   */
+  readonly collapsed: { readonly text: string; readonly tooltip: string } | undefined;
   readonly state: { readonly kind: LoopStateKind; readonly label: string; readonly detail: string | undefined; readonly icon: string; readonly spin: boolean; readonly tone: Tone };
   /** "GitHub" or "Local mode", or undefined when the loop is off. */
   readonly mode: string | undefined;
@@ -109,6 +114,16 @@ function budgetLines(loop: PanelLoop, nowMs: number): LoopLine[] {
   return [{ icon: 'dashboard', text: 'No rate-limit budget yet: it appears once ATO has talked to GitHub.', detail: '', tone: 'normal' }];
 }
 
+/** How to turn the loop on, in one line, when no GitHub loop runs here; undefined when one does. */
+export function collapsedLoopLine(snapshot: Pick<PanelSnapshot, 'trusted' | 'loop'>): LoopViewModel['collapsed'] {
+  const loop = snapshot.loop;
+  if (loop.mode === 'github') return undefined;
+  const why = loop.offReason ?? 'no loop runs in this workspace.';
+  if (!snapshot.trusted) return { text: 'Loop off in Restricted Mode: trust this folder to let ATO run it.', tooltip: why };
+  if (loop.mode === 'local') return { text: localModeLoopText, tooltip: why };
+  return { text: `Loop off: ${why}`, tooltip: why };
+}
+
 export function buildLoopModel(snapshot: PanelSnapshot, nowMs: number): LoopViewModel {
   const loop = snapshot.loop;
   const current = loop.stage?.stage;
@@ -160,6 +175,7 @@ export function buildLoopModel(snapshot: PanelSnapshot, nowMs: number): LoopView
   const stage = loop.stage;
   const focus = stage?.focus ?? null;
   return {
+    collapsed: collapsedLoopLine(snapshot),
     state: state(loop, snapshot.trusted),
     mode: loop.mode === 'github' ? 'GitHub' : loop.mode === 'local' ? 'Local mode' : undefined,
     stepper,

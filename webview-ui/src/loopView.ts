@@ -43,6 +43,16 @@ export class LoopView {
 
   private build(model: LoopViewModel): void {
     this.timed.length = 0;
+    this.element.classList.toggle('collapsed', model.collapsed !== undefined);
+    if (model.collapsed !== undefined) {
+      // One line: what is off and how to turn it on; the reason in full on hover.
+      const line = element('p', 'loop-state loop-collapsed tone-normal');
+      line.dataset['loopState'] = model.state.kind;
+      line.title = model.collapsed.tooltip;
+      line.append(icon(model.mode === 'Local mode' ? 'device-desktop' : 'circle-slash', false), text('loop-state-detail', model.collapsed.text));
+      this.element.replaceChildren(line);
+      return;
+    }
     const heading = element('h3', 'section-title');
     heading.textContent = 'Loop';
 

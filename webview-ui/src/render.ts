@@ -3,8 +3,9 @@ import { element } from './dom';
 import { emptyLoopListText } from './emptyListText';
 import { FleetView } from './fleetView';
 import type { HostApi } from './hostApi';
-import { buildFollowedPullRequestRows, buildNeedsYouRows, buildRedPullRequestRows, queueRows, runDetail, runRows, type ListRow } from './listModel';
+import { buildFollowedPullRequestRows, buildNeedsYouRows, buildRedPullRequestRows, queueRows, runRowDetail, runRows, type ListRow } from './listModel';
 import { LoopView } from './loopView';
+import { queueSourceText } from '../../src/shared/queueSourceText';
 import { buildPanelModel, type PanelButton } from './panelModel';
 import { isPlanRow, PlanCards } from './needsYouView';
 import { applyPanelUpdate } from './panelParts';
@@ -39,6 +40,9 @@ export class PanelView {
   private readonly counts: Readonly<Record<ListId, HTMLElement>> = { needsYou: element('span', 'count'), redPrs: element('span', 'count'), followedPrs: element('span', 'count'), queue: element('span', 'count'), runs: element('span', 'count') };
   private readonly lists: Readonly<Record<ListId, VirtualList<ListRow>>>;
   private readonly loop: LoopView;
+  private readonly queueSource = element('p', 'queue-source muted');
+  /** The sections of the lists only a GitHub loop fills. */
+  private readonly loopSections: Readonly<Record<'redPrs' | 'followedPrs', HTMLElement>>;
   private readonly fleet: FleetView;
   /** Jules plans awaiting approval: cards under the Needs you list, not its fixed-height rows. */
   private readonly plans: PlanCards;
@@ -100,17 +104,18 @@ export class PanelView {
     const listSection = (id: ListId, title: string): HTMLElement => section(id, title, this.counts[id], this.empty[id], this.lists[id].element);
     const needsYou = listSection('needsYou', 'Needs you');
     needsYou.append(this.plans.element);
+    this.loopSections = { redPrs: listSection('redPrs', 'Red PRs'), followedPrs: listSection('followedPrs', 'Pull requests the loop follows') };
     this.layout = [
       this.header,
       this.notice,
       this.loop.element,
       needsYou,
-      listSection('redPrs', 'Red PRs'),
-      listSection('followedPrs', 'Pull requests the loop follows'),
+      this.loopSections.redPrs,
+      this.loopSections.followedPrs,
       this.top,
       toolbar,
       this.fleet.fanOut,
-      listSection('queue', 'Queue'),
+      this.queueSection(listSection('queue', 'Queue')),
       this.fleet.preview,
       listSection('runs', 'Runs'),
       this.fleet.agents,
@@ -192,7 +197,7 @@ export class PanelView {
     this.lists.runs.forEachRendered((row, node) => {
       if (row.kind !== 'run' || row.run.endedAt !== null) return;
       const detail = node.querySelector('.row-detail');
-      if (detail !== null) detail.textContent = runDetail(row.run, now);
+      if (detail !== null) detail.textContent = runRowDetail(row, now);
     });
   }
 
@@ -238,13 +243,29 @@ export class PanelView {
     const followed = snapshot.loop.followedPullRequests.length;
     this.counts.followedPrs.textContent = String(followed);
     this.empty.followedPrs.textContent = followed > 0 ? filtered('followedPrs') : emptyLoopListText(snapshot, 'followedPrs');
+    // Without a GitHub loop there are no pull requests: local mode leads with the queue, runs and agents (issue 14).
+    // In Restricted Mode they stay, saying what Restricted Mode hides.
+    const noLoop = snapshot.trusted && snapshot.loop.mode !== 'github';
+    this.loopSections.redPrs.hidden = noLoop && red === 0;
+    this.loopSections.followedPrs.hidden = noLoop && followed === 0;
     this.counts.queue.textContent = snapshot.queue === null ? '' : String(snapshot.queue.items.length);
     this.empty.queue.textContent = snapshot.queue === null
       ? 'The queue appears here once ATO has read the planning folder.'
       : snapshot.queue.items.length === 0 ? 'No task files yet: add one with New Task or drop a .task.md file into issue_queue/pending.' : filtered('queue');
+    const source = snapshot.queue?.source;
+    this.queueSource.textContent = source === undefined ? '' : queueSourceText(source);
+    this.queueSource.hidden = source === undefined;
     this.counts.runs.textContent = String(snapshot.runs.length);
     this.empty.runs.textContent = snapshot.runs.length === 0 ? 'No runs yet: dispatch a pending task to start one.' : filtered('runs');
     for (const empty of Object.values(this.empty)) empty.hidden = empty.textContent === '';
+  }
+
+  /** The Queue section, with the line that says where its tasks were read (GitHub mode: the loop's planning branch). */
+  private queueSection(container: HTMLElement): HTMLElement {
+    this.queueSource.dataset['queuePart'] = 'source';
+    this.queueSource.hidden = true;
+    container.querySelector('.section-title')?.after(this.queueSource);
+    return container;
   }
 
   /** The list's rows, built again only when one of `inputs` is not what they were built from (`build` gets the rows before, to reuse). */

@@ -79,7 +79,8 @@ function describePlanning(state: AtoState): string {
     case 'partial':
       return `${mark.warn} Planning folder at ${planning.path} lacks ${planning.missing.join(', ')} — "ATO: Initialize Planning Folder" fills the gaps`;
     case 'ready':
-      return `${mark.ok} Planning folder at ${planning.path}: ${planning.queue.pending} pending, ${planning.queue.processed} processed, ${planning.queue.complete} complete`;
+      // Files, not tasks: Doctor does not parse them (the panel, tree and status bar count valid tasks, invalid files apart).
+      return `${mark.ok} Planning folder at ${planning.path}: task files: ${planning.queue.pending} in pending/, ${planning.queue.processed} in processed/, ${planning.queue.complete} in complete/`;
     case 'error':
       return `${mark.fail} Planning folder at ${planning.path} could not be read: ${planning.message}`;
   }

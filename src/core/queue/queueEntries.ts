@@ -16,7 +16,10 @@ export interface DuplicateId {
 export interface QueueSnapshot {
   /** Increases with every batch of changes the index applies. */
   readonly revision: number;
-  /** Files per folder, valid or not. */
+  /**
+   * Valid tasks per folder. Invalid files are counted apart (`invalid`), never in a folder's count: every view
+   * (panel, tree, status bar, CLI) says "1 pending · 1 invalid", not "2 pending" for one task and one broken file.
+   */
   readonly counts: QueueCounts;
   /** Files in any folder that did not parse into a task, in path order. */
   readonly invalid: readonly QueueEntry[];
@@ -159,7 +162,7 @@ export class QueueEntries {
 
   private account(entry: QueueEntry, delta: 1 | -1): void {
     this.cached = undefined;
-    this.counts[entry.folder] += delta;
+    if (isValidQueueEntry(entry)) this.counts[entry.folder] += delta;
     if (entry.folder !== 'pending') this.settled[entry.folder] = undefined;
     if (entry.folder !== 'processed') this.order = undefined;
     if (entry.folder === 'pending' && isValidQueueEntry(entry)) this.trackPending(entry, delta);

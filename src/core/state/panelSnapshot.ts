@@ -5,6 +5,8 @@ import type { Redactor } from '../logging/redactor';
 import { isValidQueueEntry, queueEntryId, type QueueEntry } from '../queue/queueEntry';
 import type { QueueSnapshot } from '../queue/queueEntries';
 import { describeBlockReason } from '../queue/queueOrder';
+import { taskTitles } from '../queue/taskTitles';
+import { taskNameText } from '../../shared/taskName';
 import type { RunRecord, RunState } from '../runs/runRecord';
 import { clipText } from '../util/clipText';
 import { describeRunRecordProblem } from '../runs/runRecordProblemText';
@@ -15,6 +17,11 @@ import type { AtoState } from './atoState';
 import { loopSnapshot } from './panelLoopSnapshot';
 import { requeueableRuns } from './requeueableRuns';
 import { isLandable, landableRuns } from '../runs/landing/landingTarget';
+import { shownQueue } from './shownQueue';
+
+function queueTallyOf(queue: QueueSnapshot | undefined): { pending: number; processed: number; complete: number; invalid: number } {
+  return queue === undefined ? { pending: 0, processed: 0, complete: 0, invalid: 0 } : { ...queue.counts, invalid: queue.invalid.length };
+}
 
 /** The panel's run states must be exactly the record's (compile-time check). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -69,11 +76,14 @@ export function buildPanelSnapshot(state: AtoState, redactor: Redactor): PanelSn
     workspaceName: state.workspaceName ?? null,
     planning: state.planning.kind === 'partial'
       ? { ...state.planning, missing: [...state.planning.missing] }
-      : state.planning.kind === 'ready' && state.queue !== undefined ? { ...state.planning, queue: { ...state.queue.counts } } : state.planning,
+      : state.planning.kind === 'ready' && shownQueue(state).queue !== undefined ? { ...state.planning, queue: { ...queueTallyOf(shownQueue(state).queue) } } : state.planning,
     githubAccount: github.kind === 'session' ? github.account : null,
     settingsProblems: state.settingsProblems.map(problem => ({ ...problem })),
   });
-  const queue = state.queue === undefined ? null : queueSnapshot(state.queue, redactor, cache);
+  // The queue the loop reads in GitHub mode (its planning branch), the working tree's otherwise.
+  const shown = shownQueue(state);
+  const listed = shown.queue === undefined ? null : queueSnapshot(shown.queue, redactor, cache);
+  const queue = listed === null || shown.source === undefined ? listed : withSource(listed, redactor.redactValue({ ...shown.source }));
   const runs = runSnapshots(state.runs, redactor, cache);
   const loop = cachedLoop(state, redactor, cache);
   return {
@@ -84,10 +94,22 @@ export function buildPanelSnapshot(state: AtoState, redactor: Redactor): PanelSn
     settingsProblems: head.settingsProblems,
     queue,
     runs,
-    needsYou: [...loop.needsYou, ...runNeedsYou(state.runs, runs, requeueableRuns(state), julesAgents(state), redactor), ...runRecordItems(state.runProblems, redactor), ...(queue === null ? [] : cache.invalidItems)],
+    needsYou: [...loop.needsYou, ...runNeedsYou(state.runs, runs, requeueableRuns(state), julesAgents(state), taskTitles(shown.queue), redactor), ...runRecordItems(state.runProblems, redactor), ...(queue === null ? [] : cache.invalidItems)],
     loop: loop.loop,
     agents: panelAgents(state.agents, redactor),
   };
+}
+
+const sourced = new WeakMap<NonNullable<PanelSnapshot['queue']>, { readonly key: string; readonly queue: NonNullable<PanelSnapshot['queue']> }>();
+
+/** The queue part with where it was read; the same object while neither changes (the update encoder compares identity). */
+function withSource(listed: NonNullable<PanelSnapshot['queue']>, source: NonNullable<NonNullable<PanelSnapshot['queue']>['source']>): NonNullable<PanelSnapshot['queue']> {
+  const key = JSON.stringify(source);
+  const known = sourced.get(listed);
+  if (known?.key === key) return known.queue;
+  const queue = { ...listed, source };
+  sourced.set(listed, { key, queue });
+  return queue;
 }
 
 /** The loop part changes only with the loop state (and the reason it is off): reused otherwise. */
@@ -211,7 +233,7 @@ function runSnapshot(record: RunRecord, redactor: Redactor, cache: SnapshotCache
  * record) — with a one-click Requeue when the task waits in processed/ — and runs waiting for an answer.
  * Built from already-redacted items.
  */
-function runNeedsYou(records: readonly RunRecord[], runs: readonly PanelRun[], requeueable: ReadonlyMap<string, unknown>, jules: ReadonlySet<string>, redactor: Redactor): NeedsYouItem[] {
+function runNeedsYou(records: readonly RunRecord[], runs: readonly PanelRun[], requeueable: ReadonlyMap<string, unknown>, jules: ReadonlySet<string>, titles: ReadonlyMap<string, string>, redactor: Redactor): NeedsYouItem[] {
   const items: NeedsYouItem[] = [];
   const latestByTask = new Set<string>();
   for (const [index, record] of records.entries()) {
@@ -219,13 +241,16 @@ function runNeedsYou(records: readonly RunRecord[], runs: readonly PanelRun[], r
     if (run === undefined) continue;
     const latest = !latestByTask.has(record.taskId);
     latestByTask.add(record.taskId);
+    // The task by its title and id, as the queue and the Runs list name it (redacted like the id).
+    const title = titles.get(record.taskId);
+    const task = taskNameText(run.taskId, title === undefined ? undefined : redactor.redact(clipText(title, panelTaskTextLimits.title)));
     if (run.state === 'needsYou' && jules.has(record.agentId) && run.failure === null) {
       // A Jules run waits in needsYou for its plan: the reason carries the plan's summary (redacted like the run).
       const reason = redactor.redact(record.history.at(-1)?.reason ?? '');
-      items.push({ kind: 'planAwaitingApproval', key: run.runId, title: `${run.agentId} asks you to approve its plan for ${run.taskId}`, detail: clipText(reason, planSummaryLimit), label: 'Approve plan', action: { type: 'approvePlan', taskId: run.taskId }, url: null });
+      items.push({ kind: 'planAwaitingApproval', key: run.runId, title: `${run.agentId} asks you to approve its plan for ${task}`, detail: clipText(reason, planSummaryLimit), label: 'Approve plan', action: { type: 'approvePlan', taskId: run.taskId }, url: null });
     } else if (run.state === 'needsYou') {
       const reason = record.history.at(-1)?.reason ?? '';
-      items.push({ kind: 'runNeedsYou', key: run.runId, title: `${run.agentId} needs you on ${run.taskId}`, detail: run.failure?.message ?? reason, label: 'Show Log', action: runLog(run.runId), url: null });
+      items.push({ kind: 'runNeedsYou', key: run.runId, title: `${run.agentId} needs you on ${task}`, detail: run.failure?.message ?? reason, label: 'Show Log', action: runLog(run.runId), url: null });
     } else if (run.state === 'failed' && latest && waitsForAHuman(record)) {
       // The (redacted) task id the panel shows, as the queue's Dispatch Now names its task.
       const requeue = requeueable.has(record.runId);
@@ -233,7 +258,7 @@ function runNeedsYou(records: readonly RunRecord[], runs: readonly PanelRun[], r
       const raise = requeue && record.failure?.class === 'budget';
       const action: NeedsYouItem['action'] = raise ? { type: 'raiseBudget', taskId: run.taskId } : requeue ? { type: 'requeueTask', taskId: run.taskId } : runLog(run.runId);
       const label = raise ? 'Raise Budget and Resume' : requeue ? 'Requeue' : 'Show Log';
-      items.push({ kind: 'runFailed', key: run.runId, title: `${run.taskId} failed on ${run.agentId}`, detail: `${run.failure === null ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`}${escalationNote(record)}`, label, action, url: null });
+      items.push({ kind: 'runFailed', key: run.runId, title: `${task} failed on ${run.agentId}`, detail: `${run.failure === null ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`}${escalationNote(record)}`, label, action, url: null });
     }
   }
   return items;

@@ -58,6 +58,7 @@ function queueChanged(before: PanelSnapshot['queue'], after: PanelSnapshot['queu
   if (before === after) return false;
   if (before === null || after === null) return true;
   if (before.revision !== after.revision || before.items.length !== after.items.length) return true;
+  if (JSON.stringify(before.source) !== JSON.stringify(after.source)) return true;
   const counts = before.counts;
   if (counts.pending !== after.counts.pending || counts.processed !== after.counts.processed || counts.complete !== after.counts.complete || counts.invalid !== after.counts.invalid) return true;
   return after.items.some((item, index) => item !== before.items[index]);

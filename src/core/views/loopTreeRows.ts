@@ -1,8 +1,11 @@
 import { isExternalUrl, stageMeanings } from '../../shared/loopSnapshot';
 import { julesPlanSteps } from '../agents/jules/julesPlanSteps';
-import { focusRefCaption, loopCountsText } from '../../shared/loopWords';
+import { focusRefCaption, localModeLoopText, loopCountsText } from '../../shared/loopWords';
 import type { LoopNeedsYou, LoopState, NeedsYouKind, WorkKind } from '../loop/engine/loopModel';
 import { queueEntryId } from '../queue/queueEntry';
+import { taskTitles } from '../queue/taskTitles';
+import { shownQueue } from '../state/shownQueue';
+import { taskNameText } from '../../shared/taskName';
 import { describeRunRecordProblem } from '../runs/runRecordProblemText';
 import type { AtoState } from '../state/atoState';
 import { requeueableRuns } from '../state/requeueableRuns';
@@ -40,6 +43,10 @@ export function loopRows(state: AtoState): TreeNodeModel[] {
   }
   const error = tickError(loop);
   const notRunning = loopNotRunningReason(state);
+  // Local mode has no GitHub loop to show: one row saying how to turn it on, as the panel's one line (issue 14).
+  if (loop.mode === 'local' && loop.stage === undefined) {
+    return [{ id: 'loop', label: 'Loop', description: 'local mode', tooltip: `${localModeLoopText}${notRunning === undefined ? '' : `\n${notRunning}`}`, icon: 'device-desktop' }];
+  }
   const status = loop.ticking ? 'ticking' : error !== undefined ? 'error' : notRunning !== undefined ? 'not running' : loop.running ? 'running' : 'paused';
   const children: TreeNodeModel[] = [];
   if (notRunning !== undefined) children.push({ id: 'loop/notRunning', label: 'Not running', description: notRunning, tooltip: notRunning, icon: 'info' });
@@ -173,9 +180,12 @@ export function needsYouRows(state: AtoState): TreeNodeModel[] {
   const seen = new Set<string>();
   let runItems = 0;
   const jules = new Set(state.agents.filter(agent => agent.kind === 'jules').map(agent => agent.id));
+  // As the panel names them: from the queue the views show (the planning branch in GitHub mode).
+  const titles = taskTitles(shownQueue(state).queue);
   for (const run of state.runs) {
     const latest = !seen.has(run.taskId);
     seen.add(run.taskId);
+    const task = taskNameText(run.taskId, titles.get(run.taskId));
     if (run.state === 'needsYou' && jules.has(run.agentId) && run.failure === undefined) {
       // A Jules run waiting for its plan: approve inline, or read the plan (the reason) in the tooltip and log.
       runItems++;
@@ -184,13 +194,13 @@ export function needsYouRows(state: AtoState): TreeNodeModel[] {
       const steps = julesPlanSteps(plan);
       const stepRows: TreeNodeModel[] = steps.map((step, index) => ({ id: `needsYou/run/${run.runId}/step/${String(index + 1)}`, label: `${String(index + 1)}. ${step}`, tooltip: `Step ${String(index + 1)} of ${String(steps.length)}: ${step}`, icon: 'circle-small' }));
       const approveRow: TreeNodeModel = { id: `needsYou/run/${run.runId}/approve`, label: 'Approve plan', description: `Jules starts on ${run.taskId}`, icon: 'check', command: commandIds.approvePlan, commandArgs: [run.taskId] };
-      children.push({ id: `needsYou/run/${run.runId}`, label: `${run.agentId} asks you to approve its plan for ${run.taskId}`, description: steps.length === 1 ? '1 step' : `${String(steps.length)} steps`, tooltip: plan, icon: 'checklist', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.taskId, contextValue: treeItemContexts.planAwaitingApproval, children: [...stepRows, approveRow] });
+      children.push({ id: `needsYou/run/${run.runId}`, label: `${run.agentId} asks you to approve its plan for ${task}`, description: steps.length === 1 ? '1 step' : `${String(steps.length)} steps`, tooltip: plan, icon: 'checklist', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.taskId, contextValue: treeItemContexts.planAwaitingApproval, children: [...stepRows, approveRow] });
     } else if (run.state === 'needsYou') {
       runItems++;
-      children.push({ id: `needsYou/run/${run.runId}`, label: `${run.agentId} needs you on ${run.taskId}`, description: run.history.at(-1)?.reason ?? '', icon: 'bell-dot', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.runId, contextValue: treeItemContexts.activeRun });
+      children.push({ id: `needsYou/run/${run.runId}`, label: `${run.agentId} needs you on ${task}`, description: run.history.at(-1)?.reason ?? '', icon: 'bell-dot', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.runId, contextValue: treeItemContexts.activeRun });
     } else if (run.state === 'failed' && latest && waitsForAHuman(run)) {
       runItems++;
-      children.push({ id: `needsYou/run/${run.runId}`, label: `${run.taskId} failed on ${run.agentId}`, description: run.failure === undefined ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`, icon: 'error', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.runId, contextValue: requeueable.has(run.runId) ? treeItemContexts.requeueableRun : treeItemContexts.finishedRun });
+      children.push({ id: `needsYou/run/${run.runId}`, label: `${task} failed on ${run.agentId}`, description: run.failure === undefined ? 'The run failed.' : `${run.failure.class}: ${run.failure.message}`, icon: 'error', command: commandIds.showRunLog, commandArgs: [run.runId], ref: run.runId, contextValue: requeueable.has(run.runId) ? treeItemContexts.requeueableRun : treeItemContexts.finishedRun });
     }
   }
   for (const problem of state.runProblems.slice(0, maxTreeTasks)) {

@@ -2,6 +2,7 @@ import { restrictedModeText } from '../../shared/restrictedMode';
 import type { AtoState } from '../state/atoState';
 import { waitsForAHuman } from '../state/panelSnapshot';
 import { commandIds, workbenchCommands, type CommandId, type WorkbenchCommandId } from './commandIds';
+import { queueTally } from './queueTally';
 import { formatClock, loopNotRunningReason, stageLabel, tickError } from './loopText';
 
 export interface StatusBarView {
@@ -38,14 +39,14 @@ function stateView(state: AtoState): Omit<StatusBarView, 'command'> {
       return { text: '$(error) ATO', tooltip: `The planning folder could not be read: ${planning.message}`, tone: 'error' };
     case 'ready': {
       const mode = state.auth.github.kind === 'session' || state.auth.github.kind === 'token' ? 'GitHub' : 'local';
-      const counts = state.queue?.counts ?? planning.queue;
-      const { pending, processed } = counts;
+      const counts = queueTally(state) ?? { ...planning.queue, invalid: 0 };
+      const { pending, processed, invalid } = counts;
       const running = activeRuns(state);
       const waiting = needsYouCount(state);
       const error = tickError(state.loop);
       return {
         text: `${error !== undefined ? '$(error)' : running > 0 ? '$(sync~spin)' : '$(hubot)'} ATO: ${pending} pending · ${processed} dispatched${running > 0 ? ` · ${running} running` : ''}${waiting > 0 ? ` · $(bell-dot) ${waiting}` : ''}`,
-        tooltip: `ATO (${mode} mode): ${pending} pending, ${processed} dispatched, ${counts.complete} complete${running > 0 ? `, ${running} agent runs in progress` : ''}${waiting > 0 ? `; ${waiting} waiting for you` : ''}.${error === undefined ? '' : ` The loop failed: ${error}`} Click to open the control panel.`,
+        tooltip: `ATO (${mode} mode): ${pending} pending, ${processed} dispatched, ${counts.complete} complete${invalid > 0 ? `, ${invalid} invalid task file${invalid === 1 ? '' : 's'}` : ''}${running > 0 ? `, ${running} agent runs in progress` : ''}${waiting > 0 ? `; ${waiting} waiting for you` : ''}.${error === undefined ? '' : ` The loop failed: ${error}`} Click to open the control panel.`,
         tone: error !== undefined ? 'error' : waiting > 0 ? 'warning' : 'normal',
       };
     }

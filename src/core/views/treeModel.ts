@@ -9,6 +9,9 @@ import { agentRows } from './agentTreeRows';
 import { followedPullRequestRows } from './followedPullRequestRows';
 import { loopRows, needsYouRows, redPullRequestRows } from './loopTreeRows';
 import { queueRows, runRows } from './queueTreeRows';
+import { queueTally } from './queueTally';
+import { shownQueue } from '../state/shownQueue';
+import { taskTitles } from '../queue/taskTitles';
 
 /** One row of ATO's native tree, independent of VS Code's TreeItem. */
 export interface TreeNodeModel {
@@ -95,8 +98,8 @@ function planningRows(state: AtoState): readonly TreeNodeModel[] {
             { id: 'planning/capabilities', label: 'Capabilities', description: planningLayout.capabilities, icon: 'checklist', openFile: join(planning.path, planningLayout.capabilities) },
           ],
         },
-        ...queueRows(state.queue?.counts ?? planning.queue, state.queue),
-        ...runRows(state.runs, requeueableRuns(state)),
+        ...queueRows(queueTally(state) ?? { ...planning.queue, invalid: 0 }, shownQueue(state), planning.path),
+        ...runRows(state.runs, requeueableRuns(state), taskTitles(shownQueue(state).queue)),
         ...agentRows(state),
         ...accountRows(state),
         ...settingsRows(state),

@@ -59,7 +59,7 @@ describe('npm start (scripts/start.sh) with desktop VS Code', function () {
     assert.deepEqual(listed.tasks.map(task => [task.id, task.valid]), [['add-farewell', true]]);
     const doctor = await runBuiltCli(['doctor', '--workspace', sample]);
     assert.match(doctor.stdout, /✓ git: git version .*; the workspace is a repository at [0-9a-f]{12}/);
-    assert.match(doctor.stdout, /✓ Planning folder at .*: 1 pending, 0 processed, 0 complete/);
+    assert.match(doctor.stdout, /✓ Planning folder at .*: task files: 1 in pending\/, 0 in processed\/, 0 in complete\//);
 
     const head = git(sample, 'rev-parse', 'HEAD');
     const again = await start(sample);

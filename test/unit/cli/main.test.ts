@@ -86,6 +86,15 @@ describe('ato CLI (main)', () => {
     assert.match(again.stdout, /already complete/);
   });
 
+  it('status without a loop counts valid tasks and invalid files apart, as the panel, tree and status bar do (issue 14)', async () => {
+    await run(['init']);
+    const pending = join(tempDir(), 'planning', 'issue_queue', 'pending');
+    await writeFile(join(pending, 'add-login.task.md'), '---\nid: add-login\ntype: feature\npriority: medium\ncreated: 2026-11-21T10:00:00Z\n---\n# Add a login form\n\n**Prompt:**\nDo it.\n');
+    await writeFile(join(pending, 'broken.task.md'), '---\nid: [not closed\n---\n');
+    const status = await run(['status']);
+    assert.match(status.stdout, /^planning: ready \(1 pending, 0 dispatched, 0 complete, 1 invalid\)$/m);
+  });
+
   it('init: honours ATO_PLANNING_PATH, and refuses one that leaves the workspace', async () => {
     await run(['init'], { ATO_PLANNING_PATH: 'docs/plan' });
     assert.ok((await stat(join(tempDir(), 'docs', 'plan', 'vision', 'goal.md'))).isFile());

@@ -46,4 +46,10 @@ describe('the fan-out lines', () => {
     const [line] = fanOutLines(answer.slice(2), runsOf(aRunRecord({ runId: 'r-three', taskId: 'three', state: 'running', startedAt: at(1) })), new Set());
     assert.equal(line?.title, 'three: refused');
   });
+
+  it('name each task by its title with its id, as the queue and the Runs section do (issue 14)', () => {
+    const titles = new Map([['one', 'Add a login form'], ['two', 'Fix the typo']]);
+    const lines = fanOutLines(answer, runsOf(aRunRecord({ runId: 'r-one', taskId: 'one', agentId: 'counter', state: 'running', startedAt: at(1) })), new Set(), titles);
+    assert.deepEqual(lines.map(line => [line.taskId, line.title]), [['one', 'Add a login form (one): running'], ['two', 'Fix the typo (two): waiting'], ['three', 'three: refused']]);
+  });
 });

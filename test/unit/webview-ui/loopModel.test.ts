@@ -177,3 +177,20 @@ describe('loop header model: an engine that cannot run here', () => {
     assert.equal(view.mode, 'Local mode');
   });
 });
+
+describe('loop header model: no GitHub loop here collapses to one line (issue 14)', () => {
+  it('local mode: one line saying how to turn the loop on, the engine\'s reason on hover', () => {
+    const view = buildLoopModel(snapshotOf({ ...initialLoopState, mode: 'local', error: 'This repository has no `origin` remote.' }), now);
+    assert.deepEqual(view.collapsed, { text: 'Local mode: the GitHub loop turns on with a GitHub origin remote and a sign-in (or token).', tooltip: 'This repository has no `origin` remote.' });
+  });
+
+  it('off: the line is the reason, which says what to do; Restricted Mode says to trust the folder', () => {
+    assert.match(buildLoopModel(snapshotOf(initialLoopState), now).collapsed?.text ?? '', /^Loop off: .*has not started/);
+    assert.equal(buildLoopModel(snapshotOf(initialLoopState, false), now).collapsed?.text, 'Loop off in Restricted Mode: trust this folder to let ATO run it.');
+  });
+
+  it('a GitHub loop keeps its full header, even when it cannot run in this window', () => {
+    assert.equal(model().collapsed, undefined);
+    assert.equal(model({ error: 'Another window runs the planning loop for this folder.' }).collapsed, undefined);
+  });
+});

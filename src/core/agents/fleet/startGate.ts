@@ -33,7 +33,8 @@ export class StartGate {
       this.starts.set(vendor, recent);
       return { ok: false, waitMs: Math.max(1, waitMs), reason: `${vendor}: ${recent.length} starts in the last minute (at most ${limit})` };
     }
-    if (gapEnds > now) return { ok: false, waitMs: gapEnds - now, reason: `${vendor}: starts are spaced out (next in ${((gapEnds - now) / 1000).toFixed(1)} s)` };
+    // No countdown in the reason: it stays on screen while the task waits (a frozen "next in 5.8 s"); `waitMs` has the time.
+    if (gapEnds > now) return { ok: false, waitMs: gapEnds - now, reason: `${vendor}: starts are spaced out (at most ${limit} a minute): waiting for the gap after the last start` };
     recent.push(now);
     this.starts.set(vendor, recent);
     this.notBefore.set(vendor, now + Math.floor((0.5 + clampUnit(this.options.random()) / 2) * (minuteMs / limit)));

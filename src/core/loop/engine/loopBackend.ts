@@ -1,6 +1,6 @@
 import type { RateLimitBudget } from '../../forges/github/githubModel';
 import type { AdoptionRecord, AdoptionReport } from '../tracks/planning/issueAdoption';
-import type { FollowedPullRequest, LocalDraft, LoopCounts, LoopState, PlannedAction, RedPullRequest, StageDecision, TrackPlan } from './loopModel';
+import type { FollowedPullRequest, LocalDraft, LoopCounts, LoopQueueView, LoopState, PlannedAction, RedPullRequest, StageDecision, TrackPlan } from './loopModel';
 import type { MergeRefusal } from '../policy/mergeRefusals';
 
 /** What one observation of the world gives the engine: the decision and what the views show. */
@@ -12,6 +12,8 @@ export interface LoopObservation {
   readonly followedPullRequests: readonly FollowedPullRequest[];
   readonly counts: LoopCounts;
   readonly drafts: readonly LocalDraft[];
+  /** GitHub mode: the planning branch's queue, as read. */
+  readonly queue?: LoopQueueView;
   /**
    * Something is in flight whose change GitHub's cheap probe would not report (CI on an open PR, a local
    * agent working): the next tick must read everything and come sooner.

@@ -14,7 +14,8 @@ export interface CountedParts {
 
 /** The loop's counts from what one tick read: the planning branch's queue and GitHub, never the working tree. */
 export function loopCounts(parts: CountedParts): LoopCounts {
-  const inFolder = (folder: QueueEntry['folder']): number => parts.queue.filter(entry => entry.folder === folder).length;
+  // Valid tasks per folder; invalid files apart (the same rule as the local queue's counts).
+  const inFolder = (folder: QueueEntry['folder']): number => parts.queue.filter(entry => entry.folder === folder && isValidQueueEntry(entry)).length;
   const unpromoted = parts.queue.filter(entry => entry.folder === 'pending' && isValidQueueEntry(entry) && parts.links.tasks.get(entry.result.task.id)?.issue?.state !== 'open').length;
   return {
     pending: inFolder('pending'),

@@ -7,6 +7,7 @@ import type { BackendUsage, LeaseAnswer, LoopBackend, LoopObservation } from './
 import type { ActionOutcome, LoopController, LoopState, PlannedAction, RequeueTaskAction, TickPlan, TickReport, TrackPlan } from './loopModel';
 import { describeAction } from './describeAction';
 import { summariseAdoption } from '../tracks/planning/issueAdoption';
+import { planStillHolds } from './planBasis';
 
 export interface LoopTimers {
   setTimeout(callback: () => void, ms: number): unknown;
@@ -358,8 +359,10 @@ export class LoopEngine implements LoopController, Disposable {
       counts: observation.counts,
       needsYou: observation.decision.needsYou,
       drafts: observation.drafts,
+      queue: observation.queue === undefined || loop.queue?.revision === observation.queue.revision ? loop.queue : observation.queue,
       rateLimit: { core: usage.core, graphql: usage.graphql },
-      ...(plan === undefined ? {} : { plan }),
+      // A new plan replaces the last; without one, the last stays only while the state it was planned from does.
+      ...(plan !== undefined ? { plan } : loop.plan === undefined || planStillHolds(loop.plan, observation) ? {} : { plan: undefined }),
       ...(report === undefined ? {} : { lastReport: report, lastTickAt: at }),
     }));
   }

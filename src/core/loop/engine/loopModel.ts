@@ -1,5 +1,6 @@
 import type { MergeMethod, RateLimitBudget } from '../../forges/github/githubModel';
 import type { AdoptionReport } from '../tracks/planning/issueAdoption';
+import type { QueueEntry } from '../../queue/queueEntry';
 
 /** The planning track's stages (PRODUCT §4): gap analysis (1x), development (2x), capability update (3x). */
 export const stageIds = ['1a', '1b', '1c', '2a', '2b', '2c', '3a', '3b', '3c'] as const;
@@ -189,7 +190,7 @@ export interface FollowedPullRequest {
 
 /** The loop's counts, from what it reads: the planning branch (not the working tree) and GitHub. */
 export interface LoopCounts {
-  /** Task files in each queue folder of the planning branch, valid or not. */
+  /** Valid tasks in each queue folder of the planning branch; invalid files apart (`invalid`). */
   readonly pending: number;
   readonly processed: number;
   readonly complete: number;
@@ -252,6 +253,16 @@ export interface LocalDraft {
   readonly valid: boolean;
 }
 
+/** The queue as the loop read it from its planning branch (GitHub mode). */
+export interface LoopQueueView {
+  /** Where it was read, e.g. `origin/main`. */
+  readonly branch: string;
+  /** The commit read: equal revisions, equal entries. */
+  readonly revision: string;
+  /** Task files of the three queue folders, valid or not, paths relative to the planning folder as locally. */
+  readonly entries: readonly QueueEntry[];
+}
+
 /** The loop as the store holds it (panel, tree, status bar and `ato status --json` read this). */
 export interface LoopState {
   /** `github`: planning truth on the remote's default branch; `local`: the working tree; `off`: no loop here. */
@@ -277,6 +288,8 @@ export interface LoopState {
   readonly needsYou: readonly LoopNeedsYou[];
   /** GitHub mode: local task files the planning branch does not have yet. */
   readonly drafts: readonly LocalDraft[];
+  /** GitHub mode: the queue the loop reads (the planning branch), once a tick has read it; the views show this one. */
+  readonly queue: LoopQueueView | undefined;
   /** Who holds the remote lease, when known. */
   readonly lease: { readonly holder: string; readonly mine: boolean; readonly expiresAt: string } | undefined;
 }
@@ -297,6 +310,7 @@ export const initialLoopState: LoopState = {
   counts: undefined,
   needsYou: [],
   drafts: [],
+  queue: undefined,
   lease: undefined,
 };
 

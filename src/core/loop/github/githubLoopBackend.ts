@@ -89,7 +89,8 @@ export class GitHubLoopBackend implements LoopBackend {
     const inFlight = waitingStages.has(decision.stage) || followed.some(pr => pr.ci === 'pending') || (localRuns?.size ?? 0) > 0;
     const drafts = planning.drafts.map(entry => ({ path: entry.file, taskId: queueEntryId(entry), title: entry.result.task?.title ?? entry.fileName, valid: isValidQueueEntry(entry) }));
     const counts = loopCounts({ snapshot, queue: planning.entries, links, followedPullRequests: followed.length, localDrafts: drafts.length });
-    return { decision, otherTracks: [this.runsTrack()], redPullRequests: redPullRequests(snapshot, new Map()), followedPullRequests: followed, counts, drafts, inFlight };
+    const queue = { branch: `origin/${this.options.branch}`, revision: planning.revision, entries: planning.entries };
+    return { decision, otherTracks: [this.runsTrack()], redPullRequests: redPullRequests(snapshot, new Map()), followedPullRequests: followed, counts, drafts, queue, inFlight };
   }
 
   async acquireLease(): Promise<LeaseAnswer> {

@@ -18,7 +18,7 @@ const expectedPlanningLine: Readonly<Record<AtoState['planning']['kind'], RegExp
   unknown: /Planning folder: not inspected yet/,
   missing: /Planning folder missing at \/work\/repo\/planning — run "ATO: Initialize Planning Folder"/,
   partial: /lacks vision\/goal\.md, issue_queue\/pending/,
-  ready: /Planning folder at \/work\/repo\/planning: 3 pending, 2 processed, 7 complete/,
+  ready: /Planning folder at \/work\/repo\/planning: task files: 3 in pending\/, 2 in processed\/, 7 in complete\//,
   error: /could not be read: EACCES: permission denied/,
 };
 

@@ -56,7 +56,8 @@ describe('QueueEntries (the index\'s incremental bookkeeping)', () => {
         entries.commit();
         const snapshot = entries.snapshot();
         const all = [...truth.values()];
-        const counts = Object.fromEntries(queueFolders.map(folder => [folder, all.filter(e => e.folder === folder).length]));
+        // Valid tasks per folder; invalid files only in `invalid` (issue 14: one count everywhere).
+        const counts = Object.fromEntries(queueFolders.map(folder => [folder, all.filter(e => e.folder === folder && e.result.task !== undefined).length]));
         assert.deepEqual(snapshot.counts, counts);
         assert.deepEqual(snapshot.invalid.map(e => e.file), all.filter(e => e.result.task === undefined).map(e => e.file).sort());
         const byId = new Map<string, QueueEntry[]>();

@@ -71,7 +71,7 @@ describe('QueueIndex', () => {
       assert.equal(index.byId('plain')[0]?.result.task?.title, 'A plain task');
 
       const snapshot = index.snapshot();
-      assert.deepEqual(snapshot.counts, { pending: 3, processed: 1, complete: 1 });
+      assert.deepEqual(snapshot.counts, { pending: 2, processed: 1, complete: 1 }, "valid tasks per folder: broken.task.md is counted apart");
       assert.deepEqual(snapshot.invalid.map(e => e.relativePath), ['issue_queue/pending/broken.task.md']);
       assert.deepEqual(snapshot.invalid[0]?.result.diagnostics.map(d => [d.code, d.range.start.line, d.range.start.character]), [['test-invalid', 3, 2]]);
       assert.deepEqual(snapshot.pending.ready.map(queueEntryId), ['add-login', 'plain']);
@@ -386,7 +386,7 @@ describe('QueueIndex', () => {
       assert.deepEqual(parsed, ['inside.task.md'], 'nothing outside was parsed');
       assert.deepEqual(index.byId('stolen'), []);
       const snapshot = index.snapshot();
-      assert.deepEqual(snapshot.counts, { pending: 1, processed: 1, complete: 0 });
+      assert.deepEqual(snapshot.counts, { pending: 0, processed: 1, complete: 0 }, "the problem entry is counted as invalid, not pending");
       assert.deepEqual(snapshot.pending.ready, []);
       assert.deepEqual(snapshot.invalid.map(e => [e.relativePath, e.result.diagnostics.map(d => d.code)]), [['issue_queue/pending', ['symlink-outside-workspace']]]);
       assert.match(snapshot.invalid[0]?.result.diagnostics[0]?.message ?? '', /The queue folder issue_queue\/pending\/ leads outside the workspace \(to .*outside\); ATO does not read the task files in it/);

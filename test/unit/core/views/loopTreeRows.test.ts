@@ -177,11 +177,11 @@ describe('tree: the loop', () => {
 });
 
 describe('tree: a loop that cannot run here', () => {
-  it('says why, offers no loop menu, and is no error', () => {
+  it('local mode: one row saying how to turn the loop on and why it is off, no loop menu, no error (issue 14)', () => {
     const nodes = buildTreeModel(anAtoState({ loop: aLoopState({ mode: 'local', error: 'no origin remote', lastTickAt: undefined, lastReport: undefined, stage: undefined }) }));
     const loop = find(nodes, 'loop');
-    assert.deepEqual([loop.description, loop.icon, loop.contextValue], ['not running · local mode', 'circle-slash', undefined]);
-    assert.equal(find(nodes, 'loop/notRunning').description, 'no origin remote');
-    assert.ok(!flatten(nodes).some(node => node.id === 'loop/error' || node.id === 'loop/nextTick'));
+    assert.deepEqual([loop.description, loop.icon, loop.contextValue, loop.children], ['local mode', 'device-desktop', undefined, undefined]);
+    assert.equal(loop.tooltip, 'Local mode: the GitHub loop turns on with a GitHub origin remote and a sign-in (or token).\nno origin remote');
+    assert.ok(!flatten(nodes).some(node => node.id === 'loop/error' || node.id === 'loop/nextTick' || node.id === 'loop/notRunning'));
   });
 });

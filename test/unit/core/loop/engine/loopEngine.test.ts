@@ -131,6 +131,26 @@ describe('LoopEngine', () => {
     assert.deepEqual(backend.executed, [merge]);
   });
 
+  it('drops the plan once the state it was planned from moves on: the merge it planned is done (issue 14)', async () => {
+    const afterMerge = observation(promote);
+    const backend = new ScriptedBackend([observation(merge), observation(merge), afterMerge]);
+    const h = harness(backend);
+    await h.engine.tickNow();
+    assert.ok(planning(h.state.plan).held !== undefined, 'the tick planned the merge, waiting for you');
+    await h.engine.mergeNow(7);
+    assert.equal(h.state.stage, afterMerge.decision, 'the state after the merge is shown');
+    assert.equal(h.state.plan, undefined, 'the plan that named the merge is gone');
+  });
+
+  it('keeps the plan while the state it was planned from stands (a merge GitHub refused changes nothing)', async () => {
+    const backend = new ScriptedBackend([observation(merge), observation(merge), observation(merge)]);
+    backend.executeResult = { result: 'failed', message: 'GitHub answered 405: base branch policy' };
+    const h = harness(backend);
+    const plan = await h.engine.preview();
+    await h.engine.mergeNow(7);
+    assert.equal(h.state.plan, plan);
+  });
+
   it('names the merge that waits for you in the plan (a preview and a tick alike), with why it waits', async () => {
     const backend = new ScriptedBackend([observation(merge)]);
     const h = harness(backend);
