@@ -276,6 +276,8 @@ export interface LoopState {
   readonly drafts: readonly LocalDraft[];
   /** Who holds the remote lease, when known. */
   readonly lease: { readonly holder: string; readonly mine: boolean; readonly expiresAt: string } | undefined;
+  /** The poll timer is held: the window has been unfocused for `ato.loop.pauseWhenUnfocusedMinutes`. */
+  readonly pausedUnfocused?: boolean;
 }
 
 export const initialLoopState: LoopState = {
