@@ -10,6 +10,7 @@ import { acquireLoopLock, type LoopLock } from '../core/loop/localLock';
 import type { LoopEngine } from '../core/loop/loopEngine';
 import { initialLoopState, type LoopController, type LoopNeedsYou, type LoopState } from '../core/loop/loopModel';
 import { newNeedsYou } from '../core/loop/newNeedsYou';
+import { UnfocusedPause } from '../core/loop/unfocusedPause';
 import { commandIds } from '../core/views/commandIds';
 import { describeError } from '../core/logging/redactor';
 import type { AtoServices } from './atoServices';
@@ -34,6 +35,15 @@ export class LoopService implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private building: Promise<void> = Promise.resolve();
   private readonly disposables: vscode.Disposable[] = [];
+  /** The loop's poll timer: held after `ato.loop.pauseWhenUnfocusedMinutes` without window focus (PRODUCT §4). */
+  private readonly timers = new UnfocusedPause({
+    clock: { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: handle => { clearTimeout(handle as NodeJS.Timeout); } },
+    pauseAfterMs: () => this.services.workspace.settings['loop.pauseWhenUnfocusedMinutes'] * 60_000,
+    onChange: paused => {
+      this.services.log.info(paused ? 'The window has been unfocused for a while: the loop stops polling until it has focus again.' : 'The window has focus again: the loop catches up.');
+      this.setLoop(loop => ({ ...loop, pausedUnfocused: paused }));
+    },
+  });
 
   constructor(private readonly services: AtoServices, private readonly activeLocalRuns: () => number, private readonly fleetRuns: () => Promise<FleetRuns | undefined>) {}
 
@@ -43,8 +53,15 @@ export class LoopService implements vscode.Disposable {
   }
 
   start(): void {
+    const folder = vscode.Uri.file(this.services.workspace.workspaceRoot);
+    this.timers.setFocused(vscode.window.state.focused);
     this.disposables.push(
-      vscode.workspace.onDidChangeConfiguration(event => { if (event.affectsConfiguration('ato') || event.affectsConfiguration('github-enterprise')) this.schedule(); }),
+      vscode.window.onDidChangeWindowState(state => { this.timers.setFocused(state.focused); }),
+      vscode.workspace.onDidChangeConfiguration(event => {
+        // The monitor has read the new settings by now (it subscribed first).
+        if (event.affectsConfiguration('ato.loop.pauseWhenUnfocusedMinutes', folder)) this.timers.reconsider();
+        if (event.affectsConfiguration('ato', folder) || event.affectsConfiguration('github-enterprise')) this.schedule();
+      }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => { this.schedule(); }),
       this.services.secrets.onDidChange(() => { this.schedule(); }),
       toVscode(this.services.store.onDidChange(state => {
@@ -92,17 +109,13 @@ export class LoopService implements vscode.Disposable {
 
   private off(reason: string, mode: LoopState['mode'] = 'off'): void {
     void this.tearDown();
-    this.setLoop(loop => (loop.mode === mode && loop.error === reason ? loop : { ...initialLoopState, mode, error: reason }));
+    this.setLoop(loop => (loop.mode === mode && loop.error === reason ? loop : { ...initialLoopState, mode, error: reason, pausedUnfocused: this.timers.paused }));
   }
 
   private async rebuild(): Promise<void> {
     const { store, workspace, secrets } = this.services;
     const state = store.state;
     const root = workspace.workspaceRoot;
-    if (root === undefined) {
-      this.off('Open a folder to run the planning loop.');
-      return;
-    }
     if (!state.trusted) {
       this.off('This workspace is not trusted: ATO shows state but runs no loop.');
       return;
@@ -124,6 +137,7 @@ export class LoopService implements vscode.Disposable {
     const built = await createGitHubLoop({
       workspaceRoot: root,
       settings,
+      timers: this.timers,
       token: endpoint => githubTokenFor(endpoint, hosts, sources),
       enterpriseUri: hosts.enterpriseUri,
       log: this.services.log.scoped('loop'),
@@ -170,7 +184,7 @@ export class LoopService implements vscode.Disposable {
   close(): Promise<void> {
     if (this.timer !== undefined) clearTimeout(this.timer);
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
-    return this.tearDown();
+    return this.tearDown().finally(() => { this.timers.dispose(); });
   }
 
   dispose(): void {

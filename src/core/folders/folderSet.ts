@@ -10,7 +10,7 @@ export interface FolderRef {
 }
 
 /** What a change of the window's folders means for the per-folder services: which to start, which to stop. */
-export function diffFolders(running: Iterable<string>, wanted: readonly FolderRef[]): { readonly added: readonly FolderRef[]; readonly removed: readonly string[] } {
+export function diffFolders<T extends FolderRef>(running: Iterable<string>, wanted: readonly T[]): { readonly added: readonly T[]; readonly removed: readonly string[] } {
   const have = new Set(running);
   const want = new Set(wanted.map(folder => folder.key));
   return { added: wanted.filter(folder => !have.has(folder.key)), removed: [...have].filter(key => !want.has(key)) };

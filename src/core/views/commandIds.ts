@@ -41,6 +41,8 @@ export const commandIds = {
   adoptIssues: 'ato.adoptIssues',
   testAgent: 'ato.testAgent',
   configureAgent: 'ato.configureAgent',
+  /** Multi-root: which folder the control panel shows (a folder key, or asks). */
+  switchPanelFolder: 'ato.switchPanelFolder',
 } as const;
 
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];
