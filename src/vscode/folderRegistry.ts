@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
 import { chooseFolder, diffFolders, folderNamedBy, folderOfPath, withoutFolderArgs } from '../core/folders/folderSet';
+import { contextKeys } from '../core/views/commandIds';
 import { folderSummary, type FolderView } from '../core/views/folderViews';
 import type { SharedServices } from './atoServices';
 import { createFolderServices, type FolderServices } from './folderServices';
-
-/** Set while the window has two or more folders: the panel's folder switcher shows then. */
-const multiRootContextKey = 'ato.multiRoot';
 
 /** What commands need of the folder set: which folder a command acts on. */
 export interface FolderRouter {
@@ -120,7 +118,7 @@ export class FolderRegistry implements FolderRouter, vscode.Disposable {
       const services = this.byKey.get(ref.key)?.services;
       return services === undefined ? [] : [services];
     });
-    void vscode.commands.executeCommand('setContext', multiRootContextKey, this.ordered.length > 1);
+    void vscode.commands.executeCommand('setContext', contextKeys.multiRoot, this.ordered.length > 1);
     // A folder count that crosses one changes every folder's name and who sets the context keys.
     if (this.started && (added.length > 0 || removed.length > 0)) for (const folder of this.ordered) folder.services.workspace.scheduleRefresh();
     if (added.length > 0 || removed.length > 0) this.changed.fire();

@@ -76,7 +76,6 @@ export class RunService implements vscode.Disposable {
     const runtime = await this.ensureRuntime(index);
     if (runtime === undefined) return;
     const workspaceRoot = this.services.workspace.workspaceRoot;
-    if (workspaceRoot === undefined) return;
     const recovery = await recoverRuns({
       agent: agentId => runtime.registry.get(agentId),
       workspaceRoot,
@@ -103,7 +102,7 @@ export class RunService implements vscode.Disposable {
   /** Builds (or rebuilds, after a settings change with nothing running) the dispatcher. */
   async ensureRuntime(index: QueueIndex | undefined = this.queue.current): Promise<DispatchRuntime | undefined> {
     const root = this.services.workspace.workspaceRoot;
-    if (index === undefined || root === undefined) return undefined;
+    if (index === undefined) return undefined;
     const settings = this.services.workspace.settings;
     const anthropicKey = await this.services.secrets.get('anthropic.apiKey');
     const julesKey = await this.services.secrets.get('jules.apiKey');

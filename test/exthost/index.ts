@@ -6,7 +6,9 @@ import Mocha from 'mocha';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false });
-  for (const file of readdirSync(__dirname).sort()) if (file.endsWith('.test.js')) mocha.addFile(join(__dirname, file));
+  // The multi-root suites need a window with several folders (runExtHostTests.mjs --multi-root); the rest one folder.
+  const multiRoot = process.env['ATO_EXTHOST_SUITE'] === 'multiRoot';
+  for (const file of readdirSync(__dirname).sort()) if (file.endsWith('.test.js') && file.startsWith('multiRoot') === multiRoot) mocha.addFile(join(__dirname, file));
   return new Promise((resolve, reject) => {
     const runner = mocha.run(failures => {
       // ATO_EXTHOST_RESULTS comes from the payload's extensionEnvironment (test/e2e/runExtHostTests.mjs).

@@ -70,6 +70,8 @@ export const viewIds = {
 export const contextKeys = {
   planningFolder: 'ato.planningFolder',
   githubSignedIn: 'ato.githubSignedIn',
+  /** The window has two or more folders (each its own ATO workspace): the panel's folder switcher shows. */
+  multiRoot: 'ato.multiRoot',
 } as const;
 
 /** `contextValue`s of tree rows, matched by `viewItem` in package.json's menus. */

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import type { LoopTimers } from '../../../../src/core/loop/loopEngine';
+import { createLogger } from '../../../../src/core/logging/logger';
+import { Redactor } from '../../../../src/core/logging/redactor';
+import type { LoopBackend, LoopObservation } from '../../../../src/core/loop/loopBackend';
+import { LoopEngine, type LoopTimers } from '../../../../src/core/loop/loopEngine';
+import { initialLoopState, type LoopState } from '../../../../src/core/loop/loopModel';
 import { UnfocusedPause } from '../../../../src/core/loop/unfocusedPause';
 
 /** A fake clock: timers fire when the test advances time past them, in order. */
@@ -157,5 +161,72 @@ describe('UnfocusedPause (the loop timer policy when the window is unfocused)', 
     h.pause.setFocused(false);
     h.pause.dispose();
     assert.equal(h.clock.pending, 0);
+  });
+});
+
+/** An idle GitHub loop: every observation says nothing is in flight; it counts them. */
+class IdleBackend implements LoopBackend {
+  readonly mode = 'github' as const;
+  observed = 0;
+  observe(): Promise<LoopObservation> {
+    this.observed += 1;
+    const counts = { pending: 0, processed: 0, complete: 0, invalid: 0, unpromoted: 0, openAtoIssues: 0, openPullRequests: 0, followedPullRequests: 0, localDrafts: 0 };
+    return Promise.resolve({ decision: { stage: '1b', reason: 'Waiting.', focus: undefined, action: undefined, needsYou: [] }, otherTracks: [], redPullRequests: [], followedPullRequests: [], counts, drafts: [], inFlight: false });
+  }
+  acquireLease() {
+    return Promise.resolve({ held: true, holder: 'me', expiresAt: '2026-11-21T10:05:00.000Z' });
+  }
+  execute() {
+    return Promise.resolve({ result: 'done' as const, message: '' });
+  }
+  usage() {
+    return { requests: this.observed, points: 0, core: undefined, graphql: undefined };
+  }
+}
+
+describe('the loop engine on UnfocusedPause timers', () => {
+  it('stops ticking after the window has been unfocused for the set minutes, and ticks once at once on focus', async () => {
+    const clock = new FakeClock();
+    let state: LoopState = initialLoopState;
+    const pause = new UnfocusedPause({ clock, pauseAfterMs: () => 10 * minute, onChange: paused => { state = { ...state, pausedUnfocused: paused }; } });
+    const backend = new IdleBackend();
+    const engine = new LoopEngine({
+      backend,
+      updateLoop: recipe => { state = recipe(state); },
+      appendEvent: () => undefined,
+      log: createLogger({ write: () => undefined }, new Redactor()),
+      now: () => new Date(clock.now),
+      timers: pause,
+      intervals: () => ({ activeMs: 30_000, idleMs: 5 * minute, fullRefreshMs: 10 * minute }),
+      autoMerge: () => false,
+      trusted: () => true,
+    });
+    const settle = () => new Promise(resolve => setImmediate(resolve));
+    const advance = async (ms: number) => {
+      // One minute at a time, letting each tick's promises settle before the next timer.
+      for (let done = 0; done < ms; done += minute) {
+        clock.advance(Math.min(minute, ms - done));
+        for (let i = 0; i < 10; i++) await settle();
+      }
+    };
+    engine.start();
+    clock.advance(0);
+    for (let i = 0; i < 10; i++) await settle();
+    assert.equal(backend.observed, 1, 'the first tick at once');
+    pause.setFocused(false);
+    await advance(60 * minute);
+    // Ticks at 5 and 10 minutes would be due; the pause comes at 10, before the second one.
+    assert.equal(backend.observed, 2);
+    assert.equal(state.pausedUnfocused, true);
+    assert.equal(state.running, true, 'the loop is still started: only its timer waits');
+    pause.setFocused(true);
+    clock.advance(0);
+    for (let i = 0; i < 10; i++) await settle();
+    assert.equal(backend.observed, 3, 'one catch-up tick on focus');
+    assert.equal(state.pausedUnfocused, false);
+    await advance(5 * minute);
+    assert.equal(backend.observed, 4, 'then the idle interval again');
+    await engine.close();
+    pause.dispose();
   });
 });

@@ -25,17 +25,21 @@ describe('the tree and status bar of a multi-root window', () => {
     assert.equal(roots[0]?.children?.length, buildTreeModel(api.state).length);
     const rows = allRows(roots);
     assert.equal(new Set(rows.map(row => row.id)).size, rows.length, 'ids are unique across folders');
-    for (const row of allRows(roots[0]?.children ?? [])) assert.equal(row.folder, api.key);
-    for (const row of allRows(roots[1]?.children ?? [])) assert.equal(row.folder, web.key);
+    roots.forEach((root, i) => {
+      const key = [api, web][i]?.key;
+      for (const row of allRows(root.children ?? [])) assert.equal(row.folder, key);
+    });
   });
 
   it('a folder without a planning folder says so, with the action that creates it for that folder', () => {
-    const [, webNode] = buildFolderTreeModel([api, web]);
-    assert.equal(webNode?.description, 'no planning folder');
-    const row = webNode?.children?.[0];
-    assert.equal(row?.label, 'No planning folder yet');
-    assert.equal(row?.command, 'ato.initPlanningFolder');
-    assert.equal(row?.folder, web.key);
+    const webNode = buildFolderTreeModel([api, web])[1];
+    assert.ok(webNode !== undefined);
+    assert.equal(webNode.description, 'no planning folder');
+    const row = webNode.children?.[0];
+    assert.ok(row !== undefined);
+    assert.equal(row.label, 'No planning folder yet');
+    assert.equal(row.command, 'ato.initPlanningFolder');
+    assert.equal(row.folder, web.key);
   });
 
   it('summarises a folder in a few words', () => {
