@@ -74,14 +74,7 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
   setTimeout(() => {
     folders.start();
     // Diagnostics, completion and hover for task files: registered just after activation, which they do not need to delay.
-    context.subscriptions.push(registerTaskFileLanguage({
-      forFile: file => {
-        const folder = folders.forPath(file);
-        return folder === undefined ? undefined : { workspaceRoot: folder.path, agentIds: () => folder.runs.agentIds(), knownIds: () => folder.queue.knownIds() };
-      },
-      queues: () => folders.folders.map(folder => folder.services.store.state.queue),
-      onDidChange: folders.onDidChange,
-    }));
+    context.subscriptions.push(registerTaskFileLanguage(folders));
     context.subscriptions.push(registerTaskFileCodeLens(folders));
     log.info('ATO %s activated in %s ms (%d folders)', shared.extensionVersion, activationMs.toFixed(2), folders.folders.length);
     for (const folder of folders.folders) void folder.services.workspace.record({ kind: 'extension.activated', version: shared.extensionVersion, activationMs: Number(activationMs.toFixed(2)) });

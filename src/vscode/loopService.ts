@@ -9,6 +9,7 @@ import type { FleetRuns } from '../core/dispatch/fleetRuns';
 import { acquireLoopLock, type LoopLock } from '../core/loop/localLock';
 import type { LoopEngine } from '../core/loop/loopEngine';
 import { initialLoopState, type LoopController, type LoopNeedsYou, type LoopState } from '../core/loop/loopModel';
+import { folderArg } from '../core/folders/folderSet';
 import { newNeedsYou } from '../core/loop/newNeedsYou';
 import { UnfocusedPause } from '../core/loop/unfocusedPause';
 import { commandIds } from '../core/views/commandIds';
@@ -85,8 +86,10 @@ export class LoopService implements vscode.Disposable {
     for (const item of fresh.slice(0, 3)) {
       const action = item.action === 'merge' && item.pullNumber !== undefined ? 'Merge' : item.action === 'requeue' && item.taskId !== undefined ? 'Requeue' : 'Open Control Panel';
       void vscode.window.showWarningMessage(plainText(this.services.redactor.redact(`ATO needs you: ${item.title} — ${item.detail}`)), action).then(choice => {
-        if (choice === 'Merge') void vscode.commands.executeCommand(commandIds.mergePullRequest, item.pullNumber);
-        else if (choice === 'Requeue') void vscode.commands.executeCommand(commandIds.requeueTask, item.taskId);
+        // This folder's loop: the command acts here, whichever editor is active.
+        const folder = folderArg(this.services.workspace.folderKey);
+        if (choice === 'Merge') void vscode.commands.executeCommand(commandIds.mergePullRequest, item.pullNumber, folder);
+        else if (choice === 'Requeue') void vscode.commands.executeCommand(commandIds.requeueTask, item.taskId, folder);
         else if (choice !== undefined) void vscode.commands.executeCommand(commandIds.openControlPanel);
       });
     }

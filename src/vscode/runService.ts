@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { folderArg } from '../core/folders/folderSet';
 import { hostAgents, type HostCopilotInputs } from '../core/agents/fleet/hostAgents';
 import { githubTokenFor, type GitHubTokenSources } from '../core/forges/github/githubToken';
 import { createDispatchRuntime, type DispatchRuntime } from '../core/dispatch/dispatchRuntime';
@@ -322,7 +323,7 @@ export class RunService implements vscode.Disposable {
         const raise = record.failure?.class === 'budget' ? ['Raise Budget and Resume'] : [];
         void (succeeded ? vscode.window.showInformationMessage(message, open) : vscode.window.showWarningMessage(this.services.redactor.redact(message), ...raise, open)).then(choice => {
           if (choice === open) void this.showLog(record.runId);
-          else if (choice !== undefined && raise.includes(choice)) void vscode.commands.executeCommand(commandIds.raiseBudgetAndResume, taskId);
+          else if (choice !== undefined && raise.includes(choice)) void vscode.commands.executeCommand(commandIds.raiseBudgetAndResume, taskId, folderArg(this.services.workspace.folderKey));
         });
       });
       return;

@@ -7,6 +7,7 @@ import { completionsAt, hoverAt } from '../core/tasks/frontmatterAssist';
 import { parseTaskFile } from '../core/tasks/parseTaskFile';
 import type { TaskDiagnostic, TextRange } from '../core/tasks/task';
 import { checkTaskPaths } from '../core/tasks/taskPaths';
+import type { FolderRegistry } from './folderRegistry';
 
 /** Task files are the Markdown files in a queue folder, or in a sub-folder of one. */
 export const taskFileSelector: vscode.DocumentFilter = { scheme: 'file', pattern: '**/issue_queue/{pending,processed,complete}/**/*.md' };
@@ -32,25 +33,15 @@ function toDiagnostic(diagnostic: TaskDiagnostic): vscode.Diagnostic {
 /**
  * Problems panel diagnostics, completion and hover for task files. Open files are checked as they are
  * typed (parse, paths, dependencies); closed ones show what the queue index found, so an invalid file is
- * listed even when nobody has it open.
+ * listed even when nobody has it open. Each file is checked against its own folder (multi-root): its root,
+ * its agents, its queue's ids.
  */
-export interface TaskFileFolder {
-  readonly workspaceRoot: string;
-  /** Agent ids for `agent:` completion. */
-  agentIds(): readonly string[];
-  /** Every task id in the queue, or undefined before the index has read it. */
-  knownIds(): ReadonlySet<string> | undefined;
-}
-
-/** The folders whose task files are checked: each file against its own folder (multi-root). */
-export interface TaskFileLanguageSources {
-  forFile(file: string): TaskFileFolder | undefined;
-  /** Every folder's queue index, as far as read. */
-  queues(): readonly (QueueSnapshot | undefined)[];
-  readonly onDidChange: vscode.Event<void>;
-}
-
-export function registerTaskFileLanguage(sources: TaskFileLanguageSources): vscode.Disposable {
+export function registerTaskFileLanguage(folders: FolderRegistry): vscode.Disposable {
+  const sources = {
+    forFile: (file: string) => folders.forPath(file),
+    queues: () => folders.folders.map(folder => folder.services.store.state.queue),
+    onDidChange: folders.onDidChange,
+  };
   const collection = vscode.languages.createDiagnosticCollection('ato');
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   let indexed = new Map<string, readonly TaskDiagnostic[]>();
@@ -64,8 +55,8 @@ export function registerTaskFileLanguage(sources: TaskFileLanguageSources): vsco
     const diagnostics = [...result.diagnostics];
     const folder = sources.forFile(document.uri.fsPath);
     if (result.task !== undefined && folder !== undefined) {
-      diagnostics.push(...(await checkTaskPaths(result.task, { workspaceRoot: folder.workspaceRoot, taskFileText: text })));
-      const known = folder.knownIds();
+      diagnostics.push(...(await checkTaskPaths(result.task, { workspaceRoot: folder.path, taskFileText: text })));
+      const known = folder.queue.knownIds();
       if (known !== undefined) diagnostics.push(...unknownDependencyDiagnostics(result.task, known, text));
     }
     if (document.version === vscode.workspace.textDocuments.find(d => d.uri.toString() === document.uri.toString())?.version) {
@@ -114,7 +105,7 @@ export function registerTaskFileLanguage(sources: TaskFileLanguageSources): vsco
     }),
     vscode.languages.registerCompletionItemProvider(taskFileSelector, {
       provideCompletionItems(document, position) {
-        const agentIds = sources.forFile(document.uri.fsPath)?.agentIds() ?? [];
+        const agentIds = sources.forFile(document.uri.fsPath)?.runs.agentIds() ?? [];
         return completionsAt(document.getText(), { line: position.line, character: position.character }, agentIds).map(completion => {
           const item = new vscode.CompletionItem(completion.label, completion.kind === 'key' ? vscode.CompletionItemKind.Property : vscode.CompletionItemKind.EnumMember);
           item.detail = completion.detail;

@@ -50,6 +50,11 @@ export class WorkspaceMonitor implements vscode.Disposable {
     return this.settingsResult;
   }
 
+  /** This folder's key in the window (its URI): the folder argument of a command meant for it. */
+  get folderKey(): string {
+    return this.target.folder.uri.toString();
+  }
+
   /** This folder on disk. */
   get workspaceRoot(): string {
     return this.target.folder.uri.fsPath;

@@ -5,6 +5,7 @@ import { writeNewTaskFile } from '../../core/tasks/taskFileWriter';
 import { planningPartPath } from '../../core/planning/planningLayout';
 import { PlanningWriter } from '../../core/planning/planningWriter';
 import { commandIds } from '../../core/views/commandIds';
+import { folderArg } from '../../core/folders/folderSet';
 import type { AtoServices } from '../atoServices';
 import type { FolderRouter } from '../folderRegistry';
 import { registerCommand } from './registerCommand';
@@ -46,7 +47,7 @@ export function registerTaskCommands(router: FolderRouter): vscode.Disposable[] 
       const dispatchNow = 'Dispatch Now';
       void vscode.window.showInformationMessage(`ATO: queued "${id}".`, dispatchNow, open).then(choice => {
         if (choice === open) void vscode.window.showTextDocument(vscode.Uri.file(file));
-        if (choice === dispatchNow) void vscode.commands.executeCommand(commandIds.dispatchTask, id);
+        if (choice === dispatchNow) void vscode.commands.executeCommand(commandIds.dispatchTask, id, folderArg(services.workspace.folderKey));
       });
     }),
   ];
