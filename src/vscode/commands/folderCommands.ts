@@ -1,5 +1,5 @@
-import type * as vscode from 'vscode';
-import { commandIds } from '../../core/views/commandIds';
+import * as vscode from 'vscode';
+import { commandIds, viewIds } from '../../core/views/commandIds';
 import type { ControlPanelHandle } from '../controlPanel';
 import type { FolderRegistry } from '../folderRegistry';
 import { registerWindowCommand } from './registerCommand';
@@ -10,8 +10,10 @@ export function registerFolderCommands(folders: FolderRegistry, panel: ControlPa
     registerWindowCommand(folders.shared, commandIds.switchPanelFolder, { mutates: false }, async (key?: unknown) => {
       const named = typeof key === 'string' ? folders.get(key) : undefined;
       const folder = named ?? await folders.pick('ATO: Show Folder in Control Panel', folders.folders);
-      if (folder !== undefined) panel.show(folder.key);
-      return folder?.key;
+      if (folder === undefined) return undefined;
+      panel.show(folder.key);
+      await vscode.commands.executeCommand(`${viewIds.controlPanel}.focus`);
+      return folder.key;
     }),
   ];
 }

@@ -25,13 +25,15 @@ export function registerCommand(
 ): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
     if (refusedInRestrictedMode(options)) return undefined;
-    const resolved = await router.resolve(args, `${commandTitle(id)}: which folder?`);
-    if (resolved === undefined) return undefined;
-    const { folder } = resolved;
+    let folder: FolderServices | undefined;
     try {
+      const resolved = await router.resolve(args, `${commandTitle(id)}: which folder?`);
+      if (resolved === undefined) return undefined;
+      folder = resolved.folder;
       return await handler(folder, ...resolved.args);
     } catch (error) {
-      report(folder.services, id, error, message => { void folder.services.workspace.record({ kind: 'command.failed', command: id, error: message }); });
+      const failedIn = folder;
+      report(failedIn?.services ?? router.shared, id, error, message => { void failedIn?.services.workspace.record({ kind: 'command.failed', command: id, error: message }); });
       return undefined;
     }
   });
