@@ -204,10 +204,10 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     }
   }
 
-  /** ATO's commands get the shown folder as their folder argument. */
+  /** In a multi-root window ATO's commands get the shown folder as their folder argument. */
   private withFolder(command: string, args: readonly unknown[]): unknown[] {
     const shown = this.shown;
-    return shown !== undefined && command.startsWith('ato.') ? [...args, folderArg(shown.key)] : [...args];
+    return shown !== undefined && this.folders.folders.length > 1 && command.startsWith('ato.') ? [...args, folderArg(shown.key)] : [...args];
   }
 
   private run(command: string, ...args: unknown[]): void {

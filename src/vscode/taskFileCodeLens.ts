@@ -7,7 +7,7 @@ import { taskFileSelector } from './taskFileLanguage';
 /**
  * "Dispatch now · Preview agent" above a valid pending task file's front matter (PRODUCT §6), in a trusted
  * workspace only; which file gets which lens is core's taskFileLenses, from the state of the file's folder.
- * Lenses follow the queue indexes and trust.
+ * Lenses follow the queue indexes and trust; in a multi-root window their commands name the file's folder.
  */
 export function registerTaskFileCodeLens(folders: FolderRegistry): vscode.Disposable {
   const changed = new vscode.EventEmitter<void>();
@@ -26,7 +26,7 @@ export function registerTaskFileCodeLens(folders: FolderRegistry): vscode.Dispos
       if (folder === undefined) return [];
       return taskFileLenses(folder.services.store.state, document.uri.fsPath).map(lens => new vscode.CodeLens(
         new vscode.Range(lens.line, 0, lens.line, 0),
-        { title: lens.title, command: lens.command, arguments: [lens.taskId, folderArg(folder.key)] },
+        { title: lens.title, command: lens.command, arguments: [lens.taskId, ...(folders.folders.length > 1 ? [folderArg(folder.key)] : [])] },
       ));
     },
   };
