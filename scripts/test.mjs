@@ -21,8 +21,10 @@ const steps = [
   { name: 'setup-e2e', cmd: ['bash', 'scripts/setup-e2e.sh'], gate: true },
   { name: 'webview', cmd: [node, '--test', '--test-timeout=120000', '--test-reporter=spec', 'test/webview/panel.test.mjs', 'test/webview/panelUpdates.test.mjs', 'test/webview/fleet.test.mjs'], count: nodeTestCounts, needs: ['build', 'setup-e2e'] },
   { name: 'package', cmd: [node, 'scripts/package.mjs', '--build'], gate: true },
-  { name: 'e2e-ui', cmd: [node, '--test', '--test-timeout=300000', '--test-reporter=spec', 'test/e2e/ui.test.mjs', 'test/e2e/loop.test.mjs', 'test/e2e/firstRun.test.mjs', 'test/e2e/fleet.test.mjs', 'test/e2e/fleetRuns.test.mjs'], count: nodeTestCounts, needs: ['package', 'setup-e2e'] },
+  { name: 'e2e-ui', cmd: [node, '--test', '--test-timeout=300000', '--test-reporter=spec', 'test/e2e/ui.test.mjs', 'test/e2e/loop.test.mjs', 'test/e2e/firstRun.test.mjs', 'test/e2e/fleet.test.mjs', 'test/e2e/fleetRuns.test.mjs', 'test/e2e/multiRoot.test.mjs'], count: nodeTestCounts, needs: ['package', 'setup-e2e'] },
   { name: 'e2e-exthost', cmd: [node, 'test/e2e/runExtHostTests.mjs'], count: exthostCounts, needs: ['build', 'setup-e2e'] },
+  // The same, in a window with two folders (a .code-workspace): each folder its own ATO workspace.
+  { name: 'e2e-exthost-multiroot', cmd: [node, 'test/e2e/runExtHostTests.mjs', '--multi-root'], count: exthostCounts, needs: ['build', 'setup-e2e'] },
 ];
 
 function mochaCounts(out) {

@@ -6,15 +6,20 @@ import type { Store } from '../core/state/store';
 import type { VscodeSecrets } from './secretStore';
 import type { WorkspaceMonitor } from './workspaceMonitor';
 
-/** What the composition root builds once and hands to commands and views. */
-export interface AtoServices {
+/** What the window shares across its folders: built once by the composition root. */
+export interface SharedServices {
   readonly extensionVersion: string;
   readonly channel: vscode.LogOutputChannel;
   readonly log: Logger;
   readonly redactor: Redactor;
-  readonly store: Store<AtoState>;
+  /** Keys are the user's, not a folder's: one SecretStorage for the window. */
   readonly secrets: VscodeSecrets;
-  readonly workspace: WorkspaceMonitor;
   /** This workspace's state on this machine: choices a cloned repository cannot make for the user. */
   readonly workspaceState: vscode.Memento;
+}
+
+/** One workspace folder's services (PRODUCT §2: each folder is its own ATO workspace): its state and its monitor. */
+export interface AtoServices extends SharedServices {
+  readonly store: Store<AtoState>;
+  readonly workspace: WorkspaceMonitor;
 }

@@ -1,15 +1,17 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/logging/logger';
 import type { Redactor } from '../core/logging/redactor';
-import type { AtoState } from '../core/state/atoState';
+import { folderArg } from '../core/folders/folderSet';
 import { resolveTaskPath } from '../core/state/panelPaths';
 import { buildPanelSnapshot } from '../core/state/panelSnapshot';
 import { PanelUpdateEncoder } from '../core/state/panelUpdates';
-import type { Store } from '../core/state/store';
 import { commandIds, viewIds, workbenchCommands, type CommandId, type WorkbenchCommandId } from '../core/views/commandIds';
 import { dispatchOutcomesForPanel, previewForPanel } from '../core/views/fleetAnswers';
 import { loopUrls } from '../core/views/loopLinks';
+import { initialLoopState } from '../core/loop/engine/loopModel';
 import { isMutatingMessage, parseToHostMessage, type PanelAction, type ToHostMessage, type ToWebviewMessage } from '../shared/protocol';
+import type { FolderRegistry } from './folderRegistry';
+import type { FolderServices } from './folderServices';
 import { controlPanelHtml, createNonce } from './webviewHtml';
 
 const actionCommands: Readonly<Record<PanelAction, CommandId | WorkbenchCommandId>> = {
@@ -38,7 +40,9 @@ const snapshotThrottleMs = 50;
 /**
  * Hosts the control-panel webview view. It posts nothing until the webview says `ready`, then a full
  * update, then on every store change (throttled) an update with only the parts that changed. Messages from
- * the webview are validated; anything malformed or not allowed is logged and dropped.
+ * the webview are validated; anything malformed or not allowed is logged and dropped. In a multi-root
+ * window it shows one folder at a time (named in the view's title; the title bar's folder button switches),
+ * and what the panel runs acts on that folder.
  */
 class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
@@ -48,14 +52,28 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   private readonly updates = new PanelUpdateEncoder();
   private readonly viewDisposables: vscode.Disposable[] = [];
   private readonly storeSubscription;
+  /** The folder shown, by key; the first folder until the user picks one (or when the picked one leaves). */
+  private shownKey: string | undefined;
+  private lastShown: FolderServices | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly store: Store<AtoState>,
+    private readonly folders: FolderRegistry,
     private readonly redactor: Redactor,
     private readonly log: Logger,
   ) {
-    this.storeSubscription = store.onDidChange(() => { this.schedulePost(); });
+    this.storeSubscription = folders.onDidChange(() => { this.schedulePost(); });
+  }
+
+  /** The folder the panel shows. */
+  get shown(): FolderServices | undefined {
+    return (this.shownKey === undefined ? undefined : this.folders.get(this.shownKey)) ?? this.folders.folders[0];
+  }
+
+  /** Shows another folder: the webview starts over with that folder's full state. */
+  show(key: string): void {
+    this.shownKey = key;
+    this.post();
   }
 
   /** Whether the panel is on screen now. */
@@ -163,7 +181,7 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         return;
       case 'openExternal':
         // Only a link the panel was shown: a webview cannot make ATO open an arbitrary page.
-        if (!loopUrls(this.store.state.loop).has(message.url)) {
+        if (!loopUrls(this.shown?.services.store.state.loop ?? initialLoopState).has(message.url)) {
           this.log.warn('control panel: refused to open "%s", a link the loop has not reported', message.url);
           return;
         }
@@ -173,7 +191,7 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         return;
       case 'openRunRecord': {
         // Only a record the panel was shown as unreadable: the webview names a run id, the host finds the file.
-        const problem = this.store.state.runProblems.find(known => known.runId === message.runId);
+        const problem = this.shown?.services.store.state.runProblems.find(known => known.runId === message.runId);
         if (problem === undefined) {
           this.log.warn('control panel: refused to open the run record "%s", which is not reported as unreadable', message.runId);
           return;
@@ -182,7 +200,9 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         return;
       }
       case 'openTask': {
-        const resolved = resolveTaskPath(this.store.state, message.path);
+        const shown = this.shown;
+        if (shown === undefined) return;
+        const resolved = resolveTaskPath(shown.services.store.state, message.path);
         if (!resolved.ok) {
           this.log.warn('control panel: refused to open "%s" (%s)', message.path, resolved.reason);
           return;
@@ -193,15 +213,21 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     }
   }
 
+  /** In a multi-root window ATO's commands get the shown folder as their folder argument. */
+  private withFolder(command: string, args: readonly unknown[]): unknown[] {
+    const shown = this.shown;
+    return shown !== undefined && this.folders.folders.length > 1 && command.startsWith('ato.') ? [...args, folderArg(shown.key)] : [...args];
+  }
+
   private run(command: string, ...args: unknown[]): void {
-    vscode.commands.executeCommand(command, ...args).then(undefined, (error: unknown) => {
+    vscode.commands.executeCommand(command, ...this.withFolder(command, args)).then(undefined, (error: unknown) => {
       this.log.warn('control panel: %s failed: %s', command, error);
     });
   }
 
   /** Runs a command whose answer the panel shows. */
   private ask(command: string, argument: unknown, answer: (value: unknown) => void, ...more: unknown[]): void {
-    vscode.commands.executeCommand(command, argument, ...more).then(answer, (error: unknown) => {
+    vscode.commands.executeCommand(command, ...this.withFolder(command, [argument, ...more])).then(answer, (error: unknown) => {
       this.log.warn('control panel: %s failed: %s', command, error);
     });
   }
@@ -221,8 +247,15 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
 
   private post(): void {
     const view = this.view;
-    if (view === undefined || !this.ready) return;
-    const update = this.updates.next(buildPanelSnapshot(this.store.state, this.redactor));
+    const shown = this.shown;
+    if (view === undefined || !this.ready || shown === undefined) return;
+    // Another folder: everything is new to the webview.
+    if (shown !== this.lastShown) {
+      this.lastShown = shown;
+      this.updates.reset();
+    }
+    view.description = this.folders.folders.length > 1 ? shown.name : '';
+    const update = this.updates.next(buildPanelSnapshot(shown.services.store.state, this.redactor));
     if (update === undefined) return;
     // An update that did not arrive would leave the webview behind: the next one is full.
     view.webview.postMessage(update).then(delivered => { if (!delivered) this.updates.reset(); }, () => { this.updates.reset(); });
@@ -243,10 +276,13 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
 export interface ControlPanelHandle {
   dispose(): void;
   readonly visible: boolean;
+  /** The folder it shows (multi-root), and a way to show another. */
+  readonly shown: FolderServices | undefined;
+  show(key: string): void;
 }
 
-export function registerControlPanel(extensionUri: vscode.Uri, store: Store<AtoState>, redactor: Redactor, log: Logger): ControlPanelHandle {
-  const provider = new ControlPanelProvider(extensionUri, store, redactor, log);
+export function registerControlPanel(extensionUri: vscode.Uri, folders: FolderRegistry, redactor: Redactor, log: Logger): ControlPanelHandle {
+  const provider = new ControlPanelProvider(extensionUri, folders, redactor, log);
   const registration = vscode.Disposable.from(provider, vscode.window.registerWebviewViewProvider(viewIds.controlPanel, provider));
   return new ControlPanelRegistration(provider, registration);
 }
@@ -256,6 +292,14 @@ class ControlPanelRegistration implements ControlPanelHandle {
 
   get visible(): boolean {
     return this.provider.visible;
+  }
+
+  get shown(): FolderServices | undefined {
+    return this.provider.shown;
+  }
+
+  show(key: string): void {
+    this.provider.show(key);
   }
 
   dispose(): void {

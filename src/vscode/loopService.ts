@@ -10,6 +10,8 @@ import { acquireLoopLock, type LoopLock } from '../core/loop/engine/localLock';
 import type { LoopEngine } from '../core/loop/engine/loopEngine';
 import { initialLoopState, type LoopController, type LoopNeedsYou, type LoopState } from '../core/loop/engine/loopModel';
 import { newNeedsYou } from '../core/loop/engine/newNeedsYou';
+import { folderArg } from '../core/folders/folderSet';
+import { UnfocusedPause } from '../core/loop/engine/unfocusedPause';
 import { commandIds } from '../core/views/commandIds';
 import { describeError } from '../core/logging/redactor';
 import type { AtoServices } from './atoServices';
@@ -45,6 +47,15 @@ export class LoopService implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private building: Promise<void> = Promise.resolve();
   private readonly disposables: vscode.Disposable[] = [];
+  /** The loop's poll timer: held after `ato.loop.pauseWhenUnfocusedMinutes` without window focus (PRODUCT §4). */
+  private readonly timers = new UnfocusedPause({
+    clock: { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: handle => { clearTimeout(handle as NodeJS.Timeout); } },
+    pauseAfterMs: () => this.services.workspace.settings['loop.pauseWhenUnfocusedMinutes'] * 60_000,
+    onChange: paused => {
+      this.services.log.info(paused ? 'The window has been unfocused for a while: the loop stops polling until it has focus again.' : 'The window has focus again: the loop catches up.');
+      this.setLoop(loop => ({ ...loop, pausedUnfocused: paused }));
+    },
+  });
 
   constructor(private readonly services: AtoServices, private readonly activeLocalRuns: () => number, private readonly fleetRuns: () => Promise<FleetRuns | undefined>) {}
 
@@ -54,8 +65,15 @@ export class LoopService implements vscode.Disposable {
   }
 
   start(): void {
+    const folder = vscode.Uri.file(this.services.workspace.workspaceRoot);
+    this.timers.setFocused(vscode.window.state.focused);
     this.disposables.push(
-      vscode.workspace.onDidChangeConfiguration(event => { if (event.affectsConfiguration('ato') || event.affectsConfiguration('github-enterprise')) this.schedule(); }),
+      vscode.window.onDidChangeWindowState(state => { this.timers.setFocused(state.focused); }),
+      vscode.workspace.onDidChangeConfiguration(event => {
+        // The monitor has read the new settings by now (it subscribed first).
+        if (event.affectsConfiguration('ato.loop.pauseWhenUnfocusedMinutes', folder)) this.timers.reconsider();
+        if (event.affectsConfiguration('ato', folder) || event.affectsConfiguration('github-enterprise')) this.schedule();
+      }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => { this.schedule(); }),
       this.services.secrets.onDidChange(() => { this.schedule(); }),
       toVscode(this.services.store.onDidChange(state => {
@@ -83,8 +101,10 @@ export class LoopService implements vscode.Disposable {
     for (const item of fresh.slice(0, 3)) {
       const action = item.action === 'merge' && item.pullNumber !== undefined ? 'Merge' : item.action === 'requeue' && item.taskId !== undefined ? 'Requeue' : 'Open Control Panel';
       void vscode.window.showWarningMessage(plainText(this.services.redactor.redact(`ATO needs you: ${item.title} — ${item.detail}`)), action).then(choice => {
-        if (choice === 'Merge') void vscode.commands.executeCommand(commandIds.mergePullRequest, item.pullNumber);
-        else if (choice === 'Requeue') void vscode.commands.executeCommand(commandIds.requeueTask, item.taskId);
+        // This folder's loop: the command acts here, whichever editor is active.
+        const folder = folderArg(this.services.workspace.folderKey);
+        if (choice === 'Merge') void vscode.commands.executeCommand(commandIds.mergePullRequest, item.pullNumber, folder);
+        else if (choice === 'Requeue') void vscode.commands.executeCommand(commandIds.requeueTask, item.taskId, folder);
         else if (choice !== undefined) void vscode.commands.executeCommand(commandIds.openControlPanel);
       });
     }
@@ -107,7 +127,7 @@ export class LoopService implements vscode.Disposable {
 
   private off(reason: string, mode: LoopState['mode'] = 'off'): void {
     void this.tearDown();
-    this.setLoop(loop => (loop.mode === mode && loop.error === reason ? loop : { ...initialLoopState, mode, error: reason }));
+    this.setLoop(loop => (loop.mode === mode && loop.error === reason ? loop : { ...initialLoopState, mode, error: reason, pausedUnfocused: this.timers.paused }));
   }
 
   /** Why there can be no loop, from the state alone (no I/O): no folder, Restricted Mode, no planning folder. */
@@ -153,6 +173,7 @@ export class LoopService implements vscode.Disposable {
     const built = await createGitHubLoop({
       workspaceRoot: root,
       settings,
+      timers: this.timers,
       token: endpoint => githubTokenFor(endpoint, hosts, sources),
       enterpriseUri: hosts.enterpriseUri,
       log: this.services.log.scoped('loop'),
@@ -199,7 +220,7 @@ export class LoopService implements vscode.Disposable {
   close(): Promise<void> {
     if (this.timer !== undefined) clearTimeout(this.timer);
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
-    return this.tearDown();
+    return this.tearDown().finally(() => { this.timers.dispose(); });
   }
 
   dispose(): void {

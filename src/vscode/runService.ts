@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { folderArg } from '../core/folders/folderSet';
 import { hostAgents, type HostCopilotInputs } from '../core/agents/fleet/hostAgents';
 import { githubTokenFor, type GitHubTokenSources } from '../core/forges/github/githubToken';
 import { createDispatchRuntime, type DispatchRuntime } from '../core/dispatch/dispatchRuntime';
@@ -79,7 +80,6 @@ export class RunService implements vscode.Disposable {
     const runtime = await this.ensureRuntime(index);
     if (runtime === undefined) return;
     const workspaceRoot = this.services.workspace.workspaceRoot;
-    if (workspaceRoot === undefined) return;
     const recovery = await recoverRuns({
       agent: agentId => runtime.registry.get(agentId),
       workspaceRoot,
@@ -106,7 +106,7 @@ export class RunService implements vscode.Disposable {
   /** Builds (or rebuilds, after a settings change with nothing running) the dispatcher. */
   async ensureRuntime(index: QueueIndex | undefined = this.queue.current): Promise<DispatchRuntime | undefined> {
     const root = this.services.workspace.workspaceRoot;
-    if (index === undefined || root === undefined) return undefined;
+    if (index === undefined) return undefined;
     const settings = this.services.workspace.settings;
     const anthropicKey = await this.services.secrets.get('anthropic.apiKey');
     const julesKey = await this.services.secrets.get('jules.apiKey');
@@ -336,7 +336,7 @@ export class RunService implements vscode.Disposable {
         const raise = record.failure?.class === 'budget' ? ['Raise Budget and Resume'] : [];
         void (succeeded ? vscode.window.showInformationMessage(this.services.redactor.redact(message), open) : vscode.window.showWarningMessage(this.services.redactor.redact(message), ...raise, open)).then(choice => {
           if (choice === open) void this.showLog(record.runId);
-          else if (choice !== undefined && raise.includes(choice)) void vscode.commands.executeCommand(commandIds.raiseBudgetAndResume, taskId);
+          else if (choice !== undefined && raise.includes(choice)) void vscode.commands.executeCommand(commandIds.raiseBudgetAndResume, taskId, folderArg(this.services.workspace.folderKey));
         });
       });
       return;

@@ -3,16 +3,21 @@ import * as vscode from 'vscode';
 import { atoDirectory } from '../core/events/atoDirectory';
 import { eventLogFileName, readEvents } from '../core/events/eventLog';
 import { eventsOfTask, taskEventsText } from '../core/events/taskEvents';
-import type { AtoServices } from './atoServices';
+import type { FolderRouter } from './folderRegistry';
+import type { FolderServices } from './folderServices';
 
 /** Read-only documents of one task's events: `ato-events:/<task id>.events.log`. */
 export const taskEventsScheme = 'ato-events';
 
 const suffix = '.events.log';
 
-/** The `.log` ending lets VS Code colour times and kinds as a log. */
-export function taskEventsUri(taskId: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: taskEventsScheme, path: `/${taskId}${suffix}` });
+/** The `.log` ending lets VS Code colour times and kinds as a log; the query names the workspace folder (multi-root). */
+export function taskEventsUri(taskId: string, folderKey?: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: taskEventsScheme, path: `/${taskId}${suffix}`, ...(folderKey === undefined ? {} : { query: new URLSearchParams({ folder: folderKey }).toString() }) });
+}
+
+function folderKeyOfEventsUri(uri: vscode.Uri): string | undefined {
+  return new URLSearchParams(uri.query).get('folder') ?? undefined;
 }
 
 export function taskIdOfEventsUri(uri: vscode.Uri): string | undefined {
@@ -38,23 +43,28 @@ class TaskEventsDocuments implements vscode.TextDocumentContentProvider, vscode.
   private pending: NodeJS.Timeout | undefined;
   private readonly poll: NodeJS.Timeout;
 
-  constructor(private readonly services: AtoServices) {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (folder !== undefined) {
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '.ato/events*.ndjson'));
-      const soon = (): void => { this.refreshSoon(); };
-      this.disposables.push(watcher, watcher.onDidChange(soon), watcher.onDidCreate(soon), watcher.onDidDelete(soon));
-    }
+  constructor(private readonly router: FolderRouter) {
+    // Every folder's event log (multi-root): a change in any re-renders the open views, which then read their own folder's.
+    const watcher = vscode.workspace.createFileSystemWatcher('**/.ato/events*.ndjson');
+    const soon = (): void => { this.refreshSoon(); };
+    this.disposables.push(watcher, watcher.onDidChange(soon), watcher.onDidCreate(soon), watcher.onDidDelete(soon));
     this.poll = setInterval(() => { if (this.openUris().length > 0) this.refreshSoon(); }, pollMs);
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const taskId = taskIdOfEventsUri(uri);
-    const root = this.services.workspace.workspaceRoot;
+    const folder = this.folderOf(uri);
+    const root = folder?.services.workspace.workspaceRoot;
     if (taskId === undefined) return 'Not a task\'s events.\n';
-    if (root === undefined) return 'ATO keeps an event log only for a folder: open one first.\n';
-    const { events, skipped } = await readEvents(atoDirectory(root), this.services.workspace.settings['eventLog.maxFiles']);
-    return this.services.redactor.redact(taskEventsText(taskId, eventsOfTask(events, taskId), skipped));
+    if (folder === undefined || root === undefined) return 'ATO keeps an event log only for a folder: open one first.\n';
+    const { events, skipped } = await readEvents(atoDirectory(root), folder.services.workspace.settings['eventLog.maxFiles']);
+    return folder.services.redactor.redact(taskEventsText(taskId, eventsOfTask(events, taskId), skipped));
+  }
+
+  /** The folder the view names, else the first (a view opened before the window had several). */
+  private folderOf(uri: vscode.Uri): FolderServices | undefined {
+    const key = folderKeyOfEventsUri(uri);
+    return this.router.folders.find(folder => folder.key === key) ?? this.router.folders[0];
   }
 
   private openUris(): vscode.Uri[] {
@@ -64,21 +74,24 @@ class TaskEventsDocuments implements vscode.TextDocumentContentProvider, vscode.
   private refreshSoon(): void {
     this.pending ??= setTimeout(() => {
       this.pending = undefined;
-      void this.refreshIfChanged().catch((error: unknown) => { this.services.log.warn('the task events view could not follow the log: %s', error); });
+      void this.refreshIfChanged().catch((error: unknown) => { this.router.shared.log.warn('the task events view could not follow the log: %s', error); });
     }, settleMs);
   }
 
   /** Re-renders the open views when the live file is not what it was (size, time or file). */
   private async refreshIfChanged(): Promise<void> {
-    const root = this.services.workspace.workspaceRoot;
-    if (root === undefined) return;
-    let signature = 'none';
-    try {
-      const stats = await vscode.workspace.fs.stat(vscode.Uri.file(join(atoDirectory(root), eventLogFileName)));
-      signature = `${String(stats.size)}:${String(stats.mtime)}:${String(stats.ctime)}`;
-    } catch {
-      // No log yet.
+    const parts: string[] = [];
+    for (const folder of this.router.folders) {
+      const root = folder.services.workspace.workspaceRoot;
+      if (root === undefined) continue;
+      try {
+        const stats = await vscode.workspace.fs.stat(vscode.Uri.file(join(atoDirectory(root), eventLogFileName)));
+        parts.push(`${String(stats.size)}:${String(stats.mtime)}:${String(stats.ctime)}`);
+      } catch {
+        parts.push('none');
+      }
     }
+    const signature = parts.join('|');
     if (signature === this.signature) return;
     this.signature = signature;
     for (const uri of this.openUris()) this.changed.fire(uri);
@@ -91,7 +104,7 @@ class TaskEventsDocuments implements vscode.TextDocumentContentProvider, vscode.
   }
 }
 
-export function registerTaskEventsDocuments(services: AtoServices): vscode.Disposable {
-  const provider = new TaskEventsDocuments(services);
+export function registerTaskEventsDocuments(router: FolderRouter): vscode.Disposable {
+  const provider = new TaskEventsDocuments(router);
   return vscode.Disposable.from(provider, vscode.workspace.registerTextDocumentContentProvider(taskEventsScheme, provider));
 }

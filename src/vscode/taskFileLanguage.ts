@@ -2,13 +2,12 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { isTaskFileName } from '../core/planning/planningLayout';
 import type { QueueSnapshot } from '../core/queue/queueEntries';
-import type { AtoState } from '../core/state/atoState';
-import type { Store } from '../core/state/store';
 import { unknownDependencyDiagnostics } from '../core/tasks/dependencyDiagnostics';
 import { completionsAt, hoverAt } from '../core/tasks/frontmatterAssist';
 import { parseTaskFile } from '../core/tasks/parseTaskFile';
 import type { TaskDiagnostic, TextRange } from '../core/tasks/task';
 import { checkTaskPaths } from '../core/tasks/taskPaths';
+import type { FolderRegistry } from './folderRegistry';
 
 /** Task files are the Markdown files in a queue folder, or in a sub-folder of one. */
 export const taskFileSelector: vscode.DocumentFilter = { scheme: 'file', pattern: '**/issue_queue/{pending,processed,complete}/**/*.md' };
@@ -34,18 +33,15 @@ function toDiagnostic(diagnostic: TaskDiagnostic): vscode.Diagnostic {
 /**
  * Problems panel diagnostics, completion and hover for task files. Open files are checked as they are
  * typed (parse, paths, dependencies); closed ones show what the queue index found, so an invalid file is
- * listed even when nobody has it open.
+ * listed even when nobody has it open. Each file is checked against its own folder (multi-root): its root,
+ * its agents, its queue's ids.
  */
-export interface TaskFileLanguageSources {
-  readonly workspaceRoot: () => string | undefined;
-  /** Agent ids for `agent:` completion. */
-  readonly agentIds: () => readonly string[];
-  /** Every task id in the queue, or undefined before the index has read it. */
-  readonly knownIds: () => ReadonlySet<string> | undefined;
-}
-
-export function registerTaskFileLanguage(store: Store<AtoState>, sources: TaskFileLanguageSources): vscode.Disposable {
-  const { workspaceRoot, agentIds, knownIds } = sources;
+export function registerTaskFileLanguage(folders: FolderRegistry): vscode.Disposable {
+  const sources = {
+    forFile: (file: string) => folders.forPath(file),
+    queues: () => folders.folders.map(folder => folder.services.store.state.queue),
+    onDidChange: folders.onDidChange,
+  };
   const collection = vscode.languages.createDiagnosticCollection('ato');
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   let indexed = new Map<string, readonly TaskDiagnostic[]>();
@@ -57,10 +53,10 @@ export function registerTaskFileLanguage(store: Store<AtoState>, sources: TaskFi
     const text = document.getText();
     const result = parseTaskFile(text, basename(document.uri.fsPath));
     const diagnostics = [...result.diagnostics];
-    const root = workspaceRoot();
-    if (result.task !== undefined && root !== undefined) {
-      diagnostics.push(...(await checkTaskPaths(result.task, { workspaceRoot: root, taskFileText: text })));
-      const known = knownIds();
+    const folder = sources.forFile(document.uri.fsPath);
+    if (result.task !== undefined && folder !== undefined) {
+      diagnostics.push(...(await checkTaskPaths(result.task, { workspaceRoot: folder.path, taskFileText: text })));
+      const known = folder.queue.knownIds();
       if (known !== undefined) diagnostics.push(...unknownDependencyDiagnostics(result.task, known, text));
     }
     if (document.version === vscode.workspace.textDocuments.find(d => d.uri.toString() === document.uri.toString())?.version) {
@@ -78,20 +74,21 @@ export function registerTaskFileLanguage(store: Store<AtoState>, sources: TaskFi
     }, 150));
   };
 
-  const showIndexed = (queue: QueueSnapshot | undefined): void => {
+  const showIndexed = (queues: readonly (QueueSnapshot | undefined)[]): void => {
     const next = new Map<string, readonly TaskDiagnostic[]>();
-    for (const entry of queue?.invalid ?? []) next.set(entry.file, entry.result.diagnostics);
+    for (const queue of queues) for (const entry of queue?.invalid ?? []) next.set(entry.file, entry.result.diagnostics);
     const open = new Set(vscode.workspace.textDocuments.filter(isTaskFile).map(d => d.uri.fsPath));
     for (const file of indexed.keys()) if (!next.has(file) && !open.has(file)) collection.delete(vscode.Uri.file(file));
     for (const [file, diagnostics] of next) if (!open.has(file)) collection.set(vscode.Uri.file(file), diagnostics.map(toDiagnostic));
     indexed = next;
   };
 
-  let lastQueue: QueueSnapshot | undefined;
-  const subscription = store.onDidChange(state => {
-    if (state.queue === lastQueue) return;
-    lastQueue = state.queue;
-    showIndexed(state.queue);
+  let lastQueues: readonly (QueueSnapshot | undefined)[] = [];
+  const subscription = sources.onDidChange(() => {
+    const queues = sources.queues();
+    if (queues.length === lastQueues.length && queues.every((queue, i) => queue === lastQueues[i])) return;
+    lastQueues = queues;
+    showIndexed(queues);
   });
 
   for (const document of vscode.workspace.textDocuments) schedule(document);
@@ -108,7 +105,8 @@ export function registerTaskFileLanguage(store: Store<AtoState>, sources: TaskFi
     }),
     vscode.languages.registerCompletionItemProvider(taskFileSelector, {
       provideCompletionItems(document, position) {
-        return completionsAt(document.getText(), { line: position.line, character: position.character }, agentIds()).map(completion => {
+        const agentIds = sources.forFile(document.uri.fsPath)?.runs.agentIds() ?? [];
+        return completionsAt(document.getText(), { line: position.line, character: position.character }, agentIds).map(completion => {
           const item = new vscode.CompletionItem(completion.label, completion.kind === 'key' ? vscode.CompletionItemKind.Property : vscode.CompletionItemKind.EnumMember);
           item.detail = completion.detail;
           item.documentation = new vscode.MarkdownString(completion.documentation);

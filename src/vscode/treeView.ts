@@ -1,23 +1,24 @@
 import * as vscode from 'vscode';
-import type { AtoState } from '../core/state/atoState';
-import type { Store } from '../core/state/store';
+import { folderArg } from '../core/folders/folderSet';
 import { viewIds } from '../core/views/commandIds';
-import { buildTreeModel, type TreeNodeModel } from '../core/views/treeModel';
+import { buildFolderTreeModel } from '../core/views/folderViews';
+import type { TreeNodeModel } from '../core/views/treeModel';
 import { plainText } from '../shared/codeSpans';
+import type { FolderRegistry } from './folderRegistry';
 import { markdownOf } from './markdownText';
 
-/** Maps the core tree model to VS Code's tree. `getChildren` only reads the store. */
+/** Maps the core tree model to VS Code's tree. `getChildren` only reads the stores. */
 class AtoTreeDataProvider implements vscode.TreeDataProvider<TreeNodeModel> {
   private readonly changed = new vscode.EventEmitter<undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private roots: readonly TreeNodeModel[];
 
-  constructor(store: Store<AtoState>) {
-    this.roots = buildTreeModel(store.state);
+  constructor(private readonly folders: FolderRegistry) {
+    this.roots = buildFolderTreeModel(folders.views());
   }
 
-  update(state: AtoState): void {
-    this.roots = buildTreeModel(state);
+  update(): void {
+    this.roots = buildFolderTreeModel(this.folders.views());
     this.changed.fire(undefined);
   }
 
@@ -38,7 +39,9 @@ class AtoTreeDataProvider implements vscode.TreeDataProvider<TreeNodeModel> {
       item.resourceUri = vscode.Uri.file(node.openFile);
       item.command = { command: 'vscode.open', title: 'Open', arguments: [item.resourceUri] };
     } else if (node.command !== undefined) {
-      item.command = { command: node.command, title: node.label, ...(node.commandArgs === undefined ? {} : { arguments: [...node.commandArgs] }) };
+      // A row of one folder in a multi-root window: its ATO command acts on that folder.
+      const folder = node.folder !== undefined && node.command.startsWith('ato.') ? [folderArg(node.folder)] : [];
+      item.command = { command: node.command, title: node.label, arguments: [...(node.commandArgs ?? []), ...folder] };
     }
     return item;
   }
@@ -49,9 +52,8 @@ class AtoTreeDataProvider implements vscode.TreeDataProvider<TreeNodeModel> {
 }
 
 /** Several queue rows can be selected at once, for Dispatch Tasks (fan-out). */
-export function createTreeView(store: Store<AtoState>): vscode.Disposable {
-  const provider = new AtoTreeDataProvider(store);
+export function createTreeView(folders: FolderRegistry): vscode.Disposable {
+  const provider = new AtoTreeDataProvider(folders);
   const view = vscode.window.createTreeView(viewIds.tree, { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
-  const subscription = store.onDidChange(state => { provider.update(state); });
-  return vscode.Disposable.from(view, provider, { dispose: () => { subscription.dispose(); } });
+  return vscode.Disposable.from(view, provider, folders.onDidChange(() => { provider.update(); }));
 }

@@ -14,9 +14,19 @@ import { readVscodeSettings } from './settingsAdapter';
 
 const refreshDebounceMs = 150;
 
+/** Which folder a monitor watches, and how it is named in the window. */
+export interface MonitoredFolder {
+  readonly folder: vscode.WorkspaceFolder;
+  /** The name the panel and status bar show (the workspace's name when the window has one folder). */
+  readonly displayName: () => string;
+  /** Whether this folder sets the window's context keys (the welcome views): the only folder does. */
+  readonly ownsContextKeys: () => boolean;
+}
+
 /**
- * Keeps the store in step with the workspace: settings, trust, the planning folder and which keys are
- * set. It is the only writer of those parts of the state; views just render the store.
+ * Keeps one workspace folder's store in step with it: settings (resource-scoped, read for this folder),
+ * trust, the planning folder and which keys are set. It is the only writer of those parts of the state;
+ * views just render the store.
  */
 export class WorkspaceMonitor implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -27,6 +37,7 @@ export class WorkspaceMonitor implements vscode.Disposable {
   private reportedProblems = '';
 
   constructor(
+    private readonly target: MonitoredFolder,
     private readonly store: Store<AtoState>,
     private readonly secrets: VscodeSecrets,
     private readonly redactor: Redactor,
@@ -35,40 +46,39 @@ export class WorkspaceMonitor implements vscode.Disposable {
 
   /** Read on first use, not in the constructor: reading the configuration costs milliseconds at activation. */
   private get currentSettings(): SettingsReadResult {
-    this.settingsResult ??= readVscodeSettings();
+    this.settingsResult ??= readVscodeSettings(this.target.folder.uri);
     return this.settingsResult;
   }
 
-  /** The first folder of the workspace (multi-root support arrives with per-folder loops). */
-  get workspaceRoot(): string | undefined {
-    const folder = vscode.workspace.workspaceFolders?.find(f => f.uri.scheme === 'file');
-    return folder?.uri.fsPath;
+  /** This folder's key in the window (its URI): the folder argument of a command meant for it. */
+  get folderKey(): string {
+    return this.target.folder.uri.toString();
+  }
+
+  /** This folder on disk. */
+  get workspaceRoot(): string {
+    return this.target.folder.uri.fsPath;
   }
 
   get settings(): SettingsReadResult['settings'] {
     return this.currentSettings.settings;
   }
 
-  get planningRoot(): string | undefined {
-    const root = this.workspaceRoot;
-    return root === undefined ? undefined : join(root, this.settings.planningPath);
+  get planningRoot(): string {
+    return join(this.workspaceRoot, this.settings.planningPath);
   }
 
   /** Starts watching. Called after activation returns, so activation stays fast. */
   start(): void {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration(event => {
-        if (!event.affectsConfiguration('ato')) return;
-        this.settingsResult = readVscodeSettings();
+        if (!event.affectsConfiguration('ato', this.target.folder.uri)) return;
+        this.settingsResult = readVscodeSettings(this.target.folder.uri);
         this.watchPlanningFolder();
         this.scheduleRefresh();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
         this.store.update(state => ({ ...state, trusted: true }));
-        this.scheduleRefresh();
-      }),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => {
-        this.watchPlanningFolder();
         this.scheduleRefresh();
       }),
       this.secrets.onDidChange(() => {
@@ -90,10 +100,8 @@ export class WorkspaceMonitor implements vscode.Disposable {
   /** Re-reads everything the store mirrors. Never throws: failures are logged and shown as state. */
   async refresh(): Promise<void> {
     try {
-      const root = this.workspaceRoot;
-      const planningRoot = this.planningRoot;
       const [planning, github, gitlab, jules, anthropic] = await Promise.all([
-        planningRoot === undefined ? Promise.resolve({ kind: 'noWorkspace' } as const) : inspectPlanningFolder(planningRoot),
+        inspectPlanningFolder(this.planningRoot),
         this.secrets.githubAuthState(),
         this.secrets.has('gitlab.token'),
         this.secrets.has('jules.apiKey'),
@@ -106,14 +114,16 @@ export class WorkspaceMonitor implements vscode.Disposable {
       if ((previous === 'missing' || previous === 'unknown') && planning.kind !== 'missing' && planning.kind !== 'noWorkspace') this.watchPlanningFolder();
       this.store.update(state => ({
         ...state,
-        workspaceName: root === undefined ? undefined : vscode.workspace.name ?? root,
+        workspaceName: this.target.displayName(),
         trusted: vscode.workspace.isTrusted,
         planning,
         auth: { github, gitlab, jules, anthropic },
         settingsProblems: problems,
       }));
-      void vscode.commands.executeCommand('setContext', contextKeys.planningFolder, planning.kind);
-      void vscode.commands.executeCommand('setContext', contextKeys.githubSignedIn, github.kind === 'session' || github.kind === 'token');
+      if (this.target.ownsContextKeys()) {
+        void vscode.commands.executeCommand('setContext', contextKeys.planningFolder, planning.kind);
+        void vscode.commands.executeCommand('setContext', contextKeys.githubSignedIn, github.kind === 'session' || github.kind === 'token');
+      }
     } catch (error) {
       this.log.error('refreshing the workspace state failed: %s', error);
     }
@@ -139,7 +149,7 @@ export class WorkspaceMonitor implements vscode.Disposable {
   /** The event log, created on first use; undefined when ATO may not write to the workspace. */
   async events(): Promise<EventLog | undefined> {
     const root = this.workspaceRoot;
-    if (root === undefined || !vscode.workspace.isTrusted) return undefined;
+    if (!vscode.workspace.isTrusted) return undefined;
     if (this.eventLog === undefined) {
       const directory = await ensureAtoDirectory(root);
       this.eventLog = new EventLog({
@@ -173,7 +183,6 @@ export class WorkspaceMonitor implements vscode.Disposable {
     this.planningWatcher?.dispose();
     this.planningWatcher = undefined;
     const root = this.workspaceRoot;
-    if (root === undefined) return;
     // The folder's layout only (the folder, its parts, the queue folders): task files inside the queue
     // folders are the queue index's to watch, so editing one costs no re-inspection here.
     const pattern = new vscode.RelativePattern(vscode.Uri.file(root), `${this.settings.planningPath}{,/*,/*/*}`);

@@ -10,7 +10,9 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, ...(grep === undefined || grep === '' ? {} : { grep }) });
   // ATO_EXTHOST_FILES (comma-separated names, e.g. `cliLauncher,eventsDocument`): only those files, for one change's tests.
   const only = process.env['ATO_EXTHOST_FILES']?.split(',').map(name => `${name.trim()}.test.js`);
-  for (const file of readdirSync(__dirname).sort()) if (file.endsWith('.test.js') && (only === undefined || only.includes(file))) mocha.addFile(join(__dirname, file));
+  // The multi-root suites need a window with several folders (runExtHostTests.mjs --multi-root); the rest one folder.
+  const multiRoot = process.env['ATO_EXTHOST_SUITE'] === 'multiRoot';
+  for (const file of readdirSync(__dirname).sort()) if (file.endsWith('.test.js') && file.startsWith('multiRoot') === multiRoot && (only === undefined || only.includes(file))) mocha.addFile(join(__dirname, file));
   return new Promise((resolve, reject) => {
     const runner = mocha.run(failures => {
       // ATO_EXTHOST_RESULTS comes from the payload's extensionEnvironment (test/e2e/runExtHostTests.mjs).

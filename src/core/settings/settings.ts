@@ -60,6 +60,7 @@ export const settingDefinitions = {
   'agents.jules.startingBranch': { schema: z.string().check(z.refine(branch => branch === '' || /^(?!-)[^\s~^:?*[\\]+$/.test(branch), 'must be a branch name')), default: '' },
   'loop.pollSecondsActive': { schema: z.int().check(z.minimum(5), z.maximum(3600)), default: 30 },
   'loop.pollSecondsIdle': { schema: z.int().check(z.minimum(10), z.maximum(86_400)), default: 300 },
+  'loop.pauseWhenUnfocusedMinutes': { schema: z.int().check(z.minimum(0), z.maximum(1440)), default: 10 },
   'loop.fullRefreshMinutes': { schema: z.int().check(z.minimum(1), z.maximum(1440)), default: 10 },
   'loop.leaseSeconds': { schema: z.int().check(z.minimum(30), z.maximum(3600)), default: 300 },
   'loop.agent': { schema: z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be `auto` or an agent id (`copilot`, `claude-code`, an `ato.agents.custom` id)')), default: 'copilot' },

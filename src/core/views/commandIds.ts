@@ -51,6 +51,8 @@ export const commandIds = {
   /** Puts `ato` on the PATH: a launcher in the user's bin folder that runs the extension's bundled CLI. */
   installCliLauncher: 'ato.installCliLauncher',
   uninstallCliLauncher: 'ato.uninstallCliLauncher',
+  /** Multi-root: which folder the control panel shows (a folder key, or asks). */
+  switchPanelFolder: 'ato.switchPanelFolder',
 } as const;
 
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];
@@ -78,6 +80,8 @@ export const viewIds = {
 export const contextKeys = {
   planningFolder: 'ato.planningFolder',
   githubSignedIn: 'ato.githubSignedIn',
+  /** The window has two or more folders (each its own ATO workspace): the panel's folder switcher shows. */
+  multiRoot: 'ato.multiRoot',
 } as const;
 
 /** `contextValue`s of tree rows, matched by `viewItem` in package.json's menus. */

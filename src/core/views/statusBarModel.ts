@@ -71,6 +71,13 @@ function loopStatus(state: AtoState): Omit<StatusBarView, 'command'> {
     ...(waiting > 0 ? [`$(bell-dot) ${waiting}`] : []),
   ];
   const stage = loop.stage;
+  if (loop.running && loop.pausedUnfocused === true && !loop.ticking) {
+    return {
+      text: '$(debug-pause) ATO paused (window unfocused)',
+      tooltip: `The loop stopped polling: this window has been unfocused for longer than \`ato.loop.pauseWhenUnfocusedMinutes\`. It catches up with one tick as soon as the window has focus again. Click to open the control panel.`,
+      tone: 'normal',
+    };
+  }
   const lines = [
     `ATO loop (${loop.mode === 'github' ? 'GitHub' : 'local'} mode) — ${loop.ticking ? 'a tick is running' : notRunning !== undefined ? 'not running' : loop.running ? 'running' : 'paused'}`,
     ...(notRunning === undefined ? [] : [notRunning]),

@@ -35,6 +35,8 @@ export interface TreeNodeModel {
   readonly children?: readonly TreeNodeModel[];
   /** Starts collapsed (VS Code then keeps what the user chose, by `id`); parents start expanded otherwise. */
   readonly collapsed?: boolean;
+  /** In a multi-root window: the key of the workspace folder the row belongs to (its commands act there). */
+  readonly folder?: string;
 }
 
 /**

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import { commandIds, workbenchCommands } from '../../core/views/commandIds';
 import type { AtoServices } from '../atoServices';
-import type { RunService } from '../runService';
+import type { FolderRouter } from '../folderRegistry';
 import { registerCommand } from './registerCommand';
 
 /** Test Agent (Doctor's check for one agent) and Configure Agent (its setting), from the panel, the tree or the palette. */
-export function registerAgentCommands(services: AtoServices, runs: RunService): vscode.Disposable[] {
+export function registerAgentCommands(router: FolderRouter): vscode.Disposable[] {
   return [
-    registerCommand(services, commandIds.testAgent, { mutates: true }, async (target?: unknown) => {
+    registerCommand(router, commandIds.testAgent, { mutates: true }, async ({ services, runs }, target?: unknown) => {
       const agentId = agentIdOf(target) ?? (await pickAgent(services, 'ATO: Test Agent'));
       if (agentId === undefined) return undefined;
       const check = await runs.agents.test(agentId);
@@ -21,7 +21,7 @@ export function registerAgentCommands(services: AtoServices, runs: RunService): 
       else void vscode.window.showWarningMessage(message);
       return { ok: check.ok, detail: services.redactor.redact(check.detail) };
     }),
-    registerCommand(services, commandIds.configureAgent, { mutates: false }, async (target?: unknown) => {
+    registerCommand(router, commandIds.configureAgent, { mutates: false }, async ({ services }, target?: unknown) => {
       const agentId = agentIdOf(target) ?? (await pickAgent(services, 'ATO: Configure Agent'));
       const agent = services.store.state.agents.find(known => known.id === agentId);
       // An agent ATO does not know yet still has settings: open them all.

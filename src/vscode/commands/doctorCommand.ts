@@ -6,16 +6,16 @@ import { checkLocalTools } from '../../core/doctor/localChecks';
 import { renderDoctorReport } from '../../core/doctor/doctorReport';
 import { RunStore } from '../../core/runs/runStore';
 import { secretIds, type SecretId } from '../../core/secrets/secrets';
-import type { AtoServices } from '../atoServices';
+import type { FolderRouter } from '../folderRegistry';
 import { projectMcpServersAllowed } from '../projectMcpServersChoice';
 import { commandIds } from '../../core/views/commandIds';
 import { readGitHubEnterpriseUri } from '../settingsAdapter';
 import { registerCommand } from './registerCommand';
 
 /** `ATO: Doctor` — a readable report of the environment, the workspace, settings, keys and connections. */
-export function registerDoctorCommand(services: AtoServices): vscode.Disposable[] {
+export function registerDoctorCommand(router: FolderRouter): vscode.Disposable[] {
   return [
-    registerCommand(services, commandIds.doctor, { mutates: false }, async () => {
+    registerCommand(router, commandIds.doctor, { mutates: false }, async ({ services }) => {
       const report = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'ATO: checking the set-up…' },
         async () => {
@@ -31,7 +31,7 @@ export function registerDoctorCommand(services: AtoServices): vscode.Disposable[
           const root = services.workspace.workspaceRoot;
           const agents = await hostAgents({ settings, secrets, workspaceRoot: root, log: services.log, allowances: { projectMcpServers: projectMcpServersAllowed(services.workspaceState) }, remote: { jules: true } });
           const tools = trusted ? await checkLocalTools(services.workspace.workspaceRoot, agents.agents) : [];
-          const listed = trusted && root !== undefined ? await new RunStore({ workspaceRoot: root, redactor: services.redactor }).list() : undefined;
+          const listed = trusted ? await new RunStore({ workspaceRoot: root, redactor: services.redactor }).list() : undefined;
           for (const result of connections) {
             if (result.outcome === 'failed') services.log.warn('doctor: %s at %s failed: %s', result.service, result.url, result.detail);
           }

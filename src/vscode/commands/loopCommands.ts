@@ -8,12 +8,13 @@ import { mergeConfirmation } from '../../core/views/mergeConfirmation';
 import { plainText } from '../../shared/codeSpans';
 import { isExternalUrl } from '../../shared/loopSnapshot';
 import type { AtoServices } from '../atoServices';
+import type { FolderRouter } from '../folderRegistry';
+import type { FolderServices } from '../folderServices';
 import { registerCommand } from './registerCommand';
 
 export interface LoopCommandDeps {
-  readonly services: AtoServices;
-  /** The loop engine's controller, or undefined where no loop runs (the commands then say why). */
-  readonly getController: () => LoopController | undefined;
+  /** Each folder runs its own loop: a command acts on the folder it names, or the one the user picks. */
+  readonly router: FolderRouter;
   /** Whether the control panel is on screen (a preview is written to the output channel when it is not). */
   readonly isPanelVisible: () => boolean;
 }
@@ -24,27 +25,28 @@ export interface LoopCommandDeps {
  * Restricted Mode (registerCommand), and says why when no loop runs in this workspace.
  */
 export function registerLoopCommands(deps: LoopCommandDeps): vscode.Disposable[] {
-  const { services } = deps;
-  const state = () => services.store.state;
+  const { router } = deps;
   // Notifications show plain text: a reason's code ticks (`ato.merge.auto`) are dropped, not shown.
-  const redact = (text: string): string => plainText(services.redactor.redact(text));
-  const controller = (): LoopController | undefined => {
-    const found = deps.getController();
-    if (found === undefined) void vscode.window.showWarningMessage(redact(`ATO: ${loopNotRunningMessage(services)}`));
+  const redact = (text: string): string => plainText(router.shared.redactor.redact(text));
+  // The loop engine's controller, or undefined where no loop runs (the command then says why).
+  const controller = (folder: FolderServices): LoopController | undefined => {
+    const found = folder.loop.controller;
+    if (found === undefined) void vscode.window.showWarningMessage(redact(`ATO: ${loopNotRunningMessage(folder.services)}`));
     return found;
   };
 
   return [
-    registerCommand(services, commandIds.startLoop, { mutates: true }, () => {
-      controller()?.start();
+    registerCommand(router, commandIds.startLoop, { mutates: true }, folder => {
+      controller(folder)?.start();
       return Promise.resolve();
     }),
-    registerCommand(services, commandIds.pauseLoop, { mutates: true }, () => {
-      controller()?.pause();
+    registerCommand(router, commandIds.pauseLoop, { mutates: true }, folder => {
+      controller(folder)?.pause();
       return Promise.resolve();
     }),
-    registerCommand(services, commandIds.runTick, { mutates: true }, async () => {
-      const loop = controller();
+    registerCommand(router, commandIds.runTick, { mutates: true }, async folder => {
+      const { services } = folder;
+      const loop = controller(folder);
       if (loop === undefined) return;
       const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'ATO: running one tick…' }, () => loop.tickNow());
       const summary = summarizeTickReport(report);
@@ -55,8 +57,9 @@ export function registerLoopCommands(deps: LoopCommandDeps): vscode.Disposable[]
         if (choice !== undefined) void vscode.commands.executeCommand(commandIds.openControlPanel);
       });
     }),
-    registerCommand(services, commandIds.previewTick, { mutates: true }, async () => {
-      const loop = controller();
+    registerCommand(router, commandIds.previewTick, { mutates: true }, async folder => {
+      const { services } = folder;
+      const loop = controller(folder);
       if (loop === undefined) return;
       const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ATO: previewing the next tick…' }, () => loop.preview());
       // The plan is always on record; the panel shows it from the store.
@@ -64,13 +67,14 @@ export function registerLoopCommands(deps: LoopCommandDeps): vscode.Disposable[]
       await vscode.commands.executeCommand(`${viewIds.controlPanel}.focus`);
       if (!deps.isPanelVisible()) services.channel.show(true);
     }),
-    registerCommand(services, commandIds.mergePullRequest, { mutates: true }, async (target?: unknown) => {
-      const loop = controller();
+    registerCommand(router, commandIds.mergePullRequest, { mutates: true }, async (folder, target?: unknown) => {
+      const { services } = folder;
+      const loop = controller(folder);
       if (loop === undefined) return;
       const pullNumber = pullNumberOf(target) ?? await pickReadyPullRequest(services);
       if (pullNumber === undefined) return;
       // Every merge (panel, tree, notification, palette) asks first; cancel does nothing. The merge re-checks the policy.
-      const confirmation = mergeConfirmation(state().loop, pullNumber, services.workspace.settings['merge.method']);
+      const confirmation = mergeConfirmation(services.store.state.loop, pullNumber, services.workspace.settings['merge.method']);
       const choice = await vscode.window.showWarningMessage(redact(confirmation.message), { modal: true, detail: redact(confirmation.detail) }, confirmation.confirm);
       if (choice !== confirmation.confirm) {
         services.log.info('merge PR #%d: cancelled', pullNumber);
@@ -82,18 +86,21 @@ export function registerLoopCommands(deps: LoopCommandDeps): vscode.Disposable[]
       if (outcome.result === 'done') void vscode.window.showInformationMessage(`ATO: merged PR #${pullNumber}.${message === '' ? '' : ` ${message}`}`);
       else void vscode.window.showWarningMessage(`ATO: PR #${pullNumber} was not merged (${outcome.result}): ${message}`);
     }),
-    registerCommand(services, commandIds.openPullRequest, { mutates: false }, async (target?: unknown) => {
+    registerCommand(router, commandIds.openPullRequest, { mutates: false }, async (folder, target?: unknown) => {
+      const { services } = folder;
       const pullNumber = pullNumberOf(target);
-      const url = pullNumber === undefined ? urlOf(target) : pullRequestUrl(state().loop, pullNumber);
+      const url = pullNumber === undefined ? urlOf(target) : pullRequestUrl(services.store.state.loop, pullNumber);
       await openKnown(services, url, pullNumber === undefined ? 'this link' : `PR #${pullNumber}`);
     }),
-    registerCommand(services, commandIds.approveWorkflowRuns, { mutates: false }, async (target?: unknown) => {
+    registerCommand(router, commandIds.approveWorkflowRuns, { mutates: false }, async (folder, target?: unknown) => {
+      const { services } = folder;
       const pullNumber = pullNumberOf(target) ?? await pickAwaitingApproval(services);
       if (pullNumber === undefined) return;
-      await openKnown(services, pullRequestChecksUrl(state().loop, pullNumber), `PR #${pullNumber}`);
+      await openKnown(services, pullRequestChecksUrl(services.store.state.loop, pullNumber), `PR #${pullNumber}`);
     }),
-    registerCommand(services, commandIds.queueDraft, { mutates: true }, async (target?: unknown) => {
-      const loop = controller();
+    registerCommand(router, commandIds.queueDraft, { mutates: true }, async (folder, target?: unknown) => {
+      const { services } = folder;
+      const loop = controller(folder);
       if (loop === undefined) return;
       const path = draftPathOf(target) ?? await pickDraft(services);
       if (path === undefined) return;
@@ -103,8 +110,9 @@ export function registerLoopCommands(deps: LoopCommandDeps): vscode.Disposable[]
       if (outcome.result === 'failed') void vscode.window.showWarningMessage(`ATO: ${message}`);
       else void vscode.window.showInformationMessage(`ATO: ${message}`);
     }),
-    registerCommand(services, commandIds.adoptIssues, { mutates: true }, async () => {
-      const loop = controller();
+    registerCommand(router, commandIds.adoptIssues, { mutates: true }, async folder => {
+      const { services } = folder;
+      const loop = controller(folder);
       if (loop === undefined) return;
       const found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'ATO: looking for issues made by hand…' }, () => loop.adoptIssues(true));
       const issues = found.report?.adopted ?? [];

@@ -4,19 +4,15 @@ import { initCi, type InitCiResult } from '../../core/ci/initCi';
 import { ciSecrets, ciWorkflowPath } from '../../core/ci/ciWorkflow';
 import { initializePlanningFolder } from '../../core/planning/planningFolder';
 import { planningLayout } from '../../core/planning/planningLayout';
-import type { AtoServices } from '../atoServices';
+import type { FolderRouter } from '../folderRegistry';
 import { commandIds } from '../../core/views/commandIds';
 import { registerCommand } from './registerCommand';
 
 /** `cliBundleDirectory`: the extension's `dist/` (cli.js and vendor/), which `ATO: Set Up CI` copies as `ato init-ci` does. */
-export function registerPlanningCommands(services: AtoServices, cliBundleDirectory: string): vscode.Disposable[] {
+export function registerPlanningCommands(router: FolderRouter, cliBundleDirectory: string): vscode.Disposable[] {
   return [
-    registerCommand(services, commandIds.setUpCi, { mutates: true }, async () => {
+    registerCommand(router, commandIds.setUpCi, { mutates: true }, async ({ services }) => {
       const root = services.workspace.workspaceRoot;
-      if (root === undefined) {
-        void vscode.window.showWarningMessage('Open a folder first: the workflow goes into its .github/workflows/.');
-        return;
-      }
       const setUp = (force: boolean): Promise<InitCiResult> => initCi({ workspaceRoot: root, cliBundleDirectory, atoVersion: services.extensionVersion, force });
       let result = await setUp(false);
       if (!result.written) {
@@ -30,12 +26,8 @@ export function registerPlanningCommands(services: AtoServices, cliBundleDirecto
       await vscode.window.showTextDocument(vscode.Uri.file(join(root, ciWorkflowPath)), { preview: false });
       void vscode.window.showInformationMessage(`ATO: the loop's workflow is in ${ciWorkflowPath}. Commit it with .github/ato/ and set the repository secret ${ciSecrets[0]} (${ciSecrets.slice(1).join(', ')} optional).`);
     }),
-    registerCommand(services, commandIds.initPlanningFolder, { mutates: true }, async () => {
+    registerCommand(router, commandIds.initPlanningFolder, { mutates: true }, async ({ services }) => {
       const planningRoot = services.workspace.planningRoot;
-      if (planningRoot === undefined) {
-        void vscode.window.showWarningMessage('Open a folder first: the planning folder lives in the workspace.');
-        return;
-      }
       const { created } = await initializePlanningFolder(planningRoot);
       services.log.info('initialized the planning folder at %s: created %d entries', planningRoot, created.length);
       await services.workspace.record({ kind: 'planning.initialized', path: planningRoot, created: [...created] });

@@ -2,11 +2,11 @@ import * as vscode from 'vscode';
 import type { LoopController, LoopState } from '../../core/loop/engine/loopModel';
 import { commandIds } from '../../core/views/commandIds';
 import type { AtoServices } from '../atoServices';
-import type { RunService } from '../runService';
+import type { FolderRouter } from '../folderRegistry';
 import { registerCommand } from './registerCommand';
 
 /** Dispatch Task, Dispatch Tasks (fan-out), Preview Dispatch, Cancel Run, Requeue Task, Approve Agent Plan, Show Run Log (each takes an id as argument or asks); the project MCP servers choice. */
-export function registerRunCommands(services: AtoServices, runs: RunService, getLoopController: () => LoopController | undefined): vscode.Disposable[] {
+export function registerRunCommands(router: FolderRouter): vscode.Disposable[] {
   // From the palette: nothing (the command asks); from a tree row: its model, which carries `ref`.
   const id = (value: unknown): string | undefined => {
     if (typeof value === 'string') return value;
@@ -19,19 +19,19 @@ export function registerRunCommands(services: AtoServices, runs: RunService, get
     return found.length === 0 ? undefined : found;
   };
   return [
-    registerCommand(services, commandIds.dispatchTask, { mutates: true }, async (taskId?: unknown) => { await runs.dispatch(id(taskId)); }),
+    registerCommand(router, commandIds.dispatchTask, { mutates: true }, async ({ runs }, taskId?: unknown) => { await runs.dispatch(id(taskId)); }),
     // An array of task ids (the panel), the tree's clicked row and its selection (canSelectMany), or nothing (asks).
-    registerCommand(services, commandIds.dispatchTasks, { mutates: true }, (first?: unknown, selection?: unknown) => runs.fleet.dispatchMany(ids(first, selection))),
+    registerCommand(router, commandIds.dispatchTasks, { mutates: true }, ({ runs }, first?: unknown, selection?: unknown) => runs.fleet.dispatchMany(ids(first, selection))),
     // The answer is the preview document (the panel shows it in place: `{ editor: false }`); else it opens as Markdown too.
-    registerCommand(services, commandIds.previewDispatch, { mutates: false }, (taskId?: unknown, options?: unknown) => runs.fleet.previewDispatch(id(taskId), !(typeof options === 'object' && options !== null && 'editor' in options && options.editor === false))),
-    registerCommand(services, commandIds.cancelRun, { mutates: true }, async (runId?: unknown) => { await runs.cancel(id(runId)); }),
+    registerCommand(router, commandIds.previewDispatch, { mutates: false }, ({ runs }, taskId?: unknown, options?: unknown) => runs.fleet.previewDispatch(id(taskId), !(typeof options === 'object' && options !== null && 'editor' in options && options.editor === false))),
+    registerCommand(router, commandIds.cancelRun, { mutates: true }, async ({ runs }, runId?: unknown) => { await runs.cancel(id(runId)); }),
     // A task id (the panel, the palette), or a run's tree row, whose `ref` is the run id.
     // A task the loop offers to requeue (GitHub mode: its run failed on GitHub) goes through the loop's guarded
     // action on the planning branch; anything else is a local run's task, moved in the working tree.
-    registerCommand(services, commandIds.requeueTask, { mutates: true }, async (target?: unknown) => {
+    registerCommand(router, commandIds.requeueTask, { mutates: true }, async ({ services, runs, loop: loopService }, target?: unknown) => {
       const ref = id(target);
       const run = typeof target === 'object' ? services.store.state.runs.find(known => known.runId === ref) : undefined;
-      const loop = getLoopController();
+      const loop = loopService.controller;
       const offers = loop === undefined || run !== undefined ? [] : loopRequeueOffers(services.store.state.loop);
       let taskId = run?.taskId ?? ref;
       if (taskId === undefined && offers.length > 0) {
@@ -47,15 +47,15 @@ export function registerRunCommands(services: AtoServices, runs: RunService, get
       await runs.requeue(taskId);
     }),
     // A task id (the panel's Approve button, the palette's argument), or a run's tree row (its `ref` is the run id).
-    registerCommand(services, commandIds.approvePlan, { mutates: true }, async (target?: unknown) => {
+    registerCommand(router, commandIds.approvePlan, { mutates: true }, async ({ services, runs }, target?: unknown) => {
       const ref = id(target);
       const run = typeof target === 'object' ? services.store.state.runs.find(known => known.runId === ref) : undefined;
       await runs.fleet.approvePlan(run?.taskId ?? ref);
     }),
     // A task id (a needs-you item's button) and optionally the new budget in USD; without them it asks.
-    registerCommand(services, commandIds.raiseBudgetAndResume, { mutates: true }, async (taskId?: unknown, budgetUsd?: unknown) => { await runs.fleet.raiseBudgetAndResume(id(taskId), typeof budgetUsd === 'number' ? budgetUsd : undefined); }),
-    registerCommand(services, commandIds.showRunLog, { mutates: false }, async (runId?: unknown) => { await runs.showLog(id(runId)); }),
-    registerCommand(services, commandIds.chooseProjectMcpServers, { mutates: true }, async () => { await runs.chooseProjectMcpServers(); }),
+    registerCommand(router, commandIds.raiseBudgetAndResume, { mutates: true }, async ({ runs }, taskId?: unknown, budgetUsd?: unknown) => { await runs.fleet.raiseBudgetAndResume(id(taskId), typeof budgetUsd === 'number' ? budgetUsd : undefined); }),
+    registerCommand(router, commandIds.showRunLog, { mutates: false }, async ({ runs }, runId?: unknown) => { await runs.showLog(id(runId)); }),
+    registerCommand(router, commandIds.chooseProjectMcpServers, { mutates: true }, async ({ runs }) => { await runs.chooseProjectMcpServers(); }),
   ];
 }
 

@@ -12,6 +12,7 @@ import { RunStore } from '../../core/runs/runStore';
 import { isWithin } from '../../core/util/pathContainment';
 import { commandIds } from '../../core/views/commandIds';
 import type { AtoServices } from '../atoServices';
+import type { FolderRouter } from '../folderRegistry';
 import type { RunService } from '../runService';
 import { readGitHubEnterpriseUri } from '../settingsAdapter';
 import { registerCommand } from './registerCommand';
@@ -21,7 +22,24 @@ import { registerCommand } from './registerCommand';
  * row, the panel's Runs section (a run id), or the palette (asks which run). Merge and Discard confirm in a
  * modal; the work is RunLanding's (src/core/runs/landing).
  */
-export function registerRunLandingCommands(services: AtoServices, runs: RunService): vscode.Disposable[] {
+export function registerRunLandingCommands(router: FolderRouter): vscode.Disposable[] {
+  return [
+    registerCommand(router, commandIds.viewRunDiff, { mutates: false }, ({ services, runs }, target?: unknown) => landingCommands(services, runs).viewDiff(target)),
+    registerCommand(router, commandIds.openRunPullRequest, { mutates: true }, ({ services, runs }, target?: unknown) => landingCommands(services, runs).openPullRequest(target)),
+    registerCommand(router, commandIds.mergeRun, { mutates: true }, ({ services, runs }, target?: unknown) => landingCommands(services, runs).merge(target)),
+    registerCommand(router, commandIds.discardRun, { mutates: true }, ({ services, runs }, target?: unknown) => landingCommands(services, runs).discard(target)),
+  ];
+}
+
+interface LandingCommands {
+  viewDiff(target: unknown): Promise<void>;
+  openPullRequest(target: unknown): Promise<void>;
+  merge(target: unknown): Promise<void>;
+  discard(target: unknown): Promise<void>;
+}
+
+/** One folder's landing commands (its runs, its remote, its secrets). */
+function landingCommands(services: AtoServices, runs: RunService): LandingCommands {
   const landing = (): RunLanding | undefined => {
     const workspaceRoot = services.workspace.workspaceRoot;
     if (workspaceRoot === undefined) return undefined;
@@ -75,8 +93,8 @@ export function registerRunLandingCommands(services: AtoServices, runs: RunServi
       void vscode.window.showWarningMessage(services.redactor.redact(`ATO: ${error.message}`));
     }
   };
-  return [
-    registerCommand(services, commandIds.viewRunDiff, { mutates: false }, async (target?: unknown) => {
+  return {
+    viewDiff: async (target: unknown) => {
       const runId = await pick(target, 'View Run Diff');
       const tools = landing();
       if (runId === undefined || tools === undefined) return;
@@ -86,19 +104,19 @@ export function registerRunLandingCommands(services: AtoServices, runs: RunServi
         if (!LandingError.is(error)) throw error;
         void vscode.window.showWarningMessage(services.redactor.redact(`ATO: ${error.message}`));
       }
-    }),
-    registerCommand(services, commandIds.openRunPullRequest, { mutates: true }, (target?: unknown) => act(target, 'Open Run Pull Request', async (tools, runId) => vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'ATO: pushing the branch and opening a pull request…' }, () => tools.pullRequest(runId)))),
-    registerCommand(services, commandIds.mergeRun, { mutates: true }, (target?: unknown) => act(target, 'Merge Run', async (tools, runId) => {
+    },
+    openPullRequest: (target: unknown) => act(target, 'Open Run Pull Request', async (tools, runId) => vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'ATO: pushing the branch and opening a pull request…' }, () => tools.pullRequest(runId))),
+    merge: (target: unknown) => act(target, 'Merge Run', async (tools, runId) => {
       const record = known(services, runId);
       const choice = await vscode.window.showWarningMessage(`Merge ${record?.branch ?? `run ${runId}`} into the current branch?`, { modal: true, detail: 'ATO merges with git merge --no-ff. It refuses when tracked files have uncommitted changes, and a merge that conflicts is aborted: nothing is lost.' }, 'Merge');
       return choice === 'Merge' ? tools.merge(runId) : undefined;
-    })),
-    registerCommand(services, commandIds.discardRun, { mutates: true }, (target?: unknown) => act(target, 'Discard Run', async (tools, runId) => {
+    }),
+    discard: (target: unknown) => act(target, 'Discard Run', async (tools, runId) => {
       const record = known(services, runId);
       const choice = await vscode.window.showWarningMessage(`Discard ${record?.branch ?? `run ${runId}`}?`, { modal: true, detail: 'ATO removes the run\'s worktree and deletes its branch with the agent\'s commits. The message afterwards names the commit it pointed at.' }, 'Discard');
       return choice === 'Discard' ? tools.discard(runId) : undefined;
-    })),
-  ];
+    }),
+  };
 }
 
 /** The changed files side by side in VS Code's multi-file diff editor: each side written to a temporary file. */

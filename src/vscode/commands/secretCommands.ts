@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { secretDescriptions, secretIds, validateSecretInput, type SecretId } from '../../core/secrets/secrets';
-import type { AtoServices } from '../atoServices';
+import type { EventInput } from '../../core/events/eventLog';
+import type { FolderRouter } from '../folderRegistry';
 import { commandIds, type CommandId } from '../../core/views/commandIds';
-import { registerCommand } from './registerCommand';
+import { registerWindowCommand } from './registerCommand';
 
 const setCommands: readonly (readonly [CommandId, SecretId, string])[] = [
   [commandIds.setGitHubToken, 'github.token', 'A fine-grained or classic token with access to the repository (Contents, Issues, Pull requests).'],
@@ -14,11 +15,19 @@ const setCommands: readonly (readonly [CommandId, SecretId, string])[] = [
 /**
  * Commands that put keys into SecretStorage and take them out. Each `set` command asks in a password box;
  * for automation it also accepts the value as its first argument. Values go only to SecretStorage:
- * never to settings, logs, events or messages.
+ * never to settings, logs, events or messages. Keys are the window's (the user's), not a folder's: each
+ * folder's event log records the change and each folder's state shows it.
  */
-export function registerSecretCommands(services: AtoServices): vscode.Disposable[] {
+export function registerSecretCommands(router: FolderRouter): vscode.Disposable[] {
+  const services = router.shared;
+  const recorded = async (event: EventInput): Promise<void> => {
+    await Promise.all(router.folders.map(async folder => {
+      await folder.services.workspace.record(event);
+      await folder.services.workspace.refresh();
+    }));
+  };
   const setters = setCommands.map(([command, id, prompt]) =>
-    registerCommand(services, command, { mutates: true }, async (value?: unknown) => {
+    registerWindowCommand(services, command, { mutates: true }, async (value?: unknown) => {
       const label = secretDescriptions[id].label;
       const entered = typeof value === 'string'
         ? value
@@ -28,13 +37,12 @@ export function registerSecretCommands(services: AtoServices): vscode.Disposable
       if (problem !== undefined) throw new Error(`${label} not stored: ${problem}`);
       await services.secrets.store(id, entered);
       services.log.info('%s stored in SecretStorage', label);
-      await services.workspace.record({ kind: 'secret.stored', secret: id });
-      await services.workspace.refresh();
+      await recorded({ kind: 'secret.stored', secret: id });
       void vscode.window.showInformationMessage(`ATO: ${label} stored in VS Code's secret storage.`);
     }),
   );
 
-  const clear = registerCommand(services, commandIds.clearKey, { mutates: true }, async (value?: unknown) => {
+  const clear = registerWindowCommand(services, commandIds.clearKey, { mutates: true }, async (value?: unknown) => {
     let id: SecretId | undefined;
     if (typeof value === 'string' && (secretIds as readonly string[]).includes(value)) {
       id = value as SecretId;
@@ -54,16 +62,14 @@ export function registerSecretCommands(services: AtoServices): vscode.Disposable
     if (id === undefined) return;
     await services.secrets.delete(id);
     services.log.info('%s removed from SecretStorage', secretDescriptions[id].label);
-    await services.workspace.record({ kind: 'secret.cleared', secret: id });
-    await services.workspace.refresh();
+    await recorded({ kind: 'secret.cleared', secret: id });
     void vscode.window.showInformationMessage(`ATO: ${secretDescriptions[id].label} removed.`);
   });
 
-  const signIn = registerCommand(services, commandIds.signInToGitHub, { mutates: true }, async () => {
+  const signIn = registerWindowCommand(services, commandIds.signInToGitHub, { mutates: true }, async () => {
     const account = await services.secrets.signInToGitHub();
     services.log.info('signed in to GitHub as %s', account);
-    await services.workspace.record({ kind: 'github.signedIn', account });
-    await services.workspace.refresh();
+    await recorded({ kind: 'github.signedIn', account });
     void vscode.window.showInformationMessage(`ATO: signed in to GitHub as ${account}.`);
   });
 

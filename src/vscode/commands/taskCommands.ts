@@ -5,16 +5,17 @@ import { writeNewTaskFile } from '../../core/tasks/taskFileWriter';
 import { planningPartPath } from '../../core/planning/planningLayout';
 import { PlanningWriter } from '../../core/planning/planningWriter';
 import { commandIds } from '../../core/views/commandIds';
+import { folderArg } from '../../core/folders/folderSet';
 import type { AtoServices } from '../atoServices';
+import type { FolderRouter } from '../folderRegistry';
 import { registerCommand } from './registerCommand';
 
 /** New Task and Delegate to AI: both write a task file into `pending/`. */
-export function registerTaskCommands(services: AtoServices): vscode.Disposable[] {
-  const planningWriter = new PlanningWriter(services.redactor);
+export function registerTaskCommands(router: FolderRouter): vscode.Disposable[] {
+  const planningWriter = new PlanningWriter(router.shared.redactor);
   return [
-    registerCommand(services, commandIds.newTask, { mutates: true }, async () => {
-      const pending = pendingFolder(services);
-      if (pending === undefined) return;
+    registerCommand(router, commandIds.newTask, { mutates: true }, async ({ services }) => {
+      const pending = planningPartPath(services.workspace.planningRoot, 'pending');
       const title = await vscode.window.showInputBox({ title: 'ATO: New Task', prompt: 'A short title for the task', placeHolder: 'Add a login form', ignoreFocusOut: true, validateInput: v => (v.trim() === '' ? 'Enter a title.' : undefined) });
       if (title === undefined) return;
       const draft = draftFromDelegation([], title, new Date());
@@ -22,10 +23,10 @@ export function registerTaskCommands(services: AtoServices): vscode.Disposable[]
       await services.workspace.record({ kind: 'task.created', file: relativeToWorkspace(services, file), via: 'newTask' });
       await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
     }),
-    registerCommand(services, commandIds.delegateToAI, { mutates: true }, async (clicked?: unknown, selected?: unknown) => {
-      const pending = pendingFolder(services);
+    // The folder is the clicked file's (the router reads the URI), or the active editor's.
+    registerCommand(router, commandIds.delegateToAI, { mutates: true }, async ({ services }, clicked?: unknown, selected?: unknown) => {
+      const pending = planningPartPath(services.workspace.planningRoot, 'pending');
       const root = services.workspace.workspaceRoot;
-      if (pending === undefined || root === undefined) return;
       const targets = await delegationTargets(root, clicked, selected);
       if (targets.length === 0) {
         void vscode.window.showWarningMessage('Delegate to AI works on files and folders of this workspace, or on a selection in an editor.');
@@ -46,24 +47,14 @@ export function registerTaskCommands(services: AtoServices): vscode.Disposable[]
       const dispatchNow = 'Dispatch Now';
       void vscode.window.showInformationMessage(`ATO: queued "${id}".`, dispatchNow, open).then(choice => {
         if (choice === open) void vscode.window.showTextDocument(vscode.Uri.file(file));
-        if (choice === dispatchNow) void vscode.commands.executeCommand(commandIds.dispatchTask, id);
+        if (choice === dispatchNow) void vscode.commands.executeCommand(commandIds.dispatchTask, id, folderArg(services.workspace.folderKey));
       });
     }),
   ];
 }
 
-function pendingFolder(services: AtoServices): string | undefined {
-  const planningRoot = services.workspace.planningRoot;
-  if (planningRoot === undefined) {
-    void vscode.window.showWarningMessage('Open a folder first: tasks live in its planning folder.');
-    return undefined;
-  }
-  return planningPartPath(planningRoot, 'pending');
-}
-
 function relativeToWorkspace(services: AtoServices, file: string): string {
-  const root = services.workspace.workspaceRoot;
-  return root === undefined ? file : relative(root, file).split(sep).join('/');
+  return relative(services.workspace.workspaceRoot, file).split(sep).join('/');
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { AtoServices } from '../atoServices';
+import type { FolderRouter } from '../folderRegistry';
 import { commandIds } from '../../core/views/commandIds';
 import { taskEventsUri } from '../taskEventsDocument';
 import { registerCommand } from './registerCommand';
@@ -18,8 +19,9 @@ export function taskOfTarget(services: AtoServices, target: unknown): string | u
  * "ATO: Show Task Events": the event log of one task (from a task or run row, a panel row, or asks which
  * task), in a read-only view that follows the log. Returns the view's URI (the extension-host tests read it).
  */
-export function registerTaskEventsCommand(services: AtoServices, knownTaskIds: () => ReadonlySet<string> | undefined): vscode.Disposable {
-  return registerCommand(services, commandIds.showTaskEvents, { mutates: false }, async (target?: unknown): Promise<string | undefined> => {
+export function registerTaskEventsCommand(router: FolderRouter): vscode.Disposable {
+  return registerCommand(router, commandIds.showTaskEvents, { mutates: false }, async ({ services, queue, key }, target?: unknown): Promise<string | undefined> => {
+    const knownTaskIds = (): ReadonlySet<string> | undefined => queue.knownIds();
     let taskId = taskOfTarget(services, target);
     if (taskId === undefined) {
       const ids = [...new Set([...services.store.state.runs.map(run => run.taskId), ...(knownTaskIds() ?? [])])].sort();
@@ -28,7 +30,7 @@ export function registerTaskEventsCommand(services: AtoServices, knownTaskIds: (
         : await vscode.window.showQuickPick(ids, { title: 'ATO: Show Task Events', placeHolder: 'Which task\'s events?' });
       if (taskId === undefined || taskId.trim() === '') return undefined;
     }
-    const uri = taskEventsUri(taskId.trim());
+    const uri = taskEventsUri(taskId.trim(), router.folders.length > 1 ? key : undefined);
     await vscode.window.showTextDocument(uri, { preview: true });
     return uri.toString();
   });

@@ -1,21 +1,23 @@
 import * as vscode from 'vscode';
-import type { AtoServices } from '../atoServices';
+import type { FolderRouter } from '../folderRegistry';
 import { commandIds, viewIds } from '../../core/views/commandIds';
-import { registerCommand } from './registerCommand';
+import { registerCommand, registerWindowCommand } from './registerCommand';
 
-export function registerViewCommands(services: AtoServices): vscode.Disposable[] {
+export function registerViewCommands(router: FolderRouter): vscode.Disposable[] {
+  const { shared } = router;
   return [
-    registerCommand(services, commandIds.openControlPanel, { mutates: false }, async () => {
+    registerWindowCommand(shared, commandIds.openControlPanel, { mutates: false }, async () => {
       await vscode.commands.executeCommand(`${viewIds.controlPanel}.focus`);
     }),
-    registerCommand(services, commandIds.refresh, { mutates: false }, async () => {
-      await services.workspace.refresh();
+    // Every folder: refresh is cheap, and which folder looks stale is not for the user to work out.
+    registerWindowCommand(shared, commandIds.refresh, { mutates: false }, async () => {
+      await Promise.all(router.folders.map(folder => folder.services.workspace.refresh()));
     }),
-    registerCommand(services, commandIds.showLog, { mutates: false }, () => {
-      services.channel.show(true);
+    registerWindowCommand(shared, commandIds.showLog, { mutates: false }, () => {
+      shared.channel.show(true);
       return Promise.resolve();
     }),
-    registerCommand(services, commandIds.openEventLog, { mutates: false }, async () => {
+    registerCommand(router, commandIds.openEventLog, { mutates: false }, async ({ services }) => {
       const log = await services.workspace.events();
       if (log === undefined) {
         void vscode.window.showInformationMessage(vscode.workspace.isTrusted ? 'ATO keeps an event log only for a folder: open one first.' : 'In Restricted Mode ATO writes no event log.');

@@ -292,6 +292,8 @@ export interface LoopState {
   readonly queue: LoopQueueView | undefined;
   /** Who holds the remote lease, when known. */
   readonly lease: { readonly holder: string; readonly mine: boolean; readonly expiresAt: string } | undefined;
+  /** The poll timer is held: the window has been unfocused for `ato.loop.pauseWhenUnfocusedMinutes`. */
+  readonly pausedUnfocused?: boolean;
 }
 
 export const initialLoopState: LoopState = {

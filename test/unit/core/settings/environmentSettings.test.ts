@@ -39,6 +39,7 @@ describe('environment settings', () => {
       'loop.pollSecondsActive': 'ATO_LOOP_POLL_SECONDS_ACTIVE',
       'loop.pollSecondsIdle': 'ATO_LOOP_POLL_SECONDS_IDLE',
       'loop.fullRefreshMinutes': 'ATO_LOOP_FULL_REFRESH_MINUTES',
+      'loop.pauseWhenUnfocusedMinutes': 'ATO_LOOP_PAUSE_WHEN_UNFOCUSED_MINUTES',
       'loop.leaseSeconds': 'ATO_LOOP_LEASE_SECONDS',
       'loop.agent': 'ATO_LOOP_AGENT',
       'loop.copilotInstructions': 'ATO_LOOP_COPILOT_INSTRUCTIONS',
