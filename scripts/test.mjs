@@ -5,9 +5,15 @@
 // suites (UI through Playwright, mocha inside the extension host). A fresh machine needs nothing else.
 // Ends with one summary line: "tests: N passed, M failed".
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 // e.g. `npm test -- unit` runs just the named steps (and the set-up steps they need)
 const named = process.argv.slice(2);
 const node = process.execPath;
+
+// Every `*.test.mjs` of a folder, in name order: a new suite cannot be left out of `npm test`.
+function testFiles(folder) {
+  return readdirSync(folder).filter(name => name.endsWith('.test.mjs')).sort().map(name => `${folder}/${name}`);
+}
 
 // `needs`: set-up steps a step cannot run without; `npm test -- webview` runs them first too.
 const steps = [
@@ -19,9 +25,9 @@ const steps = [
   { name: 'integration', cmd: ['node_modules/.bin/mocha', '--config', '.mocharc.integration.json'], count: mochaCounts, needs: ['build', 'setup-claude'] },
   // Chromium (the webview step's browser), node 24 and code-server come from here.
   { name: 'setup-e2e', cmd: ['bash', 'scripts/setup-e2e.sh'], gate: true },
-  { name: 'webview', cmd: [node, '--test', '--test-timeout=120000', '--test-reporter=spec', 'test/webview/panel.test.mjs', 'test/webview/panelUpdates.test.mjs', 'test/webview/fleet.test.mjs'], count: nodeTestCounts, needs: ['build', 'setup-e2e'] },
+  { name: 'webview', cmd: [node, '--test', '--test-timeout=120000', '--test-reporter=spec', ...testFiles('test/webview')], count: nodeTestCounts, needs: ['build', 'setup-e2e'] },
   { name: 'package', cmd: [node, 'scripts/package.mjs', '--build'], gate: true },
-  { name: 'e2e-ui', cmd: [node, '--test', '--test-timeout=300000', '--test-reporter=spec', 'test/e2e/ui.test.mjs', 'test/e2e/loop.test.mjs', 'test/e2e/firstRun.test.mjs', 'test/e2e/fleet.test.mjs', 'test/e2e/fleetRuns.test.mjs', 'test/e2e/multiRoot.test.mjs'], count: nodeTestCounts, needs: ['package', 'setup-e2e'] },
+  { name: 'e2e-ui', cmd: [node, '--test', '--test-timeout=300000', '--test-reporter=spec', ...testFiles('test/e2e')], count: nodeTestCounts, needs: ['package', 'setup-e2e'] },
   { name: 'e2e-exthost', cmd: [node, 'test/e2e/runExtHostTests.mjs'], count: exthostCounts, needs: ['build', 'setup-e2e'] },
   // The same, in a window with two folders (a .code-workspace): each folder its own ATO workspace.
   { name: 'e2e-exthost-multiroot', cmd: [node, 'test/e2e/runExtHostTests.mjs', '--multi-root'], count: exthostCounts, needs: ['build', 'setup-e2e'] },
