@@ -48,7 +48,8 @@ describe('requeue and unreadable run records, in the real extension host', () =>
     const inbox = buildPanelSnapshot(api.state(), new Redactor()).needsYou.find(item => item.key === failed.runId);
     assert.deepEqual([inbox?.label, inbox?.action], ['Requeue', { type: 'requeueTask', taskId: 'exthost-requeue' }]);
     const row = flatten(buildTreeModel(api.state())).find(node => node.id === `run/${failed.runId}`);
-    assert.equal(row?.contextValue, treeItemContexts.requeueableRun);
+    // The failed run left a branch (its worktree was set up), so it can also be landed: both menus apply.
+    assert.equal(row?.contextValue, treeItemContexts.requeueableLandableRun);
 
     // What VS Code passes from the row's inline action: the row itself.
     await vscode.commands.executeCommand('ato.requeueTask', row);
