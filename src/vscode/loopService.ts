@@ -21,9 +21,8 @@ import { readGitHubEnterpriseUri } from './settingsAdapter';
 /** A settings or sign-in change rebuilds the loop once things settle. */
 const rebuildDebounceMs = 300;
 
-/** The reasons the state alone gives for having no loop (see immediateOffReason). */
+/** The reasons the state alone gives for having no loop (see immediateOffReason); each folder has a root. */
 const offReasons = {
-  noFolder: 'Open a folder to run the planning loop.',
   untrusted: 'This workspace is not trusted: ATO shows state but runs no loop.',
   noPlanningFolder: 'No planning folder yet: run ATO: Initialize Planning Folder.',
 } as const;
@@ -132,7 +131,6 @@ export class LoopService implements vscode.Disposable {
 
   /** Why there can be no loop, from the state alone (no I/O): no folder, Restricted Mode, no planning folder. */
   private immediateOffReason(state: AtoState): string | undefined {
-    if (this.services.workspace.workspaceRoot === undefined) return offReasons.noFolder;
     if (!state.trusted) return offReasons.untrusted;
     if (state.planning.kind !== 'ready' && state.planning.kind !== 'partial') return offReasons.noPlanningFolder;
     return undefined;
@@ -156,8 +154,8 @@ export class LoopService implements vscode.Disposable {
     const state = store.state;
     const root = workspace.workspaceRoot;
     const offReason = this.immediateOffReason(state);
-    if (root === undefined || offReason !== undefined) {
-      this.off(offReason ?? offReasons.noFolder);
+    if (offReason !== undefined) {
+      this.off(offReason);
       return;
     }
     const settings = workspace.settings;

@@ -83,7 +83,6 @@ class TaskEventsDocuments implements vscode.TextDocumentContentProvider, vscode.
     const parts: string[] = [];
     for (const folder of this.router.folders) {
       const root = folder.services.workspace.workspaceRoot;
-      if (root === undefined) continue;
       try {
         const stats = await vscode.workspace.fs.stat(vscode.Uri.file(join(atoDirectory(root), eventLogFileName)));
         parts.push(`${String(stats.size)}:${String(stats.mtime)}:${String(stats.ctime)}`);

@@ -40,9 +40,8 @@ interface LandingCommands {
 
 /** One folder's landing commands (its runs, its remote, its secrets). */
 function landingCommands(services: AtoServices, runs: RunService): LandingCommands {
-  const landing = (): RunLanding | undefined => {
+  const landing = (): RunLanding => {
     const workspaceRoot = services.workspace.workspaceRoot;
-    if (workspaceRoot === undefined) return undefined;
     const settings = services.workspace.settings;
     const hosts = { apiUrl: settings['github.apiUrl'], enterpriseUri: readGitHubEnterpriseUri() };
     return new RunLanding({
@@ -75,7 +74,7 @@ function landingCommands(services: AtoServices, runs: RunService): LandingComman
   const act = async (target: unknown, title: string, work: (landing: RunLanding, runId: string) => Promise<LandingResult | undefined>): Promise<void> => {
     const runId = await pick(target, title);
     const tools = landing();
-    if (runId === undefined || tools === undefined) return;
+    if (runId === undefined) return;
     try {
       const result = await work(tools, runId);
       if (result === undefined) return;
@@ -97,7 +96,7 @@ function landingCommands(services: AtoServices, runs: RunService): LandingComman
     viewDiff: async (target: unknown) => {
       const runId = await pick(target, 'View Run Diff');
       const tools = landing();
-      if (runId === undefined || tools === undefined) return;
+      if (runId === undefined) return;
       try {
         await showDiff(tools, runId);
       } catch (error) {
