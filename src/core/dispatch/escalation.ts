@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { GitHubPort } from '../forges/github/githubPort';
 import type { Logger } from '../logging/logger';
+import { agentOutputOfLog } from '../runs/runLogFrame';
 import { describeError } from '../logging/redactor';
 import type { AtoLabel } from '../loop/texts/atoLabels';
 import { atoLabels } from '../loop/texts/atoLabels';
@@ -138,7 +139,7 @@ export function escalationIssueBody(record: RunRecord, logTailText: string, mark
 
 async function logTail(file: string): Promise<string> {
   try {
-    const text = await readFile(file, 'utf8');
+    const text = agentOutputOfLog(await readFile(file, 'utf8'));
     const tail = text.trimEnd().split('\n').slice(-logTailLines).join('\n');
     return tail.length <= logTailChars ? tail : tail.slice(-logTailChars);
   } catch {

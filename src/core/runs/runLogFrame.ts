@@ -57,6 +57,23 @@ export function runLogFooter(record: RunRecord): string {
 }
 
 /**
+ * The agent's own output in a run log: the header and footer ATO frames it with left out. What leaves the
+ * machine (an escalation issue) quotes the agent, not the local command line, paths and worktree.
+ */
+export function agentOutputOfLog(text: string): string {
+  const kept: string[] = [];
+  let inFrame = false;
+  for (const line of text.split('\n')) {
+    if (line === rule) {
+      inFrame = !inFrame;
+      continue;
+    }
+    if (!inFrame) kept.push(line);
+  }
+  return kept.join('\n');
+}
+
+/**
  * The command line as one shell-like string: arguments quoted when needed, the value of an option named like
  * a secret (`--api-key X`, `--token=X`) replaced, very long arguments cut.
  */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { commandLineText, durationText, runLogFooter, runLogHeader } from '../../../../src/core/runs/runLogFrame';
+import { agentOutputOfLog, commandLineText, durationText, runLogFooter, runLogHeader } from '../../../../src/core/runs/runLogFrame';
 import { aRunRecord } from '../../../support/runRecords';
 
 describe('runLogFrame: the run log\'s header and footer', () => {
@@ -29,6 +29,14 @@ describe('runLogFrame: the run log\'s header and footer', () => {
     assert.deepEqual(runLogFooter(cancelled).split('\n').slice(1, 5), ['ATO run run-1 ended: cancelled by user', 'exit code: (none)', 'duration:  9 s', 'cost:      unknown (no price for model x)']);
     const failed = aRunRecord({ state: 'failed', exitCode: 3, endedAt: '2026-11-21T12:30:00.000Z', failure: { class: 'fatal', message: 'exit 3' } });
     assert.match(runLogFooter(failed), /ended: failed \(fatal\): exit 3\nexit code: 3\nduration: {2}2 h 30 min\ncost: {6}unknown\n/);
+  });
+
+  it('the agent\'s output without the frame: what an escalation issue quotes (no local command line, paths or worktree)', () => {
+    const header = runLogHeader({ runId: 'run-1', taskId: 't', agentId: 'a', argv: ['/home/me/bin/agent', '--token', 'x'], branch: 'ato/t', workdir: '/home/me/repo/.ato/worktrees/t', startedAt: new Date('2026-11-21T10:00:00.000Z') });
+    const footer = runLogFooter(aRunRecord({ state: 'failed', exitCode: 1 }));
+    const output = agentOutputOfLog(`${header}[stdout] compiling…\n[stderr] Error: build failed\n${footer}`);
+    assert.equal(output.trim(), '[stdout] compiling…\n[stderr] Error: build failed');
+    assert.equal(agentOutputOfLog('[stdout] no frame at all\n'), '[stdout] no frame at all\n');
   });
 
   it('durations', () => {
