@@ -14,7 +14,7 @@ const { aBusyState, aQueueEntry, aRun } = await tsImport('../support/panelState.
 const { QueueEntries } = await tsImport('../../src/core/queue/queueEntries.ts', import.meta.url);
 const { taskFileText } = await tsImport('../support/simpleTaskParser.ts', import.meta.url);
 const { anAtoState } = await tsImport('../support/stateBuilders.ts', import.meta.url);
-const { initialLoopState } = await tsImport('../../src/core/loop/loopModel.ts', import.meta.url);
+const { initialLoopState } = await tsImport('../../src/core/loop/engine/loopModel.ts', import.meta.url);
 const { aFollowedPullRequest, aLoopState, aPlan, aRedPullRequest, mergeAction, readyToMerge, awaitingApproval } = await tsImport('../support/loopStates.ts', import.meta.url);
 
 const screenshots = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results', 'webview');
@@ -126,10 +126,10 @@ describe('control panel in headless Chromium', () => {
     await deliver(tab, smallSnapshot());
     const run = tab.locator('[data-list="runs"] .vrow[data-state="failed"]');
     const actions = () => run.locator('[data-row-action]').evaluateAll(buttons => buttons.map(button => [button.dataset.rowAction, button.getAttribute('title')]));
-    assert.deepEqual(await actions(), [['showRunLog', 'Show Log'], ['viewRunDiff', 'View Diff'], ['openRunPullRequest', 'Open Pull Request'], ['mergeRun', 'Merge into Current Branch'], ['discardRun', 'Discard Branch']]);
+    assert.deepEqual(await actions(), [['showRunLog', 'Show Log'], ['viewRunDiff', 'View Diff'], ['openRunPullRequest', 'Open Pull Request'], ['mergeRun', 'Merge into Current Branch'], ['discardRun', 'Discard Branch'], ['showTaskEvents', 'Task Events']]);
     for (const type of ['viewRunDiff', 'openRunPullRequest', 'mergeRun', 'discardRun']) await run.locator(`[data-row-action="${type}"]`).click();
     assert.deepEqual((await tab.evaluate(() => window.__posted)).slice(1), ['viewRunDiff', 'openRunPullRequest', 'mergeRun', 'discardRun'].map(type => ({ type, runId: 'run-00001' })));
-    assert.deepEqual(await tab.locator('[data-list="runs"] .vrow[data-state="running"] [data-row-action]').evaluateAll(buttons => buttons.map(button => button.dataset.rowAction)), ['showRunLog', 'cancelRun'], 'a running run has nothing to land yet');
+    assert.deepEqual(await tab.locator('[data-list="runs"] .vrow[data-state="running"] [data-row-action]').evaluateAll(buttons => buttons.map(button => button.dataset.rowAction)), ['showRunLog', 'cancelRun', 'showTaskEvents'], 'a running run has nothing to land yet');
     // Narrow and wide: every button inside the row and the window (the title gives way), for a look in test-results/webview/.
     for (const width of [300, 500]) {
       await tab.setViewportSize({ width, height: 700 });
@@ -142,7 +142,7 @@ describe('control panel in headless Chromium', () => {
     const landed = { ...aRun(1, 'failed'), landing: { kind: 'discarded', at: '2026-11-21T10:05:00.000Z', detail: 'deleted ato/task-1' } };
     await deliver(tab, smallSnapshot({ runs: [aRun(2, 'running'), landed] }));
     await tab.waitForFunction(() => document.querySelector('[data-list="runs"] .vrow[data-state="failed"] [data-row-action="discardRun"]') === null);
-    assert.deepEqual((await actions()).map(([type]) => type), ['showRunLog']);
+    assert.deepEqual((await actions()).map(([type]) => type), ['showRunLog', 'showTaskEvents']);
     await tab.close();
   });
 
