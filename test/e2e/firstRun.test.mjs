@@ -67,7 +67,7 @@ describe('Requeue in the control panel', () => {
     const inbox = panel.locator('.vrow[data-kind="runFailed"]');
     await inbox.waitFor({ timeout: 15_000 });
     assert.match(await inbox.innerText(), /\(add-farewell\) failed on second-try/);
-    assert.equal(await inbox.locator('[data-row-action="requeueTask"]').getAttribute('label'), 'Requeue');
+    assert.equal(await inbox.locator('[data-row-action="requeueTask"]').getAttribute('aria-label'), 'Requeue');
     assert.equal(await failedRun.locator('[data-row-action="requeueTask"]').count(), 1, 'the run row has its Requeue button');
 
     // The panel at the default sidebar width, in the light and the dark theme.

@@ -118,7 +118,7 @@ describe('landing a finished local run in a real VS Code', () => {
     // The Land actions, enabled (a trusted workspace), after Show Log.
     for (const type of landActions) await row.locator(`[data-row-action="${type}"]`).waitFor({ timeout: 30_000 });
     const shown = await row.locator('[data-row-action]').evaluateAll(buttons => buttons.map(button => [button.dataset.rowAction, button.hasAttribute('disabled')]));
-    assert.deepEqual(shown, [['showRunLog', false], ...landActions.map(type => [type, false])]);
+    assert.deepEqual(shown, [['showRunLog', false], ...landActions.map(type => [type, false]), ['showTaskEvents', false]]);
     await screenshotSidebar(row, 'land-run-actions', ['light', 'dark']);
 
     // The run log has its header and footer.
@@ -152,7 +152,7 @@ describe('landing a finished local run in a real VS Code', () => {
     const landed = await eventually('the record says discarded', () => records().find(each => each.runId === record.runId && each.landing?.kind === 'discarded'), 30_000);
     assert.match(landed.landing.detail, /deleted ato\/land-me \(it was at [0-9a-f]{40};/);
     await eventually('the Land actions gone', async () => (await row.locator('[data-row-action="discardRun"]').count()) === 0, 30_000);
-    assert.deepEqual(await row.locator('[data-row-action]').evaluateAll(buttons => buttons.map(button => button.dataset.rowAction)), ['showRunLog']);
+    assert.deepEqual(await row.locator('[data-row-action]').evaluateAll(buttons => buttons.map(button => button.dataset.rowAction)), ['showRunLog', 'showTaskEvents']);
     await page.locator('.notifications-toasts', { hasText: 'deleted ato/land-me' }).waitFor({ timeout: 30_000 });
     await page.locator('.part.sidebar').screenshot({ path: path.join(artifactsDir, 'land-run-discarded-300-dark.png') });
   });

@@ -125,7 +125,7 @@ describe('the planning loop in a real VS Code, against the fake GitHub', () => {
     assert.ok(number, 'the needs-you test made a PR ready');
     const pr = await fake.pull(number);
     assert.equal(pr.merged, false);
-    const merge = panel().locator('[data-section="needsYou"] vscode-toolbar-button[icon="git-merge"]').first();
+    const merge = panel().locator('[data-section="needsYou"] button.row-action:has(.codicon-git-merge)').first();
     const dialog = page.locator('.monaco-dialog-box');
     await merge.click();
     await dialog.waitFor({ timeout: 30_000 });
