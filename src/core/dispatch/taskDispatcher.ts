@@ -14,7 +14,7 @@ import type { QueueIndex } from '../queue/queueIndex';
 import { isValidQueueEntry, queueEntryId, type ValidQueueEntry } from '../queue/queueEntry';
 import { orderPending } from '../queue/queueOrder';
 import { decideRetry, type RetryDecision, type RetryPolicyOptions } from '../runs/retryPolicy';
-import { newRunId, newRunRecord, type RunRecord } from '../runs/runRecord';
+import { isFinalRunState, newRunId, newRunRecord, type RunRecord } from '../runs/runRecord';
 import type { RunStore } from '../runs/runStore';
 import { transition } from '../runs/runTransitions';
 import { composePrompt } from '../tasks/composePrompt';
@@ -280,6 +280,8 @@ export class TaskDispatcher {
       const status = await this.inFlight.wait(run);
       // A remote run this ATO stopped following (dispose) is the next start's to record (recoverRuns).
       if (this.disposed && run.agent.remoteRuns === true) return run.record;
+      // Ended already (cancelled while its process exited): that end is the record's, not a second one.
+      if (isFinalRunState(run.record.state)) return run.record;
       await this.step('agentFinished', runId);
       return status.state === 'succeeded' ? await this.succeed(run, status, taskFile) : await this.failFromStatus(run, status);
     } catch (error) {
@@ -312,6 +314,8 @@ export class TaskDispatcher {
    * the vendor's window (as `window`, a Claude Code rate-limit notice, does), so queued work fails over.
    */
   private async fail(run: ActiveRun, failure: FailureClass, message: string, usage: RunRecord['usage'], extra: { readonly exitCode?: number | undefined; readonly taskProblem?: boolean; readonly retryAfterMs?: number | undefined; readonly window?: VendorWindowNotice | undefined } = {}): Promise<RunRecord> {
+    // A run whose end is recorded (a cancel that raced its process's exit) keeps it: a final state never moves.
+    if (isFinalRunState(run.record.state)) return run.record;
     const { exitCode, taskProblem = false } = extra;
     const window = extra.window ?? (failure === 'rateLimit' && extra.retryAfterMs !== undefined ? { until: new Date(this.now().getTime() + extra.retryAfterMs).toISOString(), source: 'retryAfter' as const } : undefined);
     const state = failure === 'cancelled' ? 'cancelled' : 'failed';
