@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { tsImport } from 'tsx/esm/api';
-import { artifactsDir, launchChromium, repoRoot, runCommand, setColorTheme, setSidebarWidth, startCodeServer } from './harness.mjs';
+import { artifactsDir, launchChromium, repoRoot, runCommand, startCodeServer } from './harness.mjs';
+import { eventually, screenshotSidebar, succeededRun } from './sidebarShots.mjs';
 
 const { startFakeJules } = await tsImport('../fakes/jules/fakeJules.ts', import.meta.url);
 
@@ -18,63 +19,6 @@ const taskFile = (id, title, agent) => `---\nid: ${id}\ntype: feature\nagent: ${
 let server, context, page, jules;
 const panel = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 const queueFolder = folder => path.join(server.workspace, 'planning', 'issue_queue', folder);
-
-async function eventually(what, check, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(resolve => setTimeout(resolve, 200));
-  }
-}
-
-/** The panel's row for the task's succeeded run (the Succeeded group starts collapsed: it is expanded first). */
-async function succeededRun(taskId) {
-  const group = panel().locator('[data-list="runs"] .vrow.group[data-group="runs:succeeded"]');
-  await group.waitFor({ timeout: 30_000 });
-  if (await group.getAttribute('aria-expanded') === 'false') await group.click();
-  await panel().locator('[data-list="runs"] .vrow.group[data-group="runs:succeeded"][aria-expanded="true"]').waitFor({ timeout: 15_000 });
-  return panel().locator('[data-list="runs"] .vrow[data-state="succeeded"]', { hasText: `${taskId} · ` }).first();
-}
-
-const themes = {
-  light: { label: 'Light Modern', workbench: 'vs' },
-  dark: { label: 'Dark Modern', workbench: 'vs-dark' },
-};
-
-/**
- * The sidebar in each theme (in the order given) at 300 and 500 px, with `part` in view, saved as
- * `<name>-<width>-<theme>.png`. At each size, `part` and everything in it matching `inner` stays inside the
- * sidebar and overflows nothing: read at that width, nothing is cut.
- */
-async function screenshotSidebar(part, name, order, inner = '*') {
-  for (const kind of order) {
-    // Switching themes goes through the palette: not when the workbench is in that theme already.
-    if (await page.locator(`.monaco-workbench.${themes[kind].workbench}`).count() === 0) await setColorTheme(page, themes[kind].label);
-    await page.locator(`.monaco-workbench.${themes[kind].workbench}`).waitFor({ timeout: 30_000 });
-    await panel().locator(`body.vscode-${kind}`).waitFor({ timeout: 30_000 });
-    for (const width of kind === order[0] ? [300, 500] : [500, 300]) {
-      await setSidebarWidth(page, width);
-      // The panel has laid out at the new width once its document is that wide (less the sidebar's padding).
-      await eventually(`the panel at ${width}px`, async () => {
-        const inside = await panel().locator('body').evaluate(body => body.clientWidth);
-        return inside <= width && inside > width - 40;
-      }, 15_000);
-      await part.scrollIntoViewIfNeeded();
-      const file = path.join(artifactsDir, `${name}-${width}-${kind}.png`);
-      await page.locator('.part.sidebar').screenshot({ path: file });
-      assert.ok(fs.statSync(file).size > 5000, `${file} holds a real screenshot`);
-      const cut = await part.evaluate((node, selector) => [node, ...node.querySelectorAll(selector)].flatMap(each => {
-        const box = each.getBoundingClientRect();
-        const overflow = each.scrollWidth - each.clientWidth;
-        const outside = box.right - document.documentElement.clientWidth;
-        return overflow > 1 || outside > 0.5 ? [`${each.className || each.tagName}: overflows by ${overflow}px, ${outside}px outside`] : [];
-      }), inner);
-      assert.deepEqual(cut, [], `nothing is cut at ${width}px (${file})`);
-    }
-  }
-}
 
 describe('fleet runs in a real VS Code', () => {
   before(async () => {
@@ -169,7 +113,7 @@ describe('fleet runs in a real VS Code', () => {
     for (const id of ['fan-one', 'fan-two']) {
       await eventually(`${id} in complete/`, () => fs.existsSync(path.join(queueFolder('complete'), `${id}.task.md`)), 90_000);
       assert.ok(!fs.existsSync(path.join(queueFolder('pending'), `${id}.task.md`)), `${id} left pending/`);
-      await (await succeededRun(id)).waitFor({ timeout: 30_000 });
+      await (await succeededRun(page, id)).waitFor({ timeout: 30_000 });
     }
     // The fan-out lines followed the runs: the task that waited says it succeeded too, on the run the Runs
     // section lists — no stale "waiting" left on screen.
@@ -186,7 +130,7 @@ describe('fleet runs in a real VS Code', () => {
       const record = JSON.parse(fs.readFileSync(path.join(server.workspace, '.ato', 'runs', `${runId}.json`), 'utf8'));
       assert.deepEqual([record.taskId, record.agentId, record.state], [taskId, 'counter', 'succeeded']);
     }
-    await screenshotSidebar(panel().locator('.fanout-outcomes'), 'fleet-fanout', ['light', 'dark']);
+    await screenshotSidebar(page, panel().locator('.fanout-outcomes'), 'fleet-fanout', ['light', 'dark']);
   });
 
   test('Jules: the plan awaits approval in Needs you, "Approve plan" approves it at the fake, the run completes', async () => {
@@ -209,7 +153,7 @@ describe('fleet runs in a real VS Code', () => {
     assert.ok(planned.length > 0, 'the fake planned steps');
     assert.deepEqual(await item.locator('.plan-steps li').allTextContents(), planned);
     assert.ok(!jules.requests.some(request => request.path.endsWith(':approvePlan')), 'nothing approved before the click');
-    await screenshotSidebar(item, 'fleet-jules-approve', ['dark', 'light'], '.plan-title, .plan-step, vscode-button');
+    await screenshotSidebar(page, item, 'fleet-jules-approve', ['dark', 'light'], { inner: '.plan-title, .plan-step, vscode-button' });
 
     await item.locator('vscode-button[data-row-action="approvePlan"]').click();
     const approval = await eventually('the approval at the fake', () => jules.requests.find(request => request.method === 'POST' && request.path === `/v1alpha/sessions/${session.id}:approvePlan`), 30_000);
@@ -222,6 +166,6 @@ describe('fleet runs in a real VS Code', () => {
     await eventually('jules-plan in complete/', () => fs.existsSync(done), 150_000);
     assert.match(fs.readFileSync(done, 'utf8'), /## Result[\s\S]*https:\/\/github\.com\/acme\/app\/pull\/1/, 'the pull request Jules opened is in the result');
     await item.waitFor({ state: 'detached', timeout: 30_000 });
-    assert.match(await (await succeededRun('jules-plan')).locator('.row-title').textContent({ timeout: 30_000 }), /^A task for Jules$/);
+    assert.match(await (await succeededRun(page, 'jules-plan')).locator('.row-title').textContent({ timeout: 30_000 }), /^A task for Jules$/);
   });
 });

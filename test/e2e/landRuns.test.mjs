@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { artifactsDir, launchChromium, repoRoot, runCommand, setColorTheme, setSidebarWidth, startCodeServer } from './harness.mjs';
+import { artifactsDir, launchChromium, repoRoot, runCommand, startCodeServer } from './harness.mjs';
+import { eventually, screenshotSidebar, succeededRun } from './sidebarShots.mjs';
 
 const vsix = path.join(repoRoot, 'dist-vsix', 'ato.vsix');
 const taskFile = id => `---\nid: ${id}\ntype: feature\nagent: writer\n---\n# Write the landing sample\n\n**Prompt:**\nWrite src/landed.md.\n`;
@@ -17,56 +18,6 @@ const panel = () => page.frameLocator('iframe.webview.ready').frameLocator('#act
 const queueFolder = folder => path.join(server.workspace, 'planning', 'issue_queue', folder);
 const git = (...args) => execFileSync('git', args, { cwd: server.workspace, encoding: 'utf8' }).trim();
 const landActions = ['viewRunDiff', 'openRunPullRequest', 'mergeRun', 'discardRun'];
-
-async function eventually(what, check, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(resolve => setTimeout(resolve, 200));
-  }
-}
-
-/** The panel's row for the task's succeeded run (the Succeeded group starts collapsed: it is expanded first). */
-async function succeededRun(taskId) {
-  const group = panel().locator('[data-list="runs"] .vrow.group[data-group="runs:succeeded"]');
-  await group.waitFor({ timeout: 60_000 });
-  if (await group.getAttribute('aria-expanded') === 'false') await group.click();
-  await panel().locator('[data-list="runs"] .vrow.group[data-group="runs:succeeded"][aria-expanded="true"]').waitFor({ timeout: 15_000 });
-  return panel().locator('[data-list="runs"] .vrow[data-state="succeeded"]', { hasText: `${taskId} · ` }).first();
-}
-
-const themes = {
-  light: { label: 'Light Modern', workbench: 'vs' },
-  dark: { label: 'Dark Modern', workbench: 'vs-dark' },
-};
-
-/** The sidebar with `part` in view at 300 and 500 px in each theme, as `<name>-<width>-<theme>.png`; nothing in `part` is cut. */
-async function screenshotSidebar(part, name, order) {
-  for (const kind of order) {
-    if (await page.locator(`.monaco-workbench.${themes[kind].workbench}`).count() === 0) await setColorTheme(page, themes[kind].label);
-    await page.locator(`.monaco-workbench.${themes[kind].workbench}`).waitFor({ timeout: 30_000 });
-    await panel().locator(`body.vscode-${kind}`).waitFor({ timeout: 30_000 });
-    for (const width of kind === order[0] ? [300, 500] : [500, 300]) {
-      await setSidebarWidth(page, width);
-      await eventually(`the panel at ${width}px`, async () => {
-        const inside = await panel().locator('body').evaluate(body => body.clientWidth);
-        return inside <= width && inside > width - 40;
-      }, 15_000);
-      await part.scrollIntoViewIfNeeded();
-      const file = path.join(artifactsDir, `${name}-${width}-${kind}.png`);
-      await page.locator('.part.sidebar').screenshot({ path: file });
-      assert.ok(fs.statSync(file).size > 5000, `${file} holds a real screenshot`);
-      const cut = await part.evaluate(node => [node, ...node.querySelectorAll('.row-actions, .row-actions *')].flatMap(each => {
-        const box = each.getBoundingClientRect();
-        const outside = box.right - document.documentElement.clientWidth;
-        return outside > 0.5 ? [`${each.className || each.tagName}: ${outside}px outside`] : [];
-      }));
-      assert.deepEqual(cut, [], `no action is cut at ${width}px (${file})`);
-    }
-  }
-}
 
 describe('landing a finished local run in a real VS Code', () => {
   before(async () => {
@@ -108,7 +59,7 @@ describe('landing a finished local run in a real VS Code', () => {
     const queued = panel().locator('[data-list="queue"] .vrow', { hasText: 'Write the landing sample' });
     await queued.locator('[data-row-action="dispatchTask"]').click({ timeout: 60_000 });
     await eventually('land-me in complete/', () => fs.existsSync(path.join(queueFolder('complete'), 'land-me.task.md')), 90_000);
-    const row = await succeededRun('land-me');
+    const row = await succeededRun(page, 'land-me', 60_000);
     await row.waitFor({ timeout: 30_000 });
     const records = () => fs.readdirSync(path.join(server.workspace, '.ato', 'runs')).filter(name => name.endsWith('.json')).map(name => JSON.parse(fs.readFileSync(path.join(server.workspace, '.ato', 'runs', name), 'utf8')));
     const record = await eventually('the run record, succeeded', () => records().find(each => each.taskId === 'land-me' && each.state === 'succeeded'), 30_000);
@@ -119,7 +70,7 @@ describe('landing a finished local run in a real VS Code', () => {
     for (const type of landActions) await row.locator(`[data-row-action="${type}"]`).waitFor({ timeout: 30_000 });
     const shown = await row.locator('[data-row-action]').evaluateAll(buttons => buttons.map(button => [button.dataset.rowAction, button.hasAttribute('disabled')]));
     assert.deepEqual(shown, [['showRunLog', false], ...landActions.map(type => [type, false]), ['showTaskEvents', false]]);
-    await screenshotSidebar(row, 'land-run-actions', ['light', 'dark']);
+    await screenshotSidebar(page, row, 'land-run-actions', ['light', 'dark'], { inner: '.row-actions, .row-actions *', overflow: false });
 
     // The run log has its header and footer.
     const log = fs.readFileSync(path.join(server.workspace, '.ato', 'runs', `${record.runId}.log`), 'utf8');
