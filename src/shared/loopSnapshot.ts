@@ -68,7 +68,7 @@ export const panelLoopActionSchema = z.object({
 });
 export type PanelLoopAction = z.infer<typeof panelLoopActionSchema>;
 
-export const loopTracks = ['runs', 'planning'] as const;
+export const loopTracks = ['runs', 'planning', 'maintenance'] as const;
 
 /** Kinds of planning work (mirrors WorkKind in src/core/loop/loopModel.ts; checked in panelSnapshot.ts). */
 export const workKinds = ['gapAnalysis', 'task', 'capabilityUpdate'] as const;

@@ -59,7 +59,7 @@ export interface LoopViewModel {
   readonly report: { readonly heading: string; readonly lines: readonly LoopLine[] } | undefined;
 }
 
-export const trackLabels: Readonly<Record<'runs' | 'planning', string>> = { runs: 'Runs', planning: 'Planning' };
+export const trackLabels: Readonly<Record<'runs' | 'planning' | 'maintenance', string>> = { runs: 'Runs', planning: 'Planning', maintenance: 'Maintenance' };
 
 const actionIcons: Readonly<Record<PlannedActionKind, string>> = {
   ensureGapIssue: 'search',
@@ -93,7 +93,7 @@ function state(loop: PanelLoop, trusted: boolean): LoopViewModel['state'] {
     : { kind: 'paused', label: 'Paused', detail: undefined, icon: 'debug-pause', spin: false, tone: 'normal' };
 }
 
-function actionLine(track: 'runs' | 'planning', action: PanelLoopAction | null, reason: string, waitsFor: 'you' | 'trust' | null = null): LoopLine {
+function actionLine(track: 'runs' | 'planning' | 'maintenance', action: PanelLoopAction | null, reason: string, waitsFor: 'you' | 'trust' | null = null): LoopLine {
   if (action === null) return { icon: 'circle-slash', text: `${trackLabels[track]}: nothing to do`, detail: reason, tone: 'normal' };
   const detail = reason === '' ? action.reason : reason;
   // An action the tick does not take itself is still named: the merge waits for your click.

@@ -40,7 +40,7 @@ export const statusFocusSchema = z.object({
 
 /** What the next tick would do on one track. `waitsFor` set: it names an action the tick leaves to a person. */
 export const statusNextStepSchema = z.object({
-  track: z.enum(['runs', 'planning']),
+  track: z.enum(['runs', 'planning', 'maintenance']),
   action: z.nullable(z.enum(plannedActionKinds)),
   /** The action in words, e.g. "Merge PR #7 at abc1234, then close #5". */
   summary: z.nullable(text()),

@@ -14,7 +14,7 @@ export function stageLabel(stage: StageId): string {
   return `${stage} · ${stageGroupNames[stage[0] as '1' | '2' | '3']}`;
 }
 
-export const trackNames: Readonly<Record<LoopTrack, string>> = { runs: 'Runs', planning: 'Planning' };
+export const trackNames: Readonly<Record<LoopTrack, string>> = { runs: 'Runs', planning: 'Planning', maintenance: 'Maintenance' };
 
 export function describeOutcome(outcome: ActionOutcome): string {
   const result = outcome.result === 'done' ? 'done' : outcome.result === 'skipped' ? 'skipped' : 'failed';

@@ -142,6 +142,13 @@ export class LoopEngine implements LoopController, Disposable {
     });
   }
 
+  fixPullRequest(pullNumber: number): Promise<ActionOutcome> {
+    // Replaced by the maintenance track's guarded fix request (issue 11, in progress).
+    const message = `PR #${String(pullNumber)}: the maintenance track does not act yet.`;
+    const action: PlannedAction = { kind: 'closeIssue', reason: message, issueNumber: pullNumber };
+    return Promise.resolve({ track: 'maintenance', action, result: 'skipped', message });
+  }
+
   /** Why the loop offers no requeue for a task: in pending/ already (nothing to do), or its work is not failed. */
   private whyNotRequeued(taskId: string): { readonly pending: boolean; readonly why: string } {
     const { backend } = this.options;

@@ -1,6 +1,7 @@
 import type { MergeMethod, RateLimitBudget } from '../../forges/github/githubModel';
 import type { AdoptionReport } from '../tracks/planning/issueAdoption';
 import type { QueueEntry } from '../../queue/queueEntry';
+import type { PullAuthor, PullCareState } from '../tracks/maintenance/maintenanceDecision';
 
 /** The planning track's stages (PRODUCT §4): gap analysis (1x), development (2x), capability update (3x). */
 export const stageIds = ['1a', '1b', '1c', '2a', '2b', '2c', '3a', '3b', '3c'] as const;
@@ -168,6 +169,23 @@ export interface RedPullRequest {
   readonly isDraft: boolean;
   readonly failingChecks: readonly { readonly name: string; readonly url: string | null }[];
   readonly fixAttempts: number;
+  /** The maintenance track's care of it (issue 11); absent when the track is off or ATO may not act on it. */
+  readonly care?: PullCareView;
+}
+
+/** The maintenance track's view of one PR it cares for: what the panel, tree, status bar and `ato status` show. */
+export interface PullCareView {
+  readonly state: PullCareState;
+  /** Fix attempts made so far, and the budget (`ato.maintenance.maxFixAttempts`). */
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly reason: string;
+  /** Who wrote the PR, which decides how a follow-up reaches its agent. */
+  readonly author: PullAuthor;
+  /** The last fix ATO asked for: its attempt, the head it was asked on, the agent and when. */
+  readonly lastFix?: { readonly attempt: number; readonly headSha: string; readonly agent: string; readonly at: string };
+  /** The failed job's log excerpt sent with the last fix (bounded, redacted). */
+  readonly logExcerpt?: string;
 }
 
 /** An open pull request the planning loop follows (of the gap analysis, a task or a capability update). */
@@ -207,7 +225,7 @@ export interface LoopCounts {
   readonly localDrafts: number;
 }
 
-export type LoopTrack = 'runs' | 'planning';
+export type LoopTrack = 'runs' | 'planning' | 'maintenance';
 
 /** What one tick intends to do on one track, and why (or why nothing). */
 export interface TrackPlan {
@@ -340,4 +358,9 @@ export interface LoopController {
    * was read (local mode, an untrusted workspace, the lease held elsewhere).
    */
   adoptIssues(dryRun: boolean): Promise<{ readonly result: 'done' | 'skipped' | 'failed'; readonly message: string; readonly report: AdoptionReport | undefined }>;
+  /**
+   * "Fix now" / "Send to…" on a red PR (issue 11): the maintenance track's fix request for this PR now,
+   * through the same guarded action behind the lease, to its authoring agent or to `agentId`.
+   */
+  fixPullRequest(pullNumber: number, agentId?: string): Promise<ActionOutcome>;
 }
