@@ -336,7 +336,11 @@ export class FleetRuns {
     this.disposed = true;
     this.stalls?.dispose();
     this.stopCancelWatch();
-    await Promise.all([...this.active.values()].filter(run => run.agent.remoteRuns !== true).map(run => this.cancel(run.record.runId)));
+    const local = [...this.active.values()].filter(run => run.agent.remoteRuns !== true);
+    await Promise.all(local.map(run => this.cancel(run.record.runId)));
+    // A run's end is written after its process exits (its record, the task's move, an escalation): wait for
+    // that, bounded, so nothing writes into .ato/ after dispose resolves (a test's clean-up, a folder removed).
+    await settledWithin(local.map(run => run.done), disposeWaitMs);
     this.changed.dispose();
   }
 }
@@ -345,4 +349,15 @@ export class FleetRuns {
 export function budgetOf(taskBudget: number | undefined, defaultBudget: number | undefined): { budgetUsd?: number } {
   const budget = taskBudget !== undefined && taskBudget > 0 ? taskBudget : defaultBudget;
   return budget !== undefined && budget > 0 ? { budgetUsd: budget } : {};
+}
+
+/** How long dispose waits for the runs it stopped to record their end. */
+const disposeWaitMs = 10_000;
+
+async function settledWithin(promises: readonly Promise<unknown>[], ms: number): Promise<void> {
+  if (promises.length === 0) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>(resolve => { timer = setTimeout(resolve, ms); });
+  await Promise.race([Promise.allSettled(promises), timeout]);
+  clearTimeout(timer);
 }

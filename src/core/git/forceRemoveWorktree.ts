@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { GitError, runGit } from './git';
+import { pruneWorktrees, withWorktreeLock } from './worktreeLock';
 
 /**
  * `git worktree remove --force --force` (uncommitted changes and locks overridden). When git refuses (a
@@ -8,11 +9,11 @@ import { GitError, runGit } from './git';
  */
 export async function forceRemoveWorktree(root: string, path: string): Promise<void> {
   try {
-    await runGit(['worktree', 'remove', '--force', '--force', path], { cwd: root });
+    await withWorktreeLock(root, () => runGit(['worktree', 'remove', '--force', '--force', path], { cwd: root }));
   } catch (error) {
     if (!GitError.is(error)) throw error;
-    await runGit(['worktree', 'unlock', path], { cwd: root }).catch(() => undefined);
+    await withWorktreeLock(root, () => runGit(['worktree', 'unlock', path], { cwd: root })).catch(() => undefined);
     await rm(path, { recursive: true, force: true });
-    await runGit(['worktree', 'prune'], { cwd: root });
+    await pruneWorktrees(root);
   }
 }

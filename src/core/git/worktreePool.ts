@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { atoDirectoryName } from '../events/atoDirectory';
 import { forceRemoveWorktree } from './forceRemoveWorktree';
 import { runGit } from './git';
+import { withWorktreeLock } from './worktreeLock';
 
 /**
  * A pool of prepared worktrees (issue 14): writing a fresh worktree of a large repository is most of a
@@ -56,18 +57,20 @@ export async function claimPooledWorktree(claim: PoolClaim, pool: WorktreePoolOp
   if (pool.size <= 0) return false;
   const directory = worktreePoolDirectory(claim.root);
   for (const slot of await slots(directory)) {
+    const step = { moved: false };
     try {
-      await rename(join(directory, slot.name), claim.path);
-    } catch {
-      continue; // Another run took it first (ENOENT), or it cannot move: try the next.
-    }
-    // From here the entry is this run's alone.
-    try {
-      await pool.checkpoint?.('claimed', claim.path);
+      // Until `repair`, git's record points at the slot: the move and the repair are one section (worktreeLock.ts).
+      await withWorktreeLock(claim.root, async () => {
+        await rename(join(directory, slot.name), claim.path);
+        step.moved = true; // From here the entry is this run's alone.
+        await pool.checkpoint?.('claimed', claim.path);
+        await runGit(['worktree', 'repair', claim.path], { cwd: claim.root });
+      });
       await resetToBase(claim);
       return true;
     } catch {
-      await forceRemoveWorktree(claim.root, claim.path).catch(() => undefined);
+      // Not moved: another run took it first (ENOENT), or it cannot move; the next one.
+      if (step.moved) await forceRemoveWorktree(claim.root, claim.path).catch(() => undefined);
     }
   }
   return false;
@@ -89,15 +92,16 @@ export async function releaseToPool(root: string, path: string, pool: WorktreePo
   }
   for (let index = 0; index < pool.size; index++) {
     const slot = join(directory, `slot-${String(index)}`);
+    const step = { moved: false };
     try {
-      await rename(path, slot);
+      await withWorktreeLock(root, async () => {
+        await rename(path, slot);
+        step.moved = true;
+        await pool.checkpoint?.('released', slot);
+        await runGit(['worktree', 'repair', slot], { cwd: root });
+      });
     } catch {
-      continue; // Taken (ENOTEMPTY, EEXIST, EPERM on Windows): the next slot.
-    }
-    try {
-      await pool.checkpoint?.('released', slot);
-      await runGit(['worktree', 'repair', slot], { cwd: root });
-    } catch {
+      if (!step.moved) continue; // Taken (ENOTEMPTY, EEXIST, EPERM on Windows): the next slot.
       await forceRemoveWorktree(root, slot).catch(() => undefined);
     }
     return true;
@@ -106,8 +110,8 @@ export async function releaseToPool(root: string, path: string, pool: WorktreePo
 }
 
 async function resetToBase({ root, path, branch, branchFlag, baseSha }: PoolClaim): Promise<void> {
-  await runGit(['worktree', 'repair', path], { cwd: root });
-  await runGit(['checkout', '--quiet', '--force', '--no-recurse-submodules', branchFlag, branch, baseSha], { cwd: path });
+  // `checkout -B` asks every worktree's record whether the branch is checked out there.
+  await withWorktreeLock(root, () => runGit(['checkout', '--quiet', '--force', '--no-recurse-submodules', branchFlag, branch, baseSha], { cwd: path }));
   const head = runGit(['rev-parse', 'HEAD'], { cwd: path });
   head.catch(() => undefined); // Awaited below; a failure of `status` first must not leave it unhandled.
   // Untracked and ignored files left by the run before are removed; `git clean` runs only when there are some.

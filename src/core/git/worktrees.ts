@@ -6,6 +6,7 @@ import { taskBranchPrefix as atoBranchPrefix, taskIdProblem } from '../tasks/tas
 import { forceRemoveWorktree } from './forceRemoveWorktree';
 import { GitError, runGit } from './git';
 import { parseWorktreeList, type WorktreeEntry } from './worktreeList';
+import { pruneWorktrees, withWorktreeLock } from './worktreeLock';
 import { claimPooledWorktree, releaseToPool, type WorktreePoolOptions } from './worktreePool';
 import { pathExists } from '../util/pathExists';
 
@@ -104,7 +105,7 @@ export async function createWorktree(options: CreateWorktreeOptions): Promise<Cr
   const resolved = await runGit(['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`], { cwd: root, okExitCodes: [1] });
   if (resolved.exitCode !== 0) throw new GitError('unknownRevision', `${baseRef} is not a commit in ${root}`, [], '', resolved.exitCode);
   const baseSha = resolved.stdout.trim();
-  await git(['worktree', 'prune']);
+  await pruneWorktrees(root);
 
   let removedLeftover = false;
   let salvaged: Salvaged | undefined;
@@ -128,7 +129,7 @@ export async function createWorktree(options: CreateWorktreeOptions): Promise<Cr
     if (!exists || (!checkedOut.has(branch) && (await ownCommitCount(root, baseSha, branch)) === 0)) {
       const branchFlag = exists ? '-B' : '-b';
       const fromPool = options.pool !== undefined && await claimPooledWorktree({ root, path, branch, branchFlag, baseSha }, options.pool);
-      if (!fromPool) await git(['worktree', 'add', '--quiet', '--no-track', branchFlag, branch, path, baseSha]);
+      if (!fromPool) await withWorktreeLock(root, () => git(['worktree', 'add', '--quiet', '--no-track', branchFlag, branch, path, baseSha]));
       return { path, branch, baseRef, baseSha, fromPool, recovered: { removedLeftover, ...optional({ salvaged }), skippedBranches, reusedBranch: exists } };
     }
     skippedBranches.push(branch);
@@ -171,7 +172,7 @@ export async function removeWorktree(options: RemoveWorktreeOptions): Promise<bo
     await rm(path, { recursive: true, force: true });
     removed = true;
   }
-  await runGit(['worktree', 'prune'], { cwd: root });
+  await pruneWorktrees(root);
   return removed;
 }
 
@@ -242,7 +243,7 @@ export async function removeOrphanedWorktrees(repoRoot: string, liveTaskIds: Ite
     }
     removed.push({ ...worktree, ...optional({ salvaged }) });
   }
-  await runGit(['worktree', 'prune'], { cwd: root });
+  await pruneWorktrees(root);
   return { removed, kept };
 }
 
@@ -267,7 +268,7 @@ async function salvageUncommittedWork(entry: WorktreeEntry): Promise<Salvaged | 
 }
 
 async function listWorktrees(root: string): Promise<WorktreeEntry[]> {
-  const { stdout } = await runGit(['worktree', 'list', '--porcelain'], { cwd: root });
+  const { stdout } = await withWorktreeLock(root, () => runGit(['worktree', 'list', '--porcelain'], { cwd: root }));
   return Promise.all(parseWorktreeList(stdout).map(async entry => ({ ...entry, path: await resolveExisting(entry.path) })));
 }
 

@@ -173,6 +173,22 @@ describe('worktrees', () => {
       assert.ok(!existsSync(again.path));
     });
 
+    it('runs ending while others start in the same process: every add succeeds (a prune never cuts an add short)', async function () {
+      this.timeout(120_000);
+      // A fan-out: runs end (remove → prune) while the next ones are added. Before worktreeLock.ts a prune
+      // could land between `git worktree add` creating .git/worktrees/<id>/ and writing its gitdir file.
+      for (let round = 0; round < 6; round++) {
+        const ending = await Promise.all(Array.from({ length: 3 }, (_, index) => createWorktree({ repoRoot: root, taskId: `end-${String(round)}-${String(index)}` })));
+        const starting = Array.from({ length: 6 }, (_, index) => createWorktree({ repoRoot: root, taskId: `start-${String(round)}-${String(index)}` }));
+        const removals = ending.map(created => removeWorktree({ repoRoot: root, path: created.path }));
+        const results = await Promise.allSettled([...starting, ...removals]);
+        const failures = results.flatMap(result => (result.status === 'rejected' ? [String(result.reason)] : []));
+        assert.deepEqual(failures, [], `round ${String(round)}`);
+        const listed = git(root, 'worktree', 'list', '--porcelain');
+        for (let index = 0; index < 6; index++) assert.ok(listed.includes(join('.ato', 'worktrees', `start-${String(round)}-${String(index)}`)), `start-${String(round)}-${String(index)} is registered`);
+      }
+    });
+
     it('refuses anything outside .ato/worktrees', async () => {
       for (const path of [root, join(root, '.ato'), join(root, 'src'), join(root, '.ato', 'worktrees')]) {
         await assert.rejects(removeWorktree({ repoRoot: root, path }), (e: unknown) => GitError.is(e, 'failed'), path);
