@@ -4,12 +4,13 @@ import type { GitHubPort } from '../../forges/github/githubPort';
 import { readDeployLog } from '../tracks/maintenance/deployLogFile';
 import { emergencyFindings, type EmergencyInputs, type EmergencyJobLog } from '../tracks/maintenance/emergencyFindings';
 import { planEmergency } from '../tracks/maintenance/emergencyPlan';
+import type { QueuedEmergencies } from '../tracks/maintenance/emergencyTask';
 
 export interface EmergencyReadOptions {
   /** The default branch's tip as the tick's snapshot read it (`RepoSnapshot.defaultBranchSha`): saves a ref read. */
   readonly headSha?: string;
-  /** Keys the queue already holds: a job log is read only for the failure that is about to become a task. */
-  readonly knownKeys?: ReadonlySet<string>;
+  /** What the queue holds (`emergenciesInQueue`): a job log is read only for the failure about to become a task. */
+  readonly queued?: QueuedEmergencies;
   /** Workflow runs on the branch read (newest first; one request), default 10. */
   readonly runLimit?: number;
   /** Deployments read (one request, plus one per deployment for its latest status), default 5. */
@@ -90,7 +91,7 @@ export async function readEmergencyInputs(port: GitHubPort | undefined, branch: 
 
 /** The failed jobs' logs of the commit whose failure is planned next, when it is a CI failure without a task. */
 async function logsForNext(maintenance: GitHubMaintenance, inputs: EmergencyInputs, options: EmergencyReadOptions): Promise<EmergencyJobLog[]> {
-  const next = planEmergency(emergencyFindings(inputs), options.knownKeys ?? new Set()).action?.finding;
+  const next = planEmergency(emergencyFindings(inputs), options.queued?.keys ?? new Set(), options.queued?.openSubjects).action?.finding;
   if (next === undefined || (next.source !== 'redMain' && next.source !== 'workflowRun')) return [];
   const sha = next.source === 'redMain' ? inputs.head?.sha : inputs.workflowRuns.find(run => `run-${String(run.runId)}` === next.key)?.headSha;
   if (sha === undefined) return [];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DeploymentOutcome, WorkflowRunOutcome } from '../../../forges/github/githubMaintenance';
 import type { PullRequestChecks } from '../../../forges/github/githubModel';
 import { ciState } from '../../policy/ciState';
@@ -38,6 +39,12 @@ export interface EmergencyInputs {
 export interface EmergencyFinding {
   /** `main-red-<sha>`, `run-<id>`, `deploy-<id>` or `log-<hash>`: one task per key, ever. */
   readonly key: string;
+  /**
+   * The thing that failed (the default branch, a workflow, an environment), hashed: while a task for it is open
+   * (pending/ or processed/) a new failure of it is the same emergency. Committing that task to the default
+   * branch makes a new tip, which CI fails again: without this, one task per commit.
+   */
+  readonly subject: string;
   readonly source: EmergencySource;
   /** One line, third-party parts made safe. */
   readonly title: string;
@@ -57,6 +64,11 @@ const prEvents: ReadonlySet<string> = new Set(['pull_request', 'pull_request_tar
 const maxStreakLines = 10;
 /** Characters of one job's log excerpt in a task (a task file is read by a person and an agent). */
 const excerptChars = 3_000;
+
+/** A subject's token: a hash, so third-party names (workflows, environments) never reach a marker line. */
+export function emergencySubject(kind: 'main' | 'workflow' | 'environment', name: string): string {
+  return createHash('sha256').update(`${kind}\u0000${name}`, 'utf8').digest('hex').slice(0, 16);
+}
 
 function short(sha: string): string {
   return sha.slice(0, 7);
@@ -105,6 +117,7 @@ function redMain(inputs: EmergencyInputs, latestRuns: readonly WorkflowRunOutcom
   ];
   return {
     key: `main-red-${head.sha}`,
+    subject: emergencySubject('main', inputs.defaultBranch),
     source: 'redMain',
     title: singleLine(`Default branch ${inputs.defaultBranch} is red at ${short(head.sha)}: ${names.join(', ')}`),
     context: lines.join('\n'),
@@ -117,6 +130,7 @@ function failedRuns(inputs: EmergencyInputs, latestRuns: readonly WorkflowRunOut
   // A failed run on the tip belongs to the red-main finding (one emergency, one key).
   return latestRuns.filter(run => isFailedRun(run) && run.headSha !== inputs.head?.sha).map(run => ({
     key: `run-${String(run.runId)}`,
+    subject: emergencySubject('workflow', run.name),
     source: 'workflowRun',
     title: singleLine(`Workflow ${run.name} failed on ${inputs.defaultBranch} at ${short(run.headSha)}`),
     context: [
@@ -139,6 +153,7 @@ function failedDeployments(inputs: EmergencyInputs): EmergencyFinding[] {
   }
   return [...latest.values()].filter(deployment => failedDeploymentStates.has(deployment.state)).map(deployment => ({
     key: `deploy-${String(deployment.deploymentId)}`,
+    subject: emergencySubject('environment', deployment.environment),
     source: 'deployment',
     title: singleLine(`Deployment to ${deployment.environment} failed (${deployment.state}) at ${short(deployment.sha)}`),
     context: [
@@ -167,6 +182,8 @@ function deployLogFailures(inputs: EmergencyInputs): EmergencyFinding[] {
     const streak = entries.slice(since + 1).slice(-maxStreakLines);
     findings.push({
       key: deployLogLineKey(last.line),
+      // A deployment and a log line about one environment are one emergency.
+      subject: emergencySubject('environment', environment),
       source: 'deployLog',
       title: singleLine(`Deployment to ${environment} failed: ${last.message === '' ? 'see the deploy log' : last.message}`, 120),
       context: [

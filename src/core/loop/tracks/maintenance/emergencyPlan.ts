@@ -18,15 +18,16 @@ export interface EmergencyPlan {
 
 /**
  * One emergency task per tick (PRODUCT §4: at most one mutating action per track), the first finding in
- * {@link compareFindings} order whose key the queue does not hold yet. Pure: `existingKeys` comes from the
- * planning read (emergencyTask.ts `emergencyKeysInQueue`), so a restart plans the same.
+ * {@link compareFindings} order whose key the queue does not hold yet and whose subject (the branch, the
+ * workflow, the environment) has no open task. Pure: both sets come from the planning read
+ * (emergencyTask.ts `emergenciesInQueue`), so a restart plans the same.
  */
-export function planEmergency(findings: readonly EmergencyFinding[], existingKeys: ReadonlySet<string>): EmergencyPlan {
+export function planEmergency(findings: readonly EmergencyFinding[], existingKeys: ReadonlySet<string>, openSubjects: ReadonlySet<string> = new Set()): EmergencyPlan {
   if (findings.length === 0) return { reason: 'no emergency: the default branch is not red and no deployment failed' };
-  const open = findings.filter(finding => !existingKeys.has(finding.key)).sort(compareFindings);
+  const open = findings.filter(finding => !existingKeys.has(finding.key) && !openSubjects.has(finding.subject)).sort(compareFindings);
   const first = open[0];
   if (first === undefined) {
-    return { reason: `${String(findings.length)} emergenc${findings.length === 1 ? 'y has' : 'ies have'} a task in the queue already` };
+    return { reason: `${String(findings.length)} emergenc${findings.length === 1 ? 'y has' : 'ies have'} a task in the queue already (or one for the same branch, workflow or environment is still open)` };
   }
   const more = open.length - 1;
   return {

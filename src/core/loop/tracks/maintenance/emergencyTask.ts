@@ -13,16 +13,17 @@ import type { EmergencyFinding } from './emergencyFindings';
  */
 
 const keyPattern = /^(?:main-red-[0-9a-f]{7,64}|run-[1-9]\d{0,15}|deploy-[1-9]\d{0,15}|log-[0-9a-f]{16})$/;
-const markerPattern = /^<!-- ato:emergency=(\S+) -->$/;
+const markerPattern = /^<!-- ato:emergency=(\S+)(?: subject=([0-9a-f]{16}))? -->$/;
 const idPrefix = 'emergency-';
 
 export function isEmergencyKey(key: string): boolean {
   return keyPattern.test(key);
 }
 
-export function emergencyMarker(key: string): string {
+export function emergencyMarker(key: string, subject: string): string {
   if (!isEmergencyKey(key)) throw new Error(`"${key}" is not an emergency key`);
-  return `<!-- ato:emergency=${key} -->`;
+  if (!/^[0-9a-f]{16}$/.test(subject)) throw new Error(`"${subject}" is not an emergency subject`);
+  return `<!-- ato:emergency=${key} subject=${subject} -->`;
 }
 
 /** The task id (and so the branch `ato/<id>` a local agent works on) for a key. */
@@ -41,9 +42,18 @@ function keyOfId(id: string): string | undefined {
   return isEmergencyKey(key) ? key : undefined;
 }
 
+export interface EmergencyMarker {
+  readonly key: string;
+  readonly subject?: string;
+}
+
 /** The keys a text's marker lines name (outside fenced code: fenced text is someone else's). */
 export function emergencyKeysInText(text: string): string[] {
-  const keys: string[] = [];
+  return emergencyMarkersInText(text).map(marker => marker.key);
+}
+
+export function emergencyMarkersInText(text: string): EmergencyMarker[] {
+  const keys: EmergencyMarker[] = [];
   let fence: string | undefined;
   for (const raw of text.split(/\r\n|\r|\n/)) {
     const opener = /^ {0,3}(`{3,}|~{3,})/.exec(raw)?.[1];
@@ -56,18 +66,25 @@ export function emergencyKeysInText(text: string): string[] {
       if (close?.startsWith(fence.charAt(0)) === true && close.length >= fence.length) fence = undefined;
       continue;
     }
-    const key = markerPattern.exec(raw.trim())?.[1];
-    if (key !== undefined && isEmergencyKey(key)) keys.push(key);
+    const match = markerPattern.exec(raw.trim());
+    const key = match?.[1];
+    const subject = match?.[2];
+    if (key !== undefined && isEmergencyKey(key)) keys.push(subject === undefined ? { key } : { key, subject });
   }
   return keys;
 }
 
-/**
- * Every emergency key the queue already holds, in any folder (pending, processed, complete): by file name, by
- * the task's id, and by marker in its body. A key here never gets a second task.
- */
-export function emergencyKeysInQueue(entries: readonly Pick<QueueEntry, 'fileName' | 'result'>[]): Set<string> {
+export interface QueuedEmergencies {
+  /** Every key with a task in any folder (pending, processed, complete): a key here never gets a second task. */
+  readonly keys: ReadonlySet<string>;
+  /** Subjects with a task not complete yet (pending, processed): a new failure of one is the same emergency. */
+  readonly openSubjects: ReadonlySet<string>;
+}
+
+/** What the queue holds of emergencies: keys by file name, by the task's id and by marker; subjects by marker. */
+export function emergenciesInQueue(entries: readonly Pick<QueueEntry, 'fileName' | 'folder' | 'result'>[]): QueuedEmergencies {
   const keys = new Set<string>();
+  const openSubjects = new Set<string>();
   for (const entry of entries) {
     const byName = keyOfId(taskIdFromFileName(entry.fileName));
     if (byName !== undefined) keys.add(byName);
@@ -75,9 +92,12 @@ export function emergencyKeysInQueue(entries: readonly Pick<QueueEntry, 'fileNam
     if (task === undefined) continue;
     const byId = keyOfId(task.id);
     if (byId !== undefined) keys.add(byId);
-    for (const key of emergencyKeysInText(task.body)) keys.add(key);
+    for (const marker of emergencyMarkersInText(task.body)) {
+      keys.add(marker.key);
+      if (marker.subject !== undefined && entry.folder !== 'complete') openSubjects.add(marker.subject);
+    }
   }
-  return keys;
+  return { keys, openSubjects };
 }
 
 const prompts: Readonly<Record<EmergencyFinding['source'], string>> = {
@@ -105,7 +125,7 @@ export function renderEmergencyTask(finding: EmergencyFinding, created: Date): {
     targetFiles: [],
     successCriteria: criteria[finding.source],
     prompt: prompts[finding.source],
-    context: `${finding.context.trim()}\n\n${emergencyMarker(finding.key)}`,
+    context: `${finding.context.trim()}\n\n${emergencyMarker(finding.key, finding.subject)}`,
     created,
   });
   return { id, fileName: emergencyTaskFileName(finding.key), text };

@@ -3,7 +3,7 @@ import type { DeploymentOutcome, WorkflowRunOutcome } from '../../../../../../sr
 import { parseDeployLog } from '../../../../../../src/core/loop/tracks/maintenance/deployLog';
 import { emergencyFindings, type EmergencyInputs } from '../../../../../../src/core/loop/tracks/maintenance/emergencyFindings';
 import { planEmergency } from '../../../../../../src/core/loop/tracks/maintenance/emergencyPlan';
-import { emergencyKeysInQueue, emergencyKeysInText, renderEmergencyTask } from '../../../../../../src/core/loop/tracks/maintenance/emergencyTask';
+import { emergenciesInQueue, emergencyKeysInText, renderEmergencyTask } from '../../../../../../src/core/loop/tracks/maintenance/emergencyTask';
 import { parseTaskFile } from '../../../../../../src/core/tasks/parseTaskFile';
 import { aCheckRun, aStatus, someChecks } from '../../../../../support/githubBuilders';
 
@@ -128,6 +128,20 @@ describe('planEmergency and the emergency task file', () => {
     assert.match(planEmergency([], new Set()).reason, /no emergency/);
   });
 
+  it('a new failure of a thing whose task is still open is the same emergency: a new red tip (the task\'s own commit) or a new failed deployment', () => {
+    const redAt = (sha: string): EmergencyInputs => inputs({ head: { sha, checks: someChecks([aCheckRun('build', { conclusion: 'FAILURE' })]) } });
+    const first = emergencyFindings(redAt(tip))[0];
+    const next = emergencyFindings(redAt(older))[0];
+    assert.ok(first !== undefined && next !== undefined);
+    assert.notEqual(first.key, next.key);
+    assert.equal(first.subject, next.subject);
+    assert.equal(planEmergency([next], new Set([first.key]), new Set([first.subject])).action, undefined);
+    assert.equal(planEmergency([next], new Set([first.key])).action?.finding.key, next.key, 'once that task is complete, a red tip is a new emergency');
+    const production = emergencyFindings(inputs({ deployments: [aDeployment(20, 'failure')] }))[0];
+    const logged = emergencyFindings(inputs({ deployLog: { path: 'd.log', entries: parseDeployLog('2026-12-07T22:00:00Z production failure boom').entries } }))[0];
+    assert.equal(production?.subject, logged?.subject, 'a deployment and a log line about one environment are one emergency');
+  });
+
   it('the task file parses as a valid task: priority emergency, the type by source, the context and the key marker', () => {
     const checks = someChecks([aCheckRun('ci/build', { conclusion: 'FAILURE', url: 'https://ci.example/`x`' })]);
     for (const [finding, type] of [[emergencyFindings(inputs({ head: { sha: tip, checks } }))[0], 'ci_fix'], [emergencyFindings(failed)[0], 'maintenance']] as const) {
@@ -143,8 +157,10 @@ describe('planEmergency and the emergency task file', () => {
       assert.match(parsed.task.title, /^Emergency: /);
       assert.deepEqual(emergencyKeysInText(parsed.task.context), [finding.key]);
       assert.ok(parsed.task.successCriteria.length > 0);
-      const keys = emergencyKeysInQueue([{ fileName, result: parsed }]);
-      assert.deepEqual([...keys], [finding.key]);
+      const queued = emergenciesInQueue([{ fileName, folder: 'pending', result: parsed }]);
+      assert.deepEqual([...queued.keys], [finding.key]);
+      assert.deepEqual([...queued.openSubjects], [finding.subject]);
+      assert.deepEqual([...emergenciesInQueue([{ fileName, folder: 'complete', result: parsed }]).openSubjects], [], 'a complete task closes its subject');
     }
   });
 
@@ -154,10 +170,10 @@ describe('planEmergency and the emergency task file', () => {
     const { text } = renderEmergencyTask(finding, new Date('2026-12-07T23:00:00Z'));
     const renamed = text.replace(/^id: .*$/m, 'id: fix-production');
     const fencedOnly = parseTaskFile('# Quoting\n\n**Context:**\n```\n<!-- ato:emergency=deploy-99 -->\n```\n', 'quote.task.md');
-    const keys = emergencyKeysInQueue([
-      { fileName: 'fix-production.task.md', result: parseTaskFile(renamed, 'fix-production.task.md') },
-      { fileName: 'emergency-run-42.task.md', result: { task: undefined, diagnostics: [] } },
-      { fileName: 'quote.task.md', result: fencedOnly },
+    const { keys } = emergenciesInQueue([
+      { fileName: 'fix-production.task.md', folder: 'processed', result: parseTaskFile(renamed, 'fix-production.task.md') },
+      { fileName: 'emergency-run-42.task.md', folder: 'complete', result: { task: undefined, diagnostics: [] } },
+      { fileName: 'quote.task.md', folder: 'pending', result: fencedOnly },
     ]);
     assert.deepEqual([...keys].sort(), ['deploy-7', 'run-42']);
   });
