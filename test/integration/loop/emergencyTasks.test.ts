@@ -164,6 +164,15 @@ describe('emergency tasks against the fake GitHub (issue 11)', function () {
     assert.equal((await emergencyTasks()).length, 1);
   });
 
+  it('a commit status from an outside CI (no workflow run) makes the tip red too: commitChecks reads statuses', async () => {
+    const head = await env.fake.state.repo().ref('refs/heads/main');
+    assert.ok(head !== undefined);
+    await env.fake.simulate.addStatus(head, { context: 'jenkins/build', state: 'error', targetUrl: 'https://jenkins.example/job/1' });
+    const findings = emergencyFindings((await readEmergencyInputs(env.port, 'main')).inputs);
+    assert.deepEqual(findings.map(finding => finding.key), [`main-red-${head}`]);
+    assert.match(findings[0]?.context ?? '', /`jenkins\/build`: `ERROR` — `https:\/\/jenkins\.example\/job\/1`/);
+  });
+
   it('a main that went green again, and a deployment that later succeeded, need nothing', async () => {
     await env.fake.simulate.setCi({ checks: [{ name: 'ci/build', conclusion: 'failure' }] });
     await env.fake.simulate.pushFiles('main', { 'a.txt': 'a\n' }, 'Red');
@@ -192,10 +201,10 @@ describe('emergency tasks against the fake GitHub (issue 11)', function () {
     await env.fake.simulate.deploy('main', 'production', 'failure', 'boom');
     const head = await env.fake.state.repo().ref('refs/heads/main');
     env.fake.faults.add({ method: 'GET', path: '/repos/octo/app/deployments', status: 500, times: 20 });
-    await assert.rejects(tick(), (error: unknown) => error instanceof EmergencyReadError && /Could not read the deployments/.test(error.message));
+    await assert.rejects(tick(), (error: unknown) => error instanceof EmergencyReadError && error.message.includes('Could not read the deployments'));
     env.fake.faults.clear();
     env.fake.faults.add({ method: 'GET', path: /\/commits\/[0-9a-f]+\/check-runs$/, status: 500, times: 20 });
-    await assert.rejects(tick(), (error: unknown) => error instanceof EmergencyReadError && /Could not read the checks of main/.test(error.message));
+    await assert.rejects(tick(), (error: unknown) => error instanceof EmergencyReadError && error.message.includes('Could not read the checks of main'));
     env.fake.faults.clear();
     assert.equal(await env.fake.state.repo().ref('refs/heads/main'), head);
     assert.equal((await emergencyTasks()).length, 0);
@@ -250,9 +259,10 @@ describe('emergency tasks in local mode: the deploy log (issue 11)', () => {
     assert.equal(files.length, 1);
     assert.match(files[0] ?? '', /^emergency-log-[0-9a-f]{16}\.task\.md$/);
     const parsed = parseTaskFile(await readFile(join(pending(), files[0] ?? ''), 'utf8'), files[0] ?? '');
-    assert.equal(parsed.task?.priority, 'emergency');
-    assert.equal(parsed.task?.type, 'maintenance');
-    assert.match(parsed.task?.context ?? '', /migration 0042 failed/);
+    assert.ok(parsed.task !== undefined);
+    assert.equal(parsed.task.priority, 'emergency');
+    assert.equal(parsed.task.type, 'maintenance');
+    assert.match(parsed.task.context, /migration 0042 failed/);
     assert.equal(await tick(), undefined);
     assert.equal((await tick({ staleQueue: true }))?.status, 'alreadyQueued');
     assert.deepEqual((await readdir(pending())).filter(name => !name.startsWith('.')), files);

@@ -32,11 +32,12 @@ describe('emergencyFindings (issue 11)', () => {
     const findings = emergencyFindings(inputs({ head: { sha: tip, checks } }));
     assert.equal(findings.length, 1);
     const [main] = findings;
-    assert.equal(main?.key, `main-red-${tip}`);
-    assert.equal(main?.taskType, 'ci_fix');
-    assert.match(main?.title ?? '', /main is red at aaaaaaa: ci\/build, deploy\/preview/);
-    assert.match(main?.context ?? '', /`ci\/build`: `FAILURE`/);
-    assert.doesNotMatch(main?.context ?? '', /`lint`/);
+    assert.ok(main !== undefined);
+    assert.equal(main.key, `main-red-${tip}`);
+    assert.equal(main.taskType, 'ci_fix');
+    assert.match(main.title, /main is red at aaaaaaa: ci\/build, deploy\/preview/);
+    assert.match(main.context, /`ci\/build`: `FAILURE`/);
+    assert.doesNotMatch(main.context, /`lint`/);
   });
 
   it('a red tip and its failed workflow run on the same sha are ONE finding; the run and the log excerpt join its context', () => {
@@ -95,9 +96,11 @@ describe('emergencyFindings (issue 11)', () => {
     ].join('\n'));
     const findings = emergencyFindings(inputs({ deployLog: { path: 'logs/deploy.log', entries: log.entries } }));
     assert.equal(findings.length, 1);
-    assert.match(findings[0]?.key ?? '', /^log-[0-9a-f]{16}$/);
-    assert.equal(findings[0]?.at, '2026-12-07T22:40:00Z');
-    assert.match(findings[0]?.context ?? '', /v2: migration failed\n.*v2 again/);
+    const [logged] = findings;
+    assert.ok(logged !== undefined);
+    assert.match(logged.key, /^log-[0-9a-f]{16}$/);
+    assert.equal(logged.at, '2026-12-07T22:40:00Z');
+    assert.match(logged.context, /v2: migration failed\n.*v2 again/);
   });
 
   it('orders main first, then runs, deployments and log lines, each oldest first', () => {
@@ -118,8 +121,9 @@ describe('planEmergency and the emergency task file', () => {
   it('one task per tick, oldest first; a key already queued is skipped; all queued → nothing, with the reason', () => {
     const findings = emergencyFindings(failed);
     const first = planEmergency(findings, new Set());
-    assert.equal(first.action?.finding.key, 'deploy-7');
-    assert.equal(first.action?.fileName, 'emergency-deploy-7.task.md');
+    assert.ok(first.action !== undefined);
+    assert.equal(first.action.finding.key, 'deploy-7');
+    assert.equal(first.action.fileName, 'emergency-deploy-7.task.md');
     assert.match(first.reason, /1 more/);
     assert.equal(planEmergency(findings, new Set(['deploy-7'])).action?.finding.key, 'deploy-8');
     const done = planEmergency(findings, new Set(['deploy-7', 'deploy-8']));
