@@ -188,6 +188,7 @@ describe('emergency tasks against the fake GitHub (issue 11)', function () {
   it('the reads are cheap: the figures per tick, and a second read of an unchanged repository is all 304s', async () => {
     await env.fake.simulate.deploy('main', 'production', 'success');
     const head = await env.fake.state.repo().ref('refs/heads/main');
+    assert.ok(head !== undefined);
     const first = await readEmergencyInputs(env.port, 'main', { headSha: head });
     const second = await readEmergencyInputs(env.port, 'main', { headSha: head });
     // check-runs + status + runs + deployments + 1 status per deployment.
