@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import '../../../shared/zod';
 import type { GitHubClient } from './githubClient';
+import { readCommitChecks } from './commitChecks';
+import type { PullRequestChecks } from './githubModel';
 import { GitHubError, isGitHubError } from './githubError';
 import type { FetchFunction } from './githubTransport';
 
@@ -63,6 +65,8 @@ export interface GitHubMaintenance {
   updateBranch(pullNumber: number, expectedHeadSha: string): Promise<UpdateBranchOutcome>;
   /** Every line comment of a pull request's reviews. */
   reviewComments(pullNumber: number): Promise<readonly ReviewLineComment[]>;
+  /** A commit's check runs and statuses (the default branch's tip: a red main). Optional: stub ports may leave it out. */
+  commitChecks?(sha: string): Promise<PullRequestChecks>;
 }
 
 const badConclusions = new Set(['failure', 'timed_out', 'startup_failure', 'cancelled', 'action_required']);
@@ -148,6 +152,8 @@ export function createGitHubMaintenance(client: GitHubClient, fetchLog: FetchFun
       const { items } = await client.restPages({ method: 'GET', path: client.repoPath('pulls', pullNumber, 'comments') }, reviewCommentSchema);
       return items.map(comment => ({ reviewId: comment.pull_request_review_id ?? null, path: comment.path, line: comment.line ?? null, body: comment.body, author: comment.user?.login ?? '' }));
     },
+
+    commitChecks: sha => readCommitChecks(client, sha),
   };
 }
 
