@@ -73,7 +73,7 @@ describe('the maintenance track\'s Jules follow-ups (the fake Jules)', function 
     assert.equal(two.sessionId, id);
     assert.equal(sent().length, 1);
     assert.equal(sent()[0]?.authorized, true);
-    const messages = jules.state.activities(id).flatMap(activity => ('userMessaged' in activity && activity.userMessaged !== undefined ? [activity.userMessaged.userMessage] : []));
+    const messages = jules.state.activities(id).flatMap(activity => ('userMessaged' in activity ? [activity.userMessaged.userMessage] : []));
     assert.equal(messages.length, 1);
     assert.match(messages[0] ?? '', /Error: expected 2, got 3/);
     assert.match(messages[0] ?? '', /^<!-- ato:follow-up=pr-7-fix-1 -->$/m);

@@ -47,14 +47,20 @@ export function localFollowUpPrompt(request: FollowUpRequest, conflicted: readon
   return `${request.prompt.trimEnd()}\n\n${where}\n\n${rebase}\n`;
 }
 
-/** Conflict-marker lines git writes (`<<<<<<< `, `=======`, `>>>>>>> `, and diff3's `||||||| `), 1-based. */
+/**
+ * Conflict-marker lines git writes (`<<<<<<< `, `=======`, `>>>>>>> `, and diff3's `||||||| `), 1-based. A
+ * lone `=======` (a Markdown heading's underline) is one only beside an opening or closing marker.
+ */
 export function conflictMarkerLines(text: string): number[] {
   const lines = text.split(/\r?\n/);
   const found: number[] = [];
-  lines.forEach((line, index) => {
-    if (/^(?:<{7}|>{7}|\|{7})(?: |$)/.test(line) || /^={7}$/.test(line)) found.push(index + 1);
-  });
-  return found;
+  let sides = false;
+  for (const [index, line] of lines.entries()) {
+    const side = /^(?:<{7}|>{7}|\|{7})(?: |$)/.test(line);
+    sides ||= side;
+    if (side || /^={7}$/.test(line)) found.push(index + 1);
+  }
+  return sides ? found : [];
 }
 
 /** The hidden line a message to Jules ends with: a restart reads it in the session's activities and does not send again. */
