@@ -50,14 +50,16 @@ describe('the maintenance track\'s Jules follow-ups (the fake Jules)', function 
   async function sessionWithPull(runs: RunStore, pullNumber = 7): Promise<string> {
     const client = new JulesClient({ apiUrl: jules.apiUrl, apiKey: jules.apiKey, timeoutMs: 10_000 });
     const session = await client.createSession({ prompt: 'Add a login page.', title: 'Add login', source: 'sources/github/octo/app', startingBranch: undefined, requirePlanApproval: false });
-    jules.state.advance(session.id);
-    assert.equal(jules.state.session(session.id).state, 'COMPLETED');
+    const id = session.id;
+    assert.ok(id !== undefined, 'the session has an id');
+    jules.state.advance(id);
+    assert.equal(jules.state.session(id).state, 'COMPLETED');
     let record: RunRecord = { ...newRunRecord({ runId: 'run-jules-1', taskId: 'add-login', taskFile: 'planning/issue_queue/processed/add-login.task.md', taskType: 'feature', agentId: 'jules', reason: 'the loop promoted the task' }, now), loopLink: { issueNumber: 3 } };
     record = transition(record, 'preparing', 'to jules', now);
     record = { ...transition(record, 'running', 'jules started', now), handle: { runId: 'run-jules-1', agentId: 'jules', ref: session.name } };
     record = { ...transition(record, 'succeeded', 'PR linked', now), loopLink: { issueNumber: 3, pullRequest: { number: pullNumber, url: `https://github.com/octo/app/pull/${String(pullNumber)}`, headRef: 'jules/add-login' } } };
     await runs.write(record);
-    return session.id;
+    return id;
   }
 
   const sent = () => jules.requests.filter(request => request.method === 'POST' && request.path.endsWith(':sendMessage'));

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { recoverRuns } from '../../../src/core/dispatch/runRecovery';
+import { createLogger } from '../../../src/core/logging/logger';
+import { PlanningWriter } from '../../../src/core/planning/planningWriter';
+import { newRunRecord, type RunRecord } from '../../../src/core/runs/runRecord';
+import { transition } from '../../../src/core/runs/runTransitions';
 import type { FakeGitHub } from '../../fakes/github/fakeGitHub';
 import { useTempDir } from '../../support/tempDir';
 import { cloneApp, gitAsync, scenarioFile, startFakeGitHub } from '../loop/loopHarness';
@@ -112,6 +117,28 @@ describe('the maintenance track\'s local follow-ups (real git, the fake GitHub)'
     await restarted.agents.startLocalFollowUp(followUp(pull.number, 'ato/feature', pull.sha, 'fix', 2), 'my-cli');
     await restarted.agents.settled();
     assert.equal(pushesOf(fake).length, 1);
+  });
+
+  it('a run a dead process left in progress (its record says running): recovery fails it; no call starts a second one', async () => {
+    const root = await cloneApp(fake, tempDir());
+    const pull = await agentPull();
+    const runsFile = join(tempDir(), 'runs.txt');
+    const agent = scriptedAgent({ AGENT_FILE: 'src/fix.md', AGENT_RUNS_FILE: runsFile });
+    const kit = maintenanceKit(fake, root, [agent]);
+    const now = () => new Date();
+    let left: RunRecord = { ...newRunRecord({ runId: 'run-left-1', taskId: `pr-${String(pull.number)}-fix-1`, taskFile: `pull/${String(pull.number)}`, taskType: 'ci_fix', agentId: 'my-cli', reason: 'the maintenance track' }, now), loopLink: { issueNumber: pull.number } };
+    left = transition(transition(left, 'preparing', 'to my-cli', now), 'running', 'my-cli started', now);
+    await kit.fleetRuns.runs.write({ ...left, workdir: join(root, '.ato', 'worktrees', `pr-${String(pull.number)}-fix-1`) });
+
+    const request = followUp(pull.number, 'ato/feature', pull.sha);
+    assert.equal((await kit.agents.startLocalFollowUp(request, 'my-cli')).runId, 'run-left-1', 'before recovery: the run that is recorded');
+    assert.deepEqual([...kit.agents.activeFollowUps()], [], 'not in flight in this process');
+    await recoverRuns({ workspaceRoot: root, planningRoot: join(root, 'planning'), runs: kit.fleetRuns.runs, events: { append: () => Promise.resolve() }, planningWriter: new PlanningWriter(kit.redactor), log: createLogger({ write: () => undefined }, kit.redactor), agent: id => (id === agent.id ? agent : undefined) });
+    assert.equal((await kit.agents.followUpRun(request))?.state, 'failed');
+    assert.equal((await kit.agents.startLocalFollowUp(request, 'my-cli')).runId, 'run-left-1', 'after recovery: still that run');
+    await kit.agents.settled();
+    assert.equal(await readFile(runsFile, 'utf8').catch(() => ''), '', 'no agent ran');
+    assert.equal(pushesOf(fake).length, 0);
   });
 
   describe('a rebase', () => {
