@@ -11,6 +11,11 @@ export interface TokenPushOptions {
   readonly branch: string;
   readonly token: string;
   readonly timeoutMs?: number;
+  /**
+   * The one force ATO uses (a rebased follow-up on an agent's PR branch): `--force-with-lease` with the
+   * commit the branch must still be at on the remote; anything else there and the push is refused.
+   */
+  readonly forceWithLease?: { readonly expectedSha: string };
 }
 
 /**
@@ -28,12 +33,13 @@ export function hostScopedKey(remoteUrl: string): string {
  * Pushes `source` to `branch` on the remote URL with the GitHub token as GitHub's git expects it (Basic,
  * `x-access-token`). The header reaches git through `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_n` in git's own
  * environment: never on the command line (other users can read that), never in `.git/config`, and scoped
- * to the remote's host. Not forced: a branch that moved on the remote is refused, not overwritten.
+ * to the remote's host. Not forced (unless `forceWithLease`): a branch that moved on the remote is refused, not overwritten.
  */
 export async function pushWithToken(options: TokenPushOptions): Promise<void> {
   const key = hostScopedKey(options.remoteUrl);
   const credentials = Buffer.from(`x-access-token:${options.token}`, 'utf8').toString('base64');
-  await runGit(['push', '--quiet', '--no-verify', options.remoteUrl, `${options.source}:refs/heads/${options.branch}`], {
+  const lease = options.forceWithLease === undefined ? [] : [`--force-with-lease=refs/heads/${options.branch}:${expectedSha(options.forceWithLease.expectedSha)}`];
+  await runGit(['push', '--quiet', '--no-verify', ...lease, options.remoteUrl, `${options.source}:refs/heads/${options.branch}`], {
     cwd: options.cwd,
     timeoutMs: options.timeoutMs ?? 120_000,
     env: {
@@ -44,4 +50,10 @@ export async function pushWithToken(options: TokenPushOptions): Promise<void> {
       GIT_ASKPASS: 'true',
     },
   });
+}
+
+/** A lease names a full commit id, never a ref or an option. */
+function expectedSha(sha: string): string {
+  if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(sha)) throw new Error(`"${sha}" is not a commit id to lease a push on`);
+  return sha;
 }

@@ -253,7 +253,10 @@ export class JulesState {
   sendMessage(id: string, prompt: string): void {
     const run = this.runtime(id);
     if (prompt.trim() === '') throw new JulesRpcError(400, "Invalid value at 'prompt': must not be empty.");
-    if (terminalStates.has(run.session.state)) throw new JulesRpcError(400, `Session is ${run.session.state}.`, 'FAILED_PRECONDITION');
+    // A completed session takes a follow-up (ATO's maintenance track sends a red PR's checks back to the session
+    // that opened it); the fake records the message and leaves the session as it is: what Jules then pushes is
+    // the test's to script. A failed (or otherwise ended) session refuses it.
+    if (terminalStates.has(run.session.state) && run.session.state !== 'COMPLETED') throw new JulesRpcError(400, `Session is ${run.session.state}.`, 'FAILED_PRECONDITION');
     this.addActivity(run, 'user', { userMessaged: { userMessage: prompt } }, 'User message');
     if (run.session.state === 'AWAITING_USER_FEEDBACK') this.setState(run, 'IN_PROGRESS');
   }

@@ -32,6 +32,16 @@ export interface DraftAnalysisRequest {
   readonly prompt: string;
 }
 
+/** How a local follow-up run stands, from its run record: the track turns `failed` into needs-you with `reason`. */
+export interface FollowUpRun {
+  readonly runId: string;
+  readonly state: 'inProgress' | 'pushed' | 'unchanged' | 'failed' | 'cancelled';
+  /** Why it failed or was cancelled, or what it did. */
+  readonly reason: string;
+  /** The commit ATO pushed to the head branch (`pushed`). */
+  readonly pushedSha?: string;
+}
+
 export interface MaintenanceAgents {
   /**
    * A local agent (claude-code, a custom CLI) works in a worktree on the PR's head branch, commits and pushes
@@ -44,4 +54,6 @@ export interface MaintenanceAgents {
   analyzeDraft(request: DraftAnalysisRequest): Promise<{ readonly agentId: string; readonly body: string }>;
   /** PRs with a local follow-up run in flight: the track waits for them. */
   activeFollowUps(): ReadonlySet<number>;
+  /** The local follow-up run of (PR, kind, attempt), as its run record says (undefined: none was started). */
+  followUpRun?(request: Pick<FollowUpRequest, 'pullNumber' | 'kind' | 'attempt'>): Promise<FollowUpRun | undefined>;
 }
