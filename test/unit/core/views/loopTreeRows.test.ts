@@ -75,6 +75,17 @@ describe('tree: the loop', () => {
     assert.match(find(tree({ loop: aLoopState({ running: true }) }), 'loop/nextTick').description ?? '', /^at \d\d:\d\d$/);
   });
 
+  it('a loop held while the window is unfocused: the loop row and its next-tick row say so and how it resumes', () => {
+    const nodes = tree({ loop: aLoopState({ running: true, pausedUnfocused: true }) });
+    const loop = find(nodes, 'loop');
+    assert.equal(loop.description, '2c · paused (window unfocused)');
+    assert.equal(loop.icon, 'debug-pause');
+    assert.equal(loop.contextValue, treeItemContexts.loopRunning, 'Pause still pauses it');
+    assert.match(loop.tooltip ?? '', /catches up with one tick as soon as this window has focus again/);
+    assert.equal(find(nodes, 'loop/nextTick').description, 'when this window has focus again');
+    assert.equal(find(tree({ loop: aLoopState({ running: false, pausedUnfocused: true }) }), 'loop').description, '2c · paused');
+  });
+
   it('an off loop is one row that says why', () => {
     const nodes = tree({ trusted: false });
     assert.equal(find(nodes, 'loop').description, 'off');
