@@ -75,6 +75,38 @@ describe('a multi-root window: each folder is its own ATO workspace', () => {
     await waitFor('the event log of web to open', () => vscode.window.activeTextEditor?.document.uri.fsPath.startsWith(join(webFolder.uri.fsPath, '.ato')) ?? false);
   });
 
+  it('the panel\'s title-bar loop actions act on the folder the panel shows, without asking, whatever editor is active', async () => {
+    await vscode.commands.executeCommand('ato.switchPanelFolder', webFolder.uri.toString());
+    await vscode.window.showTextDocument(vscode.Uri.joinPath(apiFolder.uri, 'README.md'));
+    const manifest = vscode.extensions.getExtension('ato-team.ato')?.packageJSON as { contributes: { commands: { command: string; title: string }[]; menus: Record<string, { command: string; when?: string }[]> } };
+    const titleOf = (command: string): string | undefined => manifest.contributes.commands.find(entry => entry.command === command)?.title;
+    const inTitleBar = manifest.contributes.menus['view/title']?.filter(item => item.when === 'view == ato.controlPanel').map(item => item.command) ?? [];
+    const loopActions = inTitleBar.filter(command => ['Preview Next Tick', 'Run One Tick'].includes(titleOf(command) ?? ''));
+    assert.equal(loopActions.length, 2, `the panel's title bar has its loop actions (${inTitleBar.join(', ')})`);
+    for (const command of loopActions) {
+      // A picker would leave the command waiting: it must answer, with the panel's folder.
+      const ran = await Promise.race([vscode.commands.executeCommand(command), new Promise(resolve => setTimeout(() => { resolve('still waiting (a picker?)'); }, 5000))]);
+      assert.equal(ran, webFolder.uri.toString(), `${command} acts on the panel's folder (web), not the editor's (api)`);
+    }
+  });
+
+  it('a palette command acts on the folder of the row selected in the focused tree; an editor used after that decides again', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('ato.tree.focus');
+    // The two folders' top-level rows, collapsed: the last is web's.
+    await vscode.commands.executeCommand('list.collapseAll');
+    await vscode.commands.executeCommand('list.focusLast');
+    await vscode.commands.executeCommand('list.select');
+    const eventLogOf = (folder: vscode.WorkspaceFolder): boolean => vscode.window.activeTextEditor?.document.uri.fsPath.startsWith(join(folder.uri.fsPath, '.ato')) ?? false;
+    const opened = await Promise.race([vscode.commands.executeCommand('ato.openEventLog').then(() => 'opened'), new Promise(resolve => setTimeout(() => { resolve('still waiting (a picker?)'); }, 5000))]);
+    assert.equal(opened, 'opened', 'no picker: the tree\'s selection names the folder');
+    await waitFor('the event log of web to open', () => eventLogOf(webFolder));
+    // Then the user works in an editor of api: the palette follows the editor again.
+    await vscode.window.showTextDocument(vscode.Uri.joinPath(apiFolder.uri, 'README.md'));
+    await vscode.commands.executeCommand('ato.openEventLog');
+    await waitFor('the event log of api to open', () => eventLogOf(apiFolder));
+  });
+
   it('each folder has its own queue: a task file in one folder is not in the other\'s', async () => {
     writeFileSync(join(apiFolder.uri.fsPath, 'planning', 'issue_queue', 'pending', 'api-task.task.md'), taskFile('api-task'));
     writeFileSync(join(webFolder.uri.fsPath, 'planning', 'issue_queue', 'pending', 'web-task.task.md'), taskFile('web-task'));

@@ -53,6 +53,9 @@ export const commandIds = {
   uninstallCliLauncher: 'ato.uninstallCliLauncher',
   /** Multi-root: which folder the control panel shows (a folder key, or asks). */
   switchPanelFolder: 'ato.switchPanelFolder',
+  /** The control panel's title-bar loop actions: on the folder the panel shows (ask only when it shows none). */
+  previewTickInPanel: 'ato.panel.previewTick',
+  runTickInPanel: 'ato.panel.runTick',
 } as const;
 
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];
