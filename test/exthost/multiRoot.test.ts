@@ -2,7 +2,7 @@
 // with api/ and web/, each a git repository; docs/ beside them is added and removed at run time).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AtoApi } from '../../src/extension';
@@ -105,6 +105,33 @@ describe('a multi-root window: each folder is its own ATO workspace', () => {
     await vscode.window.showTextDocument(vscode.Uri.joinPath(apiFolder.uri, 'README.md'));
     await vscode.commands.executeCommand('ato.openEventLog');
     await waitFor('the event log of api to open', () => eventLogOf(apiFolder));
+  });
+
+  it('an invalid setting in one folder\'s .vscode/settings.json is reported naming that folder (state, Problems, Doctor); the other reports nothing; fixed, it clears', async function () {
+    this.timeout(60_000);
+    const webSettings = vscode.workspace.getConfiguration('ato', webFolder.uri);
+    const settingsFile = vscode.Uri.joinPath(webFolder.uri, '.vscode', 'settings.json');
+    const diagnostics = (): vscode.Diagnostic[] => vscode.languages.getDiagnostics(settingsFile).filter(diagnostic => diagnostic.source === 'ATO');
+    await webSettings.update('runs.stallMinutes', -3, vscode.ConfigurationTarget.WorkspaceFolder);
+    try {
+      await waitFor('web to report the setting', () => (folderState('web')?.settingsProblems.length ?? 0) > 0, 20_000);
+      const [problem] = folderState('web')?.settingsProblems ?? [];
+      assert.equal(problem?.setting, 'ato.runs.stallMinutes');
+      assert.match(problem?.message ?? '', /^Folder web, \.vscode\/settings\.json: Setting `ato\.runs\.stallMinutes` has an invalid value \(-3\)/);
+      assert.deepEqual(folderState('api')?.settingsProblems, [], 'api has no such setting and reports nothing');
+      await waitFor('a Problems entry on web\'s settings file', () => diagnostics().length === 1);
+      const [entry] = diagnostics();
+      assert.equal(entry?.code, 'ato.runs.stallMinutes');
+      assert.match(entry?.message ?? '', /^Folder web, \.vscode\/settings\.json: Setting ato\.runs\.stallMinutes has an invalid value/);
+      assert.match(readFileSync(settingsFile.fsPath, 'utf8').split('\n')[entry?.range.start.line ?? -1] ?? '', /"ato\.runs\.stallMinutes"/, 'the entry points at the setting\'s line');
+      assert.deepEqual(vscode.languages.getDiagnostics(vscode.Uri.joinPath(apiFolder.uri, '.vscode', 'settings.json')), []);
+      await vscode.commands.executeCommand('ato.doctor', inFolder(webFolder));
+      await waitFor('the doctor report', () => vscode.window.activeTextEditor?.document.getText().startsWith('# ATO Doctor') ?? false, 30_000);
+      assert.match(vscode.window.activeTextEditor?.document.getText() ?? '', /✗ Folder web, \.vscode\/settings\.json: Setting `ato\.runs\.stallMinutes`/);
+    } finally {
+      await webSettings.update('runs.stallMinutes', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    }
+    await waitFor('the problem to clear', () => folderState('web')?.settingsProblems.length === 0 && diagnostics().length === 0, 20_000);
   });
 
   it('each folder has its own queue: a task file in one folder is not in the other\'s', async () => {
