@@ -92,6 +92,8 @@ export const treeItemContexts = {
   localDraft: 'ato.task.draft',
   pendingTask: 'ato.task.pending',
   blockedTask: 'ato.task.blocked',
+  /** GitHub mode: a task file on the planning branch that the working tree lacks (not pulled yet): open it on GitHub only. */
+  taskNotInCheckout: 'ato.task.notInCheckout',
   activeRun: 'ato.run.active',
   finishedRun: 'ato.run.done',
   /** A finished run whose task can go back to pending/ (the task's latest run, failed or cancelled, the task in processed/). */
