@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { artifactsDir, launchChromium, repoRoot, runCommand, startCodeServer } from './harness.mjs';
+import { screenshotSidebar } from './sidebarShots.mjs';
 
 const vsix = path.join(repoRoot, 'dist-vsix', 'ato.vsix');
 const scenario = path.join(repoRoot, 'test', 'fakes', 'github', 'scenarios', 'planning-loop.yaml');
@@ -109,7 +110,7 @@ describe('the planning loop in a real VS Code, against the fake GitHub', () => {
 
   test('a ready PR with auto-merge off becomes "needs you" in the status bar and the panel', async () => {
     const [issue] = await fake.issues();
-    const pr = await fake.control('copilotOpensPullRequest', issue.number, { files: { 'planning/issue_queue/pending/add-login.task.md': '# Add a login form\n' } });
+    const pr = await fake.control('copilotOpensPullRequest', issue.number, { files: { 'planning/issue_queue/pending/add-login.task.md': '---\nid: add-login\ntype: feature\npriority: medium\n---\n# Add a login form\n\n**Prompt:**\nAdd a login form.\n' } });
     await fake.control('setCheckRuns', pr, [{ name: 'ci/build', status: 'completed', conclusion: 'success' }]);
     await fake.control('copilotFinishes', pr);
     readyPr = pr;
@@ -146,5 +147,20 @@ describe('the planning loop in a real VS Code, against the fake GitHub', () => {
     await dialog.locator('.monaco-button', { hasText: /^Merge$/ }).click();
     for (let i = 0; i < 300 && !(await fake.pull(number)).merged; i++) await new Promise(r => setTimeout(r, 100));
     assert.equal((await fake.pull(number)).merged, true, 'Merge merges, through the guarded action');
+  });
+  test('after the merge the loop\'s queue has a task this checkout has not pulled: its row says so and offers only "Open on GitHub"', async () => {
+    // The merged PR added pending/add-login.task.md on the fake's main; the workspace has not pulled.
+    assert.ok(!fs.existsSync(path.join(server.workspace, 'planning', 'issue_queue', 'pending', 'add-login.task.md')));
+    const row = panel().locator('[data-list="queue"] .vrow', { hasText: 'not in your checkout — git pull' }).first();
+    for (let i = 0; i < 3 && await row.count() === 0; i++) {
+      await loopSection().locator('[data-loop-state="paused"]').waitFor({ timeout: 60_000 });
+      await loopSection().locator('vscode-button[data-loop-action="tick"]').click();
+      await row.waitFor({ timeout: 20_000 }).catch(() => undefined);
+    }
+    await row.waitFor({ timeout: 30_000 });
+    assert.match(await row.innerText(), /Add a login form/);
+    assert.deepEqual(await row.locator('button.row-action').evaluateAll(buttons => buttons.map(button => button.getAttribute('aria-label'))), ['Open on GitHub'], 'no Dispatch, no Open: the file is not in the working tree');
+    assert.equal(await row.locator('input.select').count(), 0, 'not selectable for Dispatch selected');
+    await screenshotSidebar(page, row, 'loop-not-in-checkout', ['light', 'dark'], { overflow: false });
   });
 });

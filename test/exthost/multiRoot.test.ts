@@ -115,15 +115,17 @@ describe('a multi-root window: each folder is its own ATO workspace', () => {
     await webSettings.update('runs.stallMinutes', -3, vscode.ConfigurationTarget.WorkspaceFolder);
     try {
       await waitFor('web to report the setting', () => (folderState('web')?.settingsProblems.length ?? 0) > 0, 20_000);
-      const [problem] = folderState('web')?.settingsProblems ?? [];
-      assert.equal(problem?.setting, 'ato.runs.stallMinutes');
-      assert.match(problem?.message ?? '', /^Folder web, \.vscode\/settings\.json: Setting `ato\.runs\.stallMinutes` has an invalid value \(-3\)/);
+      const problem = folderState('web')?.settingsProblems[0];
+      assert.ok(problem !== undefined);
+      assert.equal(problem.setting, 'ato.runs.stallMinutes');
+      assert.match(problem.message, /^Folder web, \.vscode\/settings\.json: Setting `ato\.runs\.stallMinutes` has an invalid value \(-3\)/);
       assert.deepEqual(folderState('api')?.settingsProblems, [], 'api has no such setting and reports nothing');
       await waitFor('a Problems entry on web\'s settings file', () => diagnostics().length === 1);
-      const [entry] = diagnostics();
-      assert.equal(entry?.code, 'ato.runs.stallMinutes');
-      assert.match(entry?.message ?? '', /^Folder web, \.vscode\/settings\.json: Setting ato\.runs\.stallMinutes has an invalid value/);
-      assert.match(readFileSync(settingsFile.fsPath, 'utf8').split('\n')[entry?.range.start.line ?? -1] ?? '', /"ato\.runs\.stallMinutes"/, 'the entry points at the setting\'s line');
+      const entry = diagnostics()[0];
+      assert.ok(entry !== undefined);
+      assert.equal(entry.code, 'ato.runs.stallMinutes');
+      assert.match(entry.message, /^Folder web, \.vscode\/settings\.json: Setting ato\.runs\.stallMinutes has an invalid value/);
+      assert.match(readFileSync(settingsFile.fsPath, 'utf8').split('\n')[entry.range.start.line] ?? '', /"ato\.runs\.stallMinutes"/, 'the entry points at the setting\'s line');
       assert.deepEqual(vscode.languages.getDiagnostics(vscode.Uri.joinPath(apiFolder.uri, '.vscode', 'settings.json')), []);
       await vscode.commands.executeCommand('ato.doctor', inFolder(webFolder));
       await waitFor('the doctor report', () => vscode.window.activeTextEditor?.document.getText().startsWith('# ATO Doctor') ?? false, 30_000);

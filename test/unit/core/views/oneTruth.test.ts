@@ -135,8 +135,9 @@ describe('one truth on screen: status bar, tree and panel from one state', () =>
 
     const rows = buildQueueRows(snapshot, initialUiState).flatMap(row => row.kind === 'task' ? [row] : []);
     const newOne = rows.find(row => row.task.id === 'new-one');
-    assert.deepEqual(newOne?.actions.map(action => [action.label, action.message]), [['Open on GitHub', { type: 'openExternal', url: pageOfNewOne }]]);
-    assert.deepEqual([newOne?.status, newOne?.tone, newOne?.selectable], ['not in your checkout — git pull', 'warning', false]);
+    assert.ok(newOne !== undefined);
+    assert.deepEqual(newOne.actions.map(action => [action.label, action.message]), [['Open on GitHub', { type: 'openExternal', url: pageOfNewOne }]]);
+    assert.deepEqual([newOne.status, newOne.tone, newOne.selectable], ['not in your checkout — git pull', 'warning', false]);
     assert.deepEqual(rows.find(row => row.task.id === 'add-login')?.actions.map(action => action.label), ['Dispatch Now', 'Preview Agent', 'Task Events', 'Open']);
 
     const tree = buildTreeModel(state);
