@@ -2,50 +2,18 @@
 // the UI by Playwright: the workspace is a real clone of the fake's repository; the token is typed into
 // ATO's password box; "Preview Next Tick" shows a plan, "Run One Tick" acts and every surface follows.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { artifactsDir, launchChromium, repoRoot, runCommand, startCodeServer } from './harness.mjs';
+import { startFakeGitHub } from './fakeGitHub.mjs';
 import { screenshotSidebar } from './sidebarShots.mjs';
 
 const vsix = path.join(repoRoot, 'dist-vsix', 'ato.vsix');
-const scenario = path.join(repoRoot, 'test', 'fakes', 'github', 'scenarios', 'planning-loop.yaml');
 let fake, server, context, page;
 /** The PR the needs-you test makes ready (the merge test confirms and merges it). */
 let readyPr;
-
-/** The fake GitHub in its own process (`npm run fake:github`), so this process may run git synchronously. */
-async function startFake() {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test/fakes/github/cli.ts'), '--scenario', scenario, '--port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stderr.on('data', d => { out += d; });
-  const info = await new Promise((resolve, reject) => {
-    child.stdout.on('data', d => {
-      out += d;
-      const api = /API URL:\s+(\S+)/.exec(out)?.[1];
-      const git = /octo\/app: (\S+)/.exec(out)?.[1];
-      const token = /Token:\s+(\S+)/.exec(out)?.[1];
-      if (api && git && token) resolve({ api, git, token });
-    });
-    child.on('exit', code => reject(new Error(`the fake GitHub exited (${code}): ${out}`)));
-  });
-  const control = async (action, ...args) => {
-    const response = await fetch(`${info.api}/_fake/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args }) });
-    const body = await response.json();
-    assert.ok(response.ok, `${action}: ${JSON.stringify(body)}`);
-    return body.result;
-  };
-  const issues = async () => {
-    const response = await fetch(`${info.api}/repos/octo/app/issues?state=all`, { headers: { authorization: `token ${info.token}` } });
-    return (await response.json()).filter(issue => issue.pull_request === undefined);
-  };
-  const pull = async number => {
-    const response = await fetch(`${info.api}/repos/octo/app/pulls/${number}`, { headers: { authorization: `token ${info.token}` } });
-    return response.json();
-  };
-  return { ...info, control, issues, pull, stop: () => child.kill('SIGTERM') };
-}
 
 const shot = name => page.screenshot({ path: path.join(artifactsDir, `loop-${name}.png`) });
 const panel = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
@@ -56,7 +24,7 @@ describe('the planning loop in a real VS Code, against the fake GitHub', () => {
   before(async () => {
     assert.ok(fs.existsSync(vsix), `build the .vsix first (npm run package): ${vsix} is missing`);
     fs.mkdirSync(artifactsDir, { recursive: true });
-    fake = await startFake();
+    fake = await startFakeGitHub('planning-loop.yaml');
     server = await startCodeServer({
       vsix: [vsix],
       files: {},
