@@ -37,7 +37,7 @@ export function queueRows(counts: QueueTally, shown: ShownQueue, planningPath: s
     }
     const listed = Math.min(queue.pending.ready.length, maxTreeTasks) + Math.min(queue.pending.blocked.length, maxTreeTasks);
     const total = queue.pending.ready.length + queue.pending.blocked.length;
-    if (total > listed) pendingChildren.push({ id: 'queue/pending/more', label: `… and ${total - shown} more`, icon: 'ellipsis', command: commandIds.openControlPanel });
+    if (total > listed) pendingChildren.push({ id: 'queue/pending/more', label: `… and ${total - listed} more`, icon: 'ellipsis', command: commandIds.openControlPanel });
   }
   const rows: TreeNodeModel[] = [
     {

@@ -196,3 +196,15 @@ describe('tree: a loop that cannot run here', () => {
     assert.ok(!flatten(nodes).some(node => node.id === 'loop/error' || node.id === 'loop/nextTick' || node.id === 'loop/notRunning'));
   });
 });
+
+describe('tree: a long queue', () => {
+  it('lists at most maxTreeTasks pending tasks per group and says how many more', () => {
+    const { state } = aBusyState(600, 0);
+    const pending = find(buildTreeModel(state), 'queue/pending');
+    const more = pending.children?.at(-1);
+    const total = (state.queue?.pending.ready.length ?? 0) + (state.queue?.pending.blocked.length ?? 0);
+    const listed = (pending.children?.length ?? 0) - 1;
+    assert.ok(total > listed && listed <= 2 * maxTreeTasks);
+    assert.equal(more?.label, `… and ${String(total - listed)} more`);
+  });
+});
