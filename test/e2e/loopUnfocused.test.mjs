@@ -51,11 +51,14 @@ describe('the unfocused pause in a real VS Code', () => {
     await loopSection().locator('[data-loop-state="paused"]').waitFor({ timeout: 60_000 });
     await loopSection().locator('vscode-button[data-loop-action="start"]').click();
     await loopSection().locator('[data-loop-state="running"], [data-loop-state="ticking"]').first().waitFor({ timeout: 60_000 });
-    // The workbench reads the window's focus from its document: make it say "unfocused", as another window in front would.
+    // The workbench reads the window's focus from its document when the window's focus events fire: make the
+    // document say "unfocused" and fire them, as another window in front would.
     await page.evaluate(() => {
       window.__atoHasFocus = Document.prototype.hasFocus;
       Document.prototype.hasFocus = () => false;
-      window.dispatchEvent(new Event('blur'));
+      window.dispatchEvent(new FocusEvent('focus'));
+      window.dispatchEvent(new FocusEvent('blur'));
+      document.dispatchEvent(new Event('visibilitychange'));
     });
     const line = loopSection().locator('[data-loop-state="pausedUnfocused"]');
     await line.waitFor({ timeout: 150_000 });
@@ -66,7 +69,8 @@ describe('the unfocused pause in a real VS Code', () => {
     await screenshotSidebar(page, line, 'loop-paused-unfocused', ['light', 'dark'], { overflow: false });
     await page.evaluate(() => {
       Document.prototype.hasFocus = window.__atoHasFocus;
-      window.dispatchEvent(new Event('focus'));
+      window.dispatchEvent(new FocusEvent('focus'));
+      document.dispatchEvent(new Event('visibilitychange'));
     });
     await line.waitFor({ state: 'detached', timeout: 60_000 });
   });
