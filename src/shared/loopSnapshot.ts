@@ -119,6 +119,8 @@ export const panelLoopSchema = z.object({
   /** Why the loop cannot act here: always when mode is off; otherwise when no engine runs (e.g. no origin remote). */
   offReason: z.nullable(text()),
   running: z.boolean(),
+  /** Running, but its poll timer is held: the window has been unfocused for `ato.loop.pauseWhenUnfocusedMinutes`. */
+  pausedUnfocused: z.optional(z.boolean()),
   ticking: z.boolean(),
   /** Why the last tick failed, until one succeeds. */
   error: z.nullable(text()),

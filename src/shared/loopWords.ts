@@ -47,3 +47,13 @@ function plural(count: number, noun: string): string {
 
 /** How local mode's loop turns on: the panel's one loop line and the tree's Loop row say it (issue 14). */
 export const localModeLoopText = 'Local mode: the GitHub loop turns on with a GitHub origin remote and a sign-in (or token).';
+
+/**
+ * A running loop whose poll timer is held because the window has been unfocused (LoopState.pausedUnfocused):
+ * the status bar, the panel's loop line and the tree's Loop row say it the same way, with how it resumes.
+ */
+export const unfocusedPauseText = {
+  label: 'Paused (window unfocused)',
+  detail: 'The loop stopped polling: this window has been unfocused for longer than ato.loop.pauseWhenUnfocusedMinutes. It catches up with one tick as soon as this window has focus again.',
+  nextTick: 'when this window has focus again',
+} as const;

@@ -7,6 +7,7 @@
  * refused with the schema's own message and path. Types only from protocol.ts, so no import cycle.
  */
 import * as z from 'zod/mini';
+import { isExternalUrl } from './loopSnapshot';
 import type { PanelRun, PanelTask } from './protocol';
 
 type Fields = Readonly<Partial<Record<string, unknown>>>;
@@ -28,7 +29,13 @@ export function readPanelTask(value: unknown): PanelTask | undefined {
   if (!isString(id) || !isString(title) || (folder !== 'pending' && folder !== 'processed' && folder !== 'complete') || typeof valid !== 'boolean' || !isCount(diagnostics)) return undefined;
   if (!isNullableString(firstError) || !isNullableString(priority) || !isNullableString(type) || !isNullableString(agent) || !isNullableString(blocked)) return undefined;
   if (!isString(path) || !isString(mtime)) return undefined;
-  return { id, title, folder, valid, diagnostics, firstError, priority, type, agent, blocked, path, mtime };
+  const { inCheckout, url } = value;
+  if ((inCheckout !== undefined && typeof inCheckout !== 'boolean') || (url !== undefined && !(isString(url) && isExternalUrl(url)))) return undefined;
+  const task: PanelTask = { id, title, folder, valid, diagnostics, firstError, priority, type, agent, blocked, path, mtime };
+  // Optional fields are in the copy when they are in the task (even as undefined), as the object schema gives them.
+  if ('inCheckout' in value) task.inCheckout = inCheckout;
+  if ('url' in value) task.url = url;
+  return task;
 }
 
 /** Exactly `panelTaskSchema`'s check. */

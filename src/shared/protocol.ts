@@ -72,6 +72,13 @@ export const panelTaskSchema = z.object({
   path: text(),
   /** The file's modification time, ISO 8601. */
   mtime: text(),
+  /**
+   * GitHub mode: false when the loop's planning branch has this file and the working tree does not (promoted
+   * on the remote, not pulled yet): the panel then offers no working-tree action (Dispatch, Open), only GitHub.
+   */
+  inCheckout: z.optional(z.boolean()),
+  /** The file on the planning branch on GitHub ("Open on GitHub"), for a file not in the checkout. */
+  url: z.optional(externalUrl()),
 });
 export type PanelTask = z.infer<typeof panelTaskSchema>;
 

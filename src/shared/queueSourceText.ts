@@ -12,3 +12,9 @@ export function queueSourceText(source: { readonly branch: string; readonly notI
 function plural(count: number, noun: string): string {
   return `${String(count)} ${noun}${count === 1 ? '' : 's'}`;
 }
+
+/** A queue row whose file the working tree does not have yet: the panel and the tree say it the same way. */
+export const notInCheckoutText = {
+  status: 'not in your checkout — git pull',
+  tooltip: 'The loop\'s planning branch has this task file; your working tree does not have it yet. Pull to dispatch or open it here; until then it opens on GitHub.',
+} as const;

@@ -3,6 +3,7 @@ import type { Logger } from '../core/logging/logger';
 import type { Redactor } from '../core/logging/redactor';
 import { folderArg } from '../core/folders/folderSet';
 import { resolveTaskPath } from '../core/state/panelPaths';
+import { isNotInCheckoutUrl } from '../core/state/shownQueue';
 import { buildPanelSnapshot } from '../core/state/panelSnapshot';
 import { PanelUpdateEncoder } from '../core/state/panelUpdates';
 import { commandIds, viewIds, workbenchCommands, type CommandId, type WorkbenchCommandId } from '../core/views/commandIds';
@@ -181,7 +182,8 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         return;
       case 'openExternal':
         // Only a link the panel was shown: a webview cannot make ATO open an arbitrary page.
-        if (!loopUrls(this.shown?.services.store.state.loop ?? initialLoopState).has(message.url)) {
+        // Or the page of a queue file the working tree lacks (its row offers "Open on GitHub" instead of Open).
+        if (!loopUrls(this.shown?.services.store.state.loop ?? initialLoopState).has(message.url) && !(this.shown !== undefined && isNotInCheckoutUrl(this.shown.services.store.state, message.url))) {
           this.log.warn('control panel: refused to open "%s", a link the loop has not reported', message.url);
           return;
         }

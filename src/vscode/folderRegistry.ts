@@ -11,7 +11,8 @@ export interface FolderRouter {
   readonly folders: readonly FolderServices[];
   /**
    * The folder a command acts on: named by its arguments (a tree row, the panel), else the only folder, else
-   * the active editor's; else the user picks (undefined when they cancel, or when no folder is open).
+   * the folder of the tree's selected row while the tree has focus, else the active editor's; else the user
+   * picks (undefined when they cancel, or when no folder is open).
    */
   resolve(args: readonly unknown[], title: string): Promise<{ readonly folder: FolderServices; readonly args: unknown[] } | undefined>;
 }
@@ -30,6 +31,8 @@ export class FolderRegistry implements FolderRouter, vscode.Disposable {
   /** How many folders the window has, counted before the added ones are built (their names and logs depend on it). */
   private count = 0;
   private readonly disposables: vscode.Disposable[] = [];
+  /** The folder of the row selected in ATO's tree while the tree has focus (set by the tree view). */
+  private treeSelection: () => string | undefined = () => undefined;
 
   constructor(readonly shared: SharedServices) {
     this.sync();
@@ -58,6 +61,12 @@ export class FolderRegistry implements FolderRouter, vscode.Disposable {
     return uri?.scheme === 'file' ? this.forPath(uri.fsPath) : undefined;
   }
 
+  /** The tree tells which folder its focused selection names: a palette command then acts there. */
+  useTreeSelection(selected: () => string | undefined): vscode.Disposable {
+    this.treeSelection = selected;
+    return new vscode.Disposable(() => { this.treeSelection = () => undefined; });
+  }
+
   start(): void {
     this.started = true;
     for (const folder of this.ordered) folder.start();
@@ -69,7 +78,7 @@ export class FolderRegistry implements FolderRouter, vscode.Disposable {
     // A file the command was run on (the explorer's context menu) names its folder too.
     const clicked = args.flatMap(arg => (Array.isArray(arg) ? arg as unknown[] : [arg])).find((arg): arg is vscode.Uri => arg instanceof vscode.Uri && arg.scheme === 'file');
     const named = folderNamedBy(args) ?? (clicked === undefined ? undefined : this.forPath(clicked.fsPath)?.key);
-    const choice = chooseFolder(this.ordered, { named, activeFile: active?.scheme === 'file' ? active.fsPath : undefined });
+    const choice = chooseFolder(this.ordered, { named, selected: this.treeSelection(), activeFile: active?.scheme === 'file' ? active.fsPath : undefined });
     const rest = withoutFolderArgs(args);
     switch (choice.kind) {
       case 'folder':

@@ -33,7 +33,7 @@ export function createFolderServices(folder: vscode.WorkspaceFolder, context: Fo
   const displayName = (): string => (context.folderCount() === 1 ? vscode.workspace.name ?? folder.name : folder.name);
   const log = context.folderCount() > 1 ? shared.log.scoped(folder.name) : shared.log;
   const store = new Store(initialAtoState(displayName(), vscode.workspace.isTrusted), error => { log.error('a store listener failed: %s', error); });
-  const workspace = new WorkspaceMonitor({ folder, displayName, ownsContextKeys: () => context.folderCount() === 1 }, store, shared.secrets, shared.redactor, log.scoped('workspace'));
+  const workspace = new WorkspaceMonitor({ folder, displayName, ownsContextKeys: () => context.folderCount() === 1, multiRoot: () => context.folderCount() > 1 }, store, shared.secrets, shared.redactor, log.scoped('workspace'));
   const services: AtoServices = { ...shared, log, store, workspace };
   const queue = new QueueService(store, log.scoped('queue'), () => workspace.workspaceRoot);
   const runs = new RunService(services, queue);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { settingSource, type SettingSource } from '../core/settings/settingProblemPlace';
 import { readSettings, settingsSection, userOnlySettings, type SettingsReadResult } from '../core/settings/settings';
 
 /**
@@ -18,4 +19,9 @@ export function readVscodeSettings(scope?: vscode.Uri): SettingsReadResult {
 export function readGitHubEnterpriseUri(): string | undefined {
   const value = vscode.workspace.getConfiguration('github-enterprise').inspect('uri')?.globalValue;
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/** Where a setting's value for this folder comes from: the folder's own settings, the workspace file, the user's. */
+export function vscodeSettingSource(setting: string, scope: vscode.Uri): SettingSource {
+  return settingSource(vscode.workspace.getConfiguration(undefined, scope).inspect(setting));
 }

@@ -51,9 +51,40 @@ class AtoTreeDataProvider implements vscode.TreeDataProvider<TreeNodeModel> {
   }
 }
 
+/**
+ * Where the user last was, the tree's selection or an editor: VS Code tells an extension neither which view
+ * has focus nor when it gets it, so a selection made after the last editor activity (switching, clicking,
+ * typing) in a visible tree stands for "the tree has focus". Counted, not timed: only the order matters.
+ */
+class TreeFocus implements vscode.Disposable {
+  private step = 0;
+  private selectedAt = -1;
+  private editorAt = -1;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly view: vscode.TreeView<TreeNodeModel>) {
+    this.subscriptions = [
+      view.onDidChangeSelection(() => { this.selectedAt = ++this.step; }),
+      vscode.window.onDidChangeActiveTextEditor(editor => { if (editor !== undefined) this.editorAt = ++this.step; }),
+      vscode.window.onDidChangeTextEditorSelection(() => { this.editorAt = ++this.step; }),
+    ];
+  }
+
+  /** The folder of the selected row (the first of several), while the tree is taken to have focus. */
+  selectedFolder(): string | undefined {
+    if (!this.view.visible || this.selectedAt <= this.editorAt) return undefined;
+    return this.view.selection[0]?.folder;
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+}
+
 /** Several queue rows can be selected at once, for Dispatch Tasks (fan-out). */
 export function createTreeView(folders: FolderRegistry): vscode.Disposable {
   const provider = new AtoTreeDataProvider(folders);
   const view = vscode.window.createTreeView(viewIds.tree, { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
-  return vscode.Disposable.from(view, provider, folders.onDidChange(() => { provider.update(); }));
+  const focus = new TreeFocus(view);
+  return vscode.Disposable.from(view, provider, focus, folders.useTreeSelection(() => focus.selectedFolder()), folders.onDidChange(() => { provider.update(); }));
 }

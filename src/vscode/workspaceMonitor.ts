@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ensureAtoDirectory } from '../core/events/atoDirectory';
@@ -5,12 +6,13 @@ import { EventLog, type EventInput } from '../core/events/eventLog';
 import type { Logger } from '../core/logging/logger';
 import type { Redactor } from '../core/logging/redactor';
 import { inspectPlanningFolder } from '../core/planning/planningFolder';
+import { placeSettingProblem, settingKeyPosition, type PlacedSettingProblem } from '../core/settings/settingProblemPlace';
 import type { SettingsReadResult } from '../core/settings/settings';
 import type { AtoState } from '../core/state/atoState';
 import type { Store } from '../core/state/store';
 import { contextKeys } from '../core/views/commandIds';
 import type { VscodeSecrets } from './secretStore';
-import { readVscodeSettings } from './settingsAdapter';
+import { readVscodeSettings, vscodeSettingSource } from './settingsAdapter';
 
 const refreshDebounceMs = 150;
 
@@ -21,6 +23,8 @@ export interface MonitoredFolder {
   readonly displayName: () => string;
   /** Whether this folder sets the window's context keys (the welcome views): the only folder does. */
   readonly ownsContextKeys: () => boolean;
+  /** Whether the window has several folders: a folder's own invalid setting then names the folder. */
+  readonly multiRoot: () => boolean;
 }
 
 /**
@@ -35,6 +39,8 @@ export class WorkspaceMonitor implements vscode.Disposable {
   private eventLog: EventLog | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private reportedProblems = '';
+  /** This folder's invalid settings in the Problems view, on its own `.vscode/settings.json`. */
+  private readonly settingsDiagnostics = vscode.languages.createDiagnosticCollection('ato-settings');
 
   constructor(
     private readonly target: MonitoredFolder,
@@ -107,8 +113,10 @@ export class WorkspaceMonitor implements vscode.Disposable {
         this.secrets.has('jules.apiKey'),
         this.secrets.has('anthropic.apiKey'),
       ]);
-      const problems = this.currentSettings.problems;
-      this.reportSettingsProblems();
+      const placed = this.placedSettingsProblems();
+      const problems = placed.map(({ setting, message }) => ({ setting, message }));
+      this.reportSettingsProblems(placed);
+      await this.showSettingsDiagnostics(placed);
       // Watching a folder that did not exist yet is unreliable on some file watchers: start afresh once it appears.
       const previous = this.store.state.planning.kind;
       if ((previous === 'missing' || previous === 'unknown') && planning.kind !== 'missing' && planning.kind !== 'noWorkspace') this.watchPlanningFolder();
@@ -162,20 +170,47 @@ export class WorkspaceMonitor implements vscode.Disposable {
     return this.eventLog;
   }
 
+  /** This folder's setting problems, each naming the folder when its value is the folder's own (multi-root). */
+  private placedSettingsProblems(): PlacedSettingProblem[] {
+    const { folder } = this.target;
+    return this.currentSettings.problems.map(problem => placeSettingProblem(problem, vscodeSettingSource(problem.setting, folder.uri), folder.name, this.target.multiRoot()));
+  }
+
+  /** A folder's own invalid setting is a Problems entry on its `.vscode/settings.json`, at the setting's key; fixed, it goes. */
+  private async showSettingsDiagnostics(problems: readonly PlacedSettingProblem[]): Promise<void> {
+    const own = problems.filter(problem => problem.folder !== undefined);
+    const file = vscode.Uri.joinPath(this.target.folder.uri, '.vscode', 'settings.json');
+    if (own.length === 0) {
+      this.settingsDiagnostics.clear();
+      return;
+    }
+    const text = await readFile(file.fsPath, 'utf8').catch(() => '');
+    this.settingsDiagnostics.set(file, own.map(problem => {
+      const at = settingKeyPosition(text, problem.setting);
+      const range = at === undefined ? new vscode.Range(0, 0, 0, 0) : new vscode.Range(at.line, at.character, at.line, at.character + at.length);
+      const diagnostic = new vscode.Diagnostic(range, this.redactor.redact(problem.message.replace(/`/g, '')), vscode.DiagnosticSeverity.Warning);
+      diagnostic.source = 'ATO';
+      diagnostic.code = problem.setting;
+      return diagnostic;
+    }));
+  }
+
   /** Each distinct set of setting problems is logged and shown once, with a way to fix it. */
-  private reportSettingsProblems(): void {
-    const problems = this.currentSettings.problems;
+  private reportSettingsProblems(problems: readonly PlacedSettingProblem[]): void {
     const key = JSON.stringify(problems);
     if (key === this.reportedProblems) return;
     this.reportedProblems = key;
     if (problems.length === 0) return;
     for (const problem of problems) this.log.warn(problem.message);
-    void this.record({ kind: 'settings.invalid', problems: problems.map(p => ({ ...p })) });
+    void this.record({ kind: 'settings.invalid', problems: problems.map(p => ({ setting: p.setting, message: p.message })) });
     const first = problems[0];
     if (first === undefined) return;
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
     void vscode.window.showWarningMessage(this.redactor.redact(first.message + more), 'Open Settings').then(choice => {
-      if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', first.setting);
+      if (choice !== 'Open Settings') return;
+      // A folder's own setting is fixed in its own file; the Settings editor would show the user's value first.
+      if (first.folder !== undefined) void vscode.window.showTextDocument(vscode.Uri.joinPath(this.target.folder.uri, '.vscode', 'settings.json'));
+      else void vscode.commands.executeCommand('workbench.action.openSettings', first.setting);
     });
   }
 
@@ -196,6 +231,7 @@ export class WorkspaceMonitor implements vscode.Disposable {
   dispose(): void {
     if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
     this.planningWatcher?.dispose();
+    this.settingsDiagnostics.dispose();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
 }

@@ -2,49 +2,18 @@
 // the UI by Playwright: the workspace is a real clone of the fake's repository; the token is typed into
 // ATO's password box; "Preview Next Tick" shows a plan, "Run One Tick" acts and every surface follows.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { artifactsDir, launchChromium, repoRoot, runCommand, startCodeServer } from './harness.mjs';
+import { startFakeGitHub } from './fakeGitHub.mjs';
+import { screenshotSidebar } from './sidebarShots.mjs';
 
 const vsix = path.join(repoRoot, 'dist-vsix', 'ato.vsix');
-const scenario = path.join(repoRoot, 'test', 'fakes', 'github', 'scenarios', 'planning-loop.yaml');
 let fake, server, context, page;
 /** The PR the needs-you test makes ready (the merge test confirms and merges it). */
 let readyPr;
-
-/** The fake GitHub in its own process (`npm run fake:github`), so this process may run git synchronously. */
-async function startFake() {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test/fakes/github/cli.ts'), '--scenario', scenario, '--port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stderr.on('data', d => { out += d; });
-  const info = await new Promise((resolve, reject) => {
-    child.stdout.on('data', d => {
-      out += d;
-      const api = /API URL:\s+(\S+)/.exec(out)?.[1];
-      const git = /octo\/app: (\S+)/.exec(out)?.[1];
-      const token = /Token:\s+(\S+)/.exec(out)?.[1];
-      if (api && git && token) resolve({ api, git, token });
-    });
-    child.on('exit', code => reject(new Error(`the fake GitHub exited (${code}): ${out}`)));
-  });
-  const control = async (action, ...args) => {
-    const response = await fetch(`${info.api}/_fake/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args }) });
-    const body = await response.json();
-    assert.ok(response.ok, `${action}: ${JSON.stringify(body)}`);
-    return body.result;
-  };
-  const issues = async () => {
-    const response = await fetch(`${info.api}/repos/octo/app/issues?state=all`, { headers: { authorization: `token ${info.token}` } });
-    return (await response.json()).filter(issue => issue.pull_request === undefined);
-  };
-  const pull = async number => {
-    const response = await fetch(`${info.api}/repos/octo/app/pulls/${number}`, { headers: { authorization: `token ${info.token}` } });
-    return response.json();
-  };
-  return { ...info, control, issues, pull, stop: () => child.kill('SIGTERM') };
-}
 
 const shot = name => page.screenshot({ path: path.join(artifactsDir, `loop-${name}.png`) });
 const panel = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
@@ -55,7 +24,7 @@ describe('the planning loop in a real VS Code, against the fake GitHub', () => {
   before(async () => {
     assert.ok(fs.existsSync(vsix), `build the .vsix first (npm run package): ${vsix} is missing`);
     fs.mkdirSync(artifactsDir, { recursive: true });
-    fake = await startFake();
+    fake = await startFakeGitHub('planning-loop.yaml');
     server = await startCodeServer({
       vsix: [vsix],
       files: {},
@@ -109,7 +78,7 @@ describe('the planning loop in a real VS Code, against the fake GitHub', () => {
 
   test('a ready PR with auto-merge off becomes "needs you" in the status bar and the panel', async () => {
     const [issue] = await fake.issues();
-    const pr = await fake.control('copilotOpensPullRequest', issue.number, { files: { 'planning/issue_queue/pending/add-login.task.md': '# Add a login form\n' } });
+    const pr = await fake.control('copilotOpensPullRequest', issue.number, { files: { 'planning/issue_queue/pending/add-login.task.md': '---\nid: add-login\ntype: feature\npriority: medium\n---\n# Add a login form\n\n**Prompt:**\nAdd a login form.\n' } });
     await fake.control('setCheckRuns', pr, [{ name: 'ci/build', status: 'completed', conclusion: 'success' }]);
     await fake.control('copilotFinishes', pr);
     readyPr = pr;
@@ -146,5 +115,20 @@ describe('the planning loop in a real VS Code, against the fake GitHub', () => {
     await dialog.locator('.monaco-button', { hasText: /^Merge$/ }).click();
     for (let i = 0; i < 300 && !(await fake.pull(number)).merged; i++) await new Promise(r => setTimeout(r, 100));
     assert.equal((await fake.pull(number)).merged, true, 'Merge merges, through the guarded action');
+  });
+  test('after the merge the loop\'s queue has a task this checkout has not pulled: its row says so and offers only "Open on GitHub"', async () => {
+    // The merged PR added pending/add-login.task.md on the fake's main; the workspace has not pulled.
+    assert.ok(!fs.existsSync(path.join(server.workspace, 'planning', 'issue_queue', 'pending', 'add-login.task.md')));
+    const row = panel().locator('[data-list="queue"] .vrow', { hasText: 'not in your checkout — git pull' }).first();
+    for (let i = 0; i < 3 && await row.count() === 0; i++) {
+      await loopSection().locator('[data-loop-state="paused"]').waitFor({ timeout: 60_000 });
+      await loopSection().locator('vscode-button[data-loop-action="tick"]').click();
+      await row.waitFor({ timeout: 20_000 }).catch(() => undefined);
+    }
+    await row.waitFor({ timeout: 30_000 });
+    assert.match(await row.innerText(), /Add a login form/);
+    assert.deepEqual(await row.locator('button.row-action').evaluateAll(buttons => buttons.map(button => button.getAttribute('aria-label'))), ['Open on GitHub'], 'no Dispatch, no Open: the file is not in the working tree');
+    assert.equal(await row.locator('input.select').count(), 0, 'not selectable for Dispatch selected');
+    await screenshotSidebar(page, row, 'loop-not-in-checkout', ['light', 'dark'], { overflow: false });
   });
 });

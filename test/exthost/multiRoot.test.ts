@@ -2,7 +2,7 @@
 // with api/ and web/, each a git repository; docs/ beside them is added and removed at run time).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AtoApi } from '../../src/extension';
@@ -73,6 +73,67 @@ describe('a multi-root window: each folder is its own ATO workspace', () => {
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     await opened;
     await waitFor('the event log of web to open', () => vscode.window.activeTextEditor?.document.uri.fsPath.startsWith(join(webFolder.uri.fsPath, '.ato')) ?? false);
+  });
+
+  it('the panel\'s title-bar loop actions act on the folder the panel shows, without asking, whatever editor is active', async () => {
+    await vscode.commands.executeCommand('ato.switchPanelFolder', webFolder.uri.toString());
+    await vscode.window.showTextDocument(vscode.Uri.joinPath(apiFolder.uri, 'README.md'));
+    const manifest = vscode.extensions.getExtension('ato-team.ato')?.packageJSON as { contributes: { commands: { command: string; title: string }[]; menus: Record<string, { command: string; when?: string }[]> } };
+    const titleOf = (command: string): string | undefined => manifest.contributes.commands.find(entry => entry.command === command)?.title;
+    const inTitleBar = manifest.contributes.menus['view/title']?.filter(item => item.when === 'view == ato.controlPanel').map(item => item.command) ?? [];
+    const loopActions = inTitleBar.filter(command => ['Preview Next Tick', 'Run One Tick'].includes(titleOf(command) ?? ''));
+    assert.equal(loopActions.length, 2, `the panel's title bar has its loop actions (${inTitleBar.join(', ')})`);
+    for (const command of loopActions) {
+      // A picker would leave the command waiting: it must answer, with the panel's folder.
+      const ran = await Promise.race([vscode.commands.executeCommand(command), new Promise(resolve => setTimeout(() => { resolve('still waiting (a picker?)'); }, 5000))]);
+      assert.equal(ran, webFolder.uri.toString(), `${command} acts on the panel's folder (web), not the editor's (api)`);
+    }
+  });
+
+  it('a palette command acts on the folder of the row selected in the focused tree; an editor used after that decides again', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('ato.tree.focus');
+    // The two folders' top-level rows, collapsed: the last is web's.
+    await vscode.commands.executeCommand('list.collapseAll');
+    await vscode.commands.executeCommand('list.focusLast');
+    await vscode.commands.executeCommand('list.select');
+    const eventLogOf = (folder: vscode.WorkspaceFolder): boolean => vscode.window.activeTextEditor?.document.uri.fsPath.startsWith(join(folder.uri.fsPath, '.ato')) ?? false;
+    const opened = await Promise.race([vscode.commands.executeCommand('ato.openEventLog').then(() => 'opened'), new Promise(resolve => setTimeout(() => { resolve('still waiting (a picker?)'); }, 5000))]);
+    assert.equal(opened, 'opened', 'no picker: the tree\'s selection names the folder');
+    await waitFor('the event log of web to open', () => eventLogOf(webFolder));
+    // Then the user works in an editor of api: the palette follows the editor again.
+    await vscode.window.showTextDocument(vscode.Uri.joinPath(apiFolder.uri, 'README.md'));
+    await vscode.commands.executeCommand('ato.openEventLog');
+    await waitFor('the event log of api to open', () => eventLogOf(apiFolder));
+  });
+
+  it('an invalid setting in one folder\'s .vscode/settings.json is reported naming that folder (state, Problems, Doctor); the other reports nothing; fixed, it clears', async function () {
+    this.timeout(60_000);
+    const webSettings = vscode.workspace.getConfiguration('ato', webFolder.uri);
+    const settingsFile = vscode.Uri.joinPath(webFolder.uri, '.vscode', 'settings.json');
+    const diagnostics = (): vscode.Diagnostic[] => vscode.languages.getDiagnostics(settingsFile).filter(diagnostic => diagnostic.source === 'ATO');
+    await webSettings.update('runs.stallMinutes', -3, vscode.ConfigurationTarget.WorkspaceFolder);
+    try {
+      await waitFor('web to report the setting', () => (folderState('web')?.settingsProblems.length ?? 0) > 0, 20_000);
+      const problem = folderState('web')?.settingsProblems[0];
+      assert.ok(problem !== undefined);
+      assert.equal(problem.setting, 'ato.runs.stallMinutes');
+      assert.match(problem.message, /^Folder web, \.vscode\/settings\.json: Setting `ato\.runs\.stallMinutes` has an invalid value \(-3\)/);
+      assert.deepEqual(folderState('api')?.settingsProblems, [], 'api has no such setting and reports nothing');
+      await waitFor('a Problems entry on web\'s settings file', () => diagnostics().length === 1);
+      const entry = diagnostics()[0];
+      assert.ok(entry !== undefined);
+      assert.equal(entry.code, 'ato.runs.stallMinutes');
+      assert.match(entry.message, /^Folder web, \.vscode\/settings\.json: Setting ato\.runs\.stallMinutes has an invalid value/);
+      assert.match(readFileSync(settingsFile.fsPath, 'utf8').split('\n')[entry.range.start.line] ?? '', /"ato\.runs\.stallMinutes"/, 'the entry points at the setting\'s line');
+      assert.deepEqual(vscode.languages.getDiagnostics(vscode.Uri.joinPath(apiFolder.uri, '.vscode', 'settings.json')), []);
+      await vscode.commands.executeCommand('ato.doctor', inFolder(webFolder));
+      await waitFor('the doctor report', () => vscode.window.activeTextEditor?.document.getText().startsWith('# ATO Doctor') ?? false, 30_000);
+      assert.match(vscode.window.activeTextEditor?.document.getText() ?? '', /✗ Folder web, \.vscode\/settings\.json: Setting `ato\.runs\.stallMinutes`/);
+    } finally {
+      await webSettings.update('runs.stallMinutes', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    }
+    await waitFor('the problem to clear', () => folderState('web')?.settingsProblems.length === 0 && diagnostics().length === 0, 20_000);
   });
 
   it('each folder has its own queue: a task file in one folder is not in the other\'s', async () => {

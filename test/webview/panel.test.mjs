@@ -235,6 +235,12 @@ describe('control panel in headless Chromium', () => {
     await deliver(tab, evilLoopSnapshot({}, { ticking: true, running: true }));
     assert.equal(await loop.locator('[data-loop-state]').getAttribute('data-loop-state'), 'ticking');
     assert.equal(await loop.locator('[data-loop-state] .codicon-modifier-spin').count(), 1, 'a spinner while ticking');
+    // Held while the window is unfocused (the status bar's "ATO paused (window unfocused)"): said, with how it resumes.
+    await deliver(tab, evilLoopSnapshot({}, { running: true, pausedUnfocused: true }));
+    assert.equal(await loop.locator('[data-loop-state]').getAttribute('data-loop-state'), 'pausedUnfocused');
+    assert.equal(await loop.locator('.loop-state-label').innerText(), 'Paused (window unfocused)');
+    assert.match(await loop.locator('.loop-state-detail').innerText(), /catches up with one tick as soon as this window has focus again/);
+    assert.match(await loop.locator('.loop-ticks').innerText(), / · no tick while unfocused$/);
     await deliver(tab, evilLoopSnapshot({}, { error: 'GitHub answered 502' }));
     assert.equal(await loop.locator('[data-loop-state]').getAttribute('data-loop-state'), 'error');
     assert.match(await loop.locator('.loop-state-detail').innerText(), /GitHub answered 502/);

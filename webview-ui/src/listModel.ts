@@ -1,3 +1,4 @@
+import { notInCheckoutText } from '../../src/shared/queueSourceText';
 import { isExternalUrl, type PanelFollowedPullRequest, type PanelRedPullRequest } from '../../src/shared/loopSnapshot';
 import { ciStateLabels, verdictText } from '../../src/shared/loopWords';
 import {
@@ -168,6 +169,11 @@ export function queueRows(snapshot: PanelSnapshot, ui: UiState, selected: Readon
   let tasks = queue.items.filter(task => matches([task.title, task.id, task.path, task.agent, task.type, task.priority]));
   if (ui.sort === 'activity') tasks = tasks.sort(byNewest(task => task.mtime));
   return grouped('queue', tasks, queueGroups, task => task.valid ? task.folder : 'invalid', task => {
+    // On the loop's planning branch, not in the working tree yet: nothing of the working tree works on it.
+    if (task.inCheckout === false) {
+      const actions = task.url === undefined ? [] : [action('Open on GitHub', 'link-external', { type: 'openExternal', url: task.url }, false, snapshot.trusted)];
+      return { kind: 'task', key: `task:${task.path}`, task, status: notInCheckoutText.status, tone: 'warning', actions, selectable: false, selected: false };
+    }
     const status = taskStatus(task);
     const actions: RowAction[] = [];
     const pending = task.valid && task.folder === 'pending';

@@ -1,3 +1,4 @@
+import { notInCheckoutText } from '../../src/shared/queueSourceText';
 import type { NeedsYouItem } from '../../src/shared/protocol';
 import { icon, text, element } from './dom';
 import { runRowDetail, type ListRow } from './listModel';
@@ -45,8 +46,8 @@ export function renderListRow(row: ListRow, nowMs: number): HTMLElement {
         box.setAttribute('aria-label', `Select ${row.task.title} for Dispatch selected`);
         node.append(box);
       }
-      node.append(icon(!row.task.valid ? 'error' : row.task.blocked !== null ? 'watch' : 'file'), text('row-title', row.task.title), text('row-detail', row.status));
-      node.title = row.task.path;
+      node.append(icon(!row.task.valid ? 'error' : row.task.inCheckout === false ? 'cloud' : row.task.blocked !== null ? 'watch' : 'file'), text('row-title', row.task.title), text('row-detail', row.status));
+      node.title = row.task.inCheckout === false ? `${row.task.path}\n${notInCheckoutText.tooltip}` : row.task.path;
       break;
     case 'run':
       node.classList.add(`tone-${row.tone}`);

@@ -1,10 +1,10 @@
 import { stageGroups, stageMeanings, type PanelLoop, type PanelLoopAction, type PanelStageId, type PlannedActionKind } from '../../src/shared/loopSnapshot';
-import { focusRefCaption, localModeLoopText, loopCountsText } from '../../src/shared/loopWords';
+import { focusRefCaption, localModeLoopText, loopCountsText, unfocusedPauseText } from '../../src/shared/loopWords';
 import type { PanelSnapshot, ToHostMessage } from '../../src/shared/protocol';
 import { restrictedReason, type Tone } from './listModel';
 
 /** What the loop header shows, built from a snapshot and the time. Pure: unit-tested without a browser. */
-export type LoopStateKind = 'untrusted' | 'off' | 'ticking' | 'error' | 'running' | 'paused';
+export type LoopStateKind = 'untrusted' | 'off' | 'ticking' | 'error' | 'running' | 'pausedUnfocused' | 'paused';
 
 export interface LoopStep {
   readonly id: PanelStageId;
@@ -88,6 +88,7 @@ function state(loop: PanelLoop, trusted: boolean): LoopViewModel['state'] {
   if (loop.mode === 'off' || loop.offReason !== null) return { kind: 'off', label: loop.mode === 'off' ? 'Off' : 'Not running', detail: loop.offReason ?? undefined, icon: 'circle-slash', spin: false, tone: 'normal' };
   if (loop.ticking) return { kind: 'ticking', label: 'Ticking…', detail: undefined, icon: 'loading', spin: true, tone: 'normal' };
   if (loop.error !== null) return { kind: 'error', label: 'Error', detail: loop.error, icon: 'error', spin: false, tone: 'error' };
+  if (loop.running && loop.pausedUnfocused === true) return { kind: 'pausedUnfocused', label: unfocusedPauseText.label, detail: unfocusedPauseText.detail, icon: 'debug-pause', spin: false, tone: 'normal' };
   return loop.running
     ? { kind: 'running', label: 'Running', detail: undefined, icon: 'sync', spin: false, tone: 'normal' }
     : { kind: 'paused', label: 'Paused', detail: undefined, icon: 'debug-pause', spin: false, tone: 'normal' };
@@ -148,7 +149,7 @@ export function buildLoopModel(snapshot: PanelSnapshot, nowMs: number): LoopView
 
   const ticks = loop.mode === 'off' || loop.offReason !== null ? '' : [
     loop.lastTickAt === null ? 'no tick yet' : `last tick ${formatRelative(loop.lastTickAt, nowMs)}`,
-    !loop.running ? 'paused: no tick scheduled' : loop.nextTickAt === null ? 'next tick not scheduled' : Date.parse(loop.nextTickAt) <= nowMs ? 'next tick due now' : `next tick ${formatRelative(loop.nextTickAt, nowMs)}`,
+    !loop.running ? 'paused: no tick scheduled' : loop.pausedUnfocused === true && !loop.ticking ? 'no tick while unfocused' : loop.nextTickAt === null ? 'next tick not scheduled' : Date.parse(loop.nextTickAt) <= nowMs ? 'next tick due now' : `next tick ${formatRelative(loop.nextTickAt, nowMs)}`,
   ].join(' · ');
 
   const plan = loop.plan === null ? undefined : {

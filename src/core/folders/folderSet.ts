@@ -55,10 +55,14 @@ export function withoutFolderArgs(args: readonly unknown[]): unknown[] {
   return args.filter(arg => !isFolderArg(arg));
 }
 
-/** What a command acts on: the folder its arguments name, else the only one, else the active editor's; else ask among all. */
+/**
+ * What a command acts on, in this order: the folder its arguments name (a tree row, the panel), else the only
+ * one, else the folder of the row selected in ATO's tree while the tree has focus (`selected`), else the
+ * active editor's; else ask among all.
+ */
 export type FolderChoice<T> = { readonly kind: 'folder'; readonly folder: T } | { readonly kind: 'ask'; readonly among: readonly T[] } | { readonly kind: 'none' };
 
-export function chooseFolder<T extends FolderRef>(folders: readonly T[], hints: { readonly named?: string | undefined; readonly activeFile?: string | undefined }): FolderChoice<T> {
+export function chooseFolder<T extends FolderRef>(folders: readonly T[], hints: { readonly named?: string | undefined; readonly selected?: string | undefined; readonly activeFile?: string | undefined }): FolderChoice<T> {
   const named = hints.named === undefined ? undefined : folders.find(folder => folder.key === hints.named);
   if (named !== undefined) return { kind: 'folder', folder: named };
   const [only, ...others] = folders;
@@ -66,6 +70,8 @@ export function chooseFolder<T extends FolderRef>(folders: readonly T[], hints: 
   // A row of a folder that has left the window: never act on another folder without asking.
   if (hints.named !== undefined) return { kind: 'ask', among: folders };
   if (others.length === 0) return { kind: 'folder', folder: only };
+  const selected = hints.selected === undefined ? undefined : folders.find(folder => folder.key === hints.selected);
+  if (selected !== undefined) return { kind: 'folder', folder: selected };
   const active = hints.activeFile === undefined ? undefined : folderOfPath(folders, hints.activeFile);
   return active === undefined ? { kind: 'ask', among: folders } : { kind: 'folder', folder: active };
 }

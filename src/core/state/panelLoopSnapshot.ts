@@ -30,6 +30,7 @@ export function loopSnapshot(loop: LoopState, offReason: string | null, redactor
     mode: loop.mode,
     offReason,
     running: loop.running,
+    pausedUnfocused: loop.running && loop.pausedUnfocused === true,
     ticking: loop.ticking,
     error: nullablePlain(tickError(loop)),
     stage: stage === undefined ? null : {

@@ -1,4 +1,4 @@
-import type { PanelCiState, PanelStageId, PanelWorkKind, PlannedActionKind } from '../../shared/loopSnapshot';
+import { isExternalUrl, type PanelCiState, type PanelStageId, type PanelWorkKind, type PlannedActionKind } from '../../shared/loopSnapshot';
 import { panelAgentIdPattern, panelRunIdPattern, queuePathPattern, type NeedsYouItem, type PanelAgent, type PanelRun, type PanelRunState, type PanelSnapshot, type PanelTask } from '../../shared/protocol';
 import type { CiState, PlannedAction, StageId, WorkKind } from '../loop/engine/loopModel';
 import type { Redactor } from '../logging/redactor';
@@ -17,7 +17,7 @@ import type { AtoState } from './atoState';
 import { loopSnapshot } from './panelLoopSnapshot';
 import { requeueableRuns } from './requeueableRuns';
 import { isLandable, landableRuns } from '../runs/landing/landingTarget';
-import { shownQueue } from './shownQueue';
+import { shownQueue, type ShownQueue } from './shownQueue';
 
 function queueTallyOf(queue: QueueSnapshot | undefined): { pending: number; processed: number; complete: number; invalid: number } {
   return queue === undefined ? { pending: 0, processed: 0, complete: 0, invalid: 0 } : { ...queue.counts, invalid: queue.invalid.length };
@@ -83,7 +83,7 @@ export function buildPanelSnapshot(state: AtoState, redactor: Redactor): PanelSn
   // The queue the loop reads in GitHub mode (its planning branch), the working tree's otherwise.
   const shown = shownQueue(state);
   const listed = shown.queue === undefined ? null : queueSnapshot(shown.queue, redactor, cache);
-  const queue = listed === null || shown.source === undefined ? listed : withSource(listed, redactor.redactValue({ ...shown.source }));
+  const queue = listed === null || shown.source === undefined ? listed : withSource(listed, redactor.redactValue({ ...shown.source }), shown, redactor);
   const runs = runSnapshots(state.runs, redactor, cache);
   const loop = cachedLoop(state, redactor, cache);
   return {
@@ -102,12 +102,23 @@ export function buildPanelSnapshot(state: AtoState, redactor: Redactor): PanelSn
 
 const sourced = new WeakMap<NonNullable<PanelSnapshot['queue']>, { readonly key: string; readonly queue: NonNullable<PanelSnapshot['queue']> }>();
 
-/** The queue part with where it was read; the same object while neither changes (the update encoder compares identity). */
-function withSource(listed: NonNullable<PanelSnapshot['queue']>, source: NonNullable<NonNullable<PanelSnapshot['queue']>['source']>): NonNullable<PanelSnapshot['queue']> {
-  const key = JSON.stringify(source);
+/**
+ * The queue part with where it was read, and which of its files the working tree does not have (each such row
+ * says so and links to the file on GitHub); the same object while none of it changes (the update encoder
+ * compares identity).
+ */
+function withSource(listed: NonNullable<PanelSnapshot['queue']>, source: NonNullable<NonNullable<PanelSnapshot['queue']>['source']>, shown: ShownQueue, redactor: Redactor): NonNullable<PanelSnapshot['queue']> {
+  const missing = shown.notInCheckout;
+  const key = `${JSON.stringify(source)}\n${[...missing].join('\n')}\n${missing.size === 0 ? '' : shown.fileUrl('') ?? ''}`;
   const known = sourced.get(listed);
   if (known?.key === key) return known.queue;
-  const queue = { ...listed, source };
+  const items = missing.size === 0 ? listed.items : listed.items.map(item => {
+    if (!missing.has(item.path)) return item;
+    const url = shown.fileUrl(item.path);
+    // A link that quotes a secret is dropped rather than redacted: a redacted URL is no URL.
+    return url !== undefined && isExternalUrl(url) && redactor.redact(url) === url ? { ...item, inCheckout: false, url } : { ...item, inCheckout: false };
+  });
+  const queue = { ...listed, items, source };
   sourced.set(listed, { key, queue });
   return queue;
 }

@@ -53,6 +53,9 @@ export const commandIds = {
   uninstallCliLauncher: 'ato.uninstallCliLauncher',
   /** Multi-root: which folder the control panel shows (a folder key, or asks). */
   switchPanelFolder: 'ato.switchPanelFolder',
+  /** The control panel's title-bar loop actions: on the folder the panel shows (ask only when it shows none). */
+  previewTickInPanel: 'ato.panel.previewTick',
+  runTickInPanel: 'ato.panel.runTick',
 } as const;
 
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];
@@ -89,6 +92,8 @@ export const treeItemContexts = {
   localDraft: 'ato.task.draft',
   pendingTask: 'ato.task.pending',
   blockedTask: 'ato.task.blocked',
+  /** GitHub mode: a task file on the planning branch that the working tree lacks (not pulled yet): open it on GitHub only. */
+  taskNotInCheckout: 'ato.task.notInCheckout',
   activeRun: 'ato.run.active',
   finishedRun: 'ato.run.done',
   /** A finished run whose task can go back to pending/ (the task's latest run, failed or cancelled, the task in processed/). */

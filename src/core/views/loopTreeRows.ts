@@ -1,6 +1,6 @@
 import { isExternalUrl, stageMeanings } from '../../shared/loopSnapshot';
 import { julesPlanSteps } from '../agents/jules/julesPlanSteps';
-import { focusRefCaption, localModeLoopText, loopCountsText } from '../../shared/loopWords';
+import { focusRefCaption, localModeLoopText, loopCountsText, unfocusedPauseText } from '../../shared/loopWords';
 import type { LoopNeedsYou, LoopState, NeedsYouKind, WorkKind } from '../loop/engine/loopModel';
 import { queueEntryId } from '../queue/queueEntry';
 import { taskTitles } from '../queue/taskTitles';
@@ -47,7 +47,9 @@ export function loopRows(state: AtoState): TreeNodeModel[] {
   if (loop.mode === 'local' && loop.stage === undefined) {
     return [{ id: 'loop', label: 'Loop', description: 'local mode', tooltip: `${localModeLoopText}${notRunning === undefined ? '' : `\n${notRunning}`}`, icon: 'device-desktop' }];
   }
-  const status = loop.ticking ? 'ticking' : error !== undefined ? 'error' : notRunning !== undefined ? 'not running' : loop.running ? 'running' : 'paused';
+  // Held while the window is unfocused: still running (Pause pauses it), but no tick until focus returns.
+  const unfocused = loop.running && loop.pausedUnfocused === true && !loop.ticking && error === undefined && notRunning === undefined;
+  const status = loop.ticking ? 'ticking' : error !== undefined ? 'error' : notRunning !== undefined ? 'not running' : unfocused ? 'paused (window unfocused)' : loop.running ? 'running' : 'paused';
   const children: TreeNodeModel[] = [];
   if (notRunning !== undefined) children.push({ id: 'loop/notRunning', label: 'Not running', description: notRunning, tooltip: notRunning, icon: 'info' });
   const stage = loop.stage;
@@ -125,15 +127,15 @@ export function loopRows(state: AtoState): TreeNodeModel[] {
       })),
     });
   }
-  if (notRunning === undefined) children.push({ id: 'loop/nextTick', label: 'Next tick', description: !loop.running ? 'paused' : loop.nextTickAt === undefined ? 'not scheduled' : `at ${formatClock(loop.nextTickAt)}`, icon: 'clock' });
+  if (notRunning === undefined) children.push({ id: 'loop/nextTick', label: 'Next tick', description: !loop.running ? 'paused' : unfocused ? unfocusedPauseText.nextTick : loop.nextTickAt === undefined ? 'not scheduled' : `at ${formatClock(loop.nextTickAt)}`, icon: 'clock' });
   const budget = budgetText(loop);
   if (budget !== undefined) children.push({ id: 'loop/budget', label: 'GitHub budget', description: budget.text, tooltip: budget.tooltip, icon: 'dashboard' });
   return [{
     id: 'loop',
     label: 'Loop',
     description: `${stage === undefined ? '' : `${stage.stage} · `}${status}${loop.mode === 'local' ? ' · local mode' : ''}`,
-    tooltip: stage === undefined ? `The loop is ${status}.` : `Stage ${stageLabel(stage.stage)}: ${stage.reason}`,
-    icon: loop.ticking ? 'sync~spin' : error !== undefined ? 'error' : notRunning !== undefined ? 'circle-slash' : loop.running ? 'sync' : 'debug-pause',
+    tooltip: [stage === undefined ? `The loop is ${status}.` : `Stage ${stageLabel(stage.stage)}: ${stage.reason}`, ...(unfocused ? [unfocusedPauseText.detail] : [])].join('\n'),
+    icon: loop.ticking ? 'sync~spin' : error !== undefined ? 'error' : notRunning !== undefined ? 'circle-slash' : loop.running && !unfocused ? 'sync' : 'debug-pause',
     ...(state.trusted && notRunning === undefined ? { contextValue: loop.running ? treeItemContexts.loopRunning : treeItemContexts.loopPaused } : {}),
     children,
   }];

@@ -1,6 +1,7 @@
 import type { ShownQueue } from '../state/shownQueue';
-import { queueSourceText } from '../../shared/queueSourceText';
+import { notInCheckoutText, queueSourceText } from '../../shared/queueSourceText';
 import { join } from 'node:path';
+import { isExternalUrl } from '../../shared/loopSnapshot';
 import { queueEntryId, type QueueEntry } from '../queue/queueEntry';
 import { describeBlockReason } from '../queue/queueOrder';
 import { landableRuns } from '../runs/landing/landingTarget';
@@ -27,14 +28,16 @@ export function queueRows(counts: QueueTally, shown: ShownQueue, planningPath: s
   if (queue !== undefined) {
     for (const entry of queue.pending.ready.slice(0, maxTreeTasks)) {
       const task = entry.result.task;
-      pendingChildren.push({ id: `task/${entry.relativePath}`, label: task.title, description: `${task.id} · ${task.priority} · ${task.agent}`, icon: 'circle-large-outline', openFile: fileOf(entry), contextValue: treeItemContexts.pendingTask, ref: task.id });
+      if (shown.notInCheckout.has(entry.relativePath)) pendingChildren.push(notInCheckoutRow(entry, task.title, shown));
+      else pendingChildren.push({ id: `task/${entry.relativePath}`, label: task.title, description: `${task.id} · ${task.priority} · ${task.agent}`, icon: 'circle-large-outline', openFile: fileOf(entry), contextValue: treeItemContexts.pendingTask, ref: task.id });
     }
     for (const blocked of queue.pending.blocked.slice(0, maxTreeTasks)) {
-      pendingChildren.push({ id: `task/${blocked.entry.relativePath}`, label: blocked.entry.result.task.title, description: `blocked: ${describeBlockReason(blocked.reason, blocked.entry.result.task.id)}`, icon: 'lock', openFile: fileOf(blocked.entry), contextValue: treeItemContexts.blockedTask, ref: blocked.entry.result.task.id });
+      if (shown.notInCheckout.has(blocked.entry.relativePath)) pendingChildren.push(notInCheckoutRow(blocked.entry, blocked.entry.result.task.title, shown));
+      else pendingChildren.push({ id: `task/${blocked.entry.relativePath}`, label: blocked.entry.result.task.title, description: `blocked: ${describeBlockReason(blocked.reason, blocked.entry.result.task.id)}`, icon: 'lock', openFile: fileOf(blocked.entry), contextValue: treeItemContexts.blockedTask, ref: blocked.entry.result.task.id });
     }
-    const shown = Math.min(queue.pending.ready.length, maxTreeTasks) + Math.min(queue.pending.blocked.length, maxTreeTasks);
+    const listed = Math.min(queue.pending.ready.length, maxTreeTasks) + Math.min(queue.pending.blocked.length, maxTreeTasks);
     const total = queue.pending.ready.length + queue.pending.blocked.length;
-    if (total > shown) pendingChildren.push({ id: 'queue/pending/more', label: `… and ${total - shown} more`, icon: 'ellipsis', command: commandIds.openControlPanel });
+    if (total > listed) pendingChildren.push({ id: 'queue/pending/more', label: `… and ${total - listed} more`, icon: 'ellipsis', command: commandIds.openControlPanel });
   }
   const rows: TreeNodeModel[] = [
     {
@@ -62,11 +65,24 @@ export function queueRows(counts: QueueTally, shown: ShownQueue, planningPath: s
         description: entry.result.diagnostics.find(d => d.severity === 'error')?.message ?? 'invalid',
         tooltip: entry.result.diagnostics.map(d => `${d.severity}: ${d.message}`).join('\n'),
         icon: 'error',
-        openFile: fileOf(entry),
+        ...(shown.notInCheckout.has(entry.relativePath) ? opensOnGitHub(entry, shown) : { openFile: fileOf(entry) }),
       })),
     });
   }
   return rows;
+}
+
+/**
+ * A pending task file the planning branch has and the working tree does not (not pulled yet): nothing of the
+ * working tree works on it (no Dispatch, no file to open), so a click and its menu open it on GitHub.
+ */
+function notInCheckoutRow(entry: QueueEntry, title: string, shown: ShownQueue): TreeNodeModel {
+  return { id: `task/${entry.relativePath}`, label: title, description: notInCheckoutText.status, tooltip: `${entry.relativePath}\n${notInCheckoutText.tooltip}`, icon: 'cloud', ref: queueEntryId(entry), ...opensOnGitHub(entry, shown) };
+}
+
+function opensOnGitHub(entry: QueueEntry, shown: ShownQueue): Partial<TreeNodeModel> {
+  const url = shown.fileUrl(entry.relativePath);
+  return url === undefined || !isExternalUrl(url) ? {} : { url, command: commandIds.openPullRequest, commandArgs: [url], contextValue: treeItemContexts.taskNotInCheckout };
 }
 
 /**

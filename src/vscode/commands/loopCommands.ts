@@ -7,6 +7,7 @@ import { describePlan, loopUnavailableReason, summarizeTickReport } from '../../
 import { mergeConfirmation } from '../../core/views/mergeConfirmation';
 import { plainText } from '../../shared/codeSpans';
 import { isExternalUrl } from '../../shared/loopSnapshot';
+import { isNotInCheckoutUrl } from '../../core/state/shownQueue';
 import type { AtoServices } from '../atoServices';
 import type { FolderRouter } from '../folderRegistry';
 import type { FolderServices } from '../folderServices';
@@ -160,7 +161,8 @@ async function openKnown(services: AtoServices, url: string | undefined, what: s
     void vscode.window.showInformationMessage(`ATO has no link to ${what}: the loop has not reported it.`);
     return;
   }
-  if (!isExternalUrl(url) || !loopUrls(services.store.state.loop).has(url)) {
+  // The loop's links, and the pages of the planning branch's task files that the working tree lacks (issue 14).
+  if (!isExternalUrl(url) || !(loopUrls(services.store.state.loop).has(url) || isNotInCheckoutUrl(services.store.state, url))) {
     services.log.warn('refused to open a link the loop does not know: %s', url);
     void vscode.window.showWarningMessage('ATO opens only the GitHub links the loop has reported.');
     return;

@@ -193,4 +193,15 @@ describe('loop header model: no GitHub loop here collapses to one line (issue 14
     assert.equal(model().collapsed, undefined);
     assert.equal(model({ error: 'Another window runs the planning loop for this folder.' }).collapsed, undefined);
   });
+  it('a loop held while the window is unfocused says so and how it resumes (the status bar\'s "paused (window unfocused)")', () => {
+    const view = model({ running: true, pausedUnfocused: true });
+    assert.equal(view.state.kind, 'pausedUnfocused');
+    assert.equal(view.state.label, 'Paused (window unfocused)');
+    assert.match(view.state.detail ?? '', /catches up with one tick as soon as this window has focus again/);
+    assert.match(view.ticks, /no tick while unfocused$/);
+    // Pause still pauses it for good; the user's own pause is not "unfocused".
+    assert.deepEqual(view.buttons.map(b => b.id), ['pause', 'tick', 'preview']);
+    assert.equal(model({ running: false, pausedUnfocused: true }).state.kind, 'paused');
+    assert.equal(model({ running: true, pausedUnfocused: true, ticking: true }).state.kind, 'ticking');
+  });
 });

@@ -279,6 +279,8 @@ export interface LoopQueueView {
   readonly revision: string;
   /** Task files of the three queue folders, valid or not, paths relative to the planning folder as locally. */
   readonly entries: readonly QueueEntry[];
+  /** The planning folder's web address on that branch, ending in `/` (a file's page is this plus its relative path). */
+  readonly fileUrlBase?: string;
 }
 
 /** The loop as the store holds it (panel, tree, status bar and `ato status --json` read this). */

@@ -168,6 +168,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     workspaceRoot,
     queueMoves: settings['loop.queueMoves'],
     planningSource: new RemotePlanningSource({ workspaceRoot, remote: 'origin', branch, planningPath: settings.planningPath, fetch: true }),
+    fileUrlBase: planningFolderUrl({ protocol: new URL(repo.apiUrl).protocol, webHost: remote.endpoint.webHost, owner: repo.owner, name: repo.name }, branch, planningPath),
     lease,
     policy: () => mergePolicyFrom(settings),
     trust: () => ({ agentAccounts: settings['loop.agentAccounts'], allowForks: settings['loop.allowForkPullRequests'] }),
@@ -210,4 +211,10 @@ export async function defaultBranch(workspaceRoot: string): Promise<string> {
 async function localDefaultBranch(workspaceRoot: string): Promise<string | undefined> {
   const local = await runGit(['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'], { cwd: workspaceRoot, okExitCodes: [1, 128] });
   return local.exitCode === 0 && local.stdout.trim().startsWith('origin/') ? local.stdout.trim().slice('origin/'.length) : undefined;
+}
+
+/** The planning folder's page on the branch, e.g. `https://github.com/octo/repo/blob/main/planning/`: each part URL-encoded. */
+export function planningFolderUrl(repo: { readonly protocol: string; readonly webHost: string; readonly owner: string; readonly name: string }, branch: string, planningPath: string): string {
+  const parts = [repo.owner, repo.name, 'blob', ...branch.split('/'), ...planningPath.split('/')].filter(part => part !== '' && part !== '.').map(encodeURIComponent);
+  return `${repo.protocol}//${repo.webHost}/${parts.join('/')}/`;
 }

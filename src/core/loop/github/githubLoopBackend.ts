@@ -28,6 +28,8 @@ const waitingStages: ReadonlySet<string> = new Set(['1b', '2b', '3b']);
 
 export interface GitHubLoopBackendOptions extends Omit<GuardedActionContext, 'observed' | 'mergeMethod'> {
   readonly planningSource: PlanningSource;
+  /** The planning folder's web address on the planning branch, ending in `/` ("Open on GitHub" for a task file). */
+  readonly fileUrlBase?: string;
   /** `ato.loop.agentAccounts` and `ato.loop.allowForkPullRequests`: whose PRs ATO trusts besides writers. */
   readonly trust: () => TrustSettings;
   /** How long a login's write access is trusted before GitHub is asked again. */
@@ -89,7 +91,7 @@ export class GitHubLoopBackend implements LoopBackend {
     const inFlight = waitingStages.has(decision.stage) || followed.some(pr => pr.ci === 'pending') || (localRuns?.size ?? 0) > 0;
     const drafts = planning.drafts.map(entry => ({ path: entry.file, taskId: queueEntryId(entry), title: entry.result.task?.title ?? entry.fileName, valid: isValidQueueEntry(entry) }));
     const counts = loopCounts({ snapshot, queue: planning.entries, links, followedPullRequests: followed.length, localDrafts: drafts.length });
-    const queue = { branch: `origin/${this.options.branch}`, revision: planning.revision, entries: planning.entries };
+    const queue = { branch: `origin/${this.options.branch}`, revision: planning.revision, entries: planning.entries, ...(this.options.fileUrlBase === undefined ? {} : { fileUrlBase: this.options.fileUrlBase }) };
     return { decision, otherTracks: [this.runsTrack()], redPullRequests: redPullRequests(snapshot, new Map()), followedPullRequests: followed, counts, drafts, queue, inFlight };
   }
 

@@ -39,6 +39,16 @@ describe('the folder set (multi-root: one ATO workspace per folder)', () => {
     assert.deepEqual(chooseFolder([], {}), { kind: 'none' });
   });
 
+  it('precedence: argument > the focused tree\'s selection > the active editor > ask', () => {
+    // A palette command while a row of web is selected in the focused tree, and an editor of api is open.
+    assert.deepEqual(chooseFolder([api, web], { selected: web.key, activeFile: '/work/api/a.ts' }), { kind: 'folder', folder: web });
+    assert.deepEqual(chooseFolder([api, web], { selected: web.key }), { kind: 'folder', folder: web });
+    assert.deepEqual(chooseFolder([api, web], { named: api.key, selected: web.key }), { kind: 'folder', folder: api });
+    // A selected row of a folder that has left: the editor decides, else ask (never another folder silently).
+    assert.deepEqual(chooseFolder([api, web], { selected: 'file:///work/gone', activeFile: '/work/api/a.ts' }), { kind: 'folder', folder: api });
+    assert.deepEqual(chooseFolder([api, web], { selected: 'file:///work/gone' }), { kind: 'ask', among: [api, web] });
+  });
+
   it('asks rather than act on another folder when the named one has left the window', () => {
     assert.deepEqual(chooseFolder([api], { named: web.key }), { kind: 'ask', among: [api] });
   });

@@ -75,6 +75,17 @@ describe('tree: the loop', () => {
     assert.match(find(tree({ loop: aLoopState({ running: true }) }), 'loop/nextTick').description ?? '', /^at \d\d:\d\d$/);
   });
 
+  it('a loop held while the window is unfocused: the loop row and its next-tick row say so and how it resumes', () => {
+    const nodes = tree({ loop: aLoopState({ running: true, pausedUnfocused: true }) });
+    const loop = find(nodes, 'loop');
+    assert.equal(loop.description, '2c · paused (window unfocused)');
+    assert.equal(loop.icon, 'debug-pause');
+    assert.equal(loop.contextValue, treeItemContexts.loopRunning, 'Pause still pauses it');
+    assert.match(loop.tooltip ?? '', /catches up with one tick as soon as this window has focus again/);
+    assert.equal(find(nodes, 'loop/nextTick').description, 'when this window has focus again');
+    assert.equal(find(tree({ loop: aLoopState({ running: false, pausedUnfocused: true }) }), 'loop').description, '2c · paused');
+  });
+
   it('an off loop is one row that says why', () => {
     const nodes = tree({ trusted: false });
     assert.equal(find(nodes, 'loop').description, 'off');
@@ -183,5 +194,17 @@ describe('tree: a loop that cannot run here', () => {
     assert.deepEqual([loop.description, loop.icon, loop.contextValue, loop.children], ['local mode', 'device-desktop', undefined, undefined]);
     assert.equal(loop.tooltip, 'Local mode: the GitHub loop turns on with a GitHub origin remote and a sign-in (or token).\nno origin remote');
     assert.ok(!flatten(nodes).some(node => node.id === 'loop/error' || node.id === 'loop/nextTick' || node.id === 'loop/notRunning'));
+  });
+});
+
+describe('tree: a long queue', () => {
+  it('lists at most maxTreeTasks pending tasks per group and says how many more', () => {
+    const { state } = aBusyState(600, 0);
+    const pending = find(buildTreeModel(state), 'queue/pending');
+    const more = pending.children?.at(-1);
+    const total = (state.queue?.pending.ready.length ?? 0) + (state.queue?.pending.blocked.length ?? 0);
+    const listed = (pending.children?.length ?? 0) - 1;
+    assert.ok(total > listed && listed <= 2 * maxTreeTasks);
+    assert.equal(more?.label, `… and ${String(total - listed)} more`);
   });
 });

@@ -6,7 +6,10 @@ import { QueueIndex } from '../../../../src/core/queue/queueIndex';
 import type { AtoState } from '../../../../src/core/state/atoState';
 import { buildPanelSnapshot } from '../../../../src/core/state/panelSnapshot';
 import { parseTaskFile } from '../../../../src/core/tasks/parseTaskFile';
+import { isNotInCheckoutUrl } from '../../../../src/core/state/shownQueue';
+import { commandIds, treeItemContexts } from '../../../../src/core/views/commandIds';
 import { statusBarView } from '../../../../src/core/views/statusBarModel';
+import { panelSnapshotSchema } from '../../../../src/shared/protocol';
 import { buildTreeModel, type TreeNodeModel } from '../../../../src/core/views/treeModel';
 import { buildQueueRows, buildRunRows } from '../../../../webview-ui/src/listModel';
 import { buildPanelModel } from '../../../../webview-ui/src/panelModel';
@@ -109,5 +112,44 @@ describe('one truth on screen: status bar, tree and panel from one state', () =>
     assert.equal(queueRow?.description, '0 pending on origin/main');
     assert.equal(queueRow.tooltip, 'The loop\'s queue on origin/main · 1 task not in your checkout yet (git pull) · 1 local task file not on origin/main yet (ATO: Queue It)');
     assert.match(statusBarView(state).text, /: 0 pending\b/);
+  });
+  it('GitHub mode: a row for a file the checkout lacks offers only "Open on GitHub" and says to pull; the others keep their actions', async () => {
+    const local = await fixture();
+    // The loop promoted new-one on origin/main (pending/ there); this checkout has add-login but not new-one.
+    const index = new QueueIndex({ planningRoot: join(dir(), 'branch'), parse: parseTaskFile });
+    await mkdir(join(dir(), 'branch', 'issue_queue', 'pending'), { recursive: true });
+    await writeFile(join(dir(), 'branch', 'issue_queue', 'pending', 'add-login.task.md'), task('add-login', 'Add a login form'));
+    await writeFile(join(dir(), 'branch', 'issue_queue', 'pending', 'new one.task.md'), task('new-one', 'A task only the branch has'));
+    await index.coldIndex();
+    const entries = [...index.entries()];
+    index.dispose();
+    const fileUrlBase = 'https://github.com/octo/repo/blob/main/planning/';
+    const state: AtoState = { ...local, loop: { ...local.loop, mode: 'github', queue: { branch: 'origin/main', revision: 'abc123', entries, fileUrlBase } } };
+    const pageOfNewOne = `${fileUrlBase}issue_queue/pending/new%20one.task.md`;
+
+    const snapshot = buildPanelSnapshot(state, new Redactor());
+    const byId = new Map(snapshot.queue?.items.map(item => [item.id, item]));
+    assert.deepEqual([byId.get('new-one')?.inCheckout, byId.get('new-one')?.url], [false, pageOfNewOne]);
+    assert.deepEqual([byId.get('add-login')?.inCheckout, byId.get('add-login')?.url], [undefined, undefined], 'in the checkout: nothing added');
+    assert.ok(panelSnapshotSchema.safeParse(snapshot).success, 'the snapshot still parses');
+
+    const rows = buildQueueRows(snapshot, initialUiState).flatMap(row => row.kind === 'task' ? [row] : []);
+    const newOne = rows.find(row => row.task.id === 'new-one');
+    assert.ok(newOne !== undefined);
+    assert.deepEqual(newOne.actions.map(action => [action.label, action.message]), [['Open on GitHub', { type: 'openExternal', url: pageOfNewOne }]]);
+    assert.deepEqual([newOne.status, newOne.tone, newOne.selectable], ['not in your checkout — git pull', 'warning', false]);
+    assert.deepEqual(rows.find(row => row.task.id === 'add-login')?.actions.map(action => action.label), ['Dispatch Now', 'Preview Agent', 'Task Events', 'Open']);
+
+    const tree = buildTreeModel(state);
+    const treeRow = find(tree, 'task/issue_queue/pending/new one.task.md');
+    assert.deepEqual([treeRow?.contextValue, treeRow?.command, treeRow?.commandArgs, treeRow?.openFile, treeRow?.description], [treeItemContexts.taskNotInCheckout, commandIds.openPullRequest, [pageOfNewOne], undefined, 'not in your checkout — git pull']);
+    assert.equal(find(tree, 'task/issue_queue/pending/add-login.task.md')?.contextValue, treeItemContexts.pendingTask);
+
+    // The host opens that page, and no other made-up one.
+    assert.ok(isNotInCheckoutUrl(state, pageOfNewOne));
+    assert.ok(!isNotInCheckoutUrl(state, `${fileUrlBase}issue_queue/pending/add-login.task.md`));
+    assert.ok(!isNotInCheckoutUrl(state, 'https://evil.example/'));
+    // Once the branch and the checkout agree again (pulled, or gone from the branch), no row is marked.
+    assert.equal(buildPanelSnapshot({ ...state, loop: { ...state.loop, queue: { branch: 'origin/main', revision: 'abc123', entries: entries.filter(entry => entry.result.task?.id !== 'new-one'), fileUrlBase } } }, new Redactor()).queue?.items.some(item => item.inCheckout === false), false);
   });
 });
