@@ -85,6 +85,7 @@ export function mergePolicyFrom(settings: AtoSettings): MergePolicy {
     allowNoChecks: settings['merge.allowNoChecks'],
     method: settings['merge.method'],
     autoMerge: settings['merge.auto'],
+    train: settings['merge.train'],
   };
 }
 
