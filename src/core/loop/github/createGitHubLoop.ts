@@ -177,6 +177,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     chooser,
     localAgents: { agent: agentId => chooser.localAgent(agentId), runs },
     reportedPullRequests: () => runs.reportedPullRequests(),
+    reviewEvery: () => settings['maintenance.reviewEvery'],
   });
   const engine = new LoopEngine({
     backend,
