@@ -5,6 +5,10 @@ import { defaultMergePolicy, type MergeRuleResult, type MergeVerdict } from '../
 import { blockedForAto, mergeVerdict, unmetReasons } from '../../../../../src/core/loop/policy/mergePolicy';
 import { isBehindBase } from '../../../../../src/core/loop/policy/mergeTrain';
 import { aPullRequest } from '../../../../support/githubBuilders';
+import { parseOrThrow } from '../../../../../src/core/forges/github/githubClient';
+import { mapPullRequest } from '../../../../../src/core/forges/github/graphqlMapping';
+import { pullRequestNodeSchema } from '../../../../../src/core/forges/github/graphqlSchemas';
+import { graphqlPullRequest } from '../../forges/github/payloads';
 
 function verdictOf(pr: PullRequestSummary, train: boolean): MergeVerdict {
   return mergeVerdict(pr, { ...defaultMergePolicy, train }, ciState(pr.checks));
@@ -63,5 +67,13 @@ describe('merge train: rule upToDate', () => {
     assert.equal(isBehindBase({ mergeStateStatus: 'CLEAN', canUpdateBranch: true }), true);
     assert.equal(isBehindBase({ mergeStateStatus: 'CLEAN', canUpdateBranch: false }), false);
     assert.equal(isBehindBase({ mergeStateStatus: null }), false);
+  });
+
+  it('GitHub\'s viewerCanUpdateBranch reaches the summary as canUpdateBranch (absent: not read, not behind)', () => {
+    const map = (fields: Record<string, unknown>): PullRequestSummary => mapPullRequest(parseOrThrow(pullRequestNodeSchema, graphqlPullRequest(5, fields), 'test', 200), () => undefined);
+    assert.equal(map({ viewerCanUpdateBranch: true }).canUpdateBranch, true);
+    assert.equal(map({ viewerCanUpdateBranch: false }).canUpdateBranch, false);
+    assert.equal(map({}).canUpdateBranch, undefined);
+    assert.equal(isBehindBase(map({ viewerCanUpdateBranch: true })), true);
   });
 });
