@@ -70,6 +70,7 @@ const actionIcons: Readonly<Record<PlannedActionKind, string>> = {
   openCapabilityIssue: 'issues',
   closeIssue: 'issue-closed',
   requeueTask: 'debug-restart',
+  queueReviewTask: 'checklist',
 };
 
 /** `in 2 min`, `3 min ago`, `just now`: coarse on purpose, it is re-rendered every second. */

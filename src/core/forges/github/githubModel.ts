@@ -127,6 +127,12 @@ export interface PullRequestSummary {
   readonly mergeable: 'mergeable' | 'conflicting' | 'unknown';
   /** GraphQL `mergeStateStatus` (DIRTY, CLEAN, BLOCKED, BEHIND, UNSTABLE, HAS_HOOKS, DRAFT, UNKNOWN) when known. */
   readonly mergeStateStatus: string | null;
+  /**
+   * GraphQL `viewerCanUpdateBranch`: the head does not contain its base's latest commit and the token's user
+   * may update it ("Update branch"). GitHub reports BEHIND only when protection requires up-to-date branches;
+   * this says "behind" without it. Absent when not read.
+   */
+  readonly canUpdateBranch?: boolean;
   readonly reviewDecision: 'approved' | 'changesRequested' | 'reviewRequired' | null;
   /** Pending review requests: user logins or team slugs. */
   readonly reviewRequests: readonly string[];

@@ -45,7 +45,7 @@ function pullRequestFields(isRequired: string): string {
   author { login __typename }
   authorAssociation isCrossRepository headRepository { nameWithOwner }
   headRefName headRefOid baseRefName
-  mergeable mergeStateStatus reviewDecision
+  mergeable mergeStateStatus viewerCanUpdateBranch reviewDecision
   reviewRequests(first: 20) { nodes { requestedReviewer { ${reviewerFields} } } }
   latestReviews(first: 50) { nodes { state authorCanPushToRepository author { login } } }
   timelineItems(itemTypes: [REVIEW_REQUESTED_EVENT, READY_FOR_REVIEW_EVENT], last: 50) {

@@ -37,6 +37,7 @@ export function mapPullRequest(node: PullRequestNode, warn: Warn): PullRequestSu
     baseRefName: node.baseRefName,
     mergeable: node.mergeable === 'MERGEABLE' ? 'mergeable' : node.mergeable === 'CONFLICTING' ? 'conflicting' : 'unknown',
     mergeStateStatus: node.mergeStateStatus ?? null,
+    ...(typeof node.viewerCanUpdateBranch === 'boolean' ? { canUpdateBranch: node.viewerCanUpdateBranch } : {}),
     reviewDecision: reviewDecisionOf(node.reviewDecision),
     reviewRequests: compactNodes(node.reviewRequests?.nodes, `review requests of ${where}`, warn)
       .map(request => reviewerName(request.requestedReviewer))

@@ -78,6 +78,7 @@ export const pullRequestNodeSchema = z.object({
   baseRefName: z.string(),
   mergeable: z.string(),
   mergeStateStatus: z.nullish(z.string()),
+  viewerCanUpdateBranch: z.nullish(z.boolean()),
   reviewDecision: z.nullish(z.string()),
   reviewRequests: z.nullish(nodesOf(z.object({ requestedReviewer: z.nullish(requestedReviewer) }))),
   latestReviews: z.nullish(nodesOf(z.object({ state: z.string(), authorCanPushToRepository: z.boolean(), author: z.nullish(login) }))),

@@ -25,5 +25,7 @@ export function describeAction(action: PlannedAction): string {
       const close = action.closeIssues.length === 0 ? '' : `, closing ${action.closeIssues.map(n => `#${n}`).join(', ')}`;
       return `Requeue task ${action.taskId} (back to pending/${close})`;
     }
+    case 'queueReviewTask':
+      return `Queue review task ${action.taskId} (merges ${action.range.first}–${action.range.last}) in pending/`;
   }
 }

@@ -48,6 +48,11 @@ export interface MergePolicy {
   readonly method: MergeMethod;
   /** Off by default: a ready PR becomes "needs you" with a one-click merge. */
   readonly autoMerge: boolean;
+  /**
+   * `ato.merge.train` (off by default): one ready PR at a time, and a PR behind its base is not ready
+   * (rule `upToDate`) until it is updated and CI is green on its new head.
+   */
+  readonly train: boolean;
 }
 
 export const defaultMergePolicy: MergePolicy = {
@@ -58,11 +63,12 @@ export const defaultMergePolicy: MergePolicy = {
   allowNoChecks: false,
   method: 'squash',
   autoMerge: false,
+  train: false,
 };
 
 /** One rule of the merge policy applied to one PR, with its reason (shown per rule in the preview). */
 export interface MergeRuleResult {
-  readonly rule: 'open' | 'notWip' | 'reviewSignal' | 'reviews' | 'notConflicted' | 'checksGreen' | 'mergeState' | 'protectedPaths' | 'requiredLabel' | 'notRefused';
+  readonly rule: 'open' | 'notWip' | 'reviewSignal' | 'reviews' | 'notConflicted' | 'checksGreen' | 'mergeState' | 'protectedPaths' | 'requiredLabel' | 'notRefused' | 'upToDate';
   readonly ok: boolean;
   readonly detail: string;
   /**
@@ -98,7 +104,24 @@ export type PlannedAction =
   | { readonly kind: 'completeTask'; readonly reason: string; readonly taskId: string; readonly path: string; readonly pullNumber: number; readonly issueNumber: number | undefined }
   | { readonly kind: 'openCapabilityIssue'; readonly reason: string; readonly pullNumber: number; readonly agent?: PromotionAgent }
   | { readonly kind: 'closeIssue'; readonly reason: string; readonly issueNumber: number }
-  | RequeueTaskAction;
+  | RequeueTaskAction
+  | QueueReviewTaskAction;
+
+/**
+ * `ato.maintenance.reviewEvery` = N: after every N merged task PRs the planning track queues one review task
+ * (type `review`) into pending/ on the planning branch. Idempotent by the range of merges it covers
+ * (`first`–`last`, counted from 1 in the order the tasks completed): its file name and its marker say the range.
+ */
+export interface QueueReviewTaskAction {
+  readonly kind: 'queueReviewTask';
+  readonly reason: string;
+  readonly taskId: string;
+  /** Path inside the repository, in pending/. */
+  readonly path: string;
+  readonly range: { readonly first: number; readonly last: number };
+  /** The task file's text. */
+  readonly text: string;
+}
 
 /**
  * The agent a promotion, the gap analysis or a capability update goes to (the registry's choice), and why.

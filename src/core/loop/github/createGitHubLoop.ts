@@ -85,6 +85,7 @@ export function mergePolicyFrom(settings: AtoSettings): MergePolicy {
     allowNoChecks: settings['merge.allowNoChecks'],
     method: settings['merge.method'],
     autoMerge: settings['merge.auto'],
+    train: settings['merge.train'],
   };
 }
 
@@ -177,6 +178,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     chooser,
     localAgents: { agent: agentId => chooser.localAgent(agentId), runs },
     reportedPullRequests: () => runs.reportedPullRequests(),
+    reviewEvery: () => settings['maintenance.reviewEvery'],
   });
   const engine = new LoopEngine({
     backend,

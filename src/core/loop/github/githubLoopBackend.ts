@@ -44,6 +44,8 @@ export interface GitHubLoopBackendOptions extends Omit<GuardedActionContext, 'ob
   readonly chooser?: LoopAgentChooser;
   /** PRs the sessions of ATO's remote agents reported (number → head branch): trusted as its agents'. */
   readonly reportedPullRequests?: () => Promise<ReadonlyMap<number, string>>;
+  /** `ato.maintenance.reviewEvery`: a review task after every N merged task PRs (0: off). */
+  readonly reviewEvery?: () => number;
 }
 
 /**
@@ -80,7 +82,7 @@ export class GitHubLoopBackend implements LoopBackend {
     const snapshot = await this.withPreviousPaths(read, trust);
     this.observed = { snapshot, planning };
     const localRuns = this.options.localAgents?.runs.activeTaskIds();
-    const observation = { snapshot, queue: planning.entries, policy: this.options.policy(), now: this.options.now(), mergeRefusals: this.refusals, trust, ...(localRuns === undefined ? {} : { localRuns }) };
+    const observation = { snapshot, queue: planning.entries, policy: this.options.policy(), now: this.options.now(), mergeRefusals: this.refusals, trust, reviewEvery: this.options.reviewEvery?.() ?? 0, ...(localRuns === undefined ? {} : { localRuns }) };
     // Linked from the trusted PRs only: a stranger's PR is never followed, counted or merged.
     const links = linkObservation(observation);
     const decision = await this.withAgent(classifyPlanning(observation, links), planning, snapshot);

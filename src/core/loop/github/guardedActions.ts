@@ -8,13 +8,14 @@ import { gapAnalysisIssueBody, gapAnalysisIssueTitle } from '../texts/gapAnalysi
 import type { IntentLog } from '../engine/intentLog';
 import { adoptionRecord, adoptIssue, describeAdoption, gapAdoptionTarget, planAdoption, queuedTaskTargets } from '../tracks/planning/issueAdoption';
 import type { ExecutionResult } from '../engine/loopBackend';
-import type { PlannedAction, PromotionAgent, RequeueTaskAction } from '../engine/loopModel';
+import type { PlannedAction, PromotionAgent, QueueReviewTaskAction, RequeueTaskAction } from '../engine/loopModel';
 import { agentInBody, capabilitySourcesInBody, formatMarker, isGapAnalysisBody, taskIdsInBody } from '../texts/markers';
 import { mergeStateKey } from '../policy/mergeRefusals';
 import { canonicalIssue } from '../tracks/planning/planningLinks';
 import type { PlanningRead } from '../tracks/planning/planningSource';
 import { proposeTaskMove } from '../tracks/planning/remoteQueueMoveProposal';
 import { moveTaskRemote } from '../tracks/planning/remoteQueueMoves';
+import { queueReviewTaskRemote } from '../tracks/planning/reviewTasksRemote';
 import { ensureTaskIssue } from '../tracks/planning/taskIssue';
 import type { AgentBackend } from '../../agents/agentBackend';
 import { taskBranch } from '../tracks/planning/atoPullRequest';
@@ -84,7 +85,17 @@ export async function executeGuardedAction(context: GuardedActionContext, action
       return closeIssue(context, action.issueNumber);
     case 'requeueTask':
       return requeueTask(context, action);
+    case 'queueReviewTask':
+      return queueReviewTask(context, action);
   }
+}
+
+/** A review task after N merges: one commit into pending/ (not on a protected planning branch: no PR per review). */
+async function queueReviewTask(context: GuardedActionContext, action: QueueReviewTaskAction): Promise<ExecutionResult> {
+  if (context.queueMoves === 'pullRequest') {
+    return { result: 'skipped', message: `Review task ${action.taskId} is not queued: the planning branch ${context.branch} is protected (\`ato.loop.queueMoves: pullRequest\`); queue it by hand or turn \`ato.maintenance.reviewEvery\` off.` };
+  }
+  return queueReviewTaskRemote(context.port, action, { branch: context.branch, expectedHeadSha: context.observed.planning.revision, checkpoint: context.checkpoint });
 }
 
 async function ensureLabels(context: GuardedActionContext): Promise<void> {

@@ -5,12 +5,13 @@ import type { MergeRefusal } from './mergeRefusals';
 import { protectedPathHits } from './protectedPaths';
 import { reviewersWhose, reviewSignal } from './pullRequestSignals';
 import { isWipTitle } from './wip';
+import { upToDateRule } from './mergeTrain';
 import { hasLabel } from '../texts/atoLabels';
 
 /**
  * Applies the merge policy (PRODUCT §4 "PR ready") to one PR: every rule, each with a human reason, in a
- * fixed order (open, not WIP, review signal, reviews, not conflicted, checks green, merge state, protected
- * paths, required label, not refused). "Ready" also agrees with GitHub: a requested-changes review, missing
+ * fixed order (open, not WIP, review signal, reviews, not conflicted, up to date (merge train only), checks
+ * green, merge state, protected paths, required label, not refused). "Ready" also agrees with GitHub: a requested-changes review, missing
  * required approvals or code-owner reviews, a merge state GitHub calls blocked, and a merge GitHub refused
  * (`refusal`, until the PR changes) are not ready. `ci` must be `ciState(pr.checks)`: the checks of the PR's
  * head commit, so a merge pinned to `pr.headSha` merges exactly what was checked. A draft is not a rule: ATO
@@ -23,8 +24,10 @@ export function mergeVerdict(pr: PullRequestSummary, policy: MergePolicy, ci: Ci
     reviewRule(pr, policy),
     reviewsRule(pr),
     conflictRule(pr),
+    // The train's rule shows only with the train on: with it off the verdict is what it always was.
+    ...(policy.train ? [upToDateRule(pr)] : []),
     checksRule(pr, policy, ci),
-    mergeStateRule(pr),
+    mergeStateRule(pr, policy),
     protectedPathsRule(pr, policy),
     labelRule(pr, policy),
     refusalRule(refusal),
@@ -87,10 +90,11 @@ function reviewsRule(pr: PullRequestSummary): MergeRuleResult {
  * GitHub's own verdict on merging: `BLOCKED` (branch protection or rulesets: reviews, checks, signatures,
  * conversations…) and `BEHIND` (it must be up to date with its base) are not ready.
  */
-function mergeStateRule(pr: PullRequestSummary): MergeRuleResult {
+function mergeStateRule(pr: PullRequestSummary, policy: MergePolicy): MergeRuleResult {
   const state = pr.mergeStateStatus?.toUpperCase();
   if (state === 'BLOCKED') return { rule: 'mergeState', ok: false, detail: 'GitHub reports the merge as blocked (branch protection or rulesets)', needsPerson: 'whenLast' };
-  if (state === 'BEHIND') return { rule: 'mergeState', ok: false, detail: `behind ${pr.baseRefName}: GitHub requires it to be up to date`, needsPerson: 'whenLast' };
+  // With the train on, updating a PR that is behind is the train's work (rule upToDate), not a person's.
+  if (state === 'BEHIND') return { rule: 'mergeState', ok: false, detail: `behind ${pr.baseRefName}: GitHub requires it to be up to date`, ...(policy.train ? {} : { needsPerson: 'whenLast' as const }) };
   return { rule: 'mergeState', ok: true, detail: state === undefined ? 'no merge state reported' : `merge state ${state.toLowerCase()}` };
 }
 

@@ -118,6 +118,12 @@ export function pullNode(context: GqlContext, repo: RepoRuntime, pull: FakePull)
     maintainerCanModify: false,
     mergeable: () => mergeableOf(repo, pull),
     mergeStateStatus: () => mergeStateStatusOf(repo, pull),
+    // GitHub: the head lacks the base's latest commit and the viewer may update it (same-repository heads here).
+    viewerCanUpdateBranch: async () => {
+      const base = await repo.branchSha(data.baseRef);
+      if (pull.state !== 'open' || data.headOwner !== undefined || base === undefined || !canPush(repo.data, context.viewer.login)) return false;
+      return !await repo.git.isAncestor(base, data.headSha);
+    },
     reviewDecision: () => reviewDecisionOf(repo, pull),
     reviewRequests: (args: Args) => connection([...data.requestedReviewers.map(login => ({ login })), ...data.requestedTeams.map(team => ({ team }))], args, request => ({
       __typename: 'ReviewRequest',

@@ -102,9 +102,14 @@ export async function queueDraft(port: GitHubPort, options: QueueDraftOptions): 
   });
 }
 
-type Plan = 'done' | { readonly message: string; readonly changes: readonly { readonly path: string; readonly content: string | null }[] };
+/** What one attempt of a commit on the planning branch does at a head: nothing (already there) or these changes. */
+export type Plan = 'done' | { readonly message: string; readonly changes: readonly { readonly path: string; readonly content: string | null }[] };
 
-async function commitWithRetry(port: GitHubPort, branch: string, firstHead: string, maxAttempts: number, plan: (head: string) => Promise<Plan>): Promise<RemoteCommitOutcome> {
+/**
+ * One commit on `branch`, planned from its head (`plan`), as a compare-and-swap; when the branch moved, the
+ * plan is made again from the new head, at most `maxAttempts` times.
+ */
+export async function commitWithRetry(port: GitHubPort, branch: string, firstHead: string, maxAttempts: number, plan: (head: string) => Promise<Plan>): Promise<RemoteCommitOutcome> {
   let head = firstHead;
   for (let attempt = 1; ; attempt++) {
     const next = await plan(head);

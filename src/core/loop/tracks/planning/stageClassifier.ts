@@ -11,6 +11,7 @@ import { claimsAtoWork, linkPlanning, type PlanningLinks, type WorkLink } from '
 import { trustedSnapshot, type IgnoredPullRequest, type TrustFacts } from '../../policy/pullRequestTrust';
 import { act, followProgress, offer, rank, requeueAdvice, stalled, track, wait, type Candidate, type Candidates } from './stageCandidates';
 import { isDevelopmentTask } from './taskWorkKind';
+import { dueReviewTask } from './reviewTasks';
 import { capitalise, issueName, workFocus, workName } from './workNames';
 import { assignedTo, checkPullRequest, currentPullRequests, workProgress, type PullRequestCheck, type WorkProgress } from './workProgress';
 
@@ -31,6 +32,8 @@ export interface PlanningObservation {
   readonly trust: TrustFacts;
   /** Work an agent ATO runs is doing in this process now, by run key (task id, `gap-<issue>`, `capability-<issue>`): its issues are assigned to nobody on GitHub. */
   readonly localRuns?: ReadonlySet<string>;
+  /** `ato.maintenance.reviewEvery`: a review task after every N merged task PRs (0 or absent: off). */
+  readonly reviewEvery?: number;
 }
 
 /**
@@ -87,6 +90,7 @@ export function classifyPlanning(observation: PlanningObservation, links: Planni
   const gapBusy = gapTrack(context);
   const development = taskTracks(context, valid);
   const capabilityBusy = capabilityTrack(context, valid);
+  reviewTrack(context);
   if (!gapBusy && !capabilityBusy && development.inFlight === 0 && !development.readyPending) {
     context.candidates.push({ rank: rank.openGap, track: track.gap, stage: '1a', focus: workFocus(gapWork, gapAnalysisIssueTitle), reason: 'No gap-analysis issue is open and no development work is pending or in flight: open the gap analysis.', action: { kind: 'ensureGapIssue', reason: 'Nothing is pending or in flight: the gap analysis finds the next work (ATO\'s template).' } });
   }
@@ -255,6 +259,14 @@ function capabilityTrack(context: Context, valid: readonly ValidQueueEntry[]): b
     busy = true;
   }
   return busy;
+}
+
+/** A review task due after N merges (`reviewEvery`): side work, queued while the main tracks wait. */
+function reviewTrack(context: Context): void {
+  const due = dueReviewTask(context.observation.queue, context.observation.reviewEvery ?? 0);
+  if (due === undefined) return;
+  const title = `Review merges ${String(due.range.first)}–${String(due.range.last)}`;
+  context.candidates.push({ rank: rank.sideWork, track: track.side, stage: '2a', focus: workFocus({ kind: 'task', taskId: due.taskId }, title), reason: `Queue review task ${due.taskId}: ${due.reason}`, action: due });
 }
 
 /**
