@@ -30,6 +30,8 @@ import { readGitHubEnterpriseUri } from './settingsAdapter';
 import type { QueueService } from './queueService';
 
 const recentRuns = 50;
+/** After activation, before the worktree pool is filled: the window's start comes first. */
+const poolWarmDelayMs = 5_000;
 
 /**
  * Runs agents for the workspace: builds the dispatcher from the settings (the same core the CLI uses),
@@ -101,6 +103,8 @@ export class RunService implements vscode.Disposable {
     this.publish();
     index.onDidChange(() => { void this.pump(); });
     void this.pump();
+    // Once activation is over, fill the worktree pool so the first dispatch claims an entry (issue 14).
+    this.warmTimer = setTimeout(() => { void this.runtime?.poolWarmer?.warm(); }, poolWarmDelayMs);
   }
 
   /** Builds (or rebuilds, after a settings change with nothing running) the dispatcher. */
@@ -286,6 +290,7 @@ export class RunService implements vscode.Disposable {
   }
 
   private pumpTimer: ReturnType<typeof setTimeout> | undefined;
+  private warmTimer: ReturnType<typeof setTimeout> | undefined;
 
   private pumpLater(delayMs: number): void {
     if (this.pumpTimer !== undefined) clearTimeout(this.pumpTimer);
@@ -391,6 +396,7 @@ export class RunService implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.warmTimer);
     if (this.pumpTimer !== undefined) clearTimeout(this.pumpTimer);
     this.recordWatcher?.dispose();
     this.agents.dispose();

@@ -5,6 +5,7 @@ import { Fleet } from '../agents/fleet/fleet';
 import type { FleetSettings } from '../agents/fleet/fleetSettings';
 import { windowFile } from '../agents/fleet/windowFile';
 import { atoDirectory } from '../events/atoDirectory';
+import { WorktreePoolWarmer } from '../git/worktreePoolWarmer';
 import type { Logger } from '../logging/logger';
 import type { Redactor } from '../logging/redactor';
 import { PlanningWriter } from '../planning/planningWriter';
@@ -58,6 +59,8 @@ export interface DispatchRuntime {
   readonly fleet: Fleet | undefined;
   /** Every run in progress in this process — task files and the loop's local runs — with their slots and records. */
   readonly fleetRuns: FleetRuns;
+  /** Fills the worktree pool ahead of the first dispatch (call `warm()` when idle); undefined without a pool or an agent that needs a worktree. */
+  readonly poolWarmer: WorktreePoolWarmer | undefined;
 }
 
 export type FleetRunsSetup = Pick<DispatchRuntimeOptions, 'workspaceRoot' | 'agents' | 'maxConcurrentRuns' | 'redactor' | 'events' | 'log' | 'fleet' | 'stall' | 'now' | 'random'>;
@@ -104,6 +107,8 @@ export function createDispatchRuntime(options: DispatchRuntimeOptions): Dispatch
     cache.set(agent.id, { at: Date.now(), health: fresh });
     return fresh;
   };
+  const poolSize = options.worktreePoolSize;
+  const poolWarmer = poolSize === undefined || !options.agents.some(agent => agent.needsWorktree) ? undefined : new WorktreePoolWarmer({ repoRoot: options.workspaceRoot, size: poolSize });
   const dispatcher = new TaskDispatcher({
     workspaceRoot: options.workspaceRoot,
     index: options.index,
@@ -122,6 +127,7 @@ export function createDispatchRuntime(options: DispatchRuntimeOptions): Dispatch
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.escalationIssues === undefined ? {} : { escalationIssues: options.escalationIssues }),
     ...(options.worktreePoolSize === undefined ? {} : { worktreePoolSize: options.worktreePoolSize }),
+    ...(poolWarmer === undefined ? {} : { poolWarmer }),
   });
-  return { dispatcher, registry, limiter, runs, planningWriter, fleet, fleetRuns };
+  return { dispatcher, registry, limiter, runs, planningWriter, fleet, fleetRuns, poolWarmer };
 }

@@ -6,6 +6,7 @@ import { failureClassOf, retryAfterOf, type FailureClass } from '../agents/failu
 import { SuccessRateCache } from '../agents/fleet/successRateCache';
 import { createWorktree, retireWorktree } from '../git/worktrees';
 import type { WorktreePoolOptions } from '../git/worktreePool';
+import type { WorktreePoolWarmer } from '../git/worktreePoolWarmer';
 import type { Logger } from '../logging/logger';
 import type { PlanningWriter } from '../planning/planningWriter';
 import { describeError } from '../logging/redactor';
@@ -57,6 +58,8 @@ export interface TaskDispatcherOptions {
   readonly escalationIssues?: () => Promise<EscalationIssuePort | undefined>;
   /** Worktrees kept for the next runs (`ato.agents.worktreePoolSize`, see worktreePool.ts); absent: none. */
   readonly worktreePoolSize?: () => number;
+  /** Fills the pool ahead (worktreePoolWarmer.ts); a dispatch holds it while preparing its worktree, and waits for its entry. */
+  readonly poolWarmer?: WorktreePoolWarmer;
 }
 
 export type DispatchOutcome =
@@ -240,7 +243,8 @@ export class TaskDispatcher {
       let workdir = this.options.workspaceRoot;
       let branch: string | undefined;
       if (agent.needsWorktree) {
-        const worktree = await createWorktree({ repoRoot: this.options.workspaceRoot, taskId: task.id, ...this.pool() });
+        const release = this.options.poolWarmer?.hold();
+        const worktree = await createWorktree({ repoRoot: this.options.workspaceRoot, taskId: task.id, ...this.pool() }).finally(release);
         run.worktree = { path: worktree.path, baseSha: worktree.baseSha };
         // The cwd is resolved inside this run's own worktree, now that it exists (committed symlinks too).
         workdir = await resolveAgentWorkdir(task, worktree.path);
@@ -432,7 +436,8 @@ export class TaskDispatcher {
 
   private pool(): { pool?: WorktreePoolOptions } {
     const size = this.options.worktreePoolSize?.();
-    return size === undefined ? {} : { pool: { size } };
+    const warmer = this.options.poolWarmer;
+    return size === undefined ? {} : { pool: { size, ...(warmer === undefined ? {} : { writing: () => warmer.writing }) } };
   }
 
   private async step(step: DispatchStep | FailureStep, runId: string): Promise<void> {
@@ -454,6 +459,6 @@ export class TaskDispatcher {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.followUps.dropAll();
-    await this.inFlight.dispose();
+    await Promise.all([this.inFlight.dispose(), this.options.poolWarmer?.dispose()]);
   }
 }

@@ -32,6 +32,11 @@ export interface WorktreePoolOptions {
   readonly size: number;
   /** Crash points, for tests: right after the rename of a claim or a release, before git hears of it. */
   readonly checkpoint?: (step: 'claimed' | 'released', path: string) => void | Promise<void>;
+  /**
+   * An entry this process is writing for the pool (worktreePoolWarmer.ts): a claim that finds the pool empty
+   * waits for it rather than writing a second worktree beside it on the same disk and CPU.
+   */
+  readonly writing?: () => Promise<unknown> | undefined;
 }
 
 export interface PoolClaim {
@@ -55,8 +60,16 @@ export function worktreePoolDirectory(root: string): string {
 /** Takes an entry from the pool and makes it exactly `baseSha` on `branch` at `claim.path`; false when none could be used. */
 export async function claimPooledWorktree(claim: PoolClaim, pool: WorktreePoolOptions): Promise<boolean> {
   if (pool.size <= 0) return false;
+  if (await claimFromSlots(claim, pool)) return true;
+  const writing = pool.writing?.();
+  if (writing === undefined) return false;
+  await writing.catch(() => undefined);
+  return claimFromSlots(claim, pool);
+}
+
+async function claimFromSlots(claim: PoolClaim, pool: WorktreePoolOptions): Promise<boolean> {
   const directory = worktreePoolDirectory(claim.root);
-  for (const slot of await slots(directory)) {
+  for (const slot of await poolSlots(directory)) {
     const step = { moved: false };
     try {
       // Until `repair`, git's record points at the slot: the move and the repair are one section (worktreeLock.ts).
@@ -79,7 +92,7 @@ export async function claimPooledWorktree(claim: PoolClaim, pool: WorktreePoolOp
 /** Puts a finished run's worktree into the pool; false when it did not go there (the caller removes it). */
 export async function releaseToPool(root: string, path: string, pool: WorktreePoolOptions): Promise<boolean> {
   const directory = worktreePoolDirectory(root);
-  for (const slot of await slots(directory)) {
+  for (const slot of await poolSlots(directory)) {
     if (slot.index >= pool.size) await forceRemoveWorktree(root, join(directory, slot.name)).catch(() => undefined);
   }
   if (pool.size <= 0) return false;
@@ -129,7 +142,8 @@ async function leftovers(path: string): Promise<string> {
   return (await runGit(['status', '--porcelain', '--ignored', '--untracked-files=all'], { cwd: path })).stdout.trim();
 }
 
-async function slots(directory: string): Promise<{ readonly name: string; readonly index: number }[]> {
+/** The `slot-<n>` entries in the pool directory, in order (a missing directory: none). */
+export async function poolSlots(directory: string): Promise<{ readonly name: string; readonly index: number }[]> {
   const names = await readdir(directory).catch(() => []);
   return names.flatMap(name => {
     const match = slotPattern.exec(name);
