@@ -66,6 +66,8 @@ export interface GitHubLoopSetup {
    * the loop's own, over the same `.ato/runs` records.
    */
   readonly fleetRuns?: () => Promise<FleetRuns | undefined>;
+  /** The process reads GitHub once and ends (`ato status`, `ato tick`): its read does not wait for the probe. */
+  readonly readsOnce?: boolean;
 }
 
 export type GitHubLoopResult =
@@ -176,6 +178,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     chooser,
     localAgents: { agent: agentId => chooser.localAgent(agentId), runs },
     reportedPullRequests: () => runs.reportedPullRequests(),
+    ...(setup.readsOnce === true ? { readsOnce: true } : {}),
   });
   const engine = new LoopEngine({
     backend,

@@ -42,6 +42,11 @@ export interface GitHubLoopBackendOptions extends Omit<GuardedActionContext, 'ob
   readonly chooser?: LoopAgentChooser;
   /** PRs the sessions of ATO's remote agents reported (number → head branch): trusted as its agents'. */
   readonly reportedPullRequests?: () => Promise<ReadonlyMap<number, string>>;
+  /**
+   * The process reads GitHub once and ends (`ato status`, `ato tick`): its first read is full anyway and no
+   * later read compares the probe's ETag, so that read sends the snapshot without waiting for the probe.
+   */
+  readonly readsOnce?: boolean;
 }
 
 /**
@@ -68,11 +73,17 @@ export class GitHubLoopBackend implements LoopBackend {
     // first and runs while the probe's request is out (issue 14: `ato status` waited for one, then the other).
     const early = full || this.observed === undefined ? this.options.planningSource.read({ fetch: true }) : undefined;
     early?.catch(() => undefined);
-    const changed = await port.probeChanges();
-    if (!changed && !full && this.observed !== undefined) return 'unchanged';
+    const probe = port.probeChanges();
+    // A loop that reads again sends the snapshot after the probe's answer: it may be 'unchanged', and the ETag
+    // the next tick compares must be older than the snapshot. A process that reads once (`ato status`) only
+    // wants the probe's core rate-limit budget: its snapshot goes out beside the probe, a round trip sooner.
+    const waits = this.options.readsOnce !== true || this.observed !== undefined;
+    if (waits && !await probe && !full && this.observed !== undefined) return 'unchanged';
+    if (!waits) probe.catch(() => undefined);
     const [planning, read] = await Promise.all([
       early ?? this.options.planningSource.read({ fetch: true }),
       port.snapshot({ issueLabels: allAtoLabels.map(label => label.name) }),
+      waits ? undefined : probe,
     ]);
     const trust = await this.trustFacts(read);
     const snapshot = await this.withPreviousPaths(read, trust);
