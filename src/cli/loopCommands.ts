@@ -3,6 +3,7 @@ import { hostAgents } from '../core/agents/fleet/hostAgents';
 import { ensureAtoDirectory } from '../core/events/atoDirectory';
 import { EventLog } from '../core/events/eventLog';
 import { headlessTokenLookup } from '../core/forges/github/githubToken';
+import { nodeHttpFetch } from '../core/forges/github/nodeHttpFetch';
 import { createGitHubLoop, type GitHubLoopResult } from '../core/loop/github/createGitHubLoop';
 import { acquireLoopLock, type LoopLock } from '../core/loop/engine/localLock';
 import { initialLoopState, type LoopState, type TickPlan, type TickReport } from '../core/loop/engine/loopModel';
@@ -51,7 +52,8 @@ export async function openLoop(context: CliContext, { readsOnce = false } = {}):
     userAgent: `ato-cli/${ATO_VERSION}`,
     ...(holder === undefined ? {} : { holder }),
     ...(spacing === undefined ? {} : { retry: { writeSpacingMs: spacing, notificationSpacingMs: spacing } }),
-    ...(readsOnce ? { readsOnce } : {}),
+    // Reads once and ends: plain node:http, not Node's fetch, whose first use compiles its HTTP client (issue 14).
+    ...(readsOnce ? { readsOnce, fetch: nodeHttpFetch } : {}),
     // The loop's agents: the local ones, and Jules when it is enabled and its key is set (ATO_JULES_API_KEY); Copilot the loop builds itself.
     localAgents: (await hostAgents({ settings, secrets, workspaceRoot: context.workspaceRoot, log: context.log, allowances: { projectMcpServers: projectMcpServersAllowed(context.env) }, remote: { jules: true } })).agents,
   });
