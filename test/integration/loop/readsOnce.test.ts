@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FakeGitHub } from '../../fakes/github/fakeGitHub';
-import { cloneApp, scenarioFile, startFakeGitHub } from './loopHarness';
+import { cloneApp, gitAsync, scenarioFile, startFakeGitHub } from './loopHarness';
 import { openKitLoop } from './loopKit';
 
 /**
@@ -48,6 +48,31 @@ describe('the loop\'s first read in a process that reads once (readsOnce)', func
     const { order, core } = await firstRead(true);
     assert.deepEqual(order, ['POST /graphql', 'GET /repos/octo/app/issues'], 'the snapshot was answered while the probe was held');
     assert.equal(typeof core, 'number', 'the core budget is known: the read waited for the probe\'s answer too');
+  });
+
+  it('reads the planning branch without a fetch when the tracking ref is at the head GitHub names, and fetches when it moved', async () => {
+    const readOnce = async (): Promise<{ gitRequests: number; revision: string | undefined }> => {
+      const loop = await openKitLoop(fake, workspace, { readsOnce: true });
+      try {
+        fake.resetRequests();
+        await loop.result.engine.preview();
+        return { gitRequests: fake.requests.filter(request => request.resource === 'git').length, revision: loop.state().queue?.revision };
+      } finally {
+        await loop.close();
+      }
+    };
+    await gitAsync(workspace, 'fetch', '--quiet', 'origin');
+    const head = await gitAsync(workspace, 'rev-parse', 'refs/remotes/origin/main');
+    assert.deepEqual(await readOnce(), { gitRequests: 0, revision: head }, 'current: no fetch');
+    // Someone pushes to the planning branch: GitHub's head moves, the tracking ref does not.
+    const other = join(directory, 'other');
+    await gitAsync(directory, 'clone', '--quiet', fake.gitUrl('octo', 'app'), other);
+    await gitAsync(other, 'commit', '--allow-empty', '-m', 'moved on');
+    await gitAsync(other, 'push', '--quiet', 'origin', 'HEAD:main');
+    const moved = await gitAsync(other, 'rev-parse', 'HEAD');
+    const after = await readOnce();
+    assert.ok(after.gitRequests > 0, 'it fetched');
+    assert.equal(after.revision, moved, 'the planning read is the new head');
   });
 
   it('a loop that reads again sends the snapshot only after the probe\'s answer', async () => {
