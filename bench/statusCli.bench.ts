@@ -10,7 +10,7 @@ import { cloneApp, scenarioFile } from '../test/integration/loop/loopHarness';
 import { median, type Measurement } from './measure';
 
 const execFileAsync = promisify(execFile);
-const runs = 9;
+const runs = 11;
 
 /**
  * Issue 14: `ato status --json` for one small repository against a warm fake GitHub (the planning-loop

@@ -9,7 +9,14 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'no
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
+
+// Node's fetch parses HTTP with llhttp, compiled to WebAssembly: V8 re-compiles its hot functions with its
+// optimising compiler on background threads, and a process that has finished waits for those compiles before
+// it exits — 50 to 300 ms of `ato status` (issue 14), more on a busy machine. A CLI parses a few responses:
+// V8's baseline WebAssembly compiler is plenty. (A flag this V8 does not know is a warning on stderr only.)
+setFlagsFromString('--liftoff-only');
 
 type ModuleWrapper = (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
 

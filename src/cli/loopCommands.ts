@@ -3,6 +3,7 @@ import { hostAgents } from '../core/agents/fleet/hostAgents';
 import { ensureAtoDirectory } from '../core/events/atoDirectory';
 import { EventLog } from '../core/events/eventLog';
 import { headlessTokenLookup } from '../core/forges/github/githubToken';
+import { nodeHttpFetch } from '../core/forges/github/nodeHttpFetch';
 import { createGitHubLoop, type GitHubLoopResult } from '../core/loop/github/createGitHubLoop';
 import { acquireLoopLock, type LoopLock } from '../core/loop/engine/localLock';
 import { initialLoopState, type LoopState, type TickPlan, type TickReport } from '../core/loop/engine/loopModel';
@@ -24,7 +25,8 @@ interface CliLoop {
   readonly close: () => Promise<void>;
 }
 
-export async function openLoop(context: CliContext): Promise<CliLoop> {
+/** `readsOnce`: the command reads GitHub once and ends (status, tick): its read does not wait for the probe. */
+export async function openLoop(context: CliContext, { readsOnce = false } = {}): Promise<CliLoop> {
   const { settings } = readEnvironmentSettings(context.env);
   const secrets = redactingSecretSource(environmentSecretSource(context.env), context.redactor);
   // The environment's token is for the configured API (ATO_GITHUB_API_URL, default api.github.com) only.
@@ -50,6 +52,8 @@ export async function openLoop(context: CliContext): Promise<CliLoop> {
     userAgent: `ato-cli/${ATO_VERSION}`,
     ...(holder === undefined ? {} : { holder }),
     ...(spacing === undefined ? {} : { retry: { writeSpacingMs: spacing, notificationSpacingMs: spacing } }),
+    // Reads once and ends: plain node:http, not Node's fetch, whose first use compiles its HTTP client (issue 14).
+    ...(readsOnce ? { readsOnce, fetch: nodeHttpFetch } : {}),
     // The loop's agents: the local ones, and Jules when it is enabled and its key is set (ATO_JULES_API_KEY); Copilot the loop builds itself.
     localAgents: (await hostAgents({ settings, secrets, workspaceRoot: context.workspaceRoot, log: context.log, allowances: { projectMcpServers: projectMcpServersAllowed(context.env) }, remote: { jules: true } })).agents,
   });
@@ -95,7 +99,7 @@ export function unavailable(context: CliContext, loop: Extract<GitHubLoopResult,
  * rate-limit budgets — from a dry run (reads only). Without a usable GitHub remote: the mode and why.
  */
 export async function loopStatus(context: CliContext): Promise<StatusLoop> {
-  const { loop, state, close } = await openLoop(context);
+  const { loop, state, close } = await openLoop(context, { readsOnce: true });
   if (loop.kind === 'unavailable') return { available: false, mode: loop.mode, reason: loop.reason };
   try {
     const plan = await loop.engine.preview();
@@ -131,7 +135,7 @@ function printReport(context: CliContext, report: TickReport): void {
 /** `ato tick [--dry-run] [--json]`: one tick (or its plan); exit 1 when an action failed. */
 export async function tick(context: CliContext, dryRun: boolean): Promise<number> {
   const body = async (): Promise<number> => {
-    const { loop, close } = await openLoop(context);
+    const { loop, close } = await openLoop(context, { readsOnce: true });
     if (loop.kind === 'unavailable') return unavailable(context, loop);
     try {
       if (dryRun) {

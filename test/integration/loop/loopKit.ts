@@ -51,6 +51,8 @@ export interface KitLoopOptions {
   readonly localAgents?: readonly AgentBackend[];
   /** The fleet the local runs take their slots and records from (a dispatcher's); default the loop's own. */
   readonly fleetRuns?: () => Promise<FleetRuns | undefined>;
+  /** A process that reads once (the CLI's status and tick): its read does not wait for the probe. */
+  readonly readsOnce?: boolean;
 }
 
 /** The GitHub loop on a clone of the fake, as the extension builds it, with fast adapter waits by default. */
@@ -79,6 +81,7 @@ export async function openKitLoop(fake: FakeGitHub, workspaceRoot: string, optio
     ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
     ...(options.localAgents === undefined ? {} : { localAgents: options.localAgents }),
     ...(options.fleetRuns === undefined ? {} : { fleetRuns: options.fleetRuns }),
+    ...(options.readsOnce === undefined ? {} : { readsOnce: options.readsOnce }),
   });
   if (result.kind !== 'ready') throw new Error(`no loop: ${result.reason}`);
   return { result, events, timers, state: () => state, tick: () => result.engine.tickNow(), close: () => result.engine.close() };

@@ -4,7 +4,6 @@ import type { GitHubClient } from './githubClient';
 import { readCommitChecks } from './commitChecks';
 import type { PullRequestChecks } from './githubModel';
 import { GitHubError, isGitHubError } from './githubError';
-import type { FetchFunction } from './githubTransport';
 
 /** One failed job of a workflow run: what a fix request names and whose log it quotes. */
 export interface FailedJob {
@@ -86,7 +85,7 @@ const reviewCommentSchema = z.object({
 /** How long a log download may take, and how much of a log is read before its end is kept. */
 const logTimeoutMs = 30_000;
 
-export function createGitHubMaintenance(client: GitHubClient, fetchLog: FetchFunction = globalThis.fetch): GitHubMaintenance {
+export function createGitHubMaintenance(client: GitHubClient, fetchLog: typeof globalThis.fetch = globalThis.fetch): GitHubMaintenance {
   return {
     async failedJobs(headSha) {
       const { data } = await client.rest({ method: 'GET', path: client.repoPath('actions', 'runs'), query: { head_sha: headSha, per_page: 100 } }, runsSchema);

@@ -7,6 +7,7 @@ import { LoopAgentChooser } from '../tracks/planning/loopAgentChoice';
 import { createGitHubPort } from '../../forges/github/githubAdapter';
 import type { GitHubPort } from '../../forges/github/githubPort';
 import type { GitHubRetryOptions } from '../../forges/github/octokitFactory';
+import type { FetchFunction } from '../../forges/github/githubTransport';
 import { workspaceGitHubRemote, type GitHubEndpoint } from '../../forges/github/githubHosts';
 import type { GitHubTokenLookup } from '../../forges/github/githubToken';
 import { runGit } from '../../git/git';
@@ -66,6 +67,10 @@ export interface GitHubLoopSetup {
    * the loop's own, over the same `.ato/runs` records.
    */
   readonly fleetRuns?: () => Promise<FleetRuns | undefined>;
+  /** The process reads GitHub once and ends (`ato status`, `ato tick`): its read does not wait for the probe. */
+  readonly readsOnce?: boolean;
+  /** The fetch under the GitHub port; default Node's (the CLI gives nodeHttpFetch). */
+  readonly fetch?: FetchFunction;
 }
 
 export type GitHubLoopResult =
@@ -108,7 +113,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
   if (token === undefined) return { kind: 'unavailable', mode: 'off', reason: signInReason(remote.endpoint, `${repo.owner}/${repo.name}`) };
   const branch = (await localBranch) ?? await defaultBranch(workspaceRoot);
   const now = setup.now ?? (() => new Date());
-  const port = await createGitHubPort({ repo, token, timeoutMs: settings['network.timeoutSeconds'] * 1000, log: setup.log, redactor: setup.redactor, userAgent: setup.userAgent, now: () => now().getTime(), ...(setup.retry === undefined ? {} : { retry: setup.retry }) });
+  const port = await createGitHubPort({ repo, token, timeoutMs: settings['network.timeoutSeconds'] * 1000, log: setup.log, redactor: setup.redactor, userAgent: setup.userAgent, now: () => now().getTime(), ...(setup.retry === undefined ? {} : { retry: setup.retry }), ...(setup.fetch === undefined ? {} : { fetch: setup.fetch }) });
   const lease = new RemoteLease(port, { ttlMs: settings['loop.leaseSeconds'] * 1000, site: await leaseSite(workspaceRoot), ...(setup.holder === undefined ? {} : { holder: setup.holder }) });
   const instructions = settings['loop.copilotInstructions'];
   const localAgents = (setup.localAgents ?? []).filter(agent => agent.needsWorktree || isRemoteLoopAgent(agent));
@@ -179,6 +184,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     localAgents: { agent: agentId => chooser.localAgent(agentId), runs },
     reportedPullRequests: () => runs.reportedPullRequests(),
     reviewEvery: () => settings['maintenance.reviewEvery'],
+    ...(setup.readsOnce === true ? { readsOnce: true } : {}),
   });
   const engine = new LoopEngine({
     backend,

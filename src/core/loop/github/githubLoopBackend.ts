@@ -46,6 +46,11 @@ export interface GitHubLoopBackendOptions extends Omit<GuardedActionContext, 'ob
   readonly reportedPullRequests?: () => Promise<ReadonlyMap<number, string>>;
   /** `ato.maintenance.reviewEvery`: a review task after every N merged task PRs (0: off). */
   readonly reviewEvery?: () => number;
+  /**
+   * The process reads GitHub once and ends (`ato status`, `ato tick`): its first read is full anyway and no
+   * later read compares the probe's ETag, so that read sends the snapshot without waiting for the probe.
+   */
+  readonly readsOnce?: boolean;
 }
 
 /**
@@ -68,15 +73,23 @@ export class GitHubLoopBackend implements LoopBackend {
 
   async observe({ full }: { readonly full: boolean }): Promise<LoopObservation | 'unchanged'> {
     const { port } = this.options;
+    // A process that reads once (`ato status`) sends its snapshot beside the probe: the probe's ETag would only
+    // serve a later read, and the process only wants its core rate-limit budget. A loop that reads again sends
+    // the snapshot after the probe's answer: it may be 'unchanged', and the ETag the next tick compares must be
+    // older than the snapshot.
+    const once = this.options.readsOnce === true && this.observed === undefined;
     // A full read fetches the planning branch whatever the probe says: the fetch (a git process) starts
     // first and runs while the probe's request is out (issue 14: `ato status` waited for one, then the other).
-    const early = full || this.observed === undefined ? this.options.planningSource.read({ fetch: true }) : undefined;
+    const early = !once && (full || this.observed === undefined) ? this.options.planningSource.read({ fetch: true }) : undefined;
     early?.catch(() => undefined);
-    const changed = await port.probeChanges();
-    if (!changed && !full && this.observed !== undefined) return 'unchanged';
+    const probe = port.probeChanges();
+    if (once) probe.catch(() => undefined);
+    else if (!await probe && !full && this.observed !== undefined) return 'unchanged';
+    const snapshotRead = port.snapshot({ issueLabels: allAtoLabels.map(label => label.name) });
     const [planning, read] = await Promise.all([
-      early ?? this.options.planningSource.read({ fetch: true }),
-      port.snapshot({ issueLabels: allAtoLabels.map(label => label.name) }),
+      early ?? (once ? this.planningAsOf(snapshotRead) : this.options.planningSource.read({ fetch: true })),
+      snapshotRead,
+      once ? probe : undefined,
     ]);
     const trust = await this.trustFacts(read);
     const snapshot = await this.withPreviousPaths(read, trust);
@@ -95,6 +108,19 @@ export class GitHubLoopBackend implements LoopBackend {
     const counts = loopCounts({ snapshot, queue: planning.entries, links, followedPullRequests: followed.length, localDrafts: drafts.length });
     const queue = { branch: `origin/${this.options.branch}`, revision: planning.revision, entries: planning.entries, ...(this.options.fileUrlBase === undefined ? {} : { fileUrlBase: this.options.fileUrlBase }) };
     return { decision, otherTracks: [this.runsTrack()], redPullRequests: redPullRequests(snapshot, new Map()), followedPullRequests: followed, counts, drafts, queue, inFlight };
+  }
+
+  /**
+   * The planning branch as of the snapshot, for a process that reads once: the remote-tracking ref is read
+   * while the snapshot is out, and when it is at the head the snapshot names for the branch, that is what a
+   * fetch would bring — no fetch (issue 14: the fetch was the longest part of `ato status`). Otherwise (moved,
+   * another default branch, no tracking ref yet) it fetches and reads again.
+   */
+  private async planningAsOf(snapshot: Promise<RepoSnapshot>): Promise<PlanningRead> {
+    const local = await this.options.planningSource.read({ fetch: false }).catch(() => undefined);
+    const read = await snapshot;
+    if (local !== undefined && read.defaultBranch === this.options.branch && read.defaultBranchSha !== '' && local.revision === read.defaultBranchSha) return local;
+    return this.options.planningSource.read({ fetch: true });
   }
 
   async acquireLease(): Promise<LeaseAnswer> {

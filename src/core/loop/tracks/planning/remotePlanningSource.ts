@@ -82,11 +82,14 @@ export class RemotePlanningSource implements PlanningSource {
     return { revision: commit, entries, goal, capabilities, drafts: await this.readDrafts(entries) };
   }
 
-  /** Updates only the remote-tracking ref: no tags, no FETCH_HEAD, no submodules. */
+  /**
+   * Updates only the remote-tracking ref: no tags, no FETCH_HEAD, no submodules, and no `git maintenance run
+   * --auto` after it (one more process on every read, issue 14): housekeeping is left to the user's own git.
+   */
   private async fetch(): Promise<void> {
     const { remote, branch, workspaceRoot } = this.options;
     try {
-      await runGit(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', remote, `+refs/heads/${branch}:${this.trackingRef}`], {
+      await runGit(['-c', 'maintenance.auto=false', 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', remote, `+refs/heads/${branch}:${this.trackingRef}`], {
         cwd: workspaceRoot,
         timeoutMs: this.options.fetchTimeoutMs ?? defaultFetchTimeoutMs,
       });

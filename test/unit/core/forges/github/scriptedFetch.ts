@@ -31,7 +31,7 @@ export class ScriptedFetch {
   }
 
   readonly fetch: FetchFunction = async (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const url = input;
     const headers: Record<string, string> = {};
     new Headers(init?.headers).forEach((value, name) => { headers[name] = value; });
     const text = typeof init?.body === 'string' ? init.body : undefined;
