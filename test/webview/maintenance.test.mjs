@@ -95,6 +95,7 @@ describe('maintenance track in the control panel', () => {
     assert.equal(await tab.locator('[data-list="redPrs"] .vrow[data-pr="23"]').count(), 1, 'no care: a list row as before');
     assert.equal(await tab.locator('[data-list="redPrs"] .vrow[data-pr="21"]').count(), 0, 'a card is not a row as well');
     assert.ok(await section.locator('.empty').isHidden());
+    assert.ok(await section.evaluate(node => node.querySelector('.care-cards').compareDocumentPosition(node.querySelector('[data-list="redPrs"]')) === Node.DOCUMENT_POSITION_FOLLOWING), 'the cards come first');
     assert.deepEqual(errors, []);
     await tab.close();
   });
@@ -188,6 +189,8 @@ describe('maintenance track in the control panel', () => {
       assert.ok(pre <= 1, 'the long log line wraps inside the excerpt');
       for (const theme of ['light', 'dark']) {
         await applyTheme(tab, theme);
+        await tab.mouse.move(0, 0);
+        await tab.waitForTimeout(300);
         await tab.locator('[data-section="redPrs"]').screenshot({ path: path.join(screenshots, `care-cards-${String(width)}-${theme}.png`) });
       }
       await tab.close();

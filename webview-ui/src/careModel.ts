@@ -5,7 +5,7 @@ import { action, matchesFilter, type RowAction, type Tone } from './listModel';
 import type { UiState } from './uiState';
 
 /**
- * A PR under the maintenance track's care (issue 11), as a card under the Red PRs list: its state, the attempt,
+ * A PR under the maintenance track's care (issue 11), as a card in the Red PRs section: its state, the attempt,
  * the reason, the last fix, the failing checks, the log excerpt and its actions. Pure; the DOM is careView.ts.
  */
 export interface CareCard {

@@ -3,7 +3,7 @@ import { element, icon, text } from './dom';
 import type { RowAction } from './listModel';
 
 /**
- * PRs under the maintenance track's care, as cards under the Red PRs list (the list's rows have one fixed
+ * PRs under the maintenance track's care, as cards in the Red PRs section (the list's rows have one fixed
  * height; a reason and a CI log need more). Each card: the PR (a link), its state badge and attempt, the reason,
  * the last fix, the failing checks (links), the log excerpt (collapsed; expanded, a bounded monospace block that
  * scrolls), then "Fix now" and "Send to…". Every piece of text through `textContent`: a log is hostile text.

@@ -48,7 +48,7 @@ export class PanelView {
   private readonly fleet: FleetView;
   /** Jules plans awaiting approval: cards under the Needs you list, not its fixed-height rows. */
   private readonly plans: PlanCards;
-  /** PRs under the maintenance track's care: cards under the Red PRs list. */
+  /** PRs under the maintenance track's care: cards above the Red PRs list's rows. */
   private readonly care: CareCards;
   /** What the care cards were last rendered from (by identity). */
   private careInputs: readonly unknown[] = [];
@@ -112,7 +112,8 @@ export class PanelView {
     const needsYou = listSection('needsYou', 'Needs you');
     needsYou.append(this.plans.element);
     const redPrs = listSection('redPrs', 'Red PRs');
-    redPrs.append(this.care.element);
+    // The PRs ATO works on first; red PRs it may not act on follow as one-line rows.
+    this.lists.redPrs.element.before(this.care.element);
     this.loopSections = { redPrs, followedPrs: listSection('followedPrs', 'Pull requests the loop follows') };
     this.layout = [
       this.header,
