@@ -147,6 +147,6 @@ export function statusDocumentJsonSchema(): Record<string, unknown> {
   return jsonSchemaDocument(statusDocumentSchema, {
     id: 'urn:ato:schema:status:1',
     title: 'ato status --json',
-    description: 'The workspace, its planning folder, the keys present, setting problems, and the planning loop: stage, reason, focus, next steps, counts from the planning branch, followed pull requests with CI and merge verdict, red PRs with the maintenance track\'s care (state, attempts, last fix), needs-you items, rate-limit budgets.',
+    description: 'The workspace, its planning folder, the keys present, setting problems, and the planning loop: stage, reason, focus, next steps, counts from the planning branch, followed pull requests with CI and merge verdict, red PRs with their care by the maintenance track (state, attempts, last fix), needs-you items, rate-limit budgets.',
   });
 }

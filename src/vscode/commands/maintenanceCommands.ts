@@ -24,7 +24,7 @@ export function registerMaintenanceCommands(router: FolderRouter): vscode.Dispos
     return found;
   };
   const fix = async (folder: FolderServices, loop: LoopController, pullNumber: number, agentId: string | undefined): Promise<ActionOutcome> => {
-    const to = agentId === undefined ? 'its agent' : agentId;
+    const to = agentId ?? 'its agent';
     const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ATO: sending PR #${String(pullNumber)} to ${to}…` }, () => loop.fixPullRequest(pullNumber, agentId));
     const message = redact(outcome.message);
     folder.services.log.info('fix PR #%d (%s): %s %s', pullNumber, to, outcome.result, message);
