@@ -9,6 +9,7 @@ import { refreshCliLauncher, registerCliLauncherCommands } from './vscode/comman
 import { registerDoctorCommand } from './vscode/commands/doctorCommand';
 import { registerFolderCommands } from './vscode/commands/folderCommands';
 import { registerLoopCommands } from './vscode/commands/loopCommands';
+import { registerMaintenanceCommands } from './vscode/commands/maintenanceCommands';
 import { registerPlanningCommands } from './vscode/commands/planningCommands';
 import { registerRunCommands } from './vscode/commands/runCommands';
 import { registerRunLandingCommands } from './vscode/commands/runLandingCommands';
@@ -64,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): AtoApi {
     createTreeView(folders),
     panel,
     ...registerLoopCommands({ router: folders, isPanelVisible: () => panel.visible }),
+    ...registerMaintenanceCommands(folders),
     ...registerViewCommands(folders),
     ...registerFolderCommands(folders, panel),
     ...registerPlanningCommands(folders, join(context.extensionPath, 'dist')),

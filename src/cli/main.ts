@@ -16,6 +16,7 @@ import { loopStatus, run, tick } from './loopCommands';
 import { approvePlan } from './approveCommand';
 import { cancelCommand } from './cancelCommand';
 import { requeue } from './requeueCommand';
+import { fixCommand } from './fixCommand';
 import { initCiCommand } from './initCiCommand';
 import { newTaskCommand } from './newTaskCommand';
 import { agents } from './agentsCommand';
@@ -65,6 +66,9 @@ Commands:
                       why (exit 0 when every run succeeded)
   requeue <id>        put a failed, cancelled or interrupted task back in pending/ to run it again
                       (its run records keep their history; refused while a run of it is in progress)
+  fix <pr> [--agent <id>] [--json]
+                      the maintenance track's fix request for a red PR now: to the agent that wrote it,
+                      or to --agent (exit 0 when it went out, 1 when skipped or failed)
   approve <id>        approve the plan the task's run waits on (a Jules session with plan approval)
   events [--task <id>] [--follow] [--json]
                       the event log, oldest first: time, kind, run, message (--json: the events as NDJSON);
@@ -134,6 +138,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await dispatchCommand(context, parsed.positionals.slice(1), parsed.values['dry-run'] === true);
       case 'requeue':
         return await requeue(context, parsed.positionals[1]);
+      case 'fix':
+        return await fixCommand(context, parsed.positionals[1], parsed.values.agent);
       case 'approve':
         return await approvePlan(context, parsed.positionals[1]);
       case 'cancel':

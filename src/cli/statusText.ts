@@ -1,4 +1,5 @@
 import { ciStateLabels, loopCountsText, verdictText } from '../shared/loopWords';
+import { attemptsText, pullCareLabels } from '../shared/pullCare';
 import type { StatusDocument, StatusLoop } from '../core/state/statusDocument';
 
 type AvailableLoop = Extract<StatusLoop, { available: true }>;
@@ -50,7 +51,7 @@ function loopLines(loop: AvailableLoop): string[] {
     for (const rule of pr.verdict.rules) lines.push(`      ${rule.ok ? '✓' : '✗'} ${rule.detail}`);
   }
   lines.push(loop.redPullRequests.length === 0 ? 'red PRs: none' : 'red PRs:');
-  for (const pr of loop.redPullRequests) lines.push(`  #${String(pr.number)} ${pr.title} — failing: ${pr.failingChecks.map(check => check.name).join(', ') || 'none named'}${pr.isDraft ? ' (draft)' : ''}`);
+  for (const pr of loop.redPullRequests) lines.push(`  #${String(pr.number)} ${pr.title} — ${pr.care === null ? '' : `${careLine(pr.care)} — `}failing: ${pr.failingChecks.map(check => check.name).join(', ') || 'none named'}${pr.isDraft ? ' (draft)' : ''}`);
   lines.push(loop.needsYou.length === 0 ? 'needs you: nothing' : 'needs you:');
   for (const item of loop.needsYou) lines.push(`  ${item.title} — ${item.detail}${item.url === null ? '' : ` ${item.url}`}`);
   const budgets = [['core', loop.rateLimit.core], ['GraphQL', loop.rateLimit.graphql]] as const;
@@ -58,4 +59,10 @@ function loopLines(loop: AvailableLoop): string[] {
   lines.push(`budget: ${shown.length === 0 ? 'not known yet' : shown.join(' · ')}`);
   if (loop.lease !== null && !loop.lease.mine) lines.push(`lease: held by ${loop.lease.holder} until ${loop.lease.expiresAt}`);
   return lines;
+}
+
+/** "fixing, attempt 2 of 3 (last: copilot at …, a1b2c3d): <reason>" — one line per PR under care. */
+function careLine(care: NonNullable<Extract<StatusLoop, { available: true }>['redPullRequests'][number]['care']>): string {
+  const last = care.lastFix === null ? '' : ` (last: ${care.lastFix.agent} at ${care.lastFix.at}, ${care.lastFix.headSha.slice(0, 7)})`;
+  return `${pullCareLabels[care.state]}, ${attemptsText(care.attempts, care.maxAttempts)}${last}: ${care.reason}`;
 }

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import './zod';
+import { maxShownExcerptChars, pullAuthors, pullCareStates } from './pullCare';
 
 /** The planning track's stages (mirrors src/core/loop/loopModel.ts; src/core/state/panelSnapshot.ts checks they agree). */
 export const panelStageIds = ['1a', '1b', '1c', '2a', '2b', '2c', '3a', '3b', '3c'] as const;
@@ -113,6 +114,19 @@ export const panelLoopCountsSchema = z.object({
 });
 export type PanelLoopCounts = z.infer<typeof panelLoopCountsSchema>;
 
+/** The maintenance track's care of a PR: its state, the attempts, why, the last fix, the failed job's log excerpt. */
+export const panelPullCareSchema = z.object({
+  state: z.enum(pullCareStates),
+  attempts: count(),
+  maxAttempts: count(),
+  reason: text(),
+  author: z.enum(pullAuthors),
+  lastFix: z.nullable(z.object({ attempt: count(), headSha: text(), agent: text(), at: text() })),
+  /** Third-party text (a CI log), redacted and bounded by the host; the panel shows it as text only. */
+  logExcerpt: z.nullable(z.string().check(z.maxLength(maxShownExcerptChars))),
+});
+export type PanelPullCare = z.infer<typeof panelPullCareSchema>;
+
 export const panelLoopSchema = z.object({
   /** `github`: planning truth on the remote; `local`: the working tree; `off`: no loop here (see offReason). */
   mode: z.enum(['github', 'local', 'off']),
@@ -169,6 +183,8 @@ export const panelLoopSchema = z.object({
     isDraft: z.boolean(),
     failingChecks: z.array(z.object({ name: text(), url: z.nullable(externalUrl()) })),
     fixAttempts: count(),
+    /** The maintenance track's care of it (issue 11); null when the track is off or ATO may not act on it. */
+    care: z.nullable(panelPullCareSchema),
   })),
   /** Every open PR the planning track follows, red or not, with its CI state and merge verdict. */
   followedPullRequests: z.array(panelFollowedPullRequestSchema),

@@ -126,6 +126,8 @@ const showTaskEventsMessage = z.object({ type: z.literal('showTaskEvents'), task
 /** At most this many tasks in one fan-out from the panel. */
 export const maxFanOutTasks = 100;
 const loopMergeMessage = z.object({ type: z.literal('loop.merge'), pullNumber: issueNumber() });
+/** "Fix now" and "Send to…" on a PR under care (issue 11): the host asks which agent for the second. */
+const loopFixMessage = z.object({ type: z.enum(['loop.fixPullRequest', 'loop.sendPullRequestTo']), pullNumber: issueNumber() });
 const openExternalMessage = z.object({ type: z.literal('openExternal'), url: externalUrl() });
 
 /** Kinds of "needs you" items: the queue's and the runs' (first four), then the loop's. */
@@ -331,6 +333,8 @@ export const toHostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('loop.preview') }),
   /** Merge a ready PR through the loop's guarded action (`ato.mergePullRequest`). */
   loopMergeMessage,
+  /** Ask the maintenance track to fix a PR now, by its agent (`ato.fixPullRequest`) or one the user picks (`ato.sendPullRequestTo`). */
+  loopFixMessage,
   /** Open an http(s) link in the browser; the host opens only links it has sent in a snapshot. */
   openExternalMessage,
   /** Run Doctor's check for one agent (`ato.testAgent`). */
@@ -373,6 +377,8 @@ export function isMutatingMessage(message: ToHostMessage): boolean {
     case 'loop.tick':
     case 'loop.preview':
     case 'loop.merge':
+    case 'loop.fixPullRequest':
+    case 'loop.sendPullRequestTo':
     case 'testAgent':
     case 'approvePlan':
     case 'dispatchTasks':

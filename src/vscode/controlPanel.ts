@@ -33,6 +33,8 @@ const loopCommands: Readonly<Record<Extract<ToHostMessage['type'], `loop.${strin
   'loop.tick': commandIds.runTick,
   'loop.preview': commandIds.previewTick,
   'loop.merge': commandIds.mergePullRequest,
+  'loop.fixPullRequest': commandIds.fixPullRequest,
+  'loop.sendPullRequestTo': commandIds.sendPullRequestTo,
 };
 
 /** Updates are coalesced: at most one post per this many ms while the state churns. */
@@ -178,6 +180,8 @@ class ControlPanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         this.run(loopCommands[message.type]);
         return;
       case 'loop.merge':
+      case 'loop.fixPullRequest':
+      case 'loop.sendPullRequestTo':
         this.run(loopCommands[message.type], message.pullNumber);
         return;
       case 'openExternal':

@@ -77,6 +77,8 @@ export function nameable(message: ToHostMessage): boolean {
     case 'openExternal':
       return isExternalUrl(message.url);
     case 'loop.merge':
+    case 'loop.fixPullRequest':
+    case 'loop.sendPullRequestTo':
       return Number.isSafeInteger(message.pullNumber) && message.pullNumber > 0 && message.pullNumber <= 2_147_483_647;
     case 'ready':
     case 'action':
@@ -272,11 +274,15 @@ export function buildNeedsYouRows(snapshot: PanelSnapshot, ui: UiState): ListRow
     });
 }
 
-/** Red PRs, each followed by its failing checks; a row's first action opens it on GitHub. */
+/**
+ * Red PRs without the maintenance track's care, each followed by its failing checks; a row's first action opens
+ * it on GitHub. A PR under care is a card instead (careModel.ts): its reason and log excerpt need the height.
+ */
 export function buildRedPullRequestRows(snapshot: PanelSnapshot, ui: UiState): ListRow[] {
   const rows: ListRow[] = [];
   const open = (url: string | null): RowAction[] => url === null || !isExternalUrl(url) ? [] : [action('Open on GitHub', 'link-external', { type: 'openExternal', url }, false, snapshot.trusted)];
   for (const pr of snapshot.loop.redPullRequests) {
+    if (pr.care !== null) continue;
     if (!matchesFilter(ui.filter, [pr.title, `#${pr.number}`, ...pr.failingChecks.map(check => check.name)])) continue;
     const failing = pr.failingChecks.length === 1 ? '1 failing check' : `${pr.failingChecks.length} failing checks`;
     const attempts = pr.fixAttempts === 1 ? '1 fix attempt' : `${pr.fixAttempts} fix attempts`;

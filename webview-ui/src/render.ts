@@ -8,6 +8,8 @@ import { LoopView } from './loopView';
 import { queueSourceText } from '../../src/shared/queueSourceText';
 import { buildPanelModel, type PanelButton } from './panelModel';
 import { isPlanRow, PlanCards } from './needsYouView';
+import { buildCareCards } from './careModel';
+import { CareCards } from './careView';
 import { applyPanelUpdate } from './panelParts';
 import type { RowList } from './rowList';
 import { reuseRows } from './rowReuse';
@@ -46,6 +48,10 @@ export class PanelView {
   private readonly fleet: FleetView;
   /** Jules plans awaiting approval: cards under the Needs you list, not its fixed-height rows. */
   private readonly plans: PlanCards;
+  /** PRs under the maintenance track's care: cards above the Red PRs list's rows. */
+  private readonly care: CareCards;
+  /** What the care cards were last rendered from (by identity). */
+  private careInputs: readonly unknown[] = [];
   /** The Needs you rows last split into plan cards and list rows (the split is redone only when they change). */
   private needsYouSplit: { readonly source: readonly ListRow[]; readonly listed: readonly ListRow[] } | undefined;
   /** Pending task ids picked for "Dispatch selected"; kept across snapshots while the tasks stay pending. */
@@ -75,6 +81,7 @@ export class PanelView {
     this.lists = { needsYou: list('needsYou', 176), redPrs: list('redPrs', 176), followedPrs: list('followedPrs', 264), queue: list('queue', 352), runs: list('runs', 264) };
     this.loop = new LoopView(action => { this.post(action); }, now);
     this.plans = new PlanCards(action => { this.post(action); });
+    this.care = new CareCards(action => { this.post(action); });
     this.fleet = new FleetView(action => { this.post(action); }, {
       ids: () => [...this.selected],
       clear: () => { this.changeSelection(() => { this.selected.clear(); }); },
@@ -104,7 +111,10 @@ export class PanelView {
     const listSection = (id: ListId, title: string): HTMLElement => section(id, title, this.counts[id], this.empty[id], this.lists[id].element);
     const needsYou = listSection('needsYou', 'Needs you');
     needsYou.append(this.plans.element);
-    this.loopSections = { redPrs: listSection('redPrs', 'Red PRs'), followedPrs: listSection('followedPrs', 'Pull requests the loop follows') };
+    const redPrs = listSection('redPrs', 'Red PRs');
+    // The PRs ATO works on first; red PRs it may not act on follow as one-line rows.
+    this.lists.redPrs.element.before(this.care.element);
+    this.loopSections = { redPrs, followedPrs: listSection('followedPrs', 'Pull requests the loop follows') };
     this.layout = [
       this.header,
       this.notice,
@@ -234,7 +244,14 @@ export class PanelView {
       if (this.lists[id].rows !== rows[id]) this.lists[id].setRows(rows[id]);
       if (restoreScroll) this.lists[id].scrollTo(this.ui.scroll[id] ?? 0);
     }
-    const filtered = (id: ListId): string => rows[id].length === 0 ? 'Nothing matches the filter.' : '';
+    // Rebuilt when the loop, the trust or the filter changed (its times are "5m ago": a tick's update refreshes them).
+    const careInputs = [snapshot.loop, snapshot.trusted, ui.filter];
+    if (careInputs.some((input, index) => input !== this.careInputs[index])) {
+      this.careInputs = careInputs;
+      this.care.render(buildCareCards(snapshot, ui, this.now()));
+    }
+    const shownCards = this.care.element.childElementCount;
+    const filtered = (id: ListId): string => rows[id].length === 0 && (id !== 'redPrs' || shownCards === 0) ? 'Nothing matches the filter.' : '';
     const red = snapshot.loop.redPullRequests.length;
     this.counts.needsYou.textContent = String(snapshot.needsYou.length);
     this.empty.needsYou.textContent = snapshot.needsYou.length === 0 ? emptyLoopListText(snapshot, 'needsYou') : needsYou.length === 0 ? 'Nothing matches the filter.' : '';

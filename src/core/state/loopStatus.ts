@@ -26,7 +26,10 @@ export function loopStatusOf(loop: LoopState, plan: TickPlan, where: { readonly 
     next: plan.tracks.map(nextStep),
     counts: { ...loop.counts },
     followedPullRequests: loop.followedPullRequests.map(pullRequestOf),
-    redPullRequests: loop.redPullRequests.map(pr => ({ ...pr, failingChecks: pr.failingChecks.map(check => ({ ...check })) })),
+    redPullRequests: loop.redPullRequests.map(pr => ({
+      number: pr.number, title: pr.title, url: pr.url, isDraft: pr.isDraft, failingChecks: pr.failingChecks.map(check => ({ ...check })), fixAttempts: pr.fixAttempts,
+      care: pr.care === undefined ? null : { state: pr.care.state, attempts: pr.care.attempts, maxAttempts: pr.care.maxAttempts, reason: pr.care.reason, author: pr.care.author, lastFix: pr.care.lastFix === undefined ? null : { ...pr.care.lastFix } },
+    })),
     needsYou: loop.needsYou.map(needsYouOf),
     drafts: loop.drafts.map(draft => ({ ...draft })),
     rateLimit: {

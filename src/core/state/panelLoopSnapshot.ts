@@ -1,12 +1,19 @@
 import { plainText } from '../../shared/codeSpans';
-import { isExternalUrl, type PanelLoop, type PanelLoopAction } from '../../shared/loopSnapshot';
+import { isExternalUrl, type PanelLoop, type PanelLoopAction, type PanelPullCare } from '../../shared/loopSnapshot';
+import { maxShownExcerptChars, type PanelPullAuthor, type PanelPullCareState } from '../../shared/pullCare';
 import type { NeedsYouItem } from '../../shared/protocol';
 import type { Redactor } from '../logging/redactor';
-import type { LoopCounts, LoopNeedsYou, LoopState, PlannedAction, WorkRef } from '../loop/engine/loopModel';
+import type { LoopCounts, LoopNeedsYou, LoopState, PlannedAction, PullCareView, WorkRef } from '../loop/engine/loopModel';
+import type { PullAuthor, PullCareState } from '../loop/tracks/maintenance/maintenanceDecision';
 import { focusLabel, focusUrl, workLabel } from '../loop/tracks/planning/workNames';
 import { needsYouLink, pullRequestPage } from '../views/loopLinks';
 import { tickError } from '../views/loopText';
 import { describeAction } from '../loop/engine/describeAction';
+
+/** The panel's care states and authors must be exactly the track's (compile-time check). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const pullCareStatesAgree: Same<PullCareState, PanelPullCareState> = true;
+export const pullAuthorsAgree: Same<PullAuthor, PanelPullAuthor> = true;
 
 /** The panel shows the loop's words as text: a reason's code ticks (`ato.merge.auto`) are dropped. */
 function nullablePlain(text: string | undefined): string | null {
@@ -70,6 +77,7 @@ export function loopSnapshot(loop: LoopState, offReason: string | null, redactor
       isDraft: pr.isDraft,
       failingChecks: pr.failingChecks.map(check => ({ name: check.name, url: link(check.url) })),
       fixAttempts: nonNegative(pr.fixAttempts),
+      care: pr.care === undefined ? null : careOf(pr.care, redactor),
     })),
     followedPullRequests: loop.followedPullRequests.filter(pr => validNumber(pr.number)).map(pr => ({
       number: pr.number,
@@ -143,4 +151,28 @@ function nonNegative(value: number): number {
 
 function budget(value: { readonly limit: number; readonly remaining: number; readonly resetAt: string }): { limit: number; remaining: number; resetAt: string } {
   return { limit: nonNegative(value.limit), remaining: nonNegative(value.remaining), resetAt: value.resetAt };
+}
+
+/**
+ * A PR's care as the panel shows it. The excerpt is a CI log (hostile text): bounded here (the whole snapshot is
+ * redacted after), shown as text; a bound cut says so at its end.
+ */
+function careOf(care: PullCareView, redactor: Redactor): PanelPullCare {
+  // Redacted before the bound: a redaction that lengthens the text cannot push it past what the schema allows.
+  const excerpt = care.logExcerpt === undefined || care.logExcerpt === '' ? null : boundedExcerpt(redactor.redact(care.logExcerpt));
+  return {
+    state: care.state,
+    attempts: nonNegative(care.attempts),
+    maxAttempts: nonNegative(care.maxAttempts),
+    reason: plainText(care.reason),
+    author: care.author,
+    lastFix: care.lastFix === undefined ? null : { attempt: nonNegative(care.lastFix.attempt), headSha: care.lastFix.headSha, agent: care.lastFix.agent, at: care.lastFix.at },
+    logExcerpt: excerpt,
+  };
+}
+
+const cutMark = '\n… (cut)';
+
+function boundedExcerpt(text: string): string {
+  return text.length <= maxShownExcerptChars ? text : `${text.slice(0, maxShownExcerptChars - cutMark.length)}${cutMark}`;
 }

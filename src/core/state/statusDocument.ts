@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import '../../shared/zod';
 import { ciStates, panelLoopCountsSchema, panelStageIds, plannedActionKinds, workKinds } from '../../shared/loopSnapshot';
 import { planningSnapshotSchema } from '../../shared/protocol';
+import { pullAuthors, pullCareStates } from '../../shared/pullCare';
 import type { NeedsYouKind } from '../loop/engine/loopModel';
 import { jsonSchemaDocument } from '../util/jsonSchemaDocument';
 
@@ -72,6 +73,16 @@ export const statusPullRequestSchema = z.object({
  */
 export const statusCountsSchema = panelLoopCountsSchema;
 
+/** A PR under the maintenance track's care: its state, attempts against the budget, why, and the last fix asked. */
+export const statusPullCareSchema = z.object({
+  state: z.enum(pullCareStates),
+  attempts: count(),
+  maxAttempts: count(),
+  reason: text(),
+  author: z.enum(pullAuthors),
+  lastFix: z.nullable(z.object({ attempt: count(), headSha: text(), agent: text(), at: text() })),
+});
+
 export const statusLoopSchema = z.discriminatedUnion('available', [
   z.object({
     available: z.literal(true),
@@ -88,7 +99,11 @@ export const statusLoopSchema = z.discriminatedUnion('available', [
     next: z.array(statusNextStepSchema),
     counts: statusCountsSchema,
     followedPullRequests: z.array(statusPullRequestSchema),
-    redPullRequests: z.array(z.object({ number: number(), title: text(), url: text(), isDraft: z.boolean(), failingChecks: checks(), fixAttempts: count() })),
+    redPullRequests: z.array(z.object({
+      number: number(), title: text(), url: text(), isDraft: z.boolean(), failingChecks: checks(), fixAttempts: count(),
+      /** The maintenance track's care (issue 11); null when the track is off or ATO may not act on the PR. */
+      care: z.nullable(statusPullCareSchema),
+    })),
     needsYou: z.array(z.object({
       kind: z.enum(loopNeedsYouKinds),
       title: text(),
@@ -132,6 +147,6 @@ export function statusDocumentJsonSchema(): Record<string, unknown> {
   return jsonSchemaDocument(statusDocumentSchema, {
     id: 'urn:ato:schema:status:1',
     title: 'ato status --json',
-    description: 'The workspace, its planning folder, the keys present, setting problems, and the planning loop: stage, reason, focus, next steps, counts from the planning branch, followed pull requests with CI and merge verdict, red PRs, needs-you items, rate-limit budgets.',
+    description: 'The workspace, its planning folder, the keys present, setting problems, and the planning loop: stage, reason, focus, next steps, counts from the planning branch, followed pull requests with CI and merge verdict, red PRs with their care by the maintenance track (state, attempts, last fix), needs-you items, rate-limit budgets.',
   });
 }

@@ -46,6 +46,9 @@ export const commandIds = {
   approveWorkflowRuns: 'ato.approveWorkflowRuns',
   queueDraft: 'ato.queueDraft',
   adoptIssues: 'ato.adoptIssues',
+  /** The maintenance track (issue 11): fix a PR under care now, by its authoring agent or by one the user picks. */
+  fixPullRequest: 'ato.fixPullRequest',
+  sendPullRequestTo: 'ato.sendPullRequestTo',
   testAgent: 'ato.testAgent',
   configureAgent: 'ato.configureAgent',
   /** Puts `ato` on the PATH: a launcher in the user's bin folder that runs the extension's bundled CLI. */

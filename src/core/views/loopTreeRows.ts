@@ -1,4 +1,5 @@
 import { isExternalUrl, stageMeanings } from '../../shared/loopSnapshot';
+import { attemptsText, pullCareCounts, pullCareLabels } from '../../shared/pullCare';
 import { julesPlanSteps } from '../agents/jules/julesPlanSteps';
 import { focusRefCaption, localModeLoopText, loopCountsText, unfocusedPauseText } from '../../shared/loopWords';
 import type { LoopNeedsYou, LoopState, NeedsYouKind, WorkKind } from '../loop/engine/loopModel';
@@ -224,14 +225,20 @@ export function redPullRequestRows(state: AtoState): TreeNodeModel[] {
   return [{
     id: 'redPrs',
     label: 'Red PRs',
-    description: String(prs.length),
+    description: redPullRequestCount(prs),
     icon: 'git-pull-request',
     children: prs.slice(0, maxTreeTasks).map(pr => ({
       id: `redPr/${pr.number}`,
       label: `#${pr.number} ${pr.title}`,
-      description: `${pr.failingChecks.length} failing · ${pr.fixAttempts === 1 ? '1 fix attempt' : `${pr.fixAttempts} fix attempts`}${pr.isDraft ? ' · draft' : ''}`,
-      tooltip: `${pr.title}\nFailing: ${pr.failingChecks.map(check => check.name).join(', ') || 'none named'}`,
-      icon: pr.isDraft ? 'git-pull-request-draft' : 'git-pull-request',
+      description: pr.care === undefined
+        ? `${pr.failingChecks.length} failing · ${pr.fixAttempts === 1 ? '1 fix attempt' : `${pr.fixAttempts} fix attempts`}${pr.isDraft ? ' · draft' : ''}`
+        : `${pullCareLabels[pr.care.state]} · ${attemptsText(pr.care.attempts, pr.care.maxAttempts)}${pr.failingChecks.length > 0 ? ` · ${pr.failingChecks.length} failing` : ''}${pr.isDraft ? ' · draft' : ''}`,
+      tooltip: [
+        pr.title,
+        `Failing: ${pr.failingChecks.map(check => check.name).join(', ') || 'none named'}`,
+        ...(pr.care === undefined ? [] : [`${pullCareLabels[pr.care.state]}: ${pr.care.reason}`, ...(pr.care.lastFix === undefined ? [] : [`Last fix: attempt ${pr.care.lastFix.attempt} by ${pr.care.lastFix.agent} at ${pr.care.lastFix.at} on ${pr.care.lastFix.headSha.slice(0, 7)}`])]),
+      ].join('\n'),
+      icon: pr.care?.state === 'fixing' ? 'sync' : pr.care?.state === 'fixed' ? 'pass' : pr.isDraft ? 'git-pull-request-draft' : 'git-pull-request',
       ref: String(pr.number),
       ...(isExternalUrl(pr.url) ? { url: pr.url, contextValue: treeItemContexts.redPullRequest } : {}),
       ...(pr.failingChecks.length > 0 ? {
@@ -246,4 +253,10 @@ export function redPullRequestRows(state: AtoState): TreeNodeModel[] {
       } : {}),
     })),
   }];
+}
+
+/** "3", or "2 red · 1 fixing" once the maintenance track works on some. */
+function redPullRequestCount(prs: AtoState['loop']['redPullRequests']): string {
+  const { red, fixing } = pullCareCounts(prs);
+  return fixing === 0 ? String(prs.length) : `${String(red)} red · ${String(fixing)} fixing`;
 }

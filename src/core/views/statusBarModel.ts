@@ -1,4 +1,5 @@
 import { restrictedModeText } from '../../shared/restrictedMode';
+import { pullCareCounts } from '../../shared/pullCare';
 import type { AtoState } from '../state/atoState';
 import { waitsForAHuman } from '../state/panelSnapshot';
 import { commandIds, workbenchCommands, type CommandId, type WorkbenchCommandId } from './commandIds';
@@ -57,7 +58,7 @@ function stateView(state: AtoState): Omit<StatusBarView, 'command'> {
 function loopStatus(state: AtoState): Omit<StatusBarView, 'command'> {
   const loop = state.loop;
   const running = activeRuns(state);
-  const red = loop.redPullRequests.length;
+  const { red, fixing } = pullCareCounts(loop.redPullRequests);
   const waiting = needsYouCount(state);
   const error = tickError(loop);
   const notRunning = loopNotRunningReason(state);
@@ -67,7 +68,7 @@ function loopStatus(state: AtoState): Omit<StatusBarView, 'command'> {
   const parts = [
     ...(pending === undefined ? [] : [`${pending} pending`]),
     ...(running > 0 ? [`${running} running`] : []),
-    ...(red > 0 ? [`$(git-pull-request) ${red} red`] : []),
+    ...(red > 0 || fixing > 0 ? [`$(git-pull-request) ${[...(red > 0 ? [`${red} red`] : []), ...(fixing > 0 ? [`${fixing} fixing`] : [])].join(' ')}`] : []),
     ...(waiting > 0 ? [`$(bell-dot) ${waiting}`] : []),
   ];
   const stage = loop.stage;
@@ -87,6 +88,7 @@ function loopStatus(state: AtoState): Omit<StatusBarView, 'command'> {
     ...(loop.lastTickAt === undefined ? [] : [`Last tick at ${formatClock(loop.lastTickAt)}.`]),
     ...(running > 0 ? [`${running} agent runs in progress.`] : []),
     ...(red > 0 ? [`${red} pull requests with failing checks.`] : []),
+    ...(fixing > 0 ? [`${fixing} pull ${fixing === 1 ? 'request' : 'requests'} being fixed by an agent (done once CI is green on the new head).`] : []),
     ...(waiting > 0 ? [`${waiting} waiting for you.`] : []),
     'Click to open the control panel.',
   ];

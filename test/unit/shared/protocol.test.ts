@@ -54,7 +54,10 @@ const busyLoop: PanelLoop = {
   plan: { at: '2026-11-21T10:00:00.000Z', stage: '2c', tracks: [{ track: 'runs', action: null, waitsFor: null, reason: 'idle' }, { track: 'planning', action: { kind: 'mergePullRequest', summary: 'Merge PR #12', reason: 'ready' }, waitsFor: 'you', reason: 'Auto-merge is off' }] },
   lastReport: { at: '2026-11-21T10:00:00.000Z', outcomes: [{ track: 'planning', summary: 'Merge PR #12', result: 'failed', message: '409' }], requests: 3, points: 1 },
   rateLimit: { core: { limit: 5000, remaining: 4999, resetAt: '2026-11-21T11:00:00.000Z' }, graphql: null },
-  redPullRequests: [{ number: 21, title: 'Fix it', url: 'https://github.com/octo/repo/pull/21', isDraft: true, failingChecks: [{ name: 'test', url: null }, { name: 'lint', url: 'https://github.com/octo/repo/actions/runs/1?check=2#step:3:1' }], fixAttempts: 2 }],
+  redPullRequests: [{ number: 21, title: 'Fix it', url: 'https://github.com/octo/repo/pull/21', isDraft: true, failingChecks: [{ name: 'test', url: null }, { name: 'lint', url: 'https://github.com/octo/repo/actions/runs/1?check=2#step:3:1' }], fixAttempts: 2, care: {
+    state: 'fixing', attempts: 2, maxAttempts: 3, reason: 'fix attempt 2 of 3 asked at abcdef1; waiting for a push', author: 'copilot',
+    lastFix: { attempt: 2, headSha: 'abcdef1234567', agent: 'copilot', at: '2026-11-21T09:55:00.000Z' }, logExcerpt: 'error TS2322: <script>alert(1)</script>',
+  } }],
   followedPullRequests: [{
     number: 12, title: 'Add a login form', url: 'https://github.com/octo/repo/pull/12', author: 'Copilot', isDraft: false, workKind: 'task', work: 'Task add-login',
     ci: 'green', failingChecks: [], pendingChecks: [], ready: true, rules: [{ rule: 'open', ok: true, detail: 'open' }, { rule: 'someNewRule', ok: true, detail: 'a rule the policy adds later' }],

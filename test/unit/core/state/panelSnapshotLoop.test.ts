@@ -56,7 +56,7 @@ describe('buildPanelSnapshot: the loop', () => {
     assert.deepEqual(loop.rateLimit, { core: { limit: 5000, remaining: 4321, resetAt: '2026-11-21T11:00:00.000Z' }, graphql: { limit: 5000, remaining: 120, resetAt: '2026-11-21T10:30:00.000Z' } });
     assert.deepEqual(loop.redPullRequests[0], {
       number: 21, title: 'Fix the build 21', url: `${repoUrl}/pull/21`, isDraft: false,
-      failingChecks: [{ name: 'test (ubuntu)', url: `${repoUrl}/actions/runs/2101` }, { name: 'lint', url: null }], fixAttempts: 1,
+      failingChecks: [{ name: 'test (ubuntu)', url: `${repoUrl}/actions/runs/2101` }, { name: 'lint', url: null }], fixAttempts: 1, care: null,
     });
     assert.deepEqual([loop.mode, loop.running, loop.ticking, loop.error, loop.lease?.holder], ['github', false, false, null, 'alice@laptop']);
     assert.ok(parses(snapshot));
