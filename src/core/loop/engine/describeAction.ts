@@ -25,5 +25,15 @@ export function describeAction(action: PlannedAction): string {
       const close = action.closeIssues.length === 0 ? '' : `, closing ${action.closeIssues.map(n => `#${n}`).join(', ')}`;
       return `Requeue task ${action.taskId} (back to pending/${close})`;
     }
+    case 'requestFix':
+      return `Ask ${action.agentId ?? 'the agent'} to fix CI on PR #${String(action.pullNumber)} at ${action.headSha.slice(0, 7)} (attempt ${String(action.attempt)} of ${String(action.maxAttempts)})`;
+    case 'analyzeDraft':
+      return `Analyse why CI is red on draft PR #${String(action.pullNumber)} at ${action.headSha.slice(0, 7)}`;
+    case 'updateBranch':
+      return `Update PR #${String(action.pullNumber)}'s branch with its base`;
+    case 'askRebase':
+      return `Ask ${action.agentId ?? 'the agent'} to rebase PR #${String(action.pullNumber)} (it conflicts with its base)`;
+    case 'sendReviewFollowUp':
+      return `Send review ${String(action.reviewId)}'s comments on PR #${String(action.pullNumber)} to ${action.agentId ?? 'the agent'}`;
   }
 }

@@ -27,6 +27,7 @@ import { createFleetRuns } from '../../dispatch/dispatchRuntime';
 import { fleetSettingsOf } from '../../agents/fleet/fleetSettings';
 import { stallSettingsOf } from '../../dispatch/stallWatch';
 import type { FleetRuns } from '../../dispatch/fleetRuns';
+import type { MaintenanceAgents } from '../tracks/maintenance/maintenanceAgents';
 
 export interface GitHubLoopSetup {
   readonly workspaceRoot: string;
@@ -66,6 +67,8 @@ export interface GitHubLoopSetup {
    * the loop's own, over the same `.ato/runs` records.
    */
   readonly fleetRuns?: () => Promise<FleetRuns | undefined>;
+  /** How the maintenance track's follow-ups reach local agents, Jules and the draft analyser (issue 11); absent: those wait as needs-you. */
+  readonly maintenanceAgents?: MaintenanceAgents;
 }
 
 export type GitHubLoopResult =
@@ -176,6 +179,8 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     chooser,
     localAgents: { agent: agentId => chooser.localAgent(agentId), runs },
     reportedPullRequests: () => runs.reportedPullRequests(),
+    maintenanceSettings: () => ({ enabled: settings['maintenance.enabled'], maxFixAttempts: settings['maintenance.maxFixAttempts'], scope: settings['maintenance.scope'] }),
+    ...(setup.maintenanceAgents === undefined ? {} : { maintenanceAgents: setup.maintenanceAgents }),
   });
   const engine = new LoopEngine({
     backend,

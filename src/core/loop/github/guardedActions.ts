@@ -84,6 +84,13 @@ export async function executeGuardedAction(context: GuardedActionContext, action
       return closeIssue(context, action.issueNumber);
     case 'requeueTask':
       return requeueTask(context, action);
+    case 'requestFix':
+    case 'analyzeDraft':
+    case 'updateBranch':
+    case 'askRebase':
+    case 'sendReviewFollowUp':
+      // The maintenance track's actions run in maintenanceActions.ts (the backend routes them there).
+      return { result: 'failed', message: `${action.kind} is the maintenance track's action, not the planning track's.` };
   }
 }
 
