@@ -64,13 +64,25 @@ export function changesRequestedBy(pr: PullRequestSummary): readonly string[] {
   return pr.reviews.filter(review => review.state.toUpperCase() === 'CHANGES_REQUESTED' && review.authorCanPush).map(review => review.author);
 }
 
+/**
+ * Copilot's PRs stay drafts after its work ends (ATO marks them ready before merging): a finished agent's red
+ * draft gets a fix, not a draft analysis. Finished = its latest work event is a finish (or a failure), or it
+ * asked for a review since.
+ */
+function agentFinished(pr: PullRequestSummary, author: PullAuthor): boolean {
+  if (author !== 'copilot') return false;
+  const work = pr.timeline.filter(signal => signal.kind === 'copilotWorkStarted' || signal.kind === 'copilotWorkFinished' || signal.kind === 'copilotWorkFailed' || signal.kind === 'reviewRequested');
+  const last = work.at(-1);
+  return last !== undefined && last.kind !== 'copilotWorkStarted';
+}
+
 /** One PR as the maintenance decision reads it. `reviewId`: the changes-requested review it answers, when there is one. */
 export function pullUnderCare(candidate: PullInScope, records: readonly ReadRecord[], reviewId: number | undefined): PullUnderCare {
   const { pr } = candidate;
   const ci = ciState(pr.checks);
   return {
     number: pr.number,
-    draft: pr.isDraft,
+    draft: pr.isDraft && !agentFinished(pr, candidate.author),
     headSha: pr.headSha,
     author: candidate.author,
     ci: ci.state === 'noCi' ? 'none' : ci.state,
