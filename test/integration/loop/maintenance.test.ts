@@ -59,14 +59,17 @@ describe('the maintenance track against the fake GitHub', function () {
     await fake.simulate.setCi(failing);
     const pr = await fake.simulate.copilotOpensPullRequest(gapIssue.number, { files: { 'planning/issue_queue/pending/add-login.task.md': taskFile } });
     await fake.simulate.copilotFinishes(pr);
+    await api(fake, 'GET', '/repos/octo/app'); // the automatic CI runs on the new head (red)
     const redHead = repo().pull(pr)?.pull.headSha ?? '';
-    await fake.simulate.setCi(passing);
+    // Copilot's fix is pushed with no CI reported yet: "fixing" until CI on the new head says more.
+    await fake.simulate.setCi(null);
     await fake.simulate.copilotAnswersMentions({ 'src/sum.js': 'module.exports = (a, b) => a + b;\n' });
 
     const plan = await loop.result.engine.preview();
     const planned = plan.tracks.find(track => track.track === 'maintenance');
     assert.equal(planned?.action?.kind, 'requestFix', planned?.reason);
     assert.match(planned.action.reason, /fix attempt 1 of 3 goes to copilot/);
+    assert.equal(loop.state().redPullRequests.find(item => item.number === pr)?.care?.state, 'red');
 
     const fix = await loop.tick();
     assert.deepEqual(failedOutcomes(fix), []);
@@ -77,19 +80,21 @@ describe('the maintenance track against the fake GitHub', function () {
     assert.match(asked[0] ?? '', new RegExp(`<!-- ato:maintenance=fix pr=${String(pr)} attempt=1 head=${redHead} agent=copilot -->`));
     const newHead = repo().pull(pr)?.pull.headSha;
     assert.notEqual(newHead, redHead, 'Copilot pushed');
+    await loop.result.engine.preview();
     const fixing = loop.state().redPullRequests.find(item => item.number === pr);
-    assert.equal(fixing?.care?.state, 'fixing', 'fixing until CI on the new head is seen');
+    assert.equal(fixing?.care?.state, 'fixing', 'fixing until CI on the new head is green');
     assert.equal(fixing.care.lastFix?.headSha, redHead);
     assert.match(fixing.care.logExcerpt ?? '', /npm ERR!/);
+    assert.equal(loop.state().plan?.tracks.find(track => track.track === 'maintenance')?.action, undefined, 'nothing more to ask');
 
+    await fake.simulate.setCheckRuns(pr, [{ name: 'ci/build', status: 'completed', conclusion: 'success' }]);
+    await loop.result.engine.preview();
+    const fixed = loop.state().redPullRequests.find(item => item.number === pr)?.care;
+    assert.equal(fixed?.state, 'fixed', fixed?.reason);
+    assert.match(fixed.reason, /green on [0-9a-f]{7} after 1 fix attempt/);
     const verified = await loop.tick();
     assert.deepEqual(failedOutcomes(verified), []);
-    const merged = verified.outcomes.some(o => o.action.kind === 'mergePullRequest' && o.result === 'done');
-    if (!merged) {
-      const care = loop.state().redPullRequests.find(item => item.number === pr)?.care;
-      assert.equal(care?.state, 'fixed', care?.reason);
-      assert.deepEqual((await loop.tick()).outcomes.filter(o => o.result === 'done').map(o => o.action.kind), ['mergePullRequest']);
-    }
+    assert.deepEqual(verified.outcomes.filter(o => o.result === 'done').map(o => o.action.kind), ['mergePullRequest']);
     assert.equal(repo().pull(pr)?.pull.merged, true, 'the planning track merged the fixed PR');
     assert.equal(commentsOn(pr, /^@copilot /).length, 1, 'one request, never a second');
     assertNoDuplicateComments(fake);
@@ -102,7 +107,6 @@ describe('the maintenance track against the fake GitHub', function () {
     const pr = await copilotPull('src/a.ts');
     await fake.simulate.copilotAnswersMentions({ 'src/a.ts': 'export const changed = 2;\n' });
     assert.deepEqual(maintenance(await loop.tick()), ['requestFix:done']);
-    assert.equal(loop.state().redPullRequests.find(item => item.number === pr)?.care?.state, 'fixing');
     assert.deepEqual(maintenance(await loop.tick()), ['requestFix:done'], 'still red on the new head: attempt 2');
     assert.deepEqual(maintenance(await loop.tick()), [], 'the budget is spent');
     const care = loop.state().redPullRequests.find(item => item.number === pr)?.care;
