@@ -49,7 +49,10 @@ function intentDetail(action: MaintenancePlannedAction): string {
   switch (action.kind) {
     case 'requestFix': return `${String(action.attempt)}:${action.headSha}`;
     case 'sendReviewFollowUp': return String(action.reviewId);
-    default: return action.headSha;
+    case 'analyzeDraft':
+    case 'updateBranch':
+    case 'askRebase':
+      return action.headSha;
   }
 }
 

@@ -38,7 +38,7 @@ export function pullsInScope(prs: readonly PullRequestSummary[], issues: readonl
 
 function authorOf(pr: PullRequestSummary, trust: TrustFacts, issues: readonly IssueSummary[], issueNumber: number | undefined): { readonly author: PullAuthor; readonly agentId: string | undefined } {
   const login = normalLogin(pr.author.login);
-  if (login === 'copilot-swe-agent' && pr.author.isBot !== false) return { author: 'copilot', agentId: 'copilot' };
+  if (login === 'copilot-swe-agent' && pr.author.isBot) return { author: 'copilot', agentId: 'copilot' };
   // A PR a remote session ATO started reported (number and head branch): Jules's.
   if (!pr.isCrossRepository && trust.agentPullRequests?.get(pr.number) === pr.headRefName) return { author: 'jules', agentId: 'jules' };
   const viewer = trust.viewerLogin !== undefined && login === normalLogin(trust.viewerLogin);

@@ -21,6 +21,11 @@ function fixMarker(pr: number, attempt: number, sha = head): string {
   return formatMarker({ kind: 'maintenance', record: { request: 'fix', pr, attempt, headSha: sha, agent: 'copilot' } });
 }
 
+/** The refusal's text (a planned action instead fails the match). */
+function why(answer: ReturnType<typeof fixNowAction>): string {
+  return typeof answer === 'string' ? answer : `planned ${answer.kind}`;
+}
+
 const trust: TrustFacts = { agentAccounts: [], allowForks: false, viewerLogin: 'octocat', writeAccess: new Map([['alice', true]]) };
 
 describe('maintenance records and care', () => {
@@ -104,7 +109,7 @@ describe('maintenance records and care', () => {
       assert.equal(plan.track.action, undefined);
       assert.equal(plan.needsYou.length, 1);
       assert.equal(plan.needsYou[0]?.kind, 'fixAttemptsExhausted');
-      assert.match(plan.needsYou[0]?.detail ?? '', /attempt 1 at aaaaaaa to copilot \(t1\); attempt 2 at bbbbbbb to copilot \(t2\)/);
+      assert.match(plan.needsYou.map(item => item.detail).join(), /attempt 1 at aaaaaaa to copilot \(t1\); attempt 2 at bbbbbbb to copilot \(t2\)/);
       assert.deepEqual(plan.cares.get(1)?.view.lastFix, { attempt: 2, headSha: otherHead, agent: 'copilot', at: 't2' });
     });
 
@@ -132,11 +137,11 @@ describe('maintenance records and care', () => {
       const now = fixNowAction(plan, [redCopilot], 1, undefined, false);
       assert.ok(typeof now !== 'string');
       assert.equal(now.kind === 'requestFix' ? now.attempt : 0, 2);
-      assert.match(String(fixNowAction(plan, [redCopilot], 1, 'claude-code', false)), /No agent hook/);
-      assert.match(String(fixNowAction(plan, [redCopilot], 9, undefined, true)), /not one ATO may fix/);
+      assert.match(why(fixNowAction(plan, [redCopilot], 1, 'claude-code', false)), /No agent hook/);
+      assert.match(why(fixNowAction(plan, [redCopilot], 9, undefined, true)), /not one ATO may fix/);
       const green: PullInScope = { ...redCopilot, pr: { ...redCopilot.pr, checks: someChecks([aCheckRun('build')]) } };
       const greenPlan = planMaintenance([{ candidate: green, records: [], reviewId: undefined }], options);
-      assert.match(String(fixNowAction(greenPlan, [green], 1, undefined, true)), /not red/);
+      assert.match(why(fixNowAction(greenPlan, [green], 1, undefined, true)), /not red/);
     });
   });
 });
