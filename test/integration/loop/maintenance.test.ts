@@ -251,4 +251,18 @@ describe('the maintenance track against the fake GitHub', function () {
     assert.equal(commentsOn(pr, /^@copilot /).length, 1);
     await loop.close();
   });
+
+  it('rate-limited while writing the fix request: the tick fails with GitHub\'s reason, and the next one asks exactly once', async () => {
+    await fake.simulate.setCi(failing);
+    const pr = await copilotPull('src/limit.ts');
+    const loop = await loopOn();
+    fake.faults.add({ method: 'POST', path: `/repos/octo/app/issues/${String(pr)}/comments`, status: 429, retryAfterSeconds: 1, times: 20 });
+    await assert.rejects(loop.tick(), /rate limit|GitHub/i);
+    assert.match(loop.state().error ?? '', /GitHub/);
+    fake.faults.clear();
+    assert.deepEqual(maintenance(await loop.tick()), ['requestFix:done']);
+    assert.equal(commentsOn(pr, /^@copilot /).length, 1);
+    assertNoDuplicateComments(fake);
+    await loop.close();
+  });
 });
