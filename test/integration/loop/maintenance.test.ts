@@ -202,25 +202,41 @@ describe('the maintenance track against the fake GitHub', function () {
     await loop.close();
   });
 
-  const crashPoints = ['requestFix:read', 'requestFix:beforeComment', 'requestFix:afterComment'];
-  for (const point of crashPoints) {
-    it(`a crash at ${point}, then a restart: exactly one fix request`, async () => {
-      await fake.simulate.setCi(failing);
-      const pr = await copilotPull('src/crash.ts');
-      const root = await cloneApp(fake, tempDir());
-      const crashing = await openKitLoop(fake, root, { checkpoint: name => { if (name === point) throw new Error(`crash at ${name}`); } });
-      const crashed = await crashing.tick();
-      assert.deepEqual(maintenance(crashed), ['requestFix:failed']);
-      await crashing.close();
-      const restarted = await openKitLoop(fake, root);
-      const after = await restarted.tick();
-      // Written before the crash: the record on the PR says so, nothing is asked again.
-      assert.deepEqual(maintenance(after), point === 'requestFix:afterComment' ? [] : ['requestFix:done']);
-      assert.equal(commentsOn(pr, /^@copilot /).length, 1, 'one request after the restart');
-      assert.deepEqual(maintenance(await restarted.tick()), []);
-      assertNoDuplicateComments(fake);
-      await restarted.close();
-    });
+  /** Brings a Copilot PR to where `kind` is the maintenance track's next action; returns the PR. */
+  async function bringTo(kind: 'requestFix' | 'askRebase' | 'sendReviewFollowUp', file: string): Promise<number> {
+    await fake.simulate.setCi(kind === 'requestFix' ? failing : passing);
+    const pr = await copilotPull(file);
+    if (kind === 'askRebase') await fake.simulate.setMergeable(pr, 'CONFLICTING');
+    if (kind === 'sendReviewFollowUp') {
+      await fake.simulate.grantWriteAccess('alice');
+      await fake.simulate.requestChanges(pr, 'alice', 'Not yet.', [{ path: file, line: 1, body: 'Rename this.' }]);
+    }
+    return pr;
+  }
+
+  const crashPoints = {
+    requestFix: ['read', 'beforeComment', 'afterComment'],
+    askRebase: ['read', 'afterComment'],
+    sendReviewFollowUp: ['read', 'afterComment'],
+  } as const;
+  for (const [kind, points] of Object.entries(crashPoints) as ['requestFix' | 'askRebase' | 'sendReviewFollowUp', readonly string[]][]) {
+    for (const step of points) {
+      const point = `${kind}:${step}`;
+      it(`a crash at ${point}, then a restart: exactly one comment`, async () => {
+        const pr = await bringTo(kind, `src/crash-${step}.ts`);
+        const root = await cloneApp(fake, tempDir());
+        const crashing = await openKitLoop(fake, root, { checkpoint: name => { if (name === point) throw new Error(`crash at ${name}`); } });
+        assert.deepEqual(maintenance(await crashing.tick()), [`${kind}:failed`]);
+        await crashing.close();
+        const restarted = await openKitLoop(fake, root);
+        // Written before the crash: the record on the PR says so, nothing is asked again.
+        assert.deepEqual(maintenance(await restarted.tick()), step === 'afterComment' ? [] : [`${kind}:done`]);
+        assert.equal(commentsOn(pr, /^@copilot /).length, 1, 'one comment after the restart');
+        assert.deepEqual(maintenance(await restarted.tick()), []);
+        assertNoDuplicateComments(fake);
+        await restarted.close();
+      });
+    }
   }
 
   it('two loops racing on the same red PR: exactly one comment', async () => {
