@@ -1,14 +1,14 @@
 import type { EventInput } from '../../events/eventLog';
 import { isGitHubError } from '../../forges/github/githubError';
 import type { Logger } from '../../logging/logger';
-import { describeError } from '../../logging/redactor';
 import type { Disposable } from '../../util/disposable';
 import type { BackendUsage, LeaseAnswer, LoopBackend, LoopObservation } from './loopBackend';
-import { isMaintenanceAction, type ActionOutcome, type LoopController, type LoopState, type PlannedAction, type RequeueTaskAction, type TickPlan, type TickReport, type TrackPlan } from './loopModel';
+import { isMaintenanceAction, type ActionOutcome, type LoopController, type LoopState, type PlannedAction, type RequeueTaskAction, type TickPlan, type TickReport } from './loopModel';
 import { describeAction } from './describeAction';
 import { summariseAdoption } from '../tracks/planning/issueAdoption';
 import { planStillHolds } from './planBasis';
-import { actionsToTake, planTracks } from './trackPlans';
+import { actionsToTake, planTracks, summaryOf } from './trackPlans';
+import { describeFailure } from './describeFailure';
 
 export interface LoopTimers {
   setTimeout(callback: () => void, ms: number): unknown;
@@ -416,18 +416,4 @@ export class LoopEngine implements LoopController, Disposable {
     if (this.timer !== undefined) this.options.timers.clearTimeout(this.timer);
     this.timer = undefined;
   }
-}
-
-/** What a track's plan would do, taken or held, for the event log. */
-function summaryOf(track: TrackPlan): string | undefined {
-  const action = track.action ?? track.held?.action;
-  return action === undefined ? undefined : describeAction(action);
-}
-
-function describeFailure(error: unknown): string {
-  if (isGitHubError(error)) {
-    const wait = error.kind === 'rateLimited' && error.retryAfterMs !== undefined ? ` (GitHub asks to wait ${String(Math.ceil(error.retryAfterMs / 1000))} s)` : '';
-    return `GitHub: ${error.message}${wait}`;
-  }
-  return describeError(error);
 }

@@ -1,5 +1,6 @@
 import type { LoopObservation } from './loopBackend';
 import type { PlannedAction, TickPlan, TrackPlan } from './loopModel';
+import { describeAction } from './describeAction';
 
 /** Whether an action waits (for the user's click, or for trust), and why. */
 export type HoldBack = (action: PlannedAction) => { readonly waitsFor: 'you' | 'trust'; readonly reason: string } | undefined;
@@ -30,4 +31,10 @@ export function actionsToTake(plan: TickPlan): readonly PlannedAction[] {
     const action = plan.tracks.find(track => track.track === name)?.action;
     return action === undefined ? [] : [action];
   });
+}
+
+/** What a track's plan would do, taken or held, for the event log. */
+export function summaryOf(track: TrackPlan): string | undefined {
+  const action = track.action ?? track.held?.action;
+  return action === undefined ? undefined : describeAction(action);
 }
