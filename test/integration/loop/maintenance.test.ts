@@ -5,7 +5,7 @@ import type { TickReport } from '../../../src/core/loop/engine/loopModel';
 import type { FakeGitHub } from '../../fakes/github/fakeGitHub';
 import { useTempDir } from '../../support/tempDir';
 import { api } from '../fakeGitHub/fakeGitHubKit';
-import { cloneApp, scenarioFile, startFakeGitHub, taskFile } from './loopHarness';
+import { cloneApp, planningScenario, scenarioFile, startFakeGitHub, taskFile } from './loopHarness';
 import { assertNoDuplicateComments, openKitLoop, type KitLoop, type KitLoopOptions } from './loopKit';
 
 /**
@@ -279,6 +279,24 @@ describe('the maintenance track against the fake GitHub', function () {
     assert.deepEqual(maintenance(await loop.tick()), ['requestFix:done']);
     assert.equal(commentsOn(pr, /^@copilot /).length, 1);
     assertNoDuplicateComments(fake);
+    await loop.close();
+  });
+
+  it('behind its base (branches must be up to date): update-branch through the API, once; the PR is then up to date', async () => {
+    await fake.stop();
+    fake = await startFakeGitHub({ scenario: await planningScenario({ branchProtection: { main: { requireUpToDate: true } } }) });
+    await fake.simulate.setCi(passing);
+    const pr = await copilotPull('src/behind.ts');
+    await fake.simulate.pushFiles('main', { 'other.txt': 'main moves on\n' }, 'Main moves on');
+    const before = repo().pull(pr)?.pull.headSha;
+    const loop = await loopOn();
+    const report = await loop.tick();
+    assert.deepEqual(failedOutcomes(report), []);
+    assert.deepEqual(maintenance(report), ['updateBranch:done']);
+    await api(fake, 'GET', '/repos/octo/app');
+    assert.notEqual(repo().pull(pr)?.pull.headSha, before, 'the base was merged into the head');
+    assert.deepEqual(maintenance(await loop.tick()), [], 'up to date now');
+    assert.equal(repo().comments().filter(comment => comment.issueNumber === pr).length, 0, 'an update writes no comment');
     await loop.close();
   });
 });
