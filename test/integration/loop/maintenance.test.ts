@@ -191,11 +191,10 @@ describe('the maintenance track against the fake GitHub', function () {
     await on.close();
   });
 
-  it('an untrusted workspace plans the fix and holds it', async () => {
+  it('a preview names the fix request and writes nothing', async () => {
     const loop = await loopOn();
     await fake.simulate.setCi(failing);
     const pr = await copilotPull('src/u.ts');
-    // The kit's loop is trusted; the engine's preview shows the action the tick takes.
     const plan = await loop.result.engine.preview();
     assert.equal(plan.tracks.find(track => track.track === 'maintenance')?.action?.kind, 'requestFix');
     assert.equal(commentsOn(pr, /@copilot/).length, 0, 'a preview writes nothing');
