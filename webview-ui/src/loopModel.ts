@@ -71,6 +71,11 @@ const actionIcons: Readonly<Record<PlannedActionKind, string>> = {
   closeIssue: 'issue-closed',
   requeueTask: 'debug-restart',
   queueReviewTask: 'checklist',
+  requestFix: 'tools',
+  analyzeDraft: 'search',
+  updateBranch: 'sync',
+  askRebase: 'git-compare',
+  sendReviewFollowUp: 'comment-discussion',
 };
 
 /** `in 2 min`, `3 min ago`, `just now`: coarse on purpose, it is re-rendered every second. */

@@ -231,6 +231,8 @@ export interface BranchProtection {
   requiredApprovingReviewCount: number;
   /** Each changed file that CODEOWNERS assigns needs an approval from one of its owners. */
   requireCodeOwnerReviews: boolean;
+  /** GitHub's `strict` status checks: the head must contain the base's tip (else the merge state is BEHIND). */
+  requireUpToDate?: boolean;
 }
 
 export interface FakeRepoData {

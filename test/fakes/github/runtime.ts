@@ -135,6 +135,7 @@ export class FakeRuntime {
         requiredStatusChecks: [...(rule.requiredStatusChecks ?? [])],
         requiredApprovingReviewCount: rule.requiredApprovingReviewCount ?? 0,
         requireCodeOwnerReviews: rule.requireCodeOwnerReviews ?? false,
+        ...(rule.requireUpToDate === true ? { requireUpToDate: true } : {}),
       }])),
       labels: new Map(),
       issues: new Map(),

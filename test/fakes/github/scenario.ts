@@ -15,6 +15,8 @@ const protectionSchema = z.object({
   requiredApprovingReviewCount: z.optional(z.int().check(z.minimum(0))),
   /** Files CODEOWNERS (on the base branch) assigns need an approval from an owner with write access. */
   requireCodeOwnerReviews: z.optional(z.boolean()),
+  /** "Require branches to be up to date before merging" (GitHub's `strict`): a PR whose head lacks the base's tip is BEHIND. */
+  requireUpToDate: z.optional(z.boolean()),
 });
 
 const seedIssueSchema = z.object({

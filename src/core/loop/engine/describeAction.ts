@@ -27,5 +27,15 @@ export function describeAction(action: PlannedAction): string {
     }
     case 'queueReviewTask':
       return `Queue review task ${action.taskId} (merges ${action.range.first}–${action.range.last}) in pending/`;
+    case 'requestFix':
+      return `Ask ${action.agentId ?? 'the agent'} to fix CI on PR #${String(action.pullNumber)} at ${action.headSha.slice(0, 7)} (attempt ${String(action.attempt)} of ${String(action.maxAttempts)})`;
+    case 'analyzeDraft':
+      return `Analyse why CI is red on draft PR #${String(action.pullNumber)} at ${action.headSha.slice(0, 7)}`;
+    case 'updateBranch':
+      return `Update PR #${String(action.pullNumber)}'s branch with its base`;
+    case 'askRebase':
+      return `Ask ${action.agentId ?? 'the agent'} to rebase PR #${String(action.pullNumber)} (it conflicts with its base)`;
+    case 'sendReviewFollowUp':
+      return `Send review ${String(action.reviewId)}'s comments on PR #${String(action.pullNumber)} to ${action.agentId ?? 'the agent'}`;
   }
 }

@@ -6,7 +6,7 @@ import type { MergeRefusal } from '../policy/mergeRefusals';
 /** What one observation of the world gives the engine: the decision and what the views show. */
 export interface LoopObservation {
   readonly decision: StageDecision;
-  /** Plans of the tracks other than planning (runs), with their reasons. */
+  /** Plans of the tracks other than planning (runs; maintenance, whose action the engine takes), with their reasons. */
   readonly otherTracks: readonly TrackPlan[];
   readonly redPullRequests: readonly RedPullRequest[];
   readonly followedPullRequests: readonly FollowedPullRequest[];
@@ -66,6 +66,11 @@ export interface LoopBackend {
   adoptIssues?(dryRun: boolean): Promise<AdoptionReport>;
   /** Commits a local draft to the planning branch's pending/ (GitHub mode); idempotent. */
   queueDraft?(path: string): Promise<ExecutionResult>;
+  /**
+   * "Fix now" / "Send to…" (issue 11): the maintenance track's fix request for this PR from the last
+   * observation, or why there is none. Absent: the mode has no PRs to fix.
+   */
+  fixAction?(pullNumber: number, agentId?: string): PlannedAction | string;
   /** Which queue folder of the last observation holds the task (GitHub mode: of the planning branch). */
   taskFolder?(taskId: string): 'pending' | 'processed' | 'complete' | undefined;
   /** Requests and points spent so far (monotonic), and the budgets last seen. */

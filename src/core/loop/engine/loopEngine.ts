@@ -1,13 +1,14 @@
 import type { EventInput } from '../../events/eventLog';
 import { isGitHubError } from '../../forges/github/githubError';
 import type { Logger } from '../../logging/logger';
-import { describeError } from '../../logging/redactor';
 import type { Disposable } from '../../util/disposable';
 import type { BackendUsage, LeaseAnswer, LoopBackend, LoopObservation } from './loopBackend';
-import type { ActionOutcome, LoopController, LoopState, PlannedAction, RequeueTaskAction, TickPlan, TickReport, TrackPlan } from './loopModel';
+import { isMaintenanceAction, type ActionOutcome, type LoopController, type LoopState, type PlannedAction, type RequeueTaskAction, type TickPlan, type TickReport } from './loopModel';
 import { describeAction } from './describeAction';
 import { summariseAdoption } from '../tracks/planning/issueAdoption';
 import { planStillHolds } from './planBasis';
+import { actionsToTake, planTracks, summaryOf } from './trackPlans';
+import { describeFailure } from './describeFailure';
 
 export interface LoopTimers {
   setTimeout(callback: () => void, ms: number): unknown;
@@ -142,11 +143,20 @@ export class LoopEngine implements LoopController, Disposable {
     });
   }
 
-  fixPullRequest(pullNumber: number): Promise<ActionOutcome> {
-    // Replaced by the maintenance track's guarded fix request (issue 11, in progress).
-    const message = `PR #${String(pullNumber)}: the maintenance track does not act yet.`;
-    const action: PlannedAction = { kind: 'closeIssue', reason: message, issueNumber: pullNumber };
-    return Promise.resolve({ track: 'maintenance', action, result: 'skipped', message });
+  fixPullRequest(pullNumber: number, agentId?: string): Promise<ActionOutcome> {
+    return this.serialised(async () => {
+      await this.observe(true);
+      const planned = this.options.backend.fixAction?.(pullNumber, agentId) ?? 'There are no pull requests to fix in local mode.';
+      if (typeof planned === 'string') {
+        const message = `PR #${String(pullNumber)} is not fixed now: ${planned}`;
+        this.options.appendEvent({ kind: 'loop.fix', pullNumber, result: 'skipped', message });
+        return { track: 'maintenance', action: { kind: 'closeIssue', reason: message, issueNumber: pullNumber }, result: 'skipped', message };
+      }
+      const outcome = await this.act(planned).finally(() => this.releaseUnlessRunning());
+      this.options.appendEvent({ kind: 'loop.fix', pullNumber, result: outcome.result, message: outcome.message });
+      await this.observe(true).then(after => { this.publish(after, undefined, undefined); }, () => undefined);
+      return outcome;
+    });
   }
 
   /** Why the loop offers no requeue for a task: in pending/ already (nothing to do), or its work is not failed. */
@@ -234,8 +244,7 @@ export class LoopEngine implements LoopController, Disposable {
       const observation = await this.observe(false);
       const plan = this.plan(observation);
       const outcomes: ActionOutcome[] = [];
-      const planning = plan.tracks.find(track => track.track === 'planning');
-      if (!dryRun && planning?.action !== undefined) outcomes.push(await this.act(planning.action));
+      if (!dryRun) for (const action of actionsToTake(plan)) outcomes.push(await this.act(action));
       const after = backend.usage();
       const report: TickReport = { plan, outcomes, requests: after.requests - before.requests, points: after.points - before.points };
       this.lastTickPoints = report.points;
@@ -281,13 +290,7 @@ export class LoopEngine implements LoopController, Disposable {
   }
 
   private plan(observation: LoopObservation): TickPlan {
-    const decision = observation.decision;
-    let planning: TrackPlan = { track: 'planning', action: decision.action, reason: decision.action?.reason ?? decision.reason };
-    if (decision.action !== undefined) {
-      const held = this.holdBack(decision.action);
-      if (held !== undefined) planning = { track: 'planning', action: undefined, reason: held.reason, held: { action: decision.action, waitsFor: held.waitsFor } };
-    }
-    return { at: this.options.now().toISOString(), stage: decision, tracks: [...observation.otherTracks, planning] };
+    return planTracks(observation, this.options.now().toISOString(), action => this.holdBack(action));
   }
 
   /** Whether a planned action waits (for the user's click, or for trust), and why. The plan still names it. */
@@ -301,10 +304,11 @@ export class LoopEngine implements LoopController, Disposable {
 
   private async act(action: PlannedAction): Promise<ActionOutcome> {
     const { backend } = this.options;
-    if (!this.options.trusted()) return { track: 'planning', action, result: 'skipped', message: 'This workspace is not trusted: ATO takes no action.' };
+    const track = isMaintenanceAction(action) ? 'maintenance' : 'planning';
+    if (!this.options.trusted()) return { track, action, result: 'skipped', message: 'This workspace is not trusted: ATO takes no action.' };
     const lease = await this.takeLease();
     if (!lease.held) {
-      return { track: 'planning', action, result: 'skipped', message: `Another loop (${lease.holder}) holds the lease until ${lease.expiresAt}; it acts, this one waits.` };
+      return { track, action, result: 'skipped', message: `Another loop (${lease.holder}) holds the lease until ${lease.expiresAt}; it acts, this one waits.` };
     }
     this.options.appendEvent({ kind: 'loop.action', action: action.kind, summary: describeAction(action), reason: action.reason, phase: 'start' });
     try {
@@ -312,13 +316,13 @@ export class LoopEngine implements LoopController, Disposable {
       this.dirty = true;
       for (const record of result.adopted ?? []) this.options.appendEvent({ kind: 'loop.adopted', ...record, by: action.kind });
       this.options.appendEvent({ kind: 'loop.action', action: action.kind, phase: 'end', result: result.result, message: result.message });
-      return { track: 'planning', action, result: result.result, message: result.message };
+      return { track, action, result: result.result, message: result.message };
     } catch (error) {
       this.dirty = true;
       const message = describeFailure(error);
       this.options.appendEvent({ kind: 'loop.action', action: action.kind, phase: 'end', result: 'failed', message });
       if (isGitHubError(error, 'rateLimited')) throw error;
-      return { track: 'planning', action, result: 'failed', message };
+      return { track, action, result: 'failed', message };
     }
   }
 
@@ -412,18 +416,4 @@ export class LoopEngine implements LoopController, Disposable {
     if (this.timer !== undefined) this.options.timers.clearTimeout(this.timer);
     this.timer = undefined;
   }
-}
-
-/** What a track's plan would do, taken or held, for the event log. */
-function summaryOf(track: TrackPlan): string | undefined {
-  const action = track.action ?? track.held?.action;
-  return action === undefined ? undefined : describeAction(action);
-}
-
-function describeFailure(error: unknown): string {
-  if (isGitHubError(error)) {
-    const wait = error.kind === 'rateLimited' && error.retryAfterMs !== undefined ? ` (GitHub asks to wait ${String(Math.ceil(error.retryAfterMs / 1000))} s)` : '';
-    return `GitHub: ${error.message}${wait}`;
-  }
-  return describeError(error);
 }

@@ -105,7 +105,8 @@ export type PlannedAction =
   | { readonly kind: 'openCapabilityIssue'; readonly reason: string; readonly pullNumber: number; readonly agent?: PromotionAgent }
   | { readonly kind: 'closeIssue'; readonly reason: string; readonly issueNumber: number }
   | RequeueTaskAction
-  | QueueReviewTaskAction;
+  | QueueReviewTaskAction
+  | MaintenancePlannedAction;
 
 /**
  * `ato.maintenance.reviewEvery` = N: after every N merged task PRs the planning track queues one review task
@@ -121,6 +122,25 @@ export interface QueueReviewTaskAction {
   readonly range: { readonly first: number; readonly last: number };
   /** The task file's text. */
   readonly text: string;
+}
+
+/**
+ * The maintenance track's step on one PR (issue 11), with what executing it needs: the head it was planned on
+ * (a moved head makes it stale), the attempt, and the agent that receives a follow-up (`copilot`, `jules`, a
+ * local agent's id; `undefined` when no agent can take it — execution then reports needs-you).
+ */
+export type MaintenancePlannedAction =
+  | { readonly kind: 'requestFix'; readonly reason: string; readonly pullNumber: number; readonly headSha: string; readonly attempt: number; readonly maxAttempts: number; readonly author: PullAuthor; readonly agentId: string | undefined }
+  | { readonly kind: 'analyzeDraft'; readonly reason: string; readonly pullNumber: number; readonly headSha: string }
+  | { readonly kind: 'updateBranch'; readonly reason: string; readonly pullNumber: number; readonly headSha: string }
+  | { readonly kind: 'askRebase'; readonly reason: string; readonly pullNumber: number; readonly headSha: string; readonly attempt: number; readonly author: PullAuthor; readonly agentId: string | undefined }
+  | { readonly kind: 'sendReviewFollowUp'; readonly reason: string; readonly pullNumber: number; readonly headSha: string; readonly attempt: number; readonly reviewId: number; readonly author: PullAuthor; readonly agentId: string | undefined };
+
+export const maintenanceActionKinds: ReadonlySet<PlannedAction['kind']> = new Set(['requestFix', 'analyzeDraft', 'updateBranch', 'askRebase', 'sendReviewFollowUp']);
+
+/** Whether an action is the maintenance track's. */
+export function isMaintenanceAction(action: PlannedAction): action is MaintenancePlannedAction {
+  return maintenanceActionKinds.has(action.kind);
 }
 
 /**

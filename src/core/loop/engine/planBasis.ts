@@ -11,6 +11,11 @@ export function planStillHolds(plan: TickPlan, now: LoopObservation): boolean {
   return basisKey(plan.stage, plan.tracks.filter(track => track.track !== 'planning')) === basisKey(now.decision, now.otherTracks);
 }
 
+/** A held track (untrusted workspace) is compared by the action it holds: its reason says why it waits. */
+function trackKey(track: LoopObservation['otherTracks'][number]): unknown[] {
+  return track.held === undefined ? [track.track, track.action ?? null, track.reason] : [track.track, track.held.action, null];
+}
+
 function basisKey(decision: StageDecision, otherTracks: LoopObservation['otherTracks']): string {
-  return JSON.stringify([decision.stage, decision.reason, decision.action ?? null, decision.focus ?? null, otherTracks.map(track => [track.track, track.action ?? null, track.reason])]);
+  return JSON.stringify([decision.stage, decision.reason, decision.action ?? null, decision.focus ?? null, otherTracks.map(trackKey)]);
 }

@@ -28,6 +28,7 @@ import { createFleetRuns } from '../../dispatch/dispatchRuntime';
 import { fleetSettingsOf } from '../../agents/fleet/fleetSettings';
 import { stallSettingsOf } from '../../dispatch/stallWatch';
 import type { FleetRuns } from '../../dispatch/fleetRuns';
+import type { MaintenanceAgents } from '../tracks/maintenance/maintenanceAgents';
 
 export interface GitHubLoopSetup {
   readonly workspaceRoot: string;
@@ -71,6 +72,8 @@ export interface GitHubLoopSetup {
   readonly readsOnce?: boolean;
   /** The fetch under the GitHub port; default Node's (the CLI gives nodeHttpFetch). */
   readonly fetch?: FetchFunction;
+  /** How the maintenance track's follow-ups reach local agents, Jules and the draft analyser (issue 11); absent: those wait as needs-you. */
+  readonly maintenanceAgents?: MaintenanceAgents;
 }
 
 export type GitHubLoopResult =
@@ -185,6 +188,8 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     reportedPullRequests: () => runs.reportedPullRequests(),
     reviewEvery: () => settings['maintenance.reviewEvery'],
     ...(setup.readsOnce === true ? { readsOnce: true } : {}),
+    maintenanceSettings: () => ({ enabled: settings['maintenance.enabled'], maxFixAttempts: settings['maintenance.maxFixAttempts'], scope: settings['maintenance.scope'] }),
+    ...(setup.maintenanceAgents === undefined ? {} : { maintenanceAgents: setup.maintenanceAgents }),
   });
   const engine = new LoopEngine({
     backend,

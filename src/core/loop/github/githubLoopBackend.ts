@@ -23,6 +23,11 @@ import { agentInBody } from '../texts/markers';
 import { adoptExistingIssues } from './adoptExistingIssues';
 import { executeGuardedAction, type GuardedActionContext } from './guardedActions';
 import { PreviousPaths } from './previousPaths';
+import { isMaintenanceAction, type MaintenancePlannedAction } from '../engine/loopModel';
+import type { MaintenanceAgents } from '../tracks/maintenance/maintenanceAgents';
+import { executeMaintenanceAction } from './maintenanceActions';
+import { MaintenanceReader, redWithCare, type MaintenanceObservation, type MaintenanceSettingsView } from './maintenanceObservation';
+import { fixNowAction } from '../tracks/maintenance/fixNow';
 
 const waitingStages: ReadonlySet<string> = new Set(['1b', '2b', '3b']);
 
@@ -51,6 +56,10 @@ export interface GitHubLoopBackendOptions extends Omit<GuardedActionContext, 'ob
    * later read compares the probe's ETag, so that read sends the snapshot without waiting for the probe.
    */
   readonly readsOnce?: boolean;
+  /** `ato.maintenance.*` (issue 11); absent: the maintenance track is off. */
+  readonly maintenanceSettings?: () => MaintenanceSettingsView;
+  /** How follow-ups reach local agents, Jules and the draft analyser (absent: those wait as needs-you). */
+  readonly maintenanceAgents?: MaintenanceAgents;
 }
 
 /**
@@ -65,8 +74,11 @@ export class GitHubLoopBackend implements LoopBackend {
   private readonly refusals = new Map<number, MergeRefusal>();
   private readonly writers: WriteAccessCache;
   private readonly previousPaths: PreviousPaths;
+  private readonly maintenanceReader: MaintenanceReader;
+  private maintenance: MaintenanceObservation | undefined;
 
   constructor(private readonly options: GitHubLoopBackendOptions) {
+    this.maintenanceReader = new MaintenanceReader(options.port, options.maintenanceAgents);
     this.writers = new WriteAccessCache(login => options.port.permissionOf(login), () => options.now().getTime(), options.writeAccessTtlMs);
     this.previousPaths = new PreviousPaths(pullNumber => options.port.renamedFiles(pullNumber));
   }
@@ -103,11 +115,15 @@ export class GitHubLoopBackend implements LoopBackend {
     // CI results and re-runs do not show in the cheap probe: while a check is pending on a PR the loop
     // follows, or the planning track waits on a PR (1b, 2b, 3b), every tick reads everything. Other PRs'
     // CI does not count: in a busy repository some CI is always running.
-    const inFlight = waitingStages.has(decision.stage) || followed.some(pr => pr.ci === 'pending') || (localRuns?.size ?? 0) > 0;
+    const maintenance = await this.observeMaintenance(snapshot, trust, followed);
+    // A fix waits for CI on its new head (and a PR in scope for CI at all): ticks come at the active interval.
+    const inFlight = waitingStages.has(decision.stage) || followed.some(pr => pr.ci === 'pending') || (localRuns?.size ?? 0) > 0 || maintenance.plan?.inFlight === true;
     const drafts = planning.drafts.map(entry => ({ path: entry.file, taskId: queueEntryId(entry), title: entry.result.task?.title ?? entry.fileName, valid: isValidQueueEntry(entry) }));
     const counts = loopCounts({ snapshot, queue: planning.entries, links, followedPullRequests: followed.length, localDrafts: drafts.length });
     const queue = { branch: `origin/${this.options.branch}`, revision: planning.revision, entries: planning.entries, ...(this.options.fileUrlBase === undefined ? {} : { fileUrlBase: this.options.fileUrlBase }) };
-    return { decision, otherTracks: [this.runsTrack()], redPullRequests: redPullRequests(snapshot, new Map()), followedPullRequests: followed, counts, drafts, queue, inFlight };
+    const needsYou = maintenance.plan === undefined ? decision.needsYou : [...decision.needsYou, ...maintenance.plan.needsYou];
+    const maintenanceTrack = maintenance.plan?.track ?? { track: 'maintenance' as const, action: undefined, reason: maintenance.off ?? 'The maintenance track is off.' };
+    return { decision: { ...decision, needsYou }, otherTracks: [this.runsTrack(), maintenanceTrack], redPullRequests: redWithCare(redPullRequests(snapshot, new Map()), maintenance), followedPullRequests: followed, counts, drafts, queue, inFlight };
   }
 
   /**
@@ -136,9 +152,43 @@ export class GitHubLoopBackend implements LoopBackend {
   async execute(action: PlannedAction): Promise<ExecutionResult> {
     const observed = this.observed;
     if (observed === undefined) return { result: 'failed', message: 'Nothing observed yet: the action was not taken.' };
+    if (isMaintenanceAction(action)) return this.executeMaintenance(action, observed.snapshot.viewerLogin);
     const result = await executeGuardedAction({ ...this.options, mergeMethod: this.options.policy().method, observed }, action);
     if (result.refusal !== undefined) this.refusals.set(result.refusal.pullNumber, result.refusal);
     return result;
+  }
+
+  /** "Fix now" / "Send to…": the fix request for this PR now, or why there is none (from the last observation). */
+  fixAction(pullNumber: number, agentId?: string): MaintenancePlannedAction | string {
+    const maintenance = this.maintenance;
+    if (maintenance?.plan === undefined) return maintenance?.off ?? 'The maintenance track has not observed GitHub yet.';
+    return fixNowAction(maintenance.plan, maintenance.inScope, pullNumber, agentId, this.options.maintenanceAgents !== undefined);
+  }
+
+  private async observeMaintenance(snapshot: RepoSnapshot, trust: TrustFacts, followed: Parameters<MaintenanceReader['observe']>[2]): Promise<MaintenanceObservation> {
+    const settings = this.options.maintenanceSettings?.();
+    if (settings === undefined) {
+      this.maintenance = { plan: undefined, off: 'The maintenance track is not wired in this loop.', inScope: [] };
+      return this.maintenance;
+    }
+    let facts = trust;
+    if (settings.enabled && settings.scope === 'writers') {
+      // Every writer's PR is in scope: their authors' write access is asked (cached per login).
+      const more = await this.writers.lookup(loginsToCheck(snapshot.openPullRequests, trust));
+      facts = { ...trust, writeAccess: new Map([...trust.writeAccess, ...more]) };
+    }
+    this.maintenance = await this.maintenanceReader.observe(snapshot, facts, followed, settings);
+    return this.maintenance;
+  }
+
+  private async executeMaintenance(action: MaintenancePlannedAction, viewerLogin: string | undefined): Promise<ExecutionResult> {
+    const maintenance = this.options.port.maintenance;
+    if (maintenance === undefined) return { result: 'failed', message: 'This GitHub port has no maintenance API.' };
+    try {
+      return await executeMaintenanceAction({ port: this.options.port, maintenance, agents: this.options.maintenanceAgents, intents: this.options.intents, viewerLogin, checkpoint: this.options.checkpoint }, action);
+    } finally {
+      this.maintenanceReader.forget(action.pullNumber);
+    }
   }
 
   async adoptIssues(dryRun: boolean): Promise<AdoptionReport> {

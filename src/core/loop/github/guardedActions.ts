@@ -87,6 +87,13 @@ export async function executeGuardedAction(context: GuardedActionContext, action
       return requeueTask(context, action);
     case 'queueReviewTask':
       return queueReviewTask(context, action);
+    case 'requestFix':
+    case 'analyzeDraft':
+    case 'updateBranch':
+    case 'askRebase':
+    case 'sendReviewFollowUp':
+      // The maintenance track's actions run in maintenanceActions.ts (the backend routes them there).
+      return { result: 'failed', message: `${action.kind} is the maintenance track's action, not the planning track's.` };
   }
 }
 

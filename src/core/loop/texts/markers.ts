@@ -14,7 +14,21 @@ export type AtoMarker =
   /** Which agent serves the work (a task issue a local agent works on is assigned to nobody on GitHub). */
   | { readonly kind: 'agent'; readonly agentId: string }
   /** The issue that reports a task's run after its retries ran out (one per run). */
-  | { readonly kind: 'escalation'; readonly taskId: string; readonly runId: string };
+  | { readonly kind: 'escalation'; readonly taskId: string; readonly runId: string }
+  /** A maintenance request ATO made on a PR (issue 11): read back, it is the track's record (never memory). */
+  | { readonly kind: 'maintenance'; readonly record: MaintenanceMarker };
+
+/** What one maintenance marker records: the request, on which PR and head, to which agent, and how it ended. */
+export interface MaintenanceMarker {
+  readonly request: 'fix' | 'analysis' | 'updateBranch' | 'rebase' | 'reviewFollowUp';
+  readonly pr: number;
+  readonly attempt: number;
+  readonly headSha: string;
+  readonly agent?: string;
+  readonly reviewId?: number;
+  /** `conflict`: GitHub could not update the branch (the agent is asked to rebase next). */
+  readonly outcome?: 'conflict';
+}
 
 /** Task ids in markers are slugs of bounded length (a marker is a line, not a document). */
 export const maxMarkerTaskIdLength = 200;
@@ -36,7 +50,43 @@ export function formatMarker(marker: AtoMarker): string {
       if (!isMarkerTaskId(marker.taskId)) throw new Error(`"${marker.taskId}" is not a task id`);
       if (!runIdPattern.test(marker.runId)) throw new Error(`"${marker.runId}" is not a run id`);
       return `<!-- ato:escalation ${marker.taskId} ${marker.runId} -->`;
+    case 'maintenance':
+      return formatMaintenanceMarker(marker.record);
   }
+}
+
+const maintenanceRequests: ReadonlySet<string> = new Set(['fix', 'analysis', 'updateBranch', 'rebase', 'reviewFollowUp']);
+
+function formatMaintenanceMarker(record: MaintenanceMarker): string {
+  if (!maintenanceRequests.has(record.request)) throw new Error(`"${record.request}" is not a maintenance request`);
+  if (!isPullNumber(record.pr) || !Number.isSafeInteger(record.attempt) || record.attempt < 0 || record.attempt > 1000) throw new Error('not a maintenance record');
+  if (!/^[0-9a-f]{40}$/.test(record.headSha)) throw new Error(`"${record.headSha}" is not a commit sha`);
+  if (record.agent !== undefined && !isMarkerAgentId(record.agent)) throw new Error(`"${record.agent}" is not an agent id`);
+  if (record.reviewId !== undefined && !(Number.isSafeInteger(record.reviewId) && record.reviewId >= 0)) throw new Error('not a review id');
+  const fields = [
+    `ato:maintenance=${record.request}`, `pr=${String(record.pr)}`, `attempt=${String(record.attempt)}`, `head=${record.headSha}`,
+    ...(record.agent === undefined ? [] : [`agent=${record.agent}`]),
+    ...(record.reviewId === undefined ? [] : [`review=${String(record.reviewId)}`]),
+    ...(record.outcome === undefined ? [] : [`outcome=${record.outcome}`]),
+  ];
+  return `<!-- ${fields.join(' ')} -->`;
+}
+
+const maintenancePattern = /^<!-- ato:maintenance=(fix|analysis|updateBranch|rebase|reviewFollowUp) pr=([1-9]\d{0,9}) attempt=(\d{1,4}) head=([0-9a-f]{40})(?: agent=(\S+))?(?: review=(\d{1,15}))?(?: outcome=(conflict))? -->$/;
+
+function parseMaintenanceMarker(text: string): AtoMarker | undefined {
+  const match = maintenancePattern.exec(text);
+  if (match === null) return undefined;
+  const [, request, pr, attempt, headSha, agent, reviewId, outcome] = match;
+  if (request === undefined || pr === undefined || attempt === undefined || headSha === undefined) return undefined;
+  if (agent !== undefined && !isMarkerAgentId(agent)) return undefined;
+  const record: MaintenanceMarker = {
+    request: request as MaintenanceMarker['request'], pr: Number(pr), attempt: Number(attempt), headSha,
+    ...(agent === undefined ? {} : { agent }),
+    ...(reviewId === undefined ? {} : { reviewId: Number(reviewId) }),
+    ...(outcome === undefined ? {} : { outcome: 'conflict' as const }),
+  };
+  return isPullNumber(record.pr) ? { kind: 'maintenance', record } : undefined;
 }
 
 const taskPattern = /^<!-- ato:task=(\S+) -->$/;
@@ -59,6 +109,7 @@ export function parseMarkerLine(line: string): AtoMarker | undefined {
     const sourcePr = Number(capability[1]);
     return isPullNumber(sourcePr) ? { kind: 'capabilityUpdate', sourcePr } : undefined;
   }
+  if (text.startsWith('<!-- ato:maintenance=')) return parseMaintenanceMarker(text);
   const escalation = escalationPattern.exec(text);
   if (escalation?.[1] !== undefined && escalation[2] !== undefined) {
     return isMarkerTaskId(escalation[1]) && runIdPattern.test(escalation[2]) ? { kind: 'escalation', taskId: escalation[1], runId: escalation[2] } : undefined;

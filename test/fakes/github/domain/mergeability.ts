@@ -76,6 +76,10 @@ export async function mergeStateStatusOf(repo: RepoRuntime, pull: FakePull): Pro
   const mergeable = await mergeableOf(repo, pull);
   if (mergeable === 'CONFLICTING') return 'DIRTY';
   if (mergeable === 'UNKNOWN') return 'UNKNOWN';
+  if (repo.data.protection.get(pull.pull.baseRef)?.requireUpToDate === true) {
+    const baseSha = await repo.branchSha(pull.pull.baseRef);
+    if (baseSha !== undefined && !await repo.git.isAncestor(baseSha, pull.pull.headSha)) return 'BEHIND';
+  }
   if (pull.pull.draft) return 'DRAFT';
   if (await protectionBlocker(repo, pull) !== undefined) return 'BLOCKED';
   const state = rollupState(rollupContexts(repo.data, pull.pull.headSha));
