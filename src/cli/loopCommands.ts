@@ -55,10 +55,11 @@ export async function openLoop(context: CliContext, { readsOnce = false } = {}):
     // Reads once and ends: plain node:http, not Node's fetch, whose first use compiles its HTTP client (issue 14).
     ...(readsOnce ? { readsOnce, fetch: nodeHttpFetch } : {}),
     // The loop's agents: the local ones, and Jules when it is enabled and its key is set (ATO_JULES_API_KEY); Copilot the loop builds itself.
+    julesApiKey: () => secrets.get('jules.apiKey'),
     localAgents: (await hostAgents({ settings, secrets, workspaceRoot: context.workspaceRoot, log: context.log, allowances: { projectMcpServers: projectMcpServersAllowed(context.env) }, remote: { jules: true } })).agents,
   });
   // A local agent the loop started works to its PR before the command ends (ato tick, ato run).
-  return { loop, state: () => state, close: async () => { if (loop.kind === 'ready') await loop.localRuns.settled(); await Promise.all(pending); } };
+  return { loop, state: () => state, close: async () => { if (loop.kind === 'ready') await Promise.all([loop.localRuns.settled(), loop.maintenanceAgents.settled?.()]); await Promise.all(pending); } };
 }
 
 /**

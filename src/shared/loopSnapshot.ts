@@ -56,7 +56,7 @@ const count = () => z.int().check(z.nonnegative());
 const text = () => z.string();
 
 /** Kinds of the planning track's actions (mirrors PlannedAction's; checked in panelSnapshot.ts). */
-export const plannedActionKinds = ['ensureGapIssue', 'promoteTask', 'dispatchIssue', 'mergePullRequest', 'completeTask', 'openCapabilityIssue', 'closeIssue', 'requeueTask', 'queueReviewTask', 'requestFix', 'analyzeDraft', 'updateBranch', 'askRebase', 'sendReviewFollowUp'] as const;
+export const plannedActionKinds = ['ensureGapIssue', 'promoteTask', 'dispatchIssue', 'mergePullRequest', 'completeTask', 'openCapabilityIssue', 'closeIssue', 'requeueTask', 'queueReviewTask', 'requestFix', 'analyzeDraft', 'updateBranch', 'askRebase', 'sendReviewFollowUp', 'queueEmergencyTask'] as const;
 export type PlannedActionKind = (typeof plannedActionKinds)[number];
 
 /** An action the loop intends or took, described by the host. */

@@ -183,6 +183,7 @@ export class LoopService implements vscode.Disposable {
       localRuns: this.activeLocalRuns,
       fleetRuns: this.fleetRuns,
       // The loop's agents: the local ones, and Jules when it is enabled and its key is set; Copilot the loop builds itself.
+      julesApiKey: () => secrets.get('jules.apiKey'),
       localAgents: (await hostAgents({ settings, secrets, workspaceRoot: root, log: this.services.log.scoped('loop'), allowances: { projectMcpServers: projectMcpServersAllowed(this.services.workspaceState) }, remote: { jules: true } })).agents,
     }).catch((error: unknown) => ({ kind: 'unavailable' as const, mode: 'off' as const, reason: `The planning loop could not start: ${describeError(error)}` }));
     if (built.kind === 'unavailable') {

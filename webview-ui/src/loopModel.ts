@@ -76,6 +76,7 @@ const actionIcons: Readonly<Record<PlannedActionKind, string>> = {
   updateBranch: 'sync',
   askRebase: 'git-compare',
   sendReviewFollowUp: 'comment-discussion',
+  queueEmergencyTask: 'flame',
 };
 
 /** `in 2 min`, `3 min ago`, `just now`: coarse on purpose, it is re-rendered every second. */

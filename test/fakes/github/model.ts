@@ -223,6 +223,8 @@ export interface FakeReviewComment {
 /** The automatic CI: every new head of an open PR, and every new commit of the default branch, gets these checks. */
 export interface FakeCiRule {
   readonly checks: readonly { readonly name: string; readonly conclusion: CheckConclusion; readonly log?: string }[];
+  /** CI runs on open PRs' heads only, not on the default branch's tip (a red PR while main stays as it is). */
+  readonly pullRequestsOnly?: boolean;
 }
 
 export interface BranchProtection {

@@ -23,7 +23,8 @@ describe('the maintenance track against the fake GitHub', function () {
   afterEach(async () => { await fake.stop(); });
 
   const repo = () => fake.state.repo('octo', 'app');
-  const failing = { checks: [{ name: 'ci/build', conclusion: 'failure' as const, log: 'Run npm test\n> app@1.0.0 test\nnpm ERR! Test failed: expected 2, got 3\n    at sum.test.js:4:10\n' }] };
+  // Red on the PRs' heads; the default branch's tip is left alone (a red main is an emergency task: emergencyTasks.test.ts).
+  const failing = { pullRequestsOnly: true, checks: [{ name: 'ci/build', conclusion: 'failure' as const, log: 'Run npm test\n> app@1.0.0 test\nnpm ERR! Test failed: expected 2, got 3\n    at sum.test.js:4:10\n' }] };
   const passing = { checks: [{ name: 'ci/build', conclusion: 'success' as const }] };
 
   function maintenance(report: TickReport): string[] {
@@ -278,6 +279,25 @@ describe('the maintenance track against the fake GitHub', function () {
     assert.deepEqual(maintenance(await loop.tick()), ['requestFix:done']);
     assert.equal(commentsOn(pr, /^@copilot /).length, 1);
     assertNoDuplicateComments(fake);
+    await loop.close();
+  });
+
+  it('a red default branch: the loop\'s maintenance track queues one emergency task on main, which the planning track then promotes; never a second', async () => {
+    const loop = await loopOn();
+    await loop.tick(); // the planning track's first step (the gap issue); main is green
+    await fake.simulate.setCi({ checks: [{ name: 'ci/build', conclusion: 'failure', log: 'npm ERR! build broke\n' }] });
+    await api(fake, 'GET', '/repos/octo/app'); // CI runs on main's tip (red)
+    const emergencies = async (folder: 'pending' | 'processed'): Promise<string[]> => {
+      const listing = await api(fake, 'GET', `/repos/octo/app/contents/planning/issue_queue/${folder}?ref=main`);
+      return (listing.body as { name: string }[]).map(entry => entry.name).filter(name => name.startsWith('emergency-main-red-'));
+    };
+    assert.deepEqual(maintenance(await loop.tick()), ['queueEmergencyTask:done']);
+    assert.equal((await emergencies('pending')).length, 1);
+    const later: string[] = [];
+    for (let tick = 0; tick < 3; tick++) later.push(...(await loop.tick()).outcomes.map(outcome => `${outcome.action.kind}:${outcome.result}`));
+    assert.ok(!later.includes('queueEmergencyTask:done'), `one task per failure (ticks: ${later.join(', ')})`);
+    assert.ok(later.includes('promoteTask:done'), `the emergency task is promoted first (ticks: ${later.join(', ')})`);
+    assert.equal((await emergencies('pending')).length + (await emergencies('processed')).length, 1);
     await loop.close();
   });
 

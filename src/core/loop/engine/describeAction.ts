@@ -27,6 +27,8 @@ export function describeAction(action: PlannedAction): string {
     }
     case 'queueReviewTask':
       return `Queue review task ${action.taskId} (merges ${action.range.first}–${action.range.last}) in pending/`;
+    case 'queueEmergencyTask':
+      return `Queue emergency task ${action.emergency.fileName} in pending/: ${action.emergency.finding.title}`;
     case 'requestFix':
       return `Ask ${action.agentId ?? 'the agent'} to fix CI on PR #${String(action.pullNumber)} at ${action.headSha.slice(0, 7)} (attempt ${String(action.attempt)} of ${String(action.maxAttempts)})`;
     case 'analyzeDraft':

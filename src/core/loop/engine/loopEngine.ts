@@ -3,7 +3,7 @@ import { isGitHubError } from '../../forges/github/githubError';
 import type { Logger } from '../../logging/logger';
 import type { Disposable } from '../../util/disposable';
 import type { BackendUsage, LeaseAnswer, LoopBackend, LoopObservation } from './loopBackend';
-import { isMaintenanceAction, type ActionOutcome, type LoopController, type LoopState, type PlannedAction, type RequeueTaskAction, type TickPlan, type TickReport } from './loopModel';
+import { trackOfAction, type ActionOutcome, type LoopController, type LoopState, type PlannedAction, type RequeueTaskAction, type TickPlan, type TickReport } from './loopModel';
 import { describeAction } from './describeAction';
 import { summariseAdoption } from '../tracks/planning/issueAdoption';
 import { planStillHolds } from './planBasis';
@@ -304,7 +304,7 @@ export class LoopEngine implements LoopController, Disposable {
 
   private async act(action: PlannedAction): Promise<ActionOutcome> {
     const { backend } = this.options;
-    const track = isMaintenanceAction(action) ? 'maintenance' : 'planning';
+    const track = trackOfAction(action);
     if (!this.options.trusted()) return { track, action, result: 'skipped', message: 'This workspace is not trusted: ATO takes no action.' };
     const lease = await this.takeLease();
     if (!lease.held) {

@@ -2,6 +2,7 @@ import type { MergeMethod, RateLimitBudget } from '../../forges/github/githubMod
 import type { AdoptionReport } from '../tracks/planning/issueAdoption';
 import type { QueueEntry } from '../../queue/queueEntry';
 import type { PullAuthor, PullCareState } from '../tracks/maintenance/maintenanceDecision';
+import type { EmergencyAction } from '../tracks/maintenance/emergencyPlan';
 
 /** The planning track's stages (PRODUCT §4): gap analysis (1x), development (2x), capability update (3x). */
 export const stageIds = ['1a', '1b', '1c', '2a', '2b', '2c', '3a', '3b', '3c'] as const;
@@ -106,7 +107,20 @@ export type PlannedAction =
   | { readonly kind: 'closeIssue'; readonly reason: string; readonly issueNumber: number }
   | RequeueTaskAction
   | QueueReviewTaskAction
-  | MaintenancePlannedAction;
+  | MaintenancePlannedAction
+  | QueueEmergencyTaskAction;
+
+/**
+ * The maintenance track's emergency step (issue 11): a red default branch, a failed deployment or a failed
+ * deploy-log line becomes one task file (priority `emergency`) in pending/ — idempotent by the failure's key.
+ */
+export interface QueueEmergencyTaskAction {
+  readonly kind: 'queueEmergencyTask';
+  readonly reason: string;
+  readonly emergency: EmergencyAction;
+  /** The planning branch's head the queue was read at (the commit compares and swaps it). */
+  readonly expectedHeadSha: string;
+}
 
 /**
  * `ato.maintenance.reviewEvery` = N: after every N merged task PRs the planning track queues one review task
@@ -138,9 +152,14 @@ export type MaintenancePlannedAction =
 
 export const maintenanceActionKinds: ReadonlySet<PlannedAction['kind']> = new Set(['requestFix', 'analyzeDraft', 'updateBranch', 'askRebase', 'sendReviewFollowUp']);
 
-/** Whether an action is the maintenance track's. */
+/** Whether an action is the maintenance track's step on a PR. */
 export function isMaintenanceAction(action: PlannedAction): action is MaintenancePlannedAction {
   return maintenanceActionKinds.has(action.kind);
+}
+
+/** The track an action belongs to: the maintenance track's PR steps and emergency tasks, else planning. */
+export function trackOfAction(action: PlannedAction): 'planning' | 'maintenance' {
+  return isMaintenanceAction(action) || action.kind === 'queueEmergencyTask' ? 'maintenance' : 'planning';
 }
 
 /**

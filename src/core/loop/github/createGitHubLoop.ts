@@ -29,6 +29,7 @@ import { fleetSettingsOf } from '../../agents/fleet/fleetSettings';
 import { stallSettingsOf } from '../../dispatch/stallWatch';
 import type { FleetRuns } from '../../dispatch/fleetRuns';
 import type { MaintenanceAgents } from '../tracks/maintenance/maintenanceAgents';
+import { createMaintenanceAgents } from './createMaintenanceAgents';
 
 export interface GitHubLoopSetup {
   readonly workspaceRoot: string;
@@ -72,12 +73,17 @@ export interface GitHubLoopSetup {
   readonly readsOnce?: boolean;
   /** The fetch under the GitHub port; default Node's (the CLI gives nodeHttpFetch). */
   readonly fetch?: FetchFunction;
-  /** How the maintenance track's follow-ups reach local agents, Jules and the draft analyser (issue 11); absent: those wait as needs-you. */
-  readonly maintenanceAgents?: MaintenanceAgents;
+  /**
+   * How the maintenance track's follow-ups reach local agents, Jules and the draft analyser (issue 11).
+   * Default: built here from the loop's fleet, push URL and token, `localAgents` and `julesApiKey`.
+   */
+  readonly maintenanceAgents?: MaintenanceAgents & { settled?(): Promise<void> };
+  /** The Jules key (SecretStorage, or `ATO_JULES_API_KEY`): a Jules PR's follow-up is its session's message. */
+  readonly julesApiKey?: () => Promise<string | undefined>;
 }
 
 export type GitHubLoopResult =
-  | { readonly kind: 'ready'; readonly engine: LoopEngine; readonly port: GitHubPort; readonly branch: string; readonly repo: string; readonly localRuns: LoopTaskRuns }
+  | { readonly kind: 'ready'; readonly engine: LoopEngine; readonly port: GitHubPort; readonly branch: string; readonly repo: string; readonly localRuns: LoopTaskRuns; readonly maintenanceAgents: MaintenanceAgents & { settled?(): Promise<void> } }
   /** Why there is no GitHub loop here (shown in the panel and by `ato status`). */
   | { readonly kind: 'unavailable'; readonly reason: string; readonly mode: 'off' | 'local' };
 
@@ -166,6 +172,23 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     onSettled: () => { engine.wake(); },
   });
   const runs = new LoopTaskRuns(local, remoteRuns);
+  // Red PRs, conflicts and review follow-ups of a local agent's or a Jules PR go back the way they came (issue 11).
+  const maintenanceAgents = setup.maintenanceAgents ?? createMaintenanceAgents({
+    workspaceRoot,
+    settings,
+    pushUrl,
+    token,
+    fleetRuns,
+    agents: () => setup.localAgents ?? [],
+    ...(setup.julesApiKey === undefined ? {} : { julesApiKey: setup.julesApiKey }),
+    port,
+    reportedPullRequests: () => runs.reportedPullRequests(),
+    redactor: setup.redactor,
+    log: setup.log,
+    now,
+    checkpoint: setup.checkpoint ?? (() => undefined),
+    onSettled: () => { engine.wake(); },
+  });
   const backend = new GitHubLoopBackend({
     port,
     branch,
@@ -188,8 +211,8 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     reportedPullRequests: () => runs.reportedPullRequests(),
     reviewEvery: () => settings['maintenance.reviewEvery'],
     ...(setup.readsOnce === true ? { readsOnce: true } : {}),
-    maintenanceSettings: () => ({ enabled: settings['maintenance.enabled'], maxFixAttempts: settings['maintenance.maxFixAttempts'], scope: settings['maintenance.scope'] }),
-    ...(setup.maintenanceAgents === undefined ? {} : { maintenanceAgents: setup.maintenanceAgents }),
+    maintenanceSettings: () => ({ enabled: settings['maintenance.enabled'], maxFixAttempts: settings['maintenance.maxFixAttempts'], scope: settings['maintenance.scope'], train: settings['merge.train'], deployLog: settings['maintenance.deployLog'] }),
+    maintenanceAgents,
   });
   const engine = new LoopEngine({
     backend,
@@ -202,7 +225,7 @@ export async function createGitHubLoop(setup: GitHubLoopSetup): Promise<GitHubLo
     autoMerge: () => settings['merge.auto'],
     trusted: setup.trusted,
   });
-  return { kind: 'ready', engine, port, branch, repo: `${repo.owner}/${repo.name}`, localRuns: runs };
+  return { kind: 'ready', engine, port, branch, repo: `${repo.owner}/${repo.name}`, localRuns: runs, maintenanceAgents };
 }
 
 function signInReason(endpoint: GitHubEndpoint, repo: string): string {

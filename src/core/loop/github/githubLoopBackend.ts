@@ -26,6 +26,7 @@ import { PreviousPaths } from './previousPaths';
 import { isMaintenanceAction, type MaintenancePlannedAction } from '../engine/loopModel';
 import type { MaintenanceAgents } from '../tracks/maintenance/maintenanceAgents';
 import { executeMaintenanceAction } from './maintenanceActions';
+import { executeEmergencyStep, planEmergencyStep, type EmergencyStepOptions } from './emergencyStep';
 import { MaintenanceReader, redWithCare, type MaintenanceObservation, type MaintenanceSettingsView } from './maintenanceObservation';
 import { fixNowAction } from '../tracks/maintenance/fixNow';
 
@@ -122,7 +123,7 @@ export class GitHubLoopBackend implements LoopBackend {
     const counts = loopCounts({ snapshot, queue: planning.entries, links, followedPullRequests: followed.length, localDrafts: drafts.length });
     const queue = { branch: `origin/${this.options.branch}`, revision: planning.revision, entries: planning.entries, ...(this.options.fileUrlBase === undefined ? {} : { fileUrlBase: this.options.fileUrlBase }) };
     const needsYou = maintenance.plan === undefined ? decision.needsYou : [...decision.needsYou, ...maintenance.plan.needsYou];
-    const maintenanceTrack = maintenance.plan?.track ?? { track: 'maintenance' as const, action: undefined, reason: maintenance.off ?? 'The maintenance track is off.' };
+    const maintenanceTrack = await this.withEmergency(maintenance.plan?.track ?? { track: 'maintenance' as const, action: undefined, reason: maintenance.off ?? 'The maintenance track is off.' }, snapshot, planning);
     return { decision: { ...decision, needsYou }, otherTracks: [this.runsTrack(), maintenanceTrack], redPullRequests: redWithCare(redPullRequests(snapshot, new Map()), maintenance), followedPullRequests: followed, counts, drafts, queue, inFlight };
   }
 
@@ -153,6 +154,7 @@ export class GitHubLoopBackend implements LoopBackend {
     const observed = this.observed;
     if (observed === undefined) return { result: 'failed', message: 'Nothing observed yet: the action was not taken.' };
     if (isMaintenanceAction(action)) return this.executeMaintenance(action, observed.snapshot.viewerLogin);
+    if (action.kind === 'queueEmergencyTask') return executeEmergencyStep(this.emergencyOptions(''), action);
     const result = await executeGuardedAction({ ...this.options, mergeMethod: this.options.policy().method, observed }, action);
     if (result.refusal !== undefined) this.refusals.set(result.refusal.pullNumber, result.refusal);
     return result;
@@ -179,6 +181,22 @@ export class GitHubLoopBackend implements LoopBackend {
     }
     this.maintenance = await this.maintenanceReader.observe(snapshot, facts, followed, settings);
     return this.maintenance;
+  }
+
+  /**
+   * With no PR to act on this tick, the maintenance track's other half: a red default branch, a failed
+   * deployment or deploy-log line becomes one emergency task (emergencyStep.ts).
+   */
+  private async withEmergency(track: TrackPlan, snapshot: RepoSnapshot, planning: PlanningRead): Promise<TrackPlan> {
+    const settings = this.options.maintenanceSettings?.();
+    if (settings?.enabled !== true || track.action !== undefined) return track;
+    const step = await planEmergencyStep(this.emergencyOptions(settings.deployLog ?? ''), snapshot, planning);
+    return step.action === undefined ? { ...track, reason: `${track.reason} No emergency task: ${step.reason}.` } : { track: 'maintenance', action: step.action, reason: step.action.reason };
+  }
+
+  private emergencyOptions(deployLog: string): EmergencyStepOptions {
+    const { port, branch, planningPath, workspaceRoot, now, checkpoint } = this.options;
+    return { port, branch, planningPath, workspaceRoot, deployLog: () => deployLog, now, checkpoint };
   }
 
   private async executeMaintenance(action: MaintenancePlannedAction, viewerLogin: string | undefined): Promise<ExecutionResult> {

@@ -92,6 +92,7 @@ export async function executeGuardedAction(context: GuardedActionContext, action
     case 'updateBranch':
     case 'askRebase':
     case 'sendReviewFollowUp':
+    case 'queueEmergencyTask':
       // The maintenance track's actions run in maintenanceActions.ts (the backend routes them there).
       return { result: 'failed', message: `${action.kind} is the maintenance track's action, not the planning track's.` };
   }

@@ -12,6 +12,10 @@ export interface MaintenanceSettingsView {
   readonly enabled: boolean;
   readonly maxFixAttempts: number;
   readonly scope: MaintenanceScope;
+  /** `ato.merge.train`: behind PRs are updated so the train can merge them one at a time. */
+  readonly train?: boolean;
+  /** `ato.maintenance.deployLog` ('' or absent: none). */
+  readonly deployLog?: string;
 }
 
 export interface MaintenanceObservation {
@@ -63,7 +67,7 @@ export class MaintenanceReader {
       readings.push({ candidate, records, reviewId });
     }
     for (const number of [...this.comments.keys()]) if (!inScope.some(candidate => candidate.pr.number === number)) this.comments.delete(number);
-    const plan = planMaintenance(readings, { maxFixAttempts: settings.maxFixAttempts, agentsHook: this.agents !== undefined, activeFollowUps: this.agents?.activeFollowUps() ?? new Set() });
+    const plan = planMaintenance(readings, { maxFixAttempts: settings.maxFixAttempts, agentsHook: this.agents !== undefined, activeFollowUps: this.agents?.activeFollowUps() ?? new Set(), train: settings.train === true });
     return { plan, inScope };
   }
 }

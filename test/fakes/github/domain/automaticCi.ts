@@ -15,7 +15,7 @@ export function automaticCi(rt: FakeRuntime, repo: RepoRuntime, refs: RefMap): v
   const heads = new Map<string, string>();
   for (const pull of pulls(repo.data)) if (pull.state === 'open') heads.set(pull.pull.headSha, pull.pull.baseRef);
   const tip = refs.get(`refs/heads/${repo.data.defaultBranch}`)?.sha;
-  if (tip !== undefined && !heads.has(tip)) heads.set(tip, repo.data.defaultBranch);
+  if (tip !== undefined && !heads.has(tip) && rule.pullRequestsOnly !== true) heads.set(tip, repo.data.defaultBranch);
   for (const [sha, base] of heads) runChecks(rt, repo.data, sha, base);
 }
 

@@ -229,9 +229,10 @@ describe('QueueIndex', () => {
 
   describe('problems', () => {
     it('reports duplicate ids across folders, and holds the pending one back', async () => {
-      await put('pending', 'again.task.md', { id: 'shared' });
+      // Explicit ages: two files written in the same millisecond would tie and sort by id.
+      await put('pending', 'again.task.md', { id: 'shared', created: '2026-01-01T00:00:00Z' });
       await put('complete', 'first.task.md', { id: 'shared' });
-      await put('pending', 'other.task.md', { id: 'other' });
+      await put('pending', 'other.task.md', { id: 'other', created: '2026-01-02T00:00:00Z' });
       const index = makeIndex();
       await index.coldIndex();
       assert.deepEqual(index.byId('shared').map(e => e.relativePath), ['issue_queue/complete/first.task.md', 'issue_queue/pending/again.task.md']);

@@ -17,6 +17,8 @@ export interface MaintenancePlanOptions {
   readonly agentsHook: boolean;
   /** PRs with a local follow-up run in flight (the track waits for them). */
   readonly activeFollowUps: ReadonlySet<number>;
+  /** `ato.merge.train`: a branch GitHub could update counts as behind. */
+  readonly train?: boolean;
 }
 
 export interface MaintenancePlan {
@@ -42,7 +44,7 @@ export function planMaintenance(readings: readonly PullReading[], options: Maint
   let first: MaintenancePlannedAction | undefined;
   for (const reading of [...readings].sort((a, b) => a.candidate.pr.number - b.candidate.pr.number)) {
     const { candidate, records } = reading;
-    let care = carePull(pullUnderCare(candidate, records, reading.reviewId), { maxFixAttempts: options.maxFixAttempts });
+    let care = carePull(pullUnderCare(candidate, records, reading.reviewId, options.train === true), { maxFixAttempts: options.maxFixAttempts });
     let action = care.action === undefined ? undefined : plannedAction(care.action, candidate, care, options);
     if (care.action !== undefined && action === undefined) care = { pull: care.pull, state: 'needsYou', attempts: care.attempts, reason: `${care.reason}; but ${noAgentReason(care.action, candidate)}` };
     if (action !== undefined && options.activeFollowUps.has(candidate.pr.number)) {

@@ -1,3 +1,4 @@
+import { isBehindBase } from '../../policy/mergeTrain';
 import type { IssueSummary, PullRequestSummary } from '../../../forges/github/githubModel';
 import { ciState } from '../../policy/ciState';
 import { authorTrust, type TrustFacts } from '../../policy/pullRequestTrust';
@@ -49,12 +50,17 @@ function authorOf(pr: PullRequestSummary, trust: TrustFacts, issues: readonly Is
   return { author: 'person', agentId: undefined };
 }
 
-/** GitHub's merge state as the track reads it; an update-branch GitHub refused for conflicts at this head counts as conflicting. */
-function mergeStateOf(pr: PullRequestSummary, records: readonly ReadRecord[]): PullUnderCare['mergeState'] {
+/**
+ * GitHub's merge state as the track reads it; an update-branch GitHub refused for conflicts at this head counts
+ * as conflicting. GitHub says BEHIND only under strict branch protection; with the merge train on
+ * (`ato.merge.train`) a branch GitHub could update is behind too (policy/mergeTrain.ts), or the train would
+ * wait for an update nobody makes. Without the train such a PR is left alone: updating it re-runs CI for nothing.
+ */
+function mergeStateOf(pr: PullRequestSummary, records: readonly ReadRecord[], train: boolean): PullUnderCare['mergeState'] {
   const status = pr.mergeStateStatus?.toUpperCase();
   if (pr.mergeable === 'conflicting' || status === 'DIRTY') return 'conflicting';
   if (records.some(record => record.kind === 'updateBranch' && record.outcome === 'conflict' && record.headSha === pr.headSha)) return 'conflicting';
-  if (status === 'BEHIND') return 'behind';
+  if (status === 'BEHIND' || (train && isBehindBase(pr))) return 'behind';
   if (pr.mergeable === 'mergeable') return 'clean';
   return 'unknown';
 }
@@ -77,7 +83,7 @@ function agentFinished(pr: PullRequestSummary, author: PullAuthor): boolean {
 }
 
 /** One PR as the maintenance decision reads it. `reviewId`: the changes-requested review it answers, when there is one. */
-export function pullUnderCare(candidate: PullInScope, records: readonly ReadRecord[], reviewId: number | undefined): PullUnderCare {
+export function pullUnderCare(candidate: PullInScope, records: readonly ReadRecord[], reviewId: number | undefined, train = false): PullUnderCare {
   const { pr } = candidate;
   const ci = ciState(pr.checks);
   return {
@@ -86,7 +92,7 @@ export function pullUnderCare(candidate: PullInScope, records: readonly ReadReco
     headSha: pr.headSha,
     author: candidate.author,
     ci: ci.state === 'noCi' ? 'none' : ci.state,
-    mergeState: mergeStateOf(pr, records),
+    mergeState: mergeStateOf(pr, records, train),
     awaitingWorkflowApproval: ci.awaitingApproval > 0,
     ...(reviewId === undefined ? {} : { changesRequested: { reviewId } }),
     records: records.map(record => ({ kind: record.kind, attempt: record.attempt, headSha: record.headSha, ...(record.reviewId === undefined ? {} : { reviewId: record.reviewId }) })),
