@@ -9,13 +9,14 @@ import { firstEventBench } from './firstEvent.bench';
 import { fleetBurstBench, fleetSelectionBench } from './fleet.bench';
 import { foundationBench } from './foundation.bench';
 import { loopRequestsBench } from './loopRequests.bench';
+import { maintenanceBench } from './maintenance.bench';
 import { panelBench } from './panel.bench';
 import { parserBench } from './parser.bench';
 import { queueBench } from './queue.bench';
 import { statusCliBench } from './statusCli.bench';
 import type { Measurement } from './measure';
 
-const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench, parser: parserBench, queue: queueBench, dispatch: dispatchBench, panel: panelBench, activation: activationBench, loopRequests: loopRequestsBench, cycles: cyclesBench, firstEvent: firstEventBench, fleetSelection: fleetSelectionBench, fleetBurst: fleetBurstBench, ciRequests: ciRequestsBench, statusCli: statusCliBench };
+const suites: Record<string, () => Promise<Measurement[]>> = { foundation: foundationBench, parser: parserBench, queue: queueBench, dispatch: dispatchBench, panel: panelBench, activation: activationBench, loopRequests: loopRequestsBench, cycles: cyclesBench, firstEvent: firstEventBench, fleetSelection: fleetSelectionBench, fleetBurst: fleetBurstBench, ciRequests: ciRequestsBench, statusCli: statusCliBench, maintenance: maintenanceBench };
 
 async function main(): Promise<void> {
   const all: Record<string, Measurement[]> = {};

@@ -45,9 +45,11 @@ describe('the loop\'s "ready to merge" agrees with GitHub', function () {
     assert.deepEqual(waiting.needsYou.map(item => [item.kind, item.title, item.pullNumber]), [['mergeBlocked', `PR #${String(pr)} waits for a review GitHub requires (task add-login)`, pr]]);
 
     await fake.simulate.review(pr, 'alice', 'CHANGES_REQUESTED');
-    assert.deepEqual(await tickOk(loop), []);
+    // The planning track waits; the maintenance track sends the review to the agent that wrote the PR, once.
+    assert.deepEqual(await tickOk(loop), ['sendReviewFollowUp:done']);
     assert.match(loop.state().stage?.reason ?? '', /changes requested by alice/);
     assert.deepEqual(loop.state().needsYou, [], 'changes requested: the author answers, the loop waits');
+    assert.deepEqual(await tickOk(loop), [], 'asked once');
 
     await fake.simulate.approve(pr, 'alice');
     assert.deepEqual(await tickOk(loop), ['mergePullRequest:done']);

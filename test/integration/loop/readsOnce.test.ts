@@ -36,7 +36,8 @@ describe('the loop\'s first read in a process that reads once (readsOnce)', func
       fake.resetRequests();
       fake.faults.add({ method: 'GET', path: '/repos/octo/app/issues', delayMs: 1_500 });
       await loop.result.engine.preview();
-      const order = fake.requests.filter(request => request.resource !== 'git').map(request => `${request.method} ${request.path}`);
+      // The probe and the snapshot; the maintenance track's emergency reads of the default branch come after both.
+      const order = fake.requests.filter(request => request.resource !== 'git').map(request => `${request.method} ${request.path}`).filter(request => request === 'POST /graphql' || request === 'GET /repos/octo/app/issues');
       return { order, core: loop.state().rateLimit.core?.remaining };
     } finally {
       fake.faults.clear();

@@ -175,7 +175,8 @@ describe('ato status --json against the fake GitHub (the real CLI)', function ()
       /^counts on main: 2 pending · 3 processed · 0 complete · 2 unpromoted · 2 open ATO issues · 2 of 3 open PRs followed · 1 local draft$/m,
       new RegExp(`^  #${String(notesPr)} \\[WIP\\] Build add-notes \\(by [^)]+\\) — Task add-notes · CI red · \\d merge rules? unmet$`, 'm'),
       /^ {6}✗ checks failing: ci\/build$/m,
-      new RegExp(`^red PRs:\\n  #${String(notesPr)} \\[WIP\\] Build add-notes — failing: ci/build \\(draft\\)$`, 'm'),
+      // The maintenance track's care of the red draft: its state, attempts and reason, then the failing checks.
+      new RegExp(`^red PRs:\\n  #${String(notesPr)} \\[WIP\\] Build add-notes — analyzing, no fix attempt yet \\(budget 3\\): a red draft: a read-only agent analyses what failed — failing: ci/build \\(draft\\)$`, 'm'),
       new RegExp(`^needs you:\\n  PR #${String(reviewPr)} by copilot-swe-agent \\(task review-api\\) is ready to merge — `, 'm'),
       /^budget: core \d+\/5000 \(resets [^)]+\) · GraphQL \d+\/5000 \(resets [^)]+\)$/m,
     ]) assert.match(text, pattern);
