@@ -392,6 +392,10 @@ export class TaskDispatcher {
    * scheduled for it is dropped first, so it cannot start a second run after the task is dispatched again.
    */
   async requeue(taskId: string): Promise<RequeueOutcome> {
+    // A run whose failure is recorded may still be finishing (its escalation, its worktree): the needs-you item
+    // offers Requeue from that moment, so wait for it (bounded) rather than refuse it as "still failed".
+    const finishing = this.activeRuns().filter(run => run.taskId === taskId && isFinalRunState(run.state)).flatMap(run => this.whenDone(run.runId) ?? []);
+    if (finishing.length > 0) await Promise.race([Promise.allSettled(finishing), new Promise(resolve => { setTimeout(resolve, 10_000).unref(); })]);
     const outcome = await requeueTask(taskId, {
       workspaceRoot: this.options.workspaceRoot,
       planningRoot: this.planningRoot(),
