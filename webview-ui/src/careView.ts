@@ -1,3 +1,4 @@
+import { actionButtons } from './actionButtons';
 import type { CareCard } from './careModel';
 import { element, icon, text } from './dom';
 import type { RowAction } from './listModel';
@@ -57,22 +58,10 @@ export class CareCards {
     }
     if (card.care.logExcerpt !== null) parts.push(this.excerpt(card.pr.number, card.care.logExcerpt, card.excerptLines ?? 0));
 
-    const actions = element('div', 'actions care-actions');
-    for (const [index, action] of card.actions.entries()) {
-      const button = document.createElement('vscode-button');
-      button.textContent = action.label;
-      button.setAttribute('icon', action.icon);
-      button.dataset['rowAction'] = action.message?.type ?? 'none';
-      if (index > 0) button.setAttribute('secondary', '');
-      if (action.disabledReason !== undefined) {
-        button.setAttribute('disabled', '');
-        button.title = action.disabledReason;
-      } else {
-        button.title = index === 0 ? `Ask ${card.care.author === 'person' ? 'an agent' : 'the agent that wrote it'} to fix PR #${String(card.pr.number)} now` : `Pick the agent that fixes PR #${String(card.pr.number)}`;
-        button.addEventListener('click', () => { this.post(action); });
-      }
-      actions.append(button);
-    }
+    const { number } = card.pr;
+    const actions = actionButtons('actions care-actions', card.actions, action => { this.post(action); }, (_action, index) => (index === 0
+      ? `Ask ${card.care.author === 'person' ? 'an agent' : 'the agent that wrote it'} to fix PR #${String(number)} now`
+      : `Pick the agent that fixes PR #${String(number)}`));
     node.append(...parts, actions);
     return node;
   }

@@ -1,3 +1,4 @@
+import { actionButtons } from './actionButtons';
 import { element, icon, text } from './dom';
 import type { ListRow, RowAction } from './listModel';
 import { planSteps } from './planModel';
@@ -38,21 +39,7 @@ export class PlanCards {
       for (const step of plan.steps) steps.append(text('plan-step', step, 'li'));
       body.push(steps);
     }
-    const actions = element('div', 'actions plan-actions');
-    for (const [index, action] of row.actions.entries()) {
-      const button = document.createElement('vscode-button');
-      button.textContent = action.label;
-      button.setAttribute('icon', action.icon);
-      button.dataset['rowAction'] = action.message?.type ?? 'none';
-      if (index > 0) button.setAttribute('secondary', '');
-      if (action.disabledReason !== undefined) {
-        button.setAttribute('disabled', '');
-        button.title = action.disabledReason;
-      } else {
-        button.addEventListener('click', () => { this.post(action); });
-      }
-      actions.append(button);
-    }
+    const actions = actionButtons('actions plan-actions', row.actions, action => { this.post(action); });
     card.append(head, ...body, actions);
     return card;
   }

@@ -150,7 +150,9 @@ export class LoopEngine implements LoopController, Disposable {
       if (typeof planned === 'string') {
         const message = `PR #${String(pullNumber)} is not fixed now: ${planned}`;
         this.options.appendEvent({ kind: 'loop.fix', pullNumber, result: 'skipped', message });
-        return { track: 'maintenance', action: { kind: 'closeIssue', reason: message, issueNumber: pullNumber }, result: 'skipped', message };
+        // The fix request asked for, not taken (as mergeNow reports a merge it did not make).
+        const requested: PlannedAction = { kind: 'requestFix', reason: message, pullNumber, headSha: '', attempt: 0, maxAttempts: 0, author: 'person', agentId };
+        return { track: 'maintenance', action: requested, result: 'skipped', message };
       }
       const outcome = await this.act(planned).finally(() => this.releaseUnlessRunning());
       this.options.appendEvent({ kind: 'loop.fix', pullNumber, result: outcome.result, message: outcome.message });
