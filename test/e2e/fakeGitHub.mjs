@@ -1,9 +1,10 @@
 // The project's fake GitHub for the real-VS-Code suites: a scenario served by its own process, with its
 // control endpoint and a few reads of what the loop did.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from './harness.mjs';
+import { artifactsDir, controlPanel, launchChromium, repoRoot, runCommand, startCodeServer } from './harness.mjs';
 
 /** The fake GitHub in its own process (`npm run fake:github`), so this process may run git synchronously. */
 export async function startFakeGitHub(scenarioFile) {
@@ -38,3 +39,33 @@ export async function startFakeGitHub(scenarioFile) {
   return { ...info, control, issues, pull, stop: () => child.kill('SIGTERM') };
 }
 
+
+/**
+ * The fake GitHub, and a real VS Code whose workspace is a clone of its octo/app (origin points at the fake,
+ * planning/ is on main), ATO installed from the .vsix, the browser on the workbench.
+ */
+export async function workbenchOnFakeClone({ vsix, machineSettings = {} }) {
+  assert.ok(fs.existsSync(vsix), `build the .vsix first (npm run package): ${vsix} is missing`);
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  const fake = await startFakeGitHub('planning-loop.yaml');
+  const server = await startCodeServer({ vsix: [vsix], files: {}, machineSettings: { 'ato.github.apiUrl': fake.api, 'ato.network.timeoutSeconds': 10, ...machineSettings } });
+  execFileSync('git', ['clone', '--quiet', fake.git, server.workspace], { stdio: 'ignore' });
+  const context = await launchChromium(path.join(server.tmp, 'chromium'));
+  const page = context.pages()[0] ?? await context.newPage();
+  await page.goto(server.url());
+  await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+  return { fake, server, context, page };
+}
+
+/** Opens ATO's sidebar, stores the fake's token with "ATO: Set GitHub Token", and waits for the paused loop. */
+export async function signInToFake(page, fake) {
+  const loopSection = controlPanel(page).locator('[data-section="loop"]');
+  await page.locator('.activitybar a[aria-label="ATO"]').click();
+  await loopSection.waitFor({ timeout: 60_000 });
+  await runCommand(page, 'ATO: Set GitHub Token');
+  const input = page.locator('.quick-input-widget input[type="password"]');
+  await input.waitFor({ timeout: 15_000 });
+  await input.fill(fake.token);
+  await page.keyboard.press('Enter');
+  await loopSection.locator('[data-loop-state="paused"]').waitFor({ timeout: 60_000 });
+}

@@ -2,12 +2,11 @@
 // the UI by Playwright: the workspace is a real clone of the fake's repository; the token is typed into
 // ATO's password box; "Preview Next Tick" shows a plan, "Run One Tick" acts and every surface follows.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { artifactsDir, launchChromium, repoRoot, runCommand, startCodeServer } from './harness.mjs';
-import { startFakeGitHub } from './fakeGitHub.mjs';
+import { artifactsDir, repoRoot } from './harness.mjs';
+import { signInToFake, workbenchOnFakeClone } from './fakeGitHub.mjs';
 import { screenshotSidebar } from './sidebarShots.mjs';
 
 const vsix = path.join(repoRoot, 'dist-vsix', 'ato.vsix');
@@ -22,20 +21,7 @@ const overviewRows = () => page.locator('.sidebar .pane:has(.pane-header:has-tex
 
 describe('the planning loop in a real VS Code, against the fake GitHub', () => {
   before(async () => {
-    assert.ok(fs.existsSync(vsix), `build the .vsix first (npm run package): ${vsix} is missing`);
-    fs.mkdirSync(artifactsDir, { recursive: true });
-    fake = await startFakeGitHub('planning-loop.yaml');
-    server = await startCodeServer({
-      vsix: [vsix],
-      files: {},
-      machineSettings: { 'ato.github.apiUrl': fake.api, 'ato.network.timeoutSeconds': 10 },
-    });
-    // The workspace is a clone of the fake's octo/app: origin points at the fake, planning/ is on main.
-    execFileSync('git', ['clone', '--quiet', fake.git, server.workspace], { stdio: 'ignore' });
-    context = await launchChromium(path.join(server.tmp, 'chromium'));
-    page = context.pages()[0] ?? await context.newPage();
-    await page.goto(server.url());
-    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    ({ fake, server, context, page } = await workbenchOnFakeClone({ vsix }));
   });
 
   after(async () => {
@@ -46,14 +32,7 @@ describe('the planning loop in a real VS Code, against the fake GitHub', () => {
   });
 
   test('signed in with a token, the panel shows the loop of the cloned repository, paused', async () => {
-    await page.locator('.activitybar a[aria-label="ATO"]').click();
-    await loopSection().waitFor({ timeout: 60_000 });
-    await runCommand(page, 'ATO: Set GitHub Token');
-    const input = page.locator('.quick-input-widget input[type="password"]');
-    await input.waitFor({ timeout: 15_000 });
-    await input.fill(fake.token);
-    await page.keyboard.press('Enter');
-    await loopSection().locator('[data-loop-state="paused"]').waitFor({ timeout: 60_000 });
+    await signInToFake(page, fake);
     await shot('01-paused');
   });
 

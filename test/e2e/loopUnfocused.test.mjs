@@ -3,12 +3,10 @@
 // line and the tree's Loop row say so, with how it resumes; focus back resumes it. A suite of its own: it waits
 // a real minute.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { artifactsDir, launchChromium, repoRoot, runCommand, startCodeServer } from './harness.mjs';
-import { startFakeGitHub } from './fakeGitHub.mjs';
+import { artifactsDir, repoRoot } from './harness.mjs';
+import { signInToFake, workbenchOnFakeClone } from './fakeGitHub.mjs';
 import { screenshotSidebar } from './sidebarShots.mjs';
 
 const vsix = path.join(repoRoot, 'dist-vsix', 'ato.vsix');
@@ -18,19 +16,7 @@ const loopSection = () => panel().locator('[data-section="loop"]');
 
 describe('the unfocused pause in a real VS Code', () => {
   before(async () => {
-    assert.ok(fs.existsSync(vsix), `build the .vsix first (npm run package): ${vsix} is missing`);
-    fs.mkdirSync(artifactsDir, { recursive: true });
-    fake = await startFakeGitHub('planning-loop.yaml');
-    server = await startCodeServer({
-      vsix: [vsix],
-      files: {},
-      machineSettings: { 'ato.github.apiUrl': fake.api, 'ato.network.timeoutSeconds': 10, 'ato.loop.pauseWhenUnfocusedMinutes': 1 },
-    });
-    execFileSync('git', ['clone', '--quiet', fake.git, server.workspace], { stdio: 'ignore' });
-    context = await launchChromium(path.join(server.tmp, 'chromium'));
-    page = context.pages()[0] ?? await context.newPage();
-    await page.goto(server.url());
-    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    ({ fake, server, context, page } = await workbenchOnFakeClone({ vsix, machineSettings: { 'ato.loop.pauseWhenUnfocusedMinutes': 1 } }));
   });
 
   after(async () => {
@@ -41,14 +27,7 @@ describe('the unfocused pause in a real VS Code', () => {
   });
 
   test('a running loop unfocused for a minute: "Paused (window unfocused)" with how it resumes, in the panel and the tree; focus resumes it', async () => {
-    await page.locator('.activitybar a[aria-label="ATO"]').click();
-    await loopSection().waitFor({ timeout: 60_000 });
-    await runCommand(page, 'ATO: Set GitHub Token');
-    const input = page.locator('.quick-input-widget input[type="password"]');
-    await input.waitFor({ timeout: 15_000 });
-    await input.fill(fake.token);
-    await page.keyboard.press('Enter');
-    await loopSection().locator('[data-loop-state="paused"]').waitFor({ timeout: 60_000 });
+    await signInToFake(page, fake);
     await loopSection().locator('vscode-button[data-loop-action="start"]').click();
     await loopSection().locator('[data-loop-state="running"], [data-loop-state="ticking"]').first().waitFor({ timeout: 60_000 });
     // The workbench reads the window's focus from its document when the window's focus events fire: make the

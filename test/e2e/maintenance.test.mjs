@@ -3,12 +3,10 @@
 // Copilot exactly once with the failed job's log excerpt; the card then says "fixing · attempt 1 of 3" with the
 // excerpt, the status bar counts it; screenshots at the sidebar's default and a wide width, light and dark.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { artifactsDir, controlPanel, launchChromium, repoRoot, runCommand, startCodeServer } from './harness.mjs';
-import { startFakeGitHub } from './fakeGitHub.mjs';
+import { artifactsDir, controlPanel, repoRoot } from './harness.mjs';
+import { signInToFake, workbenchOnFakeClone } from './fakeGitHub.mjs';
 import { eventually, screenshotSidebar } from './sidebarShots.mjs';
 
 const vsix = path.join(repoRoot, 'dist-vsix', 'ato.vsix');
@@ -25,15 +23,7 @@ async function copilotComments(number) {
 
 describe('the maintenance track in a real VS Code', () => {
   before(async () => {
-    assert.ok(fs.existsSync(vsix), `build the .vsix first (npm run package): ${vsix} is missing`);
-    fs.mkdirSync(artifactsDir, { recursive: true });
-    fake = await startFakeGitHub('planning-loop.yaml');
-    server = await startCodeServer({ vsix: [vsix], files: {}, machineSettings: { 'ato.github.apiUrl': fake.api, 'ato.network.timeoutSeconds': 10 } });
-    execFileSync('git', ['clone', '--quiet', fake.git, server.workspace], { stdio: 'ignore' });
-    context = await launchChromium(path.join(server.tmp, 'chromium'));
-    page = context.pages()[0] ?? await context.newPage();
-    await page.goto(server.url());
-    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    ({ fake, server, context, page } = await workbenchOnFakeClone({ vsix }));
   });
 
   after(async () => {
@@ -51,14 +41,7 @@ describe('the maintenance track in a real VS Code', () => {
     await fake.control('copilotFinishes', pr);
     await fake.control('setCi', { pullRequestsOnly: true, checks: [{ name: 'ci/build', conclusion: 'failure', log: failingLog }] });
 
-    await page.locator('.activitybar a[aria-label="ATO"]').click();
-    await loopSection().waitFor({ timeout: 60_000 });
-    await runCommand(page, 'ATO: Set GitHub Token');
-    const input = page.locator('.quick-input-widget input[type="password"]');
-    await input.waitFor({ timeout: 15_000 });
-    await input.fill(fake.token);
-    await page.keyboard.press('Enter');
-    await loopSection().locator('[data-loop-state="paused"]').waitFor({ timeout: 60_000 });
+    await signInToFake(page, fake);
     await loopSection().locator('vscode-button[data-loop-action="preview"]').click();
     await card().waitFor({ timeout: 60_000 });
     assert.equal(await card().getAttribute('data-state'), 'red');
