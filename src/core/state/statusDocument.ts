@@ -1,8 +1,7 @@
 import * as z from 'zod/mini';
 import '../../shared/zod';
-import { ciStates, panelLoopCountsSchema, panelStageIds, plannedActionKinds, workKinds } from '../../shared/loopSnapshot';
+import { ciStates, panelLoopCountsSchema, panelPullCareSchema, panelStageIds, plannedActionKinds, workKinds } from '../../shared/loopSnapshot';
 import { planningSnapshotSchema } from '../../shared/protocol';
-import { pullAuthors, pullCareStates } from '../../shared/pullCare';
 import type { NeedsYouKind } from '../loop/engine/loopModel';
 import { jsonSchemaDocument } from '../util/jsonSchemaDocument';
 
@@ -73,15 +72,8 @@ export const statusPullRequestSchema = z.object({
  */
 export const statusCountsSchema = panelLoopCountsSchema;
 
-/** A PR under the maintenance track's care: its state, attempts against the budget, why, and the last fix asked. */
-export const statusPullCareSchema = z.object({
-  state: z.enum(pullCareStates),
-  attempts: count(),
-  maxAttempts: count(),
-  reason: text(),
-  author: z.enum(pullAuthors),
-  lastFix: z.nullable(z.object({ attempt: count(), headSha: text(), agent: text(), at: text() })),
-});
+/** A PR under the maintenance track's care, as the panel has it less the log excerpt (the document carries no CI log). */
+export const statusPullCareSchema = z.omit(panelPullCareSchema, { logExcerpt: true });
 
 export const statusLoopSchema = z.discriminatedUnion('available', [
   z.object({
